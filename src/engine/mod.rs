@@ -1,0 +1,1 @@
+//! The simulated cluster: pure Rust, deterministic, no web or UI types.

@@ -1,0 +1,3 @@
+//! The terminal language: a small shell in front of kubectl, and kubectl's printers.
+pub mod session;
+pub use session::{OutLine, Session, Stream};
