@@ -1,1 +1,30 @@
 //! The simulated cluster: pure Rust, deterministic, no web or UI types.
+//!
+//! [`Cluster`] is the entry point: the [`World`] (store, clock, controllers) plus the
+//! input log and snapshots that make rewinding possible.
+
+pub mod apiserver;
+pub mod bootstrap;
+pub mod clock;
+pub mod config;
+pub mod controllers;
+pub mod errors;
+pub mod events;
+pub mod kinds;
+pub mod kubelet;
+pub mod labels;
+pub mod quantity;
+pub mod registry;
+pub mod scheduler;
+pub mod store;
+pub mod time;
+pub mod world;
+
+mod cluster;
+
+pub use apiserver::{DeleteOptions, Propagation};
+pub use clock::Millis;
+pub use cluster::{Cluster, Input};
+pub use config::ClusterConfig;
+pub use errors::ApiError;
+pub use world::{World, Why};

@@ -1,0 +1,302 @@
+//! Defaulting as the API server and its admission plugins do it, so `-o yaml` shows what
+//! a real cluster stores (reference §7).
+
+use serde_json::{json, Map, Value};
+
+/// Inserts `key: value` when `key` is absent.
+fn default(obj: &mut Map<String, Value>, key: &str, value: Value) {
+    obj.entry(key.to_string()).or_insert(value);
+}
+
+fn object<'a>(v: &'a mut Value, key: &str) -> Option<&'a mut Map<String, Value>> {
+    let map = v.as_object_mut()?;
+    let entry = map.entry(key.to_string()).or_insert_with(|| json!({}));
+    if entry.is_null() {
+        *entry = json!({});
+    }
+    entry.as_object_mut()
+}
+
+/// `IfNotPresent` unless the image is `:latest` or has neither tag nor digest.
+pub fn image_pull_policy(image: &str) -> &'static str {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    if image.contains('@') {
+        return "IfNotPresent";
+    }
+    match last.rsplit_once(':') {
+        Some((_, "latest")) | None => "Always",
+        Some(_) => "IfNotPresent",
+    }
+}
+
+fn default_container(c: &mut Value) {
+    let Some(m) = c.as_object_mut() else { return };
+    let image = m.get("image").and_then(Value::as_str).unwrap_or("").to_string();
+    default(m, "imagePullPolicy", json!(image_pull_policy(&image)));
+    default(m, "terminationMessagePath", json!("/dev/termination-log"));
+    default(m, "terminationMessagePolicy", json!("File"));
+    default(m, "resources", json!({}));
+    if let Some(ports) = m.get_mut("ports").and_then(Value::as_array_mut) {
+        for p in ports.iter_mut().filter_map(Value::as_object_mut) {
+            default(p, "protocol", json!("TCP"));
+        }
+    }
+    for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        if let Some(p) = m.get_mut(probe).and_then(Value::as_object_mut) {
+            default(p, "timeoutSeconds", json!(1));
+            default(p, "periodSeconds", json!(10));
+            default(p, "successThreshold", json!(1));
+            default(p, "failureThreshold", json!(3));
+            if let Some(h) = p.get_mut("httpGet").and_then(Value::as_object_mut) {
+                default(h, "path", json!("/"));
+                default(h, "scheme", json!("HTTP"));
+            }
+        }
+    }
+    // Only limits set: requests are copied from them.
+    if let Some(res) = m.get_mut("resources").and_then(Value::as_object_mut) {
+        if let Some(limits) = res.get("limits").cloned() {
+            default(res, "requests", limits);
+        }
+    }
+}
+
+/// Defaults every PodSpec gets, in pods and in templates alike.
+pub fn default_pod_spec(spec: &mut Value) {
+    let Some(m) = spec.as_object_mut() else { return };
+    default(m, "dnsPolicy", json!("ClusterFirst"));
+    default(m, "restartPolicy", json!("Always"));
+    default(m, "schedulerName", json!("default-scheduler"));
+    default(m, "securityContext", json!({}));
+    default(m, "terminationGracePeriodSeconds", json!(30));
+    for list in ["containers", "initContainers"] {
+        if let Some(cs) = m.get_mut(list).and_then(Value::as_array_mut) {
+            cs.iter_mut().for_each(default_container);
+        }
+    }
+    if let Some(vols) = m.get_mut("volumes").and_then(Value::as_array_mut) {
+        for v in vols.iter_mut().filter_map(Value::as_object_mut) {
+            if v.len() == 1 {
+                v.insert("emptyDir".into(), json!({}));
+            }
+            if let Some(cm) = v.get_mut("configMap").and_then(Value::as_object_mut) {
+                default(cm, "defaultMode", json!(420));
+            }
+            if let Some(s) = v.get_mut("secret").and_then(Value::as_object_mut) {
+                default(s, "defaultMode", json!(420));
+            }
+            if let Some(h) = v.get_mut("hostPath").and_then(Value::as_object_mut) {
+                default(h, "type", json!(""));
+            }
+        }
+    }
+}
+
+fn default_template(obj: &mut Value) {
+    if let Some(t) = obj.pointer_mut("/spec/template") {
+        if let Some(meta) = object(t, "metadata") {
+            // Templates carry an explicit null creationTimestamp in every real `-o yaml`.
+            default(meta, "creationTimestamp", Value::Null);
+        }
+        if let Some(spec) = t.get_mut("spec") {
+            default_pod_spec(spec);
+        }
+    }
+}
+
+/// Defaults for a new or updated object of `kind` (no admission side effects).
+pub fn apply(kind: &str, obj: &mut Value) {
+    match kind {
+        "Pod" => {
+            if let Some(spec) = obj.get_mut("spec") {
+                default_pod_spec(spec);
+                if let Some(m) = spec.as_object_mut() {
+                    default(m, "enableServiceLinks", json!(true));
+                    default(m, "preemptionPolicy", json!("PreemptLowerPriority"));
+                    default(m, "priority", json!(0));
+                }
+            }
+        }
+        "StatefulSet" => {
+            default_template(obj);
+            if let Some(spec) = object(obj, "spec") {
+                default(spec, "replicas", json!(1));
+                default(spec, "podManagementPolicy", json!("OrderedReady"));
+                default(spec, "revisionHistoryLimit", json!(10));
+                default(spec, "persistentVolumeClaimRetentionPolicy", json!({"whenDeleted": "Retain", "whenScaled": "Retain"}));
+                let strategy = spec.entry("updateStrategy").or_insert_with(|| json!({}));
+                if let Some(s) = strategy.as_object_mut() {
+                    if !s.contains_key("type") {
+                        s.insert("type".into(), json!("RollingUpdate"));
+                        s.entry("rollingUpdate").or_insert_with(|| json!({}));
+                    }
+                    if let Some(ru) = s.get_mut("rollingUpdate").and_then(Value::as_object_mut) {
+                        default(ru, "partition", json!(0));
+                    }
+                }
+                if let Some(vcts) = spec.get_mut("volumeClaimTemplates").and_then(Value::as_array_mut) {
+                    for t in vcts.iter_mut() {
+                        if let Some(m) = t.as_object_mut() {
+                            default(m, "apiVersion", json!("v1"));
+                            default(m, "kind", json!("PersistentVolumeClaim"));
+                        }
+                        if let Some(meta) = object(t, "metadata") {
+                            default(meta, "creationTimestamp", Value::Null);
+                        }
+                        if let Some(s) = object(t, "spec") {
+                            default(s, "volumeMode", json!("Filesystem"));
+                        }
+                        if let Some(st) = object(t, "status") {
+                            default(st, "phase", json!("Pending"));
+                        }
+                    }
+                }
+            }
+        }
+        "DaemonSet" => {
+            default_template(obj);
+            if let Some(spec) = object(obj, "spec") {
+                default(spec, "revisionHistoryLimit", json!(10));
+                let strategy = spec.entry("updateStrategy").or_insert_with(|| json!({}));
+                if let Some(s) = strategy.as_object_mut() {
+                    default(s, "type", json!("RollingUpdate"));
+                    if s.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
+                        let ru = s.entry("rollingUpdate").or_insert_with(|| json!({}));
+                        if let Some(ru) = ru.as_object_mut() {
+                            default(ru, "maxUnavailable", json!(1));
+                            default(ru, "maxSurge", json!(0));
+                        }
+                    }
+                }
+            }
+        }
+        "Deployment" => {
+            default_template(obj);
+            if let Some(spec) = object(obj, "spec") {
+                default(spec, "replicas", json!(1));
+                default(spec, "revisionHistoryLimit", json!(10));
+                default(spec, "progressDeadlineSeconds", json!(600));
+                let strategy = spec.entry("strategy").or_insert_with(|| json!({}));
+                if let Some(s) = strategy.as_object_mut() {
+                    default(s, "type", json!("RollingUpdate"));
+                    if s.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
+                        let ru = s.entry("rollingUpdate").or_insert_with(|| json!({}));
+                        if let Some(ru) = ru.as_object_mut() {
+                            default(ru, "maxSurge", json!("25%"));
+                            default(ru, "maxUnavailable", json!("25%"));
+                        }
+                    }
+                }
+            }
+        }
+        "ReplicaSet" => {
+            default_template(obj);
+            if let Some(spec) = object(obj, "spec") {
+                default(spec, "replicas", json!(1));
+            }
+        }
+        "Service" => {
+            if let Some(spec) = object(obj, "spec") {
+                default(spec, "type", json!("ClusterIP"));
+                default(spec, "sessionAffinity", json!("None"));
+                let ty = spec.get("type").and_then(Value::as_str).unwrap_or("ClusterIP").to_string();
+                if ty != "ExternalName" {
+                    default(spec, "internalTrafficPolicy", json!("Cluster"));
+                    default(spec, "ipFamilies", json!(["IPv4"]));
+                    default(spec, "ipFamilyPolicy", json!("SingleStack"));
+                }
+                if ty == "NodePort" || ty == "LoadBalancer" {
+                    default(spec, "externalTrafficPolicy", json!("Cluster"));
+                }
+                if ty == "LoadBalancer" {
+                    default(spec, "allocateLoadBalancerNodePorts", json!(true));
+                }
+                if let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) {
+                    for p in ports.iter_mut().filter_map(Value::as_object_mut) {
+                        default(p, "protocol", json!("TCP"));
+                        if let Some(port) = p.get("port").cloned() {
+                            default(p, "targetPort", port);
+                        }
+                    }
+                }
+            }
+        }
+        "PersistentVolumeClaim" => {
+            if let Some(spec) = object(obj, "spec") {
+                default(spec, "volumeMode", json!("Filesystem"));
+            }
+            if let Some(st) = object(obj, "status") {
+                default(st, "phase", json!("Pending"));
+            }
+        }
+        "PersistentVolume" => {
+            if let Some(spec) = object(obj, "spec") {
+                default(spec, "persistentVolumeReclaimPolicy", json!("Retain"));
+                default(spec, "volumeMode", json!("Filesystem"));
+            }
+            if let Some(st) = object(obj, "status") {
+                default(st, "phase", json!("Pending"));
+            }
+        }
+        "Namespace" => {
+            let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
+            if let Some(meta) = object(obj, "metadata") {
+                if let Some(labels) = object_in(meta, "labels") {
+                    default(labels, "kubernetes.io/metadata.name", json!(name));
+                }
+            }
+            if let Some(spec) = object(obj, "spec") {
+                default(spec, "finalizers", json!(["kubernetes"]));
+            }
+            if let Some(st) = object(obj, "status") {
+                default(st, "phase", json!("Active"));
+            }
+        }
+        "Secret" => {
+            if let Some(m) = obj.as_object_mut() {
+                default(m, "type", json!("Opaque"));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn object_in<'a>(m: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Map<String, Value>> {
+    let entry = m.entry(key.to_string()).or_insert_with(|| json!({}));
+    if entry.is_null() {
+        *entry = json!({});
+    }
+    entry.as_object_mut()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latest_or_untagged_images_are_always_pulled() {
+        assert_eq!(image_pull_policy("nginx"), "Always");
+        assert_eq!(image_pull_policy("nginx:latest"), "Always");
+        assert_eq!(image_pull_policy("nginx:1.27"), "IfNotPresent");
+        assert_eq!(image_pull_policy("localhost:5000/app"), "Always");
+        assert_eq!(image_pull_policy("nginx@sha256:abc"), "IfNotPresent");
+    }
+
+    #[test]
+    fn statefulsets_get_a_zero_partition_and_retain_policies() {
+        let mut sts = json!({"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}}});
+        apply("StatefulSet", &mut sts);
+        assert_eq!(sts["spec"]["updateStrategy"], json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}));
+        assert_eq!(sts["spec"]["podManagementPolicy"], "OrderedReady");
+        assert_eq!(sts["spec"]["template"]["spec"]["terminationGracePeriodSeconds"], 30);
+        assert_eq!(sts["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"], "IfNotPresent");
+        assert_eq!(sts["spec"]["template"]["metadata"]["creationTimestamp"], Value::Null);
+    }
+
+    #[test]
+    fn on_delete_statefulsets_get_no_rolling_update_block() {
+        let mut sts = json!({"spec": {"updateStrategy": {"type": "OnDelete"}}});
+        apply("StatefulSet", &mut sts);
+        assert_eq!(sts["spec"]["updateStrategy"], json!({"type": "OnDelete"}));
+    }
+}

@@ -1,0 +1,389 @@
+//! The API server's verbs: create, update, patch, delete — with defaulting, validation,
+//! admission, generation bumps, graceful deletion and finalizers.
+
+pub mod defaults;
+pub mod patch;
+pub mod validation;
+
+use super::errors::ApiError;
+use super::kinds::{self, KindInfo};
+use super::store::EventType;
+use super::time::format_rfc3339;
+use super::world::World;
+use serde_json::{json, Map, Value};
+use std::rc::Rc;
+
+/// What happens to dependents when their owner is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Propagation {
+    #[default]
+    Background,
+    Foreground,
+    Orphan,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeleteOptions {
+    /// `None` = the object's own (a pod's `terminationGracePeriodSeconds`).
+    pub grace_period_seconds: Option<i64>,
+    pub propagation: Propagation,
+}
+
+/// Kinds whose `spec` changes bump `metadata.generation`.
+fn has_generation(kind: &str) -> bool {
+    matches!(kind, "StatefulSet" | "DaemonSet" | "Deployment" | "ReplicaSet" | "Pod")
+}
+
+/// Kinds whose status is written only through the status subresource.
+fn has_status_subresource(kind: &str) -> bool {
+    matches!(kind, "StatefulSet" | "DaemonSet" | "Deployment" | "ReplicaSet" | "Pod" | "PersistentVolumeClaim" | "PersistentVolume" | "Node" | "Namespace" | "Service" | "ResourceQuota")
+}
+
+pub fn meta_str<'a>(obj: &'a Value, field: &str) -> &'a str {
+    obj.get("metadata").and_then(|m| m.get(field)).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The object's metadata map, created when absent (`Value` indexing turns a non-object
+/// root into an object, so this always finds one).
+fn meta_mut(obj: &mut Value) -> &mut Map<String, Value> {
+    if !obj.get("metadata").is_some_and(Value::is_object) {
+        obj["metadata"] = json!({});
+    }
+    match obj.get_mut("metadata") {
+        Some(Value::Object(m)) => m,
+        _ => unreachable!("metadata was just set to an object"),
+    }
+}
+
+/// The kind of a manifest, if this server serves its apiVersion and kind.
+pub fn kind_of(obj: &Value) -> Option<&'static KindInfo> {
+    let api_version = obj.get("apiVersion").and_then(Value::as_str)?;
+    let kind = obj.get("kind").and_then(Value::as_str)?;
+    kinds::by_api_version(api_version, kind)
+}
+
+impl World {
+    fn kind_or_bad_request(obj: &Value) -> Result<&'static KindInfo, ApiError> {
+        kind_of(obj).ok_or_else(|| ApiError::BadRequest {
+            message: format!(
+                "no kind \"{}\" is registered for version \"{}\"",
+                obj.get("kind").and_then(Value::as_str).unwrap_or(""),
+                obj.get("apiVersion").and_then(Value::as_str).unwrap_or("")
+            ),
+        })
+    }
+
+    /// POST: a new object.
+    pub fn create(&mut self, mut obj: Value) -> Result<Rc<Value>, ApiError> {
+        let info = Self::kind_or_bad_request(&obj)?;
+        obj["apiVersion"] = json!(info.api_version());
+        let namespace = if info.namespaced {
+            let ns = meta_str(&obj, "namespace");
+            let ns = if ns.is_empty() { "default".to_string() } else { ns.to_string() };
+            if self.get("Namespace", "", &ns).is_none() {
+                return Err(ApiError::NamespaceNotFound { namespace: ns });
+            }
+            meta_mut(&mut obj).insert("namespace".into(), json!(ns));
+            ns
+        } else {
+            meta_mut(&mut obj).remove("namespace");
+            String::new()
+        };
+        if meta_str(&obj, "name").is_empty() {
+            let base = meta_str(&obj, "generateName").to_string();
+            if !base.is_empty() {
+                let base: String = base.chars().take(58).collect();
+                let mut name = format!("{base}{}", self.rng.name_suffix());
+                while self.get(info.kind, &namespace, &name).is_some() {
+                    name = format!("{base}{}", self.rng.name_suffix());
+                }
+                meta_mut(&mut obj).insert("name".into(), json!(name));
+            }
+        }
+        defaults::apply(info.kind, &mut obj);
+        let errs = validation::validate(info.kind, &obj);
+        let name = meta_str(&obj, "name").to_string();
+        if !errs.is_empty() {
+            return Err(ApiError::Invalid { kind: info.kind.to_string(), name, causes: errs });
+        }
+        if self.get(info.kind, &namespace, &name).is_some() {
+            return Err(ApiError::AlreadyExists { resource: info.group_resource(), name });
+        }
+        if info.kind == "Pod" {
+            self.admit_pod(&namespace, &name, &mut obj)?;
+        }
+        let uid = self.rng.uuid();
+        let now = format_rfc3339(self.now);
+        let meta = meta_mut(&mut obj);
+        meta.insert("uid".into(), json!(uid));
+        meta.insert("creationTimestamp".into(), json!(now));
+        meta.remove("deletionTimestamp");
+        meta.remove("resourceVersion");
+        if has_generation(info.kind) {
+            meta.insert("generation".into(), json!(1));
+        }
+        if has_status_subresource(info.kind) && !matches!(info.kind, "PersistentVolumeClaim" | "PersistentVolume" | "Namespace" | "Node") {
+            let keep = if info.kind == "Pod" { obj.get("status").cloned() } else { None };
+            obj["status"] = keep.unwrap_or_else(|| json!({}));
+            if info.kind == "Pod" && obj["status"].get("phase").is_none() {
+                obj["status"] = json!({"phase": "Pending", "qosClass": qos_class(&obj)});
+            }
+        }
+        Ok(self.store.put(info.kind, obj, EventType::Added))
+    }
+
+    /// Quota, service account token volume and default tolerations.
+    fn admit_pod(&mut self, namespace: &str, name: &str, obj: &mut Value) -> Result<(), ApiError> {
+        let used = self.store.count("Pod", Some(namespace)) as i64;
+        let limit = self.config.pod_quota;
+        if used >= limit {
+            return Err(ApiError::Forbidden {
+                message: format!("pods \"{name}\" is forbidden: exceeded quota: playground, requested: pods=1, used: pods={used}, limited: pods={limit}"),
+            });
+        }
+        let suffix = self.rng.name_suffix();
+        let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else { return Ok(()) };
+        spec.entry("serviceAccountName").or_insert_with(|| json!("default"));
+        spec.entry("serviceAccount").or_insert_with(|| json!("default"));
+        let volume = format!("kube-api-access-{suffix}");
+        let volumes = spec.entry("volumes").or_insert_with(|| json!([]));
+        if let Some(v) = volumes.as_array_mut() {
+            v.push(json!({
+                "name": volume,
+                "projected": {"defaultMode": 420, "sources": [
+                    {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                    {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+                    {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+                ]}
+            }));
+        }
+        if let Some(cs) = spec.get_mut("containers").and_then(Value::as_array_mut) {
+            for c in cs.iter_mut().filter_map(Value::as_object_mut) {
+                let mounts = c.entry("volumeMounts").or_insert_with(|| json!([]));
+                if let Some(m) = mounts.as_array_mut() {
+                    m.push(json!({"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": volume, "readOnly": true}));
+                }
+            }
+        }
+        let tolerations = spec.entry("tolerations").or_insert_with(|| json!([]));
+        if let Some(t) = tolerations.as_array_mut() {
+            for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+                if !t.iter().any(|x| x["key"] == key && x["effect"] == "NoExecute") {
+                    t.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// PUT: replaces the object's spec and metadata; status is kept (status subresource).
+    pub fn update(&mut self, mut obj: Value) -> Result<Rc<Value>, ApiError> {
+        let info = Self::kind_or_bad_request(&obj)?;
+        obj["apiVersion"] = json!(info.api_version());
+        let namespace = if info.namespaced {
+            let ns = meta_str(&obj, "namespace");
+            if ns.is_empty() { "default".to_string() } else { ns.to_string() }
+        } else {
+            String::new()
+        };
+        let name = meta_str(&obj, "name").to_string();
+        let old = self
+            .get(info.kind, &namespace, &name)
+            .cloned()
+            .ok_or_else(|| ApiError::NotFound { resource: info.group_resource(), name: name.clone() })?;
+        let rv = meta_str(&obj, "resourceVersion");
+        if !rv.is_empty() && rv != meta_str(&old, "resourceVersion") {
+            return Err(ApiError::Conflict { resource: info.group_resource(), name });
+        }
+        if info.namespaced {
+            meta_mut(&mut obj).insert("namespace".into(), json!(namespace));
+        }
+        defaults::apply(info.kind, &mut obj);
+        if info.kind == "Pod" {
+            // Pod specs are immutable but for images and a few fields; keep admission's additions.
+            if let (Some(new_spec), Some(old_spec)) = (obj.get_mut("spec"), old.get("spec")) {
+                for key in ["volumes", "tolerations", "serviceAccountName", "serviceAccount", "nodeName", "enableServiceLinks", "priority", "preemptionPolicy"] {
+                    if let Some(v) = old_spec.get(key) {
+                        new_spec[key] = v.clone();
+                    }
+                }
+                if let (Some(nc), Some(oc)) = (new_spec.get_mut("containers").and_then(Value::as_array_mut), old_spec.get("containers").and_then(Value::as_array)) {
+                    for (n, o) in nc.iter_mut().zip(oc) {
+                        if let Some(m) = o.get("volumeMounts") {
+                            n["volumeMounts"] = m.clone();
+                        }
+                    }
+                }
+            }
+        }
+        let errs = validation::validate_update(info.kind, &old, &obj);
+        if !errs.is_empty() {
+            return Err(ApiError::Invalid { kind: info.kind.to_string(), name, causes: errs });
+        }
+        if has_status_subresource(info.kind) {
+            match old.get("status") {
+                Some(s) => obj["status"] = s.clone(),
+                None => {
+                    if let Some(m) = obj.as_object_mut() {
+                        m.remove("status");
+                    }
+                }
+            }
+        }
+        let old_meta = old.get("metadata").cloned().unwrap_or_default();
+        let meta = meta_mut(&mut obj);
+        for key in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] {
+            match old_meta.get(key) {
+                Some(v) => meta.insert(key.into(), v.clone()),
+                None => meta.remove(key),
+            };
+        }
+        meta.remove("resourceVersion");
+        if has_generation(info.kind) && obj.get("spec") != old.get("spec") {
+            let generation = old_meta.get("generation").and_then(Value::as_i64).unwrap_or(1) + 1;
+            meta_mut(&mut obj).insert("generation".into(), json!(generation));
+        }
+        if without_rv(&obj) == without_rv(&old) {
+            return Ok(old);
+        }
+        let stored = self.store.put(info.kind, obj, EventType::Modified);
+        self.finish_deletion_if_done(info.kind, &stored);
+        Ok(stored)
+    }
+
+    /// Writes a new status (controllers and kubelets); no write when nothing changed.
+    pub fn update_status(&mut self, kind: &'static str, namespace: &str, name: &str, status: Value) -> Option<Rc<Value>> {
+        let old = self.get(kind, namespace, name)?.clone();
+        if old.get("status") == Some(&status) {
+            return Some(old);
+        }
+        let mut obj = (*old).clone();
+        obj["status"] = status;
+        Some(self.store.put(kind, obj, EventType::Modified))
+    }
+
+    /// Writes an object a controller changed (metadata or spec), no validation.
+    pub fn write(&mut self, kind: &'static str, obj: Value) -> Rc<Value> {
+        self.store.put(kind, obj, EventType::Modified)
+    }
+
+    /// DELETE: graceful for scheduled pods, finalizer-aware for everything.
+    pub fn delete(&mut self, kind: &str, namespace: &str, name: &str, opts: DeleteOptions) -> Result<Rc<Value>, ApiError> {
+        let info = kinds::by_kind(kind).ok_or_else(|| ApiError::BadRequest { message: format!("unknown kind {kind}") })?;
+        let ns = if info.namespaced { namespace } else { "" };
+        let old = self
+            .get(info.kind, ns, name)
+            .cloned()
+            .ok_or_else(|| ApiError::NotFound { resource: info.group_resource(), name: name.to_string() })?;
+        let mut obj = (*old).clone();
+        let already_deleting = old.pointer("/metadata/deletionTimestamp").is_some();
+
+        if info.kind == "Pod" {
+            let spec_grace = old.pointer("/spec/terminationGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(30);
+            let grace = opts.grace_period_seconds.unwrap_or(spec_grace).max(0);
+            let scheduled = old.pointer("/spec/nodeName").and_then(Value::as_str).is_some_and(|n| !n.is_empty());
+            let terminal = matches!(old.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed"));
+            if grace == 0 || !scheduled || terminal {
+                return Ok(self.remove_now(info.kind, ns, name).unwrap_or(old));
+            }
+            if already_deleting {
+                let current = old.pointer("/metadata/deletionGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(grace);
+                if grace >= current {
+                    return Ok(old);
+                }
+            }
+            let meta = meta_mut(&mut obj);
+            meta.insert("deletionTimestamp".into(), json!(format_rfc3339(self.now + grace * 1000)));
+            meta.insert("deletionGracePeriodSeconds".into(), json!(grace));
+            let stored = self.store.put(info.kind, obj, EventType::Modified);
+            return Ok(stored);
+        }
+
+        let finalizer = match opts.propagation {
+            Propagation::Background => None,
+            Propagation::Foreground => Some("foregroundDeletion"),
+            Propagation::Orphan => Some("orphan"),
+        };
+        let has_dependents = self.owners.dependents.contains_key(meta_str(&old, "uid"));
+        let mut finalizers: Vec<Value> = old.pointer("/metadata/finalizers").and_then(Value::as_array).cloned().unwrap_or_default();
+        if let Some(f) = finalizer {
+            if has_dependents && !finalizers.iter().any(|x| x == f) {
+                finalizers.push(json!(f));
+            }
+        }
+        if finalizers.is_empty() {
+            return Ok(self.remove_now(info.kind, ns, name).unwrap_or(old));
+        }
+        let meta = meta_mut(&mut obj);
+        meta.insert("finalizers".into(), json!(finalizers));
+        if !already_deleting {
+            meta.insert("deletionTimestamp".into(), json!(format_rfc3339(self.now)));
+            meta.insert("deletionGracePeriodSeconds".into(), json!(0));
+        }
+        Ok(self.store.put(info.kind, obj, EventType::Modified))
+    }
+
+    /// Removes an object whose deletion completed (no finalizers left, pod stopped).
+    pub fn remove_now(&mut self, kind: &str, namespace: &str, name: &str) -> Option<Rc<Value>> {
+        let info = kinds::by_kind(kind)?;
+        self.store.remove(info.kind, namespace, name)
+    }
+
+    /// An object being deleted whose last finalizer was just removed goes away.
+    fn finish_deletion_if_done(&mut self, kind: &'static str, obj: &Value) {
+        let deleting = obj.pointer("/metadata/deletionTimestamp").is_some();
+        let no_finalizers = obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_none_or(|f| f.is_empty());
+        if deleting && no_finalizers && kind != "Pod" {
+            self.remove_now(kind, meta_str(obj, "namespace"), meta_str(obj, "name"));
+        }
+    }
+
+    /// Removes one finalizer (the garbage collector's last step) and completes deletion.
+    pub fn remove_finalizer(&mut self, kind: &'static str, namespace: &str, name: &str, finalizer: &str) {
+        let Some(old) = self.get(kind, namespace, name).cloned() else { return };
+        let mut obj = (*old).clone();
+        if let Some(f) = obj.pointer_mut("/metadata/finalizers").and_then(Value::as_array_mut) {
+            f.retain(|x| x != finalizer);
+            if f.is_empty() {
+                if let Some(m) = obj["metadata"].as_object_mut() {
+                    m.remove("finalizers");
+                }
+            }
+        }
+        let stored = self.store.put(kind, obj, EventType::Modified);
+        self.finish_deletion_if_done(kind, &stored);
+    }
+}
+
+fn without_rv(obj: &Value) -> Value {
+    let mut o = obj.clone();
+    if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.remove("resourceVersion");
+    }
+    o
+}
+
+/// BestEffort / Burstable / Guaranteed from the containers' requests and limits.
+pub fn qos_class(pod: &Value) -> &'static str {
+    let containers = pod.pointer("/spec/containers").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let mut any = false;
+    let mut guaranteed = !containers.is_empty();
+    for c in containers {
+        let req = c.pointer("/resources/requests").and_then(Value::as_object);
+        let lim = c.pointer("/resources/limits").and_then(Value::as_object);
+        if req.is_some_and(|m| !m.is_empty()) || lim.is_some_and(|m| !m.is_empty()) {
+            any = true;
+        }
+        let full = |m: Option<&Map<String, Value>>| m.is_some_and(|m| m.contains_key("cpu") && m.contains_key("memory"));
+        if !(full(lim) && (req.is_none() || req == lim)) {
+            guaranteed = false;
+        }
+    }
+    if !any {
+        "BestEffort"
+    } else if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}

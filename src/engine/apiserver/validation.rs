@@ -1,0 +1,251 @@
+//! Validation with the API server's field paths and message texts (reference §3).
+
+use crate::engine::errors::FieldError;
+use crate::engine::labels::{labels, selector_is_empty, selector_matches};
+use serde_json::Value;
+
+const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const DNS1035_MSG: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+
+/// `[a-z0-9]([-a-z0-9]*[a-z0-9])?`
+pub fn is_dns1123_label(s: &str) -> bool {
+    let b = s.as_bytes();
+    let alnum = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    !b.is_empty() && alnum(&b[0]) && alnum(&b[b.len() - 1]) && b.iter().all(|c| alnum(c) || *c == b'-')
+}
+
+/// Dot-separated DNS-1123 labels.
+pub fn is_dns1123_subdomain(s: &str) -> bool {
+    s.split('.').all(is_dns1123_label)
+}
+
+fn is_dns1035_label(s: &str) -> bool {
+    is_dns1123_label(s) && s.as_bytes()[0].is_ascii_lowercase()
+}
+
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+/// Which name rule a kind uses.
+#[derive(Clone, Copy)]
+enum NameRule {
+    Label,
+    Subdomain,
+    Dns1035,
+}
+
+fn name_rule(kind: &str) -> NameRule {
+    match kind {
+        "StatefulSet" | "Namespace" => NameRule::Label,
+        "Service" => NameRule::Dns1035,
+        _ => NameRule::Subdomain,
+    }
+}
+
+pub fn validate_name(kind: &str, name: &str, errs: &mut Vec<FieldError>) {
+    if name.is_empty() {
+        errs.push(FieldError::required("metadata.name", "name or generateName is required"));
+        return;
+    }
+    let (ok, msg, max) = match name_rule(kind) {
+        NameRule::Label => (is_dns1123_label(name), LABEL_MSG, 63),
+        NameRule::Subdomain => (is_dns1123_subdomain(name), SUBDOMAIN_MSG, 253),
+        NameRule::Dns1035 => (is_dns1035_label(name), DNS1035_MSG, 63),
+    };
+    if name.len() > max {
+        errs.push(FieldError::invalid("metadata.name", quoted(name), format!("must be no more than {max} characters")));
+    }
+    if !ok {
+        errs.push(FieldError::invalid("metadata.name", quoted(name), msg));
+    }
+}
+
+fn validate_containers(spec: &Value, path: &str, errs: &mut Vec<FieldError>) {
+    match spec.get("containers").and_then(Value::as_array) {
+        None => errs.push(FieldError::required(format!("{path}.containers"), "")),
+        Some(cs) if cs.is_empty() => errs.push(FieldError::required(format!("{path}.containers"), "")),
+        Some(cs) => {
+            let mut names: Vec<&str> = Vec::new();
+            for (i, c) in cs.iter().enumerate() {
+                let p = format!("{path}.containers[{i}]");
+                let name = c.get("name").and_then(Value::as_str).unwrap_or("");
+                if name.is_empty() {
+                    errs.push(FieldError::required(format!("{p}.name"), ""));
+                } else if !is_dns1123_label(name) {
+                    errs.push(FieldError::invalid(format!("{p}.name"), quoted(name), LABEL_MSG));
+                } else if names.contains(&name) {
+                    errs.push(FieldError {
+                        field: format!("{p}.name"),
+                        kind: crate::engine::errors::FieldErrorKind::Duplicate,
+                        value: Some(quoted(name)),
+                        detail: String::new(),
+                    });
+                }
+                names.push(name);
+                if c.get("image").and_then(Value::as_str).is_none_or(str::is_empty) {
+                    errs.push(FieldError::required(format!("{p}.image"), ""));
+                }
+            }
+        }
+    }
+}
+
+fn validate_replicas(obj: &Value, errs: &mut Vec<FieldError>) {
+    if let Some(r) = obj.pointer("/spec/replicas").and_then(Value::as_i64) {
+        if r < 0 {
+            errs.push(FieldError::invalid("spec.replicas", r.to_string(), "must be greater than or equal to 0"));
+        }
+    }
+}
+
+/// Selector present, non-empty, and matching the template's labels.
+fn validate_selector(obj: &Value, what: &str, errs: &mut Vec<FieldError>) {
+    let template_labels = labels(obj.pointer("/spec/template").unwrap_or(&Value::Null));
+    let rendered = serde_json::to_string(&template_labels).unwrap_or_default();
+    match obj.pointer("/spec/selector") {
+        None | Some(Value::Null) => {
+            if what != "daemonset" {
+                errs.push(FieldError::required("spec.selector", ""));
+            }
+            errs.push(FieldError::invalid("spec.template.metadata.labels", rendered, "`selector` does not match template `labels`"));
+        }
+        Some(sel) if selector_is_empty(sel) => {
+            errs.push(FieldError::invalid("spec.selector", serde_json::to_string(sel).unwrap_or_default(), format!("empty selector is invalid for {what}")));
+        }
+        Some(sel) => {
+            if !selector_matches(sel, &template_labels) {
+                errs.push(FieldError::invalid("spec.template.metadata.labels", rendered, "`selector` does not match template `labels`"));
+            }
+        }
+    }
+}
+
+/// Everything checked on create (and again on update) for `kind`.
+pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    validate_name(kind, name, &mut errs);
+    match kind {
+        "Pod" => {
+            let spec = obj.get("spec").unwrap_or(&Value::Null);
+            validate_containers(spec, "spec", &mut errs);
+        }
+        "StatefulSet" | "Deployment" | "ReplicaSet" | "DaemonSet" => {
+            validate_replicas(obj, &mut errs);
+            let what = kind.to_ascii_lowercase();
+            validate_selector(obj, &what, &mut errs);
+            let spec = obj.pointer("/spec/template/spec").unwrap_or(&Value::Null);
+            validate_containers(spec, "spec.template.spec", &mut errs);
+            if kind == "StatefulSet" || kind == "Deployment" || kind == "DaemonSet" || kind == "ReplicaSet" {
+                let rp = spec.get("restartPolicy").and_then(Value::as_str).unwrap_or("Always");
+                if rp != "Always" {
+                    errs.push(FieldError::not_supported("spec.template.spec.restartPolicy", quoted(rp), &["Always"]));
+                }
+            }
+            if kind == "DaemonSet" {
+                validate_daemonset_strategy(obj, &mut errs);
+            }
+        }
+        "Service" => {
+            if let Some(ports) = obj.pointer("/spec/ports").and_then(Value::as_array) {
+                for (i, p) in ports.iter().enumerate() {
+                    if p.get("port").and_then(Value::as_i64).is_none() {
+                        errs.push(FieldError::required(format!("spec.ports[{i}].port"), ""));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    errs
+}
+
+fn int_or_percent(v: Option<&Value>) -> Option<i64> {
+    match v? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim_end_matches('%').parse().ok(),
+        _ => None,
+    }
+}
+
+fn validate_daemonset_strategy(obj: &Value, errs: &mut Vec<FieldError>) {
+    let Some(ru) = obj.pointer("/spec/updateStrategy/rollingUpdate") else { return };
+    let surge = int_or_percent(ru.get("maxSurge")).unwrap_or(0);
+    let unavailable = int_or_percent(ru.get("maxUnavailable")).unwrap_or(0);
+    if surge != 0 && unavailable != 0 {
+        let v = ru.get("maxSurge").map(|v| v.to_string()).unwrap_or_default();
+        errs.push(FieldError::invalid("spec.updateStrategy.rollingUpdate.maxSurge", v, "may not be set when maxUnavailable is non-zero"));
+    }
+    if surge == 0 && unavailable == 0 {
+        errs.push(FieldError::required("spec.updateStrategy.rollingUpdate.maxUnavailable", "cannot be 0 when maxSurge is 0"));
+    }
+}
+
+const STS_FORBIDDEN: &str = "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
+
+/// Extra rules for an update of `old` into `new`.
+pub fn validate_update(kind: &str, old: &Value, new: &Value) -> Vec<FieldError> {
+    let mut errs = validate(kind, new);
+    match kind {
+        "StatefulSet" => {
+            let strip = |v: &Value| {
+                let mut s = v.get("spec").cloned().unwrap_or(Value::Null);
+                if let Some(m) = s.as_object_mut() {
+                    for k in ["replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"] {
+                        m.remove(k);
+                    }
+                }
+                s
+            };
+            if strip(old) != strip(new) {
+                errs.push(FieldError::forbidden("spec", STS_FORBIDDEN));
+            }
+        }
+        "Deployment" | "ReplicaSet" | "DaemonSet" => {
+            let (a, b) = (old.pointer("/spec/selector"), new.pointer("/spec/selector"));
+            if a != b {
+                let v = b.map(|v| serde_json::to_string(v).unwrap_or_default()).unwrap_or_else(|| "null".into());
+                errs.push(FieldError::invalid("spec.selector", v, "field is immutable"));
+            }
+        }
+        _ => {}
+    }
+    errs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn statefulset_names_must_be_dns_labels() {
+        let errs = validate("StatefulSet", &json!({"metadata": {"name": "Web"}, "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}));
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].to_string(), format!("metadata.name: Invalid value: \"Web\": {LABEL_MSG}"));
+    }
+
+    #[test]
+    fn a_selector_that_misses_the_template_labels_is_rejected() {
+        let errs = validate("Deployment", &json!({"metadata": {"name": "nginx"}, "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}));
+        assert_eq!(
+            errs.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+            ["spec.template.metadata.labels: Invalid value: {\"app\":\"nginx\"}: `selector` does not match template `labels`"]
+        );
+    }
+
+    #[test]
+    fn changing_service_name_of_a_statefulset_is_forbidden() {
+        let old = json!({"metadata": {"name": "web"}, "spec": {"serviceName": "a", "replicas": 1, "selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}});
+        let mut new = old.clone();
+        new["spec"]["serviceName"] = json!("b");
+        let errs = validate_update("StatefulSet", &old, &new);
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].to_string().starts_with("spec: Forbidden: updates to statefulset spec for fields other than 'replicas'"));
+        new["spec"]["serviceName"] = json!("a");
+        new["spec"]["replicas"] = json!(5);
+        assert!(validate_update("StatefulSet", &old, &new).is_empty());
+    }
+}

@@ -1,0 +1,139 @@
+//! A cluster with a memory: every external request is logged with its virtual time, and
+//! snapshots are kept, so the cluster can be rewound to any earlier moment (restore the
+//! nearest snapshot, replay the inputs after it).
+
+use super::apiserver::DeleteOptions;
+use super::clock::Millis;
+use super::config::ClusterConfig;
+use super::errors::ApiError;
+use super::world::World;
+use serde_json::Value;
+use std::ops::Deref;
+use std::rc::Rc;
+
+/// One request from outside the cluster (the learner, via kubectl).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    Create(Value),
+    Update(Value),
+    Delete { kind: String, namespace: String, name: String, options: DeleteOptions },
+}
+
+/// Keep a snapshot at most this often (virtual time) when inputs arrive.
+const SNAPSHOT_EVERY_MS: Millis = 5_000;
+
+#[derive(Debug, Clone)]
+struct Snapshot {
+    at: Millis,
+    /// How many inputs the snapshot already includes.
+    inputs: usize,
+    world: Box<World>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    world: World,
+    start: Box<World>,
+    inputs: Vec<(Millis, Input)>,
+    snapshots: Vec<Snapshot>,
+}
+
+impl Deref for Cluster {
+    type Target = World;
+    fn deref(&self) -> &World {
+        &self.world
+    }
+}
+
+impl Cluster {
+    pub fn new(config: ClusterConfig) -> Cluster {
+        let world = World::new(config);
+        Cluster { start: Box::new(world.clone()), world, inputs: Vec::new(), snapshots: Vec::new() }
+    }
+
+    /// When the simulation started (virtual time of the first moment).
+    pub fn started_at(&self) -> Millis {
+        self.start.now
+    }
+
+    pub fn inputs(&self) -> &[(Millis, Input)] {
+        &self.inputs
+    }
+
+    fn record(&mut self, input: Input) {
+        let now = self.world.now;
+        // A new input after a rewind starts a new timeline: the old future is dropped.
+        while self.inputs.last().is_some_and(|(at, _)| *at > now) {
+            self.inputs.pop();
+        }
+        self.snapshots.retain(|s| s.at <= now);
+        if self.snapshots.last().is_none_or(|s| now - s.at >= SNAPSHOT_EVERY_MS) {
+            self.snapshots.push(Snapshot { at: now, inputs: self.inputs.len(), world: Box::new(self.world.clone()) });
+        }
+        self.inputs.push((now, input));
+    }
+
+    fn apply(world: &mut World, input: &Input) -> Result<Rc<Value>, ApiError> {
+        let result = match input {
+            Input::Create(obj) => world.create(obj.clone()),
+            Input::Update(obj) => world.update(obj.clone()),
+            Input::Delete { kind, namespace, name, options } => world.delete(kind, namespace, name, *options),
+        };
+        world.settle();
+        result
+    }
+
+    fn submit(&mut self, input: Input) -> Result<Rc<Value>, ApiError> {
+        self.record(input.clone());
+        Self::apply(&mut self.world, &input)
+    }
+
+    pub fn create(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
+        self.submit(Input::Create(obj))
+    }
+
+    pub fn update(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
+        self.submit(Input::Update(obj))
+    }
+
+    pub fn delete(&mut self, kind: &str, namespace: &str, name: &str, options: DeleteOptions) -> Result<Rc<Value>, ApiError> {
+        self.submit(Input::Delete { kind: kind.to_string(), namespace: namespace.to_string(), name: name.to_string(), options })
+    }
+
+    pub fn advance(&mut self, dt: Millis) {
+        let until = self.world.now + dt.max(0);
+        self.world.advance_to(until);
+    }
+
+    pub fn advance_to(&mut self, until: Millis) {
+        self.world.advance_to(until);
+    }
+
+    pub fn advance_to_next_event(&mut self) -> bool {
+        self.world.advance_to_next_event()
+    }
+
+    pub fn run_until_idle(&mut self, limit: Millis) {
+        self.world.run_until_idle(limit);
+    }
+
+    /// The cluster as it was at virtual time `at`, inputs after it kept for replaying
+    /// forward again (until a new input starts a different future).
+    pub fn rewind_to(&mut self, at: Millis) {
+        let snapshot = self.snapshots.iter().rev().find(|s| s.at <= at);
+        let (mut world, from) = match snapshot {
+            Some(s) => ((*s.world).clone(), s.inputs),
+            None => ((*self.start).clone(), 0),
+        };
+        for (t, input) in self.inputs.iter().skip(from) {
+            if *t > at {
+                break;
+            }
+            world.advance_to(*t);
+            // Replayed inputs had their answer already; only their effect matters now.
+            let _ = Self::apply(&mut world, input);
+        }
+        world.advance_to(at);
+        self.world = world;
+    }
+}

@@ -1,0 +1,52 @@
+//! The shape of a cluster: its nodes, seed and playground limits.
+
+/// One node to create at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeSpec {
+    pub name: String,
+    pub control_plane: bool,
+    /// Control-plane nodes of kubeadm clusters carry the NoSchedule taint; minikube's doesn't.
+    pub tainted: bool,
+    pub cpu_millis: i64,
+    pub memory_mib: i64,
+    pub max_pods: i64,
+}
+
+impl NodeSpec {
+    fn new(name: &str, control_plane: bool, tainted: bool) -> Self {
+        NodeSpec { name: name.to_string(), control_plane, tainted, cpu_millis: 8000, memory_mib: 16_384, max_pods: 110 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterConfig {
+    pub nodes: Vec<NodeSpec>,
+    pub seed: u64,
+    /// The playground ResourceQuota's pod limit in every namespace.
+    pub pod_quota: i64,
+}
+
+impl Default for ClusterConfig {
+    /// A kind-like three-node cluster.
+    fn default() -> Self {
+        ClusterConfig::with_nodes(3, 1)
+    }
+}
+
+impl ClusterConfig {
+    /// One node is minikube (untainted, as in the seed article); more are kind-like: a
+    /// tainted `kind-control-plane` and workers `kind-worker`, `kind-worker2`, ...
+    pub fn with_nodes(count: u32, seed: u64) -> Self {
+        let nodes = if count <= 1 {
+            vec![NodeSpec::new("minikube", true, false)]
+        } else {
+            let mut v = vec![NodeSpec::new("kind-control-plane", true, true)];
+            for i in 1..count {
+                let name = if i == 1 { "kind-worker".to_string() } else { format!("kind-worker{i}") };
+                v.push(NodeSpec::new(&name, false, false));
+            }
+            v
+        };
+        ClusterConfig { nodes, seed, pod_quota: 500 }
+    }
+}

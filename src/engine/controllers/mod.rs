@@ -1,0 +1,199 @@
+//! Controllers: each reconciles keys from a work queue fed by the watch journal
+//! (level-triggered), and records both a Kubernetes Event and a reason for every action.
+
+pub mod daemonset;
+pub mod deployment;
+pub mod garbage_collector;
+pub mod history;
+pub mod ownership;
+pub mod replicaset;
+pub mod statefulset;
+pub mod volume_binder;
+
+use super::apiserver::meta_str;
+use super::labels::{labels, selector_matches};
+use super::store::{EventType, WatchEvent};
+use super::world::World;
+use serde_json::Value;
+
+/// Who a queued key is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Controller {
+    Scheduler,
+    StatefulSet,
+    DaemonSet,
+    Deployment,
+    ReplicaSet,
+    GarbageCollector,
+    VolumeBinder,
+}
+
+impl Controller {
+    pub fn name(self) -> &'static str {
+        match self {
+            Controller::Scheduler => "default-scheduler",
+            Controller::StatefulSet => "statefulset-controller",
+            Controller::DaemonSet => "daemonset-controller",
+            Controller::Deployment => "deployment-controller",
+            Controller::ReplicaSet => "replicaset-controller",
+            Controller::GarbageCollector => "garbage-collector",
+            Controller::VolumeBinder => "persistentvolume-controller",
+        }
+    }
+
+    pub fn by_name(name: &str) -> Option<Controller> {
+        [
+            Controller::Scheduler,
+            Controller::StatefulSet,
+            Controller::DaemonSet,
+            Controller::Deployment,
+            Controller::ReplicaSet,
+            Controller::GarbageCollector,
+            Controller::VolumeBinder,
+        ]
+        .into_iter()
+        .find(|c| c.name() == name)
+    }
+
+    fn for_owner_kind(kind: &str) -> Option<Controller> {
+        match kind {
+            "StatefulSet" => Some(Controller::StatefulSet),
+            "DaemonSet" => Some(Controller::DaemonSet),
+            "Deployment" => Some(Controller::Deployment),
+            "ReplicaSet" => Some(Controller::ReplicaSet),
+            _ => None,
+        }
+    }
+}
+
+/// `namespace/name`
+pub fn key(namespace: &str, name: &str) -> String {
+    format!("{namespace}/{name}")
+}
+
+fn split_key(key: &str) -> (&str, &str) {
+    key.split_once('/').unwrap_or(("", key))
+}
+
+/// The ownerReference with `controller: true`, if any.
+pub fn controller_ref(obj: &Value) -> Option<&Value> {
+    obj.pointer("/metadata/ownerReferences")?.as_array()?.iter().find(|r| r["controller"] == true)
+}
+
+/// Routes one watch event to the controllers that care about it.
+pub fn dispatch(w: &mut World, e: &WatchEvent) {
+    let obj = &e.object;
+    let deleted = e.event_type == EventType::Deleted;
+    let deleting = obj.pointer("/metadata/deletionTimestamp").is_some();
+    if deleted || deleting {
+        w.queue.add(Controller::GarbageCollector, garbage_collector::key_for(e.kind, obj));
+        for r in obj.pointer("/metadata/ownerReferences").and_then(Value::as_array).into_iter().flatten() {
+            let kind = r["kind"].as_str().unwrap_or("");
+            if let Some(info) = super::kinds::by_kind(kind) {
+                let owner_ns = if info.namespaced { e.namespace.as_str() } else { "" };
+                if let Some(owner) = w.get(info.kind, owner_ns, r["name"].as_str().unwrap_or("")).cloned() {
+                    if owner.pointer("/metadata/deletionTimestamp").is_some() {
+                        w.queue.add(Controller::GarbageCollector, garbage_collector::key_for(info.kind, &owner));
+                    }
+                }
+            }
+        }
+    }
+    match e.kind {
+        "Pod" => {
+            if !deleted {
+                let unscheduled = obj.pointer("/spec/nodeName").and_then(Value::as_str).is_none_or(str::is_empty);
+                if unscheduled && !deleting {
+                    w.queue.add(Controller::Scheduler, key(&e.namespace, &e.name));
+                }
+                super::kubelet::observe(w, obj);
+            } else {
+                w.kubelet.pods.remove(meta_str(obj, "uid"));
+                requeue_unschedulable(w);
+            }
+            match controller_ref(obj) {
+                Some(r) => {
+                    if let Some(c) = Controller::for_owner_kind(r["kind"].as_str().unwrap_or("")) {
+                        w.queue.add(c, key(&e.namespace, r["name"].as_str().unwrap_or("")));
+                    }
+                }
+                None if !deleted => enqueue_adopters(w, &e.namespace, obj),
+                None => {}
+            }
+        }
+        "StatefulSet" => w.queue.add(Controller::StatefulSet, key(&e.namespace, &e.name)),
+        "DaemonSet" => w.queue.add(Controller::DaemonSet, key(&e.namespace, &e.name)),
+        "Deployment" => w.queue.add(Controller::Deployment, key(&e.namespace, &e.name)),
+        "ReplicaSet" => {
+            w.queue.add(Controller::ReplicaSet, key(&e.namespace, &e.name));
+            if let Some(r) = controller_ref(obj) {
+                if r["kind"] == "Deployment" {
+                    w.queue.add(Controller::Deployment, key(&e.namespace, r["name"].as_str().unwrap_or("")));
+                }
+            }
+        }
+        "ControllerRevision" => {
+            if let Some(r) = controller_ref(obj) {
+                if let Some(c) = Controller::for_owner_kind(r["kind"].as_str().unwrap_or("")) {
+                    w.queue.add(c, key(&e.namespace, r["name"].as_str().unwrap_or("")));
+                }
+            }
+        }
+        "Node" => {
+            let daemonsets: Vec<String> = w.store.list("DaemonSet", None).map(|d| key(meta_str(d, "namespace"), meta_str(d, "name"))).collect();
+            for k in daemonsets {
+                w.queue.add(Controller::DaemonSet, k);
+            }
+            requeue_unschedulable(w);
+        }
+        "PersistentVolumeClaim" if !deleted => w.queue.add(Controller::VolumeBinder, key(&e.namespace, &e.name)),
+        "PersistentVolumeClaim" => volume_binder::reclaim(w, obj),
+        _ => {}
+    }
+}
+
+/// Pods the scheduler could not place get another try when the cluster changes.
+fn requeue_unschedulable(w: &mut World) {
+    let pending: Vec<String> = w
+        .store
+        .list("Pod", None)
+        .filter(|p| p.pointer("/spec/nodeName").and_then(Value::as_str).is_none_or(str::is_empty) && p.pointer("/metadata/deletionTimestamp").is_none())
+        .map(|p| key(meta_str(p, "namespace"), meta_str(p, "name")))
+        .collect();
+    for k in pending {
+        w.queue.add(Controller::Scheduler, k);
+    }
+}
+
+/// An orphan pod is offered to every controller in its namespace whose selector matches.
+fn enqueue_adopters(w: &mut World, namespace: &str, pod: &Value) {
+    let pod_labels = labels(pod);
+    if pod_labels.is_empty() {
+        return;
+    }
+    let mut found = Vec::new();
+    for (kind, c) in [("StatefulSet", Controller::StatefulSet), ("DaemonSet", Controller::DaemonSet), ("ReplicaSet", Controller::ReplicaSet)] {
+        for owner in w.store.list(kind, Some(namespace)) {
+            if selector_matches(owner.pointer("/spec/selector").unwrap_or(&Value::Null), &pod_labels) {
+                found.push((c, key(namespace, meta_str(owner, "name"))));
+            }
+        }
+    }
+    for (c, k) in found {
+        w.queue.add(c, k);
+    }
+}
+
+/// Runs one controller on one key.
+pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
+    let (namespace, name) = split_key(key);
+    match controller {
+        Controller::Scheduler => super::scheduler::schedule(w, namespace, name),
+        Controller::StatefulSet => statefulset::sync(w, namespace, name),
+        Controller::DaemonSet => daemonset::sync(w, namespace, name),
+        Controller::Deployment => deployment::sync(w, namespace, name),
+        Controller::ReplicaSet => replicaset::sync(w, namespace, name),
+        Controller::GarbageCollector => garbage_collector::sync(w, key),
+        Controller::VolumeBinder => volume_binder::sync(w, namespace, name),
+    }
+}

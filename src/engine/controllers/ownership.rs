@@ -1,0 +1,75 @@
+//! Owner references: which objects a controller owns, adopting matching orphans and
+//! releasing owned objects whose labels no longer match (ControllerRefManager).
+
+use crate::engine::apiserver::meta_str;
+use crate::engine::labels::{labels, selector_matches};
+use crate::engine::world::World;
+use serde_json::{json, Value};
+use std::rc::Rc;
+
+/// `metav1.NewControllerRef(owner)`.
+pub fn controller_ref_to(owner: &Value) -> Value {
+    json!({
+        "apiVersion": owner["apiVersion"],
+        "blockOwnerDeletion": true,
+        "controller": true,
+        "kind": owner["kind"],
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+    })
+}
+
+/// Objects of `kind` whose controller reference points at `owner_uid`.
+pub fn owned(w: &World, owner_uid: &str, kind: &str) -> Vec<Rc<Value>> {
+    let Some(deps) = w.owners.dependents.get(owner_uid) else { return Vec::new() };
+    deps.iter()
+        .filter(|(k, _, _)| *k == kind)
+        .filter_map(|(k, ns, name)| w.get(k, ns, name).cloned())
+        .filter(|o| super::controller_ref(o).is_some_and(|r| r["uid"] == owner_uid))
+        .collect()
+}
+
+/// The pods `owner` controls after adopting matching orphans and releasing mismatches.
+pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<Rc<Value>> {
+    let uid = meta_str(owner, "uid").to_string();
+    let namespace = meta_str(owner, "namespace").to_string();
+    let selector = owner.pointer("/spec/selector").cloned().unwrap_or(Value::Null);
+    let deleting = owner.pointer("/metadata/deletionTimestamp").is_some();
+    let mut result = Vec::new();
+    for pod in owned(w, &uid, "Pod") {
+        if selector_matches(&selector, &labels(&pod)) || deleting {
+            result.push(pod);
+        } else {
+            let mut p = (*pod).clone();
+            if let Some(refs) = p.pointer_mut("/metadata/ownerReferences").and_then(Value::as_array_mut) {
+                refs.retain(|r| r["uid"] != uid.as_str());
+            }
+            let name = meta_str(&p, "name").to_string();
+            w.write("Pod", p);
+            w.why("ownership", "Pod", &namespace, &name, format!("{name} was released by {}: its labels no longer match the selector", meta_str(owner, "name")));
+        }
+    }
+    if deleting {
+        return result;
+    }
+    let orphans: Vec<Rc<Value>> = w
+        .store
+        .list("Pod", Some(&namespace))
+        .filter(|p| super::controller_ref(p).is_none() && p.pointer("/metadata/deletionTimestamp").is_none())
+        .filter(|p| selector_matches(&selector, &labels(p)))
+        .cloned()
+        .collect();
+    for pod in orphans {
+        let mut p = (*pod).clone();
+        let reference = controller_ref_to(owner);
+        match p.pointer_mut("/metadata/ownerReferences").and_then(Value::as_array_mut) {
+            Some(refs) => refs.push(reference),
+            None => p["metadata"]["ownerReferences"] = json!([reference]),
+        }
+        let name = meta_str(&p, "name").to_string();
+        let adopted = w.write("Pod", p);
+        w.why("ownership", "Pod", &namespace, &name, format!("{name} was adopted by {} {}: it had no owner and matches the selector", owner["kind"].as_str().unwrap_or(""), meta_str(owner, "name")));
+        result.push(adopted);
+    }
+    result
+}

@@ -1,0 +1,258 @@
+//! The StatefulSet ordering policy (`stateful_set_control.go`): given the pods by
+//! ordinal, decide what to create, delete or wait for. Pure: no store access, so tests can
+//! feed it any situation and check the plan.
+
+use crate::engine::clock::Millis;
+
+/// What the policy needs to know about one pod.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodView {
+    pub name: String,
+    pub ordinal: i64,
+    /// `controller-revision-hash` label (the revision's name).
+    pub revision: String,
+    pub terminating: bool,
+    /// Succeeded or Failed: the controller replaces it.
+    pub finished: bool,
+    pub running_and_ready: bool,
+    /// When the Ready condition last became true (for minReadySeconds).
+    pub ready_since: Option<Millis>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetView {
+    pub name: String,
+    pub replicas: i64,
+    pub start_ordinal: i64,
+    /// OrderedReady (true) or Parallel (false).
+    pub monotonic: bool,
+    pub rolling_update: bool,
+    pub partition: i64,
+    pub min_ready_seconds: i64,
+    pub current_revision: String,
+    pub update_revision: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Create the pod for `ordinal` from `revision`.
+    Create { ordinal: i64, revision: String, why: String },
+    /// Delete pod `name` (replace it, scale it down, or update it).
+    Delete { name: String, condemned: bool, why: String },
+    /// Nothing more this sync; `retry_after` asks for a requeue (minReadySeconds).
+    Wait { why: String, retry_after: Option<Millis> },
+}
+
+/// `isRunningAndReady` + `minReadySeconds`: may its successor proceed?
+fn is_available(p: &PodView, set: &SetView, now: Millis) -> Result<(), Millis> {
+    if set.min_ready_seconds <= 0 {
+        return Ok(());
+    }
+    let since = p.ready_since.unwrap_or(now);
+    let until = since + set.min_ready_seconds * 1000;
+    if now >= until { Ok(()) } else { Err(until - now) }
+}
+
+/// Orders the work of one sync. `slots[i]` is the pod for ordinal `start + i`;
+/// `condemned` holds pods whose ordinal is out of range.
+pub fn plan(set: &SetView, slots: &[Option<PodView>], condemned: &[PodView], now: Millis) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let name = &set.name;
+    // Replicas, lowest ordinal first.
+    for (i, slot) in slots.iter().enumerate() {
+        let ordinal = set.start_ordinal + i as i64;
+        match slot {
+            None => {
+                let revision = if set.rolling_update && ordinal < set.partition {
+                    set.current_revision.clone()
+                } else {
+                    set.update_revision.clone()
+                };
+                let why = if !set.monotonic {
+                    format!("{name}-{ordinal} is missing; Parallel management creates all missing pods at once")
+                } else if i == 0 {
+                    format!("{name}-{ordinal} is missing; StatefulSet pods are created in ordinal order, starting from the lowest")
+                } else {
+                    format!("{name}-{ordinal} is missing and {name}-{} is Running and Ready, so the next ordinal can start (OrderedReady)", ordinal - 1)
+                };
+                actions.push(Action::Create { ordinal, revision, why });
+                if set.monotonic {
+                    return actions;
+                }
+            }
+            Some(p) if p.finished && !p.terminating => {
+                actions.push(Action::Delete {
+                    name: p.name.clone(),
+                    condemned: false,
+                    why: format!("{} has finished (Succeeded or Failed); deleting it so it is recreated with the same name", p.name),
+                });
+                if set.monotonic {
+                    return actions;
+                }
+            }
+            Some(p) if p.terminating => {
+                if set.monotonic {
+                    actions.push(Action::Wait { why: format!("waiting for {} to finish terminating before it is recreated", p.name), retry_after: None });
+                    return actions;
+                }
+            }
+            Some(p) if !p.running_and_ready => {
+                if set.monotonic {
+                    let next = if i + 1 < slots.len() {
+                        format!(" before touching {name}-{}", ordinal + 1)
+                    } else {
+                        String::new()
+                    };
+                    actions.push(Action::Wait { why: format!("waiting for {} to be Running and Ready{next} (OrderedReady goes one pod at a time)", p.name), retry_after: None });
+                    return actions;
+                }
+            }
+            Some(p) => {
+                if let Err(left) = is_available(p, set, now) {
+                    if set.monotonic {
+                        actions.push(Action::Wait {
+                            why: format!("{} is Ready but minReadySeconds ({}s) has not passed yet", p.name, set.min_ready_seconds),
+                            retry_after: Some(left),
+                        });
+                        return actions;
+                    }
+                }
+            }
+        }
+    }
+    // Scale down, highest ordinal first, one at a time when ordered.
+    let mut first_unhealthy_seen = false;
+    for p in condemned {
+        if p.terminating {
+            if set.monotonic {
+                actions.push(Action::Wait { why: format!("waiting for {} to be gone before scaling down further (highest ordinal first, one at a time)", p.name), retry_after: None });
+                return actions;
+            }
+            continue;
+        }
+        if set.monotonic && !p.running_and_ready && first_unhealthy_seen {
+            actions.push(Action::Wait { why: format!("waiting for {} to be healthy before scaling it down", p.name), retry_after: None });
+            return actions;
+        }
+        first_unhealthy_seen |= !p.running_and_ready;
+        actions.push(Action::Delete {
+            name: p.name.clone(),
+            condemned: true,
+            why: format!("{} is beyond replicas={}; scale-down removes the highest ordinal first", p.name, set.replicas),
+        });
+        if set.monotonic {
+            return actions;
+        }
+    }
+    if !set.rolling_update {
+        return actions;
+    }
+    // Rolling update: from the highest ordinal down to the partition, one pod at a time.
+    for (i, slot) in slots.iter().enumerate().rev() {
+        let ordinal = set.start_ordinal + i as i64;
+        if ordinal < set.partition {
+            break;
+        }
+        let Some(p) = slot else { continue };
+        if p.revision != set.update_revision && !p.terminating {
+            actions.push(Action::Delete {
+                name: p.name.clone(),
+                condemned: false,
+                why: format!("{} is not at the update revision {}; deleting it first because updates go from the highest ordinal down", p.name, set.update_revision),
+            });
+            return actions;
+        }
+        if p.revision == set.update_revision && (!p.running_and_ready || p.terminating) {
+            actions.push(Action::Wait { why: format!("waiting for updated {} to be Running and Ready before updating the next lower ordinal", p.name), retry_after: None });
+            return actions;
+        }
+    }
+    actions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(replicas: i64) -> SetView {
+        SetView {
+            name: "web".into(),
+            replicas,
+            start_ordinal: 0,
+            monotonic: true,
+            rolling_update: true,
+            partition: 0,
+            min_ready_seconds: 0,
+            current_revision: "web-1".into(),
+            update_revision: "web-1".into(),
+        }
+    }
+
+    fn pod(ordinal: i64, revision: &str, ready: bool) -> PodView {
+        PodView {
+            name: format!("web-{ordinal}"),
+            ordinal,
+            revision: revision.into(),
+            terminating: false,
+            finished: false,
+            running_and_ready: ready,
+            ready_since: Some(0),
+        }
+    }
+
+    #[test]
+    fn ordered_ready_creates_only_the_lowest_missing_ordinal() {
+        let plan = plan(&set(3), &[None, None, None], &[], 0);
+        assert!(matches!(plan.as_slice(), [Action::Create { ordinal: 0, .. }]));
+    }
+
+    #[test]
+    fn ordered_ready_waits_for_a_pod_that_is_not_ready() {
+        let plan = plan(&set(3), &[Some(pod(0, "web-1", false)), None, None], &[], 0);
+        assert!(matches!(plan.as_slice(), [Action::Wait { .. }]), "{plan:?}");
+    }
+
+    #[test]
+    fn parallel_creates_every_missing_pod_at_once() {
+        let mut s = set(3);
+        s.monotonic = false;
+        let plan = plan(&s, &[None, None, None], &[], 0);
+        assert_eq!(plan.iter().filter(|a| matches!(a, Action::Create { .. })).count(), 3);
+    }
+
+    #[test]
+    fn scale_down_removes_highest_ordinal_first() {
+        let slots = [Some(pod(0, "web-1", true))];
+        let condemned = [pod(2, "web-1", true), pod(1, "web-1", true)];
+        let plan = plan(&set(1), &slots, &condemned, 0);
+        assert!(matches!(plan.as_slice(), [Action::Delete { name, condemned: true, .. }] if name == "web-2"), "{plan:?}");
+    }
+
+    #[test]
+    fn rolling_update_deletes_the_highest_ordinal_at_the_old_revision() {
+        let mut s = set(3);
+        s.update_revision = "web-2".into();
+        let slots = [Some(pod(0, "web-1", true)), Some(pod(1, "web-1", true)), Some(pod(2, "web-1", true))];
+        let plan = plan(&s, &slots, &[], 0);
+        assert!(matches!(plan.as_slice(), [Action::Delete { name, condemned: false, .. }] if name == "web-2"), "{plan:?}");
+    }
+
+    #[test]
+    fn rolling_update_never_touches_ordinals_below_the_partition() {
+        let mut s = set(3);
+        s.update_revision = "web-2".into();
+        s.partition = 2;
+        let slots = [Some(pod(0, "web-1", true)), Some(pod(1, "web-1", true)), Some(pod(2, "web-2", true))];
+        assert!(plan(&s, &slots, &[], 0).is_empty());
+    }
+
+    #[test]
+    fn min_ready_seconds_holds_back_the_successor() {
+        let mut s = set(2);
+        s.min_ready_seconds = 10;
+        let mut p0 = pod(0, "web-1", true);
+        p0.ready_since = Some(5_000);
+        let plan = plan(&s, &[Some(p0), None], &[], 8_000);
+        assert!(matches!(plan.as_slice(), [Action::Wait { retry_after: Some(7_000), .. }]), "{plan:?}");
+    }
+}

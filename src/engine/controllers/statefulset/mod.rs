@@ -1,0 +1,184 @@
+//! StatefulSet controller wiring (`stateful_set.go`): gather the set's pods and revisions,
+//! ask the policy what to do, carry it out, and write the status.
+
+pub mod control;
+pub mod pod_control;
+
+use super::history;
+use super::ownership::claim_pods;
+use crate::engine::apiserver::meta_str;
+use crate::engine::clock::{Millis, Timer};
+use crate::engine::time::parse_rfc3339;
+use crate::engine::world::World;
+use control::{Action, PodView, SetView};
+use serde_json::{json, Value};
+
+/// The ordinal in a pod name `<set>-<ordinal>`.
+pub fn get_ordinal(set_name: &str, pod_name: &str) -> Option<i64> {
+    pod_name.strip_prefix(set_name)?.strip_prefix('-')?.parse().ok().filter(|o: &i64| *o >= 0)
+}
+
+/// Phase Running and condition Ready true.
+pub fn is_running_and_ready(pod: &Value) -> bool {
+    pod.pointer("/status/phase").and_then(Value::as_str) == Some("Running") && ready_condition(pod).is_some_and(|c| c["status"] == "True")
+}
+
+fn ready_condition(pod: &Value) -> Option<&Value> {
+    pod.pointer("/status/conditions")?.as_array()?.iter().find(|c| c["type"] == "Ready")
+}
+
+fn view(set_name: &str, pod: &Value) -> Option<PodView> {
+    let name = meta_str(pod, "name").to_string();
+    let ordinal = get_ordinal(set_name, &name)?;
+    let ready = is_running_and_ready(pod);
+    Some(PodView {
+        ordinal,
+        revision: pod.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str).unwrap_or("").to_string(),
+        terminating: pod.pointer("/metadata/deletionTimestamp").is_some(),
+        finished: matches!(pod.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed")),
+        running_and_ready: ready,
+        ready_since: if ready { ready_condition(pod).and_then(|c| c["lastTransitionTime"].as_str()).and_then(parse_rfc3339) } else { None },
+        name,
+    })
+}
+
+pub fn sync(w: &mut World, namespace: &str, name: &str) {
+    let Some(set) = w.get("StatefulSet", namespace, name).cloned() else { return };
+    if set.pointer("/metadata/deletionTimestamp").is_some() {
+        return;
+    }
+    let pods = claim_pods(w, &set);
+    let (update_rev, revs) = history::ensure_update_revision(w, &set, "controller.kubernetes.io/hash");
+    let update_revision = meta_str(&update_rev, "name").to_string();
+    let current_revision = set
+        .pointer("/status/currentRevision")
+        .and_then(Value::as_str)
+        .filter(|c| revs.iter().any(|r| meta_str(r, "name") == *c))
+        .unwrap_or(&update_revision)
+        .to_string();
+    let spec = &set["spec"];
+    let replicas = spec["replicas"].as_i64().unwrap_or(1).max(0);
+    let start = spec.pointer("/ordinals/start").and_then(Value::as_i64).unwrap_or(0).max(0);
+    let rolling = spec.pointer("/updateStrategy/type").and_then(Value::as_str) != Some("OnDelete");
+    let view_set = SetView {
+        name: name.to_string(),
+        replicas,
+        start_ordinal: start,
+        monotonic: spec["podManagementPolicy"].as_str() != Some("Parallel"),
+        rolling_update: rolling,
+        partition: spec.pointer("/updateStrategy/rollingUpdate/partition").and_then(Value::as_i64).unwrap_or(0),
+        min_ready_seconds: spec["minReadySeconds"].as_i64().unwrap_or(0),
+        current_revision: current_revision.clone(),
+        update_revision: update_revision.clone(),
+    };
+    let mut slots: Vec<Option<PodView>> = vec![None; replicas as usize];
+    let mut condemned: Vec<PodView> = Vec::new();
+    for p in &pods {
+        let Some(v) = view(name, p) else { continue };
+        let index = v.ordinal - start;
+        if index >= 0 && index < replicas {
+            slots[index as usize] = Some(v);
+        } else {
+            condemned.push(v);
+        }
+    }
+    condemned.sort_by(|a, b| b.ordinal.cmp(&a.ordinal));
+
+    let plan = control::plan(&view_set, &slots, &condemned, w.now);
+    for action in plan {
+        match action {
+            Action::Create { ordinal, revision, why } => {
+                let template = revs
+                    .iter()
+                    .find(|r| meta_str(r, "name") == revision)
+                    .map(|r| history::template_of(r))
+                    .unwrap_or_else(|| spec["template"].clone());
+                w.why("statefulset-controller", "StatefulSet", namespace, name, why);
+                if let Err(e) = pod_control::create_pod(w, &set, &template, &revision, ordinal) {
+                    w.why("statefulset-controller", "StatefulSet", namespace, name, format!("could not create {name}-{ordinal}: {e}"));
+                    break;
+                }
+            }
+            Action::Delete { name: pod, condemned, why } => {
+                w.why("statefulset-controller", "StatefulSet", namespace, name, why);
+                pod_control::delete_pod(w, &set, &pod, condemned);
+            }
+            Action::Wait { why, retry_after } => {
+                w.why("statefulset-controller", "StatefulSet", namespace, name, why);
+                if let Some(after) = retry_after {
+                    requeue(w, namespace, name, after);
+                }
+            }
+        }
+    }
+    let live: Vec<String> = [current_revision.clone(), update_revision.clone()]
+        .into_iter()
+        .chain(pods.iter().filter_map(|p| p.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str).map(String::from)))
+        .collect();
+    history::trim(w, &set, &revs, &live);
+    write_status(w, namespace, name, &current_revision, &update_revision);
+}
+
+fn requeue(w: &mut World, namespace: &str, name: &str, after: Millis) {
+    let at = w.now + after;
+    w.timers.schedule(at, Timer::Requeue { controller: "statefulset-controller", key: super::key(namespace, name) });
+}
+
+/// Counts the set's pods as they are now and writes `status` if it changed.
+fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, update: &str) {
+    let Some(set) = w.get("StatefulSet", namespace, name).cloned() else { return };
+    let pods = super::ownership::owned(w, meta_str(&set, "uid"), "Pod");
+    let min_ready = set.pointer("/spec/minReadySeconds").and_then(Value::as_i64).unwrap_or(0) * 1000;
+    let (mut replicas, mut ready, mut available, mut current_n, mut updated_n) = (0, 0, 0, 0, 0);
+    let mut next_available: Option<Millis> = None;
+    for p in &pods {
+        replicas += 1;
+        if is_running_and_ready(p) {
+            ready += 1;
+            let since = ready_condition(p).and_then(|c| c["lastTransitionTime"].as_str()).and_then(parse_rfc3339).unwrap_or(w.now);
+            if w.now >= since + min_ready {
+                available += 1;
+            } else {
+                next_available = Some(next_available.map_or(since + min_ready, |n: Millis| n.min(since + min_ready)));
+            }
+        }
+        if p.pointer("/metadata/deletionTimestamp").is_none() {
+            match p.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str) {
+                Some(r) if r == current => current_n += 1,
+                _ => {}
+            }
+            if p.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str) == Some(update) {
+                updated_n += 1;
+            }
+        }
+    }
+    if let Some(at) = next_available {
+        let after = at - w.now;
+        requeue(w, namespace, name, after);
+    }
+    let spec_replicas = set.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
+    let rolling = set.pointer("/spec/updateStrategy/type").and_then(Value::as_str) != Some("OnDelete");
+    let (mut current_rev, mut current_count) = (current.to_string(), current_n);
+    if rolling && updated_n == replicas && ready == replicas && replicas == spec_replicas {
+        current_rev = update.to_string();
+        current_count = updated_n;
+    }
+    let mut status = json!({
+        "availableReplicas": available,
+        "collisionCount": 0,
+        "currentRevision": current_rev,
+        "observedGeneration": set.pointer("/metadata/generation").cloned().unwrap_or(json!(1)),
+        "replicas": replicas,
+        "updateRevision": update,
+    });
+    if ready > 0 {
+        status["readyReplicas"] = json!(ready);
+    }
+    if current_count > 0 {
+        status["currentReplicas"] = json!(current_count);
+    }
+    if updated_n > 0 {
+        status["updatedReplicas"] = json!(updated_n);
+    }
+    w.update_status("StatefulSet", namespace, name, status);
+}

@@ -1,0 +1,549 @@
+//! Kubelets as a table of stages (KWOK-style): each pod moves Pending → ContainerCreating →
+//! Running → Ready, and on deletion Terminating → gone, each step on a timer whose delay
+//! comes from the image's behaviour and the seeded jitter. Failures (missing images,
+//! crashing processes) are more rows of the same table.
+
+use super::apiserver::meta_str;
+use super::clock::{Millis, Timer};
+use super::events::Source;
+use super::registry::{self, ImageRef};
+use super::time::format_rfc3339;
+use super::world::World;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The next thing the kubelet will do for a pod when its timer fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Create the sandbox: the pod shows ContainerCreating.
+    Sandbox,
+    /// Network ready; pull what is missing (or find it cached).
+    Pull,
+    /// The pull finished: create and start the containers.
+    Start,
+    /// A pull failed; after the back-off window, try again.
+    PullBackOff,
+    /// The readiness probe passes for the first time.
+    Ready,
+    /// The container's process exits on its own.
+    Exit,
+    /// CrashLoopBackOff is over: start the container again.
+    Restart,
+    /// The containers have stopped after SIGTERM (or the grace period ran out).
+    Stopped,
+    /// Nothing scheduled (running, or finished).
+    Idle,
+}
+
+/// What one node's kubelet remembers about one pod.
+#[derive(Debug, Clone)]
+pub struct PodRuntime {
+    pub node: String,
+    pub stage: Stage,
+    pub epoch: u64,
+    pub pull_failures: u32,
+    pub crash_count: u32,
+    pub restarts: i64,
+    /// When the current pull started, for the `Pulled` event's duration.
+    pub pull_started: Millis,
+    /// Container processes honour SIGTERM within this long (`None` = killed at grace end).
+    pub stop_after: Option<Millis>,
+    /// When the current image pull back-off window ends.
+    pub backoff_until: Millis,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct KubeletState {
+    pub pods: BTreeMap<String, PodRuntime>,
+    /// Images each node has pulled.
+    pub images: BTreeMap<String, BTreeSet<String>>,
+    /// The last host part handed out per node, for pod IPs.
+    pub last_ip: BTreeMap<String, u32>,
+}
+
+fn source(node: &str) -> Source<'_> {
+    Source { component: "kubelet", host: node }
+}
+
+fn containers(pod: &Value) -> Vec<Value> {
+    pod.pointer("/spec/containers").and_then(Value::as_array).cloned().unwrap_or_default()
+}
+
+fn hex64(w: &mut World) -> String {
+    format!("{:016x}{:016x}{:016x}{:016x}", w.rng.next_u64(), w.rng.next_u64(), w.rng.next_u64(), w.rng.next_u64())
+}
+
+/// Called for every pod watch event: starts the lifecycle of a newly bound pod, and the
+/// termination of a pod being deleted.
+pub fn observe(w: &mut World, pod: &Value) {
+    let uid = meta_str(pod, "uid").to_string();
+    let node = pod.pointer("/spec/nodeName").and_then(Value::as_str).unwrap_or("").to_string();
+    let deleting = pod.pointer("/metadata/deletionTimestamp").is_some();
+    if node.is_empty() {
+        return;
+    }
+    let runtime = w.kubelet.pods.get(&uid).cloned();
+    match (runtime, deleting) {
+        (None, false) => {
+            let terminal = matches!(pod.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed"));
+            if terminal {
+                return;
+            }
+            w.kubelet.pods.insert(
+                uid.clone(),
+                PodRuntime { node, stage: Stage::Idle, epoch: 0, pull_failures: 0, crash_count: 0, restarts: 0, pull_started: 0, stop_after: None, backoff_until: 0 },
+            );
+            let delay = w.rng.between(100, 400);
+            set_timer(w, pod, Stage::Sandbox, delay);
+        }
+        (None, true) => {
+            // Never started here: nothing to stop.
+            w.remove_now("Pod", meta_str(pod, "namespace"), meta_str(pod, "name"));
+        }
+        (Some(rt), true) if rt.stage != Stage::Stopped => start_termination(w, pod, &rt),
+        _ => {}
+    }
+}
+
+fn set_timer(w: &mut World, pod: &Value, stage: Stage, delay: Millis) {
+    let uid = meta_str(pod, "uid").to_string();
+    let Some(rt) = w.kubelet.pods.get_mut(&uid) else { return };
+    rt.stage = stage;
+    rt.epoch += 1;
+    let epoch = rt.epoch;
+    let at = w.now + delay.max(0);
+    w.timers.schedule(at, Timer::Kubelet { namespace: meta_str(pod, "namespace").to_string(), name: meta_str(pod, "name").to_string(), uid, epoch });
+}
+
+fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
+    let grace_ms = pod.pointer("/metadata/deletionGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(30) * 1000;
+    let mut stop_after = Some(0);
+    for c in containers(pod) {
+        let running = pod["status"]["containerStatuses"].as_array().into_iter().flatten().any(|s| s["name"] == c["name"] && s["state"].get("running").is_some());
+        if running {
+            let name = c["name"].as_str().unwrap_or("");
+            w.record_event(pod, false, "Killing", &format!("Stopping container {name}"), source(&rt.node), Some(&format!("spec.containers{{{name}}}")));
+        }
+        let behaviour = c["image"].as_str().and_then(|i| ImageRef::parse(i).ok()).and_then(|r| registry::lookup(&r));
+        let stop = if running { behaviour.and_then(|b| b.stop_ms) } else { Some(0) };
+        stop_after = match (stop_after, stop) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            _ => None,
+        };
+    }
+    let delay = match stop_after {
+        Some(ms) => ms.min(grace_ms),
+        None => grace_ms,
+    };
+    let uid = meta_str(pod, "uid").to_string();
+    if let Some(r) = w.kubelet.pods.get_mut(&uid) {
+        r.stop_after = stop_after.filter(|ms| *ms <= grace_ms);
+    }
+    let (ns, name) = (meta_str(pod, "namespace"), meta_str(pod, "name"));
+    let how = if stop_after.is_some_and(|ms| ms <= grace_ms) {
+        format!("{name} is terminating: its containers got SIGTERM and exit within {:.1}s", delay as f64 / 1000.0)
+    } else {
+        format!("{name} is terminating: its process ignores SIGTERM, so it is killed when the {}s grace period ends", grace_ms / 1000)
+    };
+    w.why("kubelet", "Pod", ns, name, how);
+    set_timer(w, pod, Stage::Stopped, delay);
+}
+
+/// A kubelet timer fired for pod `namespace/name`.
+pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, epoch: u64) {
+    let Some(pod) = w.get("Pod", namespace, name).cloned() else {
+        w.kubelet.pods.remove(uid);
+        return;
+    };
+    let Some(rt) = w.kubelet.pods.get(uid).cloned() else { return };
+    if meta_str(&pod, "uid") != uid || rt.epoch != epoch {
+        return;
+    }
+    match rt.stage {
+        Stage::Sandbox => sandbox(w, &pod, &rt),
+        Stage::Pull => pull(w, &pod, &rt),
+        Stage::Start => start(w, &pod, &rt),
+        Stage::PullBackOff => enter_image_backoff(w, &pod, &rt),
+        Stage::Ready => mark_ready(w, &pod),
+        Stage::Exit => exit(w, &pod, &rt),
+        Stage::Restart => start(w, &pod, &rt),
+        Stage::Stopped => stopped(w, &pod, &rt),
+        Stage::Idle => {}
+    }
+}
+
+fn condition(kind: &str, status: bool, at: &str, reason: Option<&str>) -> Value {
+    let mut c = json!({"lastProbeTime": Value::Null, "lastTransitionTime": at, "status": if status { "True" } else { "False" }, "type": kind});
+    if let Some(r) = reason {
+        c["reason"] = json!(r);
+    }
+    c
+}
+
+/// Rewrites the conditions so that each keeps its transition time unless its status flips.
+fn conditions(old: &Value, now: &str, network: bool, ready: bool, completed: bool) -> Value {
+    let previous = |t: &str| old["conditions"].as_array().and_then(|cs| cs.iter().find(|c| c["type"] == t)).cloned();
+    let make = |t: &str, status: bool, reason: Option<&str>| {
+        let keep = previous(t).filter(|c| c["status"] == if status { "True" } else { "False" });
+        let at = keep.as_ref().and_then(|c| c["lastTransitionTime"].as_str()).unwrap_or(now).to_string();
+        condition(t, status, &at, reason)
+    };
+    let not_ready = if completed { "PodCompleted" } else { "ContainersNotReady" };
+    json!([
+        make("PodReadyToStartContainers", network, None),
+        make("Initialized", true, if completed { Some("PodCompleted") } else { None }),
+        make("Ready", ready, if ready { None } else { Some(not_ready) }),
+        make("ContainersReady", ready, if ready { None } else { Some(not_ready) }),
+        make("PodScheduled", true, None),
+    ])
+}
+
+fn host_ip(w: &World, node: &str) -> String {
+    w.get("Node", "", node)
+        .and_then(|n| n.pointer("/status/addresses/0/address").and_then(Value::as_str).map(String::from))
+        .unwrap_or_default()
+}
+
+fn write_status(w: &mut World, pod: &Value, status: Value) -> Value {
+    let (ns, name) = (meta_str(pod, "namespace").to_string(), meta_str(pod, "name").to_string());
+    w.update_status("Pod", &ns, &name, status).map(|p| (*p).clone()).unwrap_or_else(|| pod.clone())
+}
+
+fn container_status(c: &Value, state: Value, ready: bool, restarts: i64, last: Value, ids: Option<(String, String)>) -> Value {
+    let image = c["image"].as_str().unwrap_or("");
+    let full = ImageRef::parse(image).map(|r| r.full()).unwrap_or_else(|_| image.to_string());
+    let started = state.get("running").is_some();
+    let mut s = json!({
+        "image": full,
+        "imageID": "",
+        "lastState": last,
+        "name": c["name"],
+        "ready": ready,
+        "restartCount": restarts,
+        "started": started,
+        "state": state,
+    });
+    if let Some((cid, digest)) = ids {
+        s["containerID"] = json!(format!("containerd://{cid}"));
+        let repo = full.rsplit_once(':').map(|(r, _)| r).unwrap_or(&full);
+        s["imageID"] = json!(format!("{repo}@sha256:{digest}"));
+    }
+    s
+}
+
+fn sandbox(w: &mut World, pod: &Value, rt: &PodRuntime) {
+    let now = format_rfc3339(w.now);
+    let host = host_ip(w, &rt.node);
+    let mut status = pod["status"].clone();
+    status["phase"] = json!("Pending");
+    status["conditions"] = conditions(&pod["status"], &now, false, false, false);
+    status["hostIP"] = json!(host);
+    status["hostIPs"] = json!([{"ip": host}]);
+    status["startTime"] = json!(now);
+    status["containerStatuses"] = json!(containers(pod)
+        .iter()
+        .map(|c| container_status(c, json!({"waiting": {"reason": "ContainerCreating"}}), false, 0, json!({}), None))
+        .collect::<Vec<_>>());
+    let pod = write_status(w, pod, status);
+    let delay = w.rng.between(500, 1200);
+    set_timer(w, &pod, Stage::Pull, delay);
+}
+
+fn assign_ip(w: &mut World, node: &str) -> String {
+    let index = w.config.nodes.iter().position(|n| n.name == node).unwrap_or(0);
+    let last = w.kubelet.last_ip.entry(node.to_string()).or_insert(1);
+    *last = if *last >= 254 { 2 } else { *last + 1 };
+    format!("10.244.{index}.{last}")
+}
+
+fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
+    let uid = meta_str(pod, "uid").to_string();
+    let mut status = pod["status"].clone();
+    if status["podIP"].as_str().is_none_or(str::is_empty) {
+        let ip = assign_ip(w, &rt.node);
+        status["podIP"] = json!(ip);
+        status["podIPs"] = json!([{"ip": ip}]);
+        let now = format_rfc3339(w.now);
+        status["conditions"] = conditions(&pod["status"], &now, true, false, false);
+    }
+    let cached = w.kubelet.images.get(&rt.node).cloned().unwrap_or_default();
+    let mut pull_ms = 0;
+    let mut failures: Vec<(String, String, String)> = Vec::new();
+    for c in containers(pod) {
+        let image = c["image"].as_str().unwrap_or("").to_string();
+        let field = format!("spec.containers{{{}}}", c["name"].as_str().unwrap_or(""));
+        let reference = match ImageRef::parse(&image) {
+            Ok(r) => r,
+            Err(e) => {
+                w.record_event(pod, true, "InspectFailed", &format!("Failed to apply default image tag \"{image}\": {e}"), source(&rt.node), Some(&field));
+                w.record_event(pod, true, "Failed", "Error: InvalidImageName", source(&rt.node), Some(&field));
+                failures.push((c["name"].as_str().unwrap_or("").to_string(), "InvalidImageName".into(), format!("Failed to apply default image tag \"{image}\": {e}")));
+                continue;
+            }
+        };
+        let policy = c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent");
+        if policy != "Always" && cached.contains(&reference.full()) {
+            continue;
+        }
+        if policy == "Never" {
+            let msg = format!("Container image \"{image}\" is not present with pull policy of Never");
+            w.record_event(pod, true, "ErrImageNeverPull", &msg, source(&rt.node), Some(&field));
+            failures.push((c["name"].as_str().unwrap_or("").to_string(), "ErrImageNeverPull".into(), msg));
+            continue;
+        }
+        w.record_event(pod, false, "Pulling", &format!("Pulling image \"{image}\""), source(&rt.node), Some(&field));
+        match registry::lookup(&reference) {
+            Some(b) => {
+                let jitter = w.rng.between(b.pull_ms * 8 / 10, b.pull_ms * 12 / 10);
+                pull_ms += if cached.contains(&reference.full()) { 600 } else { jitter };
+            }
+            None => {
+                let err = registry::pull_error(&reference);
+                w.record_event(pod, true, "Failed", &format!("Failed to pull image \"{image}\": {err}"), source(&rt.node), Some(&field));
+                w.record_event(pod, true, "Failed", "Error: ErrImagePull", source(&rt.node), Some(&field));
+                failures.push((c["name"].as_str().unwrap_or("").to_string(), "ErrImagePull".into(), err));
+            }
+        }
+    }
+    if let Some(r) = w.kubelet.pods.get_mut(&uid) {
+        r.pull_started = w.now;
+    }
+    if failures.is_empty() {
+        let pod = write_status(w, pod, status);
+        set_timer(w, &pod, Stage::Start, pull_ms);
+        return;
+    }
+    // Failed pulls: ErrImagePull now, ImagePullBackOff once the back-off window starts.
+    let failures_so_far = rt.pull_failures;
+    let backoff = (10_000i64 << failures_so_far.min(5)).min(300_000);
+    if let Some(r) = w.kubelet.pods.get_mut(&uid) {
+        r.pull_failures += 1;
+    }
+    if let Some(list) = status["containerStatuses"].as_array_mut() {
+        for s in list.iter_mut() {
+            if let Some((_, reason, msg)) = failures.iter().find(|(n, _, _)| s["name"] == n.as_str()) {
+                s["state"] = json!({"waiting": {"message": msg, "reason": reason}});
+            }
+        }
+    }
+    let (ns, name) = (meta_str(pod, "namespace").to_string(), meta_str(pod, "name").to_string());
+    w.why("kubelet", "Pod", &ns, &name, format!("{name} cannot start: the image is not in the registry; the kubelet retries after a back-off of {}s (10s doubling up to 5m)", backoff / 1000));
+    if let Some(r) = w.kubelet.pods.get_mut(&uid) {
+        r.backoff_until = w.now + backoff;
+    }
+    let pod = write_status(w, pod, status);
+    let delay = w.rng.between(1_000, 2_000);
+    set_timer(w, &pod, Stage::PullBackOff, delay);
+}
+
+/// The back-off window opens: containers whose pull failed show ImagePullBackOff until
+/// the window ends, then the kubelet pulls again.
+fn enter_image_backoff(w: &mut World, pod: &Value, rt: &PodRuntime) {
+    let mut status = pod["status"].clone();
+    let specs = containers(pod);
+    if let Some(list) = status["containerStatuses"].as_array_mut() {
+        for s in list.iter_mut() {
+            if s.pointer("/state/waiting/reason").and_then(Value::as_str) != Some("ErrImagePull") {
+                continue;
+            }
+            let name = s["name"].as_str().unwrap_or("").to_string();
+            let image = specs.iter().find(|c| c["name"] == name.as_str()).and_then(|c| c["image"].as_str()).unwrap_or("").to_string();
+            let previous = s.pointer("/state/waiting/message").and_then(Value::as_str).unwrap_or("").to_string();
+            let field = format!("spec.containers{{{name}}}");
+            w.record_event(pod, false, "BackOff", &format!("Back-off pulling image \"{image}\""), source(&rt.node), Some(&field));
+            w.record_event(pod, true, "Failed", "Error: ImagePullBackOff", source(&rt.node), Some(&field));
+            s["state"] = json!({"waiting": {"message": format!("Back-off pulling image \"{image}\": ErrImagePull: {previous}"), "reason": "ImagePullBackOff"}});
+        }
+    }
+    let pod = write_status(w, pod, status);
+    set_timer(w, &pod, Stage::Pull, rt.backoff_until - w.now);
+}
+
+fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
+    let uid = meta_str(pod, "uid").to_string();
+    let now = format_rfc3339(w.now);
+    let mut status = pod["status"].clone();
+    let mut all_ready = true;
+    let mut exits: Option<Millis> = None;
+    let mut probe_delay: Millis = 0;
+    let mut list = Vec::new();
+    let restarting = rt.stage == Stage::Restart;
+    let pull_ms = w.now - rt.pull_started;
+    for c in containers(pod) {
+        let image = c["image"].as_str().unwrap_or("").to_string();
+        let name = c["name"].as_str().unwrap_or("").to_string();
+        let field = format!("spec.containers{{{name}}}");
+        let reference = ImageRef::parse(&image).ok();
+        let full = reference.as_ref().map(|r| r.full()).unwrap_or_default();
+        let behaviour = reference.as_ref().and_then(registry::lookup);
+        let cached = w.kubelet.images.get(&rt.node).is_some_and(|s| s.contains(&full));
+        let policy = c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent");
+        if cached && (policy != "Always" || restarting) {
+            w.record_event(pod, false, "Pulled", &format!("Container image \"{image}\" already present on machine"), source(&rt.node), Some(&field));
+        } else if let Some(b) = behaviour {
+            let secs = pull_ms as f64 / 1000.0;
+            w.record_event(
+                pod,
+                false,
+                "Pulled",
+                &format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {} bytes.", b.size_bytes),
+                source(&rt.node),
+                Some(&field),
+            );
+            w.kubelet.images.entry(rt.node.clone()).or_default().insert(full.clone());
+        }
+        w.record_event(pod, false, "Created", &format!("Created container: {name}"), source(&rt.node), Some(&field));
+        w.record_event(pod, false, "Started", &format!("Started container {name}"), source(&rt.node), Some(&field));
+        let has_probe = c.get("readinessProbe").is_some();
+        let ready = !has_probe;
+        if has_probe {
+            let initial = c.pointer("/readinessProbe/initialDelaySeconds").and_then(Value::as_i64).unwrap_or(0) * 1000;
+            let start_ms = behaviour.map(|b| b.start_ms).unwrap_or(300);
+            probe_delay = probe_delay.max(initial.max(start_ms) + 100);
+        }
+        all_ready &= ready;
+        if let Some((after, _)) = behaviour.and_then(|b| b.exits_after) {
+            exits = Some(exits.map_or(after, |e: Millis| e.min(after)));
+        }
+        let old = status["containerStatuses"].as_array().and_then(|l| l.iter().find(|s| s["name"] == name.as_str()).cloned());
+        let last = old.as_ref().map(|o| o["lastState"].clone()).unwrap_or(json!({}));
+        let cid = hex64(w);
+        let digest = hex64(w);
+        list.push(container_status(&c, json!({"running": {"startedAt": now}}), ready, rt.restarts, last, Some((cid, digest))));
+    }
+    status["containerStatuses"] = json!(list);
+    status["phase"] = json!("Running");
+    status["conditions"] = conditions(&pod["status"], &now, true, all_ready, false);
+    let pod = write_status(w, pod, status);
+    if let Some(r) = w.kubelet.pods.get_mut(&uid) {
+        r.pull_failures = 0;
+    }
+    if let Some(after) = exits {
+        set_timer(w, &pod, Stage::Exit, after);
+    } else if !all_ready {
+        set_timer(w, &pod, Stage::Ready, probe_delay);
+    } else {
+        set_timer(w, &pod, Stage::Idle, 0);
+    }
+}
+
+fn mark_ready(w: &mut World, pod: &Value) {
+    let now = format_rfc3339(w.now);
+    let mut status = pod["status"].clone();
+    if let Some(list) = status["containerStatuses"].as_array_mut() {
+        for s in list.iter_mut() {
+            if s["state"].get("running").is_some() {
+                s["ready"] = json!(true);
+            }
+        }
+    }
+    status["conditions"] = conditions(&pod["status"], &now, true, true, false);
+    write_status(w, pod, status);
+}
+
+fn exit(w: &mut World, pod: &Value, rt: &PodRuntime) {
+    let uid = meta_str(pod, "uid").to_string();
+    let now = format_rfc3339(w.now);
+    let mut status = pod["status"].clone();
+    let mut code = 0;
+    for c in containers(pod) {
+        let b = c["image"].as_str().and_then(|i| ImageRef::parse(i).ok()).and_then(|r| registry::lookup(&r));
+        if let Some((_, exit_code)) = b.and_then(|b| b.exits_after) {
+            code = code.max(exit_code);
+        }
+    }
+    let reason = if code == 0 { "Completed" } else { "Error" };
+    let mut terminated_states = Vec::new();
+    if let Some(list) = status["containerStatuses"].as_array_mut() {
+        for s in list.iter_mut() {
+            let started = s.pointer("/state/running/startedAt").cloned().unwrap_or(json!(now));
+            let term = json!({"terminated": {"containerID": s["containerID"], "exitCode": code, "finishedAt": now, "reason": reason, "startedAt": started}});
+            terminated_states.push(term.clone());
+            s["state"] = term;
+            s["ready"] = json!(false);
+            s["started"] = json!(false);
+        }
+    }
+    let policy = pod.pointer("/spec/restartPolicy").and_then(Value::as_str).unwrap_or("Always");
+    let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
+    let (ns, name) = (meta_str(pod, "namespace").to_string(), meta_str(pod, "name").to_string());
+    if !restart {
+        status["phase"] = json!(if code == 0 { "Succeeded" } else { "Failed" });
+        status["conditions"] = conditions(&pod["status"], &now, false, false, true);
+        write_status(w, pod, status);
+        set_timer(w, pod, Stage::Idle, 0);
+        w.why("kubelet", "Pod", &ns, &name, format!("{name} finished with exit code {code}; restartPolicy {policy} means it is not restarted"));
+        return;
+    }
+    status["conditions"] = conditions(&pod["status"], &now, true, false, false);
+    let crashes = rt.crash_count;
+    if let Some(r) = w.kubelet.pods.get_mut(&uid) {
+        r.crash_count += 1;
+        r.restarts += 1;
+    }
+    // Move terminated into lastState; the first crash restarts at once, later ones back off.
+    let restarts = rt.restarts + 1;
+    if let Some(list) = status["containerStatuses"].as_array_mut() {
+        for s in list.iter_mut() {
+            s["lastState"] = s["state"].clone();
+            s["restartCount"] = json!(restarts);
+        }
+    }
+    if crashes == 0 {
+        let pod = write_status(w, pod, status);
+        set_timer(w, &pod, Stage::Restart, 0);
+        return;
+    }
+    let backoff = (10_000i64 << (crashes - 1).min(5)).min(300_000);
+    let pod = write_status(w, pod, status.clone());
+    let mut waiting = status;
+    if let Some(list) = waiting["containerStatuses"].as_array_mut() {
+        for s in list.iter_mut() {
+            let cname = s["name"].as_str().unwrap_or("").to_string();
+            s["state"] = json!({"waiting": {"message": format!("back-off {} restarting failed container={cname} pod={name}_{ns}({uid})", go_duration(backoff)), "reason": "CrashLoopBackOff"}});
+            w.record_event(&pod, true, "BackOff", &format!("Back-off restarting failed container {cname} in pod {name}_{ns}({uid})"), source(&rt.node), Some(&format!("spec.containers{{{cname}}}")));
+        }
+    }
+    let pod = write_status(w, &pod, waiting);
+    w.why("kubelet", "Pod", &ns, &name, format!("{name} keeps crashing (exit code {code}); the kubelet waits {} before restarting it (CrashLoopBackOff)", go_duration(backoff)));
+    set_timer(w, &pod, Stage::Restart, backoff);
+}
+
+fn go_duration(ms: Millis) -> String {
+    let s = ms / 1000;
+    if s >= 60 {
+        format!("{}m{}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+fn stopped(w: &mut World, pod: &Value, rt: &PodRuntime) {
+    let now = format_rfc3339(w.now);
+    let graceful = rt.stop_after.is_some();
+    let (code, reason) = if graceful { (0, "Completed") } else { (137, "Error") };
+    let mut status = pod["status"].clone();
+    let mut any_container = false;
+    if let Some(list) = status["containerStatuses"].as_array_mut() {
+        for s in list.iter_mut() {
+            any_container = true;
+            let started = s.pointer("/state/running/startedAt").cloned();
+            let mut term = json!({"exitCode": code, "finishedAt": now, "reason": reason});
+            if let Some(st) = started {
+                term["startedAt"] = st;
+                term["containerID"] = s["containerID"].clone();
+            }
+            s["state"] = json!({"terminated": term});
+            s["ready"] = json!(false);
+            s["started"] = json!(false);
+        }
+    }
+    if any_container {
+        status["phase"] = json!(if graceful { "Succeeded" } else { "Failed" });
+        status["conditions"] = conditions(&pod["status"], &now, false, false, graceful);
+        write_status(w, pod, status);
+    }
+    let uid = meta_str(pod, "uid").to_string();
+    w.kubelet.pods.remove(&uid);
+    w.remove_now("Pod", meta_str(pod, "namespace"), meta_str(pod, "name"));
+}

@@ -1,0 +1,165 @@
+//! The API server's storage: objects by kind, namespace and name, each write stamped with
+//! a resourceVersion and recorded in the watch journal. Only the API layer writes here.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// ADDED / MODIFIED / DELETED, as a watch delivers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Added => "ADDED",
+            EventType::Modified => "MODIFIED",
+            EventType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One entry of the watch journal: the object as it was right after the change.
+#[derive(Debug, Clone)]
+pub struct WatchEvent {
+    pub resource_version: u64,
+    pub event_type: EventType,
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
+    pub object: Rc<Value>,
+}
+
+type Objects = BTreeMap<(String, String), Rc<Value>>;
+
+/// All objects plus the journal. Plain data, so a snapshot is a `clone()`.
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    objects: BTreeMap<&'static str, Objects>,
+    resource_version: u64,
+    journal: Vec<WatchEvent>,
+    /// resourceVersion of `journal[0]` minus one: what compaction dropped.
+    journal_floor: u64,
+}
+
+/// How many journal entries are kept; older ones are compacted away as etcd does.
+const JOURNAL_LIMIT: usize = 200_000;
+
+impl Store {
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
+    }
+
+    pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Rc<Value>> {
+        self.objects.get(kind)?.get(&(namespace.to_string(), name.to_string()))
+    }
+
+    /// Objects of `kind`, in one namespace or all (`None`), ordered by namespace then name.
+    pub fn list<'a>(&'a self, kind: &str, namespace: Option<&'a str>) -> impl Iterator<Item = &'a Rc<Value>> + 'a {
+        self.objects
+            .get(kind)
+            .into_iter()
+            .flat_map(|m| m.iter())
+            .filter(move |((ns, _), _)| namespace.is_none_or(|want| want == ns))
+            .map(|(_, v)| v)
+    }
+
+    pub fn count(&self, kind: &str, namespace: Option<&str>) -> usize {
+        self.list(kind, namespace).count()
+    }
+
+    /// Writes `object` (new or changed) and journals it; returns the stored copy.
+    pub fn put(&mut self, kind: &'static str, mut object: Value, event_type: EventType) -> Rc<Value> {
+        self.resource_version += 1;
+        let rv = self.resource_version;
+        if let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.insert("resourceVersion".into(), Value::String(rv.to_string()));
+        }
+        let (namespace, name) = key_of(&object);
+        let stored = Rc::new(object);
+        self.objects.entry(kind).or_default().insert((namespace.clone(), name.clone()), stored.clone());
+        self.journal_push(WatchEvent { resource_version: rv, event_type, kind, namespace, name, object: stored.clone() });
+        stored
+    }
+
+    /// Removes the object and journals its final state.
+    pub fn remove(&mut self, kind: &'static str, namespace: &str, name: &str) -> Option<Rc<Value>> {
+        let removed = self.objects.get_mut(kind)?.remove(&(namespace.to_string(), name.to_string()))?;
+        self.resource_version += 1;
+        let mut last = (*removed).clone();
+        if let Some(meta) = last.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.insert("resourceVersion".into(), Value::String(self.resource_version.to_string()));
+        }
+        let last = Rc::new(last);
+        self.journal_push(WatchEvent {
+            resource_version: self.resource_version,
+            event_type: EventType::Deleted,
+            kind,
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            object: last.clone(),
+        });
+        Some(last)
+    }
+
+    fn journal_push(&mut self, event: WatchEvent) {
+        if self.journal.len() >= JOURNAL_LIMIT {
+            let drop = JOURNAL_LIMIT / 4;
+            self.journal_floor = self.journal[drop - 1].resource_version;
+            self.journal.drain(..drop);
+        }
+        self.journal.push(event);
+    }
+
+    /// Journal entries after resourceVersion `since`; `None` when they were compacted
+    /// away (a real watch would get 410 Gone and re-list).
+    pub fn events_since(&self, since: u64) -> Option<&[WatchEvent]> {
+        if since < self.journal_floor {
+            return None;
+        }
+        let start = self.journal.partition_point(|e| e.resource_version <= since);
+        Some(&self.journal[start..])
+    }
+}
+
+fn key_of(object: &Value) -> (String, String) {
+    let meta = &object["metadata"];
+    (
+        meta["namespace"].as_str().unwrap_or_default().to_string(),
+        meta["name"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_write_gets_a_higher_resource_version_and_a_journal_entry() {
+        let mut s = Store::default();
+        s.put("Pod", json!({"metadata": {"name": "a", "namespace": "default"}}), EventType::Added);
+        s.put("Pod", json!({"metadata": {"name": "a", "namespace": "default"}}), EventType::Modified);
+        s.remove("Pod", "default", "a");
+        let events = s.events_since(0).unwrap_or_default();
+        let types: Vec<_> = events.iter().map(|e| (e.resource_version, e.event_type)).collect();
+        assert_eq!(types, vec![(1, EventType::Added), (2, EventType::Modified), (3, EventType::Deleted)]);
+        assert_eq!(events[2].object["metadata"]["resourceVersion"], "3");
+        assert!(s.get("Pod", "default", "a").is_none());
+        assert_eq!(s.events_since(2).map(|e| e.len()), Some(1));
+    }
+
+    #[test]
+    fn list_is_ordered_by_name_within_a_namespace() {
+        let mut s = Store::default();
+        for n in ["web-2", "web-10", "web-0"] {
+            s.put("Pod", json!({"metadata": {"name": n, "namespace": "default"}}), EventType::Added);
+        }
+        let names: Vec<_> = s.list("Pod", Some("default")).map(|p| p["metadata"]["name"].as_str().unwrap_or("").to_string()).collect();
+        assert_eq!(names, ["web-0", "web-10", "web-2"]);
+    }
+}

@@ -1,0 +1,225 @@
+//! The world: store, clock, timers, randomness and the controllers' queues. Everything the
+//! simulation is lives here, as plain `Clone` data (a snapshot is a clone).
+
+use super::clock::{Millis, Rng, Timer, TimerQueue, EPOCH_MS};
+use super::config::ClusterConfig;
+use super::controllers::{self, Controller};
+use super::kubelet::KubeletState;
+use super::store::{Store, WatchEvent};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::rc::Rc;
+
+/// A line of the "why" log: what a controller did or waits for, in a learner's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Why {
+    pub at: Millis,
+    pub controller: &'static str,
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
+    pub text: String,
+}
+
+/// Keys waiting for a controller, each once, in arrival order.
+#[derive(Debug, Clone, Default)]
+pub struct WorkQueue {
+    order: VecDeque<(Controller, String)>,
+    queued: BTreeSet<(Controller, String)>,
+}
+
+impl WorkQueue {
+    pub fn add(&mut self, controller: Controller, key: String) {
+        if self.queued.insert((controller, key.clone())) {
+            self.order.push_back((controller, key));
+        }
+    }
+
+    fn pop(&mut self) -> Option<(Controller, String)> {
+        let item = self.order.pop_front()?;
+        self.queued.remove(&item);
+        Some(item)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+}
+
+/// The dependents of each owner uid, kept from the journal so that the garbage collector
+/// and the controllers find their objects without scanning the store.
+#[derive(Debug, Clone, Default)]
+pub struct OwnerIndex {
+    pub dependents: BTreeMap<String, BTreeSet<(&'static str, String, String)>>,
+    owners_of: BTreeMap<(&'static str, String, String), Vec<String>>,
+}
+
+impl OwnerIndex {
+    fn observe(&mut self, e: &WatchEvent) {
+        let key = (e.kind, e.namespace.clone(), e.name.clone());
+        if let Some(old) = self.owners_of.remove(&key) {
+            for uid in old {
+                if let Some(set) = self.dependents.get_mut(&uid) {
+                    set.remove(&key);
+                    if set.is_empty() {
+                        self.dependents.remove(&uid);
+                    }
+                }
+            }
+        }
+        if e.event_type == super::store::EventType::Deleted {
+            return;
+        }
+        let uids: Vec<String> = owner_uids(&e.object);
+        for uid in &uids {
+            self.dependents.entry(uid.clone()).or_default().insert(key.clone());
+        }
+        if !uids.is_empty() {
+            self.owners_of.insert(key, uids);
+        }
+    }
+}
+
+fn owner_uids(obj: &Value) -> Vec<String> {
+    obj.pointer("/metadata/ownerReferences")
+        .and_then(Value::as_array)
+        .map(|refs| refs.iter().filter_map(|r| r["uid"].as_str().map(String::from)).collect())
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Clone)]
+pub struct World {
+    pub store: Store,
+    pub timers: TimerQueue,
+    pub rng: Rng,
+    pub now: Millis,
+    pub config: ClusterConfig,
+    pub queue: WorkQueue,
+    pub why: Vec<Why>,
+    why_last: BTreeMap<(&'static str, &'static str, String, String), String>,
+    pub kubelet: KubeletState,
+    pub owners: OwnerIndex,
+    /// Journal position the controllers have seen.
+    cursor: u64,
+    /// Event aggregation: (involved uid, reason, message) → event name.
+    pub event_index: BTreeMap<(String, String, String), (String, String)>,
+    pub event_sequence: u64,
+}
+
+/// How many settle rounds one instant may take before we stop (a controller fighting
+/// another would otherwise spin forever).
+const SETTLE_ROUNDS: usize = 10_000;
+
+impl World {
+    pub fn new(config: ClusterConfig) -> World {
+        let mut w = World {
+            store: Store::default(),
+            timers: TimerQueue::default(),
+            rng: Rng::new(config.seed),
+            now: EPOCH_MS,
+            config,
+            queue: WorkQueue::default(),
+            why: Vec::new(),
+            why_last: BTreeMap::new(),
+            kubelet: KubeletState::default(),
+            owners: OwnerIndex::default(),
+            cursor: 0,
+            event_index: BTreeMap::new(),
+            event_sequence: 0,
+        };
+        super::bootstrap::bootstrap(&mut w);
+        w.settle();
+        w
+    }
+
+    pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Rc<Value>> {
+        self.store.get(kind, namespace, name)
+    }
+
+    /// Records a reason for the why log, unless it repeats the last one given for the
+    /// same object (controllers re-run often while they wait).
+    pub fn why(&mut self, controller: &'static str, kind: &'static str, namespace: &str, name: &str, text: String) {
+        let key = (controller, kind, namespace.to_string(), name.to_string());
+        if self.why_last.get(&key) == Some(&text) {
+            return;
+        }
+        self.why_last.insert(key, text.clone());
+        self.why.push(Why { at: self.now, controller, kind, namespace: namespace.to_string(), name: name.to_string(), text });
+    }
+
+    /// Runs controllers until nothing is left to do at this instant.
+    pub fn settle(&mut self) {
+        for _ in 0..SETTLE_ROUNDS {
+            let events: Vec<WatchEvent> = match self.store.events_since(self.cursor) {
+                Some(e) => e.to_vec(),
+                None => Vec::new(),
+            };
+            self.cursor = self.store.resource_version();
+            for e in &events {
+                self.owners.observe(e);
+                controllers::dispatch(self, e);
+            }
+            match self.queue.pop() {
+                Some((controller, key)) => controllers::reconcile(self, controller, &key),
+                None if events.is_empty() => return,
+                None => {}
+            }
+        }
+    }
+
+    /// Fires every timer due at `now` (in order), settling after each.
+    fn fire_due(&mut self) {
+        while let Some((_, timer)) = self.timers.pop_due(self.now) {
+            match timer {
+                Timer::Kubelet { namespace, name, uid, epoch } => super::kubelet::sync(self, &namespace, &name, &uid, epoch),
+                Timer::Requeue { controller, key } => {
+                    if let Some(c) = Controller::by_name(controller) {
+                        self.queue.add(c, key);
+                    }
+                }
+            }
+            self.settle();
+        }
+    }
+
+    /// Moves virtual time forward to `until`, firing timers on the way.
+    pub fn advance_to(&mut self, until: Millis) {
+        while let Some(at) = self.timers.next_at() {
+            if at > until {
+                break;
+            }
+            self.now = self.now.max(at);
+            self.fire_due();
+        }
+        self.now = self.now.max(until);
+    }
+
+    /// Jumps to the next timer and fires everything due then; false when no timer is left.
+    pub fn advance_to_next_event(&mut self) -> bool {
+        match self.timers.next_at() {
+            Some(at) => {
+                self.now = self.now.max(at);
+                self.fire_due();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Advances event by event until nothing is scheduled or `limit` is reached.
+    pub fn run_until_idle(&mut self, limit: Millis) {
+        while let Some(at) = self.timers.next_at() {
+            if at > limit {
+                self.now = self.now.max(limit);
+                return;
+            }
+            self.advance_to_next_event();
+        }
+    }
+
+    /// A fresh event-name / uid sequence number.
+    pub fn next_sequence(&mut self) -> u64 {
+        self.event_sequence += 1;
+        self.event_sequence
+    }
+}
