@@ -286,3 +286,143 @@ fn wrap_wide(s: &str, width: usize) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn en(path: &str) -> String {
+        explain(path, false, None, Lang::En).unwrap()
+    }
+
+    #[test]
+    fn explain_statefulset_starts_with_group_kind_version_and_description() {
+        let out = en("statefulset");
+        assert!(
+            out.starts_with(
+                "GROUP:      apps\nKIND:       StatefulSet\nVERSION:    v1\n\nDESCRIPTION:\n    "
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("\n    \nFIELDS:\n  apiVersion\t<string>\n"),
+            "{out}"
+        );
+        assert!(out.contains("\n  spec\t<StatefulSetSpec>\n"));
+        assert!(out.ends_with("\n\n\n"));
+    }
+
+    #[test]
+    fn explain_deployment_spec_has_a_bare_v1_version_line() {
+        let out = en("deployment.spec");
+        let line = out
+            .lines()
+            .find(|l| l.to_lowercase().contains("version"))
+            .unwrap();
+        assert_eq!(line, "VERSION:    v1");
+        assert!(out.contains("FIELD: spec <DeploymentSpec>\n\n\nDESCRIPTION:\n"));
+        assert!(out.contains("  selector\t<LabelSelector> -required-\n"));
+        assert!(out.contains("  template\t<PodTemplateSpec> -required-\n"));
+    }
+
+    #[test]
+    fn explain_sts_spec_replicas_prints_the_field_line() {
+        let out = en("sts.spec.replicas");
+        assert!(out.starts_with("GROUP:      apps\nKIND:       StatefulSet\nVERSION:    v1\n\nFIELD: replicas <integer>\n\n\nDESCRIPTION:\n"));
+    }
+
+    #[test]
+    fn an_enum_field_lists_its_values_one_per_line() {
+        let out = en("statefulsets.apps.spec.podManagementPolicy");
+        assert!(out.contains("FIELD: podManagementPolicy <string>\nENUM:\n    OrderedReady\n    Parallel\n\nDESCRIPTION:\n"), "{out}");
+    }
+
+    #[test]
+    fn field_lists_show_at_most_four_enum_values() {
+        let out = en("po.spec");
+        assert!(
+            out.contains("  restartPolicy\t<string>\n  enum: Always, Never, OnFailure\n"),
+            "{out}"
+        );
+        let svc = en("svc.spec");
+        assert!(
+            svc.contains(
+                "  type\t<string>\n  enum: ClusterIP, ExternalName, LoadBalancer, NodePort\n"
+            ),
+            "{svc}"
+        );
+    }
+
+    #[test]
+    fn core_group_kinds_have_no_group_line() {
+        let out = en("po.spec.containers");
+        assert!(
+            out.starts_with("KIND:       Pod\nVERSION:    v1\n\nFIELD: containers <[]Container>\n")
+        );
+        assert!(out.contains("  name\t<string> -required-\n"));
+    }
+
+    #[test]
+    fn names_resolve_by_plural_kind_and_qualified_forms() {
+        for p in [
+            "deployment.spec",
+            "deployments.apps.spec",
+            "deployment.v1.apps.spec",
+            "deploy.spec",
+            "Deployment.spec",
+        ] {
+            assert!(en(p).contains("FIELD: spec <DeploymentSpec>"), "{p}");
+        }
+    }
+
+    #[test]
+    fn unknown_resources_and_fields_give_kubectl_errors() {
+        assert_eq!(
+            explain("statefulsett", false, None, Lang::En)
+                .unwrap_err()
+                .to_string(),
+            "error: the server doesn't have a resource type \"statefulsett\""
+        );
+        assert_eq!(
+            explain("sts.spec.replica", false, None, Lang::En)
+                .unwrap_err()
+                .to_string(),
+            "error: field \"replica\" does not exist"
+        );
+        assert_eq!(
+            explain("sts.spec.replicas.x", false, None, Lang::En)
+                .unwrap_err()
+                .to_string(),
+            "error: field \"x\" does not exist"
+        );
+    }
+
+    #[test]
+    fn recursive_prints_the_tree_without_descriptions() {
+        let out = explain("sts.spec.updateStrategy", true, None, Lang::En).unwrap();
+        assert!(out.ends_with(
+            "FIELDS:\n  rollingUpdate\t<RollingUpdateStatefulSetStrategy>\n    maxUnavailable\t<IntOrString>\n    partition\t<integer>\n  type\t<string>\n  enum: OnDelete, RollingUpdate\n\n"
+        ), "{out}");
+    }
+
+    #[test]
+    fn zh_tw_prints_chinese_descriptions_under_the_same_layout() {
+        let out = explain("sts.spec.replicas", false, None, Lang::ZhTw).unwrap();
+        assert!(
+            out.contains("DESCRIPTION:\n    期望的 Pod 數量。\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_within_the_width() {
+        assert_eq!(wrap("aaa bbb ccc", 7, Lang::En), "aaa bbb\nccc");
+        assert_eq!(wrap("aaaaaaaaaa bb", 4, Lang::En), "aaaaaaaaaa\nbb");
+    }
+
+    #[test]
+    fn api_version_flag_must_match_the_resource() {
+        assert!(explain("deployment", false, Some("apps/v1"), Lang::En).is_ok());
+        assert!(explain("deployment", false, Some("apps/v1beta1"), Lang::En).is_err());
+    }
+}

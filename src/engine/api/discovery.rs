@@ -54,7 +54,8 @@ const NS_VERBS: &[&str] = &[
 ];
 const ALL: &[&str] = &["all"];
 
-/// Builds one row of the table.
+/// Builds one row of the table (all of its columns, hence the many arguments).
+#[allow(clippy::too_many_arguments)]
 const fn res(
     plural: &'static str,
     singular: &'static str,
@@ -312,4 +313,64 @@ pub fn api_versions() -> Vec<String> {
     .to_vec();
     v.sort();
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_accepts_plural_singular_short_and_kind() {
+        for n in [
+            "statefulsets",
+            "statefulset",
+            "sts",
+            "StatefulSet",
+            "STATEFULSET",
+            "statefulsets.apps",
+            "statefulset.v1.apps",
+            "sts.apps",
+        ] {
+            assert_eq!(resolve(n).map(|r| r.kind), Some("StatefulSet"), "{n}");
+        }
+        assert_eq!(resolve("po").unwrap().kind, "Pod");
+        assert_eq!(resolve("deployment.v1.apps").unwrap().kind, "Deployment");
+        assert_eq!(resolve("deploy").unwrap().kind, "Deployment");
+        assert_eq!(resolve("pods.apps"), None);
+        assert_eq!(resolve("cr"), None);
+        assert_eq!(resolve("statefulsett"), None);
+    }
+
+    #[test]
+    fn api_resources_lists_core_first_then_groups() {
+        let t = api_resources_table();
+        assert_eq!(
+            t[0],
+            ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+        );
+        assert_eq!(t[1], ["configmaps", "cm", "v1", "true", "ConfigMap"]);
+        let sts = t.iter().find(|r| r[0] == "statefulsets").unwrap();
+        assert_eq!(
+            sts,
+            &["statefulsets", "sts", "apps/v1", "true", "StatefulSet"]
+        );
+        assert_eq!(
+            t.last().unwrap(),
+            &[
+                "storageclasses",
+                "sc",
+                "storage.k8s.io/v1",
+                "false",
+                "StorageClass"
+            ]
+        );
+    }
+
+    #[test]
+    fn api_versions_are_sorted_with_v1_last() {
+        let v = api_versions();
+        assert_eq!(v.first().unwrap(), "admissionregistration.k8s.io/v1");
+        assert_eq!(v.last().unwrap(), "v1");
+        assert!(v.contains(&"apps/v1".to_string()));
+    }
 }

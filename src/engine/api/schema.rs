@@ -147,3 +147,174 @@ fn check_value(ty: &Ty, value: &Value, path: &str, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_fields_are_reported_as_dotted_paths() {
+        let sts = json!({
+            "apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": "web", "labels": {"any-key": "ok"}},
+            "spec": {
+                "replica": 3,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [
+                    {"name": "c", "image": "nginx", "resources": {"limits": {"cpu": "1", "example.com/gpu": "1"}}},
+                    {"name": "d", "imagee": "nginx"}
+                ]}}
+            },
+            "status": {"replicas": 0, "bogus": 1}
+        });
+        assert_eq!(
+            unknown_fields("StatefulSet", &sts),
+            vec![
+                "spec.replica",
+                "spec.template.spec.containers[1].imagee",
+                "status.bogus"
+            ]
+        );
+    }
+
+    #[test]
+    fn known_objects_have_no_unknown_fields() {
+        let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "annotations": {"a": "b"}},
+            "spec": {"containers": [{"name": "c", "image": "i", "ports": [{"containerPort": 80}],
+            "livenessProbe": {"httpGet": {"path": "/", "port": 80}}}],
+            "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "k", "operator": "In", "values": ["v"]}]}]}}}}});
+        assert!(unknown_fields("Pod", &pod).is_empty());
+    }
+
+    #[test]
+    fn the_table_is_sorted_and_fields_are_alphabetical() {
+        assert!(types().windows(2).all(|w| w[0].name < w[1].name));
+        for t in types() {
+            assert!(
+                t.fields.windows(2).all(|w| w[0].name < w[1].name),
+                "{}",
+                t.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_named_type_is_in_the_table_or_an_abbreviated_leaf() {
+        const LEAVES: &[&str] = &[
+            "IntOrString",
+            "Quantity",
+            "RawExtension",
+            "FieldsV1",
+            "AWSElasticBlockStoreVolumeSource",
+            "AzureDiskVolumeSource",
+            "AzureFilePersistentVolumeSource",
+            "AzureFileVolumeSource",
+            "CephFSPersistentVolumeSource",
+            "CephFSVolumeSource",
+            "CinderPersistentVolumeSource",
+            "CinderVolumeSource",
+            "CSIPersistentVolumeSource",
+            "CSIVolumeSource",
+            "FCVolumeSource",
+            "FlexPersistentVolumeSource",
+            "FlexVolumeSource",
+            "FlockerVolumeSource",
+            "GCEPersistentDiskVolumeSource",
+            "GlusterfsPersistentVolumeSource",
+            "GlusterfsVolumeSource",
+            "ISCSIPersistentVolumeSource",
+            "ISCSIVolumeSource",
+            "PhotonPersistentDiskVolumeSource",
+            "PortworxVolumeSource",
+            "QuobyteVolumeSource",
+            "RBDPersistentVolumeSource",
+            "RBDVolumeSource",
+            "ScaleIOPersistentVolumeSource",
+            "ScaleIOVolumeSource",
+            "StorageOSPersistentVolumeSource",
+            "StorageOSVolumeSource",
+            "VsphereVirtualDiskVolumeSource",
+            "GitRepoVolumeSource",
+            "EphemeralVolumeSource",
+            "NodeSystemInfo",
+            "NodeConfigSource",
+            "NodeConfigStatus",
+            "NodeDaemonEndpoints",
+            "NodeFeatures",
+            "NodeRuntimeHandler",
+            "NodeSwapStatus",
+            "ContainerImage",
+            "AttachedVolume",
+            "ScopeSelector",
+            "PodFailurePolicyRule",
+            "SuccessPolicyRule",
+            "UncountedTerminatedPods",
+            "ClusterTrustBundleProjection",
+            "PodCertificateProjection",
+            "ResourceHealth",
+            "ResourceStatus",
+            "ContainerExtendedResourceRequest",
+            "PodExtendedResourceClaimStatus",
+            "PodResourceClaimStatus",
+            "WindowsSecurityContextOptions",
+            "ContainerUser",
+            "VolumeMountStatus",
+            "ModifyVolumeStatus",
+            "PortStatus",
+            "ContainerRestartRuleOnExitCodes",
+            "FileKeySelector",
+        ];
+        for t in types() {
+            for f in t.fields {
+                let mut ty = f.ty;
+                while let Ty::Array(i) | Ty::Map(i) = ty {
+                    ty = *i;
+                }
+                if let Ty::Named(n) = ty {
+                    assert!(
+                        type_named(n).is_some() || LEAVES.contains(&n),
+                        "{}.{}: {n}",
+                        t.name,
+                        f.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn required_flags_follow_the_1_34_schema() {
+        let spec = type_named("StatefulSetSpec").unwrap();
+        let req: Vec<_> = spec
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(req, ["selector", "template"]);
+        assert!(
+            type_named("Container")
+                .unwrap()
+                .field("name")
+                .unwrap()
+                .required
+        );
+        assert!(
+            !type_named("LocalObjectReference")
+                .unwrap()
+                .field("name")
+                .unwrap()
+                .required
+        );
+        assert!(type_named("Time").is_none());
+        assert_eq!(
+            type_named("ObjectMeta")
+                .unwrap()
+                .field("creationTimestamp")
+                .unwrap()
+                .ty,
+            Ty::String
+        );
+    }
+}
