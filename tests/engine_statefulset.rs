@@ -19,8 +19,15 @@ fn pods(c: &Cluster) -> Vec<(String, String)> {
     c.store
         .list("Pod", Some("default"))
         .map(|p| {
-            let status = if p.pointer("/metadata/deletionTimestamp").is_some() { "Terminating" } else { p["status"]["phase"].as_str().unwrap_or("") };
-            (p["metadata"]["name"].as_str().unwrap_or("").to_string(), status.to_string())
+            let status = if p.pointer("/metadata/deletionTimestamp").is_some() {
+                "Terminating"
+            } else {
+                p["status"]["phase"].as_str().unwrap_or("")
+            };
+            (
+                p["metadata"]["name"].as_str().unwrap_or("").to_string(),
+                status.to_string(),
+            )
         })
         .collect()
 }
@@ -32,7 +39,14 @@ fn ordered_ready_creates_pods_one_after_another() {
     assert_eq!(pods(&c).len(), 1, "only web-0 at first: {:?}", pods(&c));
     let start = c.now;
     c.run_until_idle(start + 300_000);
-    assert_eq!(pods(&c), vec![("web-0".into(), "Running".into()), ("web-1".into(), "Running".into()), ("web-2".into(), "Running".into())]);
+    assert_eq!(
+        pods(&c),
+        vec![
+            ("web-0".into(), "Running".into()),
+            ("web-1".into(), "Running".into()),
+            ("web-2".into(), "Running".into())
+        ]
+    );
     let sts = c.get("StatefulSet", "default", "web").unwrap();
     assert_eq!(sts["status"]["readyReplicas"], 3, "{}", sts["status"]);
 }

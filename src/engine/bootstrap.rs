@@ -22,23 +22,35 @@ fn put(w: &mut World, kind: &'static str, obj: Value) {
 
 pub fn bootstrap(w: &mut World) {
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-        put(w, "Namespace", json!({
-            "apiVersion": "v1", "kind": "Namespace",
-            "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}},
-            "spec": {"finalizers": ["kubernetes"]},
-            "status": {"phase": "Active"}
-        }));
+        put(
+            w,
+            "Namespace",
+            json!({
+                "apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}},
+                "spec": {"finalizers": ["kubernetes"]},
+                "status": {"phase": "Active"}
+            }),
+        );
         let quota = w.config.pod_quota;
-        put(w, "ResourceQuota", json!({
-            "apiVersion": "v1", "kind": "ResourceQuota",
-            "metadata": {"name": "playground", "namespace": ns},
-            "spec": {"hard": {"pods": quota.to_string()}},
-            "status": {"hard": {"pods": quota.to_string()}, "used": {"pods": "0"}}
-        }));
-        put(w, "ServiceAccount", json!({
-            "apiVersion": "v1", "kind": "ServiceAccount",
-            "metadata": {"name": "default", "namespace": ns}
-        }));
+        put(
+            w,
+            "ResourceQuota",
+            json!({
+                "apiVersion": "v1", "kind": "ResourceQuota",
+                "metadata": {"name": "playground", "namespace": ns},
+                "spec": {"hard": {"pods": quota.to_string()}},
+                "status": {"hard": {"pods": quota.to_string()}, "used": {"pods": "0"}}
+            }),
+        );
+        put(
+            w,
+            "ServiceAccount",
+            json!({
+                "apiVersion": "v1", "kind": "ServiceAccount",
+                "metadata": {"name": "default", "namespace": ns}
+            }),
+        );
     }
     let nodes = w.config.nodes.clone();
     for (i, n) in nodes.iter().enumerate() {
@@ -67,49 +79,62 @@ pub fn bootstrap(w: &mut World) {
             "pods": n.max_pods.to_string(),
         });
         let ready_since = format_rfc3339(w.now - CLUSTER_AGE_MS + 30_000);
-        let (boot_id, machine_id, system_uuid) = (w.rng.uuid(), w.rng.uuid().replace('-', ""), w.rng.uuid());
+        let (boot_id, machine_id, system_uuid) =
+            (w.rng.uuid(), w.rng.uuid().replace('-', ""), w.rng.uuid());
         let mut spec = json!({"podCIDR": format!("10.244.{i}.0/24"), "podCIDRs": [format!("10.244.{i}.0/24")]});
         if !taints.is_null() {
             spec["taints"] = taints;
         }
-        put(w, "Node", json!({
-            "apiVersion": "v1", "kind": "Node",
-            "metadata": {"name": n.name, "labels": labels, "annotations": {"node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true"}},
-            "spec": spec,
-            "status": {
-                "addresses": [{"address": format!("172.18.0.{}", i + 2), "type": "InternalIP"}, {"address": n.name, "type": "Hostname"}],
-                "allocatable": resources.clone(),
-                "capacity": resources,
-                "conditions": [
-                    {"lastHeartbeatTime": ready_since, "lastTransitionTime": ready_since, "message": "kubelet has sufficient memory available", "reason": "KubeletHasSufficientMemory", "status": "False", "type": "MemoryPressure"},
-                    {"lastHeartbeatTime": ready_since, "lastTransitionTime": ready_since, "message": "kubelet has no disk pressure", "reason": "KubeletHasNoDiskPressure", "status": "False", "type": "DiskPressure"},
-                    {"lastHeartbeatTime": ready_since, "lastTransitionTime": ready_since, "message": "kubelet has sufficient PID available", "reason": "KubeletHasSufficientPID", "status": "False", "type": "PIDPressure"},
-                    {"lastHeartbeatTime": ready_since, "lastTransitionTime": ready_since, "message": "kubelet is posting ready status", "reason": "KubeletReady", "status": "True", "type": "Ready"}
-                ],
-                "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-                "nodeInfo": {
-                    "architecture": "amd64", "bootID": boot_id, "containerRuntimeVersion": "containerd://2.1.3",
-                    "kernelVersion": "6.8.0-85-generic", "kubeProxyVersion": "", "kubeletVersion": "v1.34.0",
-                    "machineID": machine_id, "operatingSystem": "linux",
-                    "osImage": "Debian GNU/Linux 12 (bookworm)", "systemUUID": system_uuid
+        put(
+            w,
+            "Node",
+            json!({
+                "apiVersion": "v1", "kind": "Node",
+                "metadata": {"name": n.name, "labels": labels, "annotations": {"node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true"}},
+                "spec": spec,
+                "status": {
+                    "addresses": [{"address": format!("172.18.0.{}", i + 2), "type": "InternalIP"}, {"address": n.name, "type": "Hostname"}],
+                    "allocatable": resources.clone(),
+                    "capacity": resources,
+                    "conditions": [
+                        {"lastHeartbeatTime": ready_since, "lastTransitionTime": ready_since, "message": "kubelet has sufficient memory available", "reason": "KubeletHasSufficientMemory", "status": "False", "type": "MemoryPressure"},
+                        {"lastHeartbeatTime": ready_since, "lastTransitionTime": ready_since, "message": "kubelet has no disk pressure", "reason": "KubeletHasNoDiskPressure", "status": "False", "type": "DiskPressure"},
+                        {"lastHeartbeatTime": ready_since, "lastTransitionTime": ready_since, "message": "kubelet has sufficient PID available", "reason": "KubeletHasSufficientPID", "status": "False", "type": "PIDPressure"},
+                        {"lastHeartbeatTime": ready_since, "lastTransitionTime": ready_since, "message": "kubelet is posting ready status", "reason": "KubeletReady", "status": "True", "type": "Ready"}
+                    ],
+                    "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+                    "nodeInfo": {
+                        "architecture": "amd64", "bootID": boot_id, "containerRuntimeVersion": "containerd://2.1.3",
+                        "kernelVersion": "6.8.0-85-generic", "kubeProxyVersion": "", "kubeletVersion": "v1.34.0",
+                        "machineID": machine_id, "operatingSystem": "linux",
+                        "osImage": "Debian GNU/Linux 12 (bookworm)", "systemUUID": system_uuid
+                    }
                 }
-            }
-        }));
+            }),
+        );
     }
-    put(w, "Service", json!({
-        "apiVersion": "v1", "kind": "Service",
-        "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
-        "spec": {
-            "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "internalTrafficPolicy": "Cluster",
-            "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack",
-            "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
-            "sessionAffinity": "None", "type": "ClusterIP"
-        },
-        "status": {"loadBalancer": {}}
-    }));
-    put(w, "StorageClass", json!({
-        "apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
-        "metadata": {"name": "standard", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
-        "provisioner": "rancher.io/local-path", "reclaimPolicy": "Delete", "volumeBindingMode": "Immediate"
-    }));
+    put(
+        w,
+        "Service",
+        json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {
+                "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "internalTrafficPolicy": "Cluster",
+                "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack",
+                "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
+                "sessionAffinity": "None", "type": "ClusterIP"
+            },
+            "status": {"loadBalancer": {}}
+        }),
+    );
+    put(
+        w,
+        "StorageClass",
+        json!({
+            "apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+            "metadata": {"name": "standard", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+            "provisioner": "rancher.io/local-path", "reclaimPolicy": "Delete", "volumeBindingMode": "Immediate"
+        }),
+    );
 }

@@ -14,9 +14,17 @@ pub const EPOCH_MS: Millis = 1_760_432_400_000; // 2025-10-14T09:00:00Z
 pub enum Timer {
     /// The kubelet of `node` moves pod `ns/name` (uid) to its next lifecycle stage.
     /// `epoch` tells a stale timer (the pod moved on meanwhile) from a live one.
-    Kubelet { namespace: String, name: String, uid: String, epoch: u64 },
+    Kubelet {
+        namespace: String,
+        name: String,
+        uid: String,
+        epoch: u64,
+    },
     /// A controller asked to look at `key` again later (minReadySeconds, back-off, deadline).
-    Requeue { controller: &'static str, key: String },
+    Requeue {
+        controller: &'static str,
+        key: String,
+    },
 }
 
 /// Timers ordered by (time, sequence): equal times fire in the order they were set.
@@ -63,7 +71,9 @@ pub struct Rng {
 
 impl Rng {
     pub fn new(seed: u64) -> Self {
-        Rng { state: seed ^ 0x9E37_79B9_7F4A_7C15 }
+        Rng {
+            state: seed ^ 0x9E37_79B9_7F4A_7C15,
+        }
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -93,7 +103,9 @@ impl Rng {
     /// Five characters from the API server's name-suffix alphabet (no vowels, no 0/1/3).
     pub fn name_suffix(&mut self) -> String {
         const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-        (0..5).map(|_| ALPHABET[self.below(ALPHABET.len() as u64) as usize] as char).collect()
+        (0..5)
+            .map(|_| ALPHABET[self.below(ALPHABET.len() as u64) as usize] as char)
+            .collect()
     }
 
     /// A version-4-shaped UUID for object uids and volume names.
@@ -129,14 +141,20 @@ mod tests {
         for _ in 0..200 {
             let s = rng.name_suffix();
             assert_eq!(s.len(), 5);
-            assert!(s.chars().all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c)), "{s}");
+            assert!(
+                s.chars().all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c)),
+                "{s}"
+            );
         }
     }
 
     #[test]
     fn timers_fire_in_time_then_insertion_order() {
         let mut q = TimerQueue::default();
-        let t = |k: &str| Timer::Requeue { controller: "x", key: k.into() };
+        let t = |k: &str| Timer::Requeue {
+            controller: "x",
+            key: k.into(),
+        };
         q.schedule(20, t("late"));
         q.schedule(10, t("first"));
         q.schedule(10, t("second"));

@@ -16,7 +16,12 @@ use std::rc::Rc;
 pub enum Input {
     Create(Value),
     Update(Value),
-    Delete { kind: String, namespace: String, name: String, options: DeleteOptions },
+    Delete {
+        kind: String,
+        namespace: String,
+        name: String,
+        options: DeleteOptions,
+    },
 }
 
 /// Keep a snapshot at most this often (virtual time) when inputs arrive.
@@ -48,7 +53,12 @@ impl Deref for Cluster {
 impl Cluster {
     pub fn new(config: ClusterConfig) -> Cluster {
         let world = World::new(config);
-        Cluster { start: Box::new(world.clone()), world, inputs: Vec::new(), snapshots: Vec::new() }
+        Cluster {
+            start: Box::new(world.clone()),
+            world,
+            inputs: Vec::new(),
+            snapshots: Vec::new(),
+        }
     }
 
     /// When the simulation started (virtual time of the first moment).
@@ -67,8 +77,16 @@ impl Cluster {
             self.inputs.pop();
         }
         self.snapshots.retain(|s| s.at <= now);
-        if self.snapshots.last().is_none_or(|s| now - s.at >= SNAPSHOT_EVERY_MS) {
-            self.snapshots.push(Snapshot { at: now, inputs: self.inputs.len(), world: Box::new(self.world.clone()) });
+        if self
+            .snapshots
+            .last()
+            .is_none_or(|s| now - s.at >= SNAPSHOT_EVERY_MS)
+        {
+            self.snapshots.push(Snapshot {
+                at: now,
+                inputs: self.inputs.len(),
+                world: Box::new(self.world.clone()),
+            });
         }
         self.inputs.push((now, input));
     }
@@ -77,7 +95,12 @@ impl Cluster {
         let result = match input {
             Input::Create(obj) => world.create(obj.clone()),
             Input::Update(obj) => world.update(obj.clone()),
-            Input::Delete { kind, namespace, name, options } => world.delete(kind, namespace, name, *options),
+            Input::Delete {
+                kind,
+                namespace,
+                name,
+                options,
+            } => world.delete(kind, namespace, name, *options),
         };
         world.settle();
         result
@@ -96,8 +119,19 @@ impl Cluster {
         self.submit(Input::Update(obj))
     }
 
-    pub fn delete(&mut self, kind: &str, namespace: &str, name: &str, options: DeleteOptions) -> Result<Rc<Value>, ApiError> {
-        self.submit(Input::Delete { kind: kind.to_string(), namespace: namespace.to_string(), name: name.to_string(), options })
+    pub fn delete(
+        &mut self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        options: DeleteOptions,
+    ) -> Result<Rc<Value>, ApiError> {
+        self.submit(Input::Delete {
+            kind: kind.to_string(),
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            options,
+        })
     }
 
     pub fn advance(&mut self, dt: Millis) {

@@ -14,7 +14,14 @@ pub struct NodeSpec {
 
 impl NodeSpec {
     fn new(name: &str, control_plane: bool, tainted: bool) -> Self {
-        NodeSpec { name: name.to_string(), control_plane, tainted, cpu_millis: 8000, memory_mib: 16_384, max_pods: 110 }
+        NodeSpec {
+            name: name.to_string(),
+            control_plane,
+            tainted,
+            cpu_millis: 8000,
+            memory_mib: 16_384,
+            max_pods: 110,
+        }
     }
 }
 
@@ -42,11 +49,19 @@ impl ClusterConfig {
         } else {
             let mut v = vec![NodeSpec::new("kind-control-plane", true, true)];
             for i in 1..count {
-                let name = if i == 1 { "kind-worker".to_string() } else { format!("kind-worker{i}") };
+                let name = if i == 1 {
+                    "kind-worker".to_string()
+                } else {
+                    format!("kind-worker{i}")
+                };
                 v.push(NodeSpec::new(&name, false, false));
             }
             v
         };
-        ClusterConfig { nodes, seed, pod_quota: 500 }
+        ClusterConfig {
+            nodes,
+            seed,
+            pod_quota: 500,
+        }
     }
 }

@@ -23,15 +23,38 @@ pub enum FieldErrorKind {
 
 impl FieldError {
     pub fn required(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        FieldError { field: field.into(), kind: FieldErrorKind::Required, value: None, detail: detail.into() }
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::Required,
+            value: None,
+            detail: detail.into(),
+        }
     }
     pub fn forbidden(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        FieldError { field: field.into(), kind: FieldErrorKind::Forbidden, value: None, detail: detail.into() }
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::Forbidden,
+            value: None,
+            detail: detail.into(),
+        }
     }
-    pub fn invalid(field: impl Into<String>, value: impl Into<String>, detail: impl Into<String>) -> Self {
-        FieldError { field: field.into(), kind: FieldErrorKind::Invalid, value: Some(value.into()), detail: detail.into() }
+    pub fn invalid(
+        field: impl Into<String>,
+        value: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::Invalid,
+            value: Some(value.into()),
+            detail: detail.into(),
+        }
     }
-    pub fn not_supported(field: impl Into<String>, value: impl Into<String>, supported: &[&str]) -> Self {
+    pub fn not_supported(
+        field: impl Into<String>,
+        value: impl Into<String>,
+        supported: &[&str],
+    ) -> Self {
         let list: Vec<String> = supported.iter().map(|s| format!("{s:?}")).collect();
         FieldError {
             field: field.into(),
@@ -73,7 +96,11 @@ pub enum ApiError {
     AlreadyExists { resource: String, name: String },
     /// Validation failed; `kind` is the bare Kind, as in the Status details.
     #[error("{}", render_invalid(kind, name, causes))]
-    Invalid { kind: String, name: String, causes: Vec<FieldError> },
+    Invalid {
+        kind: String,
+        name: String,
+        causes: Vec<FieldError>,
+    },
     /// The request body could not be decoded (unknown fields, wrong types).
     #[error("Error from server (BadRequest): {message}")]
     BadRequest { message: String },
@@ -116,7 +143,11 @@ impl ApiError {
     pub fn status_message(&self, group: &str) -> String {
         match self {
             ApiError::Invalid { kind, name, causes } => {
-                let q = if group.is_empty() { kind.clone() } else { format!("{kind}.{group}") };
+                let q = if group.is_empty() {
+                    kind.clone()
+                } else {
+                    format!("{kind}.{group}")
+                };
                 let list: Vec<String> = causes.iter().map(|c| c.to_string()).collect();
                 if list.len() == 1 {
                     format!("{q} \"{name}\" is invalid: {}", list[0])
@@ -125,7 +156,9 @@ impl ApiError {
                 }
             }
             ApiError::NotFound { resource, name } => format!("{resource} \"{name}\" not found"),
-            ApiError::AlreadyExists { resource, name } => format!("{resource} \"{name}\" already exists"),
+            ApiError::AlreadyExists { resource, name } => {
+                format!("{resource} \"{name}\" already exists")
+            }
             other => other.to_string(),
         }
     }
@@ -163,7 +196,11 @@ mod tests {
             name: "web".into(),
             causes: vec![
                 FieldError::required("spec.selector", ""),
-                FieldError::invalid("spec.template.metadata.labels", r#"{"app":"nginx"}"#, "`selector` does not match template `labels`"),
+                FieldError::invalid(
+                    "spec.template.metadata.labels",
+                    r#"{"app":"nginx"}"#,
+                    "`selector` does not match template `labels`",
+                ),
             ],
         };
         assert_eq!(
@@ -174,7 +211,13 @@ mod tests {
 
     #[test]
     fn not_found_names_the_group_resource() {
-        let e = ApiError::NotFound { resource: "statefulsets.apps".into(), name: "web".into() };
-        assert_eq!(e.to_string(), "Error from server (NotFound): statefulsets.apps \"web\" not found");
+        let e = ApiError::NotFound {
+            resource: "statefulsets.apps".into(),
+            name: "web".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "Error from server (NotFound): statefulsets.apps \"web\" not found"
+        );
     }
 }

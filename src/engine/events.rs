@@ -15,11 +15,23 @@ pub struct Source<'a> {
 
 impl World {
     /// Records a Normal or Warning event about `involved`.
-    pub fn record_event(&mut self, involved: &Value, warning: bool, reason: &str, message: &str, source: Source<'_>, field_path: Option<&str>) {
+    pub fn record_event(
+        &mut self,
+        involved: &Value,
+        warning: bool,
+        reason: &str,
+        message: &str,
+        source: Source<'_>,
+        field_path: Option<&str>,
+    ) {
         let meta = &involved["metadata"];
         let uid = meta["uid"].as_str().unwrap_or("").to_string();
         let name = meta["name"].as_str().unwrap_or("").to_string();
-        let namespace = meta["namespace"].as_str().filter(|s| !s.is_empty()).unwrap_or("default").to_string();
+        let namespace = meta["namespace"]
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .unwrap_or("default")
+            .to_string();
         let now = format_rfc3339(self.now);
         let key = (uid.clone(), reason.to_string(), message.to_string());
         if let Some((ns, ev_name)) = self.event_index.get(&key).cloned() {
@@ -33,7 +45,10 @@ impl World {
             }
         }
         let seq = self.next_sequence();
-        let event_name = format!("{name}.{:x}", (self.now as u64).wrapping_mul(1_000_000).wrapping_add(seq));
+        let event_name = format!(
+            "{name}.{:x}",
+            (self.now as u64).wrapping_mul(1_000_000).wrapping_add(seq)
+        );
         let mut involved_ref = json!({
             "apiVersion": involved["apiVersion"],
             "kind": involved["kind"],

@@ -42,15 +42,33 @@ impl KindInfo {
     }
 }
 
-const fn k(kind: &'static str, group: &'static str, version: &'static str, plural: &'static str, namespaced: bool) -> KindInfo {
-    KindInfo { kind, group, version, plural, namespaced }
+const fn k(
+    kind: &'static str,
+    group: &'static str,
+    version: &'static str,
+    plural: &'static str,
+    namespaced: bool,
+) -> KindInfo {
+    KindInfo {
+        kind,
+        group,
+        version,
+        plural,
+        namespaced,
+    }
 }
 
 pub const KINDS: &[KindInfo] = &[
     k("Pod", "", "v1", "pods", true),
     k("Service", "", "v1", "services", true),
     k("Endpoints", "", "v1", "endpoints", true),
-    k("PersistentVolumeClaim", "", "v1", "persistentvolumeclaims", true),
+    k(
+        "PersistentVolumeClaim",
+        "",
+        "v1",
+        "persistentvolumeclaims",
+        true,
+    ),
     k("PersistentVolume", "", "v1", "persistentvolumes", false),
     k("Node", "", "v1", "nodes", false),
     k("Namespace", "", "v1", "namespaces", false),
@@ -63,8 +81,20 @@ pub const KINDS: &[KindInfo] = &[
     k("DaemonSet", "apps", "v1", "daemonsets", true),
     k("Deployment", "apps", "v1", "deployments", true),
     k("ReplicaSet", "apps", "v1", "replicasets", true),
-    k("ControllerRevision", "apps", "v1", "controllerrevisions", true),
-    k("StorageClass", "storage.k8s.io", "v1", "storageclasses", false),
+    k(
+        "ControllerRevision",
+        "apps",
+        "v1",
+        "controllerrevisions",
+        true,
+    ),
+    k(
+        "StorageClass",
+        "storage.k8s.io",
+        "v1",
+        "storageclasses",
+        false,
+    ),
 ];
 
 /// The stored kind called `kind` (exact Kind spelling).

@@ -62,22 +62,38 @@ pub struct KubeletState {
 }
 
 fn source(node: &str) -> Source<'_> {
-    Source { component: "kubelet", host: node }
+    Source {
+        component: "kubelet",
+        host: node,
+    }
 }
 
 fn containers(pod: &Value) -> Vec<Value> {
-    pod.pointer("/spec/containers").and_then(Value::as_array).cloned().unwrap_or_default()
+    pod.pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn hex64(w: &mut World) -> String {
-    format!("{:016x}{:016x}{:016x}{:016x}", w.rng.next_u64(), w.rng.next_u64(), w.rng.next_u64(), w.rng.next_u64())
+    format!(
+        "{:016x}{:016x}{:016x}{:016x}",
+        w.rng.next_u64(),
+        w.rng.next_u64(),
+        w.rng.next_u64(),
+        w.rng.next_u64()
+    )
 }
 
 /// Called for every pod watch event: starts the lifecycle of a newly bound pod, and the
 /// termination of a pod being deleted.
 pub fn observe(w: &mut World, pod: &Value) {
     let uid = meta_str(pod, "uid").to_string();
-    let node = pod.pointer("/spec/nodeName").and_then(Value::as_str).unwrap_or("").to_string();
+    let node = pod
+        .pointer("/spec/nodeName")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let deleting = pod.pointer("/metadata/deletionTimestamp").is_some();
     if node.is_empty() {
         return;
@@ -85,13 +101,26 @@ pub fn observe(w: &mut World, pod: &Value) {
     let runtime = w.kubelet.pods.get(&uid).cloned();
     match (runtime, deleting) {
         (None, false) => {
-            let terminal = matches!(pod.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed"));
+            let terminal = matches!(
+                pod.pointer("/status/phase").and_then(Value::as_str),
+                Some("Succeeded" | "Failed")
+            );
             if terminal {
                 return;
             }
             w.kubelet.pods.insert(
                 uid.clone(),
-                PodRuntime { node, stage: Stage::Idle, epoch: 0, pull_failures: 0, crash_count: 0, restarts: 0, pull_started: 0, stop_after: None, backoff_until: 0 },
+                PodRuntime {
+                    node,
+                    stage: Stage::Idle,
+                    epoch: 0,
+                    pull_failures: 0,
+                    crash_count: 0,
+                    restarts: 0,
+                    pull_started: 0,
+                    stop_after: None,
+                    backoff_until: 0,
+                },
             );
             let delay = w.rng.between(100, 400);
             set_timer(w, pod, Stage::Sandbox, delay);
@@ -107,25 +136,57 @@ pub fn observe(w: &mut World, pod: &Value) {
 
 fn set_timer(w: &mut World, pod: &Value, stage: Stage, delay: Millis) {
     let uid = meta_str(pod, "uid").to_string();
-    let Some(rt) = w.kubelet.pods.get_mut(&uid) else { return };
+    let Some(rt) = w.kubelet.pods.get_mut(&uid) else {
+        return;
+    };
     rt.stage = stage;
     rt.epoch += 1;
     let epoch = rt.epoch;
     let at = w.now + delay.max(0);
-    w.timers.schedule(at, Timer::Kubelet { namespace: meta_str(pod, "namespace").to_string(), name: meta_str(pod, "name").to_string(), uid, epoch });
+    w.timers.schedule(
+        at,
+        Timer::Kubelet {
+            namespace: meta_str(pod, "namespace").to_string(),
+            name: meta_str(pod, "name").to_string(),
+            uid,
+            epoch,
+        },
+    );
 }
 
 fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
-    let grace_ms = pod.pointer("/metadata/deletionGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(30) * 1000;
+    let grace_ms = pod
+        .pointer("/metadata/deletionGracePeriodSeconds")
+        .and_then(Value::as_i64)
+        .unwrap_or(30)
+        * 1000;
     let mut stop_after = Some(0);
     for c in containers(pod) {
-        let running = pod["status"]["containerStatuses"].as_array().into_iter().flatten().any(|s| s["name"] == c["name"] && s["state"].get("running").is_some());
+        let running = pod["status"]["containerStatuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|s| s["name"] == c["name"] && s["state"].get("running").is_some());
         if running {
             let name = c["name"].as_str().unwrap_or("");
-            w.record_event(pod, false, "Killing", &format!("Stopping container {name}"), source(&rt.node), Some(&format!("spec.containers{{{name}}}")));
+            w.record_event(
+                pod,
+                false,
+                "Killing",
+                &format!("Stopping container {name}"),
+                source(&rt.node),
+                Some(&format!("spec.containers{{{name}}}")),
+            );
         }
-        let behaviour = c["image"].as_str().and_then(|i| ImageRef::parse(i).ok()).and_then(|r| registry::lookup(&r));
-        let stop = if running { behaviour.and_then(|b| b.stop_ms) } else { Some(0) };
+        let behaviour = c["image"]
+            .as_str()
+            .and_then(|i| ImageRef::parse(i).ok())
+            .and_then(|r| registry::lookup(&r));
+        let stop = if running {
+            behaviour.and_then(|b| b.stop_ms)
+        } else {
+            Some(0)
+        };
         stop_after = match (stop_after, stop) {
             (Some(a), Some(b)) => Some(a.max(b)),
             _ => None,
@@ -141,7 +202,10 @@ fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
     }
     let (ns, name) = (meta_str(pod, "namespace"), meta_str(pod, "name"));
     let how = if stop_after.is_some_and(|ms| ms <= grace_ms) {
-        format!("{name} is terminating: its containers got SIGTERM and exit within {:.1}s", delay as f64 / 1000.0)
+        format!(
+            "{name} is terminating: its containers got SIGTERM and exit within {:.1}s",
+            delay as f64 / 1000.0
+        )
     } else {
         format!("{name} is terminating: its process ignores SIGTERM, so it is killed when the {}s grace period ends", grace_ms / 1000)
     };
@@ -155,7 +219,9 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, epoch: u64) {
         w.kubelet.pods.remove(uid);
         return;
     };
-    let Some(rt) = w.kubelet.pods.get(uid).cloned() else { return };
+    let Some(rt) = w.kubelet.pods.get(uid).cloned() else {
+        return;
+    };
     if meta_str(&pod, "uid") != uid || rt.epoch != epoch {
         return;
     }
@@ -182,36 +248,79 @@ fn condition(kind: &str, status: bool, at: &str, reason: Option<&str>) -> Value 
 
 /// Rewrites the conditions so that each keeps its transition time unless its status flips.
 fn conditions(old: &Value, now: &str, network: bool, ready: bool, completed: bool) -> Value {
-    let previous = |t: &str| old["conditions"].as_array().and_then(|cs| cs.iter().find(|c| c["type"] == t)).cloned();
+    let previous = |t: &str| {
+        old["conditions"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["type"] == t))
+            .cloned()
+    };
     let make = |t: &str, status: bool, reason: Option<&str>| {
         let keep = previous(t).filter(|c| c["status"] == if status { "True" } else { "False" });
-        let at = keep.as_ref().and_then(|c| c["lastTransitionTime"].as_str()).unwrap_or(now).to_string();
+        let at = keep
+            .as_ref()
+            .and_then(|c| c["lastTransitionTime"].as_str())
+            .unwrap_or(now)
+            .to_string();
         condition(t, status, &at, reason)
     };
-    let not_ready = if completed { "PodCompleted" } else { "ContainersNotReady" };
+    let not_ready = if completed {
+        "PodCompleted"
+    } else {
+        "ContainersNotReady"
+    };
     json!([
         make("PodReadyToStartContainers", network, None),
-        make("Initialized", true, if completed { Some("PodCompleted") } else { None }),
+        make(
+            "Initialized",
+            true,
+            if completed {
+                Some("PodCompleted")
+            } else {
+                None
+            }
+        ),
         make("Ready", ready, if ready { None } else { Some(not_ready) }),
-        make("ContainersReady", ready, if ready { None } else { Some(not_ready) }),
+        make(
+            "ContainersReady",
+            ready,
+            if ready { None } else { Some(not_ready) }
+        ),
         make("PodScheduled", true, None),
     ])
 }
 
 fn host_ip(w: &World, node: &str) -> String {
     w.get("Node", "", node)
-        .and_then(|n| n.pointer("/status/addresses/0/address").and_then(Value::as_str).map(String::from))
+        .and_then(|n| {
+            n.pointer("/status/addresses/0/address")
+                .and_then(Value::as_str)
+                .map(String::from)
+        })
         .unwrap_or_default()
 }
 
 fn write_status(w: &mut World, pod: &Value, status: Value) -> Value {
-    let (ns, name) = (meta_str(pod, "namespace").to_string(), meta_str(pod, "name").to_string());
-    w.update_status("Pod", &ns, &name, status).map(|p| (*p).clone()).unwrap_or_else(|| pod.clone())
+    let (ns, name) = (
+        meta_str(pod, "namespace").to_string(),
+        meta_str(pod, "name").to_string(),
+    );
+    w.update_status("Pod", &ns, &name, status)
+        .map(|p| (*p).clone())
+        .unwrap_or_else(|| pod.clone())
 }
 
-fn container_status(c: &Value, state: Value, ready: bool, restarts: i64, last: Value, ids: Option<(String, String)>) -> Value {
+fn container_status(
+    c: &Value,
+    state: Value,
+    ready: bool,
+    restarts: i64,
+    last: Value,
+    ids: Option<(String, String)>,
+) -> Value {
     let image = c["image"].as_str().unwrap_or("");
-    let full = ImageRef::parse(image).map(|r| r.full()).unwrap_or_else(|_| image.to_string());
+    let full = ImageRef::parse(image)
+        .map(|r| r.full())
+        .unwrap_or_else(|_| image.to_string());
     let started = state.get("running").is_some();
     let mut s = json!({
         "image": full,
@@ -242,7 +351,14 @@ fn sandbox(w: &mut World, pod: &Value, rt: &PodRuntime) {
     status["startTime"] = json!(now);
     status["containerStatuses"] = json!(containers(pod)
         .iter()
-        .map(|c| container_status(c, json!({"waiting": {"reason": "ContainerCreating"}}), false, 0, json!({}), None))
+        .map(|c| container_status(
+            c,
+            json!({"waiting": {"reason": "ContainerCreating"}}),
+            false,
+            0,
+            json!({}),
+            None
+        ))
         .collect::<Vec<_>>());
     let pod = write_status(w, pod, status);
     let delay = w.rng.between(500, 1200);
@@ -250,7 +366,12 @@ fn sandbox(w: &mut World, pod: &Value, rt: &PodRuntime) {
 }
 
 fn assign_ip(w: &mut World, node: &str) -> String {
-    let index = w.config.nodes.iter().position(|n| n.name == node).unwrap_or(0);
+    let index = w
+        .config
+        .nodes
+        .iter()
+        .position(|n| n.name == node)
+        .unwrap_or(0);
     let last = w.kubelet.last_ip.entry(node.to_string()).or_insert(1);
     *last = if *last >= 254 { 2 } else { *last + 1 };
     format!("10.244.{index}.{last}")
@@ -275,9 +396,27 @@ fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
         let reference = match ImageRef::parse(&image) {
             Ok(r) => r,
             Err(e) => {
-                w.record_event(pod, true, "InspectFailed", &format!("Failed to apply default image tag \"{image}\": {e}"), source(&rt.node), Some(&field));
-                w.record_event(pod, true, "Failed", "Error: InvalidImageName", source(&rt.node), Some(&field));
-                failures.push((c["name"].as_str().unwrap_or("").to_string(), "InvalidImageName".into(), format!("Failed to apply default image tag \"{image}\": {e}")));
+                w.record_event(
+                    pod,
+                    true,
+                    "InspectFailed",
+                    &format!("Failed to apply default image tag \"{image}\": {e}"),
+                    source(&rt.node),
+                    Some(&field),
+                );
+                w.record_event(
+                    pod,
+                    true,
+                    "Failed",
+                    "Error: InvalidImageName",
+                    source(&rt.node),
+                    Some(&field),
+                );
+                failures.push((
+                    c["name"].as_str().unwrap_or("").to_string(),
+                    "InvalidImageName".into(),
+                    format!("Failed to apply default image tag \"{image}\": {e}"),
+                ));
                 continue;
             }
         };
@@ -286,22 +425,63 @@ fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
             continue;
         }
         if policy == "Never" {
-            let msg = format!("Container image \"{image}\" is not present with pull policy of Never");
-            w.record_event(pod, true, "ErrImageNeverPull", &msg, source(&rt.node), Some(&field));
-            failures.push((c["name"].as_str().unwrap_or("").to_string(), "ErrImageNeverPull".into(), msg));
+            let msg =
+                format!("Container image \"{image}\" is not present with pull policy of Never");
+            w.record_event(
+                pod,
+                true,
+                "ErrImageNeverPull",
+                &msg,
+                source(&rt.node),
+                Some(&field),
+            );
+            failures.push((
+                c["name"].as_str().unwrap_or("").to_string(),
+                "ErrImageNeverPull".into(),
+                msg,
+            ));
             continue;
         }
-        w.record_event(pod, false, "Pulling", &format!("Pulling image \"{image}\""), source(&rt.node), Some(&field));
+        w.record_event(
+            pod,
+            false,
+            "Pulling",
+            &format!("Pulling image \"{image}\""),
+            source(&rt.node),
+            Some(&field),
+        );
         match registry::lookup(&reference) {
             Some(b) => {
                 let jitter = w.rng.between(b.pull_ms * 8 / 10, b.pull_ms * 12 / 10);
-                pull_ms += if cached.contains(&reference.full()) { 600 } else { jitter };
+                pull_ms += if cached.contains(&reference.full()) {
+                    600
+                } else {
+                    jitter
+                };
             }
             None => {
                 let err = registry::pull_error(&reference);
-                w.record_event(pod, true, "Failed", &format!("Failed to pull image \"{image}\": {err}"), source(&rt.node), Some(&field));
-                w.record_event(pod, true, "Failed", "Error: ErrImagePull", source(&rt.node), Some(&field));
-                failures.push((c["name"].as_str().unwrap_or("").to_string(), "ErrImagePull".into(), err));
+                w.record_event(
+                    pod,
+                    true,
+                    "Failed",
+                    &format!("Failed to pull image \"{image}\": {err}"),
+                    source(&rt.node),
+                    Some(&field),
+                );
+                w.record_event(
+                    pod,
+                    true,
+                    "Failed",
+                    "Error: ErrImagePull",
+                    source(&rt.node),
+                    Some(&field),
+                );
+                failures.push((
+                    c["name"].as_str().unwrap_or("").to_string(),
+                    "ErrImagePull".into(),
+                    err,
+                ));
             }
         }
     }
@@ -321,12 +501,17 @@ fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
     }
     if let Some(list) = status["containerStatuses"].as_array_mut() {
         for s in list.iter_mut() {
-            if let Some((_, reason, msg)) = failures.iter().find(|(n, _, _)| s["name"] == n.as_str()) {
+            if let Some((_, reason, msg)) =
+                failures.iter().find(|(n, _, _)| s["name"] == n.as_str())
+            {
                 s["state"] = json!({"waiting": {"message": msg, "reason": reason}});
             }
         }
     }
-    let (ns, name) = (meta_str(pod, "namespace").to_string(), meta_str(pod, "name").to_string());
+    let (ns, name) = (
+        meta_str(pod, "namespace").to_string(),
+        meta_str(pod, "name").to_string(),
+    );
     w.why("kubelet", "Pod", &ns, &name, format!("{name} cannot start: the image is not in the registry; the kubelet retries after a back-off of {}s (10s doubling up to 5m)", backoff / 1000));
     if let Some(r) = w.kubelet.pods.get_mut(&uid) {
         r.backoff_until = w.now + backoff;
@@ -347,11 +532,34 @@ fn enter_image_backoff(w: &mut World, pod: &Value, rt: &PodRuntime) {
                 continue;
             }
             let name = s["name"].as_str().unwrap_or("").to_string();
-            let image = specs.iter().find(|c| c["name"] == name.as_str()).and_then(|c| c["image"].as_str()).unwrap_or("").to_string();
-            let previous = s.pointer("/state/waiting/message").and_then(Value::as_str).unwrap_or("").to_string();
+            let image = specs
+                .iter()
+                .find(|c| c["name"] == name.as_str())
+                .and_then(|c| c["image"].as_str())
+                .unwrap_or("")
+                .to_string();
+            let previous = s
+                .pointer("/state/waiting/message")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             let field = format!("spec.containers{{{name}}}");
-            w.record_event(pod, false, "BackOff", &format!("Back-off pulling image \"{image}\""), source(&rt.node), Some(&field));
-            w.record_event(pod, true, "Failed", "Error: ImagePullBackOff", source(&rt.node), Some(&field));
+            w.record_event(
+                pod,
+                false,
+                "BackOff",
+                &format!("Back-off pulling image \"{image}\""),
+                source(&rt.node),
+                Some(&field),
+            );
+            w.record_event(
+                pod,
+                true,
+                "Failed",
+                "Error: ImagePullBackOff",
+                source(&rt.node),
+                Some(&field),
+            );
             s["state"] = json!({"waiting": {"message": format!("Back-off pulling image \"{image}\": ErrImagePull: {previous}"), "reason": "ImagePullBackOff"}});
         }
     }
@@ -376,10 +584,21 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
         let reference = ImageRef::parse(&image).ok();
         let full = reference.as_ref().map(|r| r.full()).unwrap_or_default();
         let behaviour = reference.as_ref().and_then(registry::lookup);
-        let cached = w.kubelet.images.get(&rt.node).is_some_and(|s| s.contains(&full));
+        let cached = w
+            .kubelet
+            .images
+            .get(&rt.node)
+            .is_some_and(|s| s.contains(&full));
         let policy = c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent");
         if cached && (policy != "Always" || restarting) {
-            w.record_event(pod, false, "Pulled", &format!("Container image \"{image}\" already present on machine"), source(&rt.node), Some(&field));
+            w.record_event(
+                pod,
+                false,
+                "Pulled",
+                &format!("Container image \"{image}\" already present on machine"),
+                source(&rt.node),
+                Some(&field),
+            );
         } else if let Some(b) = behaviour {
             let secs = pull_ms as f64 / 1000.0;
             w.record_event(
@@ -390,14 +609,36 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
                 source(&rt.node),
                 Some(&field),
             );
-            w.kubelet.images.entry(rt.node.clone()).or_default().insert(full.clone());
+            w.kubelet
+                .images
+                .entry(rt.node.clone())
+                .or_default()
+                .insert(full.clone());
         }
-        w.record_event(pod, false, "Created", &format!("Created container: {name}"), source(&rt.node), Some(&field));
-        w.record_event(pod, false, "Started", &format!("Started container {name}"), source(&rt.node), Some(&field));
+        w.record_event(
+            pod,
+            false,
+            "Created",
+            &format!("Created container: {name}"),
+            source(&rt.node),
+            Some(&field),
+        );
+        w.record_event(
+            pod,
+            false,
+            "Started",
+            &format!("Started container {name}"),
+            source(&rt.node),
+            Some(&field),
+        );
         let has_probe = c.get("readinessProbe").is_some();
         let ready = !has_probe;
         if has_probe {
-            let initial = c.pointer("/readinessProbe/initialDelaySeconds").and_then(Value::as_i64).unwrap_or(0) * 1000;
+            let initial = c
+                .pointer("/readinessProbe/initialDelaySeconds")
+                .and_then(Value::as_i64)
+                .unwrap_or(0)
+                * 1000;
             let start_ms = behaviour.map(|b| b.start_ms).unwrap_or(300);
             probe_delay = probe_delay.max(initial.max(start_ms) + 100);
         }
@@ -405,11 +646,23 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
         if let Some((after, _)) = behaviour.and_then(|b| b.exits_after) {
             exits = Some(exits.map_or(after, |e: Millis| e.min(after)));
         }
-        let old = status["containerStatuses"].as_array().and_then(|l| l.iter().find(|s| s["name"] == name.as_str()).cloned());
-        let last = old.as_ref().map(|o| o["lastState"].clone()).unwrap_or(json!({}));
+        let old = status["containerStatuses"]
+            .as_array()
+            .and_then(|l| l.iter().find(|s| s["name"] == name.as_str()).cloned());
+        let last = old
+            .as_ref()
+            .map(|o| o["lastState"].clone())
+            .unwrap_or(json!({}));
         let cid = hex64(w);
         let digest = hex64(w);
-        list.push(container_status(&c, json!({"running": {"startedAt": now}}), ready, rt.restarts, last, Some((cid, digest))));
+        list.push(container_status(
+            &c,
+            json!({"running": {"startedAt": now}}),
+            ready,
+            rt.restarts,
+            last,
+            Some((cid, digest)),
+        ));
     }
     status["containerStatuses"] = json!(list);
     status["phase"] = json!("Running");
@@ -447,7 +700,10 @@ fn exit(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let mut status = pod["status"].clone();
     let mut code = 0;
     for c in containers(pod) {
-        let b = c["image"].as_str().and_then(|i| ImageRef::parse(i).ok()).and_then(|r| registry::lookup(&r));
+        let b = c["image"]
+            .as_str()
+            .and_then(|i| ImageRef::parse(i).ok())
+            .and_then(|r| registry::lookup(&r));
         if let Some((_, exit_code)) = b.and_then(|b| b.exits_after) {
             code = code.max(exit_code);
         }
@@ -456,7 +712,10 @@ fn exit(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let mut terminated_states = Vec::new();
     if let Some(list) = status["containerStatuses"].as_array_mut() {
         for s in list.iter_mut() {
-            let started = s.pointer("/state/running/startedAt").cloned().unwrap_or(json!(now));
+            let started = s
+                .pointer("/state/running/startedAt")
+                .cloned()
+                .unwrap_or(json!(now));
             let term = json!({"terminated": {"containerID": s["containerID"], "exitCode": code, "finishedAt": now, "reason": reason, "startedAt": started}});
             terminated_states.push(term.clone());
             s["state"] = term;
@@ -464,9 +723,15 @@ fn exit(w: &mut World, pod: &Value, rt: &PodRuntime) {
             s["started"] = json!(false);
         }
     }
-    let policy = pod.pointer("/spec/restartPolicy").and_then(Value::as_str).unwrap_or("Always");
+    let policy = pod
+        .pointer("/spec/restartPolicy")
+        .and_then(Value::as_str)
+        .unwrap_or("Always");
     let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
-    let (ns, name) = (meta_str(pod, "namespace").to_string(), meta_str(pod, "name").to_string());
+    let (ns, name) = (
+        meta_str(pod, "namespace").to_string(),
+        meta_str(pod, "name").to_string(),
+    );
     if !restart {
         status["phase"] = json!(if code == 0 { "Succeeded" } else { "Failed" });
         status["conditions"] = conditions(&pod["status"], &now, false, false, true);
@@ -501,7 +766,14 @@ fn exit(w: &mut World, pod: &Value, rt: &PodRuntime) {
         for s in list.iter_mut() {
             let cname = s["name"].as_str().unwrap_or("").to_string();
             s["state"] = json!({"waiting": {"message": format!("back-off {} restarting failed container={cname} pod={name}_{ns}({uid})", go_duration(backoff)), "reason": "CrashLoopBackOff"}});
-            w.record_event(&pod, true, "BackOff", &format!("Back-off restarting failed container {cname} in pod {name}_{ns}({uid})"), source(&rt.node), Some(&format!("spec.containers{{{cname}}}")));
+            w.record_event(
+                &pod,
+                true,
+                "BackOff",
+                &format!("Back-off restarting failed container {cname} in pod {name}_{ns}({uid})"),
+                source(&rt.node),
+                Some(&format!("spec.containers{{{cname}}}")),
+            );
         }
     }
     let pod = write_status(w, &pod, waiting);
@@ -521,7 +793,11 @@ fn go_duration(ms: Millis) -> String {
 fn stopped(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let now = format_rfc3339(w.now);
     let graceful = rt.stop_after.is_some();
-    let (code, reason) = if graceful { (0, "Completed") } else { (137, "Error") };
+    let (code, reason) = if graceful {
+        (0, "Completed")
+    } else {
+        (137, "Error")
+    };
     let mut status = pod["status"].clone();
     let mut any_container = false;
     if let Some(list) = status["containerStatuses"].as_array_mut() {

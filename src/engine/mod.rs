@@ -3,6 +3,7 @@
 //! [`Cluster`] is the entry point: the [`World`] (store, clock, controllers) plus the
 //! input log and snapshots that make rewinding possible.
 
+pub mod api;
 pub mod apiserver;
 pub mod bootstrap;
 pub mod clock;
@@ -27,4 +28,4 @@ pub use clock::Millis;
 pub use cluster::{Cluster, Input};
 pub use config::ClusterConfig;
 pub use errors::ApiError;
-pub use world::{World, Why};
+pub use world::{Why, World};

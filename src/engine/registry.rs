@@ -20,25 +20,105 @@ pub struct ImageBehaviour {
 }
 
 const fn serve(pull_ms: Millis, size_bytes: u64, stop_ms: Option<Millis>) -> ImageBehaviour {
-    ImageBehaviour { pull_ms, size_bytes, start_ms: 300, stop_ms, exits_after: None }
+    ImageBehaviour {
+        pull_ms,
+        size_bytes,
+        start_ms: 300,
+        stop_ms,
+        exits_after: None,
+    }
 }
 
 /// (repository, tags or `*` for any, behaviour)
 const CATALOGUE: &[(&str, &[&str], ImageBehaviour)] = &[
-    ("docker.io/library/nginx", &["*"], serve(4_200, 72_188_133, Some(200))),
-    ("registry.k8s.io/nginx-slim", &["0.8", "0.21", "0.24", "0.26", "0.27"], serve(2_900, 18_610_000, Some(200))),
-    ("docker.io/105552010/k8s-demo", &["v1", "v2", "latest"], serve(3_500, 240_300_000, None)),
-    ("docker.io/library/busybox", &["*"], ImageBehaviour { pull_ms: 1_500, size_bytes: 2_155_000, start_ms: 100, stop_ms: None, exits_after: Some((200, 0)) }),
-    ("docker.io/library/httpd", &["*"], serve(3_800, 58_300_000, Some(1_000))),
-    ("docker.io/library/redis", &["*"], serve(3_100, 45_400_000, Some(300))),
-    ("docker.io/library/postgres", &["*"], serve(6_400, 158_700_000, Some(1_500))),
-    ("docker.io/library/mysql", &["*"], serve(7_900, 172_000_000, Some(2_000))),
-    ("docker.io/library/alpine", &["*"], ImageBehaviour { pull_ms: 1_200, size_bytes: 3_650_000, start_ms: 100, stop_ms: None, exits_after: Some((100, 0)) }),
-    ("quay.io/fluentd_elasticsearch/fluentd", &["*"], serve(5_200, 120_800_000, Some(1_200))),
-    ("registry.k8s.io/pause", &["*"], serve(800, 320_000, Some(50))),
-    ("registry.k8s.io/echoserver", &["*"], serve(2_400, 46_000_000, Some(300))),
-    ("gcr.io/google-samples/hello-app", &["1.0", "2.0"], serve(2_100, 11_200_000, Some(200))),
-    ("docker.io/library/crashloop", &["*"], ImageBehaviour { pull_ms: 900, size_bytes: 1_000_000, start_ms: 100, stop_ms: Some(10), exits_after: Some((1_500, 1)) }),
+    (
+        "docker.io/library/nginx",
+        &["*"],
+        serve(4_200, 72_188_133, Some(200)),
+    ),
+    (
+        "registry.k8s.io/nginx-slim",
+        &["0.8", "0.21", "0.24", "0.26", "0.27"],
+        serve(2_900, 18_610_000, Some(200)),
+    ),
+    (
+        "docker.io/105552010/k8s-demo",
+        &["v1", "v2", "latest"],
+        serve(3_500, 240_300_000, None),
+    ),
+    (
+        "docker.io/library/busybox",
+        &["*"],
+        ImageBehaviour {
+            pull_ms: 1_500,
+            size_bytes: 2_155_000,
+            start_ms: 100,
+            stop_ms: None,
+            exits_after: Some((200, 0)),
+        },
+    ),
+    (
+        "docker.io/library/httpd",
+        &["*"],
+        serve(3_800, 58_300_000, Some(1_000)),
+    ),
+    (
+        "docker.io/library/redis",
+        &["*"],
+        serve(3_100, 45_400_000, Some(300)),
+    ),
+    (
+        "docker.io/library/postgres",
+        &["*"],
+        serve(6_400, 158_700_000, Some(1_500)),
+    ),
+    (
+        "docker.io/library/mysql",
+        &["*"],
+        serve(7_900, 172_000_000, Some(2_000)),
+    ),
+    (
+        "docker.io/library/alpine",
+        &["*"],
+        ImageBehaviour {
+            pull_ms: 1_200,
+            size_bytes: 3_650_000,
+            start_ms: 100,
+            stop_ms: None,
+            exits_after: Some((100, 0)),
+        },
+    ),
+    (
+        "quay.io/fluentd_elasticsearch/fluentd",
+        &["*"],
+        serve(5_200, 120_800_000, Some(1_200)),
+    ),
+    (
+        "registry.k8s.io/pause",
+        &["*"],
+        serve(800, 320_000, Some(50)),
+    ),
+    (
+        "registry.k8s.io/echoserver",
+        &["*"],
+        serve(2_400, 46_000_000, Some(300)),
+    ),
+    (
+        "gcr.io/google-samples/hello-app",
+        &["1.0", "2.0"],
+        serve(2_100, 11_200_000, Some(200)),
+    ),
+    (
+        "docker.io/library/crashloop",
+        &["*"],
+        ImageBehaviour {
+            pull_ms: 900,
+            size_bytes: 1_000_000,
+            start_ms: 100,
+            stop_ms: Some(10),
+            exits_after: Some((1_500, 1)),
+        },
+    ),
 ];
 
 /// A parsed image reference: `nginx:1.27` → (`docker.io/library/nginx`, `1.27`).
@@ -56,7 +136,11 @@ pub struct InvalidImageName(pub String);
 impl ImageRef {
     pub fn parse(image: &str) -> Result<ImageRef, InvalidImageName> {
         let bad = || InvalidImageName(image.to_string());
-        if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_ascii_uppercase()) {
+        if image.is_empty()
+            || image
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_ascii_uppercase())
+        {
             return Err(bad());
         }
         let (name, tag) = match image.rsplit_once(':') {
@@ -68,7 +152,8 @@ impl ImageRef {
             return Err(bad());
         }
         let first = name.split('/').next().unwrap_or("");
-        let has_registry = name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+        let has_registry = name.contains('/')
+            && (first.contains('.') || first.contains(':') || first == "localhost");
         let repository = if has_registry {
             name.to_string()
         } else if name.contains('/') {
@@ -76,7 +161,10 @@ impl ImageRef {
         } else {
             format!("docker.io/library/{name}")
         };
-        Ok(ImageRef { repository, tag: tag.to_string() })
+        Ok(ImageRef {
+            repository,
+            tag: tag.to_string(),
+        })
     }
 
     pub fn full(&self) -> String {
@@ -88,7 +176,9 @@ impl ImageRef {
 pub fn lookup(image: &ImageRef) -> Option<ImageBehaviour> {
     CATALOGUE
         .iter()
-        .find(|(repo, tags, _)| *repo == image.repository && (tags.contains(&"*") || tags.contains(&image.tag.as_str())))
+        .find(|(repo, tags, _)| {
+            *repo == image.repository && (tags.contains(&"*") || tags.contains(&image.tag.as_str()))
+        })
         .map(|(_, _, b)| *b)
 }
 
@@ -110,7 +200,8 @@ mod tests {
         assert_eq!(r.full(), "docker.io/library/nginx:latest");
         let r = ImageRef::parse("105552010/k8s-demo:v2").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(r.full(), "docker.io/105552010/k8s-demo:v2");
-        let r = ImageRef::parse("registry.k8s.io/nginx-slim:0.24").unwrap_or_else(|e| panic!("{e}"));
+        let r =
+            ImageRef::parse("registry.k8s.io/nginx-slim:0.24").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(r.repository, "registry.k8s.io/nginx-slim");
     }
 

@@ -9,7 +9,10 @@ use super::world::World;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-const SOURCE: Source<'static> = Source { component: "default-scheduler", host: "" };
+const SOURCE: Source<'static> = Source {
+    component: "default-scheduler",
+    host: "",
+};
 /// What the scheduler assumes a container without requests uses, when scoring.
 const DEFAULT_CPU_MILLIS: i64 = 100;
 const DEFAULT_MEMORY: i64 = 200 * 1024 * 1024;
@@ -26,12 +29,16 @@ pub fn tolerates(toleration: &Value, taint: &Value) -> bool {
         return op == "Exists";
     }
     key == taint["key"].as_str().unwrap_or("")
-        && (op == "Exists" || toleration["value"].as_str().unwrap_or("") == taint["value"].as_str().unwrap_or(""))
+        && (op == "Exists"
+            || toleration["value"].as_str().unwrap_or("") == taint["value"].as_str().unwrap_or(""))
 }
 
 /// The first NoSchedule/NoExecute taint of `node` that `pod_spec` does not tolerate.
 pub fn untolerated_taint<'a>(pod_spec: &Value, node: &'a Value) -> Option<&'a Value> {
-    let tolerations = pod_spec["tolerations"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let tolerations = pod_spec["tolerations"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     node.pointer("/spec/taints")
         .and_then(Value::as_array)
         .into_iter()
@@ -41,15 +48,27 @@ pub fn untolerated_taint<'a>(pod_spec: &Value, node: &'a Value) -> Option<&'a Va
 }
 
 fn requirement_matches(req: &Value, value: Option<&str>) -> bool {
-    let values: Vec<&str> = req["values"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let values: Vec<&str> = req["values"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     match req["operator"].as_str().unwrap_or("") {
         "In" => value.is_some_and(|v| values.contains(&v)),
         "NotIn" => !value.is_some_and(|v| values.contains(&v)),
         "Exists" => value.is_some(),
         "DoesNotExist" => value.is_none(),
         "Gt" | "Lt" => {
-            let (Some(v), Some(bound)) = (value.and_then(|v| v.parse::<i64>().ok()), values.first().and_then(|b| b.parse::<i64>().ok())) else { return false };
-            if req["operator"] == "Gt" { v > bound } else { v < bound }
+            let (Some(v), Some(bound)) = (
+                value.and_then(|v| v.parse::<i64>().ok()),
+                values.first().and_then(|b| b.parse::<i64>().ok()),
+            ) else {
+                return false;
+            };
+            if req["operator"] == "Gt" {
+                v > bound
+            } else {
+                v < bound
+            }
         }
         _ => false,
     }
@@ -60,7 +79,10 @@ pub fn node_matches(pod_spec: &Value, node: &Value) -> bool {
     let node_labels = labels(node);
     let label = |k: &str| node_labels.get(k).and_then(Value::as_str);
     if let Some(sel) = pod_spec["nodeSelector"].as_object() {
-        if !sel.iter().all(|(k, v)| label(k).is_some() && label(k) == v.as_str()) {
+        if !sel
+            .iter()
+            .all(|(k, v)| label(k).is_some() && label(k) == v.as_str())
+        {
             return false;
         }
     }
@@ -68,11 +90,21 @@ pub fn node_matches(pod_spec: &Value, node: &Value) -> bool {
     let Some(terms) = terms else { return true };
     let name = meta_str(node, "name");
     terms.iter().any(|term| {
-        let exprs = term["matchExpressions"].as_array().map(Vec::as_slice).unwrap_or_default();
-        let fields = term["matchFields"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let exprs = term["matchExpressions"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let fields = term["matchFields"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         (!exprs.is_empty() || !fields.is_empty())
-            && exprs.iter().all(|r| requirement_matches(r, label(r["key"].as_str().unwrap_or(""))))
-            && fields.iter().all(|r| r["key"] == "metadata.name" && requirement_matches(r, Some(name)))
+            && exprs
+                .iter()
+                .all(|r| requirement_matches(r, label(r["key"].as_str().unwrap_or(""))))
+            && fields
+                .iter()
+                .all(|r| r["key"] == "metadata.name" && requirement_matches(r, Some(name)))
     })
 }
 
@@ -101,13 +133,27 @@ struct NodeUse {
 fn usage(w: &World) -> BTreeMap<String, NodeUse> {
     let mut m: BTreeMap<String, NodeUse> = BTreeMap::new();
     for p in w.store.list("Pod", None) {
-        let node = p.pointer("/spec/nodeName").and_then(Value::as_str).unwrap_or("");
-        if node.is_empty() || matches!(p.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed")) {
+        let node = p
+            .pointer("/spec/nodeName")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if node.is_empty()
+            || matches!(
+                p.pointer("/status/phase").and_then(Value::as_str),
+                Some("Succeeded" | "Failed")
+            )
+        {
             continue;
         }
         let (cpu, mem) = pod_requests(&p["spec"], false);
         let (scpu, smem) = pod_requests(&p["spec"], true);
-        let u = m.entry(node.to_string()).or_insert(NodeUse { pods: 0, cpu: 0, mem: 0, score_cpu: 0, score_mem: 0 });
+        let u = m.entry(node.to_string()).or_insert(NodeUse {
+            pods: 0,
+            cpu: 0,
+            mem: 0,
+            score_cpu: 0,
+            score_mem: 0,
+        });
         u.pods += 1;
         u.cpu += cpu;
         u.mem += mem;
@@ -118,7 +164,10 @@ fn usage(w: &World) -> BTreeMap<String, NodeUse> {
 }
 
 fn allocatable(node: &Value, key: &str) -> i64 {
-    let q = node.pointer(&format!("/status/allocatable/{key}")).cloned().unwrap_or(Value::Null);
+    let q = node
+        .pointer(&format!("/status/allocatable/{key}"))
+        .cloned()
+        .unwrap_or(Value::Null);
     match key {
         "cpu" => quantity::cpu_millis(&q).unwrap_or(0),
         "pods" => q.as_str().and_then(|s| s.parse().ok()).unwrap_or(110),
@@ -128,8 +177,15 @@ fn allocatable(node: &Value, key: &str) -> i64 {
 
 /// Tries to bind pod `namespace/name`; records `Scheduled` or `FailedScheduling`.
 pub fn schedule(w: &mut World, namespace: &str, name: &str) {
-    let Some(pod) = w.get("Pod", namespace, name).cloned() else { return };
-    if pod.pointer("/spec/nodeName").and_then(Value::as_str).is_some_and(|n| !n.is_empty()) || pod.pointer("/metadata/deletionTimestamp").is_some() {
+    let Some(pod) = w.get("Pod", namespace, name).cloned() else {
+        return;
+    };
+    if pod
+        .pointer("/spec/nodeName")
+        .and_then(Value::as_str)
+        .is_some_and(|n| !n.is_empty())
+        || pod.pointer("/metadata/deletionTimestamp").is_some()
+    {
         return;
     }
     let spec = &pod["spec"];
@@ -144,11 +200,19 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
         let node_name = meta_str(node, "name").to_string();
         let u = used.get(&node_name);
         let reason = if node.pointer("/spec/unschedulable").and_then(Value::as_bool) == Some(true)
-            && !spec["tolerations"].as_array().into_iter().flatten().any(|t| t["key"] == "node.kubernetes.io/unschedulable")
+            && !spec["tolerations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|t| t["key"] == "node.kubernetes.io/unschedulable")
         {
             Some("node(s) were unschedulable".to_string())
         } else if let Some(t) = untolerated_taint(spec, node) {
-            Some(format!("node(s) had untolerated taint {{{}: {}}}", t["key"].as_str().unwrap_or(""), t["value"].as_str().unwrap_or("")))
+            Some(format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                t["key"].as_str().unwrap_or(""),
+                t["value"].as_str().unwrap_or("")
+            ))
         } else if !node_matches(spec, node) {
             Some("node(s) didn't match Pod's node affinity/selector".to_string())
         } else {
@@ -159,8 +223,14 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
             *reasons.entry(r).or_default() += 1;
             continue;
         }
-        let (pods, ucpu, umem, uscpu, usmem) = u.map(|u| (u.pods, u.cpu, u.mem, u.score_cpu, u.score_mem)).unwrap_or_default();
-        let (acpu, amem, apods) = (allocatable(node, "cpu"), allocatable(node, "memory"), allocatable(node, "pods"));
+        let (pods, ucpu, umem, uscpu, usmem) = u
+            .map(|u| (u.pods, u.cpu, u.mem, u.score_cpu, u.score_mem))
+            .unwrap_or_default();
+        let (acpu, amem, apods) = (
+            allocatable(node, "cpu"),
+            allocatable(node, "memory"),
+            allocatable(node, "pods"),
+        );
         let mut misses = Vec::new();
         if pods + 1 > apods {
             misses.push("Too many pods");
@@ -177,7 +247,13 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
             }
             continue;
         }
-        let free = |alloc: i64, used: i64| if alloc <= 0 { 0 } else { (alloc - used).max(0) * 100 / alloc };
+        let free = |alloc: i64, used: i64| {
+            if alloc <= 0 {
+                0
+            } else {
+                (alloc - used).max(0) * 100 / alloc
+            }
+        };
         let score = free(acpu, uscpu + scpu) + free(amem, usmem + smem);
         feasible.push((score, node_name));
     }
@@ -186,26 +262,44 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
         let total = nodes.len();
         let mut parts: Vec<String> = reasons
             .iter()
-            .map(|(r, n)| if r.starts_with("node(s)") { format!("{n} {r}") } else { format!("{n} {r}") })
+            .map(|(r, n)| {
+                if r.starts_with("node(s)") {
+                    format!("{n} {r}")
+                } else {
+                    format!("{n} {r}")
+                }
+            })
             .collect();
         parts.sort();
         let preemption = if resource_only && total > 0 {
             format!("0/{total} nodes are available: {total} No preemption victims found for incoming pod.")
         } else {
-            format!("0/{total} nodes are available: {total} Preemption is not helpful for scheduling.")
+            format!(
+                "0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+            )
         };
-        let message = format!("0/{total} nodes are available: {}. preemption: {preemption}", parts.join(", "));
+        let message = format!(
+            "0/{total} nodes are available: {}. preemption: {preemption}",
+            parts.join(", ")
+        );
         set_unschedulable(w, &pod, &message);
         return;
     };
-    let candidates: Vec<&String> = feasible.iter().filter(|(s, _)| *s == best).map(|(_, n)| n).collect();
+    let candidates: Vec<&String> = feasible
+        .iter()
+        .filter(|(s, _)| *s == best)
+        .map(|(_, n)| n)
+        .collect();
     let chosen = candidates[w.rng.below(candidates.len() as u64) as usize].clone();
     bind(w, &pod, &chosen);
 }
 
 fn set_unschedulable(w: &mut World, pod: &Value, message: &str) {
     let mut status = pod["status"].clone();
-    let already = status["conditions"].as_array().is_some_and(|c| c.iter().any(|c| c["type"] == "PodScheduled" && c["message"] == message));
+    let already = status["conditions"].as_array().is_some_and(|c| {
+        c.iter()
+            .any(|c| c["type"] == "PodScheduled" && c["message"] == message)
+    });
     w.record_event(pod, true, "FailedScheduling", message, SOURCE, None);
     if already {
         return;
@@ -218,13 +312,25 @@ fn set_unschedulable(w: &mut World, pod: &Value, message: &str) {
         "status": "False",
         "type": "PodScheduled"
     }]);
-    let (ns, name) = (meta_str(pod, "namespace").to_string(), meta_str(pod, "name").to_string());
+    let (ns, name) = (
+        meta_str(pod, "namespace").to_string(),
+        meta_str(pod, "name").to_string(),
+    );
     w.update_status("Pod", &ns, &name, status);
-    w.why("scheduler", "Pod", &ns, &name, format!("{name} cannot be scheduled: {message}"));
+    w.why(
+        "scheduler",
+        "Pod",
+        &ns,
+        &name,
+        format!("{name} cannot be scheduled: {message}"),
+    );
 }
 
 fn bind(w: &mut World, pod: &Value, node: &str) {
-    let (ns, name) = (meta_str(pod, "namespace").to_string(), meta_str(pod, "name").to_string());
+    let (ns, name) = (
+        meta_str(pod, "namespace").to_string(),
+        meta_str(pod, "name").to_string(),
+    );
     let mut obj = pod.clone();
     obj["spec"]["nodeName"] = json!(node);
     obj["status"]["conditions"] = json!([{
@@ -234,6 +340,13 @@ fn bind(w: &mut World, pod: &Value, node: &str) {
         "type": "PodScheduled"
     }]);
     let stored = w.write("Pod", obj);
-    w.record_event(&stored, false, "Scheduled", &format!("Successfully assigned {ns}/{name} to {node}"), SOURCE, None);
+    w.record_event(
+        &stored,
+        false,
+        "Scheduled",
+        &format!("Successfully assigned {ns}/{name} to {node}"),
+        SOURCE,
+        None,
+    );
     w.why("scheduler", "Pod", &ns, &name, format!("{name} was placed on {node}: the node fits its requests and tolerations and had the most free room"));
 }

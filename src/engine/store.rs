@@ -55,11 +55,17 @@ impl Store {
     }
 
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Rc<Value>> {
-        self.objects.get(kind)?.get(&(namespace.to_string(), name.to_string()))
+        self.objects
+            .get(kind)?
+            .get(&(namespace.to_string(), name.to_string()))
     }
 
     /// Objects of `kind`, in one namespace or all (`None`), ordered by namespace then name.
-    pub fn list<'a>(&'a self, kind: &str, namespace: Option<&'a str>) -> impl Iterator<Item = &'a Rc<Value>> + 'a {
+    pub fn list<'a>(
+        &'a self,
+        kind: &str,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Rc<Value>> + 'a {
         self.objects
             .get(kind)
             .into_iter()
@@ -73,7 +79,12 @@ impl Store {
     }
 
     /// Writes `object` (new or changed) and journals it; returns the stored copy.
-    pub fn put(&mut self, kind: &'static str, mut object: Value, event_type: EventType) -> Rc<Value> {
+    pub fn put(
+        &mut self,
+        kind: &'static str,
+        mut object: Value,
+        event_type: EventType,
+    ) -> Rc<Value> {
         self.resource_version += 1;
         let rv = self.resource_version;
         if let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut) {
@@ -81,18 +92,34 @@ impl Store {
         }
         let (namespace, name) = key_of(&object);
         let stored = Rc::new(object);
-        self.objects.entry(kind).or_default().insert((namespace.clone(), name.clone()), stored.clone());
-        self.journal_push(WatchEvent { resource_version: rv, event_type, kind, namespace, name, object: stored.clone() });
+        self.objects
+            .entry(kind)
+            .or_default()
+            .insert((namespace.clone(), name.clone()), stored.clone());
+        self.journal_push(WatchEvent {
+            resource_version: rv,
+            event_type,
+            kind,
+            namespace,
+            name,
+            object: stored.clone(),
+        });
         stored
     }
 
     /// Removes the object and journals its final state.
     pub fn remove(&mut self, kind: &'static str, namespace: &str, name: &str) -> Option<Rc<Value>> {
-        let removed = self.objects.get_mut(kind)?.remove(&(namespace.to_string(), name.to_string()))?;
+        let removed = self
+            .objects
+            .get_mut(kind)?
+            .remove(&(namespace.to_string(), name.to_string()))?;
         self.resource_version += 1;
         let mut last = (*removed).clone();
         if let Some(meta) = last.get_mut("metadata").and_then(Value::as_object_mut) {
-            meta.insert("resourceVersion".into(), Value::String(self.resource_version.to_string()));
+            meta.insert(
+                "resourceVersion".into(),
+                Value::String(self.resource_version.to_string()),
+            );
         }
         let last = Rc::new(last);
         self.journal_push(WatchEvent {
@@ -121,7 +148,9 @@ impl Store {
         if since < self.journal_floor {
             return None;
         }
-        let start = self.journal.partition_point(|e| e.resource_version <= since);
+        let start = self
+            .journal
+            .partition_point(|e| e.resource_version <= since);
         Some(&self.journal[start..])
     }
 }
@@ -142,12 +171,30 @@ mod tests {
     #[test]
     fn every_write_gets_a_higher_resource_version_and_a_journal_entry() {
         let mut s = Store::default();
-        s.put("Pod", json!({"metadata": {"name": "a", "namespace": "default"}}), EventType::Added);
-        s.put("Pod", json!({"metadata": {"name": "a", "namespace": "default"}}), EventType::Modified);
+        s.put(
+            "Pod",
+            json!({"metadata": {"name": "a", "namespace": "default"}}),
+            EventType::Added,
+        );
+        s.put(
+            "Pod",
+            json!({"metadata": {"name": "a", "namespace": "default"}}),
+            EventType::Modified,
+        );
         s.remove("Pod", "default", "a");
         let events = s.events_since(0).unwrap_or_default();
-        let types: Vec<_> = events.iter().map(|e| (e.resource_version, e.event_type)).collect();
-        assert_eq!(types, vec![(1, EventType::Added), (2, EventType::Modified), (3, EventType::Deleted)]);
+        let types: Vec<_> = events
+            .iter()
+            .map(|e| (e.resource_version, e.event_type))
+            .collect();
+        assert_eq!(
+            types,
+            vec![
+                (1, EventType::Added),
+                (2, EventType::Modified),
+                (3, EventType::Deleted)
+            ]
+        );
         assert_eq!(events[2].object["metadata"]["resourceVersion"], "3");
         assert!(s.get("Pod", "default", "a").is_none());
         assert_eq!(s.events_since(2).map(|e| e.len()), Some(1));
@@ -157,9 +204,16 @@ mod tests {
     fn list_is_ordered_by_name_within_a_namespace() {
         let mut s = Store::default();
         for n in ["web-2", "web-10", "web-0"] {
-            s.put("Pod", json!({"metadata": {"name": n, "namespace": "default"}}), EventType::Added);
+            s.put(
+                "Pod",
+                json!({"metadata": {"name": n, "namespace": "default"}}),
+                EventType::Added,
+            );
         }
-        let names: Vec<_> = s.list("Pod", Some("default")).map(|p| p["metadata"]["name"].as_str().unwrap_or("").to_string()).collect();
+        let names: Vec<_> = s
+            .list("Pod", Some("default"))
+            .map(|p| p["metadata"]["name"].as_str().unwrap_or("").to_string())
+            .collect();
         assert_eq!(names, ["web-0", "web-10", "web-2"]);
     }
 }

@@ -72,7 +72,10 @@ impl OwnerIndex {
         }
         let uids: Vec<String> = owner_uids(&e.object);
         for uid in &uids {
-            self.dependents.entry(uid.clone()).or_default().insert(key.clone());
+            self.dependents
+                .entry(uid.clone())
+                .or_default()
+                .insert(key.clone());
         }
         if !uids.is_empty() {
             self.owners_of.insert(key, uids);
@@ -83,7 +86,11 @@ impl OwnerIndex {
 fn owner_uids(obj: &Value) -> Vec<String> {
     obj.pointer("/metadata/ownerReferences")
         .and_then(Value::as_array)
-        .map(|refs| refs.iter().filter_map(|r| r["uid"].as_str().map(String::from)).collect())
+        .map(|refs| {
+            refs.iter()
+                .filter_map(|r| r["uid"].as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -138,13 +145,27 @@ impl World {
 
     /// Records a reason for the why log, unless it repeats the last one given for the
     /// same object (controllers re-run often while they wait).
-    pub fn why(&mut self, controller: &'static str, kind: &'static str, namespace: &str, name: &str, text: String) {
+    pub fn why(
+        &mut self,
+        controller: &'static str,
+        kind: &'static str,
+        namespace: &str,
+        name: &str,
+        text: String,
+    ) {
         let key = (controller, kind, namespace.to_string(), name.to_string());
         if self.why_last.get(&key) == Some(&text) {
             return;
         }
         self.why_last.insert(key, text.clone());
-        self.why.push(Why { at: self.now, controller, kind, namespace: namespace.to_string(), name: name.to_string(), text });
+        self.why.push(Why {
+            at: self.now,
+            controller,
+            kind,
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            text,
+        });
     }
 
     /// Runs controllers until nothing is left to do at this instant.
@@ -171,7 +192,12 @@ impl World {
     fn fire_due(&mut self) {
         while let Some((_, timer)) = self.timers.pop_due(self.now) {
             match timer {
-                Timer::Kubelet { namespace, name, uid, epoch } => super::kubelet::sync(self, &namespace, &name, &uid, epoch),
+                Timer::Kubelet {
+                    namespace,
+                    name,
+                    uid,
+                    epoch,
+                } => super::kubelet::sync(self, &namespace, &name, &uid, epoch),
                 Timer::Requeue { controller, key } => {
                     if let Some(c) = Controller::by_name(controller) {
                         self.queue.add(c, key);

@@ -31,7 +31,11 @@ pub fn image_pull_policy(image: &str) -> &'static str {
 
 fn default_container(c: &mut Value) {
     let Some(m) = c.as_object_mut() else { return };
-    let image = m.get("image").and_then(Value::as_str).unwrap_or("").to_string();
+    let image = m
+        .get("image")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     default(m, "imagePullPolicy", json!(image_pull_policy(&image)));
     default(m, "terminationMessagePath", json!("/dev/termination-log"));
     default(m, "terminationMessagePolicy", json!("File"));
@@ -63,7 +67,9 @@ fn default_container(c: &mut Value) {
 
 /// Defaults every PodSpec gets, in pods and in templates alike.
 pub fn default_pod_spec(spec: &mut Value) {
-    let Some(m) = spec.as_object_mut() else { return };
+    let Some(m) = spec.as_object_mut() else {
+        return;
+    };
     default(m, "dnsPolicy", json!("ClusterFirst"));
     default(m, "restartPolicy", json!("Always"));
     default(m, "schedulerName", json!("default-scheduler"));
@@ -123,7 +129,11 @@ pub fn apply(kind: &str, obj: &mut Value) {
                 default(spec, "replicas", json!(1));
                 default(spec, "podManagementPolicy", json!("OrderedReady"));
                 default(spec, "revisionHistoryLimit", json!(10));
-                default(spec, "persistentVolumeClaimRetentionPolicy", json!({"whenDeleted": "Retain", "whenScaled": "Retain"}));
+                default(
+                    spec,
+                    "persistentVolumeClaimRetentionPolicy",
+                    json!({"whenDeleted": "Retain", "whenScaled": "Retain"}),
+                );
                 let strategy = spec.entry("updateStrategy").or_insert_with(|| json!({}));
                 if let Some(s) = strategy.as_object_mut() {
                     if !s.contains_key("type") {
@@ -134,7 +144,10 @@ pub fn apply(kind: &str, obj: &mut Value) {
                         default(ru, "partition", json!(0));
                     }
                 }
-                if let Some(vcts) = spec.get_mut("volumeClaimTemplates").and_then(Value::as_array_mut) {
+                if let Some(vcts) = spec
+                    .get_mut("volumeClaimTemplates")
+                    .and_then(Value::as_array_mut)
+                {
                     for t in vcts.iter_mut() {
                         if let Some(m) = t.as_object_mut() {
                             default(m, "apiVersion", json!("v1"));
@@ -199,7 +212,11 @@ pub fn apply(kind: &str, obj: &mut Value) {
             if let Some(spec) = object(obj, "spec") {
                 default(spec, "type", json!("ClusterIP"));
                 default(spec, "sessionAffinity", json!("None"));
-                let ty = spec.get("type").and_then(Value::as_str).unwrap_or("ClusterIP").to_string();
+                let ty = spec
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("ClusterIP")
+                    .to_string();
                 if ty != "ExternalName" {
                     default(spec, "internalTrafficPolicy", json!("Cluster"));
                     default(spec, "ipFamilies", json!(["IPv4"]));
@@ -239,7 +256,11 @@ pub fn apply(kind: &str, obj: &mut Value) {
             }
         }
         "Namespace" => {
-            let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
+            let name = obj
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             if let Some(meta) = object(obj, "metadata") {
                 if let Some(labels) = object_in(meta, "labels") {
                     default(labels, "kubernetes.io/metadata.name", json!(name));
@@ -286,11 +307,23 @@ mod tests {
     fn statefulsets_get_a_zero_partition_and_retain_policies() {
         let mut sts = json!({"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}}});
         apply("StatefulSet", &mut sts);
-        assert_eq!(sts["spec"]["updateStrategy"], json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}));
+        assert_eq!(
+            sts["spec"]["updateStrategy"],
+            json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}})
+        );
         assert_eq!(sts["spec"]["podManagementPolicy"], "OrderedReady");
-        assert_eq!(sts["spec"]["template"]["spec"]["terminationGracePeriodSeconds"], 30);
-        assert_eq!(sts["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"], "IfNotPresent");
-        assert_eq!(sts["spec"]["template"]["metadata"]["creationTimestamp"], Value::Null);
+        assert_eq!(
+            sts["spec"]["template"]["spec"]["terminationGracePeriodSeconds"],
+            30
+        );
+        assert_eq!(
+            sts["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"],
+            "IfNotPresent"
+        );
+        assert_eq!(
+            sts["spec"]["template"]["metadata"]["creationTimestamp"],
+            Value::Null
+        );
     }
 
     #[test]

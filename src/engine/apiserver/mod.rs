@@ -31,16 +31,35 @@ pub struct DeleteOptions {
 
 /// Kinds whose `spec` changes bump `metadata.generation`.
 fn has_generation(kind: &str) -> bool {
-    matches!(kind, "StatefulSet" | "DaemonSet" | "Deployment" | "ReplicaSet" | "Pod")
+    matches!(
+        kind,
+        "StatefulSet" | "DaemonSet" | "Deployment" | "ReplicaSet" | "Pod"
+    )
 }
 
 /// Kinds whose status is written only through the status subresource.
 fn has_status_subresource(kind: &str) -> bool {
-    matches!(kind, "StatefulSet" | "DaemonSet" | "Deployment" | "ReplicaSet" | "Pod" | "PersistentVolumeClaim" | "PersistentVolume" | "Node" | "Namespace" | "Service" | "ResourceQuota")
+    matches!(
+        kind,
+        "StatefulSet"
+            | "DaemonSet"
+            | "Deployment"
+            | "ReplicaSet"
+            | "Pod"
+            | "PersistentVolumeClaim"
+            | "PersistentVolume"
+            | "Node"
+            | "Namespace"
+            | "Service"
+            | "ResourceQuota"
+    )
 }
 
 pub fn meta_str<'a>(obj: &'a Value, field: &str) -> &'a str {
-    obj.get("metadata").and_then(|m| m.get(field)).and_then(Value::as_str).unwrap_or("")
+    obj.get("metadata")
+        .and_then(|m| m.get(field))
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 /// The object's metadata map, created when absent (`Value` indexing turns a non-object
@@ -79,7 +98,11 @@ impl World {
         obj["apiVersion"] = json!(info.api_version());
         let namespace = if info.namespaced {
             let ns = meta_str(&obj, "namespace");
-            let ns = if ns.is_empty() { "default".to_string() } else { ns.to_string() };
+            let ns = if ns.is_empty() {
+                "default".to_string()
+            } else {
+                ns.to_string()
+            };
             if self.get("Namespace", "", &ns).is_none() {
                 return Err(ApiError::NamespaceNotFound { namespace: ns });
             }
@@ -104,10 +127,17 @@ impl World {
         let errs = validation::validate(info.kind, &obj);
         let name = meta_str(&obj, "name").to_string();
         if !errs.is_empty() {
-            return Err(ApiError::Invalid { kind: info.kind.to_string(), name, causes: errs });
+            return Err(ApiError::Invalid {
+                kind: info.kind.to_string(),
+                name,
+                causes: errs,
+            });
         }
         if self.get(info.kind, &namespace, &name).is_some() {
-            return Err(ApiError::AlreadyExists { resource: info.group_resource(), name });
+            return Err(ApiError::AlreadyExists {
+                resource: info.group_resource(),
+                name,
+            });
         }
         if info.kind == "Pod" {
             self.admit_pod(&namespace, &name, &mut obj)?;
@@ -122,8 +152,17 @@ impl World {
         if has_generation(info.kind) {
             meta.insert("generation".into(), json!(1));
         }
-        if has_status_subresource(info.kind) && !matches!(info.kind, "PersistentVolumeClaim" | "PersistentVolume" | "Namespace" | "Node") {
-            let keep = if info.kind == "Pod" { obj.get("status").cloned() } else { None };
+        if has_status_subresource(info.kind)
+            && !matches!(
+                info.kind,
+                "PersistentVolumeClaim" | "PersistentVolume" | "Namespace" | "Node"
+            )
+        {
+            let keep = if info.kind == "Pod" {
+                obj.get("status").cloned()
+            } else {
+                None
+            };
             obj["status"] = keep.unwrap_or_else(|| json!({}));
             if info.kind == "Pod" && obj["status"].get("phase").is_none() {
                 obj["status"] = json!({"phase": "Pending", "qosClass": qos_class(&obj)});
@@ -142,9 +181,13 @@ impl World {
             });
         }
         let suffix = self.rng.name_suffix();
-        let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else { return Ok(()) };
-        spec.entry("serviceAccountName").or_insert_with(|| json!("default"));
-        spec.entry("serviceAccount").or_insert_with(|| json!("default"));
+        let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
+            return Ok(());
+        };
+        spec.entry("serviceAccountName")
+            .or_insert_with(|| json!("default"));
+        spec.entry("serviceAccount")
+            .or_insert_with(|| json!("default"));
         let volume = format!("kube-api-access-{suffix}");
         let volumes = spec.entry("volumes").or_insert_with(|| json!([]));
         if let Some(v) = volumes.as_array_mut() {
@@ -167,8 +210,14 @@ impl World {
         }
         let tolerations = spec.entry("tolerations").or_insert_with(|| json!([]));
         if let Some(t) = tolerations.as_array_mut() {
-            for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
-                if !t.iter().any(|x| x["key"] == key && x["effect"] == "NoExecute") {
+            for key in [
+                "node.kubernetes.io/not-ready",
+                "node.kubernetes.io/unreachable",
+            ] {
+                if !t
+                    .iter()
+                    .any(|x| x["key"] == key && x["effect"] == "NoExecute")
+                {
                     t.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
                 }
             }
@@ -182,7 +231,11 @@ impl World {
         obj["apiVersion"] = json!(info.api_version());
         let namespace = if info.namespaced {
             let ns = meta_str(&obj, "namespace");
-            if ns.is_empty() { "default".to_string() } else { ns.to_string() }
+            if ns.is_empty() {
+                "default".to_string()
+            } else {
+                ns.to_string()
+            }
         } else {
             String::new()
         };
@@ -190,10 +243,16 @@ impl World {
         let old = self
             .get(info.kind, &namespace, &name)
             .cloned()
-            .ok_or_else(|| ApiError::NotFound { resource: info.group_resource(), name: name.clone() })?;
+            .ok_or_else(|| ApiError::NotFound {
+                resource: info.group_resource(),
+                name: name.clone(),
+            })?;
         let rv = meta_str(&obj, "resourceVersion");
         if !rv.is_empty() && rv != meta_str(&old, "resourceVersion") {
-            return Err(ApiError::Conflict { resource: info.group_resource(), name });
+            return Err(ApiError::Conflict {
+                resource: info.group_resource(),
+                name,
+            });
         }
         if info.namespaced {
             meta_mut(&mut obj).insert("namespace".into(), json!(namespace));
@@ -202,12 +261,24 @@ impl World {
         if info.kind == "Pod" {
             // Pod specs are immutable but for images and a few fields; keep admission's additions.
             if let (Some(new_spec), Some(old_spec)) = (obj.get_mut("spec"), old.get("spec")) {
-                for key in ["volumes", "tolerations", "serviceAccountName", "serviceAccount", "nodeName", "enableServiceLinks", "priority", "preemptionPolicy"] {
+                for key in [
+                    "volumes",
+                    "tolerations",
+                    "serviceAccountName",
+                    "serviceAccount",
+                    "nodeName",
+                    "enableServiceLinks",
+                    "priority",
+                    "preemptionPolicy",
+                ] {
                     if let Some(v) = old_spec.get(key) {
                         new_spec[key] = v.clone();
                     }
                 }
-                if let (Some(nc), Some(oc)) = (new_spec.get_mut("containers").and_then(Value::as_array_mut), old_spec.get("containers").and_then(Value::as_array)) {
+                if let (Some(nc), Some(oc)) = (
+                    new_spec.get_mut("containers").and_then(Value::as_array_mut),
+                    old_spec.get("containers").and_then(Value::as_array),
+                ) {
                     for (n, o) in nc.iter_mut().zip(oc) {
                         if let Some(m) = o.get("volumeMounts") {
                             n["volumeMounts"] = m.clone();
@@ -218,7 +289,11 @@ impl World {
         }
         let errs = validation::validate_update(info.kind, &old, &obj);
         if !errs.is_empty() {
-            return Err(ApiError::Invalid { kind: info.kind.to_string(), name, causes: errs });
+            return Err(ApiError::Invalid {
+                kind: info.kind.to_string(),
+                name,
+                causes: errs,
+            });
         }
         if has_status_subresource(info.kind) {
             match old.get("status") {
@@ -232,7 +307,13 @@ impl World {
         }
         let old_meta = old.get("metadata").cloned().unwrap_or_default();
         let meta = meta_mut(&mut obj);
-        for key in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] {
+        for key in [
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "generation",
+        ] {
             match old_meta.get(key) {
                 Some(v) => meta.insert(key.into(), v.clone()),
                 None => meta.remove(key),
@@ -240,7 +321,11 @@ impl World {
         }
         meta.remove("resourceVersion");
         if has_generation(info.kind) && obj.get("spec") != old.get("spec") {
-            let generation = old_meta.get("generation").and_then(Value::as_i64).unwrap_or(1) + 1;
+            let generation = old_meta
+                .get("generation")
+                .and_then(Value::as_i64)
+                .unwrap_or(1)
+                + 1;
             meta_mut(&mut obj).insert("generation".into(), json!(generation));
         }
         if without_rv(&obj) == without_rv(&old) {
@@ -252,7 +337,13 @@ impl World {
     }
 
     /// Writes a new status (controllers and kubelets); no write when nothing changed.
-    pub fn update_status(&mut self, kind: &'static str, namespace: &str, name: &str, status: Value) -> Option<Rc<Value>> {
+    pub fn update_status(
+        &mut self,
+        kind: &'static str,
+        namespace: &str,
+        name: &str,
+        status: Value,
+    ) -> Option<Rc<Value>> {
         let old = self.get(kind, namespace, name)?.clone();
         if old.get("status") == Some(&status) {
             return Some(old);
@@ -268,32 +359,58 @@ impl World {
     }
 
     /// DELETE: graceful for scheduled pods, finalizer-aware for everything.
-    pub fn delete(&mut self, kind: &str, namespace: &str, name: &str, opts: DeleteOptions) -> Result<Rc<Value>, ApiError> {
-        let info = kinds::by_kind(kind).ok_or_else(|| ApiError::BadRequest { message: format!("unknown kind {kind}") })?;
+    pub fn delete(
+        &mut self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        opts: DeleteOptions,
+    ) -> Result<Rc<Value>, ApiError> {
+        let info = kinds::by_kind(kind).ok_or_else(|| ApiError::BadRequest {
+            message: format!("unknown kind {kind}"),
+        })?;
         let ns = if info.namespaced { namespace } else { "" };
         let old = self
             .get(info.kind, ns, name)
             .cloned()
-            .ok_or_else(|| ApiError::NotFound { resource: info.group_resource(), name: name.to_string() })?;
+            .ok_or_else(|| ApiError::NotFound {
+                resource: info.group_resource(),
+                name: name.to_string(),
+            })?;
         let mut obj = (*old).clone();
         let already_deleting = old.pointer("/metadata/deletionTimestamp").is_some();
 
         if info.kind == "Pod" {
-            let spec_grace = old.pointer("/spec/terminationGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(30);
+            let spec_grace = old
+                .pointer("/spec/terminationGracePeriodSeconds")
+                .and_then(Value::as_i64)
+                .unwrap_or(30);
             let grace = opts.grace_period_seconds.unwrap_or(spec_grace).max(0);
-            let scheduled = old.pointer("/spec/nodeName").and_then(Value::as_str).is_some_and(|n| !n.is_empty());
-            let terminal = matches!(old.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed"));
+            let scheduled = old
+                .pointer("/spec/nodeName")
+                .and_then(Value::as_str)
+                .is_some_and(|n| !n.is_empty());
+            let terminal = matches!(
+                old.pointer("/status/phase").and_then(Value::as_str),
+                Some("Succeeded" | "Failed")
+            );
             if grace == 0 || !scheduled || terminal {
                 return Ok(self.remove_now(info.kind, ns, name).unwrap_or(old));
             }
             if already_deleting {
-                let current = old.pointer("/metadata/deletionGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(grace);
+                let current = old
+                    .pointer("/metadata/deletionGracePeriodSeconds")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(grace);
                 if grace >= current {
                     return Ok(old);
                 }
             }
             let meta = meta_mut(&mut obj);
-            meta.insert("deletionTimestamp".into(), json!(format_rfc3339(self.now + grace * 1000)));
+            meta.insert(
+                "deletionTimestamp".into(),
+                json!(format_rfc3339(self.now + grace * 1000)),
+            );
             meta.insert("deletionGracePeriodSeconds".into(), json!(grace));
             let stored = self.store.put(info.kind, obj, EventType::Modified);
             return Ok(stored);
@@ -305,7 +422,11 @@ impl World {
             Propagation::Orphan => Some("orphan"),
         };
         let has_dependents = self.owners.dependents.contains_key(meta_str(&old, "uid"));
-        let mut finalizers: Vec<Value> = old.pointer("/metadata/finalizers").and_then(Value::as_array).cloned().unwrap_or_default();
+        let mut finalizers: Vec<Value> = old
+            .pointer("/metadata/finalizers")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         if let Some(f) = finalizer {
             if has_dependents && !finalizers.iter().any(|x| x == f) {
                 finalizers.push(json!(f));
@@ -332,17 +453,31 @@ impl World {
     /// An object being deleted whose last finalizer was just removed goes away.
     fn finish_deletion_if_done(&mut self, kind: &'static str, obj: &Value) {
         let deleting = obj.pointer("/metadata/deletionTimestamp").is_some();
-        let no_finalizers = obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_none_or(|f| f.is_empty());
+        let no_finalizers = obj
+            .pointer("/metadata/finalizers")
+            .and_then(Value::as_array)
+            .is_none_or(|f| f.is_empty());
         if deleting && no_finalizers && kind != "Pod" {
             self.remove_now(kind, meta_str(obj, "namespace"), meta_str(obj, "name"));
         }
     }
 
     /// Removes one finalizer (the garbage collector's last step) and completes deletion.
-    pub fn remove_finalizer(&mut self, kind: &'static str, namespace: &str, name: &str, finalizer: &str) {
-        let Some(old) = self.get(kind, namespace, name).cloned() else { return };
+    pub fn remove_finalizer(
+        &mut self,
+        kind: &'static str,
+        namespace: &str,
+        name: &str,
+        finalizer: &str,
+    ) {
+        let Some(old) = self.get(kind, namespace, name).cloned() else {
+            return;
+        };
         let mut obj = (*old).clone();
-        if let Some(f) = obj.pointer_mut("/metadata/finalizers").and_then(Value::as_array_mut) {
+        if let Some(f) = obj
+            .pointer_mut("/metadata/finalizers")
+            .and_then(Value::as_array_mut)
+        {
             f.retain(|x| x != finalizer);
             if f.is_empty() {
                 if let Some(m) = obj["metadata"].as_object_mut() {
@@ -365,7 +500,11 @@ fn without_rv(obj: &Value) -> Value {
 
 /// BestEffort / Burstable / Guaranteed from the containers' requests and limits.
 pub fn qos_class(pod: &Value) -> &'static str {
-    let containers = pod.pointer("/spec/containers").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let containers = pod
+        .pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let mut any = false;
     let mut guaranteed = !containers.is_empty();
     for c in containers {
@@ -374,7 +513,9 @@ pub fn qos_class(pod: &Value) -> &'static str {
         if req.is_some_and(|m| !m.is_empty()) || lim.is_some_and(|m| !m.is_empty()) {
             any = true;
         }
-        let full = |m: Option<&Map<String, Value>>| m.is_some_and(|m| m.contains_key("cpu") && m.contains_key("memory"));
+        let full = |m: Option<&Map<String, Value>>| {
+            m.is_some_and(|m| m.contains_key("cpu") && m.contains_key("memory"))
+        };
         if !(full(lim) && (req.is_none() || req == lim)) {
             guaranteed = false;
         }

@@ -26,7 +26,12 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 /// The merge key of a list field, by the field's name (Kubernetes' `patchMergeKey`).
 fn merge_key(field: &str, parent: &str) -> Option<&'static str> {
     Some(match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "env" | "volumes" | "imagePullSecrets" => "name",
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "env"
+        | "volumes"
+        | "imagePullSecrets" => "name",
         "volumeMounts" => "mountPath",
         "volumeDevices" => "devicePath",
         "ports" if parent == "spec" => "port",
@@ -125,8 +130,14 @@ mod tests {
     #[test]
     fn strategic_merge_updates_one_container_by_name_and_keeps_the_others() {
         let mut t = json!({"spec": {"containers": [{"name": "a", "image": "x:1"}, {"name": "b", "image": "y:1"}]}});
-        strategic_merge(&mut t, &json!({"spec": {"containers": [{"name": "b", "image": "y:2"}]}}));
-        assert_eq!(t, json!({"spec": {"containers": [{"name": "a", "image": "x:1"}, {"name": "b", "image": "y:2"}]}}));
+        strategic_merge(
+            &mut t,
+            &json!({"spec": {"containers": [{"name": "b", "image": "y:2"}]}}),
+        );
+        assert_eq!(
+            t,
+            json!({"spec": {"containers": [{"name": "a", "image": "x:1"}, {"name": "b", "image": "y:2"}]}})
+        );
     }
 
     #[test]
@@ -138,8 +149,12 @@ mod tests {
 
     #[test]
     fn patch_replace_directive_swaps_the_whole_template() {
-        let mut t = json!({"spec": {"template": {"metadata": {"labels": {"a": "1"}}, "spec": {"x": 1}}}});
-        strategic_merge(&mut t, &json!({"spec": {"template": {"$patch": "replace", "spec": {"y": 2}}}}));
+        let mut t =
+            json!({"spec": {"template": {"metadata": {"labels": {"a": "1"}}, "spec": {"x": 1}}}});
+        strategic_merge(
+            &mut t,
+            &json!({"spec": {"template": {"$patch": "replace", "spec": {"y": 2}}}}),
+        );
         assert_eq!(t, json!({"spec": {"template": {"spec": {"y": 2}}}}));
     }
 }

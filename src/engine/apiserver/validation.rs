@@ -12,7 +12,10 @@ const DNS1035_MSG: &str = "a DNS-1035 label must consist of lower case alphanume
 pub fn is_dns1123_label(s: &str) -> bool {
     let b = s.as_bytes();
     let alnum = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
-    !b.is_empty() && alnum(&b[0]) && alnum(&b[b.len() - 1]) && b.iter().all(|c| alnum(c) || *c == b'-')
+    !b.is_empty()
+        && alnum(&b[0])
+        && alnum(&b[b.len() - 1])
+        && b.iter().all(|c| alnum(c) || *c == b'-')
 }
 
 /// Dot-separated DNS-1123 labels.
@@ -46,7 +49,10 @@ fn name_rule(kind: &str) -> NameRule {
 
 pub fn validate_name(kind: &str, name: &str, errs: &mut Vec<FieldError>) {
     if name.is_empty() {
-        errs.push(FieldError::required("metadata.name", "name or generateName is required"));
+        errs.push(FieldError::required(
+            "metadata.name",
+            "name or generateName is required",
+        ));
         return;
     }
     let (ok, msg, max) = match name_rule(kind) {
@@ -55,7 +61,11 @@ pub fn validate_name(kind: &str, name: &str, errs: &mut Vec<FieldError>) {
         NameRule::Dns1035 => (is_dns1035_label(name), DNS1035_MSG, 63),
     };
     if name.len() > max {
-        errs.push(FieldError::invalid("metadata.name", quoted(name), format!("must be no more than {max} characters")));
+        errs.push(FieldError::invalid(
+            "metadata.name",
+            quoted(name),
+            format!("must be no more than {max} characters"),
+        ));
     }
     if !ok {
         errs.push(FieldError::invalid("metadata.name", quoted(name), msg));
@@ -65,7 +75,9 @@ pub fn validate_name(kind: &str, name: &str, errs: &mut Vec<FieldError>) {
 fn validate_containers(spec: &Value, path: &str, errs: &mut Vec<FieldError>) {
     match spec.get("containers").and_then(Value::as_array) {
         None => errs.push(FieldError::required(format!("{path}.containers"), "")),
-        Some(cs) if cs.is_empty() => errs.push(FieldError::required(format!("{path}.containers"), "")),
+        Some(cs) if cs.is_empty() => {
+            errs.push(FieldError::required(format!("{path}.containers"), ""))
+        }
         Some(cs) => {
             let mut names: Vec<&str> = Vec::new();
             for (i, c) in cs.iter().enumerate() {
@@ -74,7 +86,11 @@ fn validate_containers(spec: &Value, path: &str, errs: &mut Vec<FieldError>) {
                 if name.is_empty() {
                     errs.push(FieldError::required(format!("{p}.name"), ""));
                 } else if !is_dns1123_label(name) {
-                    errs.push(FieldError::invalid(format!("{p}.name"), quoted(name), LABEL_MSG));
+                    errs.push(FieldError::invalid(
+                        format!("{p}.name"),
+                        quoted(name),
+                        LABEL_MSG,
+                    ));
                 } else if names.contains(&name) {
                     errs.push(FieldError {
                         field: format!("{p}.name"),
@@ -84,7 +100,10 @@ fn validate_containers(spec: &Value, path: &str, errs: &mut Vec<FieldError>) {
                     });
                 }
                 names.push(name);
-                if c.get("image").and_then(Value::as_str).is_none_or(str::is_empty) {
+                if c.get("image")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+                {
                     errs.push(FieldError::required(format!("{p}.image"), ""));
                 }
             }
@@ -95,7 +114,11 @@ fn validate_containers(spec: &Value, path: &str, errs: &mut Vec<FieldError>) {
 fn validate_replicas(obj: &Value, errs: &mut Vec<FieldError>) {
     if let Some(r) = obj.pointer("/spec/replicas").and_then(Value::as_i64) {
         if r < 0 {
-            errs.push(FieldError::invalid("spec.replicas", r.to_string(), "must be greater than or equal to 0"));
+            errs.push(FieldError::invalid(
+                "spec.replicas",
+                r.to_string(),
+                "must be greater than or equal to 0",
+            ));
         }
     }
 }
@@ -109,14 +132,26 @@ fn validate_selector(obj: &Value, what: &str, errs: &mut Vec<FieldError>) {
             if what != "daemonset" {
                 errs.push(FieldError::required("spec.selector", ""));
             }
-            errs.push(FieldError::invalid("spec.template.metadata.labels", rendered, "`selector` does not match template `labels`"));
+            errs.push(FieldError::invalid(
+                "spec.template.metadata.labels",
+                rendered,
+                "`selector` does not match template `labels`",
+            ));
         }
         Some(sel) if selector_is_empty(sel) => {
-            errs.push(FieldError::invalid("spec.selector", serde_json::to_string(sel).unwrap_or_default(), format!("empty selector is invalid for {what}")));
+            errs.push(FieldError::invalid(
+                "spec.selector",
+                serde_json::to_string(sel).unwrap_or_default(),
+                format!("empty selector is invalid for {what}"),
+            ));
         }
         Some(sel) => {
             if !selector_matches(sel, &template_labels) {
-                errs.push(FieldError::invalid("spec.template.metadata.labels", rendered, "`selector` does not match template `labels`"));
+                errs.push(FieldError::invalid(
+                    "spec.template.metadata.labels",
+                    rendered,
+                    "`selector` does not match template `labels`",
+                ));
             }
         }
     }
@@ -125,7 +160,10 @@ fn validate_selector(obj: &Value, what: &str, errs: &mut Vec<FieldError>) {
 /// Everything checked on create (and again on update) for `kind`.
 pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
     let mut errs = Vec::new();
-    let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     validate_name(kind, name, &mut errs);
     match kind {
         "Pod" => {
@@ -138,10 +176,21 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
             validate_selector(obj, &what, &mut errs);
             let spec = obj.pointer("/spec/template/spec").unwrap_or(&Value::Null);
             validate_containers(spec, "spec.template.spec", &mut errs);
-            if kind == "StatefulSet" || kind == "Deployment" || kind == "DaemonSet" || kind == "ReplicaSet" {
-                let rp = spec.get("restartPolicy").and_then(Value::as_str).unwrap_or("Always");
+            if kind == "StatefulSet"
+                || kind == "Deployment"
+                || kind == "DaemonSet"
+                || kind == "ReplicaSet"
+            {
+                let rp = spec
+                    .get("restartPolicy")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Always");
                 if rp != "Always" {
-                    errs.push(FieldError::not_supported("spec.template.spec.restartPolicy", quoted(rp), &["Always"]));
+                    errs.push(FieldError::not_supported(
+                        "spec.template.spec.restartPolicy",
+                        quoted(rp),
+                        &["Always"],
+                    ));
                 }
             }
             if kind == "DaemonSet" {
@@ -171,15 +220,27 @@ fn int_or_percent(v: Option<&Value>) -> Option<i64> {
 }
 
 fn validate_daemonset_strategy(obj: &Value, errs: &mut Vec<FieldError>) {
-    let Some(ru) = obj.pointer("/spec/updateStrategy/rollingUpdate") else { return };
+    let Some(ru) = obj.pointer("/spec/updateStrategy/rollingUpdate") else {
+        return;
+    };
     let surge = int_or_percent(ru.get("maxSurge")).unwrap_or(0);
     let unavailable = int_or_percent(ru.get("maxUnavailable")).unwrap_or(0);
     if surge != 0 && unavailable != 0 {
-        let v = ru.get("maxSurge").map(|v| v.to_string()).unwrap_or_default();
-        errs.push(FieldError::invalid("spec.updateStrategy.rollingUpdate.maxSurge", v, "may not be set when maxUnavailable is non-zero"));
+        let v = ru
+            .get("maxSurge")
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        errs.push(FieldError::invalid(
+            "spec.updateStrategy.rollingUpdate.maxSurge",
+            v,
+            "may not be set when maxUnavailable is non-zero",
+        ));
     }
     if surge == 0 && unavailable == 0 {
-        errs.push(FieldError::required("spec.updateStrategy.rollingUpdate.maxUnavailable", "cannot be 0 when maxSurge is 0"));
+        errs.push(FieldError::required(
+            "spec.updateStrategy.rollingUpdate.maxUnavailable",
+            "cannot be 0 when maxSurge is 0",
+        ));
     }
 }
 
@@ -193,7 +254,15 @@ pub fn validate_update(kind: &str, old: &Value, new: &Value) -> Vec<FieldError> 
             let strip = |v: &Value| {
                 let mut s = v.get("spec").cloned().unwrap_or(Value::Null);
                 if let Some(m) = s.as_object_mut() {
-                    for k in ["replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"] {
+                    for k in [
+                        "replicas",
+                        "ordinals",
+                        "template",
+                        "updateStrategy",
+                        "revisionHistoryLimit",
+                        "persistentVolumeClaimRetentionPolicy",
+                        "minReadySeconds",
+                    ] {
                         m.remove(k);
                     }
                 }
@@ -206,8 +275,14 @@ pub fn validate_update(kind: &str, old: &Value, new: &Value) -> Vec<FieldError> 
         "Deployment" | "ReplicaSet" | "DaemonSet" => {
             let (a, b) = (old.pointer("/spec/selector"), new.pointer("/spec/selector"));
             if a != b {
-                let v = b.map(|v| serde_json::to_string(v).unwrap_or_default()).unwrap_or_else(|| "null".into());
-                errs.push(FieldError::invalid("spec.selector", v, "field is immutable"));
+                let v = b
+                    .map(|v| serde_json::to_string(v).unwrap_or_default())
+                    .unwrap_or_else(|| "null".into());
+                errs.push(FieldError::invalid(
+                    "spec.selector",
+                    v,
+                    "field is immutable",
+                ));
             }
         }
         _ => {}
@@ -222,14 +297,23 @@ mod tests {
 
     #[test]
     fn statefulset_names_must_be_dns_labels() {
-        let errs = validate("StatefulSet", &json!({"metadata": {"name": "Web"}, "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}));
+        let errs = validate(
+            "StatefulSet",
+            &json!({"metadata": {"name": "Web"}, "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}),
+        );
         assert_eq!(errs.len(), 1);
-        assert_eq!(errs[0].to_string(), format!("metadata.name: Invalid value: \"Web\": {LABEL_MSG}"));
+        assert_eq!(
+            errs[0].to_string(),
+            format!("metadata.name: Invalid value: \"Web\": {LABEL_MSG}")
+        );
     }
 
     #[test]
     fn a_selector_that_misses_the_template_labels_is_rejected() {
-        let errs = validate("Deployment", &json!({"metadata": {"name": "nginx"}, "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}));
+        let errs = validate(
+            "Deployment",
+            &json!({"metadata": {"name": "nginx"}, "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}),
+        );
         assert_eq!(
             errs.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
             ["spec.template.metadata.labels: Invalid value: {\"app\":\"nginx\"}: `selector` does not match template `labels`"]
@@ -243,7 +327,9 @@ mod tests {
         new["spec"]["serviceName"] = json!("b");
         let errs = validate_update("StatefulSet", &old, &new);
         assert_eq!(errs.len(), 1);
-        assert!(errs[0].to_string().starts_with("spec: Forbidden: updates to statefulset spec for fields other than 'replicas'"));
+        assert!(errs[0].to_string().starts_with(
+            "spec: Forbidden: updates to statefulset spec for fields other than 'replicas'"
+        ));
         new["spec"]["serviceName"] = json!("a");
         new["spec"]["replicas"] = json!(5);
         assert!(validate_update("StatefulSet", &old, &new).is_empty());

@@ -13,7 +13,10 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-const SOURCE: Source<'static> = Source { component: "daemonset-controller", host: "" };
+const SOURCE: Source<'static> = Source {
+    component: "daemonset-controller",
+    host: "",
+};
 
 /// Tolerations the controller adds to every daemon pod (no tolerationSeconds).
 const DAEMON_TOLERATIONS: &[(&str, &str)] = &[
@@ -29,7 +32,10 @@ fn daemon_pod_spec(template: &Value, node: Option<&str>) -> Value {
     let mut spec = template.get("spec").cloned().unwrap_or(json!({}));
     let mut tolerations: Vec<Value> = spec["tolerations"].as_array().cloned().unwrap_or_default();
     for (key, effect) in DAEMON_TOLERATIONS {
-        if !tolerations.iter().any(|t| t["key"] == *key && t["effect"] == *effect) {
+        if !tolerations
+            .iter()
+            .any(|t| t["key"] == *key && t["effect"] == *effect)
+        {
             tolerations.push(json!({"effect": effect, "key": key, "operator": "Exists"}));
         }
     }
@@ -49,7 +55,11 @@ pub fn should_run_on(template: &Value, node: &Value) -> bool {
 }
 
 fn node_of(pod: &Value) -> String {
-    if let Some(n) = pod.pointer("/spec/nodeName").and_then(Value::as_str).filter(|n| !n.is_empty()) {
+    if let Some(n) = pod
+        .pointer("/spec/nodeName")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+    {
         return n.to_string();
     }
     pod.pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0")
@@ -63,7 +73,11 @@ fn int_or_percent(v: Option<&Value>, total: i64, round_up: bool) -> i64 {
         Some(Value::Number(n)) => n.as_i64().unwrap_or(0),
         Some(Value::String(s)) if s.ends_with('%') => {
             let p: i64 = s.trim_end_matches('%').parse().unwrap_or(0);
-            if round_up { (p * total + 99) / 100 } else { p * total / 100 }
+            if round_up {
+                (p * total + 99) / 100
+            } else {
+                p * total / 100
+            }
         }
         Some(Value::String(s)) => s.parse().unwrap_or(0),
         _ => 0,
@@ -77,35 +91,66 @@ struct Diff {
 }
 
 pub fn sync(w: &mut World, namespace: &str, name: &str) {
-    let Some(ds) = w.get("DaemonSet", namespace, name).cloned() else { return };
+    let Some(ds) = w.get("DaemonSet", namespace, name).cloned() else {
+        return;
+    };
     if ds.pointer("/metadata/deletionTimestamp").is_some() {
         return;
     }
     let pods = claim_pods(w, &ds);
     let (update_rev, revs) = history::ensure_update_revision(w, &ds, "controller-revision-hash");
-    let hash = update_rev.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str).unwrap_or("").to_string();
+    let hash = update_rev
+        .pointer("/metadata/labels/controller-revision-hash")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let template = ds["spec"]["template"].clone();
     let nodes: Vec<Rc<Value>> = w.store.list("Node", None).cloned().collect();
     let mut by_node: BTreeMap<String, Vec<Rc<Value>>> = BTreeMap::new();
     for p in &pods {
         by_node.entry(node_of(p)).or_default().push(p.clone());
     }
-    let mut diff = Diff { create_on: Vec::new(), delete: Vec::new() };
+    let mut diff = Diff {
+        create_on: Vec::new(),
+        delete: Vec::new(),
+    };
     let mut eligible = Vec::new();
     for node in &nodes {
         let node_name = meta_str(node, "name").to_string();
         let should_run = should_run_on(&template, node);
         let on_node = by_node.get(&node_name).cloned().unwrap_or_default();
-        let live: Vec<&Rc<Value>> = on_node.iter().filter(|p| p.pointer("/metadata/deletionTimestamp").is_none()).collect();
+        let live: Vec<&Rc<Value>> = on_node
+            .iter()
+            .filter(|p| p.pointer("/metadata/deletionTimestamp").is_none())
+            .collect();
         if should_run {
             eligible.push(node_name.clone());
-            let failed: Vec<&&Rc<Value>> = live.iter().filter(|p| p.pointer("/status/phase").and_then(Value::as_str) == Some("Failed")).collect();
+            let failed: Vec<&&Rc<Value>> = live
+                .iter()
+                .filter(|p| p.pointer("/status/phase").and_then(Value::as_str) == Some("Failed"))
+                .collect();
             for p in &failed {
-                diff.delete.push((meta_str(p, "name").to_string(), format!("{} failed on {node_name}; it is replaced", meta_str(p, "name"))));
+                diff.delete.push((
+                    meta_str(p, "name").to_string(),
+                    format!(
+                        "{} failed on {node_name}; it is replaced",
+                        meta_str(p, "name")
+                    ),
+                ));
             }
-            let healthy: Vec<&&Rc<Value>> = live.iter().filter(|p| p.pointer("/status/phase").and_then(Value::as_str) != Some("Failed")).collect();
-            if healthy.is_empty() && on_node.iter().all(|p| p.pointer("/metadata/deletionTimestamp").is_none() || !surge_enabled(&ds)) {
-                if on_node.iter().any(|p| p.pointer("/metadata/deletionTimestamp").is_some()) {
+            let healthy: Vec<&&Rc<Value>> = live
+                .iter()
+                .filter(|p| p.pointer("/status/phase").and_then(Value::as_str) != Some("Failed"))
+                .collect();
+            if healthy.is_empty()
+                && on_node.iter().all(|p| {
+                    p.pointer("/metadata/deletionTimestamp").is_none() || !surge_enabled(&ds)
+                })
+            {
+                if on_node
+                    .iter()
+                    .any(|p| p.pointer("/metadata/deletionTimestamp").is_some())
+                {
                     continue; // wait for the old pod to go (maxSurge 0 keeps one pod per node)
                 }
                 diff.create_on.push(node_name.clone());
@@ -113,8 +158,18 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                 let mut extra: Vec<&&Rc<Value>> = healthy.clone();
                 extra.sort_by_key(|p| meta_str(p, "creationTimestamp").to_string());
                 for p in extra.iter().skip(1) {
-                    if p.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str) != Some(&hash) || !surge_enabled(&ds) {
-                        diff.delete.push((meta_str(p, "name").to_string(), format!("{node_name} has more than one daemon pod; {} is extra", meta_str(p, "name"))));
+                    if p.pointer("/metadata/labels/controller-revision-hash")
+                        .and_then(Value::as_str)
+                        != Some(&hash)
+                        || !surge_enabled(&ds)
+                    {
+                        diff.delete.push((
+                            meta_str(p, "name").to_string(),
+                            format!(
+                                "{node_name} has more than one daemon pod; {} is extra",
+                                meta_str(p, "name")
+                            ),
+                        ));
                     }
                 }
             }
@@ -124,26 +179,63 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             }
         }
     }
-    let rolling = ds.pointer("/spec/updateStrategy/type").and_then(Value::as_str) != Some("OnDelete");
+    let rolling = ds
+        .pointer("/spec/updateStrategy/type")
+        .and_then(Value::as_str)
+        != Some("OnDelete");
     if rolling && diff.create_on.is_empty() && diff.delete.is_empty() {
         rolling_update(w, &ds, &by_node, &eligible, &hash, &mut diff);
     }
-    let generation = ds.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
+    let generation = ds
+        .pointer("/metadata/generation")
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
     for node in &diff.create_on {
-        w.why("daemonset-controller", "DaemonSet", namespace, name, format!("{node} is eligible and has no {name} pod; creating one there (one pod per node)"));
+        w.why(
+            "daemonset-controller",
+            "DaemonSet",
+            namespace,
+            name,
+            format!(
+                "{node} is eligible and has no {name} pod; creating one there (one pod per node)"
+            ),
+        );
         create_pod(w, &ds, &template, &hash, generation, node);
     }
     for (pod, why) in &diff.delete {
-        w.why("daemonset-controller", "DaemonSet", namespace, name, why.clone());
-        if w.delete("Pod", namespace, pod, DeleteOptions::default()).is_ok() {
-            w.record_event(&ds, false, "SuccessfulDelete", &format!("Deleted pod: {pod}"), SOURCE, None);
+        w.why(
+            "daemonset-controller",
+            "DaemonSet",
+            namespace,
+            name,
+            why.clone(),
+        );
+        if w.delete("Pod", namespace, pod, DeleteOptions::default())
+            .is_ok()
+        {
+            w.record_event(
+                &ds,
+                false,
+                "SuccessfulDelete",
+                &format!("Deleted pod: {pod}"),
+                SOURCE,
+                None,
+            );
         }
     }
     let live: Vec<String> = revs
         .iter()
         .filter(|r| {
-            let h = r.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str).unwrap_or("");
-            h == hash || pods.iter().any(|p| p.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str) == Some(h))
+            let h = r
+                .pointer("/metadata/labels/controller-revision-hash")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            h == hash
+                || pods.iter().any(|p| {
+                    p.pointer("/metadata/labels/controller-revision-hash")
+                        .and_then(Value::as_str)
+                        == Some(h)
+                })
         })
         .map(|r| meta_str(r, "name").to_string())
         .collect();
@@ -152,7 +244,11 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
 }
 
 fn surge_enabled(ds: &Value) -> bool {
-    int_or_percent(ds.pointer("/spec/updateStrategy/rollingUpdate/maxSurge"), 1, true) > 0
+    int_or_percent(
+        ds.pointer("/spec/updateStrategy/rollingUpdate/maxSurge"),
+        1,
+        true,
+    ) > 0
 }
 
 fn is_available(p: &Value) -> bool {
@@ -161,20 +257,40 @@ fn is_available(p: &Value) -> bool {
 
 /// maxSurge 0: delete old pods (unavailable ones at once, available ones within the
 /// budget); the next sync creates the replacement on that node.
-fn rolling_update(w: &mut World, ds: &Value, by_node: &BTreeMap<String, Vec<Rc<Value>>>, eligible: &[String], hash: &str, diff: &mut Diff) {
+fn rolling_update(
+    w: &mut World,
+    ds: &Value,
+    by_node: &BTreeMap<String, Vec<Rc<Value>>>,
+    eligible: &[String],
+    hash: &str,
+    diff: &mut Diff,
+) {
     let total = eligible.len() as i64;
-    let max_unavailable = int_or_percent(ds.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable"), total, false).max(if surge_enabled(ds) { 0 } else { 1 });
+    let max_unavailable = int_or_percent(
+        ds.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable"),
+        total,
+        false,
+    )
+    .max(if surge_enabled(ds) { 0 } else { 1 });
     let mut unavailable = 0;
     let mut old_available: Vec<(String, String)> = Vec::new();
     for node in eligible {
         let pods = by_node.get(node).cloned().unwrap_or_default();
-        let new_ok = pods.iter().any(|p| p.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str) == Some(hash) && is_available(p));
+        let new_ok = pods.iter().any(|p| {
+            p.pointer("/metadata/labels/controller-revision-hash")
+                .and_then(Value::as_str)
+                == Some(hash)
+                && is_available(p)
+        });
         let any_available = pods.iter().any(|p| is_available(p));
         if !any_available {
             unavailable += 1;
         }
         for p in &pods {
-            let old = p.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str) != Some(hash);
+            let old = p
+                .pointer("/metadata/labels/controller-revision-hash")
+                .and_then(Value::as_str)
+                != Some(hash);
             if !old || p.pointer("/metadata/deletionTimestamp").is_some() {
                 continue;
             }
@@ -189,11 +305,24 @@ fn rolling_update(w: &mut World, ds: &Value, by_node: &BTreeMap<String, Vec<Rc<V
         }
     }
     if surge_enabled(ds) {
-        let max_surge = int_or_percent(ds.pointer("/spec/updateStrategy/rollingUpdate/maxSurge"), total, true);
-        let surging = eligible.iter().filter(|n| by_node.get(*n).is_some_and(|ps| ps.len() > 1)).count() as i64;
+        let max_surge = int_or_percent(
+            ds.pointer("/spec/updateStrategy/rollingUpdate/maxSurge"),
+            total,
+            true,
+        );
+        let surging = eligible
+            .iter()
+            .filter(|n| by_node.get(*n).is_some_and(|ps| ps.len() > 1))
+            .count() as i64;
         let mut budget = max_surge - surging;
         for (_, node) in old_available {
-            let has_new = by_node.get(&node).is_some_and(|ps| ps.iter().any(|p| p.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str) == Some(hash)));
+            let has_new = by_node.get(&node).is_some_and(|ps| {
+                ps.iter().any(|p| {
+                    p.pointer("/metadata/labels/controller-revision-hash")
+                        .and_then(Value::as_str)
+                        == Some(hash)
+                })
+            });
             if budget > 0 && !has_new {
                 diff.create_on.push(node);
                 budget -= 1;
@@ -220,9 +349,19 @@ fn rolling_update(w: &mut World, ds: &Value, by_node: &BTreeMap<String, Vec<Rc<V
     }
 }
 
-fn create_pod(w: &mut World, ds: &Value, template: &Value, hash: &str, generation: i64, node: &str) {
+fn create_pod(
+    w: &mut World,
+    ds: &Value,
+    template: &Value,
+    hash: &str,
+    generation: i64,
+    node: &str,
+) {
     let name = meta_str(ds, "name");
-    let mut labels = template.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+    let mut labels = template
+        .pointer("/metadata/labels")
+        .cloned()
+        .unwrap_or(json!({}));
     labels["controller-revision-hash"] = json!(hash);
     labels["pod-template-generation"] = json!(generation.to_string());
     let mut meta = json!({
@@ -236,19 +375,42 @@ fn create_pod(w: &mut World, ds: &Value, template: &Value, hash: &str, generatio
     }
     let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": daemon_pod_spec(template, Some(node))});
     match w.create(pod) {
-        Ok(p) => w.record_event(ds, false, "SuccessfulCreate", &format!("Created pod: {}", meta_str(&p, "name")), SOURCE, None),
-        Err(e) => w.record_event(ds, true, "FailedCreate", &format!("Error creating: {}", e.status_message("")), SOURCE, None),
+        Ok(p) => w.record_event(
+            ds,
+            false,
+            "SuccessfulCreate",
+            &format!("Created pod: {}", meta_str(&p, "name")),
+            SOURCE,
+            None,
+        ),
+        Err(e) => w.record_event(
+            ds,
+            true,
+            "FailedCreate",
+            &format!("Error creating: {}", e.status_message("")),
+            SOURCE,
+            None,
+        ),
     }
 }
 
 fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible: &[String]) {
-    let Some(ds) = w.get("DaemonSet", namespace, name).cloned() else { return };
+    let Some(ds) = w.get("DaemonSet", namespace, name).cloned() else {
+        return;
+    };
     let pods = super::ownership::owned(w, meta_str(&ds, "uid"), "Pod");
     let (mut current, mut misscheduled, mut ready, mut updated, mut available) = (0, 0, 0, 0, 0);
     let mut counted = std::collections::BTreeSet::new();
-    for p in pods.iter().filter(|p| p.pointer("/metadata/deletionTimestamp").is_none()) {
+    for p in pods
+        .iter()
+        .filter(|p| p.pointer("/metadata/deletionTimestamp").is_none())
+    {
         let node = node_of(p);
-        if node.is_empty() || p.pointer("/spec/nodeName").and_then(Value::as_str).is_none_or(str::is_empty) {
+        if node.is_empty()
+            || p.pointer("/spec/nodeName")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+        {
             continue;
         }
         if !eligible.contains(&node) {
@@ -263,7 +425,10 @@ fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible
             ready += 1;
             available += 1;
         }
-        if p.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str) == Some(hash) {
+        if p.pointer("/metadata/labels/controller-revision-hash")
+            .and_then(Value::as_str)
+            == Some(hash)
+        {
             updated += 1;
         }
     }

@@ -12,12 +12,20 @@ use std::rc::Rc;
 pub fn template_hash(template: &Value, collision_count: i64) -> String {
     let text = serde_json::to_string(template).unwrap_or_default();
     let mut h: u32 = 0x811c_9dc5;
-    for b in text.bytes().chain(collision_count.to_string().bytes().filter(|_| collision_count > 0)) {
+    for b in text.bytes().chain(
+        collision_count
+            .to_string()
+            .bytes()
+            .filter(|_| collision_count > 0),
+    ) {
         h ^= b as u32;
         h = h.wrapping_mul(0x0100_0193);
     }
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    h.to_string().bytes().map(|d| ALPHABET[(d as usize) % ALPHABET.len()] as char).collect()
+    h.to_string()
+        .bytes()
+        .map(|d| ALPHABET[(d as usize) % ALPHABET.len()] as char)
+        .collect()
 }
 
 /// The revision number of a ControllerRevision.
@@ -36,7 +44,10 @@ pub fn patch_data(template: &Value) -> Value {
 
 /// The template a revision stores.
 pub fn template_of(rev: &Value) -> Value {
-    let mut t = rev.pointer("/data/spec/template").cloned().unwrap_or(Value::Null);
+    let mut t = rev
+        .pointer("/data/spec/template")
+        .cloned()
+        .unwrap_or(Value::Null);
     if let Some(m) = t.as_object_mut() {
         m.remove("$patch");
     }
@@ -53,8 +64,15 @@ pub fn list(w: &World, owner: &Value) -> Vec<Rc<Value>> {
 /// Finds or creates the revision for the owner's current template. An identical older
 /// revision is renumbered to max+1 (this is what `rollout undo` shows). Returns it and
 /// the full list, oldest first.
-pub fn ensure_update_revision(w: &mut World, owner: &Value, hash_label: &str) -> (Rc<Value>, Vec<Rc<Value>>) {
-    let template = owner.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+pub fn ensure_update_revision(
+    w: &mut World,
+    owner: &Value,
+    hash_label: &str,
+) -> (Rc<Value>, Vec<Rc<Value>>) {
+    let template = owner
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or(Value::Null);
     let data = patch_data(&template);
     let mut revs = list(w, owner);
     let max = revs.iter().map(|r| number(r)).max().unwrap_or(0);
@@ -73,11 +91,21 @@ pub fn ensure_update_revision(w: &mut World, owner: &Value, hash_label: &str) ->
     let owner_name = meta_str(owner, "name");
     let mut collision = 0;
     let mut hash = template_hash(&template, collision);
-    while w.get("ControllerRevision", namespace, &format!("{owner_name}-{hash}")).is_some() {
+    while w
+        .get(
+            "ControllerRevision",
+            namespace,
+            &format!("{owner_name}-{hash}"),
+        )
+        .is_some()
+    {
         collision += 1;
         hash = template_hash(&template, collision);
     }
-    let mut labels = template.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+    let mut labels = template
+        .pointer("/metadata/labels")
+        .cloned()
+        .unwrap_or(json!({}));
     labels[hash_label] = json!(hash);
     let mut meta = json!({
         "labels": labels,
@@ -85,7 +113,10 @@ pub fn ensure_update_revision(w: &mut World, owner: &Value, hash_label: &str) ->
         "namespace": namespace,
         "ownerReferences": [controller_ref_to(owner)],
     });
-    if let Some(a) = owner.pointer("/metadata/annotations").filter(|a| a.as_object().is_some_and(|m| !m.is_empty())) {
+    if let Some(a) = owner
+        .pointer("/metadata/annotations")
+        .filter(|a| a.as_object().is_some_and(|m| !m.is_empty()))
+    {
         let mut a = a.clone();
         if let Some(m) = a.as_object_mut() {
             m.remove("kubectl.kubernetes.io/last-applied-configuration");
@@ -118,13 +149,29 @@ pub fn ensure_update_revision(w: &mut World, owner: &Value, hash_label: &str) ->
 /// Deletes the oldest revisions beyond `revisionHistoryLimit` that no pod uses and that
 /// are neither the current nor the update revision.
 pub fn trim(w: &mut World, owner: &Value, revs: &[Rc<Value>], live: &[String]) {
-    let limit = owner.pointer("/spec/revisionHistoryLimit").and_then(Value::as_i64).unwrap_or(10).max(0) as usize;
-    let deletable: Vec<&Rc<Value>> = revs.iter().filter(|r| !live.iter().any(|l| l == meta_str(r, "name"))).collect();
+    let limit = owner
+        .pointer("/spec/revisionHistoryLimit")
+        .and_then(Value::as_i64)
+        .unwrap_or(10)
+        .max(0) as usize;
+    let deletable: Vec<&Rc<Value>> = revs
+        .iter()
+        .filter(|r| !live.iter().any(|l| l == meta_str(r, "name")))
+        .collect();
     if deletable.len() <= limit {
         return;
     }
     let n = deletable.len() - limit;
-    let names: Vec<(String, String)> = deletable.iter().take(n).map(|r| (meta_str(r, "namespace").to_string(), meta_str(r, "name").to_string())).collect();
+    let names: Vec<(String, String)> = deletable
+        .iter()
+        .take(n)
+        .map(|r| {
+            (
+                meta_str(r, "namespace").to_string(),
+                meta_str(r, "name").to_string(),
+            )
+        })
+        .collect();
     for (ns, name) in names {
         w.remove_now("ControllerRevision", &ns, &name);
     }

@@ -77,7 +77,10 @@ fn split_key(key: &str) -> (&str, &str) {
 
 /// The ownerReference with `controller: true`, if any.
 pub fn controller_ref(obj: &Value) -> Option<&Value> {
-    obj.pointer("/metadata/ownerReferences")?.as_array()?.iter().find(|r| r["controller"] == true)
+    obj.pointer("/metadata/ownerReferences")?
+        .as_array()?
+        .iter()
+        .find(|r| r["controller"] == true)
 }
 
 /// Routes one watch event to the controllers that care about it.
@@ -86,14 +89,32 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
     let deleted = e.event_type == EventType::Deleted;
     let deleting = obj.pointer("/metadata/deletionTimestamp").is_some();
     if deleted || deleting {
-        w.queue.add(Controller::GarbageCollector, garbage_collector::key_for(e.kind, obj));
-        for r in obj.pointer("/metadata/ownerReferences").and_then(Value::as_array).into_iter().flatten() {
+        w.queue.add(
+            Controller::GarbageCollector,
+            garbage_collector::key_for(e.kind, obj),
+        );
+        for r in obj
+            .pointer("/metadata/ownerReferences")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let kind = r["kind"].as_str().unwrap_or("");
             if let Some(info) = super::kinds::by_kind(kind) {
-                let owner_ns = if info.namespaced { e.namespace.as_str() } else { "" };
-                if let Some(owner) = w.get(info.kind, owner_ns, r["name"].as_str().unwrap_or("")).cloned() {
+                let owner_ns = if info.namespaced {
+                    e.namespace.as_str()
+                } else {
+                    ""
+                };
+                if let Some(owner) = w
+                    .get(info.kind, owner_ns, r["name"].as_str().unwrap_or(""))
+                    .cloned()
+                {
                     if owner.pointer("/metadata/deletionTimestamp").is_some() {
-                        w.queue.add(Controller::GarbageCollector, garbage_collector::key_for(info.kind, &owner));
+                        w.queue.add(
+                            Controller::GarbageCollector,
+                            garbage_collector::key_for(info.kind, &owner),
+                        );
                     }
                 }
             }
@@ -102,9 +123,13 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
     match e.kind {
         "Pod" => {
             if !deleted {
-                let unscheduled = obj.pointer("/spec/nodeName").and_then(Value::as_str).is_none_or(str::is_empty);
+                let unscheduled = obj
+                    .pointer("/spec/nodeName")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty);
                 if unscheduled && !deleting {
-                    w.queue.add(Controller::Scheduler, key(&e.namespace, &e.name));
+                    w.queue
+                        .add(Controller::Scheduler, key(&e.namespace, &e.name));
                 }
                 super::kubelet::observe(w, obj);
             } else {
@@ -114,39 +139,57 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             match controller_ref(obj) {
                 Some(r) => {
                     if let Some(c) = Controller::for_owner_kind(r["kind"].as_str().unwrap_or("")) {
-                        w.queue.add(c, key(&e.namespace, r["name"].as_str().unwrap_or("")));
+                        w.queue
+                            .add(c, key(&e.namespace, r["name"].as_str().unwrap_or("")));
                     }
                 }
                 None if !deleted => enqueue_adopters(w, &e.namespace, obj),
                 None => {}
             }
         }
-        "StatefulSet" => w.queue.add(Controller::StatefulSet, key(&e.namespace, &e.name)),
-        "DaemonSet" => w.queue.add(Controller::DaemonSet, key(&e.namespace, &e.name)),
-        "Deployment" => w.queue.add(Controller::Deployment, key(&e.namespace, &e.name)),
+        "StatefulSet" => w
+            .queue
+            .add(Controller::StatefulSet, key(&e.namespace, &e.name)),
+        "DaemonSet" => w
+            .queue
+            .add(Controller::DaemonSet, key(&e.namespace, &e.name)),
+        "Deployment" => w
+            .queue
+            .add(Controller::Deployment, key(&e.namespace, &e.name)),
         "ReplicaSet" => {
-            w.queue.add(Controller::ReplicaSet, key(&e.namespace, &e.name));
+            w.queue
+                .add(Controller::ReplicaSet, key(&e.namespace, &e.name));
             if let Some(r) = controller_ref(obj) {
                 if r["kind"] == "Deployment" {
-                    w.queue.add(Controller::Deployment, key(&e.namespace, r["name"].as_str().unwrap_or("")));
+                    w.queue.add(
+                        Controller::Deployment,
+                        key(&e.namespace, r["name"].as_str().unwrap_or("")),
+                    );
                 }
             }
         }
         "ControllerRevision" => {
             if let Some(r) = controller_ref(obj) {
                 if let Some(c) = Controller::for_owner_kind(r["kind"].as_str().unwrap_or("")) {
-                    w.queue.add(c, key(&e.namespace, r["name"].as_str().unwrap_or("")));
+                    w.queue
+                        .add(c, key(&e.namespace, r["name"].as_str().unwrap_or("")));
                 }
             }
         }
         "Node" => {
-            let daemonsets: Vec<String> = w.store.list("DaemonSet", None).map(|d| key(meta_str(d, "namespace"), meta_str(d, "name"))).collect();
+            let daemonsets: Vec<String> = w
+                .store
+                .list("DaemonSet", None)
+                .map(|d| key(meta_str(d, "namespace"), meta_str(d, "name")))
+                .collect();
             for k in daemonsets {
                 w.queue.add(Controller::DaemonSet, k);
             }
             requeue_unschedulable(w);
         }
-        "PersistentVolumeClaim" if !deleted => w.queue.add(Controller::VolumeBinder, key(&e.namespace, &e.name)),
+        "PersistentVolumeClaim" if !deleted => w
+            .queue
+            .add(Controller::VolumeBinder, key(&e.namespace, &e.name)),
         "PersistentVolumeClaim" => volume_binder::reclaim(w, obj),
         _ => {}
     }
@@ -157,7 +200,12 @@ fn requeue_unschedulable(w: &mut World) {
     let pending: Vec<String> = w
         .store
         .list("Pod", None)
-        .filter(|p| p.pointer("/spec/nodeName").and_then(Value::as_str).is_none_or(str::is_empty) && p.pointer("/metadata/deletionTimestamp").is_none())
+        .filter(|p| {
+            p.pointer("/spec/nodeName")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+                && p.pointer("/metadata/deletionTimestamp").is_none()
+        })
         .map(|p| key(meta_str(p, "namespace"), meta_str(p, "name")))
         .collect();
     for k in pending {
@@ -172,9 +220,16 @@ fn enqueue_adopters(w: &mut World, namespace: &str, pod: &Value) {
         return;
     }
     let mut found = Vec::new();
-    for (kind, c) in [("StatefulSet", Controller::StatefulSet), ("DaemonSet", Controller::DaemonSet), ("ReplicaSet", Controller::ReplicaSet)] {
+    for (kind, c) in [
+        ("StatefulSet", Controller::StatefulSet),
+        ("DaemonSet", Controller::DaemonSet),
+        ("ReplicaSet", Controller::ReplicaSet),
+    ] {
         for owner in w.store.list(kind, Some(namespace)) {
-            if selector_matches(owner.pointer("/spec/selector").unwrap_or(&Value::Null), &pod_labels) {
+            if selector_matches(
+                owner.pointer("/spec/selector").unwrap_or(&Value::Null),
+                &pod_labels,
+            ) {
                 found.push((c, key(namespace, meta_str(owner, "name"))));
             }
         }

@@ -21,7 +21,9 @@ pub fn controller_ref_to(owner: &Value) -> Value {
 
 /// Objects of `kind` whose controller reference points at `owner_uid`.
 pub fn owned(w: &World, owner_uid: &str, kind: &str) -> Vec<Rc<Value>> {
-    let Some(deps) = w.owners.dependents.get(owner_uid) else { return Vec::new() };
+    let Some(deps) = w.owners.dependents.get(owner_uid) else {
+        return Vec::new();
+    };
     deps.iter()
         .filter(|(k, _, _)| *k == kind)
         .filter_map(|(k, ns, name)| w.get(k, ns, name).cloned())
@@ -33,7 +35,10 @@ pub fn owned(w: &World, owner_uid: &str, kind: &str) -> Vec<Rc<Value>> {
 pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<Rc<Value>> {
     let uid = meta_str(owner, "uid").to_string();
     let namespace = meta_str(owner, "namespace").to_string();
-    let selector = owner.pointer("/spec/selector").cloned().unwrap_or(Value::Null);
+    let selector = owner
+        .pointer("/spec/selector")
+        .cloned()
+        .unwrap_or(Value::Null);
     let deleting = owner.pointer("/metadata/deletionTimestamp").is_some();
     let mut result = Vec::new();
     for pod in owned(w, &uid, "Pod") {
@@ -41,12 +46,24 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<Rc<Value>> {
             result.push(pod);
         } else {
             let mut p = (*pod).clone();
-            if let Some(refs) = p.pointer_mut("/metadata/ownerReferences").and_then(Value::as_array_mut) {
+            if let Some(refs) = p
+                .pointer_mut("/metadata/ownerReferences")
+                .and_then(Value::as_array_mut)
+            {
                 refs.retain(|r| r["uid"] != uid.as_str());
             }
             let name = meta_str(&p, "name").to_string();
             w.write("Pod", p);
-            w.why("ownership", "Pod", &namespace, &name, format!("{name} was released by {}: its labels no longer match the selector", meta_str(owner, "name")));
+            w.why(
+                "ownership",
+                "Pod",
+                &namespace,
+                &name,
+                format!(
+                    "{name} was released by {}: its labels no longer match the selector",
+                    meta_str(owner, "name")
+                ),
+            );
         }
     }
     if deleting {
@@ -55,20 +72,35 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<Rc<Value>> {
     let orphans: Vec<Rc<Value>> = w
         .store
         .list("Pod", Some(&namespace))
-        .filter(|p| super::controller_ref(p).is_none() && p.pointer("/metadata/deletionTimestamp").is_none())
+        .filter(|p| {
+            super::controller_ref(p).is_none() && p.pointer("/metadata/deletionTimestamp").is_none()
+        })
         .filter(|p| selector_matches(&selector, &labels(p)))
         .cloned()
         .collect();
     for pod in orphans {
         let mut p = (*pod).clone();
         let reference = controller_ref_to(owner);
-        match p.pointer_mut("/metadata/ownerReferences").and_then(Value::as_array_mut) {
+        match p
+            .pointer_mut("/metadata/ownerReferences")
+            .and_then(Value::as_array_mut)
+        {
             Some(refs) => refs.push(reference),
             None => p["metadata"]["ownerReferences"] = json!([reference]),
         }
         let name = meta_str(&p, "name").to_string();
         let adopted = w.write("Pod", p);
-        w.why("ownership", "Pod", &namespace, &name, format!("{name} was adopted by {} {}: it had no owner and matches the selector", owner["kind"].as_str().unwrap_or(""), meta_str(owner, "name")));
+        w.why(
+            "ownership",
+            "Pod",
+            &namespace,
+            &name,
+            format!(
+                "{name} was adopted by {} {}: it had no owner and matches the selector",
+                owner["kind"].as_str().unwrap_or(""),
+                meta_str(owner, "name")
+            ),
+        );
         result.push(adopted);
     }
     result

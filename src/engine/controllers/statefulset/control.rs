@@ -36,11 +36,22 @@ pub struct SetView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     /// Create the pod for `ordinal` from `revision`.
-    Create { ordinal: i64, revision: String, why: String },
+    Create {
+        ordinal: i64,
+        revision: String,
+        why: String,
+    },
     /// Delete pod `name` (replace it, scale it down, or update it).
-    Delete { name: String, condemned: bool, why: String },
+    Delete {
+        name: String,
+        condemned: bool,
+        why: String,
+    },
     /// Nothing more this sync; `retry_after` asks for a requeue (minReadySeconds).
-    Wait { why: String, retry_after: Option<Millis> },
+    Wait {
+        why: String,
+        retry_after: Option<Millis>,
+    },
 }
 
 /// `isRunningAndReady` + `minReadySeconds`: may its successor proceed?
@@ -50,12 +61,21 @@ fn is_available(p: &PodView, set: &SetView, now: Millis) -> Result<(), Millis> {
     }
     let since = p.ready_since.unwrap_or(now);
     let until = since + set.min_ready_seconds * 1000;
-    if now >= until { Ok(()) } else { Err(until - now) }
+    if now >= until {
+        Ok(())
+    } else {
+        Err(until - now)
+    }
 }
 
 /// Orders the work of one sync. `slots[i]` is the pod for ordinal `start + i`;
 /// `condemned` holds pods whose ordinal is out of range.
-pub fn plan(set: &SetView, slots: &[Option<PodView>], condemned: &[PodView], now: Millis) -> Vec<Action> {
+pub fn plan(
+    set: &SetView,
+    slots: &[Option<PodView>],
+    condemned: &[PodView],
+    now: Millis,
+) -> Vec<Action> {
     let mut actions = Vec::new();
     let name = &set.name;
     // Replicas, lowest ordinal first.
@@ -75,7 +95,11 @@ pub fn plan(set: &SetView, slots: &[Option<PodView>], condemned: &[PodView], now
                 } else {
                     format!("{name}-{ordinal} is missing and {name}-{} is Running and Ready, so the next ordinal can start (OrderedReady)", ordinal - 1)
                 };
-                actions.push(Action::Create { ordinal, revision, why });
+                actions.push(Action::Create {
+                    ordinal,
+                    revision,
+                    why,
+                });
                 if set.monotonic {
                     return actions;
                 }
@@ -92,7 +116,13 @@ pub fn plan(set: &SetView, slots: &[Option<PodView>], condemned: &[PodView], now
             }
             Some(p) if p.terminating => {
                 if set.monotonic {
-                    actions.push(Action::Wait { why: format!("waiting for {} to finish terminating before it is recreated", p.name), retry_after: None });
+                    actions.push(Action::Wait {
+                        why: format!(
+                            "waiting for {} to finish terminating before it is recreated",
+                            p.name
+                        ),
+                        retry_after: None,
+                    });
                     return actions;
                 }
             }
@@ -111,7 +141,10 @@ pub fn plan(set: &SetView, slots: &[Option<PodView>], condemned: &[PodView], now
                 if let Err(left) = is_available(p, set, now) {
                     if set.monotonic {
                         actions.push(Action::Wait {
-                            why: format!("{} is Ready but minReadySeconds ({}s) has not passed yet", p.name, set.min_ready_seconds),
+                            why: format!(
+                                "{} is Ready but minReadySeconds ({}s) has not passed yet",
+                                p.name, set.min_ready_seconds
+                            ),
                             retry_after: Some(left),
                         });
                         return actions;
@@ -131,14 +164,23 @@ pub fn plan(set: &SetView, slots: &[Option<PodView>], condemned: &[PodView], now
             continue;
         }
         if set.monotonic && !p.running_and_ready && first_unhealthy_seen {
-            actions.push(Action::Wait { why: format!("waiting for {} to be healthy before scaling it down", p.name), retry_after: None });
+            actions.push(Action::Wait {
+                why: format!(
+                    "waiting for {} to be healthy before scaling it down",
+                    p.name
+                ),
+                retry_after: None,
+            });
             return actions;
         }
         first_unhealthy_seen |= !p.running_and_ready;
         actions.push(Action::Delete {
             name: p.name.clone(),
             condemned: true,
-            why: format!("{} is beyond replicas={}; scale-down removes the highest ordinal first", p.name, set.replicas),
+            why: format!(
+                "{} is beyond replicas={}; scale-down removes the highest ordinal first",
+                p.name, set.replicas
+            ),
         });
         if set.monotonic {
             return actions;
@@ -203,7 +245,10 @@ mod tests {
     #[test]
     fn ordered_ready_creates_only_the_lowest_missing_ordinal() {
         let plan = plan(&set(3), &[None, None, None], &[], 0);
-        assert!(matches!(plan.as_slice(), [Action::Create { ordinal: 0, .. }]));
+        assert!(matches!(
+            plan.as_slice(),
+            [Action::Create { ordinal: 0, .. }]
+        ));
     }
 
     #[test]
@@ -217,7 +262,12 @@ mod tests {
         let mut s = set(3);
         s.monotonic = false;
         let plan = plan(&s, &[None, None, None], &[], 0);
-        assert_eq!(plan.iter().filter(|a| matches!(a, Action::Create { .. })).count(), 3);
+        assert_eq!(
+            plan.iter()
+                .filter(|a| matches!(a, Action::Create { .. }))
+                .count(),
+            3
+        );
     }
 
     #[test]
@@ -225,16 +275,26 @@ mod tests {
         let slots = [Some(pod(0, "web-1", true))];
         let condemned = [pod(2, "web-1", true), pod(1, "web-1", true)];
         let plan = plan(&set(1), &slots, &condemned, 0);
-        assert!(matches!(plan.as_slice(), [Action::Delete { name, condemned: true, .. }] if name == "web-2"), "{plan:?}");
+        assert!(
+            matches!(plan.as_slice(), [Action::Delete { name, condemned: true, .. }] if name == "web-2"),
+            "{plan:?}"
+        );
     }
 
     #[test]
     fn rolling_update_deletes_the_highest_ordinal_at_the_old_revision() {
         let mut s = set(3);
         s.update_revision = "web-2".into();
-        let slots = [Some(pod(0, "web-1", true)), Some(pod(1, "web-1", true)), Some(pod(2, "web-1", true))];
+        let slots = [
+            Some(pod(0, "web-1", true)),
+            Some(pod(1, "web-1", true)),
+            Some(pod(2, "web-1", true)),
+        ];
         let plan = plan(&s, &slots, &[], 0);
-        assert!(matches!(plan.as_slice(), [Action::Delete { name, condemned: false, .. }] if name == "web-2"), "{plan:?}");
+        assert!(
+            matches!(plan.as_slice(), [Action::Delete { name, condemned: false, .. }] if name == "web-2"),
+            "{plan:?}"
+        );
     }
 
     #[test]
@@ -242,7 +302,11 @@ mod tests {
         let mut s = set(3);
         s.update_revision = "web-2".into();
         s.partition = 2;
-        let slots = [Some(pod(0, "web-1", true)), Some(pod(1, "web-1", true)), Some(pod(2, "web-2", true))];
+        let slots = [
+            Some(pod(0, "web-1", true)),
+            Some(pod(1, "web-1", true)),
+            Some(pod(2, "web-2", true)),
+        ];
         assert!(plan(&s, &slots, &[], 0).is_empty());
     }
 
@@ -253,6 +317,15 @@ mod tests {
         let mut p0 = pod(0, "web-1", true);
         p0.ready_since = Some(5_000);
         let plan = plan(&s, &[Some(p0), None], &[], 8_000);
-        assert!(matches!(plan.as_slice(), [Action::Wait { retry_after: Some(7_000), .. }]), "{plan:?}");
+        assert!(
+            matches!(
+                plan.as_slice(),
+                [Action::Wait {
+                    retry_after: Some(7_000),
+                    ..
+                }]
+            ),
+            "{plan:?}"
+        );
     }
 }

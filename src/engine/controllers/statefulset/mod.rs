@@ -15,16 +15,25 @@ use serde_json::{json, Value};
 
 /// The ordinal in a pod name `<set>-<ordinal>`.
 pub fn get_ordinal(set_name: &str, pod_name: &str) -> Option<i64> {
-    pod_name.strip_prefix(set_name)?.strip_prefix('-')?.parse().ok().filter(|o: &i64| *o >= 0)
+    pod_name
+        .strip_prefix(set_name)?
+        .strip_prefix('-')?
+        .parse()
+        .ok()
+        .filter(|o: &i64| *o >= 0)
 }
 
 /// Phase Running and condition Ready true.
 pub fn is_running_and_ready(pod: &Value) -> bool {
-    pod.pointer("/status/phase").and_then(Value::as_str) == Some("Running") && ready_condition(pod).is_some_and(|c| c["status"] == "True")
+    pod.pointer("/status/phase").and_then(Value::as_str) == Some("Running")
+        && ready_condition(pod).is_some_and(|c| c["status"] == "True")
 }
 
 fn ready_condition(pod: &Value) -> Option<&Value> {
-    pod.pointer("/status/conditions")?.as_array()?.iter().find(|c| c["type"] == "Ready")
+    pod.pointer("/status/conditions")?
+        .as_array()?
+        .iter()
+        .find(|c| c["type"] == "Ready")
 }
 
 fn view(set_name: &str, pod: &Value) -> Option<PodView> {
@@ -33,22 +42,38 @@ fn view(set_name: &str, pod: &Value) -> Option<PodView> {
     let ready = is_running_and_ready(pod);
     Some(PodView {
         ordinal,
-        revision: pod.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str).unwrap_or("").to_string(),
+        revision: pod
+            .pointer("/metadata/labels/controller-revision-hash")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
         terminating: pod.pointer("/metadata/deletionTimestamp").is_some(),
-        finished: matches!(pod.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed")),
+        finished: matches!(
+            pod.pointer("/status/phase").and_then(Value::as_str),
+            Some("Succeeded" | "Failed")
+        ),
         running_and_ready: ready,
-        ready_since: if ready { ready_condition(pod).and_then(|c| c["lastTransitionTime"].as_str()).and_then(parse_rfc3339) } else { None },
+        ready_since: if ready {
+            ready_condition(pod)
+                .and_then(|c| c["lastTransitionTime"].as_str())
+                .and_then(parse_rfc3339)
+        } else {
+            None
+        },
         name,
     })
 }
 
 pub fn sync(w: &mut World, namespace: &str, name: &str) {
-    let Some(set) = w.get("StatefulSet", namespace, name).cloned() else { return };
+    let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
+        return;
+    };
     if set.pointer("/metadata/deletionTimestamp").is_some() {
         return;
     }
     let pods = claim_pods(w, &set);
-    let (update_rev, revs) = history::ensure_update_revision(w, &set, "controller.kubernetes.io/hash");
+    let (update_rev, revs) =
+        history::ensure_update_revision(w, &set, "controller.kubernetes.io/hash");
     let update_revision = meta_str(&update_rev, "name").to_string();
     let current_revision = set
         .pointer("/status/currentRevision")
@@ -58,7 +83,11 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         .to_string();
     let spec = &set["spec"];
     let replicas = spec["replicas"].as_i64().unwrap_or(1).max(0);
-    let start = spec.pointer("/ordinals/start").and_then(Value::as_i64).unwrap_or(0).max(0);
+    let start = spec
+        .pointer("/ordinals/start")
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
+        .max(0);
     let rolling = spec.pointer("/updateStrategy/type").and_then(Value::as_str) != Some("OnDelete");
     let view_set = SetView {
         name: name.to_string(),
@@ -66,7 +95,10 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         start_ordinal: start,
         monotonic: spec["podManagementPolicy"].as_str() != Some("Parallel"),
         rolling_update: rolling,
-        partition: spec.pointer("/updateStrategy/rollingUpdate/partition").and_then(Value::as_i64).unwrap_or(0),
+        partition: spec
+            .pointer("/updateStrategy/rollingUpdate/partition")
+            .and_then(Value::as_i64)
+            .unwrap_or(0),
         min_ready_seconds: spec["minReadySeconds"].as_i64().unwrap_or(0),
         current_revision: current_revision.clone(),
         update_revision: update_revision.clone(),
@@ -87,24 +119,56 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let plan = control::plan(&view_set, &slots, &condemned, w.now);
     for action in plan {
         match action {
-            Action::Create { ordinal, revision, why } => {
+            Action::Create {
+                ordinal,
+                revision,
+                why,
+            } => {
                 let template = revs
                     .iter()
                     .find(|r| meta_str(r, "name") == revision)
                     .map(|r| history::template_of(r))
                     .unwrap_or_else(|| spec["template"].clone());
-                w.why("statefulset-controller", "StatefulSet", namespace, name, why);
+                w.why(
+                    "statefulset-controller",
+                    "StatefulSet",
+                    namespace,
+                    name,
+                    why,
+                );
                 if let Err(e) = pod_control::create_pod(w, &set, &template, &revision, ordinal) {
-                    w.why("statefulset-controller", "StatefulSet", namespace, name, format!("could not create {name}-{ordinal}: {e}"));
+                    w.why(
+                        "statefulset-controller",
+                        "StatefulSet",
+                        namespace,
+                        name,
+                        format!("could not create {name}-{ordinal}: {e}"),
+                    );
                     break;
                 }
             }
-            Action::Delete { name: pod, condemned, why } => {
-                w.why("statefulset-controller", "StatefulSet", namespace, name, why);
+            Action::Delete {
+                name: pod,
+                condemned,
+                why,
+            } => {
+                w.why(
+                    "statefulset-controller",
+                    "StatefulSet",
+                    namespace,
+                    name,
+                    why,
+                );
                 pod_control::delete_pod(w, &set, &pod, condemned);
             }
             Action::Wait { why, retry_after } => {
-                w.why("statefulset-controller", "StatefulSet", namespace, name, why);
+                w.why(
+                    "statefulset-controller",
+                    "StatefulSet",
+                    namespace,
+                    name,
+                    why,
+                );
                 if let Some(after) = retry_after {
                     requeue(w, namespace, name, after);
                 }
@@ -113,7 +177,11 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     }
     let live: Vec<String> = [current_revision.clone(), update_revision.clone()]
         .into_iter()
-        .chain(pods.iter().filter_map(|p| p.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str).map(String::from)))
+        .chain(pods.iter().filter_map(|p| {
+            p.pointer("/metadata/labels/controller-revision-hash")
+                .and_then(Value::as_str)
+                .map(String::from)
+        }))
         .collect();
     history::trim(w, &set, &revs, &live);
     write_status(w, namespace, name, &current_revision, &update_revision);
@@ -121,33 +189,56 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
 
 fn requeue(w: &mut World, namespace: &str, name: &str, after: Millis) {
     let at = w.now + after;
-    w.timers.schedule(at, Timer::Requeue { controller: "statefulset-controller", key: super::key(namespace, name) });
+    w.timers.schedule(
+        at,
+        Timer::Requeue {
+            controller: "statefulset-controller",
+            key: super::key(namespace, name),
+        },
+    );
 }
 
 /// Counts the set's pods as they are now and writes `status` if it changed.
 fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, update: &str) {
-    let Some(set) = w.get("StatefulSet", namespace, name).cloned() else { return };
+    let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
+        return;
+    };
     let pods = super::ownership::owned(w, meta_str(&set, "uid"), "Pod");
-    let min_ready = set.pointer("/spec/minReadySeconds").and_then(Value::as_i64).unwrap_or(0) * 1000;
+    let min_ready = set
+        .pointer("/spec/minReadySeconds")
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
+        * 1000;
     let (mut replicas, mut ready, mut available, mut current_n, mut updated_n) = (0, 0, 0, 0, 0);
     let mut next_available: Option<Millis> = None;
     for p in &pods {
         replicas += 1;
         if is_running_and_ready(p) {
             ready += 1;
-            let since = ready_condition(p).and_then(|c| c["lastTransitionTime"].as_str()).and_then(parse_rfc3339).unwrap_or(w.now);
+            let since = ready_condition(p)
+                .and_then(|c| c["lastTransitionTime"].as_str())
+                .and_then(parse_rfc3339)
+                .unwrap_or(w.now);
             if w.now >= since + min_ready {
                 available += 1;
             } else {
-                next_available = Some(next_available.map_or(since + min_ready, |n: Millis| n.min(since + min_ready)));
+                next_available = Some(
+                    next_available.map_or(since + min_ready, |n: Millis| n.min(since + min_ready)),
+                );
             }
         }
         if p.pointer("/metadata/deletionTimestamp").is_none() {
-            match p.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str) {
+            match p
+                .pointer("/metadata/labels/controller-revision-hash")
+                .and_then(Value::as_str)
+            {
                 Some(r) if r == current => current_n += 1,
                 _ => {}
             }
-            if p.pointer("/metadata/labels/controller-revision-hash").and_then(Value::as_str) == Some(update) {
+            if p.pointer("/metadata/labels/controller-revision-hash")
+                .and_then(Value::as_str)
+                == Some(update)
+            {
                 updated_n += 1;
             }
         }
@@ -156,8 +247,14 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
         let after = at - w.now;
         requeue(w, namespace, name, after);
     }
-    let spec_replicas = set.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
-    let rolling = set.pointer("/spec/updateStrategy/type").and_then(Value::as_str) != Some("OnDelete");
+    let spec_replicas = set
+        .pointer("/spec/replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
+    let rolling = set
+        .pointer("/spec/updateStrategy/type")
+        .and_then(Value::as_str)
+        != Some("OnDelete");
     let (mut current_rev, mut current_count) = (current.to_string(), current_n);
     if rolling && updated_n == replicas && ready == replicas && replicas == spec_replicas {
         current_rev = update.to_string();

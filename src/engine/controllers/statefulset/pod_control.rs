@@ -7,7 +7,10 @@ use crate::engine::events::Source;
 use crate::engine::world::World;
 use serde_json::{json, Value};
 
-const SOURCE: Source<'static> = Source { component: "statefulset-controller", host: "" };
+const SOURCE: Source<'static> = Source {
+    component: "statefulset-controller",
+    host: "",
+};
 
 /// `<template>-<set>-<ordinal>`
 pub fn claim_name(template: &str, set: &str, ordinal: i64) -> String {
@@ -18,8 +21,15 @@ pub fn claim_name(template: &str, set: &str, ordinal: i64) -> String {
 fn create_claims(w: &mut World, set: &Value, ordinal: i64, pod_name: &str) -> Result<(), String> {
     let namespace = meta_str(set, "namespace").to_string();
     let set_name = meta_str(set, "name").to_string();
-    let templates = set.pointer("/spec/volumeClaimTemplates").and_then(Value::as_array).cloned().unwrap_or_default();
-    let retain_on_delete = set.pointer("/spec/persistentVolumeClaimRetentionPolicy/whenDeleted").and_then(Value::as_str) != Some("Delete");
+    let templates = set
+        .pointer("/spec/volumeClaimTemplates")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let retain_on_delete = set
+        .pointer("/spec/persistentVolumeClaimRetentionPolicy/whenDeleted")
+        .and_then(Value::as_str)
+        != Some("Delete");
     for t in templates {
         let tname = meta_str(&t, "name").to_string();
         let name = claim_name(&tname, &set_name, ordinal);
@@ -27,7 +37,10 @@ fn create_claims(w: &mut World, set: &Value, ordinal: i64, pod_name: &str) -> Re
             continue;
         }
         let mut labels = t.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
-        if let Some(ml) = set.pointer("/spec/selector/matchLabels").and_then(Value::as_object) {
+        if let Some(ml) = set
+            .pointer("/spec/selector/matchLabels")
+            .and_then(Value::as_object)
+        {
             for (k, v) in ml {
                 labels[k] = v.clone();
             }
@@ -44,7 +57,14 @@ fn create_claims(w: &mut World, set: &Value, ordinal: i64, pod_name: &str) -> Re
             claim["metadata"]["ownerReferences"] = json!([r]);
         }
         match w.create(claim) {
-            Ok(_) => w.record_event(set, false, "SuccessfulCreate", &format!("create Claim {name} Pod {pod_name} in StatefulSet {set_name} success"), SOURCE, None),
+            Ok(_) => w.record_event(
+                set,
+                false,
+                "SuccessfulCreate",
+                &format!("create Claim {name} Pod {pod_name} in StatefulSet {set_name} success"),
+                SOURCE,
+                None,
+            ),
             Err(e) => {
                 let msg = e.status_message("");
                 w.record_event(set, true, "FailedCreate", &format!("create Claim {name} for Pod {pod_name} in StatefulSet {set_name} failed error: {msg}"), SOURCE, None);
@@ -59,7 +79,10 @@ fn create_claims(w: &mut World, set: &Value, ordinal: i64, pod_name: &str) -> Re
 pub fn new_pod(set: &Value, template: &Value, revision: &str, ordinal: i64) -> Value {
     let set_name = meta_str(set, "name");
     let name = format!("{set_name}-{ordinal}");
-    let mut labels = template.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+    let mut labels = template
+        .pointer("/metadata/labels")
+        .cloned()
+        .unwrap_or(json!({}));
     labels["controller-revision-hash"] = json!(revision);
     labels["statefulset.kubernetes.io/pod-name"] = json!(name);
     labels["apps.kubernetes.io/pod-index"] = json!(ordinal.to_string());
@@ -75,10 +98,18 @@ pub fn new_pod(set: &Value, template: &Value, revision: &str, ordinal: i64) -> V
     }
     let mut spec = template.get("spec").cloned().unwrap_or(json!({}));
     spec["hostname"] = json!(name);
-    if let Some(svc) = set.pointer("/spec/serviceName").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+    if let Some(svc) = set
+        .pointer("/spec/serviceName")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
         spec["subdomain"] = json!(svc);
     }
-    let claims = set.pointer("/spec/volumeClaimTemplates").and_then(Value::as_array).cloned().unwrap_or_default();
+    let claims = set
+        .pointer("/spec/volumeClaimTemplates")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     if !claims.is_empty() {
         let mut volumes: Vec<Value> = spec["volumes"].as_array().cloned().unwrap_or_default();
         for t in claims {
@@ -92,18 +123,38 @@ pub fn new_pod(set: &Value, template: &Value, revision: &str, ordinal: i64) -> V
 }
 
 /// Claims first, then the pod; records `SuccessfulCreate` / `FailedCreate`.
-pub fn create_pod(w: &mut World, set: &Value, template: &Value, revision: &str, ordinal: i64) -> Result<(), String> {
+pub fn create_pod(
+    w: &mut World,
+    set: &Value,
+    template: &Value,
+    revision: &str,
+    ordinal: i64,
+) -> Result<(), String> {
     let set_name = meta_str(set, "name").to_string();
     let pod_name = format!("{set_name}-{ordinal}");
     create_claims(w, set, ordinal, &pod_name)?;
     match w.create(new_pod(set, template, revision, ordinal)) {
         Ok(_) => {
-            w.record_event(set, false, "SuccessfulCreate", &format!("create Pod {pod_name} in StatefulSet {set_name} successful"), SOURCE, None);
+            w.record_event(
+                set,
+                false,
+                "SuccessfulCreate",
+                &format!("create Pod {pod_name} in StatefulSet {set_name} successful"),
+                SOURCE,
+                None,
+            );
             Ok(())
         }
         Err(e) => {
             let msg = e.status_message("");
-            w.record_event(set, true, "FailedCreate", &format!("create Pod {pod_name} in StatefulSet {set_name} failed error: {msg}"), SOURCE, None);
+            w.record_event(
+                set,
+                true,
+                "FailedCreate",
+                &format!("create Pod {pod_name} in StatefulSet {set_name} failed error: {msg}"),
+                SOURCE,
+                None,
+            );
             Err(msg)
         }
     }
@@ -114,13 +165,22 @@ pub fn create_pod(w: &mut World, set: &Value, template: &Value, revision: &str, 
 pub fn delete_pod(w: &mut World, set: &Value, name: &str, condemned: bool) {
     let namespace = meta_str(set, "namespace").to_string();
     let set_name = meta_str(set, "name").to_string();
-    if condemned && set.pointer("/spec/persistentVolumeClaimRetentionPolicy/whenScaled").and_then(Value::as_str) == Some("Delete") {
+    if condemned
+        && set
+            .pointer("/spec/persistentVolumeClaimRetentionPolicy/whenScaled")
+            .and_then(Value::as_str)
+            == Some("Delete")
+    {
         if let Some(pod) = w.get("Pod", &namespace, name).cloned() {
             let claims: Vec<String> = pod["spec"]["volumes"]
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter_map(|v| v.pointer("/persistentVolumeClaim/claimName").and_then(Value::as_str).map(String::from))
+                .filter_map(|v| {
+                    v.pointer("/persistentVolumeClaim/claimName")
+                        .and_then(Value::as_str)
+                        .map(String::from)
+                })
                 .collect();
             for c in claims {
                 if let Some(claim) = w.get("PersistentVolumeClaim", &namespace, &c).cloned() {
@@ -133,7 +193,16 @@ pub fn delete_pod(w: &mut World, set: &Value, name: &str, condemned: bool) {
             }
         }
     }
-    if w.delete("Pod", &namespace, name, DeleteOptions::default()).is_ok() {
-        w.record_event(set, false, "SuccessfulDelete", &format!("delete Pod {name} in StatefulSet {set_name} successful"), SOURCE, None);
+    if w.delete("Pod", &namespace, name, DeleteOptions::default())
+        .is_ok()
+    {
+        w.record_event(
+            set,
+            false,
+            "SuccessfulDelete",
+            &format!("delete Pod {name} in StatefulSet {set_name} successful"),
+            SOURCE,
+            None,
+        );
     }
 }

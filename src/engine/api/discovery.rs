@@ -1,0 +1,376 @@
+//! The resource table: what `kubectl api-resources` prints and what resource names resolve
+//! to. Rows follow a kubectl 1.34 `api-resources` listing against a kind cluster, limited to
+//! the resources this playground serves: the core group first, then `apps`, `batch` and
+//! `storage.k8s.io`, in the server's group order; resources alphabetical within a group.
+
+/// One served resource, as discovery describes it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Resource {
+    /// Lower-case plural, the name in URLs (`statefulsets`).
+    pub plural: &'static str,
+    pub singular: &'static str,
+    pub short_names: &'static [&'static str],
+    /// Empty for the core group.
+    pub group: &'static str,
+    pub version: &'static str,
+    pub namespaced: bool,
+    pub kind: &'static str,
+    pub verbs: &'static [&'static str],
+    pub categories: &'static [&'static str],
+}
+
+impl Resource {
+    /// `apps/v1`, or `v1` for the core group.
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.to_string()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+
+    /// `statefulsets.apps`, or `pods` for the core group: how errors name the resource.
+    pub fn group_resource(&self) -> String {
+        if self.group.is_empty() {
+            self.plural.to_string()
+        } else {
+            format!("{}.{}", self.plural, self.group)
+        }
+    }
+}
+
+const CRUD: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
+const NS_VERBS: &[&str] = &[
+    "create", "delete", "get", "list", "patch", "update", "watch",
+];
+const ALL: &[&str] = &["all"];
+
+/// Builds one row of the table (all of its columns, hence the many arguments).
+#[allow(clippy::too_many_arguments)]
+const fn res(
+    plural: &'static str,
+    singular: &'static str,
+    short_names: &'static [&'static str],
+    group: &'static str,
+    namespaced: bool,
+    kind: &'static str,
+    verbs: &'static [&'static str],
+    categories: &'static [&'static str],
+) -> Resource {
+    Resource {
+        plural,
+        singular,
+        short_names,
+        group,
+        version: "v1",
+        namespaced,
+        kind,
+        verbs,
+        categories,
+    }
+}
+
+/// Every served resource, in `kubectl api-resources` order.
+pub static RESOURCES: &[Resource] = &[
+    res(
+        "configmaps",
+        "configmap",
+        &["cm"],
+        "",
+        true,
+        "ConfigMap",
+        CRUD,
+        &[],
+    ),
+    res(
+        "endpoints",
+        "endpoints",
+        &["ep"],
+        "",
+        true,
+        "Endpoints",
+        CRUD,
+        &[],
+    ),
+    res("events", "event", &["ev"], "", true, "Event", CRUD, &[]),
+    res(
+        "namespaces",
+        "namespace",
+        &["ns"],
+        "",
+        false,
+        "Namespace",
+        NS_VERBS,
+        &[],
+    ),
+    res("nodes", "node", &["no"], "", false, "Node", CRUD, &[]),
+    res(
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        &["pvc"],
+        "",
+        true,
+        "PersistentVolumeClaim",
+        CRUD,
+        &[],
+    ),
+    res(
+        "persistentvolumes",
+        "persistentvolume",
+        &["pv"],
+        "",
+        false,
+        "PersistentVolume",
+        CRUD,
+        &[],
+    ),
+    res("pods", "pod", &["po"], "", true, "Pod", CRUD, ALL),
+    res(
+        "resourcequotas",
+        "resourcequota",
+        &["quota"],
+        "",
+        true,
+        "ResourceQuota",
+        CRUD,
+        &[],
+    ),
+    res("secrets", "secret", &[], "", true, "Secret", CRUD, &[]),
+    res(
+        "serviceaccounts",
+        "serviceaccount",
+        &["sa"],
+        "",
+        true,
+        "ServiceAccount",
+        CRUD,
+        &[],
+    ),
+    res(
+        "services",
+        "service",
+        &["svc"],
+        "",
+        true,
+        "Service",
+        CRUD,
+        ALL,
+    ),
+    res(
+        "controllerrevisions",
+        "controllerrevision",
+        &[],
+        "apps",
+        true,
+        "ControllerRevision",
+        CRUD,
+        &[],
+    ),
+    res(
+        "daemonsets",
+        "daemonset",
+        &["ds"],
+        "apps",
+        true,
+        "DaemonSet",
+        CRUD,
+        ALL,
+    ),
+    res(
+        "deployments",
+        "deployment",
+        &["deploy"],
+        "apps",
+        true,
+        "Deployment",
+        CRUD,
+        ALL,
+    ),
+    res(
+        "replicasets",
+        "replicaset",
+        &["rs"],
+        "apps",
+        true,
+        "ReplicaSet",
+        CRUD,
+        ALL,
+    ),
+    res(
+        "statefulsets",
+        "statefulset",
+        &["sts"],
+        "apps",
+        true,
+        "StatefulSet",
+        CRUD,
+        ALL,
+    ),
+    res(
+        "cronjobs",
+        "cronjob",
+        &["cj"],
+        "batch",
+        true,
+        "CronJob",
+        CRUD,
+        ALL,
+    ),
+    res("jobs", "job", &[], "batch", true, "Job", CRUD, ALL),
+    res(
+        "storageclasses",
+        "storageclass",
+        &["sc"],
+        "storage.k8s.io",
+        false,
+        "StorageClass",
+        CRUD,
+        &[],
+    ),
+];
+
+/// True when `name` (already lower-cased) names `r` by plural, singular, short name or kind.
+fn names_resource(r: &Resource, name: &str) -> bool {
+    r.plural == name
+        || r.singular == name
+        || r.short_names.contains(&name)
+        || r.kind.eq_ignore_ascii_case(name)
+}
+
+/// The resource a command-line name means: plural, singular, short name or kind (any case),
+/// optionally qualified as `name.group` or `name.version.group` (`statefulsets.apps`,
+/// `deployment.v1.apps`). Plain names prefer the core group, as kubectl does.
+pub fn resolve(name: &str) -> Option<&'static Resource> {
+    let lower = name.to_ascii_lowercase();
+    if let Some(r) = RESOURCES.iter().find(|r| names_resource(r, &lower)) {
+        return Some(r);
+    }
+    let (base, rest) = lower.split_once('.')?;
+    let (version, group) = match rest.split_once('.') {
+        Some((v, g)) if RESOURCES.iter().any(|r| r.version == v && r.group == g) => (Some(v), g),
+        _ => (None, rest),
+    };
+    RESOURCES.iter().find(|r| {
+        r.group == group && version.is_none_or(|v| v == r.version) && names_resource(r, base)
+    })
+}
+
+/// The rows of `kubectl api-resources`, header first:
+/// `NAME SHORTNAMES APIVERSION NAMESPACED KIND`.
+pub fn api_resources_table() -> Vec<Vec<String>> {
+    let mut rows = vec![["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+        .map(String::from)
+        .to_vec()];
+    for r in RESOURCES {
+        rows.push(vec![
+            r.plural.to_string(),
+            r.short_names.join(","),
+            r.api_version(),
+            r.namespaced.to_string(),
+            r.kind.to_string(),
+        ]);
+    }
+    rows
+}
+
+/// What `kubectl api-versions` prints against a kind 1.34 cluster with default feature
+/// gates (GA groups only; beta and alpha APIs are off by default), sorted.
+pub fn api_versions() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "admissionregistration.k8s.io/v1",
+        "apiextensions.k8s.io/v1",
+        "apiregistration.k8s.io/v1",
+        "apps/v1",
+        "authentication.k8s.io/v1",
+        "authorization.k8s.io/v1",
+        "autoscaling/v1",
+        "autoscaling/v2",
+        "batch/v1",
+        "certificates.k8s.io/v1",
+        "coordination.k8s.io/v1",
+        "discovery.k8s.io/v1",
+        "events.k8s.io/v1",
+        "flowcontrol.apiserver.k8s.io/v1",
+        "networking.k8s.io/v1",
+        "node.k8s.io/v1",
+        "policy/v1",
+        "rbac.authorization.k8s.io/v1",
+        "resource.k8s.io/v1",
+        "scheduling.k8s.io/v1",
+        "storage.k8s.io/v1",
+        "v1",
+    ]
+    .map(String::from)
+    .to_vec();
+    v.sort();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_accepts_plural_singular_short_and_kind() {
+        for n in [
+            "statefulsets",
+            "statefulset",
+            "sts",
+            "StatefulSet",
+            "STATEFULSET",
+            "statefulsets.apps",
+            "statefulset.v1.apps",
+            "sts.apps",
+        ] {
+            assert_eq!(resolve(n).map(|r| r.kind), Some("StatefulSet"), "{n}");
+        }
+        assert_eq!(resolve("po").unwrap().kind, "Pod");
+        assert_eq!(resolve("deployment.v1.apps").unwrap().kind, "Deployment");
+        assert_eq!(resolve("deploy").unwrap().kind, "Deployment");
+        assert_eq!(resolve("pods.apps"), None);
+        assert_eq!(resolve("cr"), None);
+        assert_eq!(resolve("statefulsett"), None);
+    }
+
+    #[test]
+    fn api_resources_lists_core_first_then_groups() {
+        let t = api_resources_table();
+        assert_eq!(
+            t[0],
+            ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+        );
+        assert_eq!(t[1], ["configmaps", "cm", "v1", "true", "ConfigMap"]);
+        let sts = t.iter().find(|r| r[0] == "statefulsets").unwrap();
+        assert_eq!(
+            sts,
+            &["statefulsets", "sts", "apps/v1", "true", "StatefulSet"]
+        );
+        assert_eq!(
+            t.last().unwrap(),
+            &[
+                "storageclasses",
+                "sc",
+                "storage.k8s.io/v1",
+                "false",
+                "StorageClass"
+            ]
+        );
+    }
+
+    #[test]
+    fn api_versions_are_sorted_with_v1_last() {
+        let v = api_versions();
+        assert_eq!(v.first().unwrap(), "admissionregistration.k8s.io/v1");
+        assert_eq!(v.last().unwrap(), "v1");
+        assert!(v.contains(&"apps/v1".to_string()));
+    }
+}
