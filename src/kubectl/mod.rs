@@ -1,3 +1,5 @@
 //! The terminal language: a small shell in front of kubectl, and kubectl's printers.
 pub mod session;
 pub use session::{OutLine, Session, Stream};
+pub mod describe;
+pub mod printers;
