@@ -159,7 +159,10 @@ fn print_annotations(w: &mut Writer, title: &str, map: &BTreeMap<String, String>
         if value.len() + key.len() + 2 > MAX_ANNOTATION_LEN || value.contains('\n') {
             w.w(0, &format!("{key}:\n"));
             for line in value.split('\n') {
-                w.w(0, &format!("\t  {}\n", shorten(line, MAX_ANNOTATION_LEN - 2)));
+                w.w(
+                    0,
+                    &format!("\t  {}\n", shorten(line, MAX_ANNOTATION_LEN - 2)),
+                );
             }
         } else {
             w.w(0, &format!("{key}: {value}\n"));
@@ -189,7 +192,11 @@ fn print_tolerations(w: &mut Writer, title: &str, tolerations: &[Value]) {
             line.push_str(&format!(":{effect}"));
         }
         if s(t, "operator") == "Exists" && value.is_empty() {
-            line.push_str(if key.is_empty() && effect.is_empty() { "op=Exists" } else { " op=Exists" });
+            line.push_str(if key.is_empty() && effect.is_empty() {
+                "op=Exists"
+            } else {
+                " op=Exists"
+            });
         }
         if let Some(secs) = opt_int(t, "tolerationSeconds") {
             line.push_str(&format!(" for {secs}s"));
@@ -254,7 +261,11 @@ fn describe_events(w: &mut Writer, events: &[&Value]) {
                 int(e, "series.count")
             )
         } else if int(e, "count") > 1 {
-            format!("{} (x{} over {first})", w.since(e, "lastTimestamp"), int(e, "count"))
+            format!(
+                "{} (x{} over {first})",
+                w.since(e, "lastTimestamp"),
+                int(e, "count")
+            )
         } else {
             first
         };
@@ -323,7 +334,11 @@ fn describe_probe(p: &Value) -> String {
         return format!("http-get {scheme}://{hostport}{} {attrs}", s(h, "path"));
     }
     if let Some(t) = at(p, "tcpSocket") {
-        return format!("tcp-socket {}:{} {attrs}", s(t, "host"), int_or_string(at(t, "port")));
+        return format!(
+            "tcp-socket {}:{} {attrs}",
+            s(t, "host"),
+            int_or_string(at(t, "port"))
+        );
     }
     if let Some(g) = at(p, "grpc") {
         return format!("grpc <pod>:{} {} {attrs}", int(g, "port"), s(g, "service"));
@@ -379,14 +394,22 @@ fn describe_resources(w: &mut Writer, resources: Option<&Value>, level: usize) {
 fn resolve_field_ref(pod: Option<&Value>, path: &str) -> String {
     let Some(pod) = pod else { return String::new() };
     let direct = match path {
-        "metadata.name" | "metadata.namespace" | "metadata.uid" | "spec.nodeName"
-        | "spec.serviceAccountName" | "status.hostIP" | "status.podIP" => s(pod, path).to_string(),
+        "metadata.name"
+        | "metadata.namespace"
+        | "metadata.uid"
+        | "spec.nodeName"
+        | "spec.serviceAccountName"
+        | "status.hostIP"
+        | "status.podIP" => s(pod, path).to_string(),
         _ => String::new(),
     };
     if !direct.is_empty() {
         return direct;
     }
-    for (prefix, map) in [("metadata.labels['", "metadata.labels"), ("metadata.annotations['", "metadata.annotations")] {
+    for (prefix, map) in [
+        ("metadata.labels['", "metadata.labels"),
+        ("metadata.annotations['", "metadata.annotations"),
+    ] {
         if let Some(key) = path.strip_prefix(prefix).and_then(|r| r.strip_suffix("']")) {
             return string_map(pod, map).get(key).cloned().unwrap_or_default();
         }
@@ -397,7 +420,14 @@ fn resolve_field_ref(pod: Option<&Value>, path: &str) -> String {
 /// `Environment:` block.
 fn describe_env(w: &mut Writer, c: &Value, pod: Option<&Value>) {
     let env = arr(c, "env");
-    w.w(2, if env.is_empty() { "Environment:\t<none>\n" } else { "Environment:\n" });
+    w.w(
+        2,
+        if env.is_empty() {
+            "Environment:\t<none>\n"
+        } else {
+            "Environment:\n"
+        },
+    );
     for e in env {
         let name = s(e, "name");
         let Some(from) = at(e, "valueFrom") else {
@@ -463,7 +493,10 @@ fn describe_env_from(w: &mut Writer, c: &Value) {
         let (name, optional) = (s(r, "name"), flag(r, "optional"));
         match s(e, "prefix") {
             "" => w.w(3, &format!("{name}\t{from}\tOptional: {optional}\n")),
-            p => w.w(3, &format!("{name}\t{from} with prefix '{p}'\tOptional: {optional}\n")),
+            p => w.w(
+                3,
+                &format!("{name}\t{from} with prefix '{p}'\tOptional: {optional}\n"),
+            ),
         }
     }
 }
@@ -475,13 +508,22 @@ fn describe_mounts(w: &mut Writer, c: &Value) {
     w.w(2, &format!("Mounts:{none}\n"));
     mounts.sort_by(|a, b| s(a, "mountPath").cmp(s(b, "mountPath")));
     for m in mounts {
-        let mut flags = vec![if flag(m, "readOnly") { "ro".to_string() } else { "rw".to_string() }];
+        let mut flags = vec![if flag(m, "readOnly") {
+            "ro".to_string()
+        } else {
+            "rw".to_string()
+        }];
         if !s(m, "subPath").is_empty() {
             flags.push(format!("path={:?}", s(m, "subPath")));
         }
         w.w(
             3,
-            &format!("{} from {} ({})\n", s(m, "mountPath"), s(m, "name"), flags.join(",")),
+            &format!(
+                "{} from {} ({})\n",
+                s(m, "mountPath"),
+                s(m, "name"),
+                flags.join(",")
+            ),
         );
     }
     let mut devices: Vec<&Value> = arr(c, "volumeDevices").iter().collect();
@@ -489,7 +531,10 @@ fn describe_mounts(w: &mut Writer, c: &Value) {
         w.w(2, &format!("Devices:{none}\n"));
         devices.sort_by(|a, b| s(a, "devicePath").cmp(s(b, "devicePath")));
         for d in devices {
-            w.w(3, &format!("{} from {}\n", s(d, "devicePath"), s(d, "name")));
+            w.w(
+                3,
+                &format!("{} from {}\n", s(d, "devicePath"), s(d, "name")),
+            );
         }
     }
 }
@@ -519,19 +564,29 @@ fn describe_containers(
             w.w(2, &format!("Image ID:\t{}\n", s(st, "imageID")));
         }
         let ports = arr(c, "ports");
-        for (field, one, many) in [("containerPort", "Port", "Ports"), ("hostPort", "Host Port", "Host Ports")] {
+        for (field, one, many) in [
+            ("containerPort", "Port", "Ports"),
+            ("hostPort", "Host Port", "Host Ports"),
+        ] {
             let text = ports_text(ports, field);
             if text.contains(',') {
                 w.w(2, &format!("{many}:\t{text}\n"));
             } else {
-                let text = if text.is_empty() { "<none>".into() } else { text };
+                let text = if text.is_empty() {
+                    "<none>".into()
+                } else {
+                    text
+                };
                 w.w(2, &format!("{one}:\t{text}\n"));
             }
         }
         if let Some(sp) = at(c, "securityContext.seccompProfile") {
             w.w(2, &format!("SeccompProfile:\t{}\n", s(sp, "type")));
             if s(sp, "type") == "Localhost" {
-                w.w(3, &format!("LocalhostProfile:\t{}\n", s(sp, "localhostProfile")));
+                w.w(
+                    3,
+                    &format!("LocalhostProfile:\t{}\n", s(sp, "localhostProfile")),
+                );
             }
         }
         for (title, key) in [("Command", "command"), ("Args", "args")] {
@@ -555,7 +610,11 @@ fn describe_containers(
             w.w(2, &format!("Restart Count:\t{}\n", int(st, "restartCount")));
         }
         describe_resources(w, at(c, "resources"), 2);
-        for (title, key) in [("Liveness", "livenessProbe"), ("Readiness", "readinessProbe"), ("Startup", "startupProbe")] {
+        for (title, key) in [
+            ("Liveness", "livenessProbe"),
+            ("Readiness", "readinessProbe"),
+            ("Startup", "startupProbe"),
+        ] {
             if let Some(p) = at(c, key) {
                 w.w(2, &format!("{title}:\t{}\n", describe_probe(p)));
             }
@@ -636,34 +695,54 @@ fn describe_volume_source(w: &mut Writer, v: &Value) {
             ),
         );
     } else if let Some(d) = at(v, "downwardAPI") {
-        w.w(2, "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n");
+        w.w(
+            2,
+            "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n",
+        );
         for item in arr(d, "items") {
             if let Some(f) = at(item, "fieldRef") {
-                w.w(3, &format!("{} -> {}\n", s(f, "fieldPath"), s(item, "path")));
+                w.w(
+                    3,
+                    &format!("{} -> {}\n", s(f, "fieldPath"), s(item, "path")),
+                );
             }
             if let Some(r) = at(item, "resourceFieldRef") {
                 w.w(3, &format!("{} -> {}\n", s(r, "resource"), s(item, "path")));
             }
         }
     } else if let Some(p) = at(v, "projected") {
-        w.w(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
+        w.w(
+            2,
+            "Type:\tProjected (a volume that contains injected data from multiple sources)\n",
+        );
         for src in arr(p, "sources") {
             if let Some(sec) = at(src, "secret") {
                 w.w(
                     2,
-                    &format!("SecretName:\t{}\n    Optional:\t{}\n", s(sec, "name"), flag(sec, "optional")),
+                    &format!(
+                        "SecretName:\t{}\n    Optional:\t{}\n",
+                        s(sec, "name"),
+                        flag(sec, "optional")
+                    ),
                 );
             } else if at(src, "downwardAPI").is_some() {
                 w.w(2, "DownwardAPI:\ttrue\n");
             } else if let Some(cm) = at(src, "configMap") {
                 w.w(
                     2,
-                    &format!("ConfigMapName:\t{}\n    Optional:\t{}\n", s(cm, "name"), flag(cm, "optional")),
+                    &format!(
+                        "ConfigMapName:\t{}\n    Optional:\t{}\n",
+                        s(cm, "name"),
+                        flag(cm, "optional")
+                    ),
                 );
             } else if let Some(t) = at(src, "serviceAccountToken") {
                 w.w(
                     2,
-                    &format!("TokenExpirationSeconds:\t{}\n", opt_int(t, "expirationSeconds").unwrap_or(3600)),
+                    &format!(
+                        "TokenExpirationSeconds:\t{}\n",
+                        opt_int(t, "expirationSeconds").unwrap_or(3600)
+                    ),
                 );
             }
         }
@@ -724,7 +803,9 @@ fn qos_class(pod: &Value) -> String {
             guaranteed &= limits_complete(Some(l));
         }
     } else {
-        let all = arr(pod, "spec.containers").iter().chain(arr(pod, "spec.initContainers"));
+        let all = arr(pod, "spec.containers")
+            .iter()
+            .chain(arr(pod, "spec.initContainers"));
         for c in all {
             add(&mut requests, at(c, "resources.requests"));
             add(&mut limits, at(c, "resources.limits"));
@@ -735,9 +816,11 @@ fn qos_class(pod: &Value) -> String {
         return "BestEffort".into();
     }
     if guaranteed {
-        guaranteed = requests
-            .iter()
-            .all(|(n, r)| limits.get(n).is_some_and(|l| (l - r).abs() <= f64::EPSILON * r.abs().max(1.0)));
+        guaranteed = requests.iter().all(|(n, r)| {
+            limits
+                .get(n)
+                .is_some_and(|l| (l - r).abs() <= f64::EPSILON * r.abs().max(1.0))
+        });
     }
     if guaranteed && requests.len() == limits.len() {
         "Guaranteed".into()
@@ -765,7 +848,10 @@ fn describe_topology(w: &mut Writer, tscs: &[Value], space: &str) {
             int(t, "maxSkew")
         );
         if let Some(sel) = at(t, "labelSelector") {
-            line.push_str(&format!(" for selector {}", format_label_selector(Some(sel))));
+            line.push_str(&format!(
+                " for selector {}",
+                format_label_selector(Some(sel))
+            ));
         }
         w.w(0, &format!("{line}\n"));
     }
@@ -776,7 +862,10 @@ fn describe_topology(w: &mut Writer, tscs: &[Value], space: &str) {
 /// `describePod`.
 fn describe_pod(w: &mut Writer, pod: &Value, related: &Related) {
     w.w(0, &format!("Name:\t{}\n", s(pod, "metadata.name")));
-    w.w(0, &format!("Namespace:\t{}\n", s(pod, "metadata.namespace")));
+    w.w(
+        0,
+        &format!("Namespace:\t{}\n", s(pod, "metadata.namespace")),
+    );
     if let Some(p) = opt_int(pod, "spec.priority") {
         w.w(0, &format!("Priority:\t{p}\n"));
     }
@@ -795,7 +884,10 @@ fn describe_pod(w: &mut Writer, pod: &Value, related: &Related) {
         n => w.w(0, &format!("Node:\t{n}/{}\n", s(pod, "status.hostIP"))),
     }
     if time(pod, "status.startTime").is_some() {
-        w.w(0, &format!("Start Time:\t{}\n", rfc1123z(pod, "status.startTime")));
+        w.w(
+            0,
+            &format!("Start Time:\t{}\n", rfc1123z(pod, "status.startTime")),
+        );
     }
     print_labels(w, "", "Labels", &string_map(pod, "metadata.labels"));
     print_annotations(w, "Annotations", &string_map(pod, "metadata.annotations"));
@@ -804,11 +896,17 @@ fn describe_pod(w: &mut Writer, pod: &Value, related: &Related) {
     if deleting && phase != "Failed" && phase != "Succeeded" {
         w.w(
             0,
-            &format!("Status:\tTerminating (lasts {})\n", w.since(pod, "metadata.deletionTimestamp")),
+            &format!(
+                "Status:\tTerminating (lasts {})\n",
+                w.since(pod, "metadata.deletionTimestamp")
+            ),
         );
         w.w(
             0,
-            &format!("Termination Grace Period:\t{}s\n", int(pod, "metadata.deletionGracePeriodSeconds")),
+            &format!(
+                "Termination Grace Period:\t{}s\n",
+                int(pod, "metadata.deletionGracePeriodSeconds")
+            ),
         );
     } else {
         w.w(0, &format!("Status:\t{phase}\n"));
@@ -821,7 +919,10 @@ fn describe_pod(w: &mut Writer, pod: &Value, related: &Related) {
     if let Some(sp) = at(pod, "spec.securityContext.seccompProfile") {
         w.w(0, &format!("SeccompProfile:\t{}\n", s(sp, "type")));
         if s(sp, "type") == "Localhost" {
-            w.w(0, &format!("LocalhostProfile:\t{}\n", s(sp, "localhostProfile")));
+            w.w(
+                0,
+                &format!("LocalhostProfile:\t{}\n", s(sp, "localhostProfile")),
+            );
         }
     }
     w.w(0, &format!("IP:\t{}\n", s(pod, "status.podIP")));
@@ -838,7 +939,13 @@ fn describe_pod(w: &mut Writer, pod: &Value, related: &Related) {
         w.w(0, &format!("Controlled By:\t{c}\n"));
     }
     if !s(pod, "status.nominatedNodeName").is_empty() {
-        w.w(0, &format!("NominatedNodeName:\t{}\n", s(pod, "status.nominatedNodeName")));
+        w.w(
+            0,
+            &format!(
+                "NominatedNodeName:\t{}\n",
+                s(pod, "status.nominatedNodeName")
+            ),
+        );
     }
     if let Some(r) = at(pod, "spec.resources").filter(|r| r.is_object()) {
         w.w(0, "Resources:\n");
@@ -850,11 +957,25 @@ fn describe_pod(w: &mut Writer, pod: &Value, related: &Related) {
         describe_containers(w, "Init Containers", inits, Some(st), Some(pod), "");
     }
     let st = arr(pod, "status.containerStatuses");
-    describe_containers(w, "Containers", arr(pod, "spec.containers"), Some(st), Some(pod), "");
+    describe_containers(
+        w,
+        "Containers",
+        arr(pod, "spec.containers"),
+        Some(st),
+        Some(pod),
+        "",
+    );
     let ephemeral = arr(pod, "spec.ephemeralContainers");
     if !ephemeral.is_empty() {
         let st = arr(pod, "status.ephemeralContainerStatuses");
-        describe_containers(w, "Ephemeral Containers", ephemeral, Some(st), Some(pod), "");
+        describe_containers(
+            w,
+            "Ephemeral Containers",
+            ephemeral,
+            Some(st),
+            Some(pod),
+            "",
+        );
     }
     let conditions = arr(pod, "status.conditions");
     let gates = arr(pod, "spec.readinessGates");
@@ -877,7 +998,12 @@ fn describe_pod(w: &mut Writer, pod: &Value, related: &Related) {
     }
     describe_volumes(w, arr(pod, "spec.volumes"), "");
     w.w(0, &format!("QoS Class:\t{}\n", qos_class(pod)));
-    print_labels(w, "", "Node-Selectors", &string_map(pod, "spec.nodeSelector"));
+    print_labels(
+        w,
+        "",
+        "Node-Selectors",
+        &string_map(pod, "spec.nodeSelector"),
+    );
     print_tolerations(w, "Tolerations", arr(pod, "spec.tolerations"));
     describe_topology(w, arr(pod, "spec.topologySpreadConstraints"), "");
     describe_events(w, &related.events);
@@ -896,7 +1022,10 @@ fn describe_pod_template(w: &mut Writer, template: Option<&Value>) {
         print_annotations(w, "  Annotations", &ann);
     }
     if !s(t, "spec.serviceAccountName").is_empty() {
-        w.w(1, &format!("Service Account:\t{}\n", s(t, "spec.serviceAccountName")));
+        w.w(
+            1,
+            &format!("Service Account:\t{}\n", s(t, "spec.serviceAccountName")),
+        );
     }
     let inits = arr(t, "spec.initContainers");
     if !inits.is_empty() {
@@ -906,9 +1035,17 @@ fn describe_pod_template(w: &mut Writer, template: Option<&Value>) {
     describe_volumes(w, arr(t, "spec.volumes"), "  ");
     describe_topology(w, arr(t, "spec.topologySpreadConstraints"), "  ");
     if !s(t, "spec.priorityClassName").is_empty() {
-        w.w(1, &format!("Priority Class Name:\t{}\n", s(t, "spec.priorityClassName")));
+        w.w(
+            1,
+            &format!("Priority Class Name:\t{}\n", s(t, "spec.priorityClassName")),
+        );
     }
-    print_labels(w, "", "  Node-Selectors", &string_map(t, "spec.nodeSelector"));
+    print_labels(
+        w,
+        "",
+        "  Node-Selectors",
+        &string_map(t, "spec.nodeSelector"),
+    );
     print_tolerations(w, "  Tolerations", arr(t, "spec.tolerations"));
 }
 
@@ -948,9 +1085,20 @@ fn spec_replicas(o: &Value) -> i64 {
 /// `describeStatefulSet`.
 fn describe_statefulset(w: &mut Writer, sts: &Value, related: &Related) {
     w.w(0, &format!("Name:\t{}\n", s(sts, "metadata.name")));
-    w.w(0, &format!("Namespace:\t{}\n", s(sts, "metadata.namespace")));
-    w.w(0, &format!("CreationTimestamp:\t{}\n", rfc1123z(sts, "metadata.creationTimestamp")));
-    let sel = at(sts, "spec.selector").map(selector_string).unwrap_or_default();
+    w.w(
+        0,
+        &format!("Namespace:\t{}\n", s(sts, "metadata.namespace")),
+    );
+    w.w(
+        0,
+        &format!(
+            "CreationTimestamp:\t{}\n",
+            rfc1123z(sts, "metadata.creationTimestamp")
+        ),
+    );
+    let sel = at(sts, "spec.selector")
+        .map(selector_string)
+        .unwrap_or_default();
     w.w(0, &format!("Selector:\t{sel}\n"));
     print_labels(w, "", "Labels", &string_map(sts, "metadata.labels"));
     print_annotations(w, "Annotations", &string_map(sts, "metadata.annotations"));
@@ -962,12 +1110,18 @@ fn describe_statefulset(w: &mut Writer, sts: &Value, related: &Related) {
             int(sts, "status.replicas")
         ),
     );
-    w.w(0, &format!("Update Strategy:\t{}\n", s(sts, "spec.updateStrategy.type")));
+    w.w(
+        0,
+        &format!("Update Strategy:\t{}\n", s(sts, "spec.updateStrategy.type")),
+    );
     if let Some(ru) = at(sts, "spec.updateStrategy.rollingUpdate").filter(|v| v.is_object()) {
         if let Some(p) = opt_int(ru, "partition") {
             w.w(1, &format!("Partition:\t{p}\n"));
             if let Some(mu) = at(ru, "maxUnavailable") {
-                w.w(1, &format!("MaxUnavailable:\t{}\n", int_or_string(Some(mu))));
+                w.w(
+                    1,
+                    &format!("MaxUnavailable:\t{}\n", int_or_string(Some(mu))),
+                );
             }
         }
     }
@@ -982,10 +1136,22 @@ fn describe_statefulset(w: &mut Writer, sts: &Value, related: &Related) {
             w.w(1, &format!("Name:\t{}\n", s(pvc, "metadata.name")));
             w.w(1, &format!("StorageClass:\t{}\n", storage_class(pvc)));
             print_labels(w, "  ", "Labels", &string_map(pvc, "metadata.labels"));
-            print_labels(w, "  ", "Annotations", &string_map(pvc, "metadata.annotations"));
-            let capacity = at(pvc, "spec.resources.requests.storage").map_or_else(|| "<default>".into(), scalar);
+            print_labels(
+                w,
+                "  ",
+                "Annotations",
+                &string_map(pvc, "metadata.annotations"),
+            );
+            let capacity = at(pvc, "spec.resources.requests.storage")
+                .map_or_else(|| "<default>".into(), scalar);
             w.w(1, &format!("Capacity:\t{capacity}\n"));
-            w.w(1, &format!("Access Modes:\t{}\n", go_slice(arr(pvc, "spec.accessModes"))));
+            w.w(
+                1,
+                &format!(
+                    "Access Modes:\t{}\n",
+                    go_slice(arr(pvc, "spec.accessModes"))
+                ),
+            );
         }
     }
     describe_events(w, &related.events);
@@ -995,7 +1161,13 @@ fn describe_statefulset(w: &mut Writer, sts: &Value, related: &Related) {
 fn describe_replicaset(w: &mut Writer, rs: &Value, related: &Related) {
     w.w(0, &format!("Name:\t{}\n", s(rs, "metadata.name")));
     w.w(0, &format!("Namespace:\t{}\n", s(rs, "metadata.namespace")));
-    w.w(0, &format!("Selector:\t{}\n", format_label_selector(at(rs, "spec.selector"))));
+    w.w(
+        0,
+        &format!(
+            "Selector:\t{}\n",
+            format_label_selector(at(rs, "spec.selector"))
+        ),
+    );
     print_labels(w, "", "Labels", &string_map(rs, "metadata.labels"));
     print_annotations(w, "Annotations", &string_map(rs, "metadata.annotations"));
     if let Some(c) = controlled_by(rs) {
@@ -1023,7 +1195,15 @@ fn describe_conditions_with_reason(w: &mut Writer, conditions: &[Value]) {
     w.w(0, "Conditions:\n  Type\tStatus\tReason\n");
     w.w(1, "----\t------\t------\n");
     for c in conditions {
-        w.w(1, &format!("{} \t{}\t{}\n", s(c, "type"), s(c, "status"), s(c, "reason")));
+        w.w(
+            1,
+            &format!(
+                "{} \t{}\t{}\n",
+                s(c, "type"),
+                s(c, "status"),
+                s(c, "reason")
+            ),
+        );
     }
 }
 
@@ -1031,7 +1211,10 @@ fn describe_conditions_with_reason(w: &mut Writer, conditions: &[Value]) {
 /// for comparing a ReplicaSet's template with its Deployment's.
 fn template_ignoring_hash(t: Option<&Value>) -> Value {
     let mut t = t.cloned().unwrap_or(Value::Null);
-    if let Some(labels) = t.pointer_mut("/metadata/labels").and_then(Value::as_object_mut) {
+    if let Some(labels) = t
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
         labels.remove("pod-template-hash");
         if labels.is_empty() {
             if let Some(meta) = t.pointer_mut("/metadata").and_then(Value::as_object_mut) {
@@ -1064,10 +1247,18 @@ fn replica_sets_text(list: &[&Value]) -> String {
 fn describe_deployment(w: &mut Writer, d: &Value, related: &Related) {
     w.w(0, &format!("Name:\t{}\n", s(d, "metadata.name")));
     w.w(0, &format!("Namespace:\t{}\n", s(d, "metadata.namespace")));
-    w.w(0, &format!("CreationTimestamp:\t{}\n", rfc1123z(d, "metadata.creationTimestamp")));
+    w.w(
+        0,
+        &format!(
+            "CreationTimestamp:\t{}\n",
+            rfc1123z(d, "metadata.creationTimestamp")
+        ),
+    );
     print_labels(w, "", "Labels", &string_map(d, "metadata.labels"));
     print_annotations(w, "Annotations", &string_map(d, "metadata.annotations"));
-    let sel = at(d, "spec.selector").map(selector_string).unwrap_or_default();
+    let sel = at(d, "spec.selector")
+        .map(selector_string)
+        .unwrap_or_default();
     w.w(0, &format!("Selector:\t{sel}\n"));
     w.w(
         0,
@@ -1080,8 +1271,14 @@ fn describe_deployment(w: &mut Writer, d: &Value, related: &Related) {
             int(d, "status.unavailableReplicas")
         ),
     );
-    w.w(0, &format!("StrategyType:\t{}\n", s(d, "spec.strategy.type")));
-    w.w(0, &format!("MinReadySeconds:\t{}\n", int(d, "spec.minReadySeconds")));
+    w.w(
+        0,
+        &format!("StrategyType:\t{}\n", s(d, "spec.strategy.type")),
+    );
+    w.w(
+        0,
+        &format!("MinReadySeconds:\t{}\n", int(d, "spec.minReadySeconds")),
+    );
     if let Some(ru) = at(d, "spec.strategy.rollingUpdate").filter(|v| v.is_object()) {
         w.w(
             0,
@@ -1106,7 +1303,8 @@ fn describe_deployment(w: &mut Writer, d: &Value, related: &Related) {
     owned.sort_by(|a, b| {
         let ta = time(a, "metadata.creationTimestamp").unwrap_or(i64::MIN);
         let tb = time(b, "metadata.creationTimestamp").unwrap_or(i64::MIN);
-        ta.cmp(&tb).then_with(|| s(a, "metadata.name").cmp(s(b, "metadata.name")))
+        ta.cmp(&tb)
+            .then_with(|| s(a, "metadata.name").cmp(s(b, "metadata.name")))
     });
     let wanted = template_ignoring_hash(at(d, "spec.template"));
     let new_rs = owned
@@ -1119,9 +1317,15 @@ fn describe_deployment(w: &mut Writer, d: &Value, related: &Related) {
         .filter(|rs| new_rs.is_none_or(|n| s(n, "metadata.uid") != s(rs, "metadata.uid")))
         .collect();
     if !old.is_empty() || new_rs.is_some() {
-        w.w(0, &format!("OldReplicaSets:\t{}\n", replica_sets_text(&old)));
+        w.w(
+            0,
+            &format!("OldReplicaSets:\t{}\n", replica_sets_text(&old)),
+        );
         let new_list: Vec<&Value> = new_rs.into_iter().collect();
-        w.w(0, &format!("NewReplicaSet:\t{}\n", replica_sets_text(&new_list)));
+        w.w(
+            0,
+            &format!("NewReplicaSet:\t{}\n", replica_sets_text(&new_list)),
+        );
     }
     describe_events(w, &related.events);
 }
@@ -1130,17 +1334,31 @@ fn describe_deployment(w: &mut Writer, d: &Value, related: &Related) {
 fn describe_daemonset(w: &mut Writer, ds: &Value, related: &Related) {
     w.w(0, &format!("Name:\t{}\n", s(ds, "metadata.name")));
     w.w(0, &format!("Namespace:\t{}\n", s(ds, "metadata.namespace")));
-    let sel = at(ds, "spec.selector").map(selector_string).unwrap_or_default();
+    let sel = at(ds, "spec.selector")
+        .map(selector_string)
+        .unwrap_or_default();
     w.w(0, &format!("Selector:\t{sel}\n"));
     let node_sel = format_labels(&string_map(ds, "spec.template.spec.nodeSelector"));
     w.w(0, &format!("Node-Selector:\t{node_sel}\n"));
     print_labels(w, "", "Labels", &string_map(ds, "metadata.labels"));
     print_annotations(w, "Annotations", &string_map(ds, "metadata.annotations"));
     let lines = [
-        ("Desired Number of Nodes Scheduled", "status.desiredNumberScheduled"),
-        ("Current Number of Nodes Scheduled", "status.currentNumberScheduled"),
-        ("Number of Nodes Scheduled with Up-to-date Pods", "status.updatedNumberScheduled"),
-        ("Number of Nodes Scheduled with Available Pods", "status.numberAvailable"),
+        (
+            "Desired Number of Nodes Scheduled",
+            "status.desiredNumberScheduled",
+        ),
+        (
+            "Current Number of Nodes Scheduled",
+            "status.currentNumberScheduled",
+        ),
+        (
+            "Number of Nodes Scheduled with Up-to-date Pods",
+            "status.updatedNumberScheduled",
+        ),
+        (
+            "Number of Nodes Scheduled with Available Pods",
+            "status.numberAvailable",
+        ),
         ("Number of Nodes Misscheduled", "status.numberMisscheduled"),
     ];
     for (title, path) in lines {
@@ -1155,7 +1373,9 @@ fn describe_daemonset(w: &mut Writer, ds: &Value, related: &Related) {
 
 /// One EndpointSlice endpoint is ready unless `conditions.ready` is false.
 fn endpoint_ready(e: &Value) -> bool {
-    at(e, "conditions.ready").and_then(Value::as_bool).unwrap_or(true)
+    at(e, "conditions.ready")
+        .and_then(Value::as_bool)
+        .unwrap_or(true)
 }
 
 /// `formatEndpointSlices` for the service port named `port_name` (max 3 shown).
@@ -1227,13 +1447,25 @@ fn endpoints_as_slices(ep: &Value) -> Vec<Value> {
 /// `describeService`.
 fn describe_service(w: &mut Writer, svc: &Value, related: &Related) {
     w.w(0, &format!("Name:\t{}\n", s(svc, "metadata.name")));
-    w.w(0, &format!("Namespace:\t{}\n", s(svc, "metadata.namespace")));
+    w.w(
+        0,
+        &format!("Namespace:\t{}\n", s(svc, "metadata.namespace")),
+    );
     print_labels(w, "", "Labels", &string_map(svc, "metadata.labels"));
     print_annotations(w, "Annotations", &string_map(svc, "metadata.annotations"));
-    w.w(0, &format!("Selector:\t{}\n", format_labels(&string_map(svc, "spec.selector"))));
+    w.w(
+        0,
+        &format!(
+            "Selector:\t{}\n",
+            format_labels(&string_map(svc, "spec.selector"))
+        ),
+    );
     w.w(0, &format!("Type:\t{}\n", s(svc, "spec.type")));
     if !s(svc, "spec.ipFamilyPolicy").is_empty() {
-        w.w(0, &format!("IP Family Policy:\t{}\n", s(svc, "spec.ipFamilyPolicy")));
+        w.w(
+            0,
+            &format!("IP Family Policy:\t{}\n", s(svc, "spec.ipFamilyPolicy")),
+        );
     }
     let join = |path: &str| {
         arr(svc, path)
@@ -1242,18 +1474,36 @@ fn describe_service(w: &mut Writer, svc: &Value, related: &Related) {
             .collect::<Vec<_>>()
             .join(",")
     };
-    let or_none = |v: String| if v.is_empty() { "<none>".to_string() } else { v };
-    w.w(0, &format!("IP Families:\t{}\n", or_none(join("spec.ipFamilies"))));
+    let or_none = |v: String| {
+        if v.is_empty() {
+            "<none>".to_string()
+        } else {
+            v
+        }
+    };
+    w.w(
+        0,
+        &format!("IP Families:\t{}\n", or_none(join("spec.ipFamilies"))),
+    );
     w.w(0, &format!("IP:\t{}\n", s(svc, "spec.clusterIP")));
     w.w(0, &format!("IPs:\t{}\n", or_none(join("spec.clusterIPs"))));
     if !arr(svc, "spec.externalIPs").is_empty() {
         w.w(0, &format!("External IPs:\t{}\n", join("spec.externalIPs")));
     }
     if !s(svc, "spec.loadBalancerIP").is_empty() {
-        w.w(0, &format!("Desired LoadBalancer IP:\t{}\n", s(svc, "spec.loadBalancerIP")));
+        w.w(
+            0,
+            &format!(
+                "Desired LoadBalancer IP:\t{}\n",
+                s(svc, "spec.loadBalancerIP")
+            ),
+        );
     }
     if !s(svc, "spec.externalName").is_empty() {
-        w.w(0, &format!("External Name:\t{}\n", s(svc, "spec.externalName")));
+        w.w(
+            0,
+            &format!("External Name:\t{}\n", s(svc, "spec.externalName")),
+        );
     }
     let ingress: Vec<String> = arr(svc, "status.loadBalancer.ingress")
         .iter()
@@ -1263,7 +1513,10 @@ fn describe_service(w: &mut Writer, svc: &Value, related: &Related) {
         })
         .collect();
     if !ingress.is_empty() {
-        w.w(0, &format!("LoadBalancer Ingress:\t{}\n", ingress.join(", ")));
+        w.w(
+            0,
+            &format!("LoadBalancer Ingress:\t{}\n", ingress.join(", ")),
+        );
     }
     let converted: Vec<Value> = related
         .endpoints
@@ -1294,25 +1547,67 @@ fn describe_service(w: &mut Writer, svc: &Value, related: &Related) {
         };
         w.w(0, &format!("TargetPort:\t{target}/{proto}\n"));
         if int(p, "nodePort") != 0 {
-            w.w(0, &format!("NodePort:\t{name}\t{}/{proto}\n", int(p, "nodePort")));
+            w.w(
+                0,
+                &format!("NodePort:\t{name}\t{}/{proto}\n", int(p, "nodePort")),
+            );
         }
-        w.w(0, &format!("Endpoints:\t{}\n", format_endpoint_slices(&slices, s(p, "name"))));
+        w.w(
+            0,
+            &format!(
+                "Endpoints:\t{}\n",
+                format_endpoint_slices(&slices, s(p, "name"))
+            ),
+        );
     }
-    w.w(0, &format!("Session Affinity:\t{}\n", s(svc, "spec.sessionAffinity")));
+    w.w(
+        0,
+        &format!("Session Affinity:\t{}\n", s(svc, "spec.sessionAffinity")),
+    );
     if !s(svc, "spec.externalTrafficPolicy").is_empty() {
-        w.w(0, &format!("External Traffic Policy:\t{}\n", s(svc, "spec.externalTrafficPolicy")));
+        w.w(
+            0,
+            &format!(
+                "External Traffic Policy:\t{}\n",
+                s(svc, "spec.externalTrafficPolicy")
+            ),
+        );
     }
     if !s(svc, "spec.internalTrafficPolicy").is_empty() {
-        w.w(0, &format!("Internal Traffic Policy:\t{}\n", s(svc, "spec.internalTrafficPolicy")));
+        w.w(
+            0,
+            &format!(
+                "Internal Traffic Policy:\t{}\n",
+                s(svc, "spec.internalTrafficPolicy")
+            ),
+        );
     }
     if int(svc, "spec.healthCheckNodePort") != 0 {
-        w.w(0, &format!("HealthCheck NodePort:\t{}\n", int(svc, "spec.healthCheckNodePort")));
+        w.w(
+            0,
+            &format!(
+                "HealthCheck NodePort:\t{}\n",
+                int(svc, "spec.healthCheckNodePort")
+            ),
+        );
     }
     if !arr(svc, "spec.loadBalancerSourceRanges").is_empty() {
-        w.w(0, &format!("LoadBalancer Source Ranges:\t{}\n", join("spec.loadBalancerSourceRanges")));
+        w.w(
+            0,
+            &format!(
+                "LoadBalancer Source Ranges:\t{}\n",
+                join("spec.loadBalancerSourceRanges")
+            ),
+        );
     }
     if !s(svc, "spec.trafficDistribution").is_empty() {
-        w.w(0, &format!("Traffic Distribution:\t{}\n", s(svc, "spec.trafficDistribution")));
+        w.w(
+            0,
+            &format!(
+                "Traffic Distribution:\t{}\n",
+                s(svc, "spec.trafficDistribution")
+            ),
+        );
     }
     describe_events(w, &related.events);
 }
@@ -1359,7 +1654,14 @@ fn bytes_text(bytes: f64) -> String {
     if b == 0 {
         return "0".into();
     }
-    for (suffix, factor) in [("Ei", 1i64 << 60), ("Pi", 1 << 50), ("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
+    for (suffix, factor) in [
+        ("Ei", 1i64 << 60),
+        ("Pi", 1 << 50),
+        ("Ti", 1 << 40),
+        ("Gi", 1 << 30),
+        ("Mi", 1 << 20),
+        ("Ki", 1 << 10),
+    ] {
         if b % factor == 0 {
             return format!("{}{suffix}", b / factor);
         }
@@ -1380,19 +1682,47 @@ fn percent(part: f64, whole: f64) -> i64 {
 fn describe_node(w: &mut Writer, node: &Value, related: &Related) {
     w.w(0, &format!("Name:\t{}\n", s(node, "metadata.name")));
     let roles = node_roles(node);
-    let roles = if roles.is_empty() { "<none>".to_string() } else { roles.join(",") };
+    let roles = if roles.is_empty() {
+        "<none>".to_string()
+    } else {
+        roles.join(",")
+    };
     w.w(0, &format!("Roles:\t{roles}\n"));
     print_labels(w, "", "Labels", &string_map(node, "metadata.labels"));
     print_annotations(w, "Annotations", &string_map(node, "metadata.annotations"));
-    w.w(0, &format!("CreationTimestamp:\t{}\n", rfc1123z(node, "metadata.creationTimestamp")));
+    w.w(
+        0,
+        &format!(
+            "CreationTimestamp:\t{}\n",
+            rfc1123z(node, "metadata.creationTimestamp")
+        ),
+    );
     print_taints(w, arr(node, "spec.taints"));
-    w.w(0, &format!("Unschedulable:\t{}\n", flag(node, "spec.unschedulable")));
+    w.w(
+        0,
+        &format!("Unschedulable:\t{}\n", flag(node, "spec.unschedulable")),
+    );
     match related.lease {
         Some(lease) => {
             w.w(0, "Lease:\n");
-            let or_unset = |v: &str| if v.is_empty() { "<unset>".to_string() } else { v.to_string() };
-            w.w(1, &format!("HolderIdentity:\t{}\n", or_unset(s(lease, "spec.holderIdentity"))));
-            for (title, path) in [("AcquireTime", "spec.acquireTime"), ("RenewTime", "spec.renewTime")] {
+            let or_unset = |v: &str| {
+                if v.is_empty() {
+                    "<unset>".to_string()
+                } else {
+                    v.to_string()
+                }
+            };
+            w.w(
+                1,
+                &format!(
+                    "HolderIdentity:\t{}\n",
+                    or_unset(s(lease, "spec.holderIdentity"))
+                ),
+            );
+            for (title, path) in [
+                ("AcquireTime", "spec.acquireTime"),
+                ("RenewTime", "spec.renewTime"),
+            ] {
                 let t = time(lease, path).map_or_else(|| "<unset>".to_string(), format_rfc1123z);
                 w.w(1, &format!("{title}:\t{t}\n"));
             }
@@ -1407,8 +1737,14 @@ fn describe_node(w: &mut Writer, node: &Value, related: &Related) {
     }
     let conditions = arr(node, "status.conditions");
     if !conditions.is_empty() {
-        w.w(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
-        w.w(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
+        w.w(
+            0,
+            "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n",
+        );
+        w.w(
+            1,
+            "----\t------\t-----------------\t------------------\t------\t-------\n",
+        );
         for c in conditions {
             w.w(
                 1,
@@ -1428,7 +1764,10 @@ fn describe_node(w: &mut Writer, node: &Value, related: &Related) {
     for a in arr(node, "status.addresses") {
         w.w(1, &format!("{}:\t{}\n", s(a, "type"), s(a, "address")));
     }
-    for (title, path) in [("Capacity", "status.capacity"), ("Allocatable", "status.allocatable")] {
+    for (title, path) in [
+        ("Capacity", "status.capacity"),
+        ("Allocatable", "status.allocatable"),
+    ] {
         let list = string_map(node, path);
         if !list.is_empty() {
             w.w(0, &format!("{title}:\n"));
@@ -1451,7 +1790,13 @@ fn describe_node(w: &mut Writer, node: &Value, related: &Related) {
         ("Kube-Proxy Version", "kubeProxyVersion"),
     ];
     for (title, field) in info {
-        w.w(0, &format!("  {title}:\t{}\n", s(node, &format!("status.nodeInfo.{field}"))));
+        w.w(
+            0,
+            &format!(
+                "  {title}:\t{}\n",
+                s(node, &format!("status.nodeInfo.{field}"))
+            ),
+        );
     }
     if !s(node, "spec.podCIDR").is_empty() {
         w.w(0, &format!("PodCIDR:\t{}\n", s(node, "spec.podCIDR")));
@@ -1469,9 +1814,18 @@ fn describe_node(w: &mut Writer, node: &Value, related: &Related) {
 
 /// `Non-terminated Pods:` and `Allocated resources:` of a node.
 fn describe_node_resources(w: &mut Writer, node: &Value, pods: &[&Value]) {
-    w.w(0, &format!("Non-terminated Pods:\t({} in total)\n", pods.len()));
-    w.w(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n");
-    w.w(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n");
+    w.w(
+        0,
+        &format!("Non-terminated Pods:\t({} in total)\n", pods.len()),
+    );
+    w.w(
+        1,
+        "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n",
+    );
+    w.w(
+        1,
+        "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n",
+    );
     let alloc_path = if obj(node, "status.allocatable").is_some_and(|m| !m.is_empty()) {
         "status.allocatable"
     } else {
@@ -1482,13 +1836,19 @@ fn describe_node_resources(w: &mut Writer, node: &Value, pods: &[&Value]) {
             .and_then(quantity_value)
             .unwrap_or(0.0)
     };
-    let (alloc_cpu, alloc_mem, alloc_eph) = (alloc("cpu"), alloc("memory"), alloc("ephemeral-storage"));
+    let (alloc_cpu, alloc_mem, alloc_eph) =
+        (alloc("cpu"), alloc("memory"), alloc("ephemeral-storage"));
     let mut total_req: BTreeMap<String, f64> = BTreeMap::new();
     let mut total_lim: BTreeMap<String, f64> = BTreeMap::new();
     for p in pods {
         let (req, lim) = pod_requests_limits(p);
         let get = |m: &BTreeMap<String, f64>, k: &str| m.get(k).copied().unwrap_or(0.0);
-        let (cr, cl, mr, ml) = (get(&req, "cpu"), get(&lim, "cpu"), get(&req, "memory"), get(&lim, "memory"));
+        let (cr, cl, mr, ml) = (
+            get(&req, "cpu"),
+            get(&lim, "cpu"),
+            get(&req, "memory"),
+            get(&lim, "memory"),
+        );
         w.w(
             1,
             &format!(
@@ -1513,7 +1873,10 @@ fn describe_node_resources(w: &mut Writer, node: &Value, pods: &[&Value]) {
             *total_lim.entry(k).or_insert(0.0) += v;
         }
     }
-    w.w(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n");
+    w.w(
+        0,
+        "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n",
+    );
     w.w(1, "Resource\tRequests\tLimits\n");
     w.w(1, "--------\t--------\t------\n");
     let get = |m: &BTreeMap<String, f64>, k: &str| m.get(k).copied().unwrap_or(0.0);
@@ -1556,12 +1919,18 @@ fn describe_node_resources(w: &mut Writer, node: &Value, pods: &[&Value]) {
 /// `describePersistentVolumeClaim`.
 fn describe_pvc(w: &mut Writer, pvc: &Value, related: &Related) {
     w.w(0, &format!("Name:\t{}\n", s(pvc, "metadata.name")));
-    w.w(0, &format!("Namespace:\t{}\n", s(pvc, "metadata.namespace")));
+    w.w(
+        0,
+        &format!("Namespace:\t{}\n", s(pvc, "metadata.namespace")),
+    );
     w.w(0, &format!("StorageClass:\t{}\n", storage_class(pvc)));
     if at(pvc, "metadata.deletionTimestamp").is_some_and(|v| !v.is_null()) {
         w.w(
             0,
-            &format!("Status:\tTerminating (lasts {})\n", w.since(pvc, "metadata.deletionTimestamp")),
+            &format!(
+                "Status:\tTerminating (lasts {})\n",
+                w.since(pvc, "metadata.deletionTimestamp")
+            ),
         );
     } else {
         w.w(0, &format!("Status:\t{}\n", s(pvc, "status.phase")));
@@ -1570,7 +1939,13 @@ fn describe_pvc(w: &mut Writer, pvc: &Value, related: &Related) {
     w.w(0, &format!("Volume:\t{volume}\n"));
     print_labels(w, "", "Labels", &string_map(pvc, "metadata.labels"));
     print_annotations(w, "Annotations", &string_map(pvc, "metadata.annotations"));
-    w.w(0, &format!("Finalizers:\t{}\n", go_slice(arr(pvc, "metadata.finalizers"))));
+    w.w(
+        0,
+        &format!(
+            "Finalizers:\t{}\n",
+            go_slice(arr(pvc, "metadata.finalizers"))
+        ),
+    );
     let (capacity, modes) = if volume.is_empty() {
         (String::new(), String::new())
     } else {
@@ -1607,8 +1982,14 @@ fn describe_pvc(w: &mut Writer, pvc: &Value, related: &Related) {
     let conditions = arr(pvc, "status.conditions");
     if !conditions.is_empty() {
         w.w(0, "Conditions:\n");
-        w.w(1, "Type\tStatus\tLastProbeTime\tLastTransitionTime\tReason\tMessage\n");
-        w.w(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
+        w.w(
+            1,
+            "Type\tStatus\tLastProbeTime\tLastTransitionTime\tReason\tMessage\n",
+        );
+        w.w(
+            1,
+            "----\t------\t-----------------\t------------------\t------\t-------\n",
+        );
         for c in conditions {
             w.w(
                 1,
@@ -1632,12 +2013,21 @@ fn describe_pv(w: &mut Writer, pv: &Value, related: &Related) {
     w.w(0, &format!("Name:\t{}\n", s(pv, "metadata.name")));
     print_labels(w, "", "Labels", &string_map(pv, "metadata.labels"));
     print_annotations(w, "Annotations", &string_map(pv, "metadata.annotations"));
-    w.w(0, &format!("Finalizers:\t{}\n", go_slice(arr(pv, "metadata.finalizers"))));
+    w.w(
+        0,
+        &format!(
+            "Finalizers:\t{}\n",
+            go_slice(arr(pv, "metadata.finalizers"))
+        ),
+    );
     w.w(0, &format!("StorageClass:\t{}\n", storage_class(pv)));
     if at(pv, "metadata.deletionTimestamp").is_some_and(|v| !v.is_null()) {
         w.w(
             0,
-            &format!("Status:\tTerminating (lasts {})\n", w.since(pv, "metadata.deletionTimestamp")),
+            &format!(
+                "Status:\tTerminating (lasts {})\n",
+                w.since(pv, "metadata.deletionTimestamp")
+            ),
         );
     } else {
         w.w(0, &format!("Status:\t{}\n", s(pv, "status.phase")));
@@ -1647,8 +2037,20 @@ fn describe_pv(w: &mut Writer, pv: &Value, related: &Related) {
         None => String::new(),
     };
     w.w(0, &format!("Claim:\t{claim}\n"));
-    w.w(0, &format!("Reclaim Policy:\t{}\n", s(pv, "spec.persistentVolumeReclaimPolicy")));
-    w.w(0, &format!("Access Modes:\t{}\n", access_modes(arr(pv, "spec.accessModes"))));
+    w.w(
+        0,
+        &format!(
+            "Reclaim Policy:\t{}\n",
+            s(pv, "spec.persistentVolumeReclaimPolicy")
+        ),
+    );
+    w.w(
+        0,
+        &format!(
+            "Access Modes:\t{}\n",
+            access_modes(arr(pv, "spec.accessModes"))
+        ),
+    );
     if !s(pv, "spec.volumeMode").is_empty() {
         w.w(0, &format!("VolumeMode:\t{}\n", s(pv, "spec.volumeMode")));
     }
@@ -1669,7 +2071,12 @@ fn describe_pv(w: &mut Writer, pv: &Value, related: &Related) {
                     .iter()
                     .map(|e| {
                         let values: Vec<String> = arr(e, "values").iter().map(scalar).collect();
-                        format!("{} {} [{}]", s(e, "key"), s(e, "operator"), values.join(", "))
+                        format!(
+                            "{} {} [{}]",
+                            s(e, "key"),
+                            s(e, "operator"),
+                            values.join(", ")
+                        )
                     })
                     .collect();
                 if i != 0 {
@@ -1840,7 +2247,12 @@ const GENERIC_SKIP: [&str; 5] = [
 ];
 
 /// `printUnstructuredContent`: every field, sorted, maps and lists nested by level.
-fn print_unstructured(w: &mut Writer, level: usize, content: &serde_json::Map<String, Value>, prefix: &str) {
+fn print_unstructured(
+    w: &mut Writer,
+    level: usize,
+    content: &serde_json::Map<String, Value>,
+    prefix: &str,
+) {
     let mut fields: Vec<&String> = content.keys().collect();
     fields.sort();
     for field in fields {
@@ -1863,7 +2275,10 @@ fn print_unstructured(w: &mut Writer, level: usize, content: &serde_json::Map<St
                     }
                 }
             }
-            other => w.w(level, &format!("{}:\t{}\n", smart_label(field), go_value(other))),
+            other => w.w(
+                level,
+                &format!("{}:\t{}\n", smart_label(field), go_value(other)),
+            ),
         }
     }
 }
@@ -1871,11 +2286,17 @@ fn print_unstructured(w: &mut Writer, level: usize, content: &serde_json::Map<St
 /// Go's `%v` of a decoded JSON scalar (nested lists print as `[a b]`, maps as `map[k:v]`).
 fn go_value(v: &Value) -> String {
     match v {
-        Value::Array(items) => format!("[{}]", items.iter().map(go_value).collect::<Vec<_>>().join(" ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(go_value).collect::<Vec<_>>().join(" ")
+        ),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
-            let parts: Vec<String> = keys.iter().map(|k| format!("{k}:{}", go_value(&m[*k]))).collect();
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{k}:{}", go_value(&m[*k])))
+                .collect();
             format!("map[{}]", parts.join(" "))
         }
         other => scalar(other),
@@ -1893,3 +2314,7 @@ fn describe_generic(w: &mut Writer, o: &Value, related: &Related) {
     }
     describe_events(w, &related.events);
 }
+
+#[cfg(test)]
+#[path = "describe_tests.rs"]
+mod tests;
