@@ -1057,7 +1057,7 @@ fn pod_phase_counts(owner: &Value, pods: &[&Value]) -> (usize, usize, usize, usi
     let uid = s(owner, "metadata.uid");
     let mut counts = (0, 0, 0, 0);
     for p in pods {
-        if !controller_ref(p).is_some_and(|r| s(r, "uid") == uid) {
+        if controller_ref(p).is_none_or(|r| s(r, "uid") != uid) {
             continue;
         }
         match s(p, "status.phase") {
@@ -1812,6 +1812,9 @@ fn describe_node(w: &mut Writer, node: &Value, related: &Related) {
     describe_events(w, &related.events);
 }
 
+/// One `Allocated resources:` row: resource name, node capacity, how to print amounts.
+type AllocatedRow = (&'static str, f64, fn(f64) -> String);
+
 /// `Non-terminated Pods:` and `Allocated resources:` of a node.
 fn describe_node_resources(w: &mut Writer, node: &Value, pods: &[&Value]) {
     w.w(
@@ -1880,7 +1883,7 @@ fn describe_node_resources(w: &mut Writer, node: &Value, pods: &[&Value]) {
     w.w(1, "Resource\tRequests\tLimits\n");
     w.w(1, "--------\t--------\t------\n");
     let get = |m: &BTreeMap<String, f64>, k: &str| m.get(k).copied().unwrap_or(0.0);
-    let rows: [(&str, f64, fn(f64) -> String); 3] = [
+    let rows: [AllocatedRow; 3] = [
         ("cpu", alloc_cpu, cpu_text),
         ("memory", alloc_mem, bytes_text),
         ("ephemeral-storage", alloc_eph, bytes_text),
@@ -2065,24 +2068,26 @@ fn describe_pv(w: &mut Writer, pv: &Value, related: &Related) {
             let terms = arr(req, "nodeSelectorTerms");
             if terms.is_empty() {
                 w.w(0, "<none>\n");
+            } else {
+                w.w(0, "\n");
             }
             for (i, term) in terms.iter().enumerate() {
-                let exprs: Vec<String> = arr(term, "matchExpressions")
-                    .iter()
-                    .map(|e| {
-                        let values: Vec<String> = arr(e, "values").iter().map(scalar).collect();
-                        format!(
-                            "{} {} [{}]",
-                            s(e, "key"),
-                            s(e, "operator"),
-                            values.join(", ")
-                        )
-                    })
-                    .collect();
-                if i != 0 {
-                    w.w(0, "\t");
+                w.w(2, &format!("Term {i}:\t"));
+                let exprs = arr(term, "matchExpressions");
+                if exprs.is_empty() {
+                    w.w(0, "<none>\n");
                 }
-                w.w(1, &format!("Term {i}:\t{}\n", exprs.join(" ")));
+                for (j, e) in exprs.iter().enumerate() {
+                    if j != 0 {
+                        w.w(2, "\t");
+                    }
+                    let mut text = format!("{} {}", s(e, "key"), s(e, "operator").to_lowercase());
+                    let values: Vec<String> = arr(e, "values").iter().map(scalar).collect();
+                    if !values.is_empty() {
+                        text.push_str(&format!(" [{}]", values.join(", ")));
+                    }
+                    w.w(0, &format!("{text}\n"));
+                }
             }
         }
     }

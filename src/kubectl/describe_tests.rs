@@ -685,3 +685,37 @@ fn smart_labels_split_camel_case_and_keep_acronyms() {
     assert_eq!(smart_label("uid"), "UID");
     assert_eq!(smart_label("$patch"), "$patch");
 }
+
+#[test]
+fn describe_node_shows_roles_taints_and_allocated_resources() {
+    let node = json!({
+        "kind": "Node",
+        "metadata": {"name": "controlplane", "creationTimestamp": "2025-10-04T09:14:13Z",
+                     "labels": {"node-role.kubernetes.io/control-plane": ""}},
+        "spec": {"taints": [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]},
+        "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"},
+                   "nodeInfo": {"kubeletVersion": "v1.34.1"}}
+    });
+    let pod = json!({
+        "kind": "Pod",
+        "metadata": {"name": "etcd", "namespace": "kube-system", "creationTimestamp": "2025-10-04T09:14:13Z"},
+        "spec": {"containers": [{"name": "etcd", "resources": {"requests": {"cpu": "100m", "memory": "100Mi"}}}]}
+    });
+    let related = Related {
+        pods: vec![&pod],
+        ..Related::default()
+    };
+    let out = describe(&node, &related, now());
+    assert!(
+        out.starts_with("Name:               controlplane\nRoles:              control-plane\n")
+    );
+    assert!(out.contains("Taints:             node-role.kubernetes.io/control-plane:NoSchedule\n"));
+    assert!(
+        out.contains("  cpu                100m (5%)   0 (0%)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Non-terminated Pods:          (1 in total)\n"),
+        "{out}"
+    );
+}
