@@ -2,3 +2,5 @@
 pub mod explain;
 pub mod session;
 pub use session::{OutLine, Session, Stream};
+pub mod describe;
+pub mod printers;
