@@ -1,1 +1,2 @@
 //! The simulated cluster: pure Rust, deterministic, no web or UI types.
+pub mod time;

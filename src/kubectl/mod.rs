@@ -1,3 +1,4 @@
 //! The terminal language: a small shell in front of kubectl, and kubectl's printers.
+pub mod printers;
 pub mod session;
 pub use session::{OutLine, Session, Stream};
