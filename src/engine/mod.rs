@@ -1,2 +1,3 @@
 //! The simulated cluster: pure Rust, deterministic, no web or UI types.
+pub mod selector;
 pub mod time;
