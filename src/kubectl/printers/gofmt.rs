@@ -239,6 +239,27 @@ pub fn go_sharp_v(v: &Value) -> String {
     }
 }
 
+/// Go's `fmt.Sprint` of an unstructured value: `map[a:1 b:x]`, `[a b]`, `<nil>`.
+pub fn go_sprint(v: &Value) -> String {
+    match v {
+        Value::Null => "<nil>".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => number(n, format_g),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => {
+            let inner: Vec<String> = items.iter().map(go_sprint).collect();
+            format!("[{}]", inner.join(" "))
+        }
+        Value::Object(map) => {
+            let inner: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k}:{}", go_sprint(v)))
+                .collect();
+            format!("map[{}]", inner.join(" "))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
