@@ -17,6 +17,7 @@ pub mod labels;
 pub mod quantity;
 pub mod registry;
 pub mod scheduler;
+pub mod selector;
 pub mod store;
 pub mod time;
 pub mod world;

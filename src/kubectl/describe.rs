@@ -8,9 +8,9 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-use crate::kubectl::printers::_stubs::duration::human_duration;
-use crate::kubectl::printers::_stubs::tabwriter::format_tabbed;
-use crate::kubectl::printers::_stubs::time::format_rfc1123z;
+use crate::kubectl::printers::duration::human_duration;
+use crate::kubectl::printers::tabwriter::format_tabbed;
+use crate::engine::time::format_rfc1123z;
 use crate::kubectl::printers::columns::{access_modes, join_host_port, node_roles, storage_class};
 use crate::kubectl::printers::fields::{
     arr, at, controller_ref, flag, format_label_selector, format_labels, int, int_or_string, obj,

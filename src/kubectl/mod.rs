@@ -1,6 +1,6 @@
 //! The terminal language: a small shell in front of kubectl, and kubectl's printers.
+pub mod describe;
 pub mod explain;
+pub mod printers;
 pub mod session;
 pub use session::{OutLine, Session, Stream};
-pub mod describe;
-pub mod printers;

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::_stubs::duration::human_duration;
+use super::duration::human_duration;
 use super::fields::{
     arr, at, controller_ref, flag, format_label_selector, format_labels, int, obj, opt_int, s,
     selector_string, string_map, time,

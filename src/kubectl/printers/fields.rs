@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-use super::_stubs::time::parse_rfc3339;
+use crate::engine::time::parse_rfc3339;
 
 /// The value at a `.`-separated path, if every step exists.
 pub fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {

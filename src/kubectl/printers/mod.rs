@@ -1,7 +1,9 @@
-//! kubectl's printers: the per-kind table columns of `kubectl get`.
+//! kubectl's printers: pure functions from API objects and data to text.
 pub mod columns;
+pub mod custom_columns;
+pub mod duration;
 pub(crate) mod fields;
-
-// Temporary copies of helpers owned by another branch; replaced at merge.
-#[doc(hidden)]
-pub mod _stubs;
+pub mod gofmt;
+pub mod jsonpath;
+pub mod tabwriter;
+pub mod yaml;
