@@ -1,3 +1,4 @@
 //! The terminal language: a small shell in front of kubectl, and kubectl's printers.
 pub mod session;
+pub mod shell;
 pub use session::{OutLine, Session, Stream};
