@@ -178,7 +178,11 @@ pub enum WordPart {
     /// `$NAME`, `${NAME}`, `$?`, `$1`, ...
     Var(String),
     /// `${NAME:-default}` and friends: the name, the operator and the raw text after it.
-    VarOp { name: String, op: String, arg: String },
+    VarOp {
+        name: String,
+        op: String,
+        arg: String,
+    },
     /// `${#NAME}`: the length of the value.
     VarLength(String),
     /// `$(...)` or `` `...` ``: the script whose stdout (minus trailing newlines) is the value.

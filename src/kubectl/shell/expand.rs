@@ -1,9 +1,9 @@
 //! Word expansion: `~`, `$VAR`, `${...}`, `$(...)`, quote removal and field splitting of
 //! unquoted expansions. There is no pathname expansion: `*` stays literal.
 
+use super::ast::Command;
 use super::ast::{Heredoc, Script, SimpleCommand, Word, WordPart};
 use super::parser::{parse, parse_heredoc_body, SyntaxError};
-use super::ast::Command;
 
 /// What expansion needs from the running terminal.
 pub trait Env {
@@ -210,7 +210,12 @@ pub fn expand_alias(
     let mut cmd = cmd.clone();
     let mut seen: Vec<String> = Vec::new();
     for _ in 0..MAX_ALIAS_DEPTH {
-        let Some(name) = cmd.words.first().and_then(Word::as_plain).map(str::to_string) else {
+        let Some(name) = cmd
+            .words
+            .first()
+            .and_then(Word::as_plain)
+            .map(str::to_string)
+        else {
             break;
         };
         if seen.contains(&name) {

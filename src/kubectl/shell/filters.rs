@@ -108,7 +108,10 @@ fn try_help(spec: &Spec, first: String) -> FilterResult {
         s.push_str(u);
         s.push('\n');
     }
-    s.push_str(&format!("Try '{} --help' for more information.\n", spec.cmd));
+    s.push_str(&format!(
+        "Try '{} --help' for more information.\n",
+        spec.cmd
+    ));
     FilterResult::err(s, spec.bad_status)
 }
 
@@ -128,13 +131,24 @@ fn getopt(spec: &Spec, args: &[String]) -> Result<Opts, FilterResult> {
                 Some((n, v)) => (n, Some(v.to_string())),
                 None => (long, None),
             };
-            let matches: Vec<_> = spec.long.iter().filter(|(n, _, _)| n.starts_with(name)).collect();
+            let matches: Vec<_> = spec
+                .long
+                .iter()
+                .filter(|(n, _, _)| n.starts_with(name))
+                .collect();
             let found = matches
                 .iter()
                 .find(|(n, _, _)| *n == name)
-                .or(if matches.len() == 1 { matches.first() } else { None });
+                .or(if matches.len() == 1 {
+                    matches.first()
+                } else {
+                    None
+                });
             let Some(&&(full, c, takes)) = found else {
-                return Err(try_help(spec, format!("{}: unrecognized option '{a}'\n", spec.cmd)));
+                return Err(try_help(
+                    spec,
+                    format!("{}: unrecognized option '{a}'\n", spec.cmd),
+                ));
             };
             if takes {
                 let v = match inline {
@@ -180,7 +194,10 @@ fn getopt(spec: &Spec, args: &[String]) -> Result<Opts, FilterResult> {
                 } else if spec.flags.contains(c) {
                     opts.push((c, String::new()));
                 } else {
-                    return Err(try_help(spec, format!("{}: invalid option -- '{c}'\n", spec.cmd)));
+                    return Err(try_help(
+                        spec,
+                        format!("{}: invalid option -- '{c}'\n", spec.cmd),
+                    ));
                 }
             }
             continue;
@@ -195,7 +212,10 @@ fn has(opts: &[(char, String)], c: char) -> bool {
 }
 
 fn last(opts: &[(char, String)], c: char) -> Option<&str> {
-    opts.iter().rev().find(|(o, _)| *o == c).map(|(_, v)| v.as_str())
+    opts.iter()
+        .rev()
+        .find(|(o, _)| *o == c)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Reads the inputs: no operands (or `-`) is stdin. Errors are collected as messages.
@@ -299,10 +319,16 @@ fn grep(args: &[String], stdin: &str, fs: &mut Vfs, forced: Option<Syntax>) -> F
         }
     }
     if has(&opts, 'r') || has(&opts, 'R') {
-        return FilterResult::err("grep: kubeplay's grep does not search directories (-r)\n".into(), 2);
+        return FilterResult::err(
+            "grep: kubeplay's grep does not search directories (-r)\n".into(),
+            2,
+        );
     }
     if has(&opts, 'f') {
-        return FilterResult::err("grep: kubeplay's grep does not read patterns from files (-f)\n".into(), 2);
+        return FilterResult::err(
+            "grep: kubeplay's grep does not read patterns from files (-f)\n".into(),
+            2,
+        );
     }
     let mut patterns: Vec<String> = opts
         .iter()
@@ -319,7 +345,11 @@ fn grep(args: &[String], stdin: &str, fs: &mut Vfs, forced: Option<Syntax>) -> F
         match last(&opts, c) {
             None => Ok(None),
             Some(v) => v.parse::<usize>().map(Some).map_err(|_| {
-                let what = if c == 'm' { "max count" } else { "context length argument" };
+                let what = if c == 'm' {
+                    "max count"
+                } else {
+                    "context length argument"
+                };
                 FilterResult::err(format!("grep: {v}: invalid {what}\n"), 2)
             }),
         }
@@ -363,7 +393,11 @@ fn grep(args: &[String], stdin: &str, fs: &mut Vfs, forced: Option<Syntax>) -> F
             had_error = true;
             continue;
         };
-        let label = if name == "-" { "(standard input)".to_string() } else { name };
+        let label = if name == "-" {
+            "(standard input)".to_string()
+        } else {
+            name
+        };
         let all = lines(text);
         let accept = |chars: &[char], s: usize, e: usize| -> bool {
             let left = s == 0 || !chars.get(s - 1).is_some_and(|c| is_word_char(*c));
@@ -425,7 +459,9 @@ fn grep(args: &[String], stdin: &str, fs: &mut Vfs, forced: Option<Syntax>) -> F
                 while pos <= chars.len() {
                     let found = regexes
                         .iter()
-                        .filter_map(|r| r.find_at(&chars, pos, &|s, e| e > s && accept(&chars, s, e)))
+                        .filter_map(|r| {
+                            r.find_at(&chars, pos, &|s, e| e > s && accept(&chars, s, e))
+                        })
                         .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
                     let Some((s, e)) = found else { break };
                     out.push_str(&prefix(':', idx));
@@ -446,12 +482,14 @@ fn grep(args: &[String], stdin: &str, fs: &mut Vfs, forced: Option<Syntax>) -> F
                 if shown[i] {
                     continue;
                 }
-                if (before > 0 || after > 0)
-                    && last_printed.is_some_and(|l| i > l + 1)
-                {
+                if (before > 0 || after > 0) && last_printed.is_some_and(|l| i > l + 1) {
                     out.push_str("--\n");
                 }
-                let sep = if selected.binary_search(&i).is_ok() { ':' } else { '-' };
+                let sep = if selected.binary_search(&i).is_ok() {
+                    ':'
+                } else {
+                    '-'
+                };
                 out.push_str(&prefix(sep, i));
                 out.push_str(all[i]);
                 out.push('\n');
@@ -478,10 +516,15 @@ fn grep(args: &[String], stdin: &str, fs: &mut Vfs, forced: Option<Syntax>) -> F
 
 /// `-5` means `-n 5` for head and tail.
 fn numeric_shorthand(args: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
     for a in args {
+        let after_value_option = matches!(out.last().map(String::as_str), Some("-n" | "-c"));
         match a.strip_prefix('-') {
-            Some(n) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {
+            Some(n)
+                if !after_value_option
+                    && !n.is_empty()
+                    && n.chars().all(|c| c.is_ascii_digit()) =>
+            {
                 out.push("-n".to_string());
                 out.push(n.to_string());
             }
@@ -512,7 +555,11 @@ fn head_tail(head: bool, args: &[String], stdin: &str, fs: &mut Vfs) -> FilterRe
         Ok(o) => o,
         Err(e) => return e,
     };
-    let bytes = opts.iter().rev().find(|(c, _)| *c == 'n' || *c == 'c').is_some_and(|(c, _)| *c == 'c');
+    let bytes = opts
+        .iter()
+        .rev()
+        .find(|(c, _)| *c == 'n' || *c == 'c')
+        .is_some_and(|(c, _)| *c == 'c');
     let raw = opts
         .iter()
         .rev()
@@ -536,11 +583,16 @@ fn head_tail(head: bool, args: &[String], stdin: &str, fs: &mut Vfs) -> FilterRe
         let Some(text) = text else { continue };
         if headers {
             let shown = if name == "-" { "standard input" } else { name };
-            out.push_str(&format!("{}==> {shown} <==\n", if first { "" } else { "\n" }));
+            out.push_str(&format!(
+                "{}==> {shown} <==\n",
+                if first { "" } else { "\n" }
+            ));
         }
         first = false;
         let units: Vec<&str> = if bytes {
-            text.char_indices().map(|(i, c)| &text[i..i + c.len_utf8()]).collect()
+            text.char_indices()
+                .map(|(i, c)| &text[i..i + c.len_utf8()])
+                .collect()
         } else {
             lines_incl(text)
         };
@@ -595,7 +647,11 @@ fn wc(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
                 'w' => text.split_whitespace().count(),
                 'm' => text.chars().count(),
                 'c' => text.len(),
-                _ => text.split('\n').map(|l| l.chars().count()).max().unwrap_or(0),
+                _ => text
+                    .split('\n')
+                    .map(|l| l.chars().count())
+                    .max()
+                    .unwrap_or(0),
             })
             .collect()
     };
@@ -626,7 +682,11 @@ fn wc(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
     }
     if files.len() > 1 {
         let totals: Vec<usize> = (0..which.len())
-            .map(|i| rows.iter().map(|(_, c)| c.get(i).copied().unwrap_or(0)).sum())
+            .map(|i| {
+                rows.iter()
+                    .map(|(_, c)| c.get(i).copied().unwrap_or(0))
+                    .sum()
+            })
             .collect();
         out.push_str(&line(&totals, "total"));
     }
@@ -664,13 +724,21 @@ fn sort(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
     let sep = match last(&opts, 't') {
         None => None,
         Some(t) if t.chars().count() == 1 => t.chars().next(),
-        Some(t) if t == "\\t" => Some('\t'),
+        Some("\\t") => Some('\t'),
         Some(_) => return FilterResult::err("sort: multi-character tab\n".into(), 2),
     };
     let key = match last(&opts, 'k') {
         None => None,
         Some(k) => {
-            let field = |s: &str| s.split('.').next().unwrap_or("").trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse::<usize>().ok().filter(|n| *n > 0);
+            let field = |s: &str| {
+                s.split('.')
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| *n > 0)
+            };
             let (a, b) = match k.split_once(',') {
                 Some((a, b)) => (field(a), Some(field(b))),
                 None => (field(k), None),
@@ -678,7 +746,14 @@ fn sort(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
             match (a, b) {
                 (Some(a), None) => Some((a, None)),
                 (Some(a), Some(Some(b))) => Some((a, Some(b))),
-                _ => return FilterResult::err(format!("sort: invalid number at field start: invalid count at start of ‘{k}’\n"), 2),
+                _ => {
+                    return FilterResult::err(
+                        format!(
+                        "sort: invalid number at field start: invalid count at start of ‘{k}’\n"
+                    ),
+                        2,
+                    )
+                }
             }
         }
     };
@@ -689,7 +764,10 @@ fn sort(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
     if !err.is_empty() {
         return FilterResult::err(err.replace("sort: ", "sort: cannot read: "), 2);
     }
-    let mut all: Vec<&str> = files.iter().flat_map(|(_, t)| lines(t.unwrap_or(""))).collect();
+    let mut all: Vec<&str> = files
+        .iter()
+        .flat_map(|(_, t)| lines(t.unwrap_or("")))
+        .collect();
     let key_of = |line: &str| -> String {
         let Some((from, to)) = key else {
             return line.to_string();
@@ -700,7 +778,9 @@ fn sort(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
         };
         let end = to.unwrap_or(fields.len()).min(fields.len());
         let start = (from - 1).min(end);
-        let joiner = sep.map(|c| c.to_string()).unwrap_or_else(|| " ".to_string());
+        let joiner = sep
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| " ".to_string());
         fields[start..end].join(&joiner)
     };
     let cmp_keys = |a: &str, b: &str| -> std::cmp::Ordering {
@@ -771,13 +851,26 @@ fn uniq(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
         Err(e) => return e,
     };
     let mut err = String::new();
-    let files = inputs("uniq", &operands[..operands.len().min(1)], stdin, fs, &mut err, false);
+    let files = inputs(
+        "uniq",
+        &operands[..operands.len().min(1)],
+        stdin,
+        fs,
+        &mut err,
+        false,
+    );
     if !err.is_empty() {
         return FilterResult::err(err, 1);
     }
     let text = files.first().and_then(|(_, t)| *t).unwrap_or("");
     let icase = has(&opts, 'i');
-    let same = |a: &str, b: &str| if icase { a.to_lowercase() == b.to_lowercase() } else { a == b };
+    let same = |a: &str, b: &str| {
+        if icase {
+            a.to_lowercase() == b.to_lowercase()
+        } else {
+            a == b
+        }
+    };
     let mut groups: Vec<(&str, usize)> = Vec::new();
     for l in lines(text) {
         match groups.last_mut() {
@@ -813,7 +906,8 @@ fn parse_list(list: &str) -> Result<Vec<(usize, usize)>, String> {
             if s.is_empty() {
                 return Ok(dflt);
             }
-            s.parse::<usize>().map_err(|_| format!("cut: invalid field value ‘{s}’\n"))
+            s.parse::<usize>()
+                .map_err(|_| format!("cut: invalid field value ‘{s}’\n"))
         };
         let from = num(a, 1)?;
         let to = num(b, usize::MAX)?;
@@ -852,7 +946,10 @@ fn cut(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
         (Some(f), None) => (true, f),
         (None, Some(c)) => (false, c),
         (Some(_), Some(_)) => {
-            return FilterResult::err(format!("cut: only one type of list may be specified\n{help}"), 1)
+            return FilterResult::err(
+                format!("cut: only one type of list may be specified\n{help}"),
+                1,
+            )
         }
         (None, None) => {
             return FilterResult::err(
@@ -869,7 +966,10 @@ fn cut(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
         None => '\t',
         Some(d) if d.chars().count() == 1 => d.chars().next().unwrap_or('\t'),
         Some(_) => {
-            return FilterResult::err(format!("cut: the delimiter must be a single character\n{help}"), 1)
+            return FilterResult::err(
+                format!("cut: the delimiter must be a single character\n{help}"),
+                1,
+            )
         }
     };
     let want = |i: usize| ranges.iter().any(|&(a, b)| a <= i && i <= b);
@@ -894,7 +994,12 @@ fn cut(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
                     .collect();
                 out.push_str(&picked.join(&delim.to_string()));
             } else {
-                out.extend(l.chars().enumerate().filter(|(i, _)| want(i + 1)).map(|(_, c)| c));
+                out.extend(
+                    l.chars()
+                        .enumerate()
+                        .filter(|(i, _)| want(i + 1))
+                        .map(|(_, c)| c),
+                );
             }
             out.push('\n');
         }
@@ -999,7 +1104,11 @@ fn tr(args: &[String], stdin: &str) -> FilterResult {
     let set1 = tr_set(&operands[0]);
     let set2 = operands.get(1).map(|s| tr_set(s)).unwrap_or_default();
     let mut out = String::new();
-    let squeeze_set = if delete || set2.is_empty() { &set1 } else { &set2 };
+    let squeeze_set = if delete || set2.is_empty() {
+        &set1
+    } else {
+        &set2
+    };
     let mut prev: Option<char> = None;
     for c in stdin.chars() {
         if delete && set1.contains(&c) {
@@ -1064,7 +1173,13 @@ fn awk(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
         },
         _ => None,
     };
-    let sep = last(&opts, 'F').map(|s| if s == "\\t" || s == "t" { "\t".to_string() } else { s.to_string() });
+    let sep = last(&opts, 'F').map(|s| {
+        if s == "\\t" || s == "t" {
+            "\t".to_string()
+        } else {
+            s.to_string()
+        }
+    });
     let mut err = String::new();
     let files = inputs("awk", &operands, stdin, fs, &mut err, false);
     let mut out = String::new();
@@ -1151,19 +1266,32 @@ fn parse_awk(program: &str) -> Option<(AwkPattern, Vec<Vec<AwkTerm>>)> {
     let (pattern_text, action) = match p.find('{') {
         Some(i) => {
             let body = p[i + 1..].trim_end().strip_suffix('}')?;
-            (p[..i].trim(), Some(body.trim().trim_end_matches(';').trim()))
+            (
+                p[..i].trim(),
+                Some(body.trim().trim_end_matches(';').trim()),
+            )
         }
         None => (p, None),
     };
     let pattern = if pattern_text.is_empty() {
         AwkPattern::All
-    } else if let Some(re) = pattern_text.strip_prefix('/').and_then(|r| r.strip_suffix('/')) {
+    } else if let Some(re) = pattern_text
+        .strip_prefix('/')
+        .and_then(|r| r.strip_suffix('/'))
+    {
         AwkPattern::Regex(re.to_string())
     } else if let Some(rest) = pattern_text.strip_prefix("NR") {
         let rest = rest.trim_start();
-        let (op, num) = [(">=", CmpOp::Ge), ("<=", CmpOp::Le), ("==", CmpOp::Eq), ("!=", CmpOp::Ne), (">", CmpOp::Gt), ("<", CmpOp::Lt)]
-            .iter()
-            .find_map(|(s, op)| rest.strip_prefix(s).map(|n| (*op, n.trim())))?;
+        let (op, num) = [
+            (">=", CmpOp::Ge),
+            ("<=", CmpOp::Le),
+            ("==", CmpOp::Eq),
+            ("!=", CmpOp::Ne),
+            (">", CmpOp::Gt),
+            ("<", CmpOp::Lt),
+        ]
+        .iter()
+        .find_map(|(s, op)| rest.strip_prefix(s).map(|n| (*op, n.trim())))?;
         AwkPattern::Nr(op, num.parse().ok()?)
     } else {
         return None;
@@ -1176,7 +1304,10 @@ fn parse_awk(program: &str) -> Option<(AwkPattern, Vec<Vec<AwkTerm>>)> {
         return None;
     }
     let list = list.trim();
-    let list = list.strip_prefix('(').and_then(|l| l.strip_suffix(')')).unwrap_or(list);
+    let list = list
+        .strip_prefix('(')
+        .and_then(|l| l.strip_suffix(')'))
+        .unwrap_or(list);
     if list.is_empty() {
         return Some((pattern, vec![vec![AwkTerm::Field(0)]]));
     }
@@ -1277,7 +1408,11 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 pub fn base64_encode(data: &[u8]) -> String {
     let mut out = String::new();
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -1326,7 +1461,11 @@ fn base64(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
         cmd: "base64",
         with_value: "w",
         flags: "di",
-        long: &[("decode", 'd', false), ("wrap", 'w', true), ("ignore-garbage", 'i', false)],
+        long: &[
+            ("decode", 'd', false),
+            ("wrap", 'w', true),
+            ("ignore-garbage", 'i', false),
+        ],
         usage: None,
         bad_status: 1,
     };
@@ -1336,7 +1475,10 @@ fn base64(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
     };
     if operands.len() > 1 {
         return FilterResult::err(
-            format!("base64: extra operand ‘{}’\nTry 'base64 --help' for more information.\n", operands[1]),
+            format!(
+                "base64: extra operand ‘{}’\nTry 'base64 --help' for more information.\n",
+                operands[1]
+            ),
             1,
         );
     }
@@ -1450,7 +1592,10 @@ fn escapes(s: &str, out: &mut String) -> Option<()> {
                     .take_while(|c| c.is_digit(radix))
                     .collect();
                 i += digits.chars().count();
-                match u32::from_str_radix(&digits, radix).ok().and_then(char::from_u32) {
+                match u32::from_str_radix(&digits, radix)
+                    .ok()
+                    .and_then(char::from_u32)
+                {
                     Some(ch) => out.push(ch),
                     None if n == 'x' => out.push_str("\\x"),
                     None => out.push('\0'),
@@ -1502,7 +1647,10 @@ pub fn echo(args: &[String]) -> String {
 
 fn printf(args: &[String]) -> FilterResult {
     let Some(format) = args.first() else {
-        return FilterResult::err("bash: printf: usage: printf [-v var] format [arguments]\n".into(), 2);
+        return FilterResult::err(
+            "bash: printf: usage: printf [-v var] format [arguments]\n".into(),
+            2,
+        );
     };
     let mut args = args[1..].iter();
     let mut out = String::new();
@@ -1545,9 +1693,17 @@ fn printf(args: &[String]) -> FilterResult {
             i += 1;
             let left = spec.contains('-');
             let zero = spec.starts_with('0');
-            let (w, prec) = match spec.trim_start_matches(['-', '+', ' ', '0', '#']).split_once('.') {
+            let (w, prec) = match spec
+                .trim_start_matches(['-', '+', ' ', '0', '#'])
+                .split_once('.')
+            {
                 Some((w, p)) => (w.parse::<usize>().unwrap_or(0), p.parse::<usize>().ok()),
-                None => (spec.trim_start_matches(['-', '+', ' ', '0', '#']).parse::<usize>().unwrap_or(0), None),
+                None => (
+                    spec.trim_start_matches(['-', '+', ' ', '0', '#'])
+                        .parse::<usize>()
+                        .unwrap_or(0),
+                    None,
+                ),
             };
             let pad = |s: String, zero_ok: bool| -> String {
                 let len = s.chars().count();
@@ -1614,7 +1770,9 @@ fn printf(args: &[String]) -> FilterResult {
                     out.push_str(&pad(format!("{n:.*}", prec.unwrap_or(6)), true));
                 }
                 other => {
-                    err.push_str(&format!("bash: printf: `{other}': invalid format character\n"));
+                    err.push_str(&format!(
+                        "bash: printf: `{other}': invalid format character\n"
+                    ));
                     return FilterResult {
                         stdout: out,
                         stderr: err,
@@ -1671,17 +1829,25 @@ fn columns(names: &[String]) -> String {
         let rows = names.len().div_ceil(cols);
         let used_cols = names.len().div_ceil(rows);
         let col_widths: Vec<usize> = (0..used_cols)
-            .map(|c| lens[c * rows..((c + 1) * rows).min(names.len())].iter().copied().max().unwrap_or(0))
+            .map(|c| {
+                lens[c * rows..((c + 1) * rows).min(names.len())]
+                    .iter()
+                    .copied()
+                    .max()
+                    .unwrap_or(0)
+            })
             .collect();
         let total: usize = col_widths.iter().sum::<usize>() + 2 * (used_cols - 1);
         if total <= width || cols == 1 {
             let mut out = String::new();
             for r in 0..rows {
                 let mut line = String::new();
-                for c in 0..used_cols {
-                    let Some(name) = names.get(c * rows + r) else { continue };
+                for (c, col_width) in col_widths.iter().enumerate() {
+                    let Some(name) = names.get(c * rows + r) else {
+                        continue;
+                    };
                     line.push_str(name);
-                    let w = col_widths[c] + 2;
+                    let w = col_width + 2;
                     line.push_str(&" ".repeat(w.saturating_sub(name.chars().count())));
                 }
                 out.push_str(line.trim_end());
@@ -1698,7 +1864,11 @@ fn ls(args: &[String], fs: &mut Vfs, tty: bool) -> FilterResult {
         cmd: "ls",
         with_value: "",
         flags: "laA1hdFrtS",
-        long: &[("all", 'a', false), ("almost-all", 'A', false), ("color", '\u{1}', false)],
+        long: &[
+            ("all", 'a', false),
+            ("almost-all", 'A', false),
+            ("color", '\u{1}', false),
+        ],
         usage: None,
         bad_status: 2,
     };
@@ -1720,19 +1890,32 @@ fn ls(args: &[String], fs: &mut Vfs, tty: bool) -> FilterResult {
         } else if fs.exists(op) {
             file_names.push(op.clone());
         } else {
-            err.push_str(&format!("ls: cannot access '{op}': No such file or directory\n"));
+            err.push_str(&format!(
+                "ls: cannot access '{op}': No such file or directory\n"
+            ));
         }
     }
     let render = |entries: Vec<(String, bool, u64, usize)>, with_total: bool| -> String {
         if long {
-            let size_w = entries.iter().map(|e| e.3.to_string().len()).max().unwrap_or(1);
+            let size_w = entries
+                .iter()
+                .map(|e| e.3.to_string().len())
+                .max()
+                .unwrap_or(1);
             let mut s = String::new();
             if with_total {
-                let blocks: usize = entries.iter().map(|e| if e.1 { 4 } else { e.3.div_ceil(4096) * 4 }).sum();
+                let blocks: usize = entries
+                    .iter()
+                    .map(|e| if e.1 { 4 } else { e.3.div_ceil(4096) * 4 })
+                    .sum();
                 s.push_str(&format!("total {blocks}\n"));
             }
             for (name, dir, mtime, size) in entries {
-                let (mode, links) = if dir { ("drwxr-xr-x", 2) } else { ("-rw-r--r--", 1) };
+                let (mode, links) = if dir {
+                    ("drwxr-xr-x", 2)
+                } else {
+                    ("-rw-r--r--", 1)
+                };
                 s.push_str(&format!(
                     "{mode} {links} root root {size:>size_w$} {} {name}\n",
                     ls_date(mtime)
@@ -1753,7 +1936,12 @@ fn ls(args: &[String], fs: &mut Vfs, tty: bool) -> FilterResult {
         .iter()
         .map(|n| {
             let f = fs.file(n);
-            (n.clone(), false, f.map(|f| f.mtime).unwrap_or(0), f.map(|f| f.text.len()).unwrap_or(0))
+            (
+                n.clone(),
+                false,
+                f.map(|f| f.mtime).unwrap_or(0),
+                f.map(|f| f.text.len()).unwrap_or(0),
+            )
         })
         .collect();
     let had_files = !file_entries.is_empty();
@@ -1770,7 +1958,11 @@ fn ls(args: &[String], fs: &mut Vfs, tty: bool) -> FilterResult {
             if name.starts_with('.') && !has(&opts, 'a') && !has(&opts, 'A') {
                 continue;
             }
-            let size = if dir { 4096 } else { f.map(|f| f.text.len()).unwrap_or(0) };
+            let size = if dir {
+                4096
+            } else {
+                f.map(|f| f.text.len()).unwrap_or(0)
+            };
             entries.push((name, dir, f.map(|f| f.mtime).unwrap_or(0), size));
         }
         if headers {
@@ -1892,7 +2084,10 @@ fn cp_mv(cmd: &'static str, args: &[String], fs: &mut Vfs) -> FilterResult {
         0 => return FilterResult::err(format!("{cmd}: missing file operand\n{help}"), 1),
         1 => {
             return FilterResult::err(
-                format!("{cmd}: missing destination file operand after '{}'\n{help}", operands[0]),
+                format!(
+                    "{cmd}: missing destination file operand after '{}'\n{help}",
+                    operands[0]
+                ),
                 1,
             )
         }
@@ -1908,9 +2103,13 @@ fn cp_mv(cmd: &'static str, args: &[String], fs: &mut Vfs) -> FilterResult {
     for src in sources {
         if fs.is_directory(src) {
             if cmd == "cp" && !(has(&opts, 'r') || has(&opts, 'R')) {
-                err.push_str(&format!("cp: -r not specified; omitting directory '{src}'\n"));
+                err.push_str(&format!(
+                    "cp: -r not specified; omitting directory '{src}'\n"
+                ));
             } else {
-                err.push_str(&format!("{cmd}: kubeplay cannot copy or move directories ('{src}')\n"));
+                err.push_str(&format!(
+                    "{cmd}: kubeplay cannot copy or move directories ('{src}')\n"
+                ));
             }
             continue;
         }

@@ -166,7 +166,10 @@ enum Token {
     Word(Word),
     /// `;`, `;;`, `&`, `&&`, `|`, `||`, `|&`, `(`, `)`.
     Op(&'static str),
-    Redir { fd: Option<u32>, op: RedirOp },
+    Redir {
+        fd: Option<u32>,
+        op: RedirOp,
+    },
     Heredoc(Heredoc),
     Newline,
     Eof,
@@ -190,7 +193,10 @@ impl Token {
 }
 
 fn is_meta(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')')
+    matches!(
+        c,
+        ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')'
+    )
 }
 
 fn is_name_start(c: char) -> bool {
@@ -373,9 +379,9 @@ impl Parser {
             Token::Op(_) | Token::Newline => Err(SyntaxError::UnexpectedToken(tok.text())),
             Token::Word(w) => match w.as_plain() {
                 Some("for") => self.parse_for(),
-                Some(kw @ ("if" | "while" | "until" | "case" | "select" | "function")) => Err(
-                    SyntaxError::Unsupported(format!("`{kw}'")),
-                ),
+                Some(kw @ ("if" | "while" | "until" | "case" | "select" | "function")) => {
+                    Err(SyntaxError::Unsupported(format!("`{kw}'")))
+                }
                 Some(kw @ ("do" | "done" | "then" | "fi" | "else" | "elif" | "esac")) => {
                     Err(SyntaxError::UnexpectedToken(kw.to_string()))
                 }
@@ -698,9 +704,7 @@ impl Parser {
                     flush_literal(&mut lit, &mut parts);
                     parts.push(part);
                 }
-                '~' if self.pos == start
-                    && self.at(1).is_none_or(|n| n == '/' || is_meta(n)) =>
-                {
+                '~' if self.pos == start && self.at(1).is_none_or(|n| n == '/' || is_meta(n)) => {
                     parts.push(WordPart::Tilde);
                     self.pos += 1;
                 }

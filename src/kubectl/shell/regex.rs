@@ -345,7 +345,11 @@ impl ReParser<'_> {
             '.' => Ok(Node::Any),
             '[' => self.parse_bracket(),
             '^' if self.ere() || first => Ok(Node::Assert(Assertion::LineStart)),
-            '$' if self.ere() || self.pos == self.chars.len() || self.at_bar() || self.at_close() => {
+            '$' if self.ere()
+                || self.pos == self.chars.len()
+                || self.at_bar()
+                || self.at_close() =>
+            {
                 Ok(Node::Assert(Assertion::LineEnd))
             }
             '(' if self.ere() => self.parse_group(),
@@ -441,7 +445,9 @@ impl ReParser<'_> {
                 class.ranges.push((c, c));
             }
         }
-        let body: String = self.chars[open..self.pos.saturating_sub(1)].iter().collect();
+        let body: String = self.chars[open..self.pos.saturating_sub(1)]
+            .iter()
+            .collect();
         if body.len() >= 2 && body.starts_with(':') && body.ends_with(':') {
             return Err(RegexError::ClassSyntax);
         }
@@ -601,7 +607,10 @@ impl Regex {
     ) -> Option<(usize, usize)> {
         (from..=chars.len()).find_map(|start| {
             let ends = self.ends_from(chars, start);
-            ends.into_iter().rev().find(|&e| accept(start, e)).map(|e| (start, e))
+            ends.into_iter()
+                .rev()
+                .find(|&e| accept(start, e))
+                .map(|e| (start, e))
         })
     }
 
@@ -616,7 +625,10 @@ impl Regex {
         self.add(&mut clist, &mut mark, &mut stack, 0, chars, start, start);
         let mut pos = start;
         loop {
-            if clist.iter().any(|&pc| matches!(self.prog.get(pc), Some(Inst::Match))) {
+            if clist
+                .iter()
+                .any(|&pc| matches!(self.prog.get(pc), Some(Inst::Match)))
+            {
                 ends.push(pos);
             }
             let Some(&c) = chars.get(pos) else { break };
@@ -628,13 +640,22 @@ impl Regex {
                         *want == c || (self.icase && lower(*want) == lower(c))
                     }
                     Some(Inst::Any) => true,
-                    Some(Inst::Class(i)) => {
-                        self.classes.get(*i).is_some_and(|cl| cl.matches(c, self.icase))
-                    }
+                    Some(Inst::Class(i)) => self
+                        .classes
+                        .get(*i)
+                        .is_some_and(|cl| cl.matches(c, self.icase)),
                     _ => false,
                 };
                 if ok {
-                    self.add(&mut nlist, &mut mark, &mut stack, pc + 1, chars, pos + 1, gen);
+                    self.add(
+                        &mut nlist,
+                        &mut mark,
+                        &mut stack,
+                        pc + 1,
+                        chars,
+                        pos + 1,
+                        gen,
+                    );
                 }
             }
             std::mem::swap(&mut clist, &mut nlist);
@@ -671,11 +692,8 @@ impl Regex {
                     stack.push(*b);
                     stack.push(*a);
                 }
-                Some(Inst::Assert(a)) => {
-                    if assertion_holds(*a, chars, pos) {
-                        stack.push(pc + 1);
-                    }
-                }
+                Some(Inst::Assert(a)) if assertion_holds(*a, chars, pos) => stack.push(pc + 1),
+                Some(Inst::Assert(_)) => {}
                 Some(_) => list.push(pc),
                 None => {}
             }

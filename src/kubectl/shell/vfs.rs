@@ -43,6 +43,9 @@ pub enum VfsError {
     NotEmpty,
 }
 
+/// One entry of a directory listing: name, whether it is a directory, the file if not.
+pub type DirEntry<'a> = (String, bool, Option<&'a FileEntry>);
+
 /// One file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileEntry {
@@ -280,14 +283,21 @@ impl Vfs {
             return Ok(());
         }
         self.check_parent(&abs)?;
-        self.files.remove(&abs).map(|_| ()).ok_or(VfsError::NotFound)
+        self.files
+            .remove(&abs)
+            .map(|_| ())
+            .ok_or(VfsError::NotFound)
     }
 
     /// Creates a directory; with `parents`, also missing parents and no error if it exists.
     pub fn mkdir(&mut self, path: &str, parents: bool) -> Result<(), VfsError> {
         let abs = self.resolve(path);
         if self.is_dir(&abs) {
-            return if parents { Ok(()) } else { Err(VfsError::Exists) };
+            return if parents {
+                Ok(())
+            } else {
+                Err(VfsError::Exists)
+            };
         }
         if self.files.contains_key(&abs) || abs == DEV_NULL {
             return Err(VfsError::Exists);
@@ -317,7 +327,7 @@ impl Vfs {
     }
 
     /// The entries directly in a directory, sorted by name: (name, is_directory, file).
-    pub fn list(&self, path: &str) -> Result<Vec<(String, bool, Option<&FileEntry>)>, VfsError> {
+    pub fn list(&self, path: &str) -> Result<Vec<DirEntry<'_>>, VfsError> {
         let abs = self.resolve(path);
         if !self.is_dir(&abs) {
             return Err(if self.files.contains_key(&abs) {
@@ -334,8 +344,12 @@ impl Vfs {
             };
             (!rest.is_empty() && !rest.contains('/')).then(|| rest.to_string())
         };
-        let mut out: Vec<(String, bool, Option<&FileEntry>)> = Vec::new();
-        for d in FIXED_DIRS.iter().copied().chain(self.dirs.iter().map(String::as_str)) {
+        let mut out: Vec<DirEntry<'_>> = Vec::new();
+        for d in FIXED_DIRS
+            .iter()
+            .copied()
+            .chain(self.dirs.iter().map(String::as_str))
+        {
             if let Some(name) = child(d) {
                 out.push((name, true, None));
             }
@@ -360,6 +374,8 @@ impl Vfs {
 
     /// Every file, by absolute path (what the editor's tabs can open).
     pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.files.iter().map(|(p, f)| (p.as_str(), f.text.as_str()))
+        self.files
+            .iter()
+            .map(|(p, f)| (p.as_str(), f.text.as_str()))
     }
 }
