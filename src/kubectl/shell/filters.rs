@@ -768,20 +768,23 @@ fn sort(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
         .iter()
         .flat_map(|(_, t)| lines(t.unwrap_or("")))
         .collect();
+    let blanks = has(&opts, 'b');
     let key_of = |line: &str| -> String {
         let Some((from, to)) = key else {
             return line.to_string();
         };
-        let fields: Vec<&str> = match sep {
-            Some(c) => line.split(c).collect(),
-            None => line.split_whitespace().collect(),
+        let spans = field_spans(line, sep);
+        let start = spans.get(from - 1).map_or(line.len(), |s| s.0);
+        let end = match to {
+            Some(to) => spans.get(to - 1).map_or(line.len(), |s| s.1),
+            None => line.len(),
         };
-        let end = to.unwrap_or(fields.len()).min(fields.len());
-        let start = (from - 1).min(end);
-        let joiner = sep
-            .map(|c| c.to_string())
-            .unwrap_or_else(|| " ".to_string());
-        fields[start..end].join(&joiner)
+        let k = line.get(start..end.max(start)).unwrap_or("");
+        if blanks {
+            k.trim_start().to_string()
+        } else {
+            k.to_string()
+        }
     };
     let cmp_keys = |a: &str, b: &str| -> std::cmp::Ordering {
         let (ka, kb) = (key_of(a), key_of(b));
@@ -816,6 +819,42 @@ fn sort(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
         out.push('\n');
     }
     FilterResult::out(out)
+}
+
+/// Byte ranges of sort's fields: split at `sep`, or else each field is a run of
+/// non-blanks together with the blanks before it (GNU sort without `-b`).
+fn field_spans(line: &str, sep: Option<char>) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    match sep {
+        Some(c) => {
+            let mut start = 0;
+            for (i, ch) in line.char_indices() {
+                if ch == c {
+                    spans.push((start, i));
+                    start = i + ch.len_utf8();
+                }
+            }
+            spans.push((start, line.len()));
+        }
+        None => {
+            let mut start = 0;
+            let mut in_word = false;
+            for (i, ch) in line.char_indices() {
+                let blank = ch == ' ' || ch == '\t';
+                if in_word && blank {
+                    spans.push((start, i));
+                    start = i;
+                    in_word = false;
+                } else if !blank {
+                    in_word = true;
+                }
+            }
+            if in_word || start < line.len() {
+                spans.push((start, line.len()));
+            }
+        }
+    }
+    spans
 }
 
 /// The number at the start of `s` (after blanks), 0 when there is none: what `sort -n` uses.

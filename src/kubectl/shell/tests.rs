@@ -879,3 +879,42 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let r = run("grep", &["-E", &groups], "x\n", &mut Vfs::new());
     assert_eq!(r.status, 2);
 }
+
+#[test]
+fn seed_heredoc_typed_line_by_line_needs_more_input_until_its_delimiter() {
+    let lines = [
+        "cat <<EOF > pod-daemonSet.yaml",
+        "apiVersion: apps/v1",
+        "kind: DaemonSet",
+        "metadata:",
+        "  name: helloworld-daemonset",
+        "EOF",
+    ];
+    let mut buffer = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            buffer.push('\n');
+        }
+        buffer.push_str(line);
+        assert_eq!(
+            needs_more_input(&buffer),
+            i + 1 < lines.len(),
+            "after {line:?}"
+        );
+    }
+    let script = parse(&buffer).expect("parses");
+    let c = simple(&script, 0, 0);
+    assert_eq!(
+        c.heredoc.as_ref().expect("heredoc").body,
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: helloworld-daemonset\n"
+    );
+    let mut fs = Vfs::new();
+    let target = expand_redirect_target(&c.redirects[0].target, &mut TestEnv::new()).expect("ok");
+    fs.write(&target, &c.heredoc.as_ref().expect("h").body, false)
+        .expect("write");
+    assert_eq!(run("grep", &["kind"], "", &mut fs).stdout, "");
+    assert_eq!(
+        run("grep", &["kind", "pod-daemonSet.yaml"], "", &mut fs).stdout,
+        "kind: DaemonSet\n"
+    );
+}
