@@ -3,4 +3,5 @@ pub mod describe;
 pub mod explain;
 pub mod printers;
 pub mod session;
+pub mod shell;
 pub use session::{OutLine, Session, Stream};
