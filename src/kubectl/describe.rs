@@ -8,14 +8,14 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-use crate::kubectl::printers::duration::human_duration;
-use crate::kubectl::printers::tabwriter::format_tabbed;
 use crate::engine::time::format_rfc1123z;
 use crate::kubectl::printers::columns::{access_modes, join_host_port, node_roles, storage_class};
+use crate::kubectl::printers::duration::human_duration;
 use crate::kubectl::printers::fields::{
     arr, at, controller_ref, flag, format_label_selector, format_labels, int, int_or_string, obj,
     opt_int, quantity_value, s, scalar, selector_string, string_map, time,
 };
+use crate::kubectl::printers::tabwriter::format_tabbed;
 
 /// What describe needs besides the object itself.
 #[derive(Debug, Clone, Default)]
