@@ -1,4 +1,86 @@
-fn main() {
-    eprintln!("kubeplay run: not implemented yet");
-    std::process::exit(2);
+//! The native front end: `kubeplay run [--nodes N] [--seed S] [SCRIPT | -]` runs a script
+//! of terminal lines against a fresh cluster and prints what the terminal would show.
+
+use kubeplay::kubectl::Session;
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: kubeplay run [--nodes N] [--seed S] [SCRIPT | -]";
+
+struct Options {
+    nodes: u32,
+    seed: u64,
+    script: Option<String>,
+}
+
+fn parse_args(args: &[String]) -> Result<Options, String> {
+    let mut o = Options { nodes: 3, seed: 1, script: None };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        match flag {
+            "--nodes" | "--seed" => {
+                let v = inline.or_else(|| it.next().cloned()).ok_or_else(|| format!("{flag} needs a value"))?;
+                if flag == "--nodes" {
+                    o.nodes = v.parse().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| format!("--nodes must be a number from 1 to 1000, not {v:?}"))?;
+                } else {
+                    o.seed = v.parse().map_err(|_| format!("--seed must be a whole number, not {v:?}"))?;
+                }
+            }
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            _ if o.script.is_none() && (a == "-" || !a.starts_with('-')) => o.script = Some(a.clone()),
+            _ => return Err(format!("unknown argument {a:?}\n{USAGE}")),
+        }
+    }
+    Ok(o)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) != Some("run") {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    }
+    let options = match parse_args(&args[1..]) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let script = match options.script.as_deref() {
+        None | Some("-") => {
+            let mut s = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+                eprintln!("kubeplay: cannot read standard input: {e}");
+                return ExitCode::from(2);
+            }
+            s
+        }
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("kubeplay: cannot read {path}: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let mut session = Session::new(options.nodes, options.seed);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for line in script.lines() {
+        let prompt = if session.awaiting_more() { ">" } else { "$" };
+        let echoed = if line.is_empty() && prompt == ">" { ">".to_string() } else { format!("{prompt} {line}") };
+        let mut lines = session.submit(line);
+        lines.extend(session.run_blocking());
+        let _ = writeln!(out, "{echoed}");
+        for l in lines {
+            let _ = writeln!(out, "{}", l.text);
+        }
+    }
+    let _ = out.flush();
+    ExitCode::SUCCESS
 }

@@ -2323,3 +2323,11 @@ fn describe_generic(w: &mut Writer, o: &Value, related: &Related) {
 #[cfg(test)]
 #[path = "describe_tests.rs"]
 mod tests;
+
+/// `DescribePodTemplate` written to a plain buffer, as `rollout history --revision` does:
+/// the cells keep their literal tabs.
+pub fn pod_template_raw(template: &Value) -> String {
+    let mut w = Writer::new(0);
+    describe_pod_template(&mut w, Some(template));
+    w.pending
+}

@@ -1,7 +1,11 @@
 //! The terminal language: a small shell in front of kubectl, and kubectl's printers.
+pub mod bundled;
+pub mod cli;
 pub mod describe;
 pub mod explain;
+pub mod output;
 pub mod printers;
+pub mod process;
 pub mod session;
 pub mod shell;
-pub use session::{OutLine, Session, Stream};
+pub use session::{NodeLane, OutLine, PodCard, Session, Stream};

@@ -1,7 +1,15 @@
-//! One terminal: the cluster it talks to, its files, its history, and the command that is
-//! running in the foreground (if any).
-//!
-//! STUB: the real implementation is being written; this keeps the UI's contract.
+//! One terminal: the cluster it talks to, its files, variables, aliases and history, and
+//! the command running in the foreground. Lines are parsed by the shell, run here, and
+//! long-running commands (`get -w`, `sleep`, `rollout status`) advance with virtual time.
+
+use super::cli::{self, Ctx, Outcome};
+use super::output::{push_text, Output};
+use super::printers::columns::{pod_ready, pod_restarts, pod_status};
+use super::process::Running;
+use super::shell::{self, AndOrList, Command, Connector, Env, Pipeline, RedirOp, Script, SimpleCommand, Vfs};
+use crate::engine::{Cluster, ClusterConfig, Millis, Why};
+use serde_json::Value;
+use std::collections::{BTreeMap, VecDeque};
 
 /// Which stream a line of output was written to; the terminal colours stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -21,14 +29,18 @@ pub struct OutLine {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodCard {
     pub name: String,
+    pub namespace: String,
     /// STATUS as `kubectl get` shows it (`Running`, `Terminating`, `ContainerCreating`, ...).
     pub phase: String,
     pub node: Option<String>,
     pub ready: String,
+    /// `Kind/name` of the controller.
     pub owner: Option<String>,
     pub ordinal: Option<u32>,
     pub revision: Option<String>,
     pub restarts: u32,
+    /// Claims mounted by the pod.
+    pub claims: Vec<String>,
 }
 
 /// What a node lane shows.
@@ -37,71 +49,855 @@ pub struct NodeLane {
     pub name: String,
     pub roles: String,
     pub taints: Vec<String>,
+    pub ready: bool,
+    pub max_pods: u32,
 }
 
+/// A foreground command in progress, with what runs after it.
+struct Job {
+    running: Running,
+    /// Later stages of its pipeline, applied to each chunk of output it streams.
+    downstream: Vec<Command>,
+    /// The rest of its and-or list.
+    rest: Vec<(Connector, Pipeline)>,
+}
+
+/// How long a command without a deadline may run in the native runner before it is
+/// stopped as if by Ctrl-C (a crash-looping pod never lets the cluster become idle).
+const RUNNER_JOB_LIMIT_MS: Millis = 3_600_000;
+
+/// Virtual time a blocking command inside `$(…)`, a `for` body or a later pipeline stage
+/// may take (those run to completion at once).
+const NESTED_JOB_LIMIT_MS: Millis = 600_000;
+
+/// Nesting of `$(…)` and `for` before we refuse (bash would recurse until it dies).
+const MAX_DEPTH: usize = 32;
+
 pub struct Session {
-    now_ms: u64,
+    cluster: Cluster,
+    fs: Vfs,
+    vars: BTreeMap<String, String>,
+    aliases: BTreeMap<String, String>,
+    history: Vec<String>,
+    last_status: i32,
+    pending: String,
+    job: Option<Job>,
+    queue: VecDeque<AndOrList>,
+    /// (virtual time, text) of each submitted input, for replay and share links.
+    input_log: Vec<(Millis, String)>,
+    editor_request: Option<String>,
+    clear_requested: bool,
+    depth: usize,
 }
 
 impl Session {
-    pub fn new(_nodes: u32, _seed: u64) -> Self {
-        Session { now_ms: 0 }
+    pub fn new(nodes: u32, seed: u64) -> Self {
+        Session::with_config(ClusterConfig::with_nodes(nodes, seed))
+    }
+
+    pub fn with_config(config: ClusterConfig) -> Self {
+        let mut aliases = BTreeMap::new();
+        aliases.insert("k".to_string(), "kubectl".to_string());
+        let mut vars = BTreeMap::new();
+        vars.insert("HOME".to_string(), "/root".to_string());
+        vars.insert("USER".to_string(), "root".to_string());
+        vars.insert("SHELL".to_string(), "/bin/bash".to_string());
+        vars.insert("PATH".to_string(), "/usr/local/bin:/usr/bin:/bin".to_string());
+        Session {
+            cluster: Cluster::new(config),
+            fs: Vfs::new(),
+            vars,
+            aliases,
+            history: Vec::new(),
+            last_status: 0,
+            pending: String::new(),
+            job: None,
+            queue: VecDeque::new(),
+            input_log: Vec::new(),
+            editor_request: None,
+            clear_requested: false,
+            depth: 0,
+        }
+    }
+
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    pub fn files(&self) -> &Vfs {
+        &self.fs
+    }
+
+    pub fn files_mut(&mut self) -> &mut Vfs {
+        &mut self.fs
+    }
+
+    pub fn history(&self) -> &[String] {
+        &self.history
+    }
+
+    pub fn input_log(&self) -> &[(Millis, String)] {
+        &self.input_log
+    }
+
+    /// True while the typed text is incomplete (open quote or heredoc): show `> `.
+    pub fn awaiting_more(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// A file the last command asked the editor to open (`vim FILE`, `kubectl edit`).
+    pub fn take_editor_request(&mut self) -> Option<String> {
+        self.editor_request.take()
+    }
+
+    /// Whether the last command was `clear` (or Ctrl-L).
+    pub fn take_clear(&mut self) -> bool {
+        std::mem::take(&mut self.clear_requested)
+    }
+
+    pub fn why_log(&self) -> &[Why] {
+        &self.cluster.why
     }
 
     /// Runs a typed line; returns what it printed so far.
     pub fn submit(&mut self, line: &str) -> Vec<OutLine> {
-        let out = |t: &str| OutLine {
-            text: t.to_string(),
-            stream: Stream::Out,
+        if self.job.is_some() {
+            return Vec::new();
+        }
+        if !self.pending.is_empty() {
+            self.pending.push('\n');
+        }
+        self.pending.push_str(line);
+        if shell::needs_more_input(&self.pending) {
+            return Vec::new();
+        }
+        let text = std::mem::take(&mut self.pending);
+        if text.trim().is_empty() {
+            return Vec::new();
+        }
+        self.history.push(text.clone());
+        self.input_log.push((self.cluster.now, text.clone()));
+        let script = match shell::parse(&text) {
+            Ok(s) => s,
+            Err(e) => {
+                self.last_status = 2;
+                let mut o = Output::ok();
+                o.err(e.to_string());
+                return o.lines;
+            }
         };
-        match line.trim() {
-            "" => vec![],
-            "help" => vec![out("kubeplay: try `kubectl version`")],
-            "kubectl version" => vec![
-                out("Client Version: v1.34.1"),
-                out("Kustomize Version: v5.7.1"),
-                out("Server Version: v1.34.1"),
-            ],
-            other => vec![OutLine {
-                text: format!(
-                    "bash: {}: command not found",
-                    other.split_whitespace().next().unwrap_or("")
-                ),
-                stream: Stream::Err,
-            }],
+        self.queue = script.items.into();
+        self.resume(Vec::new()).lines
+    }
+
+    /// Runs queued and-or lists (after `rest` of the current one) until done or a
+    /// command blocks.
+    fn resume(&mut self, mut rest: Vec<(Connector, Pipeline)>) -> Output {
+        let mut out = Output::ok();
+        loop {
+            let next = if !rest.is_empty() {
+                let (conn, p) = rest.remove(0);
+                let run = match conn {
+                    Connector::And => self.last_status == 0,
+                    Connector::Or => self.last_status != 0,
+                };
+                if !run {
+                    continue;
+                }
+                p
+            } else if let Some(item) = self.queue.pop_front() {
+                rest = item.rest;
+                item.first
+            } else {
+                return out;
+            };
+            let (o, job) = self.exec_pipeline(&next, true);
+            out.lines.extend(o.lines);
+            if let Some(mut job) = job {
+                job.rest = std::mem::take(&mut rest);
+                self.job = Some(job);
+                return out;
+            }
+            self.last_status = o.status;
         }
     }
 
     /// True while a command (a watch, `sleep`, `rollout status`) holds the prompt.
     pub fn is_busy(&self) -> bool {
-        false
+        self.job.is_some()
     }
 
-    /// Advances virtual time; returns output the running command produced meanwhile.
+    /// Advances virtual time by `dt_ms`; returns output the running command produced.
     pub fn tick(&mut self, dt_ms: u64) -> Vec<OutLine> {
-        self.now_ms += dt_ms;
-        vec![]
+        let target = self.cluster.now + dt_ms as Millis;
+        let Some(mut job) = self.job.take() else {
+            self.cluster.advance_to(target);
+            return Vec::new();
+        };
+        let until = job.running.deadline.map_or(target, |d| d.min(target));
+        self.cluster.advance_to(until);
+        let mut poll = job.running.poll(&self.cluster);
+        if poll.finished.is_none() && job.running.deadline.is_some_and(|d| self.cluster.now >= d) {
+            let expired = job.running.expire();
+            poll.output.lines.extend(expired.output.lines);
+            poll.finished = expired.finished;
+        }
+        self.finish_poll(job, poll.output, poll.finished).lines
     }
 
-    /// Ctrl-C: stops the foreground command.
+    /// Passes a job's new output through its pipeline and, when it finished, continues
+    /// with what comes after it.
+    fn finish_poll(&mut self, job: Job, output: Output, finished: Option<i32>) -> Output {
+        let mut shown = self.through_downstream(&job.downstream, output);
+        match finished {
+            None => {
+                self.job = Some(job);
+            }
+            Some(status) => {
+                self.last_status = status;
+                let after = self.resume(job.rest);
+                shown.lines.extend(after.lines);
+            }
+        }
+        shown
+    }
+
+    fn through_downstream(&mut self, downstream: &[Command], output: Output) -> Output {
+        if downstream.is_empty() {
+            return output;
+        }
+        let mut shown = Output::ok();
+        let mut text = String::new();
+        for l in output.lines {
+            match l.stream {
+                Stream::Out => {
+                    text.push_str(&l.text);
+                    text.push('\n');
+                }
+                Stream::Err => shown.lines.push(l),
+            }
+        }
+        if text.is_empty() {
+            return shown;
+        }
+        let mut stdin = Some(text);
+        for (i, cmd) in downstream.iter().enumerate() {
+            let last = i + 1 == downstream.len();
+            let (o, _) = self.exec_command(cmd, stdin.take(), last, false);
+            let mut next = String::new();
+            for l in o.lines {
+                if l.stream == Stream::Out && !last {
+                    next.push_str(&l.text);
+                    next.push('\n');
+                } else {
+                    shown.lines.push(l);
+                }
+            }
+            stdin = Some(next);
+        }
+        shown
+    }
+
+    /// Runs the foreground command to its end the way the native runner does: event by
+    /// event, until it finishes, its deadline passes, or the cluster has nothing left to
+    /// do (which ends a bare `-w`).
+    pub fn run_blocking(&mut self) -> Vec<OutLine> {
+        let mut out = Vec::new();
+        let started = self.cluster.now;
+        while let Some(mut job) = self.job.take() {
+            let next = self.cluster.timers.next_at();
+            let (output, finished) = match (job.running.deadline, next) {
+                (Some(d), Some(t)) if t <= d => {
+                    self.cluster.advance_to_next_event();
+                    let p = job.running.poll(&self.cluster);
+                    (p.output, p.finished)
+                }
+                (Some(d), _) => {
+                    self.cluster.advance_to(d);
+                    let mut p = job.running.poll(&self.cluster);
+                    if p.finished.is_none() {
+                        let e = job.running.expire();
+                        p.output.lines.extend(e.output.lines);
+                        p.finished = e.finished;
+                    }
+                    (p.output, p.finished)
+                }
+                (None, Some(_)) if self.cluster.now - started < RUNNER_JOB_LIMIT_MS => {
+                    self.cluster.advance_to_next_event();
+                    let p = job.running.poll(&self.cluster);
+                    (p.output, p.finished)
+                }
+                _ => {
+                    let p = job.running.poll(&self.cluster);
+                    (p.output, Some(p.finished.unwrap_or(0)))
+                }
+            };
+            let shown = self.finish_poll(job, output, finished);
+            out.extend(shown.lines);
+        }
+        out
+    }
+
+    /// Ctrl-C: stops the foreground command and what was to run after it.
     pub fn interrupt(&mut self) -> Vec<OutLine> {
-        vec![]
+        self.pending.clear();
+        if self.job.take().is_some() {
+            self.queue.clear();
+            self.last_status = 130;
+        }
+        Vec::new()
     }
 
     /// Virtual time since the cluster started, in milliseconds.
     pub fn now_ms(&self) -> u64 {
-        self.now_ms
+        (self.cluster.now - self.cluster.started_at()).max(0) as u64
     }
 
+    /// Runs a pipeline; a blocking first stage becomes the job.
+    fn exec_pipeline(&mut self, p: &Pipeline, foreground: bool) -> (Output, Option<Job>) {
+        let mut shown = Output::ok();
+        let mut stdin: Option<String> = None;
+        let n = p.commands.len();
+        for (i, cmd) in p.commands.iter().enumerate() {
+            let last = i + 1 == n;
+            let (mut o, running) = self.exec_command(cmd, stdin.take(), last, last && foreground);
+            if let Some(running) = running {
+                if i == 0 && foreground {
+                    let downstream = p.commands[1..].to_vec();
+                    let initial = self.through_downstream(&downstream, o);
+                    return (initial, Some(Job { running, downstream, rest: Vec::new() }));
+                }
+                o.lines.extend(self.complete(running).lines);
+            }
+            if last {
+                shown.lines.extend(o.lines);
+                shown.status = o.status;
+            } else {
+                let mut next = String::new();
+                for l in o.lines {
+                    match l.stream {
+                        Stream::Out => {
+                            next.push_str(&l.text);
+                            next.push('\n');
+                        }
+                        Stream::Err => shown.lines.push(l),
+                    }
+                }
+                stdin = Some(next);
+            }
+        }
+        (shown, None)
+    }
+
+    /// Runs a blocking command to its end at once (inside `$(…)`, loops, pipes).
+    fn complete(&mut self, mut running: Running) -> Output {
+        let mut out = Output::ok();
+        let limit = self.cluster.now + NESTED_JOB_LIMIT_MS;
+        loop {
+            let deadline = running.deadline.unwrap_or(limit).min(limit);
+            let next = self.cluster.timers.next_at().filter(|t| *t <= deadline);
+            if next.is_some() {
+                self.cluster.advance_to_next_event();
+            } else {
+                self.cluster.advance_to(deadline);
+            }
+            let p = running.poll(&self.cluster);
+            out.lines.extend(p.output.lines);
+            if let Some(status) = p.finished {
+                out.status = status;
+                return out;
+            }
+            if next.is_none() {
+                if running.deadline.is_some_and(|d| self.cluster.now >= d) {
+                    let e = running.expire();
+                    out.lines.extend(e.output.lines);
+                    out.status = e.finished.unwrap_or(0);
+                }
+                return out;
+            }
+        }
+    }
+
+    /// Runs a whole script to completion (command substitution, loop bodies).
+    fn run_script_sync(&mut self, script: &Script) -> Output {
+        let mut out = Output::ok();
+        if self.depth >= MAX_DEPTH {
+            out.err("bash: maximum nesting level exceeded");
+            out.status = 1;
+            return out;
+        }
+        self.depth += 1;
+        for item in &script.items {
+            let (o, _) = self.exec_pipeline(&item.first, false);
+            self.last_status = o.status;
+            out.lines.extend(o.lines);
+            for (conn, p) in &item.rest {
+                let run = match conn {
+                    Connector::And => self.last_status == 0,
+                    Connector::Or => self.last_status != 0,
+                };
+                if run {
+                    let (o, _) = self.exec_pipeline(p, false);
+                    self.last_status = o.status;
+                    out.lines.extend(o.lines);
+                }
+            }
+        }
+        self.depth -= 1;
+        out.status = self.last_status;
+        out
+    }
+
+    /// Runs one command. Returns its output (stdout lines still in it) and, for a
+    /// command that takes time, the running process.
+    fn exec_command(&mut self, cmd: &Command, stdin: Option<String>, _last: bool, tty: bool) -> (Output, Option<Running>) {
+        match cmd {
+            Command::For(f) => {
+                let values = match &f.words {
+                    Some(words) => match shell::expand_words(words, &mut ShellEnv { session: self }) {
+                        Ok(v) => v,
+                        Err(e) => return (Output::failed_plain(e.to_string()), None),
+                    },
+                    None => Vec::new(),
+                };
+                let mut out = Output::ok();
+                for v in values {
+                    self.vars.insert(f.var.clone(), v);
+                    let o = self.run_script_sync(&f.body);
+                    out.lines.extend(o.lines);
+                    out.status = o.status;
+                }
+                (out, None)
+            }
+            Command::Simple(simple) => self.exec_simple(simple, stdin, tty),
+        }
+    }
+
+    fn exec_simple(&mut self, simple: &SimpleCommand, stdin: Option<String>, tty: bool) -> (Output, Option<Running>) {
+        let aliases = self.aliases.clone();
+        let simple = match shell::expand_alias(simple, &|n| aliases.get(n).cloned()) {
+            Ok(s) => s,
+            Err(e) => return (Output::failed_plain(e.to_string()), None),
+        };
+        let argv = match shell::expand_words(&simple.words, &mut ShellEnv { session: self }) {
+            Ok(v) => v,
+            Err(e) => return (Output::failed_plain(e.to_string()), None),
+        };
+        let mut assignments = Vec::new();
+        for a in &simple.assignments {
+            match shell::expand_word(&a.value, &mut ShellEnv { session: self }) {
+                Ok(v) => assignments.push((a.name.clone(), v)),
+                Err(e) => return (Output::failed_plain(e.to_string()), None),
+            }
+        }
+        if argv.is_empty() {
+            for (k, v) in assignments {
+                self.vars.insert(k, v);
+            }
+            return (Output::ok(), None);
+        }
+        let mut stdin = stdin;
+        if let Some(h) = &simple.heredoc {
+            match shell::expand_heredoc(h, &mut ShellEnv { session: self }) {
+                Ok(body) => stdin = Some(body),
+                Err(e) => return (Output::failed_plain(e.to_string()), None),
+            }
+        }
+        let redirects = match self.plan_redirects(&simple) {
+            Ok(r) => r,
+            Err(o) => return (o, None),
+        };
+        if let Some(input) = redirects.stdin.clone() {
+            stdin = Some(input);
+        }
+        let (output, running) = self.dispatch(&argv, stdin, tty && redirects.stdout.is_none());
+        (self.route(output, &redirects), running)
+    }
+
+    /// Where stdout and stderr go, and stdin from `<` / `<<<`.
+    fn plan_redirects(&mut self, simple: &SimpleCommand) -> Result<Redirects, Output> {
+        let mut r = Redirects::default();
+        for red in &simple.redirects {
+            let target = shell::expand_redirect_target(&red.target, &mut ShellEnv { session: self }).map_err(|e| Output::failed_plain(e.to_string()))?;
+            let sink = |append: bool| if target == "/dev/null" { Sink::Null } else { Sink::File(target.clone(), append) };
+            match red.op {
+                RedirOp::Out | RedirOp::Append => {
+                    let s = sink(red.op == RedirOp::Append);
+                    if red.effective_fd() == 2 {
+                        r.stderr = Some(s);
+                    } else {
+                        r.stdout = Some(s);
+                    }
+                }
+                RedirOp::OutErr | RedirOp::AppendErr => {
+                    let s = sink(red.op == RedirOp::AppendErr);
+                    r.stdout = Some(s.clone());
+                    r.stderr = Some(s);
+                }
+                RedirOp::DupOut => match (red.effective_fd(), target.as_str()) {
+                    (2, "1") => r.stderr = Some(r.stdout.clone().unwrap_or(Sink::Stdout)),
+                    (1, "2") => r.stdout = Some(r.stderr.clone().unwrap_or(Sink::Stderr)),
+                    _ => {}
+                },
+                RedirOp::In => match self.fs.read(&target) {
+                    Ok(t) => r.stdin = Some(t.to_string()),
+                    Err(_) => return Err(Output::failed_plain(format!("bash: {target}: No such file or directory"))),
+                },
+                RedirOp::HereString => r.stdin = Some(format!("{target}\n")),
+                RedirOp::DupIn => {}
+            }
+        }
+        // `>` truncates even when nothing is written.
+        for s in [&r.stdout, &r.stderr].into_iter().flatten() {
+            if let Sink::File(path, false) = s {
+                if let Err(e) = self.fs.write(path, "", false) {
+                    return Err(Output::failed_plain(e.to_string()));
+                }
+            }
+        }
+        Ok(r)
+    }
+
+    /// Sends each line where the redirections say.
+    fn route(&mut self, output: Output, r: &Redirects) -> Output {
+        if r.stdout.is_none() && r.stderr.is_none() {
+            return output;
+        }
+        let mut shown = Output { lines: Vec::new(), status: output.status };
+        for l in output.lines {
+            let sink = match l.stream {
+                Stream::Out => r.stdout.clone().unwrap_or(Sink::Stdout),
+                Stream::Err => r.stderr.clone().unwrap_or(Sink::Stderr),
+            };
+            match sink {
+                Sink::Stdout => shown.lines.push(OutLine { text: l.text, stream: Stream::Out }),
+                Sink::Stderr => shown.lines.push(OutLine { text: l.text, stream: Stream::Err }),
+                Sink::Null => {}
+                Sink::File(path, _) => {
+                    if let Err(e) = self.fs.write(&path, &format!("{}\n", l.text), true) {
+                        shown.err(e.to_string());
+                        shown.status = 1;
+                    }
+                }
+            }
+        }
+        shown
+    }
+
+    /// Runs one expanded command line.
+    fn dispatch(&mut self, argv: &[String], stdin: Option<String>, tty: bool) -> (Output, Option<Running>) {
+        let name = argv[0].as_str();
+        let args = &argv[1..];
+        match name {
+            "kubectl" => {
+                let mut ctx = Ctx { cluster: &mut self.cluster, fs: &mut self.fs, stdin: stdin.as_deref() };
+                match cli::run(&mut ctx, args) {
+                    Outcome::Done(o) => (o, None),
+                    Outcome::Running(o, r) => (o, Some(r)),
+                }
+            }
+            "sleep" => match args.first().and_then(|a| parse_seconds(a)) {
+                Some(ms) => {
+                    let mut r = Running::new(super::process::Process::Sleep);
+                    r.deadline = Some(self.cluster.now + ms);
+                    (Output::ok(), Some(r))
+                }
+                None => (Output::failed_plain(format!("sleep: invalid time interval ‘{}’\nTry 'sleep --help' for more information.", args.first().map(String::as_str).unwrap_or(""))), None),
+            },
+            "timeout" => {
+                let Some(ms) = args.first().and_then(|a| parse_seconds(a)) else {
+                    return (Output::failed_plain("timeout: invalid time interval\nTry 'timeout --help' for more information.".to_string()), None);
+                };
+                if args.len() < 2 {
+                    return (Output::failed_plain("timeout: missing operand\nTry 'timeout --help' for more information.".to_string()), None);
+                }
+                let (o, running) = self.dispatch(&args[1..], stdin, tty);
+                match running {
+                    Some(mut r) => {
+                        let deadline = self.cluster.now + ms;
+                        if r.deadline.is_none_or(|d| d > deadline) {
+                            r.deadline = Some(deadline);
+                            r.deadline_status = 124;
+                            r.deadline_message = None;
+                        }
+                        (o, Some(r))
+                    }
+                    None => (o, None),
+                }
+            }
+            "clear" => {
+                self.clear_requested = true;
+                (Output::ok(), None)
+            }
+            "history" => {
+                let mut o = Output::ok();
+                for (i, h) in self.history.iter().enumerate() {
+                    o.out(format!("{:>5}  {h}", i + 1));
+                }
+                (o, None)
+            }
+            "help" => (help(), None),
+            "alias" => (self.alias(args), None),
+            "unalias" => {
+                let mut o = Output::ok();
+                for a in args {
+                    if self.aliases.remove(a).is_none() {
+                        o.err(format!("bash: unalias: {a}: not found"));
+                        o.status = 1;
+                    }
+                }
+                (o, None)
+            }
+            "export" | "set" if args.is_empty() => {
+                let mut o = Output::ok();
+                for (k, v) in &self.vars {
+                    o.out(format!("declare -x {k}=\"{v}\""));
+                }
+                (o, None)
+            }
+            "export" => {
+                for a in args {
+                    if let Some((k, v)) = a.split_once('=') {
+                        self.vars.insert(k.to_string(), v.to_string());
+                    }
+                }
+                (Output::ok(), None)
+            }
+            "unset" => {
+                for a in args {
+                    self.vars.remove(a);
+                }
+                (Output::ok(), None)
+            }
+            "env" | "printenv" => {
+                let mut o = Output::ok();
+                for (k, v) in &self.vars {
+                    o.out(format!("{k}={v}"));
+                }
+                (o, None)
+            }
+            "source" | "." => (Output::ok(), None),
+            "vim" | "vi" | "nano" | "code" | "edit" => match args.iter().find(|a| !a.starts_with('-')) {
+                Some(file) => {
+                    let path = self.fs.resolve(file);
+                    self.editor_request = Some(path);
+                    let mut o = Output::ok();
+                    o.err(format!("kubeplay: {name} opens {file} in the editor pane (in the browser); the command-line runner has no editor."));
+                    (o, None)
+                }
+                None => (Output::failed_plain(format!("kubeplay: {name} needs a file name, e.g. `{name} web.yaml`")), None),
+            },
+            "exit" | "logout" => (Output::ok(), None),
+            "hostname" => (one("kubeplay"), None),
+            "whoami" => (one("root"), None),
+            "date" => (one(&go_date(self.cluster.now)), None),
+            "type" | "which" => {
+                let mut o = Output::ok();
+                for a in args {
+                    if a == "kubectl" {
+                        o.out(if name == "which" { "/usr/local/bin/kubectl".to_string() } else { "kubectl is /usr/local/bin/kubectl".to_string() });
+                    } else if let Some(v) = self.aliases.get(a) {
+                        o.out(format!("{a} is aliased to `{v}'"));
+                    } else {
+                        o.err(format!("bash: type: {a}: not found"));
+                        o.status = 1;
+                    }
+                }
+                (o, None)
+            }
+            _ => {
+                let input = stdin.unwrap_or_default();
+                match shell::run_filter(name, args, &input, &mut self.fs, tty) {
+                    Some(r) => {
+                        let mut o = Output { lines: Vec::new(), status: r.status };
+                        push_text(&mut o.lines, &r.stdout, Stream::Out);
+                        push_text(&mut o.lines, &r.stderr, Stream::Err);
+                        (o, None)
+                    }
+                    None => {
+                        let mut o = Output::ok();
+                        o.err(format!("bash: {name}: command not found"));
+                        o.status = 127;
+                        (o, None)
+                    }
+                }
+            }
+        }
+    }
+
+    fn alias(&mut self, args: &[String]) -> Output {
+        let mut o = Output::ok();
+        if args.is_empty() {
+            for (k, v) in &self.aliases {
+                o.out(format!("alias {k}='{v}'"));
+            }
+            return o;
+        }
+        for a in args {
+            match a.split_once('=') {
+                Some((k, v)) => {
+                    self.aliases.insert(k.to_string(), v.to_string());
+                }
+                None => match self.aliases.get(a) {
+                    Some(v) => o.out(format!("alias {a}='{v}'")),
+                    None => {
+                        o.err(format!("bash: alias: {a}: not found"));
+                        o.status = 1;
+                    }
+                },
+            }
+        }
+        o
+    }
+
+    /// The pods the cluster view draws, in namespace/name order.
     pub fn pods(&self) -> Vec<PodCard> {
-        vec![]
+        self.cluster
+            .store
+            .list("Pod", None)
+            .map(|p| {
+                let (ready, total) = pod_ready(p);
+                let owner = crate::engine::controllers::controller_ref(p).map(|r| format!("{}/{}", r["kind"].as_str().unwrap_or(""), r["name"].as_str().unwrap_or("")));
+                let ordinal = p.pointer("/metadata/labels/apps.kubernetes.io~1pod-index").and_then(Value::as_str).and_then(|s| s.parse().ok());
+                let revision = p
+                    .pointer("/metadata/labels/controller-revision-hash")
+                    .or_else(|| p.pointer("/metadata/labels/pod-template-hash"))
+                    .and_then(Value::as_str)
+                    .map(String::from);
+                let claims = p["spec"]["volumes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.pointer("/persistentVolumeClaim/claimName").and_then(Value::as_str).map(String::from))
+                    .collect();
+                PodCard {
+                    name: p["metadata"]["name"].as_str().unwrap_or("").to_string(),
+                    namespace: p["metadata"]["namespace"].as_str().unwrap_or("").to_string(),
+                    phase: pod_status(p),
+                    node: p.pointer("/spec/nodeName").and_then(Value::as_str).filter(|n| !n.is_empty()).map(String::from),
+                    ready: format!("{ready}/{total}"),
+                    owner,
+                    ordinal,
+                    revision,
+                    restarts: pod_restarts(p) as u32,
+                    claims,
+                }
+            })
+            .collect()
     }
 
     pub fn nodes(&self) -> Vec<NodeLane> {
-        vec![NodeLane {
-            name: "minikube".into(),
-            roles: "control-plane".into(),
-            taints: vec![],
-        }]
+        self.cluster
+            .store
+            .list("Node", None)
+            .map(|n| {
+                let labels = n["metadata"]["labels"].as_object().cloned().unwrap_or_default();
+                let roles: Vec<String> = labels.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/").map(String::from)).collect();
+                NodeLane {
+                    name: n["metadata"]["name"].as_str().unwrap_or("").to_string(),
+                    roles: if roles.is_empty() { "<none>".into() } else { roles.join(",") },
+                    taints: n["spec"]["taints"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|t| format!("{}:{}", t["key"].as_str().unwrap_or(""), t["effect"].as_str().unwrap_or("")))
+                        .collect(),
+                    ready: n["status"]["conditions"].as_array().into_iter().flatten().any(|c| c["type"] == "Ready" && c["status"] == "True"),
+                    max_pods: n.pointer("/status/allocatable/pods").and_then(Value::as_str).and_then(|p| p.parse().ok()).unwrap_or(110),
+                }
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Sink {
+    Stdout,
+    Stderr,
+    Null,
+    File(String, bool),
+}
+
+#[derive(Debug, Default)]
+struct Redirects {
+    stdout: Option<Sink>,
+    stderr: Option<Sink>,
+    stdin: Option<String>,
+}
+
+/// Variables and `$(…)` for word expansion.
+struct ShellEnv<'a> {
+    session: &'a mut Session,
+}
+
+impl Env for ShellEnv<'_> {
+    fn var(&self, name: &str) -> Option<String> {
+        if name == "?" {
+            return Some(self.session.last_status.to_string());
+        }
+        self.session.vars.get(name).cloned()
+    }
+
+    fn substitute(&mut self, script: &Script) -> String {
+        let o = self.session.run_script_sync(script);
+        o.stdout_text()
+    }
+}
+
+/// `sleep`/`timeout` durations: `30`, `1.5`, `2m`, `1h`.
+fn parse_seconds(s: &str) -> Option<Millis> {
+    let (num, mult) = match s.chars().last()? {
+        's' => (&s[..s.len() - 1], 1000.0),
+        'm' => (&s[..s.len() - 1], 60_000.0),
+        'h' => (&s[..s.len() - 1], 3_600_000.0),
+        'd' => (&s[..s.len() - 1], 86_400_000.0),
+        _ => (s, 1000.0),
+    };
+    let v: f64 = num.parse().ok()?;
+    (v.is_finite() && v >= 0.0 && v < 1e9).then(|| (v * mult) as Millis)
+}
+
+fn one(text: &str) -> Output {
+    let mut o = Output::ok();
+    o.out(text);
+    o
+}
+
+fn go_date(ms: Millis) -> String {
+    let rfc = crate::engine::time::format_rfc1123z(ms);
+    // `Tue, 14 Oct 2025 09:12:03 +0000` → `Tue Oct 14 09:12:03 UTC 2025` (date(1)'s form)
+    let parts: Vec<&str> = rfc.split_whitespace().collect();
+    if parts.len() < 5 {
+        return rfc;
+    }
+    format!("{} {} {} {} UTC {}", parts[0].trim_end_matches(','), parts[2], parts[1], parts[4], parts[3])
+}
+
+fn help() -> Output {
+    let mut o = Output::ok();
+    o.out(
+        "kubeplay — a Kubernetes playground. This terminal runs a small bash in front of kubectl v1.34.
+
+  kubectl ...          talk to the simulated cluster (kubectl --help lists the verbs)
+  k ...                alias for kubectl
+  cat <<EOF > f.yaml   write a manifest (end with a line EOF); vim f.yaml opens the editor
+  ls, cat, rm          the files of this playground
+  sleep N              let N seconds of cluster time pass
+  timeout N CMD        stop CMD (e.g. kubectl get pods -w) after N seconds
+  | grep, head, tail, wc, sort, uniq, cut, awk   filter output
+  history, alias, clear, echo, export
+
+Time runs in the time bar: pause, speed up, step, rewind.",
+    );
+    o
+}
+
+impl Output {
+    /// A shell-level failure: the message as is on stderr, status 1.
+    pub fn failed_plain(message: impl AsRef<str>) -> Output {
+        let mut o = Output::ok();
+        o.err(message);
+        o.status = 1;
+        o
     }
 }

@@ -1,0 +1,376 @@
+//! `kubectl create -f`, `kubectl apply -f` and `kubectl patch`.
+
+use super::flags::{self, flag, Arity, Flag};
+use super::manifest::{self, Doc};
+use super::resource::{kind_group, parse_targets};
+use super::{flag_error, namespace, Ctx};
+use crate::engine::api::schema;
+use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
+use crate::engine::errors::ApiError;
+use crate::kubectl::output::Output;
+use crate::kubectl::printers::yaml;
+use serde_json::{json, Value};
+
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+const CREATE_FLAGS: &[Flag] = &[
+    flag("filename", Some('f'), Arity::Value),
+    flag("dry-run", None, Arity::Value),
+    flag("output", Some('o'), Arity::Value),
+    flag("save-config", None, Arity::Bool),
+    flag("validate", None, Arity::Value),
+    flag("recursive", Some('R'), Arity::Bool),
+    flag("server-side", None, Arity::Bool),
+    flag("force", None, Arity::Bool),
+    flag("prune", None, Arity::Bool),
+    flag("selector", Some('l'), Arity::Value),
+    flag("force-conflicts", None, Arity::Bool),
+    flag("field-manager", None, Arity::Value),
+    // `create deployment` and friends
+    flag("image", None, Arity::Value),
+    flag("replicas", Some('r'), Arity::Value),
+    flag("port", None, Arity::Value),
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    Create,
+    Apply,
+}
+
+/// Sets the namespace of a namespaced object from `-n`, refusing a mismatch.
+fn place(doc: &mut Doc, ns: &str, explicit_ns: bool) -> Result<(), String> {
+    let Some(r) = doc.resource else { return Ok(()) };
+    if !r.namespaced {
+        return Ok(());
+    }
+    let meta = &mut doc.object["metadata"];
+    if !meta.is_object() {
+        *meta = json!({});
+    }
+    match meta.get("namespace").and_then(Value::as_str) {
+        Some(have) if !have.is_empty() && have != ns && explicit_ns => Err(format!(
+            "the namespace from the provided object \"{have}\" does not match the namespace \"{ns}\". You must pass '--namespace={have}' to perform this operation."
+        )),
+        Some(have) if !have.is_empty() => Ok(()),
+        _ => {
+            meta["namespace"] = json!(ns);
+            Ok(())
+        }
+    }
+}
+
+/// The server's strict field validation (`--validate=strict`, the default).
+fn strict_decode(doc: &Doc, kind: &str, verb: &str) -> Result<(), String> {
+    let unknown = schema::unknown_fields(kind, &doc.object);
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = unknown.iter().map(|f| format!("unknown field \"{f}\"")).collect();
+    let version = doc.resource.map(|r| r.version).unwrap_or("v1");
+    Err(format!(
+        "Error from server (BadRequest): error when {verb} \"{}\": {kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
+        doc.source,
+        list.join(", ")
+    ))
+}
+
+fn operation_line(doc: &Doc, op: &str, dry_run: bool) -> String {
+    let kg = doc.resource.map(kind_group).unwrap_or_default();
+    let name = doc.object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    if dry_run {
+        format!("{kg}/{name} {op} (dry run)")
+    } else {
+        format!("{kg}/{name} {op}")
+    }
+}
+
+fn dry_run_mode(p: &flags::Parsed) -> Result<bool, String> {
+    match p.value("dry-run") {
+        None | Some("none") => Ok(false),
+        Some("client") | Some("server") => Ok(true),
+        Some(other) => Err(format!("Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".")),
+    }
+}
+
+fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
+    let name = if verb == Verb::Create { "create" } else { "apply" };
+    let p = match flags::parse(args, CREATE_FLAGS) {
+        Ok(p) => p,
+        Err(e) => return flag_error(name, e),
+    };
+    if verb == Verb::Create && !p.positionals.is_empty() {
+        return super::info::create_generator(ctx, &p);
+    }
+    let files = p.all("filename");
+    if files.is_empty() {
+        return Output::failed("must specify one of -f and -k");
+    }
+    let dry_run = match dry_run_mode(&p) {
+        Ok(d) => d,
+        Err(e) => return Output::failed(e),
+    };
+    let ns = namespace(&p);
+    let explicit_ns = p.has("namespace");
+    let mut out = Output::ok();
+    let mut errors = Vec::new();
+    let mut printed_objects = Vec::new();
+    for f in &files {
+        let docs = match manifest::read(ctx, f) {
+            Ok(d) => d,
+            Err(e) => {
+                errors.push(format!("error: {e}"));
+                continue;
+            }
+        };
+        for mut doc in docs {
+            let r = match manifest::check(&doc) {
+                Ok(r) => r,
+                Err(e) => {
+                    errors.push(format!("error: {e}"));
+                    continue;
+                }
+            };
+            if let Err(e) = place(&mut doc, &ns, explicit_ns) {
+                errors.push(format!("error: {e}"));
+                continue;
+            }
+            // Both verbs send a create (or a patch computed from it) that the server decodes strictly.
+            if let Err(e) = strict_decode(&doc, r.kind, "creating") {
+                errors.push(e);
+                continue;
+            }
+            let result = match verb {
+                Verb::Create => create_one(ctx, &doc, dry_run, p.bool("save-config")),
+                Verb::Apply => apply_one(ctx, &doc, dry_run, &mut out),
+            };
+            match result {
+                Ok((op, obj)) => {
+                    if let Some(o) = p.value("output") {
+                        printed_objects.push((o.to_string(), obj));
+                    } else {
+                        out.out(operation_line(&doc, op, dry_run));
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    for (format, obj) in printed_objects {
+        match format.as_str() {
+            "yaml" => out.out(yaml::to_yaml(&obj)),
+            "json" => out.out(yaml::to_json(&obj)),
+            "name" => {
+                let kg = super::manifest::parse_docs(&serde_json::to_string(&obj).unwrap_or_default(), "")
+                    .ok()
+                    .and_then(|d| d.first().and_then(|d| d.resource).map(kind_group))
+                    .unwrap_or_default();
+                out.out(format!("{kg}/{}", obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("")));
+            }
+            other => {
+                out.fail(format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,yaml"));
+            }
+        }
+    }
+    for e in errors {
+        out.err(e);
+        out.status = 1;
+    }
+    out
+}
+
+/// The object kubectl would send, with defaults as a dry run shows them.
+fn preview(doc: &Doc) -> Value {
+    let mut o = doc.object.clone();
+    if let Some(r) = doc.resource {
+        crate::engine::apiserver::defaults::apply(r.kind, &mut o);
+    }
+    o
+}
+
+fn create_one(ctx: &mut Ctx<'_>, doc: &Doc, dry_run: bool, save_config: bool) -> Result<(&'static str, Value), String> {
+    if dry_run {
+        return Ok(("created", preview(doc)));
+    }
+    let mut obj = doc.object.clone();
+    if save_config {
+        annotate_last_applied(&mut obj, &doc.object);
+    }
+    ctx.cluster.create(obj).map(|o| ("created", (*o).clone())).map_err(|e| e.with_source("creating", &doc.source))
+}
+
+fn annotate_last_applied(obj: &mut Value, manifest: &Value) {
+    let mut applied = manifest.clone();
+    if let Some(a) = applied.pointer_mut("/metadata/annotations").and_then(Value::as_object_mut) {
+        a.remove(LAST_APPLIED);
+    }
+    let text = serde_json::to_string(&applied).unwrap_or_default() + "\n";
+    let meta = &mut obj["metadata"];
+    if !meta["annotations"].is_object() {
+        meta["annotations"] = json!({});
+    }
+    meta["annotations"][LAST_APPLIED] = json!(text);
+}
+
+/// Fields set in `last` but missing from `new` become `null` (deleted); the rest of `new`
+/// merges over the live object.
+fn three_way(last: &Value, new: &Value) -> Value {
+    match (last, new) {
+        (Value::Object(l), Value::Object(n)) => {
+            let mut patch = serde_json::Map::new();
+            for (k, v) in n {
+                let sub = match l.get(k) {
+                    Some(lv) => three_way(lv, v),
+                    None => v.clone(),
+                };
+                patch.insert(k.clone(), sub);
+            }
+            for k in l.keys() {
+                if !n.contains_key(k) {
+                    patch.insert(k.clone(), Value::Null);
+                }
+            }
+            Value::Object(patch)
+        }
+        _ => new.clone(),
+    }
+}
+
+fn apply_one(ctx: &mut Ctx<'_>, doc: &Doc, dry_run: bool, out: &mut Output) -> Result<(&'static str, Value), String> {
+    let Some(r) = doc.resource else { return Err(String::new()) };
+    let ns = if r.namespaced { doc.object.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("default") } else { "" };
+    let name = doc.object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
+    let Some(live) = ctx.cluster.get(r.kind, ns, &name).cloned() else {
+        if dry_run {
+            return Ok(("created", preview(doc)));
+        }
+        let mut obj = doc.object.clone();
+        annotate_last_applied(&mut obj, &doc.object);
+        return ctx.cluster.create(obj).map(|o| ("created", (*o).clone())).map_err(|e| e.with_source("creating", &doc.source));
+    };
+    let last: Value = match live.pointer(&format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1"))).and_then(Value::as_str) {
+        Some(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+        None => {
+            out.err(format!(
+                "Warning: resource {}/{name} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.",
+                r.plural
+            ));
+            Value::Null
+        }
+    };
+    if live.pointer("/metadata/deletionTimestamp").is_some() {
+        out.err(format!("Warning: Detected changes to resource {name} which is currently being deleted."));
+    }
+    let patch = three_way(&last, &doc.object);
+    let mut merged = (*live).clone();
+    strategic_merge(&mut merged, &patch);
+    annotate_last_applied(&mut merged, &doc.object);
+    if let Some(m) = merged["metadata"].as_object_mut() {
+        m.remove("resourceVersion");
+    }
+    let mut live_cmp = (*live).clone();
+    if let Some(m) = live_cmp["metadata"].as_object_mut() {
+        m.remove("resourceVersion");
+    }
+    if merged == live_cmp {
+        return Ok(("unchanged", (*live).clone()));
+    }
+    if dry_run {
+        return Ok(("configured", merged));
+    }
+    match ctx.cluster.update(merged) {
+        Ok(o) if meta_rv(&o) == meta_rv(&live) => Ok(("unchanged", (*o).clone())),
+        Ok(o) => Ok(("configured", (*o).clone())),
+        Err(e @ ApiError::Invalid { .. }) => Err(e.to_string()),
+        Err(e) => Err(format!("error when applying patch:\n{}\nto:\nResource: \"{}/{}, Resource={}\"\nName: \"{name}\", Namespace: \"{ns}\"\nfor: \"{}\": {}", serde_json::to_string(&patch).unwrap_or_default(), r.group, r.version, r.plural, doc.source, e)),
+    }
+}
+
+fn meta_rv(o: &Value) -> &str {
+    o.pointer("/metadata/resourceVersion").and_then(Value::as_str).unwrap_or("")
+}
+
+pub fn create(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
+    run(ctx, args, Verb::Create)
+}
+
+pub fn apply(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
+    run(ctx, args, Verb::Apply)
+}
+
+const PATCH_FLAGS: &[Flag] = &[
+    flag("patch", Some('p'), Arity::Value),
+    flag("patch-file", None, Arity::Value),
+    flag("type", None, Arity::Value),
+    flag("filename", Some('f'), Arity::Value),
+    flag("dry-run", None, Arity::Value),
+    flag("output", Some('o'), Arity::Value),
+    flag("subresource", None, Arity::Value),
+];
+
+/// `kubectl patch TYPE NAME -p PATCH [--type strategic|merge|json]`
+pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
+    let p = match flags::parse(args, PATCH_FLAGS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("patch", e),
+    };
+    let ty = p.value("type").unwrap_or("strategic");
+    if !matches!(ty, "json" | "merge" | "strategic") {
+        return Output::failed(format!("--type must be one of [json merge strategic], not \"{ty}\""));
+    }
+    let text = match (p.value("patch"), p.value("patch-file")) {
+        (Some(t), _) => t.to_string(),
+        (None, Some(f)) => match ctx.fs.read(f) {
+            Ok(t) => t.to_string(),
+            Err(_) => return Output::failed(format!("open {f}: no such file or directory")),
+        },
+        _ => return Output::failed("must specify --patch or --patch-file containing the contents of the patch"),
+    };
+    let patch_value: Value = match serde_yaml::from_str::<serde_yaml::Value>(&text).ok().and_then(|v| serde_json::to_value(v).ok()) {
+        Some(v) => v,
+        None => return Output::failed(format!("unable to parse \"{text}\": yaml: did not find expected node content")),
+    };
+    let targets = match parse_targets(&p.positionals) {
+        Ok(t) => t,
+        Err(e) => return Output::failed(e.to_string()),
+    };
+    let ns = namespace(&p);
+    let mut out = Output::ok();
+    for t in targets {
+        for name in &t.names {
+            let obj_ns = if t.resource.namespaced { ns.as_str() } else { "" };
+            let Some(live) = ctx.cluster.get(t.resource.kind, obj_ns, name).cloned() else {
+                out.fail(format!("Error from server (NotFound): {} \"{name}\" not found", t.resource.group_resource()));
+                continue;
+            };
+            let mut obj = (*live).clone();
+            match ty {
+                "merge" => merge_patch(&mut obj, &patch_value),
+                "json" => match apply_json_patch(&mut obj, &patch_value) {
+                    Ok(()) => {}
+                    Err(e) => {
+                        out.fail(format!("Error from server (UnprocessableEntity): {e}"));
+                        continue;
+                    }
+                },
+                _ => strategic_merge(&mut obj, &patch_value),
+            }
+            if let Some(m) = obj["metadata"].as_object_mut() {
+                m.remove("resourceVersion");
+            }
+            let line = |op: &str| format!("{}/{name} {op}", kind_group(t.resource));
+            match ctx.cluster.update(obj) {
+                Ok(o) if o.pointer("/metadata/resourceVersion") == live.pointer("/metadata/resourceVersion") => out.out(line("patched (no change)")),
+                Ok(_) => out.out(line("patched")),
+                Err(e) => out.fail(e.to_string()),
+            }
+        }
+    }
+    out
+}
+
+/// RFC 6902 operations (add, remove, replace, test, move, copy) on JSON pointers.
+fn apply_json_patch(obj: &mut Value, ops: &Value) -> Result<(), String> {
+    let patch: json_patch::Patch = serde_json::from_value(ops.clone()).map_err(|e| format!("the server rejected our request due to an error in our request: {e}"))?;
+    json_patch::patch(obj, &patch).map_err(|e| e.to_string())
+}

@@ -1,0 +1,135 @@
+//! `kubectl describe`: finds the objects (by name, name prefix, selector or type) and what
+//! each description needs (events, pods, replica sets, claims).
+
+use super::flags::{self, flag, Arity, Flag};
+use super::resource::parse_targets;
+use super::{flag_error, namespace, Ctx};
+use crate::engine::controllers::ownership::owned;
+use crate::kubectl::describe::{describe, Related};
+use crate::kubectl::output::Output;
+use serde_json::Value;
+use std::rc::Rc;
+
+const FLAGS: &[Flag] = &[
+    flag("selector", Some('l'), Arity::Value),
+    flag("all-namespaces", Some('A'), Arity::Bool),
+    flag("filename", Some('f'), Arity::Value),
+    flag("show-events", None, Arity::Bool),
+];
+
+fn uid(o: &Value) -> &str {
+    o.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or("")
+}
+
+/// The text for one object, with its related objects looked up in the store.
+pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String {
+    let c = &ctx.cluster;
+    let ns = obj.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("");
+    let events: Vec<Rc<Value>> = if show_events {
+        let mut ev: Vec<Rc<Value>> = c.store.list("Event", if ns.is_empty() { None } else { Some(ns) }).filter(|e| e.pointer("/involvedObject/uid").and_then(Value::as_str) == Some(uid(obj))).cloned().collect();
+        ev.sort_by_key(|e| e.pointer("/lastTimestamp").and_then(Value::as_str).unwrap_or("").to_string());
+        ev
+    } else {
+        Vec::new()
+    };
+    let kind = obj["kind"].as_str().unwrap_or("");
+    let pods: Vec<Rc<Value>> = match kind {
+        "StatefulSet" | "DaemonSet" | "ReplicaSet" => owned(c, uid(obj), "Pod"),
+        "Node" => {
+            let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+            c.store.list("Pod", None).filter(|p| p.pointer("/spec/nodeName").and_then(Value::as_str) == Some(name)).cloned().collect()
+        }
+        _ => Vec::new(),
+    };
+    let replica_sets: Vec<Rc<Value>> = if kind == "Deployment" { owned(c, uid(obj), "ReplicaSet") } else { Vec::new() };
+    let pvcs: Vec<Rc<Value>> = if kind == "PersistentVolumeClaim" {
+        let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+        c.store
+            .list("Pod", Some(ns))
+            .filter(|p| p["spec"]["volumes"].as_array().into_iter().flatten().any(|v| v.pointer("/persistentVolumeClaim/claimName").and_then(Value::as_str) == Some(name)))
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let endpoints: Vec<Rc<Value>> = if kind == "Service" {
+        let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+        c.get("Endpoints", ns, name).cloned().into_iter().collect()
+    } else {
+        Vec::new()
+    };
+    let related = Related {
+        events: events.iter().map(|e| e.as_ref()).collect(),
+        pods: pods.iter().map(|e| e.as_ref()).collect(),
+        replica_sets: replica_sets.iter().map(|e| e.as_ref()).collect(),
+        endpoints: endpoints.iter().map(|e| e.as_ref()).collect(),
+        pvcs: pvcs.iter().map(|e| e.as_ref()).collect(),
+        lease: None,
+    };
+    describe(obj, &related, c.now)
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
+    let p = match flags::parse(args, FLAGS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("describe", e),
+    };
+    let targets = match parse_targets(&p.positionals) {
+        Ok(t) => t,
+        Err(e) => return Output::failed(e.to_string()),
+    };
+    if targets.is_empty() {
+        let mut o = Output::ok();
+        o.err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
+        o.fail("Required resource not specified.\nSee 'kubectl describe -h' for help and examples");
+        return o;
+    }
+    let ns = namespace(&p);
+    let all_ns = p.bool("all-namespaces");
+    let selector = match super::get::selector_flag(&p) {
+        Ok(s) => s,
+        Err(e) => return Output::failed(e),
+    };
+    let show_events = p.value("show-events").is_none_or(|v| v != "false");
+    let mut out = Output::ok();
+    let mut texts: Vec<String> = Vec::new();
+    for t in targets {
+        let scope = if all_ns || !t.resource.namespaced { None } else { Some(ns.as_str()) };
+        if t.names.is_empty() {
+            for o in super::get::list(ctx.cluster, t.resource, scope, selector.as_ref()) {
+                texts.push(describe_object(ctx, &o, show_events));
+            }
+            continue;
+        }
+        for name in &t.names {
+            let obj_ns = if t.resource.namespaced { ns.as_str() } else { "" };
+            if let Some(o) = ctx.cluster.get(t.resource.kind, obj_ns, name).cloned() {
+                texts.push(describe_object(ctx, &o, show_events));
+                continue;
+            }
+            // Not found by name: describe every object whose name starts with it.
+            let matches: Vec<Rc<Value>> = super::get::list(ctx.cluster, t.resource, scope, None)
+                .into_iter()
+                .filter(|o| o.pointer("/metadata/name").and_then(Value::as_str).is_some_and(|n| n.starts_with(name.as_str())))
+                .collect();
+            if matches.is_empty() {
+                out.err(format!("Error from server (NotFound): {} \"{name}\" not found", t.resource.group_resource()));
+                out.status = 1;
+            }
+            for o in matches {
+                texts.push(describe_object(ctx, &o, show_events));
+            }
+        }
+    }
+    if texts.is_empty() && out.status == 0 {
+        out.err(if all_ns { "No resources found".to_string() } else { format!("No resources found in {ns} namespace.") });
+    }
+    let joined = texts.join("\n\n");
+    // A description ends with a newline; the terminal shows each line.
+    out.lines.splice(0..0, {
+        let mut o = Output::ok();
+        o.out(joined);
+        o.lines
+    });
+    out
+}

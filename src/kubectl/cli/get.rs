@@ -1,0 +1,379 @@
+//! `kubectl get`: tables, `-o wide|name|yaml|json|jsonpath|custom-columns`, selectors,
+//! several types at once, and `-w` watches.
+
+use super::flags::{self, flag, Arity, Flag};
+use super::resource::{kind_group, parse_targets, Target};
+use super::{flag_error, namespace, Ctx, Outcome};
+use crate::engine::api::discovery::Resource;
+use crate::engine::selector::{labels_of, Selector};
+use crate::engine::{Cluster, Millis};
+use crate::kubectl::output::Output;
+use crate::kubectl::printers::columns::{self, TableOptions};
+use crate::kubectl::printers::tabwriter::{format_table, WatchTable};
+use crate::kubectl::printers::{custom_columns, jsonpath, yaml};
+use crate::kubectl::process::{Process, Running, Watch};
+use serde_json::{json, Value};
+use std::rc::Rc;
+
+const FLAGS: &[Flag] = &[
+    flag("output", Some('o'), Arity::Value),
+    flag("selector", Some('l'), Arity::Value),
+    flag("watch", Some('w'), Arity::Bool),
+    flag("watch-only", None, Arity::Bool),
+    flag("all-namespaces", Some('A'), Arity::Bool),
+    flag("show-labels", None, Arity::Bool),
+    flag("label-columns", Some('L'), Arity::Value),
+    flag("sort-by", None, Arity::Value),
+    flag("field-selector", None, Arity::Value),
+    flag("ignore-not-found", None, Arity::Bool),
+    flag("no-headers", None, Arity::Bool),
+    flag("template", None, Arity::Value),
+    flag("filename", Some('f'), Arity::Value),
+    flag("output-watch-events", None, Arity::Bool),
+    flag("chunk-size", None, Arity::Value),
+    flag("show-kind", None, Arity::Bool),
+    flag("show-managed-fields", None, Arity::Bool),
+    flag("allow-missing-template-keys", None, Arity::Bool),
+];
+
+/// How objects are printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Format {
+    Table { wide: bool },
+    Name,
+    Yaml,
+    Json,
+    JsonPath(String),
+    CustomColumns(String),
+}
+
+pub fn parse_format(output: Option<&str>, template: Option<&str>) -> Result<Format, String> {
+    let Some(o) = output else {
+        return Ok(match template {
+            Some(t) => Format::JsonPath(t.to_string()),
+            None => Format::Table { wide: false },
+        });
+    };
+    let (name, arg) = match o.split_once('=') {
+        Some((n, a)) => (n, Some(a.to_string())),
+        None => (o, None),
+    };
+    let arg = arg.or_else(|| template.map(String::from));
+    Ok(match name {
+        "" => Format::Table { wide: false },
+        "wide" => Format::Table { wide: true },
+        "name" => Format::Name,
+        "yaml" => Format::Yaml,
+        "json" => Format::Json,
+        "jsonpath" | "jsonpath-as-json" => Format::JsonPath(arg.ok_or("template format specified but no template given")?),
+        "custom-columns" => Format::CustomColumns(arg.ok_or("custom-columns format specified but no custom columns given")?),
+        "go-template" | "go-template-file" | "template" | "templatefile" | "jsonpath-file" | "custom-columns-file" => {
+            return Err(format!("kubeplay: -o {name} is not supported in the playground; use -o jsonpath or -o custom-columns"));
+        }
+        other => {
+            return Err(format!(
+                "unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+            ))
+        }
+    })
+}
+
+/// Prints rows of one kind, remembering column widths across calls (watch output).
+#[derive(Debug, Clone)]
+pub struct RowPrinter {
+    pub kind: &'static str,
+    pub format: Format,
+    pub options: TableOptions,
+    pub no_headers: bool,
+    pub table: WatchTable,
+    pub header_done: bool,
+    pub kind_group: String,
+}
+
+impl RowPrinter {
+    pub fn print_many(&mut self, objs: &[&Value], now: Millis) -> Vec<String> {
+        match &self.format {
+            Format::Table { .. } => {
+                let mut rows = columns::table(self.kind, objs, now, &self.options);
+                if rows.is_empty() {
+                    return Vec::new();
+                }
+                if self.header_done || self.no_headers {
+                    rows.remove(0);
+                }
+                self.header_done = true;
+                self.table.render(&rows)
+            }
+            Format::Name => objs.iter().map(|o| format!("{}/{}", self.kind_group, name_of(o))).collect(),
+            Format::JsonPath(t) => objs.iter().filter_map(|o| jsonpath::render(t, o).ok()).collect(),
+            Format::Yaml => objs.iter().map(|o| format!("{}---", yaml::to_yaml(o))).collect(),
+            Format::Json => objs.iter().map(|o| yaml::to_json(o)).collect(),
+            Format::CustomColumns(spec) => {
+                let owned: Vec<Value> = objs.iter().map(|o| (*o).clone()).collect();
+                let mut lines = custom_columns::render(spec, &owned).unwrap_or_default();
+                if self.header_done && !lines.is_empty() {
+                    lines.remove(0);
+                }
+                self.header_done = true;
+                lines
+            }
+        }
+    }
+
+    pub fn print_one(&mut self, obj: &Value, now: Millis) -> Vec<String> {
+        self.print_many(&[obj], now)
+    }
+}
+
+fn name_of(o: &Value) -> &str {
+    o.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("")
+}
+
+/// Objects of `r` in `ns` (or all namespaces) that match the selector.
+pub fn list(cluster: &Cluster, r: &Resource, ns: Option<&str>, selector: Option<&Selector>) -> Vec<Rc<Value>> {
+    let ns = if r.namespaced { ns } else { None };
+    cluster
+        .store
+        .list(r.kind, ns)
+        .filter(|o| selector.is_none_or(|s| s.matches(&labels_of(o))))
+        .cloned()
+        .collect()
+}
+
+/// `-l`, parsed; `Err` is the printed error.
+pub fn selector_flag(p: &flags::Parsed) -> Result<Option<Selector>, String> {
+    match p.value("selector") {
+        Some(s) => Selector::parse(s).map(Some).map_err(|e| e.to_string()),
+        None => Ok(None),
+    }
+}
+
+/// `--field-selector` supports `metadata.name`, `metadata.namespace`, `status.phase`,
+/// `spec.nodeName` with `=`, `==`, `!=`.
+fn field_matches(obj: &Value, selector: &str) -> Result<bool, String> {
+    for term in selector.split(',').filter(|t| !t.is_empty()) {
+        let (key, want, negate) = if let Some((k, v)) = term.split_once("!=") {
+            (k, v, true)
+        } else if let Some((k, v)) = term.split_once("==") {
+            (k, v, false)
+        } else if let Some((k, v)) = term.split_once('=') {
+            (k, v, false)
+        } else {
+            return Err(format!("invalid selector: '{selector}'; can't understand '{term}'"));
+        };
+        let pointer = format!("/{}", key.replace('.', "/"));
+        let have = obj.pointer(&pointer).and_then(Value::as_str).unwrap_or("");
+        if (have == want) == negate {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
+    let p = match flags::parse(args, FLAGS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("get", e).into(),
+    };
+    let format = match parse_format(p.value("output"), p.value("template")) {
+        Ok(f) => f,
+        Err(e) => return Output::failed(e).into(),
+    };
+    let all_ns = p.bool("all-namespaces");
+    let ns = namespace(&p);
+    let selector = match selector_flag(&p) {
+        Ok(s) => s,
+        Err(e) => return Output::failed(e).into(),
+    };
+    let targets = if let Some(file) = p.value("filename") {
+        match super::manifest::read(ctx, file) {
+            Ok(docs) => {
+                let mut t: Vec<Target> = Vec::new();
+                for d in docs {
+                    let Some(r) = d.resource else { continue };
+                    t.push(Target { resource: r, names: vec![name_of(&d.object).to_string()] });
+                }
+                t
+            }
+            Err(e) => return Output::failed(e).into(),
+        }
+    } else {
+        match parse_targets(&p.positionals) {
+            Ok(t) => t,
+            Err(e) => return Output::failed(e.to_string()).into(),
+        }
+    };
+    if targets.is_empty() {
+        let mut o = Output::ok();
+        o.err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
+        o.fail("Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
+        return o.into();
+    }
+    let watch = p.bool("watch") || p.bool("watch-only");
+    if watch && targets.len() > 1 {
+        return Output::failed("watch is only supported on individual resources and resource collections - more than 1 resource was found").into();
+    }
+    let now = ctx.cluster.now;
+    let mut out = Output::ok();
+    let multi = targets.len() > 1 || p.positionals.first().is_some_and(|a| a.contains('/') || a == "all");
+    let options = |r: &Resource, wide: bool| TableOptions {
+        wide,
+        show_labels: p.bool("show-labels"),
+        label_columns: p.all("label-columns").iter().flat_map(|l| l.split(',').map(String::from).collect::<Vec<_>>()).filter(|s| !s.is_empty()).collect(),
+        all_namespaces: all_ns && r.namespaced,
+        with_kind_prefix: multi.then(|| kind_group(r)),
+    };
+    let mut collected: Vec<(&'static Resource, Vec<Rc<Value>>)> = Vec::new();
+    let mut any_named = false;
+    for t in &targets {
+        let mut objs = Vec::new();
+        if t.names.is_empty() {
+            objs = list(ctx.cluster, t.resource, if all_ns { None } else { Some(&ns) }, selector.as_ref());
+        } else {
+            any_named = true;
+            for name in &t.names {
+                let obj_ns = if t.resource.namespaced { ns.as_str() } else { "" };
+                match ctx.cluster.get(t.resource.kind, obj_ns, name) {
+                    Some(o) => objs.push(o.clone()),
+                    None if p.bool("ignore-not-found") => {}
+                    None => {
+                        out.err(format!("Error from server (NotFound): {} \"{name}\" not found", t.resource.group_resource()));
+                        out.status = 1;
+                    }
+                }
+            }
+        }
+        if let Some(fs) = p.value("field-selector") {
+            let mut kept = Vec::new();
+            for o in objs {
+                match field_matches(&o, fs) {
+                    Ok(true) => kept.push(o),
+                    Ok(false) => {}
+                    Err(e) => return Output::failed(e).into(),
+                }
+            }
+            objs = kept;
+        }
+        if let Some(key) = p.value("sort-by") {
+            let template = if key.starts_with('{') { key.to_string() } else { format!("{{{key}}}") };
+            objs.sort_by_cached_key(|o| sort_key(&template, o));
+        }
+        collected.push((t.resource, objs));
+    }
+    if watch {
+        let (r, objs) = collected.swap_remove(0);
+        let mut printer = RowPrinter {
+            kind: r.kind,
+            format: format.clone(),
+            options: options(r, matches!(format, Format::Table { wide: true })),
+            no_headers: p.bool("no-headers"),
+            table: WatchTable::new(),
+            header_done: false,
+            kind_group: kind_group(r),
+        };
+        if !p.bool("watch-only") {
+            let refs: Vec<&Value> = objs.iter().map(|o| o.as_ref()).collect();
+            for line in printer.print_many(&refs, now) {
+                out.out(line);
+            }
+        }
+        let single = targets[0].names.first().cloned();
+        let w = Watch {
+            kind: r.kind,
+            namespace: if all_ns || !r.namespaced { None } else { Some(ns.clone()) },
+            name: single,
+            selector: selector.clone(),
+            cursor: ctx.cluster.store.resource_version(),
+            printer,
+        };
+        return Outcome::Running(out, Running::new(Process::Watch(w)));
+    }
+    print(&mut out, &format, &collected, now, any_named, &p, &options);
+    if collected.iter().all(|(_, o)| o.is_empty()) && !any_named && out.status == 0 {
+        let cluster_scoped = collected.iter().all(|(r, _)| !r.namespaced);
+        if all_ns || cluster_scoped {
+            out.err("No resources found");
+        } else {
+            out.err(format!("No resources found in {ns} namespace."));
+        }
+    }
+    out.into()
+}
+
+fn sort_key(template: &str, o: &Value) -> (i64, String) {
+    let text = jsonpath::render(template, o).unwrap_or_default();
+    match text.parse::<f64>() {
+        Ok(n) => ((n * 1000.0) as i64, String::new()),
+        Err(_) => (i64::MIN, text),
+    }
+}
+
+fn print(
+    out: &mut Output,
+    format: &Format,
+    collected: &[(&'static Resource, Vec<Rc<Value>>)],
+    now: Millis,
+    any_named: bool,
+    p: &flags::Parsed,
+    options: &dyn Fn(&Resource, bool) -> TableOptions,
+) {
+    match format {
+        Format::Table { wide } => {
+            let mut first = true;
+            for (r, objs) in collected {
+                if objs.is_empty() {
+                    continue;
+                }
+                let refs: Vec<&Value> = objs.iter().map(|o| o.as_ref()).collect();
+                let mut rows = columns::table(r.kind, &refs, now, &options(r, *wide));
+                if p.bool("no-headers") && !rows.is_empty() {
+                    rows.remove(0);
+                }
+                if !first {
+                    out.out("");
+                }
+                first = false;
+                for line in format_table(&rows) {
+                    out.out(line);
+                }
+            }
+        }
+        Format::Name => {
+            for (r, objs) in collected {
+                for o in objs {
+                    out.out(format!("{}/{}", kind_group(r), name_of(o)));
+                }
+            }
+        }
+        Format::Yaml | Format::Json | Format::JsonPath(_) => {
+            let all: Vec<Value> = collected.iter().flat_map(|(_, objs)| objs.iter().map(|o| (**o).clone())).collect();
+            let single = any_named && all.len() == 1 && collected.iter().map(|(_, o)| o.len()).sum::<usize>() == 1;
+            let data = if single { all[0].clone() } else { json!({"apiVersion": "v1", "items": all, "kind": "List", "metadata": {"resourceVersion": ""}}) };
+            match format {
+                Format::Yaml => out.out(yaml::to_yaml(&data)),
+                Format::Json => out.out(yaml::to_json(&data)),
+                Format::JsonPath(t) => match jsonpath::render(t, &data) {
+                    // jsonpath prints no trailing newline; the terminal shows the text as a line.
+                    Ok(text) => out.out(text),
+                    Err(e) => out.fail(e.to_string()),
+                },
+                _ => {}
+            }
+        }
+        Format::CustomColumns(spec) => {
+            let all: Vec<Value> = collected.iter().flat_map(|(_, objs)| objs.iter().map(|o| (**o).clone())).collect();
+            if all.is_empty() {
+                return;
+            }
+            match custom_columns::render(spec, &all) {
+                Ok(lines) => {
+                    let skip = usize::from(p.bool("no-headers"));
+                    for l in lines.into_iter().skip(skip) {
+                        out.out(l);
+                    }
+                }
+                Err(e) => out.fail(e.to_string()),
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! The informational verbs: `explain`, `version`, `api-resources`, `api-versions`,
+//! `cluster-info`, `config`, `help`; and `create deployment|service|namespace`.
+
+use super::flags::{self, flag, Arity, Flag};
+use super::{flag_error, namespace, Ctx};
+use crate::engine::api::discovery;
+use crate::kubectl::explain::{self, Lang};
+use crate::kubectl::output::Output;
+use crate::kubectl::printers::tabwriter::format_table;
+use crate::kubectl::printers::yaml;
+use serde_json::json;
+
+/// The kubectl and server versions kubeplay reproduces.
+pub const KUBECTL_VERSION: &str = "v1.34.1";
+pub const SERVER_VERSION: &str = "v1.34.0";
+const KUSTOMIZE_VERSION: &str = "v5.7.1";
+
+const EXPLAIN_FLAGS: &[Flag] = &[flag("recursive", None, Arity::Bool), flag("api-version", None, Arity::Value), flag("output", Some('o'), Arity::Value)];
+
+pub fn explain(args: &[String]) -> Output {
+    let p = match flags::parse(args, EXPLAIN_FLAGS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("explain", e),
+    };
+    let Some(path) = p.positionals.first() else {
+        let mut o = Output::ok();
+        o.err("You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
+        o.fail("Required resource not specified.\nSee 'kubectl explain -h' for help and examples");
+        return o;
+    };
+    match explain::explain(path, p.bool("recursive"), p.value("api-version"), Lang::En) {
+        Ok(text) => {
+            let mut o = Output::ok();
+            o.out(text);
+            o
+        }
+        Err(e) => Output::failed(e.to_string()),
+    }
+}
+
+const VERSION_FLAGS: &[Flag] = &[flag("client", None, Arity::Bool), flag("output", Some('o'), Arity::Value)];
+
+pub fn version(args: &[String]) -> Output {
+    let p = match flags::parse(args, VERSION_FLAGS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("version", e),
+    };
+    let client = json!({
+        "buildDate": "2025-09-09T19:44:50Z", "compiler": "gc", "gitCommit": "93248f9ae092f571eb870b7664c534bfc7d00f03",
+        "gitTreeState": "clean", "gitVersion": KUBECTL_VERSION, "goVersion": "go1.24.6", "major": "1", "minor": "34", "platform": "linux/amd64"
+    });
+    let server = json!({
+        "buildDate": "2025-08-27T15:18:22Z", "compiler": "gc", "emulationMajor": "1", "emulationMinor": "34", "gitCommit": "f28b4c9efbca5c5c0af716d9f2d5702667ee8a45",
+        "gitTreeState": "clean", "gitVersion": SERVER_VERSION, "goVersion": "go1.24.6", "major": "1", "minCompatibilityMajor": "1", "minCompatibilityMinor": "33",
+        "minor": "34", "platform": "linux/amd64"
+    });
+    let mut o = Output::ok();
+    match p.value("output") {
+        Some("json") => {
+            let mut v = json!({"clientVersion": client, "kustomizeVersion": KUSTOMIZE_VERSION});
+            if !p.bool("client") {
+                v["serverVersion"] = server;
+            }
+            o.out(serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        Some("yaml") => {
+            let mut v = json!({"clientVersion": client, "kustomizeVersion": KUSTOMIZE_VERSION});
+            if !p.bool("client") {
+                v["serverVersion"] = server;
+            }
+            o.out(yaml::to_yaml(&v));
+        }
+        Some(other) => return Output::failed(format!("--output must be 'yaml' or 'json'; got {other:?}").replace('"', "")),
+        None => {
+            o.out(format!("Client Version: {KUBECTL_VERSION}"));
+            o.out(format!("Kustomize Version: {KUSTOMIZE_VERSION}"));
+            if !p.bool("client") {
+                o.out(format!("Server Version: {SERVER_VERSION}"));
+            }
+        }
+    }
+    o
+}
+
+const API_RESOURCES_FLAGS: &[Flag] = &[
+    flag("namespaced", None, Arity::Value),
+    flag("api-group", None, Arity::Value),
+    flag("output", Some('o'), Arity::Value),
+    flag("no-headers", None, Arity::Bool),
+    flag("verbs", None, Arity::Value),
+    flag("sort-by", None, Arity::Value),
+];
+
+pub fn api_resources(args: &[String]) -> Output {
+    let p = match flags::parse(args, API_RESOURCES_FLAGS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("api-resources", e),
+    };
+    let table = discovery::api_resources_table();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (i, row) in table.into_iter().enumerate() {
+        if i > 0 {
+            if let Some(ns) = p.value("namespaced") {
+                if row[3] != ns {
+                    continue;
+                }
+            }
+            if let Some(g) = p.value("api-group") {
+                let group = row[2].rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+                if group != g {
+                    continue;
+                }
+            }
+        } else if p.bool("no-headers") {
+            continue;
+        }
+        rows.push(row);
+    }
+    let mut o = Output::ok();
+    if p.value("output") == Some("name") {
+        for r in rows.iter().skip(usize::from(!p.bool("no-headers"))) {
+            let group = r[2].rsplit_once('/').map(|(g, _)| format!(".{g}")).unwrap_or_default();
+            o.out(format!("{}{group}", r[0]));
+        }
+        return o;
+    }
+    for line in format_table(&rows) {
+        o.out(line);
+    }
+    o
+}
+
+pub fn api_versions() -> Output {
+    let mut o = Output::ok();
+    for v in discovery::api_versions() {
+        o.out(v);
+    }
+    o
+}
+
+pub fn cluster_info(_ctx: &mut Ctx<'_>) -> Output {
+    let mut o = Output::ok();
+    o.out("\u{1b}[0;32mKubernetes control plane\u{1b}[0m is running at \u{1b}[0;33mhttps://127.0.0.1:6443\u{1b}[0m");
+    o.out("\u{1b}[0;32mCoreDNS\u{1b}[0m is running at \u{1b}[0;33mhttps://127.0.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\u{1b}[0m");
+    o.out("");
+    o.out("To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.");
+    o
+}
+
+pub fn config(args: &[String]) -> Output {
+    let mut o = Output::ok();
+    match args.first().map(String::as_str) {
+        Some("current-context") => o.out("kubeplay"),
+        Some("get-contexts") => {
+            for l in format_table(&[
+                vec!["CURRENT".into(), "NAME".into(), "CLUSTER".into(), "AUTHINFO".into(), "NAMESPACE".into()],
+                vec!["*".into(), "kubeplay".into(), "kubeplay".into(), "kubeplay".into(), String::new()],
+            ]) {
+                o.out(l);
+            }
+        }
+        Some("view") => o.out("apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: https://127.0.0.1:6443\n  name: kubeplay\ncontexts:\n- context:\n    cluster: kubeplay\n    user: kubeplay\n  name: kubeplay\ncurrent-context: kubeplay\nkind: Config\npreferences: {}\nusers:\n- name: kubeplay\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED"),
+        Some(other) => return Output::failed(format!("kubeplay: `kubectl config {other}` is not available in the playground (one cluster, one context)")),
+        None => return Output::failed("kubeplay: `kubectl config` needs a subcommand: current-context, get-contexts or view"),
+    }
+    o
+}
+
+pub fn help() -> Output {
+    let mut o = Output::ok();
+    o.out("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nBasic Commands (Beginner):\n  create          Create a resource from a file or from stdin\n  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service\n  run             Run a particular image on the cluster\n  set             Set specific features on objects\n\nBasic Commands (Intermediate):\n  explain         Get documentation for a resource\n  get             Display one or many resources\n  edit            Edit a resource on the server\n  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector\n\nDeploy Commands:\n  rollout         Manage the rollout of a resource\n  scale           Set a new size for a deployment, replica set, or replication controller\n\nTroubleshooting and Debugging Commands:\n  describe        Show details of a specific resource or group of resources\n  logs            Print the logs for a container in a pod\n\nAdvanced Commands:\n  apply           Apply a configuration to a resource by file name or stdin\n  patch           Update fields of a resource\n\nSettings Commands:\n  label           Update the labels on a resource\n  annotate        Update the annotations on a resource\n\nOther Commands:\n  api-resources   Print the supported API resources on the server\n  api-versions    Print the supported API versions on the server, in the form of \"group/version\"\n  config          Modify kubeconfig files\n  version         Print the client and server version information\n\nUsage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).");
+    o
+}
+
+/// `kubectl create deployment|namespace|service clusterip` (generators).
+pub fn create_generator(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
+    let args = &first.positionals;
+    let p = first;
+    let ns = namespace(p);
+    let what = args.first().map(String::as_str).unwrap_or("");
+    let Some(name) = args.get(1).cloned() else {
+        return Output::failed(format!("NAME is required for {what}"));
+    };
+    let (obj, kg, wrap) = match what {
+        "deployment" | "deploy" => {
+            let images = p.all("image");
+            if images.is_empty() {
+                return Output::failed("required flag(s) \"image\" not set");
+            }
+            let replicas: i64 = p.value("replicas").and_then(|r| r.parse().ok()).unwrap_or(1);
+            let containers: Vec<serde_json::Value> = images
+                .iter()
+                .map(|i| {
+                    let cname = i.rsplit('/').next().unwrap_or(i).split([':', '@']).next().unwrap_or(i);
+                    let mut c = json!({"image": i, "name": cname, "resources": {}});
+                    if let Some(port) = p.value("port").and_then(|p| p.parse::<i64>().ok()) {
+                        c["ports"] = json!([{"containerPort": port}]);
+                    }
+                    c
+                })
+                .collect();
+            (
+                json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": ns, "labels": {"app": name}},
+                    "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}}, "strategy": {},
+                        "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": containers}}}, "status": {}}),
+                "deployment.apps",
+                "failed to create deployment",
+            )
+        }
+        "namespace" | "ns" => (json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}}), "namespace", "failed to create namespace"),
+        other => return Output::failed(format!("kubeplay: `kubectl create {other}` is not available yet; write a manifest and use `kubectl apply -f`")),
+    };
+    let mut out = Output::ok();
+    if p.value("dry-run").is_some_and(|d| d != "none") {
+        match p.value("output") {
+            Some("yaml") => out.out(yaml::to_yaml(&obj)),
+            Some("json") => out.out(yaml::to_json(&obj)),
+            _ => out.out(format!("{kg}/{name} created (dry run)")),
+        }
+        return out;
+    }
+    match ctx.cluster.create(obj) {
+        Ok(_) => out.out(format!("{kg}/{name} created")),
+        Err(e) => {
+            let group = if kg.contains('.') { "apps" } else { "" };
+            out.fail(format!("{wrap}: {}", e.status_message(group)));
+        }
+    }
+    out
+}

@@ -1,0 +1,137 @@
+//! `kubectl label` and `kubectl annotate`: `key=value` sets, `key-` removes.
+
+use super::flags::{self, flag, Arity, Flag};
+use super::resource::{kind_group, parse_targets};
+use super::{flag_error, namespace, Ctx};
+use crate::kubectl::output::Output;
+use serde_json::{json, Value};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Label,
+    Annotate,
+}
+
+const FLAGS: &[Flag] = &[
+    flag("overwrite", None, Arity::Bool),
+    flag("all", None, Arity::Bool),
+    flag("selector", Some('l'), Arity::Value),
+    flag("list", None, Arity::Bool),
+    flag("dry-run", None, Arity::Value),
+    flag("output", Some('o'), Arity::Value),
+    flag("filename", Some('f'), Arity::Value),
+    flag("resource-version", None, Arity::Value),
+];
+
+fn valid_label_value(v: &str) -> bool {
+    v.len() <= 63
+        && (v.is_empty()
+            || (v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                && v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+                && v.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())))
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
+    let verb = if mode == Mode::Label { "label" } else { "annotate" };
+    let p = match flags::parse(args, FLAGS) {
+        Ok(p) => p,
+        Err(e) => return flag_error(verb, e),
+    };
+    let mut sets: Vec<(String, String)> = Vec::new();
+    let mut removes: Vec<String> = Vec::new();
+    let mut resources: Vec<String> = Vec::new();
+    for a in &p.positionals {
+        if let Some((k, v)) = a.split_once('=') {
+            if mode == Mode::Label && !valid_label_value(v) {
+                return Output::failed(format!(
+                    "invalid label value: \"{a}\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+                ));
+            }
+            sets.push((k.to_string(), v.to_string()));
+        } else if a.ends_with('-') && !resources.is_empty() {
+            removes.push(a.trim_end_matches('-').to_string());
+        } else {
+            resources.push(a.clone());
+        }
+    }
+    if sets.is_empty() && removes.is_empty() && !p.bool("list") {
+        return Output::failed(format!("at least one {} update is required", if mode == Mode::Label { "label" } else { "annotation" }));
+    }
+    let targets = match parse_targets(&resources) {
+        Ok(t) => t,
+        Err(e) => return Output::failed(e.to_string()),
+    };
+    let ns = namespace(&p);
+    let field = if mode == Mode::Label { "labels" } else { "annotations" };
+    let mut out = Output::ok();
+    for t in targets {
+        let names: Vec<String> = if t.names.is_empty() && (p.bool("all") || p.has("selector")) {
+            let sel = super::get::selector_flag(&p).ok().flatten();
+            super::get::list(ctx.cluster, t.resource, Some(&ns), sel.as_ref())
+                .iter()
+                .map(|o| o.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string())
+                .collect()
+        } else {
+            t.names.clone()
+        };
+        for name in names {
+            let obj_ns = if t.resource.namespaced { ns.as_str() } else { "" };
+            let Some(live) = ctx.cluster.get(t.resource.kind, obj_ns, &name).cloned() else {
+                out.fail(format!("Error from server (NotFound): {} \"{name}\" not found", t.resource.group_resource()));
+                continue;
+            };
+            let mut obj = (*live).clone();
+            let current = obj["metadata"][field].as_object().cloned().unwrap_or_default();
+            if p.bool("list") {
+                for (k, v) in &current {
+                    out.out(format!("{k}={}", v.as_str().unwrap_or("")));
+                }
+                continue;
+            }
+            if !p.bool("overwrite") {
+                let conflicts: Vec<String> = sets
+                    .iter()
+                    .filter(|(k, v)| current.get(k).and_then(Value::as_str).is_some_and(|have| have != v) && k != "kubernetes.io/change-cause")
+                    .map(|(k, _)| format!("'{k}' already has a value ({})", current.get(k).and_then(Value::as_str).unwrap_or("")))
+                    .collect();
+                if !conflicts.is_empty() {
+                    out.fail(if mode == Mode::Label {
+                        format!("{}, and --overwrite is false", conflicts[0])
+                    } else {
+                        format!("--overwrite is false but found the following declared annotation(s): {}", conflicts.join("; "))
+                    });
+                    continue;
+                }
+            }
+            let mut map = current.clone();
+            for (k, v) in &sets {
+                map.insert(k.clone(), json!(v));
+            }
+            for k in &removes {
+                map.remove(k);
+            }
+            if map.is_empty() {
+                if let Some(m) = obj["metadata"].as_object_mut() {
+                    m.remove(field);
+                }
+            } else {
+                obj["metadata"][field] = json!(map);
+            }
+            let changed = obj != *live;
+            let op = match (mode, changed) {
+                (Mode::Annotate, _) => "annotated",
+                (Mode::Label, false) => "not labeled",
+                (Mode::Label, true) if !removes.is_empty() && sets.is_empty() && !p.bool("overwrite") => "unlabeled",
+                (Mode::Label, true) => "labeled",
+            };
+            if changed {
+                if let Err(e) = ctx.cluster.update(obj) {
+                    out.fail(e.to_string());
+                    continue;
+                }
+            }
+            out.out(format!("{}/{name} {op}", kind_group(t.resource)));
+        }
+    }
+    out
+}

@@ -1,0 +1,116 @@
+//! kubectl: verbs, flags and resource arguments, printing what kubectl 1.34 prints.
+
+pub mod apply;
+pub mod delete;
+pub mod describe;
+pub mod flags;
+pub mod get;
+pub mod info;
+pub mod label;
+pub mod logs;
+pub mod manifest;
+pub mod resource;
+pub mod rollout;
+pub mod scale;
+pub mod set;
+
+use super::output::Output;
+use super::process::Running;
+use super::shell::Vfs;
+use crate::engine::Cluster;
+
+/// What a kubectl command needs from the terminal around it.
+pub struct Ctx<'a> {
+    pub cluster: &'a mut Cluster,
+    pub fs: &'a mut Vfs,
+    /// Standard input (a pipe or heredoc), for `-f -`.
+    pub stdin: Option<&'a str>,
+}
+
+/// A finished command, or one that keeps running as virtual time passes.
+pub enum Outcome {
+    Done(Output),
+    Running(Output, Running),
+}
+
+impl From<Output> for Outcome {
+    fn from(o: Output) -> Outcome {
+        Outcome::Done(o)
+    }
+}
+
+const VERBS: &[&str] = &[
+    "annotate", "api-resources", "api-versions", "apply", "cluster-info", "completion", "config", "create", "delete", "describe", "explain", "get", "label",
+    "logs", "patch", "rollout", "scale", "set", "version",
+];
+
+/// `kubectl ARGS…`
+pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
+    let Some(verb) = args.first() else {
+        return Output::failed("kubeplay: kubectl needs a command; try `kubectl get pods` or `help`").into();
+    };
+    let rest = &args[1..];
+    match verb.as_str() {
+        "get" => get::run(ctx, rest),
+        "describe" => describe::run(ctx, rest).into(),
+        "create" => apply::create(ctx, rest).into(),
+        "apply" => apply::apply(ctx, rest).into(),
+        "delete" => delete::run(ctx, rest),
+        "scale" => scale::run(ctx, rest).into(),
+        "set" => set::run(ctx, rest).into(),
+        "rollout" => rollout::run(ctx, rest),
+        "label" => label::run(ctx, rest, label::Mode::Label).into(),
+        "annotate" => label::run(ctx, rest, label::Mode::Annotate).into(),
+        "patch" => apply::patch(ctx, rest).into(),
+        "logs" => logs::run(ctx, rest).into(),
+        "explain" => info::explain(rest).into(),
+        "version" => info::version(rest).into(),
+        "api-resources" => info::api_resources(rest).into(),
+        "api-versions" => info::api_versions().into(),
+        "cluster-info" => info::cluster_info(ctx).into(),
+        "config" => info::config(rest).into(),
+        "completion" => Output::ok().into(),
+        "-h" | "--help" | "help" => info::help().into(),
+        other if other.starts_with('-') => match flags::parse(args, &[]) {
+            Err(e) => Output::failed(format!("{e}\nSee 'kubectl --help' for usage.")).into(),
+            Ok(_) => info::help().into(),
+        },
+        other => {
+            let mut o = Output::failed(format!("unknown command \"{other}\" for \"kubectl\""));
+            if let Some(s) = suggest(other) {
+                o.err(format!("\nDid you mean this?\n\t{s}\n"));
+            }
+            o.err("Run 'kubectl --help' for usage.");
+            o.into()
+        }
+    }
+}
+
+/// cobra's "Did you mean" by edit distance ≤ 2 or prefix.
+fn suggest(word: &str) -> Option<&'static str> {
+    VERBS.iter().copied().find(|v| v.starts_with(word) || levenshtein(v, word) <= 2)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The namespace a command works in: `-n`, else `default`.
+pub fn namespace(p: &flags::Parsed) -> String {
+    p.value("namespace").filter(|s| !s.is_empty()).unwrap_or("default").to_string()
+}
+
+/// cobra's answer to bad flags: the error plus where to find usage.
+pub fn flag_error(verb: &str, e: flags::FlagError) -> Output {
+    Output::failed(format!("{e}\nSee 'kubectl {verb} --help' for usage."))
+}

@@ -1,0 +1,73 @@
+//! `kubectl scale`: writes `spec.replicas` of StatefulSets, Deployments and ReplicaSets.
+
+use super::flags::{self, flag, Arity, Flag};
+use super::resource::{kind_group, parse_targets};
+use super::{flag_error, namespace, Ctx};
+use crate::kubectl::output::Output;
+use serde_json::json;
+
+const FLAGS: &[Flag] = &[
+    flag("replicas", None, Arity::Value),
+    flag("current-replicas", None, Arity::Value),
+    flag("filename", Some('f'), Arity::Value),
+    flag("selector", Some('l'), Arity::Value),
+    flag("all", None, Arity::Bool),
+    flag("timeout", None, Arity::Value),
+    flag("output", Some('o'), Arity::Value),
+    flag("dry-run", None, Arity::Value),
+];
+
+/// Scaling beyond this is refused here (a browser tab holds the whole cluster).
+const MAX_REPLICAS: i64 = 10_000;
+
+pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
+    let p = match flags::parse(args, FLAGS) {
+        Ok(p) => p,
+        Err(e) => return flag_error("scale", e),
+    };
+    let replicas = match p.value("replicas").map(|r| r.parse::<i64>()) {
+        Some(Ok(r)) if r >= 0 => r,
+        Some(Err(_)) => {
+            let v = p.value("replicas").unwrap_or("");
+            return Output::failed(format!("invalid argument \"{v}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"));
+        }
+        _ => return Output::failed("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"),
+    };
+    if replicas > MAX_REPLICAS {
+        return Output::failed(format!("kubeplay: --replicas={replicas} is more than this playground can run (at most {MAX_REPLICAS}; the namespace quota allows fewer pods)"));
+    }
+    let targets = match parse_targets(&p.positionals) {
+        Ok(t) => t,
+        Err(e) => return Output::failed(e.to_string()),
+    };
+    if targets.iter().all(|t| t.names.is_empty()) {
+        return Output::failed("no objects passed to scale");
+    }
+    let ns = namespace(&p);
+    let mut out = Output::ok();
+    for t in targets {
+        if !matches!(t.resource.kind, "StatefulSet" | "Deployment" | "ReplicaSet") {
+            out.fail(format!("cannot scale {}: the server could not find the requested resource", t.resource.plural));
+            continue;
+        }
+        for name in &t.names {
+            let Some(live) = ctx.cluster.get(t.resource.kind, &ns, name).cloned() else {
+                out.fail(format!("Error from server (NotFound): {} \"{name}\" not found", t.resource.group_resource()));
+                continue;
+            };
+            if let Some(cur) = p.value("current-replicas").and_then(|c| c.parse::<i64>().ok()) {
+                if live["spec"]["replicas"].as_i64() != Some(cur) {
+                    out.fail(format!("Expected replicas to be {cur}, was {}", live["spec"]["replicas"]));
+                    continue;
+                }
+            }
+            let mut obj = (*live).clone();
+            obj["spec"]["replicas"] = json!(replicas);
+            match ctx.cluster.update(obj) {
+                Ok(_) => out.out(format!("{}/{name} scaled", kind_group(t.resource))),
+                Err(e) => out.fail(e.to_string()),
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,144 @@
+//! Commands that take (virtual) time: `sleep`, `get -w`, `rollout status`, `delete`'s
+//! wait. Each is polled after the clock moves and prints what happened meanwhile.
+
+use super::output::Output;
+use crate::engine::store::{EventType, WatchEvent};
+use crate::engine::{Cluster, Millis};
+use crate::kubectl::cli::get::RowPrinter;
+use crate::kubectl::cli::rollout::status_line;
+use serde_json::Value;
+
+/// A watch on one resource type (`kubectl get TYPE -w`).
+#[derive(Debug, Clone)]
+pub struct Watch {
+    pub kind: &'static str,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub selector: Option<crate::engine::selector::Selector>,
+    pub cursor: u64,
+    pub printer: RowPrinter,
+}
+
+impl Watch {
+    fn wants(&self, e: &WatchEvent) -> bool {
+        e.kind == self.kind
+            && self.namespace.as_ref().is_none_or(|ns| *ns == e.namespace)
+            && self.name.as_ref().is_none_or(|n| *n == e.name)
+            && self.selector.as_ref().is_none_or(|s| s.matches(&crate::engine::selector::labels_of(&e.object)))
+    }
+}
+
+/// `rollout status`: prints the status line on every change of the object until done.
+#[derive(Debug, Clone)]
+pub struct RolloutWatch {
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
+    pub cursor: u64,
+    pub last_line: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Process {
+    /// Nothing to print; ends at the deadline.
+    Sleep,
+    Watch(Watch),
+    Rollout(RolloutWatch),
+    /// `kubectl delete` waits until these objects (kind, namespace, name, uid) are gone.
+    WaitDeleted(Vec<(&'static str, String, String, String)>),
+}
+
+/// A process plus when it must stop and what it exits with then.
+#[derive(Debug, Clone)]
+pub struct Running {
+    pub process: Process,
+    pub deadline: Option<Millis>,
+    /// Exit status when the deadline ends it: `timeout` gives 124, `sleep` 0.
+    pub deadline_status: i32,
+    /// What to print when the deadline ends it (kubectl's own `--timeout` errors).
+    pub deadline_message: Option<String>,
+}
+
+/// What a poll found: output, and the exit status once the process is over.
+pub struct Poll {
+    pub output: Output,
+    pub finished: Option<i32>,
+}
+
+impl Running {
+    pub fn new(process: Process) -> Running {
+        Running { process, deadline: None, deadline_status: 0, deadline_message: None }
+    }
+
+    /// Reads what changed since the last poll. `idle` says the cluster has nothing left
+    /// to do (no timer pending), which ends a bare watch in the native runner.
+    pub fn poll(&mut self, cluster: &Cluster) -> Poll {
+        let mut output = Output::ok();
+        let now = cluster.now;
+        let finished = match &mut self.process {
+            Process::Sleep => None,
+            Process::Watch(w) => {
+                let events = cluster.store.events_since(w.cursor).unwrap_or_default();
+                let mut rows = Vec::new();
+                for e in events {
+                    if w.wants(e) {
+                        rows.push(e.object.clone());
+                    }
+                }
+                w.cursor = cluster.store.resource_version();
+                for obj in rows {
+                    for line in w.printer.print_one(&obj, now) {
+                        output.out(line);
+                    }
+                }
+                None
+            }
+            Process::Rollout(r) => {
+                let changed = cluster
+                    .store
+                    .events_since(r.cursor)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|e| e.kind == r.kind && e.namespace == r.namespace && e.name == r.name);
+                r.cursor = cluster.store.resource_version();
+                match cluster.get(r.kind, &r.namespace, &r.name) {
+                    None => {
+                        output.fail("object has been deleted");
+                        Some(1)
+                    }
+                    Some(obj) if changed => match status_line(r.kind, obj) {
+                        Ok((line, done)) => {
+                            output.out(&line);
+                            r.last_line = Some(line);
+                            done.then_some(0)
+                        }
+                        Err(e) => {
+                            output.fail(e);
+                            Some(1)
+                        }
+                    },
+                    Some(_) => None,
+                }
+            }
+            Process::WaitDeleted(targets) => {
+                targets.retain(|(kind, ns, name, uid)| cluster.get(kind, ns, name).is_some_and(|o| o.pointer("/metadata/uid").and_then(Value::as_str) == Some(uid)));
+                targets.is_empty().then_some(0)
+            }
+        };
+        Poll { output, finished }
+    }
+
+    /// Ends the process because its deadline passed.
+    pub fn expire(&mut self) -> Poll {
+        let mut output = Output::ok();
+        if let Some(m) = &self.deadline_message {
+            output.fail(m);
+        }
+        Poll { output, finished: Some(self.deadline_status) }
+    }
+}
+
+/// Whether a watch event is a deletion (printed with the object's final state).
+pub fn is_deleted(e: &WatchEvent) -> bool {
+    e.event_type == EventType::Deleted
+}
