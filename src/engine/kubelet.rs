@@ -380,13 +380,6 @@ fn assign_ip(w: &mut World, node: &str) -> String {
 fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let uid = meta_str(pod, "uid").to_string();
     let mut status = pod["status"].clone();
-    if status["podIP"].as_str().is_none_or(str::is_empty) {
-        let ip = assign_ip(w, &rt.node);
-        status["podIP"] = json!(ip);
-        status["podIPs"] = json!([{"ip": ip}]);
-        let now = format_rfc3339(w.now);
-        status["conditions"] = conditions(&pod["status"], &now, true, false, false);
-    }
     let cached = w.kubelet.images.get(&rt.node).cloned().unwrap_or_default();
     let mut pull_ms = 0;
     let mut failures: Vec<(String, String, String)> = Vec::new();
@@ -571,6 +564,12 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let uid = meta_str(pod, "uid").to_string();
     let now = format_rfc3339(w.now);
     let mut status = pod["status"].clone();
+    // The sandbox's IP is reported with the first status that shows containers running.
+    if status["podIP"].as_str().is_none_or(str::is_empty) {
+        let ip = assign_ip(w, &rt.node);
+        status["podIP"] = json!(ip);
+        status["podIPs"] = json!([{"ip": ip}]);
+    }
     let mut all_ready = true;
     let mut exits: Option<Millis> = None;
     let mut probe_delay: Millis = 0;
