@@ -311,12 +311,22 @@ fn rollout_rolling(w: &mut World, ctx: &mut Ctx) {
         ctx.cleanup(w, &old);
     } else if !old_views.is_empty() || new_view.available < dv.replicas {
         let old_pods: i64 = old_views.iter().map(|v| v.replicas).sum();
-        ctx.why(w, format!(
+        if old_pods == 0 {
+            ctx.why(
+                w,
+                format!(
+                    "waiting: {} has {} of {} pods available",
+                    new_view.name, new_view.available, new_view.replicas
+                ),
+            );
+        } else {
+            ctx.why(w, format!(
             "waiting: {} has {} of {} pods available; old ReplicaSets keep {old_pods} pods because at least {} (replicas {} − maxUnavailable {}) must stay available and at most {} may exist (replicas + maxSurge {})",
             new_view.name, new_view.available, new_view.replicas,
             dv.replicas - dv.max_unavailable, dv.replicas, dv.max_unavailable,
             dv.replicas + dv.max_surge, dv.max_surge
         ));
+        }
     }
     rollout_status(w, ctx, Some(new));
 }

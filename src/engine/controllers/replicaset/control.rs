@@ -34,8 +34,8 @@ pub struct PodView {
 pub enum Diff {
     /// Create this many pods (already capped at the burst size).
     Create(usize),
-    /// Delete these pods, in this order.
-    Delete(Vec<String>),
+    /// Delete these pods, in this order, each with the reason it was picked.
+    Delete(Vec<(String, &'static str)>),
     /// The count is right.
     Steady,
 }
@@ -133,6 +133,21 @@ pub fn rank_for_deletion(pods: &mut [PodView], now: Millis) {
     });
 }
 
+/// Why `p` was picked first for deletion, in a learner's words.
+pub fn deletion_reason(p: &PodView) -> &'static str {
+    if p.node.is_empty() {
+        "it is not scheduled to a node yet"
+    } else if p.phase != "Running" {
+        "it is not running yet"
+    } else if !p.ready {
+        "it is not ready"
+    } else if p.restarts > 0 {
+        "it has restarted the most"
+    } else {
+        "it has been ready for the shortest time (pods of about the same age tie and the uid decides)"
+    }
+}
+
 /// `manageReplicas`: compare the active pods with `spec.replicas`.
 pub fn diff(mut active: Vec<PodView>, replicas: i64, now: Millis) -> Diff {
     let have = active.len() as i64;
@@ -142,7 +157,13 @@ pub fn diff(mut active: Vec<PodView>, replicas: i64, now: Millis) -> Diff {
         Ordering::Greater => {
             let n = ((have - want) as usize).min(BURST_REPLICAS);
             rank_for_deletion(&mut active, now);
-            Diff::Delete(active.into_iter().take(n).map(|p| p.name).collect())
+            Diff::Delete(
+                active
+                    .into_iter()
+                    .take(n)
+                    .map(|p| (p.name.clone(), deletion_reason(&p)))
+                    .collect(),
+            )
         }
         Ordering::Equal => Diff::Steady,
     }
@@ -217,9 +238,9 @@ mod tests {
         assert_eq!(
             d,
             Diff::Delete(vec![
-                "unscheduled".into(),
-                "pending".into(),
-                "unready".into()
+                ("unscheduled".into(), "it is not scheduled to a node yet"),
+                ("pending".into(), "it is not running yet"),
+                ("unready".into(), "it is not ready"),
             ])
         );
     }
@@ -233,13 +254,13 @@ mod tests {
         young.ready_since = Some(now - 1_000);
         assert_eq!(
             diff(vec![old.clone(), young], 1, now),
-            Diff::Delete(vec!["young".into()])
+            Diff::Delete(vec![("young".into(), "it has been ready for the shortest time (pods of about the same age tie and the uid decides)")])
         );
         let mut crashy = pod("crashy");
         crashy.restarts = 4;
         assert_eq!(
             diff(vec![old, crashy], 1, now),
-            Diff::Delete(vec!["crashy".into()])
+            Diff::Delete(vec![("crashy".into(), "it has restarted the most")])
         );
     }
 

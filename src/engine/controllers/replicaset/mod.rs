@@ -138,17 +138,14 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         match control::diff(active, replicas, w.now) {
             Diff::Create(n) => failure = create_pods(w, &rs, n, have, replicas),
             Diff::Delete(victims) => {
-                w.why(
-                    CONTROLLER,
-                    "ReplicaSet",
-                    namespace,
-                    name,
-                    format!(
-                        "{name} has {have} pods but wants {replicas}: deleting {} (unscheduled, pending, not-ready, then newest pods go first)",
-                        victims.join(", ")
-                    ),
-                );
-                for v in victims {
+                for (v, reason) in victims {
+                    w.why(
+                        CONTROLLER,
+                        "ReplicaSet",
+                        namespace,
+                        name,
+                        format!("{name} has {have} pods but wants {replicas}: deleting {v} because {reason}"),
+                    );
                     if let Err(e) = pod_control::delete_pod(w, &rs, &v) {
                         failure = Some(("FailedDelete", e));
                     }
