@@ -20,7 +20,7 @@ pub fn parse(q: &str, scale: f64) -> Option<i64> {
         _ => return None,
     };
     let v = n * mult * scale;
-    (v.is_finite() && v >= 0.0 && v < 9.0e18).then_some(v.ceil() as i64)
+    (v.is_finite() && (0.0..9.0e18).contains(&v)).then_some(v.ceil() as i64)
 }
 
 pub fn cpu_millis(q: &serde_json::Value) -> Option<i64> {

@@ -121,6 +121,10 @@ const CATALOGUE: &[(&str, &[&str], ImageBehaviour)] = &[
     ),
 ];
 
+/// Tags no repository has, even one that serves any tag (`*`): the lessons' broken
+/// image is `nginx:doesnotexist` (reference §8.2).
+const MISSING_TAGS: &[&str] = &["doesnotexist", "does-not-exist", "nonexistent"];
+
 /// A parsed image reference: `nginx:1.27` → (`docker.io/library/nginx`, `1.27`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageRef {
@@ -177,7 +181,9 @@ pub fn lookup(image: &ImageRef) -> Option<ImageBehaviour> {
     CATALOGUE
         .iter()
         .find(|(repo, tags, _)| {
-            *repo == image.repository && (tags.contains(&"*") || tags.contains(&image.tag.as_str()))
+            *repo == image.repository
+                && ((tags.contains(&"*") && !MISSING_TAGS.contains(&image.tag.as_str()))
+                    || tags.contains(&image.tag.as_str()))
         })
         .map(|(_, _, b)| *b)
 }
@@ -210,6 +216,14 @@ mod tests {
         let r = ImageRef::parse("105552010/k8s-demo:v9").unwrap_or_else(|e| panic!("{e}"));
         assert!(lookup(&r).is_none());
         assert!(pull_error(&r).contains("docker.io/105552010/k8s-demo:v9: not found"));
+    }
+
+    #[test]
+    fn a_doesnotexist_tag_fails_even_where_any_tag_is_served() {
+        let r = ImageRef::parse("nginx:doesnotexist").unwrap_or_else(|e| panic!("{e}"));
+        assert!(lookup(&r).is_none());
+        let r = ImageRef::parse("nginx:1.27").unwrap_or_else(|e| panic!("{e}"));
+        assert!(lookup(&r).is_some());
     }
 
     #[test]

@@ -260,16 +260,7 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
     let best = feasible.iter().map(|(s, _)| *s).max();
     let Some(best) = best else {
         let total = nodes.len();
-        let mut parts: Vec<String> = reasons
-            .iter()
-            .map(|(r, n)| {
-                if r.starts_with("node(s)") {
-                    format!("{n} {r}")
-                } else {
-                    format!("{n} {r}")
-                }
-            })
-            .collect();
+        let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
         parts.sort();
         let preemption = if resource_only && total > 0 {
             format!("0/{total} nodes are available: {total} No preemption victims found for incoming pod.")

@@ -1,7 +1,7 @@
 //! Golden tests for `kubectl describe` (reference §5.2–§5.4).
 
 use super::*;
-use crate::kubectl::printers::crate::engine::time::parse_rfc3339;
+use crate::engine::time::parse_rfc3339;
 use serde_json::json;
 
 const NOW: &str = "2025-10-14T09:14:13Z";

@@ -142,6 +142,9 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                         w.queue
                             .add(c, key(&e.namespace, r["name"].as_str().unwrap_or("")));
                     }
+                    if deleted && r["kind"] == "ReplicaSet" {
+                        enqueue_deployment_of_replica_set(w, &e.namespace, r);
+                    }
                 }
                 None if !deleted => enqueue_adopters(w, &e.namespace, obj),
                 None => {}
@@ -210,6 +213,25 @@ fn requeue_unschedulable(w: &mut World) {
         .collect();
     for k in pending {
         w.queue.add(Controller::Scheduler, k);
+    }
+}
+
+/// `deletePod` in the Deployment controller: a Recreate rollout waits for old pods to be
+/// gone, so a pod's removal wakes the Deployment owning its ReplicaSet.
+fn enqueue_deployment_of_replica_set(w: &mut World, namespace: &str, rs_ref: &Value) {
+    let deployment = w
+        .get(
+            "ReplicaSet",
+            namespace,
+            rs_ref["name"].as_str().unwrap_or(""),
+        )
+        .and_then(|rs| controller_ref(rs).cloned())
+        .filter(|r| r["kind"] == "Deployment");
+    if let Some(r) = deployment {
+        w.queue.add(
+            Controller::Deployment,
+            key(namespace, r["name"].as_str().unwrap_or("")),
+        );
     }
 }
 

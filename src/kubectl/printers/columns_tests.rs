@@ -1,7 +1,7 @@
 //! Golden tests for `kubectl get` tables (reference §4.4) and the pod STATUS algorithm.
 
 use super::*;
-use crate::kubectl::printers::crate::engine::time::parse_rfc3339;
+use crate::engine::time::parse_rfc3339;
 use crate::kubectl::printers::tabwriter::format_table;
 use serde_json::json;
 

@@ -114,7 +114,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             condemned.push(v);
         }
     }
-    condemned.sort_by(|a, b| b.ordinal.cmp(&a.ordinal));
+    condemned.sort_by_key(|c| std::cmp::Reverse(c.ordinal));
 
     let plan = control::plan(&view_set, &slots, &condemned, w.now);
     for action in plan {

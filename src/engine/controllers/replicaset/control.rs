@@ -1,0 +1,274 @@
+//! The ReplicaSet policy (`replica_set.go` `manageReplicas`, `controller_utils.go`
+//! `ActivePodsWithRanks`): how many pods to create, in which batches, and which pods go
+//! first on scale-down. Pure: no store access.
+
+use crate::engine::clock::Millis;
+use std::cmp::Ordering;
+
+/// At most this many pods are created or deleted in one sync (`BurstReplicas`).
+pub const BURST_REPLICAS: usize = 500;
+
+/// What the policy needs to know about one pod.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PodView {
+    pub name: String,
+    pub uid: String,
+    /// `spec.nodeName`, empty while unscheduled.
+    pub node: String,
+    pub phase: String,
+    /// Condition Ready is True.
+    pub ready: bool,
+    /// When Ready last became True.
+    pub ready_since: Option<Millis>,
+    /// The highest restart count among the pod's containers.
+    pub restarts: i64,
+    pub created: Millis,
+    /// `controller.kubernetes.io/pod-deletion-cost`.
+    pub deletion_cost: i64,
+    /// Active pods of the same owner family on the pod's node (doubled-up rank).
+    pub rank: i64,
+}
+
+/// What one sync should do about the number of pods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Diff {
+    /// Create this many pods (already capped at the burst size).
+    Create(usize),
+    /// Delete these pods, in this order, each with the reason it was picked.
+    Delete(Vec<(String, &'static str)>),
+    /// The count is right.
+    Steady,
+}
+
+/// Slow-start batch sizes for `n` creations: 1, 2, 4, … summing to `n`.
+pub fn slow_start_batches(n: usize) -> Vec<usize> {
+    let mut batches = Vec::new();
+    let mut remaining = n;
+    let mut size = remaining.min(1);
+    while size > 0 {
+        batches.push(size);
+        remaining -= size;
+        size = (2 * size).min(remaining);
+    }
+    batches
+}
+
+/// `podPhaseToOrdinal`: Pending < Unknown < Running.
+fn phase_ordinal(phase: &str) -> u8 {
+    match phase {
+        "Pending" => 0,
+        "Unknown" => 1,
+        "Running" => 2,
+        _ => 0,
+    }
+}
+
+/// `logarithmicRankDiff`: compares ages in powers of two, so pods of about the same age
+/// tie (and the uid decides) instead of the newest always going first.
+fn logarithmic_rank_diff(t1: Millis, t2: Millis, now: Millis) -> i64 {
+    let rank = |t: Millis| {
+        let d = (now - t) as f64 * 1_000_000.0;
+        if d > 0.0 {
+            d.log2() as i64
+        } else {
+            -1
+        }
+    };
+    rank(t1) - rank(t2)
+}
+
+/// `ActivePodsWithRanks.Less`: does `a` go before `b` when choosing pods to delete?
+pub fn deletes_before(a: &PodView, b: &PodView, now: Millis) -> bool {
+    // 1. Unassigned < assigned.
+    if a.node != b.node && (a.node.is_empty() || b.node.is_empty()) {
+        return a.node.is_empty();
+    }
+    // 2. Pending < Unknown < Running.
+    if phase_ordinal(&a.phase) != phase_ordinal(&b.phase) {
+        return phase_ordinal(&a.phase) < phase_ordinal(&b.phase);
+    }
+    // 3. Not ready < ready.
+    if a.ready != b.ready {
+        return !a.ready;
+    }
+    // 4. Lower pod-deletion-cost < higher.
+    if a.deletion_cost != b.deletion_cost {
+        return a.deletion_cost < b.deletion_cost;
+    }
+    // 5. Doubled up (more related pods on the node) < not doubled up.
+    if a.rank != b.rank {
+        return a.rank > b.rank;
+    }
+    // 6. Ready for less time < ready for more time (logarithmic buckets).
+    if a.ready && b.ready {
+        if let (Some(ta), Some(tb)) = (a.ready_since, b.ready_since) {
+            if ta != tb {
+                let diff = logarithmic_rank_diff(ta, tb, now);
+                return if diff == 0 { a.uid < b.uid } else { diff < 0 };
+            }
+        }
+    }
+    // 7. More restarts < fewer restarts.
+    if a.restarts != b.restarts {
+        return a.restarts > b.restarts;
+    }
+    // 8. Newer < older.
+    if a.created != b.created {
+        let diff = logarithmic_rank_diff(a.created, b.created, now);
+        return if diff == 0 { a.uid < b.uid } else { diff < 0 };
+    }
+    false
+}
+
+/// Sorts pods so that the ones to delete first come first.
+pub fn rank_for_deletion(pods: &mut [PodView], now: Millis) {
+    pods.sort_by(|a, b| {
+        if deletes_before(a, b, now) {
+            Ordering::Less
+        } else if deletes_before(b, a, now) {
+            Ordering::Greater
+        } else {
+            Ordering::Equal
+        }
+    });
+}
+
+/// Why `p` was picked first for deletion, in a learner's words.
+pub fn deletion_reason(p: &PodView) -> &'static str {
+    if p.node.is_empty() {
+        "it is not scheduled to a node yet"
+    } else if p.phase != "Running" {
+        "it is not running yet"
+    } else if !p.ready {
+        "it is not ready"
+    } else if p.restarts > 0 {
+        "it has restarted the most"
+    } else {
+        "it has been ready for the shortest time (pods of about the same age tie and the uid decides)"
+    }
+}
+
+/// `manageReplicas`: compare the active pods with `spec.replicas`.
+pub fn diff(mut active: Vec<PodView>, replicas: i64, now: Millis) -> Diff {
+    let have = active.len() as i64;
+    let want = replicas.max(0);
+    match have.cmp(&want) {
+        Ordering::Less => Diff::Create(((want - have) as usize).min(BURST_REPLICAS)),
+        Ordering::Greater => {
+            let n = ((have - want) as usize).min(BURST_REPLICAS);
+            rank_for_deletion(&mut active, now);
+            Diff::Delete(
+                active
+                    .into_iter()
+                    .take(n)
+                    .map(|p| (p.name.clone(), deletion_reason(&p)))
+                    .collect(),
+            )
+        }
+        Ordering::Equal => Diff::Steady,
+    }
+}
+
+/// `IsPodAvailable`: ready for longer than `min_ready_seconds`. `Err(at)` tells when it
+/// will be (the controller requeues then).
+pub fn available(p: &PodView, min_ready_seconds: i64, now: Millis) -> Result<(), Option<Millis>> {
+    if !p.ready {
+        return Err(None);
+    }
+    if min_ready_seconds <= 0 {
+        return Ok(());
+    }
+    let Some(since) = p.ready_since else {
+        return Err(None);
+    };
+    let until = since + min_ready_seconds * 1000;
+    if until < now {
+        Ok(())
+    } else {
+        Err(Some(until + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(name: &str) -> PodView {
+        PodView {
+            name: name.into(),
+            uid: name.into(),
+            node: "n1".into(),
+            phase: "Running".into(),
+            ready: true,
+            ready_since: Some(0),
+            created: 0,
+            ..PodView::default()
+        }
+    }
+
+    #[test]
+    fn slow_start_doubles_batches_until_the_total_is_reached() {
+        assert_eq!(slow_start_batches(0), Vec::<usize>::new());
+        assert_eq!(slow_start_batches(1), vec![1]);
+        assert_eq!(slow_start_batches(3), vec![1, 2]);
+        assert_eq!(slow_start_batches(10), vec![1, 2, 4, 3]);
+    }
+
+    #[test]
+    fn missing_pods_are_created_up_to_the_burst_limit() {
+        assert_eq!(diff(vec![pod("a")], 3, 0), Diff::Create(2));
+        assert_eq!(diff(vec![], 900, 0), Diff::Create(500));
+        assert_eq!(diff(vec![pod("a")], 1, 0), Diff::Steady);
+    }
+
+    #[test]
+    fn scale_down_deletes_unscheduled_then_pending_then_unready_pods_first() {
+        let now = 1_000_000;
+        let mut unscheduled = pod("unscheduled");
+        unscheduled.node.clear();
+        unscheduled.phase = "Pending".into();
+        unscheduled.ready = false;
+        let mut pending = pod("pending");
+        pending.phase = "Pending".into();
+        pending.ready = false;
+        let mut unready = pod("unready");
+        unready.ready = false;
+        let ready = pod("ready");
+        let d = diff(vec![ready, unready, pending, unscheduled], 1, now);
+        assert_eq!(
+            d,
+            Diff::Delete(vec![
+                ("unscheduled".into(), "it is not scheduled to a node yet"),
+                ("pending".into(), "it is not running yet"),
+                ("unready".into(), "it is not ready"),
+            ])
+        );
+    }
+
+    #[test]
+    fn scale_down_prefers_newer_ready_pods_then_more_restarts() {
+        let now = 10_000_000;
+        let mut old = pod("old");
+        old.ready_since = Some(0);
+        let mut young = pod("young");
+        young.ready_since = Some(now - 1_000);
+        assert_eq!(
+            diff(vec![old.clone(), young], 1, now),
+            Diff::Delete(vec![("young".into(), "it has been ready for the shortest time (pods of about the same age tie and the uid decides)")])
+        );
+        let mut crashy = pod("crashy");
+        crashy.restarts = 4;
+        assert_eq!(
+            diff(vec![old, crashy], 1, now),
+            Diff::Delete(vec![("crashy".into(), "it has restarted the most")])
+        );
+    }
+
+    #[test]
+    fn availability_waits_for_min_ready_seconds() {
+        let p = pod("a");
+        assert_eq!(available(&p, 0, 0), Ok(()));
+        assert_eq!(available(&p, 5, 3_000), Err(Some(5_001)));
+        assert_eq!(available(&p, 5, 5_001), Ok(()));
+    }
+}

@@ -1,0 +1,295 @@
+//! ReplicaSet controller wiring (`replica_set.go` `syncReplicaSet`): claim the pods,
+//! ask the policy how many to create or which to delete, carry it out in slow-start
+//! batches, and write the status.
+
+pub mod control;
+pub mod pod_control;
+
+use super::ownership::{claim_pods, owned};
+use crate::engine::apiserver::meta_str;
+use crate::engine::clock::{Millis, Timer};
+use crate::engine::labels::labels;
+use crate::engine::time::{format_rfc3339, parse_rfc3339};
+use crate::engine::world::World;
+use control::{Diff, PodView};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+const CONTROLLER: &str = "replicaset-controller";
+
+/// `IsPodActive`: not Succeeded, not Failed, not being deleted.
+pub fn is_active(pod: &Value) -> bool {
+    !matches!(
+        pod.pointer("/status/phase").and_then(Value::as_str),
+        Some("Succeeded" | "Failed")
+    ) && pod.pointer("/metadata/deletionTimestamp").is_none()
+}
+
+/// The pod's Ready condition, if it has one.
+fn ready_condition(pod: &Value) -> Option<&Value> {
+    pod.pointer("/status/conditions")?
+        .as_array()?
+        .iter()
+        .find(|c| c["type"] == "Ready")
+}
+
+/// `IsPodReady`: condition Ready is True.
+pub fn is_ready(pod: &Value) -> bool {
+    ready_condition(pod).is_some_and(|c| c["status"] == "True")
+}
+
+fn node_of(pod: &Value) -> &str {
+    pod.pointer("/spec/nodeName")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+/// The policy's view of a pod; `on_node` counts related active pods per node.
+fn view(pod: &Value, on_node: &BTreeMap<String, i64>) -> PodView {
+    let ready = is_ready(pod);
+    let node = node_of(pod).to_string();
+    PodView {
+        name: meta_str(pod, "name").to_string(),
+        uid: meta_str(pod, "uid").to_string(),
+        phase: pod
+            .pointer("/status/phase")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
+        ready,
+        ready_since: if ready {
+            ready_condition(pod)
+                .and_then(|c| c["lastTransitionTime"].as_str())
+                .and_then(parse_rfc3339)
+        } else {
+            None
+        },
+        restarts: pod
+            .pointer("/status/containerStatuses")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["restartCount"].as_i64())
+            .max()
+            .unwrap_or(0),
+        created: parse_rfc3339(meta_str(pod, "creationTimestamp")).unwrap_or(0),
+        deletion_cost: pod
+            .pointer("/metadata/annotations/controller.kubernetes.io~1pod-deletion-cost")
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        rank: on_node.get(&node).copied().unwrap_or(0),
+        node,
+    }
+}
+
+/// `getIndirectlyRelatedPods` counted per node: active pods of every ReplicaSet with the
+/// same controller (the Deployment's other ReplicaSets), or just this one's.
+fn related_pods_per_node(w: &World, rs: &Value, own: &[Rc<Value>]) -> BTreeMap<String, i64> {
+    let mut pods: Vec<Rc<Value>> = own.to_vec();
+    if let Some(owner_uid) = super::controller_ref(rs).and_then(|r| r["uid"].as_str()) {
+        pods.clear();
+        for sibling in owned(w, owner_uid, "ReplicaSet") {
+            pods.extend(owned(w, meta_str(&sibling, "uid"), "Pod"));
+        }
+    }
+    let mut on_node = BTreeMap::new();
+    for p in pods.iter().filter(|p| is_active(p)) {
+        *on_node.entry(node_of(p).to_string()).or_insert(0) += 1;
+    }
+    on_node
+}
+
+pub fn sync(w: &mut World, namespace: &str, name: &str) {
+    let Some(rs) = w.get("ReplicaSet", namespace, name).cloned() else {
+        return;
+    };
+    let pods = claim_pods(w, &rs);
+    let replicas = rs
+        .pointer("/spec/replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
+    let on_node = related_pods_per_node(w, &rs, &pods);
+    let active: Vec<PodView> = pods
+        .iter()
+        .filter(|p| is_active(p))
+        .map(|p| view(p, &on_node))
+        .collect();
+    let have = active.len() as i64;
+    let mut failure: Option<(&'static str, String)> = None;
+    if rs.pointer("/metadata/deletionTimestamp").is_none() {
+        for p in pods
+            .iter()
+            .filter(|p| p.pointer("/metadata/deletionTimestamp").is_none() && !is_active(p))
+        {
+            w.why(
+                CONTROLLER,
+                "ReplicaSet",
+                namespace,
+                name,
+                format!(
+                    "{} has finished ({}); it no longer counts toward the {replicas} wanted, so a replacement is created",
+                    meta_str(p, "name"),
+                    p.pointer("/status/phase").and_then(Value::as_str).unwrap_or("")
+                ),
+            );
+        }
+        match control::diff(active, replicas, w.now) {
+            Diff::Create(n) => failure = create_pods(w, &rs, n, have, replicas),
+            Diff::Delete(victims) => {
+                for (v, reason) in victims {
+                    w.why(
+                        CONTROLLER,
+                        "ReplicaSet",
+                        namespace,
+                        name,
+                        format!("{name} has {have} pods but wants {replicas}: deleting {v} because {reason}"),
+                    );
+                    if let Err(e) = pod_control::delete_pod(w, &rs, &v) {
+                        failure = Some(("FailedDelete", e));
+                    }
+                }
+            }
+            Diff::Steady => {}
+        }
+    }
+    write_status(w, namespace, name, failure);
+}
+
+/// Creates `n` pods in slow-start batches; a batch with an error ends the sync.
+fn create_pods(
+    w: &mut World,
+    rs: &Value,
+    n: usize,
+    have: i64,
+    replicas: i64,
+) -> Option<(&'static str, String)> {
+    let namespace = meta_str(rs, "namespace");
+    let name = meta_str(rs, "name");
+    let batches = control::slow_start_batches(n);
+    let shown: Vec<String> = batches.iter().map(usize::to_string).collect();
+    w.why(
+        CONTROLLER,
+        "ReplicaSet",
+        namespace,
+        name,
+        format!(
+            "{name} has {have} pods but wants {replicas}: creating {n} in slow-start batches of {}",
+            shown.join(", ")
+        ),
+    );
+    for size in batches {
+        let mut error = None;
+        for _ in 0..size {
+            if let Err(e) = pod_control::create_pod(w, rs) {
+                error = Some(e);
+            }
+        }
+        if let Some(e) = error {
+            w.why(
+                CONTROLLER,
+                "ReplicaSet",
+                namespace,
+                name,
+                format!("could not create a pod ({e}); slow start stops here and retries on a later sync"),
+            );
+            return Some(("FailedCreate", e));
+        }
+    }
+    None
+}
+
+/// `calculateStatus` from the pods as they are now; requeues for minReadySeconds.
+fn write_status(
+    w: &mut World,
+    namespace: &str,
+    name: &str,
+    failure: Option<(&'static str, String)>,
+) {
+    let Some(rs) = w.get("ReplicaSet", namespace, name).cloned() else {
+        return;
+    };
+    let min_ready = rs
+        .pointer("/spec/minReadySeconds")
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    let template_labels = rs
+        .pointer("/spec/template/metadata/labels")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let (mut replicas, mut fully, mut ready, mut available) = (0, 0, 0, 0);
+    let mut next: Option<Millis> = None;
+    let none = BTreeMap::new();
+    for p in owned(w, meta_str(&rs, "uid"), "Pod")
+        .iter()
+        .filter(|p| is_active(p))
+    {
+        replicas += 1;
+        let l = labels(p);
+        if template_labels.iter().all(|(k, v)| l.get(k) == Some(v)) {
+            fully += 1;
+        }
+        let v = view(p, &none);
+        if v.ready {
+            ready += 1;
+            match control::available(&v, min_ready, w.now) {
+                Ok(()) => available += 1,
+                Err(Some(at)) => next = Some(next.map_or(at, |n: Millis| n.min(at))),
+                Err(None) => {}
+            }
+        }
+    }
+    if let Some(at) = next {
+        w.timers.schedule(
+            at,
+            Timer::Requeue {
+                controller: CONTROLLER,
+                key: super::key(namespace, name),
+            },
+        );
+    }
+    let mut status = json!({ "replicas": replicas });
+    for (field, n) in [
+        ("fullyLabeledReplicas", fully),
+        ("readyReplicas", ready),
+        ("availableReplicas", available),
+    ] {
+        if n > 0 {
+            status[field] = json!(n);
+        }
+    }
+    if let Some(g) = rs
+        .pointer("/metadata/generation")
+        .and_then(Value::as_i64)
+        .filter(|g| *g > 0)
+    {
+        status["observedGeneration"] = json!(g);
+    }
+    let old_failure = rs
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .and_then(|cs| cs.iter().find(|c| c["type"] == "ReplicaFailure"))
+        .cloned();
+    let mut conditions: Vec<Value> = rs
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    match (failure, old_failure) {
+        (Some((reason, message)), None) => conditions.push(json!({
+            "lastTransitionTime": format_rfc3339(w.now),
+            "message": message,
+            "reason": reason,
+            "status": "True",
+            "type": "ReplicaFailure",
+        })),
+        (None, Some(_)) => conditions.retain(|c| c["type"] != "ReplicaFailure"),
+        _ => {}
+    }
+    if !conditions.is_empty() {
+        status["conditions"] = json!(conditions);
+    }
+    w.update_status("ReplicaSet", namespace, name, status);
+}

@@ -1,0 +1,99 @@
+//! The ReplicaSet's writes (`controller_utils.go` `RealPodControl`): create a pod from the
+//! template, delete a pod — each with its Kubernetes Event on the ReplicaSet.
+
+use crate::engine::apiserver::{meta_str, DeleteOptions};
+use crate::engine::controllers::ownership::controller_ref_to;
+use crate::engine::events::Source;
+use crate::engine::world::World;
+use serde_json::{json, Value};
+
+pub const SOURCE: Source<'static> = Source {
+    component: "replicaset-controller",
+    host: "",
+};
+
+/// `GetPodFromTemplate`: the template's labels, annotations and spec, `generateName:
+/// <rs>-`, and a controller reference to the ReplicaSet.
+pub fn new_pod(rs: &Value) -> Value {
+    let template = rs.pointer("/spec/template").cloned().unwrap_or(json!({}));
+    let mut meta = json!({
+        "generateName": format!("{}-", meta_str(rs, "name")),
+        "namespace": meta_str(rs, "namespace"),
+        "ownerReferences": [controller_ref_to(rs)],
+    });
+    for field in ["labels", "annotations", "finalizers"] {
+        if let Some(v) = template
+            .pointer(&format!("/metadata/{field}"))
+            .filter(|v| !v.is_null())
+        {
+            meta[field] = v.clone();
+        }
+    }
+    json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": meta,
+        "spec": template.get("spec").cloned().unwrap_or(json!({})),
+    })
+}
+
+/// Creates one pod; records `SuccessfulCreate` or `FailedCreate`. Returns the pod's name
+/// or the API server's message.
+pub fn create_pod(w: &mut World, rs: &Value) -> Result<String, String> {
+    match w.create(new_pod(rs)) {
+        Ok(pod) => {
+            let name = meta_str(&pod, "name").to_string();
+            w.record_event(
+                rs,
+                false,
+                "SuccessfulCreate",
+                &format!("Created pod: {name}"),
+                SOURCE,
+                None,
+            );
+            Ok(name)
+        }
+        Err(e) => {
+            let msg = e.status_message("");
+            w.record_event(
+                rs,
+                true,
+                "FailedCreate",
+                &format!("Error creating: {msg}"),
+                SOURCE,
+                None,
+            );
+            Err(msg)
+        }
+    }
+}
+
+/// Deletes one pod; records `SuccessfulDelete` or `FailedDelete`.
+pub fn delete_pod(w: &mut World, rs: &Value, name: &str) -> Result<(), String> {
+    let namespace = meta_str(rs, "namespace").to_string();
+    match w.delete("Pod", &namespace, name, DeleteOptions::default()) {
+        Ok(_) => {
+            w.record_event(
+                rs,
+                false,
+                "SuccessfulDelete",
+                &format!("Deleted pod: {name}"),
+                SOURCE,
+                None,
+            );
+            Ok(())
+        }
+        Err(e) => {
+            let msg = e.status_message("");
+            w.record_event(
+                rs,
+                true,
+                "FailedDelete",
+                &format!("Error deleting: {msg}"),
+                SOURCE,
+                None,
+            );
+            Err(msg)
+        }
+    }
+}
