@@ -14,7 +14,11 @@ struct Options {
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { nodes: 3, seed: 1, script: None };
+    let mut o = Options {
+        nodes: 3,
+        seed: 1,
+        script: None,
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -23,15 +27,27 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         };
         match flag {
             "--nodes" | "--seed" => {
-                let v = inline.or_else(|| it.next().cloned()).ok_or_else(|| format!("{flag} needs a value"))?;
+                let v = inline
+                    .or_else(|| it.next().cloned())
+                    .ok_or_else(|| format!("{flag} needs a value"))?;
                 if flag == "--nodes" {
-                    o.nodes = v.parse().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| format!("--nodes must be a number from 1 to 1000, not {v:?}"))?;
+                    o.nodes = v
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=1000).contains(n))
+                        .ok_or_else(|| {
+                            format!("--nodes must be a number from 1 to 1000, not {v:?}")
+                        })?;
                 } else {
-                    o.seed = v.parse().map_err(|_| format!("--seed must be a whole number, not {v:?}"))?;
+                    o.seed = v
+                        .parse()
+                        .map_err(|_| format!("--seed must be a whole number, not {v:?}"))?;
                 }
             }
             "-h" | "--help" => return Err(USAGE.to_string()),
-            _ if o.script.is_none() && (a == "-" || !a.starts_with('-')) => o.script = Some(a.clone()),
+            _ if o.script.is_none() && (a == "-" || !a.starts_with('-')) => {
+                o.script = Some(a.clone())
+            }
             _ => return Err(format!("unknown argument {a:?}\n{USAGE}")),
         }
     }
@@ -73,7 +89,11 @@ fn main() -> ExitCode {
     let mut out = std::io::BufWriter::new(stdout.lock());
     for line in script.lines() {
         let prompt = if session.awaiting_more() { ">" } else { "$" };
-        let echoed = if line.is_empty() && prompt == ">" { ">".to_string() } else { format!("{prompt} {line}") };
+        let echoed = if line.is_empty() && prompt == ">" {
+            ">".to_string()
+        } else {
+            format!("{prompt} {line}")
+        };
         let mut lines = session.submit(line);
         lines.extend(session.run_blocking());
         let _ = writeln!(out, "{echoed}");

@@ -133,11 +133,22 @@ pub fn manifest(path: &str) -> Option<&'static str> {
     match path {
         "controllers/nginx-deployment.yaml" => Some(NGINX_DEPLOYMENT),
         "application/web/web.yaml" => Some(WEB),
-        "application/web/web-parallel.yaml" => {
-            Some(WEB_PARALLEL.get_or_init(|| WEB.replace("  serviceName: \"nginx\"\n", "  serviceName: \"nginx\"\n  podManagementPolicy: \"Parallel\"\n")).as_str())
+        "application/web/web-parallel.yaml" => Some(
+            WEB_PARALLEL
+                .get_or_init(|| {
+                    WEB.replace(
+                        "  serviceName: \"nginx\"\n",
+                        "  serviceName: \"nginx\"\n  podManagementPolicy: \"Parallel\"\n",
+                    )
+                })
+                .as_str(),
+        ),
+        "controllers/fluentd-daemonset.yaml" => {
+            Some(FLUENTD.get_or_init(|| fluentd(false)).as_str())
         }
-        "controllers/fluentd-daemonset.yaml" => Some(FLUENTD.get_or_init(|| fluentd(false)).as_str()),
-        "controllers/fluentd-daemonset-update.yaml" => Some(FLUENTD_UPDATE.get_or_init(|| fluentd(true)).as_str()),
+        "controllers/fluentd-daemonset-update.yaml" => {
+            Some(FLUENTD_UPDATE.get_or_init(|| fluentd(true)).as_str())
+        }
         _ => None,
     }
 }

@@ -63,6 +63,9 @@ pub fn push_text(lines: &mut Vec<OutLine>, text: &str, stream: Stream) {
     }
     let body = text.strip_suffix('\n').unwrap_or(text);
     for line in body.split('\n') {
-        lines.push(OutLine { text: line.to_string(), stream });
+        lines.push(OutLine {
+            text: line.to_string(),
+            stream,
+        });
     }
 }

@@ -24,7 +24,10 @@ impl Watch {
         e.kind == self.kind
             && self.namespace.as_ref().is_none_or(|ns| *ns == e.namespace)
             && self.name.as_ref().is_none_or(|n| *n == e.name)
-            && self.selector.as_ref().is_none_or(|s| s.matches(&crate::engine::selector::labels_of(&e.object)))
+            && self
+                .selector
+                .as_ref()
+                .is_none_or(|s| s.matches(&crate::engine::selector::labels_of(&e.object)))
     }
 }
 
@@ -67,7 +70,12 @@ pub struct Poll {
 
 impl Running {
     pub fn new(process: Process) -> Running {
-        Running { process, deadline: None, deadline_status: 0, deadline_message: None }
+        Running {
+            process,
+            deadline: None,
+            deadline_status: 0,
+            deadline_message: None,
+        }
     }
 
     /// Reads what changed since the last poll. `idle` says the cluster has nothing left
@@ -121,7 +129,11 @@ impl Running {
                 }
             }
             Process::WaitDeleted(targets) => {
-                targets.retain(|(kind, ns, name, uid)| cluster.get(kind, ns, name).is_some_and(|o| o.pointer("/metadata/uid").and_then(Value::as_str) == Some(uid)));
+                targets.retain(|(kind, ns, name, uid)| {
+                    cluster.get(kind, ns, name).is_some_and(|o| {
+                        o.pointer("/metadata/uid").and_then(Value::as_str) == Some(uid)
+                    })
+                });
                 targets.is_empty().then_some(0)
             }
         };
@@ -134,7 +146,10 @@ impl Running {
         if let Some(m) = &self.deadline_message {
             output.fail(m);
         }
-        Poll { output, finished: Some(self.deadline_status) }
+        Poll {
+            output,
+            finished: Some(self.deadline_status),
+        }
     }
 }
 

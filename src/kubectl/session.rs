@@ -6,7 +6,9 @@ use super::cli::{self, Ctx, Outcome};
 use super::output::{push_text, Output};
 use super::printers::columns::{pod_ready, pod_restarts, pod_status};
 use super::process::Running;
-use super::shell::{self, AndOrList, Command, Connector, Env, Pipeline, RedirOp, Script, SimpleCommand, Vfs};
+use super::shell::{
+    self, AndOrList, Command, Connector, Env, Pipeline, RedirOp, Script, SimpleCommand, Vfs,
+};
 use crate::engine::{Cluster, ClusterConfig, Millis, Why};
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
@@ -102,7 +104,10 @@ impl Session {
         vars.insert("HOME".to_string(), "/root".to_string());
         vars.insert("USER".to_string(), "root".to_string());
         vars.insert("SHELL".to_string(), "/bin/bash".to_string());
-        vars.insert("PATH".to_string(), "/usr/local/bin:/usr/bin:/bin".to_string());
+        vars.insert(
+            "PATH".to_string(),
+            "/usr/local/bin:/usr/bin:/bin".to_string(),
+        );
         Session {
             cluster: Cluster::new(config),
             fs: Vfs::new(),
@@ -365,7 +370,14 @@ impl Session {
                 if i == 0 && foreground {
                     let downstream = p.commands[1..].to_vec();
                     let initial = self.through_downstream(&downstream, o);
-                    return (initial, Some(Job { running, downstream, rest: Vec::new() }));
+                    return (
+                        initial,
+                        Some(Job {
+                            running,
+                            downstream,
+                            rest: Vec::new(),
+                        }),
+                    );
                 }
                 o.lines.extend(self.complete(running).lines);
             }
@@ -450,14 +462,22 @@ impl Session {
 
     /// Runs one command. Returns its output (stdout lines still in it) and, for a
     /// command that takes time, the running process.
-    fn exec_command(&mut self, cmd: &Command, stdin: Option<String>, _last: bool, tty: bool) -> (Output, Option<Running>) {
+    fn exec_command(
+        &mut self,
+        cmd: &Command,
+        stdin: Option<String>,
+        _last: bool,
+        tty: bool,
+    ) -> (Output, Option<Running>) {
         match cmd {
             Command::For(f) => {
                 let values = match &f.words {
-                    Some(words) => match shell::expand_words(words, &mut ShellEnv { session: self }) {
-                        Ok(v) => v,
-                        Err(e) => return (Output::failed_plain(e.to_string()), None),
-                    },
+                    Some(words) => {
+                        match shell::expand_words(words, &mut ShellEnv { session: self }) {
+                            Ok(v) => v,
+                            Err(e) => return (Output::failed_plain(e.to_string()), None),
+                        }
+                    }
                     None => Vec::new(),
                 };
                 let mut out = Output::ok();
@@ -473,7 +493,12 @@ impl Session {
         }
     }
 
-    fn exec_simple(&mut self, simple: &SimpleCommand, stdin: Option<String>, tty: bool) -> (Output, Option<Running>) {
+    fn exec_simple(
+        &mut self,
+        simple: &SimpleCommand,
+        stdin: Option<String>,
+        tty: bool,
+    ) -> (Output, Option<Running>) {
         let aliases = self.aliases.clone();
         let simple = match shell::expand_alias(simple, &|n| aliases.get(n).cloned()) {
             Ok(s) => s,
@@ -518,8 +543,16 @@ impl Session {
     fn plan_redirects(&mut self, simple: &SimpleCommand) -> Result<Redirects, Output> {
         let mut r = Redirects::default();
         for red in &simple.redirects {
-            let target = shell::expand_redirect_target(&red.target, &mut ShellEnv { session: self }).map_err(|e| Output::failed_plain(e.to_string()))?;
-            let sink = |append: bool| if target == "/dev/null" { Sink::Null } else { Sink::File(target.clone(), append) };
+            let target =
+                shell::expand_redirect_target(&red.target, &mut ShellEnv { session: self })
+                    .map_err(|e| Output::failed_plain(e.to_string()))?;
+            let sink = |append: bool| {
+                if target == "/dev/null" {
+                    Sink::Null
+                } else {
+                    Sink::File(target.clone(), append)
+                }
+            };
             match red.op {
                 RedirOp::Out | RedirOp::Append => {
                     let s = sink(red.op == RedirOp::Append);
@@ -541,7 +574,11 @@ impl Session {
                 },
                 RedirOp::In => match self.fs.read(&target) {
                     Ok(t) => r.stdin = Some(t.to_string()),
-                    Err(_) => return Err(Output::failed_plain(format!("bash: {target}: No such file or directory"))),
+                    Err(_) => {
+                        return Err(Output::failed_plain(format!(
+                            "bash: {target}: No such file or directory"
+                        )))
+                    }
                 },
                 RedirOp::HereString => r.stdin = Some(format!("{target}\n")),
                 RedirOp::DupIn => {}
@@ -563,15 +600,24 @@ impl Session {
         if r.stdout.is_none() && r.stderr.is_none() {
             return output;
         }
-        let mut shown = Output { lines: Vec::new(), status: output.status };
+        let mut shown = Output {
+            lines: Vec::new(),
+            status: output.status,
+        };
         for l in output.lines {
             let sink = match l.stream {
                 Stream::Out => r.stdout.clone().unwrap_or(Sink::Stdout),
                 Stream::Err => r.stderr.clone().unwrap_or(Sink::Stderr),
             };
             match sink {
-                Sink::Stdout => shown.lines.push(OutLine { text: l.text, stream: Stream::Out }),
-                Sink::Stderr => shown.lines.push(OutLine { text: l.text, stream: Stream::Err }),
+                Sink::Stdout => shown.lines.push(OutLine {
+                    text: l.text,
+                    stream: Stream::Out,
+                }),
+                Sink::Stderr => shown.lines.push(OutLine {
+                    text: l.text,
+                    stream: Stream::Err,
+                }),
                 Sink::Null => {}
                 Sink::File(path, _) => {
                     if let Err(e) = self.fs.write(&path, &format!("{}\n", l.text), true) {
@@ -585,7 +631,12 @@ impl Session {
     }
 
     /// Runs one expanded command line.
-    fn dispatch(&mut self, argv: &[String], stdin: Option<String>, tty: bool) -> (Output, Option<Running>) {
+    fn dispatch(
+        &mut self,
+        argv: &[String],
+        stdin: Option<String>,
+        tty: bool,
+    ) -> (Output, Option<Running>) {
         let name = argv[0].as_str();
         let args = &argv[1..];
         match name {
@@ -757,8 +808,17 @@ impl Session {
             .list("Pod", None)
             .map(|p| {
                 let (ready, total) = pod_ready(p);
-                let owner = crate::engine::controllers::controller_ref(p).map(|r| format!("{}/{}", r["kind"].as_str().unwrap_or(""), r["name"].as_str().unwrap_or("")));
-                let ordinal = p.pointer("/metadata/labels/apps.kubernetes.io~1pod-index").and_then(Value::as_str).and_then(|s| s.parse().ok());
+                let owner = crate::engine::controllers::controller_ref(p).map(|r| {
+                    format!(
+                        "{}/{}",
+                        r["kind"].as_str().unwrap_or(""),
+                        r["name"].as_str().unwrap_or("")
+                    )
+                });
+                let ordinal = p
+                    .pointer("/metadata/labels/apps.kubernetes.io~1pod-index")
+                    .and_then(Value::as_str)
+                    .and_then(|s| s.parse().ok());
                 let revision = p
                     .pointer("/metadata/labels/controller-revision-hash")
                     .or_else(|| p.pointer("/metadata/labels/pod-template-hash"))
@@ -768,13 +828,24 @@ impl Session {
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .filter_map(|v| v.pointer("/persistentVolumeClaim/claimName").and_then(Value::as_str).map(String::from))
+                    .filter_map(|v| {
+                        v.pointer("/persistentVolumeClaim/claimName")
+                            .and_then(Value::as_str)
+                            .map(String::from)
+                    })
                     .collect();
                 PodCard {
                     name: p["metadata"]["name"].as_str().unwrap_or("").to_string(),
-                    namespace: p["metadata"]["namespace"].as_str().unwrap_or("").to_string(),
+                    namespace: p["metadata"]["namespace"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
                     phase: pod_status(p),
-                    node: p.pointer("/spec/nodeName").and_then(Value::as_str).filter(|n| !n.is_empty()).map(String::from),
+                    node: p
+                        .pointer("/spec/nodeName")
+                        .and_then(Value::as_str)
+                        .filter(|n| !n.is_empty())
+                        .map(String::from),
                     ready: format!("{ready}/{total}"),
                     owner,
                     ordinal,
@@ -791,19 +862,43 @@ impl Session {
             .store
             .list("Node", None)
             .map(|n| {
-                let labels = n["metadata"]["labels"].as_object().cloned().unwrap_or_default();
-                let roles: Vec<String> = labels.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/").map(String::from)).collect();
+                let labels = n["metadata"]["labels"]
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default();
+                let roles: Vec<String> = labels
+                    .keys()
+                    .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/").map(String::from))
+                    .collect();
                 NodeLane {
                     name: n["metadata"]["name"].as_str().unwrap_or("").to_string(),
-                    roles: if roles.is_empty() { "<none>".into() } else { roles.join(",") },
+                    roles: if roles.is_empty() {
+                        "<none>".into()
+                    } else {
+                        roles.join(",")
+                    },
                     taints: n["spec"]["taints"]
                         .as_array()
                         .into_iter()
                         .flatten()
-                        .map(|t| format!("{}:{}", t["key"].as_str().unwrap_or(""), t["effect"].as_str().unwrap_or("")))
+                        .map(|t| {
+                            format!(
+                                "{}:{}",
+                                t["key"].as_str().unwrap_or(""),
+                                t["effect"].as_str().unwrap_or("")
+                            )
+                        })
                         .collect(),
-                    ready: n["status"]["conditions"].as_array().into_iter().flatten().any(|c| c["type"] == "Ready" && c["status"] == "True"),
-                    max_pods: n.pointer("/status/allocatable/pods").and_then(Value::as_str).and_then(|p| p.parse().ok()).unwrap_or(110),
+                    ready: n["status"]["conditions"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|c| c["type"] == "Ready" && c["status"] == "True"),
+                    max_pods: n
+                        .pointer("/status/allocatable/pods")
+                        .and_then(Value::as_str)
+                        .and_then(|p| p.parse().ok())
+                        .unwrap_or(110),
                 }
             })
             .collect()
@@ -870,7 +965,14 @@ fn go_date(ms: Millis) -> String {
     if parts.len() < 5 {
         return rfc;
     }
-    format!("{} {} {} {} UTC {}", parts[0].trim_end_matches(','), parts[2], parts[1], parts[4], parts[3])
+    format!(
+        "{} {} {} {} UTC {}",
+        parts[0].trim_end_matches(','),
+        parts[2],
+        parts[1],
+        parts[4],
+        parts[3]
+    )
 }
 
 fn help() -> Output {

@@ -66,7 +66,10 @@ fn strict_decode(doc: &Doc, kind: &str, verb: &str) -> Result<(), String> {
     if unknown.is_empty() {
         return Ok(());
     }
-    let list: Vec<String> = unknown.iter().map(|f| format!("unknown field \"{f}\"")).collect();
+    let list: Vec<String> = unknown
+        .iter()
+        .map(|f| format!("unknown field \"{f}\""))
+        .collect();
     let version = doc.resource.map(|r| r.version).unwrap_or("v1");
     Err(format!(
         "Error from server (BadRequest): error when {verb} \"{}\": {kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
@@ -77,7 +80,11 @@ fn strict_decode(doc: &Doc, kind: &str, verb: &str) -> Result<(), String> {
 
 fn operation_line(doc: &Doc, op: &str, dry_run: bool) -> String {
     let kg = doc.resource.map(kind_group).unwrap_or_default();
-    let name = doc.object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    let name = doc
+        .object
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if dry_run {
         format!("{kg}/{name} {op} (dry run)")
     } else {
@@ -89,12 +96,18 @@ fn dry_run_mode(p: &flags::Parsed) -> Result<bool, String> {
     match p.value("dry-run") {
         None | Some("none") => Ok(false),
         Some("client") | Some("server") => Ok(true),
-        Some(other) => Err(format!("Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".")),
+        Some(other) => Err(format!(
+            "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        )),
     }
 }
 
 fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
-    let name = if verb == Verb::Create { "create" } else { "apply" };
+    let name = if verb == Verb::Create {
+        "create"
+    } else {
+        "apply"
+    };
     let p = match flags::parse(args, CREATE_FLAGS) {
         Ok(p) => p,
         Err(e) => return flag_error(name, e),
@@ -161,11 +174,19 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
             "yaml" => out.out(yaml::to_yaml(&obj)),
             "json" => out.out(yaml::to_json(&obj)),
             "name" => {
-                let kg = super::manifest::parse_docs(&serde_json::to_string(&obj).unwrap_or_default(), "")
-                    .ok()
-                    .and_then(|d| d.first().and_then(|d| d.resource).map(kind_group))
-                    .unwrap_or_default();
-                out.out(format!("{kg}/{}", obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("")));
+                let kg = super::manifest::parse_docs(
+                    &serde_json::to_string(&obj).unwrap_or_default(),
+                    "",
+                )
+                .ok()
+                .and_then(|d| d.first().and_then(|d| d.resource).map(kind_group))
+                .unwrap_or_default();
+                out.out(format!(
+                    "{kg}/{}",
+                    obj.pointer("/metadata/name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                ));
             }
             other => {
                 out.fail(format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,yaml"));
@@ -188,7 +209,12 @@ fn preview(doc: &Doc) -> Value {
     o
 }
 
-fn create_one(ctx: &mut Ctx<'_>, doc: &Doc, dry_run: bool, save_config: bool) -> Result<(&'static str, Value), String> {
+fn create_one(
+    ctx: &mut Ctx<'_>,
+    doc: &Doc,
+    dry_run: bool,
+    save_config: bool,
+) -> Result<(&'static str, Value), String> {
     if dry_run {
         return Ok(("created", preview(doc)));
     }
@@ -196,12 +222,18 @@ fn create_one(ctx: &mut Ctx<'_>, doc: &Doc, dry_run: bool, save_config: bool) ->
     if save_config {
         annotate_last_applied(&mut obj, &doc.object);
     }
-    ctx.cluster.create(obj).map(|o| ("created", (*o).clone())).map_err(|e| e.with_source("creating", &doc.source))
+    ctx.cluster
+        .create(obj)
+        .map(|o| ("created", (*o).clone()))
+        .map_err(|e| e.with_source("creating", &doc.source))
 }
 
 fn annotate_last_applied(obj: &mut Value, manifest: &Value) {
     let mut applied = manifest.clone();
-    if let Some(a) = applied.pointer_mut("/metadata/annotations").and_then(Value::as_object_mut) {
+    if let Some(a) = applied
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+    {
         a.remove(LAST_APPLIED);
     }
     let text = serde_json::to_string(&applied).unwrap_or_default() + "\n";
@@ -236,19 +268,48 @@ fn three_way(last: &Value, new: &Value) -> Value {
     }
 }
 
-fn apply_one(ctx: &mut Ctx<'_>, doc: &Doc, dry_run: bool, out: &mut Output) -> Result<(&'static str, Value), String> {
-    let Some(r) = doc.resource else { return Err(String::new()) };
-    let ns = if r.namespaced { doc.object.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("default") } else { "" };
-    let name = doc.object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
+fn apply_one(
+    ctx: &mut Ctx<'_>,
+    doc: &Doc,
+    dry_run: bool,
+    out: &mut Output,
+) -> Result<(&'static str, Value), String> {
+    let Some(r) = doc.resource else {
+        return Err(String::new());
+    };
+    let ns = if r.namespaced {
+        doc.object
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("default")
+    } else {
+        ""
+    };
+    let name = doc
+        .object
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let Some(live) = ctx.cluster.get(r.kind, ns, &name).cloned() else {
         if dry_run {
             return Ok(("created", preview(doc)));
         }
         let mut obj = doc.object.clone();
         annotate_last_applied(&mut obj, &doc.object);
-        return ctx.cluster.create(obj).map(|o| ("created", (*o).clone())).map_err(|e| e.with_source("creating", &doc.source));
+        return ctx
+            .cluster
+            .create(obj)
+            .map(|o| ("created", (*o).clone()))
+            .map_err(|e| e.with_source("creating", &doc.source));
     };
-    let last: Value = match live.pointer(&format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1"))).and_then(Value::as_str) {
+    let last: Value = match live
+        .pointer(&format!(
+            "/metadata/annotations/{}",
+            LAST_APPLIED.replace('/', "~1")
+        ))
+        .and_then(Value::as_str)
+    {
         Some(text) => serde_json::from_str(text).unwrap_or(Value::Null),
         None => {
             out.err(format!(
@@ -259,7 +320,9 @@ fn apply_one(ctx: &mut Ctx<'_>, doc: &Doc, dry_run: bool, out: &mut Output) -> R
         }
     };
     if live.pointer("/metadata/deletionTimestamp").is_some() {
-        out.err(format!("Warning: Detected changes to resource {name} which is currently being deleted."));
+        out.err(format!(
+            "Warning: Detected changes to resource {name} which is currently being deleted."
+        ));
     }
     let patch = three_way(&last, &doc.object);
     let mut merged = (*live).clone();
@@ -287,7 +350,9 @@ fn apply_one(ctx: &mut Ctx<'_>, doc: &Doc, dry_run: bool, out: &mut Output) -> R
 }
 
 fn meta_rv(o: &Value) -> &str {
-    o.pointer("/metadata/resourceVersion").and_then(Value::as_str).unwrap_or("")
+    o.pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 pub fn create(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
@@ -316,7 +381,9 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     };
     let ty = p.value("type").unwrap_or("strategic");
     if !matches!(ty, "json" | "merge" | "strategic") {
-        return Output::failed(format!("--type must be one of [json merge strategic], not \"{ty}\""));
+        return Output::failed(format!(
+            "--type must be one of [json merge strategic], not \"{ty}\""
+        ));
     }
     let text = match (p.value("patch"), p.value("patch-file")) {
         (Some(t), _) => t.to_string(),
@@ -324,11 +391,22 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             Ok(t) => t.to_string(),
             Err(_) => return Output::failed(format!("open {f}: no such file or directory")),
         },
-        _ => return Output::failed("must specify --patch or --patch-file containing the contents of the patch"),
+        _ => {
+            return Output::failed(
+                "must specify --patch or --patch-file containing the contents of the patch",
+            )
+        }
     };
-    let patch_value: Value = match serde_yaml::from_str::<serde_yaml::Value>(&text).ok().and_then(|v| serde_json::to_value(v).ok()) {
+    let patch_value: Value = match serde_yaml::from_str::<serde_yaml::Value>(&text)
+        .ok()
+        .and_then(|v| serde_json::to_value(v).ok())
+    {
         Some(v) => v,
-        None => return Output::failed(format!("unable to parse \"{text}\": yaml: did not find expected node content")),
+        None => {
+            return Output::failed(format!(
+                "unable to parse \"{text}\": yaml: did not find expected node content"
+            ))
+        }
     };
     let targets = match parse_targets(&p.positionals) {
         Ok(t) => t,
@@ -338,9 +416,16 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let mut out = Output::ok();
     for t in targets {
         for name in &t.names {
-            let obj_ns = if t.resource.namespaced { ns.as_str() } else { "" };
+            let obj_ns = if t.resource.namespaced {
+                ns.as_str()
+            } else {
+                ""
+            };
             let Some(live) = ctx.cluster.get(t.resource.kind, obj_ns, name).cloned() else {
-                out.fail(format!("Error from server (NotFound): {} \"{name}\" not found", t.resource.group_resource()));
+                out.fail(format!(
+                    "Error from server (NotFound): {} \"{name}\" not found",
+                    t.resource.group_resource()
+                ));
                 continue;
             };
             let mut obj = (*live).clone();
@@ -360,7 +445,12 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             }
             let line = |op: &str| format!("{}/{name} {op}", kind_group(t.resource));
             match ctx.cluster.update(obj) {
-                Ok(o) if o.pointer("/metadata/resourceVersion") == live.pointer("/metadata/resourceVersion") => out.out(line("patched (no change)")),
+                Ok(o)
+                    if o.pointer("/metadata/resourceVersion")
+                        == live.pointer("/metadata/resourceVersion") =>
+                {
+                    out.out(line("patched (no change)"))
+                }
                 Ok(_) => out.out(line("patched")),
                 Err(e) => out.fail(e.to_string()),
             }
@@ -371,6 +461,8 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
 
 /// RFC 6902 operations (add, remove, replace, test, move, copy) on JSON pointers.
 fn apply_json_patch(obj: &mut Value, ops: &Value) -> Result<(), String> {
-    let patch: json_patch::Patch = serde_json::from_value(ops.clone()).map_err(|e| format!("the server rejected our request due to an error in our request: {e}"))?;
+    let patch: json_patch::Patch = serde_json::from_value(ops.clone()).map_err(|e| {
+        format!("the server rejected our request due to an error in our request: {e}")
+    })?;
     json_patch::patch(obj, &patch).map_err(|e| e.to_string())
 }

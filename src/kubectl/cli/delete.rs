@@ -100,14 +100,20 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         return Output::failed("--now and --grace-period cannot be specified together").into();
     }
     if force && grace.is_some_and(|g| g > 0) {
-        return Output::failed("--force and --grace-period greater than 0 cannot be specified together").into();
+        return Output::failed(
+            "--force and --grace-period greater than 0 cannot be specified together",
+        )
+        .into();
     }
     if p.bool("all") && p.has("selector") {
         return Output::failed("cannot set --all and --selector at the same time").into();
     }
     if let Some(o) = p.value("output") {
         if o != "name" {
-            return Output::failed(format!("unexpected -o output mode: {o}. We only support '-o name'")).into();
+            return Output::failed(format!(
+                "unexpected -o output mode: {o}. We only support '-o name'"
+            ))
+            .into();
         }
     }
     let grace = match (grace, force, p.bool("now")) {
@@ -141,9 +147,24 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                             continue;
                         }
                     };
-                    let obj_ns = d.object.pointer("/metadata/namespace").and_then(Value::as_str).map(String::from).unwrap_or_else(|| ns.clone());
-                    let name = d.object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
-                    work.push((r, if r.namespaced { obj_ns } else { String::new() }, name, Some(d.source.clone())));
+                    let obj_ns = d
+                        .object
+                        .pointer("/metadata/namespace")
+                        .and_then(Value::as_str)
+                        .map(String::from)
+                        .unwrap_or_else(|| ns.clone());
+                    let name = d
+                        .object
+                        .pointer("/metadata/name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    work.push((
+                        r,
+                        if r.namespaced { obj_ns } else { String::new() },
+                        name,
+                        Some(d.source.clone()),
+                    ));
                 }
             }
             Err(e) => return Output::failed(e).into(),
@@ -161,17 +182,40 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         for t in targets {
             if t.names.is_empty() {
                 if !by_selection {
-                    return Output::failed("resource(s) were provided, but no name was specified").into();
+                    return Output::failed("resource(s) were provided, but no name was specified")
+                        .into();
                 }
-                let listed = super::get::list(ctx.cluster, t.resource, if all_ns { None } else { Some(&ns) }, selector.as_ref());
+                let listed = super::get::list(
+                    ctx.cluster,
+                    t.resource,
+                    if all_ns { None } else { Some(&ns) },
+                    selector.as_ref(),
+                );
                 for o in listed {
-                    let obj_ns = o.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("").to_string();
-                    let name = o.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
+                    let obj_ns = o
+                        .pointer("/metadata/namespace")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    let name = o
+                        .pointer("/metadata/name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
                     work.push((t.resource, obj_ns, name, None));
                 }
             } else {
                 for name in t.names {
-                    work.push((t.resource, if t.resource.namespaced { ns.clone() } else { String::new() }, name, None));
+                    work.push((
+                        t.resource,
+                        if t.resource.namespaced {
+                            ns.clone()
+                        } else {
+                            String::new()
+                        },
+                        name,
+                        None,
+                    ));
                 }
             }
         }
@@ -194,14 +238,30 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             }
             continue;
         };
-        let uid = live.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or("").to_string();
+        let uid = live
+            .pointer("/metadata/uid")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         if !dry_run {
-            if let Err(e) = ctx.cluster.delete(r.kind, &obj_ns, &name, DeleteOptions { grace_period_seconds: grace, propagation }) {
+            if let Err(e) = ctx.cluster.delete(
+                r.kind,
+                &obj_ns,
+                &name,
+                DeleteOptions {
+                    grace_period_seconds: grace,
+                    propagation,
+                },
+            ) {
                 out.fail(e.to_string());
                 continue;
             }
         }
-        let op = if immediate { "force deleted" } else { "deleted" };
+        let op = if immediate {
+            "force deleted"
+        } else {
+            "deleted"
+        };
         let line = if p.value("output") == Some("name") {
             format!("{}/{name}", kind_group(r))
         } else if r.namespaced {
@@ -209,7 +269,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         } else {
             format!("{} \"{name}\" {op}", kind_group(r))
         };
-        out.out(if dry_run { format!("{line} (dry run)") } else { line });
+        out.out(if dry_run {
+            format!("{line} (dry run)")
+        } else {
+            line
+        });
         waiting.push((r.kind, obj_ns, name, uid));
     }
     let wait = p.value("wait").is_none_or(|w| w != "false") && !dry_run && !immediate;
@@ -217,7 +281,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         return out.into();
     }
     let mut running = Running::new(Process::WaitDeleted(waiting));
-    if let Some(t) = p.value("timeout").and_then(parse_go_duration).filter(|t| *t > 0) {
+    if let Some(t) = p
+        .value("timeout")
+        .and_then(parse_go_duration)
+        .filter(|t| *t > 0)
+    {
         running.deadline = Some(ctx.cluster.now + t);
         running.deadline_status = 1;
         running.deadline_message = Some("timed out waiting for the condition".into());

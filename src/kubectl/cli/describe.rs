@@ -18,16 +18,31 @@ const FLAGS: &[Flag] = &[
 ];
 
 fn uid(o: &Value) -> &str {
-    o.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or("")
+    o.pointer("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 /// The text for one object, with its related objects looked up in the store.
 pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String {
     let c = &ctx.cluster;
-    let ns = obj.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("");
+    let ns = obj
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let events: Vec<Rc<Value>> = if show_events {
-        let mut ev: Vec<Rc<Value>> = c.store.list("Event", if ns.is_empty() { None } else { Some(ns) }).filter(|e| e.pointer("/involvedObject/uid").and_then(Value::as_str) == Some(uid(obj))).cloned().collect();
-        ev.sort_by_key(|e| e.pointer("/lastTimestamp").and_then(Value::as_str).unwrap_or("").to_string());
+        let mut ev: Vec<Rc<Value>> = c
+            .store
+            .list("Event", if ns.is_empty() { None } else { Some(ns) })
+            .filter(|e| e.pointer("/involvedObject/uid").and_then(Value::as_str) == Some(uid(obj)))
+            .cloned()
+            .collect();
+        ev.sort_by_key(|e| {
+            e.pointer("/lastTimestamp")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        });
         ev
     } else {
         Vec::new()
@@ -36,24 +51,51 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
     let pods: Vec<Rc<Value>> = match kind {
         "StatefulSet" | "DaemonSet" | "ReplicaSet" => owned(c, uid(obj), "Pod"),
         "Node" => {
-            let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
-            c.store.list("Pod", None).filter(|p| p.pointer("/spec/nodeName").and_then(Value::as_str) == Some(name)).cloned().collect()
+            let name = obj
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            c.store
+                .list("Pod", None)
+                .filter(|p| p.pointer("/spec/nodeName").and_then(Value::as_str) == Some(name))
+                .cloned()
+                .collect()
         }
         _ => Vec::new(),
     };
-    let replica_sets: Vec<Rc<Value>> = if kind == "Deployment" { owned(c, uid(obj), "ReplicaSet") } else { Vec::new() };
+    let replica_sets: Vec<Rc<Value>> = if kind == "Deployment" {
+        owned(c, uid(obj), "ReplicaSet")
+    } else {
+        Vec::new()
+    };
     let pvcs: Vec<Rc<Value>> = if kind == "PersistentVolumeClaim" {
-        let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+        let name = obj
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         c.store
             .list("Pod", Some(ns))
-            .filter(|p| p["spec"]["volumes"].as_array().into_iter().flatten().any(|v| v.pointer("/persistentVolumeClaim/claimName").and_then(Value::as_str) == Some(name)))
+            .filter(|p| {
+                p["spec"]["volumes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|v| {
+                        v.pointer("/persistentVolumeClaim/claimName")
+                            .and_then(Value::as_str)
+                            == Some(name)
+                    })
+            })
             .cloned()
             .collect()
     } else {
         Vec::new()
     };
     let endpoints: Vec<Rc<Value>> = if kind == "Service" {
-        let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+        let name = obj
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         c.get("Endpoints", ns, name).cloned().into_iter().collect()
     } else {
         Vec::new()
@@ -94,7 +136,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let mut out = Output::ok();
     let mut texts: Vec<String> = Vec::new();
     for t in targets {
-        let scope = if all_ns || !t.resource.namespaced { None } else { Some(ns.as_str()) };
+        let scope = if all_ns || !t.resource.namespaced {
+            None
+        } else {
+            Some(ns.as_str())
+        };
         if t.names.is_empty() {
             for o in super::get::list(ctx.cluster, t.resource, scope, selector.as_ref()) {
                 texts.push(describe_object(ctx, &o, show_events));
@@ -102,7 +148,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             continue;
         }
         for name in &t.names {
-            let obj_ns = if t.resource.namespaced { ns.as_str() } else { "" };
+            let obj_ns = if t.resource.namespaced {
+                ns.as_str()
+            } else {
+                ""
+            };
             if let Some(o) = ctx.cluster.get(t.resource.kind, obj_ns, name).cloned() {
                 texts.push(describe_object(ctx, &o, show_events));
                 continue;
@@ -110,10 +160,17 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             // Not found by name: describe every object whose name starts with it.
             let matches: Vec<Rc<Value>> = super::get::list(ctx.cluster, t.resource, scope, None)
                 .into_iter()
-                .filter(|o| o.pointer("/metadata/name").and_then(Value::as_str).is_some_and(|n| n.starts_with(name.as_str())))
+                .filter(|o| {
+                    o.pointer("/metadata/name")
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| n.starts_with(name.as_str()))
+                })
                 .collect();
             if matches.is_empty() {
-                out.err(format!("Error from server (NotFound): {} \"{name}\" not found", t.resource.group_resource()));
+                out.err(format!(
+                    "Error from server (NotFound): {} \"{name}\" not found",
+                    t.resource.group_resource()
+                ));
                 out.status = 1;
             }
             for o in matches {
@@ -122,7 +179,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         }
     }
     if texts.is_empty() && out.status == 0 {
-        out.err(if all_ns { "No resources found".to_string() } else { format!("No resources found in {ns} namespace.") });
+        out.err(if all_ns {
+            "No resources found".to_string()
+        } else {
+            format!("No resources found in {ns} namespace.")
+        });
     }
     let joined = texts.join("\n\n");
     // A description ends with a newline; the terminal shows each line.

@@ -49,7 +49,10 @@ impl Parsed {
 
     /// The last value given, if any.
     pub fn value(&self, long: &str) -> Option<&str> {
-        self.values.get(long).and_then(|v| v.last()).map(String::as_str)
+        self.values
+            .get(long)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
 
     pub fn all(&self, long: &str) -> Vec<String> {
@@ -85,12 +88,16 @@ fn find_long<'a>(specs: &[&'a [Flag]], name: &str) -> Option<&'a Flag> {
 }
 
 fn find_short<'a>(specs: &[&'a [Flag]], c: char) -> Option<&'a Flag> {
-    specs.iter().flat_map(|s| s.iter()).find(|f| f.short == Some(c))
+    specs
+        .iter()
+        .flat_map(|s| s.iter())
+        .find(|f| f.short == Some(c))
 }
 
 fn check_bool(long: &str, value: &str) -> Result<(), FlagError> {
     match value {
-        "1" | "t" | "T" | "true" | "TRUE" | "True" | "0" | "f" | "F" | "false" | "FALSE" | "False" => Ok(()),
+        "1" | "t" | "T" | "true" | "TRUE" | "True" | "0" | "f" | "F" | "false" | "FALSE"
+        | "False" => Ok(()),
         _ => Err(FlagError::BadBool(value.to_string(), long.to_string())),
     }
 }
@@ -112,7 +119,8 @@ pub fn parse(args: &[String], verb_flags: &[Flag]) -> Result<Parsed, FlagError> 
                 Some((n, v)) => (n, Some(v.to_string())),
                 None => (body, None),
             };
-            let f = find_long(&specs, name).ok_or_else(|| FlagError::UnknownFlag(name.to_string()))?;
+            let f =
+                find_long(&specs, name).ok_or_else(|| FlagError::UnknownFlag(name.to_string()))?;
             let value = match (f.arity, inline) {
                 (Arity::Bool, Some(v)) => {
                     check_bool(f.long, &v)?;
@@ -121,7 +129,10 @@ pub fn parse(args: &[String], verb_flags: &[Flag]) -> Result<Parsed, FlagError> 
                 (Arity::Bool, None) => "true".to_string(),
                 (Arity::Value, Some(v)) => v,
                 (Arity::Value, None) => {
-                    let v = args.get(i).cloned().ok_or_else(|| FlagError::NeedsArgument(name.to_string()))?;
+                    let v = args
+                        .get(i)
+                        .cloned()
+                        .ok_or_else(|| FlagError::NeedsArgument(name.to_string()))?;
                     i += 1;
                     v
                 }
@@ -133,7 +144,8 @@ pub fn parse(args: &[String], verb_flags: &[Flag]) -> Result<Parsed, FlagError> 
             let mut j = 0;
             while j < chars.len() {
                 let c = chars[j];
-                let f = find_short(&specs, c).ok_or_else(|| FlagError::UnknownShorthand(c, body.to_string()))?;
+                let f = find_short(&specs, c)
+                    .ok_or_else(|| FlagError::UnknownShorthand(c, body.to_string()))?;
                 j += 1;
                 match f.arity {
                     Arity::Bool => {
@@ -152,7 +164,9 @@ pub fn parse(args: &[String], verb_flags: &[Flag]) -> Result<Parsed, FlagError> 
                         } else if !rest.is_empty() {
                             rest
                         } else {
-                            let v = args.get(i).cloned().ok_or_else(|| FlagError::ShorthandNeedsArgument(c, body.to_string()))?;
+                            let v = args.get(i).cloned().ok_or_else(|| {
+                                FlagError::ShorthandNeedsArgument(c, body.to_string())
+                            })?;
                             i += 1;
                             v
                         };
@@ -176,7 +190,11 @@ mod tests {
         s.split_whitespace().map(String::from).collect()
     }
 
-    const GET: &[Flag] = &[flag("output", Some('o'), Arity::Value), flag("watch", Some('w'), Arity::Bool), flag("selector", Some('l'), Arity::Value)];
+    const GET: &[Flag] = &[
+        flag("output", Some('o'), Arity::Value),
+        flag("watch", Some('w'), Arity::Bool),
+        flag("selector", Some('l'), Arity::Value),
+    ];
 
     #[test]
     fn flags_may_come_before_between_and_after_positionals() {
@@ -189,9 +207,18 @@ mod tests {
 
     #[test]
     fn unknown_flags_get_cobras_messages() {
-        assert_eq!(parse(&args("--bogus"), GET).unwrap_err().to_string(), "unknown flag: --bogus");
-        assert_eq!(parse(&args("-z"), GET).unwrap_err().to_string(), "unknown shorthand flag: 'z' in -z");
-        assert_eq!(parse(&args("-o"), GET).unwrap_err().to_string(), "flag needs an argument: 'o' in -o");
+        assert_eq!(
+            parse(&args("--bogus"), GET).unwrap_err().to_string(),
+            "unknown flag: --bogus"
+        );
+        assert_eq!(
+            parse(&args("-z"), GET).unwrap_err().to_string(),
+            "unknown shorthand flag: 'z' in -z"
+        );
+        assert_eq!(
+            parse(&args("-o"), GET).unwrap_err().to_string(),
+            "flag needs an argument: 'o' in -o"
+        );
     }
 
     #[test]

@@ -104,9 +104,18 @@ impl RowPrinter {
                 self.header_done = true;
                 self.table.render(&rows)
             }
-            Format::Name => objs.iter().map(|o| format!("{}/{}", self.kind_group, name_of(o))).collect(),
-            Format::JsonPath(t) => objs.iter().filter_map(|o| jsonpath::render(t, o).ok()).collect(),
-            Format::Yaml => objs.iter().map(|o| format!("{}---", yaml::to_yaml(o))).collect(),
+            Format::Name => objs
+                .iter()
+                .map(|o| format!("{}/{}", self.kind_group, name_of(o)))
+                .collect(),
+            Format::JsonPath(t) => objs
+                .iter()
+                .filter_map(|o| jsonpath::render(t, o).ok())
+                .collect(),
+            Format::Yaml => objs
+                .iter()
+                .map(|o| format!("{}---", yaml::to_yaml(o)))
+                .collect(),
             Format::Json => objs.iter().map(|o| yaml::to_json(o)).collect(),
             Format::CustomColumns(spec) => {
                 let owned: Vec<Value> = objs.iter().map(|o| (*o).clone()).collect();
@@ -126,11 +135,18 @@ impl RowPrinter {
 }
 
 fn name_of(o: &Value) -> &str {
-    o.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("")
+    o.pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 /// Objects of `r` in `ns` (or all namespaces) that match the selector.
-pub fn list(cluster: &Cluster, r: &Resource, ns: Option<&str>, selector: Option<&Selector>) -> Vec<Rc<Value>> {
+pub fn list(
+    cluster: &Cluster,
+    r: &Resource,
+    ns: Option<&str>,
+    selector: Option<&Selector>,
+) -> Vec<Rc<Value>> {
     let ns = if r.namespaced { ns } else { None };
     cluster
         .store
@@ -159,7 +175,9 @@ fn field_matches(obj: &Value, selector: &str) -> Result<bool, String> {
         } else if let Some((k, v)) = term.split_once('=') {
             (k, v, false)
         } else {
-            return Err(format!("invalid selector: '{selector}'; can't understand '{term}'"));
+            return Err(format!(
+                "invalid selector: '{selector}'; can't understand '{term}'"
+            ));
         };
         let pointer = format!("/{}", key.replace('.', "/"));
         let have = obj.pointer(&pointer).and_then(Value::as_str).unwrap_or("");
@@ -191,7 +209,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 let mut t: Vec<Target> = Vec::new();
                 for d in docs {
                     let Some(r) = d.resource else { continue };
-                    t.push(Target { resource: r, names: vec![name_of(&d.object).to_string()] });
+                    t.push(Target {
+                        resource: r,
+                        names: vec![name_of(&d.object).to_string()],
+                    });
                 }
                 t
             }
@@ -215,11 +236,19 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     }
     let now = ctx.cluster.now;
     let mut out = Output::ok();
-    let multi = targets.len() > 1 || p.positionals.first().is_some_and(|a| a.contains('/') || a == "all");
+    let multi = targets.len() > 1
+        || p.positionals
+            .first()
+            .is_some_and(|a| a.contains('/') || a == "all");
     let options = |r: &Resource, wide: bool| TableOptions {
         wide,
         show_labels: p.bool("show-labels"),
-        label_columns: p.all("label-columns").iter().flat_map(|l| l.split(',').map(String::from).collect::<Vec<_>>()).filter(|s| !s.is_empty()).collect(),
+        label_columns: p
+            .all("label-columns")
+            .iter()
+            .flat_map(|l| l.split(',').map(String::from).collect::<Vec<_>>())
+            .filter(|s| !s.is_empty())
+            .collect(),
         all_namespaces: all_ns && r.namespaced,
         with_kind_prefix: multi.then(|| kind_group(r)),
     };
@@ -228,16 +257,28 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     for t in &targets {
         let mut objs = Vec::new();
         if t.names.is_empty() {
-            objs = list(ctx.cluster, t.resource, if all_ns { None } else { Some(&ns) }, selector.as_ref());
+            objs = list(
+                ctx.cluster,
+                t.resource,
+                if all_ns { None } else { Some(&ns) },
+                selector.as_ref(),
+            );
         } else {
             any_named = true;
             for name in &t.names {
-                let obj_ns = if t.resource.namespaced { ns.as_str() } else { "" };
+                let obj_ns = if t.resource.namespaced {
+                    ns.as_str()
+                } else {
+                    ""
+                };
                 match ctx.cluster.get(t.resource.kind, obj_ns, name) {
                     Some(o) => objs.push(o.clone()),
                     None if p.bool("ignore-not-found") => {}
                     None => {
-                        out.err(format!("Error from server (NotFound): {} \"{name}\" not found", t.resource.group_resource()));
+                        out.err(format!(
+                            "Error from server (NotFound): {} \"{name}\" not found",
+                            t.resource.group_resource()
+                        ));
                         out.status = 1;
                     }
                 }
@@ -255,7 +296,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             objs = kept;
         }
         if let Some(key) = p.value("sort-by") {
-            let template = if key.starts_with('{') { key.to_string() } else { format!("{{{key}}}") };
+            let template = if key.starts_with('{') {
+                key.to_string()
+            } else {
+                format!("{{{key}}}")
+            };
             objs.sort_by_cached_key(|o| sort_key(&template, o));
         }
         collected.push((t.resource, objs));
@@ -280,7 +325,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         let single = targets[0].names.first().cloned();
         let w = Watch {
             kind: r.kind,
-            namespace: if all_ns || !r.namespaced { None } else { Some(ns.clone()) },
+            namespace: if all_ns || !r.namespaced {
+                None
+            } else {
+                Some(ns.clone())
+            },
             name: single,
             selector: selector.clone(),
             cursor: ctx.cluster.store.resource_version(),
@@ -346,9 +395,18 @@ fn print(
             }
         }
         Format::Yaml | Format::Json | Format::JsonPath(_) => {
-            let all: Vec<Value> = collected.iter().flat_map(|(_, objs)| objs.iter().map(|o| (**o).clone())).collect();
-            let single = any_named && all.len() == 1 && collected.iter().map(|(_, o)| o.len()).sum::<usize>() == 1;
-            let data = if single { all[0].clone() } else { json!({"apiVersion": "v1", "items": all, "kind": "List", "metadata": {"resourceVersion": ""}}) };
+            let all: Vec<Value> = collected
+                .iter()
+                .flat_map(|(_, objs)| objs.iter().map(|o| (**o).clone()))
+                .collect();
+            let single = any_named
+                && all.len() == 1
+                && collected.iter().map(|(_, o)| o.len()).sum::<usize>() == 1;
+            let data = if single {
+                all[0].clone()
+            } else {
+                json!({"apiVersion": "v1", "items": all, "kind": "List", "metadata": {"resourceVersion": ""}})
+            };
             match format {
                 Format::Yaml => out.out(yaml::to_yaml(&data)),
                 Format::Json => out.out(yaml::to_json(&data)),
@@ -361,7 +419,10 @@ fn print(
             }
         }
         Format::CustomColumns(spec) => {
-            let all: Vec<Value> = collected.iter().flat_map(|(_, objs)| objs.iter().map(|o| (**o).clone())).collect();
+            let all: Vec<Value> = collected
+                .iter()
+                .flat_map(|(_, objs)| objs.iter().map(|o| (**o).clone()))
+                .collect();
             if all.is_empty() {
                 return;
             }

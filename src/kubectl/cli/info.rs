@@ -15,7 +15,11 @@ pub const KUBECTL_VERSION: &str = "v1.34.1";
 pub const SERVER_VERSION: &str = "v1.34.0";
 const KUSTOMIZE_VERSION: &str = "v5.7.1";
 
-const EXPLAIN_FLAGS: &[Flag] = &[flag("recursive", None, Arity::Bool), flag("api-version", None, Arity::Value), flag("output", Some('o'), Arity::Value)];
+const EXPLAIN_FLAGS: &[Flag] = &[
+    flag("recursive", None, Arity::Bool),
+    flag("api-version", None, Arity::Value),
+    flag("output", Some('o'), Arity::Value),
+];
 
 pub fn explain(args: &[String]) -> Output {
     let p = match flags::parse(args, EXPLAIN_FLAGS) {
@@ -38,7 +42,10 @@ pub fn explain(args: &[String]) -> Output {
     }
 }
 
-const VERSION_FLAGS: &[Flag] = &[flag("client", None, Arity::Bool), flag("output", Some('o'), Arity::Value)];
+const VERSION_FLAGS: &[Flag] = &[
+    flag("client", None, Arity::Bool),
+    flag("output", Some('o'), Arity::Value),
+];
 
 pub fn version(args: &[String]) -> Output {
     let p = match flags::parse(args, VERSION_FLAGS) {
@@ -70,7 +77,11 @@ pub fn version(args: &[String]) -> Output {
             }
             o.out(yaml::to_yaml(&v));
         }
-        Some(other) => return Output::failed(format!("--output must be 'yaml' or 'json'; got {other:?}").replace('"', "")),
+        Some(other) => {
+            return Output::failed(
+                format!("--output must be 'yaml' or 'json'; got {other:?}").replace('"', ""),
+            )
+        }
         None => {
             o.out(format!("Client Version: {KUBECTL_VERSION}"));
             o.out(format!("Kustomize Version: {KUSTOMIZE_VERSION}"));
@@ -119,7 +130,10 @@ pub fn api_resources(args: &[String]) -> Output {
     let mut o = Output::ok();
     if p.value("output") == Some("name") {
         for r in rows.iter().skip(usize::from(!p.bool("no-headers"))) {
-            let group = r[2].rsplit_once('/').map(|(g, _)| format!(".{g}")).unwrap_or_default();
+            let group = r[2]
+                .rsplit_once('/')
+                .map(|(g, _)| format!(".{g}"))
+                .unwrap_or_default();
             o.out(format!("{}{group}", r[0]));
         }
         return o;

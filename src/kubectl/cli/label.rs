@@ -26,13 +26,19 @@ const FLAGS: &[Flag] = &[
 fn valid_label_value(v: &str) -> bool {
     v.len() <= 63
         && (v.is_empty()
-            || (v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            || (v
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
                 && v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
                 && v.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())))
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
-    let verb = if mode == Mode::Label { "label" } else { "annotate" };
+    let verb = if mode == Mode::Label {
+        "label"
+    } else {
+        "annotate"
+    };
     let p = match flags::parse(args, FLAGS) {
         Ok(p) => p,
         Err(e) => return flag_error(verb, e),
@@ -55,33 +61,59 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
         }
     }
     if sets.is_empty() && removes.is_empty() && !p.bool("list") {
-        return Output::failed(format!("at least one {} update is required", if mode == Mode::Label { "label" } else { "annotation" }));
+        return Output::failed(format!(
+            "at least one {} update is required",
+            if mode == Mode::Label {
+                "label"
+            } else {
+                "annotation"
+            }
+        ));
     }
     let targets = match parse_targets(&resources) {
         Ok(t) => t,
         Err(e) => return Output::failed(e.to_string()),
     };
     let ns = namespace(&p);
-    let field = if mode == Mode::Label { "labels" } else { "annotations" };
+    let field = if mode == Mode::Label {
+        "labels"
+    } else {
+        "annotations"
+    };
     let mut out = Output::ok();
     for t in targets {
         let names: Vec<String> = if t.names.is_empty() && (p.bool("all") || p.has("selector")) {
             let sel = super::get::selector_flag(&p).ok().flatten();
             super::get::list(ctx.cluster, t.resource, Some(&ns), sel.as_ref())
                 .iter()
-                .map(|o| o.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string())
+                .map(|o| {
+                    o.pointer("/metadata/name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string()
+                })
                 .collect()
         } else {
             t.names.clone()
         };
         for name in names {
-            let obj_ns = if t.resource.namespaced { ns.as_str() } else { "" };
+            let obj_ns = if t.resource.namespaced {
+                ns.as_str()
+            } else {
+                ""
+            };
             let Some(live) = ctx.cluster.get(t.resource.kind, obj_ns, &name).cloned() else {
-                out.fail(format!("Error from server (NotFound): {} \"{name}\" not found", t.resource.group_resource()));
+                out.fail(format!(
+                    "Error from server (NotFound): {} \"{name}\" not found",
+                    t.resource.group_resource()
+                ));
                 continue;
             };
             let mut obj = (*live).clone();
-            let current = obj["metadata"][field].as_object().cloned().unwrap_or_default();
+            let current = obj["metadata"][field]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
             if p.bool("list") {
                 for (k, v) in &current {
                     out.out(format!("{k}={}", v.as_str().unwrap_or("")));
@@ -91,8 +123,19 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
             if !p.bool("overwrite") {
                 let conflicts: Vec<String> = sets
                     .iter()
-                    .filter(|(k, v)| current.get(k).and_then(Value::as_str).is_some_and(|have| have != v) && k != "kubernetes.io/change-cause")
-                    .map(|(k, _)| format!("'{k}' already has a value ({})", current.get(k).and_then(Value::as_str).unwrap_or("")))
+                    .filter(|(k, v)| {
+                        current
+                            .get(k)
+                            .and_then(Value::as_str)
+                            .is_some_and(|have| have != v)
+                            && k != "kubernetes.io/change-cause"
+                    })
+                    .map(|(k, _)| {
+                        format!(
+                            "'{k}' already has a value ({})",
+                            current.get(k).and_then(Value::as_str).unwrap_or("")
+                        )
+                    })
                     .collect();
                 if !conflicts.is_empty() {
                     out.fail(if mode == Mode::Label {
@@ -121,7 +164,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
             let op = match (mode, changed) {
                 (Mode::Annotate, _) => "annotated",
                 (Mode::Label, false) => "not labeled",
-                (Mode::Label, true) if !removes.is_empty() && sets.is_empty() && !p.bool("overwrite") => "unlabeled",
+                (Mode::Label, true)
+                    if !removes.is_empty() && sets.is_empty() && !p.bool("overwrite") =>
+                {
+                    "unlabeled"
+                }
                 (Mode::Label, true) => "labeled",
             };
             if changed {

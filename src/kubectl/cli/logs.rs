@@ -21,7 +21,9 @@ const FLAGS: &[Flag] = &[
 
 /// What a container from `image` prints after starting at `started` (Unix ms).
 fn lines_for(image: &str, started: i64) -> Vec<String> {
-    let ts = crate::engine::time::format_rfc3339(started).replace('T', " ").replace('Z', "");
+    let ts = crate::engine::time::format_rfc3339(started)
+        .replace('T', " ")
+        .replace('Z', "");
     let date = ts.replace('-', "/");
     if image.contains("nginx") {
         let mut v = vec![
@@ -31,7 +33,13 @@ fn lines_for(image: &str, started: i64) -> Vec<String> {
             "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf".to_string(),
             "/docker-entrypoint.sh: Configuration complete; ready for start up".to_string(),
         ];
-        for msg in ["using the \"epoll\" event method", "nginx/1.27.2", "OS: Linux 6.8.0-85-generic", "start worker processes", "start worker process 29"] {
+        for msg in [
+            "using the \"epoll\" event method",
+            "nginx/1.27.2",
+            "OS: Linux 6.8.0-85-generic",
+            "start worker processes",
+            "start worker process 29",
+        ] {
             v.push(format!("{date} [notice] 1#1: {msg}"));
         }
         v
@@ -42,7 +50,9 @@ fn lines_for(image: &str, started: i64) -> Vec<String> {
     } else if image.contains("redis") {
         vec!["1:M * Ready to accept connections tcp".to_string()]
     } else if image.contains("fluentd") {
-        vec![format!("{ts} +0000 [info]: starting fluentd-1.16.2 pid=7 ruby=\"3.1.4\"")]
+        vec![format!(
+            "{ts} +0000 [info]: starting fluentd-1.16.2 pid=7 ruby=\"3.1.4\""
+        )]
     } else {
         Vec::new()
     }
@@ -57,19 +67,35 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let Some(arg) = p.positionals.first() else {
         return Output::failed("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
     };
-    let pod_name = arg.strip_prefix("pod/").or_else(|| arg.strip_prefix("pods/")).unwrap_or(arg);
+    let pod_name = arg
+        .strip_prefix("pod/")
+        .or_else(|| arg.strip_prefix("pods/"))
+        .unwrap_or(arg);
     let Some(pod) = ctx.cluster.get("Pod", &ns, pod_name).cloned() else {
-        return Output::failed(format!("Error from server (NotFound): pods \"{pod_name}\" not found"));
+        return Output::failed(format!(
+            "Error from server (NotFound): pods \"{pod_name}\" not found"
+        ));
     };
-    let containers: Vec<&Value> = pod["spec"]["containers"].as_array().map(|a| a.iter().collect()).unwrap_or_default();
+    let containers: Vec<&Value> = pod["spec"]["containers"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
     let container = match p.value("container") {
         Some(c) => match containers.iter().find(|x| x["name"] == c) {
             Some(x) => *x,
-            None => return Output::failed(format!("container {c} is not valid for pod {pod_name}")),
+            None => {
+                return Output::failed(format!("container {c} is not valid for pod {pod_name}"))
+            }
         },
         None if containers.len() > 1 => {
-            let names: Vec<&str> = containers.iter().filter_map(|c| c["name"].as_str()).collect();
-            return Output::failed(format!("a container name must be specified for pod {pod_name}, choose one of: [{}]", names.join(" ")));
+            let names: Vec<&str> = containers
+                .iter()
+                .filter_map(|c| c["name"].as_str())
+                .collect();
+            return Output::failed(format!(
+                "a container name must be specified for pod {pod_name}, choose one of: [{}]",
+                names.join(" ")
+            ));
         }
         None => match containers.first() {
             Some(c) => *c,
@@ -77,18 +103,39 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         },
     };
     let cname = container["name"].as_str().unwrap_or("");
-    let status = pod["status"]["containerStatuses"].as_array().and_then(|l| l.iter().find(|s| s["name"] == cname)).cloned().unwrap_or(Value::Null);
-    let state = if p.bool("previous") { &status["lastState"] } else { &status["state"] };
-    let started = state.pointer("/running/startedAt").or_else(|| state.pointer("/terminated/startedAt")).and_then(Value::as_str).and_then(parse_rfc3339);
+    let status = pod["status"]["containerStatuses"]
+        .as_array()
+        .and_then(|l| l.iter().find(|s| s["name"] == cname))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let state = if p.bool("previous") {
+        &status["lastState"]
+    } else {
+        &status["state"]
+    };
+    let started = state
+        .pointer("/running/startedAt")
+        .or_else(|| state.pointer("/terminated/startedAt"))
+        .and_then(Value::as_str)
+        .and_then(parse_rfc3339);
     let Some(started) = started else {
         if p.bool("previous") {
-            return Output::failed(format!("previous terminated container \"{cname}\" in pod \"{pod_name}\" not found"));
+            return Output::failed(format!(
+                "previous terminated container \"{cname}\" in pod \"{pod_name}\" not found"
+            ));
         }
-        let reason = status.pointer("/state/waiting/reason").and_then(Value::as_str).unwrap_or("ContainerCreating");
+        let reason = status
+            .pointer("/state/waiting/reason")
+            .and_then(Value::as_str)
+            .unwrap_or("ContainerCreating");
         return Output::failed(format!("Error from server (BadRequest): container \"{cname}\" in pod \"{pod_name}\" is waiting to start: {}", if reason == "ContainerCreating" { "ContainerCreating" } else { "trying and failing to pull image" }));
     };
     let mut lines = lines_for(container["image"].as_str().unwrap_or(""), started);
-    if let Some(n) = p.value("tail").and_then(|t| t.parse::<i64>().ok()).filter(|n| *n >= 0) {
+    if let Some(n) = p
+        .value("tail")
+        .and_then(|t| t.parse::<i64>().ok())
+        .filter(|n| *n >= 0)
+    {
         let skip = lines.len().saturating_sub(n as usize);
         lines.drain(..skip);
     }

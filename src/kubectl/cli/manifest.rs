@@ -21,7 +21,9 @@ fn bundled(url: &str) -> Option<&'static str> {
         .trim_start_matches("https://")
         .trim_start_matches("http://")
         .trim_start_matches("k8s.io/examples/")
-        .trim_start_matches("raw.githubusercontent.com/kubernetes/website/main/content/en/examples/");
+        .trim_start_matches(
+            "raw.githubusercontent.com/kubernetes/website/main/content/en/examples/",
+        );
     super::super::bundled::manifest(path)
 }
 
@@ -31,11 +33,14 @@ pub fn read_source(ctx: &Ctx<'_>, name: &str) -> Result<String, String> {
         return Ok(ctx.stdin.unwrap_or("").to_string());
     }
     if name.starts_with("http://") || name.starts_with("https://") {
-        return bundled(name)
-            .map(String::from)
-            .ok_or_else(|| format!("unable to read URL \"{name}\", server reported 404 Not Found, status code=404"));
+        return bundled(name).map(String::from).ok_or_else(|| {
+            format!("unable to read URL \"{name}\", server reported 404 Not Found, status code=404")
+        });
     }
-    ctx.fs.read(name).map(String::from).map_err(|_| format!("the path \"{name}\" does not exist"))
+    ctx.fs
+        .read(name)
+        .map(String::from)
+        .map_err(|_| format!("the path \"{name}\" does not exist"))
 }
 
 /// serde_yaml's message without its location suffix, and the line it names.
@@ -52,11 +57,17 @@ fn yaml_error(e: &serde_yaml::Error) -> String {
 pub fn parse_docs(text: &str, source: &str) -> Result<Vec<Doc>, String> {
     let mut docs = Vec::new();
     for de in serde_yaml::Deserializer::from_str(text) {
-        let value: serde_yaml::Value = serde::Deserialize::deserialize(de).map_err(|e| format!("error parsing {source}: error converting YAML to JSON: {}", yaml_error(&e)))?;
+        let value: serde_yaml::Value = serde::Deserialize::deserialize(de).map_err(|e| {
+            format!(
+                "error parsing {source}: error converting YAML to JSON: {}",
+                yaml_error(&e)
+            )
+        })?;
         if value.is_null() {
             continue;
         }
-        let json: Value = serde_json::to_value(&value).map_err(|e| format!("error parsing {source}: error converting YAML to JSON: {e}"))?;
+        let json: Value = serde_json::to_value(&value)
+            .map_err(|e| format!("error parsing {source}: error converting YAML to JSON: {e}"))?;
         if !json.is_object() {
             return Err(format!("error parsing {source}: json: cannot unmarshal {} into Go value of type map[string]interface {{}}", go_type(&json)));
         }
@@ -84,14 +95,24 @@ fn go_type(v: &Value) -> &'static str {
 fn doc(object: Value, source: &str) -> Doc {
     let api_version = object["apiVersion"].as_str().unwrap_or("");
     let kind = object["kind"].as_str().unwrap_or("");
-    let resource = discovery::RESOURCES.iter().find(|r| r.kind == kind && r.api_version() == api_version);
-    Doc { object, resource, source: source.to_string() }
+    let resource = discovery::RESOURCES
+        .iter()
+        .find(|r| r.kind == kind && r.api_version() == api_version);
+    Doc {
+        object,
+        resource,
+        source: source.to_string(),
+    }
 }
 
 /// All documents of every `-f` value (files, directories are not supported).
 pub fn read(ctx: &Ctx<'_>, name: &str) -> Result<Vec<Doc>, String> {
     let text = read_source(ctx, name)?;
-    let source = if name == "-" { "STDIN".to_string() } else { name.to_string() };
+    let source = if name == "-" {
+        "STDIN".to_string()
+    } else {
+        name.to_string()
+    };
     let docs = parse_docs(&text, &source)?;
     if docs.is_empty() {
         return Err("no objects passed to apply".to_string());
@@ -110,7 +131,11 @@ pub fn check(doc: &Doc) -> Result<&'static Resource, String> {
         missing.push("kind not set");
     }
     if !missing.is_empty() {
-        let list = if missing.len() == 1 { missing[0].to_string() } else { format!("[{}]", missing.join(", ")) };
+        let list = if missing.len() == 1 {
+            missing[0].to_string()
+        } else {
+            format!("[{}]", missing.join(", "))
+        };
         return Err(format!(
             "error validating \"{}\": error validating data: {list}; if you choose to ignore these errors, turn validation off with --validate=false",
             doc.source

@@ -40,14 +40,34 @@ impl From<Output> for Outcome {
 }
 
 const VERBS: &[&str] = &[
-    "annotate", "api-resources", "api-versions", "apply", "cluster-info", "completion", "config", "create", "delete", "describe", "explain", "get", "label",
-    "logs", "patch", "rollout", "scale", "set", "version",
+    "annotate",
+    "api-resources",
+    "api-versions",
+    "apply",
+    "cluster-info",
+    "completion",
+    "config",
+    "create",
+    "delete",
+    "describe",
+    "explain",
+    "get",
+    "label",
+    "logs",
+    "patch",
+    "rollout",
+    "scale",
+    "set",
+    "version",
 ];
 
 /// `kubectl ARGS…`
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let Some(verb) = args.first() else {
-        return Output::failed("kubeplay: kubectl needs a command; try `kubectl get pods` or `help`").into();
+        return Output::failed(
+            "kubeplay: kubectl needs a command; try `kubectl get pods` or `help`",
+        )
+        .into();
     };
     let rest = &args[1..];
     match verb.as_str() {
@@ -88,7 +108,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
 
 /// cobra's "Did you mean" by edit distance ≤ 2 or prefix.
 fn suggest(word: &str) -> Option<&'static str> {
-    VERBS.iter().copied().find(|v| v.starts_with(word) || levenshtein(v, word) <= 2)
+    VERBS
+        .iter()
+        .copied()
+        .find(|v| v.starts_with(word) || levenshtein(v, word) <= 2)
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {
@@ -107,7 +130,10 @@ fn levenshtein(a: &str, b: &str) -> usize {
 
 /// The namespace a command works in: `-n`, else `default`.
 pub fn namespace(p: &flags::Parsed) -> String {
-    p.value("namespace").filter(|s| !s.is_empty()).unwrap_or("default").to_string()
+    p.value("namespace")
+        .filter(|s| !s.is_empty())
+        .unwrap_or("default")
+        .to_string()
 }
 
 /// cobra's answer to bad flags: the error plus where to find usage.

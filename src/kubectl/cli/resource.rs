@@ -25,27 +25,42 @@ pub fn resolve(name: &str) -> Result<&'static Resource, ResourceError> {
 
 /// The members of the `all` category, in kubectl's order.
 pub fn all_category() -> Vec<&'static Resource> {
-    ["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets", "jobs"]
-        .iter()
-        .filter_map(|n| discovery::resolve(n))
-        .filter(|r| r.categories.contains(&"all"))
-        .collect()
+    [
+        "pods",
+        "services",
+        "daemonsets",
+        "deployments",
+        "replicasets",
+        "statefulsets",
+        "jobs",
+    ]
+    .iter()
+    .filter_map(|n| discovery::resolve(n))
+    .filter(|r| r.categories.contains(&"all"))
+    .collect()
 }
 
 /// Parses positional arguments into targets.
 pub fn parse_targets(args: &[String]) -> Result<Vec<Target>, ResourceError> {
-    let Some(first) = args.first() else { return Ok(Vec::new()) };
+    let Some(first) = args.first() else {
+        return Ok(Vec::new());
+    };
     if first.contains('/') {
         let mut targets: Vec<Target> = Vec::new();
         for a in args {
-            let Some((ty, name)) = a.split_once('/') else { return Err(ResourceError::MixedForms) };
+            let Some((ty, name)) = a.split_once('/') else {
+                return Err(ResourceError::MixedForms);
+            };
             if ty.is_empty() || name.is_empty() || name.contains('/') {
                 return Err(ResourceError::BadSlashForm);
             }
             let r = resolve(ty)?;
             match targets.iter_mut().find(|t| std::ptr::eq(t.resource, r)) {
                 Some(t) => t.names.push(name.to_string()),
-                None => targets.push(Target { resource: r, names: vec![name.to_string()] }),
+                None => targets.push(Target {
+                    resource: r,
+                    names: vec![name.to_string()],
+                }),
             }
         }
         return Ok(targets);
@@ -57,11 +72,17 @@ pub fn parse_targets(args: &[String]) -> Result<Vec<Target>, ResourceError> {
     for ty in first.split(',').filter(|t| !t.is_empty()) {
         if ty == "all" {
             for r in all_category() {
-                targets.push(Target { resource: r, names: Vec::new() });
+                targets.push(Target {
+                    resource: r,
+                    names: Vec::new(),
+                });
             }
             continue;
         }
-        targets.push(Target { resource: resolve(ty)?, names: args[1..].to_vec() });
+        targets.push(Target {
+            resource: resolve(ty)?,
+            names: args[1..].to_vec(),
+        });
     }
     Ok(targets)
 }

@@ -30,20 +30,40 @@ fn int(v: &Value, pointer: &str) -> i64 {
 
 /// The line `rollout status` prints for the object now, and whether the rollout is done.
 pub fn status_line(kind: &str, obj: &Value) -> Result<(String, bool), String> {
-    let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let generation = int(obj, "/metadata/generation");
     let observed = int(obj, "/status/observedGeneration");
     match kind {
         "Deployment" => {
             if generation > observed {
-                return Ok(("Waiting for deployment spec update to be observed...".into(), false));
+                return Ok((
+                    "Waiting for deployment spec update to be observed...".into(),
+                    false,
+                ));
             }
-            let deadline = obj.pointer("/status/conditions").and_then(Value::as_array).into_iter().flatten().any(|c| c["type"] == "Progressing" && c["reason"] == "ProgressDeadlineExceeded");
+            let deadline = obj
+                .pointer("/status/conditions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|c| c["type"] == "Progressing" && c["reason"] == "ProgressDeadlineExceeded");
             if deadline {
-                return Err(format!("deployment \"{name}\" exceeded its progress deadline"));
+                return Err(format!(
+                    "deployment \"{name}\" exceeded its progress deadline"
+                ));
             }
-            let replicas = obj.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
-            let (updated, total, available) = (int(obj, "/status/updatedReplicas"), int(obj, "/status/replicas"), int(obj, "/status/availableReplicas"));
+            let replicas = obj
+                .pointer("/spec/replicas")
+                .and_then(Value::as_i64)
+                .unwrap_or(1);
+            let (updated, total, available) = (
+                int(obj, "/status/updatedReplicas"),
+                int(obj, "/status/replicas"),
+                int(obj, "/status/availableReplicas"),
+            );
             if updated < replicas {
                 return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {updated} out of {replicas} new replicas have been updated..."), false));
             }
@@ -53,14 +73,26 @@ pub fn status_line(kind: &str, obj: &Value) -> Result<(String, bool), String> {
             if available < updated {
                 return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {available} of {updated} updated replicas are available..."), false));
             }
-            Ok((format!("deployment \"{name}\" successfully rolled out"), true))
+            Ok((
+                format!("deployment \"{name}\" successfully rolled out"),
+                true,
+            ))
         }
         "DaemonSet" => {
-            if obj.pointer("/spec/updateStrategy/type").and_then(Value::as_str) != Some("RollingUpdate") {
-                return Err("rollout status is only available for RollingUpdate strategy type".into());
+            if obj
+                .pointer("/spec/updateStrategy/type")
+                .and_then(Value::as_str)
+                != Some("RollingUpdate")
+            {
+                return Err(
+                    "rollout status is only available for RollingUpdate strategy type".into(),
+                );
             }
             if generation > observed {
-                return Ok(("Waiting for daemon set spec update to be observed...".into(), false));
+                return Ok((
+                    "Waiting for daemon set spec update to be observed...".into(),
+                    false,
+                ));
             }
             let desired = int(obj, "/status/desiredNumberScheduled");
             let updated = int(obj, "/status/updatedNumberScheduled");
@@ -71,49 +103,98 @@ pub fn status_line(kind: &str, obj: &Value) -> Result<(String, bool), String> {
             if available < desired {
                 return Ok((format!("Waiting for daemon set \"{name}\" rollout to finish: {available} of {desired} updated pods are available..."), false));
             }
-            Ok((format!("daemon set \"{name}\" successfully rolled out"), true))
+            Ok((
+                format!("daemon set \"{name}\" successfully rolled out"),
+                true,
+            ))
         }
         "StatefulSet" => {
-            if obj.pointer("/spec/updateStrategy/type").and_then(Value::as_str) != Some("RollingUpdate") {
-                return Err("rollout status is only available for RollingUpdate strategy type".into());
+            if obj
+                .pointer("/spec/updateStrategy/type")
+                .and_then(Value::as_str)
+                != Some("RollingUpdate")
+            {
+                return Err(
+                    "rollout status is only available for RollingUpdate strategy type".into(),
+                );
             }
             if observed == 0 || generation > observed {
-                return Ok(("Waiting for statefulset spec update to be observed...".into(), false));
+                return Ok((
+                    "Waiting for statefulset spec update to be observed...".into(),
+                    false,
+                ));
             }
-            let replicas = obj.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
+            let replicas = obj
+                .pointer("/spec/replicas")
+                .and_then(Value::as_i64)
+                .unwrap_or(1);
             let ready = int(obj, "/status/readyReplicas");
             if ready < replicas {
-                return Ok((format!("Waiting for {} pods to be ready...", replicas - ready), false));
+                return Ok((
+                    format!("Waiting for {} pods to be ready...", replicas - ready),
+                    false,
+                ));
             }
             let updated = int(obj, "/status/updatedReplicas");
-            if let Some(partition) = obj.pointer("/spec/updateStrategy/rollingUpdate/partition").and_then(Value::as_i64) {
+            if let Some(partition) = obj
+                .pointer("/spec/updateStrategy/rollingUpdate/partition")
+                .and_then(Value::as_i64)
+            {
                 if updated < replicas - partition {
                     return Ok((format!("Waiting for partitioned roll out to finish: {updated} out of {} new pods have been updated...", replicas - partition), false));
                 }
-                return Ok((format!("partitioned roll out complete: {updated} new pods have been updated..."), true));
+                return Ok((
+                    format!(
+                        "partitioned roll out complete: {updated} new pods have been updated..."
+                    ),
+                    true,
+                ));
             }
-            let update_rev = obj.pointer("/status/updateRevision").and_then(Value::as_str).unwrap_or("");
-            let current_rev = obj.pointer("/status/currentRevision").and_then(Value::as_str).unwrap_or("");
+            let update_rev = obj
+                .pointer("/status/updateRevision")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let current_rev = obj
+                .pointer("/status/currentRevision")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             if update_rev != current_rev {
                 return Ok((format!("waiting for statefulset rolling update to complete {updated} pods at revision {update_rev}..."), false));
             }
-            Ok((format!("statefulset rolling update complete {} pods at revision {current_rev}...", int(obj, "/status/currentReplicas")), true))
+            Ok((
+                format!(
+                    "statefulset rolling update complete {} pods at revision {current_rev}...",
+                    int(obj, "/status/currentReplicas")
+                ),
+                true,
+            ))
         }
-        other => Err(format!("no status viewer has been implemented for {other}.apps")),
+        other => Err(format!(
+            "no status viewer has been implemented for {other}.apps"
+        )),
     }
 }
 
 /// The single object a rollout subcommand acts on.
 fn target(ctx: &Ctx<'_>, p: &flags::Parsed) -> Result<(Target, String, Rc<Value>), String> {
     let targets = parse_targets(&p.positionals).map_err(|e| e.to_string())?;
-    let Some(t) = targets.into_iter().next() else { return Err("required resource not specified".into()) };
-    let Some(name) = t.names.first().cloned() else { return Err("required resource not specified".into()) };
+    let Some(t) = targets.into_iter().next() else {
+        return Err("required resource not specified".into());
+    };
+    let Some(name) = t.names.first().cloned() else {
+        return Err("required resource not specified".into());
+    };
     let ns = namespace(p);
     let obj = ctx
         .cluster
         .get(t.resource.kind, &ns, &name)
         .cloned()
-        .ok_or_else(|| format!("Error from server (NotFound): {} \"{name}\" not found", t.resource.group_resource()))?;
+        .ok_or_else(|| {
+            format!(
+                "Error from server (NotFound): {} \"{name}\" not found",
+                t.resource.group_resource()
+            )
+        })?;
     Ok((t, name, obj))
 }
 
@@ -125,7 +206,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         Ok(p) => p,
         Err(e) => return flag_error(&format!("rollout {sub}"), e).into(),
     };
-    if !matches!(sub.as_str(), "status" | "history" | "undo" | "pause" | "resume" | "restart") {
+    if !matches!(
+        sub.as_str(),
+        "status" | "history" | "undo" | "pause" | "resume" | "restart"
+    ) {
         return Output::failed(format!("unknown command \"{sub}\" for \"kubectl rollout\"")).into();
     }
     let (t, name, obj) = match target(ctx, &p) {
@@ -145,9 +229,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 let what = if pausing { "pausing" } else { "resuming" };
                 return Output::failed(format!("{gr} \"{name}\" {what} is not supported")).into();
             }
-            let paused = obj.pointer("/spec/paused").and_then(Value::as_bool).unwrap_or(false);
+            let paused = obj
+                .pointer("/spec/paused")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             if paused == pausing {
-                let state = if pausing { "is already paused" } else { "is not paused" };
+                let state = if pausing {
+                    "is already paused"
+                } else {
+                    "is not paused"
+                };
                 return Output::failed(format!("{gr} \"{name}\" {state}")).into();
             }
             let mut o = (*obj).clone();
@@ -158,14 +249,18 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             }
             let mut out = Output::ok();
             match ctx.cluster.update(o) {
-                Ok(_) => out.out(format!("{kg}/{name} {}", if pausing { "paused" } else { "resumed" })),
+                Ok(_) => out.out(format!(
+                    "{kg}/{name} {}",
+                    if pausing { "paused" } else { "resumed" }
+                )),
                 Err(e) => out.fail(e.to_string()),
             }
             out.into()
         }
         _ => {
             if !matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet") {
-                return Output::failed(format!("{gr} \"{name}\" restarting is not supported")).into();
+                return Output::failed(format!("{gr} \"{name}\" restarting is not supported"))
+                    .into();
             }
             let mut o = (*obj).clone();
             let now = format_rfc3339(ctx.cluster.now);
@@ -175,7 +270,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             if !o["spec"]["template"]["metadata"]["annotations"].is_object() {
                 o["spec"]["template"]["metadata"]["annotations"] = json!({});
             }
-            o["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"] = json!(now);
+            o["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"] =
+                json!(now);
             let mut out = Output::ok();
             match ctx.cluster.update(o) {
                 Ok(_) => out.out(format!("{kg}/{name} restarted")),
@@ -186,7 +282,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     }
 }
 
-fn status(ctx: &mut Ctx<'_>, p: &flags::Parsed, kind: &'static str, name: &str, obj: &Value) -> Outcome {
+fn status(
+    ctx: &mut Ctx<'_>,
+    p: &flags::Parsed,
+    kind: &'static str,
+    name: &str,
+    obj: &Value,
+) -> Outcome {
     let mut out = Output::ok();
     let (line, done) = match status_line(kind, obj) {
         Ok(x) => x,
@@ -205,7 +307,11 @@ fn status(ctx: &mut Ctx<'_>, p: &flags::Parsed, kind: &'static str, name: &str, 
         cursor: ctx.cluster.store.resource_version(),
         last_line: Some(line),
     }));
-    if let Some(t) = p.value("timeout").and_then(parse_go_duration).filter(|t| *t > 0) {
+    if let Some(t) = p
+        .value("timeout")
+        .and_then(parse_go_duration)
+        .filter(|t| *t > 0)
+    {
         running.deadline = Some(ctx.cluster.now + t);
         running.deadline_status = 1;
         running.deadline_message = Some("timed out waiting for the condition".into());
@@ -215,23 +321,49 @@ fn status(ctx: &mut Ctx<'_>, p: &flags::Parsed, kind: &'static str, name: &str, 
 
 /// (revision number, change cause, template) for each revision, ascending.
 fn revisions(ctx: &Ctx<'_>, kind: &str, obj: &Value) -> Result<Vec<(i64, String, Value)>, String> {
-    let uid = obj.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or("");
-    let cause = |o: &Value| o.pointer("/metadata/annotations/kubernetes.io~1change-cause").and_then(Value::as_str).unwrap_or("<none>").to_string();
+    let uid = obj
+        .pointer("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let cause = |o: &Value| {
+        o.pointer("/metadata/annotations/kubernetes.io~1change-cause")
+            .and_then(Value::as_str)
+            .unwrap_or("<none>")
+            .to_string()
+    };
     let mut list: Vec<(i64, String, Value)> = match kind {
-        "StatefulSet" | "DaemonSet" => crate::engine::controllers::ownership::owned(ctx.cluster, uid, "ControllerRevision")
-            .iter()
-            .map(|r| (history::number(r), cause(r), history::template_of(r)))
-            .collect(),
-        "Deployment" => crate::engine::controllers::ownership::owned(ctx.cluster, uid, "ReplicaSet")
-            .iter()
-            .filter_map(|rs| {
-                let n = rs.pointer("/metadata/annotations/deployment.kubernetes.io~1revision").and_then(Value::as_str)?.parse().ok()?;
-                Some((n, cause(rs), rs.pointer("/spec/template").cloned().unwrap_or(Value::Null)))
-            })
-            .collect(),
+        "StatefulSet" | "DaemonSet" => {
+            crate::engine::controllers::ownership::owned(ctx.cluster, uid, "ControllerRevision")
+                .iter()
+                .map(|r| (history::number(r), cause(r), history::template_of(r)))
+                .collect()
+        }
+        "Deployment" => {
+            crate::engine::controllers::ownership::owned(ctx.cluster, uid, "ReplicaSet")
+                .iter()
+                .filter_map(|rs| {
+                    let n = rs
+                        .pointer("/metadata/annotations/deployment.kubernetes.io~1revision")
+                        .and_then(Value::as_str)?
+                        .parse()
+                        .ok()?;
+                    Some((
+                        n,
+                        cause(rs),
+                        rs.pointer("/spec/template").cloned().unwrap_or(Value::Null),
+                    ))
+                })
+                .collect()
+        }
         other => {
-            let group = if other == "Pod" { String::new() } else { ".apps".into() };
-            return Err(format!("no history viewer has been implemented for \"{other}{group}\""));
+            let group = if other == "Pod" {
+                String::new()
+            } else {
+                ".apps".into()
+            };
+            return Err(format!(
+                "no history viewer has been implemented for \"{other}{group}\""
+            ));
         }
     };
     list.sort_by_key(|(n, _, _)| *n);
@@ -239,7 +371,10 @@ fn revisions(ctx: &Ctx<'_>, kind: &str, obj: &Value) -> Result<Vec<(i64, String,
 }
 
 fn history_cmd(ctx: &Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Value) -> Output {
-    let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let revs = match revisions(ctx, kind, obj) {
         Ok(r) => r,
         Err(e) => return Output::failed(e),
@@ -272,14 +407,21 @@ fn history_cmd(ctx: &Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Val
 }
 
 fn strip_hash_label(mut template: Value) -> Value {
-    if let Some(l) = template.pointer_mut("/metadata/labels").and_then(Value::as_object_mut) {
+    if let Some(l) = template
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
         l.remove("pod-template-hash");
     }
     template
 }
 
 fn undo(ctx: &mut Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Value) -> Output {
-    let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     if !matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet") {
         return Output::failed(format!("no rollbacker has been implemented for \"{kind}\""));
     }
@@ -298,22 +440,37 @@ fn undo(ctx: &mut Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Value)
     let target = if to > 0 {
         match revs.iter().find(|(n, _, _)| *n == to) {
             Some(r) => r.clone(),
-            None => return Output::failed(format!("unable to find specified revision {to} in history")),
+            None => {
+                return Output::failed(format!("unable to find specified revision {to} in history"))
+            }
         }
     } else {
         if revs.len() < 2 {
-            return Output::failed(if kind == "Deployment" { format!("no rollout history found for deployment \"{name}\"") } else { "no last revision to roll back to".to_string() });
+            return Output::failed(if kind == "Deployment" {
+                format!("no rollout history found for deployment \"{name}\"")
+            } else {
+                "no last revision to roll back to".to_string()
+            });
         }
         revs[revs.len() - 2].clone()
     };
-    let template = if kind == "Deployment" { strip_hash_label(target.2.clone()) } else { target.2.clone() };
+    let template = if kind == "Deployment" {
+        strip_hash_label(target.2.clone())
+    } else {
+        target.2.clone()
+    };
     let mut out = Output::ok();
     if obj.pointer("/spec/template") == Some(&template) {
-        out.out(format!("{kg}/{name} skipped rollback (current template already matches revision {to})"));
+        out.out(format!(
+            "{kg}/{name} skipped rollback (current template already matches revision {to})"
+        ));
         return out;
     }
     if p.value("dry-run").is_some_and(|d| d != "none") {
-        out.out(format!("{kg}/{name} will roll back to {}", pod_template_raw(&template)));
+        out.out(format!(
+            "{kg}/{name} will roll back to {}",
+            pod_template_raw(&template)
+        ));
         return out;
     }
     let mut o = obj.clone();

@@ -31,7 +31,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             let v = p.value("replicas").unwrap_or("");
             return Output::failed(format!("invalid argument \"{v}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"));
         }
-        _ => return Output::failed("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"),
+        _ => return Output::failed(
+            "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
+        ),
     };
     if replicas > MAX_REPLICAS {
         return Output::failed(format!("kubeplay: --replicas={replicas} is more than this playground can run (at most {MAX_REPLICAS}; the namespace quota allows fewer pods)"));
@@ -47,17 +49,29 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let mut out = Output::ok();
     for t in targets {
         if !matches!(t.resource.kind, "StatefulSet" | "Deployment" | "ReplicaSet") {
-            out.fail(format!("cannot scale {}: the server could not find the requested resource", t.resource.plural));
+            out.fail(format!(
+                "cannot scale {}: the server could not find the requested resource",
+                t.resource.plural
+            ));
             continue;
         }
         for name in &t.names {
             let Some(live) = ctx.cluster.get(t.resource.kind, &ns, name).cloned() else {
-                out.fail(format!("Error from server (NotFound): {} \"{name}\" not found", t.resource.group_resource()));
+                out.fail(format!(
+                    "Error from server (NotFound): {} \"{name}\" not found",
+                    t.resource.group_resource()
+                ));
                 continue;
             };
-            if let Some(cur) = p.value("current-replicas").and_then(|c| c.parse::<i64>().ok()) {
+            if let Some(cur) = p
+                .value("current-replicas")
+                .and_then(|c| c.parse::<i64>().ok())
+            {
                 if live["spec"]["replicas"].as_i64() != Some(cur) {
-                    out.fail(format!("Expected replicas to be {cur}, was {}", live["spec"]["replicas"]));
+                    out.fail(format!(
+                        "Expected replicas to be {cur}, was {}",
+                        live["spec"]["replicas"]
+                    ));
                     continue;
                 }
             }

@@ -26,7 +26,8 @@ fn containers_mut(obj: &mut Value) -> Option<&mut Vec<Value>> {
     if obj["kind"] == "Pod" {
         obj.pointer_mut("/spec/containers")?.as_array_mut()
     } else {
-        obj.pointer_mut("/spec/template/spec/containers")?.as_array_mut()
+        obj.pointer_mut("/spec/template/spec/containers")?
+            .as_array_mut()
     }
 }
 
@@ -39,7 +40,9 @@ enum What {
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let Some(sub) = args.first() else {
-        return Output::failed("kubeplay: `kubectl set` needs a subcommand: image, env or resources");
+        return Output::failed(
+            "kubeplay: `kubectl set` needs a subcommand: image, env or resources",
+        );
     };
     let what = match sub.as_str() {
         "image" => What::Image,
@@ -51,18 +54,28 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         Ok(p) => p,
         Err(e) => return flag_error(&format!("set {sub}"), e),
     };
-    let (pairs, resources): (Vec<String>, Vec<String>) = p.positionals.iter().cloned().partition(|a| a.contains('='));
+    let (pairs, resources): (Vec<String>, Vec<String>) =
+        p.positionals.iter().cloned().partition(|a| a.contains('='));
     let (env_pairs, env_removals): (Vec<String>, Vec<String>) = if what == What::Env {
         let mut pairs = pairs.clone();
         pairs.extend(p.all("env"));
-        let removals = resources.iter().filter(|r| r.ends_with('-') && !r.contains('/')).cloned().collect();
+        let removals = resources
+            .iter()
+            .filter(|r| r.ends_with('-') && !r.contains('/'))
+            .cloned()
+            .collect();
         (pairs, removals)
     } else {
         (Vec::new(), Vec::new())
     };
-    let resources: Vec<String> = resources.into_iter().filter(|r| !env_removals.contains(r)).collect();
+    let resources: Vec<String> = resources
+        .into_iter()
+        .filter(|r| !env_removals.contains(r))
+        .collect();
     if resources.is_empty() {
-        return Output::failed("one or more resources must be specified as <resource> <name> or <resource>/<name>");
+        return Output::failed(
+            "one or more resources must be specified as <resource> <name> or <resource>/<name>",
+        );
     }
     if what == What::Image && pairs.is_empty() {
         return Output::failed("at least one image update is required");
@@ -77,12 +90,18 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     for t in targets {
         for name in &t.names {
             let Some(live) = ctx.cluster.get(t.resource.kind, &ns, name).cloned() else {
-                out.fail(format!("Error from server (NotFound): {} \"{name}\" not found", t.resource.group_resource()));
+                out.fail(format!(
+                    "Error from server (NotFound): {} \"{name}\" not found",
+                    t.resource.group_resource()
+                ));
                 continue;
             };
             let mut obj = (*live).clone();
             let Some(containers) = containers_mut(&mut obj) else {
-                out.fail(format!("kubeplay: {} has no pod template", t.resource.plural));
+                out.fail(format!(
+                    "kubeplay: {} has no pod template",
+                    t.resource.plural
+                ));
                 continue;
             };
             let selected = |c: &Value| only.as_deref().is_none_or(|o| o == "*" || c["name"] == o);
