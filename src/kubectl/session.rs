@@ -644,7 +644,7 @@ impl Session {
                 let mut ctx = Ctx { cluster: &mut self.cluster, fs: &mut self.fs, stdin: stdin.as_deref() };
                 match cli::run(&mut ctx, args) {
                     Outcome::Done(o) => (o, None),
-                    Outcome::Running(o, r) => (o, Some(r)),
+                    Outcome::Running(o, r) => (o, Some(*r)),
                 }
             }
             "sleep" => match args.first().and_then(|a| parse_seconds(a)) {
@@ -657,10 +657,10 @@ impl Session {
             },
             "timeout" => {
                 let Some(ms) = args.first().and_then(|a| parse_seconds(a)) else {
-                    return (Output::failed_plain("timeout: invalid time interval\nTry 'timeout --help' for more information.".to_string()), None);
+                    return (Output::failed_plain("timeout: invalid time interval\nTry 'timeout --help' for more information."), None);
                 };
                 if args.len() < 2 {
-                    return (Output::failed_plain("timeout: missing operand\nTry 'timeout --help' for more information.".to_string()), None);
+                    return (Output::failed_plain("timeout: missing operand\nTry 'timeout --help' for more information."), None);
                 }
                 let (o, running) = self.dispatch(&args[1..], stdin, tty);
                 match running {
@@ -949,7 +949,7 @@ fn parse_seconds(s: &str) -> Option<Millis> {
         _ => (s, 1000.0),
     };
     let v: f64 = num.parse().ok()?;
-    (v.is_finite() && v >= 0.0 && v < 1e9).then(|| (v * mult) as Millis)
+    (0.0..1e9).contains(&v).then_some((v * mult) as Millis)
 }
 
 fn one(text: &str) -> Output {

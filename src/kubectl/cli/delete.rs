@@ -290,7 +290,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         running.deadline_status = 1;
         running.deadline_message = Some("timed out waiting for the condition".into());
     }
-    Outcome::Running(out, running)
+    Outcome::Running(out, Box::new(running))
 }
 
 #[cfg(test)]

@@ -335,7 +335,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             cursor: ctx.cluster.store.resource_version(),
             printer,
         };
-        return Outcome::Running(out, Running::new(Process::Watch(w)));
+        return Outcome::Running(out, Box::new(Running::new(Process::Watch(w))));
     }
     print(&mut out, &format, &collected, now, any_named, &p, &options);
     if collected.iter().all(|(_, o)| o.is_empty()) && !any_named && out.status == 0 {

@@ -30,7 +30,7 @@ pub struct Ctx<'a> {
 /// A finished command, or one that keeps running as virtual time passes.
 pub enum Outcome {
     Done(Output),
-    Running(Output, Running),
+    Running(Output, Box<Running>),
 }
 
 impl From<Output> for Outcome {

@@ -316,7 +316,7 @@ fn status(
         running.deadline_status = 1;
         running.deadline_message = Some("timed out waiting for the condition".into());
     }
-    Outcome::Running(out, running)
+    Outcome::Running(out, Box::new(running))
 }
 
 /// (revision number, change cause, template) for each revision, ascending.
