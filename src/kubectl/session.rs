@@ -801,6 +801,40 @@ impl Session {
         o
     }
 
+    /// A read-only `kubectl get …` (lesson checks): not in the history or the input log,
+    /// and nothing but `get` runs. Returns stdout, or what went wrong.
+    pub fn query(&mut self, get_args: &str) -> Result<String, String> {
+        let script = shell::parse(get_args).map_err(|e| e.to_string())?;
+        let Some(Command::Simple(simple)) =
+            script.items.first().and_then(|i| i.first.commands.first())
+        else {
+            return Err(format!("not a command: {get_args:?}"));
+        };
+        let argv = shell::expand_words(&simple.words, &mut ShellEnv { session: self })
+            .map_err(|e| e.to_string())?;
+        if argv.first().map(String::as_str) != Some("get") {
+            return Err(format!("only `get` queries are allowed, not {get_args:?}"));
+        }
+        let mut ctx = Ctx {
+            cluster: &mut self.cluster,
+            fs: &mut self.fs,
+            stdin: None,
+        };
+        let o = match cli::get::run(&mut ctx, &argv[1..]) {
+            Outcome::Done(o) | Outcome::Running(o, _) => o,
+        };
+        if o.status != 0 {
+            let err: Vec<&str> = o
+                .lines
+                .iter()
+                .filter(|l| l.stream == Stream::Err)
+                .map(|l| l.text.as_str())
+                .collect();
+            return Err(err.join("\n"));
+        }
+        Ok(o.stdout_text())
+    }
+
     /// The pods the cluster view draws, in namespace/name order.
     pub fn pods(&self) -> Vec<PodCard> {
         self.cluster

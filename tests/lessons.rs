@@ -1,0 +1,72 @@
+//! Every lesson in `static/lessons/` parses, and replaying its solutions in a fresh
+//! cluster makes every check of every step hold.
+
+use kubeplay::lessons::{self, verify};
+use std::path::Path;
+
+fn lesson_files() -> Vec<std::path::PathBuf> {
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("static/lessons/index.json").unwrap())
+            .unwrap();
+    index["lessons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| Path::new("static/lessons").join(format!("{}.yaml", id.as_str().unwrap())))
+        .collect()
+}
+
+#[test]
+fn every_listed_lesson_parses_and_has_english_and_traditional_chinese_text() {
+    let files = lesson_files();
+    assert!(!files.is_empty());
+    for f in files {
+        let lesson = lessons::parse(&std::fs::read_to_string(&f).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        for step in &lesson.steps {
+            for lang in ["en", "zh-TW"] {
+                assert!(
+                    step.title.contains_key(lang) && step.text.contains_key(lang),
+                    "{}: step {} lacks {lang}",
+                    f.display(),
+                    step.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_lesson_solution_satisfies_its_checks() {
+    for f in lesson_files() {
+        let lesson = lessons::parse(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        for report in verify(&lesson) {
+            assert!(
+                report.failed_checks.is_empty(),
+                "{}: step {} failed: {:?}",
+                f.display(),
+                report.step,
+                report.failed_checks
+            );
+        }
+    }
+}
+
+#[test]
+fn a_lesson_whose_check_would_change_the_cluster_is_refused() {
+    let text = "id: x\ntitle: {en: X}\nsteps:\n- id: s\n  title: {en: S}\n  text: {en: T}\n  checks:\n  - kubectl: delete po --all\n    equals: ''\n";
+    let err = lessons::parse(text).unwrap_err().to_string();
+    assert!(err.contains("may only query with `get`"), "{err}");
+}
+
+#[test]
+fn a_check_that_the_solution_does_not_satisfy_is_reported() {
+    let text = "id: x\ntitle: {en: X}\ncluster: {nodes: 1}\nsteps:\n- id: s\n  title: {en: S}\n  text: {en: T}\n  solution: ['kubectl create deployment web --image=nginx:1.27 --replicas=2', 'sleep 60']\n  checks:\n  - kubectl: get deploy web -o jsonpath={.status.readyReplicas}\n    equals: '3'\n  - kubectl: get deploy nosuch\n    equals: ''\n";
+    let lesson = lessons::parse(text).unwrap();
+    let reports = verify(&lesson);
+    assert_eq!(reports.len(), 1);
+    let failed = &reports[0].failed_checks;
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    assert!(failed[0].contains("saw \"2\""), "{failed:?}");
+    assert!(failed[1].contains("NotFound"), "{failed:?}");
+}
