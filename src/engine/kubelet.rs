@@ -377,6 +377,18 @@ fn assign_ip(w: &mut World, node: &str) -> String {
     format!("10.244.{index}.{last}")
 }
 
+/// Assigns the pod's IP (once) and marks its sandbox network ready.
+fn give_network(w: &mut World, node: &str, status: &mut Value, old: &Value) {
+    if status["podIP"].as_str().is_some_and(|ip| !ip.is_empty()) {
+        return;
+    }
+    let ip = assign_ip(w, node);
+    status["podIP"] = json!(ip);
+    status["podIPs"] = json!([{"ip": ip}]);
+    let now = format_rfc3339(w.now);
+    status["conditions"] = conditions(old, &now, true, false, false);
+}
+
 fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let uid = meta_str(pod, "uid").to_string();
     let mut status = pod["status"].clone();
@@ -487,6 +499,8 @@ fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
         return;
     }
     // Failed pulls: ErrImagePull now, ImagePullBackOff once the back-off window starts.
+    // The sandbox (and so the pod's IP) exists while the kubelet keeps retrying.
+    give_network(w, &rt.node, &mut status, &pod["status"]);
     let failures_so_far = rt.pull_failures;
     let backoff = (10_000i64 << failures_so_far.min(5)).min(300_000);
     if let Some(r) = w.kubelet.pods.get_mut(&uid) {
@@ -565,11 +579,7 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let now = format_rfc3339(w.now);
     let mut status = pod["status"].clone();
     // The sandbox's IP is reported with the first status that shows containers running.
-    if status["podIP"].as_str().is_none_or(str::is_empty) {
-        let ip = assign_ip(w, &rt.node);
-        status["podIP"] = json!(ip);
-        status["podIPs"] = json!([{"ip": ip}]);
-    }
+    give_network(w, &rt.node, &mut status, &pod["status"]);
     let mut all_ready = true;
     let mut exits: Option<Millis> = None;
     let mut probe_delay: Millis = 0;

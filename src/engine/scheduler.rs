@@ -175,6 +175,27 @@ fn allocatable(node: &Value, key: &str) -> i64 {
     }
 }
 
+/// The VolumeBinding filter: a claim that is missing or not yet bound blocks the pod.
+fn unbound_claim(w: &World, namespace: &str, pod: &Value) -> Option<String> {
+    let claims = pod.pointer("/spec/volumes").and_then(Value::as_array)?;
+    for v in claims {
+        let Some(name) = v
+            .pointer("/persistentVolumeClaim/claimName")
+            .and_then(Value::as_str)
+        else {
+            continue;
+        };
+        match w.get("PersistentVolumeClaim", namespace, name) {
+            None => return Some(format!("persistentvolumeclaim \"{name}\" not found")),
+            Some(c) if c.pointer("/status/phase").and_then(Value::as_str) != Some("Bound") => {
+                return Some("pod has unbound immediate PersistentVolumeClaims".to_string());
+            }
+            Some(_) => {}
+        }
+    }
+    None
+}
+
 /// Tries to bind pod `namespace/name`; records `Scheduled` or `FailedScheduling`.
 pub fn schedule(w: &mut World, namespace: &str, name: &str) {
     let Some(pod) = w.get("Pod", namespace, name).cloned() else {
@@ -186,6 +207,14 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
         .is_some_and(|n| !n.is_empty())
         || pod.pointer("/metadata/deletionTimestamp").is_some()
     {
+        return;
+    }
+    if let Some(problem) = unbound_claim(w, namespace, &pod) {
+        let total = w.store.count("Node", None);
+        let message = format!(
+            "0/{total} nodes are available: {problem}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+        );
+        set_unschedulable(w, &pod, &message);
         return;
     }
     let spec = &pod["spec"];

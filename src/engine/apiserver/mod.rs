@@ -124,6 +124,9 @@ impl World {
             }
         }
         defaults::apply(info.kind, &mut obj);
+        if info.kind == "PersistentVolumeClaim" {
+            self.admit_default_storage_class(&mut obj);
+        }
         let errs = validation::validate(info.kind, &obj);
         let name = meta_str(&obj, "name").to_string();
         if !errs.is_empty() {
@@ -169,6 +172,23 @@ impl World {
             }
         }
         Ok(self.store.put(info.kind, obj, EventType::Added))
+    }
+
+    /// DefaultStorageClass admission: a claim that names no class gets the default one.
+    fn admit_default_storage_class(&self, obj: &mut Value) {
+        if obj.pointer("/spec/storageClassName").is_some() {
+            return;
+        }
+        let default = self.store.list("StorageClass", None).find(|sc| {
+            sc.pointer("/metadata/annotations/storageclass.kubernetes.io~1is-default-class")
+                .and_then(Value::as_str)
+                == Some("true")
+        });
+        if let (Some(sc), Some(spec)) =
+            (default, obj.get_mut("spec").and_then(Value::as_object_mut))
+        {
+            spec.insert("storageClassName".into(), json!(meta_str(sc, "name")));
+        }
     }
 
     /// Quota, service account token volume and default tolerations.

@@ -196,6 +196,9 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
             if kind == "DaemonSet" {
                 validate_daemonset_strategy(obj, &mut errs);
             }
+            if kind == "StatefulSet" {
+                validate_statefulset_strategy(obj, &mut errs);
+            }
         }
         "Service" => {
             if let Some(ports) = obj.pointer("/spec/ports").and_then(Value::as_array) {
@@ -216,6 +219,29 @@ fn int_or_percent(v: Option<&Value>) -> Option<i64> {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.trim_end_matches('%').parse().ok(),
         _ => None,
+    }
+}
+
+/// `rollingUpdate` belongs to the RollingUpdate strategy only.
+fn validate_statefulset_strategy(obj: &Value, errs: &mut Vec<FieldError>) {
+    let ty = obj
+        .pointer("/spec/updateStrategy/type")
+        .and_then(Value::as_str)
+        .unwrap_or("RollingUpdate");
+    match (ty, obj.pointer("/spec/updateStrategy/rollingUpdate")) {
+        ("RollingUpdate", _) | (_, None) | (_, Some(Value::Null)) => {}
+        (_, Some(ru)) => errs.push(FieldError::invalid(
+            "spec.updateStrategy.rollingUpdate",
+            serde_json::to_string(ru).unwrap_or_default(),
+            "only allowed for updateStrategy 'RollingUpdate'",
+        )),
+    }
+    if !matches!(ty, "RollingUpdate" | "OnDelete") {
+        errs.push(FieldError::not_supported(
+            "spec.updateStrategy.type",
+            quoted(ty),
+            &["OnDelete", "RollingUpdate"],
+        ));
     }
 }
 

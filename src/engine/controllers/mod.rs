@@ -190,9 +190,11 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             }
             requeue_unschedulable(w);
         }
-        "PersistentVolumeClaim" if !deleted => w
-            .queue
-            .add(Controller::VolumeBinder, key(&e.namespace, &e.name)),
+        "PersistentVolumeClaim" if !deleted => {
+            w.queue
+                .add(Controller::VolumeBinder, key(&e.namespace, &e.name));
+            requeue_unschedulable(w);
+        }
         "PersistentVolumeClaim" => volume_binder::reclaim(w, obj),
         _ => {}
     }

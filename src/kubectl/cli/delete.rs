@@ -136,38 +136,41 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     };
     // (resource, namespace, name, source file)
     let mut work: Vec<(&'static Resource, String, String, Option<String>)> = Vec::new();
-    if let Some(file) = p.value("filename") {
-        match super::manifest::read(ctx, file) {
-            Ok(docs) => {
-                for d in docs {
-                    let r = match super::manifest::check(&d) {
-                        Ok(r) => r,
-                        Err(e) => {
-                            out.fail(e);
-                            continue;
-                        }
-                    };
-                    let obj_ns = d
-                        .object
-                        .pointer("/metadata/namespace")
-                        .and_then(Value::as_str)
-                        .map(String::from)
-                        .unwrap_or_else(|| ns.clone());
-                    let name = d
-                        .object
-                        .pointer("/metadata/name")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
-                    work.push((
-                        r,
-                        if r.namespaced { obj_ns } else { String::new() },
-                        name,
-                        Some(d.source.clone()),
-                    ));
+    let files = p.all("filename");
+    if !files.is_empty() {
+        for file in &files {
+            match super::manifest::read(ctx, file) {
+                Ok(docs) => {
+                    for d in docs {
+                        let r = match super::manifest::check(&d) {
+                            Ok(r) => r,
+                            Err(e) => {
+                                out.fail(e);
+                                continue;
+                            }
+                        };
+                        let obj_ns = d
+                            .object
+                            .pointer("/metadata/namespace")
+                            .and_then(Value::as_str)
+                            .map(String::from)
+                            .unwrap_or_else(|| ns.clone());
+                        let name = d
+                            .object
+                            .pointer("/metadata/name")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string();
+                        work.push((
+                            r,
+                            if r.namespaced { obj_ns } else { String::new() },
+                            name,
+                            Some(d.source.clone()),
+                        ));
+                    }
                 }
+                Err(e) => return Output::failed(e).into(),
             }
-            Err(e) => return Output::failed(e).into(),
         }
     } else {
         let targets: Vec<Target> = match parse_targets(&p.positionals) {
