@@ -70,3 +70,37 @@ fn a_check_that_the_solution_does_not_satisfy_is_reported() {
     assert!(failed[0].contains("saw \"2\""), "{failed:?}");
     assert!(failed[1].contains("NotFound"), "{failed:?}");
 }
+
+/// A step whose checks all hold before its solution is replayed would be marked done
+/// without the learner doing anything: at least one check of every step must fail first.
+#[test]
+fn every_step_has_a_check_that_fails_before_its_solution() {
+    use kubeplay::kubectl::Session;
+    for f in lesson_files() {
+        let lesson = lessons::parse(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let mut session = Session::new(lesson.cluster.nodes, lesson.cluster.seed);
+        for file in &lesson.files {
+            let _ = session.files_mut().write(&file.path, &file.content, false);
+        }
+        let mut typed: Vec<String> = Vec::new();
+        for step in &lesson.steps {
+            let already = step
+                .checks
+                .iter()
+                .all(|c| lessons::evaluate(&mut session, &typed, c).passed);
+            assert!(
+                !already,
+                "{}: step {} is done before its solution runs",
+                f.display(),
+                step.id
+            );
+            for line in &step.solution {
+                for l in line.lines() {
+                    session.submit(l);
+                    session.run_blocking();
+                }
+                typed.push(line.clone());
+            }
+        }
+    }
+}
