@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "kubectl describe po FIRST",
     "kubectl get all",
     "kubectl get po -o yaml | grep image | wc -l",
+    "kubectl get po -o yaml | wc -l",
+    "kubectl get po -o json | wc -l",
     "kubectl get deploy,rs",
     "kubectl get po -l app=nginx --show-labels",
     "kubectl describe deploy nginx",
