@@ -122,8 +122,9 @@ const CATALOGUE: &[(&str, &[&str], ImageBehaviour)] = &[
 ];
 
 /// Tags no repository has, even one that serves any tag (`*`): the lessons' broken
-/// image is `nginx:doesnotexist` (reference §8.2).
-const MISSING_TAGS: &[&str] = &["doesnotexist", "does-not-exist", "nonexistent"];
+/// image is `nginx:doesnotexist` (reference §8.2); `1.161` is the typo the kubernetes.io
+/// Deployments page uses to show a stuck rollout (nginx has no such tag).
+const MISSING_TAGS: &[&str] = &["doesnotexist", "does-not-exist", "nonexistent", "1.161"];
 
 /// A parsed image reference: `nginx:1.27` → (`docker.io/library/nginx`, `1.27`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,6 +18,14 @@ impl Output {
         push_text(&mut self.lines, text.as_ref(), Stream::Out);
     }
 
+    /// One empty stdout line (`out("")` prints nothing).
+    pub fn blank(&mut self) {
+        self.lines.push(OutLine {
+            text: String::new(),
+            stream: Stream::Out,
+        });
+    }
+
     pub fn err(&mut self, text: impl AsRef<str>) {
         push_text(&mut self.lines, text.as_ref(), Stream::Err);
     }

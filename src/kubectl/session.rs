@@ -353,6 +353,11 @@ impl Session {
         Vec::new()
     }
 
+    /// Exit status of the last command that finished (`$?`).
+    pub fn last_status(&self) -> i32 {
+        self.last_status
+    }
+
     /// Virtual time since the cluster started, in milliseconds.
     pub fn now_ms(&self) -> u64 {
         (self.cluster.now - self.cluster.started_at()).max(0) as u64

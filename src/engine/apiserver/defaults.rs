@@ -57,10 +57,21 @@ fn default_container(c: &mut Value) {
             }
         }
     }
-    // Only limits set: requests are copied from them.
-    if let Some(res) = m.get_mut("resources").and_then(Value::as_object_mut) {
-        if let Some(limits) = res.get("limits").cloned() {
-            default(res, "requests", limits);
+}
+
+/// `SetDefaults_Pod`: when only limits are set, requests are copied from them — on Pods
+/// only, never on the pod templates of workloads (core/v1 `defaults.go`, reference §7).
+fn default_pod_requests(spec: &mut Value) {
+    for key in ["containers", "initContainers"] {
+        let Some(cs) = spec.get_mut(key).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for c in cs.iter_mut() {
+            if let Some(res) = c.get_mut("resources").and_then(Value::as_object_mut) {
+                if let Some(limits) = res.get("limits").cloned() {
+                    default(res, "requests", limits);
+                }
+            }
         }
     }
 }
@@ -98,11 +109,19 @@ pub fn default_pod_spec(spec: &mut Value) {
     }
 }
 
+/// Removes `key` when it is an explicit null (a zero time the server omits).
+fn drop_null(meta: &mut Map<String, Value>, key: &str) {
+    if meta.get(key).is_some_and(Value::is_null) {
+        meta.remove(key);
+    }
+}
+
 fn default_template(obj: &mut Value) {
     if let Some(t) = obj.pointer_mut("/spec/template") {
         if let Some(meta) = object(t, "metadata") {
-            // Templates carry an explicit null creationTimestamp in every real `-o yaml`.
-            default(meta, "creationTimestamp", Value::Null);
+            // apimachinery v0.34 ("Omit null metadata.creationTimestamp", `omitzero`):
+            // a 1.34 server never writes `creationTimestamp: null` into templates.
+            drop_null(meta, "creationTimestamp");
         }
         if let Some(spec) = t.get_mut("spec") {
             default_pod_spec(spec);
@@ -116,6 +135,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
         "Pod" => {
             if let Some(spec) = obj.get_mut("spec") {
                 default_pod_spec(spec);
+                default_pod_requests(spec);
                 if let Some(m) = spec.as_object_mut() {
                     default(m, "enableServiceLinks", json!(true));
                     default(m, "preemptionPolicy", json!("PreemptLowerPriority"));
@@ -154,7 +174,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
                             default(m, "kind", json!("PersistentVolumeClaim"));
                         }
                         if let Some(meta) = object(t, "metadata") {
-                            default(meta, "creationTimestamp", Value::Null);
+                            drop_null(meta, "creationTimestamp");
                         }
                         if let Some(s) = object(t, "spec") {
                             default(s, "volumeMode", json!("Filesystem"));
@@ -320,10 +340,9 @@ mod tests {
             sts["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"],
             "IfNotPresent"
         );
-        assert_eq!(
-            sts["spec"]["template"]["metadata"]["creationTimestamp"],
-            Value::Null
-        );
+        assert!(sts["spec"]["template"]["metadata"]
+            .get("creationTimestamp")
+            .is_none());
     }
 
     #[test]

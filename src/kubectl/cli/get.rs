@@ -379,7 +379,7 @@ fn print(
                     rows.remove(0);
                 }
                 if !first {
-                    out.out("");
+                    out.blank();
                 }
                 first = false;
                 for line in format_table(&rows) {

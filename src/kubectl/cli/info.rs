@@ -156,7 +156,7 @@ pub fn cluster_info(_ctx: &mut Ctx<'_>) -> Output {
     let mut o = Output::ok();
     o.out("\u{1b}[0;32mKubernetes control plane\u{1b}[0m is running at \u{1b}[0;33mhttps://127.0.0.1:6443\u{1b}[0m");
     o.out("\u{1b}[0;32mCoreDNS\u{1b}[0m is running at \u{1b}[0;33mhttps://127.0.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\u{1b}[0m");
-    o.out("");
+    o.blank();
     o.out("To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.");
     o
 }
@@ -214,7 +214,7 @@ pub fn create_generator(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
                 })
                 .collect();
             (
-                json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": ns, "labels": {"app": name}},
+                json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": {"app": name}},
                     "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}}, "strategy": {},
                         "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": containers}}}, "status": {}}),
                 "deployment.apps",
@@ -224,6 +224,12 @@ pub fn create_generator(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
         "namespace" | "ns" => (json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}}), "namespace", "failed to create namespace"),
         other => return Output::failed(format!("kubeplay: `kubectl create {other}` is not available yet; write a manifest and use `kubectl apply -f`")),
     };
+    let mut obj = obj;
+    // `create_deployment.go` sets the namespace only when `-n` was given
+    // (`EnforceNamespace`); the server fills in the default one.
+    if kg != "namespace" && p.value("namespace").is_some_and(|n| !n.is_empty()) {
+        obj["metadata"]["namespace"] = json!(ns);
+    }
     let mut out = Output::ok();
     if p.value("dry-run").is_some_and(|d| d != "none") {
         match p.value("output") {

@@ -262,6 +262,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 return Output::failed(format!("{gr} \"{name}\" restarting is not supported"))
                     .into();
             }
+            // objectrestarter.go: a paused Deployment is refused before any patch.
+            if kind == "Deployment" && obj.pointer("/spec/paused") == Some(&json!(true)) {
+                return Output::failed(format!(
+                    "{gr} \"{name}\" can't restart paused deployment (run rollout resume first)"
+                ))
+                .into();
+            }
             let mut o = (*obj).clone();
             let now = format_rfc3339(ctx.cluster.now);
             if !o["spec"]["template"]["metadata"].is_object() {
@@ -290,6 +297,29 @@ fn status(
     obj: &Value,
 ) -> Outcome {
     let mut out = Output::ok();
+    // rollout_status.go (DeploymentStatusViewer): `--revision` is compared with the
+    // Deployment's revision annotation before anything else.
+    if let Some(r) = p.value("revision") {
+        let Ok(wanted) = r.parse::<i64>() else {
+            return Output::failed(format!(
+                "invalid argument \"{r}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax"
+            ))
+            .into();
+        };
+        if wanted > 0 && kind == "Deployment" {
+            let running = obj
+                .pointer("/metadata/annotations/deployment.kubernetes.io~1revision")
+                .and_then(Value::as_str)
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0);
+            if running != wanted {
+                return Output::failed(format!(
+                    "desired revision ({wanted}) is different from the running revision ({running})"
+                ))
+                .into();
+            }
+        }
+    }
     let (line, done) = match status_line(kind, obj) {
         Ok(x) => x,
         Err(e) => return Output::failed(e).into(),

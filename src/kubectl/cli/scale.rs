@@ -32,7 +32,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             return Output::failed(format!("invalid argument \"{v}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"));
         }
         _ => return Output::failed(
-            "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
+            "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
         ),
     };
     if replicas > MAX_REPLICAS {
