@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod delete;
 pub mod describe;
+pub mod expose;
 pub mod flags;
 pub mod get;
 pub mod info;
@@ -51,6 +52,7 @@ const VERBS: &[&str] = &[
     "delete",
     "describe",
     "explain",
+    "expose",
     "get",
     "label",
     "logs",
@@ -83,6 +85,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         "annotate" => label::run(ctx, rest, label::Mode::Annotate).into(),
         "patch" => apply::patch(ctx, rest).into(),
         "logs" => logs::run(ctx, rest).into(),
+        "expose" => expose::expose(ctx, rest).into(),
         "explain" => info::explain(rest).into(),
         "version" => info::version(rest).into(),
         "api-resources" => info::api_resources(rest).into(),
