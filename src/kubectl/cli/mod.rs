@@ -10,6 +10,7 @@ pub mod info;
 pub mod label;
 pub mod logs;
 pub mod manifest;
+pub mod nodes;
 pub mod resource;
 pub mod rollout;
 pub mod scale;
@@ -48,9 +49,11 @@ const VERBS: &[&str] = &[
     "cluster-info",
     "completion",
     "config",
+    "cordon",
     "create",
     "delete",
     "describe",
+    "drain",
     "explain",
     "expose",
     "get",
@@ -60,6 +63,8 @@ const VERBS: &[&str] = &[
     "rollout",
     "scale",
     "set",
+    "taint",
+    "uncordon",
     "version",
 ];
 
@@ -86,6 +91,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         "patch" => apply::patch(ctx, rest).into(),
         "logs" => logs::run(ctx, rest).into(),
         "expose" => expose::expose(ctx, rest).into(),
+        "cordon" => nodes::cordon(ctx, rest, true).into(),
+        "uncordon" => nodes::cordon(ctx, rest, false).into(),
+        "drain" => nodes::drain(ctx, rest),
+        "taint" => nodes::taint(ctx, rest).into(),
         "explain" => info::explain(rest).into(),
         "version" => info::version(rest).into(),
         "api-resources" => info::api_resources(rest).into(),
