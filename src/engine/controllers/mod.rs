@@ -145,6 +145,7 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                 super::kubelet::observe(w, obj);
             } else {
                 w.kubelet.pods.remove(meta_str(obj, "uid"));
+                w.forget_pod_files(meta_str(obj, "uid"));
                 requeue_unschedulable(w);
             }
             match controller_ref(obj) {

@@ -13,6 +13,7 @@ pub mod manifest;
 pub mod nodes;
 pub mod resource;
 pub mod rollout;
+pub mod run;
 pub mod scale;
 pub mod set;
 
@@ -33,6 +34,8 @@ pub struct Ctx<'a> {
 pub enum Outcome {
     Done(Output),
     Running(Output, Box<Running>),
+    /// The terminal now talks to a container's shell (`run -it`, `exec -it … -- sh`).
+    Attach(Output, run::Attach),
 }
 
 impl From<Output> for Outcome {
@@ -54,6 +57,7 @@ const VERBS: &[&str] = &[
     "delete",
     "describe",
     "drain",
+    "exec",
     "explain",
     "expose",
     "get",
@@ -61,6 +65,7 @@ const VERBS: &[&str] = &[
     "logs",
     "patch",
     "rollout",
+    "run",
     "scale",
     "set",
     "taint",
@@ -91,6 +96,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         "patch" => apply::patch(ctx, rest).into(),
         "logs" => logs::run(ctx, rest).into(),
         "expose" => expose::expose(ctx, rest).into(),
+        "run" => run::run(ctx, rest),
+        "exec" => run::exec(ctx, rest),
         "cordon" => nodes::cordon(ctx, rest, true).into(),
         "uncordon" => nodes::cordon(ctx, rest, false).into(),
         "drain" => nodes::drain(ctx, rest),
