@@ -16,6 +16,7 @@ pub mod rollout;
 pub mod run;
 pub mod scale;
 pub mod set;
+pub mod top;
 
 use super::output::Output;
 use super::process::Running;
@@ -69,6 +70,7 @@ const VERBS: &[&str] = &[
     "scale",
     "set",
     "taint",
+    "top",
     "uncordon",
     "version",
 ];
@@ -98,6 +100,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         "expose" => expose::expose(ctx, rest).into(),
         "run" => run::run(ctx, rest),
         "exec" => run::exec(ctx, rest),
+        "top" => top::run(ctx, rest).into(),
         "cordon" => nodes::cordon(ctx, rest, true).into(),
         "uncordon" => nodes::cordon(ctx, rest, false).into(),
         "drain" => nodes::drain(ctx, rest),
