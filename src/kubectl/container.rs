@@ -73,6 +73,9 @@ fn repo_of(image: &str) -> String {
         .unwrap_or_default()
 }
 
+/// (name, cluster IP, [(port, protocol)]) of a Service a pod gets variables for.
+type ServiceLink = (String, String, Vec<(i64, String)>);
+
 /// The environment a container sees: PATH, HOSTNAME, its `env`, Service links, HOME.
 pub fn environment(c: &Cluster, t: &Target) -> Vec<(String, String)> {
     let mut env = vec![
@@ -99,7 +102,7 @@ pub fn environment(c: &Cluster, t: &Target) -> Vec<(String, String)> {
     }
     let created = meta_str(p, "creationTimestamp").to_string();
     let links = p.pointer("/spec/enableServiceLinks") != Some(&Value::Bool(false));
-    let mut services: Vec<(String, String, Vec<(i64, String)>)> = Vec::new();
+    let mut services: Vec<ServiceLink> = Vec::new();
     for s in c.store.list("Service", Some(&t.namespace)) {
         let name = meta_str(s, "name").to_string();
         if name != "kubernetes" && (!links || meta_str(s, "creationTimestamp") > created.as_str()) {
@@ -632,9 +635,9 @@ fn serve(c: &Cluster, pod: &Value, port: i64, path: &str) -> Result<String, ()> 
         .unwrap_or_default();
     for ctr in &containers {
         let name = ctr["name"].as_str().unwrap_or("");
-        let listens = ctr["ports"].as_array().map_or(true, |ps| {
-            ps.iter().any(|p| p["containerPort"].as_i64() == Some(port))
-        });
+        let listens = ctr["ports"]
+            .as_array()
+            .is_none_or(|ps| ps.iter().any(|p| p["containerPort"].as_i64() == Some(port)));
         if serves_nginx(pod, name) && (port == 80 || listens) {
             let file = if path.is_empty() || path.ends_with('/') {
                 format!("{NGINX_ROOT}{path}index.html")

@@ -53,11 +53,14 @@ pub enum Process {
     Drain(Drain),
 }
 
+/// (namespace, name, uid) of a pod a drain evicted.
+pub type EvictedPod = (String, String, String);
+
 /// Pods a drain evicted, per node, and the lines to print once all are gone.
 #[derive(Debug, Clone)]
 pub struct Drain {
     /// (node, [(namespace, pod, uid)])
-    pub nodes: Vec<(String, Vec<(String, String, String)>)>,
+    pub nodes: Vec<(String, Vec<EvictedPod>)>,
     /// stderr lines after the last node (the nodes that could not be drained).
     pub trailer: Vec<String>,
 }

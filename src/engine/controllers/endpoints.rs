@@ -85,6 +85,9 @@ fn derived_uid(svc_uid: &str) -> String {
     )
 }
 
+/// (ports, ready addresses, not-ready addresses) of one subset.
+type Group = (Vec<Value>, Vec<Value>, Vec<Value>);
+
 /// The subsets for a Service from the pods it selects.
 fn subsets_for(svc: &Value, pods: &[&Value]) -> Vec<Value> {
     let svc_name = meta_str(svc, "name");
@@ -98,7 +101,7 @@ fn subsets_for(svc: &Value, pods: &[&Value]) -> Vec<Value> {
         .and_then(Value::as_bool)
         .unwrap_or(false);
     // ports (as JSON text, for grouping) → (ready, not ready) addresses
-    let mut groups: BTreeMap<String, (Vec<Value>, Vec<Value>, Vec<Value>)> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     for pod in pods {
         let ports: Vec<Value> = svc_ports
             .iter()

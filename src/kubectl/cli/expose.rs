@@ -179,9 +179,7 @@ pub fn expose(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let ns = namespace(&p);
     let r = target.resource;
     let Some(name) = target.names.first() else {
-        return Output::failed(format!(
-            "resource(s) were provided, but no name was specified"
-        ));
+        return Output::failed("resource(s) were provided, but no name was specified");
     };
     if !matches!(
         r.kind,

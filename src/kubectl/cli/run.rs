@@ -290,7 +290,7 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     }
     let ns = namespace(&p);
     let pod_name = match pod_arg.split_once('/') {
-        Some((ty, n)) if matches!(ty, "pod" | "pods" | "po") => n.to_string(),
+        Some(("pod" | "pods" | "po", n)) => n.to_string(),
         Some((ty, n)) => {
             // `deploy/x`, `sts/x`: the first pod the object's selector matches.
             let Ok(r) = super::resource::resolve(ty) else {

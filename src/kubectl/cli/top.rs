@@ -195,8 +195,8 @@ fn pods(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
         }
     }
     match p.value("sort-by") {
-        Some("cpu") => data.sort_by(|a, b| b.1.cmp(&a.1)),
-        Some("memory") => data.sort_by(|a, b| b.2.cmp(&a.2)),
+        Some("cpu") => data.sort_by_key(|d| std::cmp::Reverse(d.1)),
+        Some("memory") => data.sort_by_key(|d| std::cmp::Reverse(d.2)),
         _ => {}
     }
     for (mut r, cpu, mem) in data {
