@@ -88,7 +88,11 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for line in script.lines() {
-        let prompt = if session.awaiting_more() { ">" } else { "$" };
+        let prompt = match session.prompt() {
+            Some(container) => container.trim_end(),
+            None if session.awaiting_more() => ">",
+            None => "$",
+        };
         let echoed = if line.is_empty() && prompt == ">" {
             ">".to_string()
         } else {

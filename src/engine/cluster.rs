@@ -22,6 +22,15 @@ pub enum Input {
         name: String,
         options: DeleteOptions,
     },
+    /// A container wrote a file (`kubectl exec … -- sh -c 'echo … > FILE'`).
+    WriteFile {
+        namespace: String,
+        pod: String,
+        container: String,
+        path: String,
+        text: String,
+        append: bool,
+    },
 }
 
 /// Keep a snapshot at most this often (virtual time) when inputs arrive.
@@ -101,6 +110,17 @@ impl Cluster {
                 name,
                 options,
             } => world.delete(kind, namespace, name, *options),
+            Input::WriteFile {
+                namespace,
+                pod,
+                container,
+                path,
+                text,
+                append,
+            } => {
+                world.write_file(namespace, pod, container, path, text, *append);
+                return Ok(std::rc::Rc::new(Value::Null));
+            }
         };
         world.settle();
         result
@@ -132,6 +152,26 @@ impl Cluster {
             name: name.to_string(),
             options,
         })
+    }
+
+    /// Writes a file in a pod's container (logged, so rewind replays it).
+    pub fn write_file(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        path: &str,
+        text: &str,
+        append: bool,
+    ) {
+        let _ = self.submit(Input::WriteFile {
+            namespace: namespace.to_string(),
+            pod: pod.to_string(),
+            container: container.to_string(),
+            path: path.to_string(),
+            text: text.to_string(),
+            append,
+        });
     }
 
     pub fn advance(&mut self, dt: Millis) {

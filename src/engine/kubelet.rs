@@ -652,7 +652,10 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
             probe_delay = probe_delay.max(initial.max(start_ms) + 100);
         }
         all_ready &= ready;
-        if let Some((after, _)) = behaviour.and_then(|b| b.exits_after) {
+        if let Some((after, _)) = behaviour
+            .and_then(|b| b.exits_after)
+            .filter(|_| !keeps_running(&c))
+        {
             exits = Some(exits.map_or(after, |e: Millis| e.min(after)));
         }
         let old = status["containerStatuses"]
@@ -831,4 +834,20 @@ fn stopped(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let uid = meta_str(pod, "uid").to_string();
     w.kubelet.pods.remove(&uid);
     w.remove_now("Pod", meta_str(pod, "namespace"), meta_str(pod, "name"));
+}
+
+/// A container that waits for input (`stdin: true`, as `kubectl run -it` makes) or whose
+/// command sleeps or loops does not exit on its own, whatever its image does by default.
+/// (Simplified: any `sleep`, `tail -f` or `while` counts as forever.)
+fn keeps_running(c: &Value) -> bool {
+    if c["stdin"] == true {
+        return true;
+    }
+    let words: Vec<&str> = ["command", "args"]
+        .iter()
+        .flat_map(|k| c[*k].as_array().into_iter().flatten())
+        .filter_map(Value::as_str)
+        .collect();
+    let line = words.join(" ");
+    line.contains("sleep") || line.contains("tail -f") || line.contains("while ")
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod controllers;
 pub mod errors;
 pub mod events;
+pub mod files;
 pub mod kinds;
 pub mod kubelet;
 pub mod labels;

@@ -49,6 +49,20 @@ pub enum Process {
     Rollout(RolloutWatch),
     /// `kubectl delete` waits until these objects (kind, namespace, name, uid) are gone.
     WaitDeleted(Vec<(&'static str, String, String, String)>),
+    /// `kubectl drain` waits for evicted pods, printing `pod/x evicted` as each goes.
+    Drain(Drain),
+}
+
+/// (namespace, name, uid) of a pod a drain evicted.
+pub type EvictedPod = (String, String, String);
+
+/// Pods a drain evicted, per node, and the lines to print once all are gone.
+#[derive(Debug, Clone)]
+pub struct Drain {
+    /// (node, [(namespace, pod, uid)])
+    pub nodes: Vec<(String, Vec<EvictedPod>)>,
+    /// stderr lines after the last node (the nodes that could not be drained).
+    pub trailer: Vec<String>,
 }
 
 /// A process plus when it must stop and what it exits with then.
@@ -135,6 +149,31 @@ impl Running {
                     })
                 });
                 targets.is_empty().then_some(0)
+            }
+            Process::Drain(d) => {
+                for (node, pods) in &mut d.nodes {
+                    let before = pods.len();
+                    pods.retain(|(ns, name, uid)| {
+                        let gone = cluster.get("Pod", ns, name).is_none_or(|o| {
+                            o.pointer("/metadata/uid").and_then(Value::as_str) != Some(uid)
+                        });
+                        if gone {
+                            output.out(format!("pod/{name} evicted"));
+                        }
+                        !gone
+                    });
+                    if before > 0 && pods.is_empty() {
+                        output.out(format!("node/{node} drained"));
+                    }
+                }
+                if d.nodes.iter().all(|(_, p)| p.is_empty()) {
+                    for l in &d.trailer {
+                        output.err(l);
+                    }
+                    Some(if d.trailer.is_empty() { 0 } else { 1 })
+                } else {
+                    None
+                }
             }
         };
         Poll { output, finished }

@@ -90,6 +90,9 @@ pub struct Session {
     editor_request: Option<String>,
     clear_requested: bool,
     depth: usize,
+    /// While set, typed lines go to a container's shell (`kubectl run -it`,
+    /// `kubectl exec -it POD -- sh`) instead of bash, until `exit`. See [`Session::prompt`].
+    attached: Option<cli::run::Attach>,
 }
 
 impl Session {
@@ -122,6 +125,7 @@ impl Session {
             editor_request: None,
             clear_requested: false,
             depth: 0,
+            attached: None,
         }
     }
 
@@ -164,10 +168,48 @@ impl Session {
         &self.cluster.why
     }
 
+    /// The prompt of an attached container shell (`/ # `), or `None` at the bash prompt.
+    /// The browser shows it instead of `$ `; the native runner echoes lines with it.
+    pub fn prompt(&self) -> Option<&'static str> {
+        self.attached.as_ref().map(|a| a.prompt())
+    }
+
+    /// A line typed into an attached container shell; `exit` detaches.
+    fn submit_to_container(&mut self, line: &str) -> Vec<OutLine> {
+        let Some(a) = self.attached.clone() else {
+            return Vec::new();
+        };
+        self.input_log.push((self.cluster.now, line.to_string()));
+        let trimmed = line.trim();
+        if trimmed == "exit" || trimmed.starts_with("exit ") {
+            self.attached = None;
+            self.last_status = 0;
+            return cli::run::detach(&mut self.cluster, &a).lines;
+        }
+        if self
+            .cluster
+            .get("Pod", &a.target.namespace, &a.target.pod)
+            .is_none()
+        {
+            self.attached = None;
+            let mut o = Output::ok();
+            o.fail("the container's pod is gone; the session ended");
+            return o.lines;
+        }
+        let r = super::container::run_line(&mut self.cluster, &a.target, line);
+        let mut o = Output::ok();
+        push_text(&mut o.lines, &r.stdout, Stream::Out);
+        push_text(&mut o.lines, &r.stderr, Stream::Err);
+        o.lines
+    }
+
     /// Runs a typed line; returns what it printed so far.
     pub fn submit(&mut self, line: &str) -> Vec<OutLine> {
         if self.job.is_some() {
             return Vec::new();
+        }
+        if self.attached.is_some() {
+            return self.submit_to_container(line);
         }
         if !self.pending.is_empty() {
             self.pending.push('\n');
@@ -650,6 +692,10 @@ impl Session {
                 match cli::run(&mut ctx, args) {
                     Outcome::Done(o) => (o, None),
                     Outcome::Running(o, r) => (o, Some(*r)),
+                    Outcome::Attach(o, a) => {
+                        self.attached = Some(a);
+                        (o, None)
+                    }
                 }
             }
             "sleep" => match args.first().and_then(|a| parse_seconds(a)) {

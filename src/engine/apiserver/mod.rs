@@ -1,6 +1,7 @@
 //! The API server's verbs: create, update, patch, delete — with defaulting, validation,
 //! admission, generation bumps, graceful deletion and finalizers.
 
+pub mod allocator;
 pub mod defaults;
 pub mod patch;
 pub mod validation;
@@ -145,6 +146,9 @@ impl World {
         if info.kind == "Pod" {
             self.admit_pod(&namespace, &name, &mut obj)?;
         }
+        if info.kind == "Service" {
+            allocator::allocate_service(self, &namespace, &name, &mut obj);
+        }
         let uid = self.rng.uuid();
         let now = format_rfc3339(self.now);
         let meta = meta_mut(&mut obj);
@@ -278,6 +282,9 @@ impl World {
             meta_mut(&mut obj).insert("namespace".into(), json!(namespace));
         }
         defaults::apply(info.kind, &mut obj);
+        if info.kind == "Service" {
+            allocator::keep_allocations(&old, &mut obj);
+        }
         if info.kind == "Pod" {
             // Pod specs are immutable but for images and a few fields; keep admission's additions.
             if let (Some(new_spec), Some(old_spec)) = (obj.get_mut("spec"), old.get("spec")) {

@@ -3,8 +3,10 @@
 
 pub mod daemonset;
 pub mod deployment;
+pub mod endpoints;
 pub mod garbage_collector;
 pub mod history;
+pub mod node_lifecycle;
 pub mod ownership;
 pub mod replicaset;
 pub mod statefulset;
@@ -26,6 +28,8 @@ pub enum Controller {
     ReplicaSet,
     GarbageCollector,
     VolumeBinder,
+    Endpoints,
+    NodeLifecycle,
 }
 
 impl Controller {
@@ -38,6 +42,8 @@ impl Controller {
             Controller::ReplicaSet => "replicaset-controller",
             Controller::GarbageCollector => "garbage-collector",
             Controller::VolumeBinder => "persistentvolume-controller",
+            Controller::Endpoints => "endpoint-controller",
+            Controller::NodeLifecycle => "node-lifecycle-controller",
         }
     }
 
@@ -50,6 +56,8 @@ impl Controller {
             Controller::ReplicaSet,
             Controller::GarbageCollector,
             Controller::VolumeBinder,
+            Controller::Endpoints,
+            Controller::NodeLifecycle,
         ]
         .into_iter()
         .find(|c| c.name() == name)
@@ -122,6 +130,9 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
     }
     match e.kind {
         "Pod" => {
+            for svc in endpoints::services_in(w, &e.namespace) {
+                w.queue.add(Controller::Endpoints, key(&e.namespace, &svc));
+            }
             if !deleted {
                 let unscheduled = obj
                     .pointer("/spec/nodeName")
@@ -134,6 +145,7 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                 super::kubelet::observe(w, obj);
             } else {
                 w.kubelet.pods.remove(meta_str(obj, "uid"));
+                w.forget_pod_files(meta_str(obj, "uid"));
                 requeue_unschedulable(w);
             }
             match controller_ref(obj) {
@@ -179,7 +191,13 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                 }
             }
         }
+        "Service" => w
+            .queue
+            .add(Controller::Endpoints, key(&e.namespace, &e.name)),
         "Node" => {
+            if !deleted {
+                w.queue.add(Controller::NodeLifecycle, key("", &e.name));
+            }
             let daemonsets: Vec<String> = w
                 .store
                 .list("DaemonSet", None)
@@ -274,5 +292,7 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
         Controller::ReplicaSet => replicaset::sync(w, namespace, name),
         Controller::GarbageCollector => garbage_collector::sync(w, key),
         Controller::VolumeBinder => volume_binder::sync(w, namespace, name),
+        Controller::Endpoints => endpoints::sync(w, namespace, name),
+        Controller::NodeLifecycle => node_lifecycle::sync(w, name),
     }
 }

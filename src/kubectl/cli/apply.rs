@@ -30,6 +30,11 @@ const CREATE_FLAGS: &[Flag] = &[
     flag("image", None, Arity::Value),
     flag("replicas", Some('r'), Arity::Value),
     flag("port", None, Arity::Value),
+    // `create service …`
+    flag("tcp", None, Arity::Value),
+    flag("clusterip", None, Arity::Value),
+    flag("node-port", None, Arity::Value),
+    flag("external-name", None, Arity::Value),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -3,16 +3,20 @@
 pub mod apply;
 pub mod delete;
 pub mod describe;
+pub mod expose;
 pub mod flags;
 pub mod get;
 pub mod info;
 pub mod label;
 pub mod logs;
 pub mod manifest;
+pub mod nodes;
 pub mod resource;
 pub mod rollout;
+pub mod run;
 pub mod scale;
 pub mod set;
+pub mod top;
 
 use super::output::Output;
 use super::process::Running;
@@ -31,6 +35,8 @@ pub struct Ctx<'a> {
 pub enum Outcome {
     Done(Output),
     Running(Output, Box<Running>),
+    /// The terminal now talks to a container's shell (`run -it`, `exec -it … -- sh`).
+    Attach(Output, run::Attach),
 }
 
 impl From<Output> for Outcome {
@@ -47,17 +53,25 @@ const VERBS: &[&str] = &[
     "cluster-info",
     "completion",
     "config",
+    "cordon",
     "create",
     "delete",
     "describe",
+    "drain",
+    "exec",
     "explain",
+    "expose",
     "get",
     "label",
     "logs",
     "patch",
     "rollout",
+    "run",
     "scale",
     "set",
+    "taint",
+    "top",
+    "uncordon",
     "version",
 ];
 
@@ -83,6 +97,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         "annotate" => label::run(ctx, rest, label::Mode::Annotate).into(),
         "patch" => apply::patch(ctx, rest).into(),
         "logs" => logs::run(ctx, rest).into(),
+        "expose" => expose::expose(ctx, rest).into(),
+        "run" => run::run(ctx, rest),
+        "exec" => run::exec(ctx, rest),
+        "top" => top::run(ctx, rest).into(),
+        "cordon" => nodes::cordon(ctx, rest, true).into(),
+        "uncordon" => nodes::cordon(ctx, rest, false).into(),
+        "drain" => nodes::drain(ctx, rest),
+        "taint" => nodes::taint(ctx, rest).into(),
         "explain" => info::explain(rest).into(),
         "version" => info::version(rest).into(),
         "api-resources" => info::api_resources(rest).into(),
