@@ -872,7 +872,7 @@ impl Session {
             stdin: None,
         };
         let o = match cli::get::run(&mut ctx, &argv[1..]) {
-            Outcome::Done(o) | Outcome::Running(o, _) => o,
+            Outcome::Done(o) | Outcome::Running(o, _) | Outcome::Attach(o, _) => o,
         };
         if o.status != 0 {
             let err: Vec<&str> = o
