@@ -50,7 +50,10 @@ impl Session {
 
     /// Runs a typed line; returns what it printed so far.
     pub fn submit(&mut self, line: &str) -> Vec<OutLine> {
-        let out = |t: &str| OutLine { text: t.to_string(), stream: Stream::Out };
+        let out = |t: &str| OutLine {
+            text: t.to_string(),
+            stream: Stream::Out,
+        };
         match line.trim() {
             "" => vec![],
             "help" => vec![out("kubeplay: try `kubectl version`")],
@@ -60,7 +63,10 @@ impl Session {
                 out("Server Version: v1.34.1"),
             ],
             other => vec![OutLine {
-                text: format!("bash: {}: command not found", other.split_whitespace().next().unwrap_or("")),
+                text: format!(
+                    "bash: {}: command not found",
+                    other.split_whitespace().next().unwrap_or("")
+                ),
                 stream: Stream::Err,
             }],
         }
@@ -92,6 +98,10 @@ impl Session {
     }
 
     pub fn nodes(&self) -> Vec<NodeLane> {
-        vec![NodeLane { name: "minikube".into(), roles: "control-plane".into(), taints: vec![] }]
+        vec![NodeLane {
+            name: "minikube".into(),
+            roles: "control-plane".into(),
+            taints: vec![],
+        }]
     }
 }
