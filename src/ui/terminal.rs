@@ -20,6 +20,15 @@ fn history_step(len: usize, at: Option<usize>, up: bool) -> Option<usize> {
     }
 }
 
+/// True when the key event's input has a non-empty selection.
+fn has_selection(e: &KeyboardEvent) -> bool {
+    let input = e.target_unchecked_into::<HtmlInputElement>();
+    matches!(
+        (input.selection_start(), input.selection_end()),
+        (Ok(Some(start)), Ok(Some(end))) if start != end
+    )
+}
+
 #[function_component(Terminal)]
 pub fn terminal() -> Html {
     let Some(ctx) = use_context::<AppContext>() else {
@@ -49,7 +58,8 @@ pub fn terminal() -> Html {
                 draft.set(String::new());
                 history_at.set(None);
             }
-            "c" if e.ctrl_key() => {
+            // Ctrl-C copies when part of the line is selected, as terminals do.
+            "c" if e.ctrl_key() && !has_selection(&e) => {
                 e.prevent_default();
                 ctx.dispatch(Action::Interrupt);
                 draft.set(String::new());
