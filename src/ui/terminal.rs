@@ -38,6 +38,16 @@ pub fn terminal() -> Html {
     let history_at = use_state(|| None::<usize>);
     let input_ref = use_node_ref();
 
+    {
+        // The terminal is where a visit starts: put the caret there once, on mount.
+        let input_ref = input_ref.clone();
+        use_effect_with((), move |_| {
+            if let Some(input) = input_ref.cast::<HtmlInputElement>() {
+                let _ = input.focus();
+            }
+        });
+    }
+
     let oninput = {
         let draft = draft.clone();
         let history_at = history_at.clone();
