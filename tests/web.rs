@@ -62,6 +62,17 @@ async fn type_line(root: &Element, line: &str) {
     settle().await;
 }
 
+async fn press(root: &Element, key: &str) {
+    let input = hook(root, "terminal-input");
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let event =
+        KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("a key event");
+    input.dispatch_event(&event).expect("key dispatched");
+    settle().await;
+}
+
 async fn click(root: &Element, id: &str) {
     hook(root, id).unchecked_into::<HtmlElement>().click();
     settle().await;
@@ -187,13 +198,27 @@ async fn paused_time_stands_still_and_step_advances_it_one_second() {
 async fn arrow_up_recalls_the_previous_command() {
     let root = mount().await;
     type_line(&root, "help").await;
+    press(&root, "ArrowUp").await;
     let input: HtmlInputElement = hook(&root, "terminal-input").unchecked_into();
-    let init = KeyboardEventInit::new();
-    init.set_key("ArrowUp");
-    init.set_bubbles(true);
-    let up =
-        KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("a key event");
-    input.dispatch_event(&up).expect("ArrowUp dispatched");
-    settle().await;
     assert_eq!(input.value(), "help");
+    press(&root, "ArrowDown").await;
+    assert_eq!(
+        input.value(),
+        "",
+        "going down past the newest entry returns to a fresh line"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn arrow_up_with_no_history_keeps_the_typed_text() {
+    let root = mount().await;
+    let input: HtmlInputElement = hook(&root, "terminal-input").unchecked_into();
+    input.set_value("kubectl get");
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let typed = Event::new_with_event_init_dict("input", &init).expect("an input event");
+    input.dispatch_event(&typed).expect("input dispatched");
+    settle().await;
+    press(&root, "ArrowUp").await;
+    assert_eq!(input.value(), "kubectl get");
 }

@@ -12,8 +12,7 @@ pub const PROMPT: &str = "$ ";
 /// Where ↑/↓ stand in the history: `None` is the fresh line being typed.
 fn history_step(len: usize, at: Option<usize>, up: bool) -> Option<usize> {
     match (at, up) {
-        (_, true) if len == 0 => None,
-        (None, true) => Some(len - 1),
+        (None, true) => len.checked_sub(1),
         (Some(i), true) => Some(i.saturating_sub(1)),
         (Some(i), false) if i + 1 < len => Some(i + 1),
         (_, false) => None,
@@ -74,7 +73,8 @@ pub fn terminal() -> Html {
                 ctx.dispatch(Action::Interrupt);
                 draft.set(String::new());
             }
-            key @ ("ArrowUp" | "ArrowDown") => {
+            // With no history there is nothing to recall, and the typed line stays.
+            key @ ("ArrowUp" | "ArrowDown") if !ctx.history.is_empty() => {
                 e.prevent_default();
                 let at = history_step(ctx.history.len(), *history_at, key == "ArrowUp");
                 let recalled = at.and_then(|i| ctx.history.get(i)).cloned();
