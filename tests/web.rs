@@ -7,7 +7,10 @@
 #[allow(dead_code)]
 mod ui;
 
+use std::rc::Rc;
 use std::time::Duration;
+
+use kubeplay::kubectl::session::{NodeLane, PodCard};
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -221,4 +224,74 @@ async fn arrow_up_with_no_history_keeps_the_typed_text() {
     settle().await;
     press(&root, "ArrowUp").await;
     assert_eq!(input.value(), "kubectl get");
+}
+
+fn pod(name: &str, phase: &str, node: Option<&str>) -> PodCard {
+    PodCard {
+        name: name.to_string(),
+        phase: phase.to_string(),
+        node: node.map(str::to_string),
+        ready: "1/1".to_string(),
+        owner: Some("web".to_string()),
+        ordinal: name.rsplit('-').next().and_then(|n| n.parse().ok()),
+        revision: Some("web-7d4b9c".to_string()),
+        restarts: 0,
+    }
+}
+
+fn lane(name: &str) -> NodeLane {
+    NodeLane {
+        name: name.to_string(),
+        roles: "<none>".to_string(),
+        taints: vec![],
+    }
+}
+
+#[wasm_bindgen_test]
+async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a browser document");
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    let props = ui::cluster_view::LanesProps {
+        nodes: Rc::new(vec![lane("node-a"), lane("node-b")]),
+        pods: Rc::new(vec![
+            pod("web-0", "Running", Some("node-b")),
+            pod("web-1", "ContainerCreating", Some("node-a")),
+            pod("web-2", "Pending", None),
+        ]),
+    };
+    yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+
+    let card = |name: &str| {
+        root.query_selector(&format!(
+            "[data-testid=\"cluster-view\"] [data-pod=\"{name}\"]"
+        ))
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no card for {name}"))
+    };
+    let web0 = card("web-0");
+    assert_eq!(web0.get_attribute("data-phase").as_deref(), Some("Running"));
+    assert_eq!(web0.get_attribute("data-node").as_deref(), Some("node-b"));
+    let lane_of = |el: &Element| {
+        el.closest(".lane")
+            .ok()
+            .flatten()
+            .and_then(|l| l.get_attribute("data-lane"))
+    };
+    assert_eq!(lane_of(&web0).as_deref(), Some("node-b"));
+    assert_eq!(lane_of(&card("web-1")).as_deref(), Some("node-a"));
+    let web2 = card("web-2");
+    assert_eq!(web2.get_attribute("data-node").as_deref(), Some(""));
+    assert!(
+        web2.closest(".lane.unscheduled").ok().flatten().is_some(),
+        "an unscheduled pod has its own lane"
+    );
 }

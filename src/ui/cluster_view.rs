@@ -17,14 +17,14 @@ pub fn cluster_view() -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct LanesProps {
-    nodes: Rc<Vec<NodeLane>>,
-    pods: Rc<Vec<PodCard>>,
+pub struct LanesProps {
+    pub nodes: Rc<Vec<NodeLane>>,
+    pub pods: Rc<Vec<PodCard>>,
 }
 
 /// Separate from `ClusterView` so that clock ticks that change no pod skip this render.
 #[function_component(Lanes)]
-fn lanes(props: &LanesProps) -> Html {
+pub fn lanes(props: &LanesProps) -> Html {
     let on_node = |name: &str| -> Vec<&PodCard> {
         props
             .pods
