@@ -35,6 +35,10 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" 
   cargo install wasm-bindgen-cli --version "$bindgen_version" --force
 fi
 
+# trunk builds offline (Trunk.toml), so every crate, for every target, must be in
+# cargo's cache before it runs. A no-op when they already are.
+cargo fetch --locked --quiet
+
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
   say "installing binaryen (wasm-opt) and playwright-core from npm"
   npm ci --no-audit --no-fund --loglevel=error

@@ -1,0 +1,11 @@
+//! The browser app: Yew function components, one per file, sharing one reducer through a
+//! context (see `state`). Compiled for wasm32 only; declared from `main.rs`.
+
+pub mod app;
+pub mod cluster_view;
+pub mod editor;
+pub mod lesson;
+pub mod state;
+pub mod terminal;
+pub mod time_bar;
+pub mod why_log;

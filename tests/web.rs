@@ -1,0 +1,301 @@
+//! Browser tests: the real app mounted in headless Chromium, driven the way a person would
+//! drive it (typing, pressing Enter, clicking), checked by what appears on the page.
+#![cfg(target_arch = "wasm32")]
+
+// The UI lives in the browser binary, not the library, so the tests compile it in.
+#[path = "../src/ui/mod.rs"]
+#[allow(dead_code)]
+mod ui;
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use kubeplay::kubectl::session::{NodeLane, PodCard};
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{
+    Element, Event, EventInit, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Lets Yew run the renders and effects scheduled by what the test just did.
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+}
+
+/// Mounts a fresh app in its own element, so tests do not see each other's pages.
+async fn mount() -> Element {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a browser document");
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    yew::Renderer::<ui::app::App>::with_root(root.clone()).render();
+    settle().await;
+    root
+}
+
+fn hook(root: &Element, id: &str) -> Element {
+    root.query_selector(&format!("[data-testid=\"{id}\"]"))
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no element with data-testid=\"{id}\""))
+}
+
+async fn type_line(root: &Element, line: &str) {
+    let input: HtmlInputElement = hook(root, "terminal-input").unchecked_into();
+    input.set_value(line);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let typed = Event::new_with_event_init_dict("input", &init).expect("an input event");
+    input.dispatch_event(&typed).expect("input dispatched");
+    settle().await;
+    let init = KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    let enter =
+        KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("a key event");
+    input.dispatch_event(&enter).expect("Enter dispatched");
+    settle().await;
+}
+
+async fn press(root: &Element, key: &str) {
+    let input = hook(root, "terminal-input");
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let event =
+        KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("a key event");
+    input.dispatch_event(&event).expect("key dispatched");
+    settle().await;
+}
+
+async fn click(root: &Element, id: &str) {
+    hook(root, id).unchecked_into::<HtmlElement>().click();
+    settle().await;
+}
+
+fn output_lines(root: &Element) -> Vec<Element> {
+    let output = hook(root, "terminal-output");
+    let children = output.children();
+    (0..children.length())
+        .filter_map(|i| children.item(i))
+        .collect()
+}
+
+fn virtual_ms(root: &Element) -> u64 {
+    let slider: HtmlInputElement = hook(root, "time-slider").unchecked_into();
+    slider
+        .value()
+        .parse()
+        .expect("the timeline's value is a number of milliseconds")
+}
+
+#[wasm_bindgen_test]
+async fn every_test_hook_is_on_the_page() {
+    let root = mount().await;
+    for id in [
+        "terminal-input",
+        "terminal-output",
+        "editor",
+        "editor-apply",
+        "cluster-view",
+        "time-toggle",
+        "time-speed",
+        "time-step",
+        "time-slider",
+        "time-clock",
+        "why-log",
+        "lesson",
+    ] {
+        hook(&root, id);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn kubectl_version_typed_in_the_terminal_prints_the_server_version() {
+    let root = mount().await;
+    type_line(&root, "kubectl version").await;
+    let texts: Vec<String> = output_lines(&root)
+        .iter()
+        .filter_map(|l| l.text_content())
+        .collect();
+    assert_eq!(
+        texts.first().map(String::as_str),
+        Some("$ kubectl version"),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.starts_with("Server Version: v1.34")),
+        "{texts:?}"
+    );
+    let input: HtmlInputElement = hook(&root, "terminal-input").unchecked_into();
+    assert_eq!(input.value(), "", "the input line is cleared after Enter");
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_command_is_shown_as_an_error_line() {
+    let root = mount().await;
+    type_line(&root, "kubctl get pods").await;
+    let lines = output_lines(&root);
+    let last = lines.last().expect("some output");
+    assert!(
+        last.class_list().contains("err"),
+        "class was {:?}",
+        last.class_name()
+    );
+    assert_eq!(
+        last.text_content().as_deref(),
+        Some("bash: kubctl: command not found")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn markup_typed_in_the_terminal_is_shown_as_text() {
+    let root = mount().await;
+    type_line(&root, "<b>bold</b>").await;
+    let output = hook(&root, "terminal-output");
+    assert!(
+        output.query_selector("b").ok().flatten().is_none(),
+        "typed markup became an element"
+    );
+    assert!(output
+        .text_content()
+        .unwrap_or_default()
+        .contains("<b>bold</b>"));
+}
+
+#[wasm_bindgen_test]
+async fn the_apply_button_runs_kubectl_apply_on_the_open_file() {
+    let root = mount().await;
+    click(&root, "editor-apply").await;
+    let texts: Vec<String> = output_lines(&root)
+        .iter()
+        .filter_map(|l| l.text_content())
+        .collect();
+    assert_eq!(
+        texts.first().map(String::as_str),
+        Some("$ kubectl apply -f web.yaml"),
+        "{texts:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn paused_time_stands_still_and_step_advances_it_one_second() {
+    let root = mount().await;
+    click(&root, "time-toggle").await;
+    let paused_at = virtual_ms(&root);
+    yew::platform::time::sleep(Duration::from_millis(250)).await;
+    assert_eq!(virtual_ms(&root), paused_at, "the clock moved while paused");
+    click(&root, "time-step").await;
+    assert_eq!(virtual_ms(&root), paused_at + 1_000);
+}
+
+#[wasm_bindgen_test]
+async fn arrow_up_recalls_the_previous_command() {
+    let root = mount().await;
+    type_line(&root, "help").await;
+    press(&root, "ArrowUp").await;
+    let input: HtmlInputElement = hook(&root, "terminal-input").unchecked_into();
+    assert_eq!(input.value(), "help");
+    press(&root, "ArrowDown").await;
+    assert_eq!(
+        input.value(),
+        "",
+        "going down past the newest entry returns to a fresh line"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn arrow_up_with_no_history_keeps_the_typed_text() {
+    let root = mount().await;
+    let input: HtmlInputElement = hook(&root, "terminal-input").unchecked_into();
+    input.set_value("kubectl get");
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let typed = Event::new_with_event_init_dict("input", &init).expect("an input event");
+    input.dispatch_event(&typed).expect("input dispatched");
+    settle().await;
+    press(&root, "ArrowUp").await;
+    assert_eq!(input.value(), "kubectl get");
+}
+
+fn pod(name: &str, phase: &str, node: Option<&str>) -> PodCard {
+    PodCard {
+        name: name.to_string(),
+        phase: phase.to_string(),
+        node: node.map(str::to_string),
+        ready: "1/1".to_string(),
+        owner: Some("web".to_string()),
+        ordinal: name.rsplit('-').next().and_then(|n| n.parse().ok()),
+        revision: Some("web-7d4b9c".to_string()),
+        restarts: 0,
+        namespace: "default".to_string(),
+        claims: vec![],
+    }
+}
+
+fn lane(name: &str) -> NodeLane {
+    NodeLane {
+        name: name.to_string(),
+        roles: "<none>".to_string(),
+        taints: vec![],
+        ready: true,
+        max_pods: 110,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a browser document");
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    let props = ui::cluster_view::LanesProps {
+        nodes: Rc::new(vec![lane("node-a"), lane("node-b")]),
+        pods: Rc::new(vec![
+            pod("web-0", "Running", Some("node-b")),
+            pod("web-1", "ContainerCreating", Some("node-a")),
+            pod("web-2", "Pending", None),
+        ]),
+    };
+    yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+
+    let card = |name: &str| {
+        root.query_selector(&format!(
+            "[data-testid=\"cluster-view\"] [data-pod=\"{name}\"]"
+        ))
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no card for {name}"))
+    };
+    let web0 = card("web-0");
+    assert_eq!(web0.get_attribute("data-phase").as_deref(), Some("Running"));
+    assert_eq!(web0.get_attribute("data-node").as_deref(), Some("node-b"));
+    let lane_of = |el: &Element| {
+        el.closest(".lane")
+            .ok()
+            .flatten()
+            .and_then(|l| l.get_attribute("data-lane"))
+    };
+    assert_eq!(lane_of(&web0).as_deref(), Some("node-b"));
+    assert_eq!(lane_of(&card("web-1")).as_deref(), Some("node-a"));
+    let web2 = card("web-2");
+    assert_eq!(web2.get_attribute("data-node").as_deref(), Some(""));
+    assert!(
+        web2.closest(".lane.unscheduled").ok().flatten().is_some(),
+        "an unscheduled pod has its own lane"
+    );
+}
