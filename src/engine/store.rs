@@ -27,6 +27,8 @@ impl EventType {
 #[derive(Debug, Clone)]
 pub struct WatchEvent {
     pub resource_version: u64,
+    /// Virtual time of the change (what a watcher printing the event sees as "now").
+    pub at: i64,
     pub event_type: EventType,
     pub kind: &'static str,
     pub namespace: String,
@@ -44,12 +46,22 @@ pub struct Store {
     journal: Vec<WatchEvent>,
     /// resourceVersion of `journal[0]` minus one: what compaction dropped.
     journal_floor: u64,
+    /// The virtual time writes are stamped with; the world keeps it current.
+    pub clock: i64,
 }
 
 /// How many journal entries are kept; older ones are compacted away as etcd does.
 const JOURNAL_LIMIT: usize = 200_000;
 
 impl Store {
+    /// An empty store whose first writes are stamped `clock`.
+    pub fn starting_at(clock: i64) -> Store {
+        Store {
+            clock,
+            ..Store::default()
+        }
+    }
+
     pub fn resource_version(&self) -> u64 {
         self.resource_version
     }
@@ -98,6 +110,7 @@ impl Store {
             .insert((namespace.clone(), name.clone()), stored.clone());
         self.journal_push(WatchEvent {
             resource_version: rv,
+            at: self.clock,
             event_type,
             kind,
             namespace,
@@ -124,6 +137,7 @@ impl Store {
         let last = Rc::new(last);
         self.journal_push(WatchEvent {
             resource_version: self.resource_version,
+            at: self.clock,
             event_type: EventType::Deleted,
             kind,
             namespace: namespace.to_string(),

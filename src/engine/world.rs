@@ -122,7 +122,7 @@ const SETTLE_ROUNDS: usize = 10_000;
 impl World {
     pub fn new(config: ClusterConfig) -> World {
         let mut w = World {
-            store: Store::default(),
+            store: Store::starting_at(EPOCH_MS),
             timers: TimerQueue::default(),
             rng: Rng::new(config.seed),
             now: EPOCH_MS,
@@ -171,6 +171,12 @@ impl World {
         });
     }
 
+    /// Moves the clock forward (never back); the store stamps watch events with it.
+    fn set_now(&mut self, t: Millis) {
+        self.now = self.now.max(t);
+        self.store.clock = self.now;
+    }
+
     /// Runs controllers until nothing is left to do at this instant.
     pub fn settle(&mut self) {
         for _ in 0..SETTLE_ROUNDS {
@@ -217,17 +223,17 @@ impl World {
             if at > until {
                 break;
             }
-            self.now = self.now.max(at);
+            self.set_now(at);
             self.fire_due();
         }
-        self.now = self.now.max(until);
+        self.set_now(until);
     }
 
     /// Jumps to the next timer and fires everything due then; false when no timer is left.
     pub fn advance_to_next_event(&mut self) -> bool {
         match self.timers.next_at() {
             Some(at) => {
-                self.now = self.now.max(at);
+                self.set_now(at);
                 self.fire_due();
                 true
             }
@@ -239,7 +245,7 @@ impl World {
     pub fn run_until_idle(&mut self, limit: Millis) {
         while let Some(at) = self.timers.next_at() {
             if at > limit {
-                self.now = self.now.max(limit);
+                self.set_now(limit);
                 return;
             }
             self.advance_to_next_event();

@@ -3,6 +3,7 @@ pub mod bundled;
 pub mod cli;
 pub mod container;
 pub mod describe;
+pub mod diagnostics;
 pub mod explain;
 pub mod output;
 pub mod printers;

@@ -96,7 +96,6 @@ impl Running {
     /// to do (no timer pending), which ends a bare watch in the native runner.
     pub fn poll(&mut self, cluster: &Cluster) -> Poll {
         let mut output = Output::ok();
-        let now = cluster.now;
         let finished = match &mut self.process {
             Process::Sleep => None,
             Process::Watch(w) => {
@@ -104,43 +103,54 @@ impl Running {
                 let mut rows = Vec::new();
                 for e in events {
                     if w.wants(e) {
-                        rows.push(e.object.clone());
+                        rows.push((e.object.clone(), e.at));
                     }
                 }
                 w.cursor = cluster.store.resource_version();
-                for obj in rows {
-                    for line in w.printer.print_one(&obj, now) {
+                // Each row is printed as its event arrives, so its AGE is as of the event:
+                // the same output however coarsely the clock was advanced meanwhile.
+                for (obj, at) in rows {
+                    for line in w.printer.print_one(&obj, at) {
                         output.out(line);
                     }
                 }
                 None
             }
             Process::Rollout(r) => {
-                let changed = cluster
+                // kubectl prints the status line on every event of the object.
+                let events: Vec<WatchEvent> = cluster
                     .store
                     .events_since(r.cursor)
                     .unwrap_or_default()
                     .iter()
-                    .any(|e| e.kind == r.kind && e.namespace == r.namespace && e.name == r.name);
+                    .filter(|e| e.kind == r.kind && e.namespace == r.namespace && e.name == r.name)
+                    .cloned()
+                    .collect();
                 r.cursor = cluster.store.resource_version();
-                match cluster.get(r.kind, &r.namespace, &r.name) {
-                    None => {
+                let mut finished = None;
+                for e in events {
+                    if is_deleted(&e) {
                         output.fail("object has been deleted");
-                        Some(1)
+                        finished = Some(1);
+                        break;
                     }
-                    Some(obj) if changed => match status_line(r.kind, obj) {
+                    match status_line(r.kind, &e.object) {
                         Ok((line, done)) => {
                             output.out(&line);
                             r.last_line = Some(line);
-                            done.then_some(0)
+                            if done {
+                                finished = Some(0);
+                                break;
+                            }
                         }
                         Err(e) => {
                             output.fail(e);
-                            Some(1)
+                            finished = Some(1);
+                            break;
                         }
-                    },
-                    Some(_) => None,
+                    }
                 }
+                finished
             }
             Process::WaitDeleted(targets) => {
                 targets.retain(|(kind, ns, name, uid)| {

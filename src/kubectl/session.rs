@@ -55,6 +55,28 @@ pub struct NodeLane {
     pub max_pods: u32,
 }
 
+/// Something the learner did, stamped with virtual time: the log that rebuilds a session
+/// (rewind, reload, share links) by replaying it against the same seed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Input {
+    /// One physical line typed at the prompt (or into an attached container shell).
+    Line(String),
+    /// Ctrl-C.
+    Interrupt,
+    /// The editor saved a file.
+    WriteFile { path: String, content: String },
+}
+
+/// An [`Input`] and when it happened (milliseconds since the cluster started).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TimedInput {
+    pub at: u64,
+    pub input: Input,
+}
+
+/// Scroll-back kept by the session; older lines are dropped from the top.
+pub const TRANSCRIPT_LIMIT: usize = 5_000;
+
 /// A foreground command in progress, with what runs after it.
 struct Job {
     running: Running,
@@ -85,8 +107,10 @@ pub struct Session {
     pending: String,
     job: Option<Job>,
     queue: VecDeque<AndOrList>,
-    /// (virtual time, text) of each submitted input, for replay and share links.
-    input_log: Vec<(Millis, String)>,
+    /// Every input, for replay, persistence and share links.
+    inputs: Vec<TimedInput>,
+    /// What the terminal shows: echoed commands and their output.
+    transcript: VecDeque<OutLine>,
     editor_request: Option<String>,
     clear_requested: bool,
     depth: usize,
@@ -121,7 +145,8 @@ impl Session {
             pending: String::new(),
             job: None,
             queue: VecDeque::new(),
-            input_log: Vec::new(),
+            inputs: Vec::new(),
+            transcript: VecDeque::new(),
             editor_request: None,
             clear_requested: false,
             depth: 0,
@@ -145,8 +170,75 @@ impl Session {
         &self.history
     }
 
-    pub fn input_log(&self) -> &[(Millis, String)] {
-        &self.input_log
+    /// Every input so far, in order.
+    pub fn inputs(&self) -> &[TimedInput] {
+        &self.inputs
+    }
+
+    /// The terminal's scroll-back: each typed line echoed after its prompt, then what it
+    /// printed (the last [`TRANSCRIPT_LIMIT`] lines).
+    pub fn transcript(&self) -> impl Iterator<Item = &OutLine> {
+        self.transcript.iter()
+    }
+
+    fn show(&mut self, lines: &[OutLine]) {
+        self.transcript.extend(lines.iter().cloned());
+        while self.transcript.len() > TRANSCRIPT_LIMIT {
+            self.transcript.pop_front();
+        }
+    }
+
+    fn record(&mut self, input: Input) {
+        self.inputs.push(TimedInput {
+            at: self.now_ms(),
+            input,
+        });
+    }
+
+    /// Rebuilds a session from its inputs, up to `until_ms` after the start (everything
+    /// is deterministic, so this is the same session, scroll-back included).
+    pub fn replay(config: ClusterConfig, inputs: &[TimedInput], until_ms: u64) -> Session {
+        let mut s = Session::with_config(config);
+        for i in inputs.iter().take_while(|i| i.at <= until_ms) {
+            let dt = i.at.saturating_sub(s.now_ms());
+            s.tick(dt);
+            match &i.input {
+                Input::Line(l) => {
+                    s.submit(l);
+                }
+                Input::Interrupt => {
+                    s.interrupt();
+                }
+                Input::WriteFile { path, content } => {
+                    let _ = s.write_file(path, content);
+                }
+            }
+        }
+        let dt = until_ms.saturating_sub(s.now_ms());
+        s.tick(dt);
+        s
+    }
+
+    /// The editor saves a file into the shared virtual filesystem.
+    pub fn write_file(&mut self, path: &str, content: &str) -> Result<(), String> {
+        self.record(Input::WriteFile {
+            path: path.to_string(),
+            content: content.to_string(),
+        });
+        self.fs
+            .write(path, content, false)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The text `kubectl describe` prints for one object (the cluster view's pod panel).
+    pub fn describe(&mut self, kind: &str, namespace: &str, name: &str) -> Option<String> {
+        let obj = self.cluster.get(kind, namespace, name)?.clone();
+        let ctx = Ctx {
+            cluster: &mut self.cluster,
+            fs: &mut self.fs,
+            stdin: None,
+        };
+        Some(cli::describe::describe_object(&ctx, &obj, true))
     }
 
     /// True while the typed text is incomplete (open quote or heredoc): show `> `.
@@ -179,7 +271,6 @@ impl Session {
         let Some(a) = self.attached.clone() else {
             return Vec::new();
         };
-        self.input_log.push((self.cluster.now, line.to_string()));
         let trimmed = line.trim();
         if trimmed == "exit" || trimmed.starts_with("exit ") {
             self.attached = None;
@@ -203,11 +294,34 @@ impl Session {
         o.lines
     }
 
-    /// Runs a typed line; returns what it printed so far.
+    /// The prompt the next line is typed at: `$ `, `> ` inside an unfinished command, or
+    /// an attached container's.
+    pub fn current_prompt(&self) -> &'static str {
+        match self.prompt() {
+            Some(p) => p,
+            None if !self.pending.is_empty() => "> ",
+            None => "$ ",
+        }
+    }
+
+    /// Runs a typed line; returns what it printed so far (the echo of the line is in the
+    /// transcript, not in the result).
     pub fn submit(&mut self, line: &str) -> Vec<OutLine> {
         if self.job.is_some() {
             return Vec::new();
         }
+        self.record(Input::Line(line.to_string()));
+        let echo = OutLine {
+            text: format!("{}{line}", self.current_prompt()),
+            stream: Stream::Out,
+        };
+        self.show(&[echo]);
+        let out = self.submit_line(line);
+        self.show(&out);
+        out
+    }
+
+    fn submit_line(&mut self, line: &str) -> Vec<OutLine> {
         if self.attached.is_some() {
             return self.submit_to_container(line);
         }
@@ -223,7 +337,6 @@ impl Session {
             return Vec::new();
         }
         self.history.push(text.clone());
-        self.input_log.push((self.cluster.now, text.clone()));
         let script = match shell::parse(&text) {
             Ok(s) => s,
             Err(e) => {
@@ -274,22 +387,50 @@ impl Session {
         self.job.is_some()
     }
 
-    /// Advances virtual time by `dt_ms`; returns output the running command produced.
+    /// Advances virtual time by `dt_ms`; returns output the running command produced
+    /// (and whatever ran after it finished, within the same span of time).
     pub fn tick(&mut self, dt_ms: u64) -> Vec<OutLine> {
         let target = self.cluster.now + dt_ms as Millis;
-        let Some(mut job) = self.job.take() else {
-            self.cluster.advance_to(target);
-            return Vec::new();
-        };
-        let until = job.running.deadline.map_or(target, |d| d.min(target));
-        self.cluster.advance_to(until);
-        let mut poll = job.running.poll(&self.cluster);
-        if poll.finished.is_none() && job.running.deadline.is_some_and(|d| self.cluster.now >= d) {
-            let expired = job.running.expire();
-            poll.output.lines.extend(expired.output.lines);
-            poll.finished = expired.finished;
+        let shown = self.run_jobs_until(target, false);
+        self.cluster.advance_to(target);
+        shown
+    }
+
+    /// Moves time forward event by event while a job runs, so that a job ends at the
+    /// exact moment its condition holds — the same moment however the caller slices
+    /// time (this is what makes a replayed session identical to the live one).
+    /// `end_when_idle` ends a job that would wait forever on a cluster with nothing left
+    /// to do (the native runner's rule for a bare `-w`).
+    fn run_jobs_until(&mut self, target: Millis, end_when_idle: bool) -> Vec<OutLine> {
+        let mut shown = Vec::new();
+        while let Some(mut job) = self.job.take() {
+            let next = self.cluster.timers.next_at();
+            let deadline = job.running.deadline;
+            let idle = next.is_none() && deadline.is_none();
+            if !(idle && end_when_idle) {
+                let stop = [next, deadline, Some(target)]
+                    .into_iter()
+                    .flatten()
+                    .min()
+                    .unwrap_or(target);
+                self.cluster.advance_to(stop);
+            }
+            let mut poll = job.running.poll(&self.cluster);
+            if poll.finished.is_none() && deadline.is_some_and(|d| self.cluster.now >= d) {
+                let expired = job.running.expire();
+                poll.output.lines.extend(expired.output.lines);
+                poll.finished = expired.finished;
+            }
+            if poll.finished.is_none() && end_when_idle && (idle || self.cluster.now >= target) {
+                poll.finished = Some(0);
+            }
+            shown.extend(self.finish_poll(job, poll.output, poll.finished).lines);
+            if self.cluster.now >= target {
+                break;
+            }
         }
-        self.finish_poll(job, poll.output, poll.finished).lines
+        self.show(&shown);
+        shown
     }
 
     /// Passes a job's new output through its pipeline and, when it finished, continues
@@ -349,44 +490,17 @@ impl Session {
     /// event, until it finishes, its deadline passes, or the cluster has nothing left to
     /// do (which ends a bare `-w`).
     pub fn run_blocking(&mut self) -> Vec<OutLine> {
-        let mut out = Vec::new();
-        let started = self.cluster.now;
-        while let Some(mut job) = self.job.take() {
-            let next = self.cluster.timers.next_at();
-            let (output, finished) = match (job.running.deadline, next) {
-                (Some(d), Some(t)) if t <= d => {
-                    self.cluster.advance_to_next_event();
-                    let p = job.running.poll(&self.cluster);
-                    (p.output, p.finished)
-                }
-                (Some(d), _) => {
-                    self.cluster.advance_to(d);
-                    let mut p = job.running.poll(&self.cluster);
-                    if p.finished.is_none() {
-                        let e = job.running.expire();
-                        p.output.lines.extend(e.output.lines);
-                        p.finished = e.finished;
-                    }
-                    (p.output, p.finished)
-                }
-                (None, Some(_)) if self.cluster.now - started < RUNNER_JOB_LIMIT_MS => {
-                    self.cluster.advance_to_next_event();
-                    let p = job.running.poll(&self.cluster);
-                    (p.output, p.finished)
-                }
-                _ => {
-                    let p = job.running.poll(&self.cluster);
-                    (p.output, Some(p.finished.unwrap_or(0)))
-                }
-            };
-            let shown = self.finish_poll(job, output, finished);
-            out.extend(shown.lines);
-        }
-        out
+        let limit = self.cluster.now + RUNNER_JOB_LIMIT_MS;
+        self.run_jobs_until(limit, true)
     }
 
     /// Ctrl-C: stops the foreground command and what was to run after it.
     pub fn interrupt(&mut self) -> Vec<OutLine> {
+        self.record(Input::Interrupt);
+        self.show(&[OutLine {
+            text: "^C".to_string(),
+            stream: Stream::Out,
+        }]);
         self.pending.clear();
         if self.job.take().is_some() {
             self.queue.clear();
