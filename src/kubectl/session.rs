@@ -68,6 +68,9 @@ struct Job {
 /// stopped as if by Ctrl-C (a crash-looping pod never lets the cluster become idle).
 const RUNNER_JOB_LIMIT_MS: Millis = 3_600_000;
 
+/// A `watch` without `timeout` in the native runner ends once no timer is due within this.
+const WATCH_SETTLED_MS: Millis = 60_000;
+
 /// Virtual time a blocking command inside `$(…)`, a `for` body or a later pipeline stage
 /// may take (those run to completion at once).
 const NESTED_JOB_LIMIT_MS: Millis = 600_000;
@@ -93,6 +96,8 @@ pub struct Session {
     /// While set, typed lines go to a container's shell (`kubectl run -it`,
     /// `kubectl exec -it POD -- sh`) instead of bash, until `exit`. See [`Session::prompt`].
     attached: Option<cli::run::Attach>,
+    /// `kubectl edit`s waiting for the editor, by temp file.
+    edits: Vec<cli::edit::PendingEdit>,
 }
 
 impl Session {
@@ -126,6 +131,7 @@ impl Session {
             clear_requested: false,
             depth: 0,
             attached: None,
+            edits: Vec::new(),
         }
     }
 
@@ -157,6 +163,29 @@ impl Session {
     /// A file the last command asked the editor to open (`vim FILE`, `kubectl edit`).
     pub fn take_editor_request(&mut self) -> Option<String> {
         self.editor_request.take()
+    }
+
+    /// Whether `path` is the temp file of a `kubectl edit` waiting for the editor.
+    pub fn is_editing(&self, path: &str) -> bool {
+        self.edits.iter().any(|e| e.path == path)
+    }
+
+    /// The editor saved (`saved`) or closed the temp file of a `kubectl edit`: applies
+    /// the edit the way kubectl does when the editor exits. When the server refuses the
+    /// change, the file is rewritten with the errors on top and the editor is asked to
+    /// open it again ([`Session::take_editor_request`]).
+    pub fn finish_edit(&mut self, path: &str, saved: bool) -> Vec<OutLine> {
+        let Some(i) = self.edits.iter().position(|e| e.path == path) else {
+            return Vec::new();
+        };
+        let mut edit = self.edits.remove(i);
+        let done = cli::edit::finish(&mut self.cluster, &mut self.fs, &mut edit, saved);
+        if done.reopen {
+            self.editor_request = Some(edit.path.clone());
+            self.edits.push(edit);
+        }
+        self.last_status = done.output.status;
+        done.output.lines
     }
 
     /// Whether the last command was `clear` (or Ctrl-L).
@@ -283,7 +312,7 @@ impl Session {
         };
         let until = job.running.deadline.map_or(target, |d| d.min(target));
         self.cluster.advance_to(until);
-        let mut poll = job.running.poll(&self.cluster);
+        let mut poll = self.poll_job(&mut job.running);
         if poll.finished.is_none() && job.running.deadline.is_some_and(|d| self.cluster.now >= d) {
             let expired = job.running.expire();
             poll.output.lines.extend(expired.output.lines);
@@ -353,15 +382,43 @@ impl Session {
         let started = self.cluster.now;
         while let Some(mut job) = self.job.take() {
             let next = self.cluster.timers.next_at();
+            if let Some(wake) = job.running.wake_at() {
+                // `watch`: wakes at its own interval; without `timeout` it ends once the
+                // cluster has settled: nothing due within [`WATCH_SETTLED_MS`] (periodic
+                // housekeeping timers never let it be fully idle).
+                let settled = next.is_none_or(|t| t > self.cluster.now + WATCH_SETTLED_MS);
+                let (output, finished) = match job.running.deadline {
+                    Some(d) if wake >= d => {
+                        self.cluster.advance_to(d);
+                        let e = job.running.expire();
+                        (e.output, e.finished)
+                    }
+                    Some(_) => {
+                        self.cluster.advance_to(wake);
+                        let p = self.poll_job(&mut job.running);
+                        (p.output, p.finished)
+                    }
+                    None if settled || self.cluster.now - started >= RUNNER_JOB_LIMIT_MS => {
+                        (Output::ok(), Some(0))
+                    }
+                    None => {
+                        self.cluster.advance_to(wake);
+                        let p = self.poll_job(&mut job.running);
+                        (p.output, p.finished)
+                    }
+                };
+                out.extend(self.finish_poll(job, output, finished).lines);
+                continue;
+            }
             let (output, finished) = match (job.running.deadline, next) {
                 (Some(d), Some(t)) if t <= d => {
                     self.cluster.advance_to_next_event();
-                    let p = job.running.poll(&self.cluster);
+                    let p = self.poll_job(&mut job.running);
                     (p.output, p.finished)
                 }
                 (Some(d), _) => {
                     self.cluster.advance_to(d);
-                    let mut p = job.running.poll(&self.cluster);
+                    let mut p = self.poll_job(&mut job.running);
                     if p.finished.is_none() {
                         let e = job.running.expire();
                         p.output.lines.extend(e.output.lines);
@@ -371,11 +428,11 @@ impl Session {
                 }
                 (None, Some(_)) if self.cluster.now - started < RUNNER_JOB_LIMIT_MS => {
                     self.cluster.advance_to_next_event();
-                    let p = job.running.poll(&self.cluster);
+                    let p = self.poll_job(&mut job.running);
                     (p.output, p.finished)
                 }
                 _ => {
-                    let p = job.running.poll(&self.cluster);
+                    let p = self.poll_job(&mut job.running);
                     (p.output, Some(p.finished.unwrap_or(0)))
                 }
             };
@@ -383,6 +440,142 @@ impl Session {
             out.extend(shown.lines);
         }
         out
+    }
+
+    /// Polls the foreground process; a `watch` re-runs its command here when its time
+    /// has come, since that needs the whole shell.
+    fn poll_job(&mut self, running: &mut Running) -> super::process::Poll {
+        let super::process::Process::Every(every) = &mut running.process else {
+            return running.poll(&self.cluster);
+        };
+        let mut output = Output::ok();
+        if self.cluster.now >= every.next_at {
+            let title = every.title.clone();
+            let command = every.argv.join(" ");
+            every.next_at += every.interval;
+            if every.next_at <= self.cluster.now {
+                every.next_at = self.cluster.now + every.interval;
+            }
+            output = self.watch_round(&title, &command);
+        }
+        super::process::Poll {
+            output,
+            finished: None,
+        }
+    }
+
+    /// One screen of `watch`: the title line and a blank line, then what the command
+    /// printed (run as `sh -c` would: the words joined by spaces and parsed again).
+    fn watch_round(&mut self, title: &str, command: &str) -> Output {
+        let mut out = Output::ok();
+        if !title.is_empty() {
+            out.out(title);
+            out.blank();
+        }
+        match shell::parse(command) {
+            Ok(script) => {
+                let saved = self.last_status;
+                let o = self.run_script_sync(&script);
+                self.last_status = saved;
+                out.lines.extend(o.lines);
+            }
+            Err(e) => out.err(format!("sh: 1: {e}")),
+        }
+        out
+    }
+
+    /// `watch [-n SECS] [-t] CMD…` (procps-ng): runs CMD now and every SECS (default 2)
+    /// virtual seconds, each time printing procps's title `Every 2.0s: CMD`, a blank
+    /// line and the output. A terminal has no full-screen redraw here, so screens follow
+    /// one another instead of replacing each other, and the right half of procps's title
+    /// (`HOSTNAME: DATE`, right-aligned to the screen width) is left out.
+    fn watch(&mut self, args: &[String]) -> (Output, Option<Running>) {
+        const USAGE: &str = "\nUsage:\n watch [options] command\n\nOptions:\n  -b, --beep             beep if command has a non-zero exit\n  -c, --color            interpret ANSI color and style sequences\n  -C, --no-color         do not interpret ANSI color and style sequences\n  -d, --differences[=<permanent>]\n                         highlight changes between updates\n  -e, --errexit          exit if command has a non-zero exit\n  -g, --chgexit          exit when output from command changes\n  -q, --equexit <cycles>\n                         exit when output from command does not change\n  -n, --interval <secs>  seconds to wait between updates\n  -p, --precise          attempt run command in precise intervals\n  -r, --no-rerun         do not rerun program on window resize\n  -t, --no-title         turn off header\n  -w, --no-wrap          turn off line wrapping\n  -x, --exec             pass command to exec instead of \"sh -c\"\n\n -h, --help     display this help and exit\n -v, --version  output version information and exit\n\nFor more details see watch(1).";
+        let mut interval = 2.0_f64;
+        let mut title = true;
+        let mut i = 0;
+        while i < args.len() {
+            let a = args[i].as_str();
+            if !a.starts_with('-') || a == "-" {
+                break;
+            }
+            i += 1;
+            if a == "--" {
+                break;
+            }
+            let value = if a == "-n" || a == "--interval" {
+                let Some(v) = args.get(i) else {
+                    return (
+                        Output::failed_plain(format!(
+                            "watch: option requires an argument -- 'n'{USAGE}"
+                        )),
+                        None,
+                    );
+                };
+                i += 1;
+                Some(v.as_str())
+            } else if let Some(v) = a.strip_prefix("--interval=") {
+                Some(v)
+            } else if let Some(v) = a.strip_prefix("-n") {
+                Some(v)
+            } else {
+                None
+            };
+            if let Some(v) = value {
+                match v.trim().parse::<f64>() {
+                    Ok(n) if n.is_finite() => interval = n,
+                    _ => {
+                        return (
+                            Output::failed_plain(format!("watch: failed to parse argument: '{v}'")),
+                            None,
+                        )
+                    }
+                }
+                continue;
+            }
+            match a {
+                "-t" | "--no-title" => title = false,
+                "-h" | "--help" => return (one(USAGE.trim_start_matches('\n')), None),
+                "-v" | "--version" => return (one("watch from procps-ng 4.0.4"), None),
+                // Highlighting, beeps and exit conditions have nothing to act on here.
+                "-b" | "--beep" | "-c" | "--color" | "-C" | "--no-color" | "-d"
+                | "--differences" | "-e" | "--errexit" | "-g" | "--chgexit" | "-p"
+                | "--precise" | "-r" | "--no-rerun" | "-w" | "--no-wrap" | "-x" | "--exec" => {}
+                _ => {
+                    let opt = a.trim_start_matches('-');
+                    let msg = if a.starts_with("--") {
+                        format!("watch: unrecognized option '{a}'")
+                    } else {
+                        format!(
+                            "watch: invalid option -- '{}'",
+                            opt.chars().next().unwrap_or('-')
+                        )
+                    };
+                    return (Output::failed_plain(format!("{msg}{USAGE}")), None);
+                }
+            }
+        }
+        let argv = args[i..].to_vec();
+        if argv.is_empty() {
+            return (Output::failed_plain(USAGE.trim_start_matches('\n')), None);
+        }
+        // procps-ng clamps the interval to [0.1, UINT_MAX] seconds.
+        let interval = interval.clamp(0.1, u32::MAX as f64);
+        let command = argv.join(" ");
+        let header = if title {
+            format!("Every {interval:.1}s: {command}")
+        } else {
+            String::new()
+        };
+        let ms = ((interval * 1000.0).round() as Millis).max(100);
+        let first = self.watch_round(&header, &command);
+        let r = Running::new(super::process::Process::Every(super::process::Every {
+            argv,
+            interval: ms,
+            next_at: self.cluster.now + ms,
+            title: header,
+        }));
+        (first, Some(r))
     }
 
     /// Ctrl-C: stops the foreground command and what was to run after it.
@@ -460,7 +653,7 @@ impl Session {
             } else {
                 self.cluster.advance_to(deadline);
             }
-            let p = running.poll(&self.cluster);
+            let p = self.poll_job(&mut running);
             out.lines.extend(p.output.lines);
             if let Some(status) = p.finished {
                 out.status = status;
@@ -696,6 +889,12 @@ impl Session {
                         self.attached = Some(a);
                         (o, None)
                     }
+                    Outcome::Edit(o, pending) => {
+                        self.editor_request = Some(pending.path.clone());
+                        self.edits.retain(|e| e.path != pending.path);
+                        self.edits.push(*pending);
+                        (o, None)
+                    }
                 }
             }
             "sleep" => match args.first().and_then(|a| parse_seconds(a)) {
@@ -727,6 +926,7 @@ impl Session {
                     None => (o, None),
                 }
             }
+            "watch" => self.watch(args),
             "clear" => {
                 self.clear_requested = true;
                 (Output::ok(), None)
@@ -872,7 +1072,10 @@ impl Session {
             stdin: None,
         };
         let o = match cli::get::run(&mut ctx, &argv[1..]) {
-            Outcome::Done(o) | Outcome::Running(o, _) | Outcome::Attach(o, _) => o,
+            Outcome::Done(o)
+            | Outcome::Running(o, _)
+            | Outcome::Attach(o, _)
+            | Outcome::Edit(o, _) => o,
         };
         if o.status != 0 {
             let err: Vec<&str> = o
