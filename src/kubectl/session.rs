@@ -165,6 +165,16 @@ impl Session {
         self.editor_request.take()
     }
 
+    /// What the alias `name` expands to (`k` → `kubectl`).
+    pub fn alias_value(&self, name: &str) -> Option<&str> {
+        self.aliases.get(name).map(String::as_str)
+    }
+
+    /// The names of the defined aliases.
+    pub fn alias_names(&self) -> impl Iterator<Item = &str> {
+        self.aliases.keys().map(String::as_str)
+    }
+
     /// Whether `path` is the temp file of a `kubectl edit` waiting for the editor.
     pub fn is_editing(&self, path: &str) -> bool {
         self.edits.iter().any(|e| e.path == path)

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 /// What kubectl writes above the object (`editHeader.writeTo`, normal edit mode).
 pub const HEADER: &str = "# Please edit the object below. Lines beginning with a '#' will be ignored,\n# and an empty file will abort the edit. If an error occurs while saving this file will be\n# reopened with the relevant failures.\n#\n";
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     flag("filename", Some('f'), Arity::Value),
     flag("output", Some('o'), Arity::Value),
     flag("output-patch", None, Arity::Bool),

@@ -13,7 +13,7 @@ use crate::kubectl::printers::tabwriter::WatchTable;
 use crate::kubectl::process::{Process, Running};
 use serde_json::Value;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     flag("watch", Some('w'), Arity::Bool),
     flag("all-namespaces", Some('A'), Arity::Bool),
     flag("for", None, Arity::Value),

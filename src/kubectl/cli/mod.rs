@@ -49,7 +49,8 @@ impl From<Output> for Outcome {
     }
 }
 
-const VERBS: &[&str] = &[
+/// The verbs kubectl knows here (cobra's suggestions and Tab completion).
+pub const VERBS: &[&str] = &[
     "annotate",
     "api-resources",
     "api-versions",
