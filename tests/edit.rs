@@ -52,8 +52,8 @@ fn file(s: &Session, path: &str) -> String {
 }
 
 /// Saves `text` into the temp file and finishes the edit.
-fn save(s: &mut Session, path: &str, text: &str) -> String {
-    s.files_mut().write(path, text, false).expect("write");
+fn save(s: &mut Session, path: &str, body: &str) -> String {
+    s.files_mut().write(path, body, false).expect("write");
     text(s.finish_edit(path, true))
 }
 

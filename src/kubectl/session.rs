@@ -524,12 +524,9 @@ impl Session {
                 };
                 i += 1;
                 Some(v.as_str())
-            } else if let Some(v) = a.strip_prefix("--interval=") {
-                Some(v)
-            } else if let Some(v) = a.strip_prefix("-n") {
-                Some(v)
             } else {
-                None
+                a.strip_prefix("--interval=")
+                    .or_else(|| a.strip_prefix("-n"))
             };
             if let Some(v) = value {
                 match v.trim().parse::<f64>() {
