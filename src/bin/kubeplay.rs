@@ -1,7 +1,7 @@
 //! The native front end: `kubeplay run [--nodes N] [--seed S] [SCRIPT | -]` runs a script
 //! of terminal lines against a fresh cluster and prints what the terminal would show.
 
-use kubeplay::kubectl::Session;
+use kubeplay::kubectl::{OutLine, Session, Stream};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -100,6 +100,17 @@ fn main() -> ExitCode {
         };
         let mut lines = session.submit(line);
         lines.extend(session.run_blocking());
+        if let Some(path) = session.take_editor_request() {
+            if session.is_editing(&path) {
+                // As `vim FILE` says in the session: no editor here. The edit ends the way
+                // kubectl's does when the editor exits without a change.
+                lines.push(OutLine {
+                    text: format!("kubeplay: kubectl edit opens {path} in the editor pane (in the browser); the command-line runner has no editor."),
+                    stream: Stream::Err,
+                });
+                lines.extend(session.finish_edit(&path, false));
+            }
+        }
         let _ = writeln!(out, "{echoed}");
         for l in lines {
             let _ = writeln!(out, "{}", l.text);

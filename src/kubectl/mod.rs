@@ -1,6 +1,7 @@
 //! The terminal language: a small shell in front of kubectl, and kubectl's printers.
 pub mod bundled;
 pub mod cli;
+pub mod completion;
 pub mod container;
 pub mod describe;
 pub mod diagnostics;

@@ -51,6 +51,22 @@ pub enum Process {
     WaitDeleted(Vec<(&'static str, String, String, String)>),
     /// `kubectl drain` waits for evicted pods, printing `pod/x evicted` as each goes.
     Drain(Drain),
+    /// `kubectl events -w`: a row per added or changed event.
+    Events(crate::kubectl::cli::events::EventsWatch),
+    /// The shell's `watch [-n N] CMD`: the session re-runs CMD every interval (it needs
+    /// the whole shell, so [`Running::poll`] leaves it to the session).
+    Every(Every),
+}
+
+/// `watch -n N CMD…`: what to run, how often, and when next.
+#[derive(Debug, Clone)]
+pub struct Every {
+    pub argv: Vec<String>,
+    pub interval: Millis,
+    /// Virtual time of the next run.
+    pub next_at: Millis,
+    /// `Every 2.0s: kubectl get pods`
+    pub title: String,
 }
 
 /// (namespace, name, uid) of a pod a drain evicted.
@@ -97,7 +113,23 @@ impl Running {
     pub fn poll(&mut self, cluster: &Cluster) -> Poll {
         let mut output = Output::ok();
         let finished = match &mut self.process {
-            Process::Sleep => None,
+            Process::Sleep | Process::Every(_) => None,
+            Process::Events(w) => {
+                let events = cluster.store.events_since(w.cursor).unwrap_or_default();
+                // Each row as of its event's time, like `get -w` (see below).
+                let rows: Vec<(&Value, i64)> = events
+                    .iter()
+                    .filter(|e| e.kind == "Event" && !is_deleted(e) && w.filter.wants(&e.object))
+                    .map(|e| (&*e.object, e.at))
+                    .collect();
+                for (obj, at) in rows {
+                    for line in w.print(&[obj], at) {
+                        output.out(line);
+                    }
+                }
+                w.cursor = cluster.store.resource_version();
+                None
+            }
             Process::Watch(w) => {
                 let events = cluster.store.events_since(w.cursor).unwrap_or_default();
                 let mut rows = Vec::new();
@@ -187,6 +219,14 @@ impl Running {
             }
         };
         Poll { output, finished }
+    }
+
+    /// When the process must be polled next regardless of the cluster (a `watch` re-run).
+    pub fn wake_at(&self) -> Option<Millis> {
+        match &self.process {
+            Process::Every(e) => Some(e.next_at),
+            _ => None,
+        }
     }
 
     /// Ends the process because its deadline passed.

@@ -90,6 +90,9 @@ struct Job {
 /// stopped as if by Ctrl-C (a crash-looping pod never lets the cluster become idle).
 const RUNNER_JOB_LIMIT_MS: Millis = 3_600_000;
 
+/// A `watch` without `timeout` in the native runner ends once no timer is due within this.
+const WATCH_SETTLED_MS: Millis = 60_000;
+
 /// Virtual time a blocking command inside `$(…)`, a `for` body or a later pipeline stage
 /// may take (those run to completion at once).
 const NESTED_JOB_LIMIT_MS: Millis = 600_000;
@@ -117,6 +120,8 @@ pub struct Session {
     /// While set, typed lines go to a container's shell (`kubectl run -it`,
     /// `kubectl exec -it POD -- sh`) instead of bash, until `exit`. See [`Session::prompt`].
     attached: Option<cli::run::Attach>,
+    /// `kubectl edit`s waiting for the editor, by temp file.
+    edits: Vec<cli::edit::PendingEdit>,
 }
 
 impl Session {
@@ -151,6 +156,7 @@ impl Session {
             clear_requested: false,
             depth: 0,
             attached: None,
+            edits: Vec::new(),
         }
     }
 
@@ -249,6 +255,39 @@ impl Session {
     /// A file the last command asked the editor to open (`vim FILE`, `kubectl edit`).
     pub fn take_editor_request(&mut self) -> Option<String> {
         self.editor_request.take()
+    }
+
+    /// What the alias `name` expands to (`k` → `kubectl`).
+    pub fn alias_value(&self, name: &str) -> Option<&str> {
+        self.aliases.get(name).map(String::as_str)
+    }
+
+    /// The names of the defined aliases.
+    pub fn alias_names(&self) -> impl Iterator<Item = &str> {
+        self.aliases.keys().map(String::as_str)
+    }
+
+    /// Whether `path` is the temp file of a `kubectl edit` waiting for the editor.
+    pub fn is_editing(&self, path: &str) -> bool {
+        self.edits.iter().any(|e| e.path == path)
+    }
+
+    /// The editor saved (`saved`) or closed the temp file of a `kubectl edit`: applies
+    /// the edit the way kubectl does when the editor exits. When the server refuses the
+    /// change, the file is rewritten with the errors on top and the editor is asked to
+    /// open it again ([`Session::take_editor_request`]).
+    pub fn finish_edit(&mut self, path: &str, saved: bool) -> Vec<OutLine> {
+        let Some(i) = self.edits.iter().position(|e| e.path == path) else {
+            return Vec::new();
+        };
+        let mut edit = self.edits.remove(i);
+        let done = cli::edit::finish(&mut self.cluster, &mut self.fs, &mut edit, saved);
+        if done.reopen {
+            self.editor_request = Some(edit.path.clone());
+            self.edits.push(edit);
+        }
+        self.last_status = done.output.status;
+        done.output.lines
     }
 
     /// Whether the last command was `clear` (or Ctrl-L).
@@ -406,16 +445,23 @@ impl Session {
         while let Some(mut job) = self.job.take() {
             let next = self.cluster.timers.next_at();
             let deadline = job.running.deadline;
-            let idle = next.is_none() && deadline.is_none();
+            // `watch` wakes at its own interval. Without `timeout` the runner ends it once the
+            // cluster has settled: nothing due within WATCH_SETTLED_MS (periodic
+            // housekeeping timers never let it be fully idle).
+            let wake = job.running.wake_at();
+            let settled = wake.is_some()
+                && deadline.is_none()
+                && next.is_none_or(|t| t > self.cluster.now + WATCH_SETTLED_MS);
+            let idle = (next.is_none() && deadline.is_none() && wake.is_none()) || settled;
             if !(idle && end_when_idle) {
-                let stop = [next, deadline, Some(target)]
+                let stop = [next, wake, deadline, Some(target)]
                     .into_iter()
                     .flatten()
                     .min()
                     .unwrap_or(target);
                 self.cluster.advance_to(stop);
             }
-            let mut poll = job.running.poll(&self.cluster);
+            let mut poll = self.poll_job(&mut job.running);
             if poll.finished.is_none() && deadline.is_some_and(|d| self.cluster.now >= d) {
                 let expired = job.running.expire();
                 poll.output.lines.extend(expired.output.lines);
@@ -492,6 +538,139 @@ impl Session {
     pub fn run_blocking(&mut self) -> Vec<OutLine> {
         let limit = self.cluster.now + RUNNER_JOB_LIMIT_MS;
         self.run_jobs_until(limit, true)
+    }
+
+    /// Polls the foreground process; a `watch` re-runs its command here when its time
+    /// has come, since that needs the whole shell.
+    fn poll_job(&mut self, running: &mut Running) -> super::process::Poll {
+        let super::process::Process::Every(every) = &mut running.process else {
+            return running.poll(&self.cluster);
+        };
+        let mut output = Output::ok();
+        if self.cluster.now >= every.next_at {
+            let title = every.title.clone();
+            let command = every.argv.join(" ");
+            every.next_at += every.interval;
+            if every.next_at <= self.cluster.now {
+                every.next_at = self.cluster.now + every.interval;
+            }
+            output = self.watch_round(&title, &command);
+        }
+        super::process::Poll {
+            output,
+            finished: None,
+        }
+    }
+
+    /// One screen of `watch`: the title line and a blank line, then what the command
+    /// printed (run as `sh -c` would: the words joined by spaces and parsed again).
+    fn watch_round(&mut self, title: &str, command: &str) -> Output {
+        let mut out = Output::ok();
+        if !title.is_empty() {
+            out.out(title);
+            out.blank();
+        }
+        match shell::parse(command) {
+            Ok(script) => {
+                let saved = self.last_status;
+                let o = self.run_script_sync(&script);
+                self.last_status = saved;
+                out.lines.extend(o.lines);
+            }
+            Err(e) => out.err(format!("sh: 1: {e}")),
+        }
+        out
+    }
+
+    /// `watch [-n SECS] [-t] CMD…` (procps-ng): runs CMD now and every SECS (default 2)
+    /// virtual seconds, each time printing procps's title `Every 2.0s: CMD`, a blank
+    /// line and the output. A terminal has no full-screen redraw here, so screens follow
+    /// one another instead of replacing each other, and the right half of procps's title
+    /// (`HOSTNAME: DATE`, right-aligned to the screen width) is left out.
+    fn watch(&mut self, args: &[String]) -> (Output, Option<Running>) {
+        const USAGE: &str = "\nUsage:\n watch [options] command\n\nOptions:\n  -b, --beep             beep if command has a non-zero exit\n  -c, --color            interpret ANSI color and style sequences\n  -C, --no-color         do not interpret ANSI color and style sequences\n  -d, --differences[=<permanent>]\n                         highlight changes between updates\n  -e, --errexit          exit if command has a non-zero exit\n  -g, --chgexit          exit when output from command changes\n  -q, --equexit <cycles>\n                         exit when output from command does not change\n  -n, --interval <secs>  seconds to wait between updates\n  -p, --precise          attempt run command in precise intervals\n  -r, --no-rerun         do not rerun program on window resize\n  -t, --no-title         turn off header\n  -w, --no-wrap          turn off line wrapping\n  -x, --exec             pass command to exec instead of \"sh -c\"\n\n -h, --help     display this help and exit\n -v, --version  output version information and exit\n\nFor more details see watch(1).";
+        let mut interval = 2.0_f64;
+        let mut title = true;
+        let mut i = 0;
+        while i < args.len() {
+            let a = args[i].as_str();
+            if !a.starts_with('-') || a == "-" {
+                break;
+            }
+            i += 1;
+            if a == "--" {
+                break;
+            }
+            let value = if a == "-n" || a == "--interval" {
+                let Some(v) = args.get(i) else {
+                    return (
+                        Output::failed_plain(format!(
+                            "watch: option requires an argument -- 'n'{USAGE}"
+                        )),
+                        None,
+                    );
+                };
+                i += 1;
+                Some(v.as_str())
+            } else {
+                a.strip_prefix("--interval=")
+                    .or_else(|| a.strip_prefix("-n"))
+            };
+            if let Some(v) = value {
+                match v.trim().parse::<f64>() {
+                    Ok(n) if n.is_finite() => interval = n,
+                    _ => {
+                        return (
+                            Output::failed_plain(format!("watch: failed to parse argument: '{v}'")),
+                            None,
+                        )
+                    }
+                }
+                continue;
+            }
+            match a {
+                "-t" | "--no-title" => title = false,
+                "-h" | "--help" => return (one(USAGE.trim_start_matches('\n')), None),
+                "-v" | "--version" => return (one("watch from procps-ng 4.0.4"), None),
+                // Highlighting, beeps and exit conditions have nothing to act on here.
+                "-b" | "--beep" | "-c" | "--color" | "-C" | "--no-color" | "-d"
+                | "--differences" | "-e" | "--errexit" | "-g" | "--chgexit" | "-p"
+                | "--precise" | "-r" | "--no-rerun" | "-w" | "--no-wrap" | "-x" | "--exec" => {}
+                _ => {
+                    let opt = a.trim_start_matches('-');
+                    let msg = if a.starts_with("--") {
+                        format!("watch: unrecognized option '{a}'")
+                    } else {
+                        format!(
+                            "watch: invalid option -- '{}'",
+                            opt.chars().next().unwrap_or('-')
+                        )
+                    };
+                    return (Output::failed_plain(format!("{msg}{USAGE}")), None);
+                }
+            }
+        }
+        let argv = args[i..].to_vec();
+        if argv.is_empty() {
+            return (Output::failed_plain(USAGE.trim_start_matches('\n')), None);
+        }
+        // procps-ng clamps the interval to [0.1, UINT_MAX] seconds.
+        let interval = interval.clamp(0.1, u32::MAX as f64);
+        let command = argv.join(" ");
+        let header = if title {
+            format!("Every {interval:.1}s: {command}")
+        } else {
+            String::new()
+        };
+        let ms = ((interval * 1000.0).round() as Millis).max(100);
+        let first = self.watch_round(&header, &command);
+        let r = Running::new(super::process::Process::Every(super::process::Every {
+            argv,
+            interval: ms,
+            next_at: self.cluster.now + ms,
+            title: header,
+        }));
+        (first, Some(r))
     }
 
     /// Ctrl-C: stops the foreground command and what was to run after it.
@@ -574,7 +753,7 @@ impl Session {
             } else {
                 self.cluster.advance_to(deadline);
             }
-            let p = running.poll(&self.cluster);
+            let p = self.poll_job(&mut running);
             out.lines.extend(p.output.lines);
             if let Some(status) = p.finished {
                 out.status = status;
@@ -810,6 +989,12 @@ impl Session {
                         self.attached = Some(a);
                         (o, None)
                     }
+                    Outcome::Edit(o, pending) => {
+                        self.editor_request = Some(pending.path.clone());
+                        self.edits.retain(|e| e.path != pending.path);
+                        self.edits.push(*pending);
+                        (o, None)
+                    }
                 }
             }
             "sleep" => match args.first().and_then(|a| parse_seconds(a)) {
@@ -841,6 +1026,7 @@ impl Session {
                     None => (o, None),
                 }
             }
+            "watch" => self.watch(args),
             "clear" => {
                 self.clear_requested = true;
                 (Output::ok(), None)
@@ -986,7 +1172,10 @@ impl Session {
             stdin: None,
         };
         let o = match cli::get::run(&mut ctx, &argv[1..]) {
-            Outcome::Done(o) | Outcome::Running(o, _) | Outcome::Attach(o, _) => o,
+            Outcome::Done(o)
+            | Outcome::Running(o, _)
+            | Outcome::Attach(o, _)
+            | Outcome::Edit(o, _) => o,
         };
         if o.status != 0 {
             let err: Vec<&str> = o

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
-const CREATE_FLAGS: &[Flag] = &[
+pub(crate) const CREATE_FLAGS: &[Flag] = &[
     flag("filename", Some('f'), Arity::Value),
     flag("dry-run", None, Arity::Value),
     flag("output", Some('o'), Arity::Value),
@@ -368,7 +368,7 @@ pub fn apply(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     run(ctx, args, Verb::Apply)
 }
 
-const PATCH_FLAGS: &[Flag] = &[
+pub(crate) const PATCH_FLAGS: &[Flag] = &[
     flag("patch", Some('p'), Arity::Value),
     flag("patch-file", None, Arity::Value),
     flag("type", None, Arity::Value),

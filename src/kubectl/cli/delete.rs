@@ -10,7 +10,7 @@ use crate::kubectl::output::Output;
 use crate::kubectl::process::{Process, Running};
 use serde_json::Value;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     flag("filename", Some('f'), Arity::Value),
     flag("selector", Some('l'), Arity::Value),
     flag("all", None, Arity::Bool),

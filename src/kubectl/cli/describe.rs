@@ -10,7 +10,7 @@ use crate::kubectl::output::Output;
 use serde_json::Value;
 use std::rc::Rc;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     flag("selector", Some('l'), Arity::Value),
     flag("all-namespaces", Some('A'), Arity::Bool),
     flag("filename", Some('f'), Arity::Value),

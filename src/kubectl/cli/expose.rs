@@ -10,7 +10,7 @@ use crate::kubectl::output::Output;
 use crate::kubectl::printers::yaml;
 use serde_json::{json, Map, Value};
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     flag("port", None, Arity::Value),
     flag("target-port", None, Arity::Value),
     flag("type", None, Arity::Value),

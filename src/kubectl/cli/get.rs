@@ -15,7 +15,7 @@ use crate::kubectl::process::{Process, Running, Watch};
 use serde_json::{json, Value};
 use std::rc::Rc;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     flag("output", Some('o'), Arity::Value),
     flag("selector", Some('l'), Arity::Value),
     flag("watch", Some('w'), Arity::Bool),

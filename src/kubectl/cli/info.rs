@@ -15,7 +15,7 @@ pub const KUBECTL_VERSION: &str = "v1.34.1";
 pub const SERVER_VERSION: &str = "v1.34.0";
 const KUSTOMIZE_VERSION: &str = "v5.7.1";
 
-const EXPLAIN_FLAGS: &[Flag] = &[
+pub(crate) const EXPLAIN_FLAGS: &[Flag] = &[
     flag("recursive", None, Arity::Bool),
     flag("api-version", None, Arity::Value),
     flag("output", Some('o'), Arity::Value),
@@ -42,7 +42,7 @@ pub fn explain(args: &[String]) -> Output {
     }
 }
 
-const VERSION_FLAGS: &[Flag] = &[
+pub(crate) const VERSION_FLAGS: &[Flag] = &[
     flag("client", None, Arity::Bool),
     flag("output", Some('o'), Arity::Value),
 ];
@@ -93,7 +93,7 @@ pub fn version(args: &[String]) -> Output {
     o
 }
 
-const API_RESOURCES_FLAGS: &[Flag] = &[
+pub(crate) const API_RESOURCES_FLAGS: &[Flag] = &[
     flag("namespaced", None, Arity::Value),
     flag("api-group", None, Arity::Value),
     flag("output", Some('o'), Arity::Value),

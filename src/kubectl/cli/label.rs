@@ -12,7 +12,7 @@ pub enum Mode {
     Annotate,
 }
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     flag("overwrite", None, Arity::Bool),
     flag("all", None, Arity::Bool),
     flag("selector", Some('l'), Arity::Value),

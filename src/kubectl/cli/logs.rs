@@ -7,7 +7,7 @@ use crate::engine::time::parse_rfc3339;
 use crate::kubectl::output::Output;
 use serde_json::Value;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     flag("container", Some('c'), Arity::Value),
     flag("follow", Some('f'), Arity::Bool),
     flag("previous", Some('p'), Arity::Bool),

@@ -3,6 +3,8 @@
 pub mod apply;
 pub mod delete;
 pub mod describe;
+pub mod edit;
+pub mod events;
 pub mod expose;
 pub mod flags;
 pub mod get;
@@ -37,6 +39,8 @@ pub enum Outcome {
     Running(Output, Box<Running>),
     /// The terminal now talks to a container's shell (`run -it`, `exec -it … -- sh`).
     Attach(Output, run::Attach),
+    /// `kubectl edit` wrote a temp file; the editor should open it.
+    Edit(Output, Box<edit::PendingEdit>),
 }
 
 impl From<Output> for Outcome {
@@ -45,7 +49,8 @@ impl From<Output> for Outcome {
     }
 }
 
-const VERBS: &[&str] = &[
+/// The verbs kubectl knows here (cobra's suggestions and Tab completion).
+pub const VERBS: &[&str] = &[
     "annotate",
     "api-resources",
     "api-versions",
@@ -58,6 +63,8 @@ const VERBS: &[&str] = &[
     "delete",
     "describe",
     "drain",
+    "edit",
+    "events",
     "exec",
     "explain",
     "expose",
@@ -96,6 +103,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         "label" => label::run(ctx, rest, label::Mode::Label).into(),
         "annotate" => label::run(ctx, rest, label::Mode::Annotate).into(),
         "patch" => apply::patch(ctx, rest).into(),
+        "edit" => match edit::open(ctx, rest) {
+            Ok((o, pending)) => Outcome::Edit(o, Box::new(pending)),
+            Err(o) => o.into(),
+        },
+        "events" => events::run(ctx, rest),
         "logs" => logs::run(ctx, rest).into(),
         "expose" => expose::expose(ctx, rest).into(),
         "run" => run::run(ctx, rest),

@@ -10,12 +10,12 @@ use crate::kubectl::output::Output;
 use crate::kubectl::process::{Process, Running};
 use serde_json::{json, Value};
 
-const CORDON_FLAGS: &[Flag] = &[
+pub(crate) const CORDON_FLAGS: &[Flag] = &[
     flag("selector", Some('l'), Arity::Value),
     flag("dry-run", None, Arity::Value),
 ];
 
-const DRAIN_FLAGS: &[Flag] = &[
+pub(crate) const DRAIN_FLAGS: &[Flag] = &[
     flag("selector", Some('l'), Arity::Value),
     flag("dry-run", None, Arity::Value),
     flag("ignore-daemonsets", None, Arity::Bool),
@@ -30,7 +30,7 @@ const DRAIN_FLAGS: &[Flag] = &[
     flag("chunk-size", None, Arity::Value),
 ];
 
-const TAINT_FLAGS: &[Flag] = &[
+pub(crate) const TAINT_FLAGS: &[Flag] = &[
     flag("overwrite", None, Arity::Bool),
     flag("all", None, Arity::Bool),
     flag("selector", Some('l'), Arity::Value),

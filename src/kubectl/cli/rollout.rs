@@ -13,7 +13,7 @@ use crate::kubectl::process::{Process, RolloutWatch, Running};
 use serde_json::{json, Value};
 use std::rc::Rc;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     flag("watch", Some('w'), Arity::Bool),
     flag("timeout", None, Arity::Value),
     flag("revision", None, Arity::Value),

@@ -26,7 +26,7 @@ impl Attach {
     }
 }
 
-const RUN_FLAGS: &[Flag] = &[
+pub(crate) const RUN_FLAGS: &[Flag] = &[
     flag("image", None, Arity::Value),
     flag("restart", None, Arity::Value),
     flag("labels", Some('l'), Arity::Value),
@@ -48,7 +48,7 @@ const RUN_FLAGS: &[Flag] = &[
     flag("pod-running-timeout", None, Arity::Value),
 ];
 
-const EXEC_FLAGS: &[Flag] = &[
+pub(crate) const EXEC_FLAGS: &[Flag] = &[
     flag("container", Some('c'), Arity::Value),
     flag("stdin", Some('i'), Arity::Bool),
     flag("tty", Some('t'), Arity::Bool),

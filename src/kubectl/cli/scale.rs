@@ -6,7 +6,7 @@ use super::{flag_error, namespace, Ctx};
 use crate::kubectl::output::Output;
 use serde_json::json;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     flag("replicas", None, Arity::Value),
     flag("current-replicas", None, Arity::Value),
     flag("filename", Some('f'), Arity::Value),

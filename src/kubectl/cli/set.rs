@@ -6,7 +6,7 @@ use super::{flag_error, namespace, Ctx};
 use crate::kubectl::output::Output;
 use serde_json::{json, Value};
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     flag("all", None, Arity::Bool),
     flag("selector", Some('l'), Arity::Value),
     flag("filename", Some('f'), Arity::Value),

@@ -14,7 +14,7 @@ use crate::kubectl::output::Output;
 use crate::kubectl::printers::tabwriter::format_table;
 use serde_json::Value;
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     flag("all-namespaces", Some('A'), Arity::Bool),
     flag("selector", Some('l'), Arity::Value),
     flag("containers", None, Arity::Bool),
