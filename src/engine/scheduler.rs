@@ -195,7 +195,7 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
     let nodes: Vec<_> = w.store.list("Node", None).cloned().collect();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut feasible: Vec<(i64, String)> = Vec::new();
-    let mut resource_only = true;
+    let mut resource_failures = 0;
     for node in &nodes {
         let node_name = meta_str(node, "name").to_string();
         let u = used.get(&node_name);
@@ -219,7 +219,6 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
             None
         };
         if let Some(r) = reason {
-            resource_only = false;
             *reasons.entry(r).or_default() += 1;
             continue;
         }
@@ -242,6 +241,7 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
             misses.push("Insufficient memory");
         }
         if !misses.is_empty() {
+            resource_failures += 1;
             for m in misses {
                 *reasons.entry(m.to_string()).or_default() += 1;
             }
@@ -262,13 +262,22 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
         let total = nodes.len();
         let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
         parts.sort();
-        let preemption = if resource_only && total > 0 {
-            format!("0/{total} nodes are available: {total} No preemption victims found for incoming pod.")
-        } else {
-            format!(
-                "0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
-            )
-        };
+        // Preemption looks at each node: removing victims can only help where resources
+        // were short; a taint, selector or cordon is "not helpful" to preempt on.
+        let not_helpful = total - resource_failures;
+        let mut verdicts = Vec::new();
+        if not_helpful > 0 {
+            verdicts.push(format!(
+                "{not_helpful} Preemption is not helpful for scheduling"
+            ));
+        }
+        if resource_failures > 0 {
+            verdicts.push(format!(
+                "{resource_failures} No preemption victims found for incoming pod"
+            ));
+        }
+        verdicts.sort();
+        let preemption = format!("0/{total} nodes are available: {}.", verdicts.join(", "));
         let message = format!(
             "0/{total} nodes are available: {}. preemption: {preemption}",
             parts.join(", ")

@@ -111,6 +111,8 @@ pub struct World {
     /// Event aggregation: (involved uid, reason, message) → event name.
     pub event_index: BTreeMap<(String, String, String), (String, String)>,
     pub event_sequence: u64,
+    /// Consecutive failed syncs per controller key (the work queue's rate limiter).
+    pub retries: BTreeMap<(Controller, String), u32>,
 }
 
 /// How many settle rounds one instant may take before we stop (a controller fighting
@@ -133,6 +135,7 @@ impl World {
             cursor: 0,
             event_index: BTreeMap::new(),
             event_sequence: 0,
+            retries: BTreeMap::new(),
         };
         super::bootstrap::bootstrap(&mut w);
         w.settle();

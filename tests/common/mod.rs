@@ -53,7 +53,8 @@ pub fn pod(name: &str, image: &str) -> Value {
 
 /// The stored object (cloned) or a test failure naming it.
 pub fn get(c: &Cluster, kind: &str, name: &str) -> Value {
-    c.get(kind, "default", name)
+    let namespaced = kubeplay::engine::kinds::by_kind(kind).is_none_or(|k| k.namespaced);
+    c.get(kind, if namespaced { "default" } else { "" }, name)
         .map(|o| (**o).clone())
         .unwrap_or_else(|| panic!("{kind} {name} not found"))
 }

@@ -11,6 +11,7 @@ pub mod statefulset;
 pub mod volume_binder;
 
 use super::apiserver::meta_str;
+use super::clock::Timer;
 use super::labels::{labels, selector_matches};
 use super::store::{EventType, WatchEvent};
 use super::world::World;
@@ -258,6 +259,46 @@ fn enqueue_adopters(w: &mut World, namespace: &str, pod: &Value) {
     }
     for (c, k) in found {
         w.queue.add(c, k);
+    }
+}
+
+/// The work queue's per-item rate limiter (`DefaultControllerRateLimiter`): a sync that
+/// failed (a create refused by quota, say) is retried after 5 ms, doubling with each
+/// consecutive failure, up to 1000 s — nothing else may wake the controller.
+pub fn requeue_after_failure(w: &mut World, controller: Controller, key: &str) {
+    let failures = w.retries.entry((controller, key.to_string())).or_insert(0);
+    let delay = (5i64 << (*failures).min(18)).min(1_000_000);
+    *failures += 1;
+    let at = w.now + delay;
+    w.timers.schedule(
+        at,
+        Timer::Requeue {
+            controller: controller.name(),
+            key: key.to_string(),
+        },
+    );
+}
+
+/// A sync that succeeded resets its key's back-off (`queue.Forget`).
+pub fn forget(w: &mut World, controller: Controller, key: &str) {
+    if !w.retries.is_empty() {
+        w.retries.remove(&(controller, key.to_string()));
+    }
+}
+
+/// Retries a failed sync later, or forgets the key's failures after a good one.
+pub fn finish_sync(
+    w: &mut World,
+    controller: Controller,
+    namespace: &str,
+    name: &str,
+    failed: bool,
+) {
+    let k = key(namespace, name);
+    if failed {
+        requeue_after_failure(w, controller, &k);
+    } else {
+        forget(w, controller, &k);
     }
 }
 
