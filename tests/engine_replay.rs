@@ -113,6 +113,12 @@ fn the_same_seed_and_inputs_give_a_byte_identical_journal() {
         ja.lines().count()
     );
     assert_eq!(hash(&ja), hash(&jb));
+    // Printed so that engine optimisations can be checked to change nothing.
+    eprintln!(
+        "journal hash {:016x} ({} entries)",
+        hash(&ja),
+        ja.lines().count()
+    );
     assert!(ja == jb, "journals differ");
     assert_eq!(store_dump(&a), store_dump(&b));
     assert_eq!(a.why, b.why);

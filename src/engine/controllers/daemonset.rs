@@ -179,6 +179,25 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             }
         }
     }
+    // `getUnscheduledPodsWithoutNode`: pods pinned to a node that no longer exists.
+    for (node, on_node) in &by_node {
+        if nodes.iter().any(|n| meta_str(n, "name") == node.as_str()) {
+            continue;
+        }
+        for p in on_node {
+            let unscheduled = p
+                .pointer("/spec/nodeName")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty);
+            if unscheduled && p.pointer("/metadata/deletionTimestamp").is_none() {
+                let pname = meta_str(p, "name").to_string();
+                diff.delete.push((
+                    pname.clone(),
+                    format!("{pname} waits for node {node}, which no longer exists"),
+                ));
+            }
+        }
+    }
     let rolling = ds
         .pointer("/spec/updateStrategy/type")
         .and_then(Value::as_str)

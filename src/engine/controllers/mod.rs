@@ -181,6 +181,9 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             }
         }
         "Node" => {
+            if deleted {
+                collect_pods_of_deleted_node(w, &e.name);
+            }
             let daemonsets: Vec<String> = w
                 .store
                 .list("DaemonSet", None)
@@ -196,6 +199,32 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             .add(Controller::VolumeBinder, key(&e.namespace, &e.name)),
         "PersistentVolumeClaim" => volume_binder::reclaim(w, obj),
         _ => {}
+    }
+}
+
+/// The pod garbage collector's `gcOrphaned`: pods bound to a node that no longer exists
+/// are deleted at once (no kubelet is left to stop them), so their owners replace them.
+fn collect_pods_of_deleted_node(w: &mut World, node: &str) {
+    let bound: Vec<(String, String)> = w
+        .store
+        .list("Pod", None)
+        .filter(|p| p.pointer("/spec/nodeName").and_then(Value::as_str) == Some(node))
+        .map(|p| {
+            (
+                meta_str(p, "namespace").to_string(),
+                meta_str(p, "name").to_string(),
+            )
+        })
+        .collect();
+    for (ns, name) in bound {
+        w.why(
+            "pod-garbage-collector",
+            "Pod",
+            &ns,
+            &name,
+            format!("{name} was bound to node {node}, which was deleted; the pod is removed"),
+        );
+        w.remove_now("Pod", &ns, &name);
     }
 }
 
