@@ -49,6 +49,9 @@ pub struct Cluster {
     world: World,
     start: Box<World>,
     inputs: Vec<(Millis, Input)>,
+    /// Index of the first input the current world has not seen: `inputs.len()` except
+    /// after a rewind, when the kept future is replayed as time moves forward again.
+    next_input: usize,
     snapshots: Vec<Snapshot>,
 }
 
@@ -66,6 +69,7 @@ impl Cluster {
             start: Box::new(world.clone()),
             world,
             inputs: Vec::new(),
+            next_input: 0,
             snapshots: Vec::new(),
         }
     }
@@ -82,9 +86,7 @@ impl Cluster {
     fn record(&mut self, input: Input) {
         let now = self.world.now;
         // A new input after a rewind starts a new timeline: the old future is dropped.
-        while self.inputs.last().is_some_and(|(at, _)| *at > now) {
-            self.inputs.pop();
-        }
+        self.inputs.truncate(self.next_input);
         self.snapshots.retain(|s| s.at <= now);
         if self
             .snapshots
@@ -98,6 +100,7 @@ impl Cluster {
             });
         }
         self.inputs.push((now, input));
+        self.next_input = self.inputs.len();
     }
 
     fn apply(world: &mut World, input: &Input) -> Result<Rc<Value>, ApiError> {
@@ -174,20 +177,47 @@ impl Cluster {
         });
     }
 
+    /// The next kept input (after a rewind) due at or before `until`.
+    fn pending_input(&self, until: Millis) -> Option<(Millis, Input)> {
+        self.inputs
+            .get(self.next_input)
+            .filter(|(at, _)| *at <= until)
+            .cloned()
+    }
+
+    /// Replays kept inputs due by `until`, each at its own moment.
+    fn replay_until(&mut self, until: Millis) {
+        while let Some((at, input)) = self.pending_input(until) {
+            self.world.advance_to(at);
+            let _ = Self::apply(&mut self.world, &input);
+            self.next_input += 1;
+        }
+    }
+
     pub fn advance(&mut self, dt: Millis) {
         let until = self.world.now + dt.max(0);
-        self.world.advance_to(until);
+        self.advance_to(until);
     }
 
     pub fn advance_to(&mut self, until: Millis) {
+        self.replay_until(until);
         self.world.advance_to(until);
     }
 
+    /// Jumps to the next timer or kept input, whichever comes first.
     pub fn advance_to_next_event(&mut self) -> bool {
-        self.world.advance_to_next_event()
+        let next_input = self.inputs.get(self.next_input).map(|(at, _)| *at);
+        match (next_input, self.world.timers.next_at()) {
+            (Some(i), t) if t.is_none_or(|t| i <= t) => {
+                self.replay_until(i);
+                true
+            }
+            _ => self.world.advance_to_next_event(),
+        }
     }
 
     pub fn run_until_idle(&mut self, limit: Millis) {
+        self.replay_until(limit);
         self.world.run_until_idle(limit);
     }
 
@@ -209,5 +239,6 @@ impl Cluster {
         }
         world.advance_to(at);
         self.world = world;
+        self.next_input = self.inputs.partition_point(|(t, _)| *t <= at);
     }
 }

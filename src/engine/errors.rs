@@ -159,7 +159,13 @@ impl ApiError {
             ApiError::AlreadyExists { resource, name } => {
                 format!("{resource} \"{name}\" already exists")
             }
-            other => other.to_string(),
+            // The Status message alone: "Error from server (…): " is kubectl's prefix, not
+            // part of what controllers put in their events.
+            ApiError::BadRequest { message } | ApiError::Forbidden { message } => message.clone(),
+            ApiError::Conflict { resource, name } => format!("Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"),
+            ApiError::NamespaceNotFound { namespace } => {
+                format!("namespaces \"{namespace}\" not found")
+            }
         }
     }
 

@@ -759,11 +759,11 @@ fn exit(w: &mut World, pod: &Value, rt: &PodRuntime) {
         r.restarts += 1;
     }
     // Move terminated into lastState; the first crash restarts at once, later ones back off.
-    let restarts = rt.restarts + 1;
+    // restartCount belongs to the container that ran: it goes up when the next one starts
+    // (Error 0 → Running 1 → Error 1 → CrashLoopBackOff 1 → Running 2, as kubelets report).
     if let Some(list) = status["containerStatuses"].as_array_mut() {
         for s in list.iter_mut() {
             s["lastState"] = s["state"].clone();
-            s["restartCount"] = json!(restarts);
         }
     }
     if crashes == 0 {

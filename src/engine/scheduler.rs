@@ -122,7 +122,9 @@ pub fn pod_requests(pod_spec: &Value, scoring: bool) -> (i64, i64) {
     (cpu, mem)
 }
 
-struct NodeUse {
+/// What the pods on one node request (and what scoring assumes they use).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NodeUse {
     pods: i64,
     cpu: i64,
     mem: i64,
@@ -130,9 +132,43 @@ struct NodeUse {
     score_mem: i64,
 }
 
-fn usage(w: &World) -> BTreeMap<String, NodeUse> {
-    let mut m: BTreeMap<String, NodeUse> = BTreeMap::new();
-    for p in w.store.list("Pod", None) {
+impl NodeUse {
+    fn add(&mut self, other: &NodeUse, sign: i64) {
+        self.pods += sign * other.pods;
+        self.cpu += sign * other.cpu;
+        self.mem += sign * other.mem;
+        self.score_cpu += sign * other.score_cpu;
+        self.score_mem += sign * other.score_mem;
+    }
+}
+
+/// Per-node usage kept up to date from the watch journal, so that placing a pod costs
+/// the number of nodes, not the number of pods (the scheduler's cache).
+#[derive(Debug, Clone, Default)]
+pub struct UsageIndex {
+    by_pod: BTreeMap<(String, String), (String, NodeUse)>,
+    by_node: BTreeMap<String, NodeUse>,
+}
+
+impl UsageIndex {
+    /// A bound pod that has not finished counts against its node.
+    pub fn observe(&mut self, e: &super::store::WatchEvent) {
+        if e.kind != "Pod" {
+            return;
+        }
+        let key = (e.namespace.clone(), e.name.clone());
+        if let Some((node, old)) = self.by_pod.remove(&key) {
+            if let Some(u) = self.by_node.get_mut(&node) {
+                u.add(&old, -1);
+                if u.pods == 0 {
+                    self.by_node.remove(&node);
+                }
+            }
+        }
+        if e.event_type == super::store::EventType::Deleted {
+            return;
+        }
+        let p = &e.object;
         let node = p
             .pointer("/spec/nodeName")
             .and_then(Value::as_str)
@@ -143,24 +179,23 @@ fn usage(w: &World) -> BTreeMap<String, NodeUse> {
                 Some("Succeeded" | "Failed")
             )
         {
-            continue;
+            return;
         }
         let (cpu, mem) = pod_requests(&p["spec"], false);
-        let (scpu, smem) = pod_requests(&p["spec"], true);
-        let u = m.entry(node.to_string()).or_insert(NodeUse {
-            pods: 0,
-            cpu: 0,
-            mem: 0,
-            score_cpu: 0,
-            score_mem: 0,
-        });
-        u.pods += 1;
-        u.cpu += cpu;
-        u.mem += mem;
-        u.score_cpu += scpu;
-        u.score_mem += smem;
+        let (score_cpu, score_mem) = pod_requests(&p["spec"], true);
+        let mine = NodeUse {
+            pods: 1,
+            cpu,
+            mem,
+            score_cpu,
+            score_mem,
+        };
+        self.by_node
+            .entry(node.to_string())
+            .or_default()
+            .add(&mine, 1);
+        self.by_pod.insert(key, (node.to_string(), mine));
     }
-    m
 }
 
 fn allocatable(node: &Value, key: &str) -> i64 {
@@ -220,11 +255,11 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
     let spec = &pod["spec"];
     let (cpu, mem) = pod_requests(spec, false);
     let (scpu, smem) = pod_requests(spec, true);
-    let used = usage(w);
+    let used = &w.node_usage.by_node;
     let nodes: Vec<_> = w.store.list("Node", None).cloned().collect();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut feasible: Vec<(i64, String)> = Vec::new();
-    let mut resource_only = true;
+    let mut resource_failures = 0;
     for node in &nodes {
         let node_name = meta_str(node, "name").to_string();
         let u = used.get(&node_name);
@@ -248,7 +283,6 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
             None
         };
         if let Some(r) = reason {
-            resource_only = false;
             *reasons.entry(r).or_default() += 1;
             continue;
         }
@@ -271,6 +305,7 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
             misses.push("Insufficient memory");
         }
         if !misses.is_empty() {
+            resource_failures += 1;
             for m in misses {
                 *reasons.entry(m.to_string()).or_default() += 1;
             }
@@ -291,13 +326,22 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
         let total = nodes.len();
         let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
         parts.sort();
-        let preemption = if resource_only && total > 0 {
-            format!("0/{total} nodes are available: {total} No preemption victims found for incoming pod.")
-        } else {
-            format!(
-                "0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
-            )
-        };
+        // Preemption looks at each node: removing victims can only help where resources
+        // were short; a taint, selector or cordon is "not helpful" to preempt on.
+        let not_helpful = total - resource_failures;
+        let mut verdicts = Vec::new();
+        if not_helpful > 0 {
+            verdicts.push(format!(
+                "{not_helpful} Preemption is not helpful for scheduling"
+            ));
+        }
+        if resource_failures > 0 {
+            verdicts.push(format!(
+                "{resource_failures} No preemption victims found for incoming pod"
+            ));
+        }
+        verdicts.sort();
+        let preemption = format!("0/{total} nodes are available: {}.", verdicts.join(", "));
         let message = format!(
             "0/{total} nodes are available: {}. preemption: {preemption}",
             parts.join(", ")

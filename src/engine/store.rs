@@ -78,11 +78,13 @@ impl Store {
         kind: &str,
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Rc<Value>> + 'a {
+        // Keys are (namespace, name): one namespace is a contiguous range of the map.
+        let from = (namespace.unwrap_or("").to_string(), String::new());
         self.objects
             .get(kind)
             .into_iter()
-            .flat_map(|m| m.iter())
-            .filter(move |((ns, _), _)| namespace.is_none_or(|want| want == ns))
+            .flat_map(move |m| m.range(from.clone()..))
+            .take_while(move |((ns, _), _)| namespace.is_none_or(|want| want == ns))
             .map(|(_, v)| v)
     }
 

@@ -52,10 +52,23 @@ impl WorkQueue {
 pub struct OwnerIndex {
     pub dependents: BTreeMap<String, BTreeSet<(&'static str, String, String)>>,
     owners_of: BTreeMap<(&'static str, String, String), Vec<String>>,
+    /// Live pods with no controller, by (namespace, name): candidates for adoption.
+    pub orphan_pods: BTreeSet<(String, String)>,
 }
 
 impl OwnerIndex {
     fn observe(&mut self, e: &WatchEvent) {
+        if e.kind == "Pod" {
+            let pod_key = (e.namespace.clone(), e.name.clone());
+            let orphan = e.event_type != super::store::EventType::Deleted
+                && controllers::controller_ref(&e.object).is_none()
+                && e.object.pointer("/metadata/deletionTimestamp").is_none();
+            if orphan {
+                self.orphan_pods.insert(pod_key);
+            } else {
+                self.orphan_pods.remove(&pod_key);
+            }
+        }
         let key = (e.kind, e.namespace.clone(), e.name.clone());
         if let Some(old) = self.owners_of.remove(&key) {
             for uid in old {
@@ -106,6 +119,8 @@ pub struct World {
     why_last: BTreeMap<(&'static str, &'static str, String, String), String>,
     pub kubelet: KubeletState,
     pub owners: OwnerIndex,
+    /// What the pods bound to each node request, kept from the journal for the scheduler.
+    pub node_usage: super::scheduler::UsageIndex,
     /// Journal position the controllers have seen.
     cursor: u64,
     /// Event aggregation: (involved uid, reason, message) → event name.
@@ -113,6 +128,8 @@ pub struct World {
     pub event_sequence: u64,
     /// What containers wrote (`kubectl exec`), by PVC or pod.
     pub files: super::files::Files,
+    /// Consecutive failed syncs per controller key (the work queue's rate limiter).
+    pub retries: BTreeMap<(Controller, String), u32>,
 }
 
 /// How many settle rounds one instant may take before we stop (a controller fighting
@@ -132,10 +149,12 @@ impl World {
             why_last: BTreeMap::new(),
             kubelet: KubeletState::default(),
             owners: OwnerIndex::default(),
+            node_usage: Default::default(),
             cursor: 0,
             event_index: BTreeMap::new(),
             event_sequence: 0,
             files: super::files::Files::default(),
+            retries: BTreeMap::new(),
         };
         super::bootstrap::bootstrap(&mut w);
         w.settle();
@@ -187,6 +206,7 @@ impl World {
             self.cursor = self.store.resource_version();
             for e in &events {
                 self.owners.observe(e);
+                self.node_usage.observe(e);
                 controllers::dispatch(self, e);
             }
             match self.queue.pop() {

@@ -453,7 +453,12 @@ impl Session {
                 && deadline.is_none()
                 && next.is_none_or(|t| t > self.cluster.now + WATCH_SETTLED_MS);
             let idle = (next.is_none() && deadline.is_none() && wake.is_none()) || settled;
-            if !(idle && end_when_idle) {
+            if settled && end_when_idle {
+                // One last screen, showing the settled cluster.
+                if let Some(w) = wake {
+                    self.cluster.advance_to(w);
+                }
+            } else if !(idle && end_when_idle) {
                 let stop = [next, wake, deadline, Some(target)]
                     .into_iter()
                     .flatten()

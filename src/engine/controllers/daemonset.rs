@@ -179,6 +179,25 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             }
         }
     }
+    // `getUnscheduledPodsWithoutNode`: pods pinned to a node that no longer exists.
+    for (node, on_node) in &by_node {
+        if nodes.iter().any(|n| meta_str(n, "name") == node.as_str()) {
+            continue;
+        }
+        for p in on_node {
+            let unscheduled = p
+                .pointer("/spec/nodeName")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty);
+            if unscheduled && p.pointer("/metadata/deletionTimestamp").is_none() {
+                let pname = meta_str(p, "name").to_string();
+                diff.delete.push((
+                    pname.clone(),
+                    format!("{pname} waits for node {node}, which no longer exists"),
+                ));
+            }
+        }
+    }
     let rolling = ds
         .pointer("/spec/updateStrategy/type")
         .and_then(Value::as_str)
@@ -190,6 +209,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         .pointer("/metadata/generation")
         .and_then(Value::as_i64)
         .unwrap_or(1);
+    let mut failed = false;
     for node in &diff.create_on {
         w.why(
             "daemonset-controller",
@@ -200,7 +220,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                 "{node} is eligible and has no {name} pod; creating one there (one pod per node)"
             ),
         );
-        create_pod(w, &ds, &template, &hash, generation, node);
+        failed |= !create_pod(w, &ds, &template, &hash, generation, node);
     }
     for (pod, why) in &diff.delete {
         w.why(
@@ -241,6 +261,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         .collect();
     history::trim(w, &ds, &revs, &live);
     write_status(w, namespace, name, &hash, &eligible);
+    super::finish_sync(w, super::Controller::DaemonSet, namespace, name, failed);
 }
 
 fn surge_enabled(ds: &Value) -> bool {
@@ -356,7 +377,7 @@ fn create_pod(
     hash: &str,
     generation: i64,
     node: &str,
-) {
+) -> bool {
     let name = meta_str(ds, "name");
     let mut labels = template
         .pointer("/metadata/labels")
@@ -375,22 +396,28 @@ fn create_pod(
     }
     let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": daemon_pod_spec(template, Some(node))});
     match w.create(pod) {
-        Ok(p) => w.record_event(
-            ds,
-            false,
-            "SuccessfulCreate",
-            &format!("Created pod: {}", meta_str(&p, "name")),
-            SOURCE,
-            None,
-        ),
-        Err(e) => w.record_event(
-            ds,
-            true,
-            "FailedCreate",
-            &format!("Error creating: {}", e.status_message("")),
-            SOURCE,
-            None,
-        ),
+        Ok(p) => {
+            w.record_event(
+                ds,
+                false,
+                "SuccessfulCreate",
+                &format!("Created pod: {}", meta_str(&p, "name")),
+                SOURCE,
+                None,
+            );
+            true
+        }
+        Err(e) => {
+            w.record_event(
+                ds,
+                true,
+                "FailedCreate",
+                &format!("Error creating: {}", e.status_message("")),
+                SOURCE,
+                None,
+            );
+            false
+        }
     }
 }
 

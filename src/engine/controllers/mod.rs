@@ -13,6 +13,7 @@ pub mod statefulset;
 pub mod volume_binder;
 
 use super::apiserver::meta_str;
+use super::clock::Timer;
 use super::labels::{labels, selector_matches};
 use super::store::{EventType, WatchEvent};
 use super::world::World;
@@ -195,7 +196,9 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             .queue
             .add(Controller::Endpoints, key(&e.namespace, &e.name)),
         "Node" => {
-            if !deleted {
+            if deleted {
+                collect_pods_of_deleted_node(w, &e.name);
+            } else {
                 w.queue.add(Controller::NodeLifecycle, key("", &e.name));
             }
             let daemonsets: Vec<String> = w
@@ -215,6 +218,32 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
         }
         "PersistentVolumeClaim" => volume_binder::reclaim(w, obj),
         _ => {}
+    }
+}
+
+/// The pod garbage collector's `gcOrphaned`: pods bound to a node that no longer exists
+/// are deleted at once (no kubelet is left to stop them), so their owners replace them.
+fn collect_pods_of_deleted_node(w: &mut World, node: &str) {
+    let bound: Vec<(String, String)> = w
+        .store
+        .list("Pod", None)
+        .filter(|p| p.pointer("/spec/nodeName").and_then(Value::as_str) == Some(node))
+        .map(|p| {
+            (
+                meta_str(p, "namespace").to_string(),
+                meta_str(p, "name").to_string(),
+            )
+        })
+        .collect();
+    for (ns, name) in bound {
+        w.why(
+            "pod-garbage-collector",
+            "Pod",
+            &ns,
+            &name,
+            format!("{name} was bound to node {node}, which was deleted; the pod is removed"),
+        );
+        w.remove_now("Pod", &ns, &name);
     }
 }
 
@@ -278,6 +307,46 @@ fn enqueue_adopters(w: &mut World, namespace: &str, pod: &Value) {
     }
     for (c, k) in found {
         w.queue.add(c, k);
+    }
+}
+
+/// The work queue's per-item rate limiter (`DefaultControllerRateLimiter`): a sync that
+/// failed (a create refused by quota, say) is retried after 5 ms, doubling with each
+/// consecutive failure, up to 1000 s — nothing else may wake the controller.
+pub fn requeue_after_failure(w: &mut World, controller: Controller, key: &str) {
+    let failures = w.retries.entry((controller, key.to_string())).or_insert(0);
+    let delay = (5i64 << (*failures).min(18)).min(1_000_000);
+    *failures += 1;
+    let at = w.now + delay;
+    w.timers.schedule(
+        at,
+        Timer::Requeue {
+            controller: controller.name(),
+            key: key.to_string(),
+        },
+    );
+}
+
+/// A sync that succeeded resets its key's back-off (`queue.Forget`).
+pub fn forget(w: &mut World, controller: Controller, key: &str) {
+    if !w.retries.is_empty() {
+        w.retries.remove(&(controller, key.to_string()));
+    }
+}
+
+/// Retries a failed sync later, or forgets the key's failures after a good one.
+pub fn finish_sync(
+    w: &mut World,
+    controller: Controller,
+    namespace: &str,
+    name: &str,
+    failed: bool,
+) {
+    let k = key(namespace, name);
+    if failed {
+        requeue_after_failure(w, controller, &k);
+    } else {
+        forget(w, controller, &k);
     }
 }
 

@@ -69,9 +69,13 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<Rc<Value>> {
     if deleting {
         return result;
     }
+    // The orphan index holds every live pod without a controller, in store order.
     let orphans: Vec<Rc<Value>> = w
-        .store
-        .list("Pod", Some(&namespace))
+        .owners
+        .orphan_pods
+        .range((namespace.clone(), String::new())..)
+        .take_while(|(ns, _)| *ns == namespace)
+        .filter_map(|(ns, name)| w.get("Pod", ns, name))
         .filter(|p| {
             super::controller_ref(p).is_none() && p.pointer("/metadata/deletionTimestamp").is_none()
         })

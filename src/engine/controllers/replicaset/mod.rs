@@ -154,7 +154,9 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             Diff::Steady => {}
         }
     }
+    let failed = failure.is_some();
     write_status(w, namespace, name, failure);
+    super::finish_sync(w, super::Controller::ReplicaSet, namespace, name, failed);
 }
 
 /// Creates `n` pods in slow-start batches; a batch with an error ends the sync.

@@ -204,8 +204,15 @@ pub fn plan(
             });
             return actions;
         }
-        if p.revision == set.update_revision && (!p.running_and_ready || p.terminating) {
-            actions.push(Action::Wait { why: format!("waiting for updated {} to be Running and Ready before updating the next lower ordinal", p.name), retry_after: None });
+        // `isHealthy`: any pod that is not Running and Ready, or is terminating, holds the
+        // update back — with Parallel too, which does not skip the ordering loop above.
+        if !p.running_and_ready || p.terminating {
+            let what = if p.revision == set.update_revision {
+                "updated "
+            } else {
+                ""
+            };
+            actions.push(Action::Wait { why: format!("waiting for {what}{} to be Running and Ready before updating the next lower ordinal", p.name), retry_after: None });
             return actions;
         }
     }
@@ -308,6 +315,22 @@ mod tests {
             Some(pod(2, "web-2", true)),
         ];
         assert!(plan(&s, &slots, &[], 0).is_empty());
+    }
+
+    #[test]
+    fn parallel_rolling_update_still_replaces_one_pod_at_a_time() {
+        let mut s = set(3);
+        s.monotonic = false;
+        s.update_revision = "web-2".into();
+        let mut p2 = pod(2, "web-1", true);
+        p2.terminating = true;
+        let slots = [
+            Some(pod(0, "web-1", true)),
+            Some(pod(1, "web-1", true)),
+            Some(p2),
+        ];
+        let plan = plan(&s, &slots, &[], 0);
+        assert!(matches!(plan.as_slice(), [Action::Wait { .. }]), "{plan:?}");
     }
 
     #[test]

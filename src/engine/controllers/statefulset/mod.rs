@@ -117,6 +117,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     condemned.sort_by_key(|c| std::cmp::Reverse(c.ordinal));
 
     let plan = control::plan(&view_set, &slots, &condemned, w.now);
+    let mut failed = false;
     for action in plan {
         match action {
             Action::Create {
@@ -142,8 +143,9 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                         "StatefulSet",
                         namespace,
                         name,
-                        format!("could not create {name}-{ordinal}: {e}"),
+                        format!("could not create {name}-{ordinal}: {e}; retrying with back-off"),
                     );
+                    failed = true;
                     break;
                 }
             }
@@ -185,6 +187,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         .collect();
     history::trim(w, &set, &revs, &live);
     write_status(w, namespace, name, &current_revision, &update_revision);
+    super::finish_sync(w, super::Controller::StatefulSet, namespace, name, failed);
 }
 
 fn requeue(w: &mut World, namespace: &str, name: &str, after: Millis) {

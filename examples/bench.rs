@@ -1,0 +1,236 @@
+//! Engine benchmarks: `cargo run --release --example bench`.
+//!
+//! Wall time (std::time::Instant, here in the benchmark only — never in the engine) and
+//! peak resident memory (VmHWM from /proc/self/status, Linux) for: pods across many nodes
+//! run to Ready, idle ticks on a large cluster, a 1,000-replica StatefulSet scaled up and
+//! rolled over (OrderedReady and Parallel), and a DaemonSet rolled over on 500 nodes.
+
+use kubeplay::engine::{Cluster, ClusterConfig};
+use serde_json::{json, Value};
+use std::time::Instant;
+
+fn vm_hwm_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn cluster(nodes: u32, seed: u64) -> Cluster {
+    let mut config = ClusterConfig::with_nodes(nodes, seed);
+    config.pod_quota = 100_000;
+    for n in &mut config.nodes {
+        n.max_pods = 250;
+    }
+    Cluster::new(config)
+}
+
+fn template(app: &str, image: &str) -> Value {
+    json!({"metadata": {"labels": {"app": app}},
+           "spec": {"containers": [{"name": "c", "image": image}]}})
+}
+
+fn deployment(name: &str, replicas: i64) -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+           "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                    "template": template(name, "nginx:1.27")}})
+}
+
+fn ready_pods(c: &Cluster) -> usize {
+    c.store
+        .list("Pod", Some("default"))
+        .filter(|p| {
+            p["status"]["conditions"].as_array().is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| c["type"] == "Ready" && c["status"] == "True")
+            })
+        })
+        .count()
+}
+
+struct Row {
+    name: String,
+    wall_ms: f64,
+    virtual_s: f64,
+    journal: u64,
+    hwm_mib: f64,
+    note: String,
+}
+
+fn measure(name: &str, f: impl FnOnce() -> (f64, u64, String)) -> Row {
+    let start = Instant::now();
+    let (virtual_s, journal, note) = f();
+    Row {
+        name: name.to_string(),
+        wall_ms: start.elapsed().as_secs_f64() * 1000.0,
+        virtual_s,
+        journal,
+        hwm_mib: vm_hwm_kib() as f64 / 1024.0,
+        note,
+    }
+}
+
+/// `pods` pods as `deployments` Deployments across `nodes` nodes, run until all are Ready.
+fn pods_to_ready(nodes: u32, deployments: usize, pods: usize) -> (Cluster, f64, u64) {
+    let mut c = cluster(nodes, 1);
+    let t0 = c.now;
+    for i in 0..deployments {
+        let _ = c.create(deployment(&format!("d{i}"), (pods / deployments) as i64));
+    }
+    let limit = t0 + 600_000;
+    while ready_pods(&c) < pods && c.now < limit {
+        c.advance(5_000);
+    }
+    let rv = c.store.resource_version();
+    let virtual_s = (c.now - t0) as f64 / 1000.0;
+    (c, virtual_s, rv)
+}
+
+fn statefulset_roll(replicas: i64, parallel: bool) -> (f64, u64, String) {
+    let mut c = cluster(101, 2);
+    let t0 = c.now;
+    let mut sts = json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web"},
+        "spec": {"replicas": 0, "serviceName": "web", "selector": {"matchLabels": {"app": "web"}},
+                 "template": template("web", "nginx:1.26")}});
+    if parallel {
+        sts["spec"]["podManagementPolicy"] = json!("Parallel");
+    }
+    let _ = c.create(sts);
+    let mut s = c
+        .get("StatefulSet", "default", "web")
+        .map(|s| (**s).clone())
+        .unwrap_or_default();
+    s["spec"]["replicas"] = json!(replicas);
+    let _ = c.update(s);
+    let done = |c: &Cluster, image: &str| {
+        let s = c.get("StatefulSet", "default", "web");
+        s.is_some_and(|s| {
+            let st = &s["status"];
+            st["readyReplicas"] == replicas
+                && st["updatedReplicas"] == replicas
+                && st["currentRevision"] == st["updateRevision"]
+                && s["spec"]["template"]["spec"]["containers"][0]["image"] == image
+        })
+    };
+    while !done(&c, "nginx:1.26") && c.advance_to_next_event() {}
+    let scaled = (c.now - t0) as f64 / 1000.0;
+    let mut s = c
+        .get("StatefulSet", "default", "web")
+        .map(|s| (**s).clone())
+        .unwrap_or_default();
+    s["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:1.27");
+    let _ = c.update(s);
+    while !done(&c, "nginx:1.27") && c.advance_to_next_event() {}
+    (
+        (c.now - t0) as f64 / 1000.0,
+        c.store.resource_version(),
+        format!(
+            "scaled up in {scaled:.0}s virtual, rolled by {:.0}s",
+            (c.now - t0) as f64 / 1000.0
+        ),
+    )
+}
+
+fn daemonset_roll(nodes: u32) -> (f64, u64, String) {
+    let mut config = ClusterConfig::with_nodes(nodes + 1, 3);
+    config.pod_quota = 100_000;
+    let mut c = Cluster::new(config);
+    let t0 = c.now;
+    let ds = json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "logs"},
+        "spec": {"selector": {"matchLabels": {"app": "logs"}}, "template": template("logs", "nginx:1.26"),
+                 "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "10%"}}}});
+    let _ = c.create(ds);
+    let done = |c: &Cluster, gen: i64| {
+        c.get("DaemonSet", "default", "logs").is_some_and(|d| {
+            let st = &d["status"];
+            d["metadata"]["generation"] == gen
+                && st["updatedNumberScheduled"] == nodes
+                && st["numberAvailable"] == nodes
+        })
+    };
+    while !done(&c, 1) && c.advance_to_next_event() {}
+    let up = (c.now - t0) as f64 / 1000.0;
+    let mut d = c
+        .get("DaemonSet", "default", "logs")
+        .map(|d| (**d).clone())
+        .unwrap_or_default();
+    d["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:1.27");
+    let _ = c.update(d);
+    while !done(&c, 2) && c.advance_to_next_event() {}
+    (
+        (c.now - t0) as f64 / 1000.0,
+        c.store.resource_version(),
+        format!("{nodes} pods up in {up:.0}s virtual; maxUnavailable 10%"),
+    )
+}
+
+fn main() {
+    let which: Vec<String> = std::env::args().skip(1).collect();
+    let want = |n: &str| which.is_empty() || which.iter().any(|w| n.starts_with(w.as_str()));
+    let mut rows = Vec::new();
+    for (pods, deployments) in [(1_000usize, 10usize), (5_000, 50)] {
+        let name = format!("pods{pods}");
+        if !want(&name) {
+            continue;
+        }
+        let mut idle = None;
+        rows.push(measure(
+            &format!("{pods} pods / 100 nodes to Ready"),
+            || {
+                let (mut c, v, rv) = pods_to_ready(101, deployments, pods);
+                let start = Instant::now();
+                let before = c.store.resource_version();
+                for _ in 0..1_000 {
+                    c.advance(1_000);
+                }
+                idle = Some((
+                    start.elapsed().as_secs_f64() * 1000.0,
+                    c.store.resource_version() - before,
+                ));
+                (
+                    v,
+                    rv,
+                    format!("{deployments} Deployments × {}", pods / deployments),
+                )
+            },
+        ));
+        if let Some((ms, writes)) = idle {
+            rows.push(Row {
+                name: format!("  1,000 × advance(1s), idle {pods}-pod cluster"),
+                wall_ms: ms,
+                virtual_s: 1000.0,
+                journal: writes,
+                hwm_mib: vm_hwm_kib() as f64 / 1024.0,
+                note: "journal entries written while idle".into(),
+            });
+        }
+    }
+    if want("sts") {
+        rows.push(measure(
+            "StatefulSet 1,000: 0→1000, roll (OrderedReady)",
+            || statefulset_roll(1_000, false),
+        ));
+        rows.push(measure(
+            "StatefulSet 1,000: 0→1000, roll (Parallel)",
+            || statefulset_roll(1_000, true),
+        ));
+    }
+    if want("ds") {
+        rows.push(measure("DaemonSet on 500 nodes: create, roll", || {
+            daemonset_roll(500)
+        }));
+    }
+    println!("| benchmark | wall ms | virtual s | journal rv | peak RSS MiB | note |");
+    println!("|---|---:|---:|---:|---:|---|");
+    for r in rows {
+        println!(
+            "| {} | {:.0} | {:.0} | {} | {:.0} | {} |",
+            r.name, r.wall_ms, r.virtual_s, r.journal, r.hwm_mib, r.note
+        );
+    }
+}
