@@ -5,6 +5,7 @@
 //! it.
 
 use super::world::World;
+use crate::engine::json::At;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -26,16 +27,16 @@ pub struct Files {
 /// The volume holding `path` in `container` of `pod`, and the path inside that volume.
 pub fn locate(pod: &Value, container: &str, path: &str) -> (Volume, String) {
     let ns = pod
-        .pointer("/metadata/namespace")
+        .at("/metadata/namespace")
         .and_then(Value::as_str)
         .unwrap_or("default");
     let uid = pod
-        .pointer("/metadata/uid")
+        .at("/metadata/uid")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
     let c = pod
-        .pointer("/spec/containers")
+        .at("/spec/containers")
         .and_then(Value::as_array)
         .and_then(|cs| cs.iter().find(|c| c["name"] == container));
     let mounts = c
@@ -54,10 +55,10 @@ pub fn locate(pod: &Value, container: &str, path: &str) -> (Volume, String) {
     if let Some((len, m)) = best {
         let vol_name = m["name"].as_str().unwrap_or("");
         let claim = pod
-            .pointer("/spec/volumes")
+            .at("/spec/volumes")
             .and_then(Value::as_array)
             .and_then(|vs| vs.iter().find(|v| v["name"] == vol_name))
-            .and_then(|v| v.pointer("/persistentVolumeClaim/claimName"))
+            .and_then(|v| v.at("/persistentVolumeClaim/claimName"))
             .and_then(Value::as_str);
         if let Some(claim) = claim {
             let rel = path[len..].trim_start_matches('/').to_string();

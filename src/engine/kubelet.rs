@@ -9,6 +9,7 @@ use super::events::Source;
 use super::registry::{self, ImageRef};
 use super::time::format_rfc3339;
 use super::world::World;
+use crate::engine::json::At;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -69,7 +70,7 @@ fn source(node: &str) -> Source<'_> {
 }
 
 fn containers(pod: &Value) -> Vec<Value> {
-    pod.pointer("/spec/containers")
+    pod.at("/spec/containers")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default()
@@ -90,11 +91,11 @@ fn hex64(w: &mut World) -> String {
 pub fn observe(w: &mut World, pod: &Value) {
     let uid = meta_str(pod, "uid").to_string();
     let node = pod
-        .pointer("/spec/nodeName")
+        .at("/spec/nodeName")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let deleting = pod.pointer("/metadata/deletionTimestamp").is_some();
+    let deleting = pod.at("/metadata/deletionTimestamp").is_some();
     if node.is_empty() {
         return;
     }
@@ -102,7 +103,7 @@ pub fn observe(w: &mut World, pod: &Value) {
     match (runtime, deleting) {
         (None, false) => {
             let terminal = matches!(
-                pod.pointer("/status/phase").and_then(Value::as_str),
+                pod.at("/status/phase").and_then(Value::as_str),
                 Some("Succeeded" | "Failed")
             );
             if terminal {
@@ -156,7 +157,7 @@ fn set_timer(w: &mut World, pod: &Value, stage: Stage, delay: Millis) {
 
 fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let grace_ms = pod
-        .pointer("/metadata/deletionGracePeriodSeconds")
+        .at("/metadata/deletionGracePeriodSeconds")
         .and_then(Value::as_i64)
         .unwrap_or(30)
         * 1000;
@@ -292,7 +293,7 @@ fn conditions(old: &Value, now: &str, network: bool, ready: bool, completed: boo
 fn host_ip(w: &World, node: &str) -> String {
     w.get("Node", "", node)
         .and_then(|n| {
-            n.pointer("/status/addresses/0/address")
+            n.at("/status/addresses/0/address")
                 .and_then(Value::as_str)
                 .map(String::from)
         })
@@ -535,7 +536,7 @@ fn enter_image_backoff(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let specs = containers(pod);
     if let Some(list) = status["containerStatuses"].as_array_mut() {
         for s in list.iter_mut() {
-            if s.pointer("/state/waiting/reason").and_then(Value::as_str) != Some("ErrImagePull") {
+            if s.at("/state/waiting/reason").and_then(Value::as_str) != Some("ErrImagePull") {
                 continue;
             }
             let name = s["name"].as_str().unwrap_or("").to_string();
@@ -546,7 +547,7 @@ fn enter_image_backoff(w: &mut World, pod: &Value, rt: &PodRuntime) {
                 .unwrap_or("")
                 .to_string();
             let previous = s
-                .pointer("/state/waiting/message")
+                .at("/state/waiting/message")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
@@ -644,7 +645,7 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
         let ready = !has_probe;
         if has_probe {
             let initial = c
-                .pointer("/readinessProbe/initialDelaySeconds")
+                .at("/readinessProbe/initialDelaySeconds")
                 .and_then(Value::as_i64)
                 .unwrap_or(0)
                 * 1000;
@@ -725,7 +726,7 @@ fn exit(w: &mut World, pod: &Value, rt: &PodRuntime) {
     if let Some(list) = status["containerStatuses"].as_array_mut() {
         for s in list.iter_mut() {
             let started = s
-                .pointer("/state/running/startedAt")
+                .at("/state/running/startedAt")
                 .cloned()
                 .unwrap_or(json!(now));
             let term = json!({"terminated": {"containerID": s["containerID"], "exitCode": code, "finishedAt": now, "reason": reason, "startedAt": started}});
@@ -736,7 +737,7 @@ fn exit(w: &mut World, pod: &Value, rt: &PodRuntime) {
         }
     }
     let policy = pod
-        .pointer("/spec/restartPolicy")
+        .at("/spec/restartPolicy")
         .and_then(Value::as_str)
         .unwrap_or("Always");
     let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
@@ -815,7 +816,7 @@ fn stopped(w: &mut World, pod: &Value, rt: &PodRuntime) {
     if let Some(list) = status["containerStatuses"].as_array_mut() {
         for s in list.iter_mut() {
             any_container = true;
-            let started = s.pointer("/state/running/startedAt").cloned();
+            let started = s.at("/state/running/startedAt").cloned();
             let mut term = json!({"exitCode": code, "finishedAt": now, "reason": reason});
             if let Some(st) = started {
                 term["startedAt"] = st;

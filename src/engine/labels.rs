@@ -1,10 +1,11 @@
 //! Matching `spec.selector` (a metav1.LabelSelector as JSON) against labels.
 
+use crate::engine::json::At;
 use serde_json::{Map, Value};
 
 /// The object's `metadata.labels`, or an empty map.
 pub fn labels(obj: &Value) -> Map<String, Value> {
-    obj.pointer("/metadata/labels")
+    obj.at("/metadata/labels")
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default()

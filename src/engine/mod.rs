@@ -12,6 +12,7 @@ pub mod controllers;
 pub mod errors;
 pub mod events;
 pub mod files;
+pub mod json;
 pub mod kinds;
 pub mod kubelet;
 pub mod labels;

@@ -6,6 +6,7 @@ use super::events::Source;
 use super::labels::labels;
 use super::quantity;
 use super::world::World;
+use crate::engine::json::At;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -39,7 +40,7 @@ pub fn untolerated_taint<'a>(pod_spec: &Value, node: &'a Value) -> Option<&'a Va
         .as_array()
         .map(Vec::as_slice)
         .unwrap_or_default();
-    node.pointer("/spec/taints")
+    node.at("/spec/taints")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -86,7 +87,7 @@ pub fn node_matches(pod_spec: &Value, node: &Value) -> bool {
             return false;
         }
     }
-    let terms = pod_spec.pointer("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms").and_then(Value::as_array);
+    let terms = pod_spec.at("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms").and_then(Value::as_array);
     let Some(terms) = terms else { return true };
     let name = meta_str(node, "name");
     terms.iter().any(|term| {
@@ -113,7 +114,7 @@ pub fn pod_requests(pod_spec: &Value, scoring: bool) -> (i64, i64) {
     let mut cpu = 0;
     let mut mem = 0;
     for c in pod_spec["containers"].as_array().into_iter().flatten() {
-        let r = c.pointer("/resources/requests");
+        let r = c.at("/resources/requests");
         let c_cpu = r.and_then(|r| r.get("cpu")).and_then(quantity::cpu_millis);
         let c_mem = r.and_then(|r| r.get("memory")).and_then(quantity::bytes);
         cpu += c_cpu.unwrap_or(if scoring { DEFAULT_CPU_MILLIS } else { 0 });
@@ -169,13 +170,10 @@ impl UsageIndex {
             return;
         }
         let p = &e.object;
-        let node = p
-            .pointer("/spec/nodeName")
-            .and_then(Value::as_str)
-            .unwrap_or("");
+        let node = p.at("/spec/nodeName").and_then(Value::as_str).unwrap_or("");
         if node.is_empty()
             || matches!(
-                p.pointer("/status/phase").and_then(Value::as_str),
+                p.at("/status/phase").and_then(Value::as_str),
                 Some("Succeeded" | "Failed")
             )
         {
@@ -200,7 +198,7 @@ impl UsageIndex {
 
 fn allocatable(node: &Value, key: &str) -> i64 {
     let q = node
-        .pointer(&format!("/status/allocatable/{key}"))
+        .at(&format!("/status/allocatable/{key}"))
         .cloned()
         .unwrap_or(Value::Null);
     match key {
@@ -212,17 +210,17 @@ fn allocatable(node: &Value, key: &str) -> i64 {
 
 /// The VolumeBinding filter: a claim that is missing or not yet bound blocks the pod.
 fn unbound_claim(w: &World, namespace: &str, pod: &Value) -> Option<String> {
-    let claims = pod.pointer("/spec/volumes").and_then(Value::as_array)?;
+    let claims = pod.at("/spec/volumes").and_then(Value::as_array)?;
     for v in claims {
         let Some(name) = v
-            .pointer("/persistentVolumeClaim/claimName")
+            .at("/persistentVolumeClaim/claimName")
             .and_then(Value::as_str)
         else {
             continue;
         };
         match w.get("PersistentVolumeClaim", namespace, name) {
             None => return Some(format!("persistentvolumeclaim \"{name}\" not found")),
-            Some(c) if c.pointer("/status/phase").and_then(Value::as_str) != Some("Bound") => {
+            Some(c) if c.at("/status/phase").and_then(Value::as_str) != Some("Bound") => {
                 return Some("pod has unbound immediate PersistentVolumeClaims".to_string());
             }
             Some(_) => {}
@@ -237,10 +235,10 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
         return;
     };
     if pod
-        .pointer("/spec/nodeName")
+        .at("/spec/nodeName")
         .and_then(Value::as_str)
         .is_some_and(|n| !n.is_empty())
-        || pod.pointer("/metadata/deletionTimestamp").is_some()
+        || pod.at("/metadata/deletionTimestamp").is_some()
     {
         return;
     }
@@ -263,7 +261,7 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
     for node in &nodes {
         let node_name = meta_str(node, "name").to_string();
         let u = used.get(&node_name);
-        let reason = if node.pointer("/spec/unschedulable").and_then(Value::as_bool) == Some(true)
+        let reason = if node.at("/spec/unschedulable").and_then(Value::as_bool) == Some(true)
             && !spec["tolerations"]
                 .as_array()
                 .into_iter()

@@ -36,7 +36,9 @@ pub struct WatchEvent {
     pub object: Rc<Value>,
 }
 
-type Objects = BTreeMap<(String, String), Rc<Value>>;
+/// namespace → name → object: nested, so that lookups borrow `&str` keys instead of
+/// building owned ones (the store is read far more often than written).
+type Objects = BTreeMap<String, BTreeMap<String, Rc<Value>>>;
 
 /// All objects plus the journal. Plain data, so a snapshot is a `clone()`.
 #[derive(Debug, Clone, Default)]
@@ -67,9 +69,7 @@ impl Store {
     }
 
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Rc<Value>> {
-        self.objects
-            .get(kind)?
-            .get(&(namespace.to_string(), name.to_string()))
+        self.objects.get(kind)?.get(namespace)?.get(name)
     }
 
     /// Objects of `kind`, in one namespace or all (`None`), ordered by namespace then name.
@@ -78,14 +78,13 @@ impl Store {
         kind: &str,
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Rc<Value>> + 'a {
-        // Keys are (namespace, name): one namespace is a contiguous range of the map.
-        let from = (namespace.unwrap_or("").to_string(), String::new());
-        self.objects
-            .get(kind)
-            .into_iter()
-            .flat_map(move |m| m.range(from.clone()..))
-            .take_while(move |((ns, _), _)| namespace.is_none_or(|want| want == ns))
-            .map(|(_, v)| v)
+        let kinds = self.objects.get(kind);
+        let in_one = namespace.and_then(|ns| kinds.and_then(|m| m.get(ns)));
+        let all = if namespace.is_none() { kinds } else { None };
+        in_one.into_iter().flat_map(|m| m.values()).chain(
+            all.into_iter()
+                .flat_map(|m| m.values().flat_map(|names| names.values())),
+        )
     }
 
     pub fn count(&self, kind: &str, namespace: Option<&str>) -> usize {
@@ -109,7 +108,9 @@ impl Store {
         self.objects
             .entry(kind)
             .or_default()
-            .insert((namespace.clone(), name.clone()), stored.clone());
+            .entry(namespace.clone())
+            .or_default()
+            .insert(name.clone(), stored.clone());
         self.journal_push(WatchEvent {
             resource_version: rv,
             at: self.clock,
@@ -124,10 +125,13 @@ impl Store {
 
     /// Removes the object and journals its final state.
     pub fn remove(&mut self, kind: &'static str, namespace: &str, name: &str) -> Option<Rc<Value>> {
-        let removed = self
-            .objects
-            .get_mut(kind)?
-            .remove(&(namespace.to_string(), name.to_string()))?;
+        let names = self.objects.get_mut(kind)?.get_mut(namespace)?;
+        let removed = names.remove(name)?;
+        if names.is_empty() {
+            if let Some(m) = self.objects.get_mut(kind) {
+                m.remove(namespace);
+            }
+        }
         self.resource_version += 1;
         let mut last = (*removed).clone();
         if let Some(meta) = last.get_mut("metadata").and_then(Value::as_object_mut) {

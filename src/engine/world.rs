@@ -6,6 +6,7 @@ use super::config::ClusterConfig;
 use super::controllers::{self, Controller};
 use super::kubelet::KubeletState;
 use super::store::{Store, WatchEvent};
+use crate::engine::json::At;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
@@ -62,7 +63,7 @@ impl OwnerIndex {
             let pod_key = (e.namespace.clone(), e.name.clone());
             let orphan = e.event_type != super::store::EventType::Deleted
                 && controllers::controller_ref(&e.object).is_none()
-                && e.object.pointer("/metadata/deletionTimestamp").is_none();
+                && e.object.at("/metadata/deletionTimestamp").is_none();
             if orphan {
                 self.orphan_pods.insert(pod_key);
             } else {
@@ -97,7 +98,7 @@ impl OwnerIndex {
 }
 
 fn owner_uids(obj: &Value) -> Vec<String> {
-    obj.pointer("/metadata/ownerReferences")
+    obj.at("/metadata/ownerReferences")
         .and_then(Value::as_array)
         .map(|refs| {
             refs.iter()

@@ -6,6 +6,7 @@
 use super::cli::{self, flags::Flag};
 use super::Session;
 use crate::engine::api::discovery::{self, Resource};
+use crate::engine::json::At;
 use std::collections::BTreeSet;
 
 /// What Tab may insert: every candidate replaces `line[replace_from..cursor]`.
@@ -239,7 +240,7 @@ fn names(session: &Session, r: &Resource, ns: &str) -> Vec<String> {
         .cluster()
         .store
         .list(r.kind, ns)
-        .filter_map(|o| o.pointer("/metadata/name").and_then(|n| n.as_str()))
+        .filter_map(|o| o.at("/metadata/name").and_then(|n| n.as_str()))
         .map(str::to_string)
         .collect()
 }

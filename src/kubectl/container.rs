@@ -8,6 +8,7 @@
 
 use crate::engine::apiserver::meta_str;
 use crate::engine::controllers::endpoints::{is_pod_ready, resolve_target_port, service_selects};
+use crate::engine::json::At;
 use crate::engine::registry::ImageRef;
 use crate::engine::Cluster;
 use serde_json::Value;
@@ -59,7 +60,7 @@ fn pod<'a>(c: &'a Cluster, t: &Target) -> Option<&'a Value> {
 }
 
 fn image_of(pod: &Value, container: &str) -> String {
-    pod.pointer("/spec/containers")
+    pod.at("/spec/containers")
         .and_then(Value::as_array)
         .and_then(|cs| cs.iter().find(|c| c["name"] == container))
         .and_then(|c| c["image"].as_str())
@@ -89,7 +90,7 @@ pub fn environment(c: &Cluster, t: &Target) -> Vec<(String, String)> {
         return env;
     };
     if let Some(list) = p
-        .pointer("/spec/containers")
+        .at("/spec/containers")
         .and_then(Value::as_array)
         .and_then(|cs| cs.iter().find(|x| x["name"] == t.container.as_str()))
         .and_then(|x| x["env"].as_array())
@@ -101,7 +102,7 @@ pub fn environment(c: &Cluster, t: &Target) -> Vec<(String, String)> {
         }
     }
     let created = meta_str(p, "creationTimestamp").to_string();
-    let links = p.pointer("/spec/enableServiceLinks") != Some(&Value::Bool(false));
+    let links = p.at("/spec/enableServiceLinks") != Some(&Value::Bool(false));
     let mut services: Vec<ServiceLink> = Vec::new();
     for s in c.store.list("Service", Some(&t.namespace)) {
         let name = meta_str(s, "name").to_string();
@@ -109,7 +110,7 @@ pub fn environment(c: &Cluster, t: &Target) -> Vec<(String, String)> {
             continue;
         }
         let ip = s
-            .pointer("/spec/clusterIP")
+            .at("/spec/clusterIP")
             .and_then(Value::as_str)
             .unwrap_or("");
         if ip.is_empty() || ip == "None" {
@@ -513,7 +514,7 @@ fn serves_nginx(pod: &Value, container: &str) -> bool {
 
 /// Whether a volume is mounted at nginx's document root (hiding the welcome page).
 fn mounted_over_root(pod: &Value, container: &str) -> bool {
-    pod.pointer("/spec/containers")
+    pod.at("/spec/containers")
         .and_then(Value::as_array)
         .and_then(|cs| cs.iter().find(|c| c["name"] == container))
         .and_then(|c| c["volumeMounts"].as_array())
@@ -537,8 +538,8 @@ fn read(c: &Cluster, t: &Target, path: &str) -> Option<String> {
             t.namespace
         )),
         "/etc/hosts" => {
-            let ip = p.pointer("/status/podIP").and_then(Value::as_str).unwrap_or("");
-            let fqdn = match (p.pointer("/spec/hostname"), p.pointer("/spec/subdomain")) {
+            let ip = p.at("/status/podIP").and_then(Value::as_str).unwrap_or("");
+            let fqdn = match (p.at("/spec/hostname"), p.at("/spec/subdomain")) {
                 (Some(h), Some(s)) => format!(
                     "{}.{}.{}.{CLUSTER_DOMAIN}\t",
                     h.as_str().unwrap_or(""),
@@ -568,14 +569,14 @@ fn resolve_host(c: &Cluster, ns: &str, host: &str) -> Option<Resolved> {
         if let Some(p) = c
             .store
             .list("Pod", None)
-            .find(|p| p.pointer("/status/podIP").and_then(Value::as_str) == Some(host))
+            .find(|p| p.at("/status/podIP").and_then(Value::as_str) == Some(host))
         {
             return Some(Resolved::Pod((**p).clone()));
         }
         return c
             .store
             .list("Service", None)
-            .find(|s| s.pointer("/spec/clusterIP").and_then(Value::as_str) == Some(host))
+            .find(|s| s.at("/spec/clusterIP").and_then(Value::as_str) == Some(host))
             .map(|s| Resolved::Service((**s).clone()));
     }
     let host = host.trim_end_matches('.');
@@ -604,8 +605,8 @@ fn resolve_host(c: &Cluster, ns: &str, host: &str) -> Option<Resolved> {
             .store
             .list("Pod", Some(svc_ns))
             .find(|p| {
-                p.pointer("/spec/hostname").and_then(Value::as_str) == Some(h)
-                    && p.pointer("/spec/subdomain").and_then(Value::as_str) == Some(svc)
+                p.at("/spec/hostname").and_then(Value::as_str) == Some(h)
+                    && p.at("/spec/subdomain").and_then(Value::as_str) == Some(svc)
             })
             .map(|p| Resolved::Pod((**p).clone())),
     }
@@ -625,8 +626,7 @@ fn backends(c: &Cluster, svc: &Value) -> Vec<Value> {
 
 /// What the web server in `pod` answers for `path` on `port`.
 fn serve(c: &Cluster, pod: &Value, port: i64, path: &str) -> Result<String, ()> {
-    if !is_pod_ready(pod) && pod.pointer("/status/phase").and_then(Value::as_str) != Some("Running")
-    {
+    if !is_pod_ready(pod) && pod.at("/status/phase").and_then(Value::as_str) != Some("Running") {
         return Err(());
     }
     let containers = pod["spec"]["containers"]
@@ -710,7 +710,7 @@ fn http_get(c: &mut Cluster, t: &Target, tool: &str, args: &[String]) -> Ran {
     let (pod, target_port) = match resolved {
         Resolved::Pod(p) => (p, port),
         Resolved::Service(svc) => {
-            let headless = svc.pointer("/spec/clusterIP").and_then(Value::as_str) == Some("None");
+            let headless = svc.at("/spec/clusterIP").and_then(Value::as_str) == Some("None");
             let sp = svc["spec"]["ports"].as_array().and_then(|ps| {
                 ps.iter()
                     .find(|p| p["port"].as_i64() == Some(port))
@@ -759,17 +759,17 @@ fn nslookup(c: &Cluster, t: &Target, host: &str) -> Ran {
     };
     let ips: Vec<String> = match &resolved {
         Some(Resolved::Pod(p)) => p
-            .pointer("/status/podIP")
+            .at("/status/podIP")
             .and_then(Value::as_str)
             .map(String::from)
             .into_iter()
             .collect(),
         Some(Resolved::Service(s)) => {
-            if s.pointer("/spec/clusterIP").and_then(Value::as_str) == Some("None") {
+            if s.at("/spec/clusterIP").and_then(Value::as_str) == Some("None") {
                 let mut v: Vec<String> = backends(c, s)
                     .iter()
                     .filter_map(|p| {
-                        p.pointer("/status/podIP")
+                        p.at("/status/podIP")
                             .and_then(Value::as_str)
                             .map(String::from)
                     })
@@ -777,7 +777,7 @@ fn nslookup(c: &Cluster, t: &Target, host: &str) -> Ran {
                 v.sort();
                 v
             } else {
-                s.pointer("/spec/clusterIP")
+                s.at("/spec/clusterIP")
                     .and_then(Value::as_str)
                     .map(String::from)
                     .into_iter()

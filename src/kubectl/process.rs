@@ -2,6 +2,7 @@
 //! wait. Each is polled after the clock moves and prints what happened meanwhile.
 
 use super::output::Output;
+use crate::engine::json::At;
 use crate::engine::store::{EventType, WatchEvent};
 use crate::engine::{Cluster, Millis};
 use crate::kubectl::cli::get::RowPrinter;
@@ -186,9 +187,9 @@ impl Running {
             }
             Process::WaitDeleted(targets) => {
                 targets.retain(|(kind, ns, name, uid)| {
-                    cluster.get(kind, ns, name).is_some_and(|o| {
-                        o.pointer("/metadata/uid").and_then(Value::as_str) == Some(uid)
-                    })
+                    cluster
+                        .get(kind, ns, name)
+                        .is_some_and(|o| o.at("/metadata/uid").and_then(Value::as_str) == Some(uid))
                 });
                 targets.is_empty().then_some(0)
             }
@@ -197,7 +198,7 @@ impl Running {
                     let before = pods.len();
                     pods.retain(|(ns, name, uid)| {
                         let gone = cluster.get("Pod", ns, name).is_none_or(|o| {
-                            o.pointer("/metadata/uid").and_then(Value::as_str) != Some(uid)
+                            o.at("/metadata/uid").and_then(Value::as_str) != Some(uid)
                         });
                         if gone {
                             output.out(format!("pod/{name} evicted"));

@@ -9,6 +9,7 @@ use super::process::Running;
 use super::shell::{
     self, AndOrList, Command, Connector, Env, Pipeline, RedirOp, Script, SimpleCommand, Vfs,
 };
+use crate::engine::json::At;
 use crate::engine::{Cluster, ClusterConfig, Millis, Why};
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
@@ -1209,12 +1210,12 @@ impl Session {
                     )
                 });
                 let ordinal = p
-                    .pointer("/metadata/labels/apps.kubernetes.io~1pod-index")
+                    .at("/metadata/labels/apps.kubernetes.io~1pod-index")
                     .and_then(Value::as_str)
                     .and_then(|s| s.parse().ok());
                 let revision = p
-                    .pointer("/metadata/labels/controller-revision-hash")
-                    .or_else(|| p.pointer("/metadata/labels/pod-template-hash"))
+                    .at("/metadata/labels/controller-revision-hash")
+                    .or_else(|| p.at("/metadata/labels/pod-template-hash"))
                     .and_then(Value::as_str)
                     .map(String::from);
                 let claims = p["spec"]["volumes"]
@@ -1222,7 +1223,7 @@ impl Session {
                     .into_iter()
                     .flatten()
                     .filter_map(|v| {
-                        v.pointer("/persistentVolumeClaim/claimName")
+                        v.at("/persistentVolumeClaim/claimName")
                             .and_then(Value::as_str)
                             .map(String::from)
                     })
@@ -1235,7 +1236,7 @@ impl Session {
                         .to_string(),
                     phase: pod_status(p),
                     node: p
-                        .pointer("/spec/nodeName")
+                        .at("/spec/nodeName")
                         .and_then(Value::as_str)
                         .filter(|n| !n.is_empty())
                         .map(String::from),
@@ -1288,7 +1289,7 @@ impl Session {
                         .flatten()
                         .any(|c| c["type"] == "Ready" && c["status"] == "True"),
                     max_pods: n
-                        .pointer("/status/allocatable/pods")
+                        .at("/status/allocatable/pods")
                         .and_then(Value::as_str)
                         .and_then(|p| p.parse().ok())
                         .unwrap_or(110),

@@ -8,6 +8,7 @@
 //! `kubernetes` Service's and `10.96.0.10` is kube-dns's, as on kubeadm clusters.
 
 use super::super::world::World;
+use crate::engine::json::At;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -32,11 +33,11 @@ fn in_use(w: &World) -> (BTreeSet<String>, BTreeSet<i64>) {
     let mut ips = BTreeSet::new();
     let mut ports = BTreeSet::new();
     for s in w.store.list("Service", None) {
-        if let Some(ip) = s.pointer("/spec/clusterIP").and_then(Value::as_str) {
+        if let Some(ip) = s.at("/spec/clusterIP").and_then(Value::as_str) {
             ips.insert(ip.to_string());
         }
         for p in s
-            .pointer("/spec/ports")
+            .at("/spec/ports")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -123,13 +124,13 @@ pub fn keep_allocations(old: &Value, new: &mut Value) {
     for key in ["clusterIP", "clusterIPs"] {
         let missing = spec.get(key).is_none_or(|v| v.is_null() || v == "");
         if missing {
-            if let Some(v) = old.pointer(&format!("/spec/{key}")) {
+            if let Some(v) = old.at(&format!("/spec/{key}")) {
                 spec.insert(key.into(), v.clone());
             }
         }
     }
     let old_ports = old
-        .pointer("/spec/ports")
+        .at("/spec/ports")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();

@@ -1,6 +1,7 @@
 //! Defaulting as the API server and its admission plugins do it, so `-o yaml` shows what
 //! a real cluster stores (reference §7).
 
+use crate::engine::json::At;
 use serde_json::{json, Map, Value};
 
 /// Inserts `key: value` when `key` is absent.
@@ -277,7 +278,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
         }
         "Namespace" => {
             let name = obj
-                .pointer("/metadata/name")
+                .at("/metadata/name")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();

@@ -11,6 +11,7 @@ use super::kinds::{self, KindInfo};
 use super::store::EventType;
 use super::time::format_rfc3339;
 use super::world::World;
+use crate::engine::json::At;
 use serde_json::{json, Map, Value};
 use std::rc::Rc;
 
@@ -180,11 +181,11 @@ impl World {
 
     /// DefaultStorageClass admission: a claim that names no class gets the default one.
     fn admit_default_storage_class(&self, obj: &mut Value) {
-        if obj.pointer("/spec/storageClassName").is_some() {
+        if obj.at("/spec/storageClassName").is_some() {
             return;
         }
         let default = self.store.list("StorageClass", None).find(|sc| {
-            sc.pointer("/metadata/annotations/storageclass.kubernetes.io~1is-default-class")
+            sc.at("/metadata/annotations/storageclass.kubernetes.io~1is-default-class")
                 .and_then(Value::as_str)
                 == Some("true")
         });
@@ -405,20 +406,20 @@ impl World {
                 name: name.to_string(),
             })?;
         let mut obj = (*old).clone();
-        let already_deleting = old.pointer("/metadata/deletionTimestamp").is_some();
+        let already_deleting = old.at("/metadata/deletionTimestamp").is_some();
 
         if info.kind == "Pod" {
             let spec_grace = old
-                .pointer("/spec/terminationGracePeriodSeconds")
+                .at("/spec/terminationGracePeriodSeconds")
                 .and_then(Value::as_i64)
                 .unwrap_or(30);
             let grace = opts.grace_period_seconds.unwrap_or(spec_grace).max(0);
             let scheduled = old
-                .pointer("/spec/nodeName")
+                .at("/spec/nodeName")
                 .and_then(Value::as_str)
                 .is_some_and(|n| !n.is_empty());
             let terminal = matches!(
-                old.pointer("/status/phase").and_then(Value::as_str),
+                old.at("/status/phase").and_then(Value::as_str),
                 Some("Succeeded" | "Failed")
             );
             if grace == 0 || !scheduled || terminal {
@@ -426,7 +427,7 @@ impl World {
             }
             if already_deleting {
                 let current = old
-                    .pointer("/metadata/deletionGracePeriodSeconds")
+                    .at("/metadata/deletionGracePeriodSeconds")
                     .and_then(Value::as_i64)
                     .unwrap_or(grace);
                 if grace >= current {
@@ -450,7 +451,7 @@ impl World {
         };
         let has_dependents = self.owners.dependents.contains_key(meta_str(&old, "uid"));
         let mut finalizers: Vec<Value> = old
-            .pointer("/metadata/finalizers")
+            .at("/metadata/finalizers")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
@@ -479,9 +480,9 @@ impl World {
 
     /// An object being deleted whose last finalizer was just removed goes away.
     fn finish_deletion_if_done(&mut self, kind: &'static str, obj: &Value) {
-        let deleting = obj.pointer("/metadata/deletionTimestamp").is_some();
+        let deleting = obj.at("/metadata/deletionTimestamp").is_some();
         let no_finalizers = obj
-            .pointer("/metadata/finalizers")
+            .at("/metadata/finalizers")
             .and_then(Value::as_array)
             .is_none_or(|f| f.is_empty());
         if deleting && no_finalizers && kind != "Pod" {
@@ -528,15 +529,15 @@ fn without_rv(obj: &Value) -> Value {
 /// BestEffort / Burstable / Guaranteed from the containers' requests and limits.
 pub fn qos_class(pod: &Value) -> &'static str {
     let containers = pod
-        .pointer("/spec/containers")
+        .at("/spec/containers")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
     let mut any = false;
     let mut guaranteed = !containers.is_empty();
     for c in containers {
-        let req = c.pointer("/resources/requests").and_then(Value::as_object);
-        let lim = c.pointer("/resources/limits").and_then(Value::as_object);
+        let req = c.at("/resources/requests").and_then(Value::as_object);
+        let lim = c.at("/resources/limits").and_then(Value::as_object);
         if req.is_some_and(|m| !m.is_empty()) || lim.is_some_and(|m| !m.is_empty()) {
             any = true;
         }

@@ -1,6 +1,7 @@
 //! Validation with the API server's field paths and message texts (reference §3).
 
 use crate::engine::errors::FieldError;
+use crate::engine::json::At;
 use crate::engine::labels::{labels, selector_is_empty, selector_matches};
 use serde_json::Value;
 
@@ -112,7 +113,7 @@ fn validate_containers(spec: &Value, path: &str, errs: &mut Vec<FieldError>) {
 }
 
 fn validate_replicas(obj: &Value, errs: &mut Vec<FieldError>) {
-    if let Some(r) = obj.pointer("/spec/replicas").and_then(Value::as_i64) {
+    if let Some(r) = obj.at("/spec/replicas").and_then(Value::as_i64) {
         if r < 0 {
             errs.push(FieldError::invalid(
                 "spec.replicas",
@@ -125,9 +126,9 @@ fn validate_replicas(obj: &Value, errs: &mut Vec<FieldError>) {
 
 /// Selector present, non-empty, and matching the template's labels.
 fn validate_selector(obj: &Value, what: &str, errs: &mut Vec<FieldError>) {
-    let template_labels = labels(obj.pointer("/spec/template").unwrap_or(&Value::Null));
+    let template_labels = labels(obj.at("/spec/template").unwrap_or(&Value::Null));
     let rendered = serde_json::to_string(&template_labels).unwrap_or_default();
-    match obj.pointer("/spec/selector") {
+    match obj.at("/spec/selector") {
         None | Some(Value::Null) => {
             if what != "daemonset" {
                 errs.push(FieldError::required("spec.selector", ""));
@@ -161,7 +162,7 @@ fn validate_selector(obj: &Value, what: &str, errs: &mut Vec<FieldError>) {
 pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let name = obj
-        .pointer("/metadata/name")
+        .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
     validate_name(kind, name, &mut errs);
@@ -174,7 +175,7 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
             validate_replicas(obj, &mut errs);
             let what = kind.to_ascii_lowercase();
             validate_selector(obj, &what, &mut errs);
-            let spec = obj.pointer("/spec/template/spec").unwrap_or(&Value::Null);
+            let spec = obj.at("/spec/template/spec").unwrap_or(&Value::Null);
             validate_containers(spec, "spec.template.spec", &mut errs);
             if kind == "StatefulSet"
                 || kind == "Deployment"
@@ -201,7 +202,7 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
             }
         }
         "Service" => {
-            if let Some(ports) = obj.pointer("/spec/ports").and_then(Value::as_array) {
+            if let Some(ports) = obj.at("/spec/ports").and_then(Value::as_array) {
                 for (i, p) in ports.iter().enumerate() {
                     if p.get("port").and_then(Value::as_i64).is_none() {
                         errs.push(FieldError::required(format!("spec.ports[{i}].port"), ""));
@@ -225,10 +226,10 @@ fn int_or_percent(v: Option<&Value>) -> Option<i64> {
 /// `rollingUpdate` belongs to the RollingUpdate strategy only.
 fn validate_statefulset_strategy(obj: &Value, errs: &mut Vec<FieldError>) {
     let ty = obj
-        .pointer("/spec/updateStrategy/type")
+        .at("/spec/updateStrategy/type")
         .and_then(Value::as_str)
         .unwrap_or("RollingUpdate");
-    match (ty, obj.pointer("/spec/updateStrategy/rollingUpdate")) {
+    match (ty, obj.at("/spec/updateStrategy/rollingUpdate")) {
         ("RollingUpdate", _) | (_, None) | (_, Some(Value::Null)) => {}
         (_, Some(ru)) => errs.push(FieldError::invalid(
             "spec.updateStrategy.rollingUpdate",
@@ -246,7 +247,7 @@ fn validate_statefulset_strategy(obj: &Value, errs: &mut Vec<FieldError>) {
 }
 
 fn validate_daemonset_strategy(obj: &Value, errs: &mut Vec<FieldError>) {
-    let Some(ru) = obj.pointer("/spec/updateStrategy/rollingUpdate") else {
+    let Some(ru) = obj.at("/spec/updateStrategy/rollingUpdate") else {
         return;
     };
     let surge = int_or_percent(ru.get("maxSurge")).unwrap_or(0);
@@ -299,7 +300,7 @@ pub fn validate_update(kind: &str, old: &Value, new: &Value) -> Vec<FieldError> 
             }
         }
         "Deployment" | "ReplicaSet" | "DaemonSet" => {
-            let (a, b) = (old.pointer("/spec/selector"), new.pointer("/spec/selector"));
+            let (a, b) = (old.at("/spec/selector"), new.at("/spec/selector"));
             if a != b {
                 let v = b
                     .map(|v| serde_json::to_string(v).unwrap_or_default())

@@ -7,6 +7,7 @@ use super::ownership::{claim_pods, controller_ref_to};
 use super::statefulset::is_running_and_ready;
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::events::Source;
+use crate::engine::json::At;
 use crate::engine::scheduler::{node_matches, untolerated_taint};
 use crate::engine::world::World;
 use serde_json::{json, Value};
@@ -56,13 +57,13 @@ pub fn should_run_on(template: &Value, node: &Value) -> bool {
 
 fn node_of(pod: &Value) -> String {
     if let Some(n) = pod
-        .pointer("/spec/nodeName")
+        .at("/spec/nodeName")
         .and_then(Value::as_str)
         .filter(|n| !n.is_empty())
     {
         return n.to_string();
     }
-    pod.pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0")
+    pod.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string()
@@ -94,13 +95,13 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let Some(ds) = w.get("DaemonSet", namespace, name).cloned() else {
         return;
     };
-    if ds.pointer("/metadata/deletionTimestamp").is_some() {
+    if ds.at("/metadata/deletionTimestamp").is_some() {
         return;
     }
     let pods = claim_pods(w, &ds);
     let (update_rev, revs) = history::ensure_update_revision(w, &ds, "controller-revision-hash");
     let hash = update_rev
-        .pointer("/metadata/labels/controller-revision-hash")
+        .at("/metadata/labels/controller-revision-hash")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
@@ -121,13 +122,13 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         let on_node = by_node.get(&node_name).cloned().unwrap_or_default();
         let live: Vec<&Rc<Value>> = on_node
             .iter()
-            .filter(|p| p.pointer("/metadata/deletionTimestamp").is_none())
+            .filter(|p| p.at("/metadata/deletionTimestamp").is_none())
             .collect();
         if should_run {
             eligible.push(node_name.clone());
             let failed: Vec<&&Rc<Value>> = live
                 .iter()
-                .filter(|p| p.pointer("/status/phase").and_then(Value::as_str) == Some("Failed"))
+                .filter(|p| p.at("/status/phase").and_then(Value::as_str) == Some("Failed"))
                 .collect();
             for p in &failed {
                 diff.delete.push((
@@ -140,16 +141,16 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             }
             let healthy: Vec<&&Rc<Value>> = live
                 .iter()
-                .filter(|p| p.pointer("/status/phase").and_then(Value::as_str) != Some("Failed"))
+                .filter(|p| p.at("/status/phase").and_then(Value::as_str) != Some("Failed"))
                 .collect();
             if healthy.is_empty()
-                && on_node.iter().all(|p| {
-                    p.pointer("/metadata/deletionTimestamp").is_none() || !surge_enabled(&ds)
-                })
+                && on_node
+                    .iter()
+                    .all(|p| p.at("/metadata/deletionTimestamp").is_none() || !surge_enabled(&ds))
             {
                 if on_node
                     .iter()
-                    .any(|p| p.pointer("/metadata/deletionTimestamp").is_some())
+                    .any(|p| p.at("/metadata/deletionTimestamp").is_some())
                 {
                     continue; // wait for the old pod to go (maxSurge 0 keeps one pod per node)
                 }
@@ -158,7 +159,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                 let mut extra: Vec<&&Rc<Value>> = healthy.clone();
                 extra.sort_by_key(|p| meta_str(p, "creationTimestamp").to_string());
                 for p in extra.iter().skip(1) {
-                    if p.pointer("/metadata/labels/controller-revision-hash")
+                    if p.at("/metadata/labels/controller-revision-hash")
                         .and_then(Value::as_str)
                         != Some(&hash)
                         || !surge_enabled(&ds)
@@ -186,10 +187,10 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         }
         for p in on_node {
             let unscheduled = p
-                .pointer("/spec/nodeName")
+                .at("/spec/nodeName")
                 .and_then(Value::as_str)
                 .is_none_or(str::is_empty);
-            if unscheduled && p.pointer("/metadata/deletionTimestamp").is_none() {
+            if unscheduled && p.at("/metadata/deletionTimestamp").is_none() {
                 let pname = meta_str(p, "name").to_string();
                 diff.delete.push((
                     pname.clone(),
@@ -198,15 +199,12 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             }
         }
     }
-    let rolling = ds
-        .pointer("/spec/updateStrategy/type")
-        .and_then(Value::as_str)
-        != Some("OnDelete");
+    let rolling = ds.at("/spec/updateStrategy/type").and_then(Value::as_str) != Some("OnDelete");
     if rolling && diff.create_on.is_empty() && diff.delete.is_empty() {
         rolling_update(w, &ds, &by_node, &eligible, &hash, &mut diff);
     }
     let generation = ds
-        .pointer("/metadata/generation")
+        .at("/metadata/generation")
         .and_then(Value::as_i64)
         .unwrap_or(1);
     let mut failed = false;
@@ -247,12 +245,12 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         .iter()
         .filter(|r| {
             let h = r
-                .pointer("/metadata/labels/controller-revision-hash")
+                .at("/metadata/labels/controller-revision-hash")
                 .and_then(Value::as_str)
                 .unwrap_or("");
             h == hash
                 || pods.iter().any(|p| {
-                    p.pointer("/metadata/labels/controller-revision-hash")
+                    p.at("/metadata/labels/controller-revision-hash")
                         .and_then(Value::as_str)
                         == Some(h)
                 })
@@ -266,14 +264,14 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
 
 fn surge_enabled(ds: &Value) -> bool {
     int_or_percent(
-        ds.pointer("/spec/updateStrategy/rollingUpdate/maxSurge"),
+        ds.at("/spec/updateStrategy/rollingUpdate/maxSurge"),
         1,
         true,
     ) > 0
 }
 
 fn is_available(p: &Value) -> bool {
-    is_running_and_ready(p) && p.pointer("/metadata/deletionTimestamp").is_none()
+    is_running_and_ready(p) && p.at("/metadata/deletionTimestamp").is_none()
 }
 
 /// maxSurge 0: delete old pods (unavailable ones at once, available ones within the
@@ -288,7 +286,7 @@ fn rolling_update(
 ) {
     let total = eligible.len() as i64;
     let max_unavailable = int_or_percent(
-        ds.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable"),
+        ds.at("/spec/updateStrategy/rollingUpdate/maxUnavailable"),
         total,
         false,
     )
@@ -298,7 +296,7 @@ fn rolling_update(
     for node in eligible {
         let pods = by_node.get(node).cloned().unwrap_or_default();
         let new_ok = pods.iter().any(|p| {
-            p.pointer("/metadata/labels/controller-revision-hash")
+            p.at("/metadata/labels/controller-revision-hash")
                 .and_then(Value::as_str)
                 == Some(hash)
                 && is_available(p)
@@ -309,10 +307,10 @@ fn rolling_update(
         }
         for p in &pods {
             let old = p
-                .pointer("/metadata/labels/controller-revision-hash")
+                .at("/metadata/labels/controller-revision-hash")
                 .and_then(Value::as_str)
                 != Some(hash);
-            if !old || p.pointer("/metadata/deletionTimestamp").is_some() {
+            if !old || p.at("/metadata/deletionTimestamp").is_some() {
                 continue;
             }
             let pname = meta_str(p, "name").to_string();
@@ -327,7 +325,7 @@ fn rolling_update(
     }
     if surge_enabled(ds) {
         let max_surge = int_or_percent(
-            ds.pointer("/spec/updateStrategy/rollingUpdate/maxSurge"),
+            ds.at("/spec/updateStrategy/rollingUpdate/maxSurge"),
             total,
             true,
         );
@@ -339,7 +337,7 @@ fn rolling_update(
         for (_, node) in old_available {
             let has_new = by_node.get(&node).is_some_and(|ps| {
                 ps.iter().any(|p| {
-                    p.pointer("/metadata/labels/controller-revision-hash")
+                    p.at("/metadata/labels/controller-revision-hash")
                         .and_then(Value::as_str)
                         == Some(hash)
                 })
@@ -380,7 +378,7 @@ fn create_pod(
 ) -> bool {
     let name = meta_str(ds, "name");
     let mut labels = template
-        .pointer("/metadata/labels")
+        .at("/metadata/labels")
         .cloned()
         .unwrap_or(json!({}));
     labels["controller-revision-hash"] = json!(hash);
@@ -391,7 +389,7 @@ fn create_pod(
         "labels": labels,
         "ownerReferences": [controller_ref_to(ds)],
     });
-    if let Some(a) = template.pointer("/metadata/annotations") {
+    if let Some(a) = template.at("/metadata/annotations") {
         meta["annotations"] = a.clone();
     }
     let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": daemon_pod_spec(template, Some(node))});
@@ -430,11 +428,11 @@ fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible
     let mut counted = std::collections::BTreeSet::new();
     for p in pods
         .iter()
-        .filter(|p| p.pointer("/metadata/deletionTimestamp").is_none())
+        .filter(|p| p.at("/metadata/deletionTimestamp").is_none())
     {
         let node = node_of(p);
         if node.is_empty()
-            || p.pointer("/spec/nodeName")
+            || p.at("/spec/nodeName")
                 .and_then(Value::as_str)
                 .is_none_or(str::is_empty)
         {
@@ -452,7 +450,7 @@ fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible
             ready += 1;
             available += 1;
         }
-        if p.pointer("/metadata/labels/controller-revision-hash")
+        if p.at("/metadata/labels/controller-revision-hash")
             .and_then(Value::as_str)
             == Some(hash)
         {
@@ -465,7 +463,7 @@ fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible
         "desiredNumberScheduled": desired,
         "numberMisscheduled": misscheduled,
         "numberReady": ready,
-        "observedGeneration": ds.pointer("/metadata/generation").cloned().unwrap_or(json!(1)),
+        "observedGeneration": ds.at("/metadata/generation").cloned().unwrap_or(json!(1)),
     });
     if available > 0 {
         status["numberAvailable"] = json!(available);

@@ -8,6 +8,7 @@
 //! `last-change-trigger-time` annotation.
 
 use crate::engine::apiserver::meta_str;
+use crate::engine::json::At;
 use crate::engine::labels::labels;
 use crate::engine::store::EventType;
 use crate::engine::time::format_rfc3339;
@@ -17,19 +18,19 @@ use std::collections::BTreeMap;
 
 /// `ShouldPodBeInEndpoints`: has an IP, not finished, not being deleted.
 fn should_be_listed(pod: &Value) -> bool {
-    pod.pointer("/status/podIP")
+    pod.at("/status/podIP")
         .and_then(Value::as_str)
         .is_some_and(|ip| !ip.is_empty())
         && !matches!(
-            pod.pointer("/status/phase").and_then(Value::as_str),
+            pod.at("/status/phase").and_then(Value::as_str),
             Some("Succeeded" | "Failed")
         )
-        && pod.pointer("/metadata/deletionTimestamp").is_none()
+        && pod.at("/metadata/deletionTimestamp").is_none()
 }
 
 /// `podutil.IsPodReady`: the Ready condition is True.
 pub fn is_pod_ready(pod: &Value) -> bool {
-    pod.pointer("/status/conditions")
+    pod.at("/status/conditions")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -38,7 +39,7 @@ pub fn is_pod_ready(pod: &Value) -> bool {
 
 /// Whether a map-based Service selector matches the pod's labels.
 pub fn service_selects(svc: &Value, pod: &Value) -> bool {
-    let Some(sel) = svc.pointer("/spec/selector").and_then(Value::as_object) else {
+    let Some(sel) = svc.at("/spec/selector").and_then(Value::as_object) else {
         return false;
     };
     if sel.is_empty() {
@@ -58,7 +59,7 @@ pub fn resolve_target_port(pod: &Value, port: &Value) -> Option<i64> {
     if let Ok(n) = name.parse() {
         return Some(n);
     }
-    pod.pointer("/spec/containers")
+    pod.at("/spec/containers")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -92,12 +93,12 @@ type Group = (Vec<Value>, Vec<Value>, Vec<Value>);
 fn subsets_for(svc: &Value, pods: &[&Value]) -> Vec<Value> {
     let svc_name = meta_str(svc, "name");
     let svc_ports = svc
-        .pointer("/spec/ports")
+        .at("/spec/ports")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
     let publish_not_ready = svc
-        .pointer("/spec/publishNotReadyAddresses")
+        .at("/spec/publishNotReadyAddresses")
         .and_then(Value::as_bool)
         .unwrap_or(false);
     // ports (as JSON text, for grouping) → (ready, not ready) addresses
@@ -120,13 +121,13 @@ fn subsets_for(svc: &Value, pods: &[&Value]) -> Vec<Value> {
             })
             .collect();
         let mut addr = Map::new();
-        if let Some(h) = pod.pointer("/spec/hostname").and_then(Value::as_str) {
-            if pod.pointer("/spec/subdomain").and_then(Value::as_str) == Some(svc_name) {
+        if let Some(h) = pod.at("/spec/hostname").and_then(Value::as_str) {
+            if pod.at("/spec/subdomain").and_then(Value::as_str) == Some(svc_name) {
                 addr.insert("hostname".into(), json!(h));
             }
         }
         addr.insert("ip".into(), pod["status"]["podIP"].clone());
-        if let Some(node) = pod.pointer("/spec/nodeName") {
+        if let Some(node) = pod.at("/spec/nodeName") {
             addr.insert("nodeName".into(), node.clone());
         }
         addr.insert(
@@ -173,7 +174,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         return;
     };
     if svc
-        .pointer("/spec/selector")
+        .at("/spec/selector")
         .and_then(Value::as_object)
         .is_none_or(Map::is_empty)
     {
@@ -192,11 +193,11 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         .map(|s| s["addresses"].as_array().map_or(0, Vec::len))
         .sum::<usize>();
     let mut labels = svc
-        .pointer("/metadata/labels")
+        .at("/metadata/labels")
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    if svc.pointer("/spec/clusterIP").and_then(Value::as_str) == Some("None") {
+    if svc.at("/spec/clusterIP").and_then(Value::as_str) == Some("None") {
         labels.insert("service.kubernetes.io/headless".into(), json!(""));
     }
     let existing = w.get("Endpoints", namespace, name).cloned();
@@ -248,7 +249,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
 pub fn services_in(w: &World, namespace: &str) -> Vec<String> {
     w.store
         .list("Service", Some(namespace))
-        .filter(|s| s.pointer("/spec/selector").is_some())
+        .filter(|s| s.at("/spec/selector").is_some())
         .map(|s| meta_str(s, "name").to_string())
         .collect()
 }

@@ -2,6 +2,7 @@
 //! before it (foreground, `foregroundDeletion` finalizer) or released (`orphan`).
 
 use crate::engine::apiserver::{meta_str, DeleteOptions, Propagation};
+use crate::engine::json::At;
 use crate::engine::kinds;
 use crate::engine::world::World;
 use serde_json::Value;
@@ -17,7 +18,7 @@ pub fn key_for(kind: &str, obj: &Value) -> String {
 }
 
 fn has_finalizer(obj: &Value, f: &str) -> bool {
-    obj.pointer("/metadata/finalizers")
+    obj.at("/metadata/finalizers")
         .and_then(Value::as_array)
         .is_some_and(|l| l.iter().any(|x| x == f))
 }
@@ -49,11 +50,11 @@ pub fn sync(w: &mut World, key: &str) {
                 let Some(dep) = w.get(k, &ns, &n).cloned() else {
                     continue;
                 };
-                if dep.pointer("/metadata/deletionTimestamp").is_some() {
+                if dep.at("/metadata/deletionTimestamp").is_some() {
                     continue;
                 }
                 let others_alive = dep
-                    .pointer("/metadata/ownerReferences")
+                    .at("/metadata/ownerReferences")
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
@@ -92,7 +93,7 @@ pub fn sync(w: &mut World, key: &str) {
                     continue;
                 };
                 blocking += 1;
-                if dep.pointer("/metadata/deletionTimestamp").is_none() {
+                if dep.at("/metadata/deletionTimestamp").is_none() {
                     w.why(
                         "garbage-collector",
                         k,

@@ -3,6 +3,7 @@
 
 use super::ownership::{controller_ref_to, owned};
 use crate::engine::apiserver::meta_str;
+use crate::engine::json::At;
 use crate::engine::world::World;
 use serde_json::{json, Value};
 use std::rc::Rc;
@@ -45,7 +46,7 @@ pub fn patch_data(template: &Value) -> Value {
 /// The template a revision stores.
 pub fn template_of(rev: &Value) -> Value {
     let mut t = rev
-        .pointer("/data/spec/template")
+        .at("/data/spec/template")
         .cloned()
         .unwrap_or(Value::Null);
     if let Some(m) = t.as_object_mut() {
@@ -69,10 +70,7 @@ pub fn ensure_update_revision(
     owner: &Value,
     hash_label: &str,
 ) -> (Rc<Value>, Vec<Rc<Value>>) {
-    let template = owner
-        .pointer("/spec/template")
-        .cloned()
-        .unwrap_or(Value::Null);
+    let template = owner.at("/spec/template").cloned().unwrap_or(Value::Null);
     let data = patch_data(&template);
     let mut revs = list(w, owner);
     let max = revs.iter().map(|r| number(r)).max().unwrap_or(0);
@@ -103,7 +101,7 @@ pub fn ensure_update_revision(
         hash = template_hash(&template, collision);
     }
     let mut labels = template
-        .pointer("/metadata/labels")
+        .at("/metadata/labels")
         .cloned()
         .unwrap_or(json!({}));
     labels[hash_label] = json!(hash);
@@ -114,7 +112,7 @@ pub fn ensure_update_revision(
         "ownerReferences": [controller_ref_to(owner)],
     });
     if let Some(a) = owner
-        .pointer("/metadata/annotations")
+        .at("/metadata/annotations")
         .filter(|a| a.as_object().is_some_and(|m| !m.is_empty()))
     {
         let mut a = a.clone();
@@ -150,7 +148,7 @@ pub fn ensure_update_revision(
 /// are neither the current nor the update revision.
 pub fn trim(w: &mut World, owner: &Value, revs: &[Rc<Value>], live: &[String]) {
     let limit = owner
-        .pointer("/spec/revisionHistoryLimit")
+        .at("/spec/revisionHistoryLimit")
         .and_then(Value::as_i64)
         .unwrap_or(10)
         .max(0) as usize;

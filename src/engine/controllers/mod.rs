@@ -17,6 +17,7 @@ use super::clock::Timer;
 use super::labels::{labels, selector_matches};
 use super::store::{EventType, WatchEvent};
 use super::world::World;
+use crate::engine::json::At;
 use serde_json::Value;
 
 /// Who a queued key is for.
@@ -86,7 +87,7 @@ fn split_key(key: &str) -> (&str, &str) {
 
 /// The ownerReference with `controller: true`, if any.
 pub fn controller_ref(obj: &Value) -> Option<&Value> {
-    obj.pointer("/metadata/ownerReferences")?
+    obj.at("/metadata/ownerReferences")?
         .as_array()?
         .iter()
         .find(|r| r["controller"] == true)
@@ -96,14 +97,14 @@ pub fn controller_ref(obj: &Value) -> Option<&Value> {
 pub fn dispatch(w: &mut World, e: &WatchEvent) {
     let obj = &e.object;
     let deleted = e.event_type == EventType::Deleted;
-    let deleting = obj.pointer("/metadata/deletionTimestamp").is_some();
+    let deleting = obj.at("/metadata/deletionTimestamp").is_some();
     if deleted || deleting {
         w.queue.add(
             Controller::GarbageCollector,
             garbage_collector::key_for(e.kind, obj),
         );
         for r in obj
-            .pointer("/metadata/ownerReferences")
+            .at("/metadata/ownerReferences")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -119,7 +120,7 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                     .get(info.kind, owner_ns, r["name"].as_str().unwrap_or(""))
                     .cloned()
                 {
-                    if owner.pointer("/metadata/deletionTimestamp").is_some() {
+                    if owner.at("/metadata/deletionTimestamp").is_some() {
                         w.queue.add(
                             Controller::GarbageCollector,
                             garbage_collector::key_for(info.kind, &owner),
@@ -136,7 +137,7 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             }
             if !deleted {
                 let unscheduled = obj
-                    .pointer("/spec/nodeName")
+                    .at("/spec/nodeName")
                     .and_then(Value::as_str)
                     .is_none_or(str::is_empty);
                 if unscheduled && !deleting {
@@ -227,7 +228,7 @@ fn collect_pods_of_deleted_node(w: &mut World, node: &str) {
     let bound: Vec<(String, String)> = w
         .store
         .list("Pod", None)
-        .filter(|p| p.pointer("/spec/nodeName").and_then(Value::as_str) == Some(node))
+        .filter(|p| p.at("/spec/nodeName").and_then(Value::as_str) == Some(node))
         .map(|p| {
             (
                 meta_str(p, "namespace").to_string(),
@@ -253,10 +254,10 @@ fn requeue_unschedulable(w: &mut World) {
         .store
         .list("Pod", None)
         .filter(|p| {
-            p.pointer("/spec/nodeName")
+            p.at("/spec/nodeName")
                 .and_then(Value::as_str)
                 .is_none_or(str::is_empty)
-                && p.pointer("/metadata/deletionTimestamp").is_none()
+                && p.at("/metadata/deletionTimestamp").is_none()
         })
         .map(|p| key(meta_str(p, "namespace"), meta_str(p, "name")))
         .collect();
@@ -298,7 +299,7 @@ fn enqueue_adopters(w: &mut World, namespace: &str, pod: &Value) {
     ] {
         for owner in w.store.list(kind, Some(namespace)) {
             if selector_matches(
-                owner.pointer("/spec/selector").unwrap_or(&Value::Null),
+                owner.at("/spec/selector").unwrap_or(&Value::Null),
                 &pod_labels,
             ) {
                 found.push((c, key(namespace, meta_str(owner, "name"))));

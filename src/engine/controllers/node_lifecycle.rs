@@ -11,6 +11,7 @@
 
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::events::Source;
+use crate::engine::json::At;
 use crate::engine::scheduler::tolerates;
 use crate::engine::world::World;
 use serde_json::{json, Value};
@@ -25,11 +26,11 @@ const SOURCE: Source<'static> = Source {
 /// The NoExecute taints of `node` that `pod` does not tolerate.
 fn evicting_taint(pod: &Value, node: &Value) -> Option<Value> {
     let tolerations = pod
-        .pointer("/spec/tolerations")
+        .at("/spec/tolerations")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    node.pointer("/spec/taints")
+    node.at("/spec/taints")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -42,9 +43,9 @@ pub fn sync(w: &mut World, name: &str) {
     let Some(node) = w.get("Node", "", name).cloned() else {
         return;
     };
-    let cordoned = node.pointer("/spec/unschedulable").and_then(Value::as_bool) == Some(true);
+    let cordoned = node.at("/spec/unschedulable").and_then(Value::as_bool) == Some(true);
     let taints: Vec<Value> = node
-        .pointer("/spec/taints")
+        .at("/spec/taints")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
@@ -71,8 +72,8 @@ pub fn sync(w: &mut World, name: &str) {
     let victims: Vec<(String, String, Value)> = w
         .store
         .list("Pod", None)
-        .filter(|p| p.pointer("/spec/nodeName").and_then(Value::as_str) == Some(name))
-        .filter(|p| p.pointer("/metadata/deletionTimestamp").is_none())
+        .filter(|p| p.at("/spec/nodeName").and_then(Value::as_str) == Some(name))
+        .filter(|p| p.at("/metadata/deletionTimestamp").is_none())
         .filter_map(|p| {
             evicting_taint(p, &node).map(|t| {
                 (

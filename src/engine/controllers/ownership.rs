@@ -2,6 +2,7 @@
 //! releasing owned objects whose labels no longer match (ControllerRefManager).
 
 use crate::engine::apiserver::meta_str;
+use crate::engine::json::At;
 use crate::engine::labels::{labels, selector_matches};
 use crate::engine::world::World;
 use serde_json::{json, Value};
@@ -35,11 +36,8 @@ pub fn owned(w: &World, owner_uid: &str, kind: &str) -> Vec<Rc<Value>> {
 pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<Rc<Value>> {
     let uid = meta_str(owner, "uid").to_string();
     let namespace = meta_str(owner, "namespace").to_string();
-    let selector = owner
-        .pointer("/spec/selector")
-        .cloned()
-        .unwrap_or(Value::Null);
-    let deleting = owner.pointer("/metadata/deletionTimestamp").is_some();
+    let selector = owner.at("/spec/selector").cloned().unwrap_or(Value::Null);
+    let deleting = owner.at("/metadata/deletionTimestamp").is_some();
     let mut result = Vec::new();
     for pod in owned(w, &uid, "Pod") {
         if selector_matches(&selector, &labels(&pod)) || deleting {
@@ -77,7 +75,7 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<Rc<Value>> {
         .take_while(|(ns, _)| *ns == namespace)
         .filter_map(|(ns, name)| w.get("Pod", ns, name))
         .filter(|p| {
-            super::controller_ref(p).is_none() && p.pointer("/metadata/deletionTimestamp").is_none()
+            super::controller_ref(p).is_none() && p.at("/metadata/deletionTimestamp").is_none()
         })
         .filter(|p| selector_matches(&selector, &labels(p)))
         .cloned()

@@ -2,6 +2,7 @@
 //! `pvc-<uid>` volume (reclaim policy Delete) and both become Bound.
 
 use crate::engine::apiserver::meta_str;
+use crate::engine::json::At;
 use crate::engine::world::World;
 use serde_json::{json, Value};
 
@@ -9,13 +10,13 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let Some(claim) = w.get("PersistentVolumeClaim", namespace, name).cloned() else {
         return;
     };
-    if claim.pointer("/status/phase").and_then(Value::as_str) == Some("Bound")
-        || claim.pointer("/metadata/deletionTimestamp").is_some()
+    if claim.at("/status/phase").and_then(Value::as_str) == Some("Bound")
+        || claim.at("/metadata/deletionTimestamp").is_some()
     {
         return;
     }
     let class = claim
-        .pointer("/spec/storageClassName")
+        .at("/spec/storageClassName")
         .and_then(Value::as_str)
         .unwrap_or("");
     let Some(sc) = w.get("StorageClass", "", class).cloned() else {
@@ -24,11 +25,11 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let uid = meta_str(&claim, "uid").to_string();
     let pv_name = format!("pvc-{uid}");
     let storage = claim
-        .pointer("/spec/resources/requests/storage")
+        .at("/spec/resources/requests/storage")
         .cloned()
         .unwrap_or(json!("1Gi"));
     let modes = claim
-        .pointer("/spec/accessModes")
+        .at("/spec/accessModes")
         .cloned()
         .unwrap_or(json!(["ReadWriteOnce"]));
     let pv = json!({
@@ -78,14 +79,14 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
 /// A deleted claim's dynamically provisioned volume goes with it (reclaim policy Delete)
 /// or is Released (Retain).
 pub fn reclaim(w: &mut World, claim: &Value) {
-    let Some(pv_name) = claim.pointer("/spec/volumeName").and_then(Value::as_str) else {
+    let Some(pv_name) = claim.at("/spec/volumeName").and_then(Value::as_str) else {
         return;
     };
     let Some(pv) = w.get("PersistentVolume", "", pv_name).cloned() else {
         return;
     };
     if pv
-        .pointer("/spec/persistentVolumeReclaimPolicy")
+        .at("/spec/persistentVolumeReclaimPolicy")
         .and_then(Value::as_str)
         == Some("Delete")
     {

@@ -7,6 +7,7 @@ use super::{flag_error, namespace, Ctx};
 use crate::engine::api::schema;
 use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
 use crate::engine::errors::ApiError;
+use crate::engine::json::At;
 use crate::kubectl::output::Output;
 use crate::kubectl::printers::yaml;
 use serde_json::{json, Value};
@@ -87,7 +88,7 @@ fn operation_line(doc: &Doc, op: &str, dry_run: bool) -> String {
     let kg = doc.resource.map(kind_group).unwrap_or_default();
     let name = doc
         .object
-        .pointer("/metadata/name")
+        .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
     if dry_run {
@@ -188,7 +189,7 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
                 .unwrap_or_default();
                 out.out(format!(
                     "{kg}/{}",
-                    obj.pointer("/metadata/name")
+                    obj.at("/metadata/name")
                         .and_then(Value::as_str)
                         .unwrap_or("")
                 ));
@@ -284,7 +285,7 @@ fn apply_one(
     };
     let ns = if r.namespaced {
         doc.object
-            .pointer("/metadata/namespace")
+            .at("/metadata/namespace")
             .and_then(Value::as_str)
             .unwrap_or("default")
     } else {
@@ -292,7 +293,7 @@ fn apply_one(
     };
     let name = doc
         .object
-        .pointer("/metadata/name")
+        .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
@@ -309,7 +310,7 @@ fn apply_one(
             .map_err(|e| e.with_source("creating", &doc.source));
     };
     let last: Value = match live
-        .pointer(&format!(
+        .at(&format!(
             "/metadata/annotations/{}",
             LAST_APPLIED.replace('/', "~1")
         ))
@@ -324,7 +325,7 @@ fn apply_one(
             Value::Null
         }
     };
-    if live.pointer("/metadata/deletionTimestamp").is_some() {
+    if live.at("/metadata/deletionTimestamp").is_some() {
         out.err(format!(
             "Warning: Detected changes to resource {name} which is currently being deleted."
         ));
@@ -355,7 +356,7 @@ fn apply_one(
 }
 
 fn meta_rv(o: &Value) -> &str {
-    o.pointer("/metadata/resourceVersion")
+    o.at("/metadata/resourceVersion")
         .and_then(Value::as_str)
         .unwrap_or("")
 }
@@ -451,8 +452,8 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             let line = |op: &str| format!("{}/{name} {op}", kind_group(t.resource));
             match ctx.cluster.update(obj) {
                 Ok(o)
-                    if o.pointer("/metadata/resourceVersion")
-                        == live.pointer("/metadata/resourceVersion") =>
+                    if o.at("/metadata/resourceVersion")
+                        == live.at("/metadata/resourceVersion") =>
                 {
                     out.out(line("patched (no change)"))
                 }

@@ -5,6 +5,7 @@ use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets, Target};
 use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::api::discovery::Resource;
+use crate::engine::json::At;
 use crate::engine::{DeleteOptions, Propagation};
 use crate::kubectl::output::Output;
 use crate::kubectl::process::{Process, Running};
@@ -151,13 +152,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                         };
                         let obj_ns = d
                             .object
-                            .pointer("/metadata/namespace")
+                            .at("/metadata/namespace")
                             .and_then(Value::as_str)
                             .map(String::from)
                             .unwrap_or_else(|| ns.clone());
                         let name = d
                             .object
-                            .pointer("/metadata/name")
+                            .at("/metadata/name")
                             .and_then(Value::as_str)
                             .unwrap_or("")
                             .to_string();
@@ -196,12 +197,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 );
                 for o in listed {
                     let obj_ns = o
-                        .pointer("/metadata/namespace")
+                        .at("/metadata/namespace")
                         .and_then(Value::as_str)
                         .unwrap_or("")
                         .to_string();
                     let name = o
-                        .pointer("/metadata/name")
+                        .at("/metadata/name")
                         .and_then(Value::as_str)
                         .unwrap_or("")
                         .to_string();
@@ -242,7 +243,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             continue;
         };
         let uid = live
-            .pointer("/metadata/uid")
+            .at("/metadata/uid")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();

@@ -5,6 +5,7 @@ use super::flags::{self, flag, Arity, Flag};
 use super::resource::parse_targets;
 use super::{flag_error, namespace, Ctx};
 use crate::engine::controllers::ownership::owned;
+use crate::engine::json::At;
 use crate::kubectl::describe::{describe, Related};
 use crate::kubectl::output::Output;
 use serde_json::Value;
@@ -18,27 +19,25 @@ pub(crate) const FLAGS: &[Flag] = &[
 ];
 
 fn uid(o: &Value) -> &str {
-    o.pointer("/metadata/uid")
-        .and_then(Value::as_str)
-        .unwrap_or("")
+    o.at("/metadata/uid").and_then(Value::as_str).unwrap_or("")
 }
 
 /// The text for one object, with its related objects looked up in the store.
 pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String {
     let c = &ctx.cluster;
     let ns = obj
-        .pointer("/metadata/namespace")
+        .at("/metadata/namespace")
         .and_then(Value::as_str)
         .unwrap_or("");
     let events: Vec<Rc<Value>> = if show_events {
         let mut ev: Vec<Rc<Value>> = c
             .store
             .list("Event", if ns.is_empty() { None } else { Some(ns) })
-            .filter(|e| e.pointer("/involvedObject/uid").and_then(Value::as_str) == Some(uid(obj)))
+            .filter(|e| e.at("/involvedObject/uid").and_then(Value::as_str) == Some(uid(obj)))
             .cloned()
             .collect();
         ev.sort_by_key(|e| {
-            e.pointer("/lastTimestamp")
+            e.at("/lastTimestamp")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string()
@@ -52,12 +51,12 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
         "StatefulSet" | "DaemonSet" | "ReplicaSet" => owned(c, uid(obj), "Pod"),
         "Node" => {
             let name = obj
-                .pointer("/metadata/name")
+                .at("/metadata/name")
                 .and_then(Value::as_str)
                 .unwrap_or("");
             c.store
                 .list("Pod", None)
-                .filter(|p| p.pointer("/spec/nodeName").and_then(Value::as_str) == Some(name))
+                .filter(|p| p.at("/spec/nodeName").and_then(Value::as_str) == Some(name))
                 .cloned()
                 .collect()
         }
@@ -70,7 +69,7 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
     };
     let pvcs: Vec<Rc<Value>> = if kind == "PersistentVolumeClaim" {
         let name = obj
-            .pointer("/metadata/name")
+            .at("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or("");
         c.store
@@ -81,7 +80,7 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
                     .into_iter()
                     .flatten()
                     .any(|v| {
-                        v.pointer("/persistentVolumeClaim/claimName")
+                        v.at("/persistentVolumeClaim/claimName")
                             .and_then(Value::as_str)
                             == Some(name)
                     })
@@ -93,7 +92,7 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
     };
     let endpoints: Vec<Rc<Value>> = if kind == "Service" {
         let name = obj
-            .pointer("/metadata/name")
+            .at("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or("");
         c.get("Endpoints", ns, name).cloned().into_iter().collect()
@@ -161,7 +160,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             let matches: Vec<Rc<Value>> = super::get::list(ctx.cluster, t.resource, scope, None)
                 .into_iter()
                 .filter(|o| {
-                    o.pointer("/metadata/name")
+                    o.at("/metadata/name")
                         .and_then(Value::as_str)
                         .is_some_and(|n| n.starts_with(name.as_str()))
                 })

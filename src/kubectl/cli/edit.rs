@@ -10,6 +10,7 @@ use super::manifest::parse_docs;
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, namespace, Ctx};
 use crate::engine::apiserver::patch::merge_patch;
+use crate::engine::json::At;
 use crate::engine::{ApiError, Cluster};
 use crate::kubectl::output::Output;
 use crate::kubectl::printers::yaml;
@@ -240,7 +241,7 @@ pub fn finish(
     };
     let updated = doc.object;
     if let Some(ns) = updated
-        .pointer("/metadata/namespace")
+        .at("/metadata/namespace")
         .and_then(Value::as_str)
         .filter(|ns| !ns.is_empty() && *ns != edit.namespace && !edit.namespace.is_empty())
     {
@@ -253,7 +254,7 @@ pub fn finish(
         out.out(format!("{}/{} skipped", edit.kind_group, edit.name));
         return done(out);
     }
-    let changed = |ptr: &str| updated.pointer(ptr) != edit.original.pointer(ptr);
+    let changed = |ptr: &str| updated.at(ptr) != edit.original.at(ptr);
     if [
         "/apiVersion",
         "/kind",

@@ -5,6 +5,7 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::resolve;
 use super::{flag_error, namespace, Ctx, Outcome};
+use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
 use crate::engine::Millis;
 use crate::kubectl::output::Output;
@@ -37,7 +38,7 @@ pub struct EventFilter {
 impl EventFilter {
     /// Whether `ev` is one this command lists (field selector plus `filteredEventType`).
     pub fn wants(&self, ev: &Value) -> bool {
-        let s = |p: &str| ev.pointer(p).and_then(Value::as_str).unwrap_or("");
+        let s = |p: &str| ev.at(p).and_then(Value::as_str).unwrap_or("");
         self.namespace
             .as_ref()
             .is_none_or(|ns| s("/metadata/namespace") == ns)
@@ -131,12 +132,7 @@ fn sort_time(ev: &Value) -> Millis {
 }
 
 fn row(ev: &Value, now: Millis, all_namespaces: bool) -> Vec<String> {
-    let s = |p: &str| {
-        ev.pointer(p)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
+    let s = |p: &str| ev.at(p).and_then(Value::as_str).unwrap_or("").to_string();
     let mut cells = Vec::new();
     if all_namespaces {
         cells.push(s("/metadata/namespace"));

@@ -6,6 +6,7 @@ use super::flags::{self, flag, Arity, Flag};
 use super::resource::parse_targets;
 use super::{flag_error, namespace, Ctx};
 use crate::engine::apiserver::meta_str;
+use crate::engine::json::At;
 use crate::kubectl::output::Output;
 use crate::kubectl::printers::yaml;
 use serde_json::{json, Map, Value};
@@ -60,7 +61,7 @@ fn parse_labels(spec: &str) -> Result<Map<String, Value>, String> {
 
 /// `MapBasedSelectorForObject`.
 fn selector_of(kind: &str, obj: &Value) -> Result<String, String> {
-    let map = |p: &str| obj.pointer(p).and_then(Value::as_object);
+    let map = |p: &str| obj.at(p).and_then(Value::as_object);
     match kind {
         "Pod" => match map("/metadata/labels").filter(|m| !m.is_empty()) {
             Some(m) => Ok(make_labels(m)),
@@ -77,7 +78,7 @@ fn selector_of(kind: &str, obj: &Value) -> Result<String, String> {
                 "replicaset"
             };
             if obj
-                .pointer("/spec/selector/matchExpressions")
+                .at("/spec/selector/matchExpressions")
                 .and_then(Value::as_array)
                 .is_some_and(|a| !a.is_empty())
             {
@@ -100,7 +101,7 @@ fn ports_of(kind: &str, obj: &Value) -> Vec<(String, String)> {
         "Pod" => obj.get("spec"),
         "Service" => {
             return obj
-                .pointer("/spec/ports")
+                .at("/spec/ports")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
@@ -112,7 +113,7 @@ fn ports_of(kind: &str, obj: &Value) -> Vec<(String, String)> {
                 })
                 .collect()
         }
-        _ => obj.pointer("/spec/template/spec"),
+        _ => obj.at("/spec/template/spec"),
     };
     spec.and_then(|s| s["containers"].as_array())
         .into_iter()
@@ -236,7 +237,7 @@ pub fn expose(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             Err(e) => return Output::failed(e),
         },
         None => obj
-            .pointer("/metadata/labels")
+            .at("/metadata/labels")
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default(),

@@ -5,6 +5,7 @@ use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets, Target};
 use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::api::discovery::Resource;
+use crate::engine::json::At;
 use crate::engine::selector::{labels_of, Selector};
 use crate::engine::{Cluster, Millis};
 use crate::kubectl::output::Output;
@@ -135,9 +136,7 @@ impl RowPrinter {
 }
 
 fn name_of(o: &Value) -> &str {
-    o.pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or("")
+    o.at("/metadata/name").and_then(Value::as_str).unwrap_or("")
 }
 
 /// Objects of `r` in `ns` (or all namespaces) that match the selector.
@@ -180,7 +179,7 @@ fn field_matches(obj: &Value, selector: &str) -> Result<bool, String> {
             ));
         };
         let pointer = format!("/{}", key.replace('.', "/"));
-        let have = obj.pointer(&pointer).and_then(Value::as_str).unwrap_or("");
+        let have = obj.at(&pointer).and_then(Value::as_str).unwrap_or("");
         if (have == want) == negate {
             return Ok(false);
         }

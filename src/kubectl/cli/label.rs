@@ -3,6 +3,7 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, namespace, Ctx};
+use crate::engine::json::At;
 use crate::kubectl::output::Output;
 use serde_json::{json, Value};
 
@@ -87,7 +88,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
             super::get::list(ctx.cluster, t.resource, Some(&ns), sel.as_ref())
                 .iter()
                 .map(|o| {
-                    o.pointer("/metadata/name")
+                    o.at("/metadata/name")
                         .and_then(Value::as_str)
                         .unwrap_or("")
                         .to_string()

@@ -3,6 +3,7 @@
 
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, namespace, Ctx};
+use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
 use crate::kubectl::output::Output;
 use serde_json::Value;
@@ -114,8 +115,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         &status["state"]
     };
     let started = state
-        .pointer("/running/startedAt")
-        .or_else(|| state.pointer("/terminated/startedAt"))
+        .at("/running/startedAt")
+        .or_else(|| state.at("/terminated/startedAt"))
         .and_then(Value::as_str)
         .and_then(parse_rfc3339);
     let Some(started) = started else {
@@ -125,7 +126,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             ));
         }
         let reason = status
-            .pointer("/state/waiting/reason")
+            .at("/state/waiting/reason")
             .and_then(Value::as_str)
             .unwrap_or("ContainerCreating");
         return Output::failed(format!("Error from server (BadRequest): container \"{cname}\" in pod \"{pod_name}\" is waiting to start: {}", if reason == "ContainerCreating" { "ContainerCreating" } else { "trying and failing to pull image" }));

@@ -4,6 +4,7 @@
 
 use super::Ctx;
 use crate::engine::api::discovery::{self, Resource};
+use crate::engine::json::At;
 use serde_json::Value;
 
 /// One object from a manifest, with the resource its apiVersion/kind maps to.
@@ -144,8 +145,8 @@ pub fn check(doc: &Doc) -> Result<&'static Resource, String> {
     doc.resource.ok_or_else(|| {
         format!(
             "resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{}\" in version \"{}\"\nensure CRDs are installed first",
-            doc.object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or(""),
-            doc.object.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or(""),
+            doc.object.at("/metadata/name").and_then(Value::as_str).unwrap_or(""),
+            doc.object.at("/metadata/namespace").and_then(Value::as_str).unwrap_or(""),
             doc.source,
             doc.object["kind"].as_str().unwrap_or(""),
             doc.object["apiVersion"].as_str().unwrap_or("")

@@ -6,6 +6,7 @@ use super::flags::{self, flag, Arity, Flag};
 use super::resource::parse_targets;
 use super::{flag_error, Ctx, Outcome};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
+use crate::engine::json::At;
 use crate::kubectl::output::Output;
 use crate::kubectl::process::{Process, Running};
 use serde_json::{json, Value};
@@ -75,7 +76,7 @@ fn set_cordon(ctx: &mut Ctx<'_>, out: &mut Output, name: &str, desired: bool) ->
         out.fail(not_found(name));
         return false;
     };
-    let current = node.pointer("/spec/unschedulable").and_then(Value::as_bool) == Some(true);
+    let current = node.at("/spec/unschedulable").and_then(Value::as_bool) == Some(true);
     let word = if desired { "cordoned" } else { "uncordoned" };
     if current == desired {
         out.out(format!("node/{name} already {word}"));
@@ -137,7 +138,7 @@ enum Verdict {
 
 fn finished(pod: &Value) -> bool {
     matches!(
-        pod.pointer("/status/phase").and_then(Value::as_str),
+        pod.at("/status/phase").and_then(Value::as_str),
         Some("Succeeded" | "Failed")
     )
 }
@@ -170,7 +171,7 @@ fn judge(ctx: &Ctx<'_>, pod: &Value, p: &flags::Parsed) -> Verdict {
     }
     // localStorageFilter
     let local = pod
-        .pointer("/spec/volumes")
+        .at("/spec/volumes")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -249,7 +250,7 @@ pub fn drain(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             .cluster
             .store
             .list("Pod", None)
-            .filter(|pod| pod.pointer("/spec/nodeName").and_then(Value::as_str) == Some(n))
+            .filter(|pod| pod.at("/spec/nodeName").and_then(Value::as_str) == Some(n))
             .map(|pod| (**pod).clone())
             .collect();
         let mut delete = Vec::new();
@@ -530,7 +531,7 @@ pub fn taint(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             continue;
         };
         let old: Vec<Value> = node
-            .pointer("/spec/taints")
+            .at("/spec/taints")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();

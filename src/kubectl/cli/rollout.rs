@@ -5,6 +5,7 @@ use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets, Target};
 use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::controllers::history;
+use crate::engine::json::At;
 use crate::engine::time::format_rfc3339;
 use crate::kubectl::describe::pod_template_raw;
 use crate::kubectl::output::Output;
@@ -25,13 +26,13 @@ pub(crate) const FLAGS: &[Flag] = &[
 ];
 
 fn int(v: &Value, pointer: &str) -> i64 {
-    v.pointer(pointer).and_then(Value::as_i64).unwrap_or(0)
+    v.at(pointer).and_then(Value::as_i64).unwrap_or(0)
 }
 
 /// The line `rollout status` prints for the object now, and whether the rollout is done.
 pub fn status_line(kind: &str, obj: &Value) -> Result<(String, bool), String> {
     let name = obj
-        .pointer("/metadata/name")
+        .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
     let generation = int(obj, "/metadata/generation");
@@ -45,7 +46,7 @@ pub fn status_line(kind: &str, obj: &Value) -> Result<(String, bool), String> {
                 ));
             }
             let deadline = obj
-                .pointer("/status/conditions")
+                .at("/status/conditions")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
@@ -56,7 +57,7 @@ pub fn status_line(kind: &str, obj: &Value) -> Result<(String, bool), String> {
                 ));
             }
             let replicas = obj
-                .pointer("/spec/replicas")
+                .at("/spec/replicas")
                 .and_then(Value::as_i64)
                 .unwrap_or(1);
             let (updated, total, available) = (
@@ -79,10 +80,7 @@ pub fn status_line(kind: &str, obj: &Value) -> Result<(String, bool), String> {
             ))
         }
         "DaemonSet" => {
-            if obj
-                .pointer("/spec/updateStrategy/type")
-                .and_then(Value::as_str)
-                != Some("RollingUpdate")
+            if obj.at("/spec/updateStrategy/type").and_then(Value::as_str) != Some("RollingUpdate")
             {
                 return Err(
                     "rollout status is only available for RollingUpdate strategy type".into(),
@@ -109,10 +107,7 @@ pub fn status_line(kind: &str, obj: &Value) -> Result<(String, bool), String> {
             ))
         }
         "StatefulSet" => {
-            if obj
-                .pointer("/spec/updateStrategy/type")
-                .and_then(Value::as_str)
-                != Some("RollingUpdate")
+            if obj.at("/spec/updateStrategy/type").and_then(Value::as_str) != Some("RollingUpdate")
             {
                 return Err(
                     "rollout status is only available for RollingUpdate strategy type".into(),
@@ -125,7 +120,7 @@ pub fn status_line(kind: &str, obj: &Value) -> Result<(String, bool), String> {
                 ));
             }
             let replicas = obj
-                .pointer("/spec/replicas")
+                .at("/spec/replicas")
                 .and_then(Value::as_i64)
                 .unwrap_or(1);
             let ready = int(obj, "/status/readyReplicas");
@@ -137,7 +132,7 @@ pub fn status_line(kind: &str, obj: &Value) -> Result<(String, bool), String> {
             }
             let updated = int(obj, "/status/updatedReplicas");
             if let Some(partition) = obj
-                .pointer("/spec/updateStrategy/rollingUpdate/partition")
+                .at("/spec/updateStrategy/rollingUpdate/partition")
                 .and_then(Value::as_i64)
             {
                 if updated < replicas - partition {
@@ -151,11 +146,11 @@ pub fn status_line(kind: &str, obj: &Value) -> Result<(String, bool), String> {
                 ));
             }
             let update_rev = obj
-                .pointer("/status/updateRevision")
+                .at("/status/updateRevision")
                 .and_then(Value::as_str)
                 .unwrap_or("");
             let current_rev = obj
-                .pointer("/status/currentRevision")
+                .at("/status/currentRevision")
                 .and_then(Value::as_str)
                 .unwrap_or("");
             if update_rev != current_rev {
@@ -230,7 +225,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 return Output::failed(format!("{gr} \"{name}\" {what} is not supported")).into();
             }
             let paused = obj
-                .pointer("/spec/paused")
+                .at("/spec/paused")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
             if paused == pausing {
@@ -263,7 +258,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                     .into();
             }
             // objectrestarter.go: a paused Deployment is refused before any patch.
-            if kind == "Deployment" && obj.pointer("/spec/paused") == Some(&json!(true)) {
+            if kind == "Deployment" && obj.at("/spec/paused") == Some(&json!(true)) {
                 return Output::failed(format!(
                     "{gr} \"{name}\" can't restart paused deployment (run rollout resume first)"
                 ))
@@ -308,7 +303,7 @@ fn status(
         };
         if wanted > 0 && kind == "Deployment" {
             let running = obj
-                .pointer("/metadata/annotations/deployment.kubernetes.io~1revision")
+                .at("/metadata/annotations/deployment.kubernetes.io~1revision")
                 .and_then(Value::as_str)
                 .and_then(|v| v.parse::<i64>().ok())
                 .unwrap_or(0);
@@ -352,11 +347,11 @@ fn status(
 /// (revision number, change cause, template) for each revision, ascending.
 fn revisions(ctx: &Ctx<'_>, kind: &str, obj: &Value) -> Result<Vec<(i64, String, Value)>, String> {
     let uid = obj
-        .pointer("/metadata/uid")
+        .at("/metadata/uid")
         .and_then(Value::as_str)
         .unwrap_or("");
     let cause = |o: &Value| {
-        o.pointer("/metadata/annotations/kubernetes.io~1change-cause")
+        o.at("/metadata/annotations/kubernetes.io~1change-cause")
             .and_then(Value::as_str)
             .unwrap_or("<none>")
             .to_string()
@@ -373,14 +368,14 @@ fn revisions(ctx: &Ctx<'_>, kind: &str, obj: &Value) -> Result<Vec<(i64, String,
                 .iter()
                 .filter_map(|rs| {
                     let n = rs
-                        .pointer("/metadata/annotations/deployment.kubernetes.io~1revision")
+                        .at("/metadata/annotations/deployment.kubernetes.io~1revision")
                         .and_then(Value::as_str)?
                         .parse()
                         .ok()?;
                     Some((
                         n,
                         cause(rs),
-                        rs.pointer("/spec/template").cloned().unwrap_or(Value::Null),
+                        rs.at("/spec/template").cloned().unwrap_or(Value::Null),
                     ))
                 })
                 .collect()
@@ -402,7 +397,7 @@ fn revisions(ctx: &Ctx<'_>, kind: &str, obj: &Value) -> Result<Vec<(i64, String,
 
 fn history_cmd(ctx: &Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Value) -> Output {
     let name = obj
-        .pointer("/metadata/name")
+        .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
     let revs = match revisions(ctx, kind, obj) {
@@ -448,14 +443,14 @@ fn strip_hash_label(mut template: Value) -> Value {
 
 fn undo(ctx: &mut Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Value) -> Output {
     let name = obj
-        .pointer("/metadata/name")
+        .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
     if !matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet") {
         return Output::failed(format!("no rollbacker has been implemented for \"{kind}\""));
     }
-    if kind == "Deployment" && obj.pointer("/spec/paused").and_then(Value::as_bool) == Some(true) {
+    if kind == "Deployment" && obj.at("/spec/paused").and_then(Value::as_bool) == Some(true) {
         return Output::failed("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
     }
     let revs = match revisions(ctx, kind, obj) {
@@ -490,7 +485,7 @@ fn undo(ctx: &mut Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Value)
         target.2.clone()
     };
     let mut out = Output::ok();
-    if obj.pointer("/spec/template") == Some(&template) {
+    if obj.at("/spec/template") == Some(&template) {
         out.out(format!(
             "{kg}/{name} skipped rollback (current template already matches revision {to})"
         ));

@@ -6,6 +6,7 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
+use crate::engine::json::At;
 use crate::kubectl::container::{self, Target};
 use crate::kubectl::output::Output;
 use crate::kubectl::printers::yaml;
@@ -75,17 +76,17 @@ fn is_shell(cmd: &[String]) -> bool {
 }
 
 fn phase(pod: &Value) -> &str {
-    pod.pointer("/status/phase")
+    pod.at("/status/phase")
         .and_then(Value::as_str)
         .unwrap_or("")
 }
 
 fn container_running(pod: &Value, name: &str) -> bool {
-    pod.pointer("/status/containerStatuses")
+    pod.at("/status/containerStatuses")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .any(|s| s["name"] == name && s.pointer("/state/running").is_some())
+        .any(|s| s["name"] == name && s.at("/state/running").is_some())
 }
 
 /// `kubectl run NAME --image=IMG [--restart] [--labels] [--port] [--env] [-i -t --rm] [-- ARGS]`
@@ -304,10 +305,7 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 ))
                 .into();
             };
-            let sel = obj
-                .pointer("/spec/selector")
-                .cloned()
-                .unwrap_or(Value::Null);
+            let sel = obj.at("/spec/selector").cloned().unwrap_or(Value::Null);
             let mut pods: Vec<String> = ctx
                 .cluster
                 .store
@@ -367,7 +365,7 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         }
     };
     if pod
-        .pointer("/spec/nodeName")
+        .at("/spec/nodeName")
         .and_then(Value::as_str)
         .is_none_or(str::is_empty)
     {

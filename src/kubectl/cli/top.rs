@@ -8,6 +8,7 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, namespace, Ctx};
 use crate::engine::apiserver::meta_str;
+use crate::engine::json::At;
 use crate::engine::quantity;
 use crate::engine::registry::ImageRef;
 use crate::kubectl::output::Output;
@@ -50,14 +51,14 @@ fn spread(name: &str) -> u64 {
 }
 
 fn running(pod: &Value) -> bool {
-    pod.pointer("/status/phase").and_then(Value::as_str) == Some("Running")
-        && pod.pointer("/metadata/deletionTimestamp").is_none()
+    pod.at("/status/phase").and_then(Value::as_str) == Some("Running")
+        && pod.at("/metadata/deletionTimestamp").is_none()
 }
 
 /// (millicores, MiB) of each container of a running pod.
 fn pod_usage(pod: &Value) -> Vec<(String, i64, i64)> {
     let h = spread(meta_str(pod, "name"));
-    pod.pointer("/spec/containers")
+    pod.at("/spec/containers")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -233,7 +234,7 @@ fn nodes(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
     for n in list {
         let node = meta_str(n, "name");
         let control = n
-            .pointer("/metadata/labels")
+            .at("/metadata/labels")
             .and_then(Value::as_object)
             .is_some_and(|l| l.contains_key("node-role.kubernetes.io/control-plane"));
         // kubelet, container runtime, kube-proxy, CNI (and the control plane's components)
@@ -242,7 +243,7 @@ fn nodes(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
         cpu += (h % 7) as i64;
         mem += ((h >> 8) % 40) as i64;
         for pod in ctx.cluster.store.list("Pod", None) {
-            if running(pod) && pod.pointer("/spec/nodeName").and_then(Value::as_str) == Some(node) {
+            if running(pod) && pod.at("/spec/nodeName").and_then(Value::as_str) == Some(node) {
                 for (_, c, m) in pod_usage(pod) {
                     cpu += c;
                     mem += m;
@@ -250,12 +251,12 @@ fn nodes(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
             }
         }
         let alloc_cpu = n
-            .pointer("/status/allocatable/cpu")
+            .at("/status/allocatable/cpu")
             .and_then(quantity::cpu_millis)
             .unwrap_or(8000)
             .max(1);
         let alloc_mem = n
-            .pointer("/status/allocatable/memory")
+            .at("/status/allocatable/memory")
             .and_then(quantity::bytes)
             .map_or(16_384, |b| b / (1024 * 1024))
             .max(1);

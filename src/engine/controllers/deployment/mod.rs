@@ -9,6 +9,7 @@ pub mod sync;
 use super::ownership::{controller_ref_to, owned};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::Timer;
+use crate::engine::json::At;
 use crate::engine::labels::{labels, selector_matches};
 use crate::engine::world::World;
 use progress::{Condition, PAUSED_REASON, PROGRESSING, RESUMED_REASON, TIMED_OUT_REASON};
@@ -28,7 +29,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         namespace: namespace.to_string(),
         name: name.to_string(),
     };
-    if d.pointer("/metadata/deletionTimestamp").is_some() {
+    if d.at("/metadata/deletionTimestamp").is_some() {
         let new = ctx.new_replica_set(w, false);
         deployment_status(w, &mut ctx, new);
         return;
@@ -39,7 +40,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         scale_only(w, &mut ctx, paused);
         return;
     }
-    if ctx.d.pointer("/spec/strategy/type").and_then(Value::as_str) == Some("Recreate") {
+    if ctx.d.at("/spec/strategy/type").and_then(Value::as_str) == Some("Recreate") {
         rollout_recreate(w, &mut ctx);
     } else {
         rollout_rolling(w, &mut ctx);
@@ -52,8 +53,8 @@ fn claim_replica_sets(w: &mut World, d: &Value) -> Vec<Rc<Value>> {
     let uid = meta_str(d, "uid").to_string();
     let namespace = meta_str(d, "namespace").to_string();
     let name = meta_str(d, "name").to_string();
-    let selector = d.pointer("/spec/selector").cloned().unwrap_or(Value::Null);
-    let deleting = d.pointer("/metadata/deletionTimestamp").is_some();
+    let selector = d.at("/spec/selector").cloned().unwrap_or(Value::Null);
+    let deleting = d.at("/metadata/deletionTimestamp").is_some();
     let mut out = Vec::new();
     for rs in owned(w, &uid, "ReplicaSet") {
         if deleting || selector_matches(&selector, &labels(&rs)) {
@@ -84,7 +85,7 @@ fn claim_replica_sets(w: &mut World, d: &Value) -> Vec<Rc<Value>> {
         .store
         .list("ReplicaSet", Some(&namespace))
         .filter(|r| {
-            super::controller_ref(r).is_none() && r.pointer("/metadata/deletionTimestamp").is_none()
+            super::controller_ref(r).is_none() && r.at("/metadata/deletionTimestamp").is_none()
         })
         .filter(|r| selector_matches(&selector, &labels(r)))
         .cloned()
@@ -263,7 +264,7 @@ fn rollout_status(w: &mut World, ctx: &mut Ctx, new: Option<usize>) {
 /// `getReplicaFailures`: the new ReplicaSet's ReplicaFailure, else any old one's.
 fn replica_failure(ctx: &Ctx, new: Option<usize>) -> Option<Condition> {
     let failure_of = |rs: &Value| {
-        rs.pointer("/status/conditions")
+        rs.at("/status/conditions")
             .and_then(Value::as_array)
             .and_then(|cs| cs.iter().find(|c| c["type"] == progress::REPLICA_FAILURE))
             .map(|c| {
@@ -345,7 +346,7 @@ fn old_pods_running(w: &World, ctx: &Ctx, old: &[usize]) -> bool {
             .iter()
             .any(|p| {
                 !matches!(
-                    p.pointer("/status/phase").and_then(Value::as_str),
+                    p.at("/status/phase").and_then(Value::as_str),
                     Some("Succeeded" | "Failed")
                 )
             })

@@ -4,6 +4,7 @@
 //! and returns the sizes to set, each with the reason a learner reads.
 
 use crate::engine::clock::Millis;
+use crate::engine::json::At;
 use serde_json::Value;
 use std::cmp::Ordering;
 
@@ -88,11 +89,11 @@ pub fn resolve_fenceposts(max_surge: &Value, max_unavailable: &Value, desired: i
 /// The Deployment as the policy sees it, from its spec.
 pub fn deploy_view(name: &str, spec: &Value, status_replicas: i64) -> DeployView {
     let replicas = spec["replicas"].as_i64().unwrap_or(1);
-    let rolling = spec.pointer("/strategy/type").and_then(Value::as_str) != Some("Recreate");
+    let rolling = spec.at("/strategy/type").and_then(Value::as_str) != Some("Recreate");
     let (mut surge, mut unavailable) = (0, 0);
     if rolling {
         let ru = spec
-            .pointer("/strategy/rollingUpdate")
+            .at("/strategy/rollingUpdate")
             .cloned()
             .unwrap_or(Value::Null);
         let zero = Value::from(0);

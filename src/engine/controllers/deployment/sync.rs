@@ -8,6 +8,7 @@ use crate::engine::controllers::history::template_hash;
 use crate::engine::controllers::ownership::controller_ref_to;
 use crate::engine::errors::ApiError;
 use crate::engine::events::Source;
+use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
 use crate::engine::world::World;
 use serde_json::{json, Map, Value};
@@ -34,7 +35,7 @@ pub struct Ctx {
 }
 
 fn annotation<'a>(obj: &'a Value, key: &str) -> Option<&'a str> {
-    obj.pointer("/metadata/annotations")?.get(key)?.as_str()
+    obj.at("/metadata/annotations")?.get(key)?.as_str()
 }
 
 fn annotation_i64(obj: &Value, key: &str) -> Option<i64> {
@@ -43,14 +44,11 @@ fn annotation_i64(obj: &Value, key: &str) -> Option<i64> {
 
 /// The policy's view of a ReplicaSet.
 pub fn rs_view(rs: &Value) -> RsView {
-    let n = |p: &str| rs.pointer(p).and_then(Value::as_i64).unwrap_or(0);
+    let n = |p: &str| rs.at(p).and_then(Value::as_i64).unwrap_or(0);
     RsView {
         name: meta_str(rs, "name").to_string(),
         created: parse_rfc3339(meta_str(rs, "creationTimestamp")).unwrap_or(0),
-        replicas: rs
-            .pointer("/spec/replicas")
-            .and_then(Value::as_i64)
-            .unwrap_or(1),
+        replicas: rs.at("/spec/replicas").and_then(Value::as_i64).unwrap_or(1),
         status_replicas: n("/status/replicas"),
         ready: n("/status/readyReplicas"),
         available: n("/status/availableReplicas"),
@@ -59,7 +57,7 @@ pub fn rs_view(rs: &Value) -> RsView {
         max_annotation: annotation_i64(rs, MAX),
         generation: n("/metadata/generation"),
         observed_generation: n("/status/observedGeneration"),
-        deleting: rs.pointer("/metadata/deletionTimestamp").is_some(),
+        deleting: rs.at("/metadata/deletionTimestamp").is_some(),
     }
 }
 
@@ -69,7 +67,7 @@ impl Ctx {
             &self.name,
             &self.d["spec"],
             self.d
-                .pointer("/status/replicas")
+                .at("/status/replicas")
                 .and_then(Value::as_i64)
                 .unwrap_or(0),
         )
@@ -103,8 +101,8 @@ impl Ctx {
         let Some(stored) = w.get("Deployment", &self.namespace, &self.name).cloned() else {
             return;
         };
-        let annotations = self.d.pointer("/metadata/annotations").cloned();
-        if stored.pointer("/metadata/annotations").cloned() == annotations
+        let annotations = self.d.at("/metadata/annotations").cloned();
+        if stored.at("/metadata/annotations").cloned() == annotations
             && stored.get("status") == self.d.get("status")
         {
             return;
@@ -264,7 +262,7 @@ impl Ctx {
         let template = self.d["spec"]["template"].clone();
         let collision = self
             .d
-            .pointer("/status/collisionCount")
+            .at("/status/collisionCount")
             .and_then(Value::as_i64)
             .unwrap_or(0);
         let hash = template_hash(&template, collision);
@@ -455,10 +453,7 @@ fn new_rs_annotations(
     dv: &DeployView,
 ) -> bool {
     let mut changed = false;
-    if let Some(a) = d
-        .pointer("/metadata/annotations")
-        .and_then(Value::as_object)
-    {
+    if let Some(a) = d.at("/metadata/annotations").and_then(Value::as_object) {
         for (k, v) in a {
             if skip_copy(k) || annotation(rs, k) == v.as_str() {
                 continue;

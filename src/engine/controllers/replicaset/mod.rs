@@ -8,6 +8,7 @@ pub mod pod_control;
 use super::ownership::{claim_pods, owned};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
+use crate::engine::json::At;
 use crate::engine::labels::labels;
 use crate::engine::time::{format_rfc3339, parse_rfc3339};
 use crate::engine::world::World;
@@ -21,14 +22,14 @@ const CONTROLLER: &str = "replicaset-controller";
 /// `IsPodActive`: not Succeeded, not Failed, not being deleted.
 pub fn is_active(pod: &Value) -> bool {
     !matches!(
-        pod.pointer("/status/phase").and_then(Value::as_str),
+        pod.at("/status/phase").and_then(Value::as_str),
         Some("Succeeded" | "Failed")
-    ) && pod.pointer("/metadata/deletionTimestamp").is_none()
+    ) && pod.at("/metadata/deletionTimestamp").is_none()
 }
 
 /// The pod's Ready condition, if it has one.
 fn ready_condition(pod: &Value) -> Option<&Value> {
-    pod.pointer("/status/conditions")?
+    pod.at("/status/conditions")?
         .as_array()?
         .iter()
         .find(|c| c["type"] == "Ready")
@@ -40,7 +41,7 @@ pub fn is_ready(pod: &Value) -> bool {
 }
 
 fn node_of(pod: &Value) -> &str {
-    pod.pointer("/spec/nodeName")
+    pod.at("/spec/nodeName")
         .and_then(Value::as_str)
         .unwrap_or("")
 }
@@ -53,7 +54,7 @@ fn view(pod: &Value, on_node: &BTreeMap<String, i64>) -> PodView {
         name: meta_str(pod, "name").to_string(),
         uid: meta_str(pod, "uid").to_string(),
         phase: pod
-            .pointer("/status/phase")
+            .at("/status/phase")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string(),
@@ -66,7 +67,7 @@ fn view(pod: &Value, on_node: &BTreeMap<String, i64>) -> PodView {
             None
         },
         restarts: pod
-            .pointer("/status/containerStatuses")
+            .at("/status/containerStatuses")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -75,7 +76,7 @@ fn view(pod: &Value, on_node: &BTreeMap<String, i64>) -> PodView {
             .unwrap_or(0),
         created: parse_rfc3339(meta_str(pod, "creationTimestamp")).unwrap_or(0),
         deletion_cost: pod
-            .pointer("/metadata/annotations/controller.kubernetes.io~1pod-deletion-cost")
+            .at("/metadata/annotations/controller.kubernetes.io~1pod-deletion-cost")
             .and_then(Value::as_str)
             .and_then(|s| s.parse().ok())
             .unwrap_or(0),
@@ -106,10 +107,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         return;
     };
     let pods = claim_pods(w, &rs);
-    let replicas = rs
-        .pointer("/spec/replicas")
-        .and_then(Value::as_i64)
-        .unwrap_or(1);
+    let replicas = rs.at("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
     let on_node = related_pods_per_node(w, &rs, &pods);
     let active: Vec<PodView> = pods
         .iter()
@@ -118,10 +116,10 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         .collect();
     let have = active.len() as i64;
     let mut failure: Option<(&'static str, String)> = None;
-    if rs.pointer("/metadata/deletionTimestamp").is_none() {
+    if rs.at("/metadata/deletionTimestamp").is_none() {
         for p in pods
             .iter()
-            .filter(|p| p.pointer("/metadata/deletionTimestamp").is_none() && !is_active(p))
+            .filter(|p| p.at("/metadata/deletionTimestamp").is_none() && !is_active(p))
         {
             w.why(
                 CONTROLLER,
@@ -131,7 +129,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                 format!(
                     "{} has finished ({}); it no longer counts toward the {replicas} wanted, so a replacement is created",
                     meta_str(p, "name"),
-                    p.pointer("/status/phase").and_then(Value::as_str).unwrap_or("")
+                    p.at("/status/phase").and_then(Value::as_str).unwrap_or("")
                 ),
             );
         }
@@ -213,11 +211,11 @@ fn write_status(
         return;
     };
     let min_ready = rs
-        .pointer("/spec/minReadySeconds")
+        .at("/spec/minReadySeconds")
         .and_then(Value::as_i64)
         .unwrap_or(0);
     let template_labels = rs
-        .pointer("/spec/template/metadata/labels")
+        .at("/spec/template/metadata/labels")
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
@@ -263,19 +261,19 @@ fn write_status(
         }
     }
     if let Some(g) = rs
-        .pointer("/metadata/generation")
+        .at("/metadata/generation")
         .and_then(Value::as_i64)
         .filter(|g| *g > 0)
     {
         status["observedGeneration"] = json!(g);
     }
     let old_failure = rs
-        .pointer("/status/conditions")
+        .at("/status/conditions")
         .and_then(Value::as_array)
         .and_then(|cs| cs.iter().find(|c| c["type"] == "ReplicaFailure"))
         .cloned();
     let mut conditions: Vec<Value> = rs
-        .pointer("/status/conditions")
+        .at("/status/conditions")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();

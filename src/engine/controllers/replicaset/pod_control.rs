@@ -4,6 +4,7 @@
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::controllers::ownership::controller_ref_to;
 use crate::engine::events::Source;
+use crate::engine::json::At;
 use crate::engine::world::World;
 use serde_json::{json, Value};
 
@@ -15,7 +16,7 @@ pub const SOURCE: Source<'static> = Source {
 /// `GetPodFromTemplate`: the template's labels, annotations and spec, `generateName:
 /// <rs>-`, and a controller reference to the ReplicaSet.
 pub fn new_pod(rs: &Value) -> Value {
-    let template = rs.pointer("/spec/template").cloned().unwrap_or(json!({}));
+    let template = rs.at("/spec/template").cloned().unwrap_or(json!({}));
     let mut meta = json!({
         "generateName": format!("{}-", meta_str(rs, "name")),
         "namespace": meta_str(rs, "namespace"),
@@ -23,7 +24,7 @@ pub fn new_pod(rs: &Value) -> Value {
     });
     for field in ["labels", "annotations", "finalizers"] {
         if let Some(v) = template
-            .pointer(&format!("/metadata/{field}"))
+            .at(&format!("/metadata/{field}"))
             .filter(|v| !v.is_null())
         {
             meta[field] = v.clone();

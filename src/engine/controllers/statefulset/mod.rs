@@ -8,6 +8,7 @@ use super::history;
 use super::ownership::claim_pods;
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
+use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
 use crate::engine::world::World;
 use control::{Action, PodView, SetView};
@@ -25,12 +26,12 @@ pub fn get_ordinal(set_name: &str, pod_name: &str) -> Option<i64> {
 
 /// Phase Running and condition Ready true.
 pub fn is_running_and_ready(pod: &Value) -> bool {
-    pod.pointer("/status/phase").and_then(Value::as_str) == Some("Running")
+    pod.at("/status/phase").and_then(Value::as_str) == Some("Running")
         && ready_condition(pod).is_some_and(|c| c["status"] == "True")
 }
 
 fn ready_condition(pod: &Value) -> Option<&Value> {
-    pod.pointer("/status/conditions")?
+    pod.at("/status/conditions")?
         .as_array()?
         .iter()
         .find(|c| c["type"] == "Ready")
@@ -43,13 +44,13 @@ fn view(set_name: &str, pod: &Value) -> Option<PodView> {
     Some(PodView {
         ordinal,
         revision: pod
-            .pointer("/metadata/labels/controller-revision-hash")
+            .at("/metadata/labels/controller-revision-hash")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string(),
-        terminating: pod.pointer("/metadata/deletionTimestamp").is_some(),
+        terminating: pod.at("/metadata/deletionTimestamp").is_some(),
         finished: matches!(
-            pod.pointer("/status/phase").and_then(Value::as_str),
+            pod.at("/status/phase").and_then(Value::as_str),
             Some("Succeeded" | "Failed")
         ),
         running_and_ready: ready,
@@ -68,7 +69,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
         return;
     };
-    if set.pointer("/metadata/deletionTimestamp").is_some() {
+    if set.at("/metadata/deletionTimestamp").is_some() {
         return;
     }
     let pods = claim_pods(w, &set);
@@ -76,7 +77,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         history::ensure_update_revision(w, &set, "controller.kubernetes.io/hash");
     let update_revision = meta_str(&update_rev, "name").to_string();
     let current_revision = set
-        .pointer("/status/currentRevision")
+        .at("/status/currentRevision")
         .and_then(Value::as_str)
         .filter(|c| revs.iter().any(|r| meta_str(r, "name") == *c))
         .unwrap_or(&update_revision)
@@ -84,11 +85,11 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let spec = &set["spec"];
     let replicas = spec["replicas"].as_i64().unwrap_or(1).max(0);
     let start = spec
-        .pointer("/ordinals/start")
+        .at("/ordinals/start")
         .and_then(Value::as_i64)
         .unwrap_or(0)
         .max(0);
-    let rolling = spec.pointer("/updateStrategy/type").and_then(Value::as_str) != Some("OnDelete");
+    let rolling = spec.at("/updateStrategy/type").and_then(Value::as_str) != Some("OnDelete");
     let view_set = SetView {
         name: name.to_string(),
         replicas,
@@ -96,7 +97,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         monotonic: spec["podManagementPolicy"].as_str() != Some("Parallel"),
         rolling_update: rolling,
         partition: spec
-            .pointer("/updateStrategy/rollingUpdate/partition")
+            .at("/updateStrategy/rollingUpdate/partition")
             .and_then(Value::as_i64)
             .unwrap_or(0),
         min_ready_seconds: spec["minReadySeconds"].as_i64().unwrap_or(0),
@@ -180,7 +181,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let live: Vec<String> = [current_revision.clone(), update_revision.clone()]
         .into_iter()
         .chain(pods.iter().filter_map(|p| {
-            p.pointer("/metadata/labels/controller-revision-hash")
+            p.at("/metadata/labels/controller-revision-hash")
                 .and_then(Value::as_str)
                 .map(String::from)
         }))
@@ -208,7 +209,7 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
     };
     let pods = super::ownership::owned(w, meta_str(&set, "uid"), "Pod");
     let min_ready = set
-        .pointer("/spec/minReadySeconds")
+        .at("/spec/minReadySeconds")
         .and_then(Value::as_i64)
         .unwrap_or(0)
         * 1000;
@@ -230,15 +231,15 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
                 );
             }
         }
-        if p.pointer("/metadata/deletionTimestamp").is_none() {
+        if p.at("/metadata/deletionTimestamp").is_none() {
             match p
-                .pointer("/metadata/labels/controller-revision-hash")
+                .at("/metadata/labels/controller-revision-hash")
                 .and_then(Value::as_str)
             {
                 Some(r) if r == current => current_n += 1,
                 _ => {}
             }
-            if p.pointer("/metadata/labels/controller-revision-hash")
+            if p.at("/metadata/labels/controller-revision-hash")
                 .and_then(Value::as_str)
                 == Some(update)
             {
@@ -251,13 +252,10 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
         requeue(w, namespace, name, after);
     }
     let spec_replicas = set
-        .pointer("/spec/replicas")
+        .at("/spec/replicas")
         .and_then(Value::as_i64)
         .unwrap_or(1);
-    let rolling = set
-        .pointer("/spec/updateStrategy/type")
-        .and_then(Value::as_str)
-        != Some("OnDelete");
+    let rolling = set.at("/spec/updateStrategy/type").and_then(Value::as_str) != Some("OnDelete");
     let (mut current_rev, mut current_count) = (current.to_string(), current_n);
     if rolling && updated_n == replicas && ready == replicas && replicas == spec_replicas {
         current_rev = update.to_string();
@@ -267,7 +265,7 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
         "availableReplicas": available,
         "collisionCount": 0,
         "currentRevision": current_rev,
-        "observedGeneration": set.pointer("/metadata/generation").cloned().unwrap_or(json!(1)),
+        "observedGeneration": set.at("/metadata/generation").cloned().unwrap_or(json!(1)),
         "replicas": replicas,
         "updateRevision": update,
     });

@@ -4,6 +4,7 @@
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::controllers::ownership::controller_ref_to;
 use crate::engine::events::Source;
+use crate::engine::json::At;
 use crate::engine::world::World;
 use serde_json::{json, Value};
 
@@ -22,12 +23,12 @@ fn create_claims(w: &mut World, set: &Value, ordinal: i64, pod_name: &str) -> Re
     let namespace = meta_str(set, "namespace").to_string();
     let set_name = meta_str(set, "name").to_string();
     let templates = set
-        .pointer("/spec/volumeClaimTemplates")
+        .at("/spec/volumeClaimTemplates")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
     let retain_on_delete = set
-        .pointer("/spec/persistentVolumeClaimRetentionPolicy/whenDeleted")
+        .at("/spec/persistentVolumeClaimRetentionPolicy/whenDeleted")
         .and_then(Value::as_str)
         != Some("Delete");
     for t in templates {
@@ -36,9 +37,9 @@ fn create_claims(w: &mut World, set: &Value, ordinal: i64, pod_name: &str) -> Re
         if w.get("PersistentVolumeClaim", &namespace, &name).is_some() {
             continue;
         }
-        let mut labels = t.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+        let mut labels = t.at("/metadata/labels").cloned().unwrap_or(json!({}));
         if let Some(ml) = set
-            .pointer("/spec/selector/matchLabels")
+            .at("/spec/selector/matchLabels")
             .and_then(Value::as_object)
         {
             for (k, v) in ml {
@@ -80,7 +81,7 @@ pub fn new_pod(set: &Value, template: &Value, revision: &str, ordinal: i64) -> V
     let set_name = meta_str(set, "name");
     let name = format!("{set_name}-{ordinal}");
     let mut labels = template
-        .pointer("/metadata/labels")
+        .at("/metadata/labels")
         .cloned()
         .unwrap_or(json!({}));
     labels["controller-revision-hash"] = json!(revision);
@@ -93,20 +94,20 @@ pub fn new_pod(set: &Value, template: &Value, revision: &str, ordinal: i64) -> V
         "labels": labels,
         "ownerReferences": [controller_ref_to(set)],
     });
-    if let Some(a) = template.pointer("/metadata/annotations") {
+    if let Some(a) = template.at("/metadata/annotations") {
         meta["annotations"] = a.clone();
     }
     let mut spec = template.get("spec").cloned().unwrap_or(json!({}));
     spec["hostname"] = json!(name);
     if let Some(svc) = set
-        .pointer("/spec/serviceName")
+        .at("/spec/serviceName")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
     {
         spec["subdomain"] = json!(svc);
     }
     let claims = set
-        .pointer("/spec/volumeClaimTemplates")
+        .at("/spec/volumeClaimTemplates")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
@@ -167,7 +168,7 @@ pub fn delete_pod(w: &mut World, set: &Value, name: &str, condemned: bool) {
     let set_name = meta_str(set, "name").to_string();
     if condemned
         && set
-            .pointer("/spec/persistentVolumeClaimRetentionPolicy/whenScaled")
+            .at("/spec/persistentVolumeClaimRetentionPolicy/whenScaled")
             .and_then(Value::as_str)
             == Some("Delete")
     {
@@ -177,7 +178,7 @@ pub fn delete_pod(w: &mut World, set: &Value, name: &str, condemned: bool) {
                 .into_iter()
                 .flatten()
                 .filter_map(|v| {
-                    v.pointer("/persistentVolumeClaim/claimName")
+                    v.at("/persistentVolumeClaim/claimName")
                         .and_then(Value::as_str)
                         .map(String::from)
                 })
