@@ -330,18 +330,3 @@ fn line_view(line: &TermLine) -> Html {
     };
     html! { <div key={line.id} {class}>{ line.text.clone() }</div> }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefixes_and_words() {
-        let c = vec!["statefulset".to_string(), "statefulsets".to_string()];
-        assert_eq!(common_prefix(&c), "statefulset");
-        assert_eq!(
-            delete_word_before("kubectl get pods", 16),
-            ("kubectl get ".to_string(), 12)
-        );
-    }
-}
