@@ -4,8 +4,64 @@
 #[cfg(target_arch = "wasm32")]
 mod ui;
 
+/// A panic shows an error panel with a reset button instead of leaving a dead page.
+#[cfg(target_arch = "wasm32")]
+fn install_panic_hook() {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        web_sys::console::error_1(&message.clone().into());
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(body) = document.body() else {
+            return;
+        };
+        let make = |tag: &str, class: &str, text: &str| {
+            let el = document.create_element(tag).ok()?;
+            el.set_class_name(class);
+            el.set_text_content(Some(text));
+            Some(el)
+        };
+        let (Some(panel), Some(title), Some(detail), Some(button)) = (
+            make("div", "crash", ""),
+            make(
+                "h2",
+                "",
+                "kubeplay stopped: something went wrong inside the playground",
+            ),
+            make("pre", "", &message),
+            make(
+                "button",
+                "crash-reset",
+                "Reset (clears the saved session and reloads)",
+            ),
+        ) else {
+            return;
+        };
+        let _ = panel.set_attribute("role", "alertdialog");
+        let _ = panel.set_attribute("data-testid", "crash");
+        let reset = Closure::<dyn FnMut()>::new(|| {
+            if let Some(w) = web_sys::window() {
+                if let Ok(Some(s)) = w.local_storage() {
+                    let _ = s.clear();
+                }
+                let _ = w.location().reload();
+            }
+        });
+        let _ = button.add_event_listener_with_callback("click", reset.as_ref().unchecked_ref());
+        reset.forget();
+        let _ = panel.append_child(&title);
+        let _ = panel.append_child(&detail);
+        let _ = panel.append_child(&button);
+        let _ = body.append_child(&panel);
+    }));
+}
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    install_panic_hook();
     let document = web_sys::window().and_then(|w| w.document());
     match document.and_then(|d| d.get_element_by_id("app")) {
         Some(root) => {

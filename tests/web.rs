@@ -27,9 +27,12 @@ async fn settle() {
 
 /// Mounts a fresh app in its own element, so tests do not see each other's pages.
 async fn mount() -> Element {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a browser document");
+    let window = web_sys::window().expect("a window");
+    // Each test starts fresh: the app restores what an earlier test saved otherwise.
+    if let Ok(Some(storage)) = window.local_storage() {
+        let _ = storage.clear();
+    }
+    let document = window.document().expect("a browser document");
     let root = document.create_element("div").expect("a div");
     document
         .body()
@@ -46,6 +49,15 @@ fn hook(root: &Element, id: &str) -> Element {
         .ok()
         .flatten()
         .unwrap_or_else(|| panic!("no element with data-testid=\"{id}\""))
+}
+
+async fn set_input(input: &HtmlInputElement, text: &str) {
+    input.set_value(text);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let typed = Event::new_with_event_init_dict("input", &init).expect("an input event");
+    input.dispatch_event(&typed).expect("input dispatched");
+    settle().await;
 }
 
 async fn type_line(root: &Element, line: &str) {
@@ -187,14 +199,18 @@ async fn the_apply_button_runs_kubectl_apply_on_the_open_file() {
 }
 
 #[wasm_bindgen_test]
-async fn paused_time_stands_still_and_step_advances_it_one_second() {
+async fn paused_time_stands_still_and_step_advances_it_to_the_next_event() {
     let root = mount().await;
     click(&root, "time-toggle").await;
     let paused_at = virtual_ms(&root);
     yew::platform::time::sleep(Duration::from_millis(250)).await;
     assert_eq!(virtual_ms(&root), paused_at, "the clock moved while paused");
     click(&root, "time-step").await;
-    assert_eq!(virtual_ms(&root), paused_at + 1_000);
+    let stepped = virtual_ms(&root);
+    assert!(
+        stepped > paused_at && stepped <= paused_at + 60_000,
+        "{paused_at} -> {stepped}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -262,13 +278,24 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
         .expect("a body")
         .append_child(&root)
         .expect("appended");
+    let card_of = |pod: PodCard, old: bool| ui::cluster_view::CardData {
+        pod,
+        old,
+        marked: false,
+        selected: false,
+    };
     let props = ui::cluster_view::LanesProps {
         nodes: Rc::new(vec![lane("node-a"), lane("node-b")]),
-        pods: Rc::new(vec![
-            pod("web-0", "Running", Some("node-b")),
-            pod("web-1", "ContainerCreating", Some("node-a")),
-            pod("web-2", "Pending", None),
+        cards: Rc::new(vec![
+            card_of(pod("web-0", "Running", Some("node-b")), false),
+            card_of(pod("web-1", "ContainerCreating", Some("node-a")), true),
+            card_of(pod("web-2", "Pending", None), false),
         ]),
+        claims: Rc::new(vec![ui::state::ClaimChip {
+            name: "www-web-0".to_string(),
+            phase: "Bound".to_string(),
+        }]),
+        onselect: yew::Callback::noop(),
     };
     yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -298,4 +325,86 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
         web2.closest(".lane.unscheduled").ok().flatten().is_some(),
         "an unscheduled pod has its own lane"
     );
+    let ordinal = card("web-1").query_selector(".ordinal").ok().flatten();
+    assert_eq!(ordinal.and_then(|o| o.text_content()).as_deref(), Some("1"));
+    assert!(card("web-1")
+        .query_selector(".revision.old")
+        .ok()
+        .flatten()
+        .is_some());
+    assert!(card("web-0")
+        .query_selector(".revision.old")
+        .ok()
+        .flatten()
+        .is_none());
+    assert!(root
+        .query_selector("[data-pvc=\"www-web-0\"]")
+        .ok()
+        .flatten()
+        .is_some());
+}
+
+#[wasm_bindgen_test]
+async fn tab_completes_a_single_candidate_and_lists_several() {
+    let root = mount().await;
+    let input: HtmlInputElement = hook(&root, "terminal-input").unchecked_into();
+    set_input(&input, "kubectl descr").await;
+    press(&root, "Tab").await;
+    assert_eq!(input.value(), "kubectl describe ");
+    set_input(&input, "kubectl de").await;
+    press(&root, "Tab").await;
+    let listed = hook(&root, "completions")
+        .text_content()
+        .unwrap_or_default();
+    assert!(
+        listed.contains("delete") && listed.contains("describe"),
+        "{listed}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_pasted_heredoc_runs_line_by_line_and_the_file_gets_a_tab() {
+    let root = mount().await;
+    for line in ["cat <<EOF > note.yaml", "a: 1", "EOF", "cat note.yaml"] {
+        type_line(&root, line).await;
+    }
+    let texts: Vec<String> = output_lines(&root)
+        .iter()
+        .filter_map(|l| l.text_content())
+        .collect();
+    assert!(texts.iter().any(|t| t == "> a: 1"), "{texts:?}");
+    assert_eq!(texts.last().map(String::as_str), Some("a: 1"), "{texts:?}");
+    let tabs = root.query_selector_all(".editor-pane .tab").expect("tabs");
+    let names: Vec<String> = (0..tabs.length())
+        .filter_map(|i| tabs.item(i).and_then(|t| t.text_content()))
+        .collect();
+    assert!(names.iter().any(|n| n == "note.yaml"), "{names:?}");
+}
+
+#[wasm_bindgen_test]
+async fn corrupted_saved_state_is_reported_in_one_line_and_replaced() {
+    let window = web_sys::window().expect("a window");
+    let storage = window.local_storage().ok().flatten().expect("localStorage");
+    storage
+        .set_item(ui::state::STORAGE_KEY, "{\"version\": 99}")
+        .expect("stored");
+    let document = window.document().expect("a document");
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    yew::Renderer::<ui::app::App>::with_root(root.clone()).render();
+    settle().await;
+    let texts: Vec<String> = output_lines(&root)
+        .iter()
+        .filter_map(|l| l.text_content())
+        .collect();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(
+        texts[0].starts_with("saved session could not be restored ("),
+        "{texts:?}"
+    );
+    assert!(texts[0].ends_with("); starting fresh"), "{texts:?}");
 }

@@ -699,6 +699,15 @@ impl Session {
         self.last_status
     }
 
+    /// Virtual milliseconds until the cluster's next scheduled event, if one is due (the
+    /// browser's step button advances by this).
+    pub fn next_event_in_ms(&self) -> Option<u64> {
+        self.cluster
+            .timers
+            .next_at()
+            .map(|at| (at - self.cluster.now).max(0) as u64)
+    }
+
     /// Virtual time since the cluster started, in milliseconds.
     pub fn now_ms(&self) -> u64 {
         (self.cluster.now - self.cluster.started_at()).max(0) as u64

@@ -1,22 +1,86 @@
-//! The shell: owns the state, provides it to the panes, and drives virtual time.
+//! The shell: owns the state, provides it to the panes, drives virtual time, and keeps
+//! the session in localStorage.
 
-use gloo_timers::callback::Interval;
+use gloo_timers::callback::{Interval, Timeout};
 use yew::prelude::*;
 
 use super::cluster_view::ClusterView;
 use super::editor::Editor;
 use super::lesson::Lesson;
-use super::state::{Action, AppContext, State};
+use super::state::{Action, AppContext, State, STORAGE_KEY};
 use super::terminal::Terminal;
 use super::time_bar::TimeBar;
 use super::why_log::WhyLog;
 
 /// How often the cluster advances while playing, in real milliseconds.
 const TICK_INTERVAL_MS: u32 = 100;
+/// Typed input is saved this long after the last change.
+const SAVE_AFTER_MS: u32 = 300;
+/// While time merely runs, the clock is saved at most this often.
+const SAVE_EVERY_MS: f64 = 2_000.0;
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The saved session, or a fresh one with the reason the saved one was dropped.
+fn initial_state() -> (State, Option<String>) {
+    let Some(saved) = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) else {
+        return (State::default(), None);
+    };
+    match State::restore(&saved) {
+        Ok(state) => (state, None),
+        Err(why) => {
+            if let Some(s) = storage() {
+                let _ = s.remove_item(STORAGE_KEY);
+            }
+            let mut why = why;
+            why.truncate(120);
+            (
+                State::default(),
+                Some(format!(
+                    "saved session could not be restored ({why}); starting fresh"
+                )),
+            )
+        }
+    }
+}
+
+fn save(state: &State) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(STORAGE_KEY, &state.save());
+    }
+}
+
+/// The panes a phone shows one at a time.
+const PANES: [(&str, &str); 4] = [
+    ("terminal", "Terminal"),
+    ("editor", "Editor"),
+    ("cluster", "Cluster"),
+    ("lesson", "Lesson"),
+];
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(State::default);
+    let notice = use_mut_ref(|| None::<String>);
+    let state = {
+        let notice = notice.clone();
+        use_reducer(move || {
+            let (state, why) = initial_state();
+            *notice.borrow_mut() = why;
+            state
+        })
+    };
+    let pane = use_state(|| "terminal");
+
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            if let Some(text) = notice.borrow_mut().take() {
+                dispatcher.dispatch(Action::Notice(text));
+            }
+        });
+    }
 
     {
         // The interval exists only while playing; dropping it in the cleanup stops it.
@@ -37,18 +101,63 @@ pub fn app() -> Html {
         });
     }
 
+    {
+        // Inputs are saved shortly after they change; the clock alone every few seconds.
+        let last_saved = use_mut_ref(|| 0.0f64);
+        let handle = state.clone();
+        use_effect_with(state.input_count(), move |_| {
+            let timer = Timeout::new(SAVE_AFTER_MS, move || {
+                save(&handle);
+                *last_saved.borrow_mut() = js_sys::Date::now();
+            });
+            move || drop(timer)
+        });
+    }
+    {
+        let last = use_mut_ref(js_sys::Date::now);
+        let handle = state.clone();
+        use_effect_with(state.now_ms / 1000, move |_| {
+            let now = js_sys::Date::now();
+            if now - *last.borrow() > SAVE_EVERY_MS {
+                *last.borrow_mut() = now;
+                save(&handle);
+            }
+        });
+    }
+
+    let tabs = html! {
+        <nav class="pane-tabs" role="tablist" aria-label="Panes">
+            { for PANES.iter().map(|(id, label)| {
+                let active = *pane == *id;
+                let onclick = {
+                    let pane = pane.clone();
+                    let id: &'static str = id;
+                    Callback::from(move |_: MouseEvent| pane.set(id))
+                };
+                html! {
+                    <button role="tab" aria-selected={active.to_string()}
+                            class={classes!("pane-tab", active.then_some("active"))} {onclick}>
+                        { *label }
+                    </button>
+                }
+            }) }
+        </nav>
+    };
+
+    let context: AppContext = state;
     html! {
-        <ContextProvider<AppContext> context={state}>
+        <ContextProvider<AppContext> context={context}>
             <div class="shell">
                 <header class="topbar">
                     <h1 class="brand">{ "kubeplay" }</h1>
                     <TimeBar />
                 </header>
-                <main class="panes">
+                { tabs }
+                <main class={classes!("panes", format!("show-{}", *pane))}>
                     <Lesson />
                     <Terminal />
                     <Editor />
-                    <section class="pane cluster-pane" aria-label="Cluster">
+                    <section class="pane cluster-pane" id="pane-cluster" aria-label="Cluster">
                         <ClusterView />
                         <WhyLog />
                     </section>

@@ -1,72 +1,158 @@
-//! The cluster view: one lane per node, the pods bound to it as cards, and a lane for pods
-//! the scheduler has not placed yet.
+//! The cluster view: one lane per node, the pods bound to it as cards grouped by owner, a
+//! lane for pods the scheduler has not placed yet, the claims, and a describe panel.
 
 use std::rc::Rc;
 
 use kubeplay::kubectl::session::{NodeLane, PodCard};
 use yew::prelude::*;
 
-use super::state::AppContext;
+use super::state::{Action, AppContext, ClaimChip};
 
 #[function_component(ClusterView)]
 pub fn cluster_view() -> Html {
     let Some(ctx) = use_context::<AppContext>() else {
         return html! {};
     };
-    html! { <Lanes nodes={Rc::clone(&ctx.nodes)} pods={Rc::clone(&ctx.pods)} /> }
+    // Cards are computed once per change of the pod list, not per clock tick.
+    let cards = {
+        let ctx = ctx.clone();
+        use_memo(
+            (
+                Rc::clone(&ctx.pods),
+                ctx.highlight.clone(),
+                ctx.selected.clone(),
+            ),
+            move |(pods, highlight, selected)| {
+                pods.iter()
+                    .map(|p| CardData {
+                        old: ctx.is_old_revision(p),
+                        marked: highlight.as_deref() == Some(p.name.as_str())
+                            || p.owner
+                                .as_deref()
+                                .and_then(|o| o.split('/').nth(1))
+                                .is_some_and(|o| highlight.as_deref() == Some(o)),
+                        selected: selected
+                            .as_ref()
+                            .is_some_and(|(ns, n)| *ns == p.namespace && *n == p.name),
+                        pod: p.clone(),
+                    })
+                    .collect::<Vec<_>>()
+            },
+        )
+    };
+    let onselect = {
+        let ctx = ctx.clone();
+        Callback::from(move |sel: Option<(String, String)>| ctx.dispatch(Action::SelectPod(sel)))
+    };
+    html! {
+        <>
+            <Lanes nodes={Rc::clone(&ctx.nodes)} {cards} claims={Rc::clone(&ctx.claims)}
+                   onselect={onselect.clone()} />
+            if let (Some((_, name)), Some(text)) = (&ctx.selected, &ctx.describe) {
+                <DescribePanel name={name.clone()} text={Rc::clone(text)} {onselect} />
+            }
+        </>
+    }
+}
+
+#[derive(Clone, PartialEq)]
+pub struct CardData {
+    pub pod: PodCard,
+    pub old: bool,
+    pub marked: bool,
+    pub selected: bool,
 }
 
 #[derive(Properties, PartialEq)]
 pub struct LanesProps {
     pub nodes: Rc<Vec<NodeLane>>,
-    pub pods: Rc<Vec<PodCard>>,
+    pub cards: Rc<Vec<CardData>>,
+    pub claims: Rc<Vec<ClaimChip>>,
+    pub onselect: Callback<Option<(String, String)>>,
+}
+
+/// Pods of one lane, grouped by owner in order of first appearance.
+fn grouped<'a>(cards: impl Iterator<Item = &'a CardData>) -> Vec<(String, Vec<&'a CardData>)> {
+    let mut groups: Vec<(String, Vec<&CardData>)> = Vec::new();
+    for c in cards {
+        let owner = c.pod.owner.clone().unwrap_or_else(|| "—".to_string());
+        match groups.iter_mut().find(|(o, _)| *o == owner) {
+            Some((_, v)) => v.push(c),
+            None => groups.push((owner, vec![c])),
+        }
+    }
+    groups
 }
 
 /// Separate from `ClusterView` so that clock ticks that change no pod skip this render.
 #[function_component(Lanes)]
 pub fn lanes(props: &LanesProps) -> Html {
-    let on_node = |name: &str| -> Vec<&PodCard> {
-        props
-            .pods
-            .iter()
-            .filter(|p| p.node.as_deref() == Some(name))
-            .collect()
-    };
-    let unscheduled: Vec<&PodCard> = props
-        .pods
+    let known = |n: &str| props.nodes.iter().any(|l| l.name == n);
+    let unscheduled: Vec<&CardData> = props
+        .cards
         .iter()
-        .filter(|p| {
-            p.node
-                .as_deref()
-                .is_none_or(|n| !props.nodes.iter().any(|l| l.name == n))
-        })
+        .filter(|c| c.pod.node.as_deref().is_none_or(|n| !known(n)))
         .collect();
+
+    let lane = |key: String, head: Html, cards: Vec<&CardData>, extra: Option<&str>| {
+        let groups = grouped(cards.into_iter());
+        html! {
+            <div key={key.clone()} class={classes!("lane", extra.map(str::to_string))} data-lane={key}>
+                { head }
+                <div class="groups">
+                    { for groups.into_iter().map(|(owner, cards)| html! {
+                        <div key={owner.clone()} class="group" role="group" aria-label={owner.clone()}>
+                            <div class="group-name">{ owner }</div>
+                            <div class="cards">
+                                { for cards.into_iter().map(|c| html! {
+                                    <PodCardView key={c.pod.name.clone()} card={c.clone()} onselect={props.onselect.clone()} />
+                                }) }
+                            </div>
+                        </div>
+                    }) }
+                </div>
+            </div>
+        }
+    };
 
     html! {
         <div class="cluster-view" data-testid="cluster-view">
             <h2 class="pane-title">{ "Cluster" }</h2>
             <div class="lanes">
-                { for props.nodes.iter().map(|node| html! {
-                    <div key={node.name.clone()} class="lane" data-lane={node.name.clone()}>
+                { for props.nodes.iter().map(|node| {
+                    let on_node: Vec<&CardData> = props.cards.iter()
+                        .filter(|c| c.pod.node.as_deref() == Some(node.name.as_str()))
+                        .collect();
+                    let count = on_node.len();
+                    let head = html! {
                         <div class="lane-head">
-                            <span class="node-name">{ node.name.clone() }</span>
+                            <span class={classes!("node-name", (!node.ready).then_some("not-ready"))}>{ node.name.clone() }</span>
                             <span class="node-roles">{ node.roles.clone() }</span>
                             { for node.taints.iter().map(|t| html! {
                                 <span class="taint" title="taint">{ t.clone() }</span>
                             }) }
+                            <span class="capacity" title="pods / capacity">{ format!("{count}/{}", node.max_pods) }</span>
                         </div>
-                        <div class="cards">{ for on_node(&node.name).into_iter().map(pod_card) }</div>
-                    </div>
+                    };
+                    lane(node.name.clone(), head, on_node, None)
                 }) }
                 if !unscheduled.is_empty() {
-                    <div key="-unscheduled" class="lane unscheduled">
-                        <div class="lane-head"><span class="node-name">{ "not scheduled" }</span></div>
-                        <div class="cards">{ for unscheduled.into_iter().map(pod_card) }</div>
-                    </div>
+                    { lane("-unscheduled".to_string(),
+                           html! { <div class="lane-head"><span class="node-name">{ "not scheduled" }</span></div> },
+                           unscheduled, Some("unscheduled")) }
                 }
             </div>
-            if props.pods.is_empty() {
+            if props.cards.is_empty() {
                 <p class="empty">{ "No pods yet. Apply the manifest or run kubectl create." }</p>
+            }
+            if !props.claims.is_empty() {
+                <div class="claims" aria-label="PersistentVolumeClaims">
+                    <span class="claims-title">{ "PVCs" }</span>
+                    { for props.claims.iter().map(|c| html! {
+                        <span key={c.name.clone()} class={classes!("claim", (c.phase == "Bound").then_some("bound"))}
+                              data-pvc={c.name.clone()} title={c.phase.clone()}>{ c.name.clone() }</span>
+                    }) }
+                </div>
             }
         </div>
     }
@@ -82,30 +168,85 @@ fn phase_class(phase: &str) -> &'static str {
     }
 }
 
-fn pod_card(pod: &PodCard) -> Html {
+#[derive(Properties, PartialEq)]
+pub struct PodCardProps {
+    pub card: CardData,
+    pub onselect: Callback<Option<(String, String)>>,
+}
+
+/// One pod; a component so that an unchanged card is not re-rendered.
+#[function_component(PodCardView)]
+pub fn pod_card(props: &PodCardProps) -> Html {
+    let CardData {
+        pod,
+        old,
+        marked,
+        selected,
+    } = &props.card;
     let node = pod.node.clone().unwrap_or_default();
+    let onclick = {
+        let sel = (pod.namespace.clone(), pod.name.clone());
+        let onselect = props.onselect.clone();
+        Callback::from(move |_: MouseEvent| onselect.emit(Some(sel.clone())))
+    };
+    let ready_all = pod
+        .ready
+        .split_once('/')
+        .is_some_and(|(a, b)| a == b && a != "0");
     html! {
-        <div key={pod.name.clone()}
-             class={classes!("pod", phase_class(&pod.phase))}
+        <button class={classes!("pod", phase_class(&pod.phase), old.then_some("old-rev"),
+                                marked.then_some("marked"), selected.then_some("selected"))}
              data-pod={pod.name.clone()}
              data-phase={pod.phase.clone()}
-             data-node={node}>
-            <div class="pod-name">
-                { pod.name.clone() }
-                if let Some(ordinal) = pod.ordinal {
-                    <span class="ordinal" title="ordinal">{ format!("#{ordinal}") }</span>
-                }
-            </div>
-            <div class="pod-meta">
+             data-node={node}
+             aria-label={format!("pod {} {}", pod.name, pod.phase)}
+             {onclick}>
+            if let Some(ordinal) = pod.ordinal {
+                <span class="ordinal" aria-hidden="true">{ ordinal }</span>
+            }
+            <span class="pod-name">{ pod.name.clone() }</span>
+            <span class="pod-meta">
                 <span class="phase">{ pod.phase.clone() }</span>
-                <span class="ready" title="ready containers">{ pod.ready.clone() }</span>
+                <span class={classes!("ready", ready_all.then_some("all"))} title="ready containers">{ pod.ready.clone() }</span>
                 if let Some(rev) = &pod.revision {
-                    <span class="revision" title="revision">{ rev.clone() }</span>
+                    <span class={classes!("revision", old.then_some("old"))}
+                          title={if *old { "old template" } else { "newest template" }}>
+                        { rev.rsplit('-').next().unwrap_or(rev).to_string() }
+                    </span>
                 }
                 if pod.restarts > 0 {
                     <span class="restarts" title="restarts">{ format!("↻{}", pod.restarts) }</span>
                 }
+            </span>
+            if !pod.claims.is_empty() {
+                <span class="pod-claims">
+                    { for pod.claims.iter().map(|c| html! { <span class="claim bound">{ c.clone() }</span> }) }
+                </span>
+            }
+        </button>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DescribeProps {
+    pub name: String,
+    pub text: Rc<String>,
+    pub onselect: Callback<Option<(String, String)>>,
+}
+
+#[function_component(DescribePanel)]
+fn describe_panel(props: &DescribeProps) -> Html {
+    let onclose = {
+        let onselect = props.onselect.clone();
+        Callback::from(move |_: MouseEvent| onselect.emit(None))
+    };
+    html! {
+        <div class="describe" role="dialog" aria-label={format!("describe pod {}", props.name)} data-testid="describe">
+            <div class="describe-head">
+                <span>{ format!("kubectl describe pod {}", props.name) }</span>
+                <button class="close" onclick={onclose} aria-label="Close">{ "×" }</button>
             </div>
+            <pre>{ (*props.text).clone() }</pre>
         </div>
     }
 }

@@ -1,9 +1,40 @@
-//! The YAML editor: a file tab, a line-number gutter beside a plain textarea, and Apply.
+//! The YAML editor: file tabs, a line-number gutter, a highlighted copy of the text drawn
+//! behind a transparent textarea, inline diagnostics, templates and Apply.
 
-use web_sys::{Element, HtmlTextAreaElement};
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use kubeplay::kubectl::diagnostics::{check_manifest, Diagnostic};
+use web_sys::{Element, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::state::{Action, AppContext};
+
+/// How long typing must pause before the manifest is checked again.
+const DIAGNOSE_AFTER_MS: u32 = 300;
+
+const TEMPLATES: [(&str, &str, &str); 4] = [
+    (
+        "StatefulSet",
+        "statefulset.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: nginx\n  replicas: 3\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n        volumeMounts:\n        - name: www\n          mountPath: /usr/share/nginx/html\n  volumeClaimTemplates:\n  - metadata:\n      name: www\n    spec:\n      accessModes: [\"ReadWriteOnce\"]\n      resources:\n        requests:\n          storage: 1Gi\n",
+    ),
+    (
+        "DaemonSet",
+        "daemonset.yaml",
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: helloworld\nspec:\n  selector:\n    matchLabels:\n      app: helloworld\n  template:\n    metadata:\n      labels:\n        app: helloworld\n    spec:\n      containers:\n      - name: helloworld\n        image: busybox:1.36\n        command: [\"sh\", \"-c\", \"sleep 3600\"]\n",
+    ),
+    (
+        "Deployment",
+        "deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: hello\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: hello\n  template:\n    metadata:\n      labels:\n        app: hello\n    spec:\n      containers:\n      - name: hello\n        image: nginx:1.27\n        ports:\n        - containerPort: 80\n",
+    ),
+    (
+        "Service",
+        "service.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\nspec:\n  clusterIP: None\n  selector:\n    app: nginx\n  ports:\n  - port: 80\n    name: web\n",
+    ),
+];
 
 #[function_component(Editor)]
 pub fn editor() -> Html {
@@ -11,6 +42,31 @@ pub fn editor() -> Html {
         return html! {};
     };
     let gutter_ref = use_node_ref();
+    let overlay_ref = use_node_ref();
+    let area_ref = use_node_ref();
+    let diagnostics = use_state(|| Rc::new(Vec::<Diagnostic>::new()));
+
+    {
+        // Checked a moment after typing stops; a newer edit drops the pending check.
+        let diagnostics = diagnostics.clone();
+        use_effect_with(Rc::clone(&ctx.file_text), move |text| {
+            let text = Rc::clone(text);
+            let timer = Timeout::new(DIAGNOSE_AFTER_MS, move || {
+                diagnostics.set(Rc::new(check_manifest(&text)));
+            });
+            move || drop(timer)
+        });
+    }
+    {
+        let area_ref = area_ref.clone();
+        use_effect_with(ctx.editor_focus, move |n| {
+            if *n > 0 {
+                if let Some(area) = area_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = area.focus();
+                }
+            }
+        });
+    }
 
     let oninput = {
         let ctx = ctx.clone();
@@ -20,13 +76,37 @@ pub fn editor() -> Html {
         })
     };
 
-    // The gutter is a separate element, so it follows the textarea's scrolling by hand.
+    // The gutter and the highlighted copy follow the textarea's scrolling by hand.
     let onscroll = {
         let gutter_ref = gutter_ref.clone();
+        let overlay_ref = overlay_ref.clone();
         Callback::from(move |e: Event| {
             let area = e.target_unchecked_into::<HtmlTextAreaElement>();
             if let Some(gutter) = gutter_ref.cast::<Element>() {
                 gutter.set_scroll_top(area.scroll_top());
+            }
+            if let Some(overlay) = overlay_ref.cast::<Element>() {
+                overlay.set_scroll_top(area.scroll_top());
+                overlay.set_scroll_left(area.scroll_left());
+            }
+        })
+    };
+
+    // Ctrl-S saves (and finishes a `kubectl edit`), Ctrl-Enter applies, Tab indents.
+    let onkeydown = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let ctrl = e.ctrl_key() || e.meta_key();
+            match e.key().as_str() {
+                "s" if ctrl => {
+                    e.prevent_default();
+                    ctx.dispatch(Action::Save);
+                }
+                "Enter" if ctrl => {
+                    e.prevent_default();
+                    ctx.dispatch(Action::Apply);
+                }
+                _ => {}
             }
         })
     };
@@ -35,39 +115,138 @@ pub fn editor() -> Html {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| ctx.dispatch(Action::Apply))
     };
+    let onsave = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::Save))
+    };
+    let ontemplate = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: Event| {
+            let select = e.target_unchecked_into::<HtmlSelectElement>();
+            let chosen = select.value();
+            select.set_value("");
+            if let Some((_, name, text)) = TEMPLATES.iter().find(|t| t.0 == chosen) {
+                ctx.dispatch(Action::NewFile {
+                    name: name.to_string(),
+                    text: text.to_string(),
+                });
+            }
+        })
+    };
 
     // A trailing newline does not start a line a person would number.
     let line_count = ctx.file_text.trim_end_matches('\n').lines().count().max(1);
+    let bad_lines: Vec<usize> = diagnostics.iter().map(|d| d.line).collect();
+    let short = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    let yaml_files = ctx
+        .files
+        .iter()
+        .filter(|f| !f.starts_with("/proc") && !f.starts_with("/etc"));
 
     html! {
-        <section class="pane editor-pane" aria-label="Editor">
+        <section class="pane editor-pane" id="pane-editor" aria-label="Editor">
             <div class="editor-head">
-                <div class="tabs" role="tablist">
-                    <span class="tab active" role="tab" aria-selected="true">
-                        { ctx.file_name.clone() }
-                    </span>
+                <div class="tabs" role="tablist" aria-label="Files">
+                    { for yaml_files.map(|f| {
+                        let active = *f == ctx.file_name;
+                        let onclick = {
+                            let ctx = ctx.clone();
+                            let f = f.clone();
+                            Callback::from(move |_: MouseEvent| ctx.dispatch(Action::OpenFile(f.clone())))
+                        };
+                        html! {
+                            <button key={f.clone()} class={classes!("tab", active.then_some("active"))}
+                                    role="tab" aria-selected={active.to_string()} title={f.clone()} {onclick}>
+                                { short(f) }
+                            </button>
+                        }
+                    }) }
                 </div>
+                <select class="templates" aria-label="New file from a template" onchange={ontemplate}>
+                    <option value="" selected=true>{ "+ template" }</option>
+                    { for TEMPLATES.iter().map(|t| html! { <option value={t.0}>{ t.0 }</option> }) }
+                </select>
+                <button class="save" onclick={onsave} title="Save (Ctrl-S)">{ "Save" }</button>
                 <button class="apply" data-testid="editor-apply" onclick={onapply}
-                        title={format!("kubectl apply -f {}", ctx.file_name)}>
+                        title={format!("kubectl apply -f {} (Ctrl-Enter)", short(&ctx.file_name))}>
                     { "Apply" }
                 </button>
             </div>
             <div class="editor-body">
                 <div ref={gutter_ref} class="gutter" aria-hidden="true">
-                    { for (1..=line_count).map(|n| html! { <div key={n}>{ n }</div> }) }
+                    { for (1..=line_count).map(|n| html! {
+                        <div key={n} class={classes!(bad_lines.contains(&n).then_some("bad"))}>{ n }</div>
+                    }) }
                 </div>
-                <textarea
-                    class="code"
-                    data-testid="editor"
-                    aria-label={ctx.file_name.clone()}
-                    spellcheck="false"
-                    autocapitalize="off"
-                    wrap="off"
-                    value={(*ctx.file_text).clone()}
-                    {oninput}
-                    {onscroll}
-                />
+                <div class="code-wrap">
+                    <pre ref={overlay_ref} class="code highlight" aria-hidden="true">
+                        { for ctx.file_text.split('\n').enumerate().map(|(i, l)| highlight_line(l, bad_lines.contains(&(i + 1)))) }
+                    </pre>
+                    <textarea
+                        ref={area_ref}
+                        class="code input"
+                        data-testid="editor"
+                        aria-label={format!("Editing {}", ctx.file_name)}
+                        aria-describedby="editor-diagnostics"
+                        spellcheck="false"
+                        autocapitalize="off"
+                        wrap="off"
+                        value={(*ctx.file_text).clone()}
+                        {oninput}
+                        {onscroll}
+                        {onkeydown}
+                    />
+                </div>
             </div>
+            <ul class="diagnostics" id="editor-diagnostics" data-testid="editor-diagnostics" aria-live="polite">
+                { for diagnostics.iter().map(|d| html! {
+                    <li class="diagnostic"><span class="at">{ format!("line {}", d.line) }</span>{ d.message.clone() }</li>
+                }) }
+            </ul>
         </section>
     }
+}
+
+/// One line of YAML as spans: comment, key, value. Text only; never markup.
+fn highlight_line(line: &str, bad: bool) -> Html {
+    let class = classes!("hl-line", bad.then_some("bad"));
+    let (code, comment) = split_comment(line);
+    let indent_len = code.len() - code.trim_start().len();
+    let (indent, rest) = code.split_at(indent_len);
+    let (dash, rest) = match rest.strip_prefix("- ") {
+        Some(r) => ("- ", r),
+        None => ("", rest),
+    };
+    let key_end = rest
+        .find(": ")
+        .or_else(|| rest.ends_with(':').then(|| rest.len() - 1))
+        .filter(|i| !rest[..*i].contains(['"', '\'', '{', '[']));
+    let body = match key_end {
+        Some(i) => html! {
+            <><span class="hl-key">{ &rest[..i] }</span>{ ":" }<span class="hl-value">{ &rest[i + 1..] }</span></>
+        },
+        None if rest.starts_with("---") => html! { <span class="hl-doc">{ rest }</span> },
+        None => html! { <span class="hl-value">{ rest }</span> },
+    };
+    html! {
+        <div {class}>
+            { indent }<span class="hl-dash">{ dash }</span>{ body }
+            if !comment.is_empty() { <span class="hl-comment">{ comment }</span> }
+            { "\u{200b}" }
+        </div>
+    }
+}
+
+/// Splits off a `#` comment that is not inside quotes.
+fn split_comment(line: &str) -> (&str, &str) {
+    let mut quote = None;
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') if i == 0 || line[..i].ends_with(' ') => return line.split_at(i),
+            _ => {}
+        }
+    }
+    (line, "")
 }

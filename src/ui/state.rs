@@ -2,16 +2,20 @@
 //! read a `State` and dispatch `Action`s (the shape of yew's `function_todomvc`).
 
 use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::Rc;
 
-use kubeplay::kubectl::session::{NodeLane, OutLine, PodCard, Session, Stream};
+use kubeplay::engine::ClusterConfig;
+use kubeplay::kubectl::completion::{complete, Completion};
+use kubeplay::kubectl::session::{NodeLane, OutLine, PodCard, Session, Stream, TimedInput};
+use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
 /// Nodes in the cluster a new page starts with.
 pub const DEFAULT_NODES: u32 = 3;
 /// Seed of that cluster; fixed so that every visitor sees the same pod names.
 pub const DEFAULT_SEED: u64 = 12;
-/// How much virtual time the step button advances, in milliseconds.
+/// How much virtual time the step button advances when no event is due, in milliseconds.
 pub const STEP_MS: u64 = 1_000;
 /// The speeds the time bar offers, as multiples of real time.
 pub const SPEEDS: [u32; 5] = [1, 2, 5, 10, 30];
@@ -50,7 +54,7 @@ spec:
 /// How a terminal line is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineKind {
-    /// The command the learner typed, echoed after the prompt.
+    /// The command the learner typed, echoed after its prompt.
     Echo,
     Out,
     Err,
@@ -64,23 +68,62 @@ pub struct TermLine {
     pub text: String,
 }
 
+/// One line of the why log, copied out of the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhyLine {
+    pub at: u64,
+    pub controller: &'static str,
+    pub kind: &'static str,
+    pub name: String,
+    pub text: String,
+}
+
+/// A PersistentVolumeClaim as the cluster view lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimChip {
+    pub name: String,
+    pub phase: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// A line typed into the terminal (or sent by a button).
     Submit(String),
+    /// Several lines pasted at once: each runs in order, waiting for the prompt.
+    SubmitMany(Vec<String>),
     /// Ctrl-C in the terminal.
     Interrupt,
+    /// Ctrl-L.
+    Clear,
     /// Real time passed while playing; the reducer scales it by the speed.
     Tick {
         real_ms: u64,
     },
-    /// Advance virtual time by one step while paused.
+    /// Advance virtual time to the next event (or one second) while paused.
     Step,
     TogglePlay,
     SetSpeed(u32),
+    /// Rebuild the session as it was at this virtual time (the timeline).
+    Rewind(u64),
+    /// The editor's text changed.
     EditFile(String),
-    /// The editor's Apply button.
+    /// Show another file in the editor.
+    OpenFile(String),
+    /// A new file from a template.
+    NewFile {
+        name: String,
+        text: String,
+    },
+    /// The editor's Apply button: save, then `kubectl apply -f FILE`.
     Apply,
+    /// Save the open file (`kubectl edit` files are then applied).
+    Save,
+    /// Click on a pod card (`None` closes the panel).
+    SelectPod(Option<(String, String)>),
+    /// Click on a why-log line: mark that object in the view.
+    Highlight(Option<String>),
+    /// A line the learner should see, from outside the session (restore failures).
+    Notice(String),
 }
 
 /// Everything the UI shows. The session sits behind `Rc<RefCell<_>>` because it is not
@@ -88,78 +131,222 @@ pub enum Action {
 /// so that components compare plain values.
 pub struct State {
     session: Rc<RefCell<Session>>,
+    pub nodes_count: u32,
+    pub seed: u64,
     next_line_id: u64,
     pub lines: Rc<Vec<TermLine>>,
+    pub prompt: &'static str,
+    queued: Rc<VecDeque<String>>,
     pub history: Rc<Vec<String>>,
     pub pods: Rc<Vec<PodCard>>,
     pub nodes: Rc<Vec<NodeLane>>,
+    pub claims: Rc<Vec<ClaimChip>>,
+    pub why: Rc<Vec<WhyLine>>,
+    /// Revisions per owner in the order they appeared; the last is the newest template.
+    revisions: Rc<HashMap<String, Vec<String>>>,
     pub now_ms: u64,
+    /// While scrubbing the timeline: the inputs and the time it can return to.
+    horizon: Option<Rc<(Vec<TimedInput>, u64)>>,
     pub busy: bool,
     pub playing: bool,
     pub speed: u32,
+    /// Absolute paths of the files in the session's filesystem.
+    pub files: Rc<Vec<String>>,
     pub file_name: String,
     pub file_text: Rc<String>,
+    /// Unsaved editor text per file.
+    drafts: Rc<BTreeMap<String, String>>,
+    /// Grows each time a command asks for the editor, so the editor takes focus.
+    pub editor_focus: u64,
+    pub selected: Option<(String, String)>,
+    pub describe: Option<Rc<String>>,
+    pub highlight: Option<String>,
 }
 
 /// Equal when everything shown is equal; the session itself is shared, not compared.
 impl PartialEq for State {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.session, &other.session)
-            && self.lines == other.lines
-            && self.history == other.history
-            && self.pods == other.pods
-            && self.nodes == other.nodes
+            && Rc::ptr_eq(&self.lines, &other.lines)
+            && self.prompt == other.prompt
+            && Rc::ptr_eq(&self.pods, &other.pods)
+            && Rc::ptr_eq(&self.why, &other.why)
             && self.now_ms == other.now_ms
             && self.busy == other.busy
             && self.playing == other.playing
             && self.speed == other.speed
             && self.file_name == other.file_name
-            && self.file_text == other.file_text
+            && Rc::ptr_eq(&self.file_text, &other.file_text)
+            && Rc::ptr_eq(&self.files, &other.files)
+            && self.editor_focus == other.editor_focus
+            && self.selected == other.selected
+            && self.describe == other.describe
+            && self.highlight == other.highlight
+            && self.horizon.is_some() == other.horizon.is_some()
     }
 }
 
 impl Default for State {
     fn default() -> Self {
-        Self::new(Session::new(DEFAULT_NODES, DEFAULT_SEED))
+        let mut session = Session::new(DEFAULT_NODES, DEFAULT_SEED);
+        let _ = session.write_file(DEFAULT_FILE_NAME, DEFAULT_FILE_TEXT);
+        Self::new(session, DEFAULT_NODES, DEFAULT_SEED)
     }
 }
 
 impl State {
-    pub fn new(session: Session) -> Self {
+    pub fn new(session: Session, nodes_count: u32, seed: u64) -> Self {
         let mut state = State {
             session: Rc::new(RefCell::new(session)),
+            nodes_count,
+            seed,
             next_line_id: 0,
             lines: Rc::default(),
+            prompt: "$ ",
+            queued: Rc::default(),
             history: Rc::default(),
             pods: Rc::default(),
             nodes: Rc::default(),
+            claims: Rc::default(),
+            why: Rc::default(),
+            revisions: Rc::default(),
             now_ms: 0,
+            horizon: None,
             busy: false,
             playing: true,
             speed: 1,
-            file_name: DEFAULT_FILE_NAME.to_string(),
-            file_text: Rc::new(DEFAULT_FILE_TEXT.to_string()),
+            files: Rc::default(),
+            file_name: String::new(),
+            file_text: Rc::default(),
+            drafts: Rc::default(),
+            editor_focus: 0,
+            selected: None,
+            describe: None,
+            highlight: None,
         };
+        state.load_transcript();
         state.refresh_cluster();
+        state.refresh_files();
+        let first = state
+            .files
+            .iter()
+            .find(|f| f.ends_with(DEFAULT_FILE_NAME))
+            .or(state.files.first())
+            .cloned();
+        if let Some(f) = first {
+            state.open_file(&f);
+        }
         state
+    }
+
+    /// Restores a saved session (see [`SavedSession`]); the error says why it could not.
+    pub fn restore(json: &str) -> Result<Self, String> {
+        let saved: SavedSession = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        if saved.version != SAVE_VERSION {
+            return Err(format!(
+                "format version {} is not {SAVE_VERSION}",
+                saved.version
+            ));
+        }
+        if saved.nodes == 0 || saved.nodes > 20 {
+            return Err(format!("{} nodes is out of range", saved.nodes));
+        }
+        let config = ClusterConfig::with_nodes(saved.nodes, saved.seed);
+        let session = Session::replay(config, &saved.inputs, saved.now);
+        let mut state = State::new(session, saved.nodes, saved.seed);
+        state.speed = if SPEEDS.contains(&saved.speed) {
+            saved.speed
+        } else {
+            1
+        };
+        Ok(state)
+    }
+
+    /// What survives a reload: the cluster's seed and shape and everything typed, with when.
+    pub fn save(&self) -> String {
+        let session = self.session.borrow();
+        let saved = SavedSession {
+            version: SAVE_VERSION,
+            nodes: self.nodes_count,
+            seed: self.seed,
+            inputs: session.inputs().to_vec(),
+            now: session.now_ms(),
+            speed: self.speed,
+        };
+        serde_json::to_string(&saved).unwrap_or_default()
+    }
+
+    /// How many inputs the session holds (the app saves when this changes).
+    pub fn input_count(&self) -> usize {
+        self.session.borrow().inputs().len()
+    }
+
+    /// Tab completion at `cursor` (a byte offset) of `line`.
+    pub fn complete(&self, line: &str, cursor: usize) -> Completion {
+        complete(&self.session.borrow(), line, cursor)
+    }
+
+    /// The largest time the timeline reaches.
+    pub fn timeline_end(&self) -> u64 {
+        self.horizon
+            .as_ref()
+            .map_or(self.now_ms, |h| h.1.max(self.now_ms))
+    }
+
+    /// Whether `name`'s pod runs an older template than its owner's newest one.
+    pub fn is_old_revision(&self, pod: &PodCard) -> bool {
+        match (&pod.owner, &pod.revision) {
+            (Some(owner), Some(rev)) => self
+                .revisions
+                .get(owner)
+                .and_then(|r| r.last())
+                .is_some_and(|newest| newest != rev),
+            _ => false,
+        }
     }
 
     /// A copy that shares the session and every unchanged list with `self`.
     fn fork(&self) -> Self {
         State {
             session: Rc::clone(&self.session),
+            nodes_count: self.nodes_count,
+            seed: self.seed,
             next_line_id: self.next_line_id,
             lines: Rc::clone(&self.lines),
+            prompt: self.prompt,
+            queued: Rc::clone(&self.queued),
             history: Rc::clone(&self.history),
             pods: Rc::clone(&self.pods),
             nodes: Rc::clone(&self.nodes),
+            claims: Rc::clone(&self.claims),
+            why: Rc::clone(&self.why),
+            revisions: Rc::clone(&self.revisions),
             now_ms: self.now_ms,
+            horizon: self.horizon.clone(),
             busy: self.busy,
             playing: self.playing,
             speed: self.speed,
+            files: Rc::clone(&self.files),
             file_name: self.file_name.clone(),
             file_text: Rc::clone(&self.file_text),
+            drafts: Rc::clone(&self.drafts),
+            editor_focus: self.editor_focus,
+            selected: self.selected.clone(),
+            describe: self.describe.clone(),
+            highlight: self.highlight.clone(),
         }
+    }
+
+    /// The scroll-back from the session's transcript (after a rebuild).
+    fn load_transcript(&mut self) {
+        let lines: Vec<(LineKind, String)> = self
+            .session
+            .borrow()
+            .transcript()
+            .map(|l| (stream_kind(l.stream), l.text.clone()))
+            .collect();
+        self.lines = Rc::default();
+        self.push_lines(lines);
     }
 
     fn push_lines(&mut self, new: impl IntoIterator<Item = (LineKind, String)>) {
@@ -183,28 +370,141 @@ impl State {
     }
 
     fn push_output(&mut self, out: Vec<OutLine>) {
-        self.push_lines(out.into_iter().map(|line| {
-            let kind = match line.stream {
-                Stream::Out => LineKind::Out,
-                Stream::Err => LineKind::Err,
-            };
-            (kind, line.text)
-        }));
+        self.push_lines(
+            out.into_iter()
+                .map(|line| (stream_kind(line.stream), line.text)),
+        );
     }
 
-    /// Runs a line the way the terminal does: echo it, remember it, print its output.
+    /// Runs a line the way the terminal does: echo it after the prompt, print its output,
+    /// and follow what it asked of the page (clear, open the editor).
     fn run_line(&mut self, line: &str) {
-        self.push_lines([(LineKind::Echo, line.to_string())]);
-        if !line.trim().is_empty() && self.history.last().map(String::as_str) != Some(line) {
-            Rc::make_mut(&mut self.history).push(line.to_string());
+        if self.session.borrow().is_busy() {
+            Rc::make_mut(&mut self.queued).push_back(line.to_string());
+            return;
         }
+        self.horizon = None;
+        let prompt = self.session.borrow().current_prompt();
+        self.push_lines([(LineKind::Echo, format!("{prompt}{line}"))]);
         let out = self.session.borrow_mut().submit(line);
         self.push_output(out);
+        self.after_command();
+    }
+
+    fn after_command(&mut self) {
+        let (clear, request) = {
+            let mut s = self.session.borrow_mut();
+            (s.take_clear(), s.take_editor_request())
+        };
+        if clear {
+            self.lines = Rc::default();
+        }
+        self.refresh_files();
+        if let Some(path) = request {
+            let abs = self.session.borrow().files().resolve(&path);
+            Rc::make_mut(&mut self.drafts).remove(&abs);
+            self.open_file(&abs);
+            self.editor_focus += 1;
+        }
+    }
+
+    /// Runs queued (pasted) lines while the prompt is free.
+    fn drain_queue(&mut self) {
+        while !self.queued.is_empty() && !self.session.borrow().is_busy() {
+            let Some(line) = Rc::make_mut(&mut self.queued).pop_front() else {
+                break;
+            };
+            self.run_line(&line);
+        }
     }
 
     fn advance(&mut self, virtual_ms: u64) {
+        self.horizon = None;
         let out = self.session.borrow_mut().tick(virtual_ms);
+        let had_output = !out.is_empty();
         self.push_output(out);
+        if had_output {
+            self.after_command();
+        }
+        self.drain_queue();
+    }
+
+    fn refresh_files(&mut self) {
+        let files: Vec<String> = self
+            .session
+            .borrow()
+            .files()
+            .files()
+            .map(|(p, _)| p.to_string())
+            .collect();
+        if *self.files != files {
+            self.files = Rc::new(files);
+        }
+        // A file changed by a command shows its new text unless the learner is editing it.
+        if !self.drafts.contains_key(&self.file_name) {
+            let text = self.saved_text(&self.file_name);
+            if let Some(text) = text {
+                if *self.file_text != text {
+                    self.file_text = Rc::new(text);
+                }
+            }
+        }
+    }
+
+    fn saved_text(&self, path: &str) -> Option<String> {
+        self.session
+            .borrow()
+            .files()
+            .read(path)
+            .ok()
+            .map(str::to_string)
+    }
+
+    fn open_file(&mut self, path: &str) {
+        let text = self
+            .drafts
+            .get(path)
+            .cloned()
+            .or_else(|| self.saved_text(path))
+            .unwrap_or_default();
+        self.file_name = path.to_string();
+        self.file_text = Rc::new(text);
+    }
+
+    /// Writes the editor's text to the session; `kubectl edit` files are then applied.
+    fn save_file(&mut self) {
+        let path = self.file_name.clone();
+        let text = (*self.file_text).clone();
+        let result = self.session.borrow_mut().write_file(&path, &text);
+        Rc::make_mut(&mut self.drafts).remove(&path);
+        if let Err(e) = result {
+            self.push_lines([(LineKind::Err, format!("{path}: {e}"))]);
+            return;
+        }
+        let editing = self.session.borrow().is_editing(&path);
+        if editing {
+            let out = self.session.borrow_mut().finish_edit(&path, true);
+            self.push_output(out);
+            self.after_command();
+        }
+        self.refresh_files();
+    }
+
+    fn rewind(&mut self, to_ms: u64) {
+        let horizon = self.horizon.clone().unwrap_or_else(|| {
+            let s = self.session.borrow();
+            Rc::new((s.inputs().to_vec(), s.now_ms()))
+        });
+        let to_ms = to_ms.min(horizon.1.max(self.now_ms));
+        let config = ClusterConfig::with_nodes(self.nodes_count, self.seed);
+        let session = Session::replay(config, &horizon.0, to_ms);
+        self.session = Rc::new(RefCell::new(session));
+        self.horizon = Some(horizon);
+        self.playing = false;
+        self.queued = Rc::default();
+        self.revisions = Rc::default();
+        self.load_transcript();
+        self.refresh_files();
     }
 
     /// Copies what the cluster view and the time bar show out of the session, keeping the
@@ -213,49 +513,175 @@ impl State {
         let session = self.session.borrow();
         let pods = session.pods();
         if *self.pods != pods {
+            let mut revisions = (*self.revisions).clone();
+            for p in &pods {
+                if let (Some(owner), Some(rev)) = (&p.owner, &p.revision) {
+                    let seen = revisions.entry(owner.clone()).or_default();
+                    if !seen.contains(rev) {
+                        seen.push(rev.clone());
+                    }
+                }
+            }
+            self.revisions = Rc::new(revisions);
             self.pods = Rc::new(pods);
+            let claims: Vec<ClaimChip> = session
+                .cluster()
+                .store
+                .list("PersistentVolumeClaim", None)
+                .map(|c| ClaimChip {
+                    name: c["metadata"]["name"].as_str().unwrap_or("").to_string(),
+                    phase: c["status"]["phase"]
+                        .as_str()
+                        .unwrap_or("Pending")
+                        .to_string(),
+                })
+                .collect();
+            if *self.claims != claims {
+                self.claims = Rc::new(claims);
+            }
         }
         let nodes = session.nodes();
         if *self.nodes != nodes {
             self.nodes = Rc::new(nodes);
         }
+        let why = session.why_log();
+        if why.len() != self.why.len() {
+            let start = session.cluster().started_at();
+            self.why = Rc::new(
+                why.iter()
+                    .map(|w| WhyLine {
+                        at: (w.at - start).max(0) as u64,
+                        controller: w.controller,
+                        kind: w.kind,
+                        name: w.name.clone(),
+                        text: w.text.clone(),
+                    })
+                    .collect(),
+            );
+        }
+        if self.history.len() != session.history().len() {
+            self.history = Rc::new(session.history().to_vec());
+        }
         self.now_ms = session.now_ms();
         self.busy = session.is_busy();
+        self.prompt = session.current_prompt();
+    }
+
+    fn refresh_describe(&mut self) {
+        self.describe = self.selected.as_ref().map(|(ns, name)| {
+            let text = self.session.borrow_mut().describe("Pod", ns, name);
+            Rc::new(text.unwrap_or_else(|| format!("pod {name} is gone")))
+        });
     }
 }
+
+fn stream_kind(stream: Stream) -> LineKind {
+    match stream {
+        Stream::Out => LineKind::Out,
+        Stream::Err => LineKind::Err,
+    }
+}
+
+/// The localStorage format. Bump [`SAVE_VERSION`] when it changes: older data is then
+/// reported and dropped rather than misread.
+#[derive(Serialize, Deserialize)]
+pub struct SavedSession {
+    pub version: u32,
+    pub nodes: u32,
+    pub seed: u64,
+    pub inputs: Vec<TimedInput>,
+    pub now: u64,
+    #[serde(default)]
+    pub speed: u32,
+}
+
+pub const SAVE_VERSION: u32 = 1;
+pub const STORAGE_KEY: &str = "kubeplay.session";
 
 impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = self.fork();
+        let pods_before = Rc::clone(&next.pods);
         match action {
             Action::Submit(line) => next.run_line(&line),
+            Action::SubmitMany(lines) => {
+                Rc::make_mut(&mut next.queued).extend(lines);
+                next.drain_queue();
+            }
             Action::Interrupt => {
+                next.horizon = None;
+                next.queued = Rc::default();
                 next.push_lines([(LineKind::Echo, "^C".to_string())]);
                 let out = next.session.borrow_mut().interrupt();
                 next.push_output(out);
             }
+            Action::Clear => next.lines = Rc::default(),
             Action::Tick { real_ms } => {
                 if !next.playing {
                     return self;
                 }
                 next.advance(real_ms.min(MAX_TICK_MS) * u64::from(next.speed));
             }
-            Action::Step => next.advance(STEP_MS),
-            Action::TogglePlay => next.playing = !next.playing,
+            Action::Step => {
+                let gap = next.session.borrow().next_event_in_ms();
+                next.advance(gap.filter(|g| *g > 0).unwrap_or(STEP_MS).min(STEP_MS * 60));
+            }
+            Action::TogglePlay => {
+                next.playing = !next.playing;
+                if next.playing {
+                    next.horizon = None;
+                }
+            }
             Action::SetSpeed(speed) => {
                 if SPEEDS.contains(&speed) {
                     next.speed = speed;
                 }
             }
-            Action::EditFile(text) => next.file_text = Rc::new(text),
+            Action::Rewind(ms) => next.rewind(ms),
+            Action::EditFile(text) => {
+                Rc::make_mut(&mut next.drafts).insert(next.file_name.clone(), text.clone());
+                next.file_text = Rc::new(text);
+            }
+            Action::OpenFile(path) => next.open_file(&path),
+            Action::NewFile { name, text } => {
+                let mut path = next.session.borrow().files().resolve(&name);
+                let mut n = 1;
+                while next.files.contains(&path) {
+                    n += 1;
+                    let stem = name.trim_end_matches(".yaml");
+                    path = next
+                        .session
+                        .borrow()
+                        .files()
+                        .resolve(&format!("{stem}-{n}.yaml"));
+                }
+                let _ = next.session.borrow_mut().write_file(&path, &text);
+                next.refresh_files();
+                next.open_file(&path);
+            }
+            Action::Save => next.save_file(),
             Action::Apply => {
-                let line = format!("kubectl apply -f {}", next.file_name);
+                next.save_file();
+                let shown = next.session.borrow().files().display_path(&next.file_name);
+                let line = format!("kubectl apply -f {shown}");
                 next.run_line(&line);
             }
+            Action::SelectPod(sel) => next.selected = sel,
+            Action::Highlight(name) => {
+                next.highlight = if next.highlight == name { None } else { name }
+            }
+            Action::Notice(text) => next.push_lines([(LineKind::Err, text)]),
         }
         next.refresh_cluster();
+        if next.selected.is_some()
+            && (!Rc::ptr_eq(&pods_before, &next.pods) || next.selected != self.selected)
+        {
+            next.refresh_describe();
+        } else if next.selected.is_none() {
+            next.describe = None;
+        }
         Rc::new(next)
     }
 }

@@ -1,13 +1,12 @@
-//! The terminal: scroll-back above, a prompt and an input line below.
+//! The terminal: scroll-back above, the session's prompt and an input line below.
 
 use std::rc::Rc;
 
-use web_sys::{Element, HtmlInputElement};
+use wasm_bindgen::JsCast;
+use web_sys::{ClipboardEvent, Element, HtmlInputElement};
 use yew::prelude::*;
 
 use super::state::{Action, AppContext, LineKind, TermLine};
-
-pub const PROMPT: &str = "$ ";
 
 /// Where ↑/↓ stand in the history: `None` is the fresh line being typed.
 fn history_step(len: usize, at: Option<usize>, up: bool) -> Option<usize> {
@@ -19,13 +18,55 @@ fn history_step(len: usize, at: Option<usize>, up: bool) -> Option<usize> {
     }
 }
 
-/// True when the key event's input has a non-empty selection.
-fn has_selection(e: &KeyboardEvent) -> bool {
-    let input = e.target_unchecked_into::<HtmlInputElement>();
-    matches!(
-        (input.selection_start(), input.selection_end()),
-        (Ok(Some(start)), Ok(Some(end))) if start != end
-    )
+/// Byte offset of a UTF-16 caret position in `s` (what `selectionStart` reports).
+fn byte_offset(s: &str, utf16: u32) -> usize {
+    let mut units = 0u32;
+    for (i, c) in s.char_indices() {
+        if units >= utf16 {
+            return i;
+        }
+        units += c.len_utf16() as u32;
+    }
+    s.len()
+}
+
+fn utf16_len(s: &str) -> u32 {
+    s.encode_utf16().count() as u32
+}
+
+/// The caret as a byte offset, and whether part of the line is selected.
+fn caret(input: &HtmlInputElement) -> (usize, bool) {
+    let value = input.value();
+    let start = input
+        .selection_start()
+        .ok()
+        .flatten()
+        .unwrap_or(utf16_len(&value));
+    let end = input.selection_end().ok().flatten().unwrap_or(start);
+    (byte_offset(&value, start), start != end)
+}
+
+/// The longest prefix every candidate shares.
+fn common_prefix(candidates: &[String]) -> &str {
+    let Some(first) = candidates.first() else {
+        return "";
+    };
+    let mut len = first.len();
+    for c in &candidates[1..] {
+        len = first
+            .char_indices()
+            .zip(c.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(len.min(c.len()), |((i, _), _)| i.min(len));
+    }
+    &first[..len]
+}
+
+/// Ctrl-W: the line with the word before `at` removed, and where the caret goes.
+fn delete_word_before(line: &str, at: usize) -> (String, usize) {
+    let before = line[..at].trim_end();
+    let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    (format!("{}{}", &line[..start], &line[at..]), start)
 }
 
 #[function_component(Terminal)]
@@ -35,6 +76,10 @@ pub fn terminal() -> Html {
     };
     let draft = use_state(String::new);
     let history_at = use_state(|| None::<usize>);
+    // Candidates shown below the prompt after an ambiguous Tab.
+    let choices = use_state(Vec::<String>::new);
+    // A caret position to restore after the value changes (UTF-16 units).
+    let pending_caret = use_mut_ref(|| None::<u32>);
     let input_ref = use_node_ref();
 
     {
@@ -46,13 +91,42 @@ pub fn terminal() -> Html {
             }
         });
     }
+    {
+        let input_ref = input_ref.clone();
+        let pending_caret = pending_caret.clone();
+        use_effect_with((*draft).clone(), move |_| {
+            if let (Some(at), Some(input)) = (
+                pending_caret.borrow_mut().take(),
+                input_ref.cast::<HtmlInputElement>(),
+            ) {
+                let _ = input.set_selection_range(at, at);
+            }
+        });
+    }
+
+    let set_line = {
+        let draft = draft.clone();
+        let pending_caret = pending_caret.clone();
+        let input_ref = input_ref.clone();
+        move |line: String, caret_bytes: usize| {
+            let at = utf16_len(&line[..caret_bytes.min(line.len())]);
+            if let Some(input) = input_ref.cast::<HtmlInputElement>() {
+                input.set_value(&line);
+                let _ = input.set_selection_range(at, at);
+            }
+            *pending_caret.borrow_mut() = Some(at);
+            draft.set(line);
+        }
+    };
 
     let oninput = {
         let draft = draft.clone();
         let history_at = history_at.clone();
+        let choices = choices.clone();
         Callback::from(move |e: InputEvent| {
             draft.set(e.target_unchecked_into::<HtmlInputElement>().value());
             history_at.set(None);
+            choices.set(Vec::new());
         })
     };
 
@@ -60,28 +134,116 @@ pub fn terminal() -> Html {
         let ctx = ctx.clone();
         let draft = draft.clone();
         let history_at = history_at.clone();
-        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-            "Enter" => {
-                e.prevent_default();
-                ctx.dispatch(Action::Submit((*draft).clone()));
-                draft.set(String::new());
-                history_at.set(None);
+        let choices = choices.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let line = input.value();
+            let ctrl = e.ctrl_key() && !e.alt_key() && !e.meta_key();
+            match e.key().as_str() {
+                "Enter" => {
+                    e.prevent_default();
+                    ctx.dispatch(Action::Submit(line));
+                    set_line(String::new(), 0);
+                    history_at.set(None);
+                    choices.set(Vec::new());
+                }
+                "Tab" if !e.shift_key() => {
+                    e.prevent_default();
+                    let (at, _) = caret(&input);
+                    let done = ctx.complete(&line, at);
+                    let from = done.replace_from.min(at);
+                    let typed = &line[from..at];
+                    let common = common_prefix(&done.candidates);
+                    let single = done.candidates.len() == 1;
+                    let insert = if single {
+                        let word = &done.candidates[0];
+                        if word.ends_with('/') || word.ends_with('=') {
+                            word.clone()
+                        } else {
+                            format!("{word} ")
+                        }
+                    } else if common.len() > typed.len() {
+                        common.to_string()
+                    } else {
+                        typed.to_string()
+                    };
+                    let new = format!("{}{insert}{}", &line[..from], &line[at..]);
+                    set_line(new, from + insert.len());
+                    choices.set(if single { Vec::new() } else { done.candidates });
+                }
+                // Ctrl-C copies when part of the line is selected, as terminals do.
+                "c" if ctrl && !caret(&input).1 => {
+                    e.prevent_default();
+                    ctx.dispatch(Action::Interrupt);
+                    set_line(String::new(), 0);
+                    choices.set(Vec::new());
+                }
+                "l" if ctrl => {
+                    e.prevent_default();
+                    ctx.dispatch(Action::Clear);
+                }
+                "a" if ctrl => {
+                    e.prevent_default();
+                    let _ = input.set_selection_range(0, 0);
+                }
+                "e" if ctrl => {
+                    e.prevent_default();
+                    let end = utf16_len(&line);
+                    let _ = input.set_selection_range(end, end);
+                }
+                "u" if ctrl => {
+                    e.prevent_default();
+                    let (at, _) = caret(&input);
+                    set_line(line[at..].to_string(), 0);
+                }
+                "w" if ctrl => {
+                    e.prevent_default();
+                    let (at, _) = caret(&input);
+                    let (new, to) = delete_word_before(&line, at);
+                    set_line(new, to);
+                }
+                // With no history there is nothing to recall, and the typed line stays.
+                key @ ("ArrowUp" | "ArrowDown") if !ctx.history.is_empty() => {
+                    e.prevent_default();
+                    let at = history_step(ctx.history.len(), *history_at, key == "ArrowUp");
+                    let recalled = at.and_then(|i| ctx.history.get(i)).cloned();
+                    let recalled = recalled.unwrap_or_default();
+                    let end = recalled.len();
+                    set_line(recalled, end);
+                    history_at.set(at);
+                }
+                _ => {}
             }
-            // Ctrl-C copies when part of the line is selected, as terminals do.
-            "c" if e.ctrl_key() && !has_selection(&e) => {
-                e.prevent_default();
-                ctx.dispatch(Action::Interrupt);
-                draft.set(String::new());
+            let _ = &draft;
+        })
+    };
+
+    // A multi-line paste runs each complete line in order (heredocs included); the last,
+    // unfinished line stays on the prompt.
+    let onpaste = {
+        let ctx = ctx.clone();
+        let draft = draft.clone();
+        Callback::from(move |e: Event| {
+            let Some(e) = e.dyn_ref::<ClipboardEvent>() else {
+                return;
+            };
+            let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
+                return;
+            };
+            if !text.contains('\n') {
+                return;
             }
-            // With no history there is nothing to recall, and the typed line stays.
-            key @ ("ArrowUp" | "ArrowDown") if !ctx.history.is_empty() => {
-                e.prevent_default();
-                let at = history_step(ctx.history.len(), *history_at, key == "ArrowUp");
-                let recalled = at.and_then(|i| ctx.history.get(i)).cloned();
-                draft.set(recalled.unwrap_or_default());
-                history_at.set(at);
-            }
-            _ => {}
+            e.prevent_default();
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let (at, _) = caret(&input);
+            let line = input.value();
+            let text = text.replace("\r\n", "\n");
+            let joined = format!("{}{text}{}", &line[..at], &line[at..]);
+            let mut parts: Vec<String> = joined.split('\n').map(str::to_string).collect();
+            let rest = parts.pop().unwrap_or_default();
+            ctx.dispatch(Action::SubmitMany(parts));
+            input.set_value(&rest);
+            draft.set(rest);
         })
     };
 
@@ -101,11 +263,11 @@ pub fn terminal() -> Html {
 
     html! {
         <section class={classes!("pane", "terminal-pane", ctx.busy.then_some("busy"))}
-                 aria-label="Terminal" {onclick}>
+                 id="pane-terminal" aria-label="Terminal" {onclick}>
             <h2 class="pane-title">{ "Terminal" }</h2>
             <Output lines={Rc::clone(&ctx.lines)} />
             <label class="prompt-line">
-                <span class="prompt" aria-hidden="true">{ PROMPT }</span>
+                <span class="prompt" aria-hidden="true">{ if ctx.busy { "" } else { ctx.prompt } }</span>
                 <input
                     ref={input_ref}
                     class="terminal-input"
@@ -118,8 +280,17 @@ pub fn terminal() -> Html {
                     value={(*draft).clone()}
                     {oninput}
                     {onkeydown}
+                    {onpaste}
                 />
             </label>
+            if !choices.is_empty() {
+                <ul class="completions" data-testid="completions" aria-label="Completions">
+                    { for choices.iter().take(60).map(|c| html! { <li>{ c.clone() }</li> }) }
+                </ul>
+            }
+            if ctx.busy {
+                <p class="hint">{ "running — Ctrl-C stops it" }</p>
+            }
         </section>
     }
 }
@@ -145,20 +316,17 @@ fn output(props: &OutputProps) -> Html {
     }
     html! {
         <div ref={scroll_ref} class="terminal-output" data-testid="terminal-output"
-             role="log" aria-live="polite">
+             role="log" aria-live="polite" aria-label="Terminal output" tabindex="0">
             { for props.lines.iter().map(line_view) }
         </div>
     }
 }
 
 fn line_view(line: &TermLine) -> Html {
-    match line.kind {
-        LineKind::Echo => html! {
-            <div key={line.id} class="line echo">
-                <span class="prompt">{ PROMPT }</span>{ line.text.clone() }
-            </div>
-        },
-        LineKind::Out => html! { <div key={line.id} class="line">{ line.text.clone() }</div> },
-        LineKind::Err => html! { <div key={line.id} class="line err">{ line.text.clone() }</div> },
-    }
+    let class = match line.kind {
+        LineKind::Echo => "line echo",
+        LineKind::Out => "line",
+        LineKind::Err => "line err",
+    };
+    html! { <div key={line.id} {class}>{ line.text.clone() }</div> }
 }

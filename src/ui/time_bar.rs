@@ -1,9 +1,9 @@
-//! The time bar: play/pause, speed, step, the timeline and the virtual clock.
+//! The time bar: play/pause, speed, step, the rewind timeline and the virtual clock.
 
-use web_sys::HtmlSelectElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::state::{format_clock, Action, AppContext, SPEEDS, STEP_MS};
+use super::state::{format_clock, Action, AppContext, SPEEDS};
 
 #[function_component(TimeBar)]
 pub fn time_bar() -> Html {
@@ -29,13 +29,23 @@ pub fn time_bar() -> Html {
             }
         })
     };
+    // Dragging rebuilds the session at that instant (a replay of the input log).
+    let onrewind = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            if let Ok(ms) = value.parse::<f64>() {
+                ctx.dispatch(Action::Rewind(ms.max(0.0) as u64));
+            }
+        })
+    };
 
     let (toggle_label, toggle_text) = if ctx.playing {
         ("Pause", "❚❚")
     } else {
         ("Play", "▶")
     };
-    let (max, now) = (ctx.now_ms.to_string(), ctx.now_ms.to_string());
+    let end = ctx.timeline_end();
 
     html! {
         <div class="time-bar" role="toolbar" aria-label="Virtual time">
@@ -47,18 +57,17 @@ pub fn time_bar() -> Html {
             <select class="time-speed" data-testid="time-speed" aria-label="Speed"
                     onchange={onspeed}>
                 { for SPEEDS.iter().map(|s| html! {
-                    <option value={s.to_string()} selected={*s == ctx.speed}>{ format!("{s}x") }</option>
+                    <option value={s.to_string()} selected={*s == ctx.speed}>{ format!("{s}×") }</option>
                 }) }
             </select>
-            <button class="time-step" data-testid="time-step" disabled={ctx.playing}
-                    title={format!("Advance {} s", STEP_MS / 1000)} onclick={onstep}>
-                { "Step" }
+            <button class="time-step" data-testid="time-step"
+                    title="Advance to the next event" aria-label="Step to the next event" onclick={onstep}>
+                { "Step ▸|" }
             </button>
-            // Rewinding needs the engine's snapshots; until then the timeline only shows
-            // how far the cluster has run, and says so.
             <input class="time-slider" data-testid="time-slider" type="range"
-                   aria-label="Timeline" min="0" {max} value={now}
-                   disabled=true title="Rewind is not available yet" />
+                   aria-label="Timeline: drag to rewind" min="0" max={end.to_string()} step="100"
+                   value={ctx.now_ms.to_string()} aria-valuetext={format_clock(ctx.now_ms)}
+                   oninput={onrewind} />
             <time class="time-clock" data-testid="time-clock" aria-label="Virtual clock">
                 { format_clock(ctx.now_ms) }
             </time>

@@ -1,15 +1,67 @@
-//! The "why" log: the controllers' reasons and the cluster's events, newest last.
+//! The "why" log: the controllers' reasons and the cluster's events, newest first,
+//! filterable by object name; a click marks the object in the cluster view.
 
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+use super::state::{format_clock, Action, AppContext};
+
+/// Lines drawn at most; the filter finds older ones.
+const SHOWN: usize = 200;
 
 #[function_component(WhyLog)]
 pub fn why_log() -> Html {
-    // The session does not report reasons yet; the panel and its hook are in place so
-    // that lessons and tests can rely on them.
+    let Some(ctx) = use_context::<AppContext>() else {
+        return html! {};
+    };
+    let filter = use_state(String::new);
+    let oninput = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            filter.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let needle = filter.trim().to_lowercase();
+    let lines = ctx
+        .why
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, w)| needle.is_empty() || w.name.to_lowercase().contains(&needle))
+        .take(SHOWN);
+
     html! {
-        <div class="why-log" data-testid="why-log" role="log" aria-label="Why">
-            <h2 class="pane-title">{ "Why" }</h2>
-            <p class="empty">{ "What the controllers do, and why, appears here." }</p>
+        <div class="why-log" id="pane-why" data-testid="why-log" aria-label="Why">
+            <div class="why-head">
+                <h2 class="pane-title">{ "Why" }</h2>
+                <input class="why-filter" type="search" placeholder="filter by object"
+                       aria-label="Filter the why log by object name" value={(*filter).clone()} {oninput} />
+            </div>
+            if ctx.why.is_empty() {
+                <p class="empty">{ "What the controllers do, and why, appears here." }</p>
+            }
+            <ol class="why-lines" role="log" aria-live="off">
+                { for lines.map(|(i, w)| {
+                    let name = w.name.clone();
+                    let marked = ctx.highlight.as_deref() == Some(name.as_str());
+                    let onclick = {
+                        let ctx = ctx.clone();
+                        let name = name.clone();
+                        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::Highlight(Some(name.clone()))))
+                    };
+                    html! {
+                        <li key={i}>
+                            <button class={classes!("why-line", marked.then_some("marked"))} {onclick}
+                                    data-object={name.clone()}>
+                                <span class="at">{ format_clock(w.at) }</span>
+                                <span class="who">{ w.controller }</span>
+                                <span class="obj">{ format!("{}/{}", w.kind, w.name) }</span>
+                                <span class="text">{ w.text.clone() }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ol>
         </div>
     }
 }
