@@ -6,6 +6,7 @@ use yew::prelude::*;
 use super::cluster_view::ClusterView;
 use super::editor::Editor;
 use super::lesson::Lesson;
+use super::settings::{HeaderTools, Teach};
 use super::state::{Action, AppContext, State};
 use super::terminal::Terminal;
 use super::time_bar::TimeBar;
@@ -39,10 +40,12 @@ pub fn app() -> Html {
 
     html! {
         <ContextProvider<AppContext> context={state}>
+            <Teach>
             <div class="shell">
                 <header class="topbar">
                     <h1 class="brand">{ "kubeplay" }</h1>
                     <TimeBar />
+                    <HeaderTools />
                 </header>
                 <main class="panes">
                     <Lesson />
@@ -54,6 +57,7 @@ pub fn app() -> Html {
                     </section>
                 </main>
             </div>
+            </Teach>
         </ContextProvider<AppContext>>
     }
 }

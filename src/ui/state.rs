@@ -4,7 +4,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use kubeplay::kubectl::session::{NodeLane, OutLine, PodCard, Session, Stream};
+use kubeplay::engine::config::ClusterConfig;
+use kubeplay::kubectl::session::{Input, NodeLane, OutLine, PodCard, Session, Stream, TimedInput};
 use yew::prelude::*;
 
 /// Nodes in the cluster a new page starts with.
@@ -81,6 +82,32 @@ pub enum Action {
     EditFile(String),
     /// The editor's Apply button.
     Apply,
+    /// Type a line into the terminal's input without running it (lesson chips).
+    Prefill(String),
+    /// A new session: the given inputs replayed on a fresh cluster up to `until_ms`
+    /// (starting a lesson, opening a share link, `?nodes=`/`?files=`).
+    Restart(Rc<Restart>),
+}
+
+/// What [`Action::Restart`] rebuilds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Restart {
+    pub nodes: u32,
+    pub seed: u64,
+    pub inputs: Vec<TimedInput>,
+    pub until_ms: u64,
+}
+
+/// The lesson panel's and share links' part of the state.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeachState {
+    /// The line a chip typed, numbered so that the same chip twice types it again.
+    pub prefill: Option<(u64, String)>,
+    /// The shape the current session started from (for share links).
+    pub nodes: u32,
+    pub seed: u64,
+    /// Counts restarts, so that panes know the session was replaced.
+    pub epoch: u64,
 }
 
 /// Everything the UI shows. The session sits behind `Rc<RefCell<_>>` because it is not
@@ -99,6 +126,7 @@ pub struct State {
     pub speed: u32,
     pub file_name: String,
     pub file_text: Rc<String>,
+    pub teach: TeachState,
 }
 
 /// Equal when everything shown is equal; the session itself is shared, not compared.
@@ -115,6 +143,7 @@ impl PartialEq for State {
             && self.speed == other.speed
             && self.file_name == other.file_name
             && self.file_text == other.file_text
+            && self.teach == other.teach
     }
 }
 
@@ -139,6 +168,11 @@ impl State {
             speed: 1,
             file_name: DEFAULT_FILE_NAME.to_string(),
             file_text: Rc::new(DEFAULT_FILE_TEXT.to_string()),
+            teach: TeachState {
+                nodes: DEFAULT_NODES,
+                seed: DEFAULT_SEED,
+                ..TeachState::default()
+            },
         };
         state.refresh_cluster();
         state
@@ -159,6 +193,7 @@ impl State {
             speed: self.speed,
             file_name: self.file_name.clone(),
             file_text: Rc::clone(&self.file_text),
+            teach: self.teach.clone(),
         }
     }
 
@@ -224,6 +259,42 @@ impl State {
     }
 }
 
+impl State {
+    /// The live session (lesson checks query it; share links read its inputs).
+    pub fn session(&self) -> Rc<RefCell<Session>> {
+        Rc::clone(&self.session)
+    }
+
+    /// A fresh state around the replayed session, keeping the clock controls.
+    fn restarted(&self, r: &Restart) -> State {
+        let config = ClusterConfig::with_nodes(r.nodes, r.seed);
+        let session = Session::replay(config, &r.inputs, r.until_ms);
+        let mut next = State::new(session);
+        next.playing = self.playing;
+        next.speed = self.speed;
+        next.next_line_id = self.next_line_id;
+        next.teach = TeachState {
+            prefill: None,
+            nodes: r.nodes,
+            seed: r.seed,
+            epoch: self.teach.epoch + 1,
+        };
+        let transcript: Vec<OutLine> = next.session.borrow().transcript().cloned().collect();
+        next.push_output(transcript);
+        let history = next.session.borrow().history().to_vec();
+        next.history = Rc::new(history);
+        // The editor shows the first file the inputs wrote, if any.
+        if let Some((path, content)) = r.inputs.iter().find_map(|i| match &i.input {
+            Input::WriteFile { path, content } => Some((path, content)),
+            _ => None,
+        }) {
+            next.file_name = path.clone();
+            next.file_text = Rc::new(content.clone());
+        }
+        next
+    }
+}
+
 impl Reducible for State {
     type Action = Action;
 
@@ -254,6 +325,11 @@ impl Reducible for State {
                 let line = format!("kubectl apply -f {}", next.file_name);
                 next.run_line(&line);
             }
+            Action::Prefill(line) => {
+                let n = next.teach.prefill.as_ref().map_or(0, |p| p.0 + 1);
+                next.teach.prefill = Some((n, line));
+            }
+            Action::Restart(r) => next = self.restarted(&r),
         }
         next.refresh_cluster();
         Rc::new(next)
