@@ -105,11 +105,12 @@ pub fn decode(text: &str) -> Result<SharedState, ShareError> {
     let bytes = base64url_decode(chars.as_str())?;
     let json = match tag {
         TAG_DEFLATE => {
-            miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_DECODED_BYTES)
-                .map_err(|e| match e.status {
+            miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_DECODED_BYTES).map_err(
+                |e| match e.status {
                     miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
                     _ => ShareError::Inflate,
-                })?
+                },
+            )?
         }
         TAG_PLAIN if bytes.len() <= MAX_DECODED_BYTES => bytes,
         TAG_PLAIN => return Err(ShareError::TooLarge),
@@ -131,7 +132,10 @@ fn validate(s: &SharedState) -> Result<(), ShareError> {
         return bad(format!("nodes must be 1 to {MAX_NODES}, not {}", s.nodes));
     }
     if s.inputs.len() > MAX_INPUTS {
-        return bad(format!("at most {MAX_INPUTS} inputs, not {}", s.inputs.len()));
+        return bad(format!(
+            "at most {MAX_INPUTS} inputs, not {}",
+            s.inputs.len()
+        ));
     }
     if s.now > MAX_NOW_MS {
         return bad(format!("the clock may be at most {MAX_NOW_MS} ms"));
@@ -156,7 +160,11 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// Base64url without padding (RFC 4648 §5), as fragments carry it unescaped.
 pub fn base64url_encode(bytes: &[u8], out: &mut String) {
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..=chunk.len() {
             out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -257,7 +265,10 @@ mod tests {
 
     #[test]
     fn broken_base64_is_an_error() {
-        assert_eq!(decode("z<img src=x onerror=alert(1)>"), Err(ShareError::Base64));
+        assert_eq!(
+            decode("z<img src=x onerror=alert(1)>"),
+            Err(ShareError::Base64)
+        );
         assert_eq!(decode("zA"), Err(ShareError::Base64));
     }
 
@@ -294,7 +305,10 @@ mod tests {
         let ok = r#"{"version":1,"nodes":2,"seed":3,"inputs":[],"now":0}"#;
         assert_eq!(decode(&plain(ok)).unwrap().nodes, 2);
         let many_nodes = r#"{"version":1,"nodes":99,"seed":3,"inputs":[],"now":0}"#;
-        assert!(matches!(decode(&plain(many_nodes)), Err(ShareError::Invalid(_))));
+        assert!(matches!(
+            decode(&plain(many_nodes)),
+            Err(ShareError::Invalid(_))
+        ));
         let future = r#"{"version":2,"nodes":1,"seed":3,"inputs":[],"now":0}"#;
         assert_eq!(decode(&plain(future)), Err(ShareError::Version(2)));
         let extra = r#"{"version":1,"nodes":1,"seed":3,"inputs":[],"now":0,"x":1}"#;

@@ -95,7 +95,8 @@ pub const ZH_TW: Strings = Strings {
     choose_lesson: "選擇課程",
     no_lesson: "自由練習（不選課程）",
     welcome_lead: "歡迎來到 kubeplay：一個在瀏覽器裡執行的 Kubernetes 叢集。",
-    welcome_try: "在終端機輸入 kubectl version 或 help，編輯 manifest 後按「套用」，看著 Pod 一個個出現。",
+    welcome_try:
+        "在終端機輸入 kubectl version 或 help，編輯 manifest 後按「套用」，看著 Pod 一個個出現。",
     welcome_time: "時間由你掌控：在上方的時間列暫停、加速或一步一步前進。",
     loading: "正在載入課程…",
     load_failed: "無法載入課程",

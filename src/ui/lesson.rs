@@ -49,7 +49,12 @@ pub fn lesson() -> Html {
         Catalog::Loading => html! {
             <aside class="pane lesson-pane" data-testid="lesson" aria-label={s.lesson}>
                 <h2 class="pane-title">{ s.lesson }</h2>
-                <p class="lesson-body">{ s.loading }</p>
+                <div class="lesson-body">
+                    <p class="lead">{ s.welcome_lead }</p>
+                    <p>{ s.welcome_try }</p>
+                    <p>{ s.welcome_time }</p>
+                    <p class="lesson-loading">{ s.loading }</p>
+                </div>
             </aside>
         },
         Catalog::Ready(list, errors) => html! {
@@ -278,7 +283,9 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
     let onpick = {
         let start = start.clone();
         Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
             start.emit((value.parse::<usize>().ok(), true));
         })
     };
@@ -380,7 +387,9 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
                 };
                 let prev = {
                     let progress = progress.clone();
-                    Callback::from(move |_: MouseEvent| progress.set(progress.goto(i.saturating_sub(1))))
+                    Callback::from(move |_: MouseEvent| {
+                        progress.set(progress.goto(i.saturating_sub(1)))
+                    })
                 };
                 let last = i + 1 >= total;
                 let next = {

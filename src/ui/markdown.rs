@@ -105,9 +105,8 @@ pub fn inline(src: &str) -> Html {
     let mut rest = src;
     while let Some(c) = rest.chars().next() {
         let span = match c {
-            '`' => delimited(rest, "`").map(|(inner, after)| {
-                (html! { <code>{ inner.to_string() }</code> }, after)
-            }),
+            '`' => delimited(rest, "`")
+                .map(|(inner, after)| (html! { <code>{ inner.to_string() }</code> }, after)),
             '*' if rest.starts_with("**") => delimited(rest, "**")
                 .map(|(inner, after)| (html! { <strong>{ inline(inner) }</strong> }, after)),
             '*' | '_' => delimited(rest, if c == '*' { "*" } else { "_" })

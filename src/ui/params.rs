@@ -266,8 +266,7 @@ pub fn valid_path(p: &str) -> bool {
         && p.len() <= 100
         && !p.starts_with('/')
         && !p.split('/').any(|seg| seg.is_empty() || seg == "..")
-        && p
-            .chars()
+        && p.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
 }
 
@@ -392,7 +391,12 @@ mod tests {
         assert_eq!(p.files, files);
         let raw = percent_encode(r#"{"a/b.yaml":"x"}"#);
         assert_eq!(parse(&format!("files={raw}")).0.files.len(), 1);
-        for bad in [r#"{"../x":"y"}"#, r#"{"/etc/passwd":"y"}"#, r#"{"a":1}"#, "!!"] {
+        for bad in [
+            r#"{"../x":"y"}"#,
+            r#"{"/etc/passwd":"y"}"#,
+            r#"{"a":1}"#,
+            "!!",
+        ] {
             let (p, problems) = parse(&format!("files={}", percent_encode(bad)));
             assert!(p.files.is_empty() && problems.len() == 1, "{bad}");
         }
@@ -408,7 +412,10 @@ mod tests {
 
     #[test]
     fn the_browser_language_picks_the_first_we_speak() {
-        assert_eq!(Lang::from_browser(["fr-FR", "zh-Hant-TW", "en"]), Lang::ZhTw);
+        assert_eq!(
+            Lang::from_browser(["fr-FR", "zh-Hant-TW", "en"]),
+            Lang::ZhTw
+        );
         assert_eq!(Lang::from_browser(["de", "en-GB"]), Lang::En);
         assert_eq!(Lang::from_browser([]), Lang::En);
     }

@@ -8,9 +8,9 @@
 use std::rc::Rc;
 
 use gloo_timers::callback::{Interval, Timeout};
+use kubeplay::kubectl::session::{Input, TimedInput};
 use kubeplay::params::{self, Lang, Layout, Params, Problem, Theme};
 use kubeplay::share::{self, ShareError, SharedState, SHARE_VERSION};
-use kubeplay::kubectl::session::{Input, TimedInput};
 use yew::prelude::*;
 
 use super::i18n::{strings, use_strings, LangHandle};
@@ -33,8 +33,14 @@ pub struct Settings {
 impl Settings {
     pub fn from_location() -> Settings {
         let location = web_sys::window().map(|w| w.location());
-        let search = location.as_ref().and_then(|l| l.search().ok()).unwrap_or_default();
-        let hash = location.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
+        let search = location
+            .as_ref()
+            .and_then(|l| l.search().ok())
+            .unwrap_or_default();
+        let hash = location
+            .as_ref()
+            .and_then(|l| l.hash().ok())
+            .unwrap_or_default();
         let (params, problems) = params::parse(&search);
         Settings {
             params,
@@ -56,11 +62,7 @@ fn browser_lang() -> Lang {
     let nav = web_sys::window().map(|w| w.navigator());
     let tags: Vec<String> = nav
         .map(|n| {
-            let list: Vec<String> = n
-                .languages()
-                .iter()
-                .filter_map(|v| v.as_string())
-                .collect();
+            let list: Vec<String> = n.languages().iter().filter_map(|v| v.as_string()).collect();
             if list.is_empty() {
                 n.language().into_iter().collect()
             } else {
@@ -98,7 +100,11 @@ pub struct TeachProps {
 pub fn teach(props: &TeachProps) -> Html {
     let settings = use_memo((), {
         let given = props.settings.clone();
-        move |_| given.map(|s| (*s).clone()).unwrap_or_else(Settings::from_location)
+        move |_| {
+            given
+                .map(|s| (*s).clone())
+                .unwrap_or_else(Settings::from_location)
+        }
     });
     let settings: SettingsContext = Rc::new((*settings).clone());
     let lang: LangHandle = use_state({
@@ -155,9 +161,7 @@ pub fn teach(props: &TeachProps) -> Html {
         // Inside an iframe, tell the embedding page how tall we are (only the number).
         use_effect_with((), move |_| {
             let window = web_sys::window();
-            let parent = window
-                .as_ref()
-                .and_then(|w| w.parent().ok().flatten());
+            let parent = window.as_ref().and_then(|w| w.parent().ok().flatten());
             let framed = match (&window, &parent) {
                 (Some(w), Some(p)) => !js_sys::Object::is(w.as_ref(), p.as_ref()),
                 _ => false,
@@ -174,7 +178,8 @@ pub fn teach(props: &TeachProps) -> Html {
                         last = height;
                         if let Some(p) = &parent {
                             let msg = js_sys::Object::new();
-                            let _ = js_sys::Reflect::set(&msg, &"type".into(), &HEIGHT_MESSAGE.into());
+                            let _ =
+                                js_sys::Reflect::set(&msg, &"type".into(), &HEIGHT_MESSAGE.into());
                             let _ = js_sys::Reflect::set(&msg, &"height".into(), &height.into());
                             // Only a height leaves the frame, so any origin may read it.
                             let _ = p.post_message(&msg, "*");
@@ -228,7 +233,11 @@ fn autoplay(props: &AutoplayProps) -> Html {
         let at = at.clone();
         use_effect_with((*at, busy), move |&((i, typed), busy)| {
             let timeout = (!busy && i < commands.len()).then(|| {
-                let delay = if typed { AUTOPLAY_TYPE_MS } else { AUTOPLAY_PAUSE_MS };
+                let delay = if typed {
+                    AUTOPLAY_TYPE_MS
+                } else {
+                    AUTOPLAY_PAUSE_MS
+                };
                 Timeout::new(delay, move || {
                     let Some(ctx) = ctx else { return };
                     let line = commands[i].clone();
@@ -262,7 +271,9 @@ pub fn header_tools() -> Html {
     let onlang = {
         let lang = lang.clone();
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
             if let (Some(lang), Some(l)) = (&lang, Lang::from_tag(&v)) {
                 lang.set(l);
             }
@@ -360,7 +371,11 @@ fn page_url() -> String {
 fn embed_snippet(settings: Option<&Settings>, lang: Lang) -> String {
     let base = page_url();
     let dir = base.rsplit_once('/').map_or(base.as_str(), |(d, _)| d);
-    let esc = |v: &str| v.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+    let esc = |v: &str| {
+        v.replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;")
+    };
     let mut attrs = format!(" data-lang=\"{}\"", lang.tag());
     if let Some(s) = settings {
         let p = &s.params;
@@ -377,7 +392,10 @@ fn embed_snippet(settings: Option<&Settings>, lang: Lang) -> String {
             attrs.push_str(&format!(" data-nodes=\"{n}\""));
         }
     }
-    format!("<script src=\"{}/embed.js\"{attrs} data-height=\"520\"></script>", esc(dir))
+    format!(
+        "<script src=\"{}/embed.js\"{attrs} data-height=\"520\"></script>",
+        esc(dir)
+    )
 }
 
 fn copy_to_clipboard(text: &str) {
