@@ -408,3 +408,179 @@ async fn corrupted_saved_state_is_reported_in_one_line_and_replaced() {
     );
     assert!(texts[0].ends_with("); starting fresh"), "{texts:?}");
 }
+
+// ---- the lesson panel ------------------------------------------------------------------
+
+const TEST_LESSON: &str = r#"
+id: test-lesson
+title: { en: "A test lesson", zh-TW: "測試課程" }
+cluster: { nodes: 1, seed: 1 }
+files:
+  - path: hello.txt
+    content: "hi\n"
+steps:
+  - id: nodes
+    title: { en: "List the nodes" }
+    text:
+      en: |
+        Run `kubectl get nodes`. <script>window.__kubeplayXss = 1</script> **bold**
+        and [a link](javascript:alert(1)) and [another](https://kubernetes.io/).
+    commands: ["kubectl get nodes"]
+    hints: { en: ["It is `kubectl get`."] }
+    solution: ["kubectl get nodes"]
+    checks: [{ typed: "kubectl get nodes" }]
+  - id: second
+    title: { en: "Second" }
+    text: { en: "Done soon." }
+    checks: [{ kubectl: "get nodes -o name", contains: "node/minikube" }]
+finish: { en: "All **done**." }
+"#;
+
+#[function_component(LessonHarness)]
+fn lesson_harness() -> yew::Html {
+    use ui::state::{AppContext, State};
+    let state = yew::use_reducer(State::default);
+    let lesson = Rc::new(kubeplay::lessons::parse(TEST_LESSON).expect("the test lesson parses"));
+    let settings = Rc::new(ui::settings::Settings {
+        params: kubeplay::params::Params {
+            lang: Some(kubeplay::params::Lang::En),
+            ..Default::default()
+        },
+        problems: Vec::new(),
+        shared: None,
+    });
+    yew::html! {
+        <yew::ContextProvider<AppContext> context={state}>
+            <ui::settings::Teach settings={Some(settings)}>
+                <ui::lesson::LessonView lessons={Rc::new(vec![lesson])} />
+                <ui::terminal::Terminal />
+            </ui::settings::Teach>
+        </yew::ContextProvider<AppContext>>
+    }
+}
+
+use yew::function_component;
+
+async fn mount_lesson() -> Element {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    yew::Renderer::<LessonHarness>::with_root(root.clone()).render();
+    settle().await;
+    // Pick the lesson as a learner would.
+    let picker: web_sys::HtmlSelectElement = hook(&root, "lesson-picker").unchecked_into();
+    picker.set_value("0");
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let change = Event::new_with_event_init_dict("change", &init).expect("a change event");
+    picker.dispatch_event(&change).expect("change dispatched");
+    settle().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_command_chip_types_into_the_terminal_without_running_it() {
+    let root = mount_lesson().await;
+    assert_eq!(
+        hook(&root, "lesson-title").text_content().unwrap(),
+        "A test lesson"
+    );
+    let before = output_lines(&root).len();
+    click(&root, "lesson-chip").await;
+    let input: HtmlInputElement = hook(&root, "terminal-input").unchecked_into();
+    assert_eq!(input.value(), "kubectl get nodes");
+    assert_eq!(
+        output_lines(&root).len(),
+        before,
+        "the chip ran the command"
+    );
+    assert_eq!(
+        hook(&root, "lesson-step-status")
+            .get_attribute("data-done")
+            .as_deref(),
+        Some("false")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn running_the_solution_completes_the_step_and_the_lesson_finishes() {
+    let root = mount_lesson().await;
+    click(&root, "lesson-solution-button").await;
+    let solution = hook(&root, "lesson-solution");
+    solution
+        .query_selector("button")
+        .unwrap()
+        .expect("a solution chip")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    settle().await;
+    press(&root, "Enter").await;
+    assert_eq!(
+        hook(&root, "lesson-step-status")
+            .get_attribute("data-done")
+            .as_deref(),
+        Some("true")
+    );
+    click(&root, "lesson-next").await;
+    type_line(&root, "kubectl get nodes").await;
+    assert_eq!(
+        hook(&root, "lesson-progress")
+            .get_attribute("data-done")
+            .as_deref(),
+        Some("2")
+    );
+    click(&root, "lesson-next").await;
+    assert!(hook(&root, "lesson-finish")
+        .text_content()
+        .unwrap()
+        .contains("All done."));
+}
+
+#[wasm_bindgen_test]
+async fn hints_are_revealed_one_by_one() {
+    let root = mount_lesson().await;
+    assert!(root
+        .query_selector("[data-testid=lesson-hint]")
+        .unwrap()
+        .is_none());
+    click(&root, "lesson-hint-button").await;
+    assert!(hook(&root, "lesson-hint")
+        .text_content()
+        .unwrap()
+        .contains("kubectl get"));
+    assert!(root
+        .query_selector("[data-testid=lesson-hint-button]")
+        .unwrap()
+        .is_none());
+}
+
+#[wasm_bindgen_test]
+async fn lesson_markdown_shows_html_as_text_and_links_only_http() {
+    let root = mount_lesson().await;
+    let lesson = hook(&root, "lesson");
+    assert!(lesson
+        .text_content()
+        .unwrap()
+        .contains("<script>window.__kubeplayXss = 1</script>"));
+    assert!(lesson.query_selector("script").unwrap().is_none());
+    assert!(lesson.query_selector("strong").unwrap().is_some());
+    let xss = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__kubeplayXss".into()).unwrap();
+    assert!(xss.is_undefined());
+    let links = lesson.query_selector_all("a").unwrap();
+    assert_eq!(links.length(), 1, "only the https link is a link");
+    let a: Element = links.item(0).unwrap().unchecked_into();
+    assert_eq!(
+        a.get_attribute("href").as_deref(),
+        Some("https://kubernetes.io/")
+    );
+    assert_eq!(
+        a.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
+}

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use super::cluster_view::ClusterView;
 use super::editor::Editor;
 use super::lesson::Lesson;
+use super::settings::{HeaderTools, Teach};
 use super::state::{Action, AppContext, State, STORAGE_KEY};
 use super::terminal::Terminal;
 use super::time_bar::TimeBar;
@@ -147,10 +148,12 @@ pub fn app() -> Html {
     let context: AppContext = state;
     html! {
         <ContextProvider<AppContext> context={context}>
+            <Teach>
             <div class="shell">
                 <header class="topbar">
                     <h1 class="brand">{ "kubeplay" }</h1>
                     <TimeBar />
+                    <HeaderTools />
                 </header>
                 { tabs }
                 <main class={classes!("panes", format!("show-{}", *pane))}>
@@ -163,6 +166,7 @@ pub fn app() -> Html {
                     </section>
                 </main>
             </div>
+            </Teach>
         </ContextProvider<AppContext>>
     }
 }

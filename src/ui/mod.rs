@@ -4,7 +4,10 @@
 pub mod app;
 pub mod cluster_view;
 pub mod editor;
+pub mod i18n;
 pub mod lesson;
+pub mod markdown;
+pub mod settings;
 pub mod state;
 pub mod terminal;
 pub mod time_bar;

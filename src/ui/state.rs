@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use kubeplay::engine::ClusterConfig;
 use kubeplay::kubectl::completion::{complete, Completion};
-use kubeplay::kubectl::session::{NodeLane, OutLine, PodCard, Session, Stream, TimedInput};
+use kubeplay::kubectl::session::{Input, NodeLane, OutLine, PodCard, Session, Stream, TimedInput};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
@@ -124,6 +124,32 @@ pub enum Action {
     Highlight(Option<String>),
     /// A line the learner should see, from outside the session (restore failures).
     Notice(String),
+    /// Type a line into the terminal's input without running it (lesson chips).
+    Prefill(String),
+    /// A new session: the given inputs replayed on a fresh cluster up to `until_ms`
+    /// (starting a lesson, opening a share link, `?nodes=`/`?files=`).
+    Restart(Rc<Restart>),
+}
+
+/// What [`Action::Restart`] rebuilds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Restart {
+    pub nodes: u32,
+    pub seed: u64,
+    pub inputs: Vec<TimedInput>,
+    pub until_ms: u64,
+}
+
+/// The lesson panel's and share links' part of the state.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeachState {
+    /// The line a chip typed, numbered so that the same chip twice types it again.
+    pub prefill: Option<(u64, String)>,
+    /// The shape the current session started from (for share links).
+    pub nodes: u32,
+    pub seed: u64,
+    /// Counts restarts, so that panes know the session was replaced.
+    pub epoch: u64,
 }
 
 /// Everything the UI shows. The session sits behind `Rc<RefCell<_>>` because it is not
@@ -161,6 +187,7 @@ pub struct State {
     pub selected: Option<(String, String)>,
     pub describe: Option<Rc<String>>,
     pub highlight: Option<String>,
+    pub teach: TeachState,
 }
 
 /// Equal when everything shown is equal; the session itself is shared, not compared.
@@ -183,6 +210,7 @@ impl PartialEq for State {
             && self.describe == other.describe
             && self.highlight == other.highlight
             && self.horizon.is_some() == other.horizon.is_some()
+            && self.teach == other.teach
     }
 }
 
@@ -223,6 +251,11 @@ impl State {
             selected: None,
             describe: None,
             highlight: None,
+            teach: TeachState {
+                nodes: nodes_count,
+                seed,
+                ..TeachState::default()
+            },
         };
         state.load_transcript();
         state.refresh_cluster();
@@ -334,6 +367,7 @@ impl State {
             selected: self.selected.clone(),
             describe: self.describe.clone(),
             highlight: self.highlight.clone(),
+            teach: self.teach.clone(),
         }
     }
 
@@ -598,6 +632,39 @@ pub struct SavedSession {
 pub const SAVE_VERSION: u32 = 1;
 pub const STORAGE_KEY: &str = "kubeplay.session";
 
+impl State {
+    /// The live session (lesson checks query it; share links read its inputs).
+    pub fn session(&self) -> Rc<RefCell<Session>> {
+        Rc::clone(&self.session)
+    }
+
+    /// A fresh state around the replayed session, keeping the clock controls.
+    fn restarted(&self, r: &Restart) -> State {
+        let config = ClusterConfig::with_nodes(r.nodes, r.seed);
+        let session = Session::replay(config, &r.inputs, r.until_ms);
+        let mut next = State::new(session, r.nodes, r.seed);
+        next.playing = self.playing;
+        next.speed = self.speed;
+        next.teach.epoch = self.teach.epoch + 1;
+        next.history = Rc::new(next.session.borrow().history().to_vec());
+        // The editor shows the first file the inputs wrote, if any.
+        let first_written = r.inputs.iter().find_map(|i| match &i.input {
+            Input::WriteFile { path, .. } => Some(path.clone()),
+            _ => None,
+        });
+        if let Some(path) = first_written {
+            let path = next
+                .files
+                .iter()
+                .find(|f| f.ends_with(path.as_str()))
+                .cloned()
+                .unwrap_or(path);
+            next.open_file(&path);
+        }
+        next
+    }
+}
+
 impl Reducible for State {
     type Action = Action;
 
@@ -673,6 +740,11 @@ impl Reducible for State {
                 next.highlight = if next.highlight == name { None } else { name }
             }
             Action::Notice(text) => next.push_lines([(LineKind::Err, text)]),
+            Action::Prefill(line) => {
+                let n = next.teach.prefill.as_ref().map_or(0, |p| p.0 + 1);
+                next.teach.prefill = Some((n, line));
+            }
+            Action::Restart(r) => next = self.restarted(&r),
         }
         next.refresh_cluster();
         if next.selected.is_some()

@@ -119,6 +119,20 @@ pub fn terminal() -> Html {
         }
     };
 
+    {
+        // A lesson chip typed a line (Action::Prefill): show it, ready for Enter.
+        let draft = draft.clone();
+        let input_ref = input_ref.clone();
+        use_effect_with(ctx.teach.prefill.clone(), move |prefill| {
+            if let Some((_, line)) = prefill {
+                draft.set(line.clone());
+                if let Some(input) = input_ref.cast::<HtmlInputElement>() {
+                    let _ = input.focus();
+                }
+            }
+        });
+    }
+
     let oninput = {
         let draft = draft.clone();
         let history_at = history_at.clone();

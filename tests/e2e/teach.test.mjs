@@ -1,0 +1,151 @@
+// End-to-end: lessons, URL parameters, share links and the embedding sample, against the
+// release build in dist/ (run `trunk build --release` first).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const DIST = join(resolve(import.meta.dirname, '..', '..'), 'dist');
+const SHOTS = join(resolve(import.meta.dirname, '..', '..'), 'target');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
+  '.yaml': 'text/yaml; charset=utf-8',
+};
+
+let server, browser, origin;
+
+function serveDist() {
+  return new Promise((ok) => {
+    const srv = createServer(async (req, res) => {
+      try {
+        const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+        let file = normalize(join(DIST, path));
+        if (file !== DIST && !file.startsWith(DIST + sep)) throw new Error('outside dist');
+        if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+        res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+        res.end(await readFile(file));
+      } catch {
+        res.writeHead(404);
+        res.end('not found');
+      }
+    });
+    srv.listen(0, '127.0.0.1', () => ok(srv));
+  });
+}
+
+async function open(path, { width = 1400, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
+  await page.goto(origin + path);
+  return { page, context, problems };
+}
+
+before(async () => {
+  await stat(join(DIST, 'index.html'));
+  server = await serveDist();
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((done) => (server ? server.close(done) : done()));
+});
+
+test('?lesson=…&lang=zh-TW opens the lesson with its Traditional Chinese title', async () => {
+  const { page, context, problems } = await open('/index.html?lesson=statefulset-daemonset&lang=zh-TW');
+  const title = page.getByTestId('lesson-title');
+  await title.waitFor();
+  assert.equal(await title.textContent(), 'StatefulSet 與 DaemonSet：有編號的 Pod，以及每個節點一個 Pod');
+  assert.equal(await page.getByTestId('lesson-step-title').textContent(), '該用哪個 apiVersion？');
+  assert.equal(await page.getByTestId('share-button').textContent(), '分享');
+  await page.screenshot({ path: join(SHOTS, 'screenshot-lesson-zh-TW.png') });
+  // A chip types, Enter runs, the typed check passes.
+  await page.getByTestId('lesson-chip').first().click();
+  assert.equal(await page.getByTestId('terminal-input').inputValue(),
+    'kubectl explain deployment.spec | grep -i version');
+  await page.getByTestId('terminal-input').press('Enter');
+  await page.locator('[data-testid="lesson-step-status"][data-done="true"]').waitFor();
+  await page.getByTestId('lang-switch').selectOption('en');
+  assert.equal(await page.getByTestId('lesson-step-title').textContent(), 'Which apiVersion?');
+  await page.screenshot({ path: join(SHOTS, 'screenshot-lesson-en.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('hostile and bad parameters give one visible message and run no script', async () => {
+  const xss = encodeURIComponent('<img src=x onerror=window.__pwned=1>');
+  const { page, context, problems } = await open(
+    `/index.html?lesson=${xss}&nodes=999&theme=${xss}&speed=3#s=z${'%%%'}`);
+  const message = page.getByTestId('message');
+  await message.waitFor();
+  const text = await message.textContent();
+  assert.match(text, /lesson=<img src=x onerror=/);
+  assert.match(text, /nodes=999/);
+  assert.match(text, /shared state/);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.locator('img').count(), 0);
+  await page.getByTestId('terminal-input').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a share link rebuilds the same cluster at the same moment', async () => {
+  const { page, context } = await open('/index.html?nodes=1');
+  const input = page.getByTestId('terminal-input');
+  await input.fill('kubectl create deployment web --image=nginx --replicas=2');
+  await input.press('Enter');
+  await page.locator('[data-testid="cluster-view"] [data-pod][data-phase="Running"]').nth(1).waitFor();
+  await page.getByTestId('time-toggle').click();
+  const clock = await page.getByTestId('time-clock').textContent();
+  await page.getByTestId('share-button').click();
+  const link = await page.getByTestId('tool-dialog-text').inputValue();
+  assert.match(link, /#s=z[A-Za-z0-9_-]+$/);
+  const pods = await page.locator('[data-pod]').evaluateAll((els) => els.map((e) => e.dataset.pod).sort());
+  await context.close();
+
+  const again = await open(link.replace(origin, ''));
+  await again.page.locator('[data-pod]').nth(1).waitFor();
+  const pods2 = await again.page.locator('[data-pod]').evaluateAll((els) => els.map((e) => e.dataset.pod).sort());
+  assert.deepEqual(pods2, pods);
+  assert.ok((await again.page.getByTestId('time-clock').textContent()) >= clock);
+  await again.context.close();
+});
+
+test('the blog example embeds two playgrounds that load and size themselves', async () => {
+  const { page, context, problems } = await open('/blog-example.html', { width: 1000, height: 800 });
+  const boxes = page.locator('.kubeplay-embed');
+  await boxes.nth(1).waitFor({ state: 'attached' });
+  assert.equal(await boxes.count(), 2);
+  // The first loads when scrolled into view; the second waits for a click.
+  await boxes.nth(0).scrollIntoViewIfNeeded();
+  await page.locator('.kubeplay-embed iframe').first().waitFor();
+  await boxes.nth(1).scrollIntoViewIfNeeded();
+  await boxes.nth(1).getByRole('button').click();
+  assert.equal(await page.locator('iframe').count(), 2);
+  const first = page.frameLocator('.kubeplay-embed iframe >> nth=0');
+  await first.getByTestId('lesson-title').waitFor();
+  assert.match(await first.getByTestId('lesson-title').textContent(), /StatefulSet 與 DaemonSet/);
+  const second = page.frameLocator('.kubeplay-embed iframe >> nth=1');
+  await second.getByTestId('terminal-input').waitFor();
+  // Autoplay types and runs the demo commands.
+  await second.getByTestId('terminal-output').getByText('kind-control-plane').first().waitFor({ timeout: 15000 });
+  // The app posted its height and embed.js applied it (within its clamp).
+  await page.waitForFunction(() => {
+    const box = document.querySelector('.kubeplay-embed');
+    return box && box.style.height !== '560px';
+  }, null, { timeout: 5000 }).catch(() => {});
+  await page.screenshot({ path: join(SHOTS, 'screenshot-blog-example.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
