@@ -731,7 +731,16 @@ impl Reducible for State {
             Action::Save => next.save_file(),
             Action::Apply => {
                 next.save_file();
-                let shown = next.session.borrow().files().display_path(&next.file_name);
+                // As a learner would type it: relative to the working directory.
+                let shown = {
+                    let session = next.session.borrow();
+                    let files = session.files();
+                    let here = format!("{}/", files.cwd());
+                    match next.file_name.strip_prefix(&here) {
+                        Some(name) => name.to_string(),
+                        None => files.display_path(&next.file_name),
+                    }
+                };
                 let line = format!("kubectl apply -f {shown}");
                 next.run_line(&line);
             }
