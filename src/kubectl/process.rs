@@ -109,6 +109,20 @@ impl Running {
         }
     }
 
+    /// kubectl's own `--timeout=DURATION` (0 or absent: wait forever): ends the command
+    /// with `error: timed out waiting for the condition`.
+    pub fn with_kubectl_timeout(mut self, now: Millis, timeout: Option<&str>) -> Running {
+        let ms = timeout
+            .and_then(crate::kubectl::cli::delete::parse_go_duration)
+            .filter(|t| *t > 0);
+        if let Some(t) = ms {
+            self.deadline = Some(now + t);
+            self.deadline_status = 1;
+            self.deadline_message = Some("timed out waiting for the condition".into());
+        }
+        self
+    }
+
     /// Reads what changed since the last poll. `idle` says the cluster has nothing left
     /// to do (no timer pending), which ends a bare watch in the native runner.
     pub fn poll(&mut self, cluster: &Cluster) -> Poll {

@@ -1,7 +1,7 @@
 //! Manifests and small readers shared by the engine integration tests.
 #![allow(dead_code)]
 
-use kubeplay::engine::kinds::KINDS;
+use kubeplay::engine::api::discovery::RESOURCES;
 use kubeplay::engine::{Cluster, Millis};
 use serde_json::{json, Value};
 
@@ -80,7 +80,7 @@ pub fn name_of(obj: &Value) -> String {
 /// Every object of every kind, one line per object, in a stable order.
 pub fn store_dump(c: &Cluster) -> String {
     let mut out = String::new();
-    for k in KINDS {
+    for k in RESOURCES {
         for o in c.store.list(k.kind, None) {
             out.push_str(k.kind);
             out.push(' ');

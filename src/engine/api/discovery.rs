@@ -29,6 +29,17 @@ impl Resource {
         }
     }
 
+    /// `statefulset.apps`, or `pod` for the core group: how kubectl names the kind in its
+    /// output lines.
+    pub fn kind_group(&self) -> String {
+        let kind = self.kind.to_ascii_lowercase();
+        if self.group.is_empty() {
+            kind
+        } else {
+            format!("{kind}.{}", self.group)
+        }
+    }
+
     /// `statefulsets.apps`, or `pods` for the core group: how errors name the resource.
     pub fn group_resource(&self) -> String {
         if self.group.is_empty() {

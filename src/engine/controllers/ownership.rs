@@ -39,8 +39,13 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<Rc<Value>> {
     let selector = owner.at("/spec/selector").cloned().unwrap_or(Value::Null);
     let deleting = owner.at("/metadata/deletionTimestamp").is_some();
     let mut result = Vec::new();
+    let no_labels = serde_json::Map::new();
     for pod in owned(w, &uid, "Pod") {
-        if selector_matches(&selector, &labels(&pod)) || deleting {
+        let pod_labels = pod
+            .at("/metadata/labels")
+            .and_then(Value::as_object)
+            .unwrap_or(&no_labels);
+        if deleting || selector_matches(&selector, pod_labels) {
             result.push(pod);
         } else {
             let mut p = (*pod).clone();

@@ -284,16 +284,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     if !wait || waiting.is_empty() {
         return out.into();
     }
-    let mut running = Running::new(Process::WaitDeleted(waiting));
-    if let Some(t) = p
-        .value("timeout")
-        .and_then(parse_go_duration)
-        .filter(|t| *t > 0)
-    {
-        running.deadline = Some(ctx.cluster.now + t);
-        running.deadline_status = 1;
-        running.deadline_message = Some("timed out waiting for the condition".into());
-    }
+    let running = Running::new(Process::WaitDeleted(waiting))
+        .with_kubectl_timeout(ctx.cluster.now, p.value("timeout"));
     Outcome::Running(out, Box::new(running))
 }
 

@@ -89,10 +89,5 @@ pub fn parse_targets(args: &[String]) -> Result<Vec<Target>, ResourceError> {
 
 /// `statefulset.apps` / `pod`: the kind as the name printer writes it.
 pub fn kind_group(r: &Resource) -> String {
-    let k = r.kind.to_ascii_lowercase();
-    if r.group.is_empty() {
-        k
-    } else {
-        format!("{k}.{}", r.group)
-    }
+    r.kind_group()
 }

@@ -1,6 +1,5 @@
 //! `kubectl rollout status|history|undo|pause|resume|restart`.
 
-use super::delete::parse_go_duration;
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets, Target};
 use super::{flag_error, namespace, Ctx, Outcome};
@@ -325,22 +324,14 @@ fn status(
         return out.into();
     }
     let ns = namespace(p);
-    let mut running = Running::new(Process::Rollout(RolloutWatch {
+    let running = Running::new(Process::Rollout(RolloutWatch {
         kind,
         namespace: ns,
         name: name.to_string(),
         cursor: ctx.cluster.store.resource_version(),
         last_line: Some(line),
     }));
-    if let Some(t) = p
-        .value("timeout")
-        .and_then(parse_go_duration)
-        .filter(|t| *t > 0)
-    {
-        running.deadline = Some(ctx.cluster.now + t);
-        running.deadline_status = 1;
-        running.deadline_message = Some("timed out waiting for the condition".into());
-    }
+    let running = running.with_kubectl_timeout(ctx.cluster.now, p.value("timeout"));
     Outcome::Running(out, Box::new(running))
 }
 

@@ -149,8 +149,13 @@ pub fn deletion_reason(p: &PodView) -> &'static str {
 }
 
 /// `manageReplicas`: compare the active pods with `spec.replicas`.
-pub fn diff(mut active: Vec<PodView>, replicas: i64, now: Millis) -> Diff {
-    let have = active.len() as i64;
+pub fn diff(active: Vec<PodView>, replicas: i64, now: Millis) -> Diff {
+    diff_counted(active.len() as i64, active, replicas, now)
+}
+
+/// [`diff`] when the caller counted the active pods and built views only if there are
+/// too many (`active` may be empty otherwise).
+pub fn diff_counted(have: i64, mut active: Vec<PodView>, replicas: i64, now: Millis) -> Diff {
     let want = replicas.max(0);
     match have.cmp(&want) {
         Ordering::Less => Diff::Create(((want - have) as usize).min(BURST_REPLICAS)),

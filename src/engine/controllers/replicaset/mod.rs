@@ -9,7 +9,6 @@ use super::ownership::{claim_pods, owned};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
 use crate::engine::json::At;
-use crate::engine::labels::labels;
 use crate::engine::time::{format_rfc3339, parse_rfc3339};
 use crate::engine::world::World;
 use control::{Diff, PodView};
@@ -108,13 +107,18 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     };
     let pods = claim_pods(w, &rs);
     let replicas = rs.at("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
-    let on_node = related_pods_per_node(w, &rs, &pods);
-    let active: Vec<PodView> = pods
-        .iter()
-        .filter(|p| is_active(p))
-        .map(|p| view(p, &on_node))
-        .collect();
-    let have = active.len() as i64;
+    let have = pods.iter().filter(|p| is_active(p)).count() as i64;
+    // Ranking pods (views, pods per node) is only needed to choose whom to delete; most
+    // syncs just count.
+    let active: Vec<PodView> = if have > replicas {
+        let on_node = related_pods_per_node(w, &rs, &pods);
+        pods.iter()
+            .filter(|p| is_active(p))
+            .map(|p| view(p, &on_node))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut failure: Option<(&'static str, String)> = None;
     if rs.at("/metadata/deletionTimestamp").is_none() {
         for p in pods
@@ -133,7 +137,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                 ),
             );
         }
-        match control::diff(active, replicas, w.now) {
+        match control::diff_counted(have, active, replicas, w.now) {
             Diff::Create(n) => failure = create_pods(w, &rs, n, have, replicas),
             Diff::Delete(victims) => {
                 for (v, reason) in victims {
@@ -227,9 +231,15 @@ fn write_status(
         .filter(|p| is_active(p))
     {
         replicas += 1;
-        let l = labels(p);
-        if template_labels.iter().all(|(k, v)| l.get(k) == Some(v)) {
+        let l = p.at("/metadata/labels");
+        if template_labels
+            .iter()
+            .all(|(k, v)| l.and_then(|l| l.get(k)) == Some(v))
+        {
             fully += 1;
+        }
+        if !is_ready(p) {
+            continue;
         }
         let v = view(p, &none);
         if v.ready {
