@@ -55,7 +55,9 @@ pub fn explain(
         current = field.ty;
         found = Some(field);
     }
-    let field = found.expect("a non-empty path found a field");
+    let Some(field) = found else {
+        return Err(ExplainError::UnknownResource(path.to_string()));
+    };
     out.push_str(&format!(
         "FIELD: {} <{}>\n",
         field.name,

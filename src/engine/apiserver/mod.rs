@@ -67,12 +67,20 @@ pub fn meta_str<'a>(obj: &'a Value, field: &str) -> &'a str {
 /// The object's metadata map, created when absent (`Value` indexing turns a non-object
 /// root into an object, so this always finds one).
 fn meta_mut(obj: &mut Value) -> &mut Map<String, Value> {
-    if !obj.get("metadata").is_some_and(Value::is_object) {
-        obj["metadata"] = json!({});
+    if !obj.is_object() {
+        *obj = json!({});
     }
-    match obj.get_mut("metadata") {
-        Some(Value::Object(m)) => m,
-        _ => unreachable!("metadata was just set to an object"),
+    let Value::Object(root) = obj else {
+        return meta_mut(obj);
+    };
+    let meta = root.entry("metadata").or_insert_with(|| json!({}));
+    if !meta.is_object() {
+        *meta = json!({});
+    }
+    match meta {
+        Value::Object(m) => m,
+        // Set to an object just above; recursing on it ends at once.
+        other => meta_mut(other),
     }
 }
 
