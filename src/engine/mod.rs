@@ -16,6 +16,7 @@ pub mod json;
 pub mod kinds;
 pub mod kubelet;
 pub mod labels;
+pub mod owners;
 pub mod quantity;
 pub mod registry;
 pub mod scheduler;

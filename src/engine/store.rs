@@ -50,6 +50,8 @@ pub struct Store {
     journal_floor: u64,
     /// The virtual time writes are stamped with; the world keeps it current.
     pub clock: i64,
+    /// Owners and their dependents, current with every write.
+    pub owners: super::owners::OwnerIndex,
 }
 
 /// How many journal entries are kept; older ones are compacted away as etcd does.
@@ -111,6 +113,7 @@ impl Store {
             .entry(namespace.clone())
             .or_default()
             .insert(name.clone(), stored.clone());
+        self.owners.record(kind, &namespace, &name, Some(&stored));
         self.journal_push(WatchEvent {
             resource_version: rv,
             at: self.clock,
@@ -127,6 +130,7 @@ impl Store {
     pub fn remove(&mut self, kind: &'static str, namespace: &str, name: &str) -> Option<Rc<Value>> {
         let names = self.objects.get_mut(kind)?.get_mut(namespace)?;
         let removed = names.remove(name)?;
+        self.owners.record(kind, namespace, name, None);
         if names.is_empty() {
             if let Some(m) = self.objects.get_mut(kind) {
                 m.remove(namespace);

@@ -6,7 +6,6 @@ use super::config::ClusterConfig;
 use super::controllers::{self, Controller};
 use super::kubelet::KubeletState;
 use super::store::{Store, WatchEvent};
-use crate::engine::json::At;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
@@ -47,67 +46,6 @@ impl WorkQueue {
     }
 }
 
-/// The dependents of each owner uid, kept from the journal so that the garbage collector
-/// and the controllers find their objects without scanning the store.
-#[derive(Debug, Clone, Default)]
-pub struct OwnerIndex {
-    pub dependents: BTreeMap<String, BTreeSet<(&'static str, String, String)>>,
-    owners_of: BTreeMap<(&'static str, String, String), Vec<String>>,
-    /// Live pods with no controller, by (namespace, name): candidates for adoption.
-    pub orphan_pods: BTreeSet<(String, String)>,
-}
-
-impl OwnerIndex {
-    fn observe(&mut self, e: &WatchEvent) {
-        if e.kind == "Pod" {
-            let pod_key = (e.namespace.clone(), e.name.clone());
-            let orphan = e.event_type != super::store::EventType::Deleted
-                && controllers::controller_ref(&e.object).is_none()
-                && e.object.at("/metadata/deletionTimestamp").is_none();
-            if orphan {
-                self.orphan_pods.insert(pod_key);
-            } else {
-                self.orphan_pods.remove(&pod_key);
-            }
-        }
-        let key = (e.kind, e.namespace.clone(), e.name.clone());
-        if let Some(old) = self.owners_of.remove(&key) {
-            for uid in old {
-                if let Some(set) = self.dependents.get_mut(&uid) {
-                    set.remove(&key);
-                    if set.is_empty() {
-                        self.dependents.remove(&uid);
-                    }
-                }
-            }
-        }
-        if e.event_type == super::store::EventType::Deleted {
-            return;
-        }
-        let uids: Vec<String> = owner_uids(&e.object);
-        for uid in &uids {
-            self.dependents
-                .entry(uid.clone())
-                .or_default()
-                .insert(key.clone());
-        }
-        if !uids.is_empty() {
-            self.owners_of.insert(key, uids);
-        }
-    }
-}
-
-fn owner_uids(obj: &Value) -> Vec<String> {
-    obj.at("/metadata/ownerReferences")
-        .and_then(Value::as_array)
-        .map(|refs| {
-            refs.iter()
-                .filter_map(|r| r["uid"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[derive(Debug, Clone)]
 pub struct World {
     pub store: Store,
@@ -119,7 +57,6 @@ pub struct World {
     pub why: Vec<Why>,
     why_last: BTreeMap<(&'static str, &'static str, String, String), String>,
     pub kubelet: KubeletState,
-    pub owners: OwnerIndex,
     /// What the pods bound to each node request, kept from the journal for the scheduler.
     pub node_usage: super::scheduler::UsageIndex,
     /// Journal position the controllers have seen.
@@ -149,7 +86,6 @@ impl World {
             why: Vec::new(),
             why_last: BTreeMap::new(),
             kubelet: KubeletState::default(),
-            owners: OwnerIndex::default(),
             node_usage: Default::default(),
             cursor: 0,
             event_index: BTreeMap::new(),
@@ -206,7 +142,6 @@ impl World {
             };
             self.cursor = self.store.resource_version();
             for e in &events {
-                self.owners.observe(e);
                 self.node_usage.observe(e);
                 controllers::dispatch(self, e);
             }

@@ -457,7 +457,11 @@ impl World {
             Propagation::Foreground => Some("foregroundDeletion"),
             Propagation::Orphan => Some("orphan"),
         };
-        let has_dependents = self.owners.dependents.contains_key(meta_str(&old, "uid"));
+        let has_dependents = self
+            .store
+            .owners
+            .dependents
+            .contains_key(meta_str(&old, "uid"));
         let mut finalizers: Vec<Value> = old
             .at("/metadata/finalizers")
             .and_then(Value::as_array)

@@ -38,10 +38,11 @@ pub fn sync(w: &mut World, key: &str) {
         .filter(|o| meta_str(o, "uid") == uid)
         .cloned();
     let dependents: Vec<(&'static str, String, String)> = w
+        .store
         .owners
         .dependents
         .get(uid)
-        .map(|s| s.iter().cloned().collect())
+        .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
     match owner {
         None => {

@@ -22,13 +22,15 @@ pub fn controller_ref_to(owner: &Value) -> Value {
 
 /// Objects of `kind` whose controller reference points at `owner_uid`.
 pub fn owned(w: &World, owner_uid: &str, kind: &str) -> Vec<Rc<Value>> {
-    let Some(deps) = w.owners.dependents.get(owner_uid) else {
+    let Some(deps) = w.store.owners.dependents.get(owner_uid) else {
         return Vec::new();
     };
+    // The index holds each dependent's latest version: no store lookups needed.
     deps.iter()
-        .filter(|(k, _, _)| *k == kind)
-        .filter_map(|(k, ns, name)| w.get(k, ns, name).cloned())
+        .filter(|((k, _, _), _)| *k == kind)
+        .map(|(_, o)| o)
         .filter(|o| super::controller_ref(o).is_some_and(|r| r["uid"] == owner_uid))
+        .cloned()
         .collect()
 }
 
@@ -74,6 +76,7 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<Rc<Value>> {
     }
     // The orphan index holds every live pod without a controller, in store order.
     let orphans: Vec<Rc<Value>> = w
+        .store
         .owners
         .orphan_pods
         .range((namespace.clone(), String::new())..)
