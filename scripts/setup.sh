@@ -2,7 +2,8 @@
 # Installs what building, serving and testing kubeplay needs, and nothing that is
 # already there. Idempotent; everything comes from the package registries.
 #   scripts/setup.sh          tools to build and serve
-#   scripts/setup.sh --test   also the browser tests' Chromium and ChromeDriver
+#   scripts/setup.sh --test   also the browser tests' Chromium and ChromeDriver, and a CJK
+#                             font so that zh-TW screenshots show characters, not boxes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,6 +52,21 @@ if [ "$want_browser" = 1 ] && { ! command -v chromium >/dev/null || ! command -v
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
   else
     say "the browser tests need Chromium; run: sudo apt-get install -y chromium chromium-driver"
+    exit 1
+  fi
+fi
+# Headless Chromium draws Traditional Chinese as boxes without a CJK font. WenQuanYi Micro
+# Hei covers Big5 and GBK in a 1.6 MB download (fonts-wqy-zenhei is 7.5 MB, fonts-arphic-uming
+# 7.9 MB, fonts-noto-cjk 57 MB).
+CJK_FONT_PACKAGE=fonts-wqy-microhei
+if [ "$want_browser" = 1 ] && ! dpkg-query -W -f='${Status}' "$CJK_FONT_PACKAGE" 2>/dev/null | grep -q 'ok installed'; then
+  if [ "$(id -u)" = 0 ]; then
+    say "installing Debian's $CJK_FONT_PACKAGE (CJK glyphs for the zh-TW screenshots)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$CJK_FONT_PACKAGE" >/dev/null
+    fc-cache -f >/dev/null 2>&1 || true
+  else
+    say "the zh-TW screenshots need a CJK font; run: sudo apt-get install -y $CJK_FONT_PACKAGE"
     exit 1
   fi
 fi

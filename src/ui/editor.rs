@@ -162,15 +162,17 @@ pub fn editor() -> Html {
                         }
                     }) }
                 </div>
-                <select class="templates" aria-label="New file from a template" onchange={ontemplate}>
-                    <option value="" selected=true>{ "+ template" }</option>
-                    { for TEMPLATES.iter().map(|t| html! { <option value={t.0}>{ t.0 }</option> }) }
-                </select>
-                <button class="save" onclick={onsave} title="Save (Ctrl-S)">{ "Save" }</button>
-                <button class="apply" data-testid="editor-apply" onclick={onapply}
-                        title={format!("kubectl apply -f {} (Ctrl-Enter)", short(&ctx.file_name))}>
-                    { "Apply" }
-                </button>
+                <div class="editor-tools">
+                    <select class="templates" aria-label="New file from a template" onchange={ontemplate}>
+                        <option value="" selected=true>{ "+ template" }</option>
+                        { for TEMPLATES.iter().map(|t| html! { <option value={t.0}>{ t.0 }</option> }) }
+                    </select>
+                    <button class="save" onclick={onsave} title="Save (Ctrl-S)">{ "Save" }</button>
+                    <button class="apply" data-testid="editor-apply" onclick={onapply}
+                            title={format!("kubectl apply -f {} (Ctrl-Enter)", short(&ctx.file_name))}>
+                        { "Apply" }
+                    </button>
+                </div>
             </div>
             <div class="editor-body">
                 <div ref={gutter_ref} class="gutter" aria-hidden="true">

@@ -70,6 +70,23 @@ test('?lesson=…&lang=zh-TW opens the lesson with its Traditional Chinese title
   assert.equal(await page.getByTestId('lesson-step-title').textContent(), '該用哪個 apiVersion？');
   assert.equal(await page.getByTestId('share-button').textContent(), '分享');
   await page.screenshot({ path: join(SHOTS, 'screenshot-lesson-zh-TW.png') });
+  // Both starting files have a tab in view, and the one shown is the one marked.
+  const tabs = await page.locator('.editor-pane [role="tab"]').evaluateAll((els) => els.map((el) => {
+    const r = el.getBoundingClientRect();
+    const head = el.closest('.editor-head').getBoundingClientRect();
+    const strip = el.parentElement;
+    return {
+      name: el.textContent, selected: el.getAttribute('aria-selected'),
+      inside: r.width > 0 && r.left >= head.left && r.right <= head.right
+        && r.top >= head.top && r.bottom <= head.bottom + 1,
+      clipped: el.scrollWidth > el.clientWidth || strip.scrollWidth > strip.clientWidth,
+    };
+  }));
+  assert.deepEqual(tabs.map((t) => t.name).sort(), ['pod-daemonSet.yaml', 'pod-statefulSet.yaml']);
+  assert.ok(tabs.every((t) => t.inside && !t.clipped), JSON.stringify(tabs));
+  assert.deepEqual(tabs.filter((t) => t.selected === 'true').map((t) => t.name), ['pod-statefulSet.yaml']);
+  assert.match(await page.getByTestId('editor').inputValue(), /kind: StatefulSet/);
+  await page.locator('.editor-pane').screenshot({ path: join(SHOTS, 'screenshot-editor-tabs.png') });
   // A chip types, Enter runs, the typed check passes.
   await page.getByTestId('lesson-chip').first().click();
   assert.equal(await page.getByTestId('terminal-input').inputValue(),
@@ -81,6 +98,63 @@ test('?lesson=…&lang=zh-TW opens the lesson with its Traditional Chinese title
   await page.screenshot({ path: join(SHOTS, 'screenshot-lesson-en.png') });
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('following a lesson by clicking its suggested commands reaches the finish screen', async () => {
+  const started = Date.now();
+  const { page, context, problems } = await open('/index.html?lesson=statefulset-daemonset&lang=zh-TW');
+  await page.getByTestId('lesson-title').waitFor();
+  const input = page.getByTestId('terminal-input');
+  const busy = page.locator('.terminal-pane.busy');
+  const stepDone = page.locator('[data-testid="lesson-step-status"][data-done="true"]');
+  const stepButton = page.getByTestId('time-step');
+  await page.getByTestId('time-speed').selectOption('30');
+  const total = Number(await page.getByTestId('lesson-progress').getAttribute('data-total'));
+  assert.equal(total, 12);
+  // Lets virtual time pass (30× plus the step button) until `until` holds.
+  const passTime = async (until, what) => {
+    for (let i = 0; !(await until()); i++) {
+      assert.ok(i < 300, `virtual time ran out waiting for ${what}`);
+      await stepButton.click();
+    }
+  };
+  for (let step = 1; step <= total; step++) {
+    const stepTitle = await page.getByTestId('lesson-step-title').textContent();
+    assert.equal(await page.locator('.lesson-step-no').textContent(), `第 ${step} 步，共 ${total} 步`);
+    // The step's own chips type too; the solution's chips are the path CI replays.
+    const firstChip = page.getByTestId('lesson-chip').first();
+    await firstChip.click();
+    await page.waitForFunction(
+      (line) => document.querySelector('[data-testid="terminal-input"]').value === line,
+      (await firstChip.textContent()).trim());
+    await input.fill('');
+    await page.getByTestId('lesson-solution-button').click();
+    const chips = page.getByTestId('lesson-solution').getByTestId('lesson-chip');
+    const count = await chips.count();
+    assert.ok(count > 0, `step ${step} has a solution`);
+    for (let c = 0; c < count; c++) {
+      const line = (await chips.nth(c).textContent()).trim();
+      await chips.nth(c).click();
+      await page.waitForFunction(
+        (l) => document.querySelector('[data-testid="terminal-input"]').value === l, line);
+      await input.press('Enter');
+      await passTime(async () => (await busy.count()) === 0, `\`${line}\` to end`);
+    }
+    await passTime(async () => (await stepDone.count()) === 1, `step ${step} (${stepTitle}) to pass`);
+    assert.equal(await page.getByTestId('lesson-progress').getAttribute('data-done'), String(step));
+    await page.getByTestId('lesson-next').click();
+  }
+  const finish = page.getByTestId('lesson-finish');
+  await finish.waitFor();
+  assert.match(await finish.textContent(), /課程完成！/);
+  assert.match(await finish.textContent(), /已完成 12 \/ 12 步/);
+  assert.equal(await page.getByTestId('lesson-progress').getAttribute('data-done'), String(total));
+  await page.screenshot({ path: join(SHOTS, 'screenshot-lesson-finish-zh-TW.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`[e2e] statefulset-daemonset lesson followed to its finish screen in ${seconds.toFixed(1)} s`);
+  assert.ok(seconds < 60, `took ${seconds} s`);
 });
 
 test('hostile and bad parameters give one visible message and run no script', async () => {
