@@ -6,6 +6,8 @@ use std::rc::Rc;
 use kubeplay::kubectl::session::{NodeLane, PodCard};
 use yew::prelude::*;
 
+use super::i18n::use_strings;
+
 use super::state::{Action, AppContext, ClaimChip};
 
 #[function_component(ClusterView)]
@@ -87,6 +89,7 @@ fn grouped<'a>(cards: impl Iterator<Item = &'a CardData>) -> Vec<(String, Vec<&'
 /// Separate from `ClusterView` so that clock ticks that change no pod skip this render.
 #[function_component(Lanes)]
 pub fn lanes(props: &LanesProps) -> Html {
+    let strings = use_strings();
     let known = |n: &str| props.nodes.iter().any(|l| l.name == n);
     let unscheduled: Vec<&CardData> = props
         .cards
@@ -117,7 +120,7 @@ pub fn lanes(props: &LanesProps) -> Html {
 
     html! {
         <div class="cluster-view" data-testid="cluster-view">
-            <h2 class="pane-title">{ "Cluster" }</h2>
+            <h2 class="pane-title">{ strings.pane_cluster }</h2>
             <div class="lanes">
                 { for props.nodes.iter().map(|node| {
                     let on_node: Vec<&CardData> = props.cards.iter()

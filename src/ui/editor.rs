@@ -8,6 +8,8 @@ use kubeplay::kubectl::diagnostics::{check_manifest, Diagnostic};
 use web_sys::{Element, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::i18n::use_strings;
+
 use super::state::{Action, AppContext};
 
 /// How long typing must pause before the manifest is checked again.
@@ -38,6 +40,7 @@ const TEMPLATES: [(&str, &str, &str); 4] = [
 
 #[function_component(Editor)]
 pub fn editor() -> Html {
+    let strings = use_strings();
     let Some(ctx) = use_context::<AppContext>() else {
         return html! {};
     };
@@ -144,7 +147,7 @@ pub fn editor() -> Html {
         .filter(|f| !f.starts_with("/proc") && !f.starts_with("/etc"));
 
     html! {
-        <section class="pane editor-pane" id="pane-editor" aria-label="Editor">
+        <section class="pane editor-pane" id="pane-editor" aria-label={strings.pane_editor}>
             <div class="editor-head">
                 <div class="tabs" role="tablist" aria-label="Files">
                     { for yaml_files.map(|f| {
@@ -167,10 +170,10 @@ pub fn editor() -> Html {
                         <option value="" selected=true>{ "+ template" }</option>
                         { for TEMPLATES.iter().map(|t| html! { <option value={t.0}>{ t.0 }</option> }) }
                     </select>
-                    <button class="save" onclick={onsave} title="Save (Ctrl-S)">{ "Save" }</button>
+                    <button class="save" onclick={onsave} title="Save (Ctrl-S)">{ strings.save }</button>
                     <button class="apply" data-testid="editor-apply" onclick={onapply}
                             title={format!("kubectl apply -f {} (Ctrl-Enter)", short(&ctx.file_name))}>
-                        { "Apply" }
+                        { strings.apply }
                     </button>
                 </div>
             </div>

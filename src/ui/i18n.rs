@@ -11,6 +11,14 @@ use yew::prelude::*;
 pub type LangHandle = UseStateHandle<Lang>;
 
 pub struct Strings {
+    pub pane_terminal: &'static str,
+    pub pane_editor: &'static str,
+    pub pane_cluster: &'static str,
+    pub pane_why: &'static str,
+    pub step_button: &'static str,
+    pub save: &'static str,
+    pub apply: &'static str,
+    pub why_filter: &'static str,
     pub lang_name: &'static str,
     pub language: &'static str,
     pub lesson: &'static str,
@@ -50,6 +58,14 @@ pub struct Strings {
 }
 
 pub const EN: Strings = Strings {
+    pane_terminal: "Terminal",
+    pane_editor: "Editor",
+    pane_cluster: "Cluster",
+    pane_why: "Why",
+    step_button: "Step ▸|",
+    save: "Save",
+    apply: "Apply",
+    why_filter: "filter by object",
     lang_name: "English",
     language: "Language",
     lesson: "Lesson",
@@ -89,6 +105,14 @@ pub const EN: Strings = Strings {
 };
 
 pub const ZH_TW: Strings = Strings {
+    pane_terminal: "終端機",
+    pane_editor: "編輯器",
+    pane_cluster: "叢集",
+    pane_why: "為什麼",
+    step_button: "下一個事件 ▸|",
+    save: "儲存",
+    apply: "套用",
+    why_filter: "依物件篩選",
     lang_name: "繁體中文",
     language: "語言",
     lesson: "課程",

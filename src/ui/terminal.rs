@@ -6,6 +6,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{ClipboardEvent, Element, HtmlInputElement};
 use yew::prelude::*;
 
+use super::i18n::use_strings;
+
 use super::state::{Action, AppContext, LineKind, TermLine};
 
 /// Where ↑/↓ stand in the history: `None` is the fresh line being typed.
@@ -71,6 +73,7 @@ fn delete_word_before(line: &str, at: usize) -> (String, usize) {
 
 #[function_component(Terminal)]
 pub fn terminal() -> Html {
+    let strings = use_strings();
     let Some(ctx) = use_context::<AppContext>() else {
         return html! {};
     };
@@ -278,7 +281,7 @@ pub fn terminal() -> Html {
     html! {
         <section class={classes!("pane", "terminal-pane", ctx.busy.then_some("busy"))}
                  id="pane-terminal" aria-label="Terminal" {onclick}>
-            <h2 class="pane-title">{ "Terminal" }</h2>
+            <h2 class="pane-title">{ strings.pane_terminal }</h2>
             <Output lines={Rc::clone(&ctx.lines)} />
             <label class="prompt-line">
                 <span class="prompt" aria-hidden="true">{ if ctx.busy { "" } else { ctx.prompt } }</span>

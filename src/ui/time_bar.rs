@@ -3,10 +3,13 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::i18n::use_strings;
+
 use super::state::{format_clock, Action, AppContext, SPEEDS};
 
 #[function_component(TimeBar)]
 pub fn time_bar() -> Html {
+    let strings = use_strings();
     let Some(ctx) = use_context::<AppContext>() else {
         return html! {};
     };
@@ -62,7 +65,7 @@ pub fn time_bar() -> Html {
             </select>
             <button class="time-step" data-testid="time-step"
                     title="Advance to the next event" aria-label="Step to the next event" onclick={onstep}>
-                { "Step ▸|" }
+                { strings.step_button }
             </button>
             <input class="time-slider" data-testid="time-slider" type="range"
                    aria-label="Timeline: drag to rewind" min="0" max={end.to_string()} step="100"

@@ -4,6 +4,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::i18n::use_strings;
+
 use super::state::{format_clock, Action, AppContext};
 
 /// Lines drawn at most; the filter finds older ones.
@@ -11,6 +13,7 @@ const SHOWN: usize = 200;
 
 #[function_component(WhyLog)]
 pub fn why_log() -> Html {
+    let strings = use_strings();
     let Some(ctx) = use_context::<AppContext>() else {
         return html! {};
     };
@@ -33,8 +36,8 @@ pub fn why_log() -> Html {
     html! {
         <div class="why-log" id="pane-why" data-testid="why-log" aria-label="Why">
             <div class="why-head">
-                <h2 class="pane-title">{ "Why" }</h2>
-                <input class="why-filter" type="search" placeholder="filter by object"
+                <h2 class="pane-title">{ strings.pane_why }</h2>
+                <input class="why-filter" type="search" placeholder={strings.why_filter}
                        aria-label="Filter the why log by object name" value={(*filter).clone()} {oninput} />
             </div>
             if ctx.why.is_empty() {
