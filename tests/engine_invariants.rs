@@ -710,8 +710,6 @@ impl Case {
         self.c.advance_to(until);
     }
 
-    /// Inputs that undo every obstacle a learner can leave behind, then time runs on and
-    /// everything must converge.
     /// ReplicaSets of Deployment `name` that want pods.
     fn active_sets(&self, name: &str) -> usize {
         self.c
@@ -722,6 +720,8 @@ impl Case {
             .count()
     }
 
+    /// Inputs that undo every obstacle a learner can leave behind, then time runs on and
+    /// everything must converge.
     fn heal_and_converge(&mut self) {
         for n in ["kind-worker", "kind-worker2"] {
             let mut node = get(&self.c, "Node", n);
