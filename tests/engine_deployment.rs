@@ -440,3 +440,40 @@ fn a_replica_set_replaces_a_deleted_pod_under_a_new_name() {
         json!({"replicas": 2, "fullyLabeledReplicas": 2, "readyReplicas": 2, "availableReplicas": 2, "observedGeneration": 1})
     );
 }
+
+#[test]
+fn a_recreate_deployment_with_two_active_replica_sets_ignores_a_scale_until_it_rolls_again() {
+    // Mid-rollout (old 3 pods, new stuck on a broken image), one update switches the
+    // strategy to Recreate and scales to 0. As in Kubernetes, every sync is then a scaling
+    // event (`isScalingEvent`: desired-replicas 3 ≠ 0), so `rolloutRecreate` never runs,
+    // and `scale` resizes nothing: two ReplicaSets are active, the new one is not
+    // saturated and proportional scaling is for RollingUpdate only.
+    let mut c = Cluster::new(ClusterConfig::with_nodes(3, 29));
+    c.create(deployment(3, "nginx:1.25", "RollingUpdate"))
+        .unwrap();
+    finish_rollout(&mut c);
+    set_image(&mut c, "nginx:doesnotexist");
+    let t = c.now;
+    c.run_until_idle(t + 5_000);
+    let old = name(&rs_for(&c, "nginx:1.25"));
+    let new = name(&rs_for(&c, "nginx:doesnotexist"));
+    assert_eq!(get(&c, "ReplicaSet", &old)["spec"]["replicas"], 3);
+    assert_eq!(get(&c, "ReplicaSet", &new)["spec"]["replicas"], 1);
+    let mut d = get(&c, "Deployment", "nginx");
+    d["spec"]["strategy"] = json!({"type": "Recreate"});
+    d["spec"]["replicas"] = json!(0);
+    c.update(d).unwrap();
+    let t = c.now;
+    c.run_until_idle(t + 600_000);
+    assert_eq!(get(&c, "ReplicaSet", &old)["spec"]["replicas"], 3);
+    assert_eq!(get(&c, "ReplicaSet", &new)["spec"]["replicas"], 1);
+    // The way out: RollingUpdate scales every active ReplicaSet in proportion, to 0.
+    let mut d = get(&c, "Deployment", "nginx");
+    d["spec"]["strategy"] = json!({"type": "RollingUpdate"});
+    c.update(d).unwrap();
+    let t = c.now;
+    c.run_until_idle(t + 60_000);
+    assert_eq!(get(&c, "ReplicaSet", &old)["spec"]["replicas"], 0);
+    assert_eq!(get(&c, "ReplicaSet", &new)["spec"]["replicas"], 0);
+    assert!(live_pods(&c).is_empty(), "{:?}", live_pods(&c));
+}

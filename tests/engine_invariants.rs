@@ -710,6 +710,16 @@ impl Case {
         self.c.advance_to(until);
     }
 
+    /// ReplicaSets of Deployment `name` that want pods.
+    fn active_sets(&self, name: &str) -> usize {
+        self.c
+            .store
+            .list("ReplicaSet", Some("default"))
+            .filter(|rs| controller_of(rs).is_some_and(|(k, n, _)| k == "Deployment" && n == name))
+            .filter(|rs| rs["spec"]["replicas"].as_i64().unwrap_or(1) > 0)
+            .count()
+    }
+
     /// Inputs that undo every obstacle a learner can leave behind, then time runs on and
     /// everything must converge.
     fn heal_and_converge(&mut self) {
@@ -719,11 +729,18 @@ impl Case {
             let _ = self.c.update(node);
         }
         for n in self.owners() {
+            // A Recreate Deployment switched to mid-rollout and then scaled is stuck in
+            // Kubernetes too: every sync is a scaling event, and `scale` resizes nothing
+            // while two ReplicaSets are active (proportional scaling is RollingUpdate's).
+            // A user gets out by rolling again, so the heal does that.
+            let stuck_recreate = kind_of(n) == "Deployment" && self.active_sets(n) > 1;
             self.change(n, |o| {
                 o["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:1.27");
                 o["spec"]["paused"] = Value::Null;
                 if kind_of(n) != "Deployment" {
                     o["spec"]["updateStrategy"] = json!({"type": "RollingUpdate"});
+                } else if stuck_recreate && o["spec"]["strategy"]["type"] == "Recreate" {
+                    o["spec"]["strategy"] = json!({"type": "RollingUpdate"});
                 }
                 if let Some(s) = o["spec"].as_object_mut() {
                     s.remove("paused");
