@@ -23,6 +23,7 @@ pub mod scheduler;
 pub mod selector;
 pub mod store;
 pub mod time;
+pub mod volumes;
 pub mod world;
 
 mod cluster;

@@ -210,14 +210,7 @@ fn allocatable(node: &Value, key: &str) -> i64 {
 
 /// The VolumeBinding filter: a claim that is missing or not yet bound blocks the pod.
 fn unbound_claim(w: &World, namespace: &str, pod: &Value) -> Option<String> {
-    let claims = pod.at("/spec/volumes").and_then(Value::as_array)?;
-    for v in claims {
-        let Some(name) = v
-            .at("/persistentVolumeClaim/claimName")
-            .and_then(Value::as_str)
-        else {
-            continue;
-        };
+    for name in super::volumes::claim_names(pod) {
         match w.get("PersistentVolumeClaim", namespace, name) {
             None => return Some(format!("persistentvolumeclaim \"{name}\" not found")),
             Some(c) if c.at("/status/phase").and_then(Value::as_str) != Some("Bound") => {

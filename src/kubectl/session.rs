@@ -1227,15 +1227,8 @@ impl Session {
                     .or_else(|| p.at("/metadata/labels/pod-template-hash"))
                     .and_then(Value::as_str)
                     .map(String::from);
-                let claims = p["spec"]["volumes"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| {
-                        v.at("/persistentVolumeClaim/claimName")
-                            .and_then(Value::as_str)
-                            .map(String::from)
-                    })
+                let claims = crate::engine::volumes::claim_names(p)
+                    .map(String::from)
                     .collect();
                 PodCard {
                     name: p["metadata"]["name"].as_str().unwrap_or("").to_string(),

@@ -300,8 +300,8 @@ pub fn header_tools() -> Html {
             let session = session.borrow();
             let state = SharedState {
                 version: SHARE_VERSION,
-                nodes: ctx.teach.nodes,
-                seed: ctx.teach.seed,
+                nodes: ctx.nodes_count,
+                seed: ctx.seed,
                 inputs: session.inputs().to_vec(),
                 now: session.now_ms(),
             };

@@ -145,9 +145,6 @@ pub struct Restart {
 pub struct TeachState {
     /// The line a chip typed, numbered so that the same chip twice types it again.
     pub prefill: Option<(u64, String)>,
-    /// The shape the current session started from (for share links).
-    pub nodes: u32,
-    pub seed: u64,
     /// Counts restarts, so that panes know the session was replaced.
     pub epoch: u64,
 }
@@ -251,11 +248,7 @@ impl State {
             selected: None,
             describe: None,
             highlight: None,
-            teach: TeachState {
-                nodes: nodes_count,
-                seed,
-                ..TeachState::default()
-            },
+            teach: TeachState::default(),
         };
         state.load_transcript();
         state.refresh_cluster();

@@ -74,17 +74,7 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
             .unwrap_or("");
         c.store
             .list("Pod", Some(ns))
-            .filter(|p| {
-                p["spec"]["volumes"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .any(|v| {
-                        v.at("/persistentVolumeClaim/claimName")
-                            .and_then(Value::as_str)
-                            == Some(name)
-                    })
-            })
+            .filter(|p| crate::engine::volumes::claim_names(p).any(|c| c == name))
             .cloned()
             .collect()
     } else {

@@ -173,15 +173,8 @@ pub fn delete_pod(w: &mut World, set: &Value, name: &str, condemned: bool) {
             == Some("Delete")
     {
         if let Some(pod) = w.get("Pod", &namespace, name).cloned() {
-            let claims: Vec<String> = pod["spec"]["volumes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|v| {
-                    v.at("/persistentVolumeClaim/claimName")
-                        .and_then(Value::as_str)
-                        .map(String::from)
-                })
+            let claims: Vec<String> = crate::engine::volumes::claim_names(&pod)
+                .map(String::from)
                 .collect();
             for c in claims {
                 if let Some(claim) = w.get("PersistentVolumeClaim", &namespace, &c).cloned() {
