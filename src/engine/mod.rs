@@ -17,6 +17,7 @@ pub mod kinds;
 pub mod kubelet;
 pub mod labels;
 pub mod owners;
+pub mod pod_facts;
 pub mod quantity;
 pub mod registry;
 pub mod scheduler;

@@ -3,6 +3,7 @@
 //! and the garbage collector read their objects without scanning or looking them up.
 
 use super::json::At;
+use super::pod_facts::PodFacts;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -10,24 +11,41 @@ use std::rc::Rc;
 /// (kind, namespace, name) of a stored object.
 pub type ObjectKey = (&'static str, String, String);
 
+/// One dependent of an owner, as it was last written.
+#[derive(Debug, Clone)]
+pub struct Dependent {
+    pub object: Rc<Value>,
+    /// The owner is this object's controller, not just one of its owners.
+    pub controlled: bool,
+    /// For pods: what the controllers read on every sync.
+    pub pod: Option<PodFacts>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct OwnerIndex {
     /// Owner uid → its dependents, each with its latest stored version.
-    pub dependents: BTreeMap<String, BTreeMap<ObjectKey, Rc<Value>>>,
+    pub dependents: BTreeMap<String, BTreeMap<ObjectKey, Dependent>>,
     owners_of: BTreeMap<ObjectKey, Vec<String>>,
     /// Live pods with no controller, by (namespace, name): candidates for adoption.
     pub orphan_pods: BTreeSet<(String, String)>,
 }
 
-fn owner_uids(obj: &Value) -> Vec<String> {
-    obj.at("/metadata/ownerReferences")
+/// Each owner's uid, and whether it is the controller: the first reference marked
+/// `controller: true`, as `metav1.GetControllerOf` picks it.
+fn owner_uids(obj: &Value) -> Vec<(String, bool)> {
+    let refs = obj
+        .at("/metadata/ownerReferences")
         .and_then(Value::as_array)
-        .map(|refs| {
-            refs.iter()
-                .filter_map(|r| r["uid"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let controller = refs
+        .iter()
+        .find(|r| r["controller"] == true)
+        .and_then(|r| r["uid"].as_str());
+    refs.iter()
+        .filter_map(|r| r["uid"].as_str())
+        .map(|uid| (uid.to_string(), Some(uid) == controller))
+        .collect()
 }
 
 fn has_controller(obj: &Value) -> bool {
@@ -68,15 +86,21 @@ impl OwnerIndex {
             }
         }
         let Some(object) = object else { return };
-        let uids = owner_uids(object);
-        for uid in &uids {
-            self.dependents
-                .entry(uid.clone())
-                .or_default()
-                .insert(key.clone(), Rc::clone(object));
+        let owners = owner_uids(object);
+        let pod = (kind == "Pod").then(|| PodFacts::of(object));
+        for (uid, controlled) in &owners {
+            self.dependents.entry(uid.clone()).or_default().insert(
+                key.clone(),
+                Dependent {
+                    object: Rc::clone(object),
+                    controlled: *controlled,
+                    pod,
+                },
+            );
         }
-        if !uids.is_empty() {
-            self.owners_of.insert(key, uids);
+        if !owners.is_empty() {
+            self.owners_of
+                .insert(key, owners.into_iter().map(|(uid, _)| uid).collect());
         }
     }
 }

@@ -109,7 +109,10 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let nodes: Vec<Rc<Value>> = w.store.list("Node", None).cloned().collect();
     let mut by_node: BTreeMap<String, Vec<Rc<Value>>> = BTreeMap::new();
     for p in &pods {
-        by_node.entry(node_of(p)).or_default().push(p.clone());
+        by_node
+            .entry(node_of(p))
+            .or_default()
+            .push(p.object.clone());
     }
     let mut diff = Diff {
         create_on: Vec::new(),

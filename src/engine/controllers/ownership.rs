@@ -4,9 +4,32 @@
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::labels::{labels, selector_matches};
+use crate::engine::pod_facts::PodFacts;
 use crate::engine::world::World;
 use serde_json::{json, Value};
+use std::ops::Deref;
 use std::rc::Rc;
+
+/// A pod a controller owns, with the facts its sync reads.
+#[derive(Debug, Clone)]
+pub struct OwnedPod {
+    pub object: Rc<Value>,
+    pub facts: PodFacts,
+}
+
+impl OwnedPod {
+    fn new(object: Rc<Value>) -> OwnedPod {
+        let facts = PodFacts::of(&object);
+        OwnedPod { object, facts }
+    }
+}
+
+impl Deref for OwnedPod {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        &self.object
+    }
+}
 
 /// `metav1.NewControllerRef(owner)`.
 pub fn controller_ref_to(owner: &Value) -> Value {
@@ -22,27 +45,46 @@ pub fn controller_ref_to(owner: &Value) -> Value {
 
 /// Objects of `kind` whose controller reference points at `owner_uid`.
 pub fn owned(w: &World, owner_uid: &str, kind: &str) -> Vec<Rc<Value>> {
-    let Some(deps) = w.store.owners.dependents.get(owner_uid) else {
-        return Vec::new();
-    };
-    // The index holds each dependent's latest version: no store lookups needed.
-    deps.iter()
-        .filter(|((k, _, _), _)| *k == kind)
-        .map(|(_, o)| o)
-        .filter(|o| super::controller_ref(o).is_some_and(|r| r["uid"] == owner_uid))
-        .cloned()
+    controlled(w, owner_uid, kind)
+        .map(|d| Rc::clone(&d.object))
         .collect()
 }
 
+/// The pods whose controller is `owner_uid`, with their facts.
+pub fn owned_pods(w: &World, owner_uid: &str) -> Vec<OwnedPod> {
+    controlled(w, owner_uid, "Pod")
+        .map(|d| OwnedPod {
+            object: Rc::clone(&d.object),
+            facts: d.pod.unwrap_or_else(|| PodFacts::of(&d.object)),
+        })
+        .collect()
+}
+
+fn controlled<'a>(
+    w: &'a World,
+    owner_uid: &str,
+    kind: &'a str,
+) -> impl Iterator<Item = &'a crate::engine::owners::Dependent> + 'a {
+    // The index holds each dependent's latest version: no store lookups needed.
+    w.store
+        .owners
+        .dependents
+        .get(owner_uid)
+        .into_iter()
+        .flat_map(|deps| deps.iter())
+        .filter(move |((k, _, _), d)| *k == kind && d.controlled)
+        .map(|(_, d)| d)
+}
+
 /// The pods `owner` controls after adopting matching orphans and releasing mismatches.
-pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<Rc<Value>> {
+pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<OwnedPod> {
     let uid = meta_str(owner, "uid").to_string();
     let namespace = meta_str(owner, "namespace").to_string();
     let selector = owner.at("/spec/selector").cloned().unwrap_or(Value::Null);
     let deleting = owner.at("/metadata/deletionTimestamp").is_some();
     let mut result = Vec::new();
     let no_labels = serde_json::Map::new();
-    for pod in owned(w, &uid, "Pod") {
+    for pod in owned_pods(w, &uid) {
         let pod_labels = pod
             .at("/metadata/labels")
             .and_then(Value::as_object)
@@ -50,7 +92,7 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<Rc<Value>> {
         if deleting || selector_matches(&selector, pod_labels) {
             result.push(pod);
         } else {
-            let mut p = (*pod).clone();
+            let mut p = (*pod.object).clone();
             if let Some(refs) = p
                 .pointer_mut("/metadata/ownerReferences")
                 .and_then(Value::as_array_mut)
@@ -111,7 +153,7 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<Rc<Value>> {
                 meta_str(owner, "name")
             ),
         );
-        result.push(adopted);
+        result.push(OwnedPod::new(adopted));
     }
     result
 }

@@ -174,26 +174,6 @@ pub fn diff_counted(have: i64, mut active: Vec<PodView>, replicas: i64, now: Mil
     }
 }
 
-/// `IsPodAvailable`: ready for longer than `min_ready_seconds`. `Err(at)` tells when it
-/// will be (the controller requeues then).
-pub fn available(p: &PodView, min_ready_seconds: i64, now: Millis) -> Result<(), Option<Millis>> {
-    if !p.ready {
-        return Err(None);
-    }
-    if min_ready_seconds <= 0 {
-        return Ok(());
-    }
-    let Some(since) = p.ready_since else {
-        return Err(None);
-    };
-    let until = since + min_ready_seconds * 1000;
-    if until < now {
-        Ok(())
-    } else {
-        Err(Some(until + 1))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,13 +247,5 @@ mod tests {
             diff(vec![old, crashy], 1, now),
             Diff::Delete(vec![("crashy".into(), "it has restarted the most")])
         );
-    }
-
-    #[test]
-    fn availability_waits_for_min_ready_seconds() {
-        let p = pod("a");
-        assert_eq!(available(&p, 0, 0), Ok(()));
-        assert_eq!(available(&p, 5, 3_000), Err(Some(5_001)));
-        assert_eq!(available(&p, 5, 5_001), Ok(()));
     }
 }

@@ -5,7 +5,7 @@
 pub mod control;
 pub mod pod_control;
 
-use super::ownership::{claim_pods, owned};
+use super::ownership::{claim_pods, owned, owned_pods, OwnedPod};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
 use crate::engine::json::At;
@@ -14,30 +14,8 @@ use crate::engine::world::World;
 use control::{Diff, PodView};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 const CONTROLLER: &str = "replicaset-controller";
-
-/// `IsPodActive`: not Succeeded, not Failed, not being deleted.
-pub fn is_active(pod: &Value) -> bool {
-    !matches!(
-        pod.at("/status/phase").and_then(Value::as_str),
-        Some("Succeeded" | "Failed")
-    ) && pod.at("/metadata/deletionTimestamp").is_none()
-}
-
-/// The pod's Ready condition, if it has one.
-fn ready_condition(pod: &Value) -> Option<&Value> {
-    pod.at("/status/conditions")?
-        .as_array()?
-        .iter()
-        .find(|c| c["type"] == "Ready")
-}
-
-/// `IsPodReady`: condition Ready is True.
-pub fn is_ready(pod: &Value) -> bool {
-    ready_condition(pod).is_some_and(|c| c["status"] == "True")
-}
 
 fn node_of(pod: &Value) -> &str {
     pod.at("/spec/nodeName")
@@ -46,8 +24,7 @@ fn node_of(pod: &Value) -> &str {
 }
 
 /// The policy's view of a pod; `on_node` counts related active pods per node.
-fn view(pod: &Value, on_node: &BTreeMap<String, i64>) -> PodView {
-    let ready = is_ready(pod);
+fn view(pod: &OwnedPod, on_node: &BTreeMap<String, i64>) -> PodView {
     let node = node_of(pod).to_string();
     PodView {
         name: meta_str(pod, "name").to_string(),
@@ -57,14 +34,8 @@ fn view(pod: &Value, on_node: &BTreeMap<String, i64>) -> PodView {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string(),
-        ready,
-        ready_since: if ready {
-            ready_condition(pod)
-                .and_then(|c| c["lastTransitionTime"].as_str())
-                .and_then(parse_rfc3339)
-        } else {
-            None
-        },
+        ready: pod.facts.ready,
+        ready_since: pod.facts.ready_since,
         restarts: pod
             .at("/status/containerStatuses")
             .and_then(Value::as_array)
@@ -86,16 +57,16 @@ fn view(pod: &Value, on_node: &BTreeMap<String, i64>) -> PodView {
 
 /// `getIndirectlyRelatedPods` counted per node: active pods of every ReplicaSet with the
 /// same controller (the Deployment's other ReplicaSets), or just this one's.
-fn related_pods_per_node(w: &World, rs: &Value, own: &[Rc<Value>]) -> BTreeMap<String, i64> {
-    let mut pods: Vec<Rc<Value>> = own.to_vec();
+fn related_pods_per_node(w: &World, rs: &Value, own: &[OwnedPod]) -> BTreeMap<String, i64> {
+    let mut pods: Vec<OwnedPod> = own.to_vec();
     if let Some(owner_uid) = super::controller_ref(rs).and_then(|r| r["uid"].as_str()) {
         pods.clear();
         for sibling in owned(w, owner_uid, "ReplicaSet") {
-            pods.extend(owned(w, meta_str(&sibling, "uid"), "Pod"));
+            pods.extend(owned_pods(w, meta_str(&sibling, "uid")));
         }
     }
     let mut on_node = BTreeMap::new();
-    for p in pods.iter().filter(|p| is_active(p)) {
+    for p in pods.iter().filter(|p| p.facts.active()) {
         *on_node.entry(node_of(p).to_string()).or_insert(0) += 1;
     }
     on_node
@@ -107,13 +78,13 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     };
     let pods = claim_pods(w, &rs);
     let replicas = rs.at("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
-    let have = pods.iter().filter(|p| is_active(p)).count() as i64;
+    let have = pods.iter().filter(|p| p.facts.active()).count() as i64;
     // Ranking pods (views, pods per node) is only needed to choose whom to delete; most
     // syncs just count.
     let active: Vec<PodView> = if have > replicas {
         let on_node = related_pods_per_node(w, &rs, &pods);
         pods.iter()
-            .filter(|p| is_active(p))
+            .filter(|p| p.facts.active())
             .map(|p| view(p, &on_node))
             .collect()
     } else {
@@ -123,7 +94,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     if rs.at("/metadata/deletionTimestamp").is_none() {
         for p in pods
             .iter()
-            .filter(|p| p.at("/metadata/deletionTimestamp").is_none() && !is_active(p))
+            .filter(|p| p.facts.finished && !p.facts.deleting)
         {
             w.why(
                 CONTROLLER,
@@ -225,10 +196,9 @@ fn write_status(
         .unwrap_or_default();
     let (mut replicas, mut fully, mut ready, mut available) = (0, 0, 0, 0);
     let mut next: Option<Millis> = None;
-    let none = BTreeMap::new();
-    for p in owned(w, meta_str(&rs, "uid"), "Pod")
+    for p in owned_pods(w, meta_str(&rs, "uid"))
         .iter()
-        .filter(|p| is_active(p))
+        .filter(|p| p.facts.active())
     {
         replicas += 1;
         let l = p.at("/metadata/labels");
@@ -238,13 +208,9 @@ fn write_status(
         {
             fully += 1;
         }
-        if !is_ready(p) {
-            continue;
-        }
-        let v = view(p, &none);
-        if v.ready {
+        if p.facts.ready {
             ready += 1;
-            match control::available(&v, min_ready, w.now) {
+            match p.facts.available(min_ready, w.now) {
                 Ok(()) => available += 1,
                 Err(Some(at)) => next = Some(next.map_or(at, |n: Millis| n.min(at))),
                 Err(None) => {}

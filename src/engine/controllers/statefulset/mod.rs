@@ -5,11 +5,10 @@ pub mod control;
 pub mod pod_control;
 
 use super::history;
-use super::ownership::claim_pods;
+use super::ownership::{claim_pods, owned_pods, OwnedPod};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
 use crate::engine::json::At;
-use crate::engine::time::parse_rfc3339;
 use crate::engine::world::World;
 use control::{Action, PodView, SetView};
 use serde_json::{json, Value};
@@ -37,10 +36,10 @@ fn ready_condition(pod: &Value) -> Option<&Value> {
         .find(|c| c["type"] == "Ready")
 }
 
-fn view(set_name: &str, pod: &Value) -> Option<PodView> {
+fn view(set_name: &str, pod: &OwnedPod) -> Option<PodView> {
     let name = meta_str(pod, "name").to_string();
     let ordinal = get_ordinal(set_name, &name)?;
-    let ready = is_running_and_ready(pod);
+    let ready = pod.facts.running_and_ready();
     Some(PodView {
         ordinal,
         revision: pod
@@ -48,19 +47,10 @@ fn view(set_name: &str, pod: &Value) -> Option<PodView> {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string(),
-        terminating: pod.at("/metadata/deletionTimestamp").is_some(),
-        finished: matches!(
-            pod.at("/status/phase").and_then(Value::as_str),
-            Some("Succeeded" | "Failed")
-        ),
+        terminating: pod.facts.deleting,
+        finished: pod.facts.finished,
         running_and_ready: ready,
-        ready_since: if ready {
-            ready_condition(pod)
-                .and_then(|c| c["lastTransitionTime"].as_str())
-                .and_then(parse_rfc3339)
-        } else {
-            None
-        },
+        ready_since: pod.facts.ready_since.filter(|_| ready),
         name,
     })
 }
@@ -207,7 +197,7 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
     let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
         return;
     };
-    let pods = super::ownership::owned(w, meta_str(&set, "uid"), "Pod");
+    let pods = owned_pods(w, meta_str(&set, "uid"));
     let min_ready = set
         .at("/spec/minReadySeconds")
         .and_then(Value::as_i64)
@@ -217,12 +207,9 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
     let mut next_available: Option<Millis> = None;
     for p in &pods {
         replicas += 1;
-        if is_running_and_ready(p) {
+        if p.facts.running_and_ready() {
             ready += 1;
-            let since = ready_condition(p)
-                .and_then(|c| c["lastTransitionTime"].as_str())
-                .and_then(parse_rfc3339)
-                .unwrap_or(w.now);
+            let since = p.facts.ready_since.unwrap_or(w.now);
             if w.now >= since + min_ready {
                 available += 1;
             } else {
@@ -231,7 +218,7 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
                 );
             }
         }
-        if p.at("/metadata/deletionTimestamp").is_none() {
+        if !p.facts.deleting {
             match p
                 .at("/metadata/labels/controller-revision-hash")
                 .and_then(Value::as_str)
