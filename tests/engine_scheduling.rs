@@ -375,3 +375,20 @@ fn a_no_execute_taint_the_daemon_pod_does_not_tolerate_removes_it() {
         1
     );
 }
+
+#[test]
+fn a_template_change_removes_the_old_daemon_pod_from_a_no_schedule_node_without_a_replacement() {
+    let mut c = kind3();
+    c.create(daemonset("logs", "nginx:1.26")).unwrap();
+    c.advance(30_000);
+    taint(&mut c, "kind-worker", "NoSchedule");
+    set_image(&mut c, "DaemonSet", "logs", "nginx:1.27");
+    c.advance(120_000);
+    let pods = daemon_pods_by_node(&c);
+    assert_eq!(pods.len(), 1, "{pods:?}");
+    assert_eq!(pods[0].0, "kind-worker2");
+    assert_eq!(
+        get(&c, "Pod", &pods[0].1)["spec"]["containers"][0]["image"],
+        "nginx:1.27"
+    );
+}

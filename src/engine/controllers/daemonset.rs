@@ -385,7 +385,12 @@ fn rolling_update(
             w.why("daemonset-controller", "DaemonSet", meta_str(ds, "namespace"), &name, format!("waiting: maxUnavailable={max_unavailable} node(s) may be without an available pod at once"));
             break;
         }
-        diff.delete.push((pod.clone(), format!("{pod} on {node} is at an old revision; replacing it (maxUnavailable={max_unavailable}, one node at a time)")));
+        let why = if eligible.contains(&node) {
+            format!("{pod} on {node} is at an old revision; replacing it (maxUnavailable={max_unavailable}, one node at a time)")
+        } else {
+            format!("{pod} on {node} is at an old revision; deleting it, and no new pod goes there while the node has a taint the pod does not tolerate")
+        };
+        diff.delete.push((pod.clone(), why));
         budget -= 1;
     }
 }
