@@ -477,3 +477,37 @@ fn a_recreate_deployment_with_two_active_replica_sets_ignores_a_scale_until_it_r
     assert_eq!(get(&c, "ReplicaSet", &new)["spec"]["replicas"], 0);
     assert!(live_pods(&c).is_empty(), "{:?}", live_pods(&c));
 }
+
+#[test]
+fn scaling_to_the_size_the_new_replica_set_already_has_does_not_block_the_next_rollout() {
+    // Invariant case 7684: mid-rollout (replicas 4, maxSurge 2: new 3, old 3) the
+    // strategy becomes Recreate, which scales the old ReplicaSet to 0; then `scale` to 3
+    // finds the new ReplicaSet, the only active one, already at 3. Go's `scale` returns
+    // early there and leaves `desired-replicas: 4`, so every later sync is a scaling
+    // event and a new template never rolls out. The engine refreshes the annotation.
+    let mut c = Cluster::new(ClusterConfig::with_nodes(3, 31));
+    let mut d = deployment(4, "nginx:1.25", "RollingUpdate");
+    d["spec"]["strategy"]["rollingUpdate"] = json!({"maxSurge": 2, "maxUnavailable": 1});
+    c.create(d).unwrap();
+    finish_rollout(&mut c);
+    set_image(&mut c, "nginx:1.26");
+    let new = name(&rs_for(&c, "nginx:1.26"));
+    assert_eq!(get(&c, "ReplicaSet", &new)["spec"]["replicas"], 3);
+    let mut d = get(&c, "Deployment", "nginx");
+    d["spec"]["strategy"] = json!({"type": "Recreate"});
+    c.update(d).unwrap();
+    let mut d = get(&c, "Deployment", "nginx");
+    d["spec"]["replicas"] = json!(3);
+    c.update(d).unwrap();
+    let new_rs = get(&c, "ReplicaSet", &new);
+    assert_eq!(new_rs["spec"]["replicas"], 3);
+    assert_eq!(
+        annotation(&new_rs, "deployment.kubernetes.io/desired-replicas"),
+        "3"
+    );
+    set_image(&mut c, "nginx:1.27");
+    finish_rollout(&mut c);
+    let pods = live_pods(&c);
+    assert_eq!(pods.len(), 3, "{pods:?}");
+    assert!(pods.iter().all(|p| p.1 == "nginx:1.27"), "{pods:?}");
+}

@@ -314,3 +314,81 @@ fn creating_more_pods_than_the_quota_allows_records_failed_create_and_controller
     assert_eq!(d["status"]["availableReplicas"], 1, "{}", d["status"]);
     assert_eq!(c.store.count("Pod", Some("default")), 4);
 }
+
+/// The `logs` DaemonSet's live pods by node.
+fn daemon_pods_by_node(c: &Cluster) -> Vec<(String, String)> {
+    let mut pods: Vec<(String, String)> = c
+        .store
+        .list("Pod", Some("default"))
+        .filter(|p| p.pointer("/metadata/deletionTimestamp").is_none())
+        .map(|p| {
+            (
+                p["spec"]["nodeName"].as_str().unwrap_or("").to_string(),
+                name_of(p),
+            )
+        })
+        .collect();
+    pods.sort();
+    pods
+}
+
+fn taint(c: &mut Cluster, node: &str, effect: &str) {
+    modify(c, "Node", node, |n| {
+        n["spec"]["taints"] = json!([{"key": "dedicated", "value": "db", "effect": effect}])
+    });
+}
+
+#[test]
+fn a_daemon_pod_keeps_running_when_its_node_gets_a_no_schedule_taint_but_no_new_one_goes_there() {
+    let mut c = kind3();
+    c.create(daemonset("logs", "nginx")).unwrap();
+    c.advance(30_000);
+    let before = daemon_pods_by_node(&c);
+    assert_eq!(
+        before.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(),
+        ["kind-worker", "kind-worker2"]
+    );
+    taint(&mut c, "kind-worker", "NoSchedule");
+    c.advance(30_000);
+    assert_eq!(daemon_pods_by_node(&c), before, "the running pod stays");
+    let status = get(&c, "DaemonSet", "logs")["status"].clone();
+    assert_eq!(status["desiredNumberScheduled"], 1, "{status}");
+    assert_eq!(status["numberMisscheduled"], 1, "{status}");
+    // Once it is gone, no new pod goes to the tainted node.
+    c.delete("Pod", "default", &before[0].1, Default::default())
+        .unwrap();
+    c.advance(60_000);
+    assert_eq!(daemon_pods_by_node(&c), before[1..].to_vec());
+}
+
+#[test]
+fn a_no_execute_taint_the_daemon_pod_does_not_tolerate_removes_it() {
+    let mut c = kind3();
+    c.create(daemonset("logs", "nginx")).unwrap();
+    c.advance(30_000);
+    let before = daemon_pods_by_node(&c);
+    taint(&mut c, "kind-worker", "NoExecute");
+    c.advance(60_000);
+    assert_eq!(daemon_pods_by_node(&c), before[1..].to_vec());
+    assert_eq!(
+        get(&c, "DaemonSet", "logs")["status"]["desiredNumberScheduled"],
+        1
+    );
+}
+
+#[test]
+fn a_template_change_removes_the_old_daemon_pod_from_a_no_schedule_node_without_a_replacement() {
+    let mut c = kind3();
+    c.create(daemonset("logs", "nginx:1.26")).unwrap();
+    c.advance(30_000);
+    taint(&mut c, "kind-worker", "NoSchedule");
+    set_image(&mut c, "DaemonSet", "logs", "nginx:1.27");
+    c.advance(120_000);
+    let pods = daemon_pods_by_node(&c);
+    assert_eq!(pods.len(), 1, "{pods:?}");
+    assert_eq!(pods[0].0, "kind-worker2");
+    assert_eq!(
+        get(&c, "Pod", &pods[0].1)["spec"]["containers"][0]["image"],
+        "nginx:1.27"
+    );
+}

@@ -3,17 +3,10 @@
 //! (`pkg/cmd/{expose,create,run,exec,drain,taint,top}`, `pkg/drain/filters.go`,
 //! `pkg/metricsutil/metrics_printer.go`).
 
-use kubeplay::kubectl::Session;
+mod common;
 
-/// Runs each line as the native runner does and returns everything printed.
-fn run(s: &mut Session, line: &str) -> String {
-    let mut lines = s.submit(line);
-    lines.extend(s.run_blocking());
-    lines
-        .iter()
-        .map(|l| format!("{}\n", l.text))
-        .collect::<String>()
-}
+use common::run;
+use kubeplay::kubectl::Session;
 
 fn session() -> Session {
     Session::new(3, 1)

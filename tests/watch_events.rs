@@ -1,13 +1,10 @@
 //! The shell's `watch` (procps-ng `watch.c`) and `kubectl events` (kubectl v0.34.10
 //! `pkg/cmd/events/{events.go,event_printer.go}`).
 
-use kubeplay::kubectl::Session;
+mod common;
 
-fn run(s: &mut Session, line: &str) -> String {
-    let mut lines = s.submit(line);
-    lines.extend(s.run_blocking());
-    lines.iter().map(|l| format!("{}\n", l.text)).collect()
-}
+use common::run;
+use kubeplay::kubectl::Session;
 
 #[test]
 fn watch_prints_a_title_a_blank_line_and_the_output_every_interval_until_timeout() {

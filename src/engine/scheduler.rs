@@ -36,6 +36,16 @@ pub fn tolerates(toleration: &Value, taint: &Value) -> bool {
 
 /// The first NoSchedule/NoExecute taint of `node` that `pod_spec` does not tolerate.
 pub fn untolerated_taint<'a>(pod_spec: &Value, node: &'a Value) -> Option<&'a Value> {
+    untolerated_taint_with(pod_spec, node, &["NoSchedule", "NoExecute"])
+}
+
+/// `FindMatchingUntoleratedTaint`: the first taint of `node` with one of `effects` that
+/// `pod_spec` does not tolerate.
+pub fn untolerated_taint_with<'a>(
+    pod_spec: &Value,
+    node: &'a Value,
+    effects: &[&str],
+) -> Option<&'a Value> {
     let tolerations = pod_spec["tolerations"]
         .as_array()
         .map(Vec::as_slice)
@@ -44,7 +54,7 @@ pub fn untolerated_taint<'a>(pod_spec: &Value, node: &'a Value) -> Option<&'a Va
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter(|t| matches!(t["effect"].as_str(), Some("NoSchedule" | "NoExecute")))
+        .filter(|t| t["effect"].as_str().is_some_and(|e| effects.contains(&e)))
         .find(|t| !tolerations.iter().any(|tol| tolerates(tol, t)))
 }
 

@@ -3,6 +3,7 @@
 
 use kubeplay::engine::api::discovery::RESOURCES;
 use kubeplay::engine::{Cluster, Millis};
+use kubeplay::kubectl::Session;
 use serde_json::{json, Value};
 
 pub fn statefulset(name: &str, replicas: i64, image: &str) -> Value {
@@ -118,4 +119,11 @@ pub fn advance_until(c: &mut Cluster, limit: Millis, what: &str, done: impl Fn(&
             return;
         }
     }
+}
+
+/// Runs one terminal line as the native runner does and returns everything it printed.
+pub fn run(s: &mut Session, line: &str) -> String {
+    let mut lines = s.submit(line);
+    lines.extend(s.run_blocking());
+    lines.iter().map(|l| format!("{}\n", l.text)).collect()
 }

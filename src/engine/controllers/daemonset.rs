@@ -8,7 +8,7 @@ use super::statefulset::is_running_and_ready;
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::events::Source;
 use crate::engine::json::At;
-use crate::engine::scheduler::{node_matches, untolerated_taint};
+use crate::engine::scheduler::{node_matches, untolerated_taint, untolerated_taint_with};
 use crate::engine::world::World;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -49,10 +49,22 @@ fn daemon_pod_spec(template: &Value, node: Option<&str>) -> Value {
     spec
 }
 
-/// `nodeShouldRunDaemonPod`: selector, affinity and taints (with the daemon tolerations).
-pub fn should_run_on(template: &Value, node: &Value) -> bool {
+/// `nodeShouldRunDaemonPod`: (should run, should continue running). A new pod goes only
+/// where selector and affinity match and every NoSchedule/NoExecute taint is tolerated
+/// (with the daemon tolerations); a pod already there keeps running unless a NoExecute
+/// taint is not tolerated (a new NoSchedule taint only keeps new pods off).
+pub fn node_should_run(template: &Value, node: &Value) -> (bool, bool) {
     let spec = daemon_pod_spec(template, None);
-    node_matches(&spec, node) && untolerated_taint(&spec, node).is_none()
+    if !node_matches(&spec, node) {
+        return (false, false);
+    }
+    if untolerated_taint(&spec, node).is_none() {
+        return (true, true);
+    }
+    (
+        false,
+        untolerated_taint_with(&spec, node, &["NoExecute"]).is_none(),
+    )
 }
 
 fn node_of(pod: &Value) -> String {
@@ -119,9 +131,11 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         delete: Vec::new(),
     };
     let mut eligible = Vec::new();
+    // Nodes no new pod may go to whose daemon pods keep running (`shouldContinueRunning`).
+    let mut kept = Vec::new();
     for node in &nodes {
         let node_name = meta_str(node, "name").to_string();
-        let should_run = should_run_on(&template, node);
+        let (should_run, should_continue) = node_should_run(&template, node);
         let on_node = by_node.get(&node_name).cloned().unwrap_or_default();
         let live: Vec<&Rc<Value>> = on_node
             .iter()
@@ -129,6 +143,10 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             .collect();
         if should_run {
             eligible.push(node_name.clone());
+        } else if should_continue && !live.is_empty() {
+            kept.push(node_name.clone());
+        }
+        if should_continue {
             let failed: Vec<&&Rc<Value>> = live
                 .iter()
                 .filter(|p| p.at("/status/phase").and_then(Value::as_str) == Some("Failed"))
@@ -136,17 +154,19 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             for p in &failed {
                 diff.delete.push((
                     meta_str(p, "name").to_string(),
-                    format!(
-                        "{} failed on {node_name}; it is replaced",
-                        meta_str(p, "name")
-                    ),
+                    if should_run {
+                        format!("{} failed on {node_name}; it is replaced", meta_str(p, "name"))
+                    } else {
+                        format!("{} failed on {node_name}; no new pod goes there while a taint it does not tolerate stays", meta_str(p, "name"))
+                    },
                 ));
             }
             let healthy: Vec<&&Rc<Value>> = live
                 .iter()
                 .filter(|p| p.at("/status/phase").and_then(Value::as_str) != Some("Failed"))
                 .collect();
-            if healthy.is_empty()
+            if should_run
+                && healthy.is_empty()
                 && on_node
                     .iter()
                     .all(|p| p.at("/metadata/deletionTimestamp").is_none() || !surge_enabled(&ds))
@@ -179,7 +199,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             }
         } else {
             for p in live {
-                diff.delete.push((meta_str(p, "name").to_string(), format!("{} runs on {node_name}, which no longer qualifies (selector, affinity or taints)", meta_str(p, "name"))));
+                diff.delete.push((meta_str(p, "name").to_string(), format!("{} runs on {node_name}, which no longer qualifies (selector, affinity or a NoExecute taint)", meta_str(p, "name"))));
             }
         }
     }
@@ -204,7 +224,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     }
     let rolling = ds.at("/spec/updateStrategy/type").and_then(Value::as_str) != Some("OnDelete");
     if rolling && diff.create_on.is_empty() && diff.delete.is_empty() {
-        rolling_update(w, &ds, &by_node, &eligible, &hash, &mut diff);
+        rolling_update(w, &ds, &by_node, &eligible, &kept, &hash, &mut diff);
     }
     let generation = ds
         .at("/metadata/generation")
@@ -278,12 +298,14 @@ fn is_available(p: &Value) -> bool {
 }
 
 /// maxSurge 0: delete old pods (unavailable ones at once, available ones within the
-/// budget); the next sync creates the replacement on that node.
+/// budget); the next sync creates the replacement on that node. Old pods on `kept` nodes
+/// (still running there, but no new pod may go there) are replaced by nothing.
 fn rolling_update(
     w: &mut World,
     ds: &Value,
     by_node: &BTreeMap<String, Vec<Rc<Value>>>,
     eligible: &[String],
+    kept: &[String],
     hash: &str,
     diff: &mut Diff,
 ) {
@@ -296,7 +318,7 @@ fn rolling_update(
     .max(if surge_enabled(ds) { 0 } else { 1 });
     let mut unavailable = 0;
     let mut old_available: Vec<(String, String)> = Vec::new();
-    for node in eligible {
+    for node in eligible.iter().chain(kept) {
         let pods = by_node.get(node).cloned().unwrap_or_default();
         let new_ok = pods.iter().any(|p| {
             p.at("/metadata/labels/controller-revision-hash")
@@ -345,7 +367,7 @@ fn rolling_update(
                         == Some(hash)
                 })
             });
-            if budget > 0 && !has_new {
+            if budget > 0 && !has_new && eligible.contains(&node) {
                 diff.create_on.push(node);
                 budget -= 1;
             }
@@ -366,7 +388,12 @@ fn rolling_update(
             w.why("daemonset-controller", "DaemonSet", meta_str(ds, "namespace"), &name, format!("waiting: maxUnavailable={max_unavailable} node(s) may be without an available pod at once"));
             break;
         }
-        diff.delete.push((pod.clone(), format!("{pod} on {node} is at an old revision; replacing it (maxUnavailable={max_unavailable}, one node at a time)")));
+        let why = if eligible.contains(&node) {
+            format!("{pod} on {node} is at an old revision; replacing it (maxUnavailable={max_unavailable}, one node at a time)")
+        } else {
+            format!("{pod} on {node} is at an old revision; deleting it, and no new pod goes there while the node has a taint the pod does not tolerate")
+        };
+        diff.delete.push((pod.clone(), why));
         budget -= 1;
     }
 }

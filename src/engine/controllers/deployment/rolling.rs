@@ -286,10 +286,22 @@ fn fraction(d: &DeployView, rs: &RsView) -> i64 {
     size.round() as i64 - rs.replicas
 }
 
+/// An active ReplicaSet still annotated with another `spec.replicas`: `isScalingEvent`
+/// answers yes until its annotations follow.
+fn sized_for_another_count(d: &DeployView, rs: &RsView) -> bool {
+    rs.replicas > 0 && rs.desired_annotation.is_some_and(|n| n != d.replicas)
+}
+
 /// `scale` (a change of `spec.replicas`, also while paused): the single active
 /// ReplicaSet takes the new size; during a rollout every active ReplicaSet grows or
 /// shrinks in proportion to its size, leftovers going to the largest. The returned
 /// list also names unchanged ReplicaSets whose desired/max annotations must follow.
+///
+/// Unlike `sync.go` up to 1.35, a single active ReplicaSet that already has the new
+/// size still gets its annotations refreshed: Go returns early there, the stale
+/// desired-replicas annotation makes every later sync a scaling event again, and the
+/// Deployment never rolls out another template (the deadlock kubernetes/kubernetes
+/// PRs #138036 and #138840 fix the same way).
 pub fn scale(d: &DeployView, new: Option<&RsView>, old: &[&RsView]) -> Vec<Scale> {
     let mut newest_first: Vec<&RsView> = old.to_vec();
     newest_first.sort_by(|a, b| by_creation(b, a));
@@ -306,7 +318,7 @@ pub fn scale(d: &DeployView, new: Option<&RsView>, old: &[&RsView]) -> Vec<Scale
     };
     if active.len() <= 1 {
         return match single {
-            Some(rs) if rs.replicas != d.replicas => vec![Scale {
+            Some(rs) if rs.replicas != d.replicas || sized_for_another_count(d, rs) => vec![Scale {
                 name: rs.name.clone(),
                 from: rs.replicas,
                 to: d.replicas,
@@ -508,6 +520,18 @@ mod tests {
         let steps = scale(&d, Some(&new), &[&old]);
         assert_eq!(steps.len(), 1);
         assert_eq!((steps[0].name.as_str(), steps[0].to), ("new", 5));
+    }
+
+    #[test]
+    fn a_single_active_replica_set_already_at_the_new_size_gets_its_annotations_refreshed() {
+        let d = rolling(3);
+        let mut new = rs("new", 1, 3, 3);
+        new.desired_annotation = Some(4);
+        let steps = scale(&d, Some(&new), &[]);
+        assert_eq!(steps.len(), 1);
+        assert_eq!((steps[0].from, steps[0].to), (3, 3));
+        new.desired_annotation = Some(3);
+        assert!(scale(&d, Some(&new), &[]).is_empty());
     }
 
     #[test]
