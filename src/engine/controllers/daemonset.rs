@@ -3,15 +3,14 @@
 //! `maxUnavailable` / `maxSurge`.
 
 use super::history;
-use super::ownership::{claim_pods, controller_ref_to};
-use super::statefulset::is_running_and_ready;
+use super::ownership::{claim_pods, controller_ref_to, owned_pods, OwnedPod};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::events::Source;
 use crate::engine::json::At;
 use crate::engine::scheduler::{node_matches, untolerated_taint, untolerated_taint_with};
 use crate::engine::world::World;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 const SOURCE: Source<'static> = Source {
@@ -53,17 +52,17 @@ fn daemon_pod_spec(template: &Value, node: Option<&str>) -> Value {
 /// where selector and affinity match and every NoSchedule/NoExecute taint is tolerated
 /// (with the daemon tolerations); a pod already there keeps running unless a NoExecute
 /// taint is not tolerated (a new NoSchedule taint only keeps new pods off).
-pub fn node_should_run(template: &Value, node: &Value) -> (bool, bool) {
-    let spec = daemon_pod_spec(template, None);
-    if !node_matches(&spec, node) {
+/// `spec` is the daemon pod spec (`daemon_pod_spec(template, None)`), built once a sync.
+fn node_should_run(spec: &Value, node: &Value) -> (bool, bool) {
+    if !node_matches(spec, node) {
         return (false, false);
     }
-    if untolerated_taint(&spec, node).is_none() {
+    if untolerated_taint(spec, node).is_none() {
         return (true, true);
     }
     (
         false,
-        untolerated_taint_with(&spec, node, &["NoExecute"]).is_none(),
+        untolerated_taint_with(spec, node, &["NoExecute"]).is_none(),
     )
 }
 
@@ -118,13 +117,14 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         .unwrap_or("")
         .to_string();
     let template = ds["spec"]["template"].clone();
+    let spec = daemon_pod_spec(&template, None);
     let nodes: Vec<Rc<Value>> = w.store.list("Node", None).cloned().collect();
-    let mut by_node: BTreeMap<String, Vec<Rc<Value>>> = BTreeMap::new();
+    let mut by_node: BTreeMap<String, Vec<OwnedPod>> = BTreeMap::new();
     for p in &pods {
         by_node
             .entry(node_of(p))
             .or_default()
-            .push(p.object.clone());
+            .push(p.clone());
     }
     let mut diff = Diff {
         create_on: Vec::new(),
@@ -135,19 +135,19 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let mut kept = Vec::new();
     for node in &nodes {
         let node_name = meta_str(node, "name").to_string();
-        let (should_run, should_continue) = node_should_run(&template, node);
-        let on_node = by_node.get(&node_name).cloned().unwrap_or_default();
-        let live: Vec<&Rc<Value>> = on_node
-            .iter()
-            .filter(|p| p.at("/metadata/deletionTimestamp").is_none())
-            .collect();
+        let (should_run, should_continue) = node_should_run(&spec, node);
+        let on_node = by_node
+            .get(&node_name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let live: Vec<&OwnedPod> = on_node.iter().filter(|p| !p.facts.deleting).collect();
         if should_run {
             eligible.push(node_name.clone());
         } else if should_continue && !live.is_empty() {
             kept.push(node_name.clone());
         }
         if should_continue {
-            let failed: Vec<&&Rc<Value>> = live
+            let failed: Vec<&&OwnedPod> = live
                 .iter()
                 .filter(|p| p.at("/status/phase").and_then(Value::as_str) == Some("Failed"))
                 .collect();
@@ -161,7 +161,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                     },
                 ));
             }
-            let healthy: Vec<&&Rc<Value>> = live
+            let healthy: Vec<&&OwnedPod> = live
                 .iter()
                 .filter(|p| p.at("/status/phase").and_then(Value::as_str) != Some("Failed"))
                 .collect();
@@ -169,23 +169,17 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                 && healthy.is_empty()
                 && on_node
                     .iter()
-                    .all(|p| p.at("/metadata/deletionTimestamp").is_none() || !surge_enabled(&ds))
+                    .all(|p| !p.facts.deleting || !surge_enabled(&ds))
             {
-                if on_node
-                    .iter()
-                    .any(|p| p.at("/metadata/deletionTimestamp").is_some())
-                {
+                if on_node.iter().any(|p| p.facts.deleting) {
                     continue; // wait for the old pod to go (maxSurge 0 keeps one pod per node)
                 }
                 diff.create_on.push(node_name.clone());
             } else if healthy.len() > 1 {
-                let mut extra: Vec<&&Rc<Value>> = healthy.clone();
+                let mut extra: Vec<&&OwnedPod> = healthy.clone();
                 extra.sort_by_key(|p| meta_str(p, "creationTimestamp").to_string());
                 for p in extra.iter().skip(1) {
-                    if p.at("/metadata/labels/controller-revision-hash")
-                        .and_then(Value::as_str)
-                        != Some(&hash)
-                        || !surge_enabled(&ds)
+                    if revision_hash(p) != Some(&hash) || !surge_enabled(&ds)
                     {
                         diff.delete.push((
                             meta_str(p, "name").to_string(),
@@ -213,7 +207,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                 .at("/spec/nodeName")
                 .and_then(Value::as_str)
                 .is_none_or(str::is_empty);
-            if unscheduled && p.at("/metadata/deletionTimestamp").is_none() {
+            if unscheduled && !p.facts.deleting {
                 let pname = meta_str(p, "name").to_string();
                 diff.delete.push((
                     pname.clone(),
@@ -271,12 +265,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                 .at("/metadata/labels/controller-revision-hash")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            h == hash
-                || pods.iter().any(|p| {
-                    p.at("/metadata/labels/controller-revision-hash")
-                        .and_then(Value::as_str)
-                        == Some(h)
-                })
+            h == hash || pods.iter().any(|p| revision_hash(p) == Some(h))
         })
         .map(|r| meta_str(r, "name").to_string())
         .collect();
@@ -293,8 +282,13 @@ fn surge_enabled(ds: &Value) -> bool {
     ) > 0
 }
 
-fn is_available(p: &Value) -> bool {
-    is_running_and_ready(p) && p.at("/metadata/deletionTimestamp").is_none()
+fn is_available(p: &OwnedPod) -> bool {
+    p.facts.running_and_ready() && !p.facts.deleting
+}
+
+fn revision_hash(pod: &Value) -> Option<&str> {
+    pod.at("/metadata/labels/controller-revision-hash")
+        .and_then(Value::as_str)
 }
 
 /// maxSurge 0: delete old pods (unavailable ones at once, available ones within the
@@ -303,7 +297,7 @@ fn is_available(p: &Value) -> bool {
 fn rolling_update(
     w: &mut World,
     ds: &Value,
-    by_node: &BTreeMap<String, Vec<Rc<Value>>>,
+    by_node: &BTreeMap<String, Vec<OwnedPod>>,
     eligible: &[String],
     kept: &[String],
     hash: &str,
@@ -319,23 +313,17 @@ fn rolling_update(
     let mut unavailable = 0;
     let mut old_available: Vec<(String, String)> = Vec::new();
     for node in eligible.iter().chain(kept) {
-        let pods = by_node.get(node).cloned().unwrap_or_default();
-        let new_ok = pods.iter().any(|p| {
-            p.at("/metadata/labels/controller-revision-hash")
-                .and_then(Value::as_str)
-                == Some(hash)
-                && is_available(p)
-        });
+        let pods = by_node.get(node).map(Vec::as_slice).unwrap_or_default();
+        let new_ok = pods
+            .iter()
+            .any(|p| revision_hash(p) == Some(hash) && is_available(p));
         let any_available = pods.iter().any(|p| is_available(p));
         if !any_available {
             unavailable += 1;
         }
-        for p in &pods {
-            let old = p
-                .at("/metadata/labels/controller-revision-hash")
-                .and_then(Value::as_str)
-                != Some(hash);
-            if !old || p.at("/metadata/deletionTimestamp").is_some() {
+        for p in pods {
+            let old = revision_hash(p) != Some(hash);
+            if !old || p.facts.deleting {
                 continue;
             }
             let pname = meta_str(p, "name").to_string();
@@ -360,13 +348,9 @@ fn rolling_update(
             .count() as i64;
         let mut budget = max_surge - surging;
         for (_, node) in old_available {
-            let has_new = by_node.get(&node).is_some_and(|ps| {
-                ps.iter().any(|p| {
-                    p.at("/metadata/labels/controller-revision-hash")
-                        .and_then(Value::as_str)
-                        == Some(hash)
-                })
-            });
+            let has_new = by_node
+                .get(&node)
+                .is_some_and(|ps| ps.iter().any(|p| revision_hash(p) == Some(hash)));
             if budget > 0 && !has_new && eligible.contains(&node) {
                 diff.create_on.push(node);
                 budget -= 1;
@@ -453,13 +437,11 @@ fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible
     let Some(ds) = w.get("DaemonSet", namespace, name).cloned() else {
         return;
     };
-    let pods = super::ownership::owned(w, meta_str(&ds, "uid"), "Pod");
+    let pods = owned_pods(w, meta_str(&ds, "uid"));
+    let eligible: BTreeSet<&str> = eligible.iter().map(String::as_str).collect();
     let (mut current, mut misscheduled, mut ready, mut updated, mut available) = (0, 0, 0, 0, 0);
-    let mut counted = std::collections::BTreeSet::new();
-    for p in pods
-        .iter()
-        .filter(|p| p.at("/metadata/deletionTimestamp").is_none())
-    {
+    let mut counted = BTreeSet::new();
+    for p in pods.iter().filter(|p| !p.facts.deleting) {
         let node = node_of(p);
         if node.is_empty()
             || p.at("/spec/nodeName")
@@ -468,7 +450,7 @@ fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible
         {
             continue;
         }
-        if !eligible.contains(&node) {
+        if !eligible.contains(node.as_str()) {
             misscheduled += 1;
             continue;
         }
@@ -476,14 +458,11 @@ fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible
             continue;
         }
         current += 1;
-        if is_running_and_ready(p) {
+        if p.facts.running_and_ready() {
             ready += 1;
             available += 1;
         }
-        if p.at("/metadata/labels/controller-revision-hash")
-            .and_then(Value::as_str)
-            == Some(hash)
-        {
+        if revision_hash(p) == Some(hash) {
             updated += 1;
         }
     }
