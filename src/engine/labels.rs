@@ -4,11 +4,11 @@ use crate::engine::json::At;
 use serde_json::{Map, Value};
 
 /// The object's `metadata.labels`, or an empty map.
-pub fn labels(obj: &Value) -> Map<String, Value> {
+pub fn labels(obj: &Value) -> &Map<String, Value> {
+    static NONE: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
     obj.at("/metadata/labels")
         .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
+        .unwrap_or_else(|| NONE.get_or_init(Map::new))
 }
 
 /// Whether a LabelSelector matches `labels`. An absent/null selector matches nothing; an

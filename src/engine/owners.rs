@@ -94,7 +94,7 @@ impl OwnerIndex {
                 Dependent {
                     object: Rc::clone(object),
                     controlled: *controlled,
-                    pod,
+                    pod: pod.clone(),
                 },
             );
         }

@@ -66,18 +66,14 @@ fn node_should_run(spec: &Value, node: &Value) -> (bool, bool) {
     )
 }
 
-fn node_of(pod: &Value) -> String {
-    if let Some(n) = pod
-        .at("/spec/nodeName")
-        .and_then(Value::as_str)
-        .filter(|n| !n.is_empty())
-    {
-        return n.to_string();
+/// The node a daemon pod is bound to, or pinned to by its node affinity until then.
+fn node_of(pod: &OwnedPod) -> Rc<str> {
+    if let Some(n) = &pod.facts.node {
+        return Rc::clone(n);
     }
-    pod.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0")
+    Rc::from(pod.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0")
         .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string()
+        .unwrap_or(""))
 }
 
 fn int_or_percent(v: Option<&Value>, total: i64, round_up: bool) -> i64 {
@@ -118,13 +114,11 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         .to_string();
     let template = ds["spec"]["template"].clone();
     let spec = daemon_pod_spec(&template, None);
+    let surge = surge_enabled(&ds);
     let nodes: Vec<Rc<Value>> = w.store.list("Node", None).cloned().collect();
-    let mut by_node: BTreeMap<String, Vec<OwnedPod>> = BTreeMap::new();
+    let mut by_node: BTreeMap<Rc<str>, Vec<OwnedPod>> = BTreeMap::new();
     for p in &pods {
-        by_node
-            .entry(node_of(p))
-            .or_default()
-            .push(p.clone());
+        by_node.entry(node_of(p)).or_default().push(p.clone());
     }
     let mut diff = Diff {
         create_on: Vec::new(),
@@ -137,7 +131,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         let node_name = meta_str(node, "name").to_string();
         let (should_run, should_continue) = node_should_run(&spec, node);
         let on_node = by_node
-            .get(&node_name)
+            .get(node_name.as_str())
             .map(Vec::as_slice)
             .unwrap_or_default();
         let live: Vec<&OwnedPod> = on_node.iter().filter(|p| !p.facts.deleting).collect();
@@ -147,10 +141,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             kept.push(node_name.clone());
         }
         if should_continue {
-            let failed: Vec<&&OwnedPod> = live
-                .iter()
-                .filter(|p| p.at("/status/phase").and_then(Value::as_str) == Some("Failed"))
-                .collect();
+            let failed: Vec<&&OwnedPod> = live.iter().filter(|p| p.facts.failed).collect();
             for p in &failed {
                 diff.delete.push((
                     meta_str(p, "name").to_string(),
@@ -161,15 +152,10 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                     },
                 ));
             }
-            let healthy: Vec<&&OwnedPod> = live
-                .iter()
-                .filter(|p| p.at("/status/phase").and_then(Value::as_str) != Some("Failed"))
-                .collect();
+            let healthy: Vec<&&OwnedPod> = live.iter().filter(|p| !p.facts.failed).collect();
             if should_run
                 && healthy.is_empty()
-                && on_node
-                    .iter()
-                    .all(|p| !p.facts.deleting || !surge_enabled(&ds))
+                && on_node.iter().all(|p| !p.facts.deleting || !surge)
             {
                 if on_node.iter().any(|p| p.facts.deleting) {
                     continue; // wait for the old pod to go (maxSurge 0 keeps one pod per node)
@@ -179,8 +165,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                 let mut extra: Vec<&&OwnedPod> = healthy.clone();
                 extra.sort_by_key(|p| meta_str(p, "creationTimestamp").to_string());
                 for p in extra.iter().skip(1) {
-                    if revision_hash(p) != Some(&hash) || !surge_enabled(&ds)
-                    {
+                    if revision_hash(p) != Some(&hash) || !surge {
                         diff.delete.push((
                             meta_str(p, "name").to_string(),
                             format!(
@@ -197,9 +182,10 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             }
         }
     }
+    let node_names: BTreeSet<&str> = nodes.iter().map(|n| meta_str(n, "name")).collect();
     // `getUnscheduledPodsWithoutNode`: pods pinned to a node that no longer exists.
     for (node, on_node) in &by_node {
-        if nodes.iter().any(|n| meta_str(n, "name") == node.as_str()) {
+        if node_names.contains(&**node) {
             continue;
         }
         for p in on_node {
@@ -286,9 +272,8 @@ fn is_available(p: &OwnedPod) -> bool {
     p.facts.running_and_ready() && !p.facts.deleting
 }
 
-fn revision_hash(pod: &Value) -> Option<&str> {
-    pod.at("/metadata/labels/controller-revision-hash")
-        .and_then(Value::as_str)
+fn revision_hash(pod: &OwnedPod) -> Option<&str> {
+    pod.facts.revision.as_deref()
 }
 
 /// maxSurge 0: delete old pods (unavailable ones at once, available ones within the
@@ -297,23 +282,28 @@ fn revision_hash(pod: &Value) -> Option<&str> {
 fn rolling_update(
     w: &mut World,
     ds: &Value,
-    by_node: &BTreeMap<String, Vec<OwnedPod>>,
+    by_node: &BTreeMap<Rc<str>, Vec<OwnedPod>>,
     eligible: &[String],
     kept: &[String],
     hash: &str,
     diff: &mut Diff,
 ) {
     let total = eligible.len() as i64;
+    let surge = surge_enabled(ds);
     let max_unavailable = int_or_percent(
         ds.at("/spec/updateStrategy/rollingUpdate/maxUnavailable"),
         total,
         false,
     )
-    .max(if surge_enabled(ds) { 0 } else { 1 });
+    .max(if surge { 0 } else { 1 });
+    let eligible_set: BTreeSet<&str> = eligible.iter().map(String::as_str).collect();
     let mut unavailable = 0;
     let mut old_available: Vec<(String, String)> = Vec::new();
     for node in eligible.iter().chain(kept) {
-        let pods = by_node.get(node).map(Vec::as_slice).unwrap_or_default();
+        let pods = by_node
+            .get(node.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let new_ok = pods
             .iter()
             .any(|p| revision_hash(p) == Some(hash) && is_available(p));
@@ -329,14 +319,14 @@ fn rolling_update(
             let pname = meta_str(p, "name").to_string();
             if !is_available(p) {
                 diff.delete.push((pname.clone(), format!("{pname} on {node} is at an old revision and not available; replacing it does not cost availability")));
-            } else if new_ok && surge_enabled(ds) {
+            } else if new_ok && surge {
                 diff.delete.push((pname.clone(), format!("{pname} on {node} is at an old revision and its replacement is available (maxSurge)")));
             } else {
                 old_available.push((pname, node.clone()));
             }
         }
     }
-    if surge_enabled(ds) {
+    if surge {
         let max_surge = int_or_percent(
             ds.at("/spec/updateStrategy/rollingUpdate/maxSurge"),
             total,
@@ -344,14 +334,14 @@ fn rolling_update(
         );
         let surging = eligible
             .iter()
-            .filter(|n| by_node.get(*n).is_some_and(|ps| ps.len() > 1))
+            .filter(|n| by_node.get(n.as_str()).is_some_and(|ps| ps.len() > 1))
             .count() as i64;
         let mut budget = max_surge - surging;
         for (_, node) in old_available {
             let has_new = by_node
-                .get(&node)
+                .get(node.as_str())
                 .is_some_and(|ps| ps.iter().any(|p| revision_hash(p) == Some(hash)));
-            if budget > 0 && !has_new && eligible.contains(&node) {
+            if budget > 0 && !has_new && eligible_set.contains(node.as_str()) {
                 diff.create_on.push(node);
                 budget -= 1;
             }
@@ -372,7 +362,7 @@ fn rolling_update(
             w.why("daemonset-controller", "DaemonSet", meta_str(ds, "namespace"), &name, format!("waiting: maxUnavailable={max_unavailable} node(s) may be without an available pod at once"));
             break;
         }
-        let why = if eligible.contains(&node) {
+        let why = if eligible_set.contains(node.as_str()) {
             format!("{pod} on {node} is at an old revision; replacing it (maxUnavailable={max_unavailable}, one node at a time)")
         } else {
             format!("{pod} on {node} is at an old revision; deleting it, and no new pod goes there while the node has a taint the pod does not tolerate")
@@ -442,15 +432,10 @@ fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible
     let (mut current, mut misscheduled, mut ready, mut updated, mut available) = (0, 0, 0, 0, 0);
     let mut counted = BTreeSet::new();
     for p in pods.iter().filter(|p| !p.facts.deleting) {
-        let node = node_of(p);
-        if node.is_empty()
-            || p.at("/spec/nodeName")
-                .and_then(Value::as_str)
-                .is_none_or(str::is_empty)
-        {
+        let Some(node) = &p.facts.node else {
             continue;
-        }
-        if !eligible.contains(node.as_str()) {
+        };
+        if !eligible.contains(&**node) {
             misscheduled += 1;
             continue;
         }

@@ -7,6 +7,7 @@ use crate::engine::labels::{labels, selector_matches};
 use crate::engine::pod_facts::PodFacts;
 use crate::engine::world::World;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::ops::Deref;
 use std::rc::Rc;
 
@@ -55,7 +56,7 @@ pub fn owned_pods(w: &World, owner_uid: &str) -> Vec<OwnedPod> {
     controlled(w, owner_uid, "Pod")
         .map(|d| OwnedPod {
             object: Rc::clone(&d.object),
-            facts: d.pod.unwrap_or_else(|| PodFacts::of(&d.object)),
+            facts: d.pod.clone().unwrap_or_else(|| PodFacts::of(&d.object)),
         })
         .collect()
 }
@@ -84,12 +85,20 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<OwnedPod> {
     let deleting = owner.at("/metadata/deletionTimestamp").is_some();
     let mut result = Vec::new();
     let no_labels = serde_json::Map::new();
+    // Pods of one template have equal labels: decide once per distinct label set.
+    let mut verdicts: BTreeMap<u64, bool> = BTreeMap::new();
     for pod in owned_pods(w, &uid) {
-        let pod_labels = pod
-            .at("/metadata/labels")
-            .and_then(Value::as_object)
-            .unwrap_or(&no_labels);
-        if deleting || selector_matches(&selector, pod_labels) {
+        let matches = deleting
+            || *verdicts
+                .entry(pod.facts.labels_fingerprint)
+                .or_insert_with(|| {
+                    let pod_labels = pod
+                        .at("/metadata/labels")
+                        .and_then(Value::as_object)
+                        .unwrap_or(&no_labels);
+                    selector_matches(&selector, pod_labels)
+                });
+        if matches {
             result.push(pod);
         } else {
             let mut p = (*pod.object).clone();

@@ -42,11 +42,7 @@ fn view(set_name: &str, pod: &OwnedPod) -> Option<PodView> {
     let ready = pod.facts.running_and_ready();
     Some(PodView {
         ordinal,
-        revision: pod
-            .at("/metadata/labels/controller-revision-hash")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
+        revision: pod.facts.revision.as_deref().unwrap_or("").to_string(),
         terminating: pod.facts.deleting,
         finished: pod.facts.finished,
         running_and_ready: ready,
@@ -170,11 +166,10 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     }
     let live: Vec<String> = [current_revision.clone(), update_revision.clone()]
         .into_iter()
-        .chain(pods.iter().filter_map(|p| {
-            p.at("/metadata/labels/controller-revision-hash")
-                .and_then(Value::as_str)
-                .map(String::from)
-        }))
+        .chain(
+            pods.iter()
+                .filter_map(|p| p.facts.revision.as_deref().map(String::from)),
+        )
         .collect();
     history::trim(w, &set, &revs, &live);
     write_status(w, namespace, name, &current_revision, &update_revision);
@@ -219,17 +214,11 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
             }
         }
         if !p.facts.deleting {
-            match p
-                .at("/metadata/labels/controller-revision-hash")
-                .and_then(Value::as_str)
-            {
-                Some(r) if r == current => current_n += 1,
-                _ => {}
+            let revision = p.facts.revision.as_deref();
+            if revision == Some(current) {
+                current_n += 1;
             }
-            if p.at("/metadata/labels/controller-revision-hash")
-                .and_then(Value::as_str)
-                == Some(update)
-            {
+            if revision == Some(update) {
                 updated_n += 1;
             }
         }
