@@ -106,7 +106,8 @@ pub fn teach(props: &TeachProps) -> Html {
                 .unwrap_or_else(Settings::from_location)
         }
     });
-    let settings: SettingsContext = Rc::new((*settings).clone());
+    // The memo's `Rc` itself, so that the context's value is the same on every render.
+    let settings: SettingsContext = settings;
     let lang: LangHandle = use_state({
         let given = settings.params.lang;
         move || given.unwrap_or_else(browser_lang)
@@ -114,8 +115,13 @@ pub fn teach(props: &TeachProps) -> Html {
     let ctx = use_context::<AppContext>();
 
     {
+        // Only when they change: touching <html>'s class or lang, even with the same
+        // value, makes the browser restyle every element of the page.
         let p = &settings.params;
-        apply_document(p.theme, p.layout, p.embed, *lang);
+        use_effect_with(
+            (p.theme, p.layout, p.embed, *lang),
+            |&(theme, layout, embed, lang)| apply_document(theme, layout, embed, lang),
+        );
     }
 
     {
