@@ -1,8 +1,10 @@
 //! The cluster view: one lane per node, the pods bound to it as cards grouped by owner, a
 //! lane for pods the scheduler has not placed yet, the claims, and a describe panel.
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
+use gloo_timers::callback::Timeout;
 use kubeplay::kubectl::session::{NodeLane, PodCard};
 use yew::prelude::*;
 
@@ -10,13 +12,28 @@ use super::i18n::use_strings;
 
 use super::state::{Action, AppContext, ClaimChip};
 
+/// How long a deleted pod's card stays to play its leaving animation (`.pod.gone` in
+/// kubeplay.css, which must not run longer).
+const GONE_MS: u32 = 450;
+
+/// Cards of pods that left the store, kept a moment so that they can animate out.
+#[derive(Default)]
+struct Departed {
+    /// The cards last drawn.
+    shown: Rc<Vec<CardData>>,
+    /// Cards of deleted pods, with the index they had and when they left.
+    gone: Vec<(usize, CardData, f64)>,
+    /// The session the cards belong to: another one (rewind, restart) drops leaving cards.
+    session: u64,
+}
+
 #[function_component(ClusterView)]
 pub fn cluster_view() -> Html {
     let Some(ctx) = use_context::<AppContext>() else {
         return html! {};
     };
     // Cards are computed once per change of the pod list, not per clock tick.
-    let cards = {
+    let live = {
         let ctx = ctx.clone();
         use_memo(
             (
@@ -36,15 +53,71 @@ pub fn cluster_view() -> Html {
                         selected: selected
                             .as_ref()
                             .is_some_and(|(ns, n)| *ns == p.namespace && *n == p.name),
+                        gone: false,
                         pod: p.clone(),
                     })
                     .collect::<Vec<_>>()
             },
         )
     };
+    // A pod that leaves the store keeps its card, in its place, for GONE_MS.
+    let departed = use_mut_ref(Departed::default);
+    let sweep = use_force_update();
+    let cards = {
+        let mut d = departed.borrow_mut();
+        let now = js_sys::Date::now();
+        let session = ctx.generation;
+        let changed = !Rc::ptr_eq(&d.shown, &live);
+        if d.session != session {
+            d.session = session;
+            d.gone.clear();
+        } else if changed || !d.gone.is_empty() {
+            let present: HashSet<(&str, &str)> = live
+                .iter()
+                .map(|l| (l.pod.namespace.as_str(), l.pod.name.as_str()))
+                .collect();
+            let here =
+                |c: &CardData| present.contains(&(c.pod.namespace.as_str(), c.pod.name.as_str()));
+            let mut left = Vec::new();
+            if changed {
+                for (i, c) in d.shown.iter().enumerate() {
+                    if !c.gone && !here(c) {
+                        let mut c = c.clone();
+                        c.gone = true;
+                        c.selected = false;
+                        left.push((i, c, now));
+                    }
+                }
+            }
+            d.gone
+                .retain(|(_, c, at)| now - at < f64::from(GONE_MS) && !here(c));
+            d.gone.extend(left);
+        }
+        let cards = if d.gone.is_empty() {
+            Rc::clone(&live)
+        } else {
+            let mut all = (*live).clone();
+            for (i, c, _) in &d.gone {
+                all.insert((*i).min(all.len()), c.clone());
+            }
+            Rc::new(all)
+        };
+        d.shown = Rc::clone(&cards);
+        cards
+    };
+    {
+        // Draw again once the leaving cards have played their animation.
+        let leaving = !departed.borrow().gone.is_empty();
+        use_effect_with((leaving, Rc::clone(&cards)), move |(leaving, _)| {
+            let timer = leaving.then(|| Timeout::new(GONE_MS, move || sweep.force_update()));
+            move || drop(timer)
+        });
+    }
     let onselect = {
-        let ctx = ctx.clone();
-        Callback::from(move |sel: Option<(String, String)>| ctx.dispatch(Action::SelectPod(sel)))
+        let dispatcher = ctx.dispatcher();
+        use_callback((), move |sel: Option<(String, String)>, _| {
+            dispatcher.dispatch(Action::SelectPod(sel))
+        })
     };
     html! {
         <>
@@ -63,6 +136,8 @@ pub struct CardData {
     pub old: bool,
     pub marked: bool,
     pub selected: bool,
+    /// The pod has left the store: the card only plays its leaving animation.
+    pub gone: bool,
 }
 
 #[derive(Properties, PartialEq)]
@@ -185,6 +260,7 @@ pub fn pod_card(props: &PodCardProps) -> Html {
         old,
         marked,
         selected,
+        gone,
     } = &props.card;
     let node = pod.node.clone().unwrap_or_default();
     let onclick = {
@@ -192,10 +268,15 @@ pub fn pod_card(props: &PodCardProps) -> Html {
         let onselect = props.onselect.clone();
         Callback::from(move |_: MouseEvent| onselect.emit(Some(sel.clone())))
     };
-    let ready_all = pod
-        .ready
-        .split_once('/')
-        .is_some_and(|(a, b)| a == b && a != "0");
+    if *gone {
+        // Deleted: the same card, out of the tab order and the hooks, fading out.
+        return html! {
+            <div class={classes!("pod", "leaving", "gone", old.then_some("old-rev"))}
+                 data-gone={pod.name.clone()} aria-hidden="true">
+                { card_body(pod, *old) }
+            </div>
+        };
+    }
     html! {
         <button class={classes!("pod", phase_class(&pod.phase), old.then_some("old-rev"),
                                 marked.then_some("marked"), selected.then_some("selected"))}
@@ -204,6 +285,19 @@ pub fn pod_card(props: &PodCardProps) -> Html {
              data-node={node}
              aria-label={format!("pod {} {}", pod.name, pod.phase)}
              {onclick}>
+            { card_body(pod, *old) }
+        </button>
+    }
+}
+
+/// What a card shows inside its frame.
+fn card_body(pod: &PodCard, old: bool) -> Html {
+    let ready_all = pod
+        .ready
+        .split_once('/')
+        .is_some_and(|(a, b)| a == b && a != "0");
+    html! {
+        <>
             if let Some(ordinal) = pod.ordinal {
                 <span class="ordinal" aria-hidden="true">{ ordinal }</span>
             }
@@ -213,7 +307,7 @@ pub fn pod_card(props: &PodCardProps) -> Html {
                 <span class={classes!("ready", ready_all.then_some("all"))} title="ready containers">{ pod.ready.clone() }</span>
                 if let Some(rev) = &pod.revision {
                     <span class={classes!("revision", old.then_some("old"))}
-                          title={if *old { "old template" } else { "newest template" }}>
+                          title={if old { "old template" } else { "newest template" }}>
                         { rev.rsplit('-').next().unwrap_or(rev).to_string() }
                     </span>
                 }
@@ -226,7 +320,7 @@ pub fn pod_card(props: &PodCardProps) -> Html {
                     { for pod.claims.iter().map(|c| html! { <span class="claim bound">{ c.clone() }</span> }) }
                 </span>
             }
-        </button>
+        </>
     }
 }
 

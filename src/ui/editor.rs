@@ -139,7 +139,9 @@ pub fn editor() -> Html {
 
     // A trailing newline does not start a line a person would number.
     let line_count = ctx.file_text.trim_end_matches('\n').lines().count().max(1);
-    let bad_lines: Vec<usize> = diagnostics.iter().map(|d| d.line).collect();
+    let bad_lines = use_memo(Rc::clone(&*diagnostics), |d| {
+        d.iter().map(|d| d.line).collect::<Vec<usize>>()
+    });
     let short = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
     let yaml_files = ctx
         .files
@@ -166,8 +168,8 @@ pub fn editor() -> Html {
                     }) }
                 </div>
                 <div class="editor-tools">
-                    <select class="templates" aria-label="New file from a template" onchange={ontemplate}>
-                        <option value="" selected=true>{ "+ template" }</option>
+                    <select class="templates" aria-label={strings.template_label} onchange={ontemplate}>
+                        <option value="" selected=true>{ strings.template_menu }</option>
                         { for TEMPLATES.iter().map(|t| html! { <option value={t.0}>{ t.0 }</option> }) }
                     </select>
                     <button class="save" onclick={onsave} title="Save (Ctrl-S)">{ strings.save }</button>
@@ -179,13 +181,11 @@ pub fn editor() -> Html {
             </div>
             <div class="editor-body">
                 <div ref={gutter_ref} class="gutter" aria-hidden="true">
-                    { for (1..=line_count).map(|n| html! {
-                        <div key={n} class={classes!(bad_lines.contains(&n).then_some("bad"))}>{ n }</div>
-                    }) }
+                    <Gutter lines={line_count} bad={Rc::clone(&bad_lines)} />
                 </div>
                 <div class="code-wrap">
                     <pre ref={overlay_ref} class="code highlight" aria-hidden="true">
-                        { for ctx.file_text.split('\n').enumerate().map(|(i, l)| highlight_line(l, bad_lines.contains(&(i + 1)))) }
+                        <Highlighted text={Rc::clone(&ctx.file_text)} bad={Rc::clone(&bad_lines)} />
                     </pre>
                     <textarea
                         ref={area_ref}
@@ -209,6 +209,36 @@ pub fn editor() -> Html {
                 }) }
             </ul>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GutterProps {
+    lines: usize,
+    bad: Rc<Vec<usize>>,
+}
+
+/// Line numbers; drawn again only when the line count or the diagnostics change.
+#[function_component(Gutter)]
+fn gutter(props: &GutterProps) -> Html {
+    html! {
+        { for (1..=props.lines).map(|n| html! {
+            <div key={n} class={classes!(props.bad.contains(&n).then_some("bad"))}>{ n }</div>
+        }) }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HighlightedProps {
+    text: Rc<String>,
+    bad: Rc<Vec<usize>>,
+}
+
+/// The highlighted copy of the text; drawn again only when the text or diagnostics change.
+#[function_component(Highlighted)]
+fn highlighted(props: &HighlightedProps) -> Html {
+    html! {
+        { for props.text.split('\n').enumerate().map(|(i, l)| highlight_line(l, props.bad.contains(&(i + 1)))) }
     }
 }
 
