@@ -140,8 +140,7 @@ pub fn app() -> Html {
         });
     }
 
-    let onpane = use_callback(pane.setter(), |id: &'static str, setter| setter.set(id));
-    let tabs = html! { <PaneTabs current={*pane} onpick={onpane} /> };
+    let tabs = html! { <PaneTabs current={*pane} pick={pane.setter()} /> };
 
     let context: AppContext = state;
     html! {
@@ -172,7 +171,7 @@ pub fn app() -> Html {
 #[derive(Properties, PartialEq)]
 pub struct PaneTabsProps {
     pub current: &'static str,
-    pub onpick: Callback<&'static str>,
+    pub pick: UseStateSetter<&'static str>,
 }
 
 /// The phone's pane switch; inside `Teach`, so that its labels follow the UI language.
@@ -183,7 +182,10 @@ pub fn pane_tabs(props: &PaneTabsProps) -> Html {
         <nav class="pane-tabs" role="tablist" aria-label="Panes">
             { for panes(strings).into_iter().map(|(id, label)| {
                 let active = props.current == id;
-                let onclick = props.onpick.reform(move |_: MouseEvent| id);
+                let onclick = {
+                    let pick = props.pick.clone();
+                    Callback::from(move |_: MouseEvent| pick.set(id))
+                };
                 html! {
                     <button role="tab" aria-selected={active.to_string()}
                             class={classes!("pane-tab", active.then_some("active"))} {onclick}>

@@ -1,7 +1,6 @@
 //! The cluster view: one lane per node, the pods bound to it as cards grouped by owner, a
 //! lane for pods the scheduler has not placed yet, the claims, and a describe panel.
 
-use std::collections::HashSet;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
@@ -16,7 +15,8 @@ use super::state::{Action, AppContext, ClaimChip};
 /// kubeplay.css, which must not run longer).
 const GONE_MS: u32 = 450;
 
-/// Cards of pods that left the store, kept a moment so that they can animate out.
+/// Cards of pods that left the store, kept a moment so that they can animate out, and
+/// what else the view keeps between renders.
 #[derive(Default)]
 struct Departed {
     /// The cards last drawn.
@@ -25,6 +25,8 @@ struct Departed {
     gone: Vec<(usize, CardData, f64)>,
     /// The session the cards belong to: another one (rewind, restart) drops leaving cards.
     session: u64,
+    /// The cards' click handler, made once.
+    onselect: Option<Callback<Option<(String, String)>>>,
 }
 
 #[function_component(ClusterView)]
@@ -72,12 +74,12 @@ pub fn cluster_view() -> Html {
             d.session = session;
             d.gone.clear();
         } else if changed || !d.gone.is_empty() {
-            let present: HashSet<(&str, &str)> = live
-                .iter()
-                .map(|l| (l.pod.namespace.as_str(), l.pod.name.as_str()))
-                .collect();
-            let here =
-                |c: &CardData| present.contains(&(c.pod.namespace.as_str(), c.pod.name.as_str()));
+            // The live cards are in namespace/name order (the store's).
+            let here = |c: &CardData| {
+                let key = (c.pod.namespace.as_str(), c.pod.name.as_str());
+                live.binary_search_by(|l| (l.pod.namespace.as_str(), l.pod.name.as_str()).cmp(&key))
+                    .is_ok()
+            };
             let mut left = Vec::new();
             if changed {
                 for (i, c) in d.shown.iter().enumerate() {
@@ -113,11 +115,15 @@ pub fn cluster_view() -> Html {
             move || drop(timer)
         });
     }
+    // Made once, so that cards are not drawn again for a new callback on every tick.
     let onselect = {
         let dispatcher = ctx.dispatcher();
-        use_callback((), move |sel: Option<(String, String)>, _| {
-            dispatcher.dispatch(Action::SelectPod(sel))
-        })
+        let mut d = departed.borrow_mut();
+        d.onselect
+            .get_or_insert_with(|| {
+                Callback::from(move |sel| dispatcher.dispatch(Action::SelectPod(sel)))
+            })
+            .clone()
     };
     html! {
         <>
@@ -263,41 +269,34 @@ pub fn pod_card(props: &PodCardProps) -> Html {
         gone,
     } = &props.card;
     let node = pod.node.clone().unwrap_or_default();
-    let onclick = {
+    // A deleted pod's card (`gone`) keeps its look but leaves the hooks, the tab order
+    // and the accessibility tree while it fades out.
+    let onclick = (!*gone).then(|| {
         let sel = (pod.namespace.clone(), pod.name.clone());
         let onselect = props.onselect.clone();
         Callback::from(move |_: MouseEvent| onselect.emit(Some(sel.clone())))
-    };
-    if *gone {
-        // Deleted: the same card, out of the tab order and the hooks, fading out.
-        return html! {
-            <div class={classes!("pod", "leaving", "gone", old.then_some("old-rev"))}
-                 data-gone={pod.name.clone()} aria-hidden="true">
-                { card_body(pod, *old) }
-            </div>
-        };
-    }
-    html! {
-        <button class={classes!("pod", phase_class(&pod.phase), old.then_some("old-rev"),
-                                marked.then_some("marked"), selected.then_some("selected"))}
-             data-pod={pod.name.clone()}
-             data-phase={pod.phase.clone()}
-             data-node={node}
-             aria-label={format!("pod {} {}", pod.name, pod.phase)}
-             {onclick}>
-            { card_body(pod, *old) }
-        </button>
-    }
-}
-
-/// What a card shows inside its frame.
-fn card_body(pod: &PodCard, old: bool) -> Html {
+    });
+    let live = |value: String| (!*gone).then_some(value);
     let ready_all = pod
         .ready
         .split_once('/')
         .is_some_and(|(a, b)| a == b && a != "0");
+    let phase = if *gone {
+        "leaving"
+    } else {
+        phase_class(&pod.phase)
+    };
     html! {
-        <>
+        <button class={classes!("pod", phase, old.then_some("old-rev"), gone.then_some("gone"),
+                                marked.then_some("marked"), selected.then_some("selected"))}
+             data-pod={live(pod.name.clone())}
+             data-phase={live(pod.phase.clone())}
+             data-node={live(node)}
+             data-gone={gone.then(|| pod.name.clone())}
+             aria-hidden={gone.then_some("true")}
+             tabindex={gone.then_some("-1")}
+             aria-label={format!("pod {} {}", pod.name, pod.phase)}
+             {onclick}>
             if let Some(ordinal) = pod.ordinal {
                 <span class="ordinal" aria-hidden="true">{ ordinal }</span>
             }
@@ -307,7 +306,7 @@ fn card_body(pod: &PodCard, old: bool) -> Html {
                 <span class={classes!("ready", ready_all.then_some("all"))} title="ready containers">{ pod.ready.clone() }</span>
                 if let Some(rev) = &pod.revision {
                     <span class={classes!("revision", old.then_some("old"))}
-                          title={if old { "old template" } else { "newest template" }}>
+                          title={if *old { "old template" } else { "newest template" }}>
                         { rev.rsplit('-').next().unwrap_or(rev).to_string() }
                     </span>
                 }
@@ -320,7 +319,7 @@ fn card_body(pod: &PodCard, old: bool) -> Html {
                     { for pod.claims.iter().map(|c| html! { <span class="claim bound">{ c.clone() }</span> }) }
                 </span>
             }
-        </>
+        </button>
     }
 }
 

@@ -181,11 +181,13 @@ pub fn editor() -> Html {
             </div>
             <div class="editor-body">
                 <div ref={gutter_ref} class="gutter" aria-hidden="true">
-                    <Gutter lines={line_count} bad={Rc::clone(&bad_lines)} />
+                    { for (1..=line_count).map(|n| html! {
+                        <div key={n} class={classes!(bad_lines.contains(&n).then_some("bad"))}>{ n }</div>
+                    }) }
                 </div>
                 <div class="code-wrap">
                     <pre ref={overlay_ref} class="code highlight" aria-hidden="true">
-                        <Highlighted text={Rc::clone(&ctx.file_text)} bad={Rc::clone(&bad_lines)} />
+                        { for ctx.file_text.split('\n').enumerate().map(|(i, l)| highlight_line(l, bad_lines.contains(&(i + 1)))) }
                     </pre>
                     <textarea
                         ref={area_ref}
@@ -209,36 +211,6 @@ pub fn editor() -> Html {
                 }) }
             </ul>
         </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct GutterProps {
-    lines: usize,
-    bad: Rc<Vec<usize>>,
-}
-
-/// Line numbers; drawn again only when the line count or the diagnostics change.
-#[function_component(Gutter)]
-fn gutter(props: &GutterProps) -> Html {
-    html! {
-        { for (1..=props.lines).map(|n| html! {
-            <div key={n} class={classes!(props.bad.contains(&n).then_some("bad"))}>{ n }</div>
-        }) }
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct HighlightedProps {
-    text: Rc<String>,
-    bad: Rc<Vec<usize>>,
-}
-
-/// The highlighted copy of the text; drawn again only when the text or diagnostics change.
-#[function_component(Highlighted)]
-fn highlighted(props: &HighlightedProps) -> Html {
-    html! {
-        { for props.text.split('\n').enumerate().map(|(i, l)| highlight_line(l, props.bad.contains(&(i + 1)))) }
     }
 }
 

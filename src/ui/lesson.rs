@@ -5,7 +5,6 @@
 
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
 use kubeplay::kubectl::session::{Input, TimedInput};
 use kubeplay::lessons::{self, evaluate, Lesson as LessonData};
 use kubeplay::params::valid_id;
@@ -22,8 +21,6 @@ use super::state::{Action, AppContext, Restart};
 pub const INDEX_URL: &str = "lessons/index.json";
 /// An index naming more lessons than this is cut.
 const MAX_LESSONS: usize = 100;
-/// Lesson checks run at most this often while the cluster keeps changing.
-const CHECK_EVERY_MS: f64 = 250.0;
 
 /// The built lesson list, in index order.
 pub type Lessons = Rc<Vec<Rc<LessonData>>>;
@@ -236,45 +233,27 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
             )
         });
         let ctx = ctx.clone();
-        // A cluster that changes on every tick (hundreds of pods at 30×) is checked at
-        // most every CHECK_EVERY_MS: the check runs kubectl queries, so running it per
-        // change would cost every frame. The last change is always checked.
-        let last_check = use_mut_ref(|| f64::NEG_INFINITY);
+        // The pod list changes at most about ten times a second, even while hundreds of
+        // pods start (see `BUSY_REDRAW_MS` in state.rs), so checks cannot take every frame.
         use_effect_with(deps, move |deps| {
-            let mut timer = None;
-            if let (Some(ctx), Some((_, false, _, _, Some(li), step))) = (ctx, deps.clone()) {
-                let pending = lessons
-                    .get(li)
-                    .and_then(|l| l.steps.get(step))
-                    .filter(|_| !progress.done.get(step).copied().unwrap_or(true))
-                    .map(|st| st.checks.clone());
-                if let Some(checks) = pending {
-                    let last = Rc::clone(&last_check);
-                    let check = move || {
-                        *last.borrow_mut() = js_sys::Date::now();
+            if let (Some(ctx), Some((_, false, _, _, Some(li), step))) = (ctx, deps) {
+                if let Some(st) = lessons.get(*li).and_then(|l| l.steps.get(*step)) {
+                    if !progress.done.get(*step).copied().unwrap_or(true) {
                         let session = ctx.session();
                         let mut session = session.borrow_mut();
                         let typed = session.history().to_vec();
-                        if checks
+                        if st
+                            .checks
                             .iter()
                             .all(|c| evaluate(&mut session, &typed, c).passed)
                         {
                             let mut next = (*progress).clone();
-                            if let Some(done) = next.done.get_mut(step) {
-                                *done = true;
-                            }
+                            next.done[*step] = true;
                             progress.set(next);
                         }
-                    };
-                    let wait = *last_check.borrow() + CHECK_EVERY_MS - js_sys::Date::now();
-                    if wait <= 0.0 {
-                        check();
-                    } else {
-                        timer = Some(Timeout::new(wait.ceil() as u32, check));
                     }
                 }
             }
-            move || drop(timer)
         });
     }
 

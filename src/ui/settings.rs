@@ -83,8 +83,14 @@ fn apply_document(theme: Theme, layout: Layout, embed: bool, lang: Lang) {
         if embed {
             class.push_str(" kp-embed");
         }
-        root.set_class_name(&class);
-        let _ = root.set_attribute("lang", lang.tag());
+        // Only when they change: touching <html>'s class or lang, even with the same
+        // value, makes the browser restyle every element of the page.
+        if root.class_name() != class {
+            root.set_class_name(&class);
+        }
+        if root.get_attribute("lang").as_deref() != Some(lang.tag()) {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
     }
 }
 
@@ -115,13 +121,8 @@ pub fn teach(props: &TeachProps) -> Html {
     let ctx = use_context::<AppContext>();
 
     {
-        // Only when they change: touching <html>'s class or lang, even with the same
-        // value, makes the browser restyle every element of the page.
         let p = &settings.params;
-        use_effect_with(
-            (p.theme, p.layout, p.embed, *lang),
-            |&(theme, layout, embed, lang)| apply_document(theme, layout, embed, lang),
-        );
+        apply_document(p.theme, p.layout, p.embed, *lang);
     }
 
     {

@@ -31,6 +31,9 @@ pub const MAX_TICK_MS: u64 = 1_000;
 /// does not fit is carried to the next tick (which the app runs at once), so a busy
 /// cluster slows its clock down instead of freezing the page between frames.
 pub const TICK_BUDGET_MS: f64 = 8.0;
+/// While the cluster is behind (slices run back to back), the pod cards are redrawn at
+/// most this often in wall-clock milliseconds; the clock still moves every slice.
+pub const BUSY_REDRAW_MS: f64 = 100.0;
 
 pub const DEFAULT_FILE_NAME: &str = "web.yaml";
 pub const DEFAULT_FILE_TEXT: &str = "\
@@ -180,6 +183,8 @@ pub struct State {
     backlog_ms: u64,
     /// The session and store version the cluster lists were copied at.
     cluster_version: (usize, u64),
+    /// When (wall clock) they were copied.
+    cluster_copied_at: f64,
     /// While scrubbing the timeline: the inputs and the time it can return to.
     horizon: Option<Rc<(Vec<TimedInput>, u64)>>,
     pub busy: bool,
@@ -253,6 +258,7 @@ impl State {
             generation: 0,
             backlog_ms: 0,
             cluster_version: (0, u64::MAX),
+            cluster_copied_at: 0.0,
             horizon: None,
             busy: false,
             playing: true,
@@ -368,6 +374,7 @@ impl State {
             generation: self.generation,
             backlog_ms: self.backlog_ms,
             cluster_version: self.cluster_version,
+            cluster_copied_at: self.cluster_copied_at,
             horizon: self.horizon.clone(),
             busy: self.busy,
             playing: self.playing,
@@ -601,13 +608,16 @@ impl State {
             Rc::as_ptr(&self.session) as usize,
             session.cluster().store.resource_version(),
         );
-        if version != self.cluster_version {
+        let now = js_sys::Date::now();
+        let catching_up = self.backlog_ms > 0 && now - self.cluster_copied_at < BUSY_REDRAW_MS;
+        if version != self.cluster_version && !catching_up {
             let since = self.cluster_version;
             self.cluster_version = version;
+            self.cluster_copied_at = now;
             self.refresh_lists(&session, (since.0 == version.0).then_some(since.1));
         }
         let why = session.why_log();
-        if why.len() != self.why.len() {
+        if why.len() != self.why.len() && !catching_up {
             let start = session.cluster().started_at();
             self.why = Rc::new(
                 why.iter()
@@ -636,13 +646,13 @@ impl State {
         let changes = since.and_then(|rv| store.events_since(rv));
         let (pods, claims_changed) = match changes {
             Some(events) => {
-                let mut keys: Vec<(&str, &str)> = events
+                // A pod changed several times is read again each time: cheaper in code
+                // than sorting the keys, and a slice holds few events.
+                let keys: Vec<(&str, &str)> = events
                     .iter()
                     .filter(|e| e.kind == "Pod")
                     .map(|e| (e.namespace.as_str(), e.name.as_str()))
                     .collect();
-                keys.sort_unstable();
-                keys.dedup();
                 let claims_changed = events.iter().any(|e| e.kind == "PersistentVolumeClaim");
                 if keys.is_empty() {
                     (None, claims_changed)

@@ -1,14 +1,12 @@
 //! The "why" log: the controllers' reasons and the cluster's events, newest first,
 //! filterable by object name; a click marks the object in the cluster view.
 
-use std::rc::Rc;
-
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::i18n::use_strings;
 
-use super::state::{format_clock, Action, AppContext, WhyLine};
+use super::state::{format_clock, Action, AppContext};
 
 /// Lines drawn at most; the filter finds older ones.
 const SHOWN: usize = 200;
@@ -26,12 +24,14 @@ pub fn why_log() -> Html {
             filter.set(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
-    let onmark = {
-        let dispatcher = ctx.dispatcher();
-        use_callback((), move |name: String, _| {
-            dispatcher.dispatch(Action::Highlight(Some(name)))
-        })
-    };
+    let needle = filter.trim().to_lowercase();
+    let lines = ctx
+        .why
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, w)| needle.is_empty() || w.name.to_lowercase().contains(&needle))
+        .take(SHOWN);
 
     html! {
         <div class="why-log" id="pane-why" data-testid="why-log" aria-label="Why">
@@ -43,52 +43,28 @@ pub fn why_log() -> Html {
             if ctx.why.is_empty() {
                 <p class="empty">{ "What the controllers do, and why, appears here." }</p>
             }
-            <WhyLines why={Rc::clone(&ctx.why)} needle={filter.trim().to_lowercase()}
-                      highlight={ctx.highlight.clone()} {onmark} />
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct WhyLinesProps {
-    why: Rc<Vec<WhyLine>>,
-    needle: String,
-    highlight: Option<String>,
-    onmark: Callback<String>,
-}
-
-/// The lines: a component of its own, drawn again only when the log, the filter or the
-/// marked object change (not on every clock tick).
-#[function_component(WhyLines)]
-fn why_lines(props: &WhyLinesProps) -> Html {
-    let needle = &props.needle;
-    let lines = props
-        .why
-        .iter()
-        .enumerate()
-        .rev()
-        .filter(|(_, w)| needle.is_empty() || w.name.to_lowercase().contains(needle.as_str()))
-        .take(SHOWN);
-    html! {
-        <ol class="why-lines" role="log" aria-live="off">
-            { for lines.map(|(i, w)| {
-                let marked = props.highlight.as_deref() == Some(w.name.as_str());
-                let onclick = {
+            <ol class="why-lines" role="log" aria-live="off">
+                { for lines.map(|(i, w)| {
                     let name = w.name.clone();
-                    props.onmark.reform(move |_: MouseEvent| name.clone())
-                };
-                html! {
-                    <li key={i}>
-                        <button class={classes!("why-line", marked.then_some("marked"))} {onclick}
-                                data-object={w.name.clone()}>
-                            <span class="at">{ format_clock(w.at) }</span>
-                            <span class="who">{ w.controller }</span>
-                            <span class="obj">{ format!("{}/{}", w.kind, w.name) }</span>
-                            <span class="text">{ w.text.clone() }</span>
-                        </button>
-                    </li>
-                }
-            }) }
-        </ol>
+                    let marked = ctx.highlight.as_deref() == Some(name.as_str());
+                    let onclick = {
+                        let ctx = ctx.clone();
+                        let name = name.clone();
+                        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::Highlight(Some(name.clone()))))
+                    };
+                    html! {
+                        <li key={i}>
+                            <button class={classes!("why-line", marked.then_some("marked"))} {onclick}
+                                    data-object={name.clone()}>
+                                <span class="at">{ format_clock(w.at) }</span>
+                                <span class="who">{ w.controller }</span>
+                                <span class="obj">{ format!("{}/{}", w.kind, w.name) }</span>
+                                <span class="text">{ w.text.clone() }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ol>
+        </div>
     }
 }
