@@ -89,7 +89,7 @@ async function watchPod(page, name) {
 for (const reducedMotion of ['no-preference', 'reduce']) {
   test(`a pod's card goes Pending → ContainerCreating → Running, fades while Terminating, then leaves (motion: ${reducedMotion})`, async () => {
     const { page, context, problems } = await open('/', { reducedMotion });
-    await page.getByTestId('time-speed').selectOption('30');
+    // At 1×, so that each phase lasts longer than a clock tick (at 30× a tick can skip one).
     await watchPod(page, 'solo');
     await runLine(page, 'kubectl run solo --image=nginx');
     const card = page.locator('[data-testid="cluster-view"] [data-pod="solo"]');
@@ -99,6 +99,7 @@ for (const reducedMotion of ['no-preference', 'reduce']) {
     if (reducedMotion === 'reduce') {
       assert.equal(await card.evaluate((el) => getComputedStyle(el).animationName), 'none');
     }
+    await page.getByTestId('time-speed').selectOption('30');
     await runLine(page, 'kubectl delete pod solo');
     await page.waitForFunction(() => window.__gone?.left, null, { timeout: 30000 });
     const gone = await page.evaluate(() => window.__gone);
