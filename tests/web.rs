@@ -283,6 +283,7 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
         old,
         marked: false,
         selected: false,
+        gone: false,
     };
     let props = ui::cluster_view::LanesProps {
         nodes: Rc::new(vec![lane("node-a"), lane("node-b")]),

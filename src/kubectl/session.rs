@@ -1209,47 +1209,7 @@ impl Session {
         self.cluster
             .store
             .list("Pod", None)
-            .map(|p| {
-                let (ready, total) = pod_ready(p);
-                let owner = crate::engine::controllers::controller_ref(p).map(|r| {
-                    format!(
-                        "{}/{}",
-                        r["kind"].as_str().unwrap_or(""),
-                        r["name"].as_str().unwrap_or("")
-                    )
-                });
-                let ordinal = p
-                    .at("/metadata/labels/apps.kubernetes.io~1pod-index")
-                    .and_then(Value::as_str)
-                    .and_then(|s| s.parse().ok());
-                let revision = p
-                    .at("/metadata/labels/controller-revision-hash")
-                    .or_else(|| p.at("/metadata/labels/pod-template-hash"))
-                    .and_then(Value::as_str)
-                    .map(String::from);
-                let claims = crate::engine::volumes::claim_names(p)
-                    .map(String::from)
-                    .collect();
-                PodCard {
-                    name: p["metadata"]["name"].as_str().unwrap_or("").to_string(),
-                    namespace: p["metadata"]["namespace"]
-                        .as_str()
-                        .unwrap_or("")
-                        .to_string(),
-                    phase: pod_status(p),
-                    node: p
-                        .at("/spec/nodeName")
-                        .and_then(Value::as_str)
-                        .filter(|n| !n.is_empty())
-                        .map(String::from),
-                    ready: format!("{ready}/{total}"),
-                    owner,
-                    ordinal,
-                    revision,
-                    restarts: pod_restarts(p) as u32,
-                    claims,
-                }
-            })
+            .map(|p| pod_card(p))
             .collect()
     }
 
@@ -1397,5 +1357,48 @@ impl Output {
         o.err(message);
         o.status = 1;
         o
+    }
+}
+
+/// What the cluster view shows of one pod (the store's object).
+pub fn pod_card(p: &Value) -> PodCard {
+    let (ready, total) = pod_ready(p);
+    let owner = crate::engine::controllers::controller_ref(p).map(|r| {
+        format!(
+            "{}/{}",
+            r["kind"].as_str().unwrap_or(""),
+            r["name"].as_str().unwrap_or("")
+        )
+    });
+    let ordinal = p
+        .at("/metadata/labels/apps.kubernetes.io~1pod-index")
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok());
+    let revision = p
+        .at("/metadata/labels/controller-revision-hash")
+        .or_else(|| p.at("/metadata/labels/pod-template-hash"))
+        .and_then(Value::as_str)
+        .map(String::from);
+    let claims = crate::engine::volumes::claim_names(p)
+        .map(String::from)
+        .collect();
+    PodCard {
+        name: p["metadata"]["name"].as_str().unwrap_or("").to_string(),
+        namespace: p["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
+        phase: pod_status(p),
+        node: p
+            .at("/spec/nodeName")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+            .map(String::from),
+        ready: format!("{ready}/{total}"),
+        owner,
+        ordinal,
+        revision,
+        restarts: pod_restarts(p) as u32,
+        claims,
     }
 }

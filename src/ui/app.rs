@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::cluster_view::ClusterView;
 use super::editor::Editor;
+use super::i18n::{use_strings, Strings};
 use super::lesson::Lesson;
 use super::settings::{HeaderTools, Teach};
 use super::state::{Action, AppContext, State, STORAGE_KEY};
@@ -53,13 +54,15 @@ fn save(state: &State) {
     }
 }
 
-/// The panes a phone shows one at a time.
-const PANES: [(&str, &str); 4] = [
-    ("terminal", "Terminal"),
-    ("editor", "Editor"),
-    ("cluster", "Cluster"),
-    ("lesson", "Lesson"),
-];
+/// The panes a phone shows one at a time, with their labels in the UI language.
+fn panes(s: &Strings) -> [(&'static str, &'static str); 4] {
+    [
+        ("terminal", s.pane_terminal),
+        ("editor", s.pane_editor),
+        ("cluster", s.pane_cluster),
+        ("lesson", s.lesson),
+    ]
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -101,6 +104,17 @@ pub fn app() -> Html {
             move || drop(interval)
         });
     }
+    {
+        // A tick that ran out of its budget owes the cluster time: the next slice runs as
+        // soon as the browser has drawn this one, instead of waiting for the interval.
+        let dispatcher = state.dispatcher();
+        let owed = state.playing && state.behind();
+        use_effect_with((owed, state.now_ms), move |(owed, _)| {
+            let timer = owed
+                .then(|| Timeout::new(0, move || dispatcher.dispatch(Action::Tick { real_ms: 0 })));
+            move || drop(timer)
+        });
+    }
 
     {
         // Inputs are saved shortly after they change; the clock alone every few seconds.
@@ -126,24 +140,7 @@ pub fn app() -> Html {
         });
     }
 
-    let tabs = html! {
-        <nav class="pane-tabs" role="tablist" aria-label="Panes">
-            { for PANES.iter().map(|(id, label)| {
-                let active = *pane == *id;
-                let onclick = {
-                    let pane = pane.clone();
-                    let id: &'static str = id;
-                    Callback::from(move |_: MouseEvent| pane.set(id))
-                };
-                html! {
-                    <button role="tab" aria-selected={active.to_string()}
-                            class={classes!("pane-tab", active.then_some("active"))} {onclick}>
-                        { *label }
-                    </button>
-                }
-            }) }
-        </nav>
-    };
+    let tabs = html! { <PaneTabs current={*pane} pick={pane.setter()} /> };
 
     let context: AppContext = state;
     html! {
@@ -168,5 +165,34 @@ pub fn app() -> Html {
             </div>
             </Teach>
         </ContextProvider<AppContext>>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PaneTabsProps {
+    pub current: &'static str,
+    pub pick: UseStateSetter<&'static str>,
+}
+
+/// The phone's pane switch; inside `Teach`, so that its labels follow the UI language.
+#[function_component(PaneTabs)]
+pub fn pane_tabs(props: &PaneTabsProps) -> Html {
+    let strings = use_strings();
+    html! {
+        <nav class="pane-tabs" role="tablist" aria-label="Panes">
+            { for panes(strings).into_iter().map(|(id, label)| {
+                let active = props.current == id;
+                let onclick = {
+                    let pick = props.pick.clone();
+                    Callback::from(move |_: MouseEvent| pick.set(id))
+                };
+                html! {
+                    <button role="tab" aria-selected={active.to_string()}
+                            class={classes!("pane-tab", active.then_some("active"))} {onclick}>
+                        { label }
+                    </button>
+                }
+            }) }
+        </nav>
     }
 }

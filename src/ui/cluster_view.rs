@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use gloo_timers::callback::Timeout;
 use kubeplay::kubectl::session::{NodeLane, PodCard};
 use yew::prelude::*;
 
@@ -10,13 +11,31 @@ use super::i18n::use_strings;
 
 use super::state::{Action, AppContext, ClaimChip};
 
+/// How long a deleted pod's card stays to play its leaving animation (`.pod.gone` in
+/// kubeplay.css, which must not run longer).
+const GONE_MS: u32 = 450;
+
+/// Cards of pods that left the store, kept a moment so that they can animate out, and
+/// what else the view keeps between renders.
+#[derive(Default)]
+struct Departed {
+    /// The cards last drawn.
+    shown: Rc<Vec<CardData>>,
+    /// Cards of deleted pods, with the index they had and when they left.
+    gone: Vec<(usize, CardData, f64)>,
+    /// The session the cards belong to: another one (rewind, restart) drops leaving cards.
+    session: u64,
+    /// The cards' click handler, made once.
+    onselect: Option<Callback<Option<(String, String)>>>,
+}
+
 #[function_component(ClusterView)]
 pub fn cluster_view() -> Html {
     let Some(ctx) = use_context::<AppContext>() else {
         return html! {};
     };
     // Cards are computed once per change of the pod list, not per clock tick.
-    let cards = {
+    let live = {
         let ctx = ctx.clone();
         use_memo(
             (
@@ -36,15 +55,75 @@ pub fn cluster_view() -> Html {
                         selected: selected
                             .as_ref()
                             .is_some_and(|(ns, n)| *ns == p.namespace && *n == p.name),
+                        gone: false,
                         pod: p.clone(),
                     })
                     .collect::<Vec<_>>()
             },
         )
     };
+    // A pod that leaves the store keeps its card, in its place, for GONE_MS.
+    let departed = use_mut_ref(Departed::default);
+    let sweep = use_force_update();
+    let cards = {
+        let mut d = departed.borrow_mut();
+        let now = js_sys::Date::now();
+        let session = ctx.generation;
+        let changed = !Rc::ptr_eq(&d.shown, &live);
+        if d.session != session {
+            d.session = session;
+            d.gone.clear();
+        } else if changed || !d.gone.is_empty() {
+            // The live cards are in namespace/name order (the store's).
+            let here = |c: &CardData| {
+                let key = (c.pod.namespace.as_str(), c.pod.name.as_str());
+                live.binary_search_by(|l| (l.pod.namespace.as_str(), l.pod.name.as_str()).cmp(&key))
+                    .is_ok()
+            };
+            let mut left = Vec::new();
+            if changed {
+                for (i, c) in d.shown.iter().enumerate() {
+                    if !c.gone && !here(c) {
+                        let mut c = c.clone();
+                        c.gone = true;
+                        c.selected = false;
+                        left.push((i, c, now));
+                    }
+                }
+            }
+            d.gone
+                .retain(|(_, c, at)| now - at < f64::from(GONE_MS) && !here(c));
+            d.gone.extend(left);
+        }
+        let cards = if d.gone.is_empty() {
+            Rc::clone(&live)
+        } else {
+            let mut all = (*live).clone();
+            for (i, c, _) in &d.gone {
+                all.insert((*i).min(all.len()), c.clone());
+            }
+            Rc::new(all)
+        };
+        d.shown = Rc::clone(&cards);
+        cards
+    };
+    {
+        // Draw again once the leaving cards have played their animation.
+        let leaving = !departed.borrow().gone.is_empty();
+        use_effect_with((leaving, Rc::clone(&cards)), move |(leaving, _)| {
+            let timer = leaving.then(|| Timeout::new(GONE_MS, move || sweep.force_update()));
+            move || drop(timer)
+        });
+    }
+    // Made once, so that cards are not drawn again for a new callback on every tick.
     let onselect = {
-        let ctx = ctx.clone();
-        Callback::from(move |sel: Option<(String, String)>| ctx.dispatch(Action::SelectPod(sel)))
+        let dispatcher = ctx.dispatcher();
+        let mut d = departed.borrow_mut();
+        d.onselect
+            .get_or_insert_with(|| {
+                Callback::from(move |sel| dispatcher.dispatch(Action::SelectPod(sel)))
+            })
+            .clone()
     };
     html! {
         <>
@@ -63,6 +142,8 @@ pub struct CardData {
     pub old: bool,
     pub marked: bool,
     pub selected: bool,
+    /// The pod has left the store: the card only plays its leaving animation.
+    pub gone: bool,
 }
 
 #[derive(Properties, PartialEq)]
@@ -185,23 +266,35 @@ pub fn pod_card(props: &PodCardProps) -> Html {
         old,
         marked,
         selected,
+        gone,
     } = &props.card;
     let node = pod.node.clone().unwrap_or_default();
-    let onclick = {
+    // A deleted pod's card (`gone`) keeps its look but leaves the hooks, the tab order
+    // and the accessibility tree while it fades out.
+    let onclick = (!*gone).then(|| {
         let sel = (pod.namespace.clone(), pod.name.clone());
         let onselect = props.onselect.clone();
         Callback::from(move |_: MouseEvent| onselect.emit(Some(sel.clone())))
-    };
+    });
+    let live = |value: String| (!*gone).then_some(value);
     let ready_all = pod
         .ready
         .split_once('/')
         .is_some_and(|(a, b)| a == b && a != "0");
+    let phase = if *gone {
+        "leaving"
+    } else {
+        phase_class(&pod.phase)
+    };
     html! {
-        <button class={classes!("pod", phase_class(&pod.phase), old.then_some("old-rev"),
+        <button class={classes!("pod", phase, old.then_some("old-rev"), gone.then_some("gone"),
                                 marked.then_some("marked"), selected.then_some("selected"))}
-             data-pod={pod.name.clone()}
-             data-phase={pod.phase.clone()}
-             data-node={node}
+             data-pod={live(pod.name.clone())}
+             data-phase={live(pod.phase.clone())}
+             data-node={live(node)}
+             data-gone={gone.then(|| pod.name.clone())}
+             aria-hidden={gone.then_some("true")}
+             tabindex={gone.then_some("-1")}
              aria-label={format!("pod {} {}", pod.name, pod.phase)}
              {onclick}>
             if let Some(ordinal) = pod.ordinal {

@@ -139,7 +139,9 @@ pub fn editor() -> Html {
 
     // A trailing newline does not start a line a person would number.
     let line_count = ctx.file_text.trim_end_matches('\n').lines().count().max(1);
-    let bad_lines: Vec<usize> = diagnostics.iter().map(|d| d.line).collect();
+    let bad_lines = use_memo(Rc::clone(&*diagnostics), |d| {
+        d.iter().map(|d| d.line).collect::<Vec<usize>>()
+    });
     let short = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
     let yaml_files = ctx
         .files
@@ -166,8 +168,8 @@ pub fn editor() -> Html {
                     }) }
                 </div>
                 <div class="editor-tools">
-                    <select class="templates" aria-label="New file from a template" onchange={ontemplate}>
-                        <option value="" selected=true>{ "+ template" }</option>
+                    <select class="templates" aria-label={strings.template_label} onchange={ontemplate}>
+                        <option value="" selected=true>{ strings.template_menu }</option>
                         { for TEMPLATES.iter().map(|t| html! { <option value={t.0}>{ t.0 }</option> }) }
                     </select>
                     <button class="save" onclick={onsave} title="Save (Ctrl-S)">{ strings.save }</button>

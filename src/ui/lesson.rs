@@ -233,6 +233,8 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
             )
         });
         let ctx = ctx.clone();
+        // The pod list changes at most about ten times a second, even while hundreds of
+        // pods start (see `BUSY_REDRAW_MS` in state.rs), so checks cannot take every frame.
         use_effect_with(deps, move |deps| {
             if let (Some(ctx), Some((_, false, _, _, Some(li), step))) = (ctx, deps) {
                 if let Some(st) = lessons.get(*li).and_then(|l| l.steps.get(*step)) {

@@ -83,8 +83,14 @@ fn apply_document(theme: Theme, layout: Layout, embed: bool, lang: Lang) {
         if embed {
             class.push_str(" kp-embed");
         }
-        root.set_class_name(&class);
-        let _ = root.set_attribute("lang", lang.tag());
+        // Only when they change: touching <html>'s class or lang, even with the same
+        // value, makes the browser restyle every element of the page.
+        if root.class_name() != class {
+            root.set_class_name(&class);
+        }
+        if root.get_attribute("lang").as_deref() != Some(lang.tag()) {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
     }
 }
 
@@ -106,7 +112,8 @@ pub fn teach(props: &TeachProps) -> Html {
                 .unwrap_or_else(Settings::from_location)
         }
     });
-    let settings: SettingsContext = Rc::new((*settings).clone());
+    // The memo's `Rc` itself, so that the context's value is the same on every render.
+    let settings: SettingsContext = settings;
     let lang: LangHandle = use_state({
         let given = settings.params.lang;
         move || given.unwrap_or_else(browser_lang)

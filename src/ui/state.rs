@@ -7,7 +7,9 @@ use std::rc::Rc;
 
 use kubeplay::engine::ClusterConfig;
 use kubeplay::kubectl::completion::{complete, Completion};
-use kubeplay::kubectl::session::{Input, NodeLane, OutLine, PodCard, Session, Stream, TimedInput};
+use kubeplay::kubectl::session::{
+    pod_card, Input, NodeLane, OutLine, PodCard, Session, Stream, TimedInput,
+};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
@@ -25,6 +27,13 @@ pub const SCROLLBACK_LIMIT: usize = 5_000;
 /// A wall-clock gap longer than this (a tab in the background) counts as this long, so
 /// returning to the tab does not jump the cluster minutes ahead.
 pub const MAX_TICK_MS: u64 = 1_000;
+/// Wall-clock milliseconds one tick may spend advancing the cluster. Virtual time that
+/// does not fit is carried to the next tick (which the app runs at once), so a busy
+/// cluster slows its clock down instead of freezing the page between frames.
+pub const TICK_BUDGET_MS: f64 = 8.0;
+/// While the cluster is behind (slices run back to back), the pod cards are redrawn at
+/// most this often in wall-clock milliseconds; the clock still moves every slice.
+pub const BUSY_REDRAW_MS: f64 = 100.0;
 
 pub const DEFAULT_FILE_NAME: &str = "web.yaml";
 pub const DEFAULT_FILE_TEXT: &str = "\
@@ -168,6 +177,14 @@ pub struct State {
     /// Revisions per owner in the order they appeared; the last is the newest template.
     revisions: Rc<HashMap<String, Vec<String>>>,
     pub now_ms: u64,
+    /// Counts sessions replaced by rewinds and restarts (views drop what they animate).
+    pub generation: u64,
+    /// Virtual time owed to the cluster by ticks that ran out of budget.
+    backlog_ms: u64,
+    /// The session and store version the cluster lists were copied at.
+    cluster_version: (usize, u64),
+    /// When (wall clock) they were copied.
+    cluster_copied_at: f64,
     /// While scrubbing the timeline: the inputs and the time it can return to.
     horizon: Option<Rc<(Vec<TimedInput>, u64)>>,
     pub busy: bool,
@@ -196,6 +213,8 @@ impl PartialEq for State {
             && Rc::ptr_eq(&self.pods, &other.pods)
             && Rc::ptr_eq(&self.why, &other.why)
             && self.now_ms == other.now_ms
+            && self.backlog_ms == other.backlog_ms
+            && self.generation == other.generation
             && self.busy == other.busy
             && self.playing == other.playing
             && self.speed == other.speed
@@ -236,6 +255,10 @@ impl State {
             why: Rc::default(),
             revisions: Rc::default(),
             now_ms: 0,
+            generation: 0,
+            backlog_ms: 0,
+            cluster_version: (0, u64::MAX),
+            cluster_copied_at: 0.0,
             horizon: None,
             busy: false,
             playing: true,
@@ -348,6 +371,10 @@ impl State {
             why: Rc::clone(&self.why),
             revisions: Rc::clone(&self.revisions),
             now_ms: self.now_ms,
+            generation: self.generation,
+            backlog_ms: self.backlog_ms,
+            cluster_version: self.cluster_version,
+            cluster_copied_at: self.cluster_copied_at,
             horizon: self.horizon.clone(),
             busy: self.busy,
             playing: self.playing,
@@ -448,12 +475,45 @@ impl State {
     fn advance(&mut self, virtual_ms: u64) {
         self.horizon = None;
         let out = self.session.borrow_mut().tick(virtual_ms);
+        self.after_tick(out);
+    }
+
+    /// Like [`advance`](Self::advance) plus what earlier ticks still owe, but event by
+    /// event and only while `budget_ms` of wall-clock time lasts; the rest is owed.
+    /// Slicing does not change what happens (`Session::tick` is exact however time is
+    /// cut), only when the page gets to draw it.
+    fn advance_within(&mut self, virtual_ms: u64, budget_ms: f64) {
+        self.horizon = None;
+        let started = js_sys::Date::now();
+        let mut owed = self.backlog_ms + virtual_ms;
+        let mut out = Vec::new();
+        while owed > 0 {
+            let next = self.session.borrow().next_event_in_ms();
+            // Up to and including the next event (at least 1 ms, so a slice always moves).
+            let step = next.map_or(owed, |gap| gap.max(1)).min(owed);
+            out.extend(self.session.borrow_mut().tick(step));
+            owed -= step;
+            if js_sys::Date::now() - started >= budget_ms {
+                break;
+            }
+        }
+        // A machine that cannot keep up runs the cluster slower, not ever further behind.
+        self.backlog_ms = owed.min(MAX_TICK_MS * u64::from(self.speed));
+        self.after_tick(out);
+    }
+
+    fn after_tick(&mut self, out: Vec<OutLine>) {
         let had_output = !out.is_empty();
         self.push_output(out);
         if had_output {
             self.after_command();
         }
         self.drain_queue();
+    }
+
+    /// Whether the cluster owes virtual time: the app then ticks again at once.
+    pub fn behind(&self) -> bool {
+        self.backlog_ms > 0
     }
 
     fn refresh_files(&mut self) {
@@ -528,6 +588,9 @@ impl State {
         self.session = Rc::new(RefCell::new(session));
         self.horizon = Some(horizon);
         self.playing = false;
+        self.backlog_ms = 0;
+        self.cluster_version = (0, u64::MAX);
+        self.generation += 1;
         self.queued = Rc::default();
         self.revisions = Rc::default();
         self.load_transcript();
@@ -537,42 +600,24 @@ impl State {
     /// Copies what the cluster view and the time bar show out of the session, keeping the
     /// old `Rc`s when nothing changed so that their components skip rendering.
     fn refresh_cluster(&mut self) {
-        let session = self.session.borrow();
-        let pods = session.pods();
-        if *self.pods != pods {
-            let mut revisions = (*self.revisions).clone();
-            for p in &pods {
-                if let (Some(owner), Some(rev)) = (&p.owner, &p.revision) {
-                    let seen = revisions.entry(owner.clone()).or_default();
-                    if !seen.contains(rev) {
-                        seen.push(rev.clone());
-                    }
-                }
-            }
-            self.revisions = Rc::new(revisions);
-            self.pods = Rc::new(pods);
-            let claims: Vec<ClaimChip> = session
-                .cluster()
-                .store
-                .list("PersistentVolumeClaim", None)
-                .map(|c| ClaimChip {
-                    name: c["metadata"]["name"].as_str().unwrap_or("").to_string(),
-                    phase: c["status"]["phase"]
-                        .as_str()
-                        .unwrap_or("Pending")
-                        .to_string(),
-                })
-                .collect();
-            if *self.claims != claims {
-                self.claims = Rc::new(claims);
-            }
-        }
-        let nodes = session.nodes();
-        if *self.nodes != nodes {
-            self.nodes = Rc::new(nodes);
+        let shared = Rc::clone(&self.session);
+        let session = shared.borrow();
+        // Every change to the cluster bumps the store's resourceVersion: while it stands
+        // still (clock ticks, keystrokes, commands that only read) the lists are current.
+        let version = (
+            Rc::as_ptr(&self.session) as usize,
+            session.cluster().store.resource_version(),
+        );
+        let now = js_sys::Date::now();
+        let catching_up = self.backlog_ms > 0 && now - self.cluster_copied_at < BUSY_REDRAW_MS;
+        if version != self.cluster_version && !catching_up {
+            let since = self.cluster_version;
+            self.cluster_version = version;
+            self.cluster_copied_at = now;
+            self.refresh_lists(&session, (since.0 == version.0).then_some(since.1));
         }
         let why = session.why_log();
-        if why.len() != self.why.len() {
+        if why.len() != self.why.len() && !catching_up {
             let start = session.cluster().started_at();
             self.why = Rc::new(
                 why.iter()
@@ -592,6 +637,86 @@ impl State {
         self.now_ms = session.now_ms();
         self.busy = session.is_busy();
         self.prompt = session.current_prompt();
+    }
+
+    /// The pod cards, claims and revisions; with `since`, only the pods the store changed
+    /// after that resourceVersion are read again (hundreds of pods change a few at a time).
+    fn refresh_lists(&mut self, session: &Session, since: Option<u64>) {
+        let store = &session.cluster().store;
+        let changes = since.and_then(|rv| store.events_since(rv));
+        let (pods, claims_changed) = match changes {
+            Some(events) => {
+                // A pod changed several times is read again each time: cheaper in code
+                // than sorting the keys, and a slice holds few events.
+                let keys: Vec<(&str, &str)> = events
+                    .iter()
+                    .filter(|e| e.kind == "Pod")
+                    .map(|e| (e.namespace.as_str(), e.name.as_str()))
+                    .collect();
+                let claims_changed = events.iter().any(|e| e.kind == "PersistentVolumeClaim");
+                if keys.is_empty() {
+                    (None, claims_changed)
+                } else {
+                    let mut pods = (*self.pods).clone();
+                    for (ns, name) in keys {
+                        let at = pods.binary_search_by(|p| {
+                            (p.namespace.as_str(), p.name.as_str()).cmp(&(ns, name))
+                        });
+                        match (at, store.get("Pod", ns, name)) {
+                            (Ok(i), Some(obj)) => pods[i] = pod_card(obj),
+                            (Err(i), Some(obj)) => pods.insert(i, pod_card(obj)),
+                            (Ok(i), None) => {
+                                pods.remove(i);
+                            }
+                            (Err(_), None) => {}
+                        }
+                    }
+                    (Some(pods), claims_changed)
+                }
+            }
+            None => (Some(session.pods()), true),
+        };
+        if let Some(pods) = pods.filter(|p| *p != *self.pods) {
+            let mut revisions = None;
+            for p in &pods {
+                if let (Some(owner), Some(rev)) = (&p.owner, &p.revision) {
+                    let known = self
+                        .revisions
+                        .get(owner)
+                        .is_some_and(|seen| seen.contains(rev));
+                    if !known {
+                        let all = revisions.get_or_insert_with(|| (*self.revisions).clone());
+                        let seen: &mut Vec<String> = all.entry(owner.clone()).or_default();
+                        if !seen.contains(rev) {
+                            seen.push(rev.clone());
+                        }
+                    }
+                }
+            }
+            if let Some(revisions) = revisions {
+                self.revisions = Rc::new(revisions);
+            }
+            self.pods = Rc::new(pods);
+        }
+        if claims_changed {
+            let claims: Vec<ClaimChip> = store
+                .list("PersistentVolumeClaim", None)
+                .map(|c| ClaimChip {
+                    name: c["metadata"]["name"].as_str().unwrap_or("").to_string(),
+                    phase: c["status"]["phase"]
+                        .as_str()
+                        .unwrap_or("Pending")
+                        .to_string(),
+                })
+                .collect();
+            if *self.claims != claims {
+                self.claims = Rc::new(claims);
+            }
+        }
+        let nodes = session.nodes();
+        if *self.nodes != nodes {
+            self.nodes = Rc::new(nodes);
+        }
     }
 
     fn refresh_describe(&mut self) {
@@ -639,6 +764,7 @@ impl State {
         next.playing = self.playing;
         next.speed = self.speed;
         next.teach.epoch = self.teach.epoch + 1;
+        next.generation = self.generation + 1;
         next.history = Rc::new(next.session.borrow().history().to_vec());
         // The editor shows the first file the inputs wrote, if any.
         let first_written = r.inputs.iter().find_map(|i| match &i.input {
@@ -682,7 +808,10 @@ impl Reducible for State {
                 if !next.playing {
                     return self;
                 }
-                next.advance(real_ms.min(MAX_TICK_MS) * u64::from(next.speed));
+                next.advance_within(
+                    real_ms.min(MAX_TICK_MS) * u64::from(next.speed),
+                    TICK_BUDGET_MS,
+                );
             }
             Action::Step => {
                 let gap = next.session.borrow().next_event_in_ms();
@@ -690,6 +819,7 @@ impl Reducible for State {
             }
             Action::TogglePlay => {
                 next.playing = !next.playing;
+                next.backlog_ms = 0;
                 if next.playing {
                     next.horizon = None;
                 }

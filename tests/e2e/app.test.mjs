@@ -400,7 +400,9 @@ test('speed, step, Tab completion, editor Apply, inline YAML error, reload persi
   await input.press('ArrowUp');
   assert.equal(await input.inputValue(), 'kubectl apply -f web.yaml');
 
-  // Corrupted storage: one line, and a fresh session.
+  // Corrupted storage: one line, and a fresh session. The reloaded page saves its session
+  // 300 ms after it starts (SAVE_AFTER_MS): corrupt the storage after that, not before.
+  await page.waitForTimeout(400);
   await page.evaluate(() => localStorage.setItem('kubeplay.session', '{"version": 1, "nodes":'));
   await page.reload();
   await out.getByText(/saved session could not be restored .*starting fresh/).waitFor();

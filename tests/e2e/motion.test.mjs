@@ -1,0 +1,160 @@
+// End-to-end: cards animating in and out, and the phone layout in Traditional Chinese.
+// Same set-up as app.test.mjs: the release build in dist/, headless Chromium.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const DIST = join(ROOT, 'dist');
+const SHOTS = join(ROOT, 'target');
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
+  '.yaml': 'text/yaml; charset=utf-8',
+};
+
+let server;
+let browser;
+let origin;
+
+before(async () => {
+  server = await new Promise((done) => {
+    const srv = createServer(async (req, res) => {
+      try {
+        let file = normalize(join(DIST, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+        if (file !== DIST && !file.startsWith(DIST + sep)) throw new Error('outside dist');
+        if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+        const body = await readFile(file);
+        res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+        res.end(body);
+      } catch {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    srv.listen(0, '127.0.0.1', () => done(srv));
+  });
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((done) => (server ? server.close(done) : done()));
+});
+
+async function open(path, { width = 1400, height = 900, colorScheme = 'light', reducedMotion = 'no-preference' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
+  await page.goto(origin + path);
+  await page.locator('[data-testid="terminal-input"]:enabled').waitFor();
+  return { page, context, problems };
+}
+
+async function runLine(page, line) {
+  const input = page.getByTestId('terminal-input');
+  await input.fill(line);
+  await input.press('Enter');
+}
+
+/** Records every phase a pod's card shows, and its leaving card (`data-gone`) with its animation. */
+async function watchPod(page, name) {
+  await page.evaluate((name) => {
+    window.__phases = [];
+    window.__gone = null;
+    const scan = () => {
+      const card = document.querySelector(`[data-pod="${name}"]`);
+      const phase = card?.dataset.phase;
+      if (phase && window.__phases.at(-1) !== phase) window.__phases.push(phase);
+      const ghost = document.querySelector(`[data-gone="${name}"]`);
+      if (ghost && !window.__gone) {
+        const style = getComputedStyle(ghost);
+        window.__gone = { animation: style.animationName, display: style.display, at: performance.now() };
+      }
+      if (!ghost && window.__gone && !window.__gone.left) window.__gone.left = performance.now();
+    };
+    new MutationObserver(scan).observe(document.body, { subtree: true, childList: true, attributes: true });
+  }, name);
+}
+
+for (const reducedMotion of ['no-preference', 'reduce']) {
+  test(`a pod's card goes Pending → ContainerCreating → Running, fades while Terminating, then leaves (motion: ${reducedMotion})`, async () => {
+    const { page, context, problems } = await open('/', { reducedMotion });
+    // At 1×, so that each phase lasts longer than a clock tick (at 30× a tick can skip one).
+    await watchPod(page, 'solo');
+    await runLine(page, 'kubectl run solo --image=nginx');
+    const card = page.locator('[data-testid="cluster-view"] [data-pod="solo"]');
+    await page.locator('[data-pod="solo"][data-phase="Running"]').waitFor({ timeout: 30000 });
+    const phases = await page.evaluate(() => window.__phases);
+    assert.ok(phases.includes('ContainerCreating') && phases.at(-1) === 'Running', phases.join(' → '));
+    if (reducedMotion === 'reduce') {
+      assert.equal(await card.evaluate((el) => getComputedStyle(el).animationName), 'none');
+    }
+    await page.getByTestId('time-speed').selectOption('30');
+    await runLine(page, 'kubectl delete pod solo');
+    await page.waitForFunction(() => window.__gone?.left, null, { timeout: 30000 });
+    const gone = await page.evaluate(() => window.__gone);
+    assert.equal((await page.evaluate(() => window.__phases)).at(-1), 'Terminating');
+    if (reducedMotion === 'reduce') {
+      assert.equal(gone.display, 'none');
+    } else {
+      assert.equal(gone.animation, 'pod-out');
+      const stayed = gone.left - gone.at;
+      assert.ok(stayed > 200 && stayed < 2000, `the leaving card stayed ${stayed} ms`);
+    }
+    assert.equal(await page.locator('[data-pod="solo"]').count(), 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test('a 360 px phone in zh-TW: pane tabs and the template menu follow the language', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { page, context, problems } = await open('/?lang=zh-TW', { width: 360, height: 740, colorScheme });
+    const tabs = await page.getByRole('tab').allTextContents();
+    assert.deepEqual(tabs.map((t) => t.trim()), ['終端機', '編輯器', '叢集', '課程']);
+    await page.getByTestId('time-speed').selectOption('30');
+    await runLine(page, 'kubectl apply -f web.yaml');
+    await page.locator('[data-pod="web-2"][data-phase="Running"]').waitFor({ state: 'attached', timeout: 30000 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `overflows by ${overflow}px`);
+    const suffix = colorScheme === 'light' ? '' : '-dark';
+    await page.screenshot({ path: join(SHOTS, `screenshot-phone360-zh-TW${suffix}.png`) });
+    await page.getByRole('tab', { name: '編輯器' }).click();
+    assert.equal((await page.locator('.templates option').first().textContent()).trim(), '＋ 範本');
+    await page.screenshot({ path: join(SHOTS, `screenshot-phone360-zh-TW-editor${suffix}.png`) });
+    await page.getByRole('tab', { name: '叢集' }).click();
+    // Cards shown again replay their entrance: let it finish before the picture.
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: join(SHOTS, `screenshot-phone360-zh-TW-cluster${suffix}.png`) });
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
+
+test('a wide screen (1720 px) gives the cluster column and its why log the extra width', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { page, context, problems } = await open('/', { width: 1720, height: 1000, colorScheme });
+    await page.getByTestId('time-speed').selectOption('30');
+    await runLine(page, 'kubectl apply -f web.yaml');
+    await page.locator('[data-pod="web-2"][data-phase="Running"]').waitFor({ state: 'attached', timeout: 30000 });
+    const widths = await page.evaluate(() => ({
+      why: document.querySelector('[data-testid="why-log"]').getBoundingClientRect().width,
+      terminal: document.querySelector('.terminal-pane').getBoundingClientRect().width,
+    }));
+    assert.ok(widths.why >= 480, `why log ${widths.why}px wide`);
+    const suffix = colorScheme === 'light' ? '' : '-dark';
+    await page.screenshot({ path: join(SHOTS, `screenshot-wide1720${suffix}.png`) });
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
