@@ -10,10 +10,11 @@ use crate::engine::selector::{labels_of, Selector};
 use crate::engine::{Cluster, Millis};
 use crate::kubectl::output::Output;
 use crate::kubectl::printers::columns::{self, TableOptions};
+use crate::kubectl::printers::list;
 use crate::kubectl::printers::tabwriter::{format_table, WatchTable};
 use crate::kubectl::printers::{custom_columns, jsonpath, yaml};
 use crate::kubectl::process::{Process, Running, Watch};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::rc::Rc;
 
 pub(crate) const FLAGS: &[Flag] = &[
@@ -394,26 +395,33 @@ fn print(
             }
         }
         Format::Yaml | Format::Json | Format::JsonPath(_) => {
-            let all: Vec<Value> = collected
+            let all: Vec<&Value> = collected
                 .iter()
-                .flat_map(|(_, objs)| objs.iter().map(|o| (**o).clone()))
+                .flat_map(|(_, objs)| objs.iter().map(|o| o.as_ref()))
                 .collect();
-            let single = any_named
-                && all.len() == 1
-                && collected.iter().map(|(_, o)| o.len()).sum::<usize>() == 1;
-            let data = if single {
-                all[0].clone()
-            } else {
-                json!({"apiVersion": "v1", "items": all, "kind": "List", "metadata": {"resourceVersion": ""}})
+            // One object asked for by name prints bare; anything else as a List.
+            let single = match all.as_slice() {
+                [one] if any_named => Some(*one),
+                _ => None,
             };
             match format {
-                Format::Yaml => out.out(yaml::to_yaml(&data)),
-                Format::Json => out.out(yaml::to_json(&data)),
-                Format::JsonPath(t) => match jsonpath::render(t, &data) {
-                    // jsonpath prints no trailing newline; the terminal shows the text as a line.
-                    Ok(text) => out.out(text),
-                    Err(e) => out.fail(e.to_string()),
-                },
+                Format::Yaml => out.out(single.map_or_else(|| list::to_yaml(&all), yaml::to_yaml)),
+                Format::Json => out.out(single.map_or_else(|| list::to_json(&all), yaml::to_json)),
+                Format::JsonPath(t) => {
+                    let built;
+                    let data = match single {
+                        Some(one) => one,
+                        None => {
+                            built = list::value(&all);
+                            &built
+                        }
+                    };
+                    match jsonpath::render(t, data) {
+                        // jsonpath prints no trailing newline; the terminal shows the text as a line.
+                        Ok(text) => out.out(text),
+                        Err(e) => out.fail(e.to_string()),
+                    }
+                }
                 _ => {}
             }
         }

@@ -5,5 +5,6 @@ pub mod duration;
 pub(crate) mod fields;
 pub mod gofmt;
 pub mod jsonpath;
+pub mod list;
 pub mod tabwriter;
 pub mod yaml;
