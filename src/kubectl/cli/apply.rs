@@ -243,11 +243,25 @@ fn annotate_last_applied(obj: &mut Value, manifest: &Value) {
         a.remove(LAST_APPLIED);
     }
     let text = serde_json::to_string(&applied).unwrap_or_default() + "\n";
-    let meta = &mut obj["metadata"];
-    if !meta["annotations"].is_object() {
-        meta["annotations"] = json!({});
+    // A `metadata` that is not a mapping gets no annotation (as unstructured's
+    // SetAnnotations); the API server then rejects the object.
+    let Some(o) = obj.as_object_mut() else {
+        return;
+    };
+    let meta = o.entry("metadata").or_insert(Value::Null);
+    if meta.is_null() {
+        *meta = json!({});
     }
-    meta["annotations"][LAST_APPLIED] = json!(text);
+    let Some(meta) = meta.as_object_mut() else {
+        return;
+    };
+    let annotations = meta.entry("annotations").or_insert_with(|| json!({}));
+    if !annotations.is_object() {
+        *annotations = json!({});
+    }
+    if let Some(a) = annotations.as_object_mut() {
+        a.insert(LAST_APPLIED.to_string(), json!(text));
+    }
 }
 
 /// Fields set in `last` but missing from `new` become `null` (deleted); the rest of `new`
