@@ -26,3 +26,24 @@ fn applying_a_manifest_whose_metadata_is_a_list_fails_without_panicking() {
     let out = run(&mut s, "kubectl create -f m.yaml --save-config");
     assert_ne!(s.last_status(), 0, "{out}");
 }
+
+#[test]
+fn reapplying_a_pod_whose_spec_is_a_string_is_rejected_without_panicking() {
+    let mut s = Session::new(1, 1);
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: busybox\nspec:\n  containers:\n  - name: bb\n    image: busybox:1.36\n";
+    run(&mut s, &format!("cat <<EOF | kubectl apply -f -\n{pod}EOF"));
+    assert_eq!(s.last_status(), 0);
+    let broken = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: busybox\nspec: x\n";
+    let out = run(
+        &mut s,
+        &format!("cat <<EOF | kubectl apply -f -\n{broken}EOF"),
+    );
+    assert_ne!(s.last_status(), 0, "{out}");
+    let mounts =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: busybox\nspec:\n  containers:\n  - bb\n";
+    let out = run(
+        &mut s,
+        &format!("cat <<EOF | kubectl apply -f -\n{mounts}EOF"),
+    );
+    assert_ne!(s.last_status(), 0, "{out}");
+}
