@@ -9,7 +9,7 @@ use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
 use crate::engine::errors::ApiError;
 use crate::engine::json::At;
 use crate::kubectl::output::Output;
-use crate::kubectl::printers::yaml;
+use crate::kubectl::printers::{gotemplate, jsonpath, yaml};
 use serde_json::{json, Value};
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -176,9 +176,29 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
         }
     }
     for (format, obj) in printed_objects {
-        match format.as_str() {
+        let (name, template) = match format.split_once('=') {
+            Some((n, t)) => (n, Some(t)),
+            None => (format.as_str(), None),
+        };
+        match name {
             "yaml" => out.out(yaml::to_yaml(&obj)),
             "json" => out.out(yaml::to_json(&obj)),
+            "go-template" | "template" | "jsonpath" => {
+                let Some(t) = template else {
+                    out.fail("template format specified but no template given");
+                    continue;
+                };
+                let text = if name == "jsonpath" {
+                    jsonpath::render(t, &obj).map_err(|e| e.to_string())
+                } else {
+                    gotemplate::render(t, &obj).map_err(|e| e.to_string())
+                };
+                match text {
+                    // No trailing newline of its own; the terminal shows the text as a line.
+                    Ok(text) => out.out(text),
+                    Err(e) => out.fail(e),
+                }
+            }
             "name" => {
                 let kg = super::manifest::parse_docs(
                     &serde_json::to_string(&obj).unwrap_or_default(),
@@ -195,7 +215,7 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
                 ));
             }
             other => {
-                out.fail(format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,yaml"));
+                out.fail(format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
             }
         }
     }
