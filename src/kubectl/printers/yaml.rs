@@ -198,6 +198,17 @@ fn has_block_indicator(b: &[u8]) -> bool {
         || (b.len() > 1 && b.last() == Some(&b':'))
 }
 
+/// A key like `metadata` or `app.kubernetes.io/name`: a letter, then letters, digits and
+/// `-_./`, not a word YAML reads as something else (`on`, `null`): it prints plain.
+fn is_identifier_key(k: &str) -> bool {
+    let b = k.as_bytes();
+    b.first().is_some_and(u8::is_ascii_alphabetic)
+        && b.len() <= 128
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/'))
+        && resolves_to_string(k)
+}
+
 /// The style `encode.go` `stringv` asks for: literal for multi-line text, plain when the
 /// text would read back as a string, double-quoted otherwise.
 fn requested_string_style(s: &str) -> Style {
@@ -570,6 +581,18 @@ impl Emitter {
     /// The key of a pair and its `:`; the value follows in `VALUE_CTX`.
     pub(super) fn key(&mut self, k: &str) {
         self.write_indent();
+        if is_identifier_key(k) {
+            // What the general path writes for it: a plain scalar, then `:`.
+            if !self.whitespace {
+                self.put(' ');
+            }
+            self.out.push_str(k);
+            self.out.push(':');
+            self.column += k.len() + 1;
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
         let simple = !k.chars().any(is_break) && k.len() <= 128;
         if simple {
             self.node_key(k, KEY_CTX);
@@ -839,6 +862,15 @@ impl Emitter {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn keys_yaml_reads_as_other_types_stay_quoted() {
+        let v = json!({"on": 1, "y": "n", "app.kubernetes.io/name": "x", "a:": "b"});
+        assert_eq!(
+            to_yaml(&v),
+            "'a:': b\napp.kubernetes.io/name: x\n\"on\": 1\n\"y\": \"n\"\n"
+        );
+    }
 
     #[test]
     fn a_deployment_prints_like_kubectl_get_o_yaml() {
