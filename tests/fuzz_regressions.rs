@@ -47,3 +47,22 @@ fn reapplying_a_pod_whose_spec_is_a_string_is_rejected_without_panicking() {
     );
     assert_ne!(s.last_status(), 0, "{out}");
 }
+
+#[test]
+fn a_json_patch_list_sent_as_a_strategic_or_merge_patch_is_a_bad_request() {
+    let mut s = Session::new(1, 1);
+    let ops = r#"'[{"op":"replace","path":"/spec/replicas","value":1}]'"#;
+    for ty in ["", " --type=merge", " --type=strategic"] {
+        let out = run(
+            &mut s,
+            &format!("kubectl patch services kubernetes -p {ops}{ty}"),
+        );
+        assert_eq!(
+            out,
+            "Error from server (BadRequest): json: cannot unmarshal array into Go value of type map[string]interface {}\n"
+        );
+        assert_eq!(s.last_status(), 1);
+    }
+    let out = run(&mut s, "kubectl patch services kubernetes -p '\"x\"'");
+    assert!(out.contains("cannot unmarshal string"), "{out}");
+}

@@ -468,6 +468,14 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 ));
                 continue;
             };
+            // The server reads merge and strategic patches into a map first.
+            if ty != "json" && !(patch_value.is_object() || patch_value.is_null()) {
+                out.fail(format!(
+                    "Error from server (BadRequest): json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                    manifest::go_type(&patch_value)
+                ));
+                continue;
+            }
             let mut obj = (*live).clone();
             match ty {
                 "merge" => merge_patch(&mut obj, &patch_value),
@@ -480,7 +488,7 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 },
                 _ => strategic_merge(&mut obj, &patch_value),
             }
-            if let Some(m) = obj["metadata"].as_object_mut() {
+            if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
                 m.remove("resourceVersion");
             }
             let line = |op: &str| format!("{}/{name} {op}", kind_group(t.resource));
