@@ -1,5 +1,7 @@
-//! Latency of typical commands against a cluster with 100 running pods:
-//! `cargo run --release --example command_latency [-- REPETITIONS]`.
+//! Latency of typical commands against a cluster with 103 running pods (a 100-replica
+//! Deployment and a 3-replica StatefulSet):
+//! `cargo run --release --example command_latency [-- REPETITIONS [FILTER]]`; FILTER keeps
+//! only the command equal to it, or else those containing it (handy under `perf record`).
 //!
 //! Each sample is one `Session::submit` + `run_blocking` of a line, the work a keypress
 //! of Enter costs in the browser. The budget is one frame (16 ms); the goal natively is
@@ -13,6 +15,10 @@ const COMMANDS: &[&str] = &[
     "kubectl get po -o wide",
     "kubectl describe po FIRST",
     "kubectl get all",
+    "kubectl get sts",
+    "kubectl get po -w",
+    "kubectl get po FIRST -o yaml",
+    "kubectl get po -o yaml",
     "kubectl get po -o yaml | grep image | wc -l",
     "kubectl get po -o yaml | wc -l",
     "kubectl get po -o json | wc -l",
@@ -27,10 +33,17 @@ fn main() {
     let reps: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
-        .unwrap_or(300);
+        .unwrap_or(300)
+        .max(1);
+    let filter = std::env::args().nth(2).unwrap_or_default();
     let mut session = Session::new(3, 1);
     let setup_start = Instant::now();
     let _ = session.submit("kubectl create deployment nginx --image=nginx:1.27 --replicas=100");
+    let _ = session.run_blocking();
+    // The StatefulSet Basics tutorial's `web` (3 more pods), so `get sts` has rows.
+    let _ = session.submit("kubectl apply -f https://k8s.io/examples/application/web/web.yaml");
+    let _ = session.run_blocking();
+    let _ = session.submit("sleep 60");
     let _ = session.run_blocking();
     let _ = session.submit("sleep 120");
     let _ = session.run_blocking();
@@ -54,15 +67,31 @@ fn main() {
         "command", "mean", "p50", "p99", "lines"
     );
     let mut worst = Duration::ZERO;
-    for template in COMMANDS {
+    let exact = COMMANDS.contains(&filter.as_str());
+    let chosen = COMMANDS.iter().filter(|c| {
+        if exact {
+            **c == filter
+        } else {
+            c.contains(filter.as_str())
+        }
+    });
+    for template in chosen {
         let cmd = template.replace("FIRST", &first);
+        // A watch never ends by itself: its first frame is what `submit` prints, then
+        // Ctrl-C ends it, as a user would.
+        let watch = cmd.ends_with(" -w");
         let mut samples = Vec::with_capacity(reps);
         let mut lines = 0;
         for _ in 0..reps {
             let t = Instant::now();
             let mut out = session.submit(&cmd);
-            out.extend(session.run_blocking());
-            samples.push(t.elapsed());
+            if watch {
+                samples.push(t.elapsed());
+                session.interrupt();
+            } else {
+                out.extend(session.run_blocking());
+                samples.push(t.elapsed());
+            }
             lines = out.len();
         }
         samples.sort();

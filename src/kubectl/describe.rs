@@ -1311,10 +1311,13 @@ fn describe_deployment(w: &mut Writer, d: &Value, related: &Related) {
         .iter()
         .copied()
         .find(|rs| template_ignoring_hash(at(rs, "spec.template")) == wanted);
+    // deploymentutil.FindOldReplicaSets' first list: old ReplicaSets still asked for
+    // pods (spec.replicas != 0); one scaled to zero is not shown.
     let old: Vec<&Value> = owned
         .iter()
         .copied()
         .filter(|rs| new_rs.is_none_or(|n| s(n, "metadata.uid") != s(rs, "metadata.uid")))
+        .filter(|rs| opt_int(rs, "spec.replicas").unwrap_or(1) != 0)
         .collect();
     if !old.is_empty() || new_rs.is_some() {
         w.w(

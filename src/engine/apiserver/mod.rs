@@ -296,7 +296,11 @@ impl World {
         }
         if info.kind == "Pod" {
             // Pod specs are immutable but for images and a few fields; keep admission's additions.
-            if let (Some(new_spec), Some(old_spec)) = (obj.get_mut("spec"), old.get("spec")) {
+            // A `spec` that is not a mapping is left for validation to reject.
+            if let (Some(new_spec), Some(old_spec)) = (
+                obj.get_mut("spec").and_then(Value::as_object_mut),
+                old.get("spec"),
+            ) {
                 for key in [
                     "volumes",
                     "tolerations",
@@ -308,7 +312,7 @@ impl World {
                     "preemptionPolicy",
                 ] {
                     if let Some(v) = old_spec.get(key) {
-                        new_spec[key] = v.clone();
+                        new_spec.insert(key.to_string(), v.clone());
                     }
                 }
                 if let (Some(nc), Some(oc)) = (
@@ -316,8 +320,8 @@ impl World {
                     old_spec.get("containers").and_then(Value::as_array),
                 ) {
                     for (n, o) in nc.iter_mut().zip(oc) {
-                        if let Some(m) = o.get("volumeMounts") {
-                            n["volumeMounts"] = m.clone();
+                        if let (Some(n), Some(m)) = (n.as_object_mut(), o.get("volumeMounts")) {
+                            n.insert("volumeMounts".into(), m.clone());
                         }
                     }
                 }

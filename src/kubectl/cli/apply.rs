@@ -9,7 +9,7 @@ use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
 use crate::engine::errors::ApiError;
 use crate::engine::json::At;
 use crate::kubectl::output::Output;
-use crate::kubectl::printers::yaml;
+use crate::kubectl::printers::{gotemplate, jsonpath, yaml};
 use serde_json::{json, Value};
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -176,9 +176,29 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
         }
     }
     for (format, obj) in printed_objects {
-        match format.as_str() {
+        let (name, template) = match format.split_once('=') {
+            Some((n, t)) => (n, Some(t)),
+            None => (format.as_str(), None),
+        };
+        match name {
             "yaml" => out.out(yaml::to_yaml(&obj)),
             "json" => out.out(yaml::to_json(&obj)),
+            "go-template" | "template" | "jsonpath" => {
+                let Some(t) = template else {
+                    out.fail("template format specified but no template given");
+                    continue;
+                };
+                let text = if name == "jsonpath" {
+                    jsonpath::render(t, &obj).map_err(|e| e.to_string())
+                } else {
+                    gotemplate::render(t, &obj).map_err(|e| e.to_string())
+                };
+                match text {
+                    // No trailing newline of its own; the terminal shows the text as a line.
+                    Ok(text) => out.out(text),
+                    Err(e) => out.fail(e),
+                }
+            }
             "name" => {
                 let kg = super::manifest::parse_docs(
                     &serde_json::to_string(&obj).unwrap_or_default(),
@@ -195,7 +215,7 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
                 ));
             }
             other => {
-                out.fail(format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,yaml"));
+                out.fail(format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
             }
         }
     }
@@ -243,11 +263,25 @@ fn annotate_last_applied(obj: &mut Value, manifest: &Value) {
         a.remove(LAST_APPLIED);
     }
     let text = serde_json::to_string(&applied).unwrap_or_default() + "\n";
-    let meta = &mut obj["metadata"];
-    if !meta["annotations"].is_object() {
-        meta["annotations"] = json!({});
+    // A `metadata` that is not a mapping gets no annotation (as unstructured's
+    // SetAnnotations); the API server then rejects the object.
+    let Some(o) = obj.as_object_mut() else {
+        return;
+    };
+    let meta = o.entry("metadata").or_insert(Value::Null);
+    if meta.is_null() {
+        *meta = json!({});
     }
-    meta["annotations"][LAST_APPLIED] = json!(text);
+    let Some(meta) = meta.as_object_mut() else {
+        return;
+    };
+    let annotations = meta.entry("annotations").or_insert_with(|| json!({}));
+    if !annotations.is_object() {
+        *annotations = json!({});
+    }
+    if let Some(a) = annotations.as_object_mut() {
+        a.insert(LAST_APPLIED.to_string(), json!(text));
+    }
 }
 
 /// Fields set in `last` but missing from `new` become `null` (deleted); the rest of `new`
@@ -434,6 +468,14 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 ));
                 continue;
             };
+            // The server reads merge and strategic patches into a map first.
+            if ty != "json" && !(patch_value.is_object() || patch_value.is_null()) {
+                out.fail(format!(
+                    "Error from server (BadRequest): json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                    manifest::go_type(&patch_value)
+                ));
+                continue;
+            }
             let mut obj = (*live).clone();
             match ty {
                 "merge" => merge_patch(&mut obj, &patch_value),
@@ -446,7 +488,7 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 },
                 _ => strategic_merge(&mut obj, &patch_value),
             }
-            if let Some(m) = obj["metadata"].as_object_mut() {
+            if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
                 m.remove("resourceVersion");
             }
             let line = |op: &str| format!("{}/{name} {op}", kind_group(t.resource));

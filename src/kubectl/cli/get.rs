@@ -10,10 +10,11 @@ use crate::engine::selector::{labels_of, Selector};
 use crate::engine::{Cluster, Millis};
 use crate::kubectl::output::Output;
 use crate::kubectl::printers::columns::{self, TableOptions};
+use crate::kubectl::printers::list;
 use crate::kubectl::printers::tabwriter::{format_table, WatchTable};
-use crate::kubectl::printers::{custom_columns, jsonpath, yaml};
+use crate::kubectl::printers::{custom_columns, gotemplate, jsonpath, yaml};
 use crate::kubectl::process::{Process, Running, Watch};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::rc::Rc;
 
 pub(crate) const FLAGS: &[Flag] = &[
@@ -45,13 +46,15 @@ pub enum Format {
     Yaml,
     Json,
     JsonPath(String),
+    GoTemplate(String),
     CustomColumns(String),
 }
 
 pub fn parse_format(output: Option<&str>, template: Option<&str>) -> Result<Format, String> {
     let Some(o) = output else {
         return Ok(match template {
-            Some(t) => Format::JsonPath(t.to_string()),
+            // printers.PrintFlags: a --template without -o means go-template.
+            Some(t) => Format::GoTemplate(t.to_string()),
             None => Format::Table { wide: false },
         });
     };
@@ -68,7 +71,8 @@ pub fn parse_format(output: Option<&str>, template: Option<&str>) -> Result<Form
         "json" => Format::Json,
         "jsonpath" | "jsonpath-as-json" => Format::JsonPath(arg.ok_or("template format specified but no template given")?),
         "custom-columns" => Format::CustomColumns(arg.ok_or("custom-columns format specified but no custom columns given")?),
-        "go-template" | "go-template-file" | "template" | "templatefile" | "jsonpath-file" | "custom-columns-file" => {
+        "go-template" | "template" => Format::GoTemplate(arg.ok_or("template format specified but no template given")?),
+        "go-template-file" | "templatefile" | "jsonpath-file" | "custom-columns-file" => {
             return Err(format!("kubeplay: -o {name} is not supported in the playground; use -o jsonpath or -o custom-columns"));
         }
         other => {
@@ -112,6 +116,10 @@ impl RowPrinter {
             Format::JsonPath(t) => objs
                 .iter()
                 .filter_map(|o| jsonpath::render(t, o).ok())
+                .collect(),
+            Format::GoTemplate(t) => objs
+                .iter()
+                .filter_map(|o| gotemplate::render(t, o).ok())
                 .collect(),
             Format::Yaml => objs
                 .iter()
@@ -393,27 +401,42 @@ fn print(
                 }
             }
         }
-        Format::Yaml | Format::Json | Format::JsonPath(_) => {
-            let all: Vec<Value> = collected
+        Format::Yaml | Format::Json | Format::JsonPath(_) | Format::GoTemplate(_) => {
+            let all: Vec<&Value> = collected
                 .iter()
-                .flat_map(|(_, objs)| objs.iter().map(|o| (**o).clone()))
+                .flat_map(|(_, objs)| objs.iter().map(|o| o.as_ref()))
                 .collect();
-            let single = any_named
-                && all.len() == 1
-                && collected.iter().map(|(_, o)| o.len()).sum::<usize>() == 1;
-            let data = if single {
-                all[0].clone()
-            } else {
-                json!({"apiVersion": "v1", "items": all, "kind": "List", "metadata": {"resourceVersion": ""}})
+            // One object asked for by name prints bare; anything else as a List.
+            let single = match all.as_slice() {
+                [one] if any_named => Some(*one),
+                _ => None,
             };
             match format {
-                Format::Yaml => out.out(yaml::to_yaml(&data)),
-                Format::Json => out.out(yaml::to_json(&data)),
-                Format::JsonPath(t) => match jsonpath::render(t, &data) {
-                    // jsonpath prints no trailing newline; the terminal shows the text as a line.
-                    Ok(text) => out.out(text),
-                    Err(e) => out.fail(e.to_string()),
-                },
+                Format::Yaml => out.out(single.map_or_else(|| list::to_yaml(&all), yaml::to_yaml)),
+                Format::Json => out.out(single.map_or_else(|| list::to_json(&all), yaml::to_json)),
+                Format::JsonPath(_) | Format::GoTemplate(_) => {
+                    let built;
+                    let data = match single {
+                        Some(one) => one,
+                        None => {
+                            built = list::value(&all);
+                            &built
+                        }
+                    };
+                    let rendered = match format {
+                        Format::JsonPath(t) => jsonpath::render(t, data).map_err(|e| e.to_string()),
+                        Format::GoTemplate(t) => {
+                            gotemplate::render(t, data).map_err(|e| e.to_string())
+                        }
+                        _ => Ok(String::new()),
+                    };
+                    match rendered {
+                        // A template prints no trailing newline of its own; the terminal
+                        // shows the text as a line.
+                        Ok(text) => out.out(text),
+                        Err(e) => out.fail(e),
+                    }
+                }
                 _ => {}
             }
         }

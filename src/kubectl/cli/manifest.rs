@@ -83,7 +83,8 @@ pub fn parse_docs(text: &str, source: &str) -> Result<Vec<Doc>, String> {
     Ok(docs)
 }
 
-fn go_type(v: &Value) -> &'static str {
+/// The JSON type name Go's `json: cannot unmarshal X into …` uses.
+pub(super) fn go_type(v: &Value) -> &'static str {
     match v {
         Value::Array(_) => "array",
         Value::String(_) => "string",

@@ -82,6 +82,25 @@ pub const VERBS: &[&str] = &[
     "version",
 ];
 
+/// kubectl 1.34 commands the playground does not simulate: they get an honest message
+/// instead of cobra's "unknown command".
+const NOT_SIMULATED: &[&str] = &[
+    "alpha",
+    "attach",
+    "auth",
+    "autoscale",
+    "certificate",
+    "cp",
+    "debug",
+    "diff",
+    "kustomize",
+    "plugin",
+    "port-forward",
+    "proxy",
+    "replace",
+    "wait",
+];
+
 /// `kubectl ARGS…`
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let Some(verb) = args.first() else {
@@ -125,6 +144,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         "config" => info::config(rest).into(),
         "completion" => Output::ok().into(),
         "-h" | "--help" | "help" => info::help().into(),
+        other if NOT_SIMULATED.contains(&other) => Output::failed(format!(
+            "kubeplay: `kubectl {other}` is not available in the playground"
+        ))
+        .into(),
         other if other.starts_with('-') => match flags::parse(args, &[]) {
             Err(e) => Output::failed(format!("{e}\nSee 'kubectl --help' for usage.")).into(),
             Ok(_) => info::help().into(),

@@ -111,6 +111,13 @@ pub fn number(n: &Number, float: fn(f64) -> String) -> String {
 /// Append a JSON string literal with Go's escaping (HTML-safe, `\u2028`/`\u2029`).
 fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
+    // 0xE2 starts U+2028 and U+2029; any other byte below is copied as it is.
+    let plain = |b: &u8| *b >= 0x20 && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xE2);
+    if s.as_bytes().iter().all(plain) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -153,7 +160,9 @@ fn newline(out: &mut String, indent: Option<&str>, depth: usize) {
     }
 }
 
-fn write_json(out: &mut String, v: &Value, indent: Option<&str>, depth: usize) {
+/// Appends `v` as `json.MarshalIndent` would write it `depth` levels deep (`indent`
+/// `None`: compact).
+pub(super) fn write_json(out: &mut String, v: &Value, indent: Option<&str>, depth: usize) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

@@ -6,6 +6,26 @@
 
 use super::gofmt;
 use serde_json::{Number, Value};
+use std::borrow::Cow;
+
+/// A value met while walking: a part of the data (borrowed), or one the template made.
+type V<'a> = Cow<'a, Value>;
+
+/// The value under `name` of an object, borrowed from the data when `v` is.
+fn member<'a>(v: &V<'a>, name: &str) -> Option<V<'a>> {
+    match v {
+        Cow::Borrowed(b) => b.as_object()?.get(name).map(Cow::Borrowed),
+        Cow::Owned(o) => o.as_object()?.get(name).cloned().map(Cow::Owned),
+    }
+}
+
+/// `f` over the inner value, keeping results borrowed when `v` is.
+fn items_of<'a>(v: &V<'a>, f: impl Fn(&Value) -> Vec<&Value>) -> Vec<V<'a>> {
+    match v {
+        Cow::Borrowed(b) => f(b).into_iter().map(Cow::Borrowed).collect(),
+        Cow::Owned(o) => f(o).into_iter().cloned().map(Cow::Owned).collect(),
+    }
+}
 
 /// Why `-o jsonpath=…` failed; `Display` is the text kubectl prints after `error: `.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -494,19 +514,21 @@ fn go_type(v: &Value) -> &'static str {
 }
 
 impl Eval {
-    fn walk(&self, input: Vec<Value>, node: &Node) -> Result<Vec<Value>, String> {
+    fn walk<'a>(&self, input: Vec<V<'a>>, node: &Node) -> Result<Vec<V<'a>>, String> {
         match node {
             Node::List(nodes) => self.eval_list(input, nodes),
-            Node::Text(t) => Ok(vec![Value::String(t.clone())]),
+            Node::Text(t) => Ok(vec![Cow::Owned(Value::String(t.clone()))]),
             Node::Field(name) => self.eval_field(input, name),
             Node::Array(params) => eval_array(input, params),
             Node::Filter { left, right, op } => self.eval_filter(input, left, right, op),
-            Node::Int(i) => Ok(vec![Value::from(*i); input.len()]),
+            Node::Int(i) => Ok(vec![Cow::Owned(Value::from(*i)); input.len()]),
             Node::Float(f) => Ok(vec![
-                Number::from_f64(*f).map_or(Value::Null, Value::Number);
+                Cow::Owned(
+                    Number::from_f64(*f).map_or(Value::Null, Value::Number)
+                );
                 input.len()
             ]),
-            Node::Bool(b) => Ok(vec![Value::Bool(*b); input.len()]),
+            Node::Bool(b) => Ok(vec![Cow::Owned(Value::Bool(*b)); input.len()]),
             Node::Wildcard => Ok(input.iter().flat_map(children).collect()),
             Node::Recursive => Ok(eval_recursive(&input)),
             Node::Union(lists) => {
@@ -524,40 +546,39 @@ impl Eval {
         }
     }
 
-    fn eval_list(&self, input: Vec<Value>, nodes: &[Node]) -> Result<Vec<Value>, String> {
+    fn eval_list<'a>(&self, input: Vec<V<'a>>, nodes: &[Node]) -> Result<Vec<V<'a>>, String> {
         nodes.iter().try_fold(input, |cur, n| self.walk(cur, n))
     }
 
-    fn eval_field(&self, input: Vec<Value>, name: &str) -> Result<Vec<Value>, String> {
+    fn eval_field<'a>(&self, input: Vec<V<'a>>, name: &str) -> Result<Vec<V<'a>>, String> {
         if input.is_empty() {
             return Ok(input);
         }
-        let results: Vec<Value> = input
-            .iter()
-            .filter_map(|v| v.as_object().and_then(|m| m.get(name)).cloned())
-            .collect();
+        let results: Vec<V<'a>> = input.iter().filter_map(|v| member(v, name)).collect();
         if results.is_empty() && !self.allow_missing {
             return Err(format!("{name} is not found"));
         }
         Ok(results)
     }
 
-    fn eval_filter(
+    fn eval_filter<'a>(
         &self,
-        input: Vec<Value>,
+        input: Vec<V<'a>>,
         left: &[Node],
         right: &[Node],
         op: &str,
-    ) -> Result<Vec<Value>, String> {
+    ) -> Result<Vec<V<'a>>, String> {
         let mut results = Vec::new();
         for value in &input {
-            let Value::Array(items) = value else {
+            if !value.is_array() {
                 return Err(format!(
                     "{} is not array or slice and cannot be filtered",
                     gofmt::go_sprint(value)
                 ));
-            };
-            for item in items {
+            }
+            for item in items_of(value, |v| {
+                v.as_array().map(|a| a.iter().collect()).unwrap_or_default()
+            }) {
                 let lefts = self.eval_list(vec![item.clone()], left);
                 if op == "exists" {
                     if lefts.is_ok_and(|l| !l.is_empty()) {
@@ -617,16 +638,19 @@ fn compare(l: &Value, r: &Value, op: &str) -> Result<bool, String> {
 }
 
 /// Children for `*` and `..`: map values (alphabetical), list items, string bytes.
-fn children(v: &Value) -> Vec<Value> {
-    match v {
-        Value::Object(m) => m.values().cloned().collect(),
-        Value::Array(a) => a.clone(),
-        Value::String(s) => s.bytes().map(Value::from).collect(),
+fn children<'a>(v: &V<'a>) -> Vec<V<'a>> {
+    match v.as_ref() {
+        Value::Object(_) | Value::Array(_) => items_of(v, |v| match v {
+            Value::Object(m) => m.values().collect(),
+            Value::Array(a) => a.iter().collect(),
+            _ => Vec::new(),
+        }),
+        Value::String(s) => s.bytes().map(|b| Cow::Owned(Value::from(b))).collect(),
         _ => Vec::new(),
     }
 }
 
-fn eval_recursive(input: &[Value]) -> Vec<Value> {
+fn eval_recursive<'a>(input: &[V<'a>]) -> Vec<V<'a>> {
     let mut out = Vec::new();
     for v in input {
         let kids = children(v);
@@ -638,13 +662,13 @@ fn eval_recursive(input: &[Value]) -> Vec<Value> {
     out
 }
 
-fn eval_array(input: Vec<Value>, params: &[Param; 3]) -> Result<Vec<Value>, String> {
+fn eval_array<'a>(input: Vec<V<'a>>, params: &[Param; 3]) -> Result<Vec<V<'a>>, String> {
     let mut result = Vec::new();
     for value in &input {
         if value.is_null() {
             continue;
         }
-        let Value::Array(items) = value else {
+        let Value::Array(items) = value.as_ref() else {
             return Err(format!("{} is not array or slice", go_type(value)));
         };
         let len = items.len() as i64;
@@ -690,12 +714,12 @@ fn eval_array(input: Vec<Value>, params: &[Param; 3]) -> Result<Vec<Value>, Stri
         } else {
             1
         };
-        result.extend(
-            items[p[0].value as usize..p[1].value as usize]
-                .iter()
-                .step_by(step)
-                .cloned(),
-        );
+        let (from, to) = (p[0].value as usize, p[1].value as usize);
+        result.extend(items_of(value, |v| {
+            v.as_array()
+                .map(|a| a[from..to].iter().step_by(step).collect())
+                .unwrap_or_default()
+        }));
     }
     Ok(result)
 }
@@ -729,7 +753,7 @@ impl Eval {
         while i < nodes.len() {
             let node = &nodes[i];
             if action_head(node) == Some("range") {
-                let results = self.walk(vec![data.clone()], node)?;
+                let results = self.walk(vec![Cow::Borrowed(data)], node)?;
                 let mut depth = 0;
                 let mut end = nodes.len();
                 for (j, n) in nodes.iter().enumerate().skip(i + 1) {
@@ -753,8 +777,8 @@ impl Eval {
                 i = end + 1;
                 continue;
             }
-            let results = self.walk(vec![data.clone()], node)?;
-            let texts: Vec<String> = results.iter().map(print_value).collect();
+            let results = self.walk(vec![Cow::Borrowed(data)], node)?;
+            let texts: Vec<String> = results.iter().map(|r| print_value(r)).collect();
             out.push_str(&texts.join(" "));
             i += 1;
         }
@@ -796,7 +820,10 @@ pub(crate) fn find_results(template: &str, data: &Value) -> Result<Vec<Vec<Value
     };
     nodes
         .iter()
-        .map(|n| eval.walk(vec![data.clone()], n))
+        .map(|n| {
+            eval.walk(vec![Cow::Borrowed(data)], n)
+                .map(|r| r.into_iter().map(Cow::into_owned).collect())
+        })
         .collect()
 }
 

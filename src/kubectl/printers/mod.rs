@@ -4,6 +4,8 @@ pub mod custom_columns;
 pub mod duration;
 pub(crate) mod fields;
 pub mod gofmt;
+pub mod gotemplate;
 pub mod jsonpath;
+pub mod list;
 pub mod tabwriter;
 pub mod yaml;

@@ -20,10 +20,7 @@ const BEST_INDENT: i64 = 2;
 pub fn to_yaml(v: &Value) -> String {
     let mut e = Emitter::new();
     e.node(v, Ctx::default());
-    // Document end: move to a fresh line.
-    e.indent = -1;
-    e.write_indent();
-    e.out
+    e.finish()
 }
 
 /// `kubectl get -o json`: `json.MarshalIndent(v, "", "    ")` plus a newline.
@@ -44,10 +41,22 @@ enum Style {
 
 /// Where a node sits (go-yaml's `mapping_context` / `simple_key_context`).
 #[derive(Debug, Clone, Copy, Default)]
-struct Ctx {
+pub(super) struct Ctx {
     mapping: bool,
     simple_key: bool,
 }
+
+/// A mapping key.
+const KEY_CTX: Ctx = Ctx {
+    mapping: true,
+    simple_key: true,
+};
+
+/// A mapping value.
+pub(super) const VALUE_CTX: Ctx = Ctx {
+    mapping: true,
+    simple_key: false,
+};
 
 /// What `yaml_emitter_analyze_scalar` decides about a scalar.
 #[derive(Debug, Clone, Copy)]
@@ -158,6 +167,48 @@ fn analyze(value: &[char]) -> Analysis {
     a
 }
 
+/// What `analyze` calls block indicators, for a word of printable ASCII without spaces:
+/// a leading indicator character, a lone `?`/`:`/`-`, `---`/`...`, or a final `:`.
+fn has_block_indicator(b: &[u8]) -> bool {
+    let leading = matches!(
+        b.first(),
+        Some(
+            b'#' | b','
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'&'
+                | b'*'
+                | b'!'
+                | b'|'
+                | b'>'
+                | b'\''
+                | b'"'
+                | b'%'
+                | b'@'
+                | b'`'
+        )
+    );
+    let lone = b.len() == 1 && matches!(b[0], b'?' | b':' | b'-');
+    leading
+        || lone
+        || b.starts_with(b"---")
+        || b.starts_with(b"...")
+        || (b.len() > 1 && b.last() == Some(&b':'))
+}
+
+/// A key like `metadata` or `app.kubernetes.io/name`: a letter, then letters, digits and
+/// `-_./`, not a word YAML reads as something else (`on`, `null`): it prints plain.
+fn is_identifier_key(k: &str) -> bool {
+    let b = k.as_bytes();
+    b.first().is_some_and(u8::is_ascii_alphabetic)
+        && b.len() <= 128
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/'))
+        && resolves_to_string(k)
+}
+
 /// The style `encode.go` `stringv` asks for: literal for multi-line text, plain when the
 /// text would read back as a string, double-quoted otherwise.
 fn requested_string_style(s: &str) -> Style {
@@ -178,7 +229,8 @@ fn resolves_to_string(s: &str) -> bool {
         "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "-.inf", "+.inf",
     ];
     const MORE_INF: [&str; 4] = ["+.Inf", "+.INF", "-.Inf", "-.INF"];
-    if SPECIAL.contains(&s) || MORE_INF.contains(&s) {
+    // Every special word is at most 6 bytes long.
+    if s.len() <= 6 && (SPECIAL.contains(&s) || MORE_INF.contains(&s)) {
         return false;
     }
     let Some(first) = s.bytes().next() else {
@@ -397,7 +449,7 @@ fn is_timestamp(s: &str) -> bool {
 }
 
 /// A minimal port of go-yaml v2's emitter state for block-style output.
-struct Emitter {
+pub(super) struct Emitter {
     out: String,
     column: usize,
     whitespace: bool,
@@ -407,7 +459,7 @@ struct Emitter {
 }
 
 impl Emitter {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Emitter {
             out: String::new(),
             column: 0,
@@ -474,51 +526,90 @@ impl Emitter {
         self.indent = self.indents.pop().unwrap_or(-1);
     }
 
-    fn node(&mut self, v: &Value, ctx: Ctx) {
+    pub(super) fn node(&mut self, v: &Value, ctx: Ctx) {
         match v {
             Value::Null => self.scalar("null", Style::Plain, ctx),
             Value::Bool(b) => self.scalar(if *b { "true" } else { "false" }, Style::Plain, ctx),
             Value::Number(n) => self.scalar(&gofmt::number(n, gofmt::format_g), Style::Plain, ctx),
             Value::String(s) => self.scalar(s, requested_string_style(s), ctx),
-            Value::Array(items) if items.is_empty() => self.empty_flow("[", "]"),
+            Value::Array(items) => self.sequence(items.iter(), ctx),
             Value::Object(map) if map.is_empty() => self.empty_flow("{", "}"),
-            Value::Array(items) => {
-                self.increase_indent(false, ctx.mapping && !self.indention);
-                for item in items {
-                    self.write_indent();
-                    self.write_indicator("-", true, false, true);
-                    self.node(item, Ctx::default());
-                }
-                self.pop_indent();
-            }
             Value::Object(map) => {
-                self.increase_indent(false, false);
-                let key_ctx = Ctx {
-                    mapping: true,
-                    simple_key: true,
-                };
-                let value_ctx = Ctx {
-                    mapping: true,
-                    simple_key: false,
-                };
+                self.begin_mapping();
                 for (k, item) in map {
-                    self.write_indent();
-                    let chars: Vec<char> = k.chars().collect();
-                    let simple = !analyze(&chars).multiline && k.len() <= 128;
-                    if simple {
-                        self.node_key(k, key_ctx);
-                        self.write_indicator(":", false, false, false);
-                    } else {
-                        self.write_indicator("?", true, false, true);
-                        self.node_key(k, value_ctx);
-                        self.write_indent();
-                        self.write_indicator(":", true, false, true);
-                    }
-                    self.node(item, value_ctx);
+                    self.entry(k, item);
                 }
-                self.pop_indent();
+                self.end_mapping();
             }
         }
+    }
+
+    /// A block sequence of `items` (`[]` when there are none).
+    pub(super) fn sequence<'a>(
+        &mut self,
+        items: impl ExactSizeIterator<Item = &'a Value>,
+        ctx: Ctx,
+    ) {
+        if items.len() == 0 {
+            self.empty_flow("[", "]");
+            return;
+        }
+        self.increase_indent(false, ctx.mapping && !self.indention);
+        for item in items {
+            self.write_indent();
+            self.write_indicator("-", true, false, true);
+            self.node(item, Ctx::default());
+        }
+        self.pop_indent();
+    }
+
+    /// Opens a non-empty block mapping; `entry`/`key` write its pairs.
+    pub(super) fn begin_mapping(&mut self) {
+        self.increase_indent(false, false);
+    }
+
+    pub(super) fn end_mapping(&mut self) {
+        self.pop_indent();
+    }
+
+    /// One `key: value` pair of the open mapping.
+    pub(super) fn entry(&mut self, k: &str, item: &Value) {
+        self.key(k);
+        self.node(item, VALUE_CTX);
+    }
+
+    /// The key of a pair and its `:`; the value follows in `VALUE_CTX`.
+    pub(super) fn key(&mut self, k: &str) {
+        self.write_indent();
+        if is_identifier_key(k) {
+            // What the general path writes for it: a plain scalar, then `:`.
+            if !self.whitespace {
+                self.put(' ');
+            }
+            self.out.push_str(k);
+            self.out.push(':');
+            self.column += k.len() + 1;
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
+        let simple = !k.chars().any(is_break) && k.len() <= 128;
+        if simple {
+            self.node_key(k, KEY_CTX);
+            self.write_indicator(":", false, false, false);
+        } else {
+            self.write_indicator("?", true, false, true);
+            self.node_key(k, VALUE_CTX);
+            self.write_indent();
+            self.write_indicator(":", true, false, true);
+        }
+    }
+
+    /// Ends the document on a fresh line and returns the text.
+    pub(super) fn finish(mut self) -> String {
+        self.indent = -1;
+        self.write_indent();
+        self.out
     }
 
     fn node_key(&mut self, k: &str, ctx: Ctx) {
@@ -534,6 +625,9 @@ impl Emitter {
 
     /// `yaml_emitter_select_scalar_style` + `process_scalar`.
     fn scalar(&mut self, value: &str, requested: Style, ctx: Ctx) {
+        if self.one_word_scalar(value, requested) {
+            return;
+        }
         let chars: Vec<char> = value.chars().collect();
         let a = analyze(&chars);
         let mut style = requested;
@@ -559,6 +653,35 @@ impl Emitter {
             Style::Literal => self.write_literal(&chars),
         }
         self.pop_indent();
+    }
+
+    /// Writes a one-word printable ASCII scalar (names, images, quoted timestamps: most
+    /// of an object) at once when the general path would pick its requested plain or
+    /// double-quoted style and write it unchanged; false leaves it to the general path.
+    fn one_word_scalar(&mut self, value: &str, requested: Style) -> bool {
+        let b = value.as_bytes();
+        if b.is_empty() || !b.iter().all(u8::is_ascii_graphic) {
+            return false;
+        }
+        let quoted = match requested {
+            Style::Plain if !has_block_indicator(b) => false,
+            Style::DoubleQuoted if !b.contains(&b'"') && !b.contains(&b'\\') => true,
+            _ => return false,
+        };
+        if !self.whitespace {
+            self.put(' ');
+        }
+        if quoted {
+            self.out.push('"');
+        }
+        self.out.push_str(value);
+        if quoted {
+            self.out.push('"');
+        }
+        self.column += b.len() + 2 * usize::from(quoted);
+        self.whitespace = false;
+        self.indention = false;
+        true
     }
 
     fn write_plain(&mut self, v: &[char], allow_breaks: bool) {
@@ -739,6 +862,15 @@ impl Emitter {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn keys_yaml_reads_as_other_types_stay_quoted() {
+        let v = json!({"on": 1, "y": "n", "app.kubernetes.io/name": "x", "a:": "b"});
+        assert_eq!(
+            to_yaml(&v),
+            "'a:': b\napp.kubernetes.io/name: x\n\"on\": 1\n\"y\": \"n\"\n"
+        );
+    }
 
     #[test]
     fn a_deployment_prints_like_kubectl_get_o_yaml() {

@@ -409,10 +409,14 @@ fn grep(args: &[String], stdin: &str, fs: &mut Vfs, forced: Option<Syntax>) -> F
             if max_count.is_some_and(|m| selected.len() >= m) {
                 break;
             }
-            let chars: Vec<char> = line.chars().collect();
-            let hit = regexes
-                .iter()
-                .any(|r| r.find_at(&chars, 0, &|s, e| accept(&chars, s, e)).is_some());
+            let hit = if word || whole {
+                let chars: Vec<char> = line.chars().collect();
+                regexes
+                    .iter()
+                    .any(|r| r.find_at(&chars, 0, &|s, e| accept(&chars, s, e)).is_some())
+            } else {
+                regexes.iter().any(|r| r.matches_anywhere(line))
+            };
             if hit != invert {
                 selected.push(idx);
             }

@@ -173,6 +173,22 @@ pub struct Regex {
     prog: Vec<Inst>,
     classes: Vec<Class>,
     icase: bool,
+    /// The text the pattern stands for when it is plain characters (`grep image`), so a
+    /// substring search answers `matches_anywhere`.
+    literal: Option<String>,
+}
+
+/// The characters `node` matches when it is a fixed string.
+fn literal_of(node: &Node, out: &mut String) -> bool {
+    match node {
+        Node::Empty => true,
+        Node::Char(c) => {
+            out.push(*c);
+            true
+        }
+        Node::Concat(items) => items.iter().all(|n| literal_of(n, out)),
+        _ => false,
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -584,17 +600,72 @@ impl Regex {
         };
         c.compile(&node)?;
         c.emit(Inst::Match)?;
+        let mut text = String::new();
+        let literal = (!icase && literal_of(&node, &mut text)).then_some(text);
         Ok(Regex {
             prog: c.prog,
             classes: c.classes,
             icase,
+            literal,
         })
     }
 
     /// True when the pattern matches anywhere in `line`.
     pub fn is_match(&self, line: &str) -> bool {
+        self.matches_anywhere(line)
+    }
+
+    /// True when some substring of `line` matches: `find_at(line, 0, any).is_some()`,
+    /// found in one pass (a substring search for a fixed string, else one NFA
+    /// simulation that starts a thread at every position).
+    pub fn matches_anywhere(&self, line: &str) -> bool {
+        if let Some(text) = &self.literal {
+            return line.contains(text.as_str());
+        }
         let chars: Vec<char> = line.chars().collect();
-        self.find_at(&chars, 0, &|_, _| true).is_some()
+        let mut clist: Vec<usize> = Vec::new();
+        let mut nlist: Vec<usize> = Vec::new();
+        let mut mark = vec![usize::MAX; self.prog.len()];
+        let mut stack = Vec::new();
+        for pos in 0..=chars.len() {
+            self.add(&mut clist, &mut mark, &mut stack, 0, &chars, pos, pos);
+            if clist
+                .iter()
+                .any(|&pc| matches!(self.prog.get(pc), Some(Inst::Match)))
+            {
+                return true;
+            }
+            let Some(&c) = chars.get(pos) else { break };
+            nlist.clear();
+            for &pc in &clist {
+                if self.consumes(pc, c) {
+                    self.add(
+                        &mut nlist,
+                        &mut mark,
+                        &mut stack,
+                        pc + 1,
+                        &chars,
+                        pos + 1,
+                        pos + 1,
+                    );
+                }
+            }
+            std::mem::swap(&mut clist, &mut nlist);
+        }
+        false
+    }
+
+    /// Whether the instruction at `pc` accepts `c`.
+    fn consumes(&self, pc: usize, c: char) -> bool {
+        match self.prog.get(pc) {
+            Some(Inst::Char(want)) => *want == c || (self.icase && lower(*want) == lower(c)),
+            Some(Inst::Any) => true,
+            Some(Inst::Class(i)) => self
+                .classes
+                .get(*i)
+                .is_some_and(|cl| cl.matches(c, self.icase)),
+            _ => false,
+        }
     }
 
     /// The leftmost match at or after `from` whose (start, end) satisfies `accept`,
@@ -635,17 +706,7 @@ impl Regex {
             nlist.clear();
             let gen = pos + 1;
             for &pc in &clist {
-                let ok = match self.prog.get(pc) {
-                    Some(Inst::Char(want)) => {
-                        *want == c || (self.icase && lower(*want) == lower(c))
-                    }
-                    Some(Inst::Any) => true,
-                    Some(Inst::Class(i)) => self
-                        .classes
-                        .get(*i)
-                        .is_some_and(|cl| cl.matches(c, self.icase)),
-                    _ => false,
-                };
+                let ok = self.consumes(pc, c);
                 if ok {
                     self.add(
                         &mut nlist,

@@ -918,3 +918,48 @@ fn seed_heredoc_typed_line_by_line_needs_more_input_until_its_delimiter() {
         "kind: DaemonSet\n"
     );
 }
+
+#[test]
+fn one_pass_search_agrees_with_the_leftmost_longest_finder() {
+    use regex::{Regex, Syntax};
+    let patterns = [
+        ("image", Syntax::Basic),
+        ("", Syntax::Basic),
+        ("a\\.b", Syntax::Basic),
+        ("^web", Syntax::Basic),
+        ("x$", Syntax::Basic),
+        ("we*b", Syntax::Basic),
+        ("\\<web\\>", Syntax::Basic),
+        ("\\bng", Syntax::Extended),
+        ("(web|nginx)-[0-9]+", Syntax::Extended),
+        ("[[:digit:]]{2,}", Syntax::Extended),
+        ("a|^$", Syntax::Extended),
+        ("é.", Syntax::Extended),
+        ("a.c", Syntax::Fixed),
+    ];
+    let lines = [
+        "",
+        "image: nginx:1.27",
+        "    imagePullPolicy: IfNotPresent",
+        "web-0   1/1   Running",
+        "aXb a.b",
+        "nginx-12 x",
+        "wb webb",
+        "ab a.c é1",
+        "NAME",
+    ];
+    for (p, syntax) in patterns {
+        for icase in [false, true] {
+            let r = Regex::new(p, syntax, icase).expect("compiles");
+            for line in lines {
+                let chars: Vec<char> = line.chars().collect();
+                let slow = r.find_at(&chars, 0, &|_, _| true).is_some();
+                assert_eq!(
+                    r.matches_anywhere(line),
+                    slow,
+                    "pattern {p:?} icase {icase} on {line:?}"
+                );
+            }
+        }
+    }
+}
