@@ -32,10 +32,26 @@ pub enum Timer {
 pub struct TimerQueue {
     timers: BTreeMap<(Millis, u64), Timer>,
     sequence: u64,
+    /// Each waiting requeue by (controller, key): like client-go's delaying queue
+    /// (`AddAfter`), a key waits once, at its earliest time. A controller reconciles the
+    /// whole object when it wakes and asks again for anything later, so one wake-up is
+    /// enough; keeping every request made idle clusters wake thousands of times.
+    waiting: BTreeMap<(&'static str, String), (Millis, u64)>,
 }
 
 impl TimerQueue {
     pub fn schedule(&mut self, at: Millis, timer: Timer) {
+        if let Timer::Requeue { controller, key } = &timer {
+            let id = (*controller, key.clone());
+            match self.waiting.get(&id) {
+                Some(&(earlier, _)) if earlier <= at => return,
+                Some(&later) => {
+                    self.timers.remove(&later);
+                }
+                None => {}
+            }
+            self.waiting.insert(id, (at, self.sequence + 1));
+        }
         self.sequence += 1;
         self.timers.insert((at, self.sequence), timer);
     }
@@ -50,7 +66,11 @@ impl TimerQueue {
         if at > now {
             return None;
         }
-        self.timers.remove(&(at, seq)).map(|t| (at, t))
+        let timer = self.timers.remove(&(at, seq))?;
+        if let Timer::Requeue { controller, key } = &timer {
+            self.waiting.remove(&(*controller, key.clone()));
+        }
+        Some((at, timer))
     }
 
     pub fn len(&self) -> usize {
@@ -162,5 +182,28 @@ mod tests {
         assert_eq!(q.pop_due(15), Some((10, t("second"))));
         assert_eq!(q.pop_due(15), None);
         assert_eq!(q.next_at(), Some(20));
+    }
+
+    #[test]
+    fn a_key_waits_once_at_its_earliest_requeue_time() {
+        let mut q = TimerQueue::default();
+        let t = |k: &str| Timer::Requeue {
+            controller: "x",
+            key: k.into(),
+        };
+        q.schedule(30, t("a"));
+        q.schedule(40, t("a"));
+        q.schedule(20, t("a"));
+        q.schedule(25, t("b"));
+        assert_eq!(q.len(), 2);
+        assert_eq!(q.pop_due(100), Some((20, t("a"))));
+        assert_eq!(q.pop_due(100), Some((25, t("b"))));
+        assert_eq!(q.pop_due(100), None);
+        q.schedule(50, t("a"));
+        assert_eq!(
+            q.pop_due(100),
+            Some((50, t("a"))),
+            "fired keys may wait again"
+        );
     }
 }
