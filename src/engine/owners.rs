@@ -1,6 +1,7 @@
-//! Who owns what: the dependents of each owner uid (with their current objects) and the
-//! pods without a controller. The store keeps it current on every write, so controllers
-//! and the garbage collector read their objects without scanning or looking them up.
+//! Who owns what: the dependents of each owner uid (with their current objects), the
+//! pods without a controller, and the pods still waiting for a node. The store keeps it
+//! current on every write, so controllers and the garbage collector read their objects
+//! without scanning or looking them up.
 
 use super::json::At;
 use super::pod_facts::PodFacts;
@@ -28,6 +29,9 @@ pub struct OwnerIndex {
     owners_of: BTreeMap<ObjectKey, Vec<String>>,
     /// Live pods with no controller, by (namespace, name): candidates for adoption.
     pub orphan_pods: BTreeSet<(String, String)>,
+    /// Live pods not bound to a node yet, by (namespace, name): what the scheduler
+    /// retries when the cluster changes (kept here so a retry does not scan every pod).
+    pub unscheduled_pods: BTreeSet<(String, String)>,
 }
 
 /// Each owner's uid, and whether it is the controller: the first reference marked
@@ -68,6 +72,17 @@ impl OwnerIndex {
             let orphan = object.is_some_and(|o| {
                 !has_controller(o) && o.at("/metadata/deletionTimestamp").is_none()
             });
+            let unscheduled = object.is_some_and(|o| {
+                o.at("/spec/nodeName")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+                    && o.at("/metadata/deletionTimestamp").is_none()
+            });
+            if unscheduled {
+                self.unscheduled_pods.insert(pod_key.clone());
+            } else {
+                self.unscheduled_pods.remove(&pod_key);
+            }
             if orphan {
                 self.orphan_pods.insert(pod_key);
             } else {

@@ -252,14 +252,10 @@ fn collect_pods_of_deleted_node(w: &mut World, node: &str) {
 fn requeue_unschedulable(w: &mut World) {
     let pending: Vec<String> = w
         .store
-        .list("Pod", None)
-        .filter(|p| {
-            p.at("/spec/nodeName")
-                .and_then(Value::as_str)
-                .is_none_or(str::is_empty)
-                && p.at("/metadata/deletionTimestamp").is_none()
-        })
-        .map(|p| key(meta_str(p, "namespace"), meta_str(p, "name")))
+        .owners
+        .unscheduled_pods
+        .iter()
+        .map(|(namespace, name)| key(namespace, name))
         .collect();
     for k in pending {
         w.queue.add(Controller::Scheduler, k);
