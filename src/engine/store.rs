@@ -89,6 +89,20 @@ impl Store {
         )
     }
 
+    /// (name, object) of `kind` in one namespace ("" for cluster-scoped kinds), by name:
+    /// the names come from the store's keys, without reading each object.
+    pub fn named<'a>(
+        &'a self,
+        kind: &str,
+        namespace: &str,
+    ) -> impl Iterator<Item = (&'a str, &'a Rc<Value>)> + 'a {
+        self.objects
+            .get(kind)
+            .and_then(|m| m.get(namespace))
+            .into_iter()
+            .flat_map(|names| names.iter().map(|(n, o)| (n.as_str(), o)))
+    }
+
     pub fn count(&self, kind: &str, namespace: Option<&str>) -> usize {
         self.list(kind, namespace).count()
     }

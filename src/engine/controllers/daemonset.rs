@@ -115,7 +115,11 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let template = ds["spec"]["template"].clone();
     let spec = daemon_pod_spec(&template, None);
     let surge = surge_enabled(&ds);
-    let nodes: Vec<Rc<Value>> = w.store.list("Node", None).cloned().collect();
+    let nodes: Vec<(String, Rc<Value>)> = w
+        .store
+        .named("Node", "")
+        .map(|(n, o)| (n.to_string(), Rc::clone(o)))
+        .collect();
     let mut by_node: BTreeMap<Rc<str>, Vec<OwnedPod>> = BTreeMap::new();
     for p in &pods {
         by_node.entry(node_of(p)).or_default().push(p.clone());
@@ -124,11 +128,10 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         create_on: Vec::new(),
         delete: Vec::new(),
     };
-    let mut eligible = Vec::new();
+    let mut eligible = BTreeSet::new();
     // Nodes no new pod may go to whose daemon pods keep running (`shouldContinueRunning`).
     let mut kept = Vec::new();
-    for node in &nodes {
-        let node_name = meta_str(node, "name").to_string();
+    for (node_name, node) in &nodes {
         let (should_run, should_continue) = node_should_run(&spec, node);
         let on_node = by_node
             .get(node_name.as_str())
@@ -136,7 +139,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             .unwrap_or_default();
         let live: Vec<&OwnedPod> = on_node.iter().filter(|p| !p.facts.deleting).collect();
         if should_run {
-            eligible.push(node_name.clone());
+            eligible.insert(node_name.clone());
         } else if should_continue && !live.is_empty() {
             kept.push(node_name.clone());
         }
@@ -182,7 +185,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             }
         }
     }
-    let node_names: BTreeSet<&str> = nodes.iter().map(|n| meta_str(n, "name")).collect();
+    let node_names: BTreeSet<&str> = nodes.iter().map(|(n, _)| n.as_str()).collect();
     // `getUnscheduledPodsWithoutNode`: pods pinned to a node that no longer exists.
     for (node, on_node) in &by_node {
         if node_names.contains(&**node) {
@@ -283,7 +286,7 @@ fn rolling_update(
     w: &mut World,
     ds: &Value,
     by_node: &BTreeMap<Rc<str>, Vec<OwnedPod>>,
-    eligible: &[String],
+    eligible: &BTreeSet<String>,
     kept: &[String],
     hash: &str,
     diff: &mut Diff,
@@ -296,7 +299,6 @@ fn rolling_update(
         false,
     )
     .max(if surge { 0 } else { 1 });
-    let eligible_set: BTreeSet<&str> = eligible.iter().map(String::as_str).collect();
     let mut unavailable = 0;
     let mut old_available: Vec<(String, String)> = Vec::new();
     for node in eligible.iter().chain(kept) {
@@ -341,7 +343,7 @@ fn rolling_update(
             let has_new = by_node
                 .get(node.as_str())
                 .is_some_and(|ps| ps.iter().any(|p| revision_hash(p) == Some(hash)));
-            if budget > 0 && !has_new && eligible_set.contains(node.as_str()) {
+            if budget > 0 && !has_new && eligible.contains(node.as_str()) {
                 diff.create_on.push(node);
                 budget -= 1;
             }
@@ -362,7 +364,7 @@ fn rolling_update(
             w.why("daemonset-controller", "DaemonSet", meta_str(ds, "namespace"), &name, format!("waiting: maxUnavailable={max_unavailable} node(s) may be without an available pod at once"));
             break;
         }
-        let why = if eligible_set.contains(node.as_str()) {
+        let why = if eligible.contains(node.as_str()) {
             format!("{pod} on {node} is at an old revision; replacing it (maxUnavailable={max_unavailable}, one node at a time)")
         } else {
             format!("{pod} on {node} is at an old revision; deleting it, and no new pod goes there while the node has a taint the pod does not tolerate")
@@ -423,12 +425,17 @@ fn create_pod(
     }
 }
 
-fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible: &[String]) {
+fn write_status(
+    w: &mut World,
+    namespace: &str,
+    name: &str,
+    hash: &str,
+    eligible: &BTreeSet<String>,
+) {
     let Some(ds) = w.get("DaemonSet", namespace, name).cloned() else {
         return;
     };
     let pods = owned_pods(w, meta_str(&ds, "uid"));
-    let eligible: BTreeSet<&str> = eligible.iter().map(String::as_str).collect();
     let (mut current, mut misscheduled, mut ready, mut updated, mut available) = (0, 0, 0, 0, 0);
     let mut counted = BTreeSet::new();
     for p in pods.iter().filter(|p| !p.facts.deleting) {
