@@ -6,6 +6,7 @@
 use super::json::At;
 use super::pod_facts::PodFacts;
 use serde_json::Value;
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -20,6 +21,10 @@ pub struct Dependent {
     pub controlled: bool,
     /// For pods: what the controllers read on every sync.
     pub pod: Option<PodFacts>,
+    /// The last selector (by fingerprint) the owner matched this dependent against, and
+    /// the answer. Every write of the dependent starts it afresh, so a verdict is never
+    /// older than the labels it judged.
+    pub selector_verdict: Cell<Option<(u64, bool)>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -110,6 +115,7 @@ impl OwnerIndex {
                     object: Rc::clone(object),
                     controlled: *controlled,
                     pod: pod.clone(),
+                    selector_verdict: Cell::new(None),
                 },
             );
         }

@@ -7,7 +7,6 @@ use super::clock::Millis;
 use super::json::At;
 use super::time::parse_rfc3339;
 use serde_json::Value;
-use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,9 +27,6 @@ pub struct PodFacts {
     pub node: Option<Rc<str>>,
     /// The `controller-revision-hash` label (StatefulSet and DaemonSet revisions).
     pub revision: Option<Rc<str>>,
-    /// A hash of the pod's labels: pods with equal labels match a selector alike, so a
-    /// sync decides once per distinct label set instead of once per pod.
-    pub labels_fingerprint: u64,
 }
 
 impl PodFacts {
@@ -59,7 +55,6 @@ impl PodFacts {
                 .at("/metadata/labels/controller-revision-hash")
                 .and_then(Value::as_str)
                 .map(Rc::from),
-            labels_fingerprint: fingerprint(pod.at("/metadata/labels")),
         }
     }
 
@@ -92,20 +87,6 @@ impl PodFacts {
     pub fn running_and_ready(&self) -> bool {
         self.running && self.ready
     }
-}
-
-/// SipHash with fixed keys over the labels in key order: the same labels give the same
-/// number in every run (determinism), and two different label sets of one namespace
-/// colliding in 64 bits is not a practical concern.
-fn fingerprint(labels: Option<&Value>) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    if let Some(map) = labels.and_then(Value::as_object) {
-        for (k, v) in map {
-            k.hash(&mut h);
-            v.as_str().unwrap_or("").hash(&mut h);
-        }
-    }
-    h.finish()
 }
 
 #[cfg(test)]
@@ -141,23 +122,6 @@ mod tests {
         assert_eq!(f.available(0, 0), Ok(()));
         assert_eq!(f.available(5, 3_000), Err(Some(5_001)));
         assert_eq!(f.available(5, 5_001), Ok(()));
-    }
-
-    #[test]
-    fn pods_with_the_same_labels_share_a_fingerprint_and_others_do_not() {
-        let of = |labels: serde_json::Value| {
-            PodFacts::of(&json!({"metadata": {"labels": labels}})).labels_fingerprint
-        };
-        let web = of(json!({"app": "web", "controller-revision-hash": "web-1"}));
-        assert_eq!(
-            web,
-            of(json!({"controller-revision-hash": "web-1", "app": "web"}))
-        );
-        assert_ne!(
-            web,
-            of(json!({"app": "web", "controller-revision-hash": "web-2"}))
-        );
-        assert_ne!(of(json!({"a": "bc"})), of(json!({"ab": "c"})));
     }
 
     #[test]

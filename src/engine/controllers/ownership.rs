@@ -4,10 +4,11 @@
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::labels::{labels, selector_matches};
+use crate::engine::owners::Dependent;
 use crate::engine::pod_facts::PodFacts;
 use crate::engine::world::World;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 use std::rc::Rc;
 
@@ -22,6 +23,13 @@ impl OwnedPod {
     fn new(object: Rc<Value>) -> OwnedPod {
         let facts = PodFacts::of(&object);
         OwnedPod { object, facts }
+    }
+
+    fn of_dependent(d: &Dependent) -> OwnedPod {
+        OwnedPod {
+            object: Rc::clone(&d.object),
+            facts: d.pod.clone().unwrap_or_else(|| PodFacts::of(&d.object)),
+        }
     }
 }
 
@@ -54,10 +62,7 @@ pub fn owned(w: &World, owner_uid: &str, kind: &str) -> Vec<Rc<Value>> {
 /// The pods whose controller is `owner_uid`, with their facts.
 pub fn owned_pods(w: &World, owner_uid: &str) -> Vec<OwnedPod> {
     controlled(w, owner_uid, "Pod")
-        .map(|d| OwnedPod {
-            object: Rc::clone(&d.object),
-            facts: d.pod.clone().unwrap_or_else(|| PodFacts::of(&d.object)),
-        })
+        .map(OwnedPod::of_dependent)
         .collect()
 }
 
@@ -65,7 +70,7 @@ fn controlled<'a>(
     w: &'a World,
     owner_uid: &str,
     kind: &'a str,
-) -> impl Iterator<Item = &'a crate::engine::owners::Dependent> + 'a {
+) -> impl Iterator<Item = &'a Dependent> + 'a {
     // The index holds each dependent's latest version: no store lookups needed.
     w.store
         .owners
@@ -77,6 +82,14 @@ fn controlled<'a>(
         .map(|(_, d)| d)
 }
 
+/// Identifies a selector for the verdicts cached in the owner index: SipHash with fixed
+/// keys of its JSON text (deterministic; a 64-bit collision is not a practical concern).
+fn fingerprint(selector: &Value) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    selector.to_string().hash(&mut h);
+    h.finish()
+}
+
 /// The pods `owner` controls after adopting matching orphans and releasing mismatches.
 pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<OwnedPod> {
     let uid = meta_str(owner, "uid").to_string();
@@ -84,20 +97,21 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<OwnedPod> {
     let selector = owner.at("/spec/selector").cloned().unwrap_or(Value::Null);
     let deleting = owner.at("/metadata/deletionTimestamp").is_some();
     let mut result = Vec::new();
-    let no_labels = serde_json::Map::new();
-    // Pods of one template have equal labels: decide once per distinct label set.
-    let mut verdicts: BTreeMap<u64, bool> = BTreeMap::new();
-    for pod in owned_pods(w, &uid) {
+    let selector_id = fingerprint(&selector);
+    let mut judged = Vec::new();
+    for d in controlled(w, &uid, "Pod") {
         let matches = deleting
-            || *verdicts
-                .entry(pod.facts.labels_fingerprint)
-                .or_insert_with(|| {
-                    let pod_labels = pod
-                        .at("/metadata/labels")
-                        .and_then(Value::as_object)
-                        .unwrap_or(&no_labels);
-                    selector_matches(&selector, pod_labels)
-                });
+            || match d.selector_verdict.get() {
+                Some((id, verdict)) if id == selector_id => verdict,
+                _ => {
+                    let verdict = selector_matches(&selector, labels(&d.object));
+                    d.selector_verdict.set(Some((selector_id, verdict)));
+                    verdict
+                }
+            };
+        judged.push((OwnedPod::of_dependent(d), matches));
+    }
+    for (pod, matches) in judged {
         if matches {
             result.push(pod);
         } else {
