@@ -4,7 +4,7 @@
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::labels::{labels, selector_matches};
-use crate::engine::owners::Dependent;
+use crate::engine::owners::{Dependent, ObjectKey};
 use crate::engine::pod_facts::PodFacts;
 use crate::engine::world::World;
 use serde_json::{json, Value};
@@ -15,18 +15,24 @@ use std::rc::Rc;
 /// A pod a controller owns, with the facts its sync reads.
 #[derive(Debug, Clone)]
 pub struct OwnedPod {
+    /// `metadata.name`, from the index key (reading it from the object costs more).
+    pub name: String,
     pub object: Rc<Value>,
     pub facts: PodFacts,
 }
 
 impl OwnedPod {
     fn new(object: Rc<Value>) -> OwnedPod {
-        let facts = PodFacts::of(&object);
-        OwnedPod { object, facts }
+        OwnedPod {
+            name: meta_str(&object, "name").to_string(),
+            facts: PodFacts::of(&object),
+            object,
+        }
     }
 
-    fn of_dependent(d: &Dependent) -> OwnedPod {
+    fn of_dependent((_, _, name): &ObjectKey, d: &Dependent) -> OwnedPod {
         OwnedPod {
+            name: name.clone(),
             object: Rc::clone(&d.object),
             facts: d.pod.clone().unwrap_or_else(|| PodFacts::of(&d.object)),
         }
@@ -55,14 +61,14 @@ pub fn controller_ref_to(owner: &Value) -> Value {
 /// Objects of `kind` whose controller reference points at `owner_uid`.
 pub fn owned(w: &World, owner_uid: &str, kind: &str) -> Vec<Rc<Value>> {
     controlled(w, owner_uid, kind)
-        .map(|d| Rc::clone(&d.object))
+        .map(|(_, d)| Rc::clone(&d.object))
         .collect()
 }
 
 /// The pods whose controller is `owner_uid`, with their facts.
 pub fn owned_pods(w: &World, owner_uid: &str) -> Vec<OwnedPod> {
     controlled(w, owner_uid, "Pod")
-        .map(OwnedPod::of_dependent)
+        .map(|(key, d)| OwnedPod::of_dependent(key, d))
         .collect()
 }
 
@@ -70,7 +76,7 @@ fn controlled<'a>(
     w: &'a World,
     owner_uid: &str,
     kind: &'a str,
-) -> impl Iterator<Item = &'a Dependent> + 'a {
+) -> impl Iterator<Item = (&'a ObjectKey, &'a Dependent)> + 'a {
     // The index holds each dependent's latest version: no store lookups needed.
     w.store
         .owners
@@ -79,7 +85,6 @@ fn controlled<'a>(
         .into_iter()
         .flat_map(|deps| deps.iter())
         .filter(move |((k, _, _), d)| *k == kind && d.controlled)
-        .map(|(_, d)| d)
 }
 
 /// Identifies a selector for the verdicts cached in the owner index: SipHash with fixed
@@ -99,7 +104,7 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<OwnedPod> {
     let mut result = Vec::new();
     let selector_id = fingerprint(&selector);
     let mut judged = Vec::new();
-    for d in controlled(w, &uid, "Pod") {
+    for (key, d) in controlled(w, &uid, "Pod") {
         let matches = deleting
             || match d.selector_verdict.get() {
                 Some((id, verdict)) if id == selector_id => verdict,
@@ -109,7 +114,7 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<OwnedPod> {
                     verdict
                 }
             };
-        judged.push((OwnedPod::of_dependent(d), matches));
+        judged.push((OwnedPod::of_dependent(key, d), matches));
     }
     for (pod, matches) in judged {
         if matches {

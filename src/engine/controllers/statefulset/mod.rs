@@ -37,7 +37,7 @@ fn ready_condition(pod: &Value) -> Option<&Value> {
 }
 
 fn view(set_name: &str, pod: &OwnedPod) -> Option<PodView> {
-    let name = meta_str(pod, "name").to_string();
+    let name = pod.name.clone();
     let ordinal = get_ordinal(set_name, &name)?;
     let ready = pod.facts.running_and_ready();
     Some(PodView {
