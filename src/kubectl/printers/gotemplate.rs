@@ -6,6 +6,7 @@
 //! default `--allow-missing-template-keys=true`).
 
 use super::gofmt;
+use super::jsonpath::go_type;
 use serde_json::Value;
 
 /// Why a template did not parse or run; `Display` is the text after `error: `.
@@ -517,19 +518,6 @@ fn value_of<'a>(
         };
     }
     Ok(cur.map(std::borrow::Cow::Borrowed))
-}
-
-/// Go's type of a value inside `map[string]interface{}`.
-fn go_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "interface {}",
-        Value::Bool(_) => "bool",
-        Value::Number(n) if n.is_f64() => "float64",
-        Value::Number(_) => "int64",
-        Value::String(_) => "string",
-        Value::Array(_) => "[]interface {}",
-        Value::Object(_) => "map[string]interface {}",
-    }
 }
 
 #[cfg(test)]

@@ -501,7 +501,7 @@ struct Eval {
 }
 
 /// Go's type name of a value inside `map[string]interface{}`.
-fn go_type(v: &Value) -> &'static str {
+pub(crate) fn go_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "interface {}",
         Value::Bool(_) => "bool",
