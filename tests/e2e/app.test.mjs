@@ -2,59 +2,19 @@
 // Chromium driven by Playwright. Run with `node --test tests/e2e/` after `trunk build --release`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { SHOTS, closeServer, launchChromium, runLine, serveDist } from './harness.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const DIST = join(ROOT, 'dist');
-const SHOTS = join(ROOT, 'target');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TTI_BUDGET_MS = 500;
 const HOOKS = [
   'terminal-input', 'terminal-output', 'editor', 'editor-apply', 'cluster-view',
   'time-toggle', 'time-speed', 'time-step', 'time-slider', 'time-clock', 'why-log', 'lesson',
 ];
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
 
 let server;
 let browser;
 let origin;
 
-/** A static server for dist/ only; `instantiateStreaming` needs application/wasm. */
-function serveDist() {
-  return new Promise((resolveListen) => {
-    const srv = createServer(async (req, res) => {
-      try {
-        const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-        let file = normalize(join(DIST, path));
-        if (file !== DIST && !file.startsWith(DIST + sep)) throw new Error('outside dist');
-        if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-        const body = await readFile(file);
-        res.writeHead(200, {
-          'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-          'cache-control': 'no-store',
-        });
-        res.end(body);
-      } catch {
-        res.writeHead(404, { 'content-type': 'text/plain' });
-        res.end('not found');
-      }
-    });
-    // Port 0: the machine is shared, so take whatever port is free.
-    srv.listen(0, '127.0.0.1', () => resolveListen(srv));
-  });
-}
 
 /** A page that records when the terminal input first exists and is enabled, and fails
  *  the test on page errors, console errors, or any request that leaves 127.0.0.1. */
@@ -89,32 +49,15 @@ async function openPage({ width, height, colorScheme = 'light' }) {
   return { page, context, problems };
 }
 
-async function runLine(page, line) {
-  const input = page.getByTestId('terminal-input');
-  await input.fill(line);
-  await input.press('Enter');
-}
 
 before(async () => {
-  await stat(join(DIST, 'index.html')).catch(() => {
-    throw new Error('dist/index.html is missing: run `trunk build --release` first');
-  });
-  await mkdir(SHOTS, { recursive: true });
-  server = await serveDist();
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  ({ server, origin } = await serveDist());
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise((done) => (server ? server.close(done) : done()));
+  await closeServer(server);
 });
 
 test('kubectl version typed into the terminal answers with server v1.34', async () => {

@@ -2,51 +2,22 @@
 // Same set-up as app.test.mjs: the release build in dist/, headless Chromium.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { SHOTS, closeServer, launchChromium, runLine, serveDist } from './harness.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const DIST = join(ROOT, 'dist');
-const SHOTS = join(ROOT, 'target');
-const MIME = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
-  '.yaml': 'text/yaml; charset=utf-8',
-};
 
 let server;
 let browser;
 let origin;
 
 before(async () => {
-  server = await new Promise((done) => {
-    const srv = createServer(async (req, res) => {
-      try {
-        let file = normalize(join(DIST, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
-        if (file !== DIST && !file.startsWith(DIST + sep)) throw new Error('outside dist');
-        if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-        const body = await readFile(file);
-        res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-        res.end(body);
-      } catch {
-        res.writeHead(404);
-        res.end();
-      }
-    });
-    srv.listen(0, '127.0.0.1', () => done(srv));
-  });
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-  });
+  ({ server, origin } = await serveDist());
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise((done) => (server ? server.close(done) : done()));
+  await closeServer(server);
 });
 
 async function open(path, { width = 1400, height = 900, colorScheme = 'light', reducedMotion = 'no-preference' } = {}) {
@@ -60,11 +31,6 @@ async function open(path, { width = 1400, height = 900, colorScheme = 'light', r
   return { page, context, problems };
 }
 
-async function runLine(page, line) {
-  const input = page.getByTestId('terminal-input');
-  await input.fill(line);
-  await input.press('Enter');
-}
 
 /** Records every phase a pod's card shows, and its leaving card (`data-gone`) with its animation. */
 async function watchPod(page, name) {

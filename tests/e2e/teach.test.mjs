@@ -2,40 +2,12 @@
 // release build in dist/ (run `trunk build --release` first).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { SHOTS, closeServer, launchChromium, serveDist } from './harness.mjs';
 
-const DIST = join(resolve(import.meta.dirname, '..', '..'), 'dist');
-const SHOTS = join(resolve(import.meta.dirname, '..', '..'), 'target');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const MIME = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
-  '.yaml': 'text/yaml; charset=utf-8',
-};
 
 let server, browser, origin;
 
-function serveDist() {
-  return new Promise((ok) => {
-    const srv = createServer(async (req, res) => {
-      try {
-        const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-        let file = normalize(join(DIST, path));
-        if (file !== DIST && !file.startsWith(DIST + sep)) throw new Error('outside dist');
-        if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-        res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-        res.end(await readFile(file));
-      } catch {
-        res.writeHead(404);
-        res.end('not found');
-      }
-    });
-    srv.listen(0, '127.0.0.1', () => ok(srv));
-  });
-}
 
 async function open(path, { width = 1400, height = 900 } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });
@@ -48,18 +20,13 @@ async function open(path, { width = 1400, height = 900 } = {}) {
 }
 
 before(async () => {
-  await stat(join(DIST, 'index.html'));
-  server = await serveDist();
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-  });
+  ({ server, origin } = await serveDist());
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise((done) => (server ? server.close(done) : done()));
+  await closeServer(server);
 });
 
 test('?lesson=…&lang=zh-TW opens the lesson with its Traditional Chinese title', async () => {

@@ -147,7 +147,7 @@ fn validate_selector(obj: &Value, what: &str, errs: &mut Vec<FieldError>) {
             ));
         }
         Some(sel) => {
-            if !selector_matches(sel, &template_labels) {
+            if !selector_matches(sel, template_labels) {
                 errs.push(FieldError::invalid(
                     "spec.template.metadata.labels",
                     rendered,

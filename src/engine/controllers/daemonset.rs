@@ -309,7 +309,7 @@ fn rolling_update(
         let new_ok = pods
             .iter()
             .any(|p| revision_hash(p) == Some(hash) && is_available(p));
-        let any_available = pods.iter().any(|p| is_available(p));
+        let any_available = pods.iter().any(is_available);
         if !any_available {
             unavailable += 1;
         }

@@ -296,7 +296,7 @@ fn enqueue_adopters(w: &mut World, namespace: &str, pod: &Value) {
         for owner in w.store.list(kind, Some(namespace)) {
             if selector_matches(
                 owner.at("/spec/selector").unwrap_or(&Value::Null),
-                &pod_labels,
+                pod_labels,
             ) {
                 found.push((c, key(namespace, meta_str(owner, "name"))));
             }

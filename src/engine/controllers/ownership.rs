@@ -155,7 +155,7 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<OwnedPod> {
         .filter(|p| {
             super::controller_ref(p).is_none() && p.at("/metadata/deletionTimestamp").is_none()
         })
-        .filter(|p| selector_matches(&selector, &labels(p)))
+        .filter(|p| selector_matches(&selector, labels(p)))
         .cloned()
         .collect();
     for pod in orphans {

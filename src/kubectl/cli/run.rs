@@ -311,7 +311,7 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 .store
                 .list("Pod", Some(&ns))
                 .filter(|p| {
-                    crate::engine::labels::selector_matches(&sel, &crate::engine::labels::labels(p))
+                    crate::engine::labels::selector_matches(&sel, crate::engine::labels::labels(p))
                 })
                 .map(|p| meta_str(p, "name").to_string())
                 .collect();

@@ -57,7 +57,7 @@ fn claim_replica_sets(w: &mut World, d: &Value) -> Vec<Rc<Value>> {
     let deleting = d.at("/metadata/deletionTimestamp").is_some();
     let mut out = Vec::new();
     for rs in owned(w, &uid, "ReplicaSet") {
-        if deleting || selector_matches(&selector, &labels(&rs)) {
+        if deleting || selector_matches(&selector, labels(&rs)) {
             out.push(rs);
             continue;
         }
@@ -87,7 +87,7 @@ fn claim_replica_sets(w: &mut World, d: &Value) -> Vec<Rc<Value>> {
         .filter(|r| {
             super::controller_ref(r).is_none() && r.at("/metadata/deletionTimestamp").is_none()
         })
-        .filter(|r| selector_matches(&selector, &labels(r)))
+        .filter(|r| selector_matches(&selector, labels(r)))
         .cloned()
         .collect();
     for rs in orphans {
