@@ -1,9 +1,9 @@
 // End-to-end: the release build in dist/, served on 127.0.0.1, in Debian's headless
 // Chromium driven by Playwright. Run with `node --test tests/e2e/` after `trunk build --release`.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { SHOTS, closeServer, launchChromium, runLine, serveDist } from './harness.mjs';
+import { SHOTS, runLine, useDistAndChromium } from './harness.mjs';
 
 const TTI_BUDGET_MS = 500;
 const HOOKS = [
@@ -11,15 +11,13 @@ const HOOKS = [
   'time-toggle', 'time-speed', 'time-step', 'time-slider', 'time-clock', 'why-log', 'lesson',
 ];
 
-let server;
-let browser;
-let origin;
+const env = useDistAndChromium();
 
 
 /** A page that records when the terminal input first exists and is enabled, and fails
  *  the test on page errors, console errors, or any request that leaves 127.0.0.1. */
 async function openPage({ width, height, colorScheme = 'light' }) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+  const context = await env.browser.newContext({ viewport: { width, height }, colorScheme });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -44,21 +42,11 @@ async function openPage({ width, height, colorScheme = 'light' }) {
     });
     observer.observe(document, { subtree: true, childList: true, attributes: true });
   });
-  await page.goto(origin + '/');
+  await page.goto(env.origin + '/');
   await page.locator('[data-testid="terminal-input"]:enabled').waitFor();
   return { page, context, problems };
 }
 
-
-before(async () => {
-  ({ server, origin } = await serveDist());
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await closeServer(server);
-});
 
 test('kubectl version typed into the terminal answers with server v1.34', async () => {
   const { page, context, problems } = await openPage({ width: 1400, height: 900 });

@@ -1,5 +1,6 @@
 // What every e2e file shares: dist/ served on 127.0.0.1 (port 0: the machine is shared)
 // and Debian's headless Chromium driven by Playwright.
+import { after, before } from 'node:test';
 import { createServer } from 'node:http';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -22,7 +23,7 @@ const MIME = {
 };
 
 /** Serves dist/ and nothing outside it; resolves to { server, origin }. */
-export async function serveDist() {
+async function serveDist() {
   await stat(join(DIST, 'index.html')).catch(() => {
     throw new Error('dist/index.html is missing: run `trunk build --release` first');
   });
@@ -50,7 +51,7 @@ export async function serveDist() {
   return { server, origin: `http://127.0.0.1:${server.address().port}` };
 }
 
-export function launchChromium() {
+function launchChromium() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: [
@@ -61,8 +62,19 @@ export function launchChromium() {
   });
 }
 
-export function closeServer(server) {
-  return new Promise((done) => (server ? server.close(done) : done()));
+/** Registers the file's before/after hooks: dist/ served and Chromium up for its tests.
+ *  The returned object gets `origin` and `browser` once `before` has run. */
+export function useDistAndChromium() {
+  const env = {};
+  before(async () => {
+    ({ server: env.server, origin: env.origin } = await serveDist());
+    env.browser = await launchChromium();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await new Promise((done) => (env.server ? env.server.close(done) : done()));
+  });
+  return env;
 }
 
 /** Types one line into the terminal and presses Enter. */

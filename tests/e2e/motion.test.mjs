@@ -1,32 +1,20 @@
 // End-to-end: cards animating in and out, and the phone layout in Traditional Chinese.
 // Same set-up as app.test.mjs: the release build in dist/, headless Chromium.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { SHOTS, closeServer, launchChromium, runLine, serveDist } from './harness.mjs';
+import { SHOTS, runLine, useDistAndChromium } from './harness.mjs';
 
 
-let server;
-let browser;
-let origin;
-
-before(async () => {
-  ({ server, origin } = await serveDist());
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await closeServer(server);
-});
+const env = useDistAndChromium();
 
 async function open(path, { width = 1400, height = 900, colorScheme = 'light', reducedMotion = 'no-preference' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion });
+  const context = await env.browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
-  await page.goto(origin + path);
+  await page.goto(env.origin + path);
   await page.locator('[data-testid="terminal-input"]:enabled').waitFor();
   return { page, context, problems };
 }

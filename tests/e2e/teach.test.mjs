@@ -1,33 +1,23 @@
 // End-to-end: lessons, URL parameters, share links and the embedding sample, against the
 // release build in dist/ (run `trunk build --release` first).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { SHOTS, closeServer, launchChromium, serveDist } from './harness.mjs';
+import { SHOTS, useDistAndChromium } from './harness.mjs';
 
 
-let server, browser, origin;
+const env = useDistAndChromium();
 
 
 async function open(path, { width = 1400, height = 900 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } });
+  const context = await env.browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
-  await page.goto(origin + path);
+  await page.goto(env.origin + path);
   return { page, context, problems };
 }
-
-before(async () => {
-  ({ server, origin } = await serveDist());
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await closeServer(server);
-});
 
 test('?lesson=…&lang=zh-TW opens the lesson with its Traditional Chinese title', async () => {
   const { page, context, problems } = await open('/index.html?lesson=statefulset-daemonset&lang=zh-TW');
@@ -155,7 +145,7 @@ test('a share link rebuilds the same cluster at the same moment', async () => {
   const pods = await page.locator('[data-pod]').evaluateAll((els) => els.map((e) => e.dataset.pod).sort());
   await context.close();
 
-  const again = await open(link.replace(origin, ''));
+  const again = await open(link.replace(env.origin, ''));
   await again.page.locator('[data-pod]').nth(1).waitFor();
   const pods2 = await again.page.locator('[data-pod]').evaluateAll((els) => els.map((e) => e.dataset.pod).sort());
   assert.deepEqual(pods2, pods);
