@@ -60,6 +60,17 @@ fn app_label(p: &Value) -> &str {
     p["metadata"]["labels"]["app"].as_str().unwrap_or("")
 }
 
+/// The distinct `pod-template-hash` labels of `pods`: one per ReplicaSet generation.
+fn template_hashes<'a>(pods: &[&'a Rc<Value>]) -> BTreeSet<&'a str> {
+    pods.iter()
+        .map(|p| {
+            p["metadata"]["labels"]["pod-template-hash"]
+                .as_str()
+                .unwrap_or("")
+        })
+        .collect()
+}
+
 fn node_of(p: &Value) -> String {
     let n = p["spec"]["nodeName"].as_str().unwrap_or("");
     if !n.is_empty() {
@@ -419,14 +430,7 @@ impl Case {
             .list("Pod", Some("default"))
             .filter(|p| app_label(p) == name)
             .collect();
-        let hashes: BTreeSet<&str> = pods
-            .iter()
-            .map(|p| {
-                p["metadata"]["labels"]["pod-template-hash"]
-                    .as_str()
-                    .unwrap_or("")
-            })
-            .collect();
+        let hashes = template_hashes(&pods);
         pods.len() as i64 == want
             && pods.iter().all(|p| running_and_ready(p) && !terminating(p))
             && hashes.len() <= 1
@@ -875,14 +879,7 @@ impl Case {
                 .iter()
                 .filter(|p| app_label(p) == *dep && !self.check.orphaned.contains(&name_of(p)))
                 .collect();
-            let hashes: BTreeSet<&str> = mine
-                .iter()
-                .map(|p| {
-                    p["metadata"]["labels"]["pod-template-hash"]
-                        .as_str()
-                        .unwrap_or("")
-                })
-                .collect();
+            let hashes = template_hashes(&mine);
             let st = &d["status"];
             if mine.len() as i64 != want
                 || hashes.len() > 1

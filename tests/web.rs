@@ -101,6 +101,13 @@ fn output_lines(root: &Element) -> Vec<Element> {
         .collect()
 }
 
+fn output_texts(root: &Element) -> Vec<String> {
+    output_lines(root)
+        .iter()
+        .filter_map(|l| l.text_content())
+        .collect()
+}
+
 fn virtual_ms(root: &Element) -> u64 {
     let slider: HtmlInputElement = hook(root, "time-slider").unchecked_into();
     slider
@@ -134,10 +141,7 @@ async fn every_test_hook_is_on_the_page() {
 async fn kubectl_version_typed_in_the_terminal_prints_the_server_version() {
     let root = mount().await;
     type_line(&root, "kubectl version").await;
-    let texts: Vec<String> = output_lines(&root)
-        .iter()
-        .filter_map(|l| l.text_content())
-        .collect();
+    let texts = output_texts(&root);
     assert_eq!(
         texts.first().map(String::as_str),
         Some("$ kubectl version"),
@@ -187,10 +191,7 @@ async fn markup_typed_in_the_terminal_is_shown_as_text() {
 async fn the_apply_button_runs_kubectl_apply_on_the_open_file() {
     let root = mount().await;
     click(&root, "editor-apply").await;
-    let texts: Vec<String> = output_lines(&root)
-        .iter()
-        .filter_map(|l| l.text_content())
-        .collect();
+    let texts = output_texts(&root);
     assert_eq!(
         texts.first().map(String::as_str),
         Some("$ kubectl apply -f web.yaml"),
@@ -369,10 +370,7 @@ async fn a_pasted_heredoc_runs_line_by_line_and_the_file_gets_a_tab() {
     for line in ["cat <<EOF > note.yaml", "a: 1", "EOF", "cat note.yaml"] {
         type_line(&root, line).await;
     }
-    let texts: Vec<String> = output_lines(&root)
-        .iter()
-        .filter_map(|l| l.text_content())
-        .collect();
+    let texts = output_texts(&root);
     assert!(texts.iter().any(|t| t == "> a: 1"), "{texts:?}");
     assert_eq!(texts.last().map(String::as_str), Some("a: 1"), "{texts:?}");
     let tabs = root.query_selector_all(".editor-pane .tab").expect("tabs");
@@ -398,10 +396,7 @@ async fn corrupted_saved_state_is_reported_in_one_line_and_replaced() {
         .expect("appended");
     yew::Renderer::<ui::app::App>::with_root(root.clone()).render();
     settle().await;
-    let texts: Vec<String> = output_lines(&root)
-        .iter()
-        .filter_map(|l| l.text_content())
-        .collect();
+    let texts = output_texts(&root);
     assert_eq!(texts.len(), 1, "{texts:?}");
     assert!(
         texts[0].starts_with("saved session could not be restored ("),

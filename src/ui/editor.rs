@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use super::i18n::use_strings;
 
-use super::state::{Action, AppContext};
+use super::state::{dispatch_on_click, Action, AppContext};
 
 /// How long typing must pause before the manifest is checked again.
 const DIAGNOSE_AFTER_MS: u32 = 300;
@@ -114,14 +114,8 @@ pub fn editor() -> Html {
         })
     };
 
-    let onapply = {
-        let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::Apply))
-    };
-    let onsave = {
-        let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::Save))
-    };
+    let onapply = dispatch_on_click(&ctx, Action::Apply);
+    let onsave = dispatch_on_click(&ctx, Action::Save);
     let ontemplate = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
@@ -154,11 +148,7 @@ pub fn editor() -> Html {
                 <div class="tabs" role="tablist" aria-label="Files">
                     { for yaml_files.map(|f| {
                         let active = *f == ctx.file_name;
-                        let onclick = {
-                            let ctx = ctx.clone();
-                            let f = f.clone();
-                            Callback::from(move |_: MouseEvent| ctx.dispatch(Action::OpenFile(f.clone())))
-                        };
+                        let onclick = dispatch_on_click(&ctx, Action::OpenFile(f.clone()));
                         html! {
                             <button key={f.clone()} class={classes!("tab", active.then_some("active"))}
                                     role="tab" aria-selected={active.to_string()} title={f.clone()} {onclick}>

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use gloo_timers::callback::{Interval, Timeout};
 use kubeplay::kubectl::session::{Input, TimedInput};
 use kubeplay::params::{self, Lang, Layout, Params, Problem, Theme};
-use kubeplay::share::{self, ShareError, SharedState, SHARE_VERSION};
+use kubeplay::share::{self, ShareError, SharedState};
 use yew::prelude::*;
 
 use super::i18n::{strings, use_strings, LangHandle};
@@ -303,16 +303,7 @@ pub fn header_tools() -> Html {
         let copied = copied.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(ctx) = &ctx else { return };
-            let session = ctx.session();
-            let session = session.borrow();
-            let state = SharedState {
-                version: SHARE_VERSION,
-                nodes: ctx.nodes_count,
-                seed: ctx.seed,
-                inputs: session.inputs().to_vec(),
-                now: session.now_ms(),
-            };
-            let fragment = share::fragment(&state);
+            let fragment = share::fragment(&ctx.shared());
             let text = if fragment.len() > share::MAX_ENCODED_CHARS {
                 strings(current).share_too_long.to_string()
             } else {

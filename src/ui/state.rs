@@ -10,6 +10,7 @@ use kubeplay::kubectl::completion::{complete, Completion};
 use kubeplay::kubectl::session::{
     pod_card, Input, NodeLane, OutLine, PodCard, Session, Stream, TimedInput,
 };
+use kubeplay::share::{SharedState, SHARE_VERSION};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
@@ -309,6 +310,18 @@ impl State {
             1
         };
         Ok(state)
+    }
+
+    /// The cluster as a share link carries it: seed, shape and everything typed, with when.
+    pub fn shared(&self) -> SharedState {
+        let session = self.session.borrow();
+        SharedState {
+            version: SHARE_VERSION,
+            nodes: self.nodes_count,
+            seed: self.seed,
+            inputs: session.inputs().to_vec(),
+            now: session.now_ms(),
+        }
     }
 
     /// What survives a reload: the cluster's seed and shape and everything typed, with when.
@@ -892,6 +905,12 @@ impl Reducible for State {
 
 /// The handle every component reads the state from and dispatches to.
 pub type AppContext = UseReducerHandle<State>;
+
+/// A click handler that dispatches `action`.
+pub fn dispatch_on_click(ctx: &AppContext, action: Action) -> Callback<MouseEvent> {
+    let ctx = ctx.clone();
+    Callback::from(move |_: MouseEvent| ctx.dispatch(action.clone()))
+}
 
 /// `mm:ss`, or `h:mm:ss` after the first hour, of virtual time since the cluster started.
 pub fn format_clock(ms: u64) -> String {

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::i18n::use_strings;
 
-use super::state::{format_clock, Action, AppContext, SPEEDS};
+use super::state::{dispatch_on_click, format_clock, Action, AppContext, SPEEDS};
 
 #[function_component(TimeBar)]
 pub fn time_bar() -> Html {
@@ -14,14 +14,8 @@ pub fn time_bar() -> Html {
         return html! {};
     };
 
-    let ontoggle = {
-        let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::TogglePlay))
-    };
-    let onstep = {
-        let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::Step))
-    };
+    let ontoggle = dispatch_on_click(&ctx, Action::TogglePlay);
+    let onstep = dispatch_on_click(&ctx, Action::Step);
     let onspeed = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::i18n::use_strings;
 
-use super::state::{format_clock, Action, AppContext};
+use super::state::{dispatch_on_click, format_clock, Action, AppContext};
 
 /// Lines drawn at most; the filter finds older ones.
 const SHOWN: usize = 200;
@@ -47,11 +47,7 @@ pub fn why_log() -> Html {
                 { for lines.map(|(i, w)| {
                     let name = w.name.clone();
                     let marked = ctx.highlight.as_deref() == Some(name.as_str());
-                    let onclick = {
-                        let ctx = ctx.clone();
-                        let name = name.clone();
-                        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::Highlight(Some(name.clone()))))
-                    };
+                    let onclick = dispatch_on_click(&ctx, Action::Highlight(Some(name.clone())));
                     html! {
                         <li key={i}>
                             <button class={classes!("why-line", marked.then_some("marked"))} {onclick}
