@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// (kind, namespace, name) of a stored object.
-pub type ObjectKey = (&'static str, String, String);
+pub type ObjectKey = (&'static str, Rc<str>, Rc<str>);
 
 /// One dependent of an owner, as it was last written.
 #[derive(Debug, Clone)]
@@ -37,6 +37,9 @@ pub struct OwnerIndex {
     /// Live pods not bound to a node yet, by (namespace, name): what the scheduler
     /// retries when the cluster changes (kept here so a retry does not scan every pod).
     pub unscheduled_pods: BTreeSet<(String, String)>,
+    /// Every revision name a pod has carried, once: pods' facts share these `Rc`s, so a
+    /// controller compares a pod's revision by pointer instead of reading the string.
+    revision_names: BTreeSet<Rc<str>>,
 }
 
 /// Each owner's uid, and whether it is the controller: the first reference marked
@@ -64,6 +67,22 @@ fn has_controller(obj: &Value) -> bool {
 }
 
 impl OwnerIndex {
+    /// The shared `Rc` of revision `name`, if any pod has carried it; compare pods'
+    /// `facts.revision` with it by `Rc::ptr_eq`.
+    pub fn revision_name(&self, name: &str) -> Option<&Rc<str>> {
+        self.revision_names.get(name)
+    }
+
+    fn intern_revision(&mut self, name: Rc<str>) -> Rc<str> {
+        match self.revision_names.get(&name) {
+            Some(shared) => Rc::clone(shared),
+            None => {
+                self.revision_names.insert(Rc::clone(&name));
+                name
+            }
+        }
+    }
+
     /// An object was written (`Some`) or removed (`None`).
     pub fn record(
         &mut self,
@@ -94,7 +113,7 @@ impl OwnerIndex {
                 self.orphan_pods.remove(&pod_key);
             }
         }
-        let key: ObjectKey = (kind, namespace.to_string(), name.to_string());
+        let key: ObjectKey = (kind, Rc::from(namespace), Rc::from(name));
         if let Some(old) = self.owners_of.remove(&key) {
             for uid in old {
                 if let Some(map) = self.dependents.get_mut(&uid) {
@@ -107,7 +126,11 @@ impl OwnerIndex {
         }
         let Some(object) = object else { return };
         let owners = owner_uids(object);
-        let pod = (kind == "Pod").then(|| PodFacts::of(object));
+        let pod = (kind == "Pod").then(|| {
+            let mut facts = PodFacts::of(object);
+            facts.revision = facts.revision.map(|r| self.intern_revision(r));
+            facts
+        });
         for (uid, controlled) in &owners {
             self.dependents.entry(uid.clone()).or_default().insert(
                 key.clone(),

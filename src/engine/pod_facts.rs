@@ -4,6 +4,7 @@
 //! was most of the engine's time with 1,000 pods).
 
 use super::clock::Millis;
+use super::controllers::statefulset::get_ordinal;
 use super::json::At;
 use super::time::parse_rfc3339;
 use serde_json::Value;
@@ -25,8 +26,23 @@ pub struct PodFacts {
     pub ready_since: Option<Millis>,
     /// `spec.nodeName`, once the pod is bound.
     pub node: Option<Rc<str>>,
-    /// The `controller-revision-hash` label (StatefulSet and DaemonSet revisions).
+    /// The `controller-revision-hash` label (StatefulSet and DaemonSet revisions). The
+    /// owner index interns it, so pods at one revision share one `Rc`.
     pub revision: Option<Rc<str>>,
+    /// With a StatefulSet as controller: the ordinal in `<set>-<ordinal>` (`getOrdinal`),
+    /// matched against the set name in the controller reference — the name of the set
+    /// that reference's uid points at, since names never change.
+    pub set_ordinal: Option<i64>,
+}
+
+fn statefulset_ordinal(pod: &Value) -> Option<i64> {
+    let set = pod
+        .at("/metadata/ownerReferences")?
+        .as_array()?
+        .iter()
+        .find(|r| r["controller"] == true)
+        .filter(|r| r["kind"] == "StatefulSet")?;
+    get_ordinal(set["name"].as_str()?, pod.at("/metadata/name")?.as_str()?)
 }
 
 impl PodFacts {
@@ -55,6 +71,7 @@ impl PodFacts {
                 .at("/metadata/labels/controller-revision-hash")
                 .and_then(Value::as_str)
                 .map(Rc::from),
+            set_ordinal: statefulset_ordinal(pod),
         }
     }
 

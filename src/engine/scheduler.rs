@@ -207,14 +207,14 @@ impl UsageIndex {
 }
 
 fn allocatable(node: &Value, key: &str) -> i64 {
-    let q = node
-        .at(&format!("/status/allocatable/{key}"))
-        .cloned()
-        .unwrap_or(Value::Null);
+    let q = node.at("/status/allocatable").and_then(|a| a.get(key));
     match key {
-        "cpu" => quantity::cpu_millis(&q).unwrap_or(0),
-        "pods" => q.as_str().and_then(|s| s.parse().ok()).unwrap_or(110),
-        _ => quantity::bytes(&q).unwrap_or(0),
+        "cpu" => q.and_then(quantity::cpu_millis).unwrap_or(0),
+        "pods" => q
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(110),
+        _ => q.and_then(quantity::bytes).unwrap_or(0),
     }
 }
 
@@ -259,11 +259,11 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
     let used = &w.node_usage.by_node;
     let nodes: Vec<_> = w.store.list("Node", None).cloned().collect();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    let mut feasible: Vec<(i64, String)> = Vec::new();
+    let mut feasible: Vec<(i64, &str)> = Vec::new();
     let mut resource_failures = 0;
     for node in &nodes {
-        let node_name = meta_str(node, "name").to_string();
-        let u = used.get(&node_name);
+        let node_name = meta_str(node, "name");
+        let u = used.get(node_name);
         let reason = if node.at("/spec/unschedulable").and_then(Value::as_bool) == Some(true)
             && !spec["tolerations"]
                 .as_array()
@@ -350,12 +350,12 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
         set_unschedulable(w, &pod, &message);
         return;
     };
-    let candidates: Vec<&String> = feasible
+    let candidates: Vec<&str> = feasible
         .iter()
         .filter(|(s, _)| *s == best)
-        .map(|(_, n)| n)
+        .map(|(_, n)| *n)
         .collect();
-    let chosen = candidates[w.rng.below(candidates.len() as u64) as usize].clone();
+    let chosen = candidates[w.rng.below(candidates.len() as u64) as usize].to_string();
     bind(w, &pod, &chosen);
 }
 

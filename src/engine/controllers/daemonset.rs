@@ -247,7 +247,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             );
         }
     }
-    let live: Vec<String> = revs
+    let live: Vec<&str> = revs
         .iter()
         .filter(|r| {
             let h = r
@@ -256,7 +256,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                 .unwrap_or("");
             h == hash || pods.iter().any(|p| revision_hash(p) == Some(h))
         })
-        .map(|r| meta_str(r, "name").to_string())
+        .map(|r| meta_str(r, "name"))
         .collect();
     history::trim(w, &ds, &revs, &live);
     write_status(w, namespace, name, &hash, &eligible);

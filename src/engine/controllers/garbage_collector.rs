@@ -4,6 +4,7 @@
 use crate::engine::apiserver::{meta_str, DeleteOptions, Propagation};
 use crate::engine::json::At;
 use crate::engine::kinds;
+use crate::engine::owners::ObjectKey;
 use crate::engine::world::World;
 use serde_json::Value;
 
@@ -37,7 +38,7 @@ pub fn sync(w: &mut World, key: &str) {
         .get(info.kind, namespace, name)
         .filter(|o| meta_str(o, "uid") == uid)
         .cloned();
-    let dependents: Vec<(&'static str, String, String)> = w
+    let dependents: Vec<ObjectKey> = w
         .store
         .owners
         .dependents

@@ -146,7 +146,7 @@ pub fn ensure_update_revision(
 
 /// Deletes the oldest revisions beyond `revisionHistoryLimit` that no pod uses and that
 /// are neither the current nor the update revision.
-pub fn trim(w: &mut World, owner: &Value, revs: &[Rc<Value>], live: &[String]) {
+pub fn trim(w: &mut World, owner: &Value, revs: &[Rc<Value>], live: &[&str]) {
     let limit = owner
         .at("/spec/revisionHistoryLimit")
         .and_then(Value::as_i64)
@@ -154,7 +154,7 @@ pub fn trim(w: &mut World, owner: &Value, revs: &[Rc<Value>], live: &[String]) {
         .max(0) as usize;
     let deletable: Vec<&Rc<Value>> = revs
         .iter()
-        .filter(|r| !live.iter().any(|l| l == meta_str(r, "name")))
+        .filter(|r| !live.contains(&meta_str(r, "name")))
         .collect();
     if deletable.len() <= limit {
         return;

@@ -15,8 +15,9 @@ use std::rc::Rc;
 /// A pod a controller owns, with the facts its sync reads.
 #[derive(Debug, Clone)]
 pub struct OwnedPod {
-    /// `metadata.name`, from the index key (reading it from the object costs more).
-    pub name: String,
+    /// `metadata.name`, shared with the index key: controllers visit every pod of their
+    /// owner on each sync, so nothing here may allocate per pod.
+    pub name: Rc<str>,
     pub object: Rc<Value>,
     pub facts: PodFacts,
 }
@@ -24,7 +25,7 @@ pub struct OwnedPod {
 impl OwnedPod {
     fn new(object: Rc<Value>) -> OwnedPod {
         OwnedPod {
-            name: meta_str(&object, "name").to_string(),
+            name: Rc::from(meta_str(&object, "name")),
             facts: PodFacts::of(&object),
             object,
         }
@@ -32,7 +33,7 @@ impl OwnedPod {
 
     fn of_dependent((_, _, name): &ObjectKey, d: &Dependent) -> OwnedPod {
         OwnedPod {
-            name: name.clone(),
+            name: Rc::clone(name),
             object: Rc::clone(&d.object),
             facts: d.pod.clone().unwrap_or_else(|| PodFacts::of(&d.object)),
         }
@@ -72,6 +73,15 @@ pub fn owned_pods(w: &World, owner_uid: &str) -> Vec<OwnedPod> {
         .collect()
 }
 
+/// The names and facts of the pods whose controller is `owner_uid`, borrowed from the
+/// index: a sync that reads only facts walks its pods without copying anything per pod.
+pub fn owned_pod_facts<'a>(
+    w: &'a World,
+    owner_uid: &str,
+) -> impl Iterator<Item = (&'a str, &'a PodFacts)> {
+    controlled(w, owner_uid, "Pod").filter_map(|((_, _, name), d)| Some((&**name, d.pod.as_ref()?)))
+}
+
 fn controlled<'a>(
     w: &'a World,
     owner_uid: &str,
@@ -97,13 +107,23 @@ fn fingerprint(selector: &Value) -> u64 {
 
 /// The pods `owner` controls after adopting matching orphans and releasing mismatches.
 pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<OwnedPod> {
+    claim_and_collect(w, owner, true)
+}
+
+/// Adopts matching orphans and releases mismatches, for a controller that then reads
+/// its pods with `owned_pod_facts`.
+pub fn claim(w: &mut World, owner: &Value) {
+    claim_and_collect(w, owner, false);
+}
+
+fn claim_and_collect(w: &mut World, owner: &Value, collect: bool) -> Vec<OwnedPod> {
     let uid = meta_str(owner, "uid").to_string();
     let namespace = meta_str(owner, "namespace").to_string();
     let selector = owner.at("/spec/selector").cloned().unwrap_or(Value::Null);
     let deleting = owner.at("/metadata/deletionTimestamp").is_some();
     let mut result = Vec::new();
     let selector_id = fingerprint(&selector);
-    let mut judged = Vec::new();
+    let mut released = Vec::new();
     for (key, d) in controlled(w, &uid, "Pod") {
         let matches = deleting
             || match d.selector_verdict.get() {
@@ -114,32 +134,31 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<OwnedPod> {
                     verdict
                 }
             };
-        judged.push((OwnedPod::of_dependent(key, d), matches));
+        if !matches {
+            released.push(Rc::clone(&d.object));
+        } else if collect {
+            result.push(OwnedPod::of_dependent(key, d));
+        }
     }
-    for (pod, matches) in judged {
-        if matches {
-            result.push(pod);
-        } else {
-            let mut p = (*pod.object).clone();
-            if let Some(refs) = p
-                .pointer_mut("/metadata/ownerReferences")
-                .and_then(Value::as_array_mut)
-            {
-                refs.retain(|r| r["uid"] != uid.as_str());
-            }
-            let name = meta_str(&p, "name").to_string();
-            w.write("Pod", p);
-            w.why(
-                "ownership",
-                "Pod",
-                &namespace,
-                &name,
+    for pod in released {
+        write_ownership(
+            w,
+            &pod,
+            |p| {
+                if let Some(refs) = p
+                    .pointer_mut("/metadata/ownerReferences")
+                    .and_then(Value::as_array_mut)
+                {
+                    refs.retain(|r| r["uid"] != uid.as_str());
+                }
+            },
+            |name| {
                 format!(
                     "{name} was released by {}: its labels no longer match the selector",
                     meta_str(owner, "name")
-                ),
-            );
-        }
+                )
+            },
+        );
     }
     if deleting {
         return result;
@@ -159,29 +178,48 @@ pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<OwnedPod> {
         .cloned()
         .collect();
     for pod in orphans {
-        let mut p = (*pod).clone();
-        let reference = controller_ref_to(owner);
-        match p
-            .pointer_mut("/metadata/ownerReferences")
-            .and_then(Value::as_array_mut)
-        {
-            Some(refs) => refs.push(reference),
-            None => p["metadata"]["ownerReferences"] = json!([reference]),
-        }
-        let name = meta_str(&p, "name").to_string();
-        let adopted = w.write("Pod", p);
-        w.why(
-            "ownership",
-            "Pod",
-            &namespace,
-            &name,
-            format!(
-                "{name} was adopted by {} {}: it had no owner and matches the selector",
-                owner["kind"].as_str().unwrap_or(""),
-                meta_str(owner, "name")
-            ),
+        let adopted = write_ownership(
+            w,
+            &pod,
+            |p| {
+                let reference = controller_ref_to(owner);
+                match p
+                    .pointer_mut("/metadata/ownerReferences")
+                    .and_then(Value::as_array_mut)
+                {
+                    Some(refs) => refs.push(reference),
+                    None => p["metadata"]["ownerReferences"] = json!([reference]),
+                }
+            },
+            |name| {
+                format!(
+                    "{name} was adopted by {} {}: it had no owner and matches the selector",
+                    owner["kind"].as_str().unwrap_or(""),
+                    meta_str(owner, "name")
+                )
+            },
         );
-        result.push(OwnedPod::new(adopted));
+        if collect {
+            result.push(OwnedPod::new(adopted));
+        }
     }
     result
+}
+
+/// Writes `pod` with its owner references changed by `edit`, and tells the learner why.
+fn write_ownership(
+    w: &mut World,
+    pod: &Value,
+    edit: impl FnOnce(&mut Value),
+    why: impl FnOnce(&str) -> String,
+) -> Rc<Value> {
+    let mut p = pod.clone();
+    edit(&mut p);
+    let (namespace, name) = (
+        meta_str(&p, "namespace").to_string(),
+        meta_str(&p, "name").to_string(),
+    );
+    let written = w.write("Pod", p);
+    w.why("ownership", "Pod", &namespace, &name, why(&name));
+    written
 }

@@ -27,7 +27,7 @@ fn node_of(pod: &Value) -> &str {
 fn view(pod: &OwnedPod, on_node: &BTreeMap<String, i64>) -> PodView {
     let node = node_of(pod).to_string();
     PodView {
-        name: pod.name.clone(),
+        name: pod.name.to_string(),
         uid: meta_str(pod, "uid").to_string(),
         phase: pod
             .at("/status/phase")

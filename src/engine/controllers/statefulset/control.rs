@@ -6,11 +6,13 @@ use crate::engine::clock::Millis;
 
 /// What the policy needs to know about one pod.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PodView {
-    pub name: String,
+pub struct PodView<'a> {
+    /// Borrowed from the owner index: a sync views every pod of the set, and only the
+    /// pods it acts on need their name copied.
+    pub name: &'a str,
     pub ordinal: i64,
-    /// `controller-revision-hash` label (the revision's name).
-    pub revision: String,
+    /// Its `controller-revision-hash` label names the set's update revision.
+    pub updated: bool,
     pub terminating: bool,
     /// Succeeded or Failed: the controller replaces it.
     pub finished: bool,
@@ -106,7 +108,7 @@ pub fn plan(
             }
             Some(p) if p.finished && !p.terminating => {
                 actions.push(Action::Delete {
-                    name: p.name.clone(),
+                    name: p.name.to_string(),
                     condemned: false,
                     why: format!("{} has finished (Succeeded or Failed); deleting it so it is recreated with the same name", p.name),
                 });
@@ -175,7 +177,7 @@ pub fn plan(
         }
         first_unhealthy_seen |= !p.running_and_ready;
         actions.push(Action::Delete {
-            name: p.name.clone(),
+            name: p.name.to_string(),
             condemned: true,
             why: format!(
                 "{} is beyond replicas={}; scale-down removes the highest ordinal first",
@@ -196,9 +198,9 @@ pub fn plan(
             break;
         }
         let Some(p) = slot else { continue };
-        if p.revision != set.update_revision && !p.terminating {
+        if !p.updated && !p.terminating {
             actions.push(Action::Delete {
-                name: p.name.clone(),
+                name: p.name.to_string(),
                 condemned: false,
                 why: format!("{} is not at the update revision {}; deleting it first because updates go from the highest ordinal down", p.name, set.update_revision),
             });
@@ -207,11 +209,7 @@ pub fn plan(
         // `isHealthy`: any pod that is not Running and Ready, or is terminating, holds the
         // update back — with Parallel too, which does not skip the ordering loop above.
         if !p.running_and_ready || p.terminating {
-            let what = if p.revision == set.update_revision {
-                "updated "
-            } else {
-                ""
-            };
+            let what = if p.updated { "updated " } else { "" };
             actions.push(Action::Wait { why: format!("waiting for {what}{} to be Running and Ready before updating the next lower ordinal", p.name), retry_after: None });
             return actions;
         }
@@ -237,11 +235,13 @@ mod tests {
         }
     }
 
-    fn pod(ordinal: i64, revision: &str, ready: bool) -> PodView {
+    const NAMES: [&str; 4] = ["web-0", "web-1", "web-2", "web-3"];
+
+    fn pod(ordinal: i64, updated: bool, ready: bool) -> PodView<'static> {
         PodView {
-            name: format!("web-{ordinal}"),
+            name: NAMES[ordinal as usize],
             ordinal,
-            revision: revision.into(),
+            updated,
             terminating: false,
             finished: false,
             running_and_ready: ready,
@@ -260,7 +260,7 @@ mod tests {
 
     #[test]
     fn ordered_ready_waits_for_a_pod_that_is_not_ready() {
-        let plan = plan(&set(3), &[Some(pod(0, "web-1", false)), None, None], &[], 0);
+        let plan = plan(&set(3), &[Some(pod(0, true, false)), None, None], &[], 0);
         assert!(matches!(plan.as_slice(), [Action::Wait { .. }]), "{plan:?}");
     }
 
@@ -279,8 +279,8 @@ mod tests {
 
     #[test]
     fn scale_down_removes_highest_ordinal_first() {
-        let slots = [Some(pod(0, "web-1", true))];
-        let condemned = [pod(2, "web-1", true), pod(1, "web-1", true)];
+        let slots = [Some(pod(0, true, true))];
+        let condemned = [pod(2, true, true), pod(1, true, true)];
         let plan = plan(&set(1), &slots, &condemned, 0);
         assert!(
             matches!(plan.as_slice(), [Action::Delete { name, condemned: true, .. }] if name == "web-2"),
@@ -293,9 +293,9 @@ mod tests {
         let mut s = set(3);
         s.update_revision = "web-2".into();
         let slots = [
-            Some(pod(0, "web-1", true)),
-            Some(pod(1, "web-1", true)),
-            Some(pod(2, "web-1", true)),
+            Some(pod(0, false, true)),
+            Some(pod(1, false, true)),
+            Some(pod(2, false, true)),
         ];
         let plan = plan(&s, &slots, &[], 0);
         assert!(
@@ -310,9 +310,9 @@ mod tests {
         s.update_revision = "web-2".into();
         s.partition = 2;
         let slots = [
-            Some(pod(0, "web-1", true)),
-            Some(pod(1, "web-1", true)),
-            Some(pod(2, "web-2", true)),
+            Some(pod(0, false, true)),
+            Some(pod(1, false, true)),
+            Some(pod(2, true, true)),
         ];
         assert!(plan(&s, &slots, &[], 0).is_empty());
     }
@@ -322,11 +322,11 @@ mod tests {
         let mut s = set(3);
         s.monotonic = false;
         s.update_revision = "web-2".into();
-        let mut p2 = pod(2, "web-1", true);
+        let mut p2 = pod(2, false, true);
         p2.terminating = true;
         let slots = [
-            Some(pod(0, "web-1", true)),
-            Some(pod(1, "web-1", true)),
+            Some(pod(0, false, true)),
+            Some(pod(1, false, true)),
             Some(p2),
         ];
         let plan = plan(&s, &slots, &[], 0);
@@ -337,7 +337,7 @@ mod tests {
     fn min_ready_seconds_holds_back_the_successor() {
         let mut s = set(2);
         s.min_ready_seconds = 10;
-        let mut p0 = pod(0, "web-1", true);
+        let mut p0 = pod(0, true, true);
         p0.ready_since = Some(5_000);
         let plan = plan(&s, &[Some(p0), None], &[], 8_000);
         assert!(

@@ -5,13 +5,15 @@ pub mod control;
 pub mod pod_control;
 
 use super::history;
-use super::ownership::{claim_pods, owned_pods, OwnedPod};
+use super::ownership::{claim, owned_pod_facts};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
 use crate::engine::json::At;
+use crate::engine::pod_facts::PodFacts;
 use crate::engine::world::World;
 use control::{Action, PodView, SetView};
 use serde_json::{json, Value};
+use std::rc::Rc;
 
 /// The ordinal in a pod name `<set>-<ordinal>`.
 pub fn get_ordinal(set_name: &str, pod_name: &str) -> Option<i64> {
@@ -36,21 +38,6 @@ fn ready_condition(pod: &Value) -> Option<&Value> {
         .find(|c| c["type"] == "Ready")
 }
 
-fn view(set_name: &str, pod: &OwnedPod) -> Option<PodView> {
-    let name = pod.name.clone();
-    let ordinal = get_ordinal(set_name, &name)?;
-    let ready = pod.facts.running_and_ready();
-    Some(PodView {
-        ordinal,
-        revision: pod.facts.revision.as_deref().unwrap_or("").to_string(),
-        terminating: pod.facts.deleting,
-        finished: pod.facts.finished,
-        running_and_ready: ready,
-        ready_since: pod.facts.ready_since.filter(|_| ready),
-        name,
-    })
-}
-
 pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
         return;
@@ -58,7 +45,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     if set.at("/metadata/deletionTimestamp").is_some() {
         return;
     }
-    let pods = claim_pods(w, &set);
+    claim(w, &set);
     let (update_rev, revs) =
         history::ensure_update_revision(w, &set, "controller.kubernetes.io/hash");
     let update_revision = meta_str(&update_rev, "name").to_string();
@@ -90,20 +77,53 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         current_revision: current_revision.clone(),
         update_revision: update_revision.clone(),
     };
-    let mut slots: Vec<Option<PodView>> = vec![None; replicas as usize];
-    let mut condemned: Vec<PodView> = Vec::new();
-    for p in &pods {
-        let Some(v) = view(name, p) else { continue };
-        let index = v.ordinal - start;
-        if index >= 0 && index < replicas {
-            slots[index as usize] = Some(v);
-        } else {
-            condemned.push(v);
+    let (plan, live) = {
+        // One pass over the index, borrowing: names are copied only for the pods the plan
+        // acts on, and revisions are compared by their shared pointers.
+        let revision = |r: &str| w.store.owners.revision_name(r);
+        let update_id = revision(&update_revision);
+        let mut live: Vec<&Rc<str>> = [revision(&current_revision), update_id]
+            .into_iter()
+            .flatten()
+            .collect();
+        let mut slots: Vec<Option<PodView>> = vec![None; replicas as usize];
+        let mut condemned: Vec<PodView> = Vec::new();
+        for (pod_name, facts) in owned_pod_facts(w, meta_str(&set, "uid")) {
+            if let Some(r) = &facts.revision {
+                if !live.iter().any(|l| Rc::ptr_eq(l, r)) {
+                    live.push(r);
+                }
+            }
+            let Some(ordinal) = facts.set_ordinal else {
+                continue;
+            };
+            let ready = facts.running_and_ready();
+            let v = PodView {
+                name: pod_name,
+                ordinal,
+                updated: facts
+                    .revision
+                    .as_ref()
+                    .zip(update_id)
+                    .is_some_and(|(r, u)| Rc::ptr_eq(r, u)),
+                terminating: facts.deleting,
+                finished: facts.finished,
+                running_and_ready: ready,
+                ready_since: facts.ready_since.filter(|_| ready),
+            };
+            let index = ordinal - start;
+            if index >= 0 && index < replicas {
+                slots[index as usize] = Some(v);
+            } else {
+                condemned.push(v);
+            }
         }
-    }
-    condemned.sort_by_key(|c| std::cmp::Reverse(c.ordinal));
-
-    let plan = control::plan(&view_set, &slots, &condemned, w.now);
+        condemned.sort_by_key(|c| std::cmp::Reverse(c.ordinal));
+        let plan = control::plan(&view_set, &slots, &condemned, w.now);
+        let mut live: Vec<String> = live.iter().map(|r| r.to_string()).collect();
+        live.extend([current_revision.clone(), update_revision.clone()]);
+        (plan, live)
+    };
     let mut failed = false;
     for action in plan {
         match action {
@@ -164,13 +184,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             }
         }
     }
-    let live: Vec<String> = [current_revision.clone(), update_revision.clone()]
-        .into_iter()
-        .chain(
-            pods.iter()
-                .filter_map(|p| p.facts.revision.as_deref().map(String::from)),
-        )
-        .collect();
+    let live: Vec<&str> = live.iter().map(String::as_str).collect();
     history::trim(w, &set, &revs, &live);
     write_status(w, namespace, name, &current_revision, &update_revision);
     super::finish_sync(w, super::Controller::StatefulSet, namespace, name, failed);
@@ -192,7 +206,6 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
     let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
         return;
     };
-    let pods = owned_pods(w, meta_str(&set, "uid"));
     let min_ready = set
         .at("/spec/minReadySeconds")
         .and_then(Value::as_i64)
@@ -200,11 +213,21 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
         * 1000;
     let (mut replicas, mut ready, mut available, mut current_n, mut updated_n) = (0, 0, 0, 0, 0);
     let mut next_available: Option<Millis> = None;
-    for p in &pods {
+    let (current_id, update_id) = (
+        w.store.owners.revision_name(current),
+        w.store.owners.revision_name(update),
+    );
+    let at = |p: &PodFacts, id: Option<&Rc<str>>| {
+        p.revision
+            .as_ref()
+            .zip(id)
+            .is_some_and(|(r, id)| Rc::ptr_eq(r, id))
+    };
+    for (_, p) in owned_pod_facts(w, meta_str(&set, "uid")) {
         replicas += 1;
-        if p.facts.running_and_ready() {
+        if p.running_and_ready() {
             ready += 1;
-            let since = p.facts.ready_since.unwrap_or(w.now);
+            let since = p.ready_since.unwrap_or(w.now);
             if w.now >= since + min_ready {
                 available += 1;
             } else {
@@ -213,12 +236,11 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
                 );
             }
         }
-        if !p.facts.deleting {
-            let revision = p.facts.revision.as_deref();
-            if revision == Some(current) {
+        if !p.deleting {
+            if at(p, current_id) {
                 current_n += 1;
             }
-            if revision == Some(update) {
+            if at(p, update_id) {
                 updated_n += 1;
             }
         }
