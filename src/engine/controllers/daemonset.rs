@@ -3,14 +3,15 @@
 //! `maxUnavailable` / `maxSurge`.
 
 use super::history;
-use super::ownership::{claim_pods, controller_ref_to, owned_pods, OwnedPod};
+use super::ownership::{claim, controller_ref_to, owned_pod_refs, PodRef};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::events::Source;
 use crate::engine::json::At;
 use crate::engine::scheduler::{node_matches, untolerated_taint, untolerated_taint_with};
 use crate::engine::world::World;
+use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 const SOURCE: Source<'static> = Source {
@@ -48,32 +49,53 @@ fn daemon_pod_spec(template: &Value, node: Option<&str>) -> Value {
     spec
 }
 
-/// `nodeShouldRunDaemonPod`: (should run, should continue running). A new pod goes only
-/// where selector and affinity match and every NoSchedule/NoExecute taint is tolerated
-/// (with the daemon tolerations); a pod already there keeps running unless a NoExecute
-/// taint is not tolerated (a new NoSchedule taint only keeps new pods off).
-/// `spec` is the daemon pod spec (`daemon_pod_spec(template, None)`), built once a sync.
-fn node_should_run(spec: &Value, node: &Value) -> (bool, bool) {
-    if !node_matches(spec, node) {
-        return (false, false);
+/// `nodeShouldRunDaemonPod` for one daemon pod spec (`daemon_pod_spec(template, None)`),
+/// asked of every node on every sync.
+struct Placement<'a> {
+    spec: &'a Value,
+    /// The spec has a nodeSelector or required node affinity: nodes' labels matter.
+    selects: bool,
+}
+
+impl<'a> Placement<'a> {
+    fn new(spec: &'a Value) -> Placement<'a> {
+        let affinity = "/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
+        Placement {
+            spec,
+            selects: spec.get("nodeSelector").is_some() || spec.at(affinity).is_some(),
+        }
     }
-    if untolerated_taint(spec, node).is_none() {
-        return (true, true);
+
+    /// (should run, should continue running). A new pod goes only where selector and
+    /// affinity match and every NoSchedule/NoExecute taint is tolerated (with the daemon
+    /// tolerations); a pod already there keeps running unless a NoExecute taint is not
+    /// tolerated (a new NoSchedule taint only keeps new pods off).
+    fn on(&self, node: &Value) -> (bool, bool) {
+        if self.selects && !node_matches(self.spec, node) {
+            return (false, false);
+        }
+        let tainted = node
+            .at("/spec/taints")
+            .and_then(Value::as_array)
+            .is_some_and(|t| !t.is_empty());
+        if !tainted || untolerated_taint(self.spec, node).is_none() {
+            return (true, true);
+        }
+        (
+            false,
+            untolerated_taint_with(self.spec, node, &["NoExecute"]).is_none(),
+        )
     }
-    (
-        false,
-        untolerated_taint_with(spec, node, &["NoExecute"]).is_none(),
-    )
 }
 
 /// The node a daemon pod is bound to, or pinned to by its node affinity until then.
-fn node_of(pod: &OwnedPod) -> Rc<str> {
+fn node_of<'a>(pod: &PodRef<'a>) -> &'a str {
     if let Some(n) = &pod.facts.node {
-        return Rc::clone(n);
+        return n;
     }
-    Rc::from(pod.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0")
+    pod.object.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0")
         .and_then(Value::as_str)
-        .unwrap_or(""))
+        .unwrap_or("")
 }
 
 fn int_or_percent(v: Option<&Value>, total: i64, round_up: bool) -> i64 {
@@ -93,9 +115,67 @@ fn int_or_percent(v: Option<&Value>, total: i64, round_up: bool) -> i64 {
 }
 
 /// The diff for one sync: nodes that need a pod, and pods to delete (with why).
+#[derive(Default)]
 struct Diff {
     create_on: Vec<String>,
     delete: Vec<(String, String)>,
+    /// Old available pods the rolling update may replace within `maxUnavailable`, as
+    /// (pod, node, node is eligible); the caller orders them with the seeded RNG.
+    replaceable: Vec<(String, String, bool)>,
+    /// How many of `replaceable` may go now, and the `maxUnavailable` that allows it.
+    budget: i64,
+    max_unavailable: i64,
+}
+
+/// The cluster's nodes in name order, with each node's daemon pods, borrowed for one
+/// sync: a DaemonSet sync looks at every node, so lookups go by position, not by name.
+struct NodePods<'a> {
+    nodes: Vec<(&'a str, &'a Value)>,
+    pods: Vec<Vec<PodRef<'a>>>,
+    /// Pods pinned to a node that does not exist (any more).
+    elsewhere: BTreeMap<&'a str, Vec<PodRef<'a>>>,
+}
+
+impl<'a> NodePods<'a> {
+    fn gather(w: &'a World, ds_uid: &str) -> NodePods<'a> {
+        let nodes: Vec<(&str, &Value)> =
+            w.store.named("Node", "").map(|(n, o)| (n, &**o)).collect();
+        let position = NodePositions::of(&nodes);
+        let mut pods = vec![Vec::new(); nodes.len()];
+        let mut elsewhere: BTreeMap<&str, Vec<PodRef>> = BTreeMap::new();
+        for pod in owned_pod_refs(w, ds_uid) {
+            let node = node_of(&pod);
+            match position.of_node(node) {
+                Some(i) => pods[i].push(pod),
+                None => elsewhere.entry(node).or_default().push(pod),
+            }
+        }
+        NodePods {
+            nodes,
+            pods,
+            elsewhere,
+        }
+    }
+}
+
+/// Node name → position in the name-ordered node list. Only ever looked up, never
+/// iterated, so the hash map's order cannot leak into what the controller does.
+struct NodePositions<'a>(FxHashMap<&'a str, usize>);
+
+impl<'a> NodePositions<'a> {
+    fn of(nodes: &[(&'a str, &Value)]) -> NodePositions<'a> {
+        NodePositions(
+            nodes
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _))| (*n, i))
+                .collect(),
+        )
+    }
+
+    fn of_node(&self, node: &str) -> Option<usize> {
+        self.0.get(node).copied()
+    }
 }
 
 pub fn sync(w: &mut World, namespace: &str, name: &str) {
@@ -105,7 +185,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     if ds.at("/metadata/deletionTimestamp").is_some() {
         return;
     }
-    let pods = claim_pods(w, &ds);
+    claim(w, &ds);
     let (update_rev, revs) = history::ensure_update_revision(w, &ds, "controller-revision-hash");
     let hash = update_rev
         .at("/metadata/labels/controller-revision-hash")
@@ -114,101 +194,42 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         .to_string();
     let template = ds["spec"]["template"].clone();
     let spec = daemon_pod_spec(&template, None);
-    let surge = surge_enabled(&ds);
-    let nodes: Vec<(String, Rc<Value>)> = w
-        .store
-        .named("Node", "")
-        .map(|(n, o)| (n.to_string(), Rc::clone(o)))
-        .collect();
-    let mut by_node: BTreeMap<Rc<str>, Vec<OwnedPod>> = BTreeMap::new();
-    for p in &pods {
-        by_node.entry(node_of(p)).or_default().push(p.clone());
-    }
-    let mut diff = Diff {
-        create_on: Vec::new(),
-        delete: Vec::new(),
-    };
-    let mut eligible = BTreeSet::new();
-    // Nodes no new pod may go to whose daemon pods keep running (`shouldContinueRunning`).
-    let mut kept = Vec::new();
-    for (node_name, node) in &nodes {
-        let (should_run, should_continue) = node_should_run(&spec, node);
-        let on_node = by_node
-            .get(node_name.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let live: Vec<&OwnedPod> = on_node.iter().filter(|p| !p.facts.deleting).collect();
-        if should_run {
-            eligible.insert(node_name.clone());
-        } else if should_continue && !live.is_empty() {
-            kept.push(node_name.clone());
-        }
-        if should_continue {
-            let failed: Vec<&&OwnedPod> = live.iter().filter(|p| p.facts.failed).collect();
-            for p in &failed {
-                diff.delete.push((
-                    meta_str(p, "name").to_string(),
-                    if should_run {
-                        format!("{} failed on {node_name}; it is replaced", meta_str(p, "name"))
-                    } else {
-                        format!("{} failed on {node_name}; no new pod goes there while a taint it does not tolerate stays", meta_str(p, "name"))
-                    },
-                ));
-            }
-            let healthy: Vec<&&OwnedPod> = live.iter().filter(|p| !p.facts.failed).collect();
-            if should_run
-                && healthy.is_empty()
-                && on_node.iter().all(|p| !p.facts.deleting || !surge)
-            {
-                if on_node.iter().any(|p| p.facts.deleting) {
-                    continue; // wait for the old pod to go (maxSurge 0 keeps one pod per node)
-                }
-                diff.create_on.push(node_name.clone());
-            } else if healthy.len() > 1 {
-                let mut extra: Vec<&&OwnedPod> = healthy.clone();
-                extra.sort_by_key(|p| meta_str(p, "creationTimestamp").to_string());
-                for p in extra.iter().skip(1) {
-                    if revision_hash(p) != Some(&hash) || !surge {
-                        diff.delete.push((
-                            meta_str(p, "name").to_string(),
-                            format!(
-                                "{node_name} has more than one daemon pod; {} is extra",
-                                meta_str(p, "name")
-                            ),
-                        ));
-                    }
-                }
-            }
-        } else {
-            for p in live {
-                diff.delete.push((meta_str(p, "name").to_string(), format!("{} runs on {node_name}, which no longer qualifies (selector, affinity or a NoExecute taint)", meta_str(p, "name"))));
-            }
-        }
-    }
-    let node_names: BTreeSet<&str> = nodes.iter().map(|(n, _)| n.as_str()).collect();
-    // `getUnscheduledPodsWithoutNode`: pods pinned to a node that no longer exists.
-    for (node, on_node) in &by_node {
-        if node_names.contains(&**node) {
-            continue;
-        }
-        for p in on_node {
-            let unscheduled = p
-                .at("/spec/nodeName")
-                .and_then(Value::as_str)
-                .is_none_or(str::is_empty);
-            if unscheduled && !p.facts.deleting {
-                let pname = meta_str(p, "name").to_string();
-                diff.delete.push((
-                    pname.clone(),
-                    format!("{pname} waits for node {node}, which no longer exists"),
-                ));
-            }
-        }
-    }
     let rolling = ds.at("/spec/updateStrategy/type").and_then(Value::as_str) != Some("OnDelete");
-    if rolling && diff.create_on.is_empty() && diff.delete.is_empty() {
-        rolling_update(w, &ds, &by_node, &eligible, &kept, &hash, &mut diff);
-    }
+    let (mut diff, eligible, live) = {
+        let by_node = NodePods::gather(w, meta_str(&ds, "uid"));
+        let hash_id = w.store.owners.revision_name(&hash);
+        let (mut diff, eligible, kept) = placement_diff(&ds, &spec, &by_node, hash_id);
+        if rolling && diff.create_on.is_empty() && diff.delete.is_empty() {
+            rolling_update(&ds, &by_node, &eligible, &kept, hash_id, &mut diff);
+        }
+        // Revisions some pod still runs, compared by their shared pointers.
+        let mut running: Vec<&Rc<str>> = Vec::new();
+        for pod in by_node
+            .pods
+            .iter()
+            .chain(by_node.elsewhere.values())
+            .flatten()
+        {
+            if let Some(r) = &pod.facts.revision {
+                if !running.iter().any(|l| Rc::ptr_eq(l, r)) {
+                    running.push(r);
+                }
+            }
+        }
+        let live: Vec<String> = revs
+            .iter()
+            .filter(|r| {
+                let h = r
+                    .at("/metadata/labels/controller-revision-hash")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                h == hash || running.iter().any(|l| &***l == h)
+            })
+            .map(|r| meta_str(r, "name").to_string())
+            .collect();
+        (diff, eligible, live)
+    };
+    order_replacements(w, &ds, &mut diff);
     let generation = ds
         .at("/metadata/generation")
         .and_then(Value::as_i64)
@@ -247,20 +268,88 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             );
         }
     }
-    let live: Vec<&str> = revs
-        .iter()
-        .filter(|r| {
-            let h = r
-                .at("/metadata/labels/controller-revision-hash")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            h == hash || pods.iter().any(|p| revision_hash(p) == Some(h))
-        })
-        .map(|r| meta_str(r, "name"))
-        .collect();
+    let live: Vec<&str> = live.iter().map(String::as_str).collect();
     history::trim(w, &ds, &revs, &live);
     write_status(w, namespace, name, &hash, &eligible);
     super::finish_sync(w, super::Controller::DaemonSet, namespace, name, failed);
+}
+
+/// Which nodes should run a daemon pod (`eligible`, by node position), which keep their
+/// pods without getting new ones (`kept`), and the creations and deletions that follow.
+fn placement_diff(
+    ds: &Value,
+    spec: &Value,
+    by_node: &NodePods,
+    hash_id: Option<&Rc<str>>,
+) -> (Diff, Vec<bool>, Vec<usize>) {
+    let surge = surge_enabled(ds);
+    let placement = Placement::new(spec);
+    let mut diff = Diff::default();
+    let mut eligible = vec![false; by_node.nodes.len()];
+    // Nodes no new pod may go to whose daemon pods keep running (`shouldContinueRunning`).
+    let mut kept = Vec::new();
+    for (i, (node_name, node)) in by_node.nodes.iter().enumerate() {
+        let (should_run, should_continue) = placement.on(node);
+        let on_node = &by_node.pods[i];
+        let live: Vec<&PodRef> = on_node.iter().filter(|p| !p.facts.deleting).collect();
+        if should_run {
+            eligible[i] = true;
+        } else if should_continue && !live.is_empty() {
+            kept.push(i);
+        }
+        if should_continue {
+            for p in live.iter().filter(|p| p.facts.failed) {
+                diff.delete.push((
+                    p.name.to_string(),
+                    if should_run {
+                        format!("{} failed on {node_name}; it is replaced", p.name)
+                    } else {
+                        format!("{} failed on {node_name}; no new pod goes there while a taint it does not tolerate stays", p.name)
+                    },
+                ));
+            }
+            let healthy: Vec<&&PodRef> = live.iter().filter(|p| !p.facts.failed).collect();
+            if should_run
+                && healthy.is_empty()
+                && on_node.iter().all(|p| !p.facts.deleting || !surge)
+            {
+                if on_node.iter().any(|p| p.facts.deleting) {
+                    continue; // wait for the old pod to go (maxSurge 0 keeps one pod per node)
+                }
+                diff.create_on.push(node_name.to_string());
+            } else if healthy.len() > 1 {
+                let mut extra: Vec<&&PodRef> = healthy.clone();
+                extra.sort_by_key(|p| meta_str(p.object, "creationTimestamp"));
+                for p in extra.iter().skip(1) {
+                    if !is_updated(p, hash_id) || !surge {
+                        diff.delete.push((
+                            p.name.to_string(),
+                            format!(
+                                "{node_name} has more than one daemon pod; {} is extra",
+                                p.name
+                            ),
+                        ));
+                    }
+                }
+            }
+        } else {
+            for p in live {
+                diff.delete.push((p.name.to_string(), format!("{} runs on {node_name}, which no longer qualifies (selector, affinity or a NoExecute taint)", p.name)));
+            }
+        }
+    }
+    // `getUnscheduledPodsWithoutNode`: pods pinned to a node that no longer exists.
+    for (node, on_node) in &by_node.elsewhere {
+        for p in on_node {
+            if p.facts.node.is_none() && !p.facts.deleting {
+                diff.delete.push((
+                    p.name.to_string(),
+                    format!("{} waits for node {node}, which no longer exists", p.name),
+                ));
+            }
+        }
+    }
+    (diff, eligible, kept)
 }
 
 fn surge_enabled(ds: &Value) -> bool {
@@ -271,27 +360,31 @@ fn surge_enabled(ds: &Value) -> bool {
     ) > 0
 }
 
-fn is_available(p: &OwnedPod) -> bool {
+fn is_available(p: &PodRef) -> bool {
     p.facts.running_and_ready() && !p.facts.deleting
 }
 
-fn revision_hash(pod: &OwnedPod) -> Option<&str> {
-    pod.facts.revision.as_deref()
+/// The pod runs the update revision (`hash_id`: its interned label, if any pod has it).
+fn is_updated(p: &PodRef, hash_id: Option<&Rc<str>>) -> bool {
+    p.facts
+        .revision
+        .as_ref()
+        .zip(hash_id)
+        .is_some_and(|(r, h)| Rc::ptr_eq(r, h))
 }
 
 /// maxSurge 0: delete old pods (unavailable ones at once, available ones within the
 /// budget); the next sync creates the replacement on that node. Old pods on `kept` nodes
 /// (still running there, but no new pod may go there) are replaced by nothing.
 fn rolling_update(
-    w: &mut World,
     ds: &Value,
-    by_node: &BTreeMap<Rc<str>, Vec<OwnedPod>>,
-    eligible: &BTreeSet<String>,
-    kept: &[String],
-    hash: &str,
+    by_node: &NodePods,
+    eligible: &[bool],
+    kept: &[usize],
+    hash_id: Option<&Rc<str>>,
     diff: &mut Diff,
 ) {
-    let total = eligible.len() as i64;
+    let total = eligible.iter().filter(|e| **e).count() as i64;
     let surge = surge_enabled(ds);
     let max_unavailable = int_or_percent(
         ds.at("/spec/updateStrategy/rollingUpdate/maxUnavailable"),
@@ -300,31 +393,28 @@ fn rolling_update(
     )
     .max(if surge { 0 } else { 1 });
     let mut unavailable = 0;
-    let mut old_available: Vec<(String, String)> = Vec::new();
-    for node in eligible.iter().chain(kept) {
-        let pods = by_node
-            .get(node.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+    let mut old_available: Vec<(&str, usize)> = Vec::new();
+    let eligible_nodes = (0..eligible.len()).filter(|i| eligible[*i]);
+    for i in eligible_nodes.chain(kept.iter().copied()) {
+        let node = by_node.nodes[i].0;
+        let pods = &by_node.pods[i];
         let new_ok = pods
             .iter()
-            .any(|p| revision_hash(p) == Some(hash) && is_available(p));
-        let any_available = pods.iter().any(is_available);
-        if !any_available {
+            .any(|p| is_updated(p, hash_id) && is_available(p));
+        if !pods.iter().any(is_available) {
             unavailable += 1;
         }
         for p in pods {
-            let old = revision_hash(p) != Some(hash);
-            if !old || p.facts.deleting {
+            if is_updated(p, hash_id) || p.facts.deleting {
                 continue;
             }
-            let pname = meta_str(p, "name").to_string();
+            let pname = p.name;
             if !is_available(p) {
-                diff.delete.push((pname.clone(), format!("{pname} on {node} is at an old revision and not available; replacing it does not cost availability")));
+                diff.delete.push((pname.to_string(), format!("{pname} on {node} is at an old revision and not available; replacing it does not cost availability")));
             } else if new_ok && surge {
-                diff.delete.push((pname.clone(), format!("{pname} on {node} is at an old revision and its replacement is available (maxSurge)")));
+                diff.delete.push((pname.to_string(), format!("{pname} on {node} is at an old revision and its replacement is available (maxSurge)")));
             } else {
-                old_available.push((pname, node.clone()));
+                old_available.push((pname, i));
             }
         }
     }
@@ -334,43 +424,50 @@ fn rolling_update(
             total,
             true,
         );
-        let surging = eligible
-            .iter()
-            .filter(|n| by_node.get(n.as_str()).is_some_and(|ps| ps.len() > 1))
+        let surging = (0..eligible.len())
+            .filter(|i| eligible[*i] && by_node.pods[*i].len() > 1)
             .count() as i64;
         let mut budget = max_surge - surging;
-        for (_, node) in old_available {
-            let has_new = by_node
-                .get(node.as_str())
-                .is_some_and(|ps| ps.iter().any(|p| revision_hash(p) == Some(hash)));
-            if budget > 0 && !has_new && eligible.contains(node.as_str()) {
-                diff.create_on.push(node);
+        for (_, i) in old_available {
+            let has_new = by_node.pods[i].iter().any(|p| is_updated(p, hash_id));
+            if budget > 0 && !has_new && eligible[i] {
+                diff.create_on.push(by_node.nodes[i].0.to_string());
                 budget -= 1;
             }
         }
         return;
     }
-    let mut budget = max_unavailable - unavailable;
-    // Real node order is Go map order (random); ours comes from the seeded RNG.
-    let mut candidates = old_available;
+    diff.budget = max_unavailable - unavailable;
+    diff.max_unavailable = max_unavailable;
+    diff.replaceable = old_available
+        .into_iter()
+        .map(|(pod, i)| (pod.to_string(), by_node.nodes[i].0.to_string(), eligible[i]))
+        .collect();
+}
+
+/// maxSurge 0: replaces the old available pods the budget allows, in an order from the
+/// seeded RNG (the real order is Go map order, i.e. random).
+fn order_replacements(w: &mut World, ds: &Value, diff: &mut Diff) {
+    let mut candidates = std::mem::take(&mut diff.replaceable);
     let n = candidates.len();
     for i in (1..n).rev() {
         let j = w.rng.below((i + 1) as u64) as usize;
         candidates.swap(i, j);
     }
-    for (pod, node) in candidates {
-        if budget <= 0 {
+    let max_unavailable = diff.max_unavailable;
+    for (pod, node, eligible) in candidates {
+        if diff.budget <= 0 {
             let name = meta_str(ds, "name").to_string();
             w.why("daemonset-controller", "DaemonSet", meta_str(ds, "namespace"), &name, format!("waiting: maxUnavailable={max_unavailable} node(s) may be without an available pod at once"));
             break;
         }
-        let why = if eligible.contains(node.as_str()) {
+        let why = if eligible {
             format!("{pod} on {node} is at an old revision; replacing it (maxUnavailable={max_unavailable}, one node at a time)")
         } else {
             format!("{pod} on {node} is at an old revision; deleting it, and no new pod goes there while the node has a taint the pod does not tolerate")
         };
-        diff.delete.push((pod.clone(), why));
-        budget -= 1;
+        diff.delete.push((pod, why));
+        diff.budget -= 1;
     }
 }
 
@@ -425,40 +522,42 @@ fn create_pod(
     }
 }
 
-fn write_status(
-    w: &mut World,
-    namespace: &str,
-    name: &str,
-    hash: &str,
-    eligible: &BTreeSet<String>,
-) {
+fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible: &[bool]) {
     let Some(ds) = w.get("DaemonSet", namespace, name).cloned() else {
         return;
     };
-    let pods = owned_pods(w, meta_str(&ds, "uid"));
     let (mut current, mut misscheduled, mut ready, mut updated, mut available) = (0, 0, 0, 0, 0);
-    let mut counted = BTreeSet::new();
-    for p in pods.iter().filter(|p| !p.facts.deleting) {
-        let Some(node) = &p.facts.node else {
-            continue;
-        };
-        if !eligible.contains(&**node) {
-            misscheduled += 1;
-            continue;
-        }
-        if !counted.insert(node) {
-            continue;
-        }
-        current += 1;
-        if p.facts.running_and_ready() {
-            ready += 1;
-            available += 1;
-        }
-        if revision_hash(p) == Some(hash) {
-            updated += 1;
+    {
+        let nodes: Vec<(&str, &Value)> =
+            w.store.named("Node", "").map(|(n, o)| (n, &**o)).collect();
+        let hash_id = w.store.owners.revision_name(hash);
+        let position = NodePositions::of(&nodes);
+        let mut counted = vec![false; nodes.len()];
+        for p in owned_pod_refs(w, meta_str(&ds, "uid")).filter(|p| !p.facts.deleting) {
+            let Some(node) = &p.facts.node else {
+                continue;
+            };
+            let Some(i) = position
+                .of_node(node)
+                .filter(|i| eligible.get(*i) == Some(&true))
+            else {
+                misscheduled += 1;
+                continue;
+            };
+            if std::mem::replace(&mut counted[i], true) {
+                continue;
+            }
+            current += 1;
+            if p.facts.running_and_ready() {
+                ready += 1;
+                available += 1;
+            }
+            if is_updated(&p, hash_id) {
+                updated += 1;
+            }
         }
     }
-    let desired = eligible.len() as i64;
+    let desired = eligible.iter().filter(|e| **e).count() as i64;
     let mut status = json!({
         "currentNumberScheduled": current,
         "desiredNumberScheduled": desired,

@@ -73,13 +73,25 @@ pub fn owned_pods(w: &World, owner_uid: &str) -> Vec<OwnedPod> {
         .collect()
 }
 
-/// The names and facts of the pods whose controller is `owner_uid`, borrowed from the
-/// index: a sync that reads only facts walks its pods without copying anything per pod.
-pub fn owned_pod_facts<'a>(
-    w: &'a World,
-    owner_uid: &str,
-) -> impl Iterator<Item = (&'a str, &'a PodFacts)> {
-    controlled(w, owner_uid, "Pod").filter_map(|((_, _, name), d)| Some((&**name, d.pod.as_ref()?)))
+/// A pod a controller owns, borrowed from the owner index.
+#[derive(Debug, Clone, Copy)]
+pub struct PodRef<'a> {
+    pub name: &'a str,
+    pub facts: &'a PodFacts,
+    pub object: &'a Value,
+}
+
+/// The pods whose controller is `owner_uid`, borrowed: a sync that reads mostly facts
+/// walks its pods without copying anything per pod, and copies names only for the pods
+/// it acts on.
+pub fn owned_pod_refs<'a>(w: &'a World, owner_uid: &str) -> impl Iterator<Item = PodRef<'a>> {
+    controlled(w, owner_uid, "Pod").filter_map(|((_, _, name), d)| {
+        Some(PodRef {
+            name,
+            facts: d.pod.as_ref()?,
+            object: &d.object,
+        })
+    })
 }
 
 fn controlled<'a>(

@@ -5,7 +5,7 @@ pub mod control;
 pub mod pod_control;
 
 use super::history;
-use super::ownership::{claim, owned_pod_facts};
+use super::ownership::{claim, owned_pod_refs};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
 use crate::engine::json::At;
@@ -88,7 +88,8 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             .collect();
         let mut slots: Vec<Option<PodView>> = vec![None; replicas as usize];
         let mut condemned: Vec<PodView> = Vec::new();
-        for (pod_name, facts) in owned_pod_facts(w, meta_str(&set, "uid")) {
+        for pod in owned_pod_refs(w, meta_str(&set, "uid")) {
+            let facts = pod.facts;
             if let Some(r) = &facts.revision {
                 if !live.iter().any(|l| Rc::ptr_eq(l, r)) {
                     live.push(r);
@@ -99,7 +100,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             };
             let ready = facts.running_and_ready();
             let v = PodView {
-                name: pod_name,
+                name: pod.name,
                 ordinal,
                 updated: facts
                     .revision
@@ -223,7 +224,7 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
             .zip(id)
             .is_some_and(|(r, id)| Rc::ptr_eq(r, id))
     };
-    for (_, p) in owned_pod_facts(w, meta_str(&set, "uid")) {
+    for p in owned_pod_refs(w, meta_str(&set, "uid")).map(|p| p.facts) {
         replicas += 1;
         if p.running_and_ready() {
             ready += 1;
