@@ -326,7 +326,7 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
     let Some(best) = best else {
         let total = nodes.len();
         let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-        parts.sort();
+        crate::engine::sort::sort(&mut parts);
         // Preemption looks at each node: removing victims can only help where resources
         // were short; a taint, selector or cordon is "not helpful" to preempt on.
         let not_helpful = total - resource_failures;
@@ -341,7 +341,7 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
                 "{resource_failures} No preemption victims found for incoming pod"
             ));
         }
-        verdicts.sort();
+        crate::engine::sort::sort(&mut verdicts);
         let preemption = format!("0/{total} nodes are available: {}.", verdicts.join(", "));
         let message = format!(
             "0/{total} nodes are available: {}. preemption: {preemption}",

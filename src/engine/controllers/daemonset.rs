@@ -166,7 +166,9 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                 diff.create_on.push(node_name.clone());
             } else if healthy.len() > 1 {
                 let mut extra: Vec<&&OwnedPod> = healthy.clone();
-                extra.sort_by_key(|p| meta_str(p, "creationTimestamp").to_string());
+                crate::engine::sort::sort_by_key(&mut extra, |p| {
+                    meta_str(p, "creationTimestamp").to_string()
+                });
                 for p in extra.iter().skip(1) {
                     if revision_hash(p) != Some(&hash) || !surge {
                         diff.delete.push((
@@ -185,7 +187,9 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             }
         }
     }
-    let node_names: BTreeSet<&str> = nodes.iter().map(|(n, _)| n.as_str()).collect();
+    // `extend`, not `collect`, for the bundle size: see `selector::labels_of`.
+    let mut node_names: BTreeSet<&str> = BTreeSet::new();
+    node_names.extend(nodes.iter().map(|(n, _)| n.as_str()));
     // `getUnscheduledPodsWithoutNode`: pods pinned to a node that no longer exists.
     for (node, on_node) in &by_node {
         if node_names.contains(&**node) {

@@ -382,7 +382,7 @@ fn revisions(ctx: &Ctx<'_>, kind: &str, obj: &Value) -> Result<Vec<(i64, String,
             ));
         }
     };
-    list.sort_by_key(|(n, _, _)| *n);
+    crate::engine::sort::sort_by_key(&mut list, |(n, _, _)| *n);
     Ok(list)
 }
 

@@ -86,7 +86,7 @@ impl Ctx {
     pub fn find_new(&self) -> Option<usize> {
         let template = without_hash(&self.d["spec"]["template"]);
         let mut order: Vec<usize> = (0..self.rss.len()).collect();
-        order.sort_by(|a, b| self.created_order(*a, *b));
+        crate::engine::sort::sort_by(&mut order, |a, b| self.created_order(*a, *b));
         order
             .into_iter()
             .find(|i| without_hash(&self.rss[*i]["spec"]["template"]) == template)

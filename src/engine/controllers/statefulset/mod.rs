@@ -101,7 +101,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             condemned.push(v);
         }
     }
-    condemned.sort_by_key(|c| std::cmp::Reverse(c.ordinal));
+    crate::engine::sort::sort_by_key(&mut condemned, |c| std::cmp::Reverse(c.ordinal));
 
     let plan = control::plan(&view_set, &slots, &condemned, w.now);
     let mut failed = false;
