@@ -7,7 +7,8 @@ use super::labels::labels;
 use super::quantity;
 use super::world::World;
 use crate::engine::json::At;
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 const SOURCE: Source<'static> = Source {

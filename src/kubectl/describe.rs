@@ -1445,12 +1445,12 @@ fn endpoints_as_slices(ep: &Value) -> Vec<Value> {
         .map(|ss| {
             let mut endpoints: Vec<Value> = arr(ss, "addresses")
                 .iter()
-                .map(|a| serde_json::json!({"addresses": [s(a, "ip")], "conditions": {"ready": true}}))
+                .map(|a| crate::json!({"addresses": [s(a, "ip")], "conditions": {"ready": true}}))
                 .collect();
-            endpoints.extend(arr(ss, "notReadyAddresses").iter().map(|a| {
-                serde_json::json!({"addresses": [s(a, "ip")], "conditions": {"ready": false}})
-            }));
-            serde_json::json!({"ports": arr(ss, "ports"), "endpoints": endpoints})
+            endpoints.extend(arr(ss, "notReadyAddresses").iter().map(
+                |a| crate::json!({"addresses": [s(a, "ip")], "conditions": {"ready": false}}),
+            ));
+            crate::json!({"ports": arr(ss, "ports"), "endpoints": endpoints})
         })
         .collect()
 }

@@ -9,7 +9,8 @@ use crate::engine::events::Source;
 use crate::engine::json::At;
 use crate::engine::scheduler::{node_matches, untolerated_taint, untolerated_taint_with};
 use crate::engine::world::World;
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 

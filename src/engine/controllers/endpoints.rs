@@ -13,7 +13,8 @@ use crate::engine::labels::labels;
 use crate::engine::store::EventType;
 use crate::engine::time::format_rfc3339;
 use crate::engine::world::World;
-use serde_json::{json, Map, Value};
+use crate::json;
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// `ShouldPodBeInEndpoints`: has an IP, not finished, not being deleted.

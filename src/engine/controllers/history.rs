@@ -5,7 +5,8 @@ use super::ownership::{controller_ref_to, owned};
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::world::World;
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 use std::rc::Rc;
 
 /// FNV-32a of the template's JSON, printed in decimal and mapped digit by digit through

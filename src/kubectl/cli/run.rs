@@ -7,10 +7,11 @@ use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::json::At;
+use crate::json;
 use crate::kubectl::container::{self, Target};
 use crate::kubectl::output::Output;
 use crate::kubectl::printers::yaml;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// A terminal attached to a container shell, until `exit`.
 #[derive(Debug, Clone, PartialEq, Eq)]

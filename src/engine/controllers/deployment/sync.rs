@@ -11,7 +11,8 @@ use crate::engine::events::Source;
 use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
 use crate::engine::world::World;
-use serde_json::{json, Map, Value};
+use crate::json;
+use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
 pub const CONTROLLER: &str = "deployment-controller";

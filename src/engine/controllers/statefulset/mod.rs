@@ -10,8 +10,9 @@ use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
 use crate::engine::json::At;
 use crate::engine::world::World;
+use crate::json;
 use control::{Action, PodView, SetView};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The ordinal in a pod name `<set>-<ordinal>`.
 pub fn get_ordinal(set_name: &str, pod_name: &str) -> Option<i64> {
