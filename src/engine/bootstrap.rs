@@ -4,7 +4,8 @@
 use super::store::EventType;
 use super::time::format_rfc3339;
 use super::world::World;
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 
 /// How long before the simulation starts the cluster was created (node and namespace AGE).
 const CLUSTER_AGE_MS: i64 = 3_600_000;

@@ -4,7 +4,8 @@
 use super::store::EventType;
 use super::time::format_rfc3339;
 use super::world::World;
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 
 /// Who reports an event (`From` in describe) and on which host.
 #[derive(Debug, Clone, Copy)]

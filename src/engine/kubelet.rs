@@ -10,7 +10,8 @@ use super::registry::{self, ImageRef};
 use super::time::format_rfc3339;
 use super::world::World;
 use crate::engine::json::At;
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The next thing the kubelet will do for a pod when its timer fires.

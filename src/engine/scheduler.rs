@@ -7,7 +7,8 @@ use super::labels::labels;
 use super::quantity;
 use super::world::World;
 use crate::engine::json::At;
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 const SOURCE: Source<'static> = Source {
@@ -326,7 +327,7 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
     let Some(best) = best else {
         let total = nodes.len();
         let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-        parts.sort();
+        crate::engine::sort::sort(&mut parts);
         // Preemption looks at each node: removing victims can only help where resources
         // were short; a taint, selector or cordon is "not helpful" to preempt on.
         let not_helpful = total - resource_failures;
@@ -341,7 +342,7 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
                 "{resource_failures} No preemption victims found for incoming pod"
             ));
         }
-        verdicts.sort();
+        crate::engine::sort::sort(&mut verdicts);
         let preemption = format!("0/{total} nodes are available: {}.", verdicts.join(", "));
         let message = format!(
             "0/{total} nodes are available: {}. preemption: {preemption}",

@@ -90,7 +90,7 @@ impl fmt::Display for Requirement {
             f.write_str("(")?;
         }
         let mut values = self.values.clone();
-        values.sort();
+        crate::engine::sort::sort(&mut values);
         f.write_str(&values.join(","))?;
         if set {
             f.write_str(")")?;
@@ -138,7 +138,7 @@ impl Selector {
         let tokens = lex(s);
         let mut p = Parser { tokens, pos: 0 };
         let mut reqs = p.parse().map_err(SelectorError::Parse)?;
-        reqs.sort_by(|a, b| a.key.cmp(&b.key));
+        crate::engine::sort::sort_by(&mut reqs, |a, b| a.key.cmp(&b.key));
         Ok(Selector {
             requirements: reqs,
             nothing: false,
@@ -190,7 +190,7 @@ impl Selector {
                 reqs.push(new_requirement(key, operator, values)?);
             }
         }
-        reqs.sort_by(|a, b| a.key.cmp(&b.key));
+        crate::engine::sort::sort_by(&mut reqs, |a, b| a.key.cmp(&b.key));
         Ok(Selector {
             requirements: reqs,
             nothing: false,
@@ -220,9 +220,14 @@ pub fn labels_of(obj: &Value) -> BTreeMap<String, String> {
         .and_then(|m| m.get("labels"))
         .and_then(Value::as_object)
         .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-                .collect()
+            // `extend` rather than `collect`: collecting sorts (a copy of the sort code per
+            // map type in the wasm bundle); the keys of a JSON object are unique anyway.
+            let mut labels = BTreeMap::new();
+            labels.extend(
+                m.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))),
+            );
+            labels
         })
         .unwrap_or_default()
 }

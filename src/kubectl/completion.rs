@@ -173,7 +173,7 @@ pub fn complete(session: &Session, line: &str, cursor: usize) -> Completion {
         }
     };
     candidates.retain(|c| c.starts_with(current));
-    candidates.sort();
+    crate::engine::sort::sort(&mut candidates);
     candidates.dedup();
     Completion {
         candidates,

@@ -485,7 +485,7 @@ pub fn run_words(c: &mut Cluster, t: &Target, args: &[String], depth: usize) -> 
             {
                 names.extend(["50x.html".to_string(), "index.html".to_string()]);
             }
-            names.sort();
+            crate::engine::sort::sort(&mut names);
             names.dedup();
             if names.is_empty() && read(c, t, &dir).is_some() {
                 return Ran::ok(format!(
@@ -620,7 +620,9 @@ fn backends(c: &Cluster, svc: &Value) -> Vec<Value> {
         .filter(|p| service_selects(svc, p) && is_pod_ready(p))
         .map(|p| (**p).clone())
         .collect();
-    pods.sort_by(|a, b| meta_str(a, "name").cmp(meta_str(b, "name")));
+    crate::engine::sort::sort_by(&mut pods, |a, b| {
+        meta_str(a, "name").cmp(meta_str(b, "name"))
+    });
     pods
 }
 
@@ -774,7 +776,7 @@ fn nslookup(c: &Cluster, t: &Target, host: &str) -> Ran {
                             .map(String::from)
                     })
                     .collect();
-                v.sort();
+                crate::engine::sort::sort(&mut v);
                 v
             } else {
                 s.at("/spec/clusterIP")

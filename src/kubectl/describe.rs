@@ -178,7 +178,7 @@ fn print_tolerations(w: &mut Writer, title: &str, tolerations: &[Value]) {
         return;
     }
     let mut sorted: Vec<&Value> = tolerations.iter().collect();
-    sorted.sort_by(|a, b| s(a, "key").cmp(s(b, "key")));
+    crate::engine::sort::sort_by(&mut sorted, |a, b| s(a, "key").cmp(s(b, "key")));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
             w.w(0, "\t");
@@ -213,7 +213,9 @@ fn print_taints(w: &mut Writer, taints: &[Value]) {
         return;
     }
     let mut sorted: Vec<&Value> = taints.iter().collect();
-    sorted.sort_by_key(|t| format!("{},{}", s(t, "effect"), s(t, "key")));
+    crate::engine::sort::sort_by_key(&mut sorted, |t| {
+        format!("{},{}", s(t, "effect"), s(t, "key"))
+    });
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
             w.w(0, "\t");
@@ -245,7 +247,9 @@ fn describe_events(w: &mut Writer, events: &[&Value]) {
     }
     w.flush();
     let mut sorted: Vec<&Value> = events.to_vec();
-    sorted.sort_by_key(|e| time(e, "lastTimestamp").unwrap_or(i64::MIN));
+    crate::engine::sort::sort_by_key(&mut sorted, |e| {
+        time(e, "lastTimestamp").unwrap_or(i64::MIN)
+    });
     w.w(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.w(1, "----\t------\t----\t----\t-------\n");
     for e in sorted {
@@ -506,7 +510,7 @@ fn describe_mounts(w: &mut Writer, c: &Value) {
     let mut mounts: Vec<&Value> = arr(c, "volumeMounts").iter().collect();
     let none = if mounts.is_empty() { "\t<none>" } else { "" };
     w.w(2, &format!("Mounts:{none}\n"));
-    mounts.sort_by(|a, b| s(a, "mountPath").cmp(s(b, "mountPath")));
+    crate::engine::sort::sort_by(&mut mounts, |a, b| s(a, "mountPath").cmp(s(b, "mountPath")));
     for m in mounts {
         let mut flags = vec![if flag(m, "readOnly") {
             "ro".to_string()
@@ -529,7 +533,9 @@ fn describe_mounts(w: &mut Writer, c: &Value) {
     let mut devices: Vec<&Value> = arr(c, "volumeDevices").iter().collect();
     if !devices.is_empty() {
         w.w(2, &format!("Devices:{none}\n"));
-        devices.sort_by(|a, b| s(a, "devicePath").cmp(s(b, "devicePath")));
+        crate::engine::sort::sort_by(&mut devices, |a, b| {
+            s(a, "devicePath").cmp(s(b, "devicePath"))
+        });
         for d in devices {
             w.w(
                 3,
@@ -835,7 +841,9 @@ fn describe_topology(w: &mut Writer, tscs: &[Value], space: &str) {
         return;
     }
     let mut sorted: Vec<&Value> = tscs.iter().collect();
-    sorted.sort_by(|a, b| s(a, "topologyKey").cmp(s(b, "topologyKey")));
+    crate::engine::sort::sort_by(&mut sorted, |a, b| {
+        s(a, "topologyKey").cmp(s(b, "topologyKey"))
+    });
     w.w(0, &format!("{space}Topology Spread Constraints:\t"));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
@@ -1300,7 +1308,7 @@ fn describe_deployment(w: &mut Writer, d: &Value, related: &Related) {
         .copied()
         .filter(|rs| controller_ref(rs).is_some_and(|r| s(r, "uid") == uid))
         .collect();
-    owned.sort_by(|a, b| {
+    crate::engine::sort::sort_by(&mut owned, |a, b| {
         let ta = time(a, "metadata.creationTimestamp").unwrap_or(i64::MIN);
         let tb = time(b, "metadata.creationTimestamp").unwrap_or(i64::MIN);
         ta.cmp(&tb)
@@ -1437,12 +1445,12 @@ fn endpoints_as_slices(ep: &Value) -> Vec<Value> {
         .map(|ss| {
             let mut endpoints: Vec<Value> = arr(ss, "addresses")
                 .iter()
-                .map(|a| serde_json::json!({"addresses": [s(a, "ip")], "conditions": {"ready": true}}))
+                .map(|a| crate::json!({"addresses": [s(a, "ip")], "conditions": {"ready": true}}))
                 .collect();
-            endpoints.extend(arr(ss, "notReadyAddresses").iter().map(|a| {
-                serde_json::json!({"addresses": [s(a, "ip")], "conditions": {"ready": false}})
-            }));
-            serde_json::json!({"ports": arr(ss, "ports"), "endpoints": endpoints})
+            endpoints.extend(arr(ss, "notReadyAddresses").iter().map(
+                |a| crate::json!({"addresses": [s(a, "ip")], "conditions": {"ready": false}}),
+            ));
+            crate::json!({"ports": arr(ss, "ports"), "endpoints": endpoints})
         })
         .collect()
 }
@@ -1974,7 +1982,7 @@ fn describe_pvc(w: &mut Writer, pvc: &Value, related: &Related) {
         w.w(1, &format!("Name:\t{}\n", s(ds, "name")));
     }
     let mut users: Vec<&str> = related.pvcs.iter().map(|p| s(p, "metadata.name")).collect();
-    users.sort_unstable();
+    crate::engine::sort::sort(&mut users);
     w.w(0, "Used By:\t");
     if users.is_empty() {
         w.w(0, "<none>\n");
@@ -2262,7 +2270,7 @@ fn print_unstructured(
     prefix: &str,
 ) {
     let mut fields: Vec<&String> = content.keys().collect();
-    fields.sort();
+    crate::engine::sort::sort(&mut fields);
     for field in fields {
         let path = format!("{prefix}.{field}");
         if GENERIC_SKIP.contains(&path.as_str()) {
@@ -2300,7 +2308,7 @@ fn go_value(v: &Value) -> String {
         ),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::engine::sort::sort(&mut keys);
             let parts: Vec<String> = keys
                 .iter()
                 .map(|k| format!("{k}:{}", go_value(&m[*k])))

@@ -93,7 +93,7 @@ pub fn check_manifest(text: &str) -> Vec<Diagnostic> {
             });
         }
     }
-    out.sort_by_key(|d| d.line);
+    crate::engine::sort::sort_by_key(&mut out, |d| d.line);
     out
 }
 

@@ -322,7 +322,7 @@ pub fn api_versions() -> Vec<String> {
     ]
     .map(String::from)
     .to_vec();
-    v.sort();
+    crate::engine::sort::sort(&mut v);
     v
 }
 

@@ -83,7 +83,71 @@ impl Type {
 
 /// Every schema type in the table, sorted by name.
 pub fn types() -> &'static [Type] {
-    data::TYPES
+    static TYPES: std::sync::OnceLock<Vec<Type>> = std::sync::OnceLock::new();
+    TYPES.get_or_init(|| parse_table(data::TABLE))
+}
+
+/// Reads the text form of the table (its format is described in `schema/data.rs`). The
+/// types live as long as the program, like the `static` table they stand for.
+fn parse_table(table: &'static str) -> Vec<Type> {
+    fn leak<T>(v: Vec<T>) -> &'static [T] {
+        Vec::leak(v)
+    }
+    fn ty(s: &'static str) -> Ty {
+        if let Some(inner) = s.strip_prefix("[]") {
+            Ty::Array(Box::leak(Box::new(ty(inner))))
+        } else if let Some(inner) = s.strip_prefix("map[string]") {
+            Ty::Map(Box::leak(Box::new(ty(inner))))
+        } else {
+            match s {
+                "string" => Ty::String,
+                "integer" => Ty::Integer,
+                "number" => Ty::Number,
+                "boolean" => Ty::Boolean,
+                "Object" => Ty::Object,
+                named => Ty::Named(named),
+            }
+        }
+    }
+    let mut types: Vec<(&'static str, &'static str, &'static str, Vec<Field>)> = Vec::new();
+    for line in table.lines().filter(|l| !l.is_empty()) {
+        if let Some(field) = line.strip_prefix("  ") {
+            let mut parts = field.split('|');
+            let mut next = || parts.next().unwrap_or_default();
+            let (name, t, required, enums) = (next(), next(), next(), next());
+            let (en, zh) = (next(), next());
+            // `,A` is the two values "" and A; an empty column is no values.
+            let enum_values = match enums {
+                "" => &[],
+                _ => leak(enums.split(',').collect()),
+            };
+            let field = Field {
+                name,
+                ty: ty(t),
+                required: required == "required",
+                enum_values,
+                en,
+                zh,
+            };
+            if let Some(last) = types.last_mut() {
+                last.3.push(field);
+            }
+        } else {
+            let mut parts = line.split('|');
+            let mut next = || parts.next().unwrap_or_default();
+            let (name, en, zh) = (next(), next(), next());
+            types.push((name, en, zh, Vec::new()));
+        }
+    }
+    types
+        .into_iter()
+        .map(|(name, en, zh, fields)| Type {
+            name,
+            en,
+            zh,
+            fields: leak(fields),
+        })
+        .collect()
 }
 
 /// The schema type with this short name (`PodSpec`), if the table has it.

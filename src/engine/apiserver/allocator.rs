@@ -9,7 +9,8 @@
 
 use super::super::world::World;
 use crate::engine::json::At;
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// The NodePort range (`--service-node-port-range` default).

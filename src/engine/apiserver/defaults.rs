@@ -2,7 +2,8 @@
 //! a real cluster stores (reference §7).
 
 use crate::engine::json::At;
-use serde_json::{json, Map, Value};
+use crate::json;
+use serde_json::{Map, Value};
 
 /// Inserts `key: value` when `key` is absent.
 fn default(obj: &mut Map<String, Value>, key: &str, value: Value) {

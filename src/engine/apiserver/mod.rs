@@ -12,7 +12,8 @@ use super::store::EventType;
 use super::time::format_rfc3339;
 use super::world::World;
 use crate::engine::json::At;
-use serde_json::{json, Map, Value};
+use crate::json;
+use serde_json::{Map, Value};
 use std::rc::Rc;
 
 /// What happens to dependents when their owner is deleted.

@@ -9,8 +9,9 @@ use crate::engine::events::Source;
 use crate::engine::json::At;
 use crate::engine::scheduler::{node_matches, untolerated_taint, untolerated_taint_with};
 use crate::engine::world::World;
+use crate::json;
 use rustc_hash::FxHashMap;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -319,7 +320,9 @@ fn placement_diff(
                 diff.create_on.push(node_name.to_string());
             } else if healthy.len() > 1 {
                 let mut extra: Vec<&&PodRef> = healthy.clone();
-                extra.sort_by_key(|p| meta_str(p.object, "creationTimestamp"));
+                crate::engine::sort::sort_by_key(&mut extra, |p| {
+                    meta_str(p.object, "creationTimestamp")
+                });
                 for p in extra.iter().skip(1) {
                     if !is_updated(p, hash_id) || !surge {
                         diff.delete.push((

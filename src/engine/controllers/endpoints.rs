@@ -13,7 +13,8 @@ use crate::engine::labels::labels;
 use crate::engine::store::EventType;
 use crate::engine::time::format_rfc3339;
 use crate::engine::world::World;
-use serde_json::{json, Map, Value};
+use crate::json;
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// `ShouldPodBeInEndpoints`: has an IP, not finished, not being deleted.
@@ -148,8 +149,8 @@ fn subsets_for(svc: &Value, pods: &[&Value]) -> Vec<Value> {
     groups
         .into_values()
         .map(|(ports, mut ready, mut not_ready)| {
-            ready.sort_by_key(ip_of);
-            not_ready.sort_by_key(ip_of);
+            crate::engine::sort::sort_by_key(&mut ready, ip_of);
+            crate::engine::sort::sort_by_key(&mut not_ready, ip_of);
             let mut ss = Map::new();
             if !ready.is_empty() {
                 ss.insert("addresses".into(), json!(ready));

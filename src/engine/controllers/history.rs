@@ -5,7 +5,8 @@ use super::ownership::{controller_ref_to, owned};
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::world::World;
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 use std::rc::Rc;
 
 /// FNV-32a of the template's JSON, printed in decimal and mapped digit by digit through
@@ -58,7 +59,7 @@ pub fn template_of(rev: &Value) -> Value {
 /// Revisions owned by `owner`, oldest first.
 pub fn list(w: &World, owner: &Value) -> Vec<Rc<Value>> {
     let mut revs = owned(w, meta_str(owner, "uid"), "ControllerRevision");
-    revs.sort_by_key(|r| number(r));
+    crate::engine::sort::sort_by_key(&mut revs, |r| number(r));
     revs
 }
 

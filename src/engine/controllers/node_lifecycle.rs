@@ -14,7 +14,8 @@ use crate::engine::events::Source;
 use crate::engine::json::At;
 use crate::engine::scheduler::tolerates;
 use crate::engine::world::World;
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 
 pub const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
 

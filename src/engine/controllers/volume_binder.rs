@@ -4,7 +4,8 @@
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::world::World;
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 
 pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let Some(claim) = w.get("PersistentVolumeClaim", namespace, name).cloned() else {

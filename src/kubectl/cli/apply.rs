@@ -8,9 +8,10 @@ use crate::engine::api::schema;
 use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
 use crate::engine::errors::ApiError;
 use crate::engine::json::At;
+use crate::json;
 use crate::kubectl::output::Output;
 use crate::kubectl::printers::{gotemplate, jsonpath, yaml};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 

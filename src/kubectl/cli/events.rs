@@ -242,7 +242,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         }
         return o.into();
     }
-    events.sort_by_key(|e| sort_time(e));
+    crate::engine::sort::sort_by_key(&mut events, |e| sort_time(e));
     let mut rows = Vec::new();
     if !no_headers {
         rows.push(header(all_namespaces));

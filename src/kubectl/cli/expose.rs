@@ -7,9 +7,10 @@ use super::resource::parse_targets;
 use super::{flag_error, namespace, Ctx};
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
+use crate::json;
 use crate::kubectl::output::Output;
 use crate::kubectl::printers::yaml;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 pub(crate) const FLAGS: &[Flag] = &[
     flag("port", None, Arity::Value),

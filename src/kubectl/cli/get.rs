@@ -308,7 +308,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             } else {
                 format!("{{{key}}}")
             };
-            objs.sort_by_cached_key(|o| sort_key(&template, o));
+            crate::engine::sort::sort_by_cached_key(&mut objs, |o| sort_key(&template, o));
         }
         collected.push((t.resource, objs));
     }

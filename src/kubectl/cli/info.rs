@@ -4,11 +4,11 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, namespace, Ctx};
 use crate::engine::api::discovery;
+use crate::json;
 use crate::kubectl::explain::{self, Lang};
 use crate::kubectl::output::Output;
 use crate::kubectl::printers::tabwriter::format_table;
 use crate::kubectl::printers::yaml;
-use serde_json::json;
 
 /// The kubectl and server versions kubeplay reproduces.
 pub const KUBECTL_VERSION: &str = "v1.34.1";

@@ -4,8 +4,9 @@ use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, namespace, Ctx};
 use crate::engine::json::At;
+use crate::json;
 use crate::kubectl::output::Output;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -7,9 +7,10 @@ use super::resource::parse_targets;
 use super::{flag_error, Ctx, Outcome};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::json::At;
+use crate::json;
 use crate::kubectl::output::Output;
 use crate::kubectl::process::{Process, Running};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub(crate) const CORDON_FLAGS: &[Flag] = &[
     flag("selector", Some('l'), Arity::Value),

@@ -6,11 +6,12 @@ use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::controllers::history;
 use crate::engine::json::At;
 use crate::engine::time::format_rfc3339;
+use crate::json;
 use crate::kubectl::describe::pod_template_raw;
 use crate::kubectl::output::Output;
 use crate::kubectl::printers::tabwriter::format_tabbed;
 use crate::kubectl::process::{Process, RolloutWatch, Running};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::rc::Rc;
 
 pub(crate) const FLAGS: &[Flag] = &[
@@ -382,7 +383,7 @@ fn revisions(ctx: &Ctx<'_>, kind: &str, obj: &Value) -> Result<Vec<(i64, String,
             ));
         }
     };
-    list.sort_by_key(|(n, _, _)| *n);
+    crate::engine::sort::sort_by_key(&mut list, |(n, _, _)| *n);
     Ok(list)
 }
 

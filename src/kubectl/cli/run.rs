@@ -7,10 +7,11 @@ use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::json::At;
+use crate::json;
 use crate::kubectl::container::{self, Target};
 use crate::kubectl::output::Output;
 use crate::kubectl::printers::yaml;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// A terminal attached to a container shell, until `exit`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -315,7 +316,7 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 })
                 .map(|p| meta_str(p, "name").to_string())
                 .collect();
-            pods.sort();
+            crate::engine::sort::sort(&mut pods);
             match pods.into_iter().next() {
                 Some(p) => p,
                 None => return Output::failed("timed out waiting for the condition").into(),

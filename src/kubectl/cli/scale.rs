@@ -3,8 +3,8 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, namespace, Ctx};
+use crate::json;
 use crate::kubectl::output::Output;
-use serde_json::json;
 
 pub(crate) const FLAGS: &[Flag] = &[
     flag("replicas", None, Arity::Value),

@@ -3,8 +3,9 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, namespace, Ctx};
+use crate::json;
 use crate::kubectl::output::Output;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub(crate) const FLAGS: &[Flag] = &[
     flag("all", None, Arity::Bool),

@@ -683,7 +683,7 @@ fn service_external_ip(svc: &Value, wide: bool) -> String {
                     (ip, _) => Some(ip.to_string()),
                 })
                 .collect();
-            lb.sort();
+            crate::engine::sort::sort(&mut lb);
             lb.dedup();
             let mut lb_text = lb.join(",");
             if !wide && lb_text.chars().count() > 16 {

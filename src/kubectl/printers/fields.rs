@@ -49,9 +49,10 @@ pub fn obj<'a>(v: &'a Value, path: &str) -> Option<&'a Map<String, Value>> {
 pub fn string_map(v: &Value, path: &str) -> BTreeMap<String, String> {
     obj(v, path)
         .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), scalar(v)))
-                .collect::<BTreeMap<_, _>>()
+            // `extend`, not `collect`, for the bundle size: see `selector::labels_of`.
+            let mut map = BTreeMap::new();
+            map.extend(m.iter().map(|(k, v)| (k.clone(), scalar(v))));
+            map
         })
         .unwrap_or_default()
 }
@@ -91,7 +92,7 @@ pub fn selector_string(sel: &Value) -> String {
     for e in arr(sel, "matchExpressions") {
         let key = s(e, "key");
         let mut values: Vec<String> = arr(e, "values").iter().map(scalar).collect();
-        values.sort();
+        crate::engine::sort::sort(&mut values);
         let text = match s(e, "operator") {
             "In" => format!("{key} in ({})", values.join(",")),
             "NotIn" => format!("{key} notin ({})", values.join(",")),
@@ -101,7 +102,7 @@ pub fn selector_string(sel: &Value) -> String {
         };
         reqs.push((key.to_string(), text));
     }
-    reqs.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::engine::sort::sort_by(&mut reqs, |a, b| a.0.cmp(&b.0));
     reqs.into_iter()
         .map(|(_, t)| t)
         .collect::<Vec<_>>()

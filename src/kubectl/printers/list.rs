@@ -4,7 +4,8 @@
 //! (deep-copying) the wrapper.
 
 use super::{gofmt, yaml};
-use serde_json::{json, Map, Value};
+use crate::json;
+use serde_json::{Map, Value};
 
 /// The wrapper's `metadata`.
 fn metadata() -> Value {

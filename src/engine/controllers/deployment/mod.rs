@@ -12,9 +12,10 @@ use crate::engine::clock::Timer;
 use crate::engine::json::At;
 use crate::engine::labels::{labels, selector_matches};
 use crate::engine::world::World;
+use crate::json;
 use progress::{Condition, PAUSED_REASON, PROGRESSING, RESUMED_REASON, TIMED_OUT_REASON};
 use rolling::RsView;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::rc::Rc;
 use sync::{rs_view, Ctx, CONTROLLER};
 

@@ -5,7 +5,8 @@
 use super::rolling::{DeployView, RsView};
 use crate::engine::clock::Millis;
 use crate::engine::time::{format_rfc3339, parse_rfc3339};
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 
 pub const AVAILABLE: &str = "Available";
 pub const PROGRESSING: &str = "Progressing";

@@ -11,7 +11,8 @@ use crate::engine::events::Source;
 use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
 use crate::engine::world::World;
-use serde_json::{json, Map, Value};
+use crate::json;
+use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
 pub const CONTROLLER: &str = "deployment-controller";
@@ -86,7 +87,7 @@ impl Ctx {
     pub fn find_new(&self) -> Option<usize> {
         let template = without_hash(&self.d["spec"]["template"]);
         let mut order: Vec<usize> = (0..self.rss.len()).collect();
-        order.sort_by(|a, b| self.created_order(*a, *b));
+        crate::engine::sort::sort_by(&mut order, |a, b| self.created_order(*a, *b));
         order
             .into_iter()
             .find(|i| without_hash(&self.rss[*i]["spec"]["template"]) == template)

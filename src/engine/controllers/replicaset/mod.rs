@@ -11,8 +11,9 @@ use crate::engine::clock::{Millis, Timer};
 use crate::engine::json::At;
 use crate::engine::time::{format_rfc3339, parse_rfc3339};
 use crate::engine::world::World;
+use crate::json;
 use control::{Diff, PodView};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 const CONTROLLER: &str = "replicaset-controller";

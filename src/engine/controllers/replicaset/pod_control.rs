@@ -6,7 +6,8 @@ use crate::engine::controllers::ownership::controller_ref_to;
 use crate::engine::events::Source;
 use crate::engine::json::At;
 use crate::engine::world::World;
-use serde_json::{json, Value};
+use crate::json;
+use serde_json::Value;
 
 pub const SOURCE: Source<'static> = Source {
     component: "replicaset-controller",

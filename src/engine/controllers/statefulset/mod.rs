@@ -11,8 +11,9 @@ use crate::engine::clock::{Millis, Timer};
 use crate::engine::json::At;
 use crate::engine::pod_facts::PodFacts;
 use crate::engine::world::World;
+use crate::json;
 use control::{Action, PodView, SetView};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::rc::Rc;
 
 /// The ordinal in a pod name `<set>-<ordinal>`.
@@ -119,7 +120,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                 condemned.push(v);
             }
         }
-        condemned.sort_by_key(|c| std::cmp::Reverse(c.ordinal));
+        crate::engine::sort::sort_by_key(&mut condemned, |c| std::cmp::Reverse(c.ordinal));
         let plan = control::plan(&view_set, &slots, &condemned, w.now);
         let mut live: Vec<String> = live.iter().map(|r| r.to_string()).collect();
         live.extend([current_revision.clone(), update_revision.clone()]);
