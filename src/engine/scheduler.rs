@@ -88,9 +88,14 @@ fn requirement_matches(req: &Value, value: Option<&str>) -> bool {
 
 /// nodeSelector and required node affinity.
 pub fn node_matches(pod_spec: &Value, node: &Value) -> bool {
+    let selector = pod_spec["nodeSelector"].as_object();
+    let terms = pod_spec.at("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms").and_then(Value::as_array);
+    if selector.is_none() && terms.is_none() {
+        return true; // the common pod: asked of every node, so it reads no node labels
+    }
     let node_labels = labels(node);
     let label = |k: &str| node_labels.get(k).and_then(Value::as_str);
-    if let Some(sel) = pod_spec["nodeSelector"].as_object() {
+    if let Some(sel) = selector {
         if !sel
             .iter()
             .all(|(k, v)| label(k).is_some() && label(k) == v.as_str())
@@ -98,7 +103,6 @@ pub fn node_matches(pod_spec: &Value, node: &Value) -> bool {
             return false;
         }
     }
-    let terms = pod_spec.at("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms").and_then(Value::as_array);
     let Some(terms) = terms else { return true };
     let name = meta_str(node, "name");
     terms.iter().any(|term| {

@@ -70,7 +70,8 @@ fn is_available(p: &PodView, set: &SetView, now: Millis) -> Result<(), Millis> {
     }
 }
 
-/// Orders the work of one sync. `slots[i]` is the pod for ordinal `start + i`;
+/// Orders the work of one sync. `slots[i]` is the pod for ordinal `start + i` (missing,
+/// like any index past the end of `slots`, when there is none);
 /// `condemned` holds pods whose ordinal is out of range.
 pub fn plan(
     set: &SetView,
@@ -81,7 +82,10 @@ pub fn plan(
     let mut actions = Vec::new();
     let name = &set.name;
     // Replicas, lowest ordinal first.
-    for (i, slot) in slots.iter().enumerate() {
+    let replicas = set.replicas.max(0) as usize;
+    let slot_of = |i: usize| slots.get(i).and_then(Option::as_ref);
+    for i in 0..replicas {
+        let slot = slot_of(i);
         let ordinal = set.start_ordinal + i as i64;
         match slot {
             None => {
@@ -130,7 +134,7 @@ pub fn plan(
             }
             Some(p) if !p.running_and_ready => {
                 if set.monotonic {
-                    let next = if i + 1 < slots.len() {
+                    let next = if i + 1 < replicas {
                         format!(" before touching {name}-{}", ordinal + 1)
                     } else {
                         String::new()
@@ -192,12 +196,12 @@ pub fn plan(
         return actions;
     }
     // Rolling update: from the highest ordinal down to the partition, one pod at a time.
-    for (i, slot) in slots.iter().enumerate().rev() {
+    for i in (0..replicas).rev() {
         let ordinal = set.start_ordinal + i as i64;
         if ordinal < set.partition {
             break;
         }
-        let Some(p) = slot else { continue };
+        let Some(p) = slot_of(i) else { continue };
         if !p.updated && !p.terminating {
             actions.push(Action::Delete {
                 name: p.name.to_string(),

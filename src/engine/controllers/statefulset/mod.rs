@@ -87,7 +87,9 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             .into_iter()
             .flatten()
             .collect();
-        let mut slots: Vec<Option<PodView>> = vec![None; replicas as usize];
+        // Only as long as the highest ordinal present: `plan` reads past the end as
+        // missing, so scaling up does not lay out a thousand empty slots per sync.
+        let mut slots: Vec<Option<PodView>> = Vec::new();
         let mut condemned: Vec<PodView> = Vec::new();
         for pod in owned_pod_refs(w, meta_str(&set, "uid")) {
             let facts = pod.facts;
@@ -115,7 +117,11 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             };
             let index = ordinal - start;
             if index >= 0 && index < replicas {
-                slots[index as usize] = Some(v);
+                let index = index as usize;
+                if slots.len() <= index {
+                    slots.resize(index + 1, None);
+                }
+                slots[index] = Some(v);
             } else {
                 condemned.push(v);
             }
