@@ -10,43 +10,7 @@ use crate::engine::world::World;
 use crate::json;
 use serde_json::Value;
 use std::hash::{Hash, Hasher};
-use std::ops::Deref;
 use std::rc::Rc;
-
-/// A pod a controller owns, with the facts its sync reads.
-#[derive(Debug, Clone)]
-pub struct OwnedPod {
-    /// `metadata.name`, shared with the index key: controllers visit every pod of their
-    /// owner on each sync, so nothing here may allocate per pod.
-    pub name: Rc<str>,
-    pub object: Rc<Value>,
-    pub facts: PodFacts,
-}
-
-impl OwnedPod {
-    fn new(object: Rc<Value>) -> OwnedPod {
-        OwnedPod {
-            name: Rc::from(meta_str(&object, "name")),
-            facts: PodFacts::of(&object),
-            object,
-        }
-    }
-
-    fn of_dependent((_, _, name): &ObjectKey, d: &Dependent) -> OwnedPod {
-        OwnedPod {
-            name: Rc::clone(name),
-            object: Rc::clone(&d.object),
-            facts: d.pod.clone().unwrap_or_else(|| PodFacts::of(&d.object)),
-        }
-    }
-}
-
-impl Deref for OwnedPod {
-    type Target = Value;
-    fn deref(&self) -> &Value {
-        &self.object
-    }
-}
 
 /// `metav1.NewControllerRef(owner)`.
 pub fn controller_ref_to(owner: &Value) -> Value {
@@ -64,13 +28,6 @@ pub fn controller_ref_to(owner: &Value) -> Value {
 pub fn owned(w: &World, owner_uid: &str, kind: &'static str) -> Vec<Rc<Value>> {
     controlled(w, owner_uid, kind)
         .map(|(_, d)| Rc::clone(&d.object))
-        .collect()
-}
-
-/// The pods whose controller is `owner_uid`, with their facts.
-pub fn owned_pods(w: &World, owner_uid: &str) -> Vec<OwnedPod> {
-    controlled(w, owner_uid, "Pod")
-        .map(|(key, d)| OwnedPod::of_dependent(key, d))
         .collect()
 }
 
@@ -122,26 +79,16 @@ fn fingerprint(selector: &Value) -> u64 {
     h.finish()
 }
 
-/// The pods `owner` controls after adopting matching orphans and releasing mismatches.
-pub fn claim_pods(w: &mut World, owner: &Value) -> Vec<OwnedPod> {
-    claim_and_collect(w, owner, true)
-}
-
-/// Adopts matching orphans and releases mismatches, for a controller that then reads
-/// its pods with `owned_pod_facts`.
+/// Adopts matching orphans and releases controlled pods whose labels no longer match;
+/// the controller then reads its pods with `owned_pod_refs`.
 pub fn claim(w: &mut World, owner: &Value) {
-    claim_and_collect(w, owner, false);
-}
-
-fn claim_and_collect(w: &mut World, owner: &Value, collect: bool) -> Vec<OwnedPod> {
     let uid = meta_str(owner, "uid").to_string();
     let namespace = meta_str(owner, "namespace").to_string();
     let selector = owner.at("/spec/selector").cloned().unwrap_or(Value::Null);
     let deleting = owner.at("/metadata/deletionTimestamp").is_some();
-    let mut result = Vec::new();
     let selector_id = fingerprint(&selector);
     let mut released = Vec::new();
-    for (key, d) in controlled(w, &uid, "Pod") {
+    for (_, d) in controlled(w, &uid, "Pod") {
         let matches = deleting
             || match d.selector_verdict.get() {
                 Some((id, verdict)) if id == selector_id => verdict,
@@ -153,8 +100,6 @@ fn claim_and_collect(w: &mut World, owner: &Value, collect: bool) -> Vec<OwnedPo
             };
         if !matches {
             released.push(Rc::clone(&d.object));
-        } else if collect {
-            result.push(OwnedPod::of_dependent(key, d));
         }
     }
     for pod in released {
@@ -178,7 +123,7 @@ fn claim_and_collect(w: &mut World, owner: &Value, collect: bool) -> Vec<OwnedPo
         );
     }
     if deleting {
-        return result;
+        return;
     }
     // The orphan index holds every live pod without a controller, in store order.
     let orphans: Vec<Rc<Value>> = w
@@ -195,7 +140,7 @@ fn claim_and_collect(w: &mut World, owner: &Value, collect: bool) -> Vec<OwnedPo
         .cloned()
         .collect();
     for pod in orphans {
-        let adopted = write_ownership(
+        write_ownership(
             w,
             &pod,
             |p| {
@@ -216,11 +161,7 @@ fn claim_and_collect(w: &mut World, owner: &Value, collect: bool) -> Vec<OwnedPo
                 )
             },
         );
-        if collect {
-            result.push(OwnedPod::new(adopted));
-        }
     }
-    result
 }
 
 /// Writes `pod` with its owner references changed by `edit`, and tells the learner why.
@@ -229,14 +170,13 @@ fn write_ownership(
     pod: &Value,
     edit: impl FnOnce(&mut Value),
     why: impl FnOnce(&str) -> String,
-) -> Rc<Value> {
+) {
     let mut p = pod.clone();
     edit(&mut p);
     let (namespace, name) = (
         meta_str(&p, "namespace").to_string(),
         meta_str(&p, "name").to_string(),
     );
-    let written = w.write("Pod", p);
+    w.write("Pod", p);
     w.why("ownership", "Pod", &namespace, &name, why(&name));
-    written
 }

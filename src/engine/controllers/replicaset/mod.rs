@@ -5,7 +5,7 @@
 pub mod control;
 pub mod pod_control;
 
-use super::ownership::{claim_pods, owned, owned_pods, OwnedPod};
+use super::ownership::{claim, owned, owned_pod_refs, PodRef};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
 use crate::engine::json::At;
@@ -15,6 +15,7 @@ use crate::json;
 use control::{Diff, PodView};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 const CONTROLLER: &str = "replicaset-controller";
 
@@ -25,18 +26,19 @@ fn node_of(pod: &Value) -> &str {
 }
 
 /// The policy's view of a pod; `on_node` counts related active pods per node.
-fn view(pod: &OwnedPod, on_node: &BTreeMap<String, i64>) -> PodView {
+fn view(p: &PodRef, on_node: &BTreeMap<String, i64>) -> PodView {
+    let pod = p.object;
     let node = node_of(pod).to_string();
     PodView {
-        name: pod.name.to_string(),
+        name: p.name.to_string(),
         uid: meta_str(pod, "uid").to_string(),
         phase: pod
             .at("/status/phase")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string(),
-        ready: pod.facts.ready,
-        ready_since: pod.facts.ready_since,
+        ready: p.facts.ready,
+        ready_since: p.facts.ready_since,
         restarts: pod
             .at("/status/containerStatuses")
             .and_then(Value::as_array)
@@ -58,17 +60,20 @@ fn view(pod: &OwnedPod, on_node: &BTreeMap<String, i64>) -> PodView {
 
 /// `getIndirectlyRelatedPods` counted per node: active pods of every ReplicaSet with the
 /// same controller (the Deployment's other ReplicaSets), or just this one's.
-fn related_pods_per_node(w: &World, rs: &Value, own: &[OwnedPod]) -> BTreeMap<String, i64> {
-    let mut pods: Vec<OwnedPod> = own.to_vec();
-    if let Some(owner_uid) = super::controller_ref(rs).and_then(|r| r["uid"].as_str()) {
-        pods.clear();
-        for sibling in owned(w, owner_uid, "ReplicaSet") {
-            pods.extend(owned_pods(w, meta_str(&sibling, "uid")));
-        }
-    }
+fn related_pods_per_node(w: &World, rs: &Value) -> BTreeMap<String, i64> {
+    let owner_uid = super::controller_ref(rs).and_then(|r| r["uid"].as_str());
+    let siblings: Vec<Rc<Value>> = owner_uid
+        .map(|uid| owned(w, uid, "ReplicaSet"))
+        .unwrap_or_default();
+    let uids: Vec<&str> = match owner_uid {
+        Some(_) => siblings.iter().map(|s| meta_str(s, "uid")).collect(),
+        None => vec![meta_str(rs, "uid")],
+    };
     let mut on_node = BTreeMap::new();
-    for p in pods.iter().filter(|p| p.facts.active()) {
-        *on_node.entry(node_of(p).to_string()).or_insert(0) += 1;
+    for uid in uids {
+        for p in owned_pod_refs(w, uid).filter(|p| p.facts.active()) {
+            *on_node.entry(node_of(p.object).to_string()).or_insert(0) += 1;
+        }
     }
     on_node
 }
@@ -77,35 +82,42 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let Some(rs) = w.get("ReplicaSet", namespace, name).cloned() else {
         return;
     };
-    let pods = claim_pods(w, &rs);
+    claim(w, &rs);
     let replicas = rs.at("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
-    let have = pods.iter().filter(|p| p.facts.active()).count() as i64;
-    // Ranking pods (views, pods per node) is only needed to choose whom to delete; most
-    // syncs just count.
-    let active: Vec<PodView> = if have > replicas {
-        let on_node = related_pods_per_node(w, &rs, &pods);
-        pods.iter()
-            .filter(|p| p.facts.active())
-            .map(|p| view(p, &on_node))
-            .collect()
-    } else {
-        Vec::new()
+    // Borrowed from the owner index: most syncs only count, so nothing is copied per pod
+    // unless the set must choose whom to delete.
+    let (have, active, finished) = {
+        let pods: Vec<PodRef> = owned_pod_refs(w, meta_str(&rs, "uid")).collect();
+        let have = pods.iter().filter(|p| p.facts.active()).count() as i64;
+        let active: Vec<PodView> = if have > replicas {
+            let on_node = related_pods_per_node(w, &rs);
+            pods.iter()
+                .filter(|p| p.facts.active())
+                .map(|p| view(p, &on_node))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let finished: Vec<(String, String)> = pods
+            .iter()
+            .filter(|p| p.facts.finished && !p.facts.deleting)
+            .map(|p| {
+                let phase = p.object.at("/status/phase").and_then(Value::as_str);
+                (p.name.to_string(), phase.unwrap_or("").to_string())
+            })
+            .collect();
+        (have, active, finished)
     };
     let mut failure: Option<(&'static str, String)> = None;
     if rs.at("/metadata/deletionTimestamp").is_none() {
-        for p in pods
-            .iter()
-            .filter(|p| p.facts.finished && !p.facts.deleting)
-        {
+        for (pod, phase) in finished {
             w.why(
                 CONTROLLER,
                 "ReplicaSet",
                 namespace,
                 name,
                 format!(
-                    "{} has finished ({}); it no longer counts toward the {replicas} wanted, so a replacement is created",
-                    meta_str(p, "name"),
-                    p.at("/status/phase").and_then(Value::as_str).unwrap_or("")
+                    "{pod} has finished ({phase}); it no longer counts toward the {replicas} wanted, so a replacement is created"
                 ),
             );
         }
@@ -197,12 +209,9 @@ fn write_status(
         .unwrap_or_default();
     let (mut replicas, mut fully, mut ready, mut available) = (0, 0, 0, 0);
     let mut next: Option<Millis> = None;
-    for p in owned_pods(w, meta_str(&rs, "uid"))
-        .iter()
-        .filter(|p| p.facts.active())
-    {
+    for p in owned_pod_refs(w, meta_str(&rs, "uid")).filter(|p| p.facts.active()) {
         replicas += 1;
-        let l = p.at("/metadata/labels");
+        let l = p.object.at("/metadata/labels");
         if template_labels
             .iter()
             .all(|(k, v)| l.and_then(|l| l.get(k)) == Some(v))
