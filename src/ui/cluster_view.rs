@@ -14,6 +14,11 @@ use super::state::{Action, AppContext, ClaimChip};
 /// How long a deleted pod's card stays to play its leaving animation (`.pod.gone` in
 /// kubeplay.css, which must not run longer).
 const GONE_MS: u32 = 450;
+/// How long a card keeps the class of its entrance (`.pod.entering`, `pod-in`) and of its
+/// flash on turning Running (`.pod.flash`, `pod-ready`): a little longer than those
+/// animations in kubeplay.css, which must not run longer.
+const ENTER_MS: f64 = 500.0;
+const FLASH_MS: f64 = 900.0;
 
 /// Cards of pods that left the store, kept a moment so that they can animate out, and
 /// what else the view keeps between renders.
@@ -252,6 +257,47 @@ fn phase_class(phase: &str) -> &'static str {
     }
 }
 
+/// When a card's one-shot animations began. Their classes are dropped once they have
+/// played: the browser starts a CSS animation again whenever its element is displayed again
+/// (the phone's pane tabs hide panes with `display: none`) or re-inserted, which replayed
+/// the entrance of every card already there.
+#[derive(Default)]
+struct Motion {
+    /// The phase class last drawn; empty before the first render.
+    phase: &'static str,
+    entered: Option<f64>,
+    flashed: Option<f64>,
+}
+
+impl Motion {
+    /// Notes the phase the card shows at `now` and forgets animations over by then.
+    fn update(&mut self, phase: &'static str, now: f64) {
+        // A leaving card that is live again shows a new pod of the same name (StatefulSet).
+        if self.phase.is_empty() || (self.phase == "leaving" && phase != "leaving") {
+            self.entered = Some(now);
+        }
+        if phase == "ok" && self.phase != "ok" {
+            self.flashed = Some(now);
+        }
+        self.phase = phase;
+        self.expire(now);
+    }
+
+    fn expire(&mut self, now: f64) {
+        self.entered = self.entered.filter(|at| now - at < ENTER_MS);
+        self.flashed = self.flashed.filter(|at| now - at < FLASH_MS);
+    }
+
+    /// When the next class has to go.
+    fn deadline(&self) -> Option<f64> {
+        let ends = [
+            self.entered.map(|at| at + ENTER_MS),
+            self.flashed.map(|at| at + FLASH_MS),
+        ];
+        ends.into_iter().flatten().reduce(f64::min)
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct PodCardProps {
     pub card: CardData,
@@ -286,8 +332,35 @@ pub fn pod_card(props: &PodCardProps) -> Html {
     } else {
         phase_class(&pod.phase)
     };
+    let motion = use_mut_ref(Motion::default);
+    let (entering, flashing, deadline) = {
+        let mut m = motion.borrow_mut();
+        m.update(phase, js_sys::Date::now());
+        (
+            m.entered.is_some(),
+            m.flashed.is_some() && phase == "ok",
+            m.deadline(),
+        )
+    };
+    {
+        // Expiring at the deadline itself rather than at the timer's (possibly earlier)
+        // clock, so that the class always goes.
+        let redraw = use_force_update();
+        let motion = Rc::clone(&motion);
+        use_effect_with(deadline, move |deadline| {
+            let timer = deadline.map(|at| {
+                let wait = (at - js_sys::Date::now()).ceil().max(0.0) as u32;
+                Timeout::new(wait, move || {
+                    motion.borrow_mut().expire(at);
+                    redraw.force_update();
+                })
+            });
+            move || drop(timer)
+        });
+    }
     html! {
-        <button class={classes!("pod", phase, old.then_some("old-rev"), gone.then_some("gone"),
+        <button class={classes!("pod", phase, entering.then_some("entering"), flashing.then_some("flash"),
+                                old.then_some("old-rev"), gone.then_some("gone"),
                                 marked.then_some("marked"), selected.then_some("selected"))}
              data-pod={live(pod.name.clone())}
              data-phase={live(pod.phase.clone())}

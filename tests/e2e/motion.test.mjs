@@ -87,7 +87,7 @@ test('a 360 px phone in zh-TW: pane tabs and the template menu follow the langua
     assert.equal((await page.locator('.templates option').first().textContent()).trim(), '＋ 範本');
     await page.screenshot({ path: join(SHOTS, `screenshot-phone360-zh-TW-editor${suffix}.png`) });
     await page.getByRole('tab', { name: '叢集' }).click();
-    // Cards shown again replay their entrance: let it finish before the picture.
+    // web-2 turned Running moments ago: let its flash end before the picture.
     await page.waitForTimeout(1000);
     await page.screenshot({ path: join(SHOTS, `screenshot-phone360-zh-TW-cluster${suffix}.png`) });
     assert.deepEqual(problems, []);
@@ -111,4 +111,52 @@ test('a wide screen (1720 px) gives the cluster column and its why log the extra
     assert.deepEqual(problems, []);
     await context.close();
   }
+});
+
+test('a 360 px phone: switching pane tabs does not replay the entrance of cards already there', async () => {
+  const { page, context, problems } = await open('/', { width: 360, height: 740 });
+  await page.getByTestId('time-speed').selectOption('30');
+  await runLine(page, 'kubectl apply -f web.yaml');
+  await page.locator('[data-pod="web-2"][data-phase="Running"]').waitFor({ state: 'attached', timeout: 30000 });
+  // Long enough for the entrance and the Running flash to have played (or lapsed, hidden).
+  await page.waitForTimeout(1500);
+  const animating = () => page.evaluate(() => [...document.querySelectorAll('[data-pod]')]
+    .flatMap((el) => el.getAnimations({ subtree: true })
+      .map((a) => `${el.dataset.pod}: ${a.animationName ?? a.transitionProperty}`)));
+  for (const pane of ['Cluster', 'Terminal', 'Cluster', 'Editor', 'Cluster']) {
+    await page.getByRole('tab', { name: pane }).click();
+    assert.deepEqual(await animating(), [], `after showing ${pane}`);
+  }
+  assert.equal(await page.locator('[data-pod]').count(), 3);
+
+  // Only a pod created while the cluster pane is on screen animates in. Time is paused and
+  // the scale typed on the terminal tab: web-3 is created at once, out of sight, and
+  // web-4 only once web-3 is Running (OrderedReady), which the steps bring about in view.
+  await page.getByRole('tab', { name: 'Terminal' }).click();
+  await page.getByTestId('time-toggle').click();
+  await page.locator('[data-testid="time-toggle"]:not(.playing)').waitFor();
+  await runLine(page, 'kubectl scale statefulset web --replicas=5');
+  await page.locator('[data-pod="web-3"]').waitFor({ state: 'attached' });
+  await page.waitForTimeout(1000);
+  await page.getByRole('tab', { name: 'Cluster' }).click();
+  assert.deepEqual(await animating(), [], 'web-3, created out of sight');
+  // Read as web-4's card is inserted, before its entrance could have ended.
+  await page.evaluate(() => {
+    window.__entered = new Promise((done) => {
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector('[data-pod="web-4"]')) return;
+        observer.disconnect();
+        done([...document.querySelectorAll('[data-pod]')]
+          .map((el) => ({ pod: el.dataset.pod, anims: el.getAnimations().map((a) => a.animationName) })));
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+  });
+  for (let i = 0; i < 40 && (await page.locator('[data-pod="web-4"]').count()) === 0; i++) {
+    await page.getByTestId('time-step').click();
+  }
+  const cards = await page.evaluate(() => window.__entered);
+  const entering = cards.filter((c) => c.anims.includes('pod-in')).map((c) => c.pod);
+  assert.deepEqual(entering, ['web-4'], JSON.stringify(cards));
+  assert.deepEqual(problems, []);
+  await context.close();
 });
