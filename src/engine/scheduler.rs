@@ -211,8 +211,9 @@ impl UsageIndex {
     }
 }
 
-fn allocatable(node: &Value, key: &str) -> i64 {
-    let q = node.at("/status/allocatable").and_then(|a| a.get(key));
+/// One resource of a node's `status.allocatable` (`allocatable` is that object).
+fn allocatable(allocatable: Option<&Value>, key: &str) -> i64 {
+    let q = allocatable.and_then(|a| a.get(key));
     match key {
         "cpu" => q.and_then(quantity::cpu_millis).unwrap_or(0),
         "pods" => q
@@ -258,23 +259,36 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
         set_unschedulable(w, &pod, &message);
         return;
     }
-    let spec = &pod["spec"];
+    match place(w, &pod["spec"]) {
+        Ok(candidates) => {
+            let chosen = &candidates[w.rng.below(candidates.len() as u64) as usize];
+            bind(w, &pod, chosen);
+        }
+        Err(message) => set_unschedulable(w, &pod, &message),
+    }
+}
+
+/// Filters and scores every node for a pod with `spec`: the best-scoring nodes (the
+/// caller breaks the tie with the seeded RNG), or the FailedScheduling message.
+fn place(w: &World, spec: &Value) -> Result<Vec<String>, String> {
     let (cpu, mem) = pod_requests(spec, false);
     let (scpu, smem) = pod_requests(spec, true);
     let used = &w.node_usage.by_node;
-    let nodes: Vec<_> = w.store.list("Node", None).cloned().collect();
+    // Asked of every node for every pod: the node list is borrowed (names from the store's
+    // keys) and what depends on the pod alone is read once.
+    let nodes: Vec<(&str, &Value)> = w.store.named("Node", "").map(|(n, o)| (n, &**o)).collect();
+    let tolerates_cordon = spec["tolerations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|t| t["key"] == "node.kubernetes.io/unschedulable");
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut feasible: Vec<(i64, &str)> = Vec::new();
     let mut resource_failures = 0;
-    for node in &nodes {
-        let node_name = meta_str(node, "name");
+    for &(node_name, node) in &nodes {
         let u = used.get(node_name);
         let reason = if node.at("/spec/unschedulable").and_then(Value::as_bool) == Some(true)
-            && !spec["tolerations"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|t| t["key"] == "node.kubernetes.io/unschedulable")
+            && !tolerates_cordon
         {
             Some("node(s) were unschedulable".to_string())
         } else if let Some(t) = untolerated_taint(spec, node) {
@@ -295,10 +309,11 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
         let (pods, ucpu, umem, uscpu, usmem) = u
             .map(|u| (u.pods, u.cpu, u.mem, u.score_cpu, u.score_mem))
             .unwrap_or_default();
+        let node_allocatable = node.at("/status/allocatable");
         let (acpu, amem, apods) = (
-            allocatable(node, "cpu"),
-            allocatable(node, "memory"),
-            allocatable(node, "pods"),
+            allocatable(node_allocatable, "cpu"),
+            allocatable(node_allocatable, "memory"),
+            allocatable(node_allocatable, "pods"),
         );
         let mut misses = Vec::new();
         if pods + 1 > apods {
@@ -352,16 +367,13 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
             "0/{total} nodes are available: {}. preemption: {preemption}",
             parts.join(", ")
         );
-        set_unschedulable(w, &pod, &message);
-        return;
+        return Err(message);
     };
-    let candidates: Vec<&str> = feasible
+    Ok(feasible
         .iter()
         .filter(|(s, _)| *s == best)
-        .map(|(_, n)| *n)
-        .collect();
-    let chosen = candidates[w.rng.below(candidates.len() as u64) as usize].to_string();
-    bind(w, &pod, &chosen);
+        .map(|(_, n)| n.to_string())
+        .collect())
 }
 
 fn set_unschedulable(w: &mut World, pod: &Value, message: &str) {
