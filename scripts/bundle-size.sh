@@ -3,7 +3,7 @@
 # and compares the gzip total with the first-load budget (DESIGN.md: 350 KB).
 # gzip runs at its default level (6), about what a static host's compression does.
 #
-# KNOWN OVERRUN: with the full engine and kubectl the bundle is about 726 KB gzip (see the
+# KNOWN OVERRUN: with the full engine and kubectl the bundle is about 728 KB gzip (see the
 # README's "Bundle size" section for the breakdown). Until that is brought down, the stage
 # reports the overrun loudly but fails only above REGRESSION_LIMIT, so that the bundle
 # cannot grow further unnoticed. Set BUNDLE_STRICT=1 to fail on the design budget.
