@@ -100,6 +100,26 @@ impl PodFacts {
         }
     }
 
+    /// The pod carries revision `interned`, the owner index's shared `Rc` for that name
+    /// (`OwnerIndex::revision_name`): a pointer comparison, valid for the facts the index
+    /// holds, whose revisions it interned.
+    pub fn at_revision(&self, interned: Option<&Rc<str>>) -> bool {
+        self.revision
+            .as_ref()
+            .zip(interned)
+            .is_some_and(|(r, i)| Rc::ptr_eq(r, i))
+    }
+
+    /// Adds the pod's (interned) revision to `seen` unless it is there: the handful of
+    /// revisions some pod still runs, gathered in the pass over the pods.
+    pub fn note_revision<'a>(&'a self, seen: &mut Vec<&'a Rc<str>>) {
+        if let Some(r) = &self.revision {
+            if !seen.iter().any(|s| Rc::ptr_eq(s, r)) {
+                seen.push(r);
+            }
+        }
+    }
+
     /// `isRunningAndReady` of the StatefulSet controller.
     pub fn running_and_ready(&self) -> bool {
         self.running && self.ready

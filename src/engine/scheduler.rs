@@ -10,6 +10,7 @@ use crate::engine::json::At;
 use crate::json;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 const SOURCE: Source<'static> = Source {
     component: "default-scheduler",
@@ -276,7 +277,7 @@ fn place(w: &World, spec: &Value) -> Result<Vec<String>, String> {
     let used = &w.node_usage.by_node;
     // Asked of every node for every pod: the node list is borrowed (names from the store's
     // keys) and what depends on the pod alone is read once.
-    let nodes: Vec<(&str, &Value)> = w.store.named("Node", "").map(|(n, o)| (n, &**o)).collect();
+    let nodes: Vec<(&str, &Rc<Value>)> = w.store.named("Node", "").collect();
     let tolerates_cordon = spec["tolerations"]
         .as_array()
         .into_iter()

@@ -131,7 +131,7 @@ struct Diff {
 /// The cluster's nodes in name order, with each node's daemon pods, borrowed for one
 /// sync: a DaemonSet sync looks at every node, so lookups go by position, not by name.
 struct NodePods<'a> {
-    nodes: Vec<(&'a str, &'a Value)>,
+    nodes: Vec<(&'a str, &'a Rc<Value>)>,
     pods: Vec<Vec<PodRef<'a>>>,
     /// Pods pinned to a node that does not exist (any more).
     elsewhere: BTreeMap<&'a str, Vec<PodRef<'a>>>,
@@ -139,8 +139,7 @@ struct NodePods<'a> {
 
 impl<'a> NodePods<'a> {
     fn gather(w: &'a World, ds_uid: &str) -> NodePods<'a> {
-        let nodes: Vec<(&str, &Value)> =
-            w.store.named("Node", "").map(|(n, o)| (n, &**o)).collect();
+        let nodes: Vec<(&str, &Rc<Value>)> = w.store.named("Node", "").collect();
         let position = NodePositions::of(&nodes);
         let mut pods = vec![Vec::new(); nodes.len()];
         let mut elsewhere: BTreeMap<&str, Vec<PodRef>> = BTreeMap::new();
@@ -164,7 +163,7 @@ impl<'a> NodePods<'a> {
 struct NodePositions<'a>(FxHashMap<&'a str, usize>);
 
 impl<'a> NodePositions<'a> {
-    fn of(nodes: &[(&'a str, &Value)]) -> NodePositions<'a> {
+    fn of(nodes: &[(&'a str, &Rc<Value>)]) -> NodePositions<'a> {
         NodePositions(
             nodes
                 .iter()
@@ -211,11 +210,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             .chain(by_node.elsewhere.values())
             .flatten()
         {
-            if let Some(r) = &pod.facts.revision {
-                if !running.iter().any(|l| Rc::ptr_eq(l, r)) {
-                    running.push(r);
-                }
-            }
+            pod.facts.note_revision(&mut running);
         }
         let live: Vec<String> = revs
             .iter()
@@ -324,7 +319,7 @@ fn placement_diff(
                     meta_str(p.object, "creationTimestamp")
                 });
                 for p in extra.iter().skip(1) {
-                    if !is_updated(p, hash_id) || !surge {
+                    if !p.facts.at_revision(hash_id) || !surge {
                         diff.delete.push((
                             p.name.to_string(),
                             format!(
@@ -367,15 +362,6 @@ fn is_available(p: &PodRef) -> bool {
     p.facts.running_and_ready() && !p.facts.deleting
 }
 
-/// The pod runs the update revision (`hash_id`: its interned label, if any pod has it).
-fn is_updated(p: &PodRef, hash_id: Option<&Rc<str>>) -> bool {
-    p.facts
-        .revision
-        .as_ref()
-        .zip(hash_id)
-        .is_some_and(|(r, h)| Rc::ptr_eq(r, h))
-}
-
 /// maxSurge 0: delete old pods (unavailable ones at once, available ones within the
 /// budget); the next sync creates the replacement on that node. Old pods on `kept` nodes
 /// (still running there, but no new pod may go there) are replaced by nothing.
@@ -403,12 +389,12 @@ fn rolling_update(
         let pods = &by_node.pods[i];
         let new_ok = pods
             .iter()
-            .any(|p| is_updated(p, hash_id) && is_available(p));
+            .any(|p| p.facts.at_revision(hash_id) && is_available(p));
         if !pods.iter().any(is_available) {
             unavailable += 1;
         }
         for p in pods {
-            if is_updated(p, hash_id) || p.facts.deleting {
+            if p.facts.at_revision(hash_id) || p.facts.deleting {
                 continue;
             }
             let pname = p.name;
@@ -432,7 +418,7 @@ fn rolling_update(
             .count() as i64;
         let mut budget = max_surge - surging;
         for (_, i) in old_available {
-            let has_new = by_node.pods[i].iter().any(|p| is_updated(p, hash_id));
+            let has_new = by_node.pods[i].iter().any(|p| p.facts.at_revision(hash_id));
             if budget > 0 && !has_new && eligible[i] {
                 diff.create_on.push(by_node.nodes[i].0.to_string());
                 budget -= 1;
@@ -531,8 +517,7 @@ fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible
     };
     let (mut current, mut misscheduled, mut ready, mut updated, mut available) = (0, 0, 0, 0, 0);
     {
-        let nodes: Vec<(&str, &Value)> =
-            w.store.named("Node", "").map(|(n, o)| (n, &**o)).collect();
+        let nodes: Vec<(&str, &Rc<Value>)> = w.store.named("Node", "").collect();
         let hash_id = w.store.owners.revision_name(hash);
         let position = NodePositions::of(&nodes);
         let mut counted = vec![false; nodes.len()];
@@ -555,7 +540,7 @@ fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible
                 ready += 1;
                 available += 1;
             }
-            if is_updated(&p, hash_id) {
+            if p.facts.at_revision(hash_id) {
                 updated += 1;
             }
         }

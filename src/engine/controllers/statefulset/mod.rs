@@ -9,7 +9,6 @@ use super::ownership::{claim, owned_pod_refs};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
 use crate::engine::json::At;
-use crate::engine::pod_facts::PodFacts;
 use crate::engine::world::World;
 use crate::json;
 use control::{Action, PodView, SetView};
@@ -93,11 +92,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         let mut condemned: Vec<PodView> = Vec::new();
         for pod in owned_pod_refs(w, meta_str(&set, "uid")) {
             let facts = pod.facts;
-            if let Some(r) = &facts.revision {
-                if !live.iter().any(|l| Rc::ptr_eq(l, r)) {
-                    live.push(r);
-                }
-            }
+            facts.note_revision(&mut live);
             let Some(ordinal) = facts.set_ordinal else {
                 continue;
             };
@@ -105,11 +100,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             let v = PodView {
                 name: pod.name,
                 ordinal,
-                updated: facts
-                    .revision
-                    .as_ref()
-                    .zip(update_id)
-                    .is_some_and(|(r, u)| Rc::ptr_eq(r, u)),
+                updated: facts.at_revision(update_id),
                 terminating: facts.deleting,
                 finished: facts.finished,
                 running_and_ready: ready,
@@ -225,12 +216,6 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
         w.store.owners.revision_name(current),
         w.store.owners.revision_name(update),
     );
-    let at = |p: &PodFacts, id: Option<&Rc<str>>| {
-        p.revision
-            .as_ref()
-            .zip(id)
-            .is_some_and(|(r, id)| Rc::ptr_eq(r, id))
-    };
     for p in owned_pod_refs(w, meta_str(&set, "uid")).map(|p| p.facts) {
         replicas += 1;
         if p.running_and_ready() {
@@ -245,10 +230,10 @@ fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, updat
             }
         }
         if !p.deleting {
-            if at(p, current_id) {
+            if p.at_revision(current_id) {
                 current_n += 1;
             }
-            if at(p, update_id) {
+            if p.at_revision(update_id) {
                 updated_n += 1;
             }
         }
