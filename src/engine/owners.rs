@@ -91,18 +91,21 @@ impl OwnerIndex {
         name: &str,
         object: Option<&Rc<Value>>,
     ) {
+        // A pod's facts are read once per write: the orphan and unscheduled sets below and
+        // the controllers all go by them.
+        let pod = match object {
+            Some(o) if kind == "Pod" => {
+                let mut facts = PodFacts::of(o);
+                facts.revision = facts.revision.map(|r| self.intern_revision(r));
+                Some(facts)
+            }
+            _ => None,
+        };
         if kind == "Pod" {
             let pod_key = (namespace.to_string(), name.to_string());
-            let orphan = object.is_some_and(|o| {
-                !has_controller(o) && o.at("/metadata/deletionTimestamp").is_none()
-            });
-            let unscheduled = object.is_some_and(|o| {
-                o.at("/spec/nodeName")
-                    .and_then(Value::as_str)
-                    .is_none_or(str::is_empty)
-                    && o.at("/metadata/deletionTimestamp").is_none()
-            });
-            if unscheduled {
+            let live = pod.as_ref().filter(|f| !f.deleting);
+            let orphan = live.is_some() && object.is_some_and(|o| !has_controller(o));
+            if live.is_some_and(|f| f.node.is_none()) {
                 self.unscheduled_pods.insert(pod_key.clone());
             } else {
                 self.unscheduled_pods.remove(&pod_key);
@@ -126,11 +129,6 @@ impl OwnerIndex {
         }
         let Some(object) = object else { return };
         let owners = owner_uids(object);
-        let pod = (kind == "Pod").then(|| {
-            let mut facts = PodFacts::of(object);
-            facts.revision = facts.revision.map(|r| self.intern_revision(r));
-            facts
-        });
         for (uid, controlled) in &owners {
             self.dependents.entry(uid.clone()).or_default().insert(
                 key.clone(),

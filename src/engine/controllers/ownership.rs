@@ -125,7 +125,7 @@ pub fn claim(w: &mut World, owner: &Value) {
     if deleting {
         return;
     }
-    // The orphan index holds every live pod without a controller, in store order.
+    // The orphan index holds exactly the live pods without a controller, in store order.
     let orphans: Vec<Rc<Value>> = w
         .store
         .owners
@@ -133,9 +133,6 @@ pub fn claim(w: &mut World, owner: &Value) {
         .range((namespace.clone(), String::new())..)
         .take_while(|(ns, _)| *ns == namespace)
         .filter_map(|(ns, name)| w.get("Pod", ns, name))
-        .filter(|p| {
-            super::controller_ref(p).is_none() && p.at("/metadata/deletionTimestamp").is_none()
-        })
         .filter(|p| selector_matches(&selector, labels(p)))
         .cloned()
         .collect();

@@ -77,22 +77,19 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         current_revision: current_revision.clone(),
         update_revision: update_revision.clone(),
     };
-    let (plan, live) = {
+    let (plan, running) = {
         // One pass over the index, borrowing: names are copied only for the pods the plan
         // acts on, and revisions are compared by their shared pointers.
-        let revision = |r: &str| w.store.owners.revision_name(r);
-        let update_id = revision(&update_revision);
-        let mut live: Vec<&Rc<str>> = [revision(&current_revision), update_id]
-            .into_iter()
-            .flatten()
-            .collect();
+        let update_id = w.store.owners.revision_name(&update_revision);
+        // Revisions some pod still runs (kept by `history::trim`).
+        let mut running: Vec<&Rc<str>> = Vec::new();
         // Only as long as the highest ordinal present: `plan` reads past the end as
         // missing, so scaling up does not lay out a thousand empty slots per sync.
         let mut slots: Vec<Option<PodView>> = Vec::new();
         let mut condemned: Vec<PodView> = Vec::new();
         for pod in owned_pod_refs(w, meta_str(&set, "uid")) {
             let facts = pod.facts;
-            facts.note_revision(&mut live);
+            facts.note_revision(&mut running);
             let Some(ordinal) = facts.set_ordinal else {
                 continue;
             };
@@ -119,9 +116,8 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         }
         crate::engine::sort::sort_by_key(&mut condemned, |c| std::cmp::Reverse(c.ordinal));
         let plan = control::plan(&view_set, &slots, &condemned, w.now);
-        let mut live: Vec<String> = live.iter().map(|r| r.to_string()).collect();
-        live.extend([current_revision.clone(), update_revision.clone()]);
-        (plan, live)
+        let running: Vec<String> = running.iter().map(|r| r.to_string()).collect();
+        (plan, running)
     };
     let mut failed = false;
     for action in plan {
@@ -183,7 +179,10 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             }
         }
     }
-    let live: Vec<&str> = live.iter().map(String::as_str).collect();
+    let live: Vec<&str> = [current_revision.as_str(), update_revision.as_str()]
+        .into_iter()
+        .chain(running.iter().map(String::as_str))
+        .collect();
     history::trim(w, &set, &revs, &live);
     write_status(w, namespace, name, &current_revision, &update_revision);
     super::finish_sync(w, super::Controller::StatefulSet, namespace, name, failed);
