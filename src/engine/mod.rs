@@ -16,6 +16,7 @@ pub mod json;
 pub mod kinds;
 pub mod kubelet;
 pub mod labels;
+pub mod node_table;
 pub mod owners;
 pub mod pod_facts;
 pub mod quantity;

@@ -36,29 +36,109 @@ pub fn tolerates(toleration: &Value, taint: &Value) -> bool {
             || toleration["value"].as_str().unwrap_or("") == taint["value"].as_str().unwrap_or(""))
 }
 
-/// The first NoSchedule/NoExecute taint of `node` that `pod_spec` does not tolerate.
-pub fn untolerated_taint<'a>(pod_spec: &Value, node: &'a Value) -> Option<&'a Value> {
-    untolerated_taint_with(pod_spec, node, &["NoSchedule", "NoExecute"])
+/// What a pod spec asks of a node — tolerations, nodeSelector, required node affinity —
+/// read once per pod: filtering asks it of every node, for every pod.
+pub struct NodeFilter<'a> {
+    tolerations: &'a [Value],
+    selector: Option<&'a serde_json::Map<String, Value>>,
+    terms: Option<&'a [Value]>,
 }
 
-/// `FindMatchingUntoleratedTaint`: the first taint of `node` with one of `effects` that
-/// `pod_spec` does not tolerate.
-pub fn untolerated_taint_with<'a>(
-    pod_spec: &Value,
-    node: &'a Value,
-    effects: &[&str],
-) -> Option<&'a Value> {
-    let tolerations = pod_spec["tolerations"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    node.at("/spec/taints")
+/// `node.spec.taints`, if the node has any.
+fn taints(node: &Value) -> &[Value] {
+    node.get("spec")
+        .and_then(|s| s.get("taints"))
         .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|t| t["effect"].as_str().is_some_and(|e| effects.contains(&e)))
-        .find(|t| !tolerations.iter().any(|tol| tolerates(tol, t)))
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
+
+impl<'a> NodeFilter<'a> {
+    pub fn of(pod_spec: &'a Value) -> NodeFilter<'a> {
+        NodeFilter {
+            tolerations: pod_spec["tolerations"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+            selector: pod_spec["nodeSelector"].as_object(),
+            terms: pod_spec
+                .at("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice),
+        }
+    }
+
+    /// The pod has a nodeSelector or required node affinity: nodes' labels matter.
+    pub fn selects(&self) -> bool {
+        self.selector.is_some() || self.terms.is_some()
+    }
+
+    /// The only node the affinity allows, when it is one term of one requirement
+    /// `metadata.name In [node]` (what the DaemonSet controller pins its pods with).
+    fn pinned_node(&self) -> Option<&'a str> {
+        let [term] = self.terms? else { return None };
+        if term.get("matchExpressions").is_some() {
+            return None;
+        }
+        let [field] = term["matchFields"].as_array()?.as_slice() else {
+            return None;
+        };
+        let [node] = field["values"].as_array()?.as_slice() else {
+            return None;
+        };
+        (field["key"] == "metadata.name" && field["operator"] == "In")
+            .then(|| node.as_str())
+            .flatten()
+    }
+
+    /// `FindMatchingUntoleratedTaint`: the first taint of `node` with one of `effects`
+    /// that the pod does not tolerate.
+    pub fn untolerated_taint<'n>(&self, node: &'n Value, effects: &[&str]) -> Option<&'n Value> {
+        taints(node)
+            .iter()
+            .filter(|t| t["effect"].as_str().is_some_and(|e| effects.contains(&e)))
+            .find(|t| !self.tolerations.iter().any(|tol| tolerates(tol, t)))
+    }
+
+    /// nodeSelector and required node affinity.
+    pub fn matches(&self, node: &Value) -> bool {
+        if !self.selects() {
+            return true; // the common pod: asked of every node, so it reads no node labels
+        }
+        let node_labels = labels(node);
+        let label = |k: &str| node_labels.get(k).and_then(Value::as_str);
+        if let Some(sel) = self.selector {
+            if !sel
+                .iter()
+                .all(|(k, v)| label(k).is_some() && label(k) == v.as_str())
+            {
+                return false;
+            }
+        }
+        let Some(terms) = self.terms else { return true };
+        let name = meta_str(node, "name");
+        terms.iter().any(|term| {
+            let exprs = term["matchExpressions"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let fields = term["matchFields"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            (!exprs.is_empty() || !fields.is_empty())
+                && exprs
+                    .iter()
+                    .all(|r| requirement_matches(r, label(r["key"].as_str().unwrap_or(""))))
+                && fields
+                    .iter()
+                    .all(|r| r["key"] == "metadata.name" && requirement_matches(r, Some(name)))
+        })
+    }
+}
+
+/// The taint effects that keep a new pod off a node.
+pub const SCHEDULING_EFFECTS: &[&str] = &["NoSchedule", "NoExecute"];
 
 fn requirement_matches(req: &Value, value: Option<&str>) -> bool {
     let values: Vec<&str> = req["values"]
@@ -85,44 +165,6 @@ fn requirement_matches(req: &Value, value: Option<&str>) -> bool {
         }
         _ => false,
     }
-}
-
-/// nodeSelector and required node affinity.
-pub fn node_matches(pod_spec: &Value, node: &Value) -> bool {
-    let selector = pod_spec["nodeSelector"].as_object();
-    let terms = pod_spec.at("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms").and_then(Value::as_array);
-    if selector.is_none() && terms.is_none() {
-        return true; // the common pod: asked of every node, so it reads no node labels
-    }
-    let node_labels = labels(node);
-    let label = |k: &str| node_labels.get(k).and_then(Value::as_str);
-    if let Some(sel) = selector {
-        if !sel
-            .iter()
-            .all(|(k, v)| label(k).is_some() && label(k) == v.as_str())
-        {
-            return false;
-        }
-    }
-    let Some(terms) = terms else { return true };
-    let name = meta_str(node, "name");
-    terms.iter().any(|term| {
-        let exprs = term["matchExpressions"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let fields = term["matchFields"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        (!exprs.is_empty() || !fields.is_empty())
-            && exprs
-                .iter()
-                .all(|r| requirement_matches(r, label(r["key"].as_str().unwrap_or(""))))
-            && fields
-                .iter()
-                .all(|r| r["key"] == "metadata.name" && requirement_matches(r, Some(name)))
-    })
 }
 
 /// cpu millicores and memory bytes a pod requests (`scoring` applies the non-zero defaults).
@@ -269,53 +311,54 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
     }
 }
 
-/// Filters and scores every node for a pod with `spec`: the best-scoring nodes (the
-/// caller breaks the tie with the seeded RNG), or the FailedScheduling message.
-fn place(w: &World, spec: &Value) -> Result<Vec<String>, String> {
-    let (cpu, mem) = pod_requests(spec, false);
-    let (scpu, smem) = pod_requests(spec, true);
-    let used = &w.node_usage.by_node;
-    // Asked of every node for every pod: the node list is borrowed (names from the store's
-    // keys) and what depends on the pod alone is read once.
-    let nodes: Vec<(&str, &Rc<Value>)> = w.store.named("Node", "").collect();
-    let tolerates_cordon = spec["tolerations"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|t| t["key"] == "node.kubernetes.io/unschedulable");
-    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    let mut feasible: Vec<(i64, &str)> = Vec::new();
-    let mut resource_failures = 0;
-    for &(node_name, node) in &nodes {
-        let u = used.get(node_name);
-        let reason = if node.at("/spec/unschedulable").and_then(Value::as_bool) == Some(true)
-            && !tolerates_cordon
+/// What filtering and scoring made of one node for one pod.
+enum Verdict {
+    /// Passes every filter, with this least-allocated score.
+    Fits(i64),
+    /// Kept out by a cordon, a taint or the pod's node affinity/selector.
+    Filtered(String),
+    /// Too small for the pod: every resource that is short.
+    Short(Vec<&'static str>),
+}
+
+/// What one pod asks of every node, read once: its filter and its requests.
+struct PodDemand<'a> {
+    filter: NodeFilter<'a>,
+    tolerates_cordon: bool,
+    /// (cpu, memory) requested, and as scoring counts them.
+    requests: (i64, i64),
+    scoring: (i64, i64),
+}
+
+impl PodDemand<'_> {
+    fn judge(&self, node: &Value, used: Option<&NodeUse>) -> Verdict {
+        if node.get("spec").and_then(|s| s.get("unschedulable")) == Some(&Value::Bool(true))
+            && !self.tolerates_cordon
         {
-            Some("node(s) were unschedulable".to_string())
-        } else if let Some(t) = untolerated_taint(spec, node) {
-            Some(format!(
+            return Verdict::Filtered("node(s) were unschedulable".to_string());
+        }
+        if let Some(t) = self.filter.untolerated_taint(node, SCHEDULING_EFFECTS) {
+            return Verdict::Filtered(format!(
                 "node(s) had untolerated taint {{{}: {}}}",
                 t["key"].as_str().unwrap_or(""),
                 t["value"].as_str().unwrap_or("")
-            ))
-        } else if !node_matches(spec, node) {
-            Some("node(s) didn't match Pod's node affinity/selector".to_string())
-        } else {
-            None
-        };
-        if let Some(r) = reason {
-            *reasons.entry(r).or_default() += 1;
-            continue;
+            ));
         }
-        let (pods, ucpu, umem, uscpu, usmem) = u
+        if !self.filter.matches(node) {
+            return Verdict::Filtered(
+                "node(s) didn't match Pod's node affinity/selector".to_string(),
+            );
+        }
+        let (pods, ucpu, umem, uscpu, usmem) = used
             .map(|u| (u.pods, u.cpu, u.mem, u.score_cpu, u.score_mem))
             .unwrap_or_default();
-        let node_allocatable = node.at("/status/allocatable");
+        let node_allocatable = node.get("status").and_then(|s| s.get("allocatable"));
         let (acpu, amem, apods) = (
             allocatable(node_allocatable, "cpu"),
             allocatable(node_allocatable, "memory"),
             allocatable(node_allocatable, "pods"),
         );
+        let ((cpu, mem), (scpu, smem)) = (self.requests, self.scoring);
         let mut misses = Vec::new();
         if pods + 1 > apods {
             misses.push("Too many pods");
@@ -327,11 +370,7 @@ fn place(w: &World, spec: &Value) -> Result<Vec<String>, String> {
             misses.push("Insufficient memory");
         }
         if !misses.is_empty() {
-            resource_failures += 1;
-            for m in misses {
-                *reasons.entry(m.to_string()).or_default() += 1;
-            }
-            continue;
+            return Verdict::Short(misses);
         }
         let free = |alloc: i64, used: i64| {
             if alloc <= 0 {
@@ -340,8 +379,50 @@ fn place(w: &World, spec: &Value) -> Result<Vec<String>, String> {
                 (alloc - used).max(0) * 100 / alloc
             }
         };
-        let score = free(acpu, uscpu + scpu) + free(amem, usmem + smem);
-        feasible.push((score, node_name));
+        Verdict::Fits(free(acpu, uscpu + scpu) + free(amem, usmem + smem))
+    }
+}
+
+/// Filters and scores every node for a pod with `spec`: the best-scoring nodes (the
+/// caller breaks the tie with the seeded RNG), or the FailedScheduling message.
+fn place(w: &World, spec: &Value) -> Result<Vec<String>, String> {
+    let demand = PodDemand {
+        filter: NodeFilter::of(spec),
+        tolerates_cordon: spec["tolerations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|t| t["key"] == "node.kubernetes.io/unschedulable"),
+        requests: pod_requests(spec, false),
+        scoring: pod_requests(spec, true),
+    };
+    let used = &w.node_usage.by_node;
+    // A pod pinned to one node (a daemon pod) can only fit there: when it does, that node
+    // is the whole answer, without judging the others.
+    if let Some(pinned) = demand.filter.pinned_node() {
+        if let Some(node) = w.store.get("Node", "", pinned) {
+            if let Verdict::Fits(_) = demand.judge(node, used.get(pinned)) {
+                return Ok(vec![pinned.to_string()]);
+            }
+        }
+    }
+    // Asked of every node for every pod: the node list is borrowed (names from the store's
+    // keys) and what depends on the pod alone was read once above.
+    let nodes: Vec<(&str, &Rc<Value>)> = w.store.named("Node", "").collect();
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let mut feasible: Vec<(i64, &str)> = Vec::new();
+    let mut resource_failures = 0;
+    for &(node_name, node) in &nodes {
+        match demand.judge(node, used.get(node_name)) {
+            Verdict::Fits(score) => feasible.push((score, node_name)),
+            Verdict::Filtered(r) => *reasons.entry(r).or_default() += 1,
+            Verdict::Short(misses) => {
+                resource_failures += 1;
+                for m in misses {
+                    *reasons.entry(m.to_string()).or_default() += 1;
+                }
+            }
+        }
     }
     let best = feasible.iter().map(|(s, _)| *s).max();
     let Some(best) = best else {

@@ -52,6 +52,9 @@ pub struct Store {
     pub clock: i64,
     /// Owners and their dependents, current with every write.
     pub owners: super::owners::OwnerIndex,
+    /// resourceVersion of the last write or removal of a Node: tables derived from the
+    /// node list are rebuilt only when it moves.
+    pub nodes_written: u64,
 }
 
 /// How many journal entries are kept; older ones are compacted away as etcd does.
@@ -128,6 +131,9 @@ impl Store {
             .or_default()
             .insert(name.clone(), stored.clone());
         self.owners.record(kind, &namespace, &name, Some(&stored));
+        if kind == "Node" {
+            self.nodes_written = rv;
+        }
         self.journal_push(WatchEvent {
             resource_version: rv,
             at: self.clock,
@@ -151,6 +157,9 @@ impl Store {
             }
         }
         self.resource_version += 1;
+        if kind == "Node" {
+            self.nodes_written = self.resource_version;
+        }
         let mut last = (*removed).clone();
         if let Some(meta) = last.get_mut("metadata").and_then(Value::as_object_mut) {
             meta.insert(

@@ -5,6 +5,7 @@ use super::clock::{Millis, Rng, Timer, TimerQueue, EPOCH_MS};
 use super::config::ClusterConfig;
 use super::controllers::{self, Controller};
 use super::kubelet::KubeletState;
+use super::node_table::NodeTable;
 use super::store::{Store, WatchEvent};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -68,6 +69,8 @@ pub struct World {
     pub files: super::files::Files,
     /// Consecutive failed syncs per controller key (the work queue's rate limiter).
     pub retries: BTreeMap<(Controller, String), u32>,
+    /// The nodes by position, rebuilt when a node changes (`node_table`).
+    node_table: Rc<NodeTable>,
 }
 
 /// How many settle rounds one instant may take before we stop (a controller fighting
@@ -92,6 +95,7 @@ impl World {
             event_sequence: 0,
             files: super::files::Files::default(),
             retries: BTreeMap::new(),
+            node_table: Rc::default(),
         };
         super::bootstrap::bootstrap(&mut w);
         w.settle();
@@ -100,6 +104,11 @@ impl World {
 
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Rc<Value>> {
         self.store.get(kind, namespace, name)
+    }
+
+    /// The nodes as they are now, by position.
+    pub fn node_table(&mut self) -> Rc<NodeTable> {
+        NodeTable::current(&mut self.node_table, &self.store)
     }
 
     /// Records a reason for the why log, unless it repeats the last one given for the

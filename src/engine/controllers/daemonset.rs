@@ -7,10 +7,10 @@ use super::ownership::{claim, controller_ref_to, owned_pod_refs, PodRef};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::events::Source;
 use crate::engine::json::At;
-use crate::engine::scheduler::{node_matches, untolerated_taint, untolerated_taint_with};
+use crate::engine::node_table::{NodeTable, TableNode};
+use crate::engine::scheduler::{NodeFilter, SCHEDULING_EFFECTS};
 use crate::engine::world::World;
 use crate::json;
-use rustc_hash::FxHashMap;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -53,17 +53,13 @@ fn daemon_pod_spec(template: &Value, node: Option<&str>) -> Value {
 /// `nodeShouldRunDaemonPod` for one daemon pod spec (`daemon_pod_spec(template, None)`),
 /// asked of every node on every sync.
 struct Placement<'a> {
-    spec: &'a Value,
-    /// The spec has a nodeSelector or required node affinity: nodes' labels matter.
-    selects: bool,
+    filter: NodeFilter<'a>,
 }
 
 impl<'a> Placement<'a> {
     fn new(spec: &'a Value) -> Placement<'a> {
-        let affinity = "/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
         Placement {
-            spec,
-            selects: spec.get("nodeSelector").is_some() || spec.at(affinity).is_some(),
+            filter: NodeFilter::of(spec),
         }
     }
 
@@ -71,20 +67,24 @@ impl<'a> Placement<'a> {
     /// affinity match and every NoSchedule/NoExecute taint is tolerated (with the daemon
     /// tolerations); a pod already there keeps running unless a NoExecute taint is not
     /// tolerated (a new NoSchedule taint only keeps new pods off).
-    fn on(&self, node: &Value) -> (bool, bool) {
-        if self.selects && !node_matches(self.spec, node) {
+    fn on(&self, node: &TableNode) -> (bool, bool) {
+        let (tainted, node) = (node.tainted, &*node.object);
+        if !self.filter.matches(node) {
             return (false, false);
         }
-        let tainted = node
-            .at("/spec/taints")
-            .and_then(Value::as_array)
-            .is_some_and(|t| !t.is_empty());
-        if !tainted || untolerated_taint(self.spec, node).is_none() {
+        if !tainted
+            || self
+                .filter
+                .untolerated_taint(node, SCHEDULING_EFFECTS)
+                .is_none()
+        {
             return (true, true);
         }
         (
             false,
-            untolerated_taint_with(self.spec, node, &["NoExecute"]).is_none(),
+            self.filter
+                .untolerated_taint(node, &["NoExecute"])
+                .is_none(),
         )
     }
 }
@@ -128,53 +128,31 @@ struct Diff {
     max_unavailable: i64,
 }
 
-/// The cluster's nodes in name order, with each node's daemon pods, borrowed for one
-/// sync: a DaemonSet sync looks at every node, so lookups go by position, not by name.
+/// Each node's daemon pods (by the node's position in the `NodeTable`), borrowed for one
+/// sync.
 struct NodePods<'a> {
-    nodes: Vec<(&'a str, &'a Rc<Value>)>,
+    table: &'a NodeTable,
     pods: Vec<Vec<PodRef<'a>>>,
     /// Pods pinned to a node that does not exist (any more).
     elsewhere: BTreeMap<&'a str, Vec<PodRef<'a>>>,
 }
 
 impl<'a> NodePods<'a> {
-    fn gather(w: &'a World, ds_uid: &str) -> NodePods<'a> {
-        let nodes: Vec<(&str, &Rc<Value>)> = w.store.named("Node", "").collect();
-        let position = NodePositions::of(&nodes);
-        let mut pods = vec![Vec::new(); nodes.len()];
+    fn gather(w: &'a World, table: &'a NodeTable, ds_uid: &str) -> NodePods<'a> {
+        let mut pods = vec![Vec::new(); table.nodes.len()];
         let mut elsewhere: BTreeMap<&str, Vec<PodRef>> = BTreeMap::new();
         for pod in owned_pod_refs(w, ds_uid) {
             let node = node_of(&pod);
-            match position.of_node(node) {
+            match table.position(node) {
                 Some(i) => pods[i].push(pod),
                 None => elsewhere.entry(node).or_default().push(pod),
             }
         }
         NodePods {
-            nodes,
+            table,
             pods,
             elsewhere,
         }
-    }
-}
-
-/// Node name → position in the name-ordered node list. Only ever looked up, never
-/// iterated, so the hash map's order cannot leak into what the controller does.
-struct NodePositions<'a>(FxHashMap<&'a str, usize>);
-
-impl<'a> NodePositions<'a> {
-    fn of(nodes: &[(&'a str, &Rc<Value>)]) -> NodePositions<'a> {
-        NodePositions(
-            nodes
-                .iter()
-                .enumerate()
-                .map(|(i, (n, _))| (*n, i))
-                .collect(),
-        )
-    }
-
-    fn of_node(&self, node: &str) -> Option<usize> {
-        self.0.get(node).copied()
     }
 }
 
@@ -195,8 +173,9 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let template = ds["spec"]["template"].clone();
     let spec = daemon_pod_spec(&template, None);
     let rolling = ds.at("/spec/updateStrategy/type").and_then(Value::as_str) != Some("OnDelete");
-    let (mut diff, eligible, live) = {
-        let by_node = NodePods::gather(w, meta_str(&ds, "uid"));
+    let table = w.node_table();
+    let (mut diff, eligible, live, counts) = {
+        let by_node = NodePods::gather(w, &table, meta_str(&ds, "uid"));
         let hash_id = w.store.owners.revision_name(&hash);
         let (mut diff, eligible, kept) = placement_diff(&ds, &spec, &by_node, hash_id);
         if rolling && diff.create_on.is_empty() && diff.delete.is_empty() {
@@ -223,9 +202,12 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             })
             .map(|r| meta_str(r, "name").to_string())
             .collect();
-        (diff, eligible, live)
+        let counts = StatusCounts::of(&by_node, &eligible, hash_id);
+        (diff, eligible, live, counts)
     };
     order_replacements(w, &ds, &mut diff);
+    // Creating or deleting a pod changes what the status counts.
+    let counts = (diff.create_on.is_empty() && diff.delete.is_empty()).then_some(counts);
     let generation = ds
         .at("/metadata/generation")
         .and_then(Value::as_i64)
@@ -266,7 +248,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     }
     let live: Vec<&str> = live.iter().map(String::as_str).collect();
     history::trim(w, &ds, &revs, &live);
-    write_status(w, namespace, name, &hash, &eligible);
+    write_status(w, namespace, name, &hash, &eligible, counts);
     super::finish_sync(w, super::Controller::DaemonSet, namespace, name, failed);
 }
 
@@ -281,10 +263,11 @@ fn placement_diff(
     let surge = surge_enabled(ds);
     let placement = Placement::new(spec);
     let mut diff = Diff::default();
-    let mut eligible = vec![false; by_node.nodes.len()];
+    let mut eligible = vec![false; by_node.table.nodes.len()];
     // Nodes no new pod may go to whose daemon pods keep running (`shouldContinueRunning`).
     let mut kept = Vec::new();
-    for (i, (node_name, node)) in by_node.nodes.iter().enumerate() {
+    for (i, node) in by_node.table.nodes.iter().enumerate() {
+        let node_name = &*node.name;
         let (should_run, should_continue) = placement.on(node);
         let on_node = &by_node.pods[i];
         let live: Vec<&PodRef> = on_node.iter().filter(|p| !p.facts.deleting).collect();
@@ -385,7 +368,7 @@ fn rolling_update(
     let mut old_available: Vec<(&str, usize)> = Vec::new();
     let eligible_nodes = (0..eligible.len()).filter(|i| eligible[*i]);
     for i in eligible_nodes.chain(kept.iter().copied()) {
-        let node = by_node.nodes[i].0;
+        let node = &*by_node.table.nodes[i].name;
         let pods = &by_node.pods[i];
         let new_ok = pods
             .iter()
@@ -420,7 +403,7 @@ fn rolling_update(
         for (_, i) in old_available {
             let has_new = by_node.pods[i].iter().any(|p| p.facts.at_revision(hash_id));
             if budget > 0 && !has_new && eligible[i] {
-                diff.create_on.push(by_node.nodes[i].0.to_string());
+                diff.create_on.push(by_node.table.nodes[i].name.to_string());
                 budget -= 1;
             }
         }
@@ -430,7 +413,13 @@ fn rolling_update(
     diff.max_unavailable = max_unavailable;
     diff.replaceable = old_available
         .into_iter()
-        .map(|(pod, i)| (pod.to_string(), by_node.nodes[i].0.to_string(), eligible[i]))
+        .map(|(pod, i)| {
+            (
+                pod.to_string(),
+                by_node.table.nodes[i].name.to_string(),
+                eligible[i],
+            )
+        })
         .collect();
 }
 
@@ -511,40 +500,73 @@ fn create_pod(
     }
 }
 
-fn write_status(w: &mut World, namespace: &str, name: &str, hash: &str, eligible: &[bool]) {
+/// What `status` counts of a DaemonSet's pods.
+struct StatusCounts {
+    current: i64,
+    misscheduled: i64,
+    ready: i64,
+    updated: i64,
+    available: i64,
+}
+
+impl StatusCounts {
+    /// Live pods bound to a node: the first on each eligible node is scheduled there (and
+    /// counted ready, available and updated as it is); one bound anywhere else is
+    /// misscheduled.
+    fn of(by_node: &NodePods, eligible: &[bool], hash_id: Option<&Rc<str>>) -> StatusCounts {
+        let mut counts = StatusCounts {
+            current: 0,
+            misscheduled: 0,
+            ready: 0,
+            updated: 0,
+            available: 0,
+        };
+        let bound = |p: &&PodRef| !p.facts.deleting && p.facts.node.is_some();
+        for (i, pods) in by_node.pods.iter().enumerate() {
+            let mut on_node = pods.iter().filter(bound);
+            if eligible.get(i) != Some(&true) {
+                counts.misscheduled += on_node.count() as i64;
+                continue;
+            }
+            let Some(p) = on_node.next() else { continue };
+            counts.current += 1;
+            if p.facts.running_and_ready() {
+                counts.ready += 1;
+                counts.available += 1;
+            }
+            if p.facts.at_revision(hash_id) {
+                counts.updated += 1;
+            }
+        }
+        counts.misscheduled += by_node.elsewhere.values().flatten().filter(bound).count() as i64;
+        counts
+    }
+}
+
+/// Writes `status` from `counts`, or from the pods as they are now when the sync changed
+/// them, if it differs from the stored one.
+fn write_status(
+    w: &mut World,
+    namespace: &str,
+    name: &str,
+    hash: &str,
+    eligible: &[bool],
+    counts: Option<StatusCounts>,
+) {
     let Some(ds) = w.get("DaemonSet", namespace, name).cloned() else {
         return;
     };
-    let (mut current, mut misscheduled, mut ready, mut updated, mut available) = (0, 0, 0, 0, 0);
-    {
-        let nodes: Vec<(&str, &Rc<Value>)> = w.store.named("Node", "").collect();
-        let hash_id = w.store.owners.revision_name(hash);
-        let position = NodePositions::of(&nodes);
-        let mut counted = vec![false; nodes.len()];
-        for p in owned_pod_refs(w, meta_str(&ds, "uid")).filter(|p| !p.facts.deleting) {
-            let Some(node) = &p.facts.node else {
-                continue;
-            };
-            let Some(i) = position
-                .of_node(node)
-                .filter(|i| eligible.get(*i) == Some(&true))
-            else {
-                misscheduled += 1;
-                continue;
-            };
-            if std::mem::replace(&mut counted[i], true) {
-                continue;
-            }
-            current += 1;
-            if p.facts.running_and_ready() {
-                ready += 1;
-                available += 1;
-            }
-            if p.facts.at_revision(hash_id) {
-                updated += 1;
-            }
-        }
-    }
+    let StatusCounts {
+        current,
+        misscheduled,
+        ready,
+        updated,
+        available,
+    } = counts.unwrap_or_else(|| {
+        let table = w.node_table();
+        let by_node = NodePods::gather(w, &table, meta_str(&ds, "uid"));
+        StatusCounts::of(&by_node, eligible, w.store.owners.revision_name(hash))
+    });
     let desired = eligible.iter().filter(|e| **e).count() as i64;
     let mut status = json!({
         "currentNumberScheduled": current,

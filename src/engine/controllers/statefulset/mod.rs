@@ -9,6 +9,7 @@ use super::ownership::{claim, owned_pod_refs};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
 use crate::engine::json::At;
+use crate::engine::pod_facts::PodFacts;
 use crate::engine::world::World;
 use crate::json;
 use control::{Action, PodView, SetView};
@@ -77,10 +78,13 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         current_revision: current_revision.clone(),
         update_revision: update_revision.clone(),
     };
-    let (plan, running) = {
+    let min_ready_ms = view_set.min_ready_seconds * 1000;
+    let (plan, running, counts) = {
         // One pass over the index, borrowing: names are copied only for the pods the plan
         // acts on, and revisions are compared by their shared pointers.
         let update_id = w.store.owners.revision_name(&update_revision);
+        let current_id = w.store.owners.revision_name(&current_revision);
+        let mut counts = StatusCounts::default();
         // Revisions some pod still runs (kept by `history::trim`).
         let mut running: Vec<&Rc<str>> = Vec::new();
         // Only as long as the highest ordinal present: `plan` reads past the end as
@@ -89,6 +93,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         let mut condemned: Vec<PodView> = Vec::new();
         for pod in owned_pod_refs(w, meta_str(&set, "uid")) {
             let facts = pod.facts;
+            counts.add(facts, w.now, min_ready_ms, current_id, update_id);
             facts.note_revision(&mut running);
             let Some(ordinal) = facts.set_ordinal else {
                 continue;
@@ -117,8 +122,14 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         crate::engine::sort::sort_by_key(&mut condemned, |c| std::cmp::Reverse(c.ordinal));
         let plan = control::plan(&view_set, &slots, &condemned, w.now);
         let running: Vec<String> = running.iter().map(|r| r.to_string()).collect();
-        (plan, running)
+        (plan, running, counts)
     };
+    // Creating or deleting a pod changes what the status counts; otherwise the pass
+    // above already counted the pods as they are.
+    let counts = plan
+        .iter()
+        .all(|a| matches!(a, Action::Wait { .. }))
+        .then_some(counts);
     let mut failed = false;
     for action in plan {
         match action {
@@ -184,7 +195,14 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         .chain(running.iter().map(String::as_str))
         .collect();
     history::trim(w, &set, &revs, &live);
-    write_status(w, namespace, name, &current_revision, &update_revision);
+    write_status(
+        w,
+        namespace,
+        name,
+        &current_revision,
+        &update_revision,
+        counts,
+    );
     super::finish_sync(w, super::Controller::StatefulSet, namespace, name, failed);
 }
 
@@ -199,44 +217,85 @@ fn requeue(w: &mut World, namespace: &str, name: &str, after: Millis) {
     );
 }
 
-/// Counts the set's pods as they are now and writes `status` if it changed.
-fn write_status(w: &mut World, namespace: &str, name: &str, current: &str, update: &str) {
-    let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
-        return;
-    };
-    let min_ready = set
-        .at("/spec/minReadySeconds")
-        .and_then(Value::as_i64)
-        .unwrap_or(0)
-        * 1000;
-    let (mut replicas, mut ready, mut available, mut current_n, mut updated_n) = (0, 0, 0, 0, 0);
-    let mut next_available: Option<Millis> = None;
-    let (current_id, update_id) = (
-        w.store.owners.revision_name(current),
-        w.store.owners.revision_name(update),
-    );
-    for p in owned_pod_refs(w, meta_str(&set, "uid")).map(|p| p.facts) {
-        replicas += 1;
+/// What `status` counts of a set's pods, gathered in one pass over them.
+#[derive(Debug, Default)]
+struct StatusCounts {
+    replicas: i64,
+    ready: i64,
+    available: i64,
+    current: i64,
+    updated: i64,
+    /// When the earliest Ready pod not yet available becomes available (minReadySeconds).
+    next_available: Option<Millis>,
+}
+
+impl StatusCounts {
+    fn add(
+        &mut self,
+        p: &PodFacts,
+        now: Millis,
+        min_ready_ms: Millis,
+        current_id: Option<&Rc<str>>,
+        update_id: Option<&Rc<str>>,
+    ) {
+        self.replicas += 1;
         if p.running_and_ready() {
-            ready += 1;
-            let since = p.ready_since.unwrap_or(w.now);
-            if w.now >= since + min_ready {
-                available += 1;
+            self.ready += 1;
+            let at = p.ready_since.unwrap_or(now) + min_ready_ms;
+            if now >= at {
+                self.available += 1;
             } else {
-                next_available = Some(
-                    next_available.map_or(since + min_ready, |n: Millis| n.min(since + min_ready)),
-                );
+                self.next_available = Some(self.next_available.map_or(at, |n| n.min(at)));
             }
         }
         if !p.deleting {
             if p.at_revision(current_id) {
-                current_n += 1;
+                self.current += 1;
             }
             if p.at_revision(update_id) {
-                updated_n += 1;
+                self.updated += 1;
             }
         }
     }
+}
+
+/// Writes `status` from `counts`, or from the set's pods as they are now when the sync
+/// changed them, if it differs from the stored one.
+fn write_status(
+    w: &mut World,
+    namespace: &str,
+    name: &str,
+    current: &str,
+    update: &str,
+    counts: Option<StatusCounts>,
+) {
+    let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
+        return;
+    };
+    let counts = counts.unwrap_or_else(|| {
+        let min_ready_ms = set
+            .at("/spec/minReadySeconds")
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+            * 1000;
+        let (current_id, update_id) = (
+            w.store.owners.revision_name(current),
+            w.store.owners.revision_name(update),
+        );
+        let mut counts = StatusCounts::default();
+        for p in owned_pod_refs(w, meta_str(&set, "uid")) {
+            counts.add(p.facts, w.now, min_ready_ms, current_id, update_id);
+        }
+        counts
+    });
+    let StatusCounts {
+        replicas,
+        ready,
+        available,
+        current: current_n,
+        updated: updated_n,
+        next_available,
+    } = counts;
     if let Some(at) = next_available {
         let after = at - w.now;
         requeue(w, namespace, name, after);
