@@ -13,6 +13,81 @@ use std::rc::Rc;
 /// (kind, namespace, name) of a stored object.
 pub type ObjectKey = (&'static str, Rc<str>, Rc<str>);
 
+/// (namespace, name) of a dependent, within its kind.
+pub type NameKey = (Rc<str>, Rc<str>);
+
+/// One owner's dependents, by kind and then (namespace, name): a controller reads one
+/// kind of them (a StatefulSet's pods, not its revisions) without comparing kinds on the
+/// way.
+#[derive(Debug, Clone, Default)]
+pub struct Dependents {
+    by_kind: BTreeMap<&'static str, BTreeMap<NameKey, Dependent>>,
+    /// The selector (by fingerprint) the owner last found all its controlled pods to
+    /// match (`claim`), and the pods written since, whose labels it has not seen: a claim
+    /// under the same selector only needs to look at those.
+    claimed_with: Option<u64>,
+    unclaimed: BTreeSet<NameKey>,
+}
+
+impl Dependents {
+    /// The dependents of `kind`, by (namespace, name).
+    pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = (&NameKey, &Dependent)> {
+        self.by_kind.get(kind).into_iter().flatten()
+    }
+
+    /// Every dependent's key, in (kind, namespace, name) order.
+    pub fn keys(&self) -> impl Iterator<Item = ObjectKey> + '_ {
+        self.by_kind.iter().flat_map(|(kind, deps)| {
+            deps.keys()
+                .map(|(ns, name)| (*kind, Rc::clone(ns), Rc::clone(name)))
+        })
+    }
+
+    /// The pods whose labels a claim under selector `fingerprint` must check: those
+    /// written since the last claim under it, or all of them.
+    pub fn pods_to_claim(&self, fingerprint: u64) -> Vec<&Dependent> {
+        let pods = self.by_kind.get("Pod");
+        if self.claimed_with != Some(fingerprint) {
+            return pods.into_iter().flat_map(|p| p.values()).collect();
+        }
+        self.unclaimed
+            .iter()
+            .filter_map(|key| pods?.get(key))
+            .collect()
+    }
+
+    /// Every controlled pod matched selector `fingerprint` (or was released).
+    pub fn claimed(&mut self, fingerprint: u64) {
+        self.claimed_with = Some(fingerprint);
+        self.unclaimed.clear();
+    }
+
+    fn insert(&mut self, (kind, ns, name): &ObjectKey, dependent: Dependent) {
+        if *kind == "Pod" {
+            self.unclaimed.insert((Rc::clone(ns), Rc::clone(name)));
+        }
+        self.by_kind
+            .entry(kind)
+            .or_default()
+            .insert((Rc::clone(ns), Rc::clone(name)), dependent);
+    }
+
+    fn remove(&mut self, (kind, ns, name): &ObjectKey) {
+        let key = (Rc::clone(ns), Rc::clone(name));
+        self.unclaimed.remove(&key);
+        if let Some(deps) = self.by_kind.get_mut(kind) {
+            deps.remove(&key);
+            if deps.is_empty() {
+                self.by_kind.remove(kind);
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by_kind.is_empty()
+    }
+}
+
 /// One dependent of an owner, as it was last written.
 #[derive(Debug, Clone)]
 pub struct Dependent {
@@ -30,7 +105,7 @@ pub struct Dependent {
 #[derive(Debug, Clone, Default)]
 pub struct OwnerIndex {
     /// Owner uid → its dependents, each with its latest stored version.
-    pub dependents: BTreeMap<String, BTreeMap<ObjectKey, Dependent>>,
+    pub dependents: BTreeMap<String, Dependents>,
     owners_of: BTreeMap<ObjectKey, Vec<String>>,
     /// Live pods with no controller, by (namespace, name): candidates for adoption.
     pub orphan_pods: BTreeSet<(String, String)>,
@@ -131,7 +206,7 @@ impl OwnerIndex {
         let owners = owner_uids(object);
         for (uid, controlled) in &owners {
             self.dependents.entry(uid.clone()).or_default().insert(
-                key.clone(),
+                &key,
                 Dependent {
                     object: Rc::clone(object),
                     controlled: *controlled,

@@ -43,7 +43,7 @@ pub fn sync(w: &mut World, key: &str) {
         .owners
         .dependents
         .get(uid)
-        .map(|m| m.keys().cloned().collect())
+        .map(|m| m.keys().collect())
         .unwrap_or_default();
     match owner {
         None => {

@@ -4,7 +4,7 @@
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::labels::{labels, selector_matches};
-use crate::engine::owners::{Dependent, ObjectKey};
+use crate::engine::owners::{Dependent, NameKey};
 use crate::engine::pod_facts::PodFacts;
 use crate::engine::world::World;
 use crate::json;
@@ -43,7 +43,7 @@ pub struct PodRef<'a> {
 /// walks its pods without copying anything per pod, and copies names only for the pods
 /// it acts on.
 pub fn owned_pod_refs<'a>(w: &'a World, owner_uid: &str) -> impl Iterator<Item = PodRef<'a>> {
-    controlled(w, owner_uid, "Pod").filter_map(|((_, _, name), d)| {
+    controlled(w, owner_uid, "Pod").filter_map(|((_, name), d)| {
         Some(PodRef {
             name,
             facts: d.pod.as_ref()?,
@@ -56,18 +56,14 @@ fn controlled<'a>(
     w: &'a World,
     owner_uid: &str,
     kind: &'static str,
-) -> impl Iterator<Item = (&'a ObjectKey, &'a Dependent)> + 'a {
-    // The index holds each dependent's latest version: no store lookups needed. Keys
-    // start with the kind, so one kind's dependents are a range (a StatefulSet's few
-    // revisions are not found by walking its thousand pods).
-    let from: ObjectKey = (kind, Rc::from(""), Rc::from(""));
+) -> impl Iterator<Item = (&'a NameKey, &'a Dependent)> + 'a {
+    // The index holds each dependent's latest version: no store lookups needed.
     w.store
         .owners
         .dependents
         .get(owner_uid)
         .into_iter()
-        .flat_map(move |deps| deps.range(from.clone()..))
-        .take_while(move |((k, _, _), _)| *k == kind)
+        .flat_map(move |deps| deps.of_kind(kind))
         .filter(|(_, d)| d.controlled)
 }
 
@@ -88,7 +84,14 @@ pub fn claim(w: &mut World, owner: &Value) {
     let deleting = owner.at("/metadata/deletionTimestamp").is_some();
     let selector_id = fingerprint(&selector);
     let mut released = Vec::new();
-    for (_, d) in controlled(w, &uid, "Pod") {
+    let to_check = w
+        .store
+        .owners
+        .dependents
+        .get(&uid)
+        .map(|deps| deps.pods_to_claim(selector_id))
+        .unwrap_or_default();
+    for d in to_check.into_iter().filter(|d| d.controlled) {
         let matches = deleting
             || match d.selector_verdict.get() {
                 Some((id, verdict)) if id == selector_id => verdict,
@@ -124,6 +127,9 @@ pub fn claim(w: &mut World, owner: &Value) {
     }
     if deleting {
         return;
+    }
+    if let Some(deps) = w.store.owners.dependents.get_mut(&uid) {
+        deps.claimed(selector_id);
     }
     // The orphan index holds exactly the live pods without a controller, in store order.
     let orphans: Vec<Rc<Value>> = w
