@@ -13,6 +13,7 @@ use crate::engine::json::At;
 use crate::json;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// The next thing the kubelet will do for a pod when its timer fires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,14 +302,13 @@ fn host_ip(w: &World, node: &str) -> String {
         .unwrap_or_default()
 }
 
-fn write_status(w: &mut World, pod: &Value, status: Value) -> Value {
+fn write_status(w: &mut World, pod: &Value, status: Value) -> Rc<Value> {
     let (ns, name) = (
         meta_str(pod, "namespace").to_string(),
         meta_str(pod, "name").to_string(),
     );
     w.update_status("Pod", &ns, &name, status)
-        .map(|p| (*p).clone())
-        .unwrap_or_else(|| pod.clone())
+        .unwrap_or_else(|| Rc::new(pod.clone()))
 }
 
 fn container_status(

@@ -389,9 +389,10 @@ impl World {
         if old.get("status") == Some(&status) {
             return Some(old);
         }
-        let mut obj = (*old).clone();
-        obj["status"] = status;
-        Some(self.store.put(kind, obj, EventType::Modified))
+        Some(
+            self.store
+                .put(kind, with_status(&old, status), EventType::Modified),
+        )
     }
 
     /// Writes an object a controller changed (metadata or spec), no validation.
@@ -572,4 +573,20 @@ pub fn qos_class(pod: &Value) -> &'static str {
     } else {
         "Burstable"
     }
+}
+
+/// `obj` with its status replaced, copying everything but the old status (a pod's status
+/// is much of the pod, and kubelets rewrite it at every step).
+fn with_status(obj: &Value, status: Value) -> Value {
+    let Value::Object(fields) = obj else {
+        let mut obj = obj.clone();
+        obj["status"] = status;
+        return obj;
+    };
+    let mut copy = serde_json::Map::new();
+    for (k, v) in fields.iter().filter(|(k, _)| *k != "status") {
+        copy.insert(k.clone(), v.clone());
+    }
+    copy.insert("status".into(), status);
+    Value::Object(copy)
 }
