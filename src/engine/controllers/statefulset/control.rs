@@ -56,6 +56,46 @@ pub enum Action {
     },
 }
 
+/// The set's pods by position (`ordinal - start`), as one sync found them.
+#[derive(Debug, Default)]
+pub struct Slots<'a> {
+    views: Vec<PodView<'a>>,
+    /// Position → 1 + index in `views` (0: no pod there). Only as long as the highest
+    /// position present: `get` reads past the end as missing, so scaling up does not lay
+    /// out a thousand empty slots per sync.
+    at: Vec<u32>,
+}
+
+impl<'a> Slots<'a> {
+    /// Puts `view` at `position`, in place of any pod put there before.
+    pub fn put(&mut self, position: usize, view: PodView<'a>) {
+        if self.at.len() <= position {
+            self.at.resize(position + 1, 0);
+        }
+        self.views.push(view);
+        self.at[position] = self.views.len() as u32;
+    }
+
+    pub fn get(&self, position: usize) -> Option<&PodView<'a>> {
+        match self.at.get(position) {
+            None | Some(0) => None,
+            Some(n) => self.views.get(*n as usize - 1),
+        }
+    }
+}
+
+impl<'a> FromIterator<Option<PodView<'a>>> for Slots<'a> {
+    fn from_iter<I: IntoIterator<Item = Option<PodView<'a>>>>(iter: I) -> Slots<'a> {
+        let mut slots = Slots::default();
+        for (i, view) in iter.into_iter().enumerate() {
+            if let Some(v) = view {
+                slots.put(i, v);
+            }
+        }
+        slots
+    }
+}
+
 /// `isRunningAndReady` + `minReadySeconds`: may its successor proceed?
 fn is_available(p: &PodView, set: &SetView, now: Millis) -> Result<(), Millis> {
     if set.min_ready_seconds <= 0 {
@@ -70,20 +110,14 @@ fn is_available(p: &PodView, set: &SetView, now: Millis) -> Result<(), Millis> {
     }
 }
 
-/// Orders the work of one sync. `slots[i]` is the pod for ordinal `start + i` (missing,
-/// like any index past the end of `slots`, when there is none);
-/// `condemned` holds pods whose ordinal is out of range.
-pub fn plan(
-    set: &SetView,
-    slots: &[Option<PodView>],
-    condemned: &[PodView],
-    now: Millis,
-) -> Vec<Action> {
+/// Orders the work of one sync. `slots.get(i)` is the pod for ordinal `start + i`, if
+/// there is one; `condemned` holds pods whose ordinal is out of range.
+pub fn plan(set: &SetView, slots: &Slots, condemned: &[PodView], now: Millis) -> Vec<Action> {
     let mut actions = Vec::new();
     let name = &set.name;
     // Replicas, lowest ordinal first.
     let replicas = set.replicas.max(0) as usize;
-    let slot_of = |i: usize| slots.get(i).and_then(Option::as_ref);
+    let slot_of = |i: usize| slots.get(i);
     for i in 0..replicas {
         let slot = slot_of(i);
         let ordinal = set.start_ordinal + i as i64;
@@ -239,6 +273,15 @@ mod tests {
         }
     }
 
+    fn plan_of(
+        set: &SetView,
+        slots: &[Option<PodView>],
+        condemned: &[PodView],
+        now: Millis,
+    ) -> Vec<Action> {
+        plan(set, &slots.iter().cloned().collect(), condemned, now)
+    }
+
     const NAMES: [&str; 4] = ["web-0", "web-1", "web-2", "web-3"];
 
     fn pod(ordinal: i64, updated: bool, ready: bool) -> PodView<'static> {
@@ -255,7 +298,7 @@ mod tests {
 
     #[test]
     fn ordered_ready_creates_only_the_lowest_missing_ordinal() {
-        let plan = plan(&set(3), &[None, None, None], &[], 0);
+        let plan = plan_of(&set(3), &[None, None, None], &[], 0);
         assert!(matches!(
             plan.as_slice(),
             [Action::Create { ordinal: 0, .. }]
@@ -264,7 +307,7 @@ mod tests {
 
     #[test]
     fn ordered_ready_waits_for_a_pod_that_is_not_ready() {
-        let plan = plan(&set(3), &[Some(pod(0, true, false)), None, None], &[], 0);
+        let plan = plan_of(&set(3), &[Some(pod(0, true, false)), None, None], &[], 0);
         assert!(matches!(plan.as_slice(), [Action::Wait { .. }]), "{plan:?}");
     }
 
@@ -272,7 +315,7 @@ mod tests {
     fn parallel_creates_every_missing_pod_at_once() {
         let mut s = set(3);
         s.monotonic = false;
-        let plan = plan(&s, &[None, None, None], &[], 0);
+        let plan = plan_of(&s, &[None, None, None], &[], 0);
         assert_eq!(
             plan.iter()
                 .filter(|a| matches!(a, Action::Create { .. }))
@@ -285,7 +328,7 @@ mod tests {
     fn scale_down_removes_highest_ordinal_first() {
         let slots = [Some(pod(0, true, true))];
         let condemned = [pod(2, true, true), pod(1, true, true)];
-        let plan = plan(&set(1), &slots, &condemned, 0);
+        let plan = plan_of(&set(1), &slots, &condemned, 0);
         assert!(
             matches!(plan.as_slice(), [Action::Delete { name, condemned: true, .. }] if name == "web-2"),
             "{plan:?}"
@@ -301,7 +344,7 @@ mod tests {
             Some(pod(1, false, true)),
             Some(pod(2, false, true)),
         ];
-        let plan = plan(&s, &slots, &[], 0);
+        let plan = plan_of(&s, &slots, &[], 0);
         assert!(
             matches!(plan.as_slice(), [Action::Delete { name, condemned: false, .. }] if name == "web-2"),
             "{plan:?}"
@@ -318,7 +361,7 @@ mod tests {
             Some(pod(1, false, true)),
             Some(pod(2, true, true)),
         ];
-        assert!(plan(&s, &slots, &[], 0).is_empty());
+        assert!(plan_of(&s, &slots, &[], 0).is_empty());
     }
 
     #[test]
@@ -333,7 +376,7 @@ mod tests {
             Some(pod(1, false, true)),
             Some(p2),
         ];
-        let plan = plan(&s, &slots, &[], 0);
+        let plan = plan_of(&s, &slots, &[], 0);
         assert!(matches!(plan.as_slice(), [Action::Wait { .. }]), "{plan:?}");
     }
 
@@ -343,7 +386,7 @@ mod tests {
         s.min_ready_seconds = 10;
         let mut p0 = pod(0, true, true);
         p0.ready_since = Some(5_000);
-        let plan = plan(&s, &[Some(p0), None], &[], 8_000);
+        let plan = plan_of(&s, &[Some(p0), None], &[], 8_000);
         assert!(
             matches!(
                 plan.as_slice(),

@@ -12,7 +12,7 @@ use crate::engine::json::At;
 use crate::engine::pod_facts::PodFacts;
 use crate::engine::world::World;
 use crate::json;
-use control::{Action, PodView, SetView};
+use control::{Action, PodView, SetView, Slots};
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -87,9 +87,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         let mut counts = StatusCounts::default();
         // Revisions some pod still runs (kept by `history::trim`).
         let mut running: Vec<&Rc<str>> = Vec::new();
-        // Only as long as the highest ordinal present: `plan` reads past the end as
-        // missing, so scaling up does not lay out a thousand empty slots per sync.
-        let mut slots: Vec<Option<PodView>> = Vec::new();
+        let mut slots = Slots::default();
         let mut condemned: Vec<PodView> = Vec::new();
         for pod in owned_pod_refs(w, meta_str(&set, "uid")) {
             let facts = pod.facts;
@@ -110,11 +108,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             };
             let index = ordinal - start;
             if index >= 0 && index < replicas {
-                let index = index as usize;
-                if slots.len() <= index {
-                    slots.resize(index + 1, None);
-                }
-                slots[index] = Some(v);
+                slots.put(index as usize, v);
             } else {
                 condemned.push(v);
             }
