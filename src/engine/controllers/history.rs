@@ -44,6 +44,30 @@ pub fn patch_data(template: &Value) -> Value {
     json!({"spec": {"template": t}})
 }
 
+/// Revision `rev` stores `template`: its data is `patch_data(template)`, checked without
+/// building it (every sync asks this of the newest revision).
+fn holds(rev: &Value, template: &Value) -> bool {
+    fn only<'v>(v: Option<&'v Value>, key: &str) -> Option<&'v Value> {
+        v.and_then(Value::as_object)
+            .filter(|m| m.len() == 1)
+            .and_then(|m| m.get(key))
+    }
+    let Some(stored) = only(only(rev.get("data"), "spec"), "template") else {
+        return false;
+    };
+    match (stored, template) {
+        (Value::Object(stored), Value::Object(template)) => {
+            let added = usize::from(!template.contains_key("$patch"));
+            stored.len() == template.len() + added
+                && stored.get("$patch").and_then(Value::as_str) == Some("replace")
+                && template
+                    .iter()
+                    .all(|(k, v)| k == "$patch" || stored.get(k) == Some(v))
+        }
+        _ => stored == template,
+    }
+}
+
 /// The template a revision stores.
 pub fn template_of(rev: &Value) -> Value {
     let mut t = rev
@@ -71,11 +95,10 @@ pub fn ensure_update_revision(
     owner: &Value,
     hash_label: &str,
 ) -> (Rc<Value>, Vec<Rc<Value>>) {
-    let template = owner.at("/spec/template").cloned().unwrap_or(Value::Null);
-    let data = patch_data(&template);
+    let template = owner.at("/spec/template").unwrap_or(&Value::Null);
     let mut revs = list(w, owner);
     let max = revs.iter().map(|r| number(r)).max().unwrap_or(0);
-    if let Some(pos) = revs.iter().position(|r| r["data"] == data) {
+    if let Some(pos) = revs.iter().position(|r| holds(r, template)) {
         if pos + 1 == revs.len() {
             return (revs[pos].clone(), revs);
         }
@@ -86,10 +109,11 @@ pub fn ensure_update_revision(
         revs.push(stored.clone());
         return (stored, revs);
     }
+    let data = patch_data(template);
     let namespace = meta_str(owner, "namespace");
     let owner_name = meta_str(owner, "name");
     let mut collision = 0;
-    let mut hash = template_hash(&template, collision);
+    let mut hash = template_hash(template, collision);
     while w
         .get(
             "ControllerRevision",
@@ -99,7 +123,7 @@ pub fn ensure_update_revision(
         .is_some()
     {
         collision += 1;
-        hash = template_hash(&template, collision);
+        hash = template_hash(template, collision);
     }
     let mut labels = template
         .at("/metadata/labels")
@@ -179,6 +203,28 @@ pub fn trim(w: &mut World, owner: &Value, revs: &[Rc<Value>], live: &[&str]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_revision_holds_exactly_the_template_its_patch_data_was_made_from() {
+        let t = json!({"metadata": {"labels": {"app": "web"}},
+                       "spec": {"containers": [{"image": "nginx:1.27", "name": "nginx"}]}});
+        let rev = json!({"data": patch_data(&t)});
+        assert!(holds(&rev, &t));
+        let mut other = t.clone();
+        other["spec"]["containers"][0]["image"] = json!("nginx:1.26");
+        assert!(!holds(&rev, &other));
+        let mut extra = t.clone();
+        extra["spec"]["hostname"] = json!("x");
+        assert!(!holds(&rev, &extra));
+        assert!(!holds(
+            &json!({"data": {"spec": {"template": t.clone()}}}),
+            &t
+        ));
+        assert!(holds(
+            &json!({"data": patch_data(&Value::Null)}),
+            &Value::Null
+        ));
+    }
 
     #[test]
     fn template_hashes_use_only_the_safe_digit_alphabet_and_are_stable() {
