@@ -142,6 +142,14 @@ fn has_controller(obj: &Value) -> bool {
 }
 
 impl OwnerIndex {
+    /// How many dependents of `kind` owner `uid` has (controlled or not).
+    pub fn count_of(&self, uid: &str, kind: &str) -> usize {
+        self.dependents
+            .get(uid)
+            .and_then(|d| d.by_kind.get(kind))
+            .map_or(0, BTreeMap::len)
+    }
+
     /// The shared `Rc` of revision `name`, if any pod has carried it; compare pods'
     /// `facts.revision` with it by `Rc::ptr_eq`.
     pub fn revision_name(&self, name: &str) -> Option<&Rc<str>> {

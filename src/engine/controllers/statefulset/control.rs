@@ -60,13 +60,21 @@ pub enum Action {
 #[derive(Debug, Default)]
 pub struct Slots<'a> {
     views: Vec<PodView<'a>>,
-    /// Position → 1 + index in `views` (0: no pod there). Only as long as the highest
-    /// position present: `get` reads past the end as missing, so scaling up does not lay
-    /// out a thousand empty slots per sync.
+    /// Position → 1 + index in `views` (0: no pod there); `get` reads past the end as
+    /// missing.
     at: Vec<u32>,
 }
 
 impl<'a> Slots<'a> {
+    /// Room for `positions` pods, laid out at once (zeroed memory, no per-slot work);
+    /// `put` makes more if a pod sits further out.
+    pub fn with_positions(positions: usize) -> Slots<'a> {
+        Slots {
+            views: Vec::with_capacity(positions),
+            at: vec![0; positions],
+        }
+    }
+
     /// Puts `view` at `position`, in place of any pod put there before.
     pub fn put(&mut self, position: usize, view: PodView<'a>) {
         if self.at.len() <= position {

@@ -87,7 +87,9 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         let mut counts = StatusCounts::default();
         // Revisions some pod still runs (kept by `history::trim`).
         let mut running: Vec<&Rc<str>> = Vec::new();
-        let mut slots = Slots::default();
+        // As many positions as there are pods, not `replicas`, which may be absurd.
+        let pods = w.store.owners.count_of(meta_str(&set, "uid"), "Pod");
+        let mut slots = Slots::with_positions(pods.min(replicas as usize));
         let mut condemned: Vec<PodView> = Vec::new();
         for pod in owned_pod_refs(w, meta_str(&set, "uid")) {
             let facts = pod.facts;
