@@ -2,6 +2,7 @@
 //! asks of each, built once per change of the node list instead of once per sync: a
 //! DaemonSet sync looks at every node, so lookups go by position, not by name.
 
+use super::quantity;
 use super::store::Store;
 use rustc_hash::FxHashMap;
 use serde_json::Value;
@@ -23,20 +24,51 @@ pub struct TableNode {
     pub object: Rc<Value>,
     /// `spec.taints` is not empty: only then do tolerations need reading.
     pub tainted: bool,
+    /// `spec.unschedulable` (cordoned).
+    pub unschedulable: bool,
+    /// `status.allocatable`: cpu millicores, memory bytes, pods.
+    pub allocatable: Allocatable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allocatable {
+    pub cpu: i64,
+    pub memory: i64,
+    pub pods: i64,
+}
+
+impl Allocatable {
+    fn of(node: &Value) -> Allocatable {
+        let a = node.get("status").and_then(|s| s.get("allocatable"));
+        let q = |key: &str| a.and_then(|a| a.get(key));
+        Allocatable {
+            cpu: q("cpu").and_then(quantity::cpu_millis).unwrap_or(0),
+            memory: q("memory").and_then(quantity::bytes).unwrap_or(0),
+            pods: q("pods")
+                .and_then(Value::as_str)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(110),
+        }
+    }
 }
 
 impl NodeTable {
     fn build(store: &Store) -> NodeTable {
         let nodes: Vec<TableNode> = store
             .named("Node", "")
-            .map(|(name, object)| TableNode {
-                name: Rc::from(name),
-                object: Rc::clone(object),
-                tainted: object
-                    .get("spec")
-                    .and_then(|s| s.get("taints"))
-                    .and_then(Value::as_array)
-                    .is_some_and(|t| !t.is_empty()),
+            .map(|(name, object)| {
+                let spec = object.get("spec");
+                TableNode {
+                    name: Rc::from(name),
+                    object: Rc::clone(object),
+                    tainted: spec
+                        .and_then(|s| s.get("taints"))
+                        .and_then(Value::as_array)
+                        .is_some_and(|t| !t.is_empty()),
+                    unschedulable: spec.and_then(|s| s.get("unschedulable"))
+                        == Some(&Value::Bool(true)),
+                    allocatable: Allocatable::of(object),
+                }
             })
             .collect();
         let positions = nodes
@@ -58,6 +90,10 @@ impl NodeTable {
             *table = Rc::new(NodeTable::build(store));
         }
         Rc::clone(table)
+    }
+
+    pub fn get(&self, node: &str) -> Option<&TableNode> {
+        self.position(node).map(|i| &self.nodes[i])
     }
 
     pub fn position(&self, node: &str) -> Option<usize> {

@@ -4,13 +4,13 @@
 use super::apiserver::meta_str;
 use super::events::Source;
 use super::labels::labels;
+use super::node_table::{Allocatable, NodeTable, TableNode};
 use super::quantity;
 use super::world::World;
 use crate::engine::json::At;
 use crate::json;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 const SOURCE: Source<'static> = Source {
     component: "default-scheduler",
@@ -254,19 +254,6 @@ impl UsageIndex {
     }
 }
 
-/// One resource of a node's `status.allocatable` (`allocatable` is that object).
-fn allocatable(allocatable: Option<&Value>, key: &str) -> i64 {
-    let q = allocatable.and_then(|a| a.get(key));
-    match key {
-        "cpu" => q.and_then(quantity::cpu_millis).unwrap_or(0),
-        "pods" => q
-            .and_then(Value::as_str)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(110),
-        _ => q.and_then(quantity::bytes).unwrap_or(0),
-    }
-}
-
 /// The VolumeBinding filter: a claim that is missing or not yet bound blocks the pod.
 fn unbound_claim(w: &World, namespace: &str, pod: &Value) -> Option<String> {
     for name in super::volumes::claim_names(pod) {
@@ -302,7 +289,8 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
         set_unschedulable(w, &pod, &message);
         return;
     }
-    match place(w, &pod["spec"]) {
+    let nodes = w.node_table();
+    match place(w, &nodes, &pod["spec"]) {
         Ok(candidates) => {
             let chosen = &candidates[w.rng.below(candidates.len() as u64) as usize];
             bind(w, &pod, chosen);
@@ -331,20 +319,25 @@ struct PodDemand<'a> {
 }
 
 impl PodDemand<'_> {
-    fn judge(&self, node: &Value, used: Option<&NodeUse>) -> Verdict {
-        if node.get("spec").and_then(|s| s.get("unschedulable")) == Some(&Value::Bool(true))
-            && !self.tolerates_cordon
-        {
+    fn judge(&self, node: &TableNode, used: Option<&NodeUse>) -> Verdict {
+        if node.unschedulable && !self.tolerates_cordon {
             return Verdict::Filtered("node(s) were unschedulable".to_string());
         }
-        if let Some(t) = self.filter.untolerated_taint(node, SCHEDULING_EFFECTS) {
+        let taint = node
+            .tainted
+            .then(|| {
+                self.filter
+                    .untolerated_taint(&node.object, SCHEDULING_EFFECTS)
+            })
+            .flatten();
+        if let Some(t) = taint {
             return Verdict::Filtered(format!(
                 "node(s) had untolerated taint {{{}: {}}}",
                 t["key"].as_str().unwrap_or(""),
                 t["value"].as_str().unwrap_or("")
             ));
         }
-        if !self.filter.matches(node) {
+        if !self.filter.matches(&node.object) {
             return Verdict::Filtered(
                 "node(s) didn't match Pod's node affinity/selector".to_string(),
             );
@@ -352,12 +345,11 @@ impl PodDemand<'_> {
         let (pods, ucpu, umem, uscpu, usmem) = used
             .map(|u| (u.pods, u.cpu, u.mem, u.score_cpu, u.score_mem))
             .unwrap_or_default();
-        let node_allocatable = node.get("status").and_then(|s| s.get("allocatable"));
-        let (acpu, amem, apods) = (
-            allocatable(node_allocatable, "cpu"),
-            allocatable(node_allocatable, "memory"),
-            allocatable(node_allocatable, "pods"),
-        );
+        let Allocatable {
+            cpu: acpu,
+            memory: amem,
+            pods: apods,
+        } = node.allocatable;
         let ((cpu, mem), (scpu, smem)) = (self.requests, self.scoring);
         let mut misses = Vec::new();
         if pods + 1 > apods {
@@ -385,7 +377,7 @@ impl PodDemand<'_> {
 
 /// Filters and scores every node for a pod with `spec`: the best-scoring nodes (the
 /// caller breaks the tie with the seeded RNG), or the FailedScheduling message.
-fn place(w: &World, spec: &Value) -> Result<Vec<String>, String> {
+fn place(w: &World, nodes: &NodeTable, spec: &Value) -> Result<Vec<String>, String> {
     let demand = PodDemand {
         filter: NodeFilter::of(spec),
         tolerates_cordon: spec["tolerations"]
@@ -400,19 +392,19 @@ fn place(w: &World, spec: &Value) -> Result<Vec<String>, String> {
     // A pod pinned to one node (a daemon pod) can only fit there: when it does, that node
     // is the whole answer, without judging the others.
     if let Some(pinned) = demand.filter.pinned_node() {
-        if let Some(node) = w.store.get("Node", "", pinned) {
+        if let Some(node) = nodes.get(pinned) {
             if let Verdict::Fits(_) = demand.judge(node, used.get(pinned)) {
                 return Ok(vec![pinned.to_string()]);
             }
         }
     }
-    // Asked of every node for every pod: the node list is borrowed (names from the store's
-    // keys) and what depends on the pod alone was read once above.
-    let nodes: Vec<(&str, &Rc<Value>)> = w.store.named("Node", "").collect();
+    // Asked of every node for every pod: what depends on the node alone is in the table,
+    // and what depends on the pod alone was read once above.
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut feasible: Vec<(i64, &str)> = Vec::new();
     let mut resource_failures = 0;
-    for &(node_name, node) in &nodes {
+    for node in &nodes.nodes {
+        let node_name = &*node.name;
         match demand.judge(node, used.get(node_name)) {
             Verdict::Fits(score) => feasible.push((score, node_name)),
             Verdict::Filtered(r) => *reasons.entry(r).or_default() += 1,
@@ -426,7 +418,7 @@ fn place(w: &World, spec: &Value) -> Result<Vec<String>, String> {
     }
     let best = feasible.iter().map(|(s, _)| *s).max();
     let Some(best) = best else {
-        let total = nodes.len();
+        let total = nodes.nodes.len();
         let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
         crate::engine::sort::sort(&mut parts);
         // Preemption looks at each node: removing victims can only help where resources
