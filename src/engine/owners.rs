@@ -31,8 +31,12 @@ pub struct Dependents {
 
 impl Dependents {
     /// The dependents of `kind`, by (namespace, name).
-    pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = (&NameKey, &Dependent)> {
-        self.by_kind.get(kind).into_iter().flatten()
+    pub fn of_kind(&self, kind: &str) -> std::collections::btree_map::Iter<'_, NameKey, Dependent> {
+        // An empty iterator when there are none: no Option to flatten on every step.
+        self.by_kind
+            .get(kind)
+            .map(BTreeMap::iter)
+            .unwrap_or_default()
     }
 
     /// Every dependent's key, in (kind, namespace, name) order.

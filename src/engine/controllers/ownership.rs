@@ -62,8 +62,8 @@ fn controlled<'a>(
         .owners
         .dependents
         .get(owner_uid)
-        .into_iter()
-        .flat_map(move |deps| deps.of_kind(kind))
+        .map(|deps| deps.of_kind(kind))
+        .unwrap_or_default()
         .filter(|(_, d)| d.controlled)
 }
 
