@@ -255,16 +255,13 @@ fn conditions(old: &Value, now: &str, network: bool, ready: bool, completed: boo
         old["conditions"]
             .as_array()
             .and_then(|cs| cs.iter().find(|c| c["type"] == t))
-            .cloned()
     };
     let make = |t: &str, status: bool, reason: Option<&str>| {
         let keep = previous(t).filter(|c| c["status"] == if status { "True" } else { "False" });
         let at = keep
-            .as_ref()
             .and_then(|c| c["lastTransitionTime"].as_str())
-            .unwrap_or(now)
-            .to_string();
-        condition(t, status, &at, reason)
+            .unwrap_or(now);
+        condition(t, status, at, reason)
     };
     let not_ready = if completed {
         "PodCompleted"
