@@ -132,27 +132,53 @@ struct Diff {
 /// sync.
 struct NodePods<'a> {
     table: &'a NodeTable,
-    pods: Vec<Vec<PodRef<'a>>>,
+    /// The pods grouped by node position, each group in the owner index's order:
+    /// node `i` has `pods[starts[i]..starts[i + 1]]` (one list, not one per node).
+    pods: Vec<PodRef<'a>>,
+    starts: Vec<usize>,
     /// Pods pinned to a node that does not exist (any more).
     elsewhere: BTreeMap<&'a str, Vec<PodRef<'a>>>,
 }
 
 impl<'a> NodePods<'a> {
     fn gather(w: &'a World, table: &'a NodeTable, ds_uid: &str) -> NodePods<'a> {
-        let mut pods = vec![Vec::new(); table.nodes.len()];
+        let mut placed: Vec<(usize, PodRef)> = Vec::new();
         let mut elsewhere: BTreeMap<&str, Vec<PodRef>> = BTreeMap::new();
         for pod in owned_pod_refs(w, ds_uid) {
             let node = node_of(&pod);
             match table.position(node) {
-                Some(i) => pods[i].push(pod),
+                Some(i) => placed.push((i, pod)),
                 None => elsewhere.entry(node).or_default().push(pod),
             }
+        }
+        // A counting sort by node position keeps each node's pods in index order.
+        let mut starts = vec![0; table.nodes.len() + 1];
+        for (i, _) in &placed {
+            starts[i + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut pods = match placed.first() {
+            Some((_, first)) => vec![*first; placed.len()],
+            None => Vec::new(),
+        };
+        for (i, pod) in placed {
+            pods[next[i]] = pod;
+            next[i] += 1;
         }
         NodePods {
             table,
             pods,
+            starts,
             elsewhere,
         }
+    }
+
+    /// The pods on the node at position `i`.
+    fn on(&self, i: usize) -> &[PodRef<'a>] {
+        &self.pods[self.starts[i]..self.starts[i + 1]]
     }
 }
 
@@ -186,8 +212,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         for pod in by_node
             .pods
             .iter()
-            .chain(by_node.elsewhere.values())
-            .flatten()
+            .chain(by_node.elsewhere.values().flatten())
         {
             pod.facts.note_revision(&mut running);
         }
@@ -269,15 +294,15 @@ fn placement_diff(
     for (i, node) in by_node.table.nodes.iter().enumerate() {
         let node_name = &*node.name;
         let (should_run, should_continue) = placement.on(node);
-        let on_node = &by_node.pods[i];
-        let live: Vec<&PodRef> = on_node.iter().filter(|p| !p.facts.deleting).collect();
+        let on_node = by_node.on(i);
+        let live = || on_node.iter().filter(|p| !p.facts.deleting);
         if should_run {
             eligible[i] = true;
-        } else if should_continue && !live.is_empty() {
+        } else if should_continue && live().next().is_some() {
             kept.push(i);
         }
         if should_continue {
-            for p in live.iter().filter(|p| p.facts.failed) {
+            for p in live().filter(|p| p.facts.failed) {
                 diff.delete.push((
                     p.name.to_string(),
                     if should_run {
@@ -287,17 +312,17 @@ fn placement_diff(
                     },
                 ));
             }
-            let healthy: Vec<&&PodRef> = live.iter().filter(|p| !p.facts.failed).collect();
+            let healthy = || live().filter(|p| !p.facts.failed);
             if should_run
-                && healthy.is_empty()
+                && healthy().next().is_none()
                 && on_node.iter().all(|p| !p.facts.deleting || !surge)
             {
                 if on_node.iter().any(|p| p.facts.deleting) {
                     continue; // wait for the old pod to go (maxSurge 0 keeps one pod per node)
                 }
                 diff.create_on.push(node_name.to_string());
-            } else if healthy.len() > 1 {
-                let mut extra: Vec<&&PodRef> = healthy.clone();
+            } else if healthy().nth(1).is_some() {
+                let mut extra: Vec<&PodRef> = healthy().collect();
                 crate::engine::sort::sort_by_key(&mut extra, |p| {
                     meta_str(p.object, "creationTimestamp")
                 });
@@ -314,7 +339,7 @@ fn placement_diff(
                 }
             }
         } else {
-            for p in live {
+            for p in live() {
                 diff.delete.push((p.name.to_string(), format!("{} runs on {node_name}, which no longer qualifies (selector, affinity or a NoExecute taint)", p.name)));
             }
         }
@@ -369,7 +394,7 @@ fn rolling_update(
     let eligible_nodes = (0..eligible.len()).filter(|i| eligible[*i]);
     for i in eligible_nodes.chain(kept.iter().copied()) {
         let node = &*by_node.table.nodes[i].name;
-        let pods = &by_node.pods[i];
+        let pods = by_node.on(i);
         let new_ok = pods
             .iter()
             .any(|p| p.facts.at_revision(hash_id) && is_available(p));
@@ -397,11 +422,11 @@ fn rolling_update(
             true,
         );
         let surging = (0..eligible.len())
-            .filter(|i| eligible[*i] && by_node.pods[*i].len() > 1)
+            .filter(|i| eligible[*i] && by_node.on(*i).len() > 1)
             .count() as i64;
         let mut budget = max_surge - surging;
         for (_, i) in old_available {
-            let has_new = by_node.pods[i].iter().any(|p| p.facts.at_revision(hash_id));
+            let has_new = by_node.on(i).iter().any(|p| p.facts.at_revision(hash_id));
             if budget > 0 && !has_new && eligible[i] {
                 diff.create_on.push(by_node.table.nodes[i].name.to_string());
                 budget -= 1;
@@ -522,7 +547,8 @@ impl StatusCounts {
             available: 0,
         };
         let bound = |p: &&PodRef| !p.facts.deleting && p.facts.node.is_some();
-        for (i, pods) in by_node.pods.iter().enumerate() {
+        for i in 0..by_node.table.nodes.len() {
+            let pods = by_node.on(i);
             let mut on_node = pods.iter().filter(bound);
             if eligible.get(i) != Some(&true) {
                 counts.misscheduled += on_node.count() as i64;
