@@ -5,6 +5,7 @@
 use super::history;
 use super::ownership::{claim, controller_ref_to, owned_pod_refs, PodRef};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
+use crate::engine::clock::Rng;
 use crate::engine::events::Source;
 use crate::engine::json::At;
 use crate::engine::node_table::{NodeTable, TableNode};
@@ -120,10 +121,13 @@ fn int_or_percent(v: Option<&Value>, total: i64, round_up: bool) -> i64 {
 struct Diff {
     create_on: Vec<String>,
     delete: Vec<(String, String)>,
-    /// Old available pods the rolling update may replace within `maxUnavailable`, as
-    /// (pod, node, node is eligible); the caller orders them with the seeded RNG.
-    replaceable: Vec<(String, String, bool)>,
-    /// How many of `replaceable` may go now, and the `maxUnavailable` that allows it.
+}
+
+/// maxSurge 0: old available pods the rolling update may replace within
+/// `maxUnavailable`, as (pod, node position), borrowed for one sync.
+struct Replacements<'a> {
+    candidates: Vec<(&'a str, usize)>,
+    /// How many of them may go now, and the `maxUnavailable` that allows it.
     budget: i64,
     max_unavailable: i64,
 }
@@ -200,12 +204,17 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let spec = daemon_pod_spec(&template, None);
     let rolling = ds.at("/spec/updateStrategy/type").and_then(Value::as_str) != Some("OnDelete");
     let table = w.node_table();
-    let (mut diff, eligible, live, counts) = {
+    // Drawn from while the pods are borrowed, and put back after.
+    let mut rng = w.rng.clone();
+    let (diff, eligible, live, counts, waiting) = {
         let by_node = NodePods::gather(w, &table, meta_str(&ds, "uid"));
         let hash_id = w.store.owners.revision_name(&hash);
         let (mut diff, eligible, kept) = placement_diff(&ds, &spec, &by_node, hash_id);
+        let mut waiting = None;
         if rolling && diff.create_on.is_empty() && diff.delete.is_empty() {
-            rolling_update(&ds, &by_node, &eligible, &kept, hash_id, &mut diff);
+            if let Some(r) = rolling_update(&ds, &by_node, &eligible, &kept, hash_id, &mut diff) {
+                waiting = order_replacements(&mut rng, r, &by_node, &eligible, &mut diff);
+            }
         }
         // Revisions some pod still runs, compared by their shared pointers.
         let mut running: Vec<&Rc<str>> = Vec::new();
@@ -228,9 +237,12 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
             .map(|r| meta_str(r, "name").to_string())
             .collect();
         let counts = StatusCounts::of(&by_node, &eligible, hash_id);
-        (diff, eligible, live, counts)
+        (diff, eligible, live, counts, waiting)
     };
-    order_replacements(w, &ds, &mut diff);
+    w.rng = rng;
+    if let Some(why) = waiting {
+        w.why("daemonset-controller", "DaemonSet", namespace, name, why);
+    }
     // Creating or deleting a pod changes what the status counts.
     let counts = (diff.create_on.is_empty() && diff.delete.is_empty()).then_some(counts);
     let generation = ds
@@ -373,14 +385,14 @@ fn is_available(p: &PodRef) -> bool {
 /// maxSurge 0: delete old pods (unavailable ones at once, available ones within the
 /// budget); the next sync creates the replacement on that node. Old pods on `kept` nodes
 /// (still running there, but no new pod may go there) are replaced by nothing.
-fn rolling_update(
+fn rolling_update<'a>(
     ds: &Value,
-    by_node: &NodePods,
+    by_node: &NodePods<'a>,
     eligible: &[bool],
     kept: &[usize],
     hash_id: Option<&Rc<str>>,
     diff: &mut Diff,
-) {
+) -> Option<Replacements<'a>> {
     let total = eligible.iter().filter(|e| **e).count() as i64;
     let surge = surge_enabled(ds);
     let max_unavailable = int_or_percent(
@@ -432,46 +444,49 @@ fn rolling_update(
                 budget -= 1;
             }
         }
-        return;
+        return None;
     }
-    diff.budget = max_unavailable - unavailable;
-    diff.max_unavailable = max_unavailable;
-    diff.replaceable = old_available
-        .into_iter()
-        .map(|(pod, i)| {
-            (
-                pod.to_string(),
-                by_node.table.nodes[i].name.to_string(),
-                eligible[i],
-            )
-        })
-        .collect();
+    Some(Replacements {
+        candidates: old_available,
+        budget: max_unavailable - unavailable,
+        max_unavailable,
+    })
 }
 
-/// maxSurge 0: replaces the old available pods the budget allows, in an order from the
-/// seeded RNG (the real order is Go map order, i.e. random).
-fn order_replacements(w: &mut World, ds: &Value, diff: &mut Diff) {
-    let mut candidates = std::mem::take(&mut diff.replaceable);
+/// maxSurge 0: deletes the old available pods the budget allows, in an order drawn from
+/// the seeded RNG (the real order is Go map order, i.e. random). Returns the why line
+/// when the budget holds the rest back.
+fn order_replacements(
+    rng: &mut Rng,
+    replacements: Replacements,
+    by_node: &NodePods,
+    eligible: &[bool],
+    diff: &mut Diff,
+) -> Option<String> {
+    let Replacements {
+        mut candidates,
+        mut budget,
+        max_unavailable,
+    } = replacements;
     let n = candidates.len();
     for i in (1..n).rev() {
-        let j = w.rng.below((i + 1) as u64) as usize;
+        let j = rng.below((i + 1) as u64) as usize;
         candidates.swap(i, j);
     }
-    let max_unavailable = diff.max_unavailable;
-    for (pod, node, eligible) in candidates {
-        if diff.budget <= 0 {
-            let name = meta_str(ds, "name").to_string();
-            w.why("daemonset-controller", "DaemonSet", meta_str(ds, "namespace"), &name, format!("waiting: maxUnavailable={max_unavailable} node(s) may be without an available pod at once"));
-            break;
+    for (pod, i) in candidates {
+        if budget <= 0 {
+            return Some(format!("waiting: maxUnavailable={max_unavailable} node(s) may be without an available pod at once"));
         }
-        let why = if eligible {
+        let node = &by_node.table.nodes[i].name;
+        let why = if eligible[i] {
             format!("{pod} on {node} is at an old revision; replacing it (maxUnavailable={max_unavailable}, one node at a time)")
         } else {
             format!("{pod} on {node} is at an old revision; deleting it, and no new pod goes there while the node has a taint the pod does not tolerate")
         };
-        diff.delete.push((pod, why));
-        diff.budget -= 1;
+        diff.delete.push((pod.to_string(), why));
+        budget -= 1;
     }
+    None
 }
 
 fn create_pod(
