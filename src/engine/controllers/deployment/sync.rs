@@ -85,12 +85,12 @@ impl Ctx {
     /// `FindNewReplicaSet`: the oldest ReplicaSet whose template equals the Deployment's,
     /// ignoring `pod-template-hash`.
     pub fn find_new(&self) -> Option<usize> {
-        let template = without_hash(&self.d["spec"]["template"]);
+        let template = &self.d["spec"]["template"];
         let mut order: Vec<usize> = (0..self.rss.len()).collect();
         crate::engine::sort::sort_by(&mut order, |a, b| self.created_order(*a, *b));
         order
             .into_iter()
-            .find(|i| without_hash(&self.rss[*i]["spec"]["template"]) == template)
+            .find(|i| equal_ignoring_hash(&self.rss[*i]["spec"]["template"], template))
     }
 
     fn created_order(&self, a: usize, b: usize) -> Ordering {
@@ -413,15 +413,29 @@ impl Ctx {
 }
 
 /// The template without `pod-template-hash` (`EqualIgnoreHash`).
-fn without_hash(template: &Value) -> Value {
-    let mut t = template.clone();
-    if let Some(labels) = t
-        .pointer_mut("/metadata/labels")
-        .and_then(Value::as_object_mut)
-    {
-        labels.remove(HASH_LABEL);
+/// `EqualIgnoreHash`: the templates are equal once the pod-template-hash label is dropped
+/// from both. Compared in place: every sync asks it of every ReplicaSet.
+fn equal_ignoring_hash(a: &Value, b: &Value) -> bool {
+    type Inner<'f> = &'f dyn Fn(Option<&Value>, Option<&Value>) -> bool;
+    /// Equal objects apart from `key`, whose values `inner` compares; other values as is.
+    fn equal_except(a: &Value, b: &Value, key: &str, inner: Inner) -> bool {
+        let (Value::Object(a), Value::Object(b)) = (a, b) else {
+            return a == b;
+        };
+        let rest = |m: &'_ Map<String, Value>| m.len() - usize::from(m.contains_key(key));
+        rest(a) == rest(b)
+            && a.iter().all(|(k, v)| k == key || b.get(k) == Some(v))
+            && inner(a.get(key), b.get(key))
     }
-    t
+    let labels = |a: Option<&Value>, b: Option<&Value>| match (a, b) {
+        (Some(a), Some(b)) => equal_except(a, b, HASH_LABEL, &|_, _| true),
+        (a, b) => a == b,
+    };
+    let metadata = |a: Option<&Value>, b: Option<&Value>| match (a, b) {
+        (Some(a), Some(b)) => equal_except(a, b, "labels", &labels),
+        (a, b) => a == b,
+    };
+    equal_except(a, b, "metadata", &metadata)
 }
 
 fn set_annotation(obj: &mut Value, key: &str, value: &str) {
@@ -490,4 +504,31 @@ fn new_rs_annotations(
         changed = true;
     }
     changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{equal_ignoring_hash, HASH_LABEL};
+    use crate::json;
+
+    #[test]
+    fn templates_that_differ_only_in_the_pod_template_hash_label_are_equal() {
+        let deployment = json!({"metadata": {"labels": {"app": "web"}},
+                                "spec": {"containers": [{"image": "nginx:1.27", "name": "web"}]}});
+        let mut replica_set = deployment.clone();
+        replica_set["metadata"]["labels"][HASH_LABEL] = json!("6d4cf56db6");
+        assert!(equal_ignoring_hash(&replica_set, &deployment));
+        assert!(equal_ignoring_hash(&deployment, &replica_set));
+        let mut other_image = replica_set.clone();
+        other_image["spec"]["containers"][0]["image"] = json!("nginx:1.26");
+        assert!(!equal_ignoring_hash(&other_image, &deployment));
+        let mut other_label = replica_set.clone();
+        other_label["metadata"]["labels"]["tier"] = json!("front");
+        assert!(!equal_ignoring_hash(&other_label, &deployment));
+        let mut annotated = deployment.clone();
+        annotated["metadata"]["annotations"] = json!({"a": "b"});
+        assert!(!equal_ignoring_hash(&annotated, &deployment));
+        assert!(!equal_ignoring_hash(&json!({}), &deployment));
+        assert!(equal_ignoring_hash(&json!(null), &json!(null)));
+    }
 }

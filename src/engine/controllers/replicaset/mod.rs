@@ -211,7 +211,7 @@ fn write_status(
     let mut next: Option<Millis> = None;
     for p in owned_pod_refs(w, meta_str(&rs, "uid")).filter(|p| p.facts.active()) {
         replicas += 1;
-        let l = p.object.at("/metadata/labels");
+        let l = p.object.get("metadata").and_then(|m| m.get("labels"));
         if template_labels
             .iter()
             .all(|(k, v)| l.and_then(|l| l.get(k)) == Some(v))
