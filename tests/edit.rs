@@ -79,7 +79,7 @@ fn saving_a_changed_replica_count_prints_edited_and_updates_the_object() {
     assert_eq!(
         s.query("get sts web -o jsonpath={.spec.replicas}")
             .expect("get"),
-        "3\n"
+        "3"
     );
 }
 

@@ -107,6 +107,7 @@ fn main() -> ExitCode {
                 lines.push(OutLine {
                     text: format!("kubeplay: kubectl edit opens {path} in the editor pane (in the browser); the command-line runner has no editor."),
                     stream: Stream::Err,
+                    open: false,
                 });
                 lines.extend(session.finish_edit(&path, false));
             }

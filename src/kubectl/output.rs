@@ -15,19 +15,23 @@ impl Output {
 
     /// One stdout line per line of `text` (a trailing newline does not add an empty line).
     pub fn out(&mut self, text: impl AsRef<str>) {
+        push_lines(&mut self.lines, text.as_ref(), Stream::Out);
+    }
+
+    /// `text` on stdout exactly as written: without a final newline the line stays open
+    /// and the next output continues it (a template's output, `printf`).
+    pub fn out_exact(&mut self, text: impl AsRef<str>) {
         push_text(&mut self.lines, text.as_ref(), Stream::Out);
     }
 
-    /// One empty stdout line (`out("")` prints nothing).
+    /// A newline on stdout: an empty line, or the end of an open one (`out("")` prints
+    /// nothing).
     pub fn blank(&mut self) {
-        self.lines.push(OutLine {
-            text: String::new(),
-            stream: Stream::Out,
-        });
+        push_text(&mut self.lines, "\n", Stream::Out);
     }
 
     pub fn err(&mut self, text: impl AsRef<str>) {
-        push_text(&mut self.lines, text.as_ref(), Stream::Err);
+        push_lines(&mut self.lines, text.as_ref(), Stream::Err);
     }
 
     /// `error: …` on stderr with exit status 1 (kubectl's `checkErr`).
@@ -48,7 +52,7 @@ impl Output {
     }
 
     pub fn append(&mut self, other: Output) {
-        self.lines.extend(other.lines);
+        extend_lines(&mut self.lines, other.lines);
         if other.status != 0 {
             self.status = other.status;
         }
@@ -58,22 +62,66 @@ impl Output {
     pub fn stdout_text(&self) -> String {
         let mut s = String::new();
         for l in self.lines.iter().filter(|l| l.stream == Stream::Out) {
-            s.push_str(&l.text);
-            s.push('\n');
+            push_line_text(&mut s, l);
         }
         s
     }
 }
 
+/// `line` as the bytes it stands for: its text and, unless it is still open, a newline.
+pub fn push_line_text(s: &mut String, line: &OutLine) {
+    s.push_str(&line.text);
+    if !line.open {
+        s.push('\n');
+    }
+}
+
+/// Adds `line` after `lines`: it continues an open last line of the same stream.
+pub fn push_line(lines: &mut Vec<OutLine>, line: OutLine) {
+    match lines.last_mut() {
+        Some(last) if last.open && last.stream == line.stream => {
+            last.text.push_str(&line.text);
+            last.open = line.open;
+        }
+        _ => lines.push(line),
+    }
+}
+
+/// `push_line` for each of `more`.
+pub fn extend_lines(lines: &mut Vec<OutLine>, more: impl IntoIterator<Item = OutLine>) {
+    for line in more {
+        push_line(lines, line);
+    }
+}
+
+/// `text` exactly as written, as lines: a final piece without a newline stays open.
 pub fn push_text(lines: &mut Vec<OutLine>, text: &str, stream: Stream) {
     if text.is_empty() {
         return;
     }
-    let body = text.strip_suffix('\n').unwrap_or(text);
-    for line in body.split('\n') {
-        lines.push(OutLine {
-            text: line.to_string(),
-            stream,
-        });
+    let (body, ended) = match text.strip_suffix('\n') {
+        Some(body) => (body, true),
+        None => (text, false),
+    };
+    let mut pieces = body.split('\n').peekable();
+    while let Some(piece) = pieces.next() {
+        let last = pieces.peek().is_none();
+        push_line(
+            lines,
+            OutLine {
+                text: piece.to_string(),
+                stream,
+                open: last && !ended,
+            },
+        );
+    }
+}
+
+/// `text` as whole lines: what has no final newline is ended all the same.
+fn push_lines(lines: &mut Vec<OutLine>, text: &str, stream: Stream) {
+    if text.is_empty() || text.ends_with('\n') {
+        push_text(lines, text, stream);
+    } else {
+        push_text(lines, &format!("{text}\n"), stream);
     }
 }

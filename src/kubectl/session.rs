@@ -3,7 +3,7 @@
 //! long-running commands (`get -w`, `sleep`, `rollout status`) advance with virtual time.
 
 use super::cli::{self, Ctx, Outcome};
-use super::output::{push_text, Output};
+use super::output::{extend_lines, push_line, push_line_text, push_text, Output};
 use super::printers::columns::{pod_ready, pod_restarts, pod_status};
 use super::process::Running;
 use super::shell::{
@@ -26,6 +26,10 @@ pub enum Stream {
 pub struct OutLine {
     pub text: String,
     pub stream: Stream,
+    /// The line has not ended yet: what printed it left no newline (`printf`, `echo -n`,
+    /// `-o jsonpath`), so the next output on the same stream continues it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub open: bool,
 }
 
 /// What a pod card in the cluster view shows.
@@ -354,6 +358,7 @@ impl Session {
         let echo = OutLine {
             text: format!("{}{line}", self.current_prompt()),
             stream: Stream::Out,
+            open: false,
         };
         self.show(&[echo]);
         let out = self.submit_line(line);
@@ -412,7 +417,7 @@ impl Session {
                 return out;
             };
             let (o, job) = self.exec_pipeline(&next, true);
-            out.lines.extend(o.lines);
+            extend_lines(&mut out.lines, o.lines);
             if let Some(mut job) = job {
                 job.rest = std::mem::take(&mut rest);
                 self.job = Some(job);
@@ -470,7 +475,7 @@ impl Session {
             let mut poll = self.poll_job(&mut job.running);
             if poll.finished.is_none() && deadline.is_some_and(|d| self.cluster.now >= d) {
                 let expired = job.running.expire();
-                poll.output.lines.extend(expired.output.lines);
+                extend_lines(&mut poll.output.lines, expired.output.lines);
                 poll.finished = expired.finished;
             }
             if poll.finished.is_none() && end_when_idle && (idle || self.cluster.now >= target) {
@@ -496,7 +501,7 @@ impl Session {
             Some(status) => {
                 self.last_status = status;
                 let after = self.resume(job.rest);
-                shown.lines.extend(after.lines);
+                extend_lines(&mut shown.lines, after.lines);
             }
         }
         shown
@@ -581,7 +586,7 @@ impl Session {
                 let saved = self.last_status;
                 let o = self.run_script_sync(&script);
                 self.last_status = saved;
-                out.lines.extend(o.lines);
+                extend_lines(&mut out.lines, o.lines);
             }
             Err(e) => out.err(format!("sh: 1: {e}")),
         }
@@ -685,6 +690,7 @@ impl Session {
         self.show(&[OutLine {
             text: "^C".to_string(),
             stream: Stream::Out,
+            open: false,
         }]);
         self.pending.clear();
         if self.job.take().is_some() {
@@ -734,20 +740,17 @@ impl Session {
                         }),
                     );
                 }
-                o.lines.extend(self.complete(running).lines);
+                extend_lines(&mut o.lines, self.complete(running).lines);
             }
             if last {
-                shown.lines.extend(o.lines);
+                extend_lines(&mut shown.lines, o.lines);
                 shown.status = o.status;
             } else {
                 let mut next = String::new();
                 for l in o.lines {
                     match l.stream {
-                        Stream::Out => {
-                            next.push_str(&l.text);
-                            next.push('\n');
-                        }
-                        Stream::Err => shown.lines.push(l),
+                        Stream::Out => push_line_text(&mut next, &l),
+                        Stream::Err => push_line(&mut shown.lines, l),
                     }
                 }
                 stdin = Some(next);
@@ -769,7 +772,7 @@ impl Session {
                 self.cluster.advance_to(deadline);
             }
             let p = self.poll_job(&mut running);
-            out.lines.extend(p.output.lines);
+            extend_lines(&mut out.lines, p.output.lines);
             if let Some(status) = p.finished {
                 out.status = status;
                 return out;
@@ -777,7 +780,7 @@ impl Session {
             if next.is_none() {
                 if running.deadline.is_some_and(|d| self.cluster.now >= d) {
                     let e = running.expire();
-                    out.lines.extend(e.output.lines);
+                    extend_lines(&mut out.lines, e.output.lines);
                     out.status = e.finished.unwrap_or(0);
                 }
                 return out;
@@ -797,7 +800,7 @@ impl Session {
         for item in &script.items {
             let (o, _) = self.exec_pipeline(&item.first, false);
             self.last_status = o.status;
-            out.lines.extend(o.lines);
+            extend_lines(&mut out.lines, o.lines);
             for (conn, p) in &item.rest {
                 let run = match conn {
                     Connector::And => self.last_status == 0,
@@ -806,7 +809,7 @@ impl Session {
                 if run {
                     let (o, _) = self.exec_pipeline(p, false);
                     self.last_status = o.status;
-                    out.lines.extend(o.lines);
+                    extend_lines(&mut out.lines, o.lines);
                 }
             }
         }
@@ -839,7 +842,7 @@ impl Session {
                 for v in values {
                     self.vars.insert(f.var.clone(), v);
                     let o = self.run_script_sync(&f.body);
-                    out.lines.extend(o.lines);
+                    extend_lines(&mut out.lines, o.lines);
                     out.status = o.status;
                 }
                 (out, None)
@@ -965,17 +968,25 @@ impl Session {
                 Stream::Err => r.stderr.clone().unwrap_or(Sink::Stderr),
             };
             match sink {
-                Sink::Stdout => shown.lines.push(OutLine {
-                    text: l.text,
-                    stream: Stream::Out,
-                }),
-                Sink::Stderr => shown.lines.push(OutLine {
-                    text: l.text,
-                    stream: Stream::Err,
-                }),
+                Sink::Stdout => push_line(
+                    &mut shown.lines,
+                    OutLine {
+                        stream: Stream::Out,
+                        ..l
+                    },
+                ),
+                Sink::Stderr => push_line(
+                    &mut shown.lines,
+                    OutLine {
+                        stream: Stream::Err,
+                        ..l
+                    },
+                ),
                 Sink::Null => {}
                 Sink::File(path, _) => {
-                    if let Err(e) = self.fs.write(&path, &format!("{}\n", l.text), true) {
+                    let mut bytes = String::new();
+                    push_line_text(&mut bytes, &l);
+                    if let Err(e) = self.fs.write(&path, &bytes, true) {
                         shown.err(e.to_string());
                         shown.status = 1;
                     }

@@ -195,8 +195,8 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
                     gotemplate::render(t, &obj).map_err(|e| e.to_string())
                 };
                 match text {
-                    // No trailing newline of its own; the terminal shows the text as a line.
-                    Ok(text) => out.out(text),
+                    // No newline of its own: what comes next continues its line.
+                    Ok(text) => out.out_exact(text),
                     Err(e) => out.fail(e),
                 }
             }

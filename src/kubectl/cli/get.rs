@@ -431,9 +431,9 @@ fn print(
                         _ => Ok(String::new()),
                     };
                     match rendered {
-                        // A template prints no trailing newline of its own; the terminal
-                        // shows the text as a line.
-                        Ok(text) => out.out(text),
+                        // A template prints no newline of its own: what comes next
+                        // continues its line (`…; echo` ends it).
+                        Ok(text) => out.out_exact(text),
                         Err(e) => out.fail(e),
                     }
                 }
