@@ -30,6 +30,18 @@ impl At for Value {
     }
 }
 
+/// How Go's JSON decoder names the kind of a value it cannot store
+/// (`json: cannot unmarshal string into …`).
+pub fn unmarshal_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Array(_) => "array",
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "bool",
+        _ => "object",
+    }
+}
+
 /// `serde_json::json!` with the same syntax, building the same `Value`, but through the two
 /// out-of-line helpers below instead of inlining a `String` allocation and a
 /// `to_value(..).unwrap()` at every key and leaf: the engine and kubectl build objects with

@@ -1,10 +1,10 @@
 //! Problems in a manifest as the editor shows them, at their line, while typing: YAML
-//! syntax, missing apiVersion/kind, kinds the server does not serve, unknown fields
-//! (strict decoding) and the API server's validation — the texts `kubectl apply` would
+//! syntax, missing apiVersion/kind, kinds the server does not serve, values of the wrong
+//! type, unknown fields (strict decoding) and the API server's validation — the texts `kubectl apply` would
 //! print for them.
 
 use super::cli::manifest::{self, Doc};
-use crate::engine::api::schema;
+use crate::engine::api::{schema, type_errors};
 use crate::engine::apiserver::{defaults, validation};
 
 /// One problem, at a 1-based line of the editor's text.
@@ -78,6 +78,14 @@ pub fn check_manifest(text: &str) -> Vec<Diagnostic> {
                 continue;
             }
         };
+        // The server stops at a value of the wrong type: nothing after it is checked.
+        if let Some(mismatch) = type_errors::type_error(r.kind, &doc.object) {
+            out.push(Diagnostic {
+                line: line_of(text, start, &mismatch.path),
+                message: mismatch.message,
+            });
+            continue;
+        }
         for path in schema::unknown_fields(r.kind, &doc.object) {
             out.push(Diagnostic {
                 line: line_of(text, start, &path),
@@ -118,6 +126,18 @@ mod tests {
             vec![Diagnostic {
                 line: 6,
                 message: "strict decoding error: unknown field \"spec.replica\"".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn an_unquoted_env_value_is_marked_at_its_line_with_the_decoding_error() {
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        env:\n        - name: PORT\n          value: 8080\n";
+        assert_eq!(
+            check_manifest(text),
+            vec![Diagnostic {
+                line: 17,
+                message: "json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string".into()
             }]
         );
     }

@@ -2,3 +2,4 @@
 //! `kubectl explain` and strict decoding.
 pub mod discovery;
 pub mod schema;
+pub mod type_errors;

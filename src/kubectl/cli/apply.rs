@@ -4,7 +4,7 @@ use super::flags::{self, flag, Arity, Flag};
 use super::manifest::{self, Doc};
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, namespace, Ctx};
-use crate::engine::api::schema;
+use crate::engine::api::{schema, type_errors};
 use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
 use crate::engine::errors::ApiError;
 use crate::engine::json::At;
@@ -67,21 +67,27 @@ fn place(doc: &mut Doc, ns: &str, explicit_ns: bool) -> Result<(), String> {
     }
 }
 
-/// The server's strict field validation (`--validate=strict`, the default).
+/// The server's decoding: a value of the wrong type first, then strict field validation
+/// (`--validate=strict`, the default).
 fn strict_decode(doc: &Doc, kind: &str, verb: &str) -> Result<(), String> {
-    let unknown = schema::unknown_fields(kind, &doc.object);
-    if unknown.is_empty() {
-        return Ok(());
-    }
-    let list: Vec<String> = unknown
-        .iter()
-        .map(|f| format!("unknown field \"{f}\""))
-        .collect();
+    let problem = match type_errors::type_error(kind, &doc.object) {
+        Some(mismatch) => mismatch.to_string(),
+        None => {
+            let unknown = schema::unknown_fields(kind, &doc.object);
+            if unknown.is_empty() {
+                return Ok(());
+            }
+            let list: Vec<String> = unknown
+                .iter()
+                .map(|f| format!("unknown field \"{f}\""))
+                .collect();
+            format!("strict decoding error: {}", list.join(", "))
+        }
+    };
     let version = doc.resource.map(|r| r.version).unwrap_or("v1");
     Err(format!(
-        "Error from server (BadRequest): error when {verb} \"{}\": {kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
+        "Error from server (BadRequest): error when {verb} \"{}\": {kind} in version \"{version}\" cannot be handled as a {kind}: {problem}",
         doc.source,
-        list.join(", ")
     ))
 }
 
@@ -473,7 +479,7 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             if ty != "json" && !(patch_value.is_object() || patch_value.is_null()) {
                 out.fail(format!(
                     "Error from server (BadRequest): json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                    manifest::go_type(&patch_value)
+                    crate::engine::json::unmarshal_kind(&patch_value)
                 ));
                 continue;
             }

@@ -4,7 +4,7 @@
 
 use super::Ctx;
 use crate::engine::api::discovery::{self, Resource};
-use crate::engine::json::At;
+use crate::engine::json::{unmarshal_kind, At};
 use serde_json::Value;
 
 /// One object from a manifest, with the resource its apiVersion/kind maps to.
@@ -70,7 +70,7 @@ pub fn parse_docs(text: &str, source: &str) -> Result<Vec<Doc>, String> {
         let json: Value = serde_json::to_value(&value)
             .map_err(|e| format!("error parsing {source}: error converting YAML to JSON: {e}"))?;
         if !json.is_object() {
-            return Err(format!("error parsing {source}: json: cannot unmarshal {} into Go value of type map[string]interface {{}}", go_type(&json)));
+            return Err(format!("error parsing {source}: json: cannot unmarshal {} into Go value of type map[string]interface {{}}", unmarshal_kind(&json)));
         }
         if json["kind"] == "List" {
             for item in json["items"].as_array().cloned().unwrap_or_default() {
@@ -81,17 +81,6 @@ pub fn parse_docs(text: &str, source: &str) -> Result<Vec<Doc>, String> {
         }
     }
     Ok(docs)
-}
-
-/// The JSON type name Go's `json: cannot unmarshal X into …` uses.
-pub(super) fn go_type(v: &Value) -> &'static str {
-    match v {
-        Value::Array(_) => "array",
-        Value::String(_) => "string",
-        Value::Number(_) => "number",
-        Value::Bool(_) => "bool",
-        _ => "object",
-    }
 }
 
 fn doc(object: Value, source: &str) -> Doc {

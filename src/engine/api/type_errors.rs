@@ -1,0 +1,220 @@
+//! The API server decodes a manifest into Go structs before anything else: a value of the
+//! wrong JSON type (`replicas: "3"`, an env `value: 8080`) is refused with Go's
+//! `json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type
+//! int32`, ahead of strict decoding and validation.
+//!
+//! Only what the schema table says for sure is checked. Values with decoders of their own
+//! (IntOrString, Quantity, Time), free-form objects, numbers and string enums (whose Go
+//! type names the table does not carry) are let through.
+
+use super::schema::{type_named, Field, Ty, Type};
+use crate::engine::json::unmarshal_kind;
+use serde_json::Value;
+
+/// Integer fields declared `int64` in Go (the rest are `int32`).
+const INT64_FIELDS: &[&str] = &[
+    "activeDeadlineSeconds",
+    "deletionGracePeriodSeconds",
+    "expirationSeconds",
+    "fsGroup",
+    "generation",
+    "observedGeneration",
+    "revision",
+    "runAsGroup",
+    "runAsUser",
+    "seconds",
+    "startingDeadlineSeconds",
+    "terminationGracePeriodSeconds",
+    "tolerationSeconds",
+];
+
+/// A value Go's decoder cannot store in its field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeMismatch {
+    /// The field's dotted path, without list indexes (`spec.template.spec.containers.env.value`).
+    pub path: String,
+    /// Go's words for it (`json: cannot unmarshal …`).
+    pub message: String,
+}
+
+impl std::fmt::Display for TypeMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The first value of `obj` (a `kind`) that Go's decoder cannot store, or `None` when
+/// every value fits. Struct fields are visited in key order.
+pub fn type_error(kind: &str, obj: &Value) -> Option<TypeMismatch> {
+    let t = type_named(kind)?;
+    in_object(t, obj, &mut Vec::new())
+}
+
+fn in_object<'v>(
+    t: &'static Type,
+    obj: &'v Value,
+    path: &mut Vec<&'v str>,
+) -> Option<TypeMismatch> {
+    let fields = obj.as_object()?;
+    for (key, value) in fields {
+        let Some(field) = t.field(key) else { continue };
+        path.push(key);
+        let found = in_value(t, field, &field.ty, value, path);
+        path.pop();
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// `value` as field `field` of struct `owner` (or an element of it) of type `ty`.
+fn in_value<'v>(
+    owner: &'static Type,
+    field: &Field,
+    ty: &Ty,
+    value: &'v Value,
+    path: &mut Vec<&'v str>,
+) -> Option<TypeMismatch> {
+    if value.is_null() {
+        return None; // Go leaves the field as it is
+    }
+    let wrong = |go_type: String| {
+        let path = path.join(".");
+        Some(TypeMismatch {
+            message: format!(
+                "json: cannot unmarshal {} into Go struct field {}.{path} of type {go_type}",
+                what(value, ty),
+                owner.name,
+            ),
+            path,
+        })
+    };
+    match ty {
+        Ty::String if field.enum_values.is_empty() && !value.is_string() => wrong("string".into()),
+        Ty::Boolean if !value.is_boolean() => wrong("bool".into()),
+        Ty::Integer => {
+            let go = if INT64_FIELDS.contains(&field.name) {
+                "int64"
+            } else {
+                "int32"
+            };
+            let fits = match value.as_i64() {
+                Some(n) if go == "int32" => i32::try_from(n).is_ok(),
+                Some(_) => true,
+                None => false,
+            };
+            (!fits).then(|| wrong(go.into())).flatten()
+        }
+        Ty::Array(inner) => match value.as_array() {
+            None => wrong(go_type(ty)?),
+            Some(items) => items
+                .iter()
+                .find_map(|item| in_value(owner, field, inner, item, path)),
+        },
+        Ty::Map(inner) => match value.as_object() {
+            None => wrong(go_type(ty)?),
+            Some(entries) => entries
+                .values()
+                .find_map(|v| in_value(owner, field, inner, v, path)),
+        },
+        Ty::Named(_) => {
+            let t = ty.element_type()?;
+            if value.is_object() {
+                in_object(t, value, path)
+            } else {
+                wrong(format!("v1.{}", t.name))
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The value's kind as Go's decoder names it; a number that an integer field cannot hold
+/// (a fraction, or too big) is named with its digits.
+fn what(value: &Value, ty: &Ty) -> String {
+    match value {
+        Value::Number(n) if *ty == Ty::Integer => format!("number {n}"),
+        other => unmarshal_kind(other).to_string(),
+    }
+}
+
+/// The Go type of a list or map field, when the table says enough to name it.
+fn go_type(ty: &Ty) -> Option<String> {
+    match ty {
+        Ty::String => Some("string".into()),
+        Ty::Integer => Some("int32".into()),
+        Ty::Boolean => Some("bool".into()),
+        Ty::Named("Quantity") => Some("resource.Quantity".into()),
+        Ty::Named(n) => type_named(n).map(|t| format!("v1.{}", t.name)),
+        Ty::Array(inner) => go_type(inner).map(|t| format!("[]{t}")),
+        // Requests and limits are a named map type of their own.
+        Ty::Map(inner) if **inner == Ty::Named("Quantity") => Some("v1.ResourceList".into()),
+        Ty::Map(inner) => go_type(inner).map(|t| format!("map[string]{t}")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::type_error;
+    use crate::json;
+
+    fn deployment(spec: serde_json::Value) -> serde_json::Value {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": spec})
+    }
+
+    #[test]
+    fn a_quoted_replica_count_is_a_string_where_go_wants_an_int32() {
+        let d = deployment(json!({"replicas": "3"}));
+        assert_eq!(
+            type_error("Deployment", &d).map(|e| e.to_string()).as_deref(),
+            Some("json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32")
+        );
+    }
+
+    #[test]
+    fn an_unquoted_env_value_is_named_by_its_path_without_list_indexes() {
+        let d = deployment(json!({"template": {"spec": {"containers": [
+            {"name": "web", "image": "nginx", "env": [{"name": "PORT", "value": 8080}]}]}}}));
+        assert_eq!(
+            type_error("Deployment", &d).map(|e| e.to_string()).as_deref(),
+            Some("json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string")
+        );
+    }
+
+    #[test]
+    fn lists_maps_and_structs_name_their_go_types() {
+        let pod = |spec| json!({"apiVersion": "v1", "kind": "Pod", "spec": spec});
+        assert_eq!(
+            type_error("Pod", &pod(json!({"containers": 3}))).map(|e| e.to_string()).as_deref(),
+            Some("json: cannot unmarshal number into Go struct field PodSpec.spec.containers of type []v1.Container")
+        );
+        assert_eq!(
+            type_error("Pod", &json!({"metadata": {"labels": ["a"]}})).map(|e| e.to_string()).as_deref(),
+            Some("json: cannot unmarshal array into Go struct field ObjectMeta.metadata.labels of type map[string]string")
+        );
+        assert_eq!(
+            type_error("Pod", &pod(json!({"securityContext": "x"}))).map(|e| e.to_string()).as_deref(),
+            Some("json: cannot unmarshal string into Go struct field PodSpec.spec.securityContext of type v1.PodSecurityContext")
+        );
+        assert_eq!(
+            type_error("Pod", &pod(json!({"terminationGracePeriodSeconds": 1.5}))).map(|e| e.to_string()).as_deref(),
+            Some("json: cannot unmarshal number 1.5 into Go struct field PodSpec.spec.terminationGracePeriodSeconds of type int64")
+        );
+        assert_eq!(
+            type_error("Pod", &pod(json!({"hostname": 1.5}))).map(|e| e.to_string()).as_deref(),
+            Some("json: cannot unmarshal number into Go struct field PodSpec.spec.hostname of type string")
+        );
+    }
+
+    #[test]
+    fn values_with_decoders_of_their_own_and_nulls_pass() {
+        let d = deployment(
+            json!({"replicas": null, "strategy": {"rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 1}},
+            "template": {"spec": {"containers": [{"name": "c", "image": "i",
+                "resources": {"limits": {"cpu": 1, "memory": "1Gi"}}}]}}}),
+        );
+        assert_eq!(type_error("Deployment", &d), None);
+    }
+}
