@@ -4,6 +4,7 @@ use super::flags::{self, flag, Arity, Flag};
 use super::manifest::{self, Doc};
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, namespace, Ctx};
+use crate::engine::api::discovery::Resource;
 use crate::engine::api::{schema, type_errors};
 use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
 use crate::engine::errors::ApiError;
@@ -67,6 +68,35 @@ fn place(doc: &mut Doc, ns: &str, explicit_ns: bool) -> Result<(), String> {
     }
 }
 
+/// `kubectl apply` looks the object up by its name before it sends anything (`info.Get`):
+/// a manifest with only `generateName` is refused first, and one without a name fails the
+/// look-up, whatever else is wrong with it.
+fn require_name(doc: &Doc, r: &Resource) -> Result<(), String> {
+    let meta = doc.object.get("metadata");
+    let field = |key: &str| {
+        meta.and_then(|m| m.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    };
+    if !field("name").is_empty() {
+        return Ok(());
+    }
+    let generate_name = field("generateName");
+    if !generate_name.is_empty() {
+        return Err(format!(
+            "error: from {generate_name}: cannot use generate name with apply"
+        ));
+    }
+    let (group, version) = (r.group, r.version);
+    Err(format!(
+        "error: error when retrieving current configuration of:\nResource: \"{group}/{version}, Resource={}\", GroupVersionKind: \"{group}/{version}, Kind={}\"\nName: \"\", Namespace: \"{}\"\nfrom server for: \"{}\": resource name may not be empty",
+        r.plural,
+        r.kind,
+        field("namespace"),
+        doc.source
+    ))
+}
+
 /// The server's decoding: a value of the wrong type first, then strict field validation
 /// (`--validate=strict`, the default).
 fn strict_decode(doc: &Doc, kind: &str, verb: &str) -> Result<(), String> {
@@ -91,10 +121,11 @@ fn strict_decode(doc: &Doc, kind: &str, verb: &str) -> Result<(), String> {
     ))
 }
 
-fn operation_line(doc: &Doc, op: &str, dry_run: bool) -> String {
+/// `deployment.apps/web created`, named as the server answered (a `generateName` is only
+/// a name once the server has made one).
+fn operation_line(doc: &Doc, obj: &Value, op: &str, dry_run: bool) -> String {
     let kg = doc.resource.map(kind_group).unwrap_or_default();
-    let name = doc
-        .object
+    let name = obj
         .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
@@ -161,6 +192,12 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
                 errors.push(format!("error: {e}"));
                 continue;
             }
+            if verb == Verb::Apply {
+                if let Err(e) = require_name(&doc, r) {
+                    errors.push(e);
+                    continue;
+                }
+            }
             // Both verbs send a create (or a patch computed from it) that the server decodes strictly.
             if let Err(e) = strict_decode(&doc, r.kind, "creating") {
                 errors.push(e);
@@ -175,7 +212,7 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
                     if let Some(o) = p.value("output") {
                         printed_objects.push((o.to_string(), obj));
                     } else {
-                        out.out(operation_line(&doc, op, dry_run));
+                        out.out(operation_line(&doc, &obj, op, dry_run));
                     }
                 }
                 Err(e) => errors.push(e),
