@@ -1,9 +1,11 @@
 //! kubectl's `-o go-template=…` / `--template …` (Go `text/template` over the object as
-//! unstructured JSON), in the part tutorials use: text; `{{.a.b}}`, `{{$}}`, `{{$v.a}}`;
-//! string, number and bool literals; `{{range [$i,] [$v :=] X}}…[{{else}}…]{{end}}`;
-//! `{{if X}}…[{{else}}…]{{end}}`; the functions `index` and `len`; `{{-`/`-}}`
-//! trimming. Values print as Go's `%v`; a missing map key prints `<no value>` (kubectl's
-//! default `--allow-missing-template-keys=true`).
+//! unstructured JSON): text; `{{.a.b}}`, `{{$}}`, `{{$v.a}}`; string, number and bool
+//! literals; pipelines (`{{.a | printf "%s"}}`) and parenthesised ones as arguments;
+//! `{{range [$i,] [$v :=] X}}`, `{{if X}}`, `{{with [$v :=] X}}` (each with `{{else}}`);
+//! the functions `and`, `or`, `not`, `len`, `index`, `print`, `printf`, `println`, `eq`,
+//! `ne`, `lt`, `le`, `gt`, `ge`; `{{-`/`-}}` trimming. Values print as Go's `%v`; a
+//! missing map key prints `<no value>` (kubectl's default
+//! `--allow-missing-template-keys=true`).
 
 use super::gofmt;
 use super::jsonpath::go_type;
@@ -23,7 +25,7 @@ pub enum GoTemplateError {
     Unsupported { what: String },
 }
 
-/// An operand: `.a.b`, `$v.a`, or a literal.
+/// An operand: `.a.b`, `$v.a`, a literal, or a parenthesised pipeline.
 #[derive(Debug, Clone, PartialEq)]
 enum Arg {
     /// `.` followed by field names (`.` alone: none).
@@ -31,14 +33,25 @@ enum Arg {
     /// `$name` (`$` alone: the root) followed by field names.
     Var(String, Vec<String>),
     Literal(Value),
+    Sub(Box<Expr>),
 }
 
-/// What an action evaluates: an operand or a function call.
+/// One command of a pipeline: an operand, or a function and its arguments.
 #[derive(Debug, Clone, PartialEq)]
-enum Expr {
+enum Command {
     Arg(Arg),
     Call(String, Vec<Arg>),
 }
+
+/// A pipeline: each command's value is the last argument of the next.
+#[derive(Debug, Clone, PartialEq)]
+struct Expr(Vec<Command>);
+
+/// text/template's builtin functions this printer runs.
+const FUNCTIONS: &[&str] = &[
+    "and", "or", "not", "len", "index", "print", "printf", "println", "eq", "ne", "lt", "le", "gt",
+    "ge",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
@@ -51,6 +64,13 @@ enum Node {
         otherwise: Vec<Node>,
     },
     If {
+        expr: Expr,
+        body: Vec<Node>,
+        otherwise: Vec<Node>,
+    },
+    /// `{{with}}`: the body runs with dot (and the variable, if any) set to the value.
+    With {
+        vars: Vec<String>,
         expr: Expr,
         body: Vec<Node>,
         otherwise: Vec<Node>,
@@ -169,7 +189,7 @@ fn parse_nodes(
                 })
             }
             Some("end") | Some("else") => return Ok((nodes, Some(words[0].clone()))),
-            Some("range") | Some("if") => {
+            Some("range") | Some("if") | Some("with") => {
                 let keyword = words[0].clone();
                 let (vars, expr_words) = declarations(&words[1..]);
                 let expr = expr(expr_words)?;
@@ -182,22 +202,27 @@ fn parse_nodes(
                     Some(_) => Vec::new(),
                     None => return Err(unexpected_eof()),
                 };
-                nodes.push(if keyword == "range" {
-                    Node::Range {
+                nodes.push(match keyword.as_str() {
+                    "range" => Node::Range {
                         vars,
                         expr,
                         body,
                         otherwise,
-                    }
-                } else {
-                    Node::If {
+                    },
+                    "with" => Node::With {
+                        vars,
                         expr,
                         body,
                         otherwise,
-                    }
+                    },
+                    _ => Node::If {
+                        expr,
+                        body,
+                        otherwise,
+                    },
                 });
             }
-            Some(w @ ("with" | "define" | "template" | "block" | "break" | "continue")) => {
+            Some(w @ ("define" | "template" | "block" | "break" | "continue")) => {
                 return Err(GoTemplateError::Unsupported {
                     what: format!("{{{{{w}}}}}"),
                 })
@@ -254,10 +279,13 @@ fn words(action: &str) -> Result<Vec<String>, String> {
                 return Err("unterminated quoted string".into());
             }
             out.push(w);
+        } else if matches!(c, '(' | ')' | '|') {
+            out.push(c.to_string());
+            chars.next();
         } else {
             let mut w = String::new();
             while let Some(&d) = chars.peek() {
-                if d.is_whitespace() {
+                if d.is_whitespace() || matches!(d, '(' | ')' | '|') {
                     break;
                 }
                 w.push(d);
@@ -273,27 +301,99 @@ fn words(action: &str) -> Result<Vec<String>, String> {
 }
 
 fn expr(words: &[String]) -> Result<Expr, GoTemplateError> {
-    let unsupported = |what: &str| GoTemplateError::Unsupported {
-        what: what.to_string(),
-    };
-    if words.iter().any(|w| w == "|" || w.starts_with('(')) {
-        return Err(unsupported("pipelines"));
+    let mut at = 0;
+    let e = pipeline(words, &mut at)?;
+    match words.get(at) {
+        None => Ok(e),
+        Some(w) => Err(parse_error(words, format!("unexpected {w:?} in operand"))),
     }
-    match words {
-        [] => Err(GoTemplateError::Parse {
-            template: String::new(),
-            message: "missing value for command".into(),
-        }),
-        [one] => Ok(Expr::Arg(arg(one)?)),
-        [f, args @ ..] if f == "index" || f == "len" => Ok(Expr::Call(
-            f.clone(),
-            args.iter().map(|a| arg(a)).collect::<Result<_, _>>()?,
-        )),
-        [f, ..] if f.starts_with(['.', '$', '"']) => Err(GoTemplateError::Parse {
-            template: words.join(" "),
-            message: format!("can't give argument to non-function {f}"),
-        }),
-        [f, ..] => Err(unsupported(&format!("function {f:?}"))),
+}
+
+fn parse_error(words: &[String], message: String) -> GoTemplateError {
+    GoTemplateError::Parse {
+        template: words.join(" "),
+        message,
+    }
+}
+
+/// Commands separated by `|`, up to a `)` or the end.
+fn pipeline(words: &[String], at: &mut usize) -> Result<Expr, GoTemplateError> {
+    let mut commands = Vec::new();
+    loop {
+        let start = *at;
+        let mut args = Vec::new();
+        while let Some(w) = words.get(*at) {
+            match w.as_str() {
+                "|" | ")" => break,
+                "(" => {
+                    *at += 1;
+                    let inner = pipeline(words, at)?;
+                    if words.get(*at).map(String::as_str) != Some(")") {
+                        return Err(parse_error(words, "unclosed left paren".into()));
+                    }
+                    *at += 1;
+                    args.push(Word::Arg(Arg::Sub(Box::new(inner))));
+                }
+                _ => {
+                    *at += 1;
+                    args.push(Word::Raw(w.clone()));
+                }
+            }
+        }
+        if *at == start || args.is_empty() {
+            return Err(parse_error(words, "missing value for command".into()));
+        }
+        commands.push(command(words, args, !commands.is_empty())?);
+        if words.get(*at).map(String::as_str) != Some("|") {
+            return Ok(Expr(commands));
+        }
+        *at += 1;
+    }
+}
+
+/// A word of a command before it is read: a parenthesised pipeline is already parsed.
+enum Word {
+    Raw(String),
+    Arg(Arg),
+}
+
+fn command(words: &[String], mut args: Vec<Word>, piped: bool) -> Result<Command, GoTemplateError> {
+    let first = args.remove(0);
+    let name = match first {
+        Word::Raw(w) if FUNCTIONS.contains(&w.as_str()) => w,
+        Word::Raw(w) if matches!(w.as_str(), "html" | "js" | "urlquery" | "slice" | "call") => {
+            return Err(GoTemplateError::Unsupported {
+                what: format!("function {w:?}"),
+            })
+        }
+        Word::Raw(w)
+            if w.starts_with(|c: char| c.is_ascii_alphabetic())
+                && !matches!(w.as_str(), "true" | "false" | "nil") =>
+        {
+            return Err(parse_error(words, format!("function {w:?} not defined")))
+        }
+        other => {
+            if !args.is_empty() || piped {
+                let shown = match &other {
+                    Word::Raw(w) => w.clone(),
+                    Word::Arg(_) => "(...)".into(),
+                };
+                return Err(parse_error(
+                    words,
+                    format!("can't give argument to non-function {shown}"),
+                ));
+            }
+            return Ok(Command::Arg(word_arg(other)?));
+        }
+    };
+    let args = args.into_iter().map(word_arg).collect::<Result<_, _>>()?;
+    Ok(Command::Call(name, args))
+}
+
+fn word_arg(w: Word) -> Result<Arg, GoTemplateError> {
+    match w {
+        Word::Raw(w) => arg(&w),
+        Word::Arg(a) => Ok(a),
     }
 }
 
@@ -371,6 +471,24 @@ fn run(
                 };
                 run(chosen, dot, vars, out)?;
             }
+            Node::With {
+                vars: names,
+                expr,
+                body,
+                otherwise,
+            } => {
+                let v = eval(expr, dot, vars)?.map(|v| v.into_owned());
+                match v.filter(truth) {
+                    Some(v) => {
+                        let mark = vars.len();
+                        vars.extend(names.iter().map(|n| (n.clone(), v.clone())));
+                        let result = run(body, Some(&v), vars, out);
+                        vars.truncate(mark);
+                        result?;
+                    }
+                    None => run(otherwise, dot, vars, out)?,
+                }
+            }
             Node::Range {
                 vars: names,
                 expr,
@@ -436,30 +554,52 @@ fn eval<'a>(
     dot: Option<&'a Value>,
     vars: &'a [(String, Value)],
 ) -> Result<Found<'a>, String> {
-    match e {
-        Expr::Arg(a) => value_of(a, dot, vars),
-        Expr::Call(f, args) if f == "len" => {
+    let mut piped: Option<Found<'a>> = None;
+    for command in &e.0 {
+        piped = Some(match command {
+            Command::Arg(a) => value_of(a, dot, vars)?,
+            Command::Call(f, args) => {
+                let mut values = Vec::with_capacity(args.len() + 1);
+                for a in args {
+                    values.push(value_of(a, dot, vars)?);
+                }
+                if let Some(v) = piped.take() {
+                    values.push(v);
+                }
+                call(f, values)?
+            }
+        });
+    }
+    Ok(piped.flatten())
+}
+
+fn owned<'a>(v: Value) -> Found<'a> {
+    Some(std::borrow::Cow::Owned(v))
+}
+
+/// Runs builtin `f` on its (evaluated) arguments.
+fn call<'a>(f: &str, mut args: Vec<Found<'a>>) -> Result<Found<'a>, String> {
+    let want = |n: usize, got: usize| format!("wrong number of args for {f}: want {n} got {got}");
+    match f {
+        "len" => {
             let [a] = args.as_slice() else {
-                return Err(format!(
-                    "wrong number of args for len: want 1 got {}",
-                    args.len()
-                ));
+                return Err(want(1, args.len()));
             };
-            let n = match value_of(a, dot, vars)?.as_deref() {
+            let n = match a.as_deref() {
                 Some(Value::Array(x)) => x.len(),
                 Some(Value::Object(m)) => m.len(),
                 Some(Value::String(s)) => s.len(),
                 _ => return Err("error calling len: len of type".into()),
             };
-            Ok(Some(std::borrow::Cow::Owned(Value::from(n))))
+            Ok(owned(Value::from(n)))
         }
-        Expr::Call(_, args) => {
-            let Some((first, keys)) = args.split_first() else {
+        "index" => {
+            if args.is_empty() {
                 return Err("wrong number of args for index: want at least 1 got 0".into());
-            };
-            let mut cur = value_of(first, dot, vars)?;
-            for k in keys {
-                let key = value_of(k, dot, vars)?;
+            }
+            let keys = args.split_off(1);
+            let mut cur = args.pop().flatten();
+            for key in keys {
                 cur = match (cur, key.as_deref()) {
                     (Some(c), Some(Value::String(s))) if c.is_object() => {
                         c.get(s.as_str()).cloned().map(std::borrow::Cow::Owned)
@@ -469,7 +609,7 @@ fn eval<'a>(
                         let item = c.get(i).cloned().ok_or_else(|| {
                             format!("error calling index: index out of range: {n}")
                         })?;
-                        Some(std::borrow::Cow::Owned(item))
+                        owned(item)
                     }
                     (None, _) | (Some(_), None) => None,
                     (Some(c), _) => {
@@ -482,7 +622,177 @@ fn eval<'a>(
             }
             Ok(cur)
         }
+        "not" => {
+            let [a] = args.as_slice() else {
+                return Err(want(1, args.len()));
+            };
+            Ok(owned(Value::Bool(!a.as_deref().is_some_and(truth))))
+        }
+        // The first argument that decides, or the last: a value, not a bool.
+        "and" | "or" => {
+            if args.is_empty() {
+                return Err(format!(
+                    "wrong number of args for {f}: want at least 1 got 0"
+                ));
+            }
+            let decides = |v: &Found| v.as_deref().is_some_and(truth) == (f == "or");
+            let at = args.iter().position(decides).unwrap_or(args.len() - 1);
+            Ok(args.swap_remove(at))
+        }
+        "print" | "println" | "printf" => {
+            let values: Vec<Value> = args
+                .into_iter()
+                .map(|a| a.map(|v| v.into_owned()).unwrap_or(Value::Null))
+                .collect();
+            let text = match f {
+                "print" => sprint(&values, false),
+                "println" => sprint(&values, true) + "\n",
+                _ => match values.split_first() {
+                    Some((Value::String(format), rest)) => sprintf(format, rest),
+                    Some((other, _)) => {
+                        return Err(format!(
+                            "wrong type for value; expected string; got {}",
+                            go_type(other)
+                        ))
+                    }
+                    None => {
+                        return Err("wrong number of args for printf: want at least 1 got 0".into())
+                    }
+                },
+            };
+            Ok(owned(Value::String(text)))
+        }
+        _ => compare(f, &args).map(|b| owned(Value::Bool(b))),
     }
+}
+
+/// `eq` (the first equal to any of the rest), `ne`, `lt`, `le`, `gt`, `ge`: on numbers,
+/// strings and bools of one kind, as text/template compares basic values.
+fn compare(f: &str, args: &[Found]) -> Result<bool, String> {
+    let value = |a: &Found| a.as_deref().cloned().unwrap_or(Value::Null);
+    let order = |a: &Value, b: &Value| -> Result<std::cmp::Ordering, String> {
+        match (a, b) {
+            // An integer and a float are different kinds to text/template.
+            (Value::Number(x), Value::Number(y)) if x.is_f64() != y.is_f64() => Err(format!(
+                "error calling {f}: incompatible types for comparison"
+            )),
+            (Value::Number(x), Value::Number(y)) => x
+                .as_f64()
+                .zip(y.as_f64())
+                .and_then(|(x, y)| x.partial_cmp(&y))
+                .ok_or_else(|| format!("error calling {f}: invalid type for comparison")),
+            (Value::String(x), Value::String(y)) => Ok(x.cmp(y)),
+            (Value::Bool(x), Value::Bool(y)) if matches!(f, "eq" | "ne") => Ok(x.cmp(y)),
+            (Value::Null, _) | (_, Value::Null) => {
+                Err(format!("error calling {f}: invalid type for comparison"))
+            }
+            _ => Err(format!(
+                "error calling {f}: incompatible types for comparison"
+            )),
+        }
+    };
+    match (f, args) {
+        ("eq", [first, rest @ ..]) if !rest.is_empty() => {
+            let first = value(first);
+            for r in rest {
+                if order(&first, &value(r))?.is_eq() {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        ("eq", _) => Err("wrong number of args for eq: want at least 2".into()),
+        (_, [a, b]) => {
+            let o = order(&value(a), &value(b))?;
+            Ok(match f {
+                "ne" => !o.is_eq(),
+                "lt" => o.is_lt(),
+                "le" => o.is_le(),
+                "gt" => o.is_gt(),
+                _ => o.is_ge(),
+            })
+        }
+        _ => Err(format!(
+            "wrong number of args for {f}: want 2 got {}",
+            args.len()
+        )),
+    }
+}
+
+/// `fmt.Sprint` (spaces only between operands that are not both strings) or
+/// `fmt.Sprintln` (spaces always).
+fn sprint(values: &[Value], spaced: bool) -> String {
+    let mut out = String::new();
+    for (i, v) in values.iter().enumerate() {
+        let between = i > 0 && (spaced || !(v.is_string() || values[i - 1].is_string()));
+        if between {
+            out.push(' ');
+        }
+        out.push_str(&gofmt::go_sprint(v));
+    }
+    out
+}
+
+/// `fmt.Sprintf` for the verbs templates use: `%v %s %d %q %t %%`, with width and `-`.
+fn sprintf(format: &str, args: &[Value]) -> String {
+    let mut out = String::new();
+    let mut next = args.iter();
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut left = false;
+        let mut width = String::new();
+        while let Some(&d) = chars.peek() {
+            if d == '-' {
+                left = true;
+            } else if d.is_ascii_digit() {
+                width.push(d);
+            } else {
+                break;
+            }
+            chars.next();
+        }
+        let Some(verb) = chars.next() else {
+            out.push_str("%!(NOVERB)");
+            break;
+        };
+        if verb == '%' {
+            out.push('%');
+            continue;
+        }
+        let Some(v) = next.next() else {
+            out.push_str(&format!("%!{verb}(MISSING)"));
+            continue;
+        };
+        let text = match (verb, v) {
+            ('v', _) => gofmt::go_sprint(v),
+            (_, Value::Null) => format!("%!{verb}(<nil>)"),
+            ('s', _) | ('d', Value::Number(_)) | ('t', Value::Bool(_)) => gofmt::go_sprint(v),
+            ('q', Value::String(s)) => gofmt::go_quote(s),
+            _ => format!("%!{verb}({}={})", go_type(v), gofmt::go_sprint(v)),
+        };
+        let pad = width
+            .parse::<usize>()
+            .unwrap_or(0)
+            .saturating_sub(text.chars().count());
+        if left {
+            out.push_str(&text);
+            out.push_str(&" ".repeat(pad));
+        } else {
+            out.push_str(&" ".repeat(pad));
+            out.push_str(&text);
+        }
+    }
+    let extra: Vec<String> = next
+        .map(|v| format!("{}={}", go_type(v), gofmt::go_sprint(v)))
+        .collect();
+    if !extra.is_empty() {
+        out.push_str(&format!("%!(EXTRA {})", extra.join(", ")));
+    }
+    out
 }
 
 fn value_of<'a>(
@@ -492,6 +802,7 @@ fn value_of<'a>(
 ) -> Result<Found<'a>, String> {
     let (start, fields) = match a {
         Arg::Literal(v) => return Ok(Some(std::borrow::Cow::Owned(v.clone()))),
+        Arg::Sub(e) => return eval(e, dot, vars),
         Arg::Dot(f) => (dot, f),
         Arg::Var(name, f) => {
             let v = vars
@@ -575,15 +886,65 @@ mod tests {
             "{{.metadata.name.x}}",
             "{{range .metadata.name}}{{end}}",
             "{{$nope}}",
-            "{{with .spec}}{{end}}",
+            "{{with .spec}}",
             "{{\"unterminated}}",
             "{{}}",
             "{{index}}",
             "{{len 1 2}}",
-            "{{printf \"%s\" .x}}",
             "{{.a | printf}}",
+            "{{foo 1}}",
+            "{{(.metadata.name}}",
+            "{{eq 1 \"a\"}}",
+            "{{lt 1 2.5}}",
+            "{{.metadata.name 1}}",
         ] {
             assert!(render(t, &pod()).is_err(), "{t}");
         }
+    }
+
+    #[test]
+    fn with_sets_dot_to_its_value_and_falls_to_else_when_empty() {
+        assert_eq!(
+            ok("{{with .spec.updateStrategy}}{{.type}}{{end}}"),
+            "RollingUpdate"
+        );
+        assert_eq!(
+            ok("{{with $s := .spec.updateStrategy}}{{$s.type}}{{end}}"),
+            "RollingUpdate"
+        );
+        assert_eq!(ok("{{with .metadata.missing}}x{{else}}none{{end}}"), "none");
+    }
+
+    #[test]
+    fn pipelines_pass_their_value_as_the_last_argument() {
+        assert_eq!(ok("{{.metadata.name | printf \"%s!\"}}"), "web-0!");
+        assert_eq!(
+            ok("{{len .metadata.labels | printf \"%d labels\"}}"),
+            "2 labels"
+        );
+        assert_eq!(
+            ok("{{printf \"%-8s|%3d|%q\" .metadata.name (len .spec.containers) .metadata.labels.app}}"),
+            "web-0   |  1|\"nginx\""
+        );
+        assert_eq!(ok("{{printf \"%s\" .x}}"), "%!s(<nil>)");
+        assert_eq!(ok("{{printf \"%d\" \"a\"}}"), "%!d(string=a)");
+    }
+
+    #[test]
+    fn comparisons_and_logic_follow_text_template() {
+        assert_eq!(
+            ok("{{if eq .spec.updateStrategy.type \"OnDelete\" \"RollingUpdate\"}}y{{end}}"),
+            "y"
+        );
+        assert_eq!(ok("{{if ne .metadata.name \"web-1\"}}y{{end}}"), "y");
+        assert_eq!(ok("{{if lt 1 2}}lt{{end}}{{if ge 2 3}}ge{{end}}"), "lt");
+        assert_eq!(
+            ok("{{if and .metadata.name (not .metadata.missing)}}ok{{end}}"),
+            "ok"
+        );
+        assert_eq!(ok("{{or .metadata.missing \"fallback\"}}"), "fallback");
+        assert_eq!(ok("{{and 1 0 2}}"), "0");
+        assert_eq!(ok("{{print \"a\" 1 2 \"b\"}}"), "a1 2b");
+        assert_eq!(ok("{{println .metadata.name 3}}"), "web-0 3\n");
     }
 }
