@@ -44,15 +44,6 @@ pub struct NodeFilter<'a> {
     terms: Option<&'a [Value]>,
 }
 
-/// `node.spec.taints`, if the node has any.
-fn taints(node: &Value) -> &[Value] {
-    node.get("spec")
-        .and_then(|s| s.get("taints"))
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-}
-
 impl<'a> NodeFilter<'a> {
     pub fn of(pod_spec: &'a Value) -> NodeFilter<'a> {
         NodeFilter {
@@ -69,7 +60,7 @@ impl<'a> NodeFilter<'a> {
     }
 
     /// The pod has a nodeSelector or required node affinity: nodes' labels matter.
-    pub fn selects(&self) -> bool {
+    fn selects(&self) -> bool {
         self.selector.is_some() || self.terms.is_some()
     }
 
@@ -92,9 +83,19 @@ impl<'a> NodeFilter<'a> {
     }
 
     /// `FindMatchingUntoleratedTaint`: the first taint of `node` with one of `effects`
-    /// that the pod does not tolerate.
-    pub fn untolerated_taint<'n>(&self, node: &'n Value, effects: &[&str]) -> Option<&'n Value> {
-        taints(node)
+    /// that the pod does not tolerate (an untainted node is not read at all).
+    pub fn untolerated_taint<'n>(
+        &self,
+        node: &'n TableNode,
+        effects: &[&str],
+    ) -> Option<&'n Value> {
+        if !node.tainted {
+            return None;
+        }
+        node.object
+            .get("spec")
+            .and_then(|s| s.get("taints"))
+            .and_then(Value::as_array)?
             .iter()
             .filter(|t| t["effect"].as_str().is_some_and(|e| effects.contains(&e)))
             .find(|t| !self.tolerations.iter().any(|tol| tolerates(tol, t)))
@@ -323,14 +324,7 @@ impl PodDemand<'_> {
         if node.unschedulable && !self.tolerates_cordon {
             return Verdict::Filtered("node(s) were unschedulable".to_string());
         }
-        let taint = node
-            .tainted
-            .then(|| {
-                self.filter
-                    .untolerated_taint(&node.object, SCHEDULING_EFFECTS)
-            })
-            .flatten();
-        if let Some(t) = taint {
+        if let Some(t) = self.filter.untolerated_taint(node, SCHEDULING_EFFECTS) {
             return Verdict::Filtered(format!(
                 "node(s) had untolerated taint {{{}: {}}}",
                 t["key"].as_str().unwrap_or(""),

@@ -51,43 +51,23 @@ fn daemon_pod_spec(template: &Value, node: Option<&str>) -> Value {
     spec
 }
 
-/// `nodeShouldRunDaemonPod` for one daemon pod spec (`daemon_pod_spec(template, None)`),
-/// asked of every node on every sync.
-struct Placement<'a> {
-    filter: NodeFilter<'a>,
-}
-
-impl<'a> Placement<'a> {
-    fn new(spec: &'a Value) -> Placement<'a> {
-        Placement {
-            filter: NodeFilter::of(spec),
-        }
+/// `nodeShouldRunDaemonPod` for the daemon pod spec `filter` was read from
+/// (`daemon_pod_spec(template, None)`), asked of every node on every sync: (should run,
+/// should continue running). A new pod goes only where selector and affinity match and
+/// every NoSchedule/NoExecute taint is tolerated (with the daemon tolerations); a pod
+/// already there keeps running unless a NoExecute taint is not tolerated (a new
+/// NoSchedule taint only keeps new pods off).
+fn placement(filter: &NodeFilter, node: &TableNode) -> (bool, bool) {
+    if !filter.matches(&node.object) {
+        return (false, false);
     }
-
-    /// (should run, should continue running). A new pod goes only where selector and
-    /// affinity match and every NoSchedule/NoExecute taint is tolerated (with the daemon
-    /// tolerations); a pod already there keeps running unless a NoExecute taint is not
-    /// tolerated (a new NoSchedule taint only keeps new pods off).
-    fn on(&self, node: &TableNode) -> (bool, bool) {
-        let (tainted, node) = (node.tainted, &*node.object);
-        if !self.filter.matches(node) {
-            return (false, false);
-        }
-        if !tainted
-            || self
-                .filter
-                .untolerated_taint(node, SCHEDULING_EFFECTS)
-                .is_none()
-        {
-            return (true, true);
-        }
-        (
-            false,
-            self.filter
-                .untolerated_taint(node, &["NoExecute"])
-                .is_none(),
-        )
+    if filter.untolerated_taint(node, SCHEDULING_EFFECTS).is_none() {
+        return (true, true);
     }
+    (
+        false,
+        filter.untolerated_taint(node, &["NoExecute"]).is_none(),
+    )
 }
 
 /// The node a daemon pod is bound to, or pinned to by its node affinity until then.
@@ -298,14 +278,14 @@ fn placement_diff(
     hash_id: Option<&Rc<str>>,
 ) -> (Diff, Vec<bool>, Vec<usize>) {
     let surge = surge_enabled(ds);
-    let placement = Placement::new(spec);
+    let filter = NodeFilter::of(spec);
     let mut diff = Diff::default();
     let mut eligible = vec![false; by_node.table.nodes.len()];
     // Nodes no new pod may go to whose daemon pods keep running (`shouldContinueRunning`).
     let mut kept = Vec::new();
     for (i, node) in by_node.table.nodes.iter().enumerate() {
         let node_name = &*node.name;
-        let (should_run, should_continue) = placement.on(node);
+        let (should_run, should_continue) = placement(&filter, node);
         let on_node = by_node.on(i);
         let live = || on_node.iter().filter(|p| !p.facts.deleting);
         if should_run {
