@@ -119,9 +119,8 @@ pub fn push_text(lines: &mut Vec<OutLine>, text: &str, stream: Stream) {
 
 /// `text` as whole lines: what has no final newline is ended all the same.
 fn push_lines(lines: &mut Vec<OutLine>, text: &str, stream: Stream) {
-    if text.is_empty() || text.ends_with('\n') {
-        push_text(lines, text, stream);
-    } else {
-        push_text(lines, &format!("{text}\n"), stream);
+    push_text(lines, text, stream);
+    if let Some(last) = lines.last_mut().filter(|_| !text.is_empty()) {
+        last.open = false;
     }
 }

@@ -968,20 +968,13 @@ impl Session {
                 Stream::Err => r.stderr.clone().unwrap_or(Sink::Stderr),
             };
             match sink {
-                Sink::Stdout => push_line(
-                    &mut shown.lines,
-                    OutLine {
-                        stream: Stream::Out,
-                        ..l
-                    },
-                ),
-                Sink::Stderr => push_line(
-                    &mut shown.lines,
-                    OutLine {
-                        stream: Stream::Err,
-                        ..l
-                    },
-                ),
+                Sink::Stdout | Sink::Stderr => {
+                    let stream = match sink {
+                        Sink::Stdout => Stream::Out,
+                        _ => Stream::Err,
+                    };
+                    push_line(&mut shown.lines, OutLine { stream, ..l });
+                }
                 Sink::Null => {}
                 Sink::File(path, _) => {
                     let mut bytes = String::new();
