@@ -1,10 +1,10 @@
 //! Problems in a manifest as the editor shows them, at their line, while typing: YAML
 //! syntax, missing apiVersion/kind, kinds the server does not serve, values of the wrong
-//! type, unknown fields (strict decoding) and the API server's validation — the texts `kubectl apply` would
-//! print for them.
+//! type, unknown fields (strict decoding) and the API server's validation — the texts
+//! `kubectl apply` would print for them.
 
 use super::cli::manifest::{self, Doc};
-use crate::engine::api::{schema, type_errors};
+use crate::engine::api::decoding::{self, DecodeError};
 use crate::engine::apiserver::{defaults, validation};
 
 /// One problem, at a 1-based line of the editor's text.
@@ -78,19 +78,24 @@ pub fn check_manifest(text: &str) -> Vec<Diagnostic> {
                 continue;
             }
         };
-        // The server stops at a value of the wrong type: nothing after it is checked.
-        if let Some(mismatch) = type_errors::type_error(r.kind, &doc.object) {
-            out.push(Diagnostic {
-                line: line_of(text, start, &mismatch.path),
-                message: mismatch.message,
-            });
-            continue;
-        }
-        for path in schema::unknown_fields(r.kind, &doc.object) {
-            out.push(Diagnostic {
-                line: line_of(text, start, &path),
-                message: format!("strict decoding error: unknown field \"{path}\""),
-            });
+        match decoding::decode_error(r.kind, &doc.object) {
+            // The server stops at a value of the wrong type: nothing after it is checked.
+            Some(DecodeError::WrongType(mismatch)) => {
+                out.push(Diagnostic {
+                    line: line_of(text, start, &mismatch.path),
+                    message: mismatch.message,
+                });
+                continue;
+            }
+            Some(DecodeError::UnknownFields(unknown)) => {
+                for path in unknown {
+                    out.push(Diagnostic {
+                        line: line_of(text, start, &path),
+                        message: format!("strict decoding error: unknown field \"{path}\""),
+                    });
+                }
+            }
+            None => {}
         }
         let mut obj = doc.object.clone();
         defaults::apply(r.kind, &mut obj);

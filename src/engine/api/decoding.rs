@@ -1,13 +1,13 @@
-//! The API server decodes a manifest into Go structs before anything else: a value of the
-//! wrong JSON type (`replicas: "3"`, an env `value: 8080`) is refused with Go's
+//! How the API server decodes a manifest into Go structs, before validation: a value of
+//! the wrong JSON type (`replicas: "3"`, an env `value: 8080`) stops it with Go's
 //! `json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type
-//! int32`, ahead of strict decoding and validation.
+//! int32`; otherwise strict field validation reports every unknown field.
 //!
 //! Only what the schema table says for sure is checked. Values with decoders of their own
 //! (IntOrString, Quantity, Time), free-form objects, numbers and string enums (whose Go
 //! type names the table does not carry) are let through.
 
-use super::schema::{type_named, Field, Ty, Type};
+use super::schema::{type_named, unknown_fields, Field, Ty, Type};
 use crate::engine::json::unmarshal_kind;
 use serde_json::Value;
 
@@ -41,6 +41,24 @@ impl std::fmt::Display for TypeMismatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
     }
+}
+
+/// Why the server cannot decode an object, as it finds out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The first value of the wrong type: decoding stops there.
+    WrongType(TypeMismatch),
+    /// The dotted paths of fields the schema does not know (`--validate=strict`).
+    UnknownFields(Vec<String>),
+}
+
+/// What stops the server decoding `obj` (a `kind`), if anything.
+pub fn decode_error(kind: &str, obj: &Value) -> Option<DecodeError> {
+    if let Some(mismatch) = type_error(kind, obj) {
+        return Some(DecodeError::WrongType(mismatch));
+    }
+    let unknown = unknown_fields(kind, obj);
+    (!unknown.is_empty()).then_some(DecodeError::UnknownFields(unknown))
 }
 
 /// The first value of `obj` (a `kind`) that Go's decoder cannot store, or `None` when
@@ -123,7 +141,7 @@ fn in_value<'v>(
             if value.is_object() {
                 in_object(t, value, path)
             } else {
-                wrong(format!("v1.{}", t.name))
+                wrong(go_type(ty)?)
             }
         }
         _ => None,

@@ -4,8 +4,8 @@ use super::flags::{self, flag, Arity, Flag};
 use super::manifest::{self, Doc};
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, namespace, Ctx};
+use crate::engine::api::decoding::{self, DecodeError};
 use crate::engine::api::discovery::Resource;
-use crate::engine::api::{schema, type_errors};
 use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
 use crate::engine::errors::ApiError;
 use crate::engine::json::At;
@@ -97,16 +97,13 @@ fn require_name(doc: &Doc, r: &Resource) -> Result<(), String> {
     ))
 }
 
-/// The server's decoding: a value of the wrong type first, then strict field validation
+/// The server's decoding: a value of the wrong type, then strict field validation
 /// (`--validate=strict`, the default).
 fn strict_decode(doc: &Doc, kind: &str, verb: &str) -> Result<(), String> {
-    let problem = match type_errors::type_error(kind, &doc.object) {
-        Some(mismatch) => mismatch.to_string(),
-        None => {
-            let unknown = schema::unknown_fields(kind, &doc.object);
-            if unknown.is_empty() {
-                return Ok(());
-            }
+    let problem = match decoding::decode_error(kind, &doc.object) {
+        None => return Ok(()),
+        Some(DecodeError::WrongType(mismatch)) => mismatch.message,
+        Some(DecodeError::UnknownFields(unknown)) => {
             let list: Vec<String> = unknown
                 .iter()
                 .map(|f| format!("unknown field \"{f}\""))
