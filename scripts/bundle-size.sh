@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Prints the raw and gzip size of every wasm, JS and CSS file in dist/ and their total,
-# and compares the gzip total with the first-load budget (DESIGN.md: 350 KB).
-# gzip runs at its default level (6), about what a static host's compression does.
+# Prints the raw and gzip size of every wasm, JS and CSS file in dist/, and fails when the
+# first load is over the design budget (DESIGN.md: 350 KB gzip) or the whole download is
+# over its regression limit.
 #
-# KNOWN OVERRUN: with the full engine and kubectl the bundle is about 728 KB gzip (see the
-# README's "Bundle size" section for the breakdown). Until that is brought down, the stage
-# reports the overrun loudly but fails only above REGRESSION_LIMIT, so that the bundle
-# cannot grow further unnoticed. Set BUNDLE_STRICT=1 to fail on the design budget.
+# The first load is every wasm, JS and CSS file but the lazy module: a release build is
+# split (scripts/split-wasm.mjs) into what runs until the terminal takes input and the
+# rest, `*_lazy.wasm`, which the page fetches once it runs. embed.js, which only blog
+# posts load, is counted anyway. gzip runs at its default level (6), about what a static
+# host's compression does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUDGET=${BUNDLE_BUDGET_BYTES:-358400}
-REGRESSION_LIMIT=${BUNDLE_REGRESSION_LIMIT_BYTES:-768000}
+# First load and lazy module together; 765,207 B when the split was introduced.
+TOTAL_LIMIT=${BUNDLE_TOTAL_LIMIT_BYTES:-800000}
 dist=${1:-dist}
 
 shopt -s nullglob
@@ -23,23 +25,30 @@ fi
 
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
 
-raw_total=0
-gz_total=0
+first_raw=0 first_gz=0 lazy_raw=0 lazy_gz=0
 printf '%-44s %12s %12s\n' file raw gzip
 for f in "${files[@]}"; do
   raw=$(wc -c <"$f")
   gz=$(gzip -6 -c "$f" | wc -c)
-  raw_total=$((raw_total + raw))
-  gz_total=$((gz_total + gz))
+  case "$f" in
+    *_lazy.wasm) lazy_raw=$((lazy_raw + raw)) lazy_gz=$((lazy_gz + gz)) ;;
+    *) first_raw=$((first_raw + raw)) first_gz=$((first_gz + gz)) ;;
+  esac
   printf '%-44s %12s %12s\n' "$(basename "$f")" "$(kb "$raw")" "$(kb "$gz")"
 done
-printf '%-44s %12s %12s\n' total "$(kb "$raw_total")" "$(kb "$gz_total")"
-printf 'bundle: %d bytes raw, %d bytes gzip, budget %d bytes gzip\n' "$raw_total" "$gz_total" "$BUDGET"
+printf '%-44s %12s %12s\n' "first load" "$(kb "$first_raw")" "$(kb "$first_gz")"
+printf '%-44s %12s %12s\n' "lazy, after start-up" "$(kb "$lazy_raw")" "$(kb "$lazy_gz")"
+printf 'first load: %d bytes raw, %d bytes gzip, budget %d bytes gzip\n' "$first_raw" "$first_gz" "$BUDGET"
+printf 'with the lazy module: %d bytes gzip, limit %d bytes gzip\n' "$((first_gz + lazy_gz))" "$TOTAL_LIMIT"
 
-if [ "$gz_total" -gt "$BUDGET" ]; then
-  echo "bundle-size: OVER THE DESIGN BUDGET by $((gz_total - BUDGET)) bytes gzip (known overrun, see README)" >&2
-  if [ "${BUNDLE_STRICT:-0}" = 1 ] || [ "$gz_total" -gt "$REGRESSION_LIMIT" ]; then
-    echo "bundle-size: fails: above the regression limit of $REGRESSION_LIMIT bytes gzip" >&2
-    exit 1
-  fi
+status=0
+if [ "$first_gz" -gt "$BUDGET" ]; then
+  echo "bundle-size: the first load is over the design budget by $((first_gz - BUDGET)) bytes gzip" >&2
+  [ "$lazy_gz" -eq 0 ] && echo "bundle-size: and nothing is lazy: was the build split? (scripts/split-wasm.mjs)" >&2
+  status=1
 fi
+if [ "$((first_gz + lazy_gz))" -gt "$TOTAL_LIMIT" ]; then
+  echo "bundle-size: the whole download is over its limit by $((first_gz + lazy_gz - TOTAL_LIMIT)) bytes gzip" >&2
+  status=1
+fi
+exit "$status"

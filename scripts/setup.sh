@@ -45,6 +45,26 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ];
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# wasm-split (scripts/split-wasm.mjs) is in Debian's binaryen package, not in npm's. It is
+# unpacked into .tools/ rather than installed: no root needed, and Debian's older wasm-opt
+# stays off PATH (trunk uses npm's).
+WASM_SPLIT=.tools/binaryen-108/usr/bin/wasm-split
+if [ ! -x "$WASM_SPLIT" ]; then
+  say "unpacking wasm-split from Debian's binaryen 108 into .tools/"
+  rm -rf .tools/binaryen-108 .tools/deb && mkdir -p .tools/deb
+  # apt-get download needs the package lists; a fresh machine may not have fetched them.
+  fetch_binaryen() { (cd .tools/deb && apt-get download -qq binaryen=108-1 2>&1 | grep -v '^W: Download is performed unsandboxed' || true); }
+  fetch_binaryen
+  if ! ls .tools/deb/binaryen_*.deb >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    fetch_binaryen
+  fi
+  ls .tools/deb/binaryen_*.deb >/dev/null 2>&1 || { say "could not download Debian's binaryen 108 (apt-get download binaryen=108-1)"; exit 1; }
+  dpkg-deb -x .tools/deb/binaryen_*.deb .tools/binaryen-108
+  rm -rf .tools/deb
+  "$WASM_SPLIT" --version >/dev/null
+fi
+
 if [ "$want_browser" = 1 ] && { ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; }; then
   if [ "$(id -u)" = 0 ]; then
     say "installing Debian's chromium and chromium-driver"

@@ -47,7 +47,7 @@ stage_browser_tests() {
     cargo test --target wasm32-unknown-unknown --locked --test web
 }
 
-stage_release_build() { trunk build --release; }
+stage_release_build() { KUBEPLAY_SPLIT_REQUIRED=1 trunk build --release; }
 
 stage_bundle_size() { scripts/bundle-size.sh dist; }
 

@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+// Splits a release build's wasm into what the page runs before it is interactive (the
+// first load) and everything else (the lazy module, fetched right after start-up).
+//
+// Trunk runs this as a post_build hook (Trunk.toml); by hand:
+//   node scripts/split-wasm.mjs DIR        DIR holds trunk's index.html, *_bg.wasm and .js
+//
+// How: binaryen's wasm-split instruments the module, headless Chromium loads the page
+// until the terminal takes input, and the functions that ran make the primary module.
+// Every other function moves to DIR/<name>_lazy.wasm; its slot in the function table
+// holds a placeholder until then. The JS glue gets the placeholders: the first one called
+// before the lazy module has arrived loads it synchronously, then makes the call.
+//
+// wasm-split comes from Debian's binaryen 108 (npm's binaryen has no wasm-split), which
+// predates two things in wasm-bindgen's output. It cannot read `table.fill`, so the one
+// wasm-bindgen emits (clearing a single externref slot) becomes the equivalent
+// `table.set`; and it writes the export of the externref table as table 0, which is put
+// back after each of its runs. Everything else goes through npm's binaryen 132.
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const FEATURES = [
+  '--enable-reference-types', '--enable-bulk-memory', '--enable-sign-ext',
+  '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '--enable-multivalue',
+];
+const WASM_SPLIT = process.env.WASM_SPLIT ?? join(ROOT, '.tools/binaryen-108/usr/bin/wasm-split');
+const BINARYEN = join(ROOT, 'node_modules/.bin');
+const WORK = join(ROOT, 'target/wasm-split');
+const EXTERNREF_TABLE_EXPORT = '__wbindgen_externrefs';
+
+function fail(message) {
+  console.error(`split-wasm: ${message}`);
+  process.exit(1);
+}
+
+function run(tool, args) {
+  execFileSync(tool, args, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+}
+
+const disassemble = (wasm) => execFileSync(join(BINARYEN, 'wasm-dis'), [wasm], { maxBuffer: 1 << 30 }).toString();
+
+function assemble(wat, out, optimize) {
+  const file = join(WORK, 'module.wat');
+  writeFileSync(file, wat);
+  if (optimize) run(join(BINARYEN, 'wasm-opt'), [...FEATURES, '-Oz', file, '-o', out]);
+  else run(join(BINARYEN, 'wasm-as'), [...FEATURES, file, '-o', out]);
+}
+
+/** `table.fill T I (ref.null) (i32.const 1)` is `table.set T I (ref.null)`. */
+function withoutTableFill(wat) {
+  const fill = /\(table\.fill (\$\S+)\n(\s*)(\(local\.get \$\S+\))\n\s*(\(ref\.null \w+\))\n\s*\(i32\.const 1\)\n(\s*)\)/g;
+  const out = wat.replace(fill, (_, table, indent, index, value, close) =>
+    `(table.set ${table}\n${indent}${index}\n${indent}${value}\n${close})`);
+  if (out.includes('(table.fill')) fail('the module fills more than one table slot at once; wasm-split 108 cannot read it');
+  return out;
+}
+
+/** The index of the externref table, and the module text with its export pointing there. */
+function withExternrefExport(wat, tableIndex) {
+  const exported = new RegExp(`^ \\(export "${EXTERNREF_TABLE_EXPORT}" \\(table \\$\\d+\\)\\)$`, 'm');
+  if (!exported.test(wat)) fail(`no export of ${EXTERNREF_TABLE_EXPORT} in wasm-split's output`);
+  return wat.replace(exported, ` (export "${EXTERNREF_TABLE_EXPORT}" (table $${tableIndex}))`);
+}
+
+function externrefTableIndex(wat) {
+  const tables = [...wat.matchAll(/^ \(table \$(\d+) .*\b(funcref|externref)\)$/gm)];
+  const externref = tables.filter((t) => t[2] === 'externref');
+  if (externref.length !== 1) fail(`expected one externref table, found ${externref.length}`);
+  return externref[0][1];
+}
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
+  '.wasm': 'application/wasm', '.json': 'application/json', '.yaml': 'text/yaml',
+};
+
+/** Loads DIR's page with `instrumented` in place of `wasmName` until the terminal takes
+ *  input, and returns the profile wasm-split's instrumentation wrote at that moment. */
+async function profileStartup(chromiumPath, dir, wasmName, instrumented) {
+  const { chromium } = await import(join(ROOT, 'node_modules/playwright-core/index.mjs'));
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '');
+    const file = join(dir, path || 'index.html');
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    const body = path === wasmName ? instrumented : readFileSync(file);
+    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  });
+  await new Promise((listening) => server.listen(0, '127.0.0.1', listening));
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // The profile is taken inside the mutation that enables the terminal: what ran by then
+    // is what the page needs to become interactive, whatever the timers do next.
+    await page.addInitScript(() => {
+      addEventListener('TrunkApplicationStarted', (e) => { window.__splitWasm = e.detail.wasm; });
+      const observer = new MutationObserver(() => {
+        const input = document.querySelector('[data-testid="terminal-input"]');
+        const wasm = window.__splitWasm;
+        if (!input || input.disabled || !wasm) return;
+        observer.disconnect();
+        const pages = 16;
+        const at = wasm.memory.grow(pages) * 65536;
+        const size = wasm.__write_profile(at, pages * 65536);
+        window.__splitProfile = Array.from(new Uint8Array(wasm.memory.buffer, at, size));
+      });
+      observer.observe(document, { subtree: true, childList: true, attributes: true });
+    });
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.waitForFunction(() => window.__splitProfile, null, { timeout: 60000 })
+      .catch(() => fail(`the instrumented page never became interactive${errors.length ? `: ${errors.join('; ')}` : ''}`));
+    return Buffer.from(await page.evaluate(() => window.__splitProfile));
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+// The glue's side: placeholders, and the lazy module fetched as soon as the page runs.
+const LOADER = (lazyName) => `
+const __lazyUrl = new URL(${JSON.stringify(lazyName)}, import.meta.url);
+let __lazyInstance = null;
+let __lazyModule = null;
+function __lazyInstantiate(module) {
+    if (!__lazyInstance) __lazyInstance = new WebAssembly.Instance(module, { primary: wasm });
+}
+/** The lazy module, now: a placeholder ran before the background fetch finished. */
+function __lazyLoadNow() {
+    if (__lazyModule) return __lazyInstantiate(__lazyModule);
+    const request = new XMLHttpRequest();
+    request.open('GET', __lazyUrl, false);
+    request.overrideMimeType('text/plain; charset=x-user-defined');
+    request.send();
+    if (request.status !== 200) throw new Error(\`kubeplay: could not load \${__lazyUrl} (HTTP \${request.status})\`);
+    const text = request.responseText;
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+    __lazyModule = new WebAssembly.Module(bytes);
+    __lazyInstantiate(__lazyModule);
+}
+function __lazyPrefetch() {
+    WebAssembly.compileStreaming(fetch(__lazyUrl))
+        .then((module) => { __lazyModule = module; __lazyInstantiate(module); })
+        .catch((e) => console.warn('kubeplay: the lazy module will load when first needed:', e));
+}
+const __placeholders = new Proxy({}, {
+    get(_, slot) {
+        return (...args) => {
+            __lazyLoadNow();
+            return wasm['%table'].get(Number(slot))(...args);
+        };
+    },
+});
+`;
+
+function patchGlue(js, lazyName) {
+  const imports = 'const imports = __wbg_get_imports();';
+  const start = 'wasm.__wbindgen_start();';
+  if (!js.includes(imports) || !js.includes(start)) fail('the wasm-bindgen glue no longer has the lines this script hooks into');
+  return LOADER(lazyName) + js
+    .replaceAll(imports, `${imports}\n    imports.placeholder = __placeholders;`)
+    .replace(start, `${start}\n    __lazyPrefetch();`);
+}
+
+async function main() {
+  if (process.env.TRUNK_PROFILE && process.env.TRUNK_PROFILE !== 'release') return;
+  const dir = resolve(process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? fail('usage: split-wasm.mjs DIR'));
+  const wasmName = readdirSync(dir).find((f) => f.endsWith('_bg.wasm'));
+  if (!wasmName) fail(`no *_bg.wasm in ${dir}`);
+  if (readdirSync(dir).some((f) => f.endsWith('_lazy.wasm'))) fail(`${dir} is already split`);
+  const stem = wasmName.slice(0, -'_bg.wasm'.length);
+  const jsName = `${stem}.js`;
+  const lazyName = `${stem}_lazy.wasm`;
+  const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
+  const missing = [WASM_SPLIT, chromium].filter((tool) => !existsSync(tool));
+  if (missing.length) {
+    // `scripts/serve.sh --release` on a machine set up without the browser tests still
+    // serves, as one module; the test command requires the split (bundle-size checks it).
+    const why = `${missing.join(' and ')} missing (scripts/setup.sh --test installs them)`;
+    if (process.env.KUBEPLAY_SPLIT_REQUIRED) fail(why);
+    console.warn(`split-wasm: not splitting, ${why}`);
+    return;
+  }
+  mkdirSync(WORK, { recursive: true });
+  const w = (name) => join(WORK, name);
+
+  const whole = withoutTableFill(disassemble(join(dir, wasmName)));
+  const externref = externrefTableIndex(whole);
+  assemble(whole, w('whole.wasm'), false);
+
+  run(WASM_SPLIT, [...FEATURES, '--instrument', w('whole.wasm'), '-o', w('instrumented.wasm')]);
+  assemble(withExternrefExport(disassemble(w('instrumented.wasm')), externref), w('instrumented.wasm'), false);
+  const profile = await profileStartup(chromium, dir, wasmName, readFileSync(w('instrumented.wasm')));
+  writeFileSync(w('startup.prof'), profile);
+
+  run(WASM_SPLIT, [...FEATURES, '--split', `--profile=${w('startup.prof')}`, '--export-prefix=%',
+    '--placeholder-namespace=placeholder', '--import-namespace=primary',
+    w('whole.wasm'), '-o1', w('primary.wasm'), '-o2', w('lazy.wasm')]);
+  assemble(withExternrefExport(disassemble(w('primary.wasm')), externref), join(dir, wasmName), true);
+  run(join(BINARYEN, 'wasm-opt'), [...FEATURES, '-Oz', w('lazy.wasm'), '-o', join(dir, lazyName)]);
+  writeFileSync(join(dir, jsName), patchGlue(readFileSync(join(dir, jsName), 'utf8'), lazyName));
+
+  const size = (f) => readFileSync(join(dir, f)).length;
+  console.log(`split-wasm: ${wasmName} ${size(wasmName)} B (runs until interactive), ${lazyName} ${size(lazyName)} B`);
+}
+
+await main();

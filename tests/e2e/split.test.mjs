@@ -1,0 +1,43 @@
+// End-to-end: the release build is split (scripts/split-wasm.mjs). The page becomes
+// interactive on the first module alone and fetches the rest in the background; when that
+// fetch has not delivered by the time the rest is needed, the rest loads there and then.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runLine, useDistAndChromium } from './harness.mjs';
+
+const env = useDistAndChromium();
+const LAZY = /_lazy\.wasm$/;
+
+async function openPage(routeLazy) {
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && errors.push(`console error: ${m.text()}`));
+  const lazyRequests = [];
+  page.on('request', (r) => LAZY.test(new URL(r.url()).pathname) && lazyRequests.push(r.resourceType()));
+  if (routeLazy) await page.route(LAZY, routeLazy);
+  await page.goto(env.origin + '/');
+  await page.locator('[data-testid="terminal-input"]:enabled').waitFor();
+  return { page, context, errors, lazyRequests };
+}
+
+test('the page starts on the first module and fetches the lazy one in the background', async () => {
+  const { page, context, errors, lazyRequests } = await openPage();
+  await runLine(page, 'kubectl get nodes');
+  await page.getByTestId('terminal-output').getByText(/^kind-worker2\s+Ready/).waitFor();
+  assert.deepEqual(lazyRequests, ['fetch']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('when the background fetch fails, the first command loads the lazy module itself', async () => {
+  const { page, context, errors, lazyRequests } = await openPage((route) =>
+    route.request().resourceType() === 'fetch' ? route.abort('connectionfailed') : route.continue());
+  await runLine(page, 'kubectl get nodes');
+  await page.getByTestId('terminal-output').getByText(/^kind-worker2\s+Ready/).waitFor();
+  assert.deepEqual(lazyRequests, ['fetch', 'xhr']);
+  // The aborted fetch itself is logged by the browser; nothing else may be.
+  assert.deepEqual(errors.filter((e) => !e.endsWith('net::ERR_CONNECTION_FAILED')), []);
+  await context.close();
+});
