@@ -129,17 +129,22 @@ async function profileStartup(chromiumPath, dir, wasmName, instrumented) {
   }
 }
 
-// The glue's side: placeholders, and the lazy module fetched as soon as the page runs.
+// The glue's side: placeholders, and the lazy module: fetched as soon as the page runs
+// or, when the start itself will need it, before the page starts.
 const LOADER = (lazyName) => `
 const __lazyUrl = new URL(${JSON.stringify(lazyName)}, import.meta.url);
 let __lazyInstance = null;
-let __lazyModule = null;
-function __lazyInstantiate(module) {
-    if (!__lazyInstance) __lazyInstance = new WebAssembly.Instance(module, { primary: wasm });
+let __lazyBytes = null;
+function __lazyInstantiate(module, primary) {
+    if (__lazyInstance) return;
+    __lazyInstance = new WebAssembly.Instance(module, { primary });
+    document.documentElement.dataset.wasmLazy = 'loaded';
 }
-/** The lazy module, now: a placeholder ran before the background fetch finished. */
+/** The lazy module, now: a placeholder ran before the background fetch finished. Bytes
+ *  that have arrived are compiled here; only missing ones are fetched (synchronously). */
 function __lazyLoadNow() {
-    if (__lazyModule) return __lazyInstantiate(__lazyModule);
+    if (__lazyInstance) return;
+    if (__lazyBytes) return __lazyInstantiate(new WebAssembly.Module(__lazyBytes), wasm);
     const request = new XMLHttpRequest();
     request.open('GET', __lazyUrl, false);
     request.overrideMimeType('text/plain; charset=x-user-defined');
@@ -148,13 +153,28 @@ function __lazyLoadNow() {
     const text = request.responseText;
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
-    __lazyModule = new WebAssembly.Module(bytes);
-    __lazyInstantiate(__lazyModule);
+    __lazyInstantiate(new WebAssembly.Module(bytes), wasm);
+}
+async function __lazyFetch(primary) {
+    const response = await fetch(__lazyUrl);
+    if (!response.ok) throw new Error(\`HTTP \${response.status}\`);
+    __lazyBytes = await response.arrayBuffer();
+    const module = await WebAssembly.compile(__lazyBytes);
+    __lazyInstantiate(module, primary);
+    __lazyBytes = null;
 }
 function __lazyPrefetch() {
-    WebAssembly.compileStreaming(fetch(__lazyUrl))
-        .then((module) => { __lazyModule = module; __lazyInstantiate(module); })
-        .catch((e) => console.warn('kubeplay: the lazy module will load when first needed:', e));
+    if (__lazyInstance) return;
+    __lazyFetch(wasm).catch((e) => console.warn('kubeplay: the lazy module will load when first needed:', e));
+}
+/** A page that restores a saved session (ui::state::STORAGE_KEY) or follows URL
+ *  parameters (a lesson, a share link) replays commands while it starts: it waits for
+ *  the lazy module instead of fetching it a second time, synchronously. */
+async function __lazyBeforeStart(primary) {
+    let saved = false;
+    try { saved = localStorage.getItem('kubeplay.session') !== null; } catch { /* storage blocked */ }
+    if (!saved && location.search === '' && location.hash.length <= 1) return;
+    await __lazyFetch(primary).catch((e) => console.warn('kubeplay: the lazy module will load when first needed:', e));
 }
 const __placeholders = new Proxy({}, {
     get(_, slot) {
@@ -168,10 +188,14 @@ const __placeholders = new Proxy({}, {
 
 function patchGlue(js, lazyName) {
   const imports = 'const imports = __wbg_get_imports();';
+  const loaded = 'const { instance, module } = await __wbg_load(await module_or_path, imports);';
   const start = 'wasm.__wbindgen_start();';
-  if (!js.includes(imports) || !js.includes(start)) fail('the wasm-bindgen glue no longer has the lines this script hooks into');
+  if (![imports, loaded, start].every((line) => js.includes(line))) {
+    fail('the wasm-bindgen glue no longer has the lines this script hooks into');
+  }
   return LOADER(lazyName) + js
     .replaceAll(imports, `${imports}\n    imports.placeholder = __placeholders;`)
+    .replace(loaded, `${loaded}\n    await __lazyBeforeStart(instance.exports);`)
     .replace(start, `${start}\n    __lazyPrefetch();`);
 }
 

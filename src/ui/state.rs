@@ -761,6 +761,8 @@ pub struct SavedSession {
 }
 
 pub const SAVE_VERSION: u32 = 1;
+/// scripts/split-wasm.mjs looks for this key too: a page with a saved session waits for
+/// the lazy half of the wasm before it starts, since restoring replays commands.
 pub const STORAGE_KEY: &str = "kubeplay.session";
 
 impl State {

@@ -24,6 +24,7 @@ async function openPage(routeLazy) {
 
 test('the page starts on the first module and fetches the lazy one in the background', async () => {
   const { page, context, errors, lazyRequests } = await openPage();
+  await page.locator('html[data-wasm-lazy="loaded"]').waitFor({ state: 'attached' });
   await runLine(page, 'kubectl get nodes');
   await page.getByTestId('terminal-output').getByText(/^kind-worker2\s+Ready/).waitFor();
   assert.deepEqual(lazyRequests, ['fetch']);
@@ -39,5 +40,19 @@ test('when the background fetch fails, the first command loads the lazy module i
   assert.deepEqual(lazyRequests, ['fetch', 'xhr']);
   // The aborted fetch itself is logged by the browser; nothing else may be.
   assert.deepEqual(errors.filter((e) => !e.endsWith('net::ERR_CONNECTION_FAILED')), []);
+  await context.close();
+});
+
+test('a page that restores a saved session waits for the lazy module instead of loading it twice', async () => {
+  const { page, context, errors, lazyRequests } = await openPage();
+  await runLine(page, 'kubectl create deployment web --image=nginx --replicas=2');
+  await page.locator('[data-pod^="web-"][data-phase="Running"]').nth(1).waitFor({ timeout: 30000 });
+  await page.waitForFunction(() => localStorage.getItem('kubeplay.session')?.includes('create deployment web'));
+  lazyRequests.length = 0;
+  await page.reload();
+  await page.locator('[data-testid="terminal-input"]:enabled').waitFor();
+  assert.equal(await page.locator('[data-pod^="web-"]').count(), 2);
+  assert.deepEqual(lazyRequests, ['fetch']);
+  assert.deepEqual(errors, []);
   await context.close();
 });
