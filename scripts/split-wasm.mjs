@@ -34,6 +34,8 @@ const WASM_SPLIT = process.env.WASM_SPLIT ?? join(ROOT, '.tools/binaryen-108/usr
 const BINARYEN = join(ROOT, 'node_modules/.bin');
 const WORK = join(ROOT, 'target/wasm-split');
 const EXTERNREF_TABLE_EXPORT = '__wbindgen_externrefs';
+// Long enough for every idle timer of the page to have fired a few times.
+const IDLE_MS = 1500;
 
 function fail(message) {
   console.error(`split-wasm: ${message}`);
@@ -107,22 +109,30 @@ async function profileStartup(chromiumPath, dir, wasmName, instrumented) {
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    // The profile is taken inside the mutation that enables the terminal: what ran by then
-    // is what the page needs to become interactive, whatever the timers do next.
-    await page.addInitScript(() => {
+    // The page runs as it does before the lazy module has arrived (src/ui/lazy.rs: the
+    // clock, the editor's check and the lessons wait for it), and the profile is taken
+    // IDLE_MS after the terminal is enabled: what ran by then is what the page needs to
+    // become interactive and to idle until the rest is in.
+    await page.addInitScript((idleMs) => {
       addEventListener('TrunkApplicationStarted', (e) => { window.__splitWasm = e.detail.wasm; });
-      const observer = new MutationObserver(() => {
+      const markLoading = () => document.documentElement && (document.documentElement.dataset.wasmLazy = 'loading');
+      if (!markLoading()) {
+        new MutationObserver((_, observer) => markLoading() && observer.disconnect()).observe(document, { childList: true });
+      }
+      // Polled, not observed: once the gates hold, the idle page may change nothing.
+      const poll = setInterval(() => {
         const input = document.querySelector('[data-testid="terminal-input"]');
         const wasm = window.__splitWasm;
         if (!input || input.disabled || !wasm) return;
-        observer.disconnect();
-        const pages = 16;
-        const at = wasm.memory.grow(pages) * 65536;
-        const size = wasm.__write_profile(at, pages * 65536);
-        window.__splitProfile = Array.from(new Uint8Array(wasm.memory.buffer, at, size));
-      });
-      observer.observe(document, { subtree: true, childList: true, attributes: true });
-    });
+        clearInterval(poll);
+        setTimeout(() => {
+          const pages = 16;
+          const at = wasm.memory.grow(pages) * 65536;
+          const size = wasm.__write_profile(at, pages * 65536);
+          window.__splitProfile = Array.from(new Uint8Array(wasm.memory.buffer, at, size));
+        }, idleMs);
+      }, 5);
+    }, IDLE_MS);
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
     await page.waitForFunction(() => window.__splitProfile, null, { timeout: 60000 })
       .catch(() => fail(`the instrumented page never became interactive${errors.length ? `: ${errors.join('; ')}` : ''}`));
@@ -137,6 +147,7 @@ async function profileStartup(chromiumPath, dir, wasmName, instrumented) {
 // or, when the start itself will need it, before the page starts.
 const LOADER = (lazyName) => `
 const __lazyUrl = new URL(${JSON.stringify(lazyName)}, import.meta.url);
+document.documentElement.dataset.wasmLazy = 'loading'; // read by src/ui/lazy.rs
 let __lazyInstance = null;
 let __lazyBytes = null;
 function __lazyInstantiate(module, primary) {

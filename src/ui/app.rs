@@ -7,6 +7,7 @@ use yew::prelude::*;
 use super::cluster_view::ClusterView;
 use super::editor::Editor;
 use super::i18n::{use_strings, Strings};
+use super::lazy;
 use super::lesson::Lesson;
 use super::settings::{HeaderTools, Teach};
 use super::state::{Action, AppContext, State, STORAGE_KEY};
@@ -18,6 +19,7 @@ use super::why_log::WhyLog;
 const TICK_INTERVAL_MS: u32 = 100;
 /// Typed input is saved this long after the last change.
 const SAVE_AFTER_MS: u32 = 300;
+const LAZY_POLL_MS: u32 = 50;
 /// While time merely runs, the clock is saved at most this often.
 const SAVE_EVERY_MS: f64 = 2_000.0;
 
@@ -86,6 +88,20 @@ pub fn app() -> Html {
         });
     }
 
+    {
+        // Asked until the lazy half of the wasm is in (it has no way to call us).
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.engine_arrived, move |arrived| {
+            let poll = (!arrived).then(|| {
+                Interval::new(LAZY_POLL_MS, move || {
+                    if lazy::arrived() {
+                        dispatcher.dispatch(Action::EngineArrived);
+                    }
+                })
+            });
+            move || drop(poll)
+        });
+    }
     {
         // The interval exists only while playing; dropping it in the cleanup stops it.
         let dispatcher = state.dispatcher();

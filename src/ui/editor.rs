@@ -50,15 +50,21 @@ pub fn editor() -> Html {
     let diagnostics = use_state(|| Rc::new(Vec::<Diagnostic>::new()));
 
     {
-        // Checked a moment after typing stops; a newer edit drops the pending check.
+        // Checked a moment after typing stops; a newer edit drops the pending check. The
+        // check needs the lazy half of the wasm: not worth a synchronous download.
         let diagnostics = diagnostics.clone();
-        use_effect_with(Rc::clone(&ctx.file_text), move |text| {
-            let text = Rc::clone(text);
-            let timer = Timeout::new(DIAGNOSE_AFTER_MS, move || {
-                diagnostics.set(Rc::new(check_manifest(&text)));
-            });
-            move || drop(timer)
-        });
+        use_effect_with(
+            (Rc::clone(&ctx.file_text), ctx.engine_arrived),
+            move |(text, arrived)| {
+                let text = Rc::clone(text);
+                let timer = arrived.then(|| {
+                    Timeout::new(DIAGNOSE_AFTER_MS, move || {
+                        diagnostics.set(Rc::new(check_manifest(&text)));
+                    })
+                });
+                move || drop(timer)
+            },
+        );
     }
     {
         let area_ref = area_ref.clone();

@@ -35,13 +35,17 @@ enum Catalog {
 #[function_component(Lesson)]
 pub fn lesson() -> Html {
     let catalog = use_state(|| Catalog::Loading);
+    // Parsing lessons is in the lazy half of the wasm (see `super::lazy`): wait for it.
+    let engine_arrived = use_context::<AppContext>().is_some_and(|ctx| ctx.engine_arrived);
     {
         let catalog = catalog.clone();
-        use_effect_with((), move |_| {
-            yew::platform::spawn_local(async move {
-                let (list, errors) = load_all().await;
-                catalog.set(Catalog::Ready(Rc::new(list), errors));
-            });
+        use_effect_with(engine_arrived, move |arrived| {
+            if *arrived {
+                yew::platform::spawn_local(async move {
+                    let (list, errors) = load_all().await;
+                    catalog.set(Catalog::Ready(Rc::new(list), errors));
+                });
+            }
         });
     }
     let s = use_strings();

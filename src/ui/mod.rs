@@ -5,6 +5,7 @@ pub mod app;
 pub mod cluster_view;
 pub mod editor;
 pub mod i18n;
+pub mod lazy;
 pub mod lesson;
 pub mod markdown;
 pub mod settings;

@@ -109,6 +109,8 @@ pub enum Action {
     Tick {
         real_ms: u64,
     },
+    /// The lazy half of the wasm is in (see `lazy`): ticks may run the cluster.
+    EngineArrived,
     /// Advance virtual time to the next event (or one second) while paused.
     Step,
     TogglePlay,
@@ -189,6 +191,8 @@ pub struct State {
     /// While scrubbing the timeline: the inputs and the time it can return to.
     horizon: Option<Rc<(Vec<TimedInput>, u64)>>,
     pub busy: bool,
+    /// Whether the lazy half of the wasm is in; until then ticks pass without the clock.
+    pub engine_arrived: bool,
     pub playing: bool,
     pub speed: u32,
     /// Absolute paths of the files in the session's filesystem.
@@ -262,6 +266,7 @@ impl State {
             cluster_copied_at: 0.0,
             horizon: None,
             busy: false,
+            engine_arrived: super::lazy::arrived(),
             playing: true,
             speed: 1,
             files: Rc::default(),
@@ -390,6 +395,7 @@ impl State {
             cluster_copied_at: self.cluster_copied_at,
             horizon: self.horizon.clone(),
             busy: self.busy,
+            engine_arrived: self.engine_arrived,
             playing: self.playing,
             speed: self.speed,
             files: Rc::clone(&self.files),
@@ -820,7 +826,7 @@ impl Reducible for State {
             }
             Action::Clear => next.lines = Rc::default(),
             Action::Tick { real_ms } => {
-                if !next.playing {
+                if !next.playing || !next.engine_arrived {
                     return self;
                 }
                 next.advance_within(
@@ -828,6 +834,7 @@ impl Reducible for State {
                     TICK_BUDGET_MS,
                 );
             }
+            Action::EngineArrived => next.engine_arrived = true,
             Action::Step => {
                 let gap = next.session.borrow().next_event_in_ms();
                 next.advance(gap.filter(|g| *g > 0).unwrap_or(STEP_MS).min(STEP_MS * 60));

@@ -56,3 +56,17 @@ test('a page that restores a saved session waits for the lazy module instead of 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('on a slow network the idle page does not fetch the lazy module itself, and the clock starts once it arrives', async () => {
+  const { page, context, errors, lazyRequests } = await openPage((route) =>
+    setTimeout(() => route.continue(), 2000));
+  const clock = page.getByTestId('time-clock');
+  await page.waitForTimeout(1000);
+  assert.equal(await clock.textContent(), '00:00');
+  assert.deepEqual(lazyRequests, ['fetch']);
+  await page.locator('html[data-wasm-lazy="loaded"]').waitFor({ state: 'attached' });
+  await page.waitForFunction(() => document.querySelector('[data-testid="time-clock"]').textContent !== '00:00');
+  assert.deepEqual(lazyRequests, ['fetch']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
