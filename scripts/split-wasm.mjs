@@ -11,9 +11,9 @@
 // holds a placeholder until then. The JS glue gets the placeholders: the first one called
 // before the lazy module has arrived loads it synchronously, then makes the call.
 //
-// The profile is whatever ran before the terminal was enabled, so a timer that fires
-// before or after that moment changes it a little: five splits of one build gave a first
-// module of 323,084 or 325,958 B gzip, nothing else.
+// The profile is taken while the page idles with the lazy module "loading" (the gates
+// in src/ui/lazy.rs closed), which no timer changes: four splits of one build gave the
+// same 725,448 B first module.
 //
 // wasm-split comes from Debian's binaryen 108 (npm's binaryen has no wasm-split), which
 // predates two things in wasm-bindgen's output. It cannot read `table.fill`, so the one
