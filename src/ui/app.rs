@@ -19,6 +19,7 @@ use super::why_log::WhyLog;
 const TICK_INTERVAL_MS: u32 = 100;
 /// Typed input is saved this long after the last change.
 const SAVE_AFTER_MS: u32 = 300;
+/// How often the page asks whether the lazy half of the wasm has arrived.
 const LAZY_POLL_MS: u32 = 50;
 /// While time merely runs, the clock is saved at most this often.
 const SAVE_EVERY_MS: f64 = 2_000.0;
