@@ -150,6 +150,7 @@ const __lazyUrl = new URL(${JSON.stringify(lazyName)}, import.meta.url);
 document.documentElement.dataset.wasmLazy = 'loading'; // read by src/ui/lazy.rs
 let __lazyInstance = null;
 let __lazyBytes = null;
+let __lazyError = null;
 function __lazyInstantiate(module, primary) {
     if (__lazyInstance) return;
     __lazyInstance = new WebAssembly.Instance(module, { primary });
@@ -191,10 +192,31 @@ async function __lazyBeforeStart(primary) {
     if (!saved && location.search === '' && location.hash.length <= 1) return;
     await __lazyFetch(primary).catch((e) => console.warn('kubeplay: the lazy module will load when first needed:', e));
 }
+/** Offline, say: the crash panel of src/main.rs, with a reload (the saved session stays). */
+function __lazyFailed(error) {
+    if (document.querySelector('[data-testid="crash"]')) return;
+    const make = (tag, className, text) => Object.assign(document.createElement(tag), { className, textContent: text });
+    const panel = make('div', 'crash', '');
+    panel.setAttribute('role', 'alertdialog');
+    panel.setAttribute('data-testid', 'crash');
+    const reload = make('button', 'crash-reset', 'Reload');
+    reload.addEventListener('click', () => location.reload());
+    panel.append(make('h2', '', 'kubeplay could not load the rest of its code'), make('pre', '', String(error.message ?? error)), reload);
+    document.body.append(panel);
+}
 const __placeholders = new Proxy({}, {
     get(_, slot) {
         return (...args) => {
-            __lazyLoadNow();
+            // After a failed load every later call fails the same way, without asking
+            // again: the state the first failure interrupted is not to be trusted.
+            if (__lazyError) throw __lazyError;
+            try {
+                __lazyLoadNow();
+            } catch (error) {
+                __lazyError = error;
+                __lazyFailed(error);
+                throw error;
+            }
             return wasm['%table'].get(Number(slot))(...args);
         };
     },

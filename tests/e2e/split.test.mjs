@@ -3,7 +3,8 @@
 // fetch has not delivered by the time the rest is needed, the rest loads there and then.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runLine, useDistAndChromium } from './harness.mjs';
+import { join } from 'node:path';
+import { SHOTS, runLine, useDistAndChromium } from './harness.mjs';
 
 const env = useDistAndChromium();
 const LAZY = /_lazy\.wasm$/;
@@ -68,5 +69,17 @@ test('on a slow network the idle page does not fetch the lazy module itself, and
   await page.waitForFunction(() => document.querySelector('[data-testid="time-clock"]').textContent !== '00:00');
   assert.deepEqual(lazyRequests, ['fetch']);
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('when the lazy module cannot be loaded at all, a command says so in a panel that offers a reload', async () => {
+  const { page, context, lazyRequests } = await openPage((route) => route.abort('internetdisconnected'));
+  await runLine(page, 'kubectl get nodes');
+  const panel = page.getByTestId('crash');
+  await panel.waitFor();
+  assert.match(await panel.textContent(), /could not load the rest of its code/);
+  assert.equal(await panel.getByRole('button', { name: 'Reload' }).count(), 1);
+  await page.screenshot({ path: join(SHOTS, 'screenshot-lazy-failed.png') });
+  assert.deepEqual(lazyRequests, ['fetch', 'xhr']);
   await context.close();
 });
