@@ -123,11 +123,17 @@ fn render_invalid(kind: &str, name: &str, causes: &[FieldError]) -> String {
             seen.push(s);
         }
     }
+    // A patch the server cannot decode is refused without a kind or a name.
+    let head = if kind.is_empty() && name.is_empty() {
+        "The request is invalid".to_string()
+    } else {
+        format!("The {kind} \"{name}\" is invalid")
+    };
     match seen.len() {
-        0 => format!("The {kind} \"{name}\" is invalid"),
-        1 => format!("The {kind} \"{name}\" is invalid: {}", seen[0]),
+        0 => head,
+        1 => format!("{head}: {}", seen[0]),
         _ => {
-            let mut out = format!("The {kind} \"{name}\" is invalid: ");
+            let mut out = format!("{head}: ");
             for s in seen {
                 out.push_str("\n* ");
                 out.push_str(&s);

@@ -61,14 +61,33 @@ pub fn decode_error(kind: &str, obj: &Value) -> Option<DecodeError> {
     (!unknown.is_empty()).then_some(DecodeError::UnknownFields(unknown))
 }
 
+/// The two ways the server turns a JSON object into a Go struct, which word a value of
+/// the wrong type differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decoder {
+    /// `encoding/json`-style decoding of a request body (create, JSON and merge patches).
+    Json,
+    /// apimachinery's unstructured converter, which reads the result of a strategic merge
+    /// patch: `unrecognized type: int32`, `cannot restore slice from string`.
+    Unstructured,
+}
+
 /// The first value of `obj` (a `kind`) that Go's decoder cannot store, or `None` when
 /// every value fits. Struct fields are visited in key order.
 pub fn type_error(kind: &str, obj: &Value) -> Option<TypeMismatch> {
     let t = type_named(kind)?;
-    in_object(t, obj, &mut Vec::new())
+    in_object(Decoder::Json, t, obj, &mut Vec::new())
+}
+
+/// The first value of `obj` (a `kind`, after a strategic merge patch) that the
+/// unstructured converter cannot store, in its words.
+pub fn conversion_error(kind: &str, obj: &Value) -> Option<TypeMismatch> {
+    let t = type_named(kind)?;
+    in_object(Decoder::Unstructured, t, obj, &mut Vec::new())
 }
 
 fn in_object<'v>(
+    decoder: Decoder,
     t: &'static Type,
     obj: &'v Value,
     path: &mut Vec<&'v str>,
@@ -77,7 +96,7 @@ fn in_object<'v>(
     for (key, value) in fields {
         let Some(field) = t.field(key) else { continue };
         path.push(key);
-        let found = in_value(t, field, &field.ty, value, path);
+        let found = in_value(decoder, t, field, &field.ty, value, path);
         path.pop();
         if found.is_some() {
             return found;
@@ -88,6 +107,7 @@ fn in_object<'v>(
 
 /// `value` as field `field` of struct `owner` (or an element of it) of type `ty`.
 fn in_value<'v>(
+    decoder: Decoder,
     owner: &'static Type,
     field: &Field,
     ty: &Ty,
@@ -99,24 +119,33 @@ fn in_value<'v>(
     }
     let wrong = |go_type: String| {
         let path = path.join(".");
-        Some(TypeMismatch {
-            message: format!(
+        let message = match decoder {
+            Decoder::Json => format!(
                 "json: cannot unmarshal {} into Go struct field {}.{path} of type {go_type}",
                 what(value, ty),
                 owner.name,
             ),
-            path,
-        })
+            Decoder::Unstructured => converter_words(value, ty, &go_type),
+        };
+        Some(TypeMismatch { message, path })
     };
-    match ty {
-        Ty::String if field.enum_values.is_empty() && !value.is_string() => wrong("string".into()),
-        Ty::Boolean if !value.is_boolean() => wrong("bool".into()),
-        Ty::Integer => {
-            let go = if INT64_FIELDS.contains(&field.name) {
-                "int64"
-            } else {
-                "int32"
-            };
+    let int_type = || {
+        if INT64_FIELDS.contains(&field.name) {
+            "int64"
+        } else {
+            "int32"
+        }
+    };
+    match (decoder, ty) {
+        // A string enum is a named Go string type: JSON's message would need its name,
+        // which the table does not carry; the converter only names its kind.
+        (Decoder::Json, Ty::String) if field.enum_values.is_empty() && !value.is_string() => {
+            wrong("string".into())
+        }
+        (Decoder::Unstructured, Ty::String) if !value.is_string() => wrong("string".into()),
+        (_, Ty::Boolean) if !value.is_boolean() => wrong("bool".into()),
+        (Decoder::Json, Ty::Integer) => {
+            let go = int_type();
             let fits = match value.as_i64() {
                 Some(n) if go == "int32" => i32::try_from(n).is_ok(),
                 Some(_) => true,
@@ -124,27 +153,55 @@ fn in_value<'v>(
             };
             (!fits).then(|| wrong(go.into())).flatten()
         }
-        Ty::Array(inner) => match value.as_array() {
+        // The converter casts any whole number, however large.
+        (Decoder::Unstructured, Ty::Integer) => {
+            let whole =
+                value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f == f.trunc());
+            (!whole).then(|| wrong(int_type().into())).flatten()
+        }
+        (_, Ty::Array(inner)) => match value.as_array() {
             None => wrong(go_type(ty)?),
             Some(items) => items
                 .iter()
-                .find_map(|item| in_value(owner, field, inner, item, path)),
+                .find_map(|item| in_value(decoder, owner, field, inner, item, path)),
         },
-        Ty::Map(inner) => match value.as_object() {
+        (_, Ty::Map(inner)) => match value.as_object() {
             None => wrong(go_type(ty)?),
             Some(entries) => entries
                 .values()
-                .find_map(|v| in_value(owner, field, inner, v, path)),
+                .find_map(|v| in_value(decoder, owner, field, inner, v, path)),
         },
-        Ty::Named(_) => {
+        (_, Ty::Named(_)) => {
             let t = ty.element_type()?;
             if value.is_object() {
-                in_object(t, value, path)
+                in_object(decoder, t, value, path)
             } else {
                 wrong(go_type(ty)?)
             }
         }
         _ => None,
+    }
+}
+
+/// What apimachinery's `fromUnstructured` says when `value` does not fit `ty`: JSON
+/// integers reach it as int64 and other numbers as float64, and of those only an int64
+/// may become a string (Go's reflect calls that convertible, and the converter refuses).
+fn converter_words(value: &Value, ty: &Ty, go_type: &str) -> String {
+    let kind = match value {
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float64",
+        Value::Number(_) => "int64",
+        Value::Array(_) => "slice",
+        _ => "map",
+    };
+    match ty {
+        Ty::Array(_) => format!("cannot restore slice from {kind}"),
+        Ty::Map(_) => format!("cannot restore map from {kind}"),
+        Ty::Named(_) => format!("cannot restore struct from: {kind}"),
+        Ty::String if kind == "int64" => "cannot convert int64 to string".into(),
+        Ty::Integer if kind == "float64" => format!("cannot convert float64 to {go_type}"),
+        _ => format!("unrecognized type: {go_type}"),
     }
 }
 

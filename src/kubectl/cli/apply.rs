@@ -7,11 +7,11 @@ use super::{flag_error, namespace, Ctx};
 use crate::engine::api::decoding::{self, DecodeError};
 use crate::engine::api::discovery::Resource;
 use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
-use crate::engine::errors::ApiError;
+use crate::engine::errors::{ApiError, FieldError};
 use crate::engine::json::At;
 use crate::json;
 use crate::kubectl::output::Output;
-use crate::kubectl::printers::{gotemplate, jsonpath, yaml};
+use crate::kubectl::printers::{gofmt, gotemplate, jsonpath, yaml};
 use serde_json::Value;
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -529,6 +529,10 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 },
                 _ => strategic_merge(&mut obj, &patch_value),
             }
+            if let Some(refused) = undecodable_patch(t.resource.kind, ty, &obj, &patch_value) {
+                out.fail(refused.to_string());
+                continue;
+            }
             if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
                 m.remove("resourceVersion");
             }
@@ -546,6 +550,32 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         }
     }
     out
+}
+
+/// The server's refusal of a patch whose result has a value of the wrong type. JSON and
+/// merge patches are decoded as JSON, and the error shows the whole patched object (in our
+/// field order, which is not the server's); a strategic merge patch goes through the
+/// unstructured converter, and the error shows the patch.
+fn undecodable_patch(kind: &str, ty: &str, patched: &Value, patch: &Value) -> Option<ApiError> {
+    let (shown, mismatch) = match ty {
+        "json" | "merge" => (
+            gofmt::json_compact(patched),
+            decoding::type_error(kind, patched)?,
+        ),
+        _ => (
+            gofmt::go_sprint(patch),
+            decoding::conversion_error(kind, patched)?,
+        ),
+    };
+    Some(ApiError::Invalid {
+        kind: String::new(),
+        name: String::new(),
+        causes: vec![FieldError::invalid(
+            "patch",
+            gofmt::go_quote(&shown),
+            mismatch.message,
+        )],
+    })
 }
 
 /// RFC 6902 operations (add, remove, replace, test, move, copy) on JSON pointers.
