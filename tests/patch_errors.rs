@@ -95,3 +95,36 @@ fn a_merge_patch_is_decoded_as_json_and_shows_the_whole_patched_object() {
     );
     assert_eq!(s.last_status(), 1);
 }
+
+#[test]
+fn apply_to_an_existing_object_is_refused_as_its_patch_with_the_new_last_applied_annotation() {
+    let mut s = Session::new(1, 1);
+    let manifest = |name: &str, value: &str| {
+        format!(
+            "cat > d.yaml <<'EOF'\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  k: {value}\nEOF"
+        )
+    };
+    run(&mut s, &manifest("c", "v"));
+    assert_eq!(
+        run(&mut s, "kubectl apply -f d.yaml"),
+        "configmap/c created\n"
+    );
+    run(&mut s, &manifest("c", "[1]"));
+    let out = run(&mut s, "kubectl apply -f d.yaml");
+    // kubectl diffs additions against the live object and would leave out the unchanged
+    // apiVersion, kind and name that our three-way patch carries: only the shape is checked.
+    assert!(
+        out.starts_with("The request is invalid: patch: Invalid value: \"map[") && out.contains(
+            " data:map[k:[1]] kind:ConfigMap metadata:map[annotations:map[kubectl.kubernetes.io/last-applied-configuration:{\\\"apiVersion\\\":\\\"v1\\\",\\\"data\\\":{\\\"k\\\":[1]}"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("]]\": unrecognized type: string\n"), "{out}");
+    assert_eq!(s.last_status(), 1);
+    // A new object is still a create, decoded as JSON.
+    run(&mut s, &manifest("d", "[1]"));
+    assert_eq!(
+        run(&mut s, "kubectl apply -f d.yaml"),
+        "Error from server (BadRequest): error when creating \"d.yaml\": ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal array into Go struct field ConfigMap.data of type string\n"
+    );
+}

@@ -61,6 +61,32 @@ pub fn decode_error(kind: &str, obj: &Value) -> Option<DecodeError> {
     (!unknown.is_empty()).then_some(DecodeError::UnknownFields(unknown))
 }
 
+/// What stops the server storing `obj` (a `kind`) after a strategic merge patch: the
+/// converter's words for a wrong type, then strict field validation.
+pub fn patch_error(kind: &str, obj: &Value) -> Option<DecodeError> {
+    if let Some(mismatch) = conversion_error(kind, obj) {
+        return Some(DecodeError::WrongType(mismatch));
+    }
+    let unknown = unknown_fields(kind, obj);
+    (!unknown.is_empty()).then_some(DecodeError::UnknownFields(unknown))
+}
+
+impl DecodeError {
+    /// The words the server puts in its error.
+    pub fn message(&self) -> String {
+        match self {
+            DecodeError::WrongType(mismatch) => mismatch.message.clone(),
+            DecodeError::UnknownFields(unknown) => {
+                let list: Vec<String> = unknown
+                    .iter()
+                    .map(|f| format!("unknown field \"{f}\""))
+                    .collect();
+                format!("strict decoding error: {}", list.join(", "))
+            }
+        }
+    }
+}
+
 /// The two ways the server turns a JSON object into a Go struct, which word a value of
 /// the wrong type differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

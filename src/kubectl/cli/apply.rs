@@ -4,7 +4,7 @@ use super::flags::{self, flag, Arity, Flag};
 use super::manifest::{self, Doc};
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, namespace, Ctx};
-use crate::engine::api::decoding::{self, DecodeError};
+use crate::engine::api::decoding;
 use crate::engine::api::discovery::Resource;
 use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
 use crate::engine::errors::{ApiError, FieldError};
@@ -15,6 +15,8 @@ use crate::kubectl::printers::{gofmt, gotemplate, jsonpath, yaml};
 use serde_json::Value;
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+const LAST_APPLIED_POINTER: &str =
+    "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration";
 
 pub(crate) const CREATE_FLAGS: &[Flag] = &[
     flag("filename", Some('f'), Arity::Value),
@@ -100,17 +102,10 @@ fn require_name(doc: &Doc, r: &Resource) -> Result<(), String> {
 /// The server's decoding: a value of the wrong type, then strict field validation
 /// (`--validate=strict`, the default).
 fn strict_decode(doc: &Doc, kind: &str, verb: &str) -> Result<(), String> {
-    let problem = match decoding::decode_error(kind, &doc.object) {
-        None => return Ok(()),
-        Some(DecodeError::WrongType(mismatch)) => mismatch.message,
-        Some(DecodeError::UnknownFields(unknown)) => {
-            let list: Vec<String> = unknown
-                .iter()
-                .map(|f| format!("unknown field \"{f}\""))
-                .collect();
-            format!("strict decoding error: {}", list.join(", "))
-        }
+    let Some(problem) = decoding::decode_error(kind, &doc.object) else {
+        return Ok(());
     };
+    let problem = problem.message();
     let version = doc.resource.map(|r| r.version).unwrap_or("v1");
     Err(format!(
         "Error from server (BadRequest): error when {verb} \"{}\": {kind} in version \"{version}\" cannot be handled as a {kind}: {problem}",
@@ -195,10 +190,13 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
                     continue;
                 }
             }
-            // Both verbs send a create (or a patch computed from it) that the server decodes strictly.
-            if let Err(e) = strict_decode(&doc, r.kind, "creating") {
-                errors.push(e);
-                continue;
+            // A create is decoded strictly by the server (apply decides create or patch
+            // once it has looked the object up).
+            if verb == Verb::Create {
+                if let Err(e) = strict_decode(&doc, r.kind, "creating") {
+                    errors.push(e);
+                    continue;
+                }
             }
             let result = match verb {
                 Verb::Create => create_one(ctx, &doc, dry_run, p.bool("save-config")),
@@ -373,6 +371,9 @@ fn apply_one(
         .unwrap_or("")
         .to_string();
     let Some(live) = ctx.cluster.get(r.kind, ns, &name).cloned() else {
+        // A create, which the server decodes strictly; an existing object gets a patch,
+        // checked below once it is merged.
+        strict_decode(doc, r.kind, "creating")?;
         if dry_run {
             return Ok(("created", preview(doc)));
         }
@@ -418,6 +419,14 @@ fn apply_one(
     }
     if merged == live_cmp {
         return Ok(("unchanged", (*live).clone()));
+    }
+    if let Some(problem) = decoding::patch_error(r.kind, &merged) {
+        // The patch as sent carries the new last-applied annotation too.
+        let mut sent = patch.clone();
+        if let Some(text) = merged.at(LAST_APPLIED_POINTER) {
+            sent["metadata"]["annotations"][LAST_APPLIED] = text.clone();
+        }
+        return Err(refused_patch(gofmt::go_sprint(&sent), problem.message()).to_string());
     }
     if dry_run {
         return Ok(("configured", merged));
@@ -567,15 +576,20 @@ fn undecodable_patch(kind: &str, ty: &str, patched: &Value, patch: &Value) -> Op
             decoding::conversion_error(kind, patched)?,
         ),
     };
-    Some(ApiError::Invalid {
+    Some(refused_patch(shown, mismatch.message))
+}
+
+/// The Invalid error, with no kind or name, of a patch the server could not store.
+fn refused_patch(shown: String, problem: String) -> ApiError {
+    ApiError::Invalid {
         kind: String::new(),
         name: String::new(),
         causes: vec![FieldError::invalid(
             "patch",
             gofmt::go_quote(&shown),
-            mismatch.message,
+            problem,
         )],
-    })
+    }
 }
 
 /// RFC 6902 operations (add, remove, replace, test, move, copy) on JSON pointers.
