@@ -111,20 +111,42 @@ fn apply_to_an_existing_object_is_refused_as_its_patch_with_the_new_last_applied
     );
     run(&mut s, &manifest("c", "[1]"));
     let out = run(&mut s, "kubectl apply -f d.yaml");
-    // kubectl diffs additions against the live object and would leave out the unchanged
-    // apiVersion, kind and name that our three-way patch carries: only the shape is checked.
+    // What changed against the live object, and the new annotation: nothing else.
     assert!(
-        out.starts_with("The request is invalid: patch: Invalid value: \"map[") && out.contains(
-            " data:map[k:[1]] kind:ConfigMap metadata:map[annotations:map[kubectl.kubernetes.io/last-applied-configuration:{\\\"apiVersion\\\":\\\"v1\\\",\\\"data\\\":{\\\"k\\\":[1]}"
-        ),
+        out.starts_with("The request is invalid: patch: Invalid value: \"map[data:map[k:[1]] metadata:map[annotations:map[kubectl.kubernetes.io/last-applied-configuration:{\\\"apiVersion\\\":\\\"v1\\\",\\\"data\\\":{\\\"k\\\":[1]}"),
         "{out}"
     );
-    assert!(out.ends_with("]]\": unrecognized type: string\n"), "{out}");
+    assert!(
+        out.ends_with("\\n]]]\": unrecognized type: string\n"),
+        "{out}"
+    );
     assert_eq!(s.last_status(), 1);
     // A new object is still a create, decoded as JSON.
     run(&mut s, &manifest("d", "[1]"));
     assert_eq!(
         run(&mut s, "kubectl apply -f d.yaml"),
         "Error from server (BadRequest): error when creating \"d.yaml\": ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal array into Go struct field ConfigMap.data of type string\n"
+    );
+}
+
+#[test]
+fn a_quoted_replica_count_applied_over_a_deployment_shows_only_what_changed() {
+    let mut s = Session::new(1, 1);
+    let manifest = |replicas: &str| {
+        format!(
+            "cat > d.yaml <<'EOF'\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\nEOF"
+        )
+    };
+    run(&mut s, &manifest("1"));
+    assert_eq!(
+        run(&mut s, "kubectl apply -f d.yaml"),
+        "deployment.apps/web created\n"
+    );
+    run(&mut s, &manifest("\"3\""));
+    // The containers the server filled in with defaults are not a change.
+    let applied = r#"{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"annotations\":{},\"name\":\"web\",\"namespace\":\"default\"},\"spec\":{\"replicas\":\"3\",\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"image\":\"nginx\",\"name\":\"nginx\"}]}}}}\n"#;
+    assert_eq!(
+        run(&mut s, "kubectl apply -f d.yaml"),
+        format!("The request is invalid: patch: Invalid value: \"map[metadata:map[annotations:map[kubectl.kubernetes.io/last-applied-configuration:{applied}]] spec:map[replicas:3]]\": unrecognized type: int32\n")
     );
 }

@@ -293,14 +293,22 @@ fn create_one(
         .map_err(|e| e.with_source("creating", &doc.source))
 }
 
-fn annotate_last_applied(obj: &mut Value, manifest: &Value) {
+/// The manifest as kubectl serializes it into the annotation (`util.GetModifiedConfiguration`):
+/// its annotations are set back without the last-applied one, even when none are left, so
+/// a manifest without annotations gets `"annotations":{}`.
+fn applied_configuration(manifest: &Value) -> Value {
     let mut applied = manifest.clone();
-    if let Some(a) = applied
-        .pointer_mut("/metadata/annotations")
-        .and_then(Value::as_object_mut)
-    {
-        a.remove(LAST_APPLIED);
+    if let Some(meta) = applied.get_mut("metadata").and_then(Value::as_object_mut) {
+        let annotations = meta.entry("annotations").or_insert_with(|| json!({}));
+        if let Some(a) = annotations.as_object_mut() {
+            a.remove(LAST_APPLIED);
+        }
     }
+    applied
+}
+
+fn annotate_last_applied(obj: &mut Value, manifest: &Value) {
+    let applied = applied_configuration(manifest);
     let text = serde_json::to_string(&applied).unwrap_or_default() + "\n";
     // A `metadata` that is not a mapping gets no annotation (as unstructured's
     // SetAnnotations); the API server then rejects the object.
@@ -344,6 +352,64 @@ fn three_way(last: &Value, new: &Value) -> Value {
             Value::Object(patch)
         }
         _ => new.clone(),
+    }
+}
+
+/// The patch kubectl sends (`strategicpatch.CreateThreeWayMergePatch`): what `modified`
+/// adds or changes against the live object, plus what it drops from the last applied
+/// configuration. A list that changed is sent whole, where kubectl diffs a list with merge
+/// keys element by element and adds `$setElementOrder` directives.
+fn sent_patch(last: &Value, modified: &Value, live: &Value) -> Value {
+    let mut patch = changes(live, modified).unwrap_or_else(|| json!({}));
+    add_deletions(&mut patch, last, modified);
+    patch
+}
+
+/// What `modified` adds or changes against `current`, deletions ignored.
+fn changes(current: &Value, modified: &Value) -> Option<Value> {
+    match (current, modified) {
+        (Value::Object(c), Value::Object(m)) => {
+            let mut out = serde_json::Map::new();
+            for (k, mv) in m {
+                let change = match c.get(k) {
+                    Some(cv) => changes(cv, mv),
+                    None => Some(mv.clone()),
+                };
+                if let Some(change) = change {
+                    out.insert(k.clone(), change);
+                }
+            }
+            (!out.is_empty()).then_some(Value::Object(out))
+        }
+        // A list of objects the server only filled in (defaults on each container, say).
+        (Value::Array(c), Value::Array(m))
+            if c.len() == m.len()
+                && m.iter().all(Value::is_object)
+                && c.iter().zip(m).all(|(cv, mv)| changes(cv, mv).is_none()) =>
+        {
+            None
+        }
+        _ => (current != modified).then(|| modified.clone()),
+    }
+}
+
+/// Fields of `original` that `modified` no longer has, as `null`s in `patch`.
+fn add_deletions(patch: &mut Value, original: &Value, modified: &Value) {
+    let (Value::Object(o), Value::Object(m)) = (original, modified) else {
+        return;
+    };
+    for (k, ov) in o {
+        match m.get(k) {
+            None => patch[k.as_str()] = Value::Null,
+            Some(mv) if ov.is_object() && mv.is_object() => {
+                let mut sub = patch.get(k.as_str()).cloned().unwrap_or_else(|| json!({}));
+                add_deletions(&mut sub, ov, mv);
+                if sub.as_object().is_some_and(|s| !s.is_empty()) {
+                    patch[k.as_str()] = sub;
+                }
+            }
+            Some(_) => {}
+        }
     }
 }
 
@@ -406,7 +472,8 @@ fn apply_one(
             "Warning: Detected changes to resource {name} which is currently being deleted."
         ));
     }
-    let patch = three_way(&last, &doc.object);
+    // Against the manifest as it was stored, so that its `"annotations":{}` deletes nothing.
+    let patch = three_way(&last, &applied_configuration(&doc.object));
     let mut merged = (*live).clone();
     strategic_merge(&mut merged, &patch);
     annotate_last_applied(&mut merged, &doc.object);
@@ -421,11 +488,12 @@ fn apply_one(
         return Ok(("unchanged", (*live).clone()));
     }
     if let Some(problem) = decoding::patch_error(r.kind, &merged) {
-        // The patch as sent carries the new last-applied annotation too.
-        let mut sent = patch.clone();
+        // kubectl's modified object carries the new last-applied annotation.
+        let mut modified = doc.object.clone();
         if let Some(text) = merged.at(LAST_APPLIED_POINTER) {
-            sent["metadata"]["annotations"][LAST_APPLIED] = text.clone();
+            modified["metadata"]["annotations"][LAST_APPLIED] = text.clone();
         }
+        let sent = sent_patch(&last, &modified, &live);
         return Err(refused_patch(gofmt::go_sprint(&sent), problem.message()).to_string());
     }
     if dry_run {
