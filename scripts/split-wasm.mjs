@@ -6,10 +6,11 @@
 //   node scripts/split-wasm.mjs DIR        DIR holds trunk's index.html, *_bg.wasm and .js
 //
 // How: binaryen's wasm-split instruments the module, headless Chromium loads the page
-// until the terminal takes input, and the functions that ran make the primary module.
-// Every other function moves to DIR/<name>_lazy.wasm; its slot in the function table
-// holds a placeholder until then. The JS glue gets the placeholders: the first one called
-// before the lazy module has arrived loads it synchronously, then makes the call.
+// and lets it idle after the terminal takes input, and the functions that ran make the
+// primary module. Every other function moves to DIR/<name>_lazy.wasm; its slot in the
+// function table holds a placeholder until then. The JS glue fetches the lazy module as
+// the page starts (and waits for it first when the start will replay commands); a
+// placeholder called before it has arrived loads it synchronously, then makes the call.
 //
 // The profile is taken while the page idles with the lazy module "loading" (the gates
 // in src/ui/lazy.rs closed), which no timer changes: four splits of one build gave the
@@ -275,7 +276,7 @@ async function main() {
   writeFileSync(join(dir, jsName), patchGlue(readFileSync(join(dir, jsName), 'utf8'), lazyName));
 
   const size = (f) => readFileSync(join(dir, f)).length;
-  console.log(`split-wasm: ${wasmName} ${size(wasmName)} B (runs until interactive), ${lazyName} ${size(lazyName)} B`);
+  console.log(`split-wasm: ${wasmName} ${size(wasmName)} B (first load), ${lazyName} ${size(lazyName)} B`);
 }
 
 await main();
