@@ -54,17 +54,17 @@ pub enum DecodeError {
 
 /// What stops the server decoding `obj` (a `kind`), if anything.
 pub fn decode_error(kind: &str, obj: &Value) -> Option<DecodeError> {
-    if let Some(mismatch) = type_error(kind, obj) {
-        return Some(DecodeError::WrongType(mismatch));
-    }
-    let unknown = unknown_fields(kind, obj);
-    (!unknown.is_empty()).then_some(DecodeError::UnknownFields(unknown))
+    first_error(Decoder::Json, kind, obj)
 }
 
 /// What stops the server storing `obj` (a `kind`) after a strategic merge patch: the
 /// converter's words for a wrong type, then strict field validation.
 pub fn patch_error(kind: &str, obj: &Value) -> Option<DecodeError> {
-    if let Some(mismatch) = conversion_error(kind, obj) {
+    first_error(Decoder::Unstructured, kind, obj)
+}
+
+fn first_error(decoder: Decoder, kind: &str, obj: &Value) -> Option<DecodeError> {
+    if let Some(mismatch) = first_mismatch(decoder, kind, obj) {
         return Some(DecodeError::WrongType(mismatch));
     }
     let unknown = unknown_fields(kind, obj);
@@ -101,15 +101,17 @@ enum Decoder {
 /// The first value of `obj` (a `kind`) that Go's decoder cannot store, or `None` when
 /// every value fits. Struct fields are visited in key order.
 pub fn type_error(kind: &str, obj: &Value) -> Option<TypeMismatch> {
-    let t = type_named(kind)?;
-    in_object(Decoder::Json, t, obj, &mut Vec::new())
+    first_mismatch(Decoder::Json, kind, obj)
 }
 
 /// The first value of `obj` (a `kind`, after a strategic merge patch) that the
 /// unstructured converter cannot store, in its words.
 pub fn conversion_error(kind: &str, obj: &Value) -> Option<TypeMismatch> {
-    let t = type_named(kind)?;
-    in_object(Decoder::Unstructured, t, obj, &mut Vec::new())
+    first_mismatch(Decoder::Unstructured, kind, obj)
+}
+
+fn first_mismatch(decoder: Decoder, kind: &str, obj: &Value) -> Option<TypeMismatch> {
+    in_object(decoder, type_named(kind)?, obj, &mut Vec::new())
 }
 
 fn in_object<'v>(

@@ -15,8 +15,6 @@ use crate::kubectl::printers::{gofmt, gotemplate, jsonpath, yaml};
 use serde_json::Value;
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
-const LAST_APPLIED_POINTER: &str =
-    "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration";
 
 pub(crate) const CREATE_FLAGS: &[Flag] = &[
     flag("filename", Some('f'), Arity::Value),
@@ -99,17 +97,18 @@ fn require_name(doc: &Doc, r: &Resource) -> Result<(), String> {
     ))
 }
 
-/// The server's decoding: a value of the wrong type, then strict field validation
-/// (`--validate=strict`, the default).
-fn strict_decode(doc: &Doc, kind: &str, verb: &str) -> Result<(), String> {
-    let Some(problem) = decoding::decode_error(kind, &doc.object) else {
+/// The server's decoding of a create: a value of the wrong type, then strict field
+/// validation (`--validate=strict`, the default).
+fn strict_decode(doc: &Doc, r: &Resource) -> Result<(), String> {
+    let Some(problem) = decoding::decode_error(r.kind, &doc.object) else {
         return Ok(());
     };
-    let problem = problem.message();
-    let version = doc.resource.map(|r| r.version).unwrap_or("v1");
     Err(format!(
-        "Error from server (BadRequest): error when {verb} \"{}\": {kind} in version \"{version}\" cannot be handled as a {kind}: {problem}",
+        "Error from server (BadRequest): error when creating \"{}\": {kind} in version \"{}\" cannot be handled as a {kind}: {}",
         doc.source,
+        r.version,
+        problem.message(),
+        kind = r.kind,
     ))
 }
 
@@ -186,14 +185,6 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
             }
             if verb == Verb::Apply {
                 if let Err(e) = require_name(&doc, r) {
-                    errors.push(e);
-                    continue;
-                }
-            }
-            // A create is decoded strictly by the server (apply decides create or patch
-            // once it has looked the object up).
-            if verb == Verb::Create {
-                if let Err(e) = strict_decode(&doc, r.kind, "creating") {
                     errors.push(e);
                     continue;
                 }
@@ -280,6 +271,9 @@ fn create_one(
     dry_run: bool,
     save_config: bool,
 ) -> Result<(&'static str, Value), String> {
+    if let Some(r) = doc.resource {
+        strict_decode(doc, r)?;
+    }
     if dry_run {
         return Ok(("created", preview(doc)));
     }
@@ -437,19 +431,8 @@ fn apply_one(
         .unwrap_or("")
         .to_string();
     let Some(live) = ctx.cluster.get(r.kind, ns, &name).cloned() else {
-        // A create, which the server decodes strictly; an existing object gets a patch,
-        // checked below once it is merged.
-        strict_decode(doc, r.kind, "creating")?;
-        if dry_run {
-            return Ok(("created", preview(doc)));
-        }
-        let mut obj = doc.object.clone();
-        annotate_last_applied(&mut obj, &doc.object);
-        return ctx
-            .cluster
-            .create(obj)
-            .map(|o| ("created", (*o).clone()))
-            .map_err(|e| e.with_source("creating", &doc.source));
+        // A create; an existing object gets a patch, checked below once it is merged.
+        return create_one(ctx, doc, dry_run, true);
     };
     let last: Value = match live
         .at(&format!(
@@ -490,9 +473,7 @@ fn apply_one(
     if let Some(problem) = decoding::patch_error(r.kind, &merged) {
         // kubectl's modified object carries the new last-applied annotation.
         let mut modified = doc.object.clone();
-        if let Some(text) = merged.at(LAST_APPLIED_POINTER) {
-            modified["metadata"]["annotations"][LAST_APPLIED] = text.clone();
-        }
+        annotate_last_applied(&mut modified, &doc.object);
         let sent = sent_patch(&last, &modified, &live);
         return Err(refused_patch(gofmt::go_sprint(&sent), problem.message()).to_string());
     }
