@@ -5,43 +5,18 @@
 // longest frame, and the time from Enter (empty and `kubectl get deploy`) to the next
 // painted frame. With --profile, also writes a V8 CPU profile of each 3 s window
 // (PREFIX-1x.cpuprofile, ...) and prints the functions with the most self time.
-import { createServer } from 'node:http';
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { chromium } from 'playwright-core';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { launchChromium, runLine, serveDir } from './browser.mjs';
 
 const args = process.argv.slice(2);
 const profileAt = args.indexOf('--profile');
 const PROFILE = profileAt >= 0 ? args.splice(profileAt, 2)[1] : null;
 const DIST = resolve(args[0] ?? 'dist');
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
 
-const server = await new Promise((done) => {
-  const srv = createServer(async (req, res) => {
-    try {
-      let file = normalize(join(DIST, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
-      if (file !== DIST && !file.startsWith(DIST + sep)) throw new Error('outside');
-      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-      res.end(await readFile(file));
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  srv.listen(0, '127.0.0.1', () => done(srv));
-});
-const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
+const { server, origin } = await serveDir(DIST);
+const browser = await launchChromium();
 
-async function runLine(page, line) {
-  const input = page.getByTestId('terminal-input');
-  await input.fill(line);
-  await input.press('Enter');
-}
 
 /** Frames over `ms`: count per second and the longest gap between two frames. */
 const measureFrames = (page, ms) => page.evaluate((ms) => new Promise((done) => {

@@ -22,9 +22,8 @@
 // `table.set`; and it writes the export of the externref table as table 0, which is put
 // back after each of its runs. Everything else goes through npm's binaryen 132.
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FEATURES = [
@@ -65,13 +64,14 @@ function withoutTableFill(wat) {
   return out;
 }
 
-/** The index of the externref table, and the module text with its export pointing there. */
+/** The module text with the externref table's export pointing at table `tableIndex`. */
 function withExternrefExport(wat, tableIndex) {
   const exported = new RegExp(`^ \\(export "${EXTERNREF_TABLE_EXPORT}" \\(table \\$\\d+\\)\\)$`, 'm');
   if (!exported.test(wat)) fail(`no export of ${EXTERNREF_TABLE_EXPORT} in wasm-split's output`);
   return wat.replace(exported, ` (export "${EXTERNREF_TABLE_EXPORT}" (table $${tableIndex}))`);
 }
 
+/** The index of the module's one externref table. */
 function externrefTableIndex(wat) {
   const tables = [...wat.matchAll(/^ \(table \$(\d+) .*\b(funcref|externref)\)$/gm)];
   const externref = tables.filter((t) => t[2] === 'externref');
@@ -79,33 +79,12 @@ function externrefTableIndex(wat) {
   return externref[0][1];
 }
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.yaml': 'text/yaml',
-};
-
-/** Loads DIR's page with `instrumented` in place of `wasmName` until the terminal takes
- *  input, and returns the profile wasm-split's instrumentation wrote at that moment. */
-async function profileStartup(chromiumPath, dir, wasmName, instrumented) {
-  const { chromium } = await import(join(ROOT, 'node_modules/playwright-core/index.mjs'));
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '');
-    const file = join(dir, path || 'index.html');
-    if (!file.startsWith(dir) || !existsSync(file)) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    const body = path === wasmName ? instrumented : readFileSync(file);
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-    res.end(body);
-  });
-  await new Promise((listening) => server.listen(0, '127.0.0.1', listening));
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+/** Loads DIR's page with `instrumented` in place of `wasmName`, lets it idle, and returns
+ *  the profile wasm-split's instrumentation wrote then. */
+async function profileStartup(dir, wasmName, instrumented) {
+  const { launchChromium, serveDir } = await import('./browser.mjs');
+  const { server, origin } = await serveDir(dir, { [wasmName]: instrumented });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors = [];
@@ -134,7 +113,7 @@ async function profileStartup(chromiumPath, dir, wasmName, instrumented) {
         }, idleMs);
       }, 5);
     }, IDLE_MS);
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.goto(`${origin}/`);
     await page.waitForFunction(() => window.__splitProfile, null, { timeout: 60000 })
       .catch(() => fail(`the instrumented page never became interactive${errors.length ? `: ${errors.join('; ')}` : ''}`));
     return Buffer.from(await page.evaluate(() => window.__splitProfile));
@@ -180,9 +159,13 @@ async function __lazyFetch(primary) {
     __lazyInstantiate(module, primary);
     __lazyBytes = null;
 }
+/** A failed fetch is left to the first placeholder, which loads the module itself. */
+function __lazyFetchOrWait(primary) {
+    return __lazyFetch(primary)
+        .catch((e) => console.warn('kubeplay: the lazy module will load when first needed:', e));
+}
 function __lazyPrefetch() {
-    if (__lazyInstance) return;
-    __lazyFetch(wasm).catch((e) => console.warn('kubeplay: the lazy module will load when first needed:', e));
+    if (!__lazyInstance) __lazyFetchOrWait(wasm);
 }
 /** A page that restores a saved session (ui::state::STORAGE_KEY) or follows URL
  *  parameters (a lesson, a share link) replays commands while it starts: it waits for
@@ -191,7 +174,7 @@ async function __lazyBeforeStart(primary) {
     let saved = false;
     try { saved = localStorage.getItem('kubeplay.session') !== null; } catch { /* storage blocked */ }
     if (!saved && location.search === '' && location.hash.length <= 1) return;
-    await __lazyFetch(primary).catch((e) => console.warn('kubeplay: the lazy module will load when first needed:', e));
+    await __lazyFetchOrWait(primary);
 }
 /** Offline, say: the crash panel of src/main.rs, with a reload (the saved session stays). */
 function __lazyFailed(error) {
@@ -265,7 +248,7 @@ async function main() {
 
   run(WASM_SPLIT, [...FEATURES, '--instrument', w('whole.wasm'), '-o', w('instrumented.wasm')]);
   assemble(withExternrefExport(disassemble(w('instrumented.wasm')), externref), w('instrumented.wasm'), false);
-  const profile = await profileStartup(chromium, dir, wasmName, readFileSync(w('instrumented.wasm')));
+  const profile = await profileStartup(dir, wasmName, readFileSync(w('instrumented.wasm')));
   writeFileSync(w('startup.prof'), profile);
 
   run(WASM_SPLIT, [...FEATURES, '--split', `--profile=${w('startup.prof')}`, '--export-prefix=%',

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { SHOTS, runLine, useDistAndChromium } from './harness.mjs';
+import { SHOTS, openPage as openHarnessPage, runLine, useDistAndChromium } from './harness.mjs';
 
 const TTI_BUDGET_MS = 500;
 const HOOKS = [
@@ -16,35 +16,29 @@ const env = useDistAndChromium();
 
 /** A page that records when the terminal input first exists and is enabled, and fails
  *  the test on page errors, console errors, or any request that leaves 127.0.0.1. */
-async function openPage({ width, height, colorScheme = 'light' }) {
-  const context = await env.browser.newContext({ viewport: { width, height }, colorScheme });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
-  // Watched rather than intercepted: interception would slow the load being timed.
-  page.on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.hostname !== '127.0.0.1' && url.protocol !== 'data:') {
-      problems.push(`request left localhost: ${url}`);
-    }
-  });
-  await page.addInitScript(() => {
-    const ready = () => {
-      const input = document.querySelector('[data-testid="terminal-input"]');
-      return input && !input.disabled;
-    };
-    const observer = new MutationObserver(() => {
-      if (ready()) {
-        window.__kubeplayInteractiveAt = performance.now();
-        observer.disconnect();
+function openPage(options) {
+  return openHarnessPage(env, '/', options, async (page, problems) => {
+    // Watched rather than intercepted: interception would slow the load being timed.
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.hostname !== '127.0.0.1' && url.protocol !== 'data:') {
+        problems.push(`request left localhost: ${url}`);
       }
     });
-    observer.observe(document, { subtree: true, childList: true, attributes: true });
+    await page.addInitScript(() => {
+      const ready = () => {
+        const input = document.querySelector('[data-testid="terminal-input"]');
+        return input && !input.disabled;
+      };
+      const observer = new MutationObserver(() => {
+        if (ready()) {
+          window.__kubeplayInteractiveAt = performance.now();
+          observer.disconnect();
+        }
+      });
+      observer.observe(document, { subtree: true, childList: true, attributes: true });
+    });
   });
-  await page.goto(env.origin + '/');
-  await page.locator('[data-testid="terminal-input"]:enabled').waitFor();
-  return { page, context, problems };
 }
 
 

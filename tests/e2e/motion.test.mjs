@@ -3,21 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { SHOTS, runLine, useDistAndChromium } from './harness.mjs';
+import { SHOTS, openPage, runLine, useDistAndChromium } from './harness.mjs';
 
 
 const env = useDistAndChromium();
 
-async function open(path, { width = 1400, height = 900, colorScheme = 'light', reducedMotion = 'no-preference' } = {}) {
-  const context = await env.browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
-  await page.goto(env.origin + path);
-  await page.locator('[data-testid="terminal-input"]:enabled').waitFor();
-  return { page, context, problems };
-}
+const open = (path, options) => openPage(env, path, options);
 
 
 /** Records every phase a pod's card shows, and its leaving card (`data-gone`) with its animation. */

@@ -4,27 +4,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { SHOTS, runLine, useDistAndChromium } from './harness.mjs';
+import { SHOTS, openPage, runLine, useDistAndChromium } from './harness.mjs';
 
 const env = useDistAndChromium();
 const LAZY = /_lazy\.wasm$/;
 
-async function openPage(routeLazy) {
-  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && errors.push(`console error: ${m.text()}`));
+/** The page, what it reported, and the kind of every request for the lazy module
+ *  (`routeLazy`, if given, handles those requests). */
+async function open(routeLazy) {
   const lazyRequests = [];
-  page.on('request', (r) => LAZY.test(new URL(r.url()).pathname) && lazyRequests.push(r.resourceType()));
-  if (routeLazy) await page.route(LAZY, routeLazy);
-  await page.goto(env.origin + '/');
-  await page.locator('[data-testid="terminal-input"]:enabled').waitFor();
-  return { page, context, errors, lazyRequests };
+  const { page, context, problems } = await openPage(env, '/', {}, async (page) => {
+    page.on('request', (r) => LAZY.test(new URL(r.url()).pathname) && lazyRequests.push(r.resourceType()));
+    if (routeLazy) await page.route(LAZY, routeLazy);
+  });
+  return { page, context, errors: problems, lazyRequests };
 }
 
 test('the page starts on the first module and fetches the lazy one in the background', async () => {
-  const { page, context, errors, lazyRequests } = await openPage();
+  const { page, context, errors, lazyRequests } = await open();
   await page.locator('html[data-wasm-lazy="loaded"]').waitFor({ state: 'attached' });
   await runLine(page, 'kubectl get nodes');
   await page.getByTestId('terminal-output').getByText(/^kind-worker2\s+Ready/).waitFor();
@@ -34,7 +31,7 @@ test('the page starts on the first module and fetches the lazy one in the backgr
 });
 
 test('when the background fetch fails, the first command loads the lazy module itself', async () => {
-  const { page, context, errors, lazyRequests } = await openPage((route) =>
+  const { page, context, errors, lazyRequests } = await open((route) =>
     route.request().resourceType() === 'fetch' ? route.abort('connectionfailed') : route.continue());
   await runLine(page, 'kubectl get nodes');
   await page.getByTestId('terminal-output').getByText(/^kind-worker2\s+Ready/).waitFor();
@@ -45,7 +42,7 @@ test('when the background fetch fails, the first command loads the lazy module i
 });
 
 test('a page that restores a saved session waits for the lazy module instead of loading it twice', async () => {
-  const { page, context, errors, lazyRequests } = await openPage();
+  const { page, context, errors, lazyRequests } = await open();
   await runLine(page, 'kubectl create deployment web --image=nginx --replicas=2');
   await page.locator('[data-pod^="web-"][data-phase="Running"]').nth(1).waitFor({ timeout: 30000 });
   await page.waitForFunction(() => localStorage.getItem('kubeplay.session')?.includes('create deployment web'));
@@ -59,7 +56,7 @@ test('a page that restores a saved session waits for the lazy module instead of 
 });
 
 test('on a slow network the idle page does not fetch the lazy module itself, and the clock starts once it arrives', async () => {
-  const { page, context, errors, lazyRequests } = await openPage((route) =>
+  const { page, context, errors, lazyRequests } = await open((route) =>
     setTimeout(() => route.continue(), 2000));
   const clock = page.getByTestId('time-clock');
   await page.waitForTimeout(1000);
@@ -73,7 +70,7 @@ test('on a slow network the idle page does not fetch the lazy module itself, and
 });
 
 test('when the lazy module cannot be loaded at all, a command says so in a panel that offers a reload', async () => {
-  const { page, context, lazyRequests } = await openPage((route) => route.abort('internetdisconnected'));
+  const { page, context, lazyRequests } = await open((route) => route.abort('internetdisconnected'));
   await runLine(page, 'kubectl get nodes');
   const panel = page.getByTestId('crash');
   await panel.waitFor();
