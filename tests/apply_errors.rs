@@ -5,17 +5,13 @@
 
 mod common;
 
-use common::run;
+use common::{run, write_file};
 use kubeplay::kubectl::Session;
-
-fn write(s: &mut Session, path: &str, yaml: &str) {
-    run(s, &format!("cat > {path} <<'EOF'\n{yaml}EOF"));
-}
 
 #[test]
 fn apply_refuses_generate_name_and_create_uses_it() {
     let mut s = Session::new(1, 1);
-    write(
+    write_file(
         &mut s,
         "pod.yaml",
         "apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: web-\nspec:\n  containers:\n  - name: web\n    image: nginx\n",
@@ -35,7 +31,7 @@ fn apply_refuses_generate_name_and_create_uses_it() {
 #[test]
 fn apply_without_a_name_fails_the_lookup_before_anything_is_sent() {
     let mut s = Session::new(1, 1);
-    write(
+    write_file(
         &mut s,
         "d.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels: {app: web}\nspec:\n  replicas: \"3\"\n",
@@ -52,7 +48,7 @@ fn apply_without_a_name_fails_the_lookup_before_anything_is_sent() {
 #[test]
 fn a_quoted_replica_count_is_refused_and_nothing_is_created() {
     let mut s = Session::new(1, 1);
-    write(
+    write_file(
         &mut s,
         "d.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: \"3\"\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n",

@@ -4,15 +4,13 @@
 
 mod common;
 
-use common::run;
+use common::{run, web_deployment_yaml, write_file};
 use kubeplay::kubectl::Session;
-
-const MANIFEST: &str = "cat > d.yaml <<'EOF'\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\nEOF";
 
 #[test]
 fn a_manifest_without_annotations_is_stored_with_an_empty_annotations_map() {
     let mut s = Session::new(1, 1);
-    run(&mut s, MANIFEST);
+    write_file(&mut s, "d.yaml", &web_deployment_yaml("1"));
     run(&mut s, "kubectl apply -f d.yaml");
     let stored = run(
         &mut s,
@@ -27,7 +25,7 @@ fn a_manifest_without_annotations_is_stored_with_an_empty_annotations_map() {
 #[test]
 fn reapplying_keeps_the_annotations_the_controllers_added() {
     let mut s = Session::new(1, 1);
-    run(&mut s, MANIFEST);
+    write_file(&mut s, "d.yaml", &web_deployment_yaml("1"));
     run(&mut s, "kubectl apply -f d.yaml");
     run(&mut s, "sleep 5");
     assert_eq!(

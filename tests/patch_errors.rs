@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::run;
+use common::{run, web_deployment_yaml, write_file};
 use kubeplay::kubectl::Session;
 
 fn deployment() -> Session {
@@ -99,17 +99,15 @@ fn a_merge_patch_is_decoded_as_json_and_shows_the_whole_patched_object() {
 #[test]
 fn apply_to_an_existing_object_is_refused_as_its_patch_with_the_new_last_applied_annotation() {
     let mut s = Session::new(1, 1);
-    let manifest = |name: &str, value: &str| {
-        format!(
-            "cat > d.yaml <<'EOF'\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  k: {value}\nEOF"
-        )
+    let config_map = |name: &str, value: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  k: {value}\n")
     };
-    run(&mut s, &manifest("c", "v"));
+    write_file(&mut s, "d.yaml", &config_map("c", "v"));
     assert_eq!(
         run(&mut s, "kubectl apply -f d.yaml"),
         "configmap/c created\n"
     );
-    run(&mut s, &manifest("c", "[1]"));
+    write_file(&mut s, "d.yaml", &config_map("c", "[1]"));
     let out = run(&mut s, "kubectl apply -f d.yaml");
     // What changed against the live object, and the new annotation: nothing else.
     assert!(
@@ -122,7 +120,7 @@ fn apply_to_an_existing_object_is_refused_as_its_patch_with_the_new_last_applied
     );
     assert_eq!(s.last_status(), 1);
     // A new object is still a create, decoded as JSON.
-    run(&mut s, &manifest("d", "[1]"));
+    write_file(&mut s, "d.yaml", &config_map("d", "[1]"));
     assert_eq!(
         run(&mut s, "kubectl apply -f d.yaml"),
         "Error from server (BadRequest): error when creating \"d.yaml\": ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal array into Go struct field ConfigMap.data of type string\n"
@@ -132,17 +130,12 @@ fn apply_to_an_existing_object_is_refused_as_its_patch_with_the_new_last_applied
 #[test]
 fn a_quoted_replica_count_applied_over_a_deployment_shows_only_what_changed() {
     let mut s = Session::new(1, 1);
-    let manifest = |replicas: &str| {
-        format!(
-            "cat > d.yaml <<'EOF'\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\nEOF"
-        )
-    };
-    run(&mut s, &manifest("1"));
+    write_file(&mut s, "d.yaml", &web_deployment_yaml("1"));
     assert_eq!(
         run(&mut s, "kubectl apply -f d.yaml"),
         "deployment.apps/web created\n"
     );
-    run(&mut s, &manifest("\"3\""));
+    write_file(&mut s, "d.yaml", &web_deployment_yaml("\"3\""));
     // The containers the server filled in with defaults are not a change.
     let applied = r#"{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"annotations\":{},\"name\":\"web\",\"namespace\":\"default\"},\"spec\":{\"replicas\":\"3\",\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"image\":\"nginx\",\"name\":\"nginx\"}]}}}}\n"#;
     assert_eq!(

@@ -122,6 +122,16 @@ pub fn advance_until(c: &mut Cluster, limit: Millis, what: &str, done: impl Fn(&
 }
 
 /// Runs one terminal line as the native runner does and returns everything it printed.
+/// Writes `text` to `path` in the session's filesystem, through the shell as a learner would.
+pub fn write_file(s: &mut Session, path: &str, text: &str) {
+    run(s, &format!("cat > {path} <<'EOF'\n{text}EOF"));
+}
+
+/// A Deployment `web` of one nginx container, as a manifest with `replicas` written as given.
+pub fn web_deployment_yaml(replicas: &str) -> String {
+    format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n")
+}
+
 pub fn run(s: &mut Session, line: &str) -> String {
     let mut lines = s.submit(line);
     lines.extend(s.run_blocking());
