@@ -8,7 +8,7 @@
 //! literal (`|`, `|-`, `|+`) scalars, and line wrapping of long flow scalars at column 80
 //! (kubectl does not call `yaml.FutureLineWrap()`).
 
-use super::gofmt;
+use crate::gofmt;
 use serde_json::Value;
 
 /// go-yaml's `best_width`.

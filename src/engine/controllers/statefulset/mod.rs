@@ -16,29 +16,6 @@ use control::{Action, PodView, SetView, Slots};
 use serde_json::Value;
 use std::rc::Rc;
 
-/// The ordinal in a pod name `<set>-<ordinal>`.
-pub fn get_ordinal(set_name: &str, pod_name: &str) -> Option<i64> {
-    pod_name
-        .strip_prefix(set_name)?
-        .strip_prefix('-')?
-        .parse()
-        .ok()
-        .filter(|o: &i64| *o >= 0)
-}
-
-/// Phase Running and condition Ready true.
-pub fn is_running_and_ready(pod: &Value) -> bool {
-    pod.at("/status/phase").and_then(Value::as_str) == Some("Running")
-        && ready_condition(pod).is_some_and(|c| c["status"] == "True")
-}
-
-fn ready_condition(pod: &Value) -> Option<&Value> {
-    pod.at("/status/conditions")?
-        .as_array()?
-        .iter()
-        .find(|c| c["type"] == "Ready")
-}
-
 pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
         return;
