@@ -1,5 +1,5 @@
 //! The world: store, clock, timers, randomness and the controllers' queues. Everything the
-//! simulation is lives here, as plain `Clone` data (a snapshot is a clone).
+//! simulation is lives here, as plain `Clone` data.
 
 use super::clock::{Millis, Rng, Timer, TimerQueue, EPOCH_MS};
 use super::config::ClusterConfig;
