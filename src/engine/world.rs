@@ -172,11 +172,7 @@ impl World {
                     uid,
                     epoch,
                 } => super::kubelet::sync(self, &namespace, &name, &uid, epoch),
-                Timer::Requeue { controller, key } => {
-                    if let Some(c) = Controller::by_name(controller) {
-                        self.queue.add(c, key);
-                    }
-                }
+                Timer::Requeue { controller, key } => self.queue.add(controller, key),
             }
             self.settle();
         }

@@ -2,8 +2,8 @@
 //! pod and which pods must go, then carry it out; roll updates node by node within
 //! `maxUnavailable` / `maxSurge`.
 
-use super::history;
 use super::ownership::{claim, controller_ref_to, owned_pod_refs, PodRef};
+use super::{history, Action};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::clock::Rng;
 use crate::engine::events::Source;
@@ -166,12 +166,12 @@ impl<'a> NodePods<'a> {
     }
 }
 
-pub fn sync(w: &mut World, namespace: &str, name: &str) {
+pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(ds) = w.get("DaemonSet", namespace, name).cloned() else {
-        return;
+        return Action::skipped();
     };
     if ds.at("/metadata/deletionTimestamp").is_some() {
-        return;
+        return Action::skipped();
     }
     claim(w, &ds);
     let (update_rev, revs) = history::ensure_update_revision(w, &ds, "controller-revision-hash");
@@ -266,7 +266,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let live: Vec<&str> = live.iter().map(String::as_str).collect();
     history::trim(w, &ds, &revs, &live);
     write_status(w, namespace, name, &hash, &eligible, counts);
-    super::finish_sync(w, super::Controller::DaemonSet, namespace, name, failed);
+    Action::retry_if(failed)
 }
 
 /// Which nodes should run a daemon pod (`eligible`, by node position), which keep their

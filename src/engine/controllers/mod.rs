@@ -13,7 +13,7 @@ pub mod statefulset;
 pub mod volume_binder;
 
 use super::apiserver::meta_str;
-use super::clock::Timer;
+use super::clock::{Millis, Timer};
 use super::labels::{labels, selector_matches};
 use super::store::{EventType, WatchEvent};
 use super::world::World;
@@ -47,22 +47,6 @@ impl Controller {
             Controller::Endpoints => "endpoint-controller",
             Controller::NodeLifecycle => "node-lifecycle-controller",
         }
-    }
-
-    pub fn by_name(name: &str) -> Option<Controller> {
-        [
-            Controller::Scheduler,
-            Controller::StatefulSet,
-            Controller::DaemonSet,
-            Controller::Deployment,
-            Controller::ReplicaSet,
-            Controller::GarbageCollector,
-            Controller::VolumeBinder,
-            Controller::Endpoints,
-            Controller::NodeLifecycle,
-        ]
-        .into_iter()
-        .find(|c| c.name() == name)
     }
 
     fn for_owner_kind(kind: &str) -> Option<Controller> {
@@ -307,10 +291,96 @@ fn enqueue_adopters(w: &mut World, namespace: &str, pod: &Value) {
     }
 }
 
+/// What a sync asks of the work queue when it returns, as kube-runtime's reconcilers
+/// return an `Action`: a sync never schedules its own wake-up, [`reconcile`] does.
+#[must_use]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Action {
+    /// Look at the key again this long from now even if no watch event wakes it
+    /// (minReadySeconds, a progress deadline).
+    requeue_after: Option<Millis>,
+    backoff: Backoff,
+}
+
+/// What a sync means for its key's count of consecutive failures (the rate limiter's).
+/// Ordered so that combining two keeps the stronger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Backoff {
+    /// Nothing was synced (the object is gone or going): the count stays as it is.
+    Keep,
+    /// The sync went through: the count is reset (`queue.Forget`).
+    Reset,
+    /// A write the sync needed failed (a create refused by quota, say): retry later.
+    Grow,
+}
+
+impl Action {
+    /// Synced; nothing to do until a watch event wakes the key.
+    pub fn await_change() -> Action {
+        Action {
+            requeue_after: None,
+            backoff: Backoff::Reset,
+        }
+    }
+
+    /// Synced; look again after `after` milliseconds.
+    pub fn requeue(after: Millis) -> Action {
+        Action {
+            requeue_after: Some(after),
+            backoff: Backoff::Reset,
+        }
+    }
+
+    /// Synced, unless `failed`: then retry with back-off.
+    pub fn retry_if(failed: bool) -> Action {
+        Action {
+            requeue_after: None,
+            backoff: if failed {
+                Backoff::Grow
+            } else {
+                Backoff::Reset
+            },
+        }
+    }
+
+    /// Nothing to sync: the object is gone or being deleted. Its failure count is kept
+    /// (an object created again under the same name goes on backing off).
+    pub fn skipped() -> Action {
+        Action {
+            requeue_after: None,
+            backoff: Backoff::Keep,
+        }
+    }
+
+    /// What both ask: the earlier requeue (a key waits once, at its earliest time), and
+    /// a retry if either failed.
+    pub fn and(self, other: Action) -> Action {
+        let requeue_after = match (self.requeue_after, other.requeue_after) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Action {
+            requeue_after,
+            backoff: self.backoff.max(other.backoff),
+        }
+    }
+}
+
 /// The work queue's per-item rate limiter (`DefaultControllerRateLimiter`): a sync that
-/// failed (a create refused by quota, say) is retried after 5 ms, doubling with each
-/// consecutive failure, up to 1000 s — nothing else may wake the controller.
-pub fn requeue_after_failure(w: &mut World, controller: Controller, key: &str) {
+/// failed is retried after 5 ms, doubling with each consecutive failure, up to 1000 s —
+/// nothing else may wake the controller. A sync that succeeded resets its key's back-off
+/// (`queue.Forget`).
+fn rate_limit(w: &mut World, controller: Controller, key: &str, backoff: Backoff) {
+    match backoff {
+        Backoff::Keep => return,
+        Backoff::Reset => {
+            if !w.retries.is_empty() {
+                w.retries.remove(&(controller, key.to_string()));
+            }
+            return;
+        }
+        Backoff::Grow => {}
+    }
     let failures = w.retries.entry((controller, key.to_string())).or_insert(0);
     let delay = (5i64 << (*failures).min(18)).min(1_000_000);
     *failures += 1;
@@ -318,47 +388,36 @@ pub fn requeue_after_failure(w: &mut World, controller: Controller, key: &str) {
     w.timers.schedule(
         at,
         Timer::Requeue {
-            controller: controller.name(),
+            controller,
             key: key.to_string(),
         },
     );
 }
 
-/// A sync that succeeded resets its key's back-off (`queue.Forget`).
-pub fn forget(w: &mut World, controller: Controller, key: &str) {
-    if !w.retries.is_empty() {
-        w.retries.remove(&(controller, key.to_string()));
-    }
-}
-
-/// Retries a failed sync later, or forgets the key's failures after a good one.
-pub fn finish_sync(
-    w: &mut World,
-    controller: Controller,
-    namespace: &str,
-    name: &str,
-    failed: bool,
-) {
-    let k = key(namespace, name);
-    if failed {
-        requeue_after_failure(w, controller, &k);
-    } else {
-        forget(w, controller, &k);
-    }
-}
-
-/// Runs one controller on one key.
+/// Runs one controller on one key, and schedules what its sync asked for.
 pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
     let (namespace, name) = split_key(key);
-    match controller {
-        Controller::Scheduler => super::scheduler::schedule(w, namespace, name),
+    let action = match controller {
         Controller::StatefulSet => statefulset::sync(w, namespace, name),
         Controller::DaemonSet => daemonset::sync(w, namespace, name),
         Controller::Deployment => deployment::sync(w, namespace, name),
         Controller::ReplicaSet => replicaset::sync(w, namespace, name),
-        Controller::GarbageCollector => garbage_collector::sync(w, key),
-        Controller::VolumeBinder => volume_binder::sync(w, namespace, name),
-        Controller::Endpoints => endpoints::sync(w, namespace, name),
-        Controller::NodeLifecycle => node_lifecycle::sync(w, name),
+        // These never fail or wait: nothing to schedule after them.
+        Controller::Scheduler => return super::scheduler::schedule(w, namespace, name),
+        Controller::GarbageCollector => return garbage_collector::sync(w, key),
+        Controller::VolumeBinder => return volume_binder::sync(w, namespace, name),
+        Controller::Endpoints => return endpoints::sync(w, namespace, name),
+        Controller::NodeLifecycle => return node_lifecycle::sync(w, name),
+    };
+    if let Some(after) = action.requeue_after {
+        let at = w.now + after;
+        w.timers.schedule(
+            at,
+            Timer::Requeue {
+                controller,
+                key: key.to_string(),
+            },
+        );
     }
+    rate_limit(w, controller, key, action.backoff);
 }

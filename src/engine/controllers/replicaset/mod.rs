@@ -6,8 +6,9 @@ pub mod control;
 pub mod pod_control;
 
 use super::ownership::{claim, owned, owned_pod_refs, PodRef};
+use super::Action;
 use crate::engine::apiserver::meta_str;
-use crate::engine::clock::{Millis, Timer};
+use crate::engine::clock::Millis;
 use crate::engine::json::At;
 use crate::engine::time::{format_rfc3339, parse_rfc3339};
 use crate::engine::world::World;
@@ -78,9 +79,9 @@ fn related_pods_per_node(w: &World, rs: &Value) -> BTreeMap<String, i64> {
     on_node
 }
 
-pub fn sync(w: &mut World, namespace: &str, name: &str) {
+pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(rs) = w.get("ReplicaSet", namespace, name).cloned() else {
-        return;
+        return Action::skipped();
     };
     claim(w, &rs);
     let replicas = rs.at("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
@@ -141,8 +142,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         }
     }
     let failed = failure.is_some();
-    write_status(w, namespace, name, failure);
-    super::finish_sync(w, super::Controller::ReplicaSet, namespace, name, failed);
+    write_status(w, namespace, name, failure).and(Action::retry_if(failed))
 }
 
 /// Creates `n` pods in slow-start batches; a batch with an error ends the sync.
@@ -188,15 +188,16 @@ fn create_pods(
     None
 }
 
-/// `calculateStatus` from the pods as they are now; requeues for minReadySeconds.
+/// `calculateStatus` from the pods as they are now; asks to look again when a Ready pod
+/// becomes available (minReadySeconds).
 fn write_status(
     w: &mut World,
     namespace: &str,
     name: &str,
     failure: Option<(&'static str, String)>,
-) {
+) -> Action {
     let Some(rs) = w.get("ReplicaSet", namespace, name).cloned() else {
-        return;
+        return Action::await_change();
     };
     let min_ready = rs
         .at("/spec/minReadySeconds")
@@ -227,15 +228,10 @@ fn write_status(
             }
         }
     }
-    if let Some(at) = next {
-        w.timers.schedule(
-            at,
-            Timer::Requeue {
-                controller: CONTROLLER,
-                key: super::key(namespace, name),
-            },
-        );
-    }
+    let action = match next {
+        Some(at) => Action::requeue(at - w.now),
+        None => Action::await_change(),
+    };
     let mut status = json!({ "replicas": replicas });
     for (field, n) in [
         ("fullyLabeledReplicas", fully),
@@ -278,4 +274,5 @@ fn write_status(
         status["conditions"] = json!(conditions);
     }
     w.update_status("ReplicaSet", namespace, name, status);
+    action
 }

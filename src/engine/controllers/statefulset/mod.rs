@@ -4,24 +4,24 @@
 pub mod control;
 pub mod pod_control;
 
-use super::history;
 use super::ownership::{claim, owned_pod_refs};
+use super::{history, Action};
 use crate::engine::apiserver::meta_str;
-use crate::engine::clock::{Millis, Timer};
+use crate::engine::clock::Millis;
 use crate::engine::json::At;
 use crate::engine::pod_facts::PodFacts;
 use crate::engine::world::World;
 use crate::json;
-use control::{Action, PodView, SetView, Slots};
+use control::{PodView, SetView, Slots, Step};
 use serde_json::Value;
 use std::rc::Rc;
 
-pub fn sync(w: &mut World, namespace: &str, name: &str) {
+pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
-        return;
+        return Action::skipped();
     };
     if set.at("/metadata/deletionTimestamp").is_some() {
-        return;
+        return Action::skipped();
     }
     claim(w, &set);
     let (update_rev, revs) =
@@ -101,12 +101,13 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     // above already counted the pods as they are.
     let counts = plan
         .iter()
-        .all(|a| matches!(a, Action::Wait { .. }))
+        .all(|a| matches!(a, Step::Wait { .. }))
         .then_some(counts);
     let mut failed = false;
-    for action in plan {
-        match action {
-            Action::Create {
+    let mut action = Action::await_change();
+    for step in plan {
+        match step {
+            Step::Create {
                 ordinal,
                 revision,
                 why,
@@ -135,7 +136,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                     break;
                 }
             }
-            Action::Delete {
+            Step::Delete {
                 name: pod,
                 condemned,
                 why,
@@ -149,7 +150,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                 );
                 pod_control::delete_pod(w, &set, &pod, condemned);
             }
-            Action::Wait { why, retry_after } => {
+            Step::Wait { why, retry_after } => {
                 w.why(
                     "statefulset-controller",
                     "StatefulSet",
@@ -158,7 +159,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                     why,
                 );
                 if let Some(after) = retry_after {
-                    requeue(w, namespace, name, after);
+                    action = action.and(Action::requeue(after));
                 }
             }
         }
@@ -168,7 +169,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         .chain(running.iter().map(String::as_str))
         .collect();
     history::trim(w, &set, &revs, &live);
-    write_status(
+    let status = write_status(
         w,
         namespace,
         name,
@@ -176,18 +177,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         &update_revision,
         counts,
     );
-    super::finish_sync(w, super::Controller::StatefulSet, namespace, name, failed);
-}
-
-fn requeue(w: &mut World, namespace: &str, name: &str, after: Millis) {
-    let at = w.now + after;
-    w.timers.schedule(
-        at,
-        Timer::Requeue {
-            controller: "statefulset-controller",
-            key: super::key(namespace, name),
-        },
-    );
+    action.and(status).and(Action::retry_if(failed))
 }
 
 /// What `status` counts of a set's pods, gathered in one pass over them.
@@ -233,7 +223,8 @@ impl StatusCounts {
 }
 
 /// Writes `status` from `counts`, or from the set's pods as they are now when the sync
-/// changed them, if it differs from the stored one.
+/// changed them, if it differs from the stored one; asks to look again when a Ready pod
+/// becomes available (minReadySeconds).
 fn write_status(
     w: &mut World,
     namespace: &str,
@@ -241,9 +232,9 @@ fn write_status(
     current: &str,
     update: &str,
     counts: Option<StatusCounts>,
-) {
+) -> Action {
     let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
-        return;
+        return Action::await_change();
     };
     let counts = counts.unwrap_or_else(|| {
         let min_ready_ms = set
@@ -269,10 +260,10 @@ fn write_status(
         updated: updated_n,
         next_available,
     } = counts;
-    if let Some(at) = next_available {
-        let after = at - w.now;
-        requeue(w, namespace, name, after);
-    }
+    let action = match next_available {
+        Some(at) => Action::requeue(at - w.now),
+        None => Action::await_change(),
+    };
     let spec_replicas = set
         .at("/spec/replicas")
         .and_then(Value::as_i64)
@@ -301,4 +292,5 @@ fn write_status(
         status["updatedReplicas"] = json!(updated_n);
     }
     w.update_status("StatefulSet", namespace, name, status);
+    action
 }
