@@ -112,8 +112,9 @@ impl World {
     }
 
     /// Records a reason for the why log, unless it repeats the last one given for the
-    /// same object (controllers re-run often while they wait).
-    pub fn why(
+    /// same object (controllers re-run often while they wait). Components write it
+    /// through an `events::Recorder`.
+    pub(super) fn why(
         &mut self,
         controller: &'static str,
         kind: &'static str,

@@ -6,7 +6,7 @@ use super::ownership::{claim, controller_ref_to, owned_pod_refs, PodRef};
 use super::{history, Action};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::clock::Rng;
-use crate::engine::events::Source;
+use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::node_table::{NodeTable, TableNode};
 use crate::engine::scheduler::{NodeFilter, SCHEDULING_EFFECTS};
@@ -16,10 +16,10 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-const SOURCE: Source<'static> = Source {
-    component: "daemonset-controller",
-    host: "",
-};
+/// Events and why-log lines about the DaemonSet `ds`.
+fn recorder(ds: &Value) -> Recorder<'_> {
+    Recorder::new("daemonset-controller", "DaemonSet", ds)
+}
 
 /// Tolerations the controller adds to every daemon pod (no tolerationSeconds).
 const DAEMON_TOLERATIONS: &[(&str, &str)] = &[
@@ -220,8 +220,9 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
         (diff, eligible, live, counts, waiting)
     };
     w.rng = rng;
+    let rec = recorder(&ds);
     if let Some(why) = waiting {
-        w.why("daemonset-controller", "DaemonSet", namespace, name, why);
+        rec.why(w, why);
     }
     // Creating or deleting a pod changes what the status counts.
     let counts = (diff.create_on.is_empty() && diff.delete.is_empty()).then_some(counts);
@@ -231,11 +232,8 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
         .unwrap_or(1);
     let mut failed = false;
     for node in &diff.create_on {
-        w.why(
-            "daemonset-controller",
-            "DaemonSet",
-            namespace,
-            name,
+        rec.why(
+            w,
             format!(
                 "{node} is eligible and has no {name} pod; creating one there (one pod per node)"
             ),
@@ -243,24 +241,11 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
         failed |= !create_pod(w, &ds, &template, &hash, generation, node);
     }
     for (pod, why) in &diff.delete {
-        w.why(
-            "daemonset-controller",
-            "DaemonSet",
-            namespace,
-            name,
-            why.clone(),
-        );
+        rec.why(w, why.clone());
         if w.delete("Pod", namespace, pod, DeleteOptions::default())
             .is_ok()
         {
-            w.record_event(
-                &ds,
-                false,
-                "SuccessfulDelete",
-                &format!("Deleted pod: {pod}"),
-                SOURCE,
-                None,
-            );
+            recorder(&ds).normal(w, "SuccessfulDelete", &format!("Deleted pod: {pod}"));
         }
     }
     let live: Vec<&str> = live.iter().map(String::as_str).collect();
@@ -496,24 +481,18 @@ fn create_pod(
     let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": daemon_pod_spec(template, Some(node))});
     match w.create(pod) {
         Ok(p) => {
-            w.record_event(
-                ds,
-                false,
+            recorder(ds).normal(
+                w,
                 "SuccessfulCreate",
                 &format!("Created pod: {}", meta_str(&p, "name")),
-                SOURCE,
-                None,
             );
             true
         }
         Err(e) => {
-            w.record_event(
-                ds,
-                true,
+            recorder(ds).warning(
+                w,
                 "FailedCreate",
                 &format!("Error creating: {}", e.status_message("")),
-                SOURCE,
-                None,
             );
             false
         }

@@ -8,6 +8,7 @@
 //! `last-change-trigger-time` annotation.
 
 use crate::engine::apiserver::meta_str;
+use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::labels::labels;
 use crate::engine::store::EventType;
@@ -236,11 +237,8 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         EventType::Added
     };
     w.store.put("Endpoints", obj, kind);
-    w.why(
-        "endpoint-controller",
-        "Service",
-        namespace,
-        name,
+    Recorder::new("endpoint-controller", "Service", &svc).why(
+        w,
         format!("{name} sends traffic to {ready} ready pod(s) its selector matches"),
     );
 }

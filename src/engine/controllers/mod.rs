@@ -14,11 +14,13 @@ pub mod volume_binder;
 
 use super::apiserver::meta_str;
 use super::clock::{Millis, Timer};
+use super::events::Recorder;
 use super::labels::{labels, selector_matches};
 use super::store::{EventType, WatchEvent};
 use super::world::World;
 use crate::engine::json::At;
 use serde_json::Value;
+use std::rc::Rc;
 
 /// Who a queued key is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -209,26 +211,19 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
 /// The pod garbage collector's `gcOrphaned`: pods bound to a node that no longer exists
 /// are deleted at once (no kubelet is left to stop them), so their owners replace them.
 fn collect_pods_of_deleted_node(w: &mut World, node: &str) {
-    let bound: Vec<(String, String)> = w
+    let bound: Vec<Rc<Value>> = w
         .store
         .list("Pod", None)
         .filter(|p| p.at("/spec/nodeName").and_then(Value::as_str) == Some(node))
-        .map(|p| {
-            (
-                meta_str(p, "namespace").to_string(),
-                meta_str(p, "name").to_string(),
-            )
-        })
+        .cloned()
         .collect();
-    for (ns, name) in bound {
-        w.why(
-            "pod-garbage-collector",
-            "Pod",
-            &ns,
-            &name,
+    for pod in bound {
+        let (ns, name) = (meta_str(&pod, "namespace"), meta_str(&pod, "name"));
+        Recorder::new("pod-garbage-collector", "Pod", &pod).why(
+            w,
             format!("{name} was bound to node {node}, which was deleted; the pod is removed"),
         );
-        w.remove_now("Pod", &ns, &name);
+        w.remove_now("Pod", ns, name);
     }
 }
 

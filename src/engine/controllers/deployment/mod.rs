@@ -9,6 +9,7 @@ pub mod sync;
 use super::ownership::{controller_ref_to, owned};
 use super::Action;
 use crate::engine::apiserver::meta_str;
+use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::labels::{labels, selector_matches};
 use crate::engine::world::World;
@@ -53,7 +54,6 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
 fn claim_replica_sets(w: &mut World, d: &Value) -> Vec<Rc<Value>> {
     let uid = meta_str(d, "uid").to_string();
     let namespace = meta_str(d, "namespace").to_string();
-    let name = meta_str(d, "name").to_string();
     let selector = d.at("/spec/selector").cloned().unwrap_or(Value::Null);
     let deleting = d.at("/metadata/deletionTimestamp").is_some();
     let mut out = Vec::new();
@@ -71,11 +71,8 @@ fn claim_replica_sets(w: &mut World, d: &Value) -> Vec<Rc<Value>> {
         }
         let rs_name = meta_str(&copy, "name").to_string();
         w.write("ReplicaSet", copy);
-        w.why(
-            CONTROLLER,
-            "Deployment",
-            &namespace,
-            &name,
+        Recorder::new(CONTROLLER, "Deployment", d).why(
+            w,
             format!("released {rs_name}: its labels no longer match the selector"),
         );
     }
@@ -103,11 +100,8 @@ fn claim_replica_sets(w: &mut World, d: &Value) -> Vec<Rc<Value>> {
         }
         let rs_name = meta_str(&copy, "name").to_string();
         out.push(w.write("ReplicaSet", copy));
-        w.why(
-            CONTROLLER,
-            "Deployment",
-            &namespace,
-            &name,
+        Recorder::new(CONTROLLER, "Deployment", d).why(
+            w,
             format!("adopted {rs_name}: it had no owner and matches the selector"),
         );
     }

@@ -7,7 +7,7 @@ use crate::engine::apiserver::meta_str;
 use crate::engine::controllers::history::template_hash;
 use crate::engine::controllers::ownership::controller_ref_to;
 use crate::engine::errors::ApiError;
-use crate::engine::events::Source;
+use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
 use crate::engine::world::World;
@@ -16,10 +16,6 @@ use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
 pub const CONTROLLER: &str = "deployment-controller";
-const SOURCE: Source<'static> = Source {
-    component: CONTROLLER,
-    host: "",
-};
 pub const HASH_LABEL: &str = "pod-template-hash";
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
 const REVISION_HISTORY: &str = "deployment.kubernetes.io/revision-history";
@@ -74,8 +70,13 @@ impl Ctx {
         )
     }
 
+    /// Events and why-log lines about the Deployment, as this sync last wrote it.
+    pub fn recorder(&self) -> Recorder<'_> {
+        Recorder::new(CONTROLLER, "Deployment", &self.d)
+    }
+
     pub fn why(&self, w: &mut World, text: String) {
-        w.why(CONTROLLER, "Deployment", &self.namespace, &self.name, text);
+        self.recorder().why(w, text);
     }
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
@@ -154,14 +155,10 @@ impl Ctx {
                     return false;
                 }
                 let direction = if from < to { "up" } else { "down" };
-                let d = self.d.clone();
-                w.record_event(
-                    &d,
-                    false,
+                self.recorder().normal(
+                    w,
                     "ScalingReplicaSet",
                     &format!("Scaled {direction} replica set {rs_name} from {from} to {to}"),
-                    SOURCE,
-                    None,
                 );
                 self.why(w, why.to_string());
                 true
@@ -310,8 +307,7 @@ impl Ctx {
                     "Failed to create new replica set \"{rs_name}\": {}",
                     e.status_message("apps")
                 );
-                let d = self.d.clone();
-                w.record_event(&d, true, "ReplicaSetCreateError", &msg, SOURCE, None);
+                self.recorder().warning(w, "ReplicaSetCreateError", &msg);
                 if self.deadline().is_some() {
                     self.set_condition(super::progress::Condition::new(
                         super::progress::PROGRESSING,
@@ -328,14 +324,10 @@ impl Ctx {
         };
         self.why(w, format!("created {rs_name} (revision {revision}) for the new pod template; its pods carry {HASH_LABEL}={hash} so they are told apart from older pods"));
         if replicas > 0 {
-            let d = self.d.clone();
-            w.record_event(
-                &d,
-                false,
+            self.recorder().normal(
+                w,
                 "ScalingReplicaSet",
                 &format!("Scaled up replica set {rs_name} from 0 to {replicas}"),
-                SOURCE,
-                None,
             );
             let why = if views.iter().all(|v| v.replicas == 0) {
                 format!(

@@ -18,8 +18,6 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-const CONTROLLER: &str = "replicaset-controller";
-
 fn node_of(pod: &Value) -> &str {
     pod.at("/spec/nodeName")
         .and_then(Value::as_str)
@@ -110,29 +108,18 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
         (have, active, finished)
     };
     let mut failure: Option<(&'static str, String)> = None;
+    let rec = pod_control::recorder(&rs);
     if rs.at("/metadata/deletionTimestamp").is_none() {
         for (pod, phase) in finished {
-            w.why(
-                CONTROLLER,
-                "ReplicaSet",
-                namespace,
-                name,
-                format!(
+            rec.why(w, format!(
                     "{pod} has finished ({phase}); it no longer counts toward the {replicas} wanted, so a replacement is created"
-                ),
-            );
+                ));
         }
         match control::diff_counted(have, active, replicas, w.now) {
             Diff::Create(n) => failure = create_pods(w, &rs, n, have, replicas),
             Diff::Delete(victims) => {
                 for (v, reason) in victims {
-                    w.why(
-                        CONTROLLER,
-                        "ReplicaSet",
-                        namespace,
-                        name,
-                        format!("{name} has {have} pods but wants {replicas}: deleting {v} because {reason}"),
-                    );
+                    rec.why(w, format!("{name} has {have} pods but wants {replicas}: deleting {v} because {reason}"));
                     if let Err(e) = pod_control::delete_pod(w, &rs, &v) {
                         failure = Some(("FailedDelete", e));
                     }
@@ -153,15 +140,12 @@ fn create_pods(
     have: i64,
     replicas: i64,
 ) -> Option<(&'static str, String)> {
-    let namespace = meta_str(rs, "namespace");
     let name = meta_str(rs, "name");
+    let rec = pod_control::recorder(rs);
     let batches = control::slow_start_batches(n);
     let shown: Vec<String> = batches.iter().map(usize::to_string).collect();
-    w.why(
-        CONTROLLER,
-        "ReplicaSet",
-        namespace,
-        name,
+    rec.why(
+        w,
         format!(
             "{name} has {have} pods but wants {replicas}: creating {n} in slow-start batches of {}",
             shown.join(", ")
@@ -175,13 +159,7 @@ fn create_pods(
             }
         }
         if let Some(e) = error {
-            w.why(
-                CONTROLLER,
-                "ReplicaSet",
-                namespace,
-                name,
-                format!("could not create a pod ({e}); slow start stops here and retries on a later sync"),
-            );
+            rec.why(w, format!("could not create a pod ({e}); slow start stops here and retries on a later sync"));
             return Some(("FailedCreate", e));
         }
     }

@@ -24,6 +24,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
         return Action::skipped();
     }
     claim(w, &set);
+    let rec = pod_control::recorder(&set);
     let (update_rev, revs) =
         history::ensure_update_revision(w, &set, "controller.kubernetes.io/hash");
     let update_revision = meta_str(&update_rev, "name").to_string();
@@ -117,19 +118,10 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
                     .find(|r| meta_str(r, "name") == revision)
                     .map(|r| history::template_of(r))
                     .unwrap_or_else(|| spec["template"].clone());
-                w.why(
-                    "statefulset-controller",
-                    "StatefulSet",
-                    namespace,
-                    name,
-                    why,
-                );
+                rec.why(w, why);
                 if let Err(e) = pod_control::create_pod(w, &set, &template, &revision, ordinal) {
-                    w.why(
-                        "statefulset-controller",
-                        "StatefulSet",
-                        namespace,
-                        name,
+                    rec.why(
+                        w,
                         format!("could not create {name}-{ordinal}: {e}; retrying with back-off"),
                     );
                     failed = true;
@@ -141,23 +133,11 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
                 condemned,
                 why,
             } => {
-                w.why(
-                    "statefulset-controller",
-                    "StatefulSet",
-                    namespace,
-                    name,
-                    why,
-                );
+                rec.why(w, why);
                 pod_control::delete_pod(w, &set, &pod, condemned);
             }
             Step::Wait { why, retry_after } => {
-                w.why(
-                    "statefulset-controller",
-                    "StatefulSet",
-                    namespace,
-                    name,
-                    why,
-                );
+                rec.why(w, why);
                 if let Some(after) = retry_after {
                     action = action.and(Action::requeue(after));
                 }
