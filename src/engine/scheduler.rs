@@ -2,6 +2,7 @@
 //! resources, pod count), score least-allocated, break ties with the seeded RNG, bind.
 
 use super::apiserver::meta_str;
+use super::controllers::Controller;
 use super::events::Recorder;
 use super::labels::labels;
 use super::node_table::{Allocatable, NodeTable, TableNode};
@@ -15,7 +16,7 @@ use std::collections::BTreeMap;
 /// Events and why-log lines about `pod`: the Events come from `default-scheduler`, the
 /// reasons from `scheduler`.
 fn recorder(pod: &Value) -> Recorder<'_> {
-    Recorder::new("default-scheduler", "Pod", pod).why_as("scheduler")
+    Recorder::new(Controller::Scheduler.name(), "Pod", pod).why_as("scheduler")
 }
 
 /// What the scheduler assumes a container without requests uses, when scoring.

@@ -7,6 +7,7 @@
 //! for the usual case of identical pods); no EndpointSlices; no
 //! `last-change-trigger-time` annotation.
 
+use super::Controller;
 use crate::engine::apiserver::meta_str;
 use crate::engine::events::Recorder;
 use crate::engine::json::At;
@@ -237,7 +238,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         EventType::Added
     };
     w.store.put("Endpoints", obj, kind);
-    Recorder::new("endpoint-controller", "Service", &svc).why(
+    Recorder::new(Controller::Endpoints.name(), "Service", &svc).why(
         w,
         format!("{name} sends traffic to {ready} ready pod(s) its selector matches"),
     );

@@ -1,5 +1,17 @@
 //! Controllers: each reconciles keys from a work queue fed by the watch journal
-//! (level-triggered), and records both a Kubernetes Event and a reason for every action.
+//! (level-triggered), and records both a Kubernetes Event and a reason for every action
+//! (through an `events::Recorder`).
+//!
+//! Every workload controller is a folder of the same shape:
+//! - `mod.rs`, the wiring: `sync` gathers the object's state, asks the policy, carries
+//!   out its answer and writes the status, and returns an [`Action`] (requeue, retry,
+//!   done) that only [`reconcile`] turns into a timer; which watch events enqueue which
+//!   keys is [`dispatch`], here;
+//! - the policy, pure and unit-tested: `control.rs` (what to create and delete), plus
+//!   `update.rs` for the DaemonSet's rolling update; the Deployment's is `rolling.rs`
+//!   (sizes) and `progress.rs` (status and conditions);
+//! - the writes with their Events: `pod_control.rs`; the Deployment writes ReplicaSets,
+//!   in `sync.rs` (named after Go's `sync.go`).
 
 pub mod daemonset;
 pub mod deployment;
@@ -37,6 +49,7 @@ pub enum Controller {
 }
 
 impl Controller {
+    /// The component name its Events carry (`From` in describe) and its why-log lines.
     pub fn name(self) -> &'static str {
         match self {
             Controller::Scheduler => "default-scheduler",

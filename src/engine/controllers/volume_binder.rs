@@ -1,6 +1,7 @@
 //! Dynamic provisioning and binding: a claim of the default StorageClass gets a new
 //! `pvc-<uid>` volume (reclaim policy Delete) and both become Bound.
 
+use super::Controller;
 use crate::engine::apiserver::meta_str;
 use crate::engine::events::Recorder;
 use crate::engine::json::At;
@@ -70,7 +71,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         json!({"accessModes": modes, "capacity": {"storage": storage}, "phase": "Bound"}),
     );
     Recorder::new(
-        "persistentvolume-controller",
+        Controller::VolumeBinder.name(),
         "PersistentVolumeClaim",
         &claim,
     )

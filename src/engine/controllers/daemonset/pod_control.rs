@@ -3,6 +3,7 @@
 
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::controllers::ownership::controller_ref_to;
+use crate::engine::controllers::Controller;
 use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::world::World;
@@ -11,7 +12,7 @@ use serde_json::Value;
 
 /// Events and why-log lines about the DaemonSet `ds`.
 pub fn recorder(ds: &Value) -> Recorder<'_> {
-    Recorder::new("daemonset-controller", "DaemonSet", ds)
+    Recorder::new(Controller::DaemonSet.name(), "DaemonSet", ds)
 }
 
 /// Tolerations the controller adds to every daemon pod (no tolerationSeconds).

@@ -1,6 +1,7 @@
 //! Deployment controller wiring (`deployment_controller.go` `syncDeployment`): claim the
 //! ReplicaSets, then pause / scale / roll out (RollingUpdate or Recreate) and write the
-//! status with its conditions.
+//! status with its conditions. The policy is `rolling` (sizes) and `progress` (status and
+//! conditions); the ReplicaSet writes and their Events are `sync`.
 
 pub mod progress;
 pub mod rolling;
@@ -9,7 +10,6 @@ pub mod sync;
 use super::ownership::{controller_ref_to, owned};
 use super::Action;
 use crate::engine::apiserver::meta_str;
-use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::labels::{labels, selector_matches};
 use crate::engine::world::World;
@@ -18,7 +18,7 @@ use progress::{Condition, PAUSED_REASON, PROGRESSING, RESUMED_REASON, TIMED_OUT_
 use rolling::RsView;
 use serde_json::Value;
 use std::rc::Rc;
-use sync::{rs_view, Ctx, CONTROLLER};
+use sync::{rs_view, Ctx};
 
 pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(d) = w.get("Deployment", namespace, name).cloned() else {
@@ -71,7 +71,7 @@ fn claim_replica_sets(w: &mut World, d: &Value) -> Vec<Rc<Value>> {
         }
         let rs_name = meta_str(&copy, "name").to_string();
         w.write("ReplicaSet", copy);
-        Recorder::new(CONTROLLER, "Deployment", d).why(
+        sync::recorder(d).why(
             w,
             format!("released {rs_name}: its labels no longer match the selector"),
         );
@@ -100,7 +100,7 @@ fn claim_replica_sets(w: &mut World, d: &Value) -> Vec<Rc<Value>> {
         }
         let rs_name = meta_str(&copy, "name").to_string();
         out.push(w.write("ReplicaSet", copy));
-        Recorder::new(CONTROLLER, "Deployment", d).why(
+        sync::recorder(d).why(
             w,
             format!("adopted {rs_name}: it had no owner and matches the selector"),
         );

@@ -6,6 +6,7 @@ use super::rolling::{self, DeployView, RsView};
 use crate::engine::apiserver::meta_str;
 use crate::engine::controllers::history::template_hash;
 use crate::engine::controllers::ownership::controller_ref_to;
+use crate::engine::controllers::Controller;
 use crate::engine::errors::ApiError;
 use crate::engine::events::Recorder;
 use crate::engine::json::At;
@@ -15,7 +16,6 @@ use crate::json;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
-pub const CONTROLLER: &str = "deployment-controller";
 pub const HASH_LABEL: &str = "pod-template-hash";
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
 const REVISION_HISTORY: &str = "deployment.kubernetes.io/revision-history";
@@ -37,6 +37,11 @@ fn annotation<'a>(obj: &'a Value, key: &str) -> Option<&'a str> {
 
 fn annotation_i64(obj: &Value, key: &str) -> Option<i64> {
     annotation(obj, key).and_then(|s| s.parse().ok())
+}
+
+/// Events and why-log lines about the Deployment `d`.
+pub fn recorder(d: &Value) -> Recorder<'_> {
+    Recorder::new(Controller::Deployment.name(), "Deployment", d)
 }
 
 /// The policy's view of a ReplicaSet.
@@ -72,7 +77,7 @@ impl Ctx {
 
     /// Events and why-log lines about the Deployment, as this sync last wrote it.
     pub fn recorder(&self) -> Recorder<'_> {
-        Recorder::new(CONTROLLER, "Deployment", &self.d)
+        recorder(&self.d)
     }
 
     pub fn why(&self, w: &mut World, text: String) {

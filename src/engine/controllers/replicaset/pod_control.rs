@@ -3,6 +3,7 @@
 
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::controllers::ownership::controller_ref_to;
+use crate::engine::controllers::Controller;
 use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::world::World;
@@ -11,7 +12,7 @@ use serde_json::Value;
 
 /// Events and why-log lines about the ReplicaSet `rs`.
 pub fn recorder(rs: &Value) -> Recorder<'_> {
-    Recorder::new("replicaset-controller", "ReplicaSet", rs)
+    Recorder::new(Controller::ReplicaSet.name(), "ReplicaSet", rs)
 }
 
 /// `GetPodFromTemplate`: the template's labels, annotations and spec, `generateName:
