@@ -429,3 +429,44 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
     }
     rate_limit(w, controller, key, action.backoff);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::ClusterConfig;
+
+    #[test]
+    fn two_requeue_requests_wake_the_key_once_at_the_earlier_time() {
+        let asked = Action::requeue(500).and(Action::requeue(200));
+        assert_eq!(asked, Action::requeue(200));
+        assert_eq!(Action::await_change().and(asked), asked);
+    }
+
+    #[test]
+    fn a_failed_write_is_retried_even_when_the_sync_also_asked_to_look_again() {
+        let asked = Action::requeue(200).and(Action::retry_if(true));
+        assert_eq!(asked.requeue_after, Some(200));
+        assert_eq!(asked.backoff, Backoff::Grow);
+        assert_eq!(Action::retry_if(false), Action::await_change());
+    }
+
+    #[test]
+    fn a_key_whose_object_is_gone_keeps_its_back_off_and_the_next_failure_waits_longer() {
+        let mut w = World::new(ClusterConfig::with_nodes(1, 1));
+        let key = "default/web-5d8f9";
+        w.retries.insert((Controller::ReplicaSet, key.into()), 3);
+        reconcile(&mut w, Controller::ReplicaSet, key);
+        assert_eq!(
+            w.retries.get(&(Controller::ReplicaSet, key.into())),
+            Some(&3)
+        );
+        let before = w.timers.len();
+        rate_limit(&mut w, Controller::ReplicaSet, key, Backoff::Grow);
+        assert_eq!(w.timers.len(), before + 1);
+        assert_eq!(
+            w.timers.next_at(),
+            Some(w.now + 40),
+            "5 ms doubled three times"
+        );
+    }
+}
