@@ -380,26 +380,26 @@ impl Action {
 /// (`queue.Forget`).
 fn rate_limit(w: &mut World, controller: Controller, key: &str, backoff: Backoff) {
     match backoff {
-        Backoff::Keep => return,
+        Backoff::Keep => {}
         Backoff::Reset => {
             if !w.retries.is_empty() {
                 w.retries.remove(&(controller, key.to_string()));
             }
-            return;
         }
-        Backoff::Grow => {}
+        Backoff::Grow => {
+            let failures = w.retries.entry((controller, key.to_string())).or_insert(0);
+            let delay = (5i64 << (*failures).min(18)).min(1_000_000);
+            *failures += 1;
+            let at = w.now + delay;
+            w.timers.schedule(
+                at,
+                Timer::Requeue {
+                    controller,
+                    key: key.to_string(),
+                },
+            );
+        }
     }
-    let failures = w.retries.entry((controller, key.to_string())).or_insert(0);
-    let delay = (5i64 << (*failures).min(18)).min(1_000_000);
-    *failures += 1;
-    let at = w.now + delay;
-    w.timers.schedule(
-        at,
-        Timer::Requeue {
-            controller,
-            key: key.to_string(),
-        },
-    );
 }
 
 /// Runs one controller on one key, and schedules what its sync asked for.
