@@ -8,7 +8,7 @@ use super::{
     controlled_by, describe_events, go_slice, print_annotations, print_labels, rfc1123z, Related,
     Writer,
 };
-use crate::kubectl::printers::columns::storage_class;
+use crate::kubectl::printers::columns::storage::storage_class;
 use crate::kubectl::printers::fields::{
     arr, at, controller_ref, format_label_selector, format_labels, int, int_or_string, opt_int, s,
     scalar, selector_string, string_map, time,

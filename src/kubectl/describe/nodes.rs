@@ -8,7 +8,7 @@ use super::{
     describe_events, print_annotations, print_labels, print_taints, rfc1123z, Related, Writer,
 };
 use crate::engine::time::format_rfc1123z;
-use crate::kubectl::printers::columns::node_roles;
+use crate::kubectl::printers::columns::nodes::node_roles;
 use crate::kubectl::printers::fields::{
     arr, at, flag, obj, quantity_value, s, scalar, string_map, time,
 };

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::{describe_events, print_annotations, print_labels, Related, Writer};
-use crate::kubectl::printers::columns::join_host_port;
+use crate::kubectl::printers::columns::service::join_host_port;
 use crate::kubectl::printers::fields::{
     arr, at, format_labels, int, int_or_string, s, scalar, string_map,
 };

@@ -6,7 +6,7 @@ use super::pods::describe_volume_source;
 use super::{
     describe_events, go_slice, print_annotations, print_labels, rfc1123z, Related, Writer,
 };
-use crate::kubectl::printers::columns::{access_modes, storage_class};
+use crate::kubectl::printers::columns::storage::{access_modes, storage_class};
 use crate::kubectl::printers::fields::{arr, at, s, scalar, string_map};
 
 /// `describePersistentVolumeClaim`.
