@@ -1,6 +1,7 @@
 //! What a command prints: ordered stdout/stderr lines and an exit status.
 
 use super::session::{OutLine, Stream};
+use crate::engine::errors::is_from_server;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
@@ -37,7 +38,7 @@ impl Output {
     /// `error: …` on stderr with exit status 1 (kubectl's `checkErr`).
     pub fn fail(&mut self, message: impl AsRef<str>) {
         let m = message.as_ref();
-        if m.starts_with("error: ") || m.starts_with("Error from server") || m.starts_with("The ") {
+        if m.starts_with("error: ") || is_from_server(m) || m.starts_with("The ") {
             self.err(m);
         } else {
             self.err(format!("error: {m}"));
