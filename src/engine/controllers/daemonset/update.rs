@@ -7,12 +7,17 @@
 //! - It runs only when placement found nothing to create or delete, so every eligible
 //!   node has one healthy pod, or, surging, its oldest pod plus pods at the update
 //!   revision.
-//! - A node counts as unavailable when none of its pods is available (Running and Ready,
-//!   not terminating); `maxUnavailable` bounds those nodes, counting the ones this sync
-//!   makes unavailable.
-//! - With maxSurge 0, `maxUnavailable` is at least 1, or nothing could ever be replaced;
-//!   with maxSurge > 0 it may be 0.
-//! - An old pod that is not available is deleted at once: replacing it costs nothing.
+//! - A pod is available when it is Running and Ready and not terminating; a node is
+//!   unavailable when none of its pods is.
+//! - An old pod that is not available is deleted at once, in both modes: replacing it
+//!   costs no availability.
+//! - maxSurge 0: an available old pod is deleted only while fewer than `maxUnavailable`
+//!   nodes are unavailable, counting the ones this sync empties; `maxUnavailable` is at
+//!   least 1 here, or nothing could ever be replaced. Which candidates go first is drawn
+//!   from the seeded RNG.
+//! - maxSurge > 0: a new pod starts beside an available old one on at most `maxSurge`
+//!   nodes at once, and the old one is deleted only when a pod at the update revision on
+//!   its node is available; `maxUnavailable` plays no part.
 //! - Nodes that keep their pods without taking new ones (`kept`) get no replacement:
 //!   with maxSurge 0 their old pods go within the budget like the others; surging, an
 //!   old available pod stays there, since no new pod can start beside it.
