@@ -1,4 +1,5 @@
 pub mod engine;
+pub mod gofmt;
 pub mod kubectl;
 pub mod lessons;
 /// The browser app's URL parameters: pure, so they live here and are tested natively.

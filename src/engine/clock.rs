@@ -1,6 +1,7 @@
 //! Virtual time, the ordered timer queue and the seeded randomness: the only sources of
 //! "when" and "which" in the engine, so the same seed and inputs give the same cluster.
 
+use super::controllers::Controller;
 use std::collections::BTreeMap;
 
 /// Virtual time: Unix epoch milliseconds.
@@ -21,10 +22,7 @@ pub enum Timer {
         epoch: u64,
     },
     /// A controller asked to look at `key` again later (minReadySeconds, back-off, deadline).
-    Requeue {
-        controller: &'static str,
-        key: String,
-    },
+    Requeue { controller: Controller, key: String },
 }
 
 /// Timers ordered by (time, sequence): equal times fire in the order they were set.
@@ -36,7 +34,7 @@ pub struct TimerQueue {
     /// (`AddAfter`), a key waits once, at its earliest time. A controller reconciles the
     /// whole object when it wakes and asks again for anything later, so one wake-up is
     /// enough; keeping every request made idle clusters wake thousands of times.
-    waiting: BTreeMap<(&'static str, String), (Millis, u64)>,
+    waiting: BTreeMap<(Controller, String), (Millis, u64)>,
 }
 
 impl TimerQueue {
@@ -172,7 +170,7 @@ mod tests {
     fn timers_fire_in_time_then_insertion_order() {
         let mut q = TimerQueue::default();
         let t = |k: &str| Timer::Requeue {
-            controller: "x",
+            controller: Controller::StatefulSet,
             key: k.into(),
         };
         q.schedule(20, t("late"));
@@ -188,7 +186,7 @@ mod tests {
     fn a_key_waits_once_at_its_earliest_requeue_time() {
         let mut q = TimerQueue::default();
         let t = |k: &str| Timer::Requeue {
-            controller: "x",
+            controller: Controller::StatefulSet,
             key: k.into(),
         };
         q.schedule(30, t("a"));

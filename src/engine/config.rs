@@ -1,5 +1,9 @@
 //! The shape of a cluster: its nodes, seed and playground limits.
 
+/// The most nodes a playground cluster may have: lessons, shared links and the page's
+/// `nodes` parameter are all held to it (a browser tab simulates every node).
+pub const MAX_NODES: u32 = 20;
+
 /// One node to create at start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeSpec {

@@ -1,8 +1,8 @@
 //! What containers wrote to their filesystems (`kubectl exec … -- sh -c 'echo hi > f'`):
 //! files on a PersistentVolumeClaim live with the claim, so they survive the pod being
 //! recreated; files anywhere else (the container's own layer, an emptyDir) live with the
-//! pod's uid and are gone with it. Plain data in the world, so snapshots and rewind keep
-//! it.
+//! pod's uid and are gone with it. Plain data in the world, so a replay rebuilds it like
+//! the rest.
 
 use super::world::World;
 use crate::engine::json::At;

@@ -5,7 +5,7 @@
 
 use super::apiserver::meta_str;
 use super::clock::{Millis, Timer};
-use super::events::Source;
+use super::events::Recorder;
 use super::registry::{self, ImageRef};
 use super::time::format_rfc3339;
 use super::world::World;
@@ -64,11 +64,9 @@ pub struct KubeletState {
     pub last_ip: BTreeMap<String, u32>,
 }
 
-fn source(node: &str) -> Source<'_> {
-    Source {
-        component: "kubelet",
-        host: node,
-    }
+/// Events and why-log lines about `pod` from the kubelet of `node`.
+fn recorder<'a>(pod: &'a Value, node: &'a str) -> Recorder<'a> {
+    Recorder::new("kubelet", "Pod", pod).on_host(node)
 }
 
 fn containers(pod: &Value) -> Vec<Value> {
@@ -172,14 +170,9 @@ fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
             .any(|s| s["name"] == c["name"] && s["state"].get("running").is_some());
         if running {
             let name = c["name"].as_str().unwrap_or("");
-            w.record_event(
-                pod,
-                false,
-                "Killing",
-                &format!("Stopping container {name}"),
-                source(&rt.node),
-                Some(&format!("spec.containers{{{name}}}")),
-            );
+            recorder(pod, &rt.node)
+                .at_field(&format!("spec.containers{{{name}}}"))
+                .normal(w, "Killing", &format!("Stopping container {name}"));
         }
         let behaviour = c["image"]
             .as_str()
@@ -203,7 +196,7 @@ fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
     if let Some(r) = w.kubelet.pods.get_mut(&uid) {
         r.stop_after = stop_after.filter(|ms| *ms <= grace_ms);
     }
-    let (ns, name) = (meta_str(pod, "namespace"), meta_str(pod, "name"));
+    let name = meta_str(pod, "name");
     let how = if stop_after.is_some_and(|ms| ms <= grace_ms) {
         format!(
             "{name} is terminating: its containers got SIGTERM and exit within {:.1}s",
@@ -212,7 +205,7 @@ fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
     } else {
         format!("{name} is terminating: its process ignores SIGTERM, so it is killed when the {}s grace period ends", grace_ms / 1000)
     };
-    w.why("kubelet", "Pod", ns, name, how);
+    recorder(pod, &rt.node).why(w, how);
     set_timer(w, pod, Stage::Stopped, delay);
 }
 
@@ -397,25 +390,16 @@ fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
     for c in containers(pod) {
         let image = c["image"].as_str().unwrap_or("").to_string();
         let field = format!("spec.containers{{{}}}", c["name"].as_str().unwrap_or(""));
+        let container = recorder(pod, &rt.node).at_field(&field);
         let reference = match ImageRef::parse(&image) {
             Ok(r) => r,
             Err(e) => {
-                w.record_event(
-                    pod,
-                    true,
+                container.warning(
+                    w,
                     "InspectFailed",
                     &format!("Failed to apply default image tag \"{image}\": {e}"),
-                    source(&rt.node),
-                    Some(&field),
                 );
-                w.record_event(
-                    pod,
-                    true,
-                    "Failed",
-                    "Error: InvalidImageName",
-                    source(&rt.node),
-                    Some(&field),
-                );
+                container.warning(w, "Failed", "Error: InvalidImageName");
                 failures.push((
                     c["name"].as_str().unwrap_or("").to_string(),
                     "InvalidImageName".into(),
@@ -431,14 +415,9 @@ fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
         if policy == "Never" {
             let msg =
                 format!("Container image \"{image}\" is not present with pull policy of Never");
-            w.record_event(
-                pod,
-                true,
-                "ErrImageNeverPull",
-                &msg,
-                source(&rt.node),
-                Some(&field),
-            );
+            recorder(pod, &rt.node)
+                .at_field(&field)
+                .warning(w, "ErrImageNeverPull", &msg);
             failures.push((
                 c["name"].as_str().unwrap_or("").to_string(),
                 "ErrImageNeverPull".into(),
@@ -446,14 +425,7 @@ fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
             ));
             continue;
         }
-        w.record_event(
-            pod,
-            false,
-            "Pulling",
-            &format!("Pulling image \"{image}\""),
-            source(&rt.node),
-            Some(&field),
-        );
+        container.normal(w, "Pulling", &format!("Pulling image \"{image}\""));
         match registry::lookup(&reference) {
             Some(b) => {
                 let jitter = w.rng.between(b.pull_ms * 8 / 10, b.pull_ms * 12 / 10);
@@ -465,22 +437,12 @@ fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
             }
             None => {
                 let err = registry::pull_error(&reference);
-                w.record_event(
-                    pod,
-                    true,
+                container.warning(
+                    w,
                     "Failed",
                     &format!("Failed to pull image \"{image}\": {err}"),
-                    source(&rt.node),
-                    Some(&field),
                 );
-                w.record_event(
-                    pod,
-                    true,
-                    "Failed",
-                    "Error: ErrImagePull",
-                    source(&rt.node),
-                    Some(&field),
-                );
+                container.warning(w, "Failed", "Error: ErrImagePull");
                 failures.push((
                     c["name"].as_str().unwrap_or("").to_string(),
                     "ErrImagePull".into(),
@@ -514,11 +476,8 @@ fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
             }
         }
     }
-    let (ns, name) = (
-        meta_str(pod, "namespace").to_string(),
-        meta_str(pod, "name").to_string(),
-    );
-    w.why("kubelet", "Pod", &ns, &name, format!("{name} cannot start: the image is not in the registry; the kubelet retries after a back-off of {}s (10s doubling up to 5m)", backoff / 1000));
+    let name = meta_str(pod, "name");
+    recorder(pod, &rt.node).why(w, format!("{name} cannot start: the image is not in the registry; the kubelet retries after a back-off of {}s (10s doubling up to 5m)", backoff / 1000));
     if let Some(r) = w.kubelet.pods.get_mut(&uid) {
         r.backoff_until = w.now + backoff;
     }
@@ -550,22 +509,9 @@ fn enter_image_backoff(w: &mut World, pod: &Value, rt: &PodRuntime) {
                 .unwrap_or("")
                 .to_string();
             let field = format!("spec.containers{{{name}}}");
-            w.record_event(
-                pod,
-                false,
-                "BackOff",
-                &format!("Back-off pulling image \"{image}\""),
-                source(&rt.node),
-                Some(&field),
-            );
-            w.record_event(
-                pod,
-                true,
-                "Failed",
-                "Error: ImagePullBackOff",
-                source(&rt.node),
-                Some(&field),
-            );
+            let container = recorder(pod, &rt.node).at_field(&field);
+            container.normal(w, "BackOff", &format!("Back-off pulling image \"{image}\""));
+            container.warning(w, "Failed", "Error: ImagePullBackOff");
             s["state"] = json!({"waiting": {"message": format!("Back-off pulling image \"{image}\": ErrImagePull: {previous}"), "reason": "ImagePullBackOff"}});
         }
     }
@@ -589,6 +535,7 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
         let image = c["image"].as_str().unwrap_or("").to_string();
         let name = c["name"].as_str().unwrap_or("").to_string();
         let field = format!("spec.containers{{{name}}}");
+        let container = recorder(pod, &rt.node).at_field(&field);
         let reference = ImageRef::parse(&image).ok();
         let full = reference.as_ref().map(|r| r.full()).unwrap_or_default();
         let behaviour = reference.as_ref().and_then(registry::lookup);
@@ -599,46 +546,22 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
             .is_some_and(|s| s.contains(&full));
         let policy = c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent");
         if cached && (policy != "Always" || restarting) {
-            w.record_event(
-                pod,
-                false,
+            container.normal(
+                w,
                 "Pulled",
                 &format!("Container image \"{image}\" already present on machine"),
-                source(&rt.node),
-                Some(&field),
             );
         } else if let Some(b) = behaviour {
             let secs = pull_ms as f64 / 1000.0;
-            w.record_event(
-                pod,
-                false,
-                "Pulled",
-                &format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {} bytes.", b.size_bytes),
-                source(&rt.node),
-                Some(&field),
-            );
+            container.normal(w, "Pulled", &format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {} bytes.", b.size_bytes));
             w.kubelet
                 .images
                 .entry(rt.node.clone())
                 .or_default()
                 .insert(full.clone());
         }
-        w.record_event(
-            pod,
-            false,
-            "Created",
-            &format!("Created container: {name}"),
-            source(&rt.node),
-            Some(&field),
-        );
-        w.record_event(
-            pod,
-            false,
-            "Started",
-            &format!("Started container {name}"),
-            source(&rt.node),
-            Some(&field),
-        );
+        container.normal(w, "Created", &format!("Created container: {name}"));
+        container.normal(w, "Started", &format!("Started container {name}"));
         let has_probe = c.get("readinessProbe").is_some();
         let ready = !has_probe;
         if has_probe {
@@ -748,7 +671,7 @@ fn exit(w: &mut World, pod: &Value, rt: &PodRuntime) {
         status["conditions"] = conditions(&pod["status"], &now, false, false, true);
         write_status(w, pod, status);
         set_timer(w, pod, Stage::Idle, 0);
-        w.why("kubelet", "Pod", &ns, &name, format!("{name} finished with exit code {code}; restartPolicy {policy} means it is not restarted"));
+        recorder(pod, &rt.node).why(w, format!("{name} finished with exit code {code}; restartPolicy {policy} means it is not restarted"));
         return;
     }
     status["conditions"] = conditions(&pod["status"], &now, true, false, false);
@@ -777,18 +700,19 @@ fn exit(w: &mut World, pod: &Value, rt: &PodRuntime) {
         for s in list.iter_mut() {
             let cname = s["name"].as_str().unwrap_or("").to_string();
             s["state"] = json!({"waiting": {"message": format!("back-off {} restarting failed container={cname} pod={name}_{ns}({uid})", go_duration(backoff)), "reason": "CrashLoopBackOff"}});
-            w.record_event(
-                &pod,
-                true,
-                "BackOff",
-                &format!("Back-off restarting failed container {cname} in pod {name}_{ns}({uid})"),
-                source(&rt.node),
-                Some(&format!("spec.containers{{{cname}}}")),
-            );
+            recorder(&pod, &rt.node)
+                .at_field(&format!("spec.containers{{{cname}}}"))
+                .warning(
+                    w,
+                    "BackOff",
+                    &format!(
+                        "Back-off restarting failed container {cname} in pod {name}_{ns}({uid})"
+                    ),
+                );
         }
     }
     let pod = write_status(w, &pod, waiting);
-    w.why("kubelet", "Pod", &ns, &name, format!("{name} keeps crashing (exit code {code}); the kubelet waits {} before restarting it (CrashLoopBackOff)", go_duration(backoff)));
+    recorder(&pod, &rt.node).why(w, format!("{name} keeps crashing (exit code {code}); the kubelet waits {} before restarting it (CrashLoopBackOff)", go_duration(backoff)));
     set_timer(w, &pod, Stage::Restart, backoff);
 }
 

@@ -1,7 +1,7 @@
 //! The simulated cluster: pure Rust, deterministic, no web or UI types.
 //!
-//! [`Cluster`] is the entry point: the [`World`] (store, clock, controllers) plus the
-//! input log and snapshots that make rewinding possible.
+//! [`Cluster`] is the entry point: the [`World`] (store, clock, controllers) as requests
+//! from outside reach it.
 
 pub mod api;
 pub mod apiserver;
@@ -33,7 +33,7 @@ mod cluster;
 
 pub use apiserver::{DeleteOptions, Propagation};
 pub use clock::Millis;
-pub use cluster::{Cluster, Input};
+pub use cluster::Cluster;
 pub use config::ClusterConfig;
 pub use errors::ApiError;
 pub use world::{Why, World};

@@ -4,7 +4,6 @@
 //! was most of the engine's time with 1,000 pods).
 
 use super::clock::Millis;
-use super::controllers::statefulset::get_ordinal;
 use super::json::At;
 use super::time::parse_rfc3339;
 use serde_json::Value;
@@ -33,6 +32,16 @@ pub struct PodFacts {
     /// matched against the set name in the controller reference — the name of the set
     /// that reference's uid points at, since names never change.
     pub set_ordinal: Option<i64>,
+}
+
+/// `getOrdinal`: the ordinal in a pod name `<set>-<ordinal>`.
+pub fn get_ordinal(set_name: &str, pod_name: &str) -> Option<i64> {
+    pod_name
+        .strip_prefix(set_name)?
+        .strip_prefix('-')?
+        .parse()
+        .ok()
+        .filter(|o: &i64| *o >= 0)
 }
 
 fn statefulset_ordinal(pod: &Value) -> Option<i64> {

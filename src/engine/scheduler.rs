@@ -2,7 +2,8 @@
 //! resources, pod count), score least-allocated, break ties with the seeded RNG, bind.
 
 use super::apiserver::meta_str;
-use super::events::Source;
+use super::controllers::Controller;
+use super::events::Recorder;
 use super::labels::labels;
 use super::node_table::{Allocatable, NodeTable, TableNode};
 use super::quantity;
@@ -12,10 +13,12 @@ use crate::json;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-const SOURCE: Source<'static> = Source {
-    component: "default-scheduler",
-    host: "",
-};
+/// Events and why-log lines about `pod`: the Events come from `default-scheduler`, the
+/// reasons from `scheduler`.
+fn recorder(pod: &Value) -> Recorder<'_> {
+    Recorder::new(Controller::Scheduler.name(), "Pod", pod).why_as("scheduler")
+}
+
 /// What the scheduler assumes a container without requests uses, when scoring.
 const DEFAULT_CPU_MILLIS: i64 = 100;
 const DEFAULT_MEMORY: i64 = 200 * 1024 * 1024;
@@ -450,7 +453,7 @@ fn set_unschedulable(w: &mut World, pod: &Value, message: &str) {
         c.iter()
             .any(|c| c["type"] == "PodScheduled" && c["message"] == message)
     });
-    w.record_event(pod, true, "FailedScheduling", message, SOURCE, None);
+    recorder(pod).warning(w, "FailedScheduling", message);
     if already {
         return;
     }
@@ -467,13 +470,7 @@ fn set_unschedulable(w: &mut World, pod: &Value, message: &str) {
         meta_str(pod, "name").to_string(),
     );
     w.update_status("Pod", &ns, &name, status);
-    w.why(
-        "scheduler",
-        "Pod",
-        &ns,
-        &name,
-        format!("{name} cannot be scheduled: {message}"),
-    );
+    recorder(pod).why(w, format!("{name} cannot be scheduled: {message}"));
 }
 
 fn bind(w: &mut World, pod: &Value, node: &str) {
@@ -490,13 +487,10 @@ fn bind(w: &mut World, pod: &Value, node: &str) {
         "type": "PodScheduled"
     }]);
     let stored = w.write("Pod", obj);
-    w.record_event(
-        &stored,
-        false,
+    recorder(&stored).normal(
+        w,
         "Scheduled",
         &format!("Successfully assigned {ns}/{name} to {node}"),
-        SOURCE,
-        None,
     );
-    w.why("scheduler", "Pod", &ns, &name, format!("{name} was placed on {node}: the node fits its requests and tolerations and had the most free room"));
+    recorder(&stored).why(w, format!("{name} was placed on {node}: the node fits its requests and tolerations and had the most free room"));
 }

@@ -335,7 +335,7 @@ fn label_value_errors(v: &str) -> Vec<String> {
 fn invalid(path: &str, value: &str, detail: &str) -> String {
     format!(
         "{path}: Invalid value: {}: {detail}",
-        crate::kubectl::printers::gofmt::go_quote(value)
+        crate::gofmt::go_quote(value)
     )
 }
 

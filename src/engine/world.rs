@@ -1,5 +1,5 @@
 //! The world: store, clock, timers, randomness and the controllers' queues. Everything the
-//! simulation is lives here, as plain `Clone` data (a snapshot is a clone).
+//! simulation is lives here, as plain `Clone` data.
 
 use super::clock::{Millis, Rng, Timer, TimerQueue, EPOCH_MS};
 use super::config::ClusterConfig;
@@ -112,8 +112,9 @@ impl World {
     }
 
     /// Records a reason for the why log, unless it repeats the last one given for the
-    /// same object (controllers re-run often while they wait).
-    pub fn why(
+    /// same object (controllers re-run often while they wait). Components write it
+    /// through an `events::Recorder`.
+    pub(super) fn why(
         &mut self,
         controller: &'static str,
         kind: &'static str,
@@ -172,11 +173,7 @@ impl World {
                     uid,
                     epoch,
                 } => super::kubelet::sync(self, &namespace, &name, &uid, epoch),
-                Timer::Requeue { controller, key } => {
-                    if let Some(c) = Controller::by_name(controller) {
-                        self.queue.add(c, key);
-                    }
-                }
+                Timer::Requeue { controller, key } => self.queue.add(controller, key),
             }
             self.settle();
         }

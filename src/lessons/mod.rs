@@ -7,6 +7,8 @@ pub mod model;
 pub use check::{evaluate, verify, CheckOutcome, StepReport};
 pub use model::{Check, ClusterShape, Lesson, Localized, StartFile, Step};
 
+use crate::engine::config::MAX_NODES;
+
 /// Why a lesson file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LessonError {
@@ -48,8 +50,8 @@ fn validate(l: &Lesson) -> Result<(), LessonError> {
     if l.files.len() > model::MAX_FILES {
         return bad(format!("may start with at most {} files", model::MAX_FILES));
     }
-    if l.cluster.nodes == 0 || l.cluster.nodes > model::MAX_NODES {
-        return bad(format!("cluster.nodes must be 1 to {}", model::MAX_NODES));
+    if l.cluster.nodes == 0 || l.cluster.nodes > MAX_NODES {
+        return bad(format!("cluster.nodes must be 1 to {}", MAX_NODES));
     }
     for s in &l.steps {
         for c in &s.checks {

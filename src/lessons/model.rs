@@ -11,7 +11,6 @@ pub type Localized = BTreeMap<String, String>;
 pub const MAX_LESSON_BYTES: usize = 256 * 1024;
 pub const MAX_STEPS: usize = 60;
 pub const MAX_FILES: usize = 20;
-pub const MAX_NODES: u32 = 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -7,7 +7,9 @@
 //! for the usual case of identical pods); no EndpointSlices; no
 //! `last-change-trigger-time` annotation.
 
+use super::Controller;
 use crate::engine::apiserver::meta_str;
+use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::labels::labels;
 use crate::engine::store::EventType;
@@ -236,11 +238,8 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         EventType::Added
     };
     w.store.put("Endpoints", obj, kind);
-    w.why(
-        "endpoint-controller",
-        "Service",
-        namespace,
-        name,
+    Recorder::new(Controller::Endpoints.name(), "Service", &svc).why(
+        w,
         format!("{name} sends traffic to {ready} ready pod(s) its selector matches"),
     );
 }

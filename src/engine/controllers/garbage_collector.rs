@@ -1,7 +1,9 @@
 //! Garbage collector: dependents of a deleted owner are deleted (background), deleted
 //! before it (foreground, `foregroundDeletion` finalizer) or released (`orphan`).
 
+use super::Controller;
 use crate::engine::apiserver::{meta_str, DeleteOptions, Propagation};
+use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::kinds;
 use crate::engine::owners::ObjectKey;
@@ -75,7 +77,7 @@ pub fn sync(w: &mut World, key: &str) {
                     strip_owner(w, k, &dep, uid);
                     continue;
                 }
-                w.why("garbage-collector", k, &ns, &n, format!("{n} is deleted because its owner {kind} {name} was deleted (background cascade)"));
+                Recorder::new(Controller::GarbageCollector.name(), k, &dep).why(w, format!("{n} is deleted because its owner {kind} {name} was deleted (background cascade)"));
                 let _ = w.delete(k, &ns, &n, DeleteOptions::default());
             }
         }
@@ -83,7 +85,7 @@ pub fn sync(w: &mut World, key: &str) {
             for (k, ns, n) in dependents {
                 if let Some(dep) = w.get(k, &ns, &n).cloned() {
                     strip_owner(w, k, &dep, uid);
-                    w.why("garbage-collector", k, &ns, &n, format!("{n} is orphaned: its owner {kind} {name} was deleted with --cascade=orphan"));
+                    Recorder::new(Controller::GarbageCollector.name(), k, &dep).why(w, format!("{n} is orphaned: its owner {kind} {name} was deleted with --cascade=orphan"));
                 }
             }
             w.remove_finalizer(info.kind, namespace, name, "orphan");
@@ -96,11 +98,8 @@ pub fn sync(w: &mut World, key: &str) {
                 };
                 blocking += 1;
                 if dep.at("/metadata/deletionTimestamp").is_none() {
-                    w.why(
-                        "garbage-collector",
-                        k,
-                        &ns,
-                        &n,
+                    Recorder::new(Controller::GarbageCollector.name(), k, &dep).why(
+                        w,
                         format!(
                             "{n} is deleted before its owner {kind} {name} (foreground cascade)"
                         ),

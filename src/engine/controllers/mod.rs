@@ -1,5 +1,17 @@
 //! Controllers: each reconciles keys from a work queue fed by the watch journal
-//! (level-triggered), and records both a Kubernetes Event and a reason for every action.
+//! (level-triggered), and records both a Kubernetes Event and a reason for every action
+//! (through an `events::Recorder`).
+//!
+//! Every workload controller is a folder of the same shape:
+//! - `mod.rs`, the wiring: `sync` gathers the object's state, asks the policy, carries
+//!   out its answer and writes the status, and returns an [`Action`] (requeue, retry,
+//!   done) that only [`reconcile`] turns into a timer; which watch events enqueue which
+//!   keys is [`dispatch`], here;
+//! - the policy, pure and unit-tested: `control.rs` (what to create and delete), plus
+//!   `update.rs` for the DaemonSet's rolling update; the Deployment's is `rolling.rs`
+//!   (sizes) and `progress.rs` (status and conditions);
+//! - the writes with their Events: `pod_control.rs`; the Deployment writes ReplicaSets,
+//!   in `sync.rs` (named after Go's `sync.go`).
 
 pub mod daemonset;
 pub mod deployment;
@@ -13,12 +25,14 @@ pub mod statefulset;
 pub mod volume_binder;
 
 use super::apiserver::meta_str;
-use super::clock::Timer;
+use super::clock::{Millis, Timer};
+use super::events::Recorder;
 use super::labels::{labels, selector_matches};
 use super::store::{EventType, WatchEvent};
 use super::world::World;
 use crate::engine::json::At;
 use serde_json::Value;
+use std::rc::Rc;
 
 /// Who a queued key is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -35,6 +49,7 @@ pub enum Controller {
 }
 
 impl Controller {
+    /// The component name its Events carry (`From` in describe) and its why-log lines.
     pub fn name(self) -> &'static str {
         match self {
             Controller::Scheduler => "default-scheduler",
@@ -47,22 +62,6 @@ impl Controller {
             Controller::Endpoints => "endpoint-controller",
             Controller::NodeLifecycle => "node-lifecycle-controller",
         }
-    }
-
-    pub fn by_name(name: &str) -> Option<Controller> {
-        [
-            Controller::Scheduler,
-            Controller::StatefulSet,
-            Controller::DaemonSet,
-            Controller::Deployment,
-            Controller::ReplicaSet,
-            Controller::GarbageCollector,
-            Controller::VolumeBinder,
-            Controller::Endpoints,
-            Controller::NodeLifecycle,
-        ]
-        .into_iter()
-        .find(|c| c.name() == name)
     }
 
     fn for_owner_kind(kind: &str) -> Option<Controller> {
@@ -225,26 +224,19 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
 /// The pod garbage collector's `gcOrphaned`: pods bound to a node that no longer exists
 /// are deleted at once (no kubelet is left to stop them), so their owners replace them.
 fn collect_pods_of_deleted_node(w: &mut World, node: &str) {
-    let bound: Vec<(String, String)> = w
+    let bound: Vec<Rc<Value>> = w
         .store
         .list("Pod", None)
         .filter(|p| p.at("/spec/nodeName").and_then(Value::as_str) == Some(node))
-        .map(|p| {
-            (
-                meta_str(p, "namespace").to_string(),
-                meta_str(p, "name").to_string(),
-            )
-        })
+        .cloned()
         .collect();
-    for (ns, name) in bound {
-        w.why(
-            "pod-garbage-collector",
-            "Pod",
-            &ns,
-            &name,
+    for pod in bound {
+        let (ns, name) = (meta_str(&pod, "namespace"), meta_str(&pod, "name"));
+        Recorder::new("pod-garbage-collector", "Pod", &pod).why(
+            w,
             format!("{name} was bound to node {node}, which was deleted; the pod is removed"),
         );
-        w.remove_now("Pod", &ns, &name);
+        w.remove_now("Pod", ns, name);
     }
 }
 
@@ -307,58 +299,174 @@ fn enqueue_adopters(w: &mut World, namespace: &str, pod: &Value) {
     }
 }
 
+/// What a sync asks of the work queue when it returns, as kube-runtime's reconcilers
+/// return an `Action`: a sync never schedules its own wake-up, [`reconcile`] does.
+#[must_use]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Action {
+    /// Look at the key again this long from now even if no watch event wakes it
+    /// (minReadySeconds, a progress deadline).
+    requeue_after: Option<Millis>,
+    backoff: Backoff,
+}
+
+/// What a sync means for its key's count of consecutive failures (the rate limiter's).
+/// Ordered so that combining two keeps the stronger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Backoff {
+    /// Nothing was synced (the object is gone or going): the count stays as it is.
+    Keep,
+    /// The sync went through: the count is reset (`queue.Forget`).
+    Reset,
+    /// A write the sync needed failed (a create refused by quota, say): retry later.
+    Grow,
+}
+
+impl Action {
+    /// Synced; nothing to do until a watch event wakes the key.
+    pub fn await_change() -> Action {
+        Action {
+            requeue_after: None,
+            backoff: Backoff::Reset,
+        }
+    }
+
+    /// Synced; look again after `after` milliseconds.
+    pub fn requeue(after: Millis) -> Action {
+        Action {
+            requeue_after: Some(after),
+            backoff: Backoff::Reset,
+        }
+    }
+
+    /// Synced, unless `failed`: then retry with back-off.
+    pub fn retry_if(failed: bool) -> Action {
+        Action {
+            requeue_after: None,
+            backoff: if failed {
+                Backoff::Grow
+            } else {
+                Backoff::Reset
+            },
+        }
+    }
+
+    /// Nothing to sync: the object is gone or being deleted. Its failure count is kept
+    /// (an object created again under the same name goes on backing off).
+    pub fn skipped() -> Action {
+        Action {
+            requeue_after: None,
+            backoff: Backoff::Keep,
+        }
+    }
+
+    /// What both ask: the earlier requeue (a key waits once, at its earliest time), and
+    /// a retry if either failed.
+    pub fn and(self, other: Action) -> Action {
+        let requeue_after = match (self.requeue_after, other.requeue_after) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Action {
+            requeue_after,
+            backoff: self.backoff.max(other.backoff),
+        }
+    }
+}
+
 /// The work queue's per-item rate limiter (`DefaultControllerRateLimiter`): a sync that
-/// failed (a create refused by quota, say) is retried after 5 ms, doubling with each
-/// consecutive failure, up to 1000 s — nothing else may wake the controller.
-pub fn requeue_after_failure(w: &mut World, controller: Controller, key: &str) {
-    let failures = w.retries.entry((controller, key.to_string())).or_insert(0);
-    let delay = (5i64 << (*failures).min(18)).min(1_000_000);
-    *failures += 1;
-    let at = w.now + delay;
-    w.timers.schedule(
-        at,
-        Timer::Requeue {
-            controller: controller.name(),
-            key: key.to_string(),
-        },
-    );
-}
-
-/// A sync that succeeded resets its key's back-off (`queue.Forget`).
-pub fn forget(w: &mut World, controller: Controller, key: &str) {
-    if !w.retries.is_empty() {
-        w.retries.remove(&(controller, key.to_string()));
+/// failed is retried after 5 ms, doubling with each consecutive failure, up to 1000 s —
+/// nothing else may wake the controller. A sync that succeeded resets its key's back-off
+/// (`queue.Forget`).
+fn rate_limit(w: &mut World, controller: Controller, key: &str, backoff: Backoff) {
+    match backoff {
+        Backoff::Keep => {}
+        Backoff::Reset => {
+            if !w.retries.is_empty() {
+                w.retries.remove(&(controller, key.to_string()));
+            }
+        }
+        Backoff::Grow => {
+            let failures = w.retries.entry((controller, key.to_string())).or_insert(0);
+            let delay = (5i64 << (*failures).min(18)).min(1_000_000);
+            *failures += 1;
+            let at = w.now + delay;
+            w.timers.schedule(
+                at,
+                Timer::Requeue {
+                    controller,
+                    key: key.to_string(),
+                },
+            );
+        }
     }
 }
 
-/// Retries a failed sync later, or forgets the key's failures after a good one.
-pub fn finish_sync(
-    w: &mut World,
-    controller: Controller,
-    namespace: &str,
-    name: &str,
-    failed: bool,
-) {
-    let k = key(namespace, name);
-    if failed {
-        requeue_after_failure(w, controller, &k);
-    } else {
-        forget(w, controller, &k);
-    }
-}
-
-/// Runs one controller on one key.
+/// Runs one controller on one key, and schedules what its sync asked for.
 pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
     let (namespace, name) = split_key(key);
-    match controller {
-        Controller::Scheduler => super::scheduler::schedule(w, namespace, name),
+    let action = match controller {
         Controller::StatefulSet => statefulset::sync(w, namespace, name),
         Controller::DaemonSet => daemonset::sync(w, namespace, name),
         Controller::Deployment => deployment::sync(w, namespace, name),
         Controller::ReplicaSet => replicaset::sync(w, namespace, name),
-        Controller::GarbageCollector => garbage_collector::sync(w, key),
-        Controller::VolumeBinder => volume_binder::sync(w, namespace, name),
-        Controller::Endpoints => endpoints::sync(w, namespace, name),
-        Controller::NodeLifecycle => node_lifecycle::sync(w, name),
+        // These never fail or wait: nothing to schedule after them.
+        Controller::Scheduler => return super::scheduler::schedule(w, namespace, name),
+        Controller::GarbageCollector => return garbage_collector::sync(w, key),
+        Controller::VolumeBinder => return volume_binder::sync(w, namespace, name),
+        Controller::Endpoints => return endpoints::sync(w, namespace, name),
+        Controller::NodeLifecycle => return node_lifecycle::sync(w, name),
+    };
+    if let Some(after) = action.requeue_after {
+        let at = w.now + after;
+        w.timers.schedule(
+            at,
+            Timer::Requeue {
+                controller,
+                key: key.to_string(),
+            },
+        );
+    }
+    rate_limit(w, controller, key, action.backoff);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::ClusterConfig;
+
+    #[test]
+    fn two_requeue_requests_wake_the_key_once_at_the_earlier_time() {
+        let asked = Action::requeue(500).and(Action::requeue(200));
+        assert_eq!(asked, Action::requeue(200));
+        assert_eq!(Action::await_change().and(asked), asked);
+    }
+
+    #[test]
+    fn a_failed_write_is_retried_even_when_the_sync_also_asked_to_look_again() {
+        let asked = Action::requeue(200).and(Action::retry_if(true));
+        assert_eq!(asked.requeue_after, Some(200));
+        assert_eq!(asked.backoff, Backoff::Grow);
+        assert_eq!(Action::retry_if(false), Action::await_change());
+    }
+
+    #[test]
+    fn a_key_whose_object_is_gone_keeps_its_back_off_and_the_next_failure_waits_longer() {
+        let mut w = World::new(ClusterConfig::with_nodes(1, 1));
+        let key = "default/web-5d8f9";
+        w.retries.insert((Controller::ReplicaSet, key.into()), 3);
+        reconcile(&mut w, Controller::ReplicaSet, key);
+        assert_eq!(
+            w.retries.get(&(Controller::ReplicaSet, key.into())),
+            Some(&3)
+        );
+        let before = w.timers.len();
+        rate_limit(&mut w, Controller::ReplicaSet, key, Backoff::Grow);
+        assert_eq!(w.timers.len(), before + 1);
+        assert_eq!(
+            w.timers.next_at(),
+            Some(w.now + 40),
+            "5 ms doubled three times"
+        );
     }
 }

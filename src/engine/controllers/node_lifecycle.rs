@@ -10,7 +10,7 @@
 //! Simplified: a toleration with `tolerationSeconds` is treated as tolerating for good.
 
 use crate::engine::apiserver::{meta_str, DeleteOptions};
-use crate::engine::events::Source;
+use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::scheduler::tolerates;
 use crate::engine::world::World;
@@ -18,11 +18,6 @@ use crate::json;
 use serde_json::Value;
 
 pub const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
-
-const SOURCE: Source<'static> = Source {
-    component: "taint-eviction-controller",
-    host: "",
-};
 
 /// The NoExecute taints of `node` that `pod` does not tolerate.
 fn evicting_taint(pod: &Value, node: &Value) -> Option<Value> {
@@ -89,19 +84,14 @@ pub fn sync(w: &mut World, name: &str) {
         let Some(pod) = w.get("Pod", &ns, &pod_name).cloned() else {
             continue;
         };
-        w.record_event(
-            &pod,
-            false,
+        let rec = Recorder::new("taint-eviction-controller", "Pod", &pod);
+        rec.normal(
+            w,
             "TaintManagerEviction",
             &format!("Marking for deletion Pod {ns}/{pod_name}"),
-            SOURCE,
-            None,
         );
-        w.why(
-            "taint-eviction-controller",
-            "Pod",
-            &ns,
-            &pod_name,
+        rec.why(
+            w,
             format!(
                 "{pod_name} does not tolerate the taint {}={}:NoExecute on {name}, so it is evicted",
                 taint["key"].as_str().unwrap_or(""),

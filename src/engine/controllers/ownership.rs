@@ -2,6 +2,7 @@
 //! releasing owned objects whose labels no longer match (ControllerRefManager).
 
 use crate::engine::apiserver::meta_str;
+use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::labels::{labels, selector_matches};
 use crate::engine::owners::{Dependent, NameKey};
@@ -176,10 +177,7 @@ fn write_ownership(
 ) {
     let mut p = pod.clone();
     edit(&mut p);
-    let (namespace, name) = (
-        meta_str(&p, "namespace").to_string(),
-        meta_str(&p, "name").to_string(),
-    );
-    w.write("Pod", p);
-    w.why("ownership", "Pod", &namespace, &name, why(&name));
+    let stored = w.write("Pod", p);
+    let text = why(meta_str(&stored, "name"));
+    Recorder::new("ownership", "Pod", &stored).why(w, text);
 }

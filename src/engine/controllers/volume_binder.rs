@@ -1,7 +1,9 @@
 //! Dynamic provisioning and binding: a claim of the default StorageClass gets a new
 //! `pvc-<uid>` volume (reclaim policy Delete) and both become Bound.
 
+use super::Controller;
 use crate::engine::apiserver::meta_str;
+use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::world::World;
 use crate::json;
@@ -68,11 +70,13 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         name,
         json!({"accessModes": modes, "capacity": {"storage": storage}, "phase": "Bound"}),
     );
-    w.why(
-        "persistentvolume-controller",
+    Recorder::new(
+        Controller::VolumeBinder.name(),
         "PersistentVolumeClaim",
-        namespace,
-        name,
+        &claim,
+    )
+    .why(
+        w,
         format!("{name} was bound to a new volume {pv_name} provisioned from StorageClass {class}"),
     );
 }

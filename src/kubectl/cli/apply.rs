@@ -9,9 +9,10 @@ use crate::engine::api::discovery::Resource;
 use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
 use crate::engine::errors::{ApiError, FieldError};
 use crate::engine::json::At;
+use crate::gofmt;
 use crate::json;
 use crate::kubectl::output::Output;
-use crate::kubectl::printers::{gofmt, gotemplate, jsonpath, yaml};
+use crate::kubectl::printers::{gotemplate, jsonpath, yaml};
 use serde_json::Value;
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";

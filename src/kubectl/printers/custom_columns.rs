@@ -1,6 +1,7 @@
 //! `kubectl get -o custom-columns=NAME:.metadata.name,…`.
 
-use super::{gofmt, jsonpath, tabwriter};
+use super::{jsonpath, tabwriter};
+use crate::gofmt;
 use serde_json::Value;
 
 /// A bad `-o custom-columns` spec; `Display` is kubectl's message after `error: `.

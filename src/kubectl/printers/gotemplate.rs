@@ -7,8 +7,8 @@
 //! missing map key prints `<no value>` (kubectl's default
 //! `--allow-missing-template-keys=true`).
 
-use super::gofmt;
 use super::jsonpath::go_type;
+use crate::gofmt;
 use serde_json::Value;
 
 /// Why a template did not parse or run; `Display` is the text after `error: `.

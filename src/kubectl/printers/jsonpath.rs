@@ -4,7 +4,7 @@
 //! follows `jsonpath.go`. Map iteration (wildcards, `..`) is alphabetical here, where Go's
 //! is random.
 
-use super::gofmt;
+use crate::gofmt;
 use serde_json::{Number, Value};
 use std::borrow::Cow;
 

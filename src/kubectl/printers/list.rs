@@ -3,7 +3,8 @@
 //! ""}}`). YAML and JSON are written straight from the borrowed items, without building
 //! (deep-copying) the wrapper.
 
-use super::{gofmt, yaml};
+use super::yaml;
+use crate::gofmt;
 use crate::json;
 use serde_json::{Map, Value};
 

@@ -3,7 +3,6 @@ pub mod columns;
 pub mod custom_columns;
 pub mod duration;
 pub(crate) mod fields;
-pub mod gofmt;
 pub mod gotemplate;
 pub mod jsonpath;
 pub mod list;

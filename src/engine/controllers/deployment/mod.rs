@@ -1,14 +1,15 @@
 //! Deployment controller wiring (`deployment_controller.go` `syncDeployment`): claim the
 //! ReplicaSets, then pause / scale / roll out (RollingUpdate or Recreate) and write the
-//! status with its conditions.
+//! status with its conditions. The policy is `rolling` (sizes) and `progress` (status and
+//! conditions); the ReplicaSet writes and their Events are `sync`.
 
 pub mod progress;
 pub mod rolling;
 pub mod sync;
 
 use super::ownership::{controller_ref_to, owned};
+use super::Action;
 use crate::engine::apiserver::meta_str;
-use crate::engine::clock::Timer;
 use crate::engine::json::At;
 use crate::engine::labels::{labels, selector_matches};
 use crate::engine::world::World;
@@ -17,11 +18,11 @@ use progress::{Condition, PAUSED_REASON, PROGRESSING, RESUMED_REASON, TIMED_OUT_
 use rolling::RsView;
 use serde_json::Value;
 use std::rc::Rc;
-use sync::{rs_view, Ctx, CONTROLLER};
+use sync::{rs_view, Ctx};
 
-pub fn sync(w: &mut World, namespace: &str, name: &str) {
+pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(d) = w.get("Deployment", namespace, name).cloned() else {
-        return;
+        return Action::skipped();
     };
     let rss = claim_replica_sets(w, &d);
     let mut ctx = Ctx {
@@ -33,18 +34,18 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     if d.at("/metadata/deletionTimestamp").is_some() {
         let new = ctx.new_replica_set(w, false);
         deployment_status(w, &mut ctx, new);
-        return;
+        return Action::await_change();
     }
     check_paused_conditions(w, &mut ctx);
     let paused = ctx.d["spec"]["paused"].as_bool().unwrap_or(false);
     if paused || is_scaling_event(w, &mut ctx) {
         scale_only(w, &mut ctx, paused);
-        return;
+        return Action::await_change();
     }
     if ctx.d.at("/spec/strategy/type").and_then(Value::as_str) == Some("Recreate") {
-        rollout_recreate(w, &mut ctx);
+        rollout_recreate(w, &mut ctx)
     } else {
-        rollout_rolling(w, &mut ctx);
+        rollout_rolling(w, &mut ctx)
     }
 }
 
@@ -53,7 +54,6 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
 fn claim_replica_sets(w: &mut World, d: &Value) -> Vec<Rc<Value>> {
     let uid = meta_str(d, "uid").to_string();
     let namespace = meta_str(d, "namespace").to_string();
-    let name = meta_str(d, "name").to_string();
     let selector = d.at("/spec/selector").cloned().unwrap_or(Value::Null);
     let deleting = d.at("/metadata/deletionTimestamp").is_some();
     let mut out = Vec::new();
@@ -71,11 +71,8 @@ fn claim_replica_sets(w: &mut World, d: &Value) -> Vec<Rc<Value>> {
         }
         let rs_name = meta_str(&copy, "name").to_string();
         w.write("ReplicaSet", copy);
-        w.why(
-            CONTROLLER,
-            "Deployment",
-            &namespace,
-            &name,
+        sync::recorder(d).why(
+            w,
             format!("released {rs_name}: its labels no longer match the selector"),
         );
     }
@@ -103,11 +100,8 @@ fn claim_replica_sets(w: &mut World, d: &Value) -> Vec<Rc<Value>> {
         }
         let rs_name = meta_str(&copy, "name").to_string();
         out.push(w.write("ReplicaSet", copy));
-        w.why(
-            CONTROLLER,
-            "Deployment",
-            &namespace,
-            &name,
+        sync::recorder(d).why(
+            w,
             format!("adopted {rs_name}: it had no owner and matches the selector"),
         );
     }
@@ -211,9 +205,9 @@ fn deployment_status(w: &mut World, ctx: &mut Ctx, new: Option<usize>) {
     }
 }
 
-/// `syncRolloutStatus`: counts, Available, Progressing (with the deadline timer) and
-/// ReplicaFailure.
-fn rollout_status(w: &mut World, ctx: &mut Ctx, new: Option<usize>) {
+/// `syncRolloutStatus`: counts, Available, Progressing and ReplicaFailure; asks to look
+/// again when the progress deadline passes.
+fn rollout_status(w: &mut World, ctx: &mut Ctx, new: Option<usize>) -> Action {
     let all = views(ctx, &(0..ctx.rss.len()).collect::<Vec<_>>());
     let all_refs: Vec<&RsView> = all.iter().collect();
     let new_view = new.map(|i| rs_view(&ctx.rss[i]));
@@ -233,16 +227,10 @@ fn rollout_status(w: &mut World, ctx: &mut Ctx, new: Option<usize>) {
         w.now,
     );
     if s == prev {
-        if let Some(at) = progress::recheck_at(&dv, generation, deadline, &prev, &s) {
-            w.timers.schedule(
-                at.max(w.now + 1),
-                Timer::Requeue {
-                    controller: CONTROLLER,
-                    key: super::key(&ctx.namespace, &ctx.name),
-                },
-            );
-        }
-        return;
+        return match progress::recheck_at(&dv, generation, deadline, &prev, &s) {
+            Some(at) => Action::requeue(at.max(w.now + 1) - w.now),
+            None => Action::await_change(),
+        };
     }
     let before = prev.condition(PROGRESSING).map(|c| c.reason.clone());
     let after = s.condition(PROGRESSING).cloned();
@@ -260,6 +248,7 @@ fn rollout_status(w: &mut World, ctx: &mut Ctx, new: Option<usize>) {
     }
     ctx.set_status(&s);
     ctx.save(w);
+    Action::await_change()
 }
 
 /// `getReplicaFailures`: the new ReplicaSet's ReplicaFailure, else any old one's.
@@ -280,9 +269,9 @@ fn replica_failure(ctx: &Ctx, new: Option<usize>) -> Option<Condition> {
 
 /// `rolloutRolling`: grow the new ReplicaSet within maxSurge, else shrink old ones within
 /// maxUnavailable, else (complete) clean up history.
-fn rollout_rolling(w: &mut World, ctx: &mut Ctx) {
+fn rollout_rolling(w: &mut World, ctx: &mut Ctx) -> Action {
     let Some(new) = ctx.new_replica_set(w, true) else {
-        return;
+        return Action::await_change();
     };
     let dv = ctx.view();
     let all = views(ctx, &(0..ctx.rss.len()).collect::<Vec<_>>());
@@ -290,8 +279,7 @@ fn rollout_rolling(w: &mut World, ctx: &mut Ctx) {
     let new_view = rs_view(&ctx.rss[new]);
     if let Some(step) = rolling::reconcile_new(&dv, &all_refs, &new_view) {
         if ctx.scale(w, new, step.to, &step.why) {
-            rollout_status(w, ctx, Some(new));
-            return;
+            return rollout_status(w, ctx, Some(new));
         }
     }
     let old = olds(ctx, Some(new));
@@ -305,8 +293,7 @@ fn rollout_rolling(w: &mut World, ctx: &mut Ctx) {
         scaled |= ctx.scale_to(w, &step.name, step.to, &step.why);
     }
     if scaled {
-        rollout_status(w, ctx, Some(new));
-        return;
+        return rollout_status(w, ctx, Some(new));
     }
     let generation = ctx.d["metadata"]["generation"].as_i64().unwrap_or(0);
     if progress::complete(&dv, generation, &ctx.status()) {
@@ -330,7 +317,7 @@ fn rollout_rolling(w: &mut World, ctx: &mut Ctx) {
         ));
         }
     }
-    rollout_status(w, ctx, Some(new));
+    rollout_status(w, ctx, Some(new))
 }
 
 /// `oldPodsRunning`: old ReplicaSets still report pods, or any of their pods (even a
@@ -356,7 +343,7 @@ fn old_pods_running(w: &World, ctx: &Ctx, old: &[usize]) -> bool {
 
 /// `rolloutRecreate`: scale every old ReplicaSet to 0, wait until their pods are gone,
 /// then create / scale up the new one.
-fn rollout_recreate(w: &mut World, ctx: &mut Ctx) {
+fn rollout_recreate(w: &mut World, ctx: &mut Ctx) -> Action {
     let mut new = ctx.new_replica_set(w, false);
     let old = olds(ctx, new);
     let mut scaled = false;
@@ -368,22 +355,20 @@ fn rollout_recreate(w: &mut World, ctx: &mut Ctx) {
         }
     }
     if scaled {
-        rollout_status(w, ctx, new);
-        return;
+        return rollout_status(w, ctx, new);
     }
     if old_pods_running(w, ctx, &old) {
         ctx.why(
             w,
             "waiting: Recreate starts new pods only after every old pod is gone".into(),
         );
-        rollout_status(w, ctx, new);
-        return;
+        return rollout_status(w, ctx, new);
     }
     if new.is_none() {
         new = ctx.new_replica_set(w, true);
     }
     let Some(n) = new else {
-        return;
+        return Action::await_change();
     };
     let replicas = ctx.view().replicas;
     let v = rs_view(&ctx.rss[n]);
@@ -396,5 +381,5 @@ fn rollout_recreate(w: &mut World, ctx: &mut Ctx) {
         let old = olds(ctx, new);
         ctx.cleanup(w, &old);
     }
-    rollout_status(w, ctx, new);
+    rollout_status(w, ctx, new)
 }

@@ -6,8 +6,9 @@ use super::rolling::{self, DeployView, RsView};
 use crate::engine::apiserver::meta_str;
 use crate::engine::controllers::history::template_hash;
 use crate::engine::controllers::ownership::controller_ref_to;
+use crate::engine::controllers::Controller;
 use crate::engine::errors::ApiError;
-use crate::engine::events::Source;
+use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
 use crate::engine::world::World;
@@ -15,11 +16,6 @@ use crate::json;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
-pub const CONTROLLER: &str = "deployment-controller";
-const SOURCE: Source<'static> = Source {
-    component: CONTROLLER,
-    host: "",
-};
 pub const HASH_LABEL: &str = "pod-template-hash";
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
 const REVISION_HISTORY: &str = "deployment.kubernetes.io/revision-history";
@@ -41,6 +37,11 @@ fn annotation<'a>(obj: &'a Value, key: &str) -> Option<&'a str> {
 
 fn annotation_i64(obj: &Value, key: &str) -> Option<i64> {
     annotation(obj, key).and_then(|s| s.parse().ok())
+}
+
+/// Events and why-log lines about the Deployment `d`.
+pub fn recorder(d: &Value) -> Recorder<'_> {
+    Recorder::new(Controller::Deployment.name(), "Deployment", d)
 }
 
 /// The policy's view of a ReplicaSet.
@@ -74,8 +75,13 @@ impl Ctx {
         )
     }
 
+    /// Events and why-log lines about the Deployment, as this sync last wrote it.
+    pub fn recorder(&self) -> Recorder<'_> {
+        recorder(&self.d)
+    }
+
     pub fn why(&self, w: &mut World, text: String) {
-        w.why(CONTROLLER, "Deployment", &self.namespace, &self.name, text);
+        self.recorder().why(w, text);
     }
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
@@ -154,14 +160,10 @@ impl Ctx {
                     return false;
                 }
                 let direction = if from < to { "up" } else { "down" };
-                let d = self.d.clone();
-                w.record_event(
-                    &d,
-                    false,
+                self.recorder().normal(
+                    w,
                     "ScalingReplicaSet",
                     &format!("Scaled {direction} replica set {rs_name} from {from} to {to}"),
-                    SOURCE,
-                    None,
                 );
                 self.why(w, why.to_string());
                 true
@@ -310,8 +312,7 @@ impl Ctx {
                     "Failed to create new replica set \"{rs_name}\": {}",
                     e.status_message("apps")
                 );
-                let d = self.d.clone();
-                w.record_event(&d, true, "ReplicaSetCreateError", &msg, SOURCE, None);
+                self.recorder().warning(w, "ReplicaSetCreateError", &msg);
                 if self.deadline().is_some() {
                     self.set_condition(super::progress::Condition::new(
                         super::progress::PROGRESSING,
@@ -328,14 +329,10 @@ impl Ctx {
         };
         self.why(w, format!("created {rs_name} (revision {revision}) for the new pod template; its pods carry {HASH_LABEL}={hash} so they are told apart from older pods"));
         if replicas > 0 {
-            let d = self.d.clone();
-            w.record_event(
-                &d,
-                false,
+            self.recorder().normal(
+                w,
                 "ScalingReplicaSet",
                 &format!("Scaled up replica set {rs_name} from 0 to {replicas}"),
-                SOURCE,
-                None,
             );
             let why = if views.iter().all(|v| v.replicas == 0) {
                 format!(

@@ -6,8 +6,9 @@ pub mod control;
 pub mod pod_control;
 
 use super::ownership::{claim, owned, owned_pod_refs, PodRef};
+use super::Action;
 use crate::engine::apiserver::meta_str;
-use crate::engine::clock::{Millis, Timer};
+use crate::engine::clock::Millis;
 use crate::engine::json::At;
 use crate::engine::time::{format_rfc3339, parse_rfc3339};
 use crate::engine::world::World;
@@ -16,8 +17,6 @@ use control::{Diff, PodView};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::rc::Rc;
-
-const CONTROLLER: &str = "replicaset-controller";
 
 fn node_of(pod: &Value) -> &str {
     pod.at("/spec/nodeName")
@@ -78,9 +77,9 @@ fn related_pods_per_node(w: &World, rs: &Value) -> BTreeMap<String, i64> {
     on_node
 }
 
-pub fn sync(w: &mut World, namespace: &str, name: &str) {
+pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(rs) = w.get("ReplicaSet", namespace, name).cloned() else {
-        return;
+        return Action::skipped();
     };
     claim(w, &rs);
     let replicas = rs.at("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
@@ -109,29 +108,18 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         (have, active, finished)
     };
     let mut failure: Option<(&'static str, String)> = None;
+    let rec = pod_control::recorder(&rs);
     if rs.at("/metadata/deletionTimestamp").is_none() {
         for (pod, phase) in finished {
-            w.why(
-                CONTROLLER,
-                "ReplicaSet",
-                namespace,
-                name,
-                format!(
+            rec.why(w, format!(
                     "{pod} has finished ({phase}); it no longer counts toward the {replicas} wanted, so a replacement is created"
-                ),
-            );
+                ));
         }
         match control::diff_counted(have, active, replicas, w.now) {
             Diff::Create(n) => failure = create_pods(w, &rs, n, have, replicas),
             Diff::Delete(victims) => {
                 for (v, reason) in victims {
-                    w.why(
-                        CONTROLLER,
-                        "ReplicaSet",
-                        namespace,
-                        name,
-                        format!("{name} has {have} pods but wants {replicas}: deleting {v} because {reason}"),
-                    );
+                    rec.why(w, format!("{name} has {have} pods but wants {replicas}: deleting {v} because {reason}"));
                     if let Err(e) = pod_control::delete_pod(w, &rs, &v) {
                         failure = Some(("FailedDelete", e));
                     }
@@ -141,8 +129,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         }
     }
     let failed = failure.is_some();
-    write_status(w, namespace, name, failure);
-    super::finish_sync(w, super::Controller::ReplicaSet, namespace, name, failed);
+    write_status(w, namespace, name, failure).and(Action::retry_if(failed))
 }
 
 /// Creates `n` pods in slow-start batches; a batch with an error ends the sync.
@@ -153,15 +140,12 @@ fn create_pods(
     have: i64,
     replicas: i64,
 ) -> Option<(&'static str, String)> {
-    let namespace = meta_str(rs, "namespace");
     let name = meta_str(rs, "name");
+    let rec = pod_control::recorder(rs);
     let batches = control::slow_start_batches(n);
     let shown: Vec<String> = batches.iter().map(usize::to_string).collect();
-    w.why(
-        CONTROLLER,
-        "ReplicaSet",
-        namespace,
-        name,
+    rec.why(
+        w,
         format!(
             "{name} has {have} pods but wants {replicas}: creating {n} in slow-start batches of {}",
             shown.join(", ")
@@ -175,28 +159,23 @@ fn create_pods(
             }
         }
         if let Some(e) = error {
-            w.why(
-                CONTROLLER,
-                "ReplicaSet",
-                namespace,
-                name,
-                format!("could not create a pod ({e}); slow start stops here and retries on a later sync"),
-            );
+            rec.why(w, format!("could not create a pod ({e}); slow start stops here and retries on a later sync"));
             return Some(("FailedCreate", e));
         }
     }
     None
 }
 
-/// `calculateStatus` from the pods as they are now; requeues for minReadySeconds.
+/// `calculateStatus` from the pods as they are now; asks to look again when a Ready pod
+/// becomes available (minReadySeconds).
 fn write_status(
     w: &mut World,
     namespace: &str,
     name: &str,
     failure: Option<(&'static str, String)>,
-) {
+) -> Action {
     let Some(rs) = w.get("ReplicaSet", namespace, name).cloned() else {
-        return;
+        return Action::await_change();
     };
     let min_ready = rs
         .at("/spec/minReadySeconds")
@@ -227,15 +206,10 @@ fn write_status(
             }
         }
     }
-    if let Some(at) = next {
-        w.timers.schedule(
-            at,
-            Timer::Requeue {
-                controller: CONTROLLER,
-                key: super::key(namespace, name),
-            },
-        );
-    }
+    let action = match next {
+        Some(at) => Action::requeue(at - w.now),
+        None => Action::await_change(),
+    };
     let mut status = json!({ "replicas": replicas });
     for (field, n) in [
         ("fullyLabeledReplicas", fully),
@@ -278,4 +252,5 @@ fn write_status(
         status["conditions"] = json!(conditions);
     }
     w.update_status("ReplicaSet", namespace, name, status);
+    action
 }

@@ -3,16 +3,17 @@
 
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::controllers::ownership::controller_ref_to;
-use crate::engine::events::Source;
+use crate::engine::controllers::Controller;
+use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::world::World;
 use crate::json;
 use serde_json::Value;
 
-pub const SOURCE: Source<'static> = Source {
-    component: "replicaset-controller",
-    host: "",
-};
+/// Events and why-log lines about the ReplicaSet `rs`.
+pub fn recorder(rs: &Value) -> Recorder<'_> {
+    Recorder::new(Controller::ReplicaSet.name(), "ReplicaSet", rs)
+}
 
 /// `GetPodFromTemplate`: the template's labels, annotations and spec, `generateName:
 /// <rs>-`, and a controller reference to the ReplicaSet.
@@ -45,26 +46,12 @@ pub fn create_pod(w: &mut World, rs: &Value) -> Result<String, String> {
     match w.create(new_pod(rs)) {
         Ok(pod) => {
             let name = meta_str(&pod, "name").to_string();
-            w.record_event(
-                rs,
-                false,
-                "SuccessfulCreate",
-                &format!("Created pod: {name}"),
-                SOURCE,
-                None,
-            );
+            recorder(rs).normal(w, "SuccessfulCreate", &format!("Created pod: {name}"));
             Ok(name)
         }
         Err(e) => {
             let msg = e.status_message("");
-            w.record_event(
-                rs,
-                true,
-                "FailedCreate",
-                &format!("Error creating: {msg}"),
-                SOURCE,
-                None,
-            );
+            recorder(rs).warning(w, "FailedCreate", &format!("Error creating: {msg}"));
             Err(msg)
         }
     }
@@ -75,26 +62,12 @@ pub fn delete_pod(w: &mut World, rs: &Value, name: &str) -> Result<(), String> {
     let namespace = meta_str(rs, "namespace").to_string();
     match w.delete("Pod", &namespace, name, DeleteOptions::default()) {
         Ok(_) => {
-            w.record_event(
-                rs,
-                false,
-                "SuccessfulDelete",
-                &format!("Deleted pod: {name}"),
-                SOURCE,
-                None,
-            );
+            recorder(rs).normal(w, "SuccessfulDelete", &format!("Deleted pod: {name}"));
             Ok(())
         }
         Err(e) => {
             let msg = e.status_message("");
-            w.record_event(
-                rs,
-                true,
-                "FailedDelete",
-                &format!("Error deleting: {msg}"),
-                SOURCE,
-                None,
-            );
+            recorder(rs).warning(w, "FailedDelete", &format!("Error deleting: {msg}"));
             Err(msg)
         }
     }

@@ -35,8 +35,9 @@ pub struct SetView {
     pub update_revision: String,
 }
 
+/// One step of a plan: what the controller does next for one pod, or why it waits.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
+pub enum Step {
     /// Create the pod for `ordinal` from `revision`.
     Create {
         ordinal: i64,
@@ -120,8 +121,8 @@ fn is_available(p: &PodView, set: &SetView, now: Millis) -> Result<(), Millis> {
 
 /// Orders the work of one sync. `slots.get(i)` is the pod for ordinal `start + i`, if
 /// there is one; `condemned` holds pods whose ordinal is out of range.
-pub fn plan(set: &SetView, slots: &Slots, condemned: &[PodView], now: Millis) -> Vec<Action> {
-    let mut actions = Vec::new();
+pub fn plan(set: &SetView, slots: &Slots, condemned: &[PodView], now: Millis) -> Vec<Step> {
+    let mut steps = Vec::new();
     let name = &set.name;
     // Replicas, lowest ordinal first.
     let replicas = set.replicas.max(0) as usize;
@@ -143,35 +144,35 @@ pub fn plan(set: &SetView, slots: &Slots, condemned: &[PodView], now: Millis) ->
                 } else {
                     format!("{name}-{ordinal} is missing and {name}-{} is Running and Ready, so the next ordinal can start (OrderedReady)", ordinal - 1)
                 };
-                actions.push(Action::Create {
+                steps.push(Step::Create {
                     ordinal,
                     revision,
                     why,
                 });
                 if set.monotonic {
-                    return actions;
+                    return steps;
                 }
             }
             Some(p) if p.finished && !p.terminating => {
-                actions.push(Action::Delete {
+                steps.push(Step::Delete {
                     name: p.name.to_string(),
                     condemned: false,
                     why: format!("{} has finished (Succeeded or Failed); deleting it so it is recreated with the same name", p.name),
                 });
                 if set.monotonic {
-                    return actions;
+                    return steps;
                 }
             }
             Some(p) if p.terminating => {
                 if set.monotonic {
-                    actions.push(Action::Wait {
+                    steps.push(Step::Wait {
                         why: format!(
                             "waiting for {} to finish terminating before it is recreated",
                             p.name
                         ),
                         retry_after: None,
                     });
-                    return actions;
+                    return steps;
                 }
             }
             Some(p) if !p.running_and_ready => {
@@ -181,21 +182,21 @@ pub fn plan(set: &SetView, slots: &Slots, condemned: &[PodView], now: Millis) ->
                     } else {
                         String::new()
                     };
-                    actions.push(Action::Wait { why: format!("waiting for {} to be Running and Ready{next} (OrderedReady goes one pod at a time)", p.name), retry_after: None });
-                    return actions;
+                    steps.push(Step::Wait { why: format!("waiting for {} to be Running and Ready{next} (OrderedReady goes one pod at a time)", p.name), retry_after: None });
+                    return steps;
                 }
             }
             Some(p) => {
                 if let Err(left) = is_available(p, set, now) {
                     if set.monotonic {
-                        actions.push(Action::Wait {
+                        steps.push(Step::Wait {
                             why: format!(
                                 "{} is Ready but minReadySeconds ({}s) has not passed yet",
                                 p.name, set.min_ready_seconds
                             ),
                             retry_after: Some(left),
                         });
-                        return actions;
+                        return steps;
                     }
                 }
             }
@@ -206,23 +207,23 @@ pub fn plan(set: &SetView, slots: &Slots, condemned: &[PodView], now: Millis) ->
     for p in condemned {
         if p.terminating {
             if set.monotonic {
-                actions.push(Action::Wait { why: format!("waiting for {} to be gone before scaling down further (highest ordinal first, one at a time)", p.name), retry_after: None });
-                return actions;
+                steps.push(Step::Wait { why: format!("waiting for {} to be gone before scaling down further (highest ordinal first, one at a time)", p.name), retry_after: None });
+                return steps;
             }
             continue;
         }
         if set.monotonic && !p.running_and_ready && first_unhealthy_seen {
-            actions.push(Action::Wait {
+            steps.push(Step::Wait {
                 why: format!(
                     "waiting for {} to be healthy before scaling it down",
                     p.name
                 ),
                 retry_after: None,
             });
-            return actions;
+            return steps;
         }
         first_unhealthy_seen |= !p.running_and_ready;
-        actions.push(Action::Delete {
+        steps.push(Step::Delete {
             name: p.name.to_string(),
             condemned: true,
             why: format!(
@@ -231,11 +232,11 @@ pub fn plan(set: &SetView, slots: &Slots, condemned: &[PodView], now: Millis) ->
             ),
         });
         if set.monotonic {
-            return actions;
+            return steps;
         }
     }
     if !set.rolling_update {
-        return actions;
+        return steps;
     }
     // Rolling update: from the highest ordinal down to the partition, one pod at a time.
     for i in (0..replicas).rev() {
@@ -245,22 +246,22 @@ pub fn plan(set: &SetView, slots: &Slots, condemned: &[PodView], now: Millis) ->
         }
         let Some(p) = slot_of(i) else { continue };
         if !p.updated && !p.terminating {
-            actions.push(Action::Delete {
+            steps.push(Step::Delete {
                 name: p.name.to_string(),
                 condemned: false,
                 why: format!("{} is not at the update revision {}; deleting it first because updates go from the highest ordinal down", p.name, set.update_revision),
             });
-            return actions;
+            return steps;
         }
         // `isHealthy`: any pod that is not Running and Ready, or is terminating, holds the
         // update back — with Parallel too, which does not skip the ordering loop above.
         if !p.running_and_ready || p.terminating {
             let what = if p.updated { "updated " } else { "" };
-            actions.push(Action::Wait { why: format!("waiting for {what}{} to be Running and Ready before updating the next lower ordinal", p.name), retry_after: None });
-            return actions;
+            steps.push(Step::Wait { why: format!("waiting for {what}{} to be Running and Ready before updating the next lower ordinal", p.name), retry_after: None });
+            return steps;
         }
     }
-    actions
+    steps
 }
 
 #[cfg(test)]
@@ -286,7 +287,7 @@ mod tests {
         slots: &[Option<PodView>],
         condemned: &[PodView],
         now: Millis,
-    ) -> Vec<Action> {
+    ) -> Vec<Step> {
         plan(set, &slots.iter().cloned().collect(), condemned, now)
     }
 
@@ -307,16 +308,13 @@ mod tests {
     #[test]
     fn ordered_ready_creates_only_the_lowest_missing_ordinal() {
         let plan = plan_of(&set(3), &[None, None, None], &[], 0);
-        assert!(matches!(
-            plan.as_slice(),
-            [Action::Create { ordinal: 0, .. }]
-        ));
+        assert!(matches!(plan.as_slice(), [Step::Create { ordinal: 0, .. }]));
     }
 
     #[test]
     fn ordered_ready_waits_for_a_pod_that_is_not_ready() {
         let plan = plan_of(&set(3), &[Some(pod(0, true, false)), None, None], &[], 0);
-        assert!(matches!(plan.as_slice(), [Action::Wait { .. }]), "{plan:?}");
+        assert!(matches!(plan.as_slice(), [Step::Wait { .. }]), "{plan:?}");
     }
 
     #[test]
@@ -326,7 +324,7 @@ mod tests {
         let plan = plan_of(&s, &[None, None, None], &[], 0);
         assert_eq!(
             plan.iter()
-                .filter(|a| matches!(a, Action::Create { .. }))
+                .filter(|a| matches!(a, Step::Create { .. }))
                 .count(),
             3
         );
@@ -338,7 +336,7 @@ mod tests {
         let condemned = [pod(2, true, true), pod(1, true, true)];
         let plan = plan_of(&set(1), &slots, &condemned, 0);
         assert!(
-            matches!(plan.as_slice(), [Action::Delete { name, condemned: true, .. }] if name == "web-2"),
+            matches!(plan.as_slice(), [Step::Delete { name, condemned: true, .. }] if name == "web-2"),
             "{plan:?}"
         );
     }
@@ -354,7 +352,7 @@ mod tests {
         ];
         let plan = plan_of(&s, &slots, &[], 0);
         assert!(
-            matches!(plan.as_slice(), [Action::Delete { name, condemned: false, .. }] if name == "web-2"),
+            matches!(plan.as_slice(), [Step::Delete { name, condemned: false, .. }] if name == "web-2"),
             "{plan:?}"
         );
     }
@@ -385,7 +383,7 @@ mod tests {
             Some(p2),
         ];
         let plan = plan_of(&s, &slots, &[], 0);
-        assert!(matches!(plan.as_slice(), [Action::Wait { .. }]), "{plan:?}");
+        assert!(matches!(plan.as_slice(), [Step::Wait { .. }]), "{plan:?}");
     }
 
     #[test]
@@ -398,7 +396,7 @@ mod tests {
         assert!(
             matches!(
                 plan.as_slice(),
-                [Action::Wait {
+                [Step::Wait {
                     retry_after: Some(7_000),
                     ..
                 }]

@@ -4,49 +4,27 @@
 pub mod control;
 pub mod pod_control;
 
-use super::history;
 use super::ownership::{claim, owned_pod_refs};
+use super::{history, Action};
 use crate::engine::apiserver::meta_str;
-use crate::engine::clock::{Millis, Timer};
+use crate::engine::clock::Millis;
 use crate::engine::json::At;
 use crate::engine::pod_facts::PodFacts;
 use crate::engine::world::World;
 use crate::json;
-use control::{Action, PodView, SetView, Slots};
+use control::{PodView, SetView, Slots, Step};
 use serde_json::Value;
 use std::rc::Rc;
 
-/// The ordinal in a pod name `<set>-<ordinal>`.
-pub fn get_ordinal(set_name: &str, pod_name: &str) -> Option<i64> {
-    pod_name
-        .strip_prefix(set_name)?
-        .strip_prefix('-')?
-        .parse()
-        .ok()
-        .filter(|o: &i64| *o >= 0)
-}
-
-/// Phase Running and condition Ready true.
-pub fn is_running_and_ready(pod: &Value) -> bool {
-    pod.at("/status/phase").and_then(Value::as_str) == Some("Running")
-        && ready_condition(pod).is_some_and(|c| c["status"] == "True")
-}
-
-fn ready_condition(pod: &Value) -> Option<&Value> {
-    pod.at("/status/conditions")?
-        .as_array()?
-        .iter()
-        .find(|c| c["type"] == "Ready")
-}
-
-pub fn sync(w: &mut World, namespace: &str, name: &str) {
+pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
-        return;
+        return Action::skipped();
     };
     if set.at("/metadata/deletionTimestamp").is_some() {
-        return;
+        return Action::skipped();
     }
     claim(w, &set);
+    let rec = pod_control::recorder(&set);
     let (update_rev, revs) =
         history::ensure_update_revision(w, &set, "controller.kubernetes.io/hash");
     let update_revision = meta_str(&update_rev, "name").to_string();
@@ -124,12 +102,13 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
     // above already counted the pods as they are.
     let counts = plan
         .iter()
-        .all(|a| matches!(a, Action::Wait { .. }))
+        .all(|a| matches!(a, Step::Wait { .. }))
         .then_some(counts);
     let mut failed = false;
-    for action in plan {
-        match action {
-            Action::Create {
+    let mut action = Action::await_change();
+    for step in plan {
+        match step {
+            Step::Create {
                 ordinal,
                 revision,
                 why,
@@ -139,49 +118,28 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
                     .find(|r| meta_str(r, "name") == revision)
                     .map(|r| history::template_of(r))
                     .unwrap_or_else(|| spec["template"].clone());
-                w.why(
-                    "statefulset-controller",
-                    "StatefulSet",
-                    namespace,
-                    name,
-                    why,
-                );
+                rec.why(w, why);
                 if let Err(e) = pod_control::create_pod(w, &set, &template, &revision, ordinal) {
-                    w.why(
-                        "statefulset-controller",
-                        "StatefulSet",
-                        namespace,
-                        name,
+                    rec.why(
+                        w,
                         format!("could not create {name}-{ordinal}: {e}; retrying with back-off"),
                     );
                     failed = true;
                     break;
                 }
             }
-            Action::Delete {
+            Step::Delete {
                 name: pod,
                 condemned,
                 why,
             } => {
-                w.why(
-                    "statefulset-controller",
-                    "StatefulSet",
-                    namespace,
-                    name,
-                    why,
-                );
+                rec.why(w, why);
                 pod_control::delete_pod(w, &set, &pod, condemned);
             }
-            Action::Wait { why, retry_after } => {
-                w.why(
-                    "statefulset-controller",
-                    "StatefulSet",
-                    namespace,
-                    name,
-                    why,
-                );
+            Step::Wait { why, retry_after } => {
+                rec.why(w, why);
                 if let Some(after) = retry_after {
-                    requeue(w, namespace, name, after);
+                    action = action.and(Action::requeue(after));
                 }
             }
         }
@@ -191,7 +149,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         .chain(running.iter().map(String::as_str))
         .collect();
     history::trim(w, &set, &revs, &live);
-    write_status(
+    let status = write_status(
         w,
         namespace,
         name,
@@ -199,18 +157,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         &update_revision,
         counts,
     );
-    super::finish_sync(w, super::Controller::StatefulSet, namespace, name, failed);
-}
-
-fn requeue(w: &mut World, namespace: &str, name: &str, after: Millis) {
-    let at = w.now + after;
-    w.timers.schedule(
-        at,
-        Timer::Requeue {
-            controller: "statefulset-controller",
-            key: super::key(namespace, name),
-        },
-    );
+    action.and(status).and(Action::retry_if(failed))
 }
 
 /// What `status` counts of a set's pods, gathered in one pass over them.
@@ -256,7 +203,8 @@ impl StatusCounts {
 }
 
 /// Writes `status` from `counts`, or from the set's pods as they are now when the sync
-/// changed them, if it differs from the stored one.
+/// changed them, if it differs from the stored one; asks to look again when a Ready pod
+/// becomes available (minReadySeconds).
 fn write_status(
     w: &mut World,
     namespace: &str,
@@ -264,9 +212,9 @@ fn write_status(
     current: &str,
     update: &str,
     counts: Option<StatusCounts>,
-) {
+) -> Action {
     let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
-        return;
+        return Action::await_change();
     };
     let counts = counts.unwrap_or_else(|| {
         let min_ready_ms = set
@@ -292,10 +240,10 @@ fn write_status(
         updated: updated_n,
         next_available,
     } = counts;
-    if let Some(at) = next_available {
-        let after = at - w.now;
-        requeue(w, namespace, name, after);
-    }
+    let action = match next_available {
+        Some(at) => Action::requeue(at - w.now),
+        None => Action::await_change(),
+    };
     let spec_replicas = set
         .at("/spec/replicas")
         .and_then(Value::as_i64)
@@ -324,4 +272,5 @@ fn write_status(
         status["updatedReplicas"] = json!(updated_n);
     }
     w.update_status("StatefulSet", namespace, name, status);
+    action
 }

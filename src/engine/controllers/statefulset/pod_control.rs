@@ -3,16 +3,17 @@
 
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::controllers::ownership::controller_ref_to;
-use crate::engine::events::Source;
+use crate::engine::controllers::Controller;
+use crate::engine::events::Recorder;
 use crate::engine::json::At;
 use crate::engine::world::World;
 use crate::json;
 use serde_json::Value;
 
-const SOURCE: Source<'static> = Source {
-    component: "statefulset-controller",
-    host: "",
-};
+/// Events and why-log lines about the StatefulSet `set`.
+pub fn recorder(set: &Value) -> Recorder<'_> {
+    Recorder::new(Controller::StatefulSet.name(), "StatefulSet", set)
+}
 
 /// `<template>-<set>-<ordinal>`
 pub fn claim_name(template: &str, set: &str, ordinal: i64) -> String {
@@ -59,17 +60,14 @@ fn create_claims(w: &mut World, set: &Value, ordinal: i64, pod_name: &str) -> Re
             claim["metadata"]["ownerReferences"] = json!([r]);
         }
         match w.create(claim) {
-            Ok(_) => w.record_event(
-                set,
-                false,
+            Ok(_) => recorder(set).normal(
+                w,
                 "SuccessfulCreate",
                 &format!("create Claim {name} Pod {pod_name} in StatefulSet {set_name} success"),
-                SOURCE,
-                None,
             ),
             Err(e) => {
                 let msg = e.status_message("");
-                w.record_event(set, true, "FailedCreate", &format!("create Claim {name} for Pod {pod_name} in StatefulSet {set_name} failed error: {msg}"), SOURCE, None);
+                recorder(set).warning(w, "FailedCreate", &format!("create Claim {name} for Pod {pod_name} in StatefulSet {set_name} failed error: {msg}"));
                 return Err(msg);
             }
         }
@@ -137,25 +135,19 @@ pub fn create_pod(
     create_claims(w, set, ordinal, &pod_name)?;
     match w.create(new_pod(set, template, revision, ordinal)) {
         Ok(_) => {
-            w.record_event(
-                set,
-                false,
+            recorder(set).normal(
+                w,
                 "SuccessfulCreate",
                 &format!("create Pod {pod_name} in StatefulSet {set_name} successful"),
-                SOURCE,
-                None,
             );
             Ok(())
         }
         Err(e) => {
             let msg = e.status_message("");
-            w.record_event(
-                set,
-                true,
+            recorder(set).warning(
+                w,
                 "FailedCreate",
                 &format!("create Pod {pod_name} in StatefulSet {set_name} failed error: {msg}"),
-                SOURCE,
-                None,
             );
             Err(msg)
         }
@@ -191,13 +183,10 @@ pub fn delete_pod(w: &mut World, set: &Value, name: &str, condemned: bool) {
     if w.delete("Pod", &namespace, name, DeleteOptions::default())
         .is_ok()
     {
-        w.record_event(
-            set,
-            false,
+        recorder(set).normal(
+            w,
             "SuccessfulDelete",
             &format!("delete Pod {name} in StatefulSet {set_name} successful"),
-            SOURCE,
-            None,
         );
     }
 }

@@ -5,7 +5,7 @@ use super::scalar::{
     analyze, has_block_indicator, is_break, is_identifier_key, is_printable,
     requested_string_style, Style,
 };
-use crate::kubectl::printers::gofmt;
+use crate::gofmt;
 use serde_json::Value;
 
 /// go-yaml's `best_width`.

@@ -18,7 +18,7 @@ mod scalar;
 #[cfg(test)]
 mod tests;
 
-use super::gofmt;
+use crate::gofmt;
 use emitter::{Ctx, Emitter};
 use serde_json::Value;
 

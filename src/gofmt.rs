@@ -1,4 +1,5 @@
-//! Go's number and string renderings shared by the printers (strconv, encoding/json).
+//! Go's number and string renderings (strconv, fmt, encoding/json): what the API server
+//! writes into its messages and what kubectl's printers print, so both layers use it.
 
 use serde_json::{Number, Value};
 
@@ -162,7 +163,7 @@ fn newline(out: &mut String, indent: Option<&str>, depth: usize) {
 
 /// Appends `v` as `json.MarshalIndent` would write it `depth` levels deep (`indent`
 /// `None`: compact).
-pub(super) fn write_json(out: &mut String, v: &Value, indent: Option<&str>, depth: usize) {
+pub fn write_json(out: &mut String, v: &Value, indent: Option<&str>, depth: usize) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
