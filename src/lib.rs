@@ -5,3 +5,4 @@ pub mod lessons;
 #[path = "ui/params.rs"]
 pub mod params;
 pub mod share;
+pub mod shell;

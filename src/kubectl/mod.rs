@@ -10,5 +10,4 @@ pub mod output;
 pub mod printers;
 pub mod process;
 pub mod session;
-pub mod shell;
 pub use session::{NodeLane, OutLine, PodCard, Session, Stream};

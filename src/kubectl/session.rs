@@ -6,11 +6,11 @@ use super::cli::{self, Ctx, Outcome};
 use super::output::{extend_lines, push_line, push_line_text, push_text, Output};
 use super::printers::columns::{pod_ready, pod_restarts, pod_status};
 use super::process::Running;
-use super::shell::{
-    self, AndOrList, Command, Connector, Env, Pipeline, RedirOp, Script, SimpleCommand, Vfs,
-};
 use crate::engine::json::At;
 use crate::engine::{Cluster, ClusterConfig, Millis, Why};
+use crate::shell::{
+    self, AndOrList, Command, Connector, Env, Pipeline, RedirOp, Script, SimpleCommand, Vfs,
+};
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
 

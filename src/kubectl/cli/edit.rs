@@ -14,7 +14,7 @@ use crate::engine::json::At;
 use crate::engine::{ApiError, Cluster};
 use crate::kubectl::output::Output;
 use crate::kubectl::printers::yaml;
-use crate::kubectl::shell::Vfs;
+use crate::shell::Vfs;
 use serde_json::{Map, Value};
 
 /// What kubectl writes above the object (`editHeader.writeTo`, normal edit mode).

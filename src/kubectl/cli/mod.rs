@@ -22,8 +22,8 @@ pub mod top;
 
 use super::output::Output;
 use super::process::Running;
-use super::shell::Vfs;
 use crate::engine::Cluster;
+use crate::shell::Vfs;
 
 /// What a kubectl command needs from the terminal around it.
 pub struct Ctx<'a> {

@@ -11,9 +11,9 @@
 
 pub mod ast;
 pub mod expand;
-pub mod filters;
 pub mod parser;
 pub mod regex;
+pub mod utilities;
 pub mod vfs;
 
 pub use ast::{
@@ -24,8 +24,8 @@ pub use expand::{
     expand_alias, expand_heredoc, expand_redirect_target, expand_word, expand_words, Env,
     ExpandError,
 };
-pub use filters::{run_filter, FilterResult};
 pub use parser::{is_name, needs_more_input, parse, SyntaxError};
+pub use utilities::{run_filter, FilterResult};
 pub use vfs::{Vfs, VfsError};
 
 #[cfg(test)]
