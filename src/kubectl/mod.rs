@@ -2,12 +2,10 @@
 pub mod bundled;
 pub mod cli;
 pub mod completion;
-pub mod container;
 pub mod describe;
 pub mod diagnostics;
 pub mod explain;
-pub mod output;
 pub mod printers;
 pub mod process;
 pub mod session;
-pub use session::{NodeLane, OutLine, PodCard, Session, Stream};
+pub use session::Session;

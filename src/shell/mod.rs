@@ -10,7 +10,9 @@
 //! Nothing here knows about kubectl or the cluster; the executor walks the [`Script`].
 
 pub mod ast;
+pub mod exec;
 pub mod expand;
+pub mod output;
 pub mod parser;
 pub mod regex;
 pub mod utilities;
@@ -20,12 +22,14 @@ pub use ast::{
     AndOrList, Assignment, Command, Connector, ForLoop, Heredoc, Pipeline, RedirOp, Redirect,
     Script, SimpleCommand, Word, WordPart,
 };
+pub use exec::{Host, Job, Shell};
 pub use expand::{
     expand_alias, expand_heredoc, expand_redirect_target, expand_word, expand_words, Env,
     ExpandError,
 };
+pub use output::{OutLine, Output, Stream};
 pub use parser::{is_name, needs_more_input, parse, SyntaxError};
-pub use utilities::{run_filter, FilterResult};
+pub use utilities::{echo, run_filter, FilterResult};
 pub use vfs::{Vfs, VfsError};
 
 #[cfg(test)]

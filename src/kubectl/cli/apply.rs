@@ -10,8 +10,8 @@ use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
 use crate::engine::errors::{ApiError, FieldError};
 use crate::engine::json::At;
 use crate::json;
-use crate::kubectl::output::Output;
 use crate::kubectl::printers::{gofmt, gotemplate, jsonpath, yaml};
+use crate::shell::Output;
 use serde_json::Value;
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";

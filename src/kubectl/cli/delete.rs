@@ -7,8 +7,8 @@ use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::api::discovery::Resource;
 use crate::engine::json::At;
 use crate::engine::{DeleteOptions, Propagation};
-use crate::kubectl::output::Output;
 use crate::kubectl::process::{Process, Running};
+use crate::shell::Output;
 use serde_json::Value;
 
 pub(crate) const FLAGS: &[Flag] = &[

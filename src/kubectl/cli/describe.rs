@@ -7,7 +7,7 @@ use super::{flag_error, namespace, Ctx};
 use crate::engine::controllers::ownership::owned;
 use crate::engine::json::At;
 use crate::kubectl::describe::{describe, Related};
-use crate::kubectl::output::Output;
+use crate::shell::Output;
 use serde_json::Value;
 use std::rc::Rc;
 

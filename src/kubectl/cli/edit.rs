@@ -12,8 +12,8 @@ use super::{flag_error, namespace, Ctx};
 use crate::engine::apiserver::patch::merge_patch;
 use crate::engine::json::At;
 use crate::engine::{ApiError, Cluster};
-use crate::kubectl::output::Output;
 use crate::kubectl::printers::yaml;
+use crate::shell::Output;
 use crate::shell::Vfs;
 use serde_json::{Map, Value};
 

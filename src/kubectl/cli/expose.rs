@@ -8,8 +8,8 @@ use super::{flag_error, namespace, Ctx};
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::json;
-use crate::kubectl::output::Output;
 use crate::kubectl::printers::yaml;
+use crate::shell::Output;
 use serde_json::{Map, Value};
 
 pub(crate) const FLAGS: &[Flag] = &[

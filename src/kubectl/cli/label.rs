@@ -5,7 +5,7 @@ use super::resource::{kind_group, parse_targets};
 use super::{flag_error, namespace, Ctx};
 use crate::engine::json::At;
 use crate::json;
-use crate::kubectl::output::Output;
+use crate::shell::Output;
 use serde_json::Value;
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, namespace, Ctx};
 use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
-use crate::kubectl::output::Output;
+use crate::shell::Output;
 use serde_json::Value;
 
 pub(crate) const FLAGS: &[Flag] = &[

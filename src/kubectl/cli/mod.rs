@@ -20,9 +20,9 @@ pub mod scale;
 pub mod set;
 pub mod top;
 
-use super::output::Output;
 use super::process::Running;
 use crate::engine::Cluster;
+use crate::shell::Output;
 use crate::shell::Vfs;
 
 /// What a kubectl command needs from the terminal around it.

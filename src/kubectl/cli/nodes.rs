@@ -8,8 +8,8 @@ use super::{flag_error, Ctx, Outcome};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::json::At;
 use crate::json;
-use crate::kubectl::output::Output;
 use crate::kubectl::process::{Process, Running};
+use crate::shell::Output;
 use serde_json::Value;
 
 pub(crate) const CORDON_FLAGS: &[Flag] = &[

@@ -8,9 +8,9 @@ use crate::engine::json::At;
 use crate::engine::time::format_rfc3339;
 use crate::json;
 use crate::kubectl::describe::pod_template_raw;
-use crate::kubectl::output::Output;
 use crate::kubectl::printers::tabwriter::format_tabbed;
 use crate::kubectl::process::{Process, RolloutWatch, Running};
+use crate::shell::Output;
 use serde_json::Value;
 use std::rc::Rc;
 

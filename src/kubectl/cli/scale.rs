@@ -4,7 +4,7 @@ use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, namespace, Ctx};
 use crate::json;
-use crate::kubectl::output::Output;
+use crate::shell::Output;
 
 pub(crate) const FLAGS: &[Flag] = &[
     flag("replicas", None, Arity::Value),

@@ -11,8 +11,8 @@ use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::quantity;
 use crate::engine::registry::ImageRef;
-use crate::kubectl::output::Output;
 use crate::kubectl::printers::tabwriter::format_table;
+use crate::shell::Output;
 use serde_json::Value;
 
 pub(crate) const FLAGS: &[Flag] = &[

@@ -19,7 +19,8 @@ use count::{sort, uniq, wc};
 use encoding::base64;
 use files::{cat, cd, cp_mv, ls, mkdir, rm, touch};
 use grep::grep;
-use print::{echo, printf, tee};
+pub use print::echo;
+use print::{printf, tee};
 use slice::{cut, head_tail};
 use transform::{awk, tr};
 

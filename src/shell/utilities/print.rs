@@ -82,7 +82,7 @@ fn escapes(s: &str, out: &mut String) -> Option<()> {
 }
 
 /// bash's `echo`: `-n`, `-e`, `-E` (only when the whole word is such flags).
-pub(super) fn echo(args: &[String]) -> String {
+pub fn echo(args: &[String]) -> String {
     let mut newline = true;
     let mut interpret = false;
     let mut i = 0;

@@ -1,6 +1,24 @@
-//! What a command prints: ordered stdout/stderr lines and an exit status.
+//! What a command prints: ordered stdout/stderr lines and an exit status. The same data
+//! whether the command ran in the learner's terminal (which shows the lines) or as a
+//! container's process (whose stdout is the container's).
 
-use super::session::{OutLine, Stream};
+/// Which stream a line of output was written to; the terminal colours stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Stream {
+    Out,
+    Err,
+}
+
+/// One line the terminal shows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OutLine {
+    pub text: String,
+    pub stream: Stream,
+    /// The line has not ended yet: what printed it left no newline (`printf`, `echo -n`,
+    /// `-o jsonpath`), so the next output on the same stream continues it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub open: bool,
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
@@ -58,10 +76,38 @@ impl Output {
         }
     }
 
+    /// A shell-level failure: the message as is on stderr, status 1.
+    pub fn failed_plain(message: impl AsRef<str>) -> Output {
+        let mut o = Output::ok();
+        o.err(message);
+        o.status = 1;
+        o
+    }
+
+    /// What a utility printed as text, as lines in the order stdout, stderr.
+    pub fn from_text(stdout: &str, stderr: &str, status: i32) -> Output {
+        let mut o = Output {
+            lines: Vec::new(),
+            status,
+        };
+        push_text(&mut o.lines, stdout, Stream::Out);
+        push_text(&mut o.lines, stderr, Stream::Err);
+        o
+    }
+
     /// The stdout text (what a pipe receives).
     pub fn stdout_text(&self) -> String {
+        self.text_of(Stream::Out)
+    }
+
+    /// The stderr text.
+    pub fn stderr_text(&self) -> String {
+        self.text_of(Stream::Err)
+    }
+
+    fn text_of(&self, stream: Stream) -> String {
         let mut s = String::new();
-        for l in self.lines.iter().filter(|l| l.stream == Stream::Out) {
+        for l in self.lines.iter().filter(|l| l.stream == stream) {
             push_line_text(&mut s, l);
         }
         s
