@@ -7,6 +7,7 @@ use super::network::{CLUSTER_DOMAIN, DNS_IP};
 use super::{Ran, Target};
 use crate::engine::json::At;
 use crate::engine::Cluster;
+use crate::shell::{run_filter, Vfs};
 use serde_json::Value;
 
 pub(super) const NGINX_ROOT: &str = "/usr/share/nginx/html";
@@ -128,4 +129,44 @@ pub(super) fn cat(c: &Cluster, t: &Target, rest: &[String], stdin: Option<String
         }
     }
     r
+}
+
+/// The text utilities an image has (busybox and Debian both do), run by the shell's
+/// own implementation; `None` for other names.
+const TEXT_UTILITIES: &[&str] = &[
+    "grep", "egrep", "fgrep", "head", "tail", "wc", "sort", "uniq", "cut", "tr", "awk", "base64",
+    "printf",
+];
+
+/// Runs a text utility on its stdin and on the container's files its arguments name:
+/// those files are lent to it in a scratch filesystem rooted where the container's
+/// shell stands (`/`). Nothing it could write goes back (these utilities only read).
+pub(super) fn text_utility(
+    c: &Cluster,
+    t: &Target,
+    name: &str,
+    args: &[String],
+    stdin: Option<String>,
+) -> Option<Ran> {
+    if !TEXT_UTILITIES.contains(&name) {
+        return None;
+    }
+    let mut scratch = Vfs::new();
+    scratch.chdir("/").ok()?;
+    for a in args {
+        let path = absolute(a);
+        if let Some(text) = read(c, t, &path) {
+            let parent = path.rsplit_once('/').map_or("/", |(p, _)| p);
+            if !parent.is_empty() {
+                let _ = scratch.mkdir(parent, true);
+            }
+            let _ = scratch.write(&path, &text, false);
+        }
+    }
+    let r = run_filter(name, args, &stdin.unwrap_or_default(), &mut scratch, false)?;
+    Some(Ran {
+        stdout: r.stdout,
+        stderr: r.stderr,
+        status: r.status,
+    })
 }

@@ -1,8 +1,9 @@
 //! A container's processes: the shell ([`crate::shell`], the same one the learner's
 //! terminal runs) with a container as its host. `kubectl exec` and `kubectl run -it` run
 //! here; the commands a container has besides the shell's builtins are what tutorials
-//! type — `hostname`, `echo`, `cat`, `ls`, `env`, `pwd`, `sh -c '…'`, `curl` / `wget`
-//! against pods and Services, and `nslookup` answering from the cluster's DNS.
+//! type — `hostname`, `echo`, `cat`, `ls`, `env`, `pwd`, `sh -c '…'`, the text utilities
+//! (`grep`, `head`, `wc`, …) on its files, `curl` / `wget` against pods and Services, and
+//! `nslookup` answering from the cluster's DNS.
 //!
 //! Files written land in the engine (`Cluster::write_file`): on a PVC they survive the
 //! pod, elsewhere they die with it. Web servers serve what their document root holds.
@@ -153,7 +154,8 @@ impl Container<'_> {
                     1,
                 ),
             },
-            _ => Ran::fail(format!("sh: {name}: not found\n"), 127),
+            _ => files::text_utility(c, t, name, rest, stdin)
+                .unwrap_or_else(|| Ran::fail(format!("sh: {name}: not found\n"), 127)),
         }
     }
 }
