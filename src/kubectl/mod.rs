@@ -1,4 +1,5 @@
-//! The terminal language: a small shell in front of kubectl, and kubectl's printers.
+//! kubectl: its verbs ([`cli`]), printers and describers, and the learner's terminal
+//! ([`session`]): the host the shell ([`crate::shell`]) runs typed lines on.
 pub mod bundled;
 pub mod cli;
 pub mod completion;

@@ -1,13 +1,19 @@
-//! The terminal's shell language, its text utilities and its files.
+//! The shell: one small bash-like language that runs in two places — the learner's
+//! terminal and a container's processes (`kubectl exec`, `kubectl run -it`, and soon
+//! the kubelet running a container's command).
 //!
 //! - [`parse`] turns typed or pasted lines into a [`Script`]; [`needs_more_input`] tells
 //!   the terminal to show the `> ` continuation prompt instead.
 //! - [`expand_words`] and friends turn unexpanded [`Word`]s into argument strings using an
-//!   [`Env`] the executor provides (variables, `$(...)`).
+//!   [`Env`] (variables, `$(...)`).
+//! - [`Shell`] (in [`exec`]) runs a [`Script`] — and-or lists, pipelines, `for`,
+//!   redirections, builtins, foreground jobs — against a [`Host`], which supplies the
+//!   commands and files of where it runs; what ran comes back as an [`Output`].
 //! - [`run_filter`] runs the text utilities (`grep`, `head`, `wc`, `ls`, `cat`, ...) on
-//!   a string stdin and the [`Vfs`].
+//!   a string stdin and a [`Vfs`], the terminal's files.
 //!
-//! Nothing here knows about kubectl or the cluster; the executor walks the [`Script`].
+//! Nothing here knows about kubectl or the cluster: the hosts do (the terminal in
+//! `kubectl::session`, a container in `engine::container`).
 
 pub mod ast;
 pub mod exec;

@@ -66,6 +66,7 @@ fn out(name: &str, args: &[&str], stdin: &str) -> String {
     run(name, args, stdin, &mut Vfs::new()).stdout
 }
 
+mod exec;
 mod expansion;
 mod parsing;
 mod robustness;
