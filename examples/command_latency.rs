@@ -7,7 +7,7 @@
 //! of Enter costs in the browser. The budget is one frame (16 ms); the goal natively is
 //! under 1 ms.
 
-use kubeplay::kubectl::printers::columns::pod_status;
+use kubeplay::kubectl::printers::columns::pods::pod_status;
 use kubeplay::kubectl::Session;
 use std::time::{Duration, Instant};
 

@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use kubeplay::engine::store::EventType;
 use kubeplay::engine::{Cluster, ClusterConfig, DeleteOptions, Millis};
-use kubeplay::kubectl::printers::columns::{pod_restarts, pod_status};
+use kubeplay::kubectl::printers::columns::pods::{pod_restarts, pod_status};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 

@@ -9,7 +9,7 @@ use common::*;
 use kubeplay::engine::store::EventType;
 use kubeplay::engine::Cluster;
 use kubeplay::kubectl::bundled;
-use kubeplay::kubectl::printers::columns::pod_status;
+use kubeplay::kubectl::printers::columns::pods::pod_status;
 use kubeplay::kubectl::Session;
 use serde_json::Value;
 use std::collections::BTreeMap;

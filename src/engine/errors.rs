@@ -85,34 +85,41 @@ impl fmt::Display for FieldError {
     }
 }
 
-/// What the API server answers when it refuses a request.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// What the API server answers when it refuses a request: one variant per Status reason
+/// the playground's server gives, each naming the object it concerns. kubectl prints all but
+/// `Invalid` the one way `Display` does, `Error from server (Reason): message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
     /// The named object does not exist (`resource` is the GroupResource, `statefulsets.apps`).
-    #[error("Error from server (NotFound): {resource} \"{name}\" not found")]
     NotFound { resource: String, name: String },
     /// Create of a name that is taken.
-    #[error("Error from server (AlreadyExists): {resource} \"{name}\" already exists")]
     AlreadyExists { resource: String, name: String },
     /// Validation failed; `kind` is the bare Kind, as in the Status details.
-    #[error("{}", render_invalid(kind, name, causes))]
     Invalid {
         kind: String,
         name: String,
         causes: Vec<FieldError>,
     },
-    /// The request body could not be decoded (unknown fields, wrong types).
-    #[error("Error from server (BadRequest): {message}")]
+    /// The request could not be served as sent: a body the server cannot decode (unknown
+    /// fields, wrong types), or a subresource the pod cannot give yet (logs, exec).
     BadRequest { message: String },
     /// Admission refused it (quota).
-    #[error("Error from server (Forbidden): {message}")]
     Forbidden { message: String },
     /// The object changed since the caller read it.
-    #[error("Error from server (Conflict): Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again")]
     Conflict { resource: String, name: String },
     /// The namespace the object would live in is being deleted or missing.
-    #[error("Error from server (NotFound): namespaces \"{namespace}\" not found")]
     NamespaceNotFound { namespace: String },
+    /// A JSON patch whose operations cannot be applied to the object (HTTP 422).
+    UnprocessableEntity { message: String },
+}
+
+/// How kubectl's `checkErr` starts every server error but an `Invalid` one.
+const FROM_SERVER: &str = "Error from server";
+
+/// Whether `text` is already a server error as kubectl prints it, so it is not prefixed
+/// with `error: ` again.
+pub fn is_from_server(text: &str) -> bool {
+    text.starts_with(FROM_SERVER)
 }
 
 fn render_invalid(kind: &str, name: &str, causes: &[FieldError]) -> String {
@@ -144,6 +151,34 @@ fn render_invalid(kind: &str, name: &str, causes: &[FieldError]) -> String {
 }
 
 impl ApiError {
+    /// A missing object of `resource` (its GroupResource, `statefulsets.apps`).
+    pub fn not_found(resource: impl Into<String>, name: impl Into<String>) -> Self {
+        ApiError::NotFound {
+            resource: resource.into(),
+            name: name.into(),
+        }
+    }
+
+    /// A request the server refuses as malformed.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            message: message.into(),
+        }
+    }
+
+    /// The Status `reason` kubectl shows in parentheses.
+    fn reason(&self) -> &'static str {
+        match self {
+            ApiError::NotFound { .. } | ApiError::NamespaceNotFound { .. } => "NotFound",
+            ApiError::AlreadyExists { .. } => "AlreadyExists",
+            ApiError::Invalid { .. } => "Invalid",
+            ApiError::BadRequest { .. } => "BadRequest",
+            ApiError::Forbidden { .. } => "Forbidden",
+            ApiError::Conflict { .. } => "Conflict",
+            ApiError::UnprocessableEntity { .. } => "UnprocessableEntity",
+        }
+    }
+
     /// The Status message of the error, as wrapped by `kubectl create deployment`
     /// (`Deployment.apps "x" is invalid: ...`).
     pub fn status_message(&self, group: &str) -> String {
@@ -165,9 +200,11 @@ impl ApiError {
             ApiError::AlreadyExists { resource, name } => {
                 format!("{resource} \"{name}\" already exists")
             }
-            // The Status message alone: "Error from server (…): " is kubectl's prefix, not
-            // part of what controllers put in their events.
-            ApiError::BadRequest { message } | ApiError::Forbidden { message } => message.clone(),
+            // The Status message alone: kubectl's `FROM_SERVER (…): ` prefix is no part of
+            // what controllers put in their events.
+            ApiError::BadRequest { message }
+            | ApiError::Forbidden { message }
+            | ApiError::UnprocessableEntity { message } => message.clone(),
             ApiError::Conflict { resource, name } => format!("Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"),
             ApiError::NamespaceNotFound { namespace } => {
                 format!("namespaces \"{namespace}\" not found")
@@ -179,23 +216,36 @@ impl ApiError {
     /// kinds of errors that carry it (Invalid errors are printed from their details).
     pub fn with_source(&self, verb: &str, file: &str) -> String {
         match self {
-            ApiError::Invalid { .. } => self.to_string(),
-            ApiError::NotFound { resource, name } => {
-                format!("Error from server (NotFound): error when {verb} \"{file}\": {resource} \"{name}\" not found")
-            }
-            ApiError::AlreadyExists { resource, name } => {
-                format!("Error from server (AlreadyExists): error when {verb} \"{file}\": {resource} \"{name}\" already exists")
-            }
-            ApiError::BadRequest { message } => {
-                format!("Error from server (BadRequest): error when {verb} \"{file}\": {message}")
-            }
-            ApiError::Forbidden { message } => {
-                format!("Error from server (Forbidden): error when {verb} \"{file}\": {message}")
-            }
+            ApiError::NotFound { .. }
+            | ApiError::AlreadyExists { .. }
+            | ApiError::BadRequest { .. }
+            | ApiError::Forbidden { .. } => from_server(
+                self.reason(),
+                &format!("error when {verb} \"{file}\": {}", self.status_message("")),
+            ),
             other => other.to_string(),
         }
     }
 }
+
+/// kubectl's one way of printing a refused request: `Error from server (Reason): message`.
+fn from_server(reason: &str, message: &str) -> String {
+    format!("{FROM_SERVER} ({reason}): {message}")
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // kubectl prints an Invalid Status from its details, without the server prefix.
+            ApiError::Invalid { kind, name, causes } => {
+                f.write_str(&render_invalid(kind, name, causes))
+            }
+            other => f.write_str(&from_server(other.reason(), &other.status_message(""))),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
 
 #[cfg(test)]
 mod tests {

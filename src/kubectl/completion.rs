@@ -3,7 +3,8 @@
 //! What it offers follows `kubectl completion bash` (cobra's `__complete`): names of the
 //! typed type in the `-n` namespace, `type/name` after a slash, flags after `-`.
 
-use super::cli::{self, flags::Flag};
+use super::cli::flags::{self, Flag};
+use super::cli::verbs;
 use super::Session;
 use crate::engine::api::discovery::{self, Resource};
 use crate::engine::json::At;
@@ -50,34 +51,9 @@ fn subcommands(verb: &str) -> &'static [&'static str] {
     }
 }
 
-/// The flags a verb (with its subcommand) accepts, global ones included.
-fn verb_flags(verb: &str, sub: Option<&str>) -> Vec<&'static Flag> {
-    use cli::*;
-    let own: &[Flag] = match (verb, sub) {
-        ("get", _) => get::FLAGS,
-        ("describe", _) => describe::FLAGS,
-        ("delete", _) => delete::FLAGS,
-        ("edit", _) => edit::FLAGS,
-        ("events", _) => events::FLAGS,
-        ("scale", _) => scale::FLAGS,
-        ("set", _) => set::FLAGS,
-        ("rollout", _) => rollout::FLAGS,
-        ("label" | "annotate", _) => label::FLAGS,
-        ("patch", _) => apply::PATCH_FLAGS,
-        ("create" | "apply", _) => apply::CREATE_FLAGS,
-        ("logs", _) => logs::FLAGS,
-        ("expose", _) => expose::FLAGS,
-        ("run", _) => run::RUN_FLAGS,
-        ("exec", _) => run::EXEC_FLAGS,
-        ("top", _) => top::FLAGS,
-        ("cordon" | "uncordon", _) => nodes::CORDON_FLAGS,
-        ("drain", _) => nodes::DRAIN_FLAGS,
-        ("taint", _) => nodes::TAINT_FLAGS,
-        ("explain", _) => info::EXPLAIN_FLAGS,
-        ("version", _) => info::VERSION_FLAGS,
-        ("api-resources", _) => info::API_RESOURCES_FLAGS,
-        _ => &[],
-    };
+/// The flags a verb accepts, global ones included.
+fn verb_flags(verb: &str) -> Vec<&'static Flag> {
+    let own = verbs::find(verb).map_or(&[][..], |v| v.flags);
     own.iter().chain(flags::GLOBAL.iter()).collect()
 }
 
@@ -250,10 +226,7 @@ fn kubectl_words(session: &Session, args: &[&str], current: &str) -> Vec<String>
     let mut positionals: Vec<&str> = Vec::new();
     let mut namespace = "default".to_string();
     let mut pending_value: Option<&str> = None;
-    let flags_for = |positionals: &[&str]| {
-        let sub = positionals.get(1).copied();
-        verb_flags(positionals.first().copied().unwrap_or(""), sub)
-    };
+    let flags_for = |positionals: &[&str]| verb_flags(positionals.first().copied().unwrap_or(""));
     for a in args {
         if let Some(flag) = pending_value.take() {
             if flag == "namespace" {
@@ -273,7 +246,7 @@ fn kubectl_words(session: &Session, args: &[&str], current: &str) -> Vec<String>
             }
             let takes_value = flags_for(&positionals)
                 .iter()
-                .any(|f| f.long == name && matches!(f.arity, cli::flags::Arity::Value));
+                .any(|f| f.long == name && matches!(f.arity, flags::Arity::Value));
             if value.is_none() && takes_value {
                 pending_value = Some(if name == "namespace" {
                     "namespace"
@@ -291,7 +264,7 @@ fn kubectl_words(session: &Session, args: &[&str], current: &str) -> Vec<String>
             }
             let takes_value = flags_for(&positionals)
                 .iter()
-                .any(|f| f.short == Some(c) && matches!(f.arity, cli::flags::Arity::Value));
+                .any(|f| f.short == Some(c) && matches!(f.arity, flags::Arity::Value));
             if inline.is_empty() && takes_value {
                 pending_value = Some(if c == 'n' { "namespace" } else { "other" });
             }
@@ -313,7 +286,7 @@ fn kubectl_words(session: &Session, args: &[&str], current: &str) -> Vec<String>
         return flag_names(&flags_for(&positionals), current);
     }
     let Some(&verb) = positionals.first() else {
-        let mut v: Vec<String> = cli::VERBS.iter().map(|s| s.to_string()).collect();
+        let mut v: Vec<String> = verbs::names().into_iter().map(String::from).collect();
         v.extend(["help".to_string()]);
         return v;
     };

@@ -6,6 +6,7 @@ use crate::engine::store::{EventType, WatchEvent};
 use crate::engine::{Cluster, Millis};
 use crate::kubectl::cli::get::RowPrinter;
 use crate::kubectl::cli::rollout::status_line;
+use crate::kubectl::output::CheckErr;
 use crate::shell::Output;
 use serde_json::Value;
 

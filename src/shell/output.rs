@@ -52,23 +52,6 @@ impl Output {
         push_lines(&mut self.lines, text.as_ref(), Stream::Err);
     }
 
-    /// `error: …` on stderr with exit status 1 (kubectl's `checkErr`).
-    pub fn fail(&mut self, message: impl AsRef<str>) {
-        let m = message.as_ref();
-        if m.starts_with("error: ") || m.starts_with("Error from server") || m.starts_with("The ") {
-            self.err(m);
-        } else {
-            self.err(format!("error: {m}"));
-        }
-        self.status = 1;
-    }
-
-    pub fn failed(message: impl AsRef<str>) -> Output {
-        let mut o = Output::default();
-        o.fail(message);
-        o
-    }
-
     pub fn append(&mut self, other: Output) {
         extend_lines(&mut self.lines, other.lines);
         if other.status != 0 {

@@ -4,7 +4,7 @@
 
 use kubeplay::engine::json::At;
 use kubeplay::engine::Cluster;
-use kubeplay::kubectl::printers::columns::{pod_ready, pod_restarts, pod_status};
+use kubeplay::kubectl::printers::columns::pods::{pod_ready, pod_restarts, pod_status};
 use serde_json::Value;
 
 /// What a pod card in the cluster view shows.

@@ -10,6 +10,7 @@ use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
 use crate::engine::errors::{ApiError, FieldError};
 use crate::engine::json::At;
 use crate::json;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::{gofmt, gotemplate, jsonpath, yaml};
 use crate::shell::Output;
 use serde_json::Value;
@@ -103,13 +104,13 @@ fn strict_decode(doc: &Doc, r: &Resource) -> Result<(), String> {
     let Some(problem) = decoding::decode_error(r.kind, &doc.object) else {
         return Ok(());
     };
-    Err(format!(
-        "Error from server (BadRequest): error when creating \"{}\": {kind} in version \"{}\" cannot be handled as a {kind}: {}",
-        doc.source,
+    Err(ApiError::bad_request(format!(
+        "{kind} in version \"{}\" cannot be handled as a {kind}: {}",
         r.version,
         problem.message(),
         kind = r.kind,
     ))
+    .with_source("creating", &doc.source))
 }
 
 /// `deployment.apps/web created`, named as the server answered (a `generateName` is only
@@ -561,18 +562,18 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 ""
             };
             let Some(live) = ctx.cluster.get(t.resource.kind, obj_ns, name).cloned() else {
-                out.fail(format!(
-                    "Error from server (NotFound): {} \"{name}\" not found",
-                    t.resource.group_resource()
-                ));
+                out.fail(ApiError::not_found(t.resource.group_resource(), name).to_string());
                 continue;
             };
             // The server reads merge and strategic patches into a map first.
             if ty != "json" && !(patch_value.is_object() || patch_value.is_null()) {
-                out.fail(format!(
-                    "Error from server (BadRequest): json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                    crate::engine::json::unmarshal_kind(&patch_value)
-                ));
+                out.fail(
+                    ApiError::bad_request(format!(
+                        "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                        crate::engine::json::unmarshal_kind(&patch_value)
+                    ))
+                    .to_string(),
+                );
                 continue;
             }
             let mut obj = (*live).clone();
@@ -581,7 +582,12 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 "json" => match apply_json_patch(&mut obj, &patch_value) {
                     Ok(()) => {}
                     Err(e) => {
-                        out.fail(format!("Error from server (UnprocessableEntity): {e}"));
+                        out.fail(
+                            ApiError::UnprocessableEntity {
+                                message: e.to_string(),
+                            }
+                            .to_string(),
+                        );
                         continue;
                     }
                 },

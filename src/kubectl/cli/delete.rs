@@ -6,7 +6,9 @@ use super::resource::{kind_group, parse_targets, Target};
 use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::api::discovery::Resource;
 use crate::engine::json::At;
+use crate::engine::ApiError;
 use crate::engine::{DeleteOptions, Propagation};
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::process::{Process, Running};
 use crate::shell::Output;
 use serde_json::Value;
@@ -233,9 +235,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     for (r, obj_ns, name, source) in work {
         let Some(live) = ctx.cluster.get(r.kind, &obj_ns, &name).cloned() else {
             if !ignore_not_found {
+                let missing = ApiError::not_found(r.group_resource(), name);
                 let msg = match &source {
-                    Some(f) => format!("Error from server (NotFound): error when deleting \"{f}\": {} \"{name}\" not found", r.group_resource()),
-                    None => format!("Error from server (NotFound): {} \"{name}\" not found", r.group_resource()),
+                    Some(f) => missing.with_source("deleting", f),
+                    None => missing.to_string(),
                 };
                 out.err(msg);
                 out.status = 1;

@@ -6,7 +6,9 @@ use super::resource::parse_targets;
 use super::{flag_error, namespace, Ctx};
 use crate::engine::controllers::ownership::owned;
 use crate::engine::json::At;
+use crate::engine::ApiError;
 use crate::kubectl::describe::{describe, Related};
+use crate::kubectl::output::CheckErr;
 use crate::shell::Output;
 use serde_json::Value;
 use std::rc::Rc;
@@ -156,10 +158,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 })
                 .collect();
             if matches.is_empty() {
-                out.err(format!(
-                    "Error from server (NotFound): {} \"{name}\" not found",
-                    t.resource.group_resource()
-                ));
+                out.err(ApiError::not_found(t.resource.group_resource(), name).to_string());
                 out.status = 1;
             }
             for o in matches {

@@ -12,6 +12,7 @@ use super::{flag_error, namespace, Ctx};
 use crate::engine::apiserver::patch::merge_patch;
 use crate::engine::json::At;
 use crate::engine::{ApiError, Cluster};
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::yaml;
 use crate::shell::Output;
 use crate::shell::Vfs;
@@ -88,10 +89,9 @@ pub fn open(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(Output, PendingEdit),
         String::new()
     };
     let Some(live) = ctx.cluster.get(r.kind, &ns, &name) else {
-        return Err(Output::failed(format!(
-            "Error from server (NotFound): {} \"{name}\" not found",
-            r.group_resource()
-        )));
+        return Err(Output::failed(
+            ApiError::not_found(r.group_resource(), name).to_string(),
+        ));
     };
     let mut original = (**live).clone();
     if let Some(m) = original["metadata"].as_object_mut() {
@@ -321,11 +321,8 @@ pub fn finish(
             done(out)
         }
         Err(e) => {
-            let text = e.to_string();
-            let cause = match text.strip_prefix("Error from server (") {
-                Some(rest) => rest.split_once("): ").map_or(text.as_str(), |(_, m)| m),
-                None => text.as_str(),
-            };
+            // The Status message, without kubectl's `Error from server (Reason): ` prefix.
+            let cause = e.status_message("");
             out.err(format!(
                 "error: {} \"{}\" could not be patched: {cause}",
                 edit.group_resource, edit.name

@@ -7,7 +7,9 @@ use super::resource::parse_targets;
 use super::{flag_error, namespace, Ctx};
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
+use crate::engine::ApiError;
 use crate::json;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::yaml;
 use crate::shell::Output;
 use serde_json::{Map, Value};
@@ -195,10 +197,7 @@ pub fn expose(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         return Output::failed(format!("cannot expose a {gk}"));
     }
     let Some(obj) = ctx.cluster.get(r.kind, &ns, name).cloned() else {
-        return Output::failed(format!(
-            "Error from server (NotFound): {} \"{name}\" not found",
-            r.group_resource()
-        ));
+        return Output::failed(ApiError::not_found(r.group_resource(), name).to_string());
     };
     let selector = match p.value("selector").filter(|s| !s.is_empty()) {
         Some(s) => s.to_string(),

@@ -7,7 +7,9 @@ use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::api::discovery::Resource;
 use crate::engine::json::At;
 use crate::engine::selector::{labels_of, Selector};
+use crate::engine::ApiError;
 use crate::engine::{Cluster, Millis};
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::columns::{self, TableOptions};
 use crate::kubectl::printers::list;
 use crate::kubectl::printers::tabwriter::{format_table, WatchTable};
@@ -282,10 +284,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                     Some(o) => objs.push(o.clone()),
                     None if p.bool("ignore-not-found") => {}
                     None => {
-                        out.err(format!(
-                            "Error from server (NotFound): {} \"{name}\" not found",
-                            t.resource.group_resource()
-                        ));
+                        out.err(ApiError::not_found(t.resource.group_resource(), name).to_string());
                         out.status = 1;
                     }
                 }

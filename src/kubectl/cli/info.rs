@@ -1,11 +1,12 @@
 //! The informational verbs: `explain`, `version`, `api-resources`, `api-versions`,
-//! `cluster-info`, `config`, `help`; and `create deployment|service|namespace`.
+//! `cluster-info`, `config`; and `create deployment|service|namespace`.
 
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, namespace, Ctx};
 use crate::engine::api::discovery;
 use crate::json;
 use crate::kubectl::explain::{self, Lang};
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::tabwriter::format_table;
 use crate::kubectl::printers::yaml;
 use crate::shell::Output;
@@ -177,12 +178,6 @@ pub fn config(args: &[String]) -> Output {
         Some(other) => return Output::failed(format!("kubeplay: `kubectl config {other}` is not available in the playground (one cluster, one context)")),
         None => return Output::failed("kubeplay: `kubectl config` needs a subcommand: current-context, get-contexts or view"),
     }
-    o
-}
-
-pub fn help() -> Output {
-    let mut o = Output::ok();
-    o.out("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nBasic Commands (Beginner):\n  create          Create a resource from a file or from stdin\n  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service\n  run             Run a particular image on the cluster\n  set             Set specific features on objects\n\nBasic Commands (Intermediate):\n  explain         Get documentation for a resource\n  get             Display one or many resources\n  edit            Edit a resource on the server\n  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector\n\nDeploy Commands:\n  rollout         Manage the rollout of a resource\n  scale           Set a new size for a deployment, replica set, or replication controller\n\nTroubleshooting and Debugging Commands:\n  describe        Show details of a specific resource or group of resources\n  logs            Print the logs for a container in a pod\n\nAdvanced Commands:\n  apply           Apply a configuration to a resource by file name or stdin\n  patch           Update fields of a resource\n\nSettings Commands:\n  label           Update the labels on a resource\n  annotate        Update the annotations on a resource\n\nOther Commands:\n  api-resources   Print the supported API resources on the server\n  api-versions    Print the supported API versions on the server, in the form of \"group/version\"\n  config          Modify kubeconfig files\n  version         Print the client and server version information\n\nUsage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).");
     o
 }
 

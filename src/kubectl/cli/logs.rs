@@ -5,6 +5,8 @@ use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, namespace, Ctx};
 use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
+use crate::engine::ApiError;
+use crate::kubectl::output::CheckErr;
 use crate::shell::Output;
 use serde_json::Value;
 
@@ -73,9 +75,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         .or_else(|| arg.strip_prefix("pods/"))
         .unwrap_or(arg);
     let Some(pod) = ctx.cluster.get("Pod", &ns, pod_name).cloned() else {
-        return Output::failed(format!(
-            "Error from server (NotFound): pods \"{pod_name}\" not found"
-        ));
+        return Output::failed(ApiError::not_found("pods", pod_name).to_string());
     };
     let containers: Vec<&Value> = pod["spec"]["containers"]
         .as_array()
@@ -129,7 +129,17 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             .at("/state/waiting/reason")
             .and_then(Value::as_str)
             .unwrap_or("ContainerCreating");
-        return Output::failed(format!("Error from server (BadRequest): container \"{cname}\" in pod \"{pod_name}\" is waiting to start: {}", if reason == "ContainerCreating" { "ContainerCreating" } else { "trying and failing to pull image" }));
+        let waiting = if reason == "ContainerCreating" {
+            "ContainerCreating"
+        } else {
+            "trying and failing to pull image"
+        };
+        return Output::failed(
+            ApiError::bad_request(format!(
+                "container \"{cname}\" in pod \"{pod_name}\" is waiting to start: {waiting}"
+            ))
+            .to_string(),
+        );
     };
     let mut lines = lines_for(container["image"].as_str().unwrap_or(""), started);
     if let Some(n) = p

@@ -19,9 +19,11 @@ pub mod run;
 pub mod scale;
 pub mod set;
 pub mod top;
+pub mod verbs;
 
 use super::process::Running;
 use crate::engine::Cluster;
+use crate::kubectl::output::CheckErr;
 use crate::shell::Output;
 use crate::shell::Vfs;
 
@@ -49,58 +51,6 @@ impl From<Output> for Outcome {
     }
 }
 
-/// The verbs kubectl knows here (cobra's suggestions and Tab completion).
-pub const VERBS: &[&str] = &[
-    "annotate",
-    "api-resources",
-    "api-versions",
-    "apply",
-    "cluster-info",
-    "completion",
-    "config",
-    "cordon",
-    "create",
-    "delete",
-    "describe",
-    "drain",
-    "edit",
-    "events",
-    "exec",
-    "explain",
-    "expose",
-    "get",
-    "label",
-    "logs",
-    "patch",
-    "rollout",
-    "run",
-    "scale",
-    "set",
-    "taint",
-    "top",
-    "uncordon",
-    "version",
-];
-
-/// kubectl 1.34 commands the playground does not simulate: they get an honest message
-/// instead of cobra's "unknown command".
-const NOT_SIMULATED: &[&str] = &[
-    "alpha",
-    "attach",
-    "auth",
-    "autoscale",
-    "certificate",
-    "cp",
-    "debug",
-    "diff",
-    "kustomize",
-    "plugin",
-    "port-forward",
-    "proxy",
-    "replace",
-    "wait",
-];
-
 /// `kubectl ARGS…`
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let Some(verb) = args.first() else {
@@ -110,47 +60,18 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         .into();
     };
     let rest = &args[1..];
+    if let Some(v) = verbs::find(verb) {
+        return (v.run)(ctx, rest);
+    }
     match verb.as_str() {
-        "get" => get::run(ctx, rest),
-        "describe" => describe::run(ctx, rest).into(),
-        "create" => apply::create(ctx, rest).into(),
-        "apply" => apply::apply(ctx, rest).into(),
-        "delete" => delete::run(ctx, rest),
-        "scale" => scale::run(ctx, rest).into(),
-        "set" => set::run(ctx, rest).into(),
-        "rollout" => rollout::run(ctx, rest),
-        "label" => label::run(ctx, rest, label::Mode::Label).into(),
-        "annotate" => label::run(ctx, rest, label::Mode::Annotate).into(),
-        "patch" => apply::patch(ctx, rest).into(),
-        "edit" => match edit::open(ctx, rest) {
-            Ok((o, pending)) => Outcome::Edit(o, Box::new(pending)),
-            Err(o) => o.into(),
-        },
-        "events" => events::run(ctx, rest),
-        "logs" => logs::run(ctx, rest).into(),
-        "expose" => expose::expose(ctx, rest).into(),
-        "run" => run::run(ctx, rest),
-        "exec" => run::exec(ctx, rest),
-        "top" => top::run(ctx, rest).into(),
-        "cordon" => nodes::cordon(ctx, rest, true).into(),
-        "uncordon" => nodes::cordon(ctx, rest, false).into(),
-        "drain" => nodes::drain(ctx, rest),
-        "taint" => nodes::taint(ctx, rest).into(),
-        "explain" => info::explain(rest).into(),
-        "version" => info::version(rest).into(),
-        "api-resources" => info::api_resources(rest).into(),
-        "api-versions" => info::api_versions().into(),
-        "cluster-info" => info::cluster_info(ctx).into(),
-        "config" => info::config(rest).into(),
-        "completion" => Output::ok().into(),
-        "-h" | "--help" | "help" => info::help().into(),
-        other if NOT_SIMULATED.contains(&other) => Output::failed(format!(
+        "-h" | "--help" | "help" => verbs::help().into(),
+        other if verbs::NOT_SIMULATED.contains(&other) => Output::failed(format!(
             "kubeplay: `kubectl {other}` is not available in the playground"
         ))
         .into(),
         other if other.starts_with('-') => match flags::parse(args, &[]) {
             Err(e) => Output::failed(format!("{e}\nSee 'kubectl --help' for usage.")).into(),
-            Ok(_) => info::help().into(),
+            Ok(_) => verbs::help().into(),
         },
         other => {
             let mut o = Output::failed(format!("unknown command \"{other}\" for \"kubectl\""));
@@ -163,11 +84,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     }
 }
 
-/// cobra's "Did you mean" by edit distance ≤ 2 or prefix.
+/// cobra's "Did you mean" by edit distance ≤ 2 or prefix, in cobra's (sorted) order.
 fn suggest(word: &str) -> Option<&'static str> {
-    VERBS
-        .iter()
-        .copied()
+    verbs::names()
+        .into_iter()
         .find(|v| v.starts_with(word) || levenshtein(v, word) <= 2)
 }
 

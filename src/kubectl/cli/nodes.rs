@@ -7,7 +7,9 @@ use super::resource::parse_targets;
 use super::{flag_error, Ctx, Outcome};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::json::At;
+use crate::engine::ApiError;
 use crate::json;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::process::{Process, Running};
 use crate::shell::Output;
 use serde_json::Value;
@@ -68,7 +70,7 @@ fn node_names(positionals: &[String]) -> Result<Vec<String>, String> {
 }
 
 fn not_found(name: &str) -> String {
-    format!("Error from server (NotFound): nodes \"{name}\" not found")
+    ApiError::not_found("nodes", name).to_string()
 }
 
 /// Sets `spec.unschedulable`; prints `node/NAME cordoned` / `already cordoned` / ….

@@ -6,8 +6,10 @@ use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::controllers::history;
 use crate::engine::json::At;
 use crate::engine::time::format_rfc3339;
+use crate::engine::ApiError;
 use crate::json;
 use crate::kubectl::describe::pod_template_raw;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::tabwriter::format_tabbed;
 use crate::kubectl::process::{Process, RolloutWatch, Running};
 use crate::shell::Output;
@@ -184,12 +186,7 @@ fn target(ctx: &Ctx<'_>, p: &flags::Parsed) -> Result<(Target, String, Rc<Value>
         .cluster
         .get(t.resource.kind, &ns, &name)
         .cloned()
-        .ok_or_else(|| {
-            format!(
-                "Error from server (NotFound): {} \"{name}\" not found",
-                t.resource.group_resource()
-            )
-        })?;
+        .ok_or_else(|| ApiError::not_found(t.resource.group_resource(), &name).to_string())?;
     Ok((t, name, obj))
 }
 

@@ -8,7 +8,9 @@ use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::container::{self, Target};
 use crate::engine::json::At;
+use crate::engine::ApiError;
 use crate::json;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::yaml;
 use crate::shell::Output;
 use serde_json::{Map, Value};
@@ -300,11 +302,8 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                     .into();
             };
             let Some(obj) = ctx.cluster.get(r.kind, &ns, n).cloned() else {
-                return Output::failed(format!(
-                    "Error from server (NotFound): {} \"{n}\" not found",
-                    r.group_resource()
-                ))
-                .into();
+                return Output::failed(ApiError::not_found(r.group_resource(), n).to_string())
+                    .into();
             };
             let sel = obj.at("/spec/selector").cloned().unwrap_or(Value::Null);
             let mut pods: Vec<String> = ctx
@@ -325,10 +324,7 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         None => pod_arg.clone(),
     };
     let Some(pod) = ctx.cluster.get("Pod", &ns, &pod_name).cloned() else {
-        return Output::failed(format!(
-            "Error from server (NotFound): pods \"{pod_name}\" not found"
-        ))
-        .into();
+        return Output::failed(ApiError::not_found("pods", pod_name).to_string()).into();
     };
     if matches!(phase(&pod), "Succeeded" | "Failed") {
         return Output::failed(format!(
@@ -347,9 +343,10 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let container = match p.value("container") {
         Some(c) => {
             if !names.iter().any(|n| n == c) {
-                return Output::failed(format!(
-                    "Error from server (BadRequest): container {c} is not valid for pod {pod_name}"
-                ))
+                return Output::failed(
+                    ApiError::bad_request(format!("container {c} is not valid for pod {pod_name}"))
+                        .to_string(),
+                )
                 .into();
             }
             c.to_string()
@@ -370,9 +367,10 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         .and_then(Value::as_str)
         .is_none_or(str::is_empty)
     {
-        out.fail(format!(
-            "Error from server (BadRequest): pod {pod_name} does not have a host assigned"
-        ));
+        out.fail(
+            ApiError::bad_request(format!("pod {pod_name} does not have a host assigned"))
+                .to_string(),
+        );
         return out.into();
     }
     if !container_running(&pod, &container) {

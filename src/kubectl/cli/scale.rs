@@ -3,7 +3,9 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, namespace, Ctx};
+use crate::engine::ApiError;
 use crate::json;
+use crate::kubectl::output::CheckErr;
 use crate::shell::Output;
 
 pub(crate) const FLAGS: &[Flag] = &[
@@ -57,10 +59,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         }
         for name in &t.names {
             let Some(live) = ctx.cluster.get(t.resource.kind, &ns, name).cloned() else {
-                out.fail(format!(
-                    "Error from server (NotFound): {} \"{name}\" not found",
-                    t.resource.group_resource()
-                ));
+                out.fail(ApiError::not_found(t.resource.group_resource(), name).to_string());
                 continue;
             };
             if let Some(cur) = p

@@ -11,6 +11,8 @@ use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::quantity;
 use crate::engine::registry::ImageRef;
+use crate::engine::ApiError;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::tabwriter::format_table;
 use crate::shell::Output;
 use serde_json::Value;
@@ -132,11 +134,7 @@ fn pods(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
         .collect();
     if let Some(n) = &name {
         match list.first() {
-            None => {
-                return Output::failed(format!(
-                    "Error from server (NotFound): pods \"{n}\" not found"
-                ))
-            }
+            None => return Output::failed(ApiError::not_found("pods", n).to_string()),
             Some(pod) if !running(pod) => {
                 return Output::failed(format!(
                     "Metrics not available for pod {ns}/{n}, age: {}",
@@ -218,9 +216,7 @@ fn nodes(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
         .collect();
     if list.is_empty() {
         return match name {
-            Some(n) => Output::failed(format!(
-                "Error from server (NotFound): nodes \"{n}\" not found"
-            )),
+            Some(n) => Output::failed(ApiError::not_found("nodes", n).to_string()),
             None => Output::failed("metrics not available yet"),
         };
     }

@@ -27,11 +27,11 @@ pub fn value(items: &[&Value]) -> Value {
 
 /// `yaml::to_yaml(&value(items))`.
 pub fn to_yaml(items: &[&Value]) -> String {
-    let mut e = yaml::Emitter::new();
+    let mut e = yaml::emitter::Emitter::new();
     e.begin_mapping();
     e.entry("apiVersion", &Value::String("v1".into()));
     e.key("items");
-    e.sequence(items.iter().copied(), yaml::VALUE_CTX);
+    e.sequence(items.iter().copied(), yaml::emitter::VALUE_CTX);
     e.entry("kind", &Value::String("List".into()));
     e.entry("metadata", &metadata());
     e.end_mapping();

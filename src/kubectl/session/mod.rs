@@ -11,6 +11,7 @@ mod watch;
 use super::cli::{self, Ctx, Outcome};
 use super::process::Running;
 use crate::engine::{Cluster, ClusterConfig, Why};
+use crate::kubectl::output::CheckErr;
 use crate::shell::output::push_text;
 use crate::shell::{self, AndOrList, Command, Job, OutLine, Output, Shell, Stream, Vfs};
 use std::collections::{BTreeMap, VecDeque};

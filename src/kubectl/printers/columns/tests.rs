@@ -1,5 +1,6 @@
 //! Golden tests for `kubectl get` tables (reference §4.4) and the pod STATUS algorithm.
 
+use super::pods::{pod_ready, pod_status};
 use super::*;
 use crate::engine::time::parse_rfc3339;
 use crate::kubectl::printers::tabwriter::format_table;

@@ -1,5 +1,6 @@
 //! Golden tests for `kubectl describe` (reference §5.2–§5.4).
 
+use super::generic::smart_label;
 use super::*;
 use crate::engine::time::parse_rfc3339;
 use serde_json::json;

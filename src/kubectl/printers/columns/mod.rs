@@ -1,0 +1,423 @@
+//! The per-kind table columns of `kubectl get`: header names and cell formulas, as the
+//! API server's table printer computes them (k/k `pkg/printers/internalversion/printers.go`),
+//! plus kubectl's row decorations (`-A`, `-L`, `--show-labels`, `kind/` name prefix).
+
+mod batch;
+mod events;
+pub(crate) mod nodes;
+pub mod pods;
+pub(crate) mod service;
+pub(crate) mod storage;
+
+use serde_json::Value;
+
+use super::duration::human_duration;
+use super::fields::{
+    arr, at, controller_ref, format_label_selector, format_labels, int, obj, opt_int, s,
+    selector_string, string_map, time,
+};
+use batch::job_cells;
+use events::event_cells;
+use nodes::node_cells;
+use pods::pod_cells;
+use service::{format_endpoints, service_cells};
+use storage::{pv_cells, pvc_cells, storage_class_cells};
+
+/// Columns of one kind: `(name, wide_only)`. Names are as the server declares them;
+/// the header shows them upper-cased.
+fn columns(kind: &str) -> &'static [(&'static str, bool)] {
+    const AGE: (&str, bool) = ("Age", false);
+    const NAME: (&str, bool) = ("Name", false);
+    match kind {
+        "Pod" => &[
+            NAME,
+            ("Ready", false),
+            ("Status", false),
+            ("Restarts", false),
+            AGE,
+            ("IP", true),
+            ("Node", true),
+            ("Nominated Node", true),
+            ("Readiness Gates", true),
+        ],
+        "StatefulSet" => &[
+            NAME,
+            ("Ready", false),
+            AGE,
+            ("Containers", true),
+            ("Images", true),
+        ],
+        "Deployment" => &[
+            NAME,
+            ("Ready", false),
+            ("Up-to-date", false),
+            ("Available", false),
+            AGE,
+            ("Containers", true),
+            ("Images", true),
+            ("Selector", true),
+        ],
+        "ReplicaSet" => &[
+            NAME,
+            ("Desired", false),
+            ("Current", false),
+            ("Ready", false),
+            AGE,
+            ("Containers", true),
+            ("Images", true),
+            ("Selector", true),
+        ],
+        "DaemonSet" => &[
+            NAME,
+            ("Desired", false),
+            ("Current", false),
+            ("Ready", false),
+            ("Up-to-date", false),
+            ("Available", false),
+            ("Node Selector", false),
+            AGE,
+            ("Containers", true),
+            ("Images", true),
+            ("Selector", true),
+        ],
+        "Node" => &[
+            NAME,
+            ("Status", false),
+            ("Roles", false),
+            AGE,
+            ("Version", false),
+            ("Internal-IP", true),
+            ("External-IP", true),
+            ("OS-Image", true),
+            ("Kernel-Version", true),
+            ("Container-Runtime", true),
+        ],
+        "Service" => &[
+            NAME,
+            ("Type", false),
+            ("Cluster-IP", false),
+            ("External-IP", false),
+            ("Port(s)", false),
+            AGE,
+            ("Selector", true),
+        ],
+        "PersistentVolumeClaim" => &[
+            NAME,
+            ("Status", false),
+            ("Volume", false),
+            ("Capacity", false),
+            ("Access Modes", false),
+            ("StorageClass", false),
+            ("VolumeAttributesClass", false),
+            AGE,
+            ("VolumeMode", true),
+        ],
+        "PersistentVolume" => &[
+            NAME,
+            ("Capacity", false),
+            ("Access Modes", false),
+            ("Reclaim Policy", false),
+            ("Status", false),
+            ("Claim", false),
+            ("StorageClass", false),
+            ("VolumeAttributesClass", false),
+            ("Reason", false),
+            AGE,
+            ("VolumeMode", true),
+        ],
+        "ControllerRevision" => &[NAME, ("Controller", false), ("Revision", false), AGE],
+        "Event" => &[
+            ("Last Seen", false),
+            ("Type", false),
+            ("Reason", false),
+            ("Object", false),
+            ("Subobject", true),
+            ("Source", true),
+            ("Message", false),
+            ("First Seen", true),
+            ("Count", true),
+            ("Name", true),
+        ],
+        "Namespace" => &[NAME, ("Status", false), AGE],
+        "ConfigMap" => &[NAME, ("Data", false), AGE],
+        "Secret" => &[NAME, ("Type", false), ("Data", false), AGE],
+        "Endpoints" => &[NAME, ("Endpoints", false), AGE],
+        "ResourceQuota" => &[NAME, AGE, ("Request", false), ("Limit", false)],
+        "ServiceAccount" => &[NAME, ("Secrets", false), AGE],
+        "StorageClass" => &[
+            NAME,
+            ("Provisioner", false),
+            ("ReclaimPolicy", false),
+            ("VolumeBindingMode", false),
+            ("AllowVolumeExpansion", false),
+            AGE,
+        ],
+        "Job" => &[
+            NAME,
+            ("Status", false),
+            ("Completions", false),
+            ("Duration", false),
+            AGE,
+            ("Containers", true),
+            ("Images", true),
+            ("Selector", true),
+        ],
+        _ => &[NAME, AGE],
+    }
+}
+
+/// The header cells of `kubectl get` for `kind` (upper-cased column names).
+pub fn header(kind: &str, wide: bool) -> Vec<String> {
+    columns(kind)
+        .iter()
+        .filter(|(_, wide_only)| wide || !wide_only)
+        .map(|(name, _)| name.to_uppercase())
+        .collect()
+}
+
+/// The cells of one object's row, in header order. Wide-only cells are dropped unless
+/// `wide`; the server computes all of them and kubectl hides priority-1 columns.
+pub fn row(kind: &str, obj: &Value, now_ms: i64, wide: bool) -> Vec<String> {
+    let all = all_cells(kind, obj, now_ms, wide);
+    columns(kind)
+        .iter()
+        .zip(all)
+        .filter(|((_, wide_only), _)| wide || !wide_only)
+        .map(|(_, cell)| cell)
+        .collect()
+}
+
+/// Index of the NAME column (the one that gets the `kind.group/` prefix), if shown.
+fn name_column(kind: &str, wide: bool) -> Option<usize> {
+    columns(kind)
+        .iter()
+        .filter(|(_, wide_only)| wide || !wide_only)
+        .position(|(name, _)| *name == "Name")
+}
+
+/// Options that decorate a `kubectl get` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableOptions {
+    /// `-o wide`: show priority-1 columns.
+    pub wide: bool,
+    /// `--show-labels`: a final LABELS column.
+    pub show_labels: bool,
+    /// `-L key,...`: one column per label key.
+    pub label_columns: Vec<String>,
+    /// `-A`: a leading NAMESPACE column.
+    pub all_namespaces: bool,
+    /// `kind[.group]` to prefix names with (`statefulset.apps` → `statefulset.apps/web`),
+    /// used when several resource types are printed.
+    pub with_kind_prefix: Option<String>,
+}
+
+/// Header + rows for `objs` of one kind, decorated per `opts`. No rows → no header.
+pub fn table(kind: &str, objs: &[&Value], now_ms: i64, opts: &TableOptions) -> Vec<Vec<String>> {
+    if objs.is_empty() {
+        return Vec::new();
+    }
+    let mut head = header(kind, opts.wide);
+    decorate_header(&mut head, opts);
+    let name_col = name_column(kind, opts.wide);
+    let mut out = vec![head];
+    for o in objs {
+        let mut cells = row(kind, o, now_ms, opts.wide);
+        if let (Some(prefix), Some(i)) = (&opts.with_kind_prefix, name_col) {
+            if let Some(cell) = cells.get_mut(i) {
+                *cell = format!("{prefix}/{cell}");
+            }
+        }
+        decorate_row(&mut cells, o, opts);
+        out.push(cells);
+    }
+    out
+}
+
+/// Adds the NAMESPACE, `-L` and LABELS headers.
+fn decorate_header(head: &mut Vec<String>, opts: &TableOptions) {
+    if opts.all_namespaces {
+        head.insert(0, "NAMESPACE".into());
+    }
+    for key in &opts.label_columns {
+        let short = key.rsplit('/').next().unwrap_or(key);
+        head.push(short.to_uppercase());
+    }
+    if opts.show_labels {
+        head.push("LABELS".into());
+    }
+}
+
+/// Adds the namespace, `-L` and labels cells of one object.
+fn decorate_row(cells: &mut Vec<String>, o: &Value, opts: &TableOptions) {
+    if opts.all_namespaces {
+        cells.insert(0, s(o, "metadata.namespace").to_string());
+    }
+    let labels = string_map(o, "metadata.labels");
+    for key in &opts.label_columns {
+        cells.push(labels.get(key).cloned().unwrap_or_default());
+    }
+    if opts.show_labels {
+        cells.push(format_labels(&labels));
+    }
+}
+
+/// `HumanDuration(now − t)` for the timestamp at `path`, or `<unknown>` when absent.
+fn since(o: &Value, path: &str, now_ms: i64) -> String {
+    since_ms(time(o, path), now_ms)
+}
+
+/// `HumanDuration(now − t)`, or `<unknown>` for a zero/absent time.
+fn since_ms(t: Option<i64>, now_ms: i64) -> String {
+    match t {
+        Some(t) => human_duration(now_ms - t),
+        None => "<unknown>".into(),
+    }
+}
+
+/// AGE: time since `metadata.creationTimestamp`.
+fn age(o: &Value, now_ms: i64) -> String {
+    since(o, "metadata.creationTimestamp", now_ms)
+}
+
+/// Every cell the server computes for `kind`, wide ones included.
+fn all_cells(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
+    let name = s(o, "metadata.name").to_string();
+    match kind {
+        "Pod" => pod_cells(o, now),
+        "StatefulSet" => {
+            let (c, i) = containers_and_images(o);
+            vec![
+                name,
+                format!("{}/{}", int(o, "status.readyReplicas"), replicas(o)),
+                age(o, now),
+                c,
+                i,
+            ]
+        }
+        "Deployment" => {
+            let (c, i) = containers_and_images(o);
+            vec![
+                name,
+                format!("{}/{}", int(o, "status.readyReplicas"), replicas(o)),
+                int(o, "status.updatedReplicas").to_string(),
+                int(o, "status.availableReplicas").to_string(),
+                age(o, now),
+                c,
+                i,
+                at(o, "spec.selector")
+                    .map(selector_string)
+                    .unwrap_or_default(),
+            ]
+        }
+        "ReplicaSet" => {
+            let (c, i) = containers_and_images(o);
+            vec![
+                name,
+                replicas(o).to_string(),
+                int(o, "status.replicas").to_string(),
+                int(o, "status.readyReplicas").to_string(),
+                age(o, now),
+                c,
+                i,
+                format_label_selector(at(o, "spec.selector")),
+            ]
+        }
+        "DaemonSet" => {
+            let (c, i) = containers_and_images(o);
+            vec![
+                name,
+                int(o, "status.desiredNumberScheduled").to_string(),
+                int(o, "status.currentNumberScheduled").to_string(),
+                int(o, "status.numberReady").to_string(),
+                int(o, "status.updatedNumberScheduled").to_string(),
+                int(o, "status.numberAvailable").to_string(),
+                format_labels(&string_map(o, "spec.template.spec.nodeSelector")),
+                age(o, now),
+                c,
+                i,
+                format_label_selector(at(o, "spec.selector")),
+            ]
+        }
+        "Node" => node_cells(o, now),
+        "Service" => service_cells(o, now, wide),
+        "PersistentVolumeClaim" => pvc_cells(o, now),
+        "PersistentVolume" => pv_cells(o, now),
+        "ControllerRevision" => {
+            let controller = controller_ref(o)
+                .map(|r| {
+                    let group = s(r, "apiVersion").rsplit_once('/').map(|(g, _)| g);
+                    let kind = s(r, "kind").to_lowercase();
+                    let gk = match group {
+                        Some(g) if !g.is_empty() => format!("{kind}.{g}"),
+                        _ => kind,
+                    };
+                    format!("{gk}/{}", s(r, "name"))
+                })
+                .unwrap_or_else(|| "<none>".into());
+            vec![
+                name,
+                controller,
+                int(o, "revision").to_string(),
+                age(o, now),
+            ]
+        }
+        "Event" => event_cells(o, now),
+        "Namespace" => vec![name, s(o, "status.phase").to_string(), age(o, now)],
+        "ConfigMap" => {
+            let n =
+                obj(o, "data").map_or(0, |m| m.len()) + obj(o, "binaryData").map_or(0, |m| m.len());
+            vec![name, n.to_string(), age(o, now)]
+        }
+        "Secret" => vec![
+            name,
+            s(o, "type").to_string(),
+            obj(o, "data").map_or(0, |m| m.len()).to_string(),
+            age(o, now),
+        ],
+        "Endpoints" => vec![name, format_endpoints(o), age(o, now)],
+        "ResourceQuota" => {
+            let (req, lim) = quota_columns(o);
+            vec![name, age(o, now), req, lim]
+        }
+        "ServiceAccount" => vec![name, arr(o, "secrets").len().to_string(), age(o, now)],
+        "StorageClass" => storage_class_cells(o, now),
+        "Job" => job_cells(o, now),
+        _ => vec![name, age(o, now)],
+    }
+}
+
+/// `spec.replicas`, defaulted to 1 as the API server does.
+fn replicas(o: &Value) -> i64 {
+    opt_int(o, "spec.replicas").unwrap_or(1)
+}
+
+/// CONTAINERS and IMAGES of a pod template: names / images joined by `,`.
+fn containers_and_images(o: &Value) -> (String, String) {
+    let cs = arr(o, "spec.template.spec.containers");
+    let names: Vec<&str> = cs.iter().map(|c| s(c, "name")).collect();
+    let images: Vec<&str> = cs.iter().map(|c| s(c, "image")).collect();
+    (names.join(","), images.join(","))
+}
+
+/// REQUEST and LIMIT of a ResourceQuota: `name: used/hard` joined by `, `.
+fn quota_columns(q: &Value) -> (String, String) {
+    let hard = string_map(q, "spec.hard");
+    let mut req = Vec::new();
+    let mut lim = Vec::new();
+    for (name, h) in &hard {
+        let used = string_map(q, "status.used")
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| "0".into());
+        let text = format!("{name}: {used}/{h}");
+        if name.starts_with("limits.") {
+            lim.push(text);
+        } else {
+            req.push(text);
+        }
+    }
+    (req.join(", "), lim.join(", "))
+}
+
+#[cfg(test)]
+mod tests;
