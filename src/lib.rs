@@ -6,3 +6,4 @@ pub mod lessons;
 #[path = "ui/params.rs"]
 pub mod params;
 pub mod share;
+pub mod shell;

@@ -31,7 +31,7 @@ const HEADER: &str = "# Please edit the object below. Lines beginning with a '#'
 #
 ";
 
-fn text(lines: Vec<kubeplay::kubectl::OutLine>) -> String {
+fn text(lines: Vec<kubeplay::shell::OutLine>) -> String {
     lines.iter().map(|l| format!("{}\n", l.text)).collect()
 }
 

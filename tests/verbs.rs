@@ -227,6 +227,23 @@ fn exec_errors_read_as_kubectl_prints_them() {
 }
 
 #[test]
+fn a_container_runs_the_same_shell_as_the_terminal() {
+    let mut s = session();
+    submit_script(&mut s, STS);
+    run(&mut s, "sleep 60");
+    assert_eq!(
+        run(
+            &mut s,
+            "kubectl exec web-0 -- sh -c 'for f in a b; do echo $f >> /tmp/l; done; grep -c . /tmp/l; nope || echo $?'"
+        ),
+        "2\n127\nsh: nope: not found\n"
+    );
+    run(&mut s, "kubectl exec -it web-1 -- sh");
+    assert_eq!(run(&mut s, "env | grep HOSTNAME | wc -l"), "1\n");
+    assert_eq!(run(&mut s, "exit"), "");
+}
+
+#[test]
 fn cordon_twice_says_already_and_uncordon_reverses_it() {
     let mut s = session();
     assert_eq!(

@@ -10,7 +10,7 @@ mod ui;
 use std::rc::Rc;
 use std::time::Duration;
 
-use kubeplay::kubectl::session::{NodeLane, PodCard};
+use ui::cards::{NodeLane, PodCard};
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};

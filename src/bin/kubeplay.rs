@@ -1,7 +1,8 @@
 //! The native front end: `kubeplay run [--nodes N] [--seed S] [SCRIPT | -]` runs a script
 //! of terminal lines against a fresh cluster and prints what the terminal would show.
 
-use kubeplay::kubectl::{OutLine, Session, Stream};
+use kubeplay::kubectl::Session;
+use kubeplay::shell::{OutLine, Stream};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 

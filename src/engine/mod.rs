@@ -8,6 +8,7 @@ pub mod apiserver;
 pub mod bootstrap;
 pub mod clock;
 pub mod config;
+pub mod container;
 pub mod controllers;
 pub mod errors;
 pub mod events;

@@ -1,8 +1,8 @@
-//! The terminal language: a small shell in front of kubectl, and kubectl's printers.
+//! kubectl: its verbs ([`cli`]), printers and describers, and the learner's terminal
+//! ([`session`]): the host the shell ([`crate::shell`]) runs typed lines on.
 pub mod bundled;
 pub mod cli;
 pub mod completion;
-pub mod container;
 pub mod describe;
 pub mod diagnostics;
 pub mod explain;
@@ -10,5 +10,4 @@ pub mod output;
 pub mod printers;
 pub mod process;
 pub mod session;
-pub mod shell;
-pub use session::{NodeLane, OutLine, PodCard, Session, Stream};
+pub use session::Session;

@@ -1,42 +1,20 @@
-//! What a command prints: ordered stdout/stderr lines and an exit status.
+//! kubectl's `checkErr`: how a failed command's message reaches stderr — with `error: `
+//! in front unless it already reads as kubectl prints it (a server error, a usage error).
 
-use super::session::{OutLine, Stream};
 use crate::engine::errors::is_from_server;
+use crate::shell::Output;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Output {
-    pub lines: Vec<OutLine>,
-    pub status: i32,
+/// Failing the way kubectl fails; the shell's [`Output`] knows nothing of kubectl.
+pub trait CheckErr {
+    /// `error: …` on stderr with exit status 1.
+    fn fail(&mut self, message: impl AsRef<str>);
+
+    /// An output that only fails with `message`.
+    fn failed(message: impl AsRef<str>) -> Self;
 }
 
-impl Output {
-    pub fn ok() -> Output {
-        Output::default()
-    }
-
-    /// One stdout line per line of `text` (a trailing newline does not add an empty line).
-    pub fn out(&mut self, text: impl AsRef<str>) {
-        push_lines(&mut self.lines, text.as_ref(), Stream::Out);
-    }
-
-    /// `text` on stdout exactly as written: without a final newline the line stays open
-    /// and the next output continues it (a template's output, `printf`).
-    pub fn out_exact(&mut self, text: impl AsRef<str>) {
-        push_text(&mut self.lines, text.as_ref(), Stream::Out);
-    }
-
-    /// A newline on stdout: an empty line, or the end of an open one (`out("")` prints
-    /// nothing).
-    pub fn blank(&mut self) {
-        push_text(&mut self.lines, "\n", Stream::Out);
-    }
-
-    pub fn err(&mut self, text: impl AsRef<str>) {
-        push_lines(&mut self.lines, text.as_ref(), Stream::Err);
-    }
-
-    /// `error: …` on stderr with exit status 1 (kubectl's `checkErr`).
-    pub fn fail(&mut self, message: impl AsRef<str>) {
+impl CheckErr for Output {
+    fn fail(&mut self, message: impl AsRef<str>) {
         let m = message.as_ref();
         if m.starts_with("error: ") || is_from_server(m) || m.starts_with("The ") {
             self.err(m);
@@ -46,82 +24,9 @@ impl Output {
         self.status = 1;
     }
 
-    pub fn failed(message: impl AsRef<str>) -> Output {
+    fn failed(message: impl AsRef<str>) -> Output {
         let mut o = Output::default();
         o.fail(message);
         o
-    }
-
-    pub fn append(&mut self, other: Output) {
-        extend_lines(&mut self.lines, other.lines);
-        if other.status != 0 {
-            self.status = other.status;
-        }
-    }
-
-    /// The stdout text (what a pipe receives).
-    pub fn stdout_text(&self) -> String {
-        let mut s = String::new();
-        for l in self.lines.iter().filter(|l| l.stream == Stream::Out) {
-            push_line_text(&mut s, l);
-        }
-        s
-    }
-}
-
-/// `line` as the bytes it stands for: its text and, unless it is still open, a newline.
-pub fn push_line_text(s: &mut String, line: &OutLine) {
-    s.push_str(&line.text);
-    if !line.open {
-        s.push('\n');
-    }
-}
-
-/// Adds `line` after `lines`: it continues an open last line of the same stream.
-pub fn push_line(lines: &mut Vec<OutLine>, line: OutLine) {
-    match lines.last_mut() {
-        Some(last) if last.open && last.stream == line.stream => {
-            last.text.push_str(&line.text);
-            last.open = line.open;
-        }
-        _ => lines.push(line),
-    }
-}
-
-/// `push_line` for each of `more`.
-pub fn extend_lines(lines: &mut Vec<OutLine>, more: impl IntoIterator<Item = OutLine>) {
-    for line in more {
-        push_line(lines, line);
-    }
-}
-
-/// `text` exactly as written, as lines: a final piece without a newline stays open.
-pub fn push_text(lines: &mut Vec<OutLine>, text: &str, stream: Stream) {
-    if text.is_empty() {
-        return;
-    }
-    let (body, ended) = match text.strip_suffix('\n') {
-        Some(body) => (body, true),
-        None => (text, false),
-    };
-    let mut pieces = body.split('\n').peekable();
-    while let Some(piece) = pieces.next() {
-        let last = pieces.peek().is_none();
-        push_line(
-            lines,
-            OutLine {
-                text: piece.to_string(),
-                stream,
-                open: last && !ended,
-            },
-        );
-    }
-}
-
-/// `text` as whole lines: what has no final newline is ended all the same.
-fn push_lines(lines: &mut Vec<OutLine>, text: &str, stream: Stream) {
-    push_text(lines, text, stream);
-    if let Some(last) = lines.last_mut().filter(|_| !text.is_empty()) {
-        last.open = false;
     }
 }

@@ -1,12 +1,13 @@
 //! Commands that take (virtual) time: `sleep`, `get -w`, `rollout status`, `delete`'s
 //! wait. Each is polled after the clock moves and prints what happened meanwhile.
 
-use super::output::Output;
 use crate::engine::json::At;
 use crate::engine::store::{EventType, WatchEvent};
 use crate::engine::{Cluster, Millis};
 use crate::kubectl::cli::get::RowPrinter;
 use crate::kubectl::cli::rollout::status_line;
+use crate::kubectl::output::CheckErr;
+use crate::shell::Output;
 use serde_json::Value;
 
 /// A watch on one resource type (`kubectl get TYPE -w`).

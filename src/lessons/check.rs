@@ -1,8 +1,8 @@
 //! Evaluating step checks against a terminal session, and replaying a lesson's solution.
 
 use super::model::{Check, Lesson, Step};
-use crate::kubectl::shell::regex::{Regex, Syntax};
 use crate::kubectl::Session;
+use crate::shell::regex::{Regex, Syntax};
 
 /// Whether one check holds, with what was seen (for the learner).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,9 +4,9 @@
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
-use kubeplay::kubectl::session::{NodeLane, PodCard};
 use yew::prelude::*;
 
+use super::cards::{NodeLane, PodCard};
 use super::i18n::use_strings;
 
 use super::state::{Action, AppContext, ClaimChip};

@@ -2,6 +2,7 @@
 //! context (see `state`). Compiled for wasm32 only; declared from `main.rs`.
 
 pub mod app;
+pub mod cards;
 pub mod cluster_view;
 pub mod editor;
 pub mod i18n;

@@ -7,12 +7,13 @@ use std::rc::Rc;
 
 use kubeplay::engine::ClusterConfig;
 use kubeplay::kubectl::completion::{complete, Completion};
-use kubeplay::kubectl::session::{
-    pod_card, Input, NodeLane, OutLine, PodCard, Session, Stream, TimedInput,
-};
+use kubeplay::kubectl::session::{Input, Session, TimedInput};
 use kubeplay::share::{SharedState, SHARE_VERSION};
+use kubeplay::shell::{OutLine, Stream};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
+
+use super::cards::{node_lanes, pod_card, pod_cards, NodeLane, PodCard};
 
 /// Nodes in the cluster a new page starts with.
 pub const DEFAULT_NODES: u32 = 3;
@@ -693,7 +694,7 @@ impl State {
                     (Some(pods), claims_changed)
                 }
             }
-            None => (Some(session.pods()), true),
+            None => (Some(pod_cards(session.cluster())), true),
         };
         if let Some(pods) = pods.filter(|p| *p != *self.pods) {
             let mut revisions = None;
@@ -732,7 +733,7 @@ impl State {
                 self.claims = Rc::new(claims);
             }
         }
-        let nodes = session.nodes();
+        let nodes = node_lanes(session.cluster());
         if *self.nodes != nodes {
             self.nodes = Rc::new(nodes);
         }

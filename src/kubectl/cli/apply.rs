@@ -11,8 +11,9 @@ use crate::engine::errors::{ApiError, FieldError};
 use crate::engine::json::At;
 use crate::gofmt;
 use crate::json;
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::{gotemplate, jsonpath, yaml};
+use crate::shell::Output;
 use serde_json::Value;
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";

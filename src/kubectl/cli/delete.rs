@@ -8,8 +8,9 @@ use crate::engine::api::discovery::Resource;
 use crate::engine::json::At;
 use crate::engine::ApiError;
 use crate::engine::{DeleteOptions, Propagation};
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::process::{Process, Running};
+use crate::shell::Output;
 use serde_json::Value;
 
 pub(crate) const FLAGS: &[Flag] = &[

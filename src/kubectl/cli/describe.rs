@@ -8,7 +8,8 @@ use crate::engine::controllers::ownership::owned;
 use crate::engine::json::At;
 use crate::engine::ApiError;
 use crate::kubectl::describe::{describe, Related};
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
+use crate::shell::Output;
 use serde_json::Value;
 use std::rc::Rc;
 

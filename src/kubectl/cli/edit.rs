@@ -12,9 +12,10 @@ use super::{flag_error, namespace, Ctx};
 use crate::engine::apiserver::patch::merge_patch;
 use crate::engine::json::At;
 use crate::engine::{ApiError, Cluster};
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::yaml;
-use crate::kubectl::shell::Vfs;
+use crate::shell::Output;
+use crate::shell::Vfs;
 use serde_json::{Map, Value};
 
 /// What kubectl writes above the object (`editHeader.writeTo`, normal edit mode).

@@ -8,10 +8,11 @@ use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
 use crate::engine::Millis;
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::duration::human_duration;
 use crate::kubectl::printers::tabwriter::WatchTable;
 use crate::kubectl::process::{Process, Running};
+use crate::shell::Output;
 use serde_json::Value;
 
 pub(crate) const FLAGS: &[Flag] = &[

@@ -9,8 +9,9 @@ use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::ApiError;
 use crate::json;
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::yaml;
+use crate::shell::Output;
 use serde_json::{Map, Value};
 
 pub(crate) const FLAGS: &[Flag] = &[

@@ -9,12 +9,13 @@ use crate::engine::json::At;
 use crate::engine::selector::{labels_of, Selector};
 use crate::engine::ApiError;
 use crate::engine::{Cluster, Millis};
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::columns::{self, TableOptions};
 use crate::kubectl::printers::list;
 use crate::kubectl::printers::tabwriter::{format_table, WatchTable};
 use crate::kubectl::printers::{custom_columns, gotemplate, jsonpath, yaml};
 use crate::kubectl::process::{Process, Running, Watch};
+use crate::shell::Output;
 use serde_json::Value;
 use std::rc::Rc;
 

@@ -6,9 +6,10 @@ use super::{flag_error, namespace, Ctx};
 use crate::engine::api::discovery;
 use crate::json;
 use crate::kubectl::explain::{self, Lang};
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::tabwriter::format_table;
 use crate::kubectl::printers::yaml;
+use crate::shell::Output;
 
 /// The kubectl and server versions kubeplay reproduces.
 pub const KUBECTL_VERSION: &str = "v1.34.1";

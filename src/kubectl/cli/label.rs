@@ -6,7 +6,8 @@ use super::{flag_error, namespace, Ctx};
 use crate::engine::json::At;
 use crate::engine::ApiError;
 use crate::json;
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
+use crate::shell::Output;
 use serde_json::Value;
 
 #[derive(Clone, Copy, PartialEq, Eq)]

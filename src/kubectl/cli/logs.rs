@@ -6,7 +6,8 @@ use super::{flag_error, namespace, Ctx};
 use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
 use crate::engine::ApiError;
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
+use crate::shell::Output;
 use serde_json::Value;
 
 pub(crate) const FLAGS: &[Flag] = &[

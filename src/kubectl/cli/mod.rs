@@ -21,10 +21,11 @@ pub mod set;
 pub mod top;
 pub mod verbs;
 
-use super::output::Output;
 use super::process::Running;
-use super::shell::Vfs;
 use crate::engine::Cluster;
+use crate::kubectl::output::CheckErr;
+use crate::shell::Output;
+use crate::shell::Vfs;
 
 /// What a kubectl command needs from the terminal around it.
 pub struct Ctx<'a> {

@@ -9,8 +9,9 @@ use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::json::At;
 use crate::engine::ApiError;
 use crate::json;
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::process::{Process, Running};
+use crate::shell::Output;
 use serde_json::Value;
 
 pub(crate) const CORDON_FLAGS: &[Flag] = &[

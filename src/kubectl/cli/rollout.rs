@@ -9,9 +9,10 @@ use crate::engine::time::format_rfc3339;
 use crate::engine::ApiError;
 use crate::json;
 use crate::kubectl::describe::pod_template_raw;
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::tabwriter::format_tabbed;
 use crate::kubectl::process::{Process, RolloutWatch, Running};
+use crate::shell::Output;
 use serde_json::Value;
 use std::rc::Rc;
 

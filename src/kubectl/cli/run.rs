@@ -1,17 +1,18 @@
 //! `kubectl run` (kubectl `pkg/cmd/run/run.go`, `pkg/generate/versioned/run.go`) and
 //! `kubectl exec` (`pkg/cmd/exec/exec.go`), with their interactive forms: `run -it` and
 //! `exec -it … -- sh` attach the terminal to a fake container shell
-//! ([`crate::kubectl::container`]) until `exit`.
+//! ([`crate::engine::container`]) until `exit`.
 
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, namespace, Ctx, Outcome};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
+use crate::engine::container::{self, Target};
 use crate::engine::json::At;
 use crate::engine::ApiError;
 use crate::json;
-use crate::kubectl::container::{self, Target};
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::yaml;
+use crate::shell::Output;
 use serde_json::{Map, Value};
 
 /// A terminal attached to a container shell, until `exit`.
@@ -223,7 +224,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     };
     if !interactive || !(rest.is_empty() || is_shell(&rest)) {
         // Attached to a command that runs to its end: show its output, then clean up.
-        let r = container::run_words(ctx.cluster, &target, &rest, 0);
+        let r = container::run(ctx.cluster, &target, &rest);
         out.out(&r.stdout);
         out.err(&r.stderr);
         if p.bool("rm") {
@@ -392,7 +393,7 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             },
         );
     }
-    let r = container::run_words(ctx.cluster, &target, &command, 0);
+    let r = container::run(ctx.cluster, &target, &command);
     out.out(&r.stdout);
     out.err(&r.stderr);
     if r.status != 0 {

@@ -5,7 +5,8 @@ use super::resource::{kind_group, parse_targets};
 use super::{flag_error, namespace, Ctx};
 use crate::engine::ApiError;
 use crate::json;
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
+use crate::shell::Output;
 
 pub(crate) const FLAGS: &[Flag] = &[
     flag("replicas", None, Arity::Value),

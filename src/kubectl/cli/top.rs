@@ -12,8 +12,9 @@ use crate::engine::json::At;
 use crate::engine::quantity;
 use crate::engine::registry::ImageRef;
 use crate::engine::ApiError;
-use crate::kubectl::output::Output;
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::tabwriter::format_table;
+use crate::shell::Output;
 use serde_json::Value;
 
 pub(crate) const FLAGS: &[Flag] = &[

@@ -5,7 +5,7 @@
 use super::flags::Flag;
 use super::{apply, delete, describe, edit, events, expose, get, info, label, logs, nodes};
 use super::{rollout, run, scale, set, top, Ctx, Outcome};
-use crate::kubectl::output::Output;
+use crate::shell::Output;
 
 /// One kubectl command.
 pub struct Verb {

@@ -1,0 +1,206 @@
+//! A container's processes: the shell ([`crate::shell`], the same one the learner's
+//! terminal runs) with a container as its host. `kubectl exec` and `kubectl run -it` run
+//! here; the commands a container has besides the shell's builtins are what tutorials
+//! type — `hostname`, `echo`, `cat`, `ls`, `env`, `pwd`, `sh -c '…'`, the text utilities
+//! (`grep`, `head`, `wc`, …) on its files, `curl` / `wget` against pods and Services, and
+//! `nslookup` answering from the cluster's DNS.
+//!
+//! Files written land in the engine (`Cluster::write_file`): on a PVC they survive the
+//! pod, elsewhere they die with it. Web servers serve what their document root holds.
+//! This lives in the engine, not in kubectl, because a container's commands are the
+//! cluster's business: the kubelet is the one to run them.
+
+mod environment;
+mod files;
+mod network;
+
+pub use environment::environment;
+
+use crate::engine::Cluster;
+use crate::shell::{self, Host, Output, Shell};
+use std::convert::Infallible;
+
+/// The container a process runs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
+}
+
+/// What a process printed and its exit status.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Ran {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: i32,
+}
+
+impl Ran {
+    fn ok(out: impl Into<String>) -> Ran {
+        Ran {
+            stdout: out.into(),
+            ..Ran::default()
+        }
+    }
+
+    fn fail(err: impl Into<String>, status: i32) -> Ran {
+        Ran {
+            stderr: err.into(),
+            status,
+            ..Ran::default()
+        }
+    }
+
+    fn into_output(self) -> Output {
+        Output::from_text(&self.stdout, &self.stderr, self.status)
+    }
+}
+
+impl From<Output> for Ran {
+    fn from(o: Output) -> Ran {
+        Ran {
+            stdout: o.stdout_text(),
+            stderr: o.stderr_text(),
+            status: o.status,
+        }
+    }
+}
+
+/// Runs a command in the container as `kubectl exec POD -- ARGV…` does: the program
+/// itself, not a shell (`sh -c '…'` gets one).
+pub fn run(cluster: &mut Cluster, target: &Target, argv: &[String]) -> Ran {
+    if argv.is_empty() {
+        return Ran::default();
+    }
+    let mut shell = container_shell(cluster, target);
+    let mut host = Container { cluster, target };
+    let (o, running) = host.run(&mut shell, argv, None, false);
+    match running {
+        None => Ran::from(o),
+        Some(never) => match never {},
+    }
+}
+
+/// Runs one line typed into the container's shell (`kubectl run -it … -- sh`).
+pub fn run_line(cluster: &mut Cluster, target: &Target, line: &str) -> Ran {
+    let mut shell = container_shell(cluster, target);
+    let mut host = Container { cluster, target };
+    host.sh(&mut shell, line).into()
+}
+
+/// A fresh `sh` whose variables are the container's environment.
+fn container_shell(cluster: &Cluster, target: &Target) -> Shell {
+    let vars = environment(cluster, target).into_iter().collect();
+    Shell::new("sh", vars, Default::default())
+}
+
+/// The container as the shell's host.
+struct Container<'a> {
+    cluster: &'a mut Cluster,
+    target: &'a Target,
+}
+
+impl Container<'_> {
+    /// Parses and runs shell code (`sh -c`, a typed line).
+    fn sh(&mut self, shell: &mut Shell, code: &str) -> Output {
+        match shell::parse(code) {
+            Ok(script) => shell.run_script(self, &script),
+            Err(e) => {
+                let e = e.to_string();
+                let mut o =
+                    Output::failed_plain(format!("sh: {}", e.strip_prefix("bash: ").unwrap_or(&e)));
+                o.status = 2;
+                o
+            }
+        }
+    }
+
+    /// The programs of the container's image, by name.
+    fn program(&mut self, name: &str, rest: &[String], stdin: Option<String>) -> Ran {
+        let (c, t) = (&*self.cluster, self.target);
+        match name {
+            "hostname" => Ran::ok(format!("{}\n", t.pod)),
+            "echo" => Ran::ok(shell::echo(rest)),
+            "pwd" => Ran::ok("/\n"),
+            "whoami" => Ran::ok("root\n"),
+            "true" | "sleep" | ":" | "exit" | "cd" | "export" => Ran::default(),
+            "false" => Ran::fail("", 1),
+            "env" | "printenv" => {
+                let env = environment(c, t);
+                if name == "printenv" && !rest.is_empty() {
+                    let mut out = String::new();
+                    for k in rest {
+                        if let Some((_, v)) = env.iter().find(|(ek, _)| ek == k) {
+                            out.push_str(v);
+                            out.push('\n');
+                        }
+                    }
+                    return Ran::ok(out);
+                }
+                Ran::ok(
+                    env.iter()
+                        .map(|(k, v)| format!("{k}={v}\n"))
+                        .collect::<String>(),
+                )
+            }
+            "cat" => files::cat(c, t, rest, stdin),
+            "ls" => files::ls(c, t, rest),
+            "curl" | "wget" => network::http_get(self.cluster, t, name, rest),
+            "nslookup" => match rest.iter().find(|a| !a.starts_with('-')) {
+                Some(host) => network::nslookup(c, t, host),
+                None => Ran::fail(
+                    "BusyBox v1.36.1 multi-call binary.\n\nUsage: nslookup HOST [DNS_SERVER]\n",
+                    1,
+                ),
+            },
+            _ => files::text_utility(c, t, name, rest, stdin)
+                .unwrap_or_else(|| Ran::fail(format!("sh: {name}: not found\n"), 127)),
+        }
+    }
+}
+
+impl Host for Container<'_> {
+    /// Every command of a container finishes at once (nothing here waits for the clock).
+    type Process = Infallible;
+
+    fn run(
+        &mut self,
+        shell: &mut Shell,
+        argv: &[String],
+        stdin: Option<String>,
+        _tty: bool,
+    ) -> (Output, Option<Infallible>) {
+        let name = argv[0].rsplit('/').next().unwrap_or(&argv[0]);
+        let rest = &argv[1..];
+        let o = match name {
+            "sh" | "bash" | "ash" | "dash" => match rest.iter().position(|a| a == "-c") {
+                Some(i) => match rest.get(i + 1) {
+                    Some(code) => self.sh(shell, code),
+                    None => {
+                        Ran::fail(format!("{name}: -c requires an argument\n"), 2).into_output()
+                    }
+                },
+                None => Output::ok(),
+            },
+            _ => self.program(name, rest, stdin).into_output(),
+        };
+        (o, None)
+    }
+
+    fn complete(&mut self, _shell: &mut Shell, process: Infallible) -> Output {
+        match process {}
+    }
+
+    fn read_file(&mut self, path: &str) -> Option<String> {
+        files::read(self.cluster, self.target, &files::absolute(path))
+    }
+
+    fn write_file(&mut self, path: &str, text: &str, append: bool) -> Result<(), String> {
+        let t = self.target;
+        let path = files::absolute(path);
+        self.cluster
+            .write_file(&t.namespace, &t.pod, &t.container, &path, text, append);
+        Ok(())
+    }
+}

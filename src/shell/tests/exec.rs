@@ -1,0 +1,136 @@
+//! The executor against a small host of its own: what the shell does by itself (lists,
+//! pipes, redirections, builtins, jobs) without kubectl or a cluster behind it.
+
+use super::*;
+use std::collections::VecDeque;
+
+/// `say WORDS…` prints its words, `upper` upper-cases its stdin, `fail` exits 1, `slow`
+/// keeps running (a process the caller polls; completing it prints `slow done`).
+#[derive(Default)]
+struct Toy {
+    files: BTreeMap<String, String>,
+}
+
+impl Host for Toy {
+    type Process = &'static str;
+
+    fn run(
+        &mut self,
+        _shell: &mut Shell,
+        argv: &[String],
+        stdin: Option<String>,
+        _tty: bool,
+    ) -> (Output, Option<&'static str>) {
+        let text = match argv[0].as_str() {
+            "say" => format!("{}\n", argv[1..].join(" ")),
+            "upper" => stdin.unwrap_or_default().to_uppercase(),
+            "fail" => return (Output::from_text("", "", 1), None),
+            "slow" => return (Output::ok(), Some("slow done")),
+            other => {
+                return (
+                    Output::failed_plain(format!("toy: {other}: not found")),
+                    None,
+                )
+            }
+        };
+        (Output::from_text(&text, "", 0), None)
+    }
+
+    fn complete(&mut self, _shell: &mut Shell, process: &'static str) -> Output {
+        Output::from_text(&format!("{process}\n"), "", 0)
+    }
+
+    fn read_file(&mut self, path: &str) -> Option<String> {
+        self.files.get(path).cloned()
+    }
+
+    fn write_file(&mut self, path: &str, text: &str, append: bool) -> Result<(), String> {
+        let file = self.files.entry(path.to_string()).or_default();
+        if !append {
+            file.clear();
+        }
+        file.push_str(text);
+        Ok(())
+    }
+}
+
+fn sh() -> Shell {
+    Shell::new("sh", BTreeMap::new(), BTreeMap::new())
+}
+
+fn run_on(shell: &mut Shell, host: &mut Toy, src: &str) -> (String, String, i32) {
+    let o = shell.run_script(host, &parse(src).expect("parses"));
+    (o.stdout_text(), o.stderr_text(), o.status)
+}
+
+#[test]
+fn and_or_lists_follow_the_last_status() {
+    let (mut shell, mut toy) = (sh(), Toy::default());
+    let (out, _, status) = run_on(
+        &mut shell,
+        &mut toy,
+        "fail || say rescued; fail && say never; say $?; fail",
+    );
+    assert_eq!((out.as_str(), status), ("rescued\n1\n", 1));
+}
+
+#[test]
+fn a_pipe_feeds_stdout_to_the_next_stage_and_loops_repeat_the_body() {
+    let (mut shell, mut toy) = (sh(), Toy::default());
+    let (out, _, _) = run_on(
+        &mut shell,
+        &mut toy,
+        "for w in a b; do say $w; done | upper",
+    );
+    assert_eq!(out, "A\nB\n");
+}
+
+#[test]
+fn redirections_read_and_write_the_hosts_files() {
+    let (mut shell, mut toy) = (sh(), Toy::default());
+    let (out, err, _) = run_on(
+        &mut shell,
+        &mut toy,
+        "say one > f; say two >> f; upper < f; say gone > /dev/null; upper < nope",
+    );
+    assert_eq!(toy.files["f"], "one\ntwo\n");
+    assert_eq!(out, "ONE\nTWO\n");
+    assert_eq!(err, "sh: nope: No such file or directory\n");
+}
+
+#[test]
+fn builtins_change_the_shell_and_speak_with_its_name() {
+    let (mut shell, mut toy) = (sh(), Toy::default());
+    let (out, err, _) = run_on(
+        &mut shell,
+        &mut toy,
+        "alias s=say; export A=1; s $A; unset A; s \"[$A]\"; unalias nope",
+    );
+    assert_eq!(out, "1\n[]\n");
+    assert_eq!(err, "sh: unalias: nope: not found\n");
+}
+
+#[test]
+fn a_process_that_keeps_running_becomes_the_job_in_the_foreground_only() {
+    let (mut shell, mut toy) = (sh(), Toy::default());
+    // Inside `$(…)` nothing can wait: the host completes it at once.
+    let (out, _, _) = run_on(&mut shell, &mut toy, "say \"$(slow)\"");
+    assert_eq!(out, "slow done\n");
+    // At the prompt it holds the rest of its pipeline and of its and-or list.
+    let script = parse("slow | upper && say next; say later").expect("parses");
+    let mut queue: VecDeque<AndOrList> = script.items.into();
+    let (shown, job) = shell.resume(&mut toy, &mut queue, Vec::new());
+    let job = job.expect("slow keeps running");
+    assert!(shown.lines.is_empty());
+    assert_eq!(
+        (job.running, job.downstream.len(), job.rest.len()),
+        ("slow done", 1, 1)
+    );
+    assert_eq!(queue.len(), 1);
+    let streamed =
+        shell.through_downstream(&mut toy, &job.downstream, Output::from_text("x\n", "", 0));
+    assert_eq!(streamed.stdout_text(), "X\n");
+    let (after, none) = shell.resume(&mut toy, &mut queue, job.rest);
+    assert!(none.is_none());
+    assert_eq!(after.stdout_text(), "next\nlater\n");
+}

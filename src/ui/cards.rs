@@ -1,0 +1,136 @@
+//! What the cluster view draws of the store: a card per pod (phase, readiness, ordinal,
+//! revision, claims) and a lane per node. Only the browser draws these, so they live with
+//! the UI; they read the store the way `kubectl get` does (its STATUS and READY columns).
+
+use kubeplay::engine::json::At;
+use kubeplay::engine::Cluster;
+use kubeplay::kubectl::printers::columns::pods::{pod_ready, pod_restarts, pod_status};
+use serde_json::Value;
+
+/// What a pod card in the cluster view shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodCard {
+    pub name: String,
+    pub namespace: String,
+    /// STATUS as `kubectl get` shows it (`Running`, `Terminating`, `ContainerCreating`, ...).
+    pub phase: String,
+    pub node: Option<String>,
+    pub ready: String,
+    /// `Kind/name` of the controller.
+    pub owner: Option<String>,
+    pub ordinal: Option<u32>,
+    pub revision: Option<String>,
+    pub restarts: u32,
+    /// Claims mounted by the pod.
+    pub claims: Vec<String>,
+}
+
+/// What a node lane shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeLane {
+    pub name: String,
+    pub roles: String,
+    pub taints: Vec<String>,
+    pub ready: bool,
+    pub max_pods: u32,
+}
+
+/// The pods the cluster view draws, in namespace/name order.
+pub fn pod_cards(cluster: &Cluster) -> Vec<PodCard> {
+    cluster
+        .store
+        .list("Pod", None)
+        .map(|p| pod_card(p))
+        .collect()
+}
+
+/// The node lanes of the cluster view, in name order.
+pub fn node_lanes(cluster: &Cluster) -> Vec<NodeLane> {
+    cluster
+        .store
+        .list("Node", None)
+        .map(|n| {
+            let labels = n["metadata"]["labels"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            let roles: Vec<String> = labels
+                .keys()
+                .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/").map(String::from))
+                .collect();
+            NodeLane {
+                name: n["metadata"]["name"].as_str().unwrap_or("").to_string(),
+                roles: if roles.is_empty() {
+                    "<none>".into()
+                } else {
+                    roles.join(",")
+                },
+                taints: n["spec"]["taints"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|t| {
+                        format!(
+                            "{}:{}",
+                            t["key"].as_str().unwrap_or(""),
+                            t["effect"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect(),
+                ready: n["status"]["conditions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|c| c["type"] == "Ready" && c["status"] == "True"),
+                max_pods: n
+                    .at("/status/allocatable/pods")
+                    .and_then(Value::as_str)
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(110),
+            }
+        })
+        .collect()
+}
+
+/// What the cluster view shows of one pod (the store's object).
+pub fn pod_card(p: &Value) -> PodCard {
+    let (ready, total) = pod_ready(p);
+    let owner = kubeplay::engine::controllers::controller_ref(p).map(|r| {
+        format!(
+            "{}/{}",
+            r["kind"].as_str().unwrap_or(""),
+            r["name"].as_str().unwrap_or("")
+        )
+    });
+    let ordinal = p
+        .at("/metadata/labels/apps.kubernetes.io~1pod-index")
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok());
+    let revision = p
+        .at("/metadata/labels/controller-revision-hash")
+        .or_else(|| p.at("/metadata/labels/pod-template-hash"))
+        .and_then(Value::as_str)
+        .map(String::from);
+    let claims = kubeplay::engine::volumes::claim_names(p)
+        .map(String::from)
+        .collect();
+    PodCard {
+        name: p["metadata"]["name"].as_str().unwrap_or("").to_string(),
+        namespace: p["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
+        phase: pod_status(p),
+        node: p
+            .at("/spec/nodeName")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+            .map(String::from),
+        ready: format!("{ready}/{total}"),
+        owner,
+        ordinal,
+        revision,
+        restarts: pod_restarts(p) as u32,
+        claims,
+    }
+}
