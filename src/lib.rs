@@ -7,3 +7,5 @@ pub mod lessons;
 pub mod params;
 pub mod share;
 pub mod shell;
+/// One compiled copy of the stable sort, for the engine, the shell and kubectl alike.
+pub mod sort;

@@ -24,7 +24,6 @@ pub mod quantity;
 pub mod registry;
 pub mod scheduler;
 pub mod selector;
-pub mod sort;
 pub mod store;
 pub mod time;
 pub mod volumes;

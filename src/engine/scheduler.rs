@@ -417,7 +417,7 @@ fn place(w: &World, nodes: &NodeTable, spec: &Value) -> Result<Vec<String>, Stri
     let Some(best) = best else {
         let total = nodes.nodes.len();
         let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-        crate::engine::sort::sort(&mut parts);
+        crate::sort::sort(&mut parts);
         // Preemption looks at each node: removing victims can only help where resources
         // were short; a taint, selector or cordon is "not helpful" to preempt on.
         let not_helpful = total - resource_failures;
@@ -432,7 +432,7 @@ fn place(w: &World, nodes: &NodeTable, spec: &Value) -> Result<Vec<String>, Stri
                 "{resource_failures} No preemption victims found for incoming pod"
             ));
         }
-        crate::engine::sort::sort(&mut verdicts);
+        crate::sort::sort(&mut verdicts);
         let preemption = format!("0/{total} nodes are available: {}.", verdicts.join(", "));
         let message = format!(
             "0/{total} nodes are available: {}. preemption: {preemption}",

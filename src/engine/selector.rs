@@ -90,7 +90,7 @@ impl fmt::Display for Requirement {
             f.write_str("(")?;
         }
         let mut values = self.values.clone();
-        crate::engine::sort::sort(&mut values);
+        crate::sort::sort(&mut values);
         f.write_str(&values.join(","))?;
         if set {
             f.write_str(")")?;
@@ -138,7 +138,7 @@ impl Selector {
         let tokens = lex(s);
         let mut p = Parser { tokens, pos: 0 };
         let mut reqs = p.parse().map_err(SelectorError::Parse)?;
-        crate::engine::sort::sort_by(&mut reqs, |a, b| a.key.cmp(&b.key));
+        crate::sort::sort_by(&mut reqs, |a, b| a.key.cmp(&b.key));
         Ok(Selector {
             requirements: reqs,
             nothing: false,
@@ -190,7 +190,7 @@ impl Selector {
                 reqs.push(new_requirement(key, operator, values)?);
             }
         }
-        crate::engine::sort::sort_by(&mut reqs, |a, b| a.key.cmp(&b.key));
+        crate::sort::sort_by(&mut reqs, |a, b| a.key.cmp(&b.key));
         Ok(Selector {
             requirements: reqs,
             nothing: false,

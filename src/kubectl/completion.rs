@@ -149,7 +149,7 @@ pub fn complete(session: &Session, line: &str, cursor: usize) -> Completion {
         }
     };
     candidates.retain(|c| c.starts_with(current));
-    crate::engine::sort::sort(&mut candidates);
+    crate::sort::sort(&mut candidates);
     candidates.dedup();
     Completion {
         candidates,

@@ -106,7 +106,7 @@ pub fn check_manifest(text: &str) -> Vec<Diagnostic> {
             });
         }
     }
-    crate::engine::sort::sort_by_key(&mut out, |d| d.line);
+    crate::sort::sort_by_key(&mut out, |d| d.line);
     out
 }
 

@@ -362,7 +362,7 @@ impl Vfs {
         if abs == "/dev" {
             out.push(("null".to_string(), false, None));
         }
-        crate::engine::sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
         out.dedup_by(|a, b| a.0 == b.0);
         Ok(out)
     }

@@ -322,7 +322,7 @@ pub fn api_versions() -> Vec<String> {
     ]
     .map(String::from)
     .to_vec();
-    crate::engine::sort::sort(&mut v);
+    crate::sort::sort(&mut v);
     v
 }
 

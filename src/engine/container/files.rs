@@ -100,7 +100,7 @@ pub(super) fn ls(c: &Cluster, t: &Target, rest: &[String]) -> Ran {
     {
         names.extend(["50x.html".to_string(), "index.html".to_string()]);
     }
-    crate::engine::sort::sort(&mut names);
+    crate::sort::sort(&mut names);
     names.dedup();
     if names.is_empty() && read(c, t, &dir).is_some() {
         return Ran::ok(format!(

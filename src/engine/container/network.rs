@@ -78,7 +78,7 @@ fn backends(c: &Cluster, svc: &Value) -> Vec<Value> {
         .filter(|p| service_selects(svc, p) && is_pod_ready(p))
         .map(|p| (**p).clone())
         .collect();
-    crate::engine::sort::sort_by(&mut pods, |a, b| {
+    crate::sort::sort_by(&mut pods, |a, b| {
         meta_str(a, "name").cmp(meta_str(b, "name"))
     });
     pods
@@ -234,7 +234,7 @@ pub(super) fn nslookup(c: &Cluster, t: &Target, host: &str) -> Ran {
                             .map(String::from)
                     })
                     .collect();
-                crate::engine::sort::sort(&mut v);
+                crate::sort::sort(&mut v);
                 v
             } else {
                 s.at("/spec/clusterIP")

@@ -151,8 +151,8 @@ fn subsets_for(svc: &Value, pods: &[&Value]) -> Vec<Value> {
     groups
         .into_values()
         .map(|(ports, mut ready, mut not_ready)| {
-            crate::engine::sort::sort_by_key(&mut ready, ip_of);
-            crate::engine::sort::sort_by_key(&mut not_ready, ip_of);
+            crate::sort::sort_by_key(&mut ready, ip_of);
+            crate::sort::sort_by_key(&mut not_ready, ip_of);
             let mut ss = Map::new();
             if !ready.is_empty() {
                 ss.insert("addresses".into(), json!(ready));

@@ -83,7 +83,7 @@ pub fn template_of(rev: &Value) -> Value {
 /// Revisions owned by `owner`, oldest first.
 pub fn list(w: &World, owner: &Value) -> Vec<Rc<Value>> {
     let mut revs = owned(w, meta_str(owner, "uid"), "ControllerRevision");
-    crate::engine::sort::sort_by_key(&mut revs, |r| number(r));
+    crate::sort::sort_by_key(&mut revs, |r| number(r));
     revs
 }
 

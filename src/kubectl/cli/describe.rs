@@ -38,7 +38,7 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
             .filter(|e| e.at("/involvedObject/uid").and_then(Value::as_str) == Some(uid(obj)))
             .cloned()
             .collect();
-        crate::engine::sort::sort_by_key(&mut ev, |e| {
+        crate::sort::sort_by_key(&mut ev, |e| {
             e.at("/lastTimestamp")
                 .and_then(Value::as_str)
                 .unwrap_or("")

@@ -243,7 +243,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         }
         return o.into();
     }
-    crate::engine::sort::sort_by_key(&mut events, |e| sort_time(e));
+    crate::sort::sort_by_key(&mut events, |e| sort_time(e));
     let mut rows = Vec::new();
     if !no_headers {
         rows.push(header(all_namespaces));

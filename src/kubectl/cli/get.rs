@@ -307,7 +307,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             } else {
                 format!("{{{key}}}")
             };
-            crate::engine::sort::sort_by_cached_key(&mut objs, |o| sort_key(&template, o));
+            crate::sort::sort_by_cached_key(&mut objs, |o| sort_key(&template, o));
         }
         collected.push((t.resource, objs));
     }

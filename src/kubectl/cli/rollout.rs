@@ -380,7 +380,7 @@ fn revisions(ctx: &Ctx<'_>, kind: &str, obj: &Value) -> Result<Vec<(i64, String,
             ));
         }
     };
-    crate::engine::sort::sort_by_key(&mut list, |(n, _, _)| *n);
+    crate::sort::sort_by_key(&mut list, |(n, _, _)| *n);
     Ok(list)
 }
 

@@ -315,7 +315,7 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 })
                 .map(|p| meta_str(p, "name").to_string())
                 .collect();
-            crate::engine::sort::sort(&mut pods);
+            crate::sort::sort(&mut pods);
             match pods.into_iter().next() {
                 Some(p) => p,
                 None => return Output::failed("timed out waiting for the condition").into(),

@@ -194,8 +194,8 @@ fn pods(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
         }
     }
     match p.value("sort-by") {
-        Some("cpu") => crate::engine::sort::sort_by_key(&mut data, |d| std::cmp::Reverse(d.1)),
-        Some("memory") => crate::engine::sort::sort_by_key(&mut data, |d| std::cmp::Reverse(d.2)),
+        Some("cpu") => crate::sort::sort_by_key(&mut data, |d| std::cmp::Reverse(d.1)),
+        Some("memory") => crate::sort::sort_by_key(&mut data, |d| std::cmp::Reverse(d.2)),
         _ => {}
     }
     for (mut r, cpu, mem) in data {

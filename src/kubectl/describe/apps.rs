@@ -263,7 +263,7 @@ pub(super) fn describe_deployment(w: &mut Writer, d: &Value, related: &Related) 
         .copied()
         .filter(|rs| controller_ref(rs).is_some_and(|r| s(r, "uid") == uid))
         .collect();
-    crate::engine::sort::sort_by(&mut owned, |a, b| {
+    crate::sort::sort_by(&mut owned, |a, b| {
         let ta = time(a, "metadata.creationTimestamp").unwrap_or(i64::MIN);
         let tb = time(b, "metadata.creationTimestamp").unwrap_or(i64::MIN);
         ta.cmp(&tb)

@@ -227,7 +227,7 @@ fn describe_mounts(w: &mut Writer, c: &Value) {
     let mut mounts: Vec<&Value> = arr(c, "volumeMounts").iter().collect();
     let none = if mounts.is_empty() { "\t<none>" } else { "" };
     w.w(2, &format!("Mounts:{none}\n"));
-    crate::engine::sort::sort_by(&mut mounts, |a, b| s(a, "mountPath").cmp(s(b, "mountPath")));
+    crate::sort::sort_by(&mut mounts, |a, b| s(a, "mountPath").cmp(s(b, "mountPath")));
     for m in mounts {
         let mut flags = vec![if flag(m, "readOnly") {
             "ro".to_string()
@@ -250,7 +250,7 @@ fn describe_mounts(w: &mut Writer, c: &Value) {
     let mut devices: Vec<&Value> = arr(c, "volumeDevices").iter().collect();
     if !devices.is_empty() {
         w.w(2, &format!("Devices:{none}\n"));
-        crate::engine::sort::sort_by(&mut devices, |a, b| {
+        crate::sort::sort_by(&mut devices, |a, b| {
             s(a, "devicePath").cmp(s(b, "devicePath"))
         });
         for d in devices {

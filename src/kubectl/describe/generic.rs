@@ -82,7 +82,7 @@ fn print_unstructured(
     prefix: &str,
 ) {
     let mut fields: Vec<&String> = content.keys().collect();
-    crate::engine::sort::sort(&mut fields);
+    crate::sort::sort(&mut fields);
     for field in fields {
         let path = format!("{prefix}.{field}");
         if GENERIC_SKIP.contains(&path.as_str()) {
@@ -120,7 +120,7 @@ fn go_value(v: &Value) -> String {
         ),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            crate::engine::sort::sort(&mut keys);
+            crate::sort::sort(&mut keys);
             let parts: Vec<String> = keys
                 .iter()
                 .map(|k| format!("{k}:{}", go_value(&m[*k])))

@@ -197,7 +197,7 @@ fn print_tolerations(w: &mut Writer, title: &str, tolerations: &[Value]) {
         return;
     }
     let mut sorted: Vec<&Value> = tolerations.iter().collect();
-    crate::engine::sort::sort_by(&mut sorted, |a, b| s(a, "key").cmp(s(b, "key")));
+    crate::sort::sort_by(&mut sorted, |a, b| s(a, "key").cmp(s(b, "key")));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
             w.w(0, "\t");
@@ -232,7 +232,7 @@ fn print_taints(w: &mut Writer, taints: &[Value]) {
         return;
     }
     let mut sorted: Vec<&Value> = taints.iter().collect();
-    crate::engine::sort::sort_by_key(&mut sorted, |t| {
+    crate::sort::sort_by_key(&mut sorted, |t| {
         format!("{},{}", s(t, "effect"), s(t, "key"))
     });
     for (i, t) in sorted.into_iter().enumerate() {
@@ -266,7 +266,7 @@ fn describe_events(w: &mut Writer, events: &[&Value]) {
     }
     w.flush();
     let mut sorted: Vec<&Value> = events.to_vec();
-    crate::engine::sort::sort_by_key(&mut sorted, |e| {
+    crate::sort::sort_by_key(&mut sorted, |e| {
         time(e, "lastTimestamp").unwrap_or(i64::MIN)
     });
     w.w(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");

@@ -221,7 +221,7 @@ fn describe_topology(w: &mut Writer, tscs: &[Value], space: &str) {
         return;
     }
     let mut sorted: Vec<&Value> = tscs.iter().collect();
-    crate::engine::sort::sort_by(&mut sorted, |a, b| {
+    crate::sort::sort_by(&mut sorted, |a, b| {
         s(a, "topologyKey").cmp(s(b, "topologyKey"))
     });
     w.w(0, &format!("{space}Topology Spread Constraints:\t"));

@@ -61,7 +61,7 @@ pub(super) fn describe_pvc(w: &mut Writer, pvc: &Value, related: &Related) {
         w.w(1, &format!("Name:\t{}\n", s(ds, "name")));
     }
     let mut users: Vec<&str> = related.pvcs.iter().map(|p| s(p, "metadata.name")).collect();
-    crate::engine::sort::sort(&mut users);
+    crate::sort::sort(&mut users);
     w.w(0, "Used By:\t");
     if users.is_empty() {
         w.w(0, "<none>\n");

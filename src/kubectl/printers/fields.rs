@@ -92,7 +92,7 @@ pub fn selector_string(sel: &Value) -> String {
     for e in arr(sel, "matchExpressions") {
         let key = s(e, "key");
         let mut values: Vec<String> = arr(e, "values").iter().map(scalar).collect();
-        crate::engine::sort::sort(&mut values);
+        crate::sort::sort(&mut values);
         let text = match s(e, "operator") {
             "In" => format!("{key} in ({})", values.join(",")),
             "NotIn" => format!("{key} notin ({})", values.join(",")),
@@ -102,7 +102,7 @@ pub fn selector_string(sel: &Value) -> String {
         };
         reqs.push((key.to_string(), text));
     }
-    crate::engine::sort::sort_by(&mut reqs, |a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut reqs, |a, b| a.0.cmp(&b.0));
     reqs.into_iter()
         .map(|(_, t)| t)
         .collect::<Vec<_>>()

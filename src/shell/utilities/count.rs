@@ -187,7 +187,7 @@ pub(super) fn sort(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
     };
     let unique = has(&opts, 'u');
     let stable = has(&opts, 's');
-    crate::engine::sort::sort_by(&mut all, |a, b| {
+    crate::sort::sort_by(&mut all, |a, b| {
         let o = cmp_keys(a, b);
         if o == std::cmp::Ordering::Equal && !unique && !stable {
             a.cmp(b)

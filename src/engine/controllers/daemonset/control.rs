@@ -176,9 +176,7 @@ pub fn placement_diff(
                 diff.create_on.push(node_name.to_string());
             } else if healthy().nth(1).is_some() {
                 let mut extra: Vec<&PodRef> = healthy().collect();
-                crate::engine::sort::sort_by_key(&mut extra, |p| {
-                    meta_str(p.object, "creationTimestamp")
-                });
+                crate::sort::sort_by_key(&mut extra, |p| meta_str(p.object, "creationTimestamp"));
                 for p in extra.iter().skip(1) {
                     if !p.facts.at_revision(hash_id) || !surge {
                         diff.delete.push((

@@ -203,7 +203,7 @@ pub fn reconcile_old(d: &DeployView, old: &[&RsView], new: &RsView) -> Vec<Scale
         return Vec::new();
     }
     let mut olds: Vec<RsView> = old.iter().map(|r| (*r).clone()).collect();
-    crate::engine::sort::sort_by(&mut olds, by_creation);
+    crate::sort::sort_by(&mut olds, by_creation);
     let mut steps = Vec::new();
     let mut cleaned = 0;
     for rs in olds.iter_mut() {
@@ -304,7 +304,7 @@ fn sized_for_another_count(d: &DeployView, rs: &RsView) -> bool {
 /// PRs #138036 and #138840 fix the same way).
 pub fn scale(d: &DeployView, new: Option<&RsView>, old: &[&RsView]) -> Vec<Scale> {
     let mut newest_first: Vec<&RsView> = old.to_vec();
-    crate::engine::sort::sort_by(&mut newest_first, |a, b| by_creation(b, a));
+    crate::sort::sort_by(&mut newest_first, |a, b| by_creation(b, a));
     let mut active: Vec<&RsView> = newest_first
         .iter()
         .copied()
@@ -356,10 +356,10 @@ pub fn scale(d: &DeployView, new: Option<&RsView>, old: &[&RsView]) -> Vec<Scale
     };
     let to_add = allowed - total;
     match to_add.cmp(&0) {
-        Ordering::Greater => crate::engine::sort::sort_by(&mut active, |a, b| {
+        Ordering::Greater => crate::sort::sort_by(&mut active, |a, b| {
             b.replicas.cmp(&a.replicas).then_with(|| by_creation(b, a))
         }),
-        Ordering::Less => crate::engine::sort::sort_by(&mut active, |a, b| {
+        Ordering::Less => crate::sort::sort_by(&mut active, |a, b| {
             b.replicas.cmp(&a.replicas).then_with(|| by_creation(a, b))
         }),
         Ordering::Equal => {}
@@ -409,7 +409,7 @@ pub fn cleanup(old: &[&RsView], limit: i64) -> Vec<String> {
     if diff <= 0 {
         return Vec::new();
     }
-    crate::engine::sort::sort_by(&mut alive, |a, b| {
+    crate::sort::sort_by(&mut alive, |a, b| {
         a.revision.cmp(&b.revision).then_with(|| by_creation(a, b))
     });
     alive

@@ -93,7 +93,7 @@ impl Ctx {
     pub fn find_new(&self) -> Option<usize> {
         let template = &self.d["spec"]["template"];
         let mut order: Vec<usize> = (0..self.rss.len()).collect();
-        crate::engine::sort::sort_by(&mut order, |a, b| self.created_order(*a, *b));
+        crate::sort::sort_by(&mut order, |a, b| self.created_order(*a, *b));
         order
             .into_iter()
             .find(|i| equal_ignoring_hash(&self.rss[*i]["spec"]["template"], template))

@@ -122,7 +122,7 @@ pub fn deletes_before(a: &PodView, b: &PodView, now: Millis) -> bool {
 
 /// Sorts pods so that the ones to delete first come first.
 pub fn rank_for_deletion(pods: &mut [PodView], now: Millis) {
-    crate::engine::sort::sort_by(pods, |a, b| {
+    crate::sort::sort_by(pods, |a, b| {
         if deletes_before(a, b, now) {
             Ordering::Less
         } else if deletes_before(b, a, now) {

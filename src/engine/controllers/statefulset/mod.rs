@@ -93,7 +93,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
                 condemned.push(v);
             }
         }
-        crate::engine::sort::sort_by_key(&mut condemned, |c| std::cmp::Reverse(c.ordinal));
+        crate::sort::sort_by_key(&mut condemned, |c| std::cmp::Reverse(c.ordinal));
         let plan = control::plan(&view_set, &slots, &condemned, w.now);
         let running: Vec<String> = running.iter().map(|r| r.to_string()).collect();
         (plan, running, counts)

@@ -29,7 +29,7 @@ fn service_external_ip(svc: &Value, wide: bool) -> String {
                     (ip, _) => Some(ip.to_string()),
                 })
                 .collect();
-            crate::engine::sort::sort(&mut lb);
+            crate::sort::sort(&mut lb);
             lb.dedup();
             let mut lb_text = lb.join(",");
             if !wide && lb_text.chars().count() > 16 {
