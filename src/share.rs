@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::config::MAX_NODES;
 use crate::kubectl::session::{Input, TimedInput};
 
 /// The format this build writes and reads.
@@ -19,8 +20,6 @@ pub const MAX_ENCODED_CHARS: usize = MAX_DECODED_BYTES / 3 * 4 + 8;
 pub const MAX_INPUTS: usize = 2_000;
 /// The clock of a shared state stops at most a day after the cluster started.
 pub const MAX_NOW_MS: u64 = 24 * 3_600_000;
-/// The node counts a cluster may have (as the `nodes` URL parameter).
-pub const MAX_NODES: u32 = 20;
 
 /// The fragment key: `#s=…`.
 pub const FRAGMENT_KEY: &str = "s=";

@@ -65,3 +65,6 @@ impl ClusterConfig {
         }
     }
 }
+
+/// The most nodes a playground cluster may have (URL parameters, lessons, share links and saved sessions all check it).
+pub const MAX_NODES: u32 = 20;

@@ -1,7 +1,7 @@
 //! Evaluating step checks against a terminal session, and replaying a lesson's solution.
 
 use super::model::{Check, Lesson, Step};
-use crate::kubectl::shell::regex::{Regex, Syntax};
+use crate::kubectl::shell::regex::{Regex, RegexError, Syntax};
 use crate::kubectl::Session;
 
 /// Whether one check holds, with what was seen (for the learner).
@@ -12,10 +12,15 @@ pub struct CheckOutcome {
     pub observed: String,
 }
 
+/// A `typed:` pattern compiled: an extended regular expression, as `grep -E` reads it.
+/// Lessons are refused at parse time when one does not compile.
+pub fn typed_regex(pattern: &str) -> Result<Regex, RegexError> {
+    Regex::new(pattern, Syntax::Extended, false)
+}
+
 pub fn evaluate(session: &mut Session, typed: &[String], check: &Check) -> CheckOutcome {
     if let Some(pattern) = &check.typed {
-        let re = Regex::new(pattern, Syntax::Extended, false);
-        let hit = re
+        let hit = typed_regex(pattern)
             .ok()
             .and_then(|re| typed.iter().find(|t| re.is_match(t)).cloned());
         return CheckOutcome {
