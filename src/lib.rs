@@ -1,7 +1,5 @@
 pub mod engine;
 pub mod kubectl;
 pub mod lessons;
-/// The browser app's URL parameters: pure, so they live here and are tested natively.
-#[path = "ui/params.rs"]
-pub mod params;
 pub mod share;
+pub mod ui;

@@ -2,15 +2,11 @@
 //! drive it (typing, pressing Enter, clicking), checked by what appears on the page.
 #![cfg(target_arch = "wasm32")]
 
-// The UI lives in the browser binary, not the library, so the tests compile it in.
-#[path = "../src/ui/mod.rs"]
-#[allow(dead_code)]
-mod ui;
-
 use std::rc::Rc;
 use std::time::Duration;
 
 use kubeplay::kubectl::session::{NodeLane, PodCard};
+use kubeplay::ui;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -293,7 +289,7 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
             card_of(pod("web-1", "ContainerCreating", Some("node-a")), true),
             card_of(pod("web-2", "Pending", None), false),
         ]),
-        claims: Rc::new(vec![ui::state::ClaimChip {
+        claims: Rc::new(vec![ui::state::cluster::ClaimChip {
             name: "www-web-0".to_string(),
             phase: "Bound".to_string(),
         }]),
@@ -385,7 +381,7 @@ async fn corrupted_saved_state_is_reported_in_one_line_and_replaced() {
     let window = web_sys::window().expect("a window");
     let storage = window.local_storage().ok().flatten().expect("localStorage");
     storage
-        .set_item(ui::state::STORAGE_KEY, "{\"version\": 99}")
+        .set_item(ui::state::saved::STORAGE_KEY, "{\"version\": 99}")
         .expect("stored");
     let document = window.document().expect("a document");
     let root = document.create_element("div").expect("a div");
@@ -438,8 +434,8 @@ fn lesson_harness() -> yew::Html {
     let state = yew::use_reducer(State::default);
     let lesson = Rc::new(kubeplay::lessons::parse(TEST_LESSON).expect("the test lesson parses"));
     let settings = Rc::new(ui::settings::Settings {
-        params: kubeplay::params::Params {
-            lang: Some(kubeplay::params::Lang::En),
+        params: kubeplay::ui::params::Params {
+            lang: Some(kubeplay::ui::params::Lang::En),
             ..Default::default()
         },
         problems: Vec::new(),
