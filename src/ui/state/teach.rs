@@ -100,24 +100,31 @@ impl State {
     /// at most about ten times a second even while hundreds of pods start (see
     /// `BUSY_REDRAW_MS`), so checks cannot take every frame.
     pub(super) fn check_lesson_step(&mut self, before: &State) {
-        let shown = |s: &State| s.teach.lesson.as_ref().map(|r| (r.index, r.step));
-        let changed = self.terminal.history.len() != before.terminal.history.len()
-            || self.terminal.busy != before.terminal.busy
-            || self.cluster.pods != before.cluster.pods
-            || self.teach.epoch != before.teach.epoch
-            || shown(self) != shown(before);
-        let Some(run) = self.teach.lesson.as_mut() else {
+        let Some(run) = &self.teach.lesson else {
             return;
         };
-        if !changed || self.terminal.busy || run.done.get(run.step).copied().unwrap_or(true) {
+        if self.terminal.busy || run.done.get(run.step).copied().unwrap_or(true) {
+            return;
+        }
+        let shown = |s: &State| s.teach.lesson.as_ref().map(|r| (r.index, r.step));
+        let pods = (&self.cluster.pods, &before.cluster.pods);
+        let changed = self.terminal.history.len() != before.terminal.history.len()
+            || self.terminal.busy != before.terminal.busy
+            || (!Rc::ptr_eq(pods.0, pods.1) && pods.0 != pods.1)
+            || self.teach.epoch != before.teach.epoch
+            || shown(self) != shown(before);
+        if !changed {
             return;
         }
         let Some(step) = run.lesson.steps.get(run.step) else {
             return;
         };
-        let mut session = self.session.borrow_mut();
-        let typed = session.history().to_vec();
-        if step_done(&mut session, &typed, step) {
+        let passed = {
+            let mut session = self.session.borrow_mut();
+            let typed = session.history().to_vec();
+            step_done(&mut session, &typed, step)
+        };
+        if let (true, Some(run)) = (passed, self.teach.lesson.as_mut()) {
             run.done[run.step] = true;
         }
     }
