@@ -576,3 +576,27 @@ async fn lesson_markdown_shows_html_as_text_and_links_only_http() {
         Some("noopener noreferrer")
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_paused_page_notices_when_the_lazy_half_of_the_wasm_arrives() {
+    let html = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .expect("an <html> element");
+    // As a split release build starts: the lazy module is still on its way.
+    html.set_attribute("data-wasm-lazy", "loading")
+        .expect("marked");
+    let root = mount().await;
+    click(&root, "time-toggle").await;
+    let waiting = |root: &Element| root.query_selector(".lesson-loading").unwrap().is_some();
+    assert!(waiting(&root), "the lessons wait for the lazy half");
+    html.set_attribute("data-wasm-lazy", "loaded")
+        .expect("marked");
+    yew::platform::time::sleep(Duration::from_millis(500)).await;
+    let still_waiting = waiting(&root);
+    html.remove_attribute("data-wasm-lazy").expect("unmarked");
+    assert!(
+        !still_waiting,
+        "the paused page did not notice that the lazy half arrived"
+    );
+}
