@@ -167,7 +167,7 @@ function __lazyFetchOrWait(primary) {
 function __lazyPrefetch() {
     if (!__lazyInstance) __lazyFetchOrWait(wasm);
 }
-/** A page that restores a saved session (ui::state::STORAGE_KEY) or follows URL
+/** A page that restores a saved session (ui::state::saved::STORAGE_KEY) or follows URL
  *  parameters (a lesson, a share link) replays commands while it starts: it waits for
  *  the lazy module instead of fetching it a second time, synchronously. */
 async function __lazyBeforeStart(primary) {

@@ -1,9 +1,6 @@
 //! The browser app's entry point. Natively this binary is empty, so that `cargo build` and
 //! `cargo test` of the engine never need the web crates.
 
-#[cfg(target_arch = "wasm32")]
-mod ui;
-
 /// A panic shows an error panel with a reset button instead of leaving a dead page.
 #[cfg(target_arch = "wasm32")]
 fn install_panic_hook() {
@@ -65,10 +62,10 @@ fn main() {
     let document = web_sys::window().and_then(|w| w.document());
     match document.and_then(|d| d.get_element_by_id("app")) {
         Some(root) => {
-            yew::Renderer::<ui::app::App>::with_root(root).render();
+            yew::Renderer::<kubeplay::ui::app::App>::with_root(root).render();
         }
         None => {
-            yew::Renderer::<ui::app::App>::new().render();
+            yew::Renderer::<kubeplay::ui::app::App>::new().render();
         }
     }
 }

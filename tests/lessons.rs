@@ -104,3 +104,25 @@ fn every_step_has_a_check_that_fails_before_its_solution() {
         }
     }
 }
+
+#[test]
+fn a_typed_check_that_is_not_a_regex_is_refused_naming_the_lesson_and_the_step() {
+    let lesson = r#"
+id: broken-typed
+title: { en: "Broken" }
+steps:
+  - id: first
+    title: { en: "First" }
+    text: { en: "Fine." }
+    checks: [{ typed: "kubectl get" }]
+  - id: second
+    title: { en: "Second" }
+    text: { en: "Not fine." }
+    checks: [{ typed: "kubectl (get" }]
+"#;
+    let error = lessons::parse(lesson).expect_err("an unbalanced ( is refused");
+    assert_eq!(
+        error.to_string(),
+        r#"lesson "broken-typed", step 2 (second): typed: invalid regex "kubectl (get": Unmatched ( or \("#
+    );
+}

@@ -2,15 +2,11 @@
 //! drive it (typing, pressing Enter, clicking), checked by what appears on the page.
 #![cfg(target_arch = "wasm32")]
 
-// The UI lives in the browser binary, not the library, so the tests compile it in.
-#[path = "../src/ui/mod.rs"]
-#[allow(dead_code)]
-mod ui;
-
 use std::rc::Rc;
 use std::time::Duration;
 
-use ui::cards::{NodeLane, PodCard};
+use kubeplay::ui;
+use kubeplay::ui::cards::{NodeLane, PodCard};
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -293,7 +289,7 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
             card_of(pod("web-1", "ContainerCreating", Some("node-a")), true),
             card_of(pod("web-2", "Pending", None), false),
         ]),
-        claims: Rc::new(vec![ui::state::ClaimChip {
+        claims: Rc::new(vec![ui::state::cluster::ClaimChip {
             name: "www-web-0".to_string(),
             phase: "Bound".to_string(),
         }]),
@@ -385,7 +381,7 @@ async fn corrupted_saved_state_is_reported_in_one_line_and_replaced() {
     let window = web_sys::window().expect("a window");
     let storage = window.local_storage().ok().flatten().expect("localStorage");
     storage
-        .set_item(ui::state::STORAGE_KEY, "{\"version\": 99}")
+        .set_item(ui::state::saved::STORAGE_KEY, "{\"version\": 99}")
         .expect("stored");
     let document = window.document().expect("a document");
     let root = document.create_element("div").expect("a div");
@@ -438,8 +434,8 @@ fn lesson_harness() -> yew::Html {
     let state = yew::use_reducer(State::default);
     let lesson = Rc::new(kubeplay::lessons::parse(TEST_LESSON).expect("the test lesson parses"));
     let settings = Rc::new(ui::settings::Settings {
-        params: kubeplay::params::Params {
-            lang: Some(kubeplay::params::Lang::En),
+        params: kubeplay::ui::params::Params {
+            lang: Some(kubeplay::ui::params::Lang::En),
             ..Default::default()
         },
         problems: Vec::new(),
@@ -578,5 +574,29 @@ async fn lesson_markdown_shows_html_as_text_and_links_only_http() {
     assert_eq!(
         a.get_attribute("rel").as_deref(),
         Some("noopener noreferrer")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_paused_page_notices_when_the_lazy_half_of_the_wasm_arrives() {
+    let html = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .expect("an <html> element");
+    // As a split release build starts: the lazy module is still on its way.
+    html.set_attribute("data-wasm-lazy", "loading")
+        .expect("marked");
+    let root = mount().await;
+    click(&root, "time-toggle").await;
+    let waiting = |root: &Element| root.query_selector(".lesson-loading").unwrap().is_some();
+    assert!(waiting(&root), "the lessons wait for the lazy half");
+    html.set_attribute("data-wasm-lazy", "loaded")
+        .expect("marked");
+    yew::platform::time::sleep(Duration::from_millis(500)).await;
+    let still_waiting = waiting(&root);
+    html.remove_attribute("data-wasm-lazy").expect("unmarked");
+    assert!(
+        !still_waiting,
+        "the paused page did not notice that the lazy half arrived"
     );
 }

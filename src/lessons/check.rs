@@ -2,7 +2,7 @@
 
 use super::model::{Check, Lesson, Step};
 use crate::kubectl::Session;
-use crate::shell::regex::{Regex, Syntax};
+use crate::shell::regex::{Regex, RegexError, Syntax};
 
 /// Whether one check holds, with what was seen (for the learner).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,10 +12,15 @@ pub struct CheckOutcome {
     pub observed: String,
 }
 
+/// A `typed:` pattern compiled: an extended regular expression, as `grep -E` reads it.
+/// Lessons are refused at parse time when one does not compile.
+pub fn typed_regex(pattern: &str) -> Result<Regex, RegexError> {
+    Regex::new(pattern, Syntax::Extended, false)
+}
+
 pub fn evaluate(session: &mut Session, typed: &[String], check: &Check) -> CheckOutcome {
     if let Some(pattern) = &check.typed {
-        let re = Regex::new(pattern, Syntax::Extended, false);
-        let hit = re
+        let hit = typed_regex(pattern)
             .ok()
             .and_then(|re| typed.iter().find(|t| re.is_match(t)).cloned());
         return CheckOutcome {

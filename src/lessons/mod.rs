@@ -4,10 +4,11 @@
 pub mod check;
 pub mod model;
 
+use crate::engine::config::MAX_NODES;
+use crate::shell::regex::RegexError;
+
 pub use check::{evaluate, verify, CheckOutcome, StepReport};
 pub use model::{Check, ClusterShape, Lesson, Localized, StartFile, Step};
-
-use crate::engine::config::MAX_NODES;
 
 /// Why a lesson file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -18,6 +19,18 @@ pub enum LessonError {
     Parse(String),
     #[error("lesson {0}")]
     Invalid(String),
+    /// A step's `typed:` check is not a regular expression the checks can compile.
+    #[error(
+        "lesson {lesson:?}, step {step} ({step_id}): typed: invalid regex {pattern:?}: {source}"
+    )]
+    TypedRegex {
+        lesson: String,
+        /// The step's place in the lesson, from 1.
+        step: usize,
+        step_id: String,
+        pattern: String,
+        source: RegexError,
+    },
 }
 
 /// Parses and validates a lesson (untrusted input: sizes, ids, read-only checks).
@@ -53,7 +66,7 @@ fn validate(l: &Lesson) -> Result<(), LessonError> {
     if l.cluster.nodes == 0 || l.cluster.nodes > MAX_NODES {
         return bad(format!("cluster.nodes must be 1 to {}", MAX_NODES));
     }
-    for s in &l.steps {
+    for (n, s) in l.steps.iter().enumerate() {
         for c in &s.checks {
             match (&c.kubectl, &c.typed) {
                 (Some(q), None) => {
@@ -71,7 +84,17 @@ fn validate(l: &Lesson) -> Result<(), LessonError> {
                         ));
                     }
                 }
-                (None, Some(_)) => {}
+                (None, Some(pattern)) => {
+                    if let Err(source) = check::typed_regex(pattern) {
+                        return Err(LessonError::TypedRegex {
+                            lesson: l.id.clone(),
+                            step: n + 1,
+                            step_id: s.id.clone(),
+                            pattern: pattern.clone(),
+                            source,
+                        });
+                    }
+                }
                 _ => {
                     return bad(format!(
                         "step {}: a check has exactly one of `kubectl` or `typed`",

@@ -12,7 +12,7 @@ pub const MAX_LESSON_BYTES: usize = 256 * 1024;
 pub const MAX_STEPS: usize = 60;
 pub const MAX_FILES: usize = 20;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lesson {
     /// URL-safe name (`?lesson=ID`).
@@ -31,7 +31,7 @@ pub struct Lesson {
     pub finish: Localized,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterShape {
     /// 1 = a minikube node; more = a kind-like cluster with a tainted control plane.
@@ -55,14 +55,14 @@ impl Default for ClusterShape {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StartFile {
     pub path: String,
     pub content: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub id: String,
@@ -83,7 +83,7 @@ pub struct Step {
 }
 
 /// One condition of a step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Check {
     /// A read-only query: `get …` (run as `kubectl get …`), its stdout trimmed.

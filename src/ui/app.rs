@@ -10,7 +10,8 @@ use super::i18n::{use_strings, Strings};
 use super::lazy;
 use super::lesson::Lesson;
 use super::settings::{HeaderTools, Teach};
-use super::state::{Action, AppContext, State, STORAGE_KEY};
+use super::state::saved::STORAGE_KEY;
+use super::state::{Action, AppContext, State};
 use super::terminal::Terminal;
 use super::time_bar::TimeBar;
 use super::why_log::WhyLog;
@@ -92,7 +93,7 @@ pub fn app() -> Html {
     {
         // Asked until the lazy half of the wasm is in (it has no way to call us).
         let dispatcher = state.dispatcher();
-        use_effect_with(state.engine_arrived, move |arrived| {
+        use_effect_with(state.clock.engine_arrived, move |arrived| {
             let poll = (!arrived).then(|| {
                 Interval::new(LAZY_POLL_MS, move || {
                     if lazy::arrived() {
@@ -106,7 +107,7 @@ pub fn app() -> Html {
     {
         // The interval exists only while playing; dropping it in the cleanup stops it.
         let dispatcher = state.dispatcher();
-        use_effect_with(state.playing, move |playing| {
+        use_effect_with(state.clock.playing, move |playing| {
             let interval = playing.then(|| {
                 // Real elapsed time rather than the nominal period: browsers delay timers
                 // under load and in background tabs.
@@ -125,8 +126,8 @@ pub fn app() -> Html {
         // A tick that ran out of its budget owes the cluster time: the next slice runs as
         // soon as the browser has drawn this one, instead of waiting for the interval.
         let dispatcher = state.dispatcher();
-        let owed = state.playing && state.behind();
-        use_effect_with((owed, state.now_ms), move |(owed, _)| {
+        let owed = state.clock.playing && state.clock.behind();
+        use_effect_with((owed, state.clock.now_ms), move |(owed, _)| {
             let timer = owed
                 .then(|| Timeout::new(0, move || dispatcher.dispatch(Action::Tick { real_ms: 0 })));
             move || drop(timer)
@@ -148,7 +149,7 @@ pub fn app() -> Html {
     {
         let last = use_mut_ref(js_sys::Date::now);
         let handle = state.clone();
-        use_effect_with(state.now_ms / 1000, move |_| {
+        use_effect_with(state.clock.now_ms / 1000, move |_| {
             let now = js_sys::Date::now();
             if now - *last.borrow() > SAVE_EVERY_MS {
                 *last.borrow_mut() = now;

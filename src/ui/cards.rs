@@ -2,9 +2,9 @@
 //! revision, claims) and a lane per node. Only the browser draws these, so they live with
 //! the UI; they read the store the way `kubectl get` does (its STATUS and READY columns).
 
-use kubeplay::engine::json::At;
-use kubeplay::engine::Cluster;
-use kubeplay::kubectl::printers::columns::pods::{pod_ready, pod_restarts, pod_status};
+use crate::engine::json::At;
+use crate::engine::Cluster;
+use crate::kubectl::printers::columns::pods::{pod_ready, pod_restarts, pod_status};
 use serde_json::Value;
 
 /// What a pod card in the cluster view shows.
@@ -95,7 +95,7 @@ pub fn node_lanes(cluster: &Cluster) -> Vec<NodeLane> {
 /// What the cluster view shows of one pod (the store's object).
 pub fn pod_card(p: &Value) -> PodCard {
     let (ready, total) = pod_ready(p);
-    let owner = kubeplay::engine::controllers::controller_ref(p).map(|r| {
+    let owner = crate::engine::controllers::controller_ref(p).map(|r| {
         format!(
             "{}/{}",
             r["kind"].as_str().unwrap_or(""),
@@ -111,7 +111,7 @@ pub fn pod_card(p: &Value) -> PodCard {
         .or_else(|| p.at("/metadata/labels/pod-template-hash"))
         .and_then(Value::as_str)
         .map(String::from);
-    let claims = kubeplay::engine::volumes::claim_names(p)
+    let claims = crate::engine::volumes::claim_names(p)
         .map(String::from)
         .collect();
     PodCard {

@@ -9,7 +9,8 @@ use yew::prelude::*;
 use super::cards::{NodeLane, PodCard};
 use super::i18n::use_strings;
 
-use super::state::{Action, AppContext, ClaimChip};
+use super::state::cluster::ClaimChip;
+use super::state::{Action, AppContext};
 
 /// How long a deleted pod's card stays to play its leaving animation (`.pod.gone` in
 /// kubeplay.css, which must not run longer).
@@ -44,14 +45,14 @@ pub fn cluster_view() -> Html {
         let ctx = ctx.clone();
         use_memo(
             (
-                Rc::clone(&ctx.pods),
-                ctx.highlight.clone(),
-                ctx.selected.clone(),
+                Rc::clone(&ctx.cluster.pods),
+                ctx.cluster.highlight.clone(),
+                ctx.cluster.selected.clone(),
             ),
             move |(pods, highlight, selected)| {
                 pods.iter()
                     .map(|p| CardData {
-                        old: ctx.is_old_revision(p),
+                        old: ctx.cluster.is_old_revision(p),
                         marked: highlight.as_deref() == Some(p.name.as_str())
                             || p.owner
                                 .as_deref()
@@ -73,7 +74,7 @@ pub fn cluster_view() -> Html {
     let cards = {
         let mut d = departed.borrow_mut();
         let now = js_sys::Date::now();
-        let session = ctx.generation;
+        let session = ctx.cluster.generation;
         let changed = !Rc::ptr_eq(&d.shown, &live);
         if d.session != session {
             d.session = session;
@@ -132,9 +133,9 @@ pub fn cluster_view() -> Html {
     };
     html! {
         <>
-            <Lanes nodes={Rc::clone(&ctx.nodes)} {cards} claims={Rc::clone(&ctx.claims)}
+            <Lanes nodes={Rc::clone(&ctx.cluster.nodes)} {cards} claims={Rc::clone(&ctx.cluster.claims)}
                    onselect={onselect.clone()} />
-            if let (Some((_, name)), Some(text)) = (&ctx.selected, &ctx.describe) {
+            if let (Some((_, name)), Some(text)) = (&ctx.cluster.selected, &ctx.cluster.describe) {
                 <DescribePanel name={name.clone()} text={Rc::clone(text)} {onselect} />
             }
         </>

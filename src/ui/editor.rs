@@ -4,9 +4,10 @@
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
-use kubeplay::kubectl::diagnostics::{check_manifest, Diagnostic};
 use web_sys::{Element, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
+
+use crate::kubectl::diagnostics::{check_manifest, Diagnostic};
 
 use super::i18n::use_strings;
 
@@ -54,7 +55,7 @@ pub fn editor() -> Html {
         // check needs the lazy half of the wasm: not worth a synchronous download.
         let diagnostics = diagnostics.clone();
         use_effect_with(
-            (Rc::clone(&ctx.file_text), ctx.engine_arrived),
+            (Rc::clone(&ctx.editor.file_text), ctx.clock.engine_arrived),
             move |(text, arrived)| {
                 let text = Rc::clone(text);
                 let timer = arrived.then(|| {
@@ -68,7 +69,7 @@ pub fn editor() -> Html {
     }
     {
         let area_ref = area_ref.clone();
-        use_effect_with(ctx.editor_focus, move |n| {
+        use_effect_with(ctx.editor.focus, move |n| {
             if *n > 0 {
                 if let Some(area) = area_ref.cast::<web_sys::HtmlElement>() {
                     let _ = area.focus();
@@ -138,12 +139,19 @@ pub fn editor() -> Html {
     };
 
     // A trailing newline does not start a line a person would number.
-    let line_count = ctx.file_text.trim_end_matches('\n').lines().count().max(1);
+    let line_count = ctx
+        .editor
+        .file_text
+        .trim_end_matches('\n')
+        .lines()
+        .count()
+        .max(1);
     let bad_lines = use_memo(Rc::clone(&*diagnostics), |d| {
         d.iter().map(|d| d.line).collect::<Vec<usize>>()
     });
     let short = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
     let yaml_files = ctx
+        .editor
         .files
         .iter()
         .filter(|f| !f.starts_with("/proc") && !f.starts_with("/etc"));
@@ -153,7 +161,7 @@ pub fn editor() -> Html {
             <div class="editor-head">
                 <div class="tabs" role="tablist" aria-label="Files">
                     { for yaml_files.map(|f| {
-                        let active = *f == ctx.file_name;
+                        let active = *f == ctx.editor.file_name;
                         let onclick = dispatch_on_click(&ctx, Action::OpenFile(f.clone()));
                         html! {
                             <button key={f.clone()} class={classes!("tab", active.then_some("active"))}
@@ -170,7 +178,7 @@ pub fn editor() -> Html {
                     </select>
                     <button class="save" onclick={onsave} title="Save (Ctrl-S)">{ strings.save }</button>
                     <button class="apply" data-testid="editor-apply" onclick={onapply}
-                            title={format!("kubectl apply -f {} (Ctrl-Enter)", short(&ctx.file_name))}>
+                            title={format!("kubectl apply -f {} (Ctrl-Enter)", short(&ctx.editor.file_name))}>
                         { strings.apply }
                     </button>
                 </div>
@@ -183,18 +191,18 @@ pub fn editor() -> Html {
                 </div>
                 <div class="code-wrap">
                     <pre ref={overlay_ref} class="code highlight" aria-hidden="true">
-                        { for ctx.file_text.split('\n').enumerate().map(|(i, l)| highlight_line(l, bad_lines.contains(&(i + 1)))) }
+                        { for ctx.editor.file_text.split('\n').enumerate().map(|(i, l)| highlight_line(l, bad_lines.contains(&(i + 1)))) }
                     </pre>
                     <textarea
                         ref={area_ref}
                         class="code input"
                         data-testid="editor"
-                        aria-label={format!("Editing {}", ctx.file_name)}
+                        aria-label={format!("Editing {}", ctx.editor.file_name)}
                         aria-describedby="editor-diagnostics"
                         spellcheck="false"
                         autocapitalize="off"
                         wrap="off"
-                        value={(*ctx.file_text).clone()}
+                        value={(*ctx.editor.file_text).clone()}
                         {oninput}
                         {onscroll}
                         {onkeydown}

@@ -4,8 +4,9 @@
 //! Components read the current table with [`use_strings`]; the header's switch changes the
 //! language through the [`LangHandle`] context.
 
-use kubeplay::params::Lang;
 use yew::prelude::*;
+
+use super::params::Lang;
 
 /// The language in force, settable by the header's switch.
 pub type LangHandle = UseStateHandle<Lang>;

@@ -1,20 +1,23 @@
 //! The lesson panel: a picker, the current step (Markdown text, command chips that type
-//! into the terminal, hints, solution), progress checked after every command, and a
-//! finish screen. Lessons are data fetched at run time from `lessons/index.json` and
-//! `lessons/<id>.yaml`; [`LessonView`] renders an already-loaded list (the tests use it).
+//! into the terminal, hints, solution), progress (checked by the reducer after every
+//! command, see `state::teach`), and a finish screen. Lessons are data fetched at run
+//! time from `lessons/index.json` and `lessons/<id>.yaml`; [`LessonView`] renders an
+//! already-loaded list (the tests use it).
 
 use std::rc::Rc;
 
-use kubeplay::kubectl::session::{Input, TimedInput};
-use kubeplay::lessons::{self, evaluate, Lesson as LessonData};
-use kubeplay::params::valid_id;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
+use crate::kubectl::session::{Input, TimedInput};
+use crate::lessons::{self, Lesson as LessonData};
+
 use super::i18n::{fill, use_lang, use_strings};
 use super::markdown;
+use super::params::valid_id;
 use super::settings::SettingsContext;
+use super::state::teach::{LessonAction, LessonRun};
 use super::state::{Action, AppContext, Restart};
 
 /// The lesson list, relative to the page (trunk copies `static/lessons` there).
@@ -36,7 +39,7 @@ enum Catalog {
 pub fn lesson() -> Html {
     let catalog = use_state(|| Catalog::Loading);
     // Parsing lessons is in the lazy half of the wasm (see `super::lazy`): wait for it.
-    let engine_arrived = use_context::<AppContext>().is_some_and(|ctx| ctx.engine_arrived);
+    let engine_arrived = use_context::<AppContext>().is_some_and(|ctx| ctx.clock.engine_arrived);
     {
         let catalog = catalog.clone();
         use_effect_with(engine_arrived, move |arrived| {
@@ -144,56 +147,34 @@ pub struct LessonViewProps {
     pub errors: Rc<Vec<String>>,
 }
 
-/// Where the learner is in a lesson.
-#[derive(Clone, PartialEq, Default)]
-struct Progress {
-    lesson: Option<usize>,
-    step: usize,
-    done: Vec<bool>,
-    hints: usize,
-    solution: bool,
-    finished: bool,
-}
-
-impl Progress {
-    fn start(lesson: usize, steps: usize) -> Self {
-        Progress {
-            lesson: Some(lesson),
-            done: vec![false; steps],
-            ..Progress::default()
-        }
-    }
-
-    fn goto(&self, step: usize) -> Self {
-        Progress {
-            step,
-            hints: 0,
-            solution: false,
-            finished: false,
-            ..self.clone()
-        }
-    }
-}
-
 #[function_component(LessonView)]
 pub fn lesson_view(props: &LessonViewProps) -> Html {
     let ctx = use_context::<AppContext>();
     let settings = use_context::<SettingsContext>();
     let s = use_strings();
     let lang = use_lang();
-    let progress = use_state(Progress::default);
+    let progress: Option<&LessonRun> = ctx.as_ref().and_then(|c| c.teach.lesson.as_ref());
+    // What the panel's buttons ask of the lesson run.
+    let lesson_action = |action: LessonAction| {
+        let ctx = ctx.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(ctx) = &ctx {
+                ctx.dispatch(Action::Lesson(action.clone()));
+            }
+        })
+    };
 
     let start = {
         let ctx = ctx.clone();
         let lessons = Rc::clone(&props.lessons);
-        let progress = progress.clone();
         Callback::from(move |(index, reset): (Option<usize>, bool)| {
+            let Some(ctx) = &ctx else { return };
             let Some(i) = index.filter(|i| *i < lessons.len()) else {
-                progress.set(Progress::default());
+                ctx.dispatch(Action::Lesson(LessonAction::Start(None)));
                 return;
             };
             let l = &lessons[i];
-            if let (Some(ctx), true) = (&ctx, reset) {
+            if reset {
                 ctx.dispatch(Action::Restart(Rc::new(Restart {
                     nodes: l.cluster.nodes,
                     seed: l.cluster.seed,
@@ -201,7 +182,7 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
                     until_ms: 0,
                 })));
             }
-            progress.set(Progress::start(i, l.steps.len()));
+            ctx.dispatch(Action::Lesson(LessonAction::Start(Some((i, Rc::clone(l))))));
         })
     };
 
@@ -216,45 +197,6 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
                 if let Some(id) = &settings.params.lesson {
                     if let Some(i) = lessons.iter().position(|l| &l.id == id) {
                         start.emit((Some(i), !settings.has_share()));
-                    }
-                }
-            }
-        });
-    }
-
-    {
-        // Checks run whenever a command has finished or the cluster changed.
-        let progress = progress.clone();
-        let lessons = Rc::clone(&props.lessons);
-        let deps = ctx.as_ref().map(|c| {
-            (
-                c.history.len(),
-                c.busy,
-                Rc::clone(&c.pods),
-                c.teach.epoch,
-                progress.lesson,
-                progress.step,
-            )
-        });
-        let ctx = ctx.clone();
-        // The pod list changes at most about ten times a second, even while hundreds of
-        // pods start (see `BUSY_REDRAW_MS` in state.rs), so checks cannot take every frame.
-        use_effect_with(deps, move |deps| {
-            if let (Some(ctx), Some((_, false, _, _, Some(li), step))) = (ctx, deps) {
-                if let Some(st) = lessons.get(*li).and_then(|l| l.steps.get(*step)) {
-                    if !progress.done.get(*step).copied().unwrap_or(true) {
-                        let session = ctx.session();
-                        let mut session = session.borrow_mut();
-                        let typed = session.history().to_vec();
-                        if st
-                            .checks
-                            .iter()
-                            .all(|c| evaluate(&mut session, &typed, c).passed)
-                        {
-                            let mut next = (*progress).clone();
-                            next.done[*step] = true;
-                            progress.set(next);
-                        }
                     }
                 }
             }
@@ -299,9 +241,9 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
         <label class="lesson-picker">
             <span class="visually-hidden">{ s.choose_lesson }</span>
             <select data-testid="lesson-picker" onchange={onpick} aria-label={s.choose_lesson}>
-                <option value="" selected={progress.lesson.is_none()}>{ s.no_lesson }</option>
+                <option value="" selected={progress.is_none()}>{ s.no_lesson }</option>
                 { for props.lessons.iter().enumerate().map(|(i, l)| html! {
-                    <option value={i.to_string()} selected={progress.lesson == Some(i)}>
+                    <option value={i.to_string()} selected={progress.is_some_and(|p| p.index == i)}>
                         { LessonData::pick(&l.title, lang.tag()).to_string() }
                     </option>
                 }) }
@@ -319,7 +261,7 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
             .then(|| html! { <p class="lesson-error" role="alert">{ format!("{}: {id}", s.bad_lesson) }</p> })
     });
 
-    let body = match progress.lesson.and_then(|i| props.lessons.get(i)) {
+    let body = match progress {
         None => {
             let url_commands = settings
                 .as_ref()
@@ -337,8 +279,9 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
                 </div>
             }
         }
-        Some(l) => {
-            let t = |x: &kubeplay::lessons::Localized| LessonData::pick(x, lang.tag()).to_string();
+        Some(progress) => {
+            let l = &progress.lesson;
+            let t = |x: &crate::lessons::Localized| LessonData::pick(x, lang.tag()).to_string();
             let total = l.steps.len();
             let done = progress.done.iter().filter(|d| **d).count();
             let head = html! {
@@ -354,8 +297,8 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
             if progress.finished {
                 let restart = {
                     let start = start.clone();
-                    let i = progress.lesson;
-                    Callback::from(move |_: MouseEvent| start.emit((i, true)))
+                    let i = progress.index;
+                    Callback::from(move |_: MouseEvent| start.emit((Some(i), true)))
                 };
                 html! {
                     <div class="lesson-body lesson-finish" data-testid="lesson-finish">
@@ -375,41 +318,15 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
                     .or_else(|| step.hints.get("en"))
                     .cloned()
                     .unwrap_or_default();
-                let more_hint = {
-                    let progress = progress.clone();
-                    Callback::from(move |_: MouseEvent| {
-                        let mut p = (*progress).clone();
-                        p.hints += 1;
-                        progress.set(p);
-                    })
-                };
-                let show_solution = {
-                    let progress = progress.clone();
-                    Callback::from(move |_: MouseEvent| {
-                        let mut p = (*progress).clone();
-                        p.solution = true;
-                        progress.set(p);
-                    })
-                };
-                let prev = {
-                    let progress = progress.clone();
-                    Callback::from(move |_: MouseEvent| {
-                        progress.set(progress.goto(i.saturating_sub(1)))
-                    })
-                };
+                let more_hint = lesson_action(LessonAction::MoreHint);
+                let show_solution = lesson_action(LessonAction::ShowSolution);
+                let prev = lesson_action(LessonAction::Goto(i.saturating_sub(1)));
                 let last = i + 1 >= total;
-                let next = {
-                    let progress = progress.clone();
-                    Callback::from(move |_: MouseEvent| {
-                        if last {
-                            let mut p = (*progress).clone();
-                            p.finished = true;
-                            progress.set(p);
-                        } else {
-                            progress.set(progress.goto(i + 1));
-                        }
-                    })
-                };
+                let next = lesson_action(if last {
+                    LessonAction::Finish
+                } else {
+                    LessonAction::Goto(i + 1)
+                });
                 html! {
                     <div class="lesson-body">
                         { head }

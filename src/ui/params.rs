@@ -1,15 +1,16 @@
-//! URL parameters of a page or an embedded iframe, parsed and validated. Pure Rust (built
-//! into the library as `kubeplay::params` so that it is tested natively).
+//! URL parameters of a page or an embedded iframe, parsed and validated. Pure Rust, so it
+//! is compiled on every target and tested natively.
 //!
 //! Every value is untrusted: a bad one is reported as a [`Problem`] (the page shows a
 //! one-line message) and its default is used.
 
 use std::collections::BTreeMap;
 
-/// The speeds the time bar offers (multiples of real time); `speed` must be one of them.
+use crate::engine::config::MAX_NODES;
+
+/// The speeds the time bar offers (multiples of real time); `speed` must be one of them,
+/// and so must a saved session's.
 pub const SPEEDS: [u32; 5] = [1, 2, 5, 10, 30];
-/// `nodes` is 1 to this.
-pub const MAX_NODES: u32 = 20;
 /// A query string longer than this is ignored as a whole.
 pub const MAX_QUERY_CHARS: usize = 96 * 1024;
 /// `files` may carry at most this much text in all.

@@ -8,12 +8,13 @@
 use std::rc::Rc;
 
 use gloo_timers::callback::{Interval, Timeout};
-use kubeplay::kubectl::session::{Input, TimedInput};
-use kubeplay::params::{self, Lang, Layout, Params, Problem, Theme};
-use kubeplay::share::{self, ShareError, SharedState};
 use yew::prelude::*;
 
+use crate::kubectl::session::{Input, TimedInput};
+use crate::share::{self, ShareError, SharedState};
+
 use super::i18n::{strings, use_strings, LangHandle};
+use super::params::{self, Lang, Layout, Params, Problem, Theme};
 use super::state::{Action, AppContext, Restart, DEFAULT_SEED};
 
 /// The message embed.js listens for.
@@ -234,7 +235,7 @@ fn autoplay(props: &AutoplayProps) -> Html {
     let ctx = use_context::<AppContext>();
     // (next command, typed but not yet run)
     let at = use_state(|| (0usize, false));
-    let busy = ctx.as_ref().is_some_and(|c| c.busy);
+    let busy = ctx.as_ref().is_some_and(|c| c.terminal.busy);
     {
         let commands = Rc::clone(&props.commands);
         let at = at.clone();

@@ -8,7 +8,8 @@ use yew::prelude::*;
 
 use super::i18n::use_strings;
 
-use super::state::{Action, AppContext, LineKind, TermLine};
+use super::state::terminal::{LineKind, TermLine};
+use super::state::{Action, AppContext};
 
 /// Where ↑/↓ stand in the history: `None` is the fresh line being typed.
 fn history_step(len: usize, at: Option<usize>, up: bool) -> Option<usize> {
@@ -220,10 +221,11 @@ pub fn terminal() -> Html {
                     set_line(new, to);
                 }
                 // With no history there is nothing to recall, and the typed line stays.
-                key @ ("ArrowUp" | "ArrowDown") if !ctx.history.is_empty() => {
+                key @ ("ArrowUp" | "ArrowDown") if !ctx.terminal.history.is_empty() => {
                     e.prevent_default();
-                    let at = history_step(ctx.history.len(), *history_at, key == "ArrowUp");
-                    let recalled = at.and_then(|i| ctx.history.get(i)).cloned();
+                    let at =
+                        history_step(ctx.terminal.history.len(), *history_at, key == "ArrowUp");
+                    let recalled = at.and_then(|i| ctx.terminal.history.get(i)).cloned();
                     let recalled = recalled.unwrap_or_default();
                     let end = recalled.len();
                     set_line(recalled, end);
@@ -279,12 +281,12 @@ pub fn terminal() -> Html {
     };
 
     html! {
-        <section class={classes!("pane", "terminal-pane", ctx.busy.then_some("busy"))}
+        <section class={classes!("pane", "terminal-pane", ctx.terminal.busy.then_some("busy"))}
                  id="pane-terminal" aria-label="Terminal" {onclick}>
             <h2 class="pane-title">{ strings.pane_terminal }</h2>
-            <Output lines={Rc::clone(&ctx.lines)} />
+            <Output lines={Rc::clone(&ctx.terminal.lines)} />
             <label class="prompt-line">
-                <span class="prompt" aria-hidden="true">{ if ctx.busy { "" } else { ctx.prompt } }</span>
+                <span class="prompt" aria-hidden="true">{ if ctx.terminal.busy { "" } else { ctx.terminal.prompt } }</span>
                 <input
                     ref={input_ref}
                     class="terminal-input"
@@ -305,7 +307,7 @@ pub fn terminal() -> Html {
                     { for choices.iter().take(60).map(|c| html! { <li>{ c.clone() }</li> }) }
                 </ul>
             }
-            if ctx.busy {
+            if ctx.terminal.busy {
                 <p class="hint">{ "running — Ctrl-C stops it" }</p>
             }
         </section>

@@ -5,7 +5,9 @@ use yew::prelude::*;
 
 use super::i18n::use_strings;
 
-use super::state::{dispatch_on_click, format_clock, Action, AppContext, SPEEDS};
+use super::params::SPEEDS;
+use super::state::clock::format_clock;
+use super::state::{dispatch_on_click, Action, AppContext};
 
 #[function_component(TimeBar)]
 pub fn time_bar() -> Html {
@@ -37,16 +39,16 @@ pub fn time_bar() -> Html {
         })
     };
 
-    let (toggle_label, toggle_text) = if ctx.playing {
+    let (toggle_label, toggle_text) = if ctx.clock.playing {
         ("Pause", "❚❚")
     } else {
         ("Play", "▶")
     };
-    let end = ctx.timeline_end();
+    let end = ctx.clock.timeline_end();
 
     html! {
         <div class="time-bar" role="toolbar" aria-label="Virtual time">
-            <button class={classes!("time-toggle", ctx.playing.then_some("playing"))}
+            <button class={classes!("time-toggle", ctx.clock.playing.then_some("playing"))}
                     data-testid="time-toggle" aria-label={toggle_label} title={toggle_label}
                     onclick={ontoggle}>
                 { toggle_text }
@@ -54,7 +56,7 @@ pub fn time_bar() -> Html {
             <select class="time-speed" data-testid="time-speed" aria-label="Speed"
                     onchange={onspeed}>
                 { for SPEEDS.iter().map(|s| html! {
-                    <option value={s.to_string()} selected={*s == ctx.speed}>{ format!("{s}×") }</option>
+                    <option value={s.to_string()} selected={*s == ctx.clock.speed}>{ format!("{s}×") }</option>
                 }) }
             </select>
             <button class="time-step" data-testid="time-step"
@@ -63,10 +65,10 @@ pub fn time_bar() -> Html {
             </button>
             <input class="time-slider" data-testid="time-slider" type="range"
                    aria-label="Timeline: drag to rewind" min="0" max={end.to_string()} step="100"
-                   value={ctx.now_ms.to_string()} aria-valuetext={format_clock(ctx.now_ms)}
+                   value={ctx.clock.now_ms.to_string()} aria-valuetext={format_clock(ctx.clock.now_ms)}
                    oninput={onrewind} />
             <time class="time-clock" data-testid="time-clock" aria-label="Virtual clock">
-                { format_clock(ctx.now_ms) }
+                { format_clock(ctx.clock.now_ms) }
             </time>
         </div>
     }

@@ -6,7 +6,8 @@ use yew::prelude::*;
 
 use super::i18n::use_strings;
 
-use super::state::{dispatch_on_click, format_clock, Action, AppContext};
+use super::state::clock::format_clock;
+use super::state::{dispatch_on_click, Action, AppContext};
 
 /// Lines drawn at most; the filter finds older ones.
 const SHOWN: usize = 200;
@@ -26,6 +27,7 @@ pub fn why_log() -> Html {
     };
     let needle = filter.trim().to_lowercase();
     let lines = ctx
+        .cluster
         .why
         .iter()
         .enumerate()
@@ -40,13 +42,13 @@ pub fn why_log() -> Html {
                 <input class="why-filter" type="search" placeholder={strings.why_filter}
                        aria-label="Filter the why log by object name" value={(*filter).clone()} {oninput} />
             </div>
-            if ctx.why.is_empty() {
+            if ctx.cluster.why.is_empty() {
                 <p class="empty">{ "What the controllers do, and why, appears here." }</p>
             }
             <ol class="why-lines" role="log" aria-live="off">
                 { for lines.map(|(i, w)| {
                     let name = w.name.clone();
-                    let marked = ctx.highlight.as_deref() == Some(name.as_str());
+                    let marked = ctx.cluster.highlight.as_deref() == Some(name.as_str());
                     let onclick = dispatch_on_click(&ctx, Action::Highlight(Some(name.clone())));
                     html! {
                         <li key={i}>
