@@ -1,6 +1,7 @@
-//! What a fresh cluster already holds: namespaces, nodes, the `kubernetes` service, the
+//! What a fresh cluster already holds: namespaces (each with its `kube-root-ca.crt`), nodes, the `kubernetes` service, the
 //! default StorageClass and the playground quota.
 
+use super::controllers::root_ca_publisher;
 use super::store::EventType;
 use super::time::format_rfc3339;
 use super::world::World;
@@ -44,6 +45,8 @@ pub fn bootstrap(w: &mut World) {
                 "status": {"hard": {"pods": quota.to_string()}, "used": {"pods": "0"}}
             }),
         );
+        let ca = root_ca_publisher::config_map(ns, ns, w.now - CLUSTER_AGE_MS);
+        w.store.put("ConfigMap", ca, EventType::Added);
         put(
             w,
             "ServiceAccount",

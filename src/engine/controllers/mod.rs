@@ -21,6 +21,7 @@ pub mod history;
 pub mod node_lifecycle;
 pub mod ownership;
 pub mod replicaset;
+pub mod root_ca_publisher;
 pub mod statefulset;
 pub mod volume_binder;
 
@@ -46,6 +47,7 @@ pub enum Controller {
     VolumeBinder,
     Endpoints,
     NodeLifecycle,
+    RootCaCertPublisher,
 }
 
 impl Controller {
@@ -61,6 +63,7 @@ impl Controller {
             Controller::VolumeBinder => "persistentvolume-controller",
             Controller::Endpoints => "endpoint-controller",
             Controller::NodeLifecycle => "node-lifecycle-controller",
+            Controller::RootCaCertPublisher => "root-ca-cert-publisher",
         }
     }
 
@@ -211,6 +214,13 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             }
             requeue_unschedulable(w);
         }
+        // Every namespace gets its CA bundle; a changed or deleted one is put back.
+        "Namespace" if !deleted => w
+            .queue
+            .add(Controller::RootCaCertPublisher, key("", &e.name)),
+        "ConfigMap" if e.name == root_ca_publisher::CONFIG_MAP => w
+            .queue
+            .add(Controller::RootCaCertPublisher, key("", &e.namespace)),
         "PersistentVolumeClaim" if !deleted => {
             w.queue
                 .add(Controller::VolumeBinder, key(&e.namespace, &e.name));
@@ -416,6 +426,7 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
         Controller::VolumeBinder => return volume_binder::sync(w, namespace, name),
         Controller::Endpoints => return endpoints::sync(w, namespace, name),
         Controller::NodeLifecycle => return node_lifecycle::sync(w, name),
+        Controller::RootCaCertPublisher => return root_ca_publisher::sync(w, name),
     };
     if let Some(after) = action.requeue_after {
         let at = w.now + after;

@@ -187,9 +187,6 @@ pub fn create_generator(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
     let p = first;
     let ns = namespace(p);
     let what = args.first().map(String::as_str).unwrap_or("");
-    if matches!(what, "service" | "svc") {
-        return super::expose::create_service(ctx, p);
-    }
     let Some(name) = args.get(1).cloned() else {
         return Output::failed(format!("NAME is required for {what}"));
     };

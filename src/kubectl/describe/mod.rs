@@ -29,7 +29,7 @@ mod service;
 mod storage;
 
 use apps::{describe_daemonset, describe_deployment, describe_replicaset, describe_statefulset};
-use config::{describe_configmap, describe_namespace};
+use config::{describe_configmap, describe_namespace, describe_secret};
 use generic::describe_generic;
 use nodes::describe_node;
 use pods::{describe_pod, describe_pod_template};
@@ -69,6 +69,7 @@ pub fn describe(obj: &Value, related: &Related, now_ms: i64) -> String {
         "PersistentVolume" => describe_pv(&mut w, obj, related),
         "Namespace" => describe_namespace(&mut w, obj),
         "ConfigMap" => describe_configmap(&mut w, obj, related),
+        "Secret" => describe_secret(&mut w, obj),
         _ => describe_generic(&mut w, obj, related),
     }
     w.finish()
