@@ -25,16 +25,19 @@ pub fn encode(data: &[u8]) -> String {
 }
 
 /// Decodes base64, skipping line breaks (as coreutils' `base64 -d` does); `Err` carries
-/// what decoded before the first character that is not base64 or follows the padding.
+/// what decoded before the first character that is not base64 or follows the padding,
+/// or everything when the last group of four is cut short without its padding.
 pub fn decode(text: &str) -> Result<Vec<u8>, Vec<u8>> {
     let mut out = Vec::new();
     let mut acc = 0u32;
     let mut bits = 0;
     let mut padding = false;
+    let mut symbols = 0usize;
     for c in text.bytes() {
         if c == b'\n' || c == b'\r' {
             continue;
         }
+        symbols += 1;
         if c == b'=' {
             padding = true;
             continue;
@@ -53,7 +56,15 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Vec<u8>> {
             acc &= (1 << bits) - 1;
         }
     }
+    if symbols % 4 != 0 {
+        return Err(out);
+    }
     Ok(out)
+}
+
+/// Whether `c` can appear in base64 text (`base64 -i` drops everything else).
+pub fn is_base64_symbol(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')
 }
 
 #[cfg(test)]
@@ -68,5 +79,6 @@ mod tests {
         assert_eq!(decode("YWRtaW4=").unwrap(), b"admin");
         assert_eq!(decode("aGVs\nbG8K\n").unwrap(), b"hello\n");
         assert_eq!(decode("a$b").unwrap_err(), b"");
+        assert_eq!(decode("YWRtaW4").unwrap_err(), b"admin", "padding missing");
     }
 }

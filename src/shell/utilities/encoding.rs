@@ -37,6 +37,17 @@ pub(super) fn base64(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult
     }
     let text = files.first().and_then(|(_, t)| *t).unwrap_or("");
     if has(&opts, 'd') {
+        // `-i` drops what is not base64 (line breaks are always skipped).
+        let kept: String;
+        let text = if has(&opts, 'i') {
+            kept = text
+                .chars()
+                .filter(|&c| crate::base64::is_base64_symbol(c) || c == '\n')
+                .collect();
+            kept.as_str()
+        } else {
+            text
+        };
         return match crate::base64::decode(text) {
             Ok(bytes) => FilterResult::out(String::from_utf8_lossy(&bytes).into_owned()),
             Err(partial) => FilterResult {
@@ -67,7 +78,8 @@ pub(super) fn base64(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult
             out.extend(chunk.iter());
         }
     }
-    if !encoded.is_empty() {
+    // coreutils ends a wrapped encoding with a newline; `-w 0` leaves the line open.
+    if wrap != 0 && !encoded.is_empty() {
         out.push('\n');
     }
     FilterResult::out(out)
