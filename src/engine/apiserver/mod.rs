@@ -180,7 +180,11 @@ impl World {
             } else {
                 None
             };
-            obj["status"] = keep.unwrap_or_else(|| json!({}));
+            obj["status"] = keep.unwrap_or_else(|| match info.kind {
+                // `ServiceStatus.LoadBalancer` is a struct: encoding/json always writes it.
+                "Service" => json!({"loadBalancer": {}}),
+                _ => json!({}),
+            });
             if info.kind == "Pod" && obj["status"].get("phase").is_none() {
                 obj["status"] = json!({"phase": "Pending", "qosClass": qos_class(&obj)});
             }
