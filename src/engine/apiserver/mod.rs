@@ -135,6 +135,9 @@ impl World {
             }
         }
         defaults::apply(info.kind, &mut obj);
+        if info.kind == "Secret" {
+            merge_string_data(&mut obj);
+        }
         if info.kind == "PersistentVolumeClaim" {
             self.admit_default_storage_class(&mut obj);
         }
@@ -296,6 +299,9 @@ impl World {
             meta_mut(&mut obj).insert("namespace".into(), json!(namespace));
         }
         defaults::apply(info.kind, &mut obj);
+        if info.kind == "Secret" {
+            merge_string_data(&mut obj);
+        }
         if info.kind == "Service" {
             allocator::keep_allocations(&old, &mut obj);
         }
@@ -576,6 +582,27 @@ pub fn qos_class(pod: &Value) -> &'static str {
         "Guaranteed"
     } else {
         "Burstable"
+    }
+}
+
+/// A Secret's `stringData` is write-only: the conversion to the internal version
+/// (`Convert_v1_Secret_To_core_Secret`) moves each value into `data`, base64-encoded,
+/// over a `data` key of the same name.
+fn merge_string_data(secret: &mut Value) {
+    let Some(m) = secret.as_object_mut() else {
+        return;
+    };
+    let Some(Value::Object(string_data)) = m.remove("stringData") else {
+        return;
+    };
+    if !m.get("data").is_some_and(Value::is_object) {
+        m.insert("data".into(), json!({}));
+    }
+    if let Some(data) = m.get_mut("data").and_then(Value::as_object_mut) {
+        for (k, v) in string_data {
+            let text = v.as_str().unwrap_or_default();
+            data.insert(k, json!(crate::base64::encode(text.as_bytes())));
+        }
     }
 }
 

@@ -35,11 +35,6 @@ pub(crate) const CREATE_FLAGS: &[Flag] = &[
     flag("image", None, Arity::Value),
     flag("replicas", Some('r'), Arity::Value),
     flag("port", None, Arity::Value),
-    // `create service …`
-    flag("tcp", None, Arity::Value),
-    flag("clusterip", None, Arity::Value),
-    flag("node-port", None, Arity::Value),
-    flag("external-name", None, Arity::Value),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -493,8 +488,11 @@ fn apply_one(
     if dry_run {
         return Ok(("configured", merged));
     }
+    // A Secret's `stringData` is never stored, so the patch always carries it and kubectl
+    // reports the object configured even when the server had nothing to change.
+    let write_only = merged.get("stringData").is_some();
     match ctx.cluster.update(merged) {
-        Ok(o) if meta_rv(&o) == meta_rv(&live) => Ok(("unchanged", (*o).clone())),
+        Ok(o) if meta_rv(&o) == meta_rv(&live) && !write_only => Ok(("unchanged", (*o).clone())),
         Ok(o) => Ok(("configured", (*o).clone())),
         Err(e @ ApiError::Invalid { .. }) => Err(e.to_string()),
         Err(e) => Err(format!("error when applying patch:\n{}\nto:\nResource: \"{}/{}, Resource={}\"\nName: \"{name}\", Namespace: \"{ns}\"\nfor: \"{}\": {}", serde_json::to_string(&patch).unwrap_or_default(), r.group, r.version, r.plural, doc.source, e)),
