@@ -56,7 +56,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Vec<u8>> {
             acc &= (1 << bits) - 1;
         }
     }
-    if symbols % 4 != 0 {
+    if !symbols.is_multiple_of(4) {
         return Err(out);
     }
     Ok(out)

@@ -1,7 +1,7 @@
 //! `kubectl create configmap NAME [--from-file=[key=]source] [--from-literal=key=value]
 //! [--from-env-file=file]` (`create_configmap.go`).
 
-use super::sources::{self, config_key_errors};
+use super::sources::{config_key_errors, Sources};
 use super::{Ctx, Invocation};
 use crate::engine::errors::ApiError;
 use crate::gofmt::go_quote;
@@ -23,40 +23,10 @@ pub(super) fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         Ok(i) => i,
         Err(o) => return o,
     };
-    let p = &inv.parsed;
-    let (files, literals, env_files) = (
-        p.all("from-file"),
-        p.all("from-literal"),
-        p.all("from-env-file"),
-    );
-    if !env_files.is_empty() && !(files.is_empty() && literals.is_empty()) {
-        return Output::failed("from-env-file cannot be combined with from-file or from-literal");
-    }
-    if p.bool("append-hash") {
-        return Output::failed("kubeplay: --append-hash is not available in the playground");
-    }
     let mut data = Data::new(&inv.name);
-    // kubectl reads the files first, then the literals, whatever the flags' order.
-    let filled = files
-        .iter()
-        .try_for_each(|f| {
-            sources::files(ctx.fs, f)?
-                .into_iter()
-                .try_for_each(|(k, v)| data.add(k, v))
-        })
-        .and_then(|()| {
-            literals.iter().try_for_each(|l| {
-                let (k, v) = sources::literal(l)?;
-                data.add(k, v)
-            })
-        })
-        .and_then(|()| {
-            env_files.iter().try_for_each(|f| {
-                sources::env_file(ctx.fs, f, "env config file")?
-                    .into_iter()
-                    .try_for_each(|(k, v)| data.add(k, v))
-            })
-        });
+    let filled = Sources::new(&inv.parsed).and_then(|sources| {
+        sources.each(ctx.fs, false, "env config file", &mut |k, v| data.add(k, v))
+    });
     if let Err(e) = filled {
         return Output::failed(e);
     }

@@ -35,18 +35,20 @@ const COMMON: &[Flag] = &[
 /// generator here; `None` leaves the arguments to `create -f` and the older generators.
 pub fn generator(ctx: &mut Ctx<'_>, args: &[String]) -> Option<Output> {
     let (at, word) = subcommand(args)?;
-    let rest: Vec<String> = args
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != at)
-        .map(|(_, a)| a.clone())
-        .collect();
+    let rest = without(args, at);
     match word {
         "configmap" | "cm" => Some(configmap::run(ctx, &rest)),
         "secret" => Some(secret::run(ctx, &rest)),
         "service" | "svc" => Some(service::run(ctx, &rest)),
         _ => None,
     }
+}
+
+/// `args` without the subcommand word at `at`: what the subcommand parses.
+fn without(args: &[String], at: usize) -> Vec<String> {
+    let mut rest = args.to_vec();
+    rest.remove(at);
+    rest
 }
 
 /// cobra's `stripFlags`: the first argument that is neither a flag nor the value of one.
@@ -116,6 +118,12 @@ impl Invocation {
         let parsed = flags::parse(args, &all).map_err(|e| flag_error(command, e))?;
         if let Some(r) = required.filter(|r| !parsed.has(r)) {
             return Err(Output::failed(format!("required flag(s) \"{r}\" not set")));
+        }
+        if parsed.bool("append-hash") {
+            // The hash is a SHA-256 of the encoded object, which the playground lacks.
+            return Err(Output::failed(
+                "kubeplay: --append-hash is not available in the playground",
+            ));
         }
         let name = match parsed.positionals.as_slice() {
             [name] => name.clone(),

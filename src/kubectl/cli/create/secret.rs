@@ -1,8 +1,8 @@
 //! `kubectl create secret generic|docker-registry|tls NAME …` (`create_secret.go`,
 //! `create_secret_docker.go`, `create_secret_tls.go`): values are stored base64-encoded.
 
-use super::sources::{self, config_key_errors};
-use super::{group_without_subcommand, subcommand, Ctx, Invocation};
+use super::sources::{self, config_key_errors, Sources};
+use super::{group_without_subcommand, subcommand, without, Ctx, Invocation};
 use crate::base64;
 use crate::engine::errors::ApiError;
 use crate::gofmt::{self, go_quote};
@@ -59,12 +59,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let Some((at, word)) = subcommand(args) else {
         return group_without_subcommand("create secret", HELP, args);
     };
-    let rest: Vec<String> = args
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != at)
-        .map(|(_, a)| a.clone())
-        .collect();
+    let rest = without(args, at);
     match word {
         "generic" => generic(ctx, &rest),
         "docker-registry" => docker_registry(ctx, &rest),
@@ -136,12 +131,6 @@ fn failed(e: &ApiError) -> String {
     format!("failed to create secret {}", e.status_message(""))
 }
 
-fn refuse_append_hash(inv: &Invocation) -> Option<Output> {
-    inv.parsed
-        .bool("append-hash")
-        .then(|| Output::failed("kubeplay: --append-hash is not available in the playground"))
-}
-
 /// `kubectl create secret generic NAME [--type=string] [--from-file=…] [--from-literal=…]
 /// [--from-env-file=…]`.
 fn generic(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
@@ -149,35 +138,13 @@ fn generic(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         Ok(i) => i,
         Err(o) => return o,
     };
-    let p = &inv.parsed;
-    let (files, literals, env_files) = (
-        p.all("from-file"),
-        p.all("from-literal"),
-        p.all("from-env-file"),
-    );
-    if !env_files.is_empty() && !(files.is_empty() && literals.is_empty()) {
-        return Output::failed("from-env-file cannot be combined with from-file or from-literal");
-    }
-    if let Some(o) = refuse_append_hash(&inv) {
-        return o;
-    }
-    let kind = p.value("type").unwrap_or("").to_string();
+    let kind = inv.parsed.value("type").unwrap_or("").to_string();
     let mut secret = Secret::new(&inv, &kind);
-    // Literals first, then files: the reverse of `create configmap`.
-    let filled = literals
-        .iter()
-        .try_for_each(|l| {
-            let (k, v) = sources::literal(l)?;
+    let filled = Sources::new(&inv.parsed).and_then(|sources| {
+        sources.each(ctx.fs, true, "env secret file", &mut |k, v| {
             secret.add(k, v.as_bytes())
         })
-        .and_then(|()| secret.add_files(ctx.fs, &files))
-        .and_then(|()| {
-            env_files.iter().try_for_each(|f| {
-                sources::env_file(ctx.fs, f, "env secret file")?
-                    .into_iter()
-                    .try_for_each(|(k, v)| secret.add(k, v.as_bytes()))
-            })
-        });
+    });
     if let Err(e) = filled {
         return Output::failed(e);
     }
@@ -200,9 +167,6 @@ fn docker_registry(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         .unwrap_or("https://index.docker.io/v1/");
     if files.is_empty() && (user.is_empty() || password.is_empty() || server.is_empty()) {
         return Output::failed("either --from-file or the combination of --docker-username, --docker-password and --docker-server is required");
-    }
-    if let Some(o) = refuse_append_hash(&inv) {
-        return o;
     }
     let mut secret = Secret::new(&inv, "kubernetes.io/dockerconfigjson");
     let filled = if files.is_empty() {
@@ -264,9 +228,6 @@ fn tls(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     ) else {
         return Output::failed("key and cert must be specified");
     };
-    if let Some(o) = refuse_append_hash(&inv) {
-        return o;
-    }
     let read = |path: &str| {
         ctx.fs.read(path).map(str::to_string).map_err(|e| {
             let text = e.to_string();

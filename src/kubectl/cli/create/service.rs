@@ -1,7 +1,7 @@
 //! `kubectl create service clusterip|nodeport|loadbalancer|externalname NAME`
 //! (`create_service.go`): a Service selecting `app=NAME`, one TCP port per `--tcp`.
 
-use super::{group_without_subcommand, subcommand, Ctx, Invocation};
+use super::{group_without_subcommand, subcommand, without, Ctx, Invocation};
 use crate::engine::apiserver::validation::is_dns1123_subdomain;
 use crate::engine::errors::ApiError;
 use crate::json;
@@ -53,12 +53,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         ),
         _ => return group_without_subcommand("create service", HELP, args),
     };
-    let rest: Vec<String> = args
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != at)
-        .map(|(_, a)| a.clone())
-        .collect();
+    let rest = without(args, at);
     let required = (ty == "ExternalName").then_some("external-name");
     let inv = match Invocation::parse(command, &rest, flags, required) {
         Ok(i) => i,

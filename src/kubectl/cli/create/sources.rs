@@ -3,8 +3,67 @@
 //! read from the terminal's file system, and the API's rules for the keys.
 
 use crate::gofmt::go_quote;
+use crate::kubectl::cli::flags::Parsed;
 use crate::shell::vfs::VfsError;
 use crate::shell::Vfs;
+
+/// The `--from-file`, `--from-literal` and `--from-env-file` values of one command.
+pub(super) struct Sources {
+    files: Vec<String>,
+    literals: Vec<String>,
+    env_files: Vec<String>,
+}
+
+impl Sources {
+    /// The flags' values; `Validate` refuses an env file beside other sources.
+    pub(super) fn new(p: &Parsed) -> Result<Sources, String> {
+        let s = Sources {
+            files: p.all("from-file"),
+            literals: p.all("from-literal"),
+            env_files: p.all("from-env-file"),
+        };
+        let others = !(s.files.is_empty() && s.literals.is_empty());
+        if others && !s.env_files.is_empty() {
+            return Err("from-env-file cannot be combined with from-file or from-literal".into());
+        }
+        Ok(s)
+    }
+
+    /// Hands every key and value to `add`, stopping at the first error: files then
+    /// literals for a ConfigMap, literals then files for a Secret (`literals_first`), env
+    /// files last. `env_file` names an env file in its directory error.
+    pub(super) fn each(
+        &self,
+        fs: &Vfs,
+        literals_first: bool,
+        env_file: &str,
+        add: &mut dyn FnMut(String, String) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let from_literals = |add: &mut dyn FnMut(String, String) -> Result<(), String>| {
+            self.literals.iter().try_for_each(|l| {
+                let (k, v) = literal(l)?;
+                add(k, v)
+            })
+        };
+        if literals_first {
+            from_literals(add)?;
+        }
+        for f in &self.files {
+            for (k, v) in files(fs, f)? {
+                add(k, v)?;
+            }
+        }
+        if !literals_first {
+            from_literals(add)?;
+        }
+        for f in &self.env_files {
+            for (k, v) in self::env_file(fs, f, env_file)? {
+                add(k, v)?;
+            }
+        }
+        Ok(())
+    }
+}
 
 /// `key=value` (the value may hold more `=`).
 pub(super) fn literal(source: &str) -> Result<(String, String), String> {
