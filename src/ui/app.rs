@@ -175,14 +175,23 @@ pub fn app() -> Html {
                     <Lesson />
                     <Terminal />
                     <Editor />
-                    <section class="pane cluster-pane" id="pane-cluster" aria-label="Cluster">
-                        <ClusterView />
-                        <WhyLog />
-                    </section>
+                    <ClusterPane />
                 </main>
             </div>
             </Teach>
         </ContextProvider<AppContext>>
+    }
+}
+
+/// The cluster view and the why log; a component so that its label follows the language.
+#[function_component(ClusterPane)]
+fn cluster_pane() -> Html {
+    let strings = use_strings();
+    html! {
+        <section class="pane cluster-pane" id="pane-cluster" aria-label={strings.pane_cluster}>
+            <ClusterView />
+            <WhyLog />
+        </section>
     }
 }
 
@@ -197,7 +206,7 @@ pub struct PaneTabsProps {
 pub fn pane_tabs(props: &PaneTabsProps) -> Html {
     let strings = use_strings();
     html! {
-        <nav class="pane-tabs" role="tablist" aria-label="Panes">
+        <nav class="pane-tabs" role="tablist" aria-label={strings.panes}>
             { for panes(strings).into_iter().map(|(id, label)| {
                 let active = props.current == id;
                 let onclick = {
