@@ -47,13 +47,18 @@ fn hook(root: &Element, id: &str) -> Element {
         .unwrap_or_else(|| panic!("no element with data-testid=\"{id}\""))
 }
 
-async fn set_input(input: &HtmlInputElement, text: &str) {
-    input.set_value(text);
+/// Dispatches a bubbling event of `kind` (`input`, `change`) at `target`, and settles.
+async fn fire(target: &web_sys::EventTarget, kind: &str) {
     let init = EventInit::new();
     init.set_bubbles(true);
-    let typed = Event::new_with_event_init_dict("input", &init).expect("an input event");
-    input.dispatch_event(&typed).expect("input dispatched");
+    let event = Event::new_with_event_init_dict(kind, &init).expect("an event");
+    target.dispatch_event(&event).expect("event dispatched");
     settle().await;
+}
+
+async fn set_input(input: &HtmlInputElement, text: &str) {
+    input.set_value(text);
+    fire(input, "input").await;
 }
 
 async fn type_line(root: &Element, line: &str) {
@@ -468,11 +473,7 @@ async fn mount_lesson() -> Element {
     // Pick the lesson as a learner would.
     let picker: web_sys::HtmlSelectElement = hook(&root, "lesson-picker").unchecked_into();
     picker.set_value("0");
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    let change = Event::new_with_event_init_dict("change", &init).expect("a change event");
-    picker.dispatch_event(&change).expect("change dispatched");
-    settle().await;
+    fire(&picker, "change").await;
     root
 }
 
@@ -666,11 +667,7 @@ fn english_on_page(root: &Element) -> Vec<String> {
 async fn choose_language(root: &Element, tag: &str) {
     let switch: web_sys::HtmlSelectElement = hook(root, "lang-switch").unchecked_into();
     switch.set_value(tag);
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    let change = Event::new_with_event_init_dict("change", &init).expect("a change event");
-    switch.dispatch_event(&change).expect("change dispatched");
-    settle().await;
+    fire(&switch, "change").await;
 }
 
 #[wasm_bindgen_test]

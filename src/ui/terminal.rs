@@ -342,11 +342,21 @@ fn output(props: &OutputProps) -> Html {
     }
 }
 
+/// A line laid out in columns: kubectl pads its table and `describe` columns with at
+/// least three spaces (or a tab). Such a line keeps its columns and the terminal scrolls
+/// sideways to its end, as a real terminal narrower than a table would; other lines (prose,
+/// long commands) wrap.
+fn in_columns(text: &str) -> bool {
+    let body = text.trim_start();
+    body.contains("   ") || body.contains('\t')
+}
+
 fn line_view(line: &TermLine) -> Html {
-    let class = match line.kind {
-        LineKind::Echo => "line echo",
-        LineKind::Out => "line",
-        LineKind::Err => "line err",
+    let kind = match line.kind {
+        LineKind::Echo => "echo",
+        LineKind::Out => "out",
+        LineKind::Err => "err",
     };
-    html! { <div key={line.id} {class}>{ line.text.clone() }</div> }
+    let cols = in_columns(&line.text).then_some("cols");
+    html! { <div key={line.id} class={classes!("line", kind, cols)}>{ line.text.clone() }</div> }
 }
