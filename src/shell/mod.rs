@@ -3,7 +3,8 @@
 //! the kubelet running a container's command).
 //!
 //! - [`parse`] turns typed or pasted lines into a [`Script`]; [`needs_more_input`] tells
-//!   the terminal to show the `> ` continuation prompt instead.
+//!   the terminal to show the `> ` continuation prompt instead, and a [`LineReader`]
+//!   collects lines until they are complete, in time linear in their length.
 //! - [`expand_words`] and friends turn unexpanded [`Word`]s into argument strings using an
 //!   [`Env`] (variables, `$(...)`).
 //! - [`Shell`] (in [`exec`]) runs a [`Script`] — and-or lists, pipelines, `for`,
@@ -20,6 +21,7 @@ pub mod exec;
 pub mod expand;
 pub mod output;
 pub mod parser;
+pub mod reader;
 pub mod regex;
 pub mod utilities;
 pub mod vfs;
@@ -34,7 +36,8 @@ pub use expand::{
     ExpandError,
 };
 pub use output::{OutLine, Output, Stream};
-pub use parser::{is_name, needs_more_input, parse, SyntaxError};
+pub use parser::{chars_parsed, is_name, needs_more_input, parse, SyntaxError};
+pub use reader::LineReader;
 pub use utilities::{echo, run_filter, FilterResult};
 pub use vfs::{Vfs, VfsError};
 

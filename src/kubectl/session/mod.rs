@@ -13,7 +13,9 @@ use super::process::Running;
 use crate::engine::{Cluster, ClusterConfig, Why};
 use crate::kubectl::output::CheckErr;
 use crate::shell::output::push_text;
-use crate::shell::{self, AndOrList, Command, Job, OutLine, Output, Shell, Stream, Vfs};
+use crate::shell::{
+    self, AndOrList, Command, Job, LineReader, OutLine, Output, Shell, Stream, Vfs,
+};
 use std::collections::{BTreeMap, VecDeque};
 use terminal::Terminal;
 
@@ -45,7 +47,7 @@ pub struct Session {
     /// What the shell runs on: the cluster, the files, the editor and the history.
     terminal: Terminal,
     /// Typed text of an unfinished command (open quote, heredoc), shown with `> `.
-    pending: String,
+    pending: LineReader,
     /// The foreground command, while it holds the prompt.
     job: Option<Job<Running>>,
     /// And-or lists of the typed text still to run after the job.
@@ -75,7 +77,7 @@ impl Session {
         Session {
             shell: Shell::new("bash", vars, aliases),
             terminal: Terminal::new(Cluster::new(config)),
-            pending: String::new(),
+            pending: LineReader::new(),
             job: None,
             queue: VecDeque::new(),
             inputs: Vec::new(),
@@ -291,14 +293,9 @@ impl Session {
         if self.terminal.attached.is_some() {
             return self.submit_to_container(line);
         }
-        if !self.pending.is_empty() {
-            self.pending.push('\n');
-        }
-        self.pending.push_str(line);
-        if shell::needs_more_input(&self.pending) {
+        let Some(text) = self.pending.push_line(line) else {
             return Vec::new();
-        }
-        let text = std::mem::take(&mut self.pending);
+        };
         if text.trim().is_empty() {
             return Vec::new();
         }
