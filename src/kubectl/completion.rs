@@ -224,7 +224,7 @@ fn names(session: &Session, r: &Resource, ns: &str) -> Vec<String> {
 fn kubectl_words(session: &Session, args: &[&str], current: &str) -> Vec<String> {
     // Split flags (with their values) from positional words.
     let mut positionals: Vec<&str> = Vec::new();
-    let mut namespace = "default".to_string();
+    let mut namespace = session.default_namespace().to_string();
     let mut pending_value: Option<&str> = None;
     let flags_for = |positionals: &[&str]| verb_flags(positionals.first().copied().unwrap_or(""));
     for a in args {

@@ -87,11 +87,17 @@ fn find_long<'a>(specs: &[&'a [Flag]], name: &str) -> Option<&'a Flag> {
     specs.iter().flat_map(|s| s.iter()).find(|f| f.long == name)
 }
 
+/// A shorthand of the verb's flags, else of a global flag the verb does not redefine
+/// (cobra drops a persistent flag, shorthand included, whose name the command has:
+/// `kubectl config set-context --namespace` has no `-n`).
 fn find_short<'a>(specs: &[&'a [Flag]], c: char) -> Option<&'a Flag> {
-    specs
-        .iter()
-        .flat_map(|s| s.iter())
-        .find(|f| f.short == Some(c))
+    let (verb, rest) = specs.split_first()?;
+    verb.iter().find(|f| f.short == Some(c)).or_else(|| {
+        rest.iter()
+            .flat_map(|s| s.iter())
+            .filter(|g| !verb.iter().any(|f| f.long == g.long))
+            .find(|f| f.short == Some(c))
+    })
 }
 
 fn check_bool(long: &str, value: &str) -> Result<(), FlagError> {
@@ -227,5 +233,16 @@ mod tests {
         assert_eq!(p.value("output"), Some("yaml"));
         assert!(!p.bool("watch"));
         assert_eq!(p.value("selector"), Some("app=web"));
+    }
+
+    #[test]
+    fn a_verb_flag_named_like_a_global_one_hides_its_shorthand() {
+        const SET_CONTEXT: &[Flag] = &[flag("namespace", None, Arity::Value)];
+        assert_eq!(
+            parse(&args("-n dev"), SET_CONTEXT).unwrap_err().to_string(),
+            "unknown shorthand flag: 'n' in -n"
+        );
+        let p = parse(&args("--namespace dev"), SET_CONTEXT).unwrap();
+        assert_eq!(p.value("namespace"), Some("dev"));
     }
 }

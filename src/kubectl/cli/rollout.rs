@@ -2,7 +2,7 @@
 
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets, Target};
-use super::{flag_error, namespace, Ctx, Outcome};
+use super::{flag_error, Ctx, Outcome};
 use crate::engine::controllers::history;
 use crate::engine::json::At;
 use crate::engine::time::format_rfc3339;
@@ -181,7 +181,7 @@ fn target(ctx: &Ctx<'_>, p: &flags::Parsed) -> Result<(Target, String, Rc<Value>
     let Some(name) = t.names.first().cloned() else {
         return Err("required resource not specified".into());
     };
-    let ns = namespace(p);
+    let ns = ctx.namespace(p);
     let obj = ctx
         .cluster
         .get(t.resource.kind, &ns, &name)
@@ -321,7 +321,7 @@ fn status(
     if done || !watch {
         return out.into();
     }
-    let ns = namespace(p);
+    let ns = ctx.namespace(p);
     let running = Running::new(Process::Rollout(RolloutWatch {
         kind,
         namespace: ns,

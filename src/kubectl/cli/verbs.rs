@@ -3,7 +3,7 @@
 //! listed and completed at once.
 
 use super::flags::Flag;
-use super::{apply, delete, describe, edit, events, expose, get, info, label, logs, nodes};
+use super::{apply, config, delete, describe, edit, events, expose, get, info, label, logs, nodes};
 use super::{rollout, run, scale, set, top, Ctx, Outcome};
 use crate::shell::Output;
 
@@ -243,8 +243,8 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "config",
-        run: |_, rest| info::config(rest).into(),
-        flags: &[],
+        run: |ctx, rest| config::run(ctx, rest).into(),
+        flags: config::FLAGS,
         help: Some((HelpGroup::Other, "Modify kubeconfig files")),
     },
     Verb {

@@ -95,6 +95,12 @@ impl Session {
         &mut self.terminal.fs
     }
 
+    /// The namespace of the current kubeconfig context (`default` unless
+    /// `kubectl config set-context` chose another).
+    pub fn default_namespace(&self) -> &str {
+        self.terminal.kubeconfig.namespace(None)
+    }
+
     pub fn history(&self) -> &[String] {
         &self.terminal.history
     }
@@ -168,6 +174,7 @@ impl Session {
             cluster: &mut t.cluster,
             fs: &mut t.fs,
             stdin: None,
+            kubeconfig: &mut t.kubeconfig,
         };
         Some(cli::describe::describe_object(&ctx, &obj, true))
     }
@@ -355,6 +362,7 @@ impl Session {
             cluster: &mut t.cluster,
             fs: &mut t.fs,
             stdin: None,
+            kubeconfig: &mut t.kubeconfig,
         };
         let o = match cli::get::run(&mut ctx, &argv[1..]) {
             Outcome::Done(o)
