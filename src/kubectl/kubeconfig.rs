@@ -48,6 +48,47 @@ impl Default for Kubeconfig {
     }
 }
 
+/// The global flags that pick another context, cluster or user for one command.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Overrides<'a> {
+    pub context: Option<&'a str>,
+    pub cluster: Option<&'a str>,
+    pub user: Option<&'a str>,
+}
+
+/// client-go's `ParseTimeout`: whole seconds, or a Go duration (`1m30s`, `500ms`).
+pub fn valid_timeout(s: &str) -> bool {
+    if s.parse::<u64>().is_ok() {
+        return true;
+    }
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if body == "0" {
+        return true;
+    }
+    let mut rest = body;
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let number = &rest[..digits];
+        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
+            return false;
+        }
+        rest = &rest[digits..];
+        let unit = ["ns", "us", "µs", "μs", "ms", "s", "m", "h"]
+            .into_iter()
+            .find(|u| rest.starts_with(u));
+        match unit {
+            Some(u) => rest = &rest[u.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 /// Why a command cannot reach the cluster through the selected context (client-go's
 /// `clientcmd` messages, as kubectl prints them).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,6 +106,15 @@ pub enum ConfigError {
     /// The context reaches the cluster without the `kubeplay` user's client certificate.
     #[error("kubeplay: context \"{0}\" has no user the playground's cluster knows; use `kubectl config set-context {0} --user=kubeplay`")]
     NoCredentials(String),
+    /// `--cluster` names a cluster the kubeconfig does not have.
+    #[error("error: no server found for cluster \"{0}\"")]
+    NoCluster(String),
+    /// `--user` (or the context) names a user the kubeconfig does not have.
+    #[error("error: auth info \"{0}\" does not exist")]
+    NoUser(String),
+    /// `--request-timeout` is not a duration.
+    #[error("error: Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)")]
+    BadTimeout,
     /// `--kubeconfig` names a file that does not exist.
     #[error("error: stat {0}: no such file or directory")]
     NoFile(String),
@@ -79,9 +129,10 @@ impl Kubeconfig {
         flag.filter(|c| !c.is_empty()).unwrap_or(&self.current)
     }
 
-    /// The context a command talks through, if it can reach the cluster.
-    pub fn usable(&self, flag: Option<&str>) -> Result<&Context, ConfigError> {
-        let name = self.context_name(flag);
+    /// The context a command talks through, if it can reach the cluster; `--cluster`
+    /// and `--user` override the context's.
+    pub fn usable(&self, o: &Overrides<'_>) -> Result<&Context, ConfigError> {
+        let name = self.context_name(o.context);
         if name.is_empty() {
             return Err(ConfigError::NoServer);
         }
@@ -89,13 +140,17 @@ impl Kubeconfig {
             .contexts
             .get(name)
             .ok_or_else(|| ConfigError::ContextNotFound(name.to_string()))?;
-        if ctx.cluster != CLUSTER {
-            return Err(ConfigError::NoServer);
+        match o.cluster.filter(|c| !c.is_empty()) {
+            Some(c) if c != CLUSTER => return Err(ConfigError::NoCluster(c.to_string())),
+            Some(_) => {}
+            None if ctx.cluster != CLUSTER => return Err(ConfigError::NoServer),
+            None => {}
         }
-        if ctx.user != USER {
-            return Err(ConfigError::NoCredentials(name.to_string()));
+        match o.user.filter(|u| !u.is_empty()).unwrap_or(&ctx.user) {
+            "" => Err(ConfigError::NoCredentials(name.to_string())),
+            USER => Ok(ctx),
+            other => Err(ConfigError::NoUser(other.to_string())),
         }
-        Ok(ctx)
     }
 
     /// The namespace a command works in without `-n`: the context's, else `default`.
@@ -116,7 +171,7 @@ mod tests {
     fn a_fresh_kubeconfig_works_in_default() {
         let k = Kubeconfig::default();
         assert_eq!(k.namespace(None), "default");
-        assert!(k.usable(None).is_ok());
+        assert!(k.usable(&Overrides::default()).is_ok());
     }
 
     #[test]
@@ -138,13 +193,41 @@ mod tests {
     #[test]
     fn contexts_that_cannot_reach_the_cluster_say_why() {
         let mut k = Kubeconfig::default();
+        let with = |context, cluster, user| Overrides {
+            context,
+            cluster,
+            user,
+        };
         assert_eq!(
-            k.usable(Some("nope")).unwrap_err().to_string(),
+            k.usable(&with(Some("nope"), None, None))
+                .unwrap_err()
+                .to_string(),
             "Error in configuration: context was not found for specified context: nope"
         );
+        assert_eq!(
+            k.usable(&with(None, Some("nope"), None)),
+            Err(ConfigError::NoCluster("nope".into()))
+        );
+        assert_eq!(
+            k.usable(&with(None, None, Some("jane"))),
+            Err(ConfigError::NoUser("jane".into()))
+        );
         k.contexts.insert("bare".into(), Context::default());
-        assert_eq!(k.usable(Some("bare")), Err(ConfigError::NoServer));
+        assert_eq!(
+            k.usable(&with(Some("bare"), None, None)),
+            Err(ConfigError::NoServer)
+        );
         k.current.clear();
-        assert_eq!(k.usable(None), Err(ConfigError::NoServer));
+        assert_eq!(k.usable(&Overrides::default()), Err(ConfigError::NoServer));
+    }
+
+    #[test]
+    fn request_timeouts_parse_as_client_go_parses_them() {
+        for ok in ["0", "5", "1s", "2m", "1h2m3.5s", "500ms", "-1s"] {
+            assert!(valid_timeout(ok), "{ok}");
+        }
+        for bad in ["abc", "1x", "", "s", "1.2.3s"] {
+            assert!(!valid_timeout(bad), "{bad}");
+        }
     }
 }

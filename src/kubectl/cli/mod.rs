@@ -22,7 +22,7 @@ pub mod set;
 pub mod top;
 pub mod verbs;
 
-use super::kubeconfig::{ConfigError, Kubeconfig};
+use super::kubeconfig::{valid_timeout, ConfigError, Kubeconfig, Overrides};
 use super::process::Running;
 use crate::engine::Cluster;
 use crate::kubectl::output::CheckErr;
@@ -90,7 +90,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         if let Err(e) = check_config(ctx, v, &rest) {
             return config_error(e);
         }
-        return (v.run)(ctx, &rest);
+        let outcome = (v.run)(ctx, &rest);
+        return match verbosity_note(v, &rest) {
+            Some(note) => note_first(note, outcome),
+            None => outcome,
+        };
     }
     match verb {
         "help" => verbs::help().into(),
@@ -153,6 +157,7 @@ pub(super) fn command_word(args: &[String]) -> Option<usize> {
 fn root_bool(pred: impl Fn(&flags::Flag) -> bool) -> bool {
     flags::GLOBAL
         .iter()
+        .chain(flags::NOT_SIMULATED)
         .any(|f| f.long != "help" && f.arity == flags::Arity::Bool && pred(f))
 }
 
@@ -185,13 +190,51 @@ fn check_config(ctx: &Ctx<'_>, verb: &verbs::Verb, rest: &[String]) -> Result<()
             });
         }
     }
-    match ctx.kubeconfig.usable(p.value("context")) {
+    if p.value("request-timeout")
+        .is_some_and(|t| !valid_timeout(t))
+    {
+        return Err(ConfigError::BadTimeout);
+    }
+    let overrides = Overrides {
+        context: p.value("context"),
+        cluster: p.value("cluster"),
+        user: p.value("user"),
+    };
+    match ctx.kubeconfig.usable(&overrides) {
         Err(ConfigError::ContextNotFound(name))
             if !RESOLVE_NAMESPACE_FIRST.contains(&verb.name) =>
         {
             Err(ConfigError::NoSuchContext(name))
         }
         r => r.map(|_| ()),
+    }
+}
+
+/// `-v=6` and up make kubectl log its requests (klog lines with wall-clock times); the
+/// playground does not, and says so instead of printing nothing.
+fn verbosity_note(verb: &verbs::Verb, rest: &[String]) -> Option<String> {
+    let p = flags::parse(rest, verb.flags).ok()?;
+    let level: i32 = p.value("v")?.parse().ok()?;
+    (level >= 6).then(|| {
+        format!(
+            "kubeplay: -v={level} would log every API request; the playground's kubectl does not"
+        )
+    })
+}
+
+fn note_first(note: String, outcome: Outcome) -> Outcome {
+    let mut o = Output::ok();
+    o.err(note);
+    let with = |out: Output| {
+        let mut o = o.clone();
+        o.append(out);
+        o
+    };
+    match outcome {
+        Outcome::Done(out) => Outcome::Done(with(out)),
+        Outcome::Running(out, r) => Outcome::Running(with(out), r),
+        Outcome::Attach(out, a) => Outcome::Attach(with(out), a),
+        Outcome::Edit(out, e) => Outcome::Edit(with(out), e),
     }
 }
 
