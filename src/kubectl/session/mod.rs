@@ -101,6 +101,11 @@ impl Session {
         self.terminal.kubeconfig.namespace(None)
     }
 
+    /// The kubeconfig's context names, sorted (Tab after `kubectl config use-context`).
+    pub fn context_names(&self) -> Vec<String> {
+        self.terminal.kubeconfig.contexts.keys().cloned().collect()
+    }
+
     pub fn history(&self) -> &[String] {
         &self.terminal.history
     }
