@@ -6,6 +6,7 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, Ctx};
 use crate::json;
+use crate::kubectl::help;
 use crate::kubectl::kubeconfig::{self, Context, Kubeconfig, CLUSTER, PATH, SERVER, USER};
 use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::tabwriter::format_table;
@@ -45,11 +46,7 @@ const VIEW_FLAGS: &[Flag] = &[
 /// `kubectl config SUBCOMMAND ARGS…`
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let Some((at, sub)) = super::command_word(args).map(|i| (i, args[i].as_str())) else {
-        // cobra's `DefaultSubCommandRun`: the help on stderr, exit 1.
-        let mut o = Output::ok();
-        o.err(CONFIG_HELP);
-        o.status = 1;
-        return o;
+        return super::no_subcommand("config", &[], false);
     };
     let mut rest = args.to_vec();
     rest.remove(at);
@@ -66,11 +63,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 "kubeplay: `kubectl {verb}` is not available in the playground: it has one cluster ({CLUSTER}) and one user ({USER}); contexts can be added with `kubectl config set-context`"
             ))
         }
-        other => {
-            return Output::failed(format!(
-                "unknown command \"{other}\"\nSee 'kubectl config -h' for help and examples"
-            ))
-        }
+        _ => return super::no_subcommand("config", &args[at..], false),
     };
     let p = match flags::parse(&rest, specs) {
         Ok(p) => p,
@@ -112,10 +105,9 @@ fn names(name: &str) -> Output {
     o
 }
 
-/// The help of a subcommand on stdout, then `error: Unexpected args: [ARGS]`.
-fn unexpected_args(help: &str, args: &[String]) -> Output {
-    let mut o = Output::ok();
-    o.out(help);
+/// The help of `config SUB` on stdout, then `error: Unexpected args: [ARGS]`.
+fn unexpected_args(sub: &str, args: &[String]) -> Output {
+    let mut o = super::help_text(help::text("config", &[sub.to_string()]));
     o.fail(format!("Unexpected args: [{}]", args.join(" ")));
     o
 }
@@ -179,7 +171,7 @@ fn get_contexts(k: &Kubeconfig, p: &flags::Parsed) -> Output {
 
 fn set_context(k: &mut Kubeconfig, p: &flags::Parsed) -> Output {
     if p.positionals.len() > 1 {
-        return unexpected_args(SET_CONTEXT_HELP, &p.positionals);
+        return unexpected_args("set-context", &p.positionals);
     }
     let current = p.bool("current");
     let name = match (p.positionals.first(), current) {
@@ -214,7 +206,7 @@ fn set_context(k: &mut Kubeconfig, p: &flags::Parsed) -> Output {
 
 fn use_context(k: &mut Kubeconfig, p: &flags::Parsed) -> Output {
     let [name] = p.positionals.as_slice() else {
-        return unexpected_args(USE_CONTEXT_HELP, &p.positionals);
+        return unexpected_args("use-context", &p.positionals);
     };
     if !k.contexts.contains_key(name) {
         return Output::failed(format!("no context exists with the name: \"{name}\""));
@@ -227,7 +219,7 @@ fn use_context(k: &mut Kubeconfig, p: &flags::Parsed) -> Output {
 
 fn rename_context(k: &mut Kubeconfig, p: &flags::Parsed) -> Output {
     let [old, new] = p.positionals.as_slice() else {
-        return unexpected_args(RENAME_CONTEXT_HELP, &p.positionals);
+        return unexpected_args("rename-context", &p.positionals);
     };
     if !k.contexts.contains_key(old) {
         return Output::failed(format!(
@@ -252,9 +244,7 @@ fn rename_context(k: &mut Kubeconfig, p: &flags::Parsed) -> Output {
 
 fn delete_context(k: &mut Kubeconfig, p: &flags::Parsed) -> Output {
     let Some(name) = p.positionals.first() else {
-        let mut o = Output::ok();
-        o.out(DELETE_CONTEXT_HELP);
-        return o;
+        return super::help_text(help::text("config", &["delete-context".to_string()]));
     };
     if k.contexts.remove(name).is_none() {
         return Output::failed(format!("cannot delete context {name}, not in {PATH}"));
@@ -394,102 +384,3 @@ fn view(k: &Kubeconfig, p: &flags::Parsed) -> Output {
     }
     o
 }
-
-const CONFIG_HELP: &str = "Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".
-
- The loading order follows these rules:
-
-  1.  If the --kubeconfig flag is set, then only that file is loaded. The flag may only be set once and no merging takes place.
-  2.  If $KUBECONFIG environment variable is set, then it is used as a list of paths (normal path delimiting rules for your system). These paths are merged. When a value is modified, it is modified in the file that defines the stanza. When a value is created, it is created in the first file that exists. If no files in the chain exist, then it creates the last file in the list.
-  3.  Otherwise, ${HOME}/.kube/config is used and no merging takes place.
-
-Available Commands:
-  current-context   Display the current-context
-  delete-cluster    Delete the specified cluster from the kubeconfig
-  delete-context    Delete the specified context from the kubeconfig
-  delete-user       Delete the specified user from the kubeconfig
-  get-clusters      Display clusters defined in the kubeconfig
-  get-contexts      Describe one or many contexts
-  get-users         Display users defined in the kubeconfig
-  rename-context    Rename a context from the kubeconfig file
-  set               Set an individual value in a kubeconfig file
-  set-cluster       Set a cluster entry in kubeconfig
-  set-context       Set a context entry in kubeconfig
-  set-credentials   Set a user entry in kubeconfig
-  unset             Unset an individual value in a kubeconfig file
-  use-context       Set the current-context in a kubeconfig file
-  view              Display merged kubeconfig settings or a specified kubeconfig file
-
-Usage:
-  kubectl config SUBCOMMAND [options]
-
-Use \"kubectl config <command> --help\" for more information about a given command.
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).";
-
-const SET_CONTEXT_HELP: &str = "Set a context entry in kubeconfig.
-
- Specifying a name that already exists will merge new fields on top of existing values for those fields.
-
-Examples:
-  # Set the user field on the gce context entry without touching other values
-  kubectl config set-context gce --user=cluster-admin
-
-Options:
-    --cluster='':
-\tcluster for the context entry in kubeconfig
-
-    --current=false:
-\tModify the current context
-
-    --namespace='':
-\tnamespace for the context entry in kubeconfig
-
-    --user='':
-\tuser for the context entry in kubeconfig
-
-Usage:
-  kubectl config set-context [NAME | --current] [--cluster=cluster_nickname] [--user=user_nickname] [--namespace=namespace] [options]
-
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).";
-
-const USE_CONTEXT_HELP: &str = "Set the current-context in a kubeconfig file.
-
-Aliases:
-use-context, use
-
-Examples:
-  # Use the context for the minikube cluster
-  kubectl config use-context minikube
-
-Usage:
-  kubectl config use-context CONTEXT_NAME [options]
-
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).";
-
-const RENAME_CONTEXT_HELP: &str = "Renames a context from the kubeconfig file.
-
- CONTEXT_NAME is the context name that you want to change.
-
- NEW_NAME is the new name you want to set.
-
- Note: If the context being renamed is the 'current-context', this field will also be updated.
-
-Examples:
-  # Rename the context 'old-name' to 'new-name' in your kubeconfig file
-  kubectl config rename-context old-name new-name
-
-Usage:
-  kubectl config rename-context CONTEXT_NAME NEW_NAME [options]
-
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).";
-
-const DELETE_CONTEXT_HELP: &str = "Delete the specified context from the kubeconfig.
-
-Examples:
-  # Delete the context for the minikube cluster
-  kubectl config delete-context minikube
-
-Usage:
-  kubectl config delete-context NAME [options]
-
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).";

@@ -355,16 +355,7 @@ pub fn create_service(ctx: &mut Ctx<'_>, p: &flags::Parsed) -> Output {
         Some("nodeport") => "NodePort",
         Some("loadbalancer") => "LoadBalancer",
         Some("externalname") => "ExternalName",
-        Some(other) => {
-            return Output::failed(format!(
-                "unknown command \"{other}\" for \"kubectl create service\""
-            ))
-        }
-        None => {
-            return Output::failed(
-                "kubeplay: say which kind of service: `kubectl create service clusterip|nodeport|loadbalancer|externalname NAME --tcp=PORT:TARGET`",
-            )
-        }
+        _ => return super::no_subcommand("create service", &p.positionals[1..], false),
     };
     let Some(name) = p.positionals.get(2).cloned() else {
         return Output::failed("exactly one NAME is required, got 0");

@@ -22,6 +22,7 @@ pub mod set;
 pub mod top;
 pub mod verbs;
 
+use super::help;
 use super::kubeconfig::{valid_timeout, ConfigError, Kubeconfig, Overrides};
 use super::process::Running;
 use crate::engine::Cluster;
@@ -87,6 +88,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let mut rest = args.to_vec();
     rest.remove(at);
     if let Some(v) = verbs::find(verb) {
+        // cobra answers `--help` once the flags parse, before the command runs.
+        if let Some(p) = flags::parse(&rest, v.flags).ok().filter(|p| p.bool("help")) {
+            return help_text(help::text(v.name, &p.positionals)).into();
+        }
         if let Err(e) = check_config(ctx, v, &rest) {
             return config_error(e);
         }
@@ -97,7 +102,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         };
     }
     match verb {
-        "help" => verbs::help().into(),
+        "help" => help_command(&rest).into(),
+        "options" => help_text(help::options()).into(),
         other if verbs::NOT_SIMULATED.contains(&other) => Output::failed(format!(
             "kubeplay: `kubectl {other}` is not available in the playground"
         ))
@@ -242,6 +248,45 @@ fn config_error(e: ConfigError) -> Outcome {
     Output::failed_plain(e.to_string()).into()
 }
 
+/// A help text on stdout, or why there is none.
+pub(super) fn help_text(text: Result<&str, help::HelpError>) -> Output {
+    match text {
+        Ok(t) => {
+            let mut o = Output::ok();
+            o.out(t);
+            o
+        }
+        Err(e) => Output::failed_plain(e.to_string()),
+    }
+}
+
+/// `kubectl help [COMMAND…]`; an unknown topic gets the root usage on stderr.
+fn help_command(args: &[String]) -> Output {
+    let Some(first) = args.iter().find(|a| !a.starts_with('-')) else {
+        return verbs::help();
+    };
+    if verbs::find(first).is_some() {
+        let words: Vec<String> = args
+            .iter()
+            .skip_while(|a| *a != first)
+            .skip(1)
+            .filter(|a| !a.starts_with('-'))
+            .cloned()
+            .collect();
+        return help_text(help::text(first, &words));
+    }
+    let mut text = format!("Unknown help topic [`{first}`]");
+    for line in verbs::help().lines.into_iter().skip(1) {
+        if !line.text.starts_with(" Find more information") {
+            text.push('\n');
+            text.push_str(&line.text);
+        }
+    }
+    let mut o = Output::ok();
+    o.err(text);
+    o
+}
+
 /// cobra's "Did you mean" by edit distance ≤ 2 or prefix, in cobra's (sorted) order.
 fn suggest(word: &str) -> Option<&'static str> {
     verbs::names()
@@ -261,6 +306,41 @@ fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// cobra's `DefaultSubCommandRun`, for a command that only groups subcommands: run
+/// without one, its help and exit 1 (`rollout` prints it on stdout, the others on
+/// stderr); with words it has no subcommand for, `unknown command "WORDS"`.
+pub fn no_subcommand(path: &str, args: &[String], help_on_stdout: bool) -> Output {
+    let words: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .map(String::as_str)
+        .collect();
+    if !words.is_empty() {
+        return Output::failed(format!(
+            "unknown command \"{}\"\nSee 'kubectl {path} -h' for help and examples",
+            words.join(" ")
+        ));
+    }
+    let mut path_words = path.split(' ');
+    let verb = path_words.next().unwrap_or(path);
+    let subs: Vec<String> = path_words.map(String::from).collect();
+    let mut o = help_text(help::text(verb, &subs));
+    if o.status == 0 && !help_on_stdout {
+        for line in &mut o.lines {
+            line.stream = crate::shell::Stream::Err;
+        }
+    }
+    o.status = 1;
+    o
+}
+
+/// A subcommand kubectl has and the playground does not run.
+pub fn subcommand_not_simulated(path: &str) -> Output {
+    Output::failed(format!(
+        "kubeplay: `kubectl {path}` is not available in the playground"
+    ))
 }
 
 /// cobra's answer to bad flags: the error plus where to find usage.

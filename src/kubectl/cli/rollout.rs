@@ -192,7 +192,7 @@ fn target(ctx: &Ctx<'_>, p: &flags::Parsed) -> Result<(Target, String, Rc<Value>
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let Some(sub) = args.first().cloned() else {
-        return Output::failed("kubeplay: `kubectl rollout` needs a subcommand: status, history, undo, pause, resume or restart").into();
+        return super::no_subcommand("rollout", args, true).into();
     };
     let p = match flags::parse(&args[1..], FLAGS) {
         Ok(p) => p,
@@ -202,7 +202,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         sub.as_str(),
         "status" | "history" | "undo" | "pause" | "resume" | "restart"
     ) {
-        return Output::failed(format!("unknown command \"{sub}\" for \"kubectl rollout\"")).into();
+        return super::no_subcommand("rollout", args, true).into();
     }
     let (t, name, obj) = match target(ctx, &p) {
         Ok(x) => x,

@@ -88,10 +88,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     match what {
         "pod" | "pods" | "po" => pods(ctx, &p, name),
         "node" | "nodes" | "no" => nodes(ctx, &p, name),
-        "" => {
-            Output::failed("kubeplay: say what to show: `kubectl top pods` or `kubectl top nodes`")
-        }
-        other => Output::failed(format!("unknown command \"{other}\" for \"kubectl top\"")),
+        _ => super::no_subcommand("top", &p.positionals, false),
     }
 }
 
