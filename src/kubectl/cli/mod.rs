@@ -216,15 +216,14 @@ fn check_config(ctx: &Ctx<'_>, verb: &verbs::Verb, rest: &[String]) -> Result<()
     }
 }
 
-/// `-v=6` and up make kubectl log its requests (klog lines with wall-clock times); the
-/// playground does not, and says so instead of printing nothing.
+/// `-v=1` and up make kubectl log how its client works (klog lines with wall-clock times
+/// and a process id; at 6 and up every API request); the playground does not, and says so
+/// instead of printing nothing.
 fn verbosity_note(verb: &verbs::Verb, rest: &[String]) -> Option<String> {
     let p = flags::parse(rest, verb.flags).ok()?;
     let level: i32 = p.value("v")?.parse().ok()?;
-    (level >= 6).then(|| {
-        format!(
-            "kubeplay: -v={level} would log every API request; the playground's kubectl does not"
-        )
+    (level >= 1).then(|| {
+        format!("kubeplay: -v={level} makes kubectl log its client's workings; the playground's kubectl logs nothing")
     })
 }
 
