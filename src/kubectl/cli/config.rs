@@ -184,10 +184,7 @@ fn set_context(k: &mut Kubeconfig, p: &flags::Parsed) -> Output {
         _ => return Output::failed("you must specify a non-empty context name or --current"),
     };
     let existed = k.contexts.contains_key(&name);
-    let c = k
-        .contexts
-        .entry(name.clone())
-        .or_insert_with(Context::default);
+    let c = k.contexts.entry(name.clone()).or_default();
     // A flag given, even empty, sets its field; one not given leaves it.
     if let Some(v) = p.value("cluster") {
         c.cluster = v.to_string();
