@@ -4,7 +4,7 @@
 
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::parse_targets;
-use super::{flag_error, namespace, Ctx};
+use super::{flag_error, Ctx};
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::ApiError;
@@ -180,7 +180,7 @@ pub fn expose(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let Some(target) = targets.first() else {
         return Output::failed(NO_RESOURCES);
     };
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let r = target.resource;
     let Some(name) = target.names.first() else {
         return Output::failed("resource(s) were provided, but no name was specified");
@@ -355,16 +355,7 @@ pub fn create_service(ctx: &mut Ctx<'_>, p: &flags::Parsed) -> Output {
         Some("nodeport") => "NodePort",
         Some("loadbalancer") => "LoadBalancer",
         Some("externalname") => "ExternalName",
-        Some(other) => {
-            return Output::failed(format!(
-                "unknown command \"{other}\" for \"kubectl create service\""
-            ))
-        }
-        None => {
-            return Output::failed(
-                "kubeplay: say which kind of service: `kubectl create service clusterip|nodeport|loadbalancer|externalname NAME --tcp=PORT:TARGET`",
-            )
-        }
+        _ => return super::no_subcommand("create service", &p.positionals[1..], false),
     };
     let Some(name) = p.positionals.get(2).cloned() else {
         return Output::failed("exactly one NAME is required, got 0");
@@ -375,7 +366,7 @@ pub fn create_service(ctx: &mut Ctx<'_>, p: &flags::Parsed) -> Output {
             p.positionals.len() - 2
         ));
     }
-    let ns = namespace(p);
+    let ns = ctx.namespace(p);
     let cluster_ip = p.value("clusterip").unwrap_or("");
     let tcp: Vec<String> = p
         .all("tcp")

@@ -2,7 +2,7 @@
 //! start time (the playground runs no real processes).
 
 use super::flags::{self, flag, Arity, Flag};
-use super::{flag_error, namespace, Ctx};
+use super::{flag_error, Ctx};
 use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
 use crate::engine::ApiError;
@@ -66,7 +66,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         Ok(p) => p,
         Err(e) => return flag_error("logs", e),
     };
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let Some(arg) = p.positionals.first() else {
         return Output::failed("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
     };

@@ -97,6 +97,17 @@ impl Session {
         &mut self.terminal.fs
     }
 
+    /// The namespace of the current kubeconfig context (`default` unless
+    /// `kubectl config set-context` chose another).
+    pub fn default_namespace(&self) -> &str {
+        self.terminal.kubeconfig.namespace(None)
+    }
+
+    /// The kubeconfig's context names, sorted (Tab after `kubectl config use-context`).
+    pub fn context_names(&self) -> Vec<String> {
+        self.terminal.kubeconfig.contexts.keys().cloned().collect()
+    }
+
     pub fn history(&self) -> &[String] {
         &self.terminal.history
     }
@@ -170,6 +181,7 @@ impl Session {
             cluster: &mut t.cluster,
             fs: &mut t.fs,
             stdin: None,
+            kubeconfig: &mut t.kubeconfig,
         };
         Some(cli::describe::describe_object(&ctx, &obj, true))
     }
@@ -352,6 +364,7 @@ impl Session {
             cluster: &mut t.cluster,
             fs: &mut t.fs,
             stdin: None,
+            kubeconfig: &mut t.kubeconfig,
         };
         let o = match cli::get::run(&mut ctx, &argv[1..]) {
             Outcome::Done(o)
