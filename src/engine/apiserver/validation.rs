@@ -158,6 +158,76 @@ fn validate_selector(obj: &Value, what: &str, errs: &mut Vec<FieldError>) {
     }
 }
 
+/// `ValidateJobSpec`, in its order: non-negative counts, the selector, the completion
+/// mode, the pod template, and a restart policy a Job can finish under.
+fn validate_job(obj: &Value, errs: &mut Vec<FieldError>) {
+    for field in [
+        "parallelism",
+        "completions",
+        "activeDeadlineSeconds",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+    ] {
+        if let Some(n) = obj.at(&format!("/spec/{field}")).and_then(Value::as_i64) {
+            if n < 0 {
+                errs.push(FieldError::invalid(
+                    format!("spec.{field}"),
+                    n.to_string(),
+                    "must be greater than or equal to 0",
+                ));
+            }
+        }
+    }
+    let template_labels = labels(obj.at("/spec/template").unwrap_or(&Value::Null));
+    match obj.at("/spec/selector").filter(|s| !s.is_null()) {
+        None => errs.push(FieldError::required("spec.selector", "")),
+        Some(sel) => {
+            if !selector_matches(sel, template_labels) {
+                errs.push(FieldError::invalid(
+                    "spec.template.metadata.labels",
+                    serde_json::to_string(&template_labels).unwrap_or_default(),
+                    "`selector` does not match template `labels`",
+                ));
+            }
+        }
+    }
+    let mode = obj.at("/spec/completionMode").and_then(Value::as_str);
+    match mode {
+        Some("NonIndexed") | None => {}
+        Some("Indexed") => {
+            if obj
+                .at("/spec/completions")
+                .and_then(Value::as_i64)
+                .is_none()
+            {
+                errs.push(FieldError::required(
+                    "spec.completions",
+                    "when completion mode is Indexed",
+                ));
+            }
+        }
+        Some(other) => errs.push(FieldError::not_supported(
+            "spec.completionMode",
+            quoted(other),
+            &["NonIndexed", "Indexed"],
+        )),
+    }
+    let spec = obj.at("/spec/template/spec").unwrap_or(&Value::Null);
+    validate_containers(spec, "spec.template.spec", errs);
+    match spec.get("restartPolicy").and_then(Value::as_str) {
+        None | Some("Always") | Some("") => errs.push(FieldError::required(
+            "spec.template.spec.restartPolicy",
+            "valid values: \"OnFailure\", \"Never\"",
+        )),
+        Some("OnFailure" | "Never") => {}
+        Some(other) => errs.push(FieldError::not_supported(
+            "spec.template.spec.restartPolicy",
+            quoted(other),
+            &["OnFailure", "Never"],
+        )),
+    }
+}
+
 /// Everything checked on create (and again on update) for `kind`.
 pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
     let mut errs = Vec::new();
@@ -201,6 +271,7 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
                 validate_statefulset_strategy(obj, &mut errs);
             }
         }
+        "Job" => validate_job(obj, &mut errs),
         "Service" => {
             if let Some(ports) = obj.at("/spec/ports").and_then(Value::as_array) {
                 for (i, p) in ports.iter().enumerate() {
