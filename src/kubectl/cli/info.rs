@@ -190,6 +190,12 @@ pub fn create_generator(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
     if matches!(what, "service" | "svc") {
         return super::expose::create_service(ctx, p);
     }
+    if what == "job" {
+        return match super::create_batch::one_name(p, what) {
+            Ok(name) => super::create_batch::create_job(ctx, p, &name),
+            Err(out) => out,
+        };
+    }
     let Some(name) = args.get(1).cloned() else {
         return Output::failed(format!("NAME is required for {what}"));
     };

@@ -1,6 +1,7 @@
 //! kubectl: verbs, flags and resource arguments, printing what kubectl 1.34 prints.
 
 pub mod apply;
+pub mod create_batch;
 pub mod delete;
 pub mod describe;
 pub mod edit;
