@@ -158,28 +158,13 @@ fn validate_selector(obj: &Value, what: &str, errs: &mut Vec<FieldError>) {
     }
 }
 
-/// `ValidateJobSpec`, in its order: non-negative counts, the selector, the completion
-/// mode, the pod template, and a restart policy a Job can finish under.
+/// `ValidateJob`: the spec's own checks, then the selector it must have (generated
+/// unless `manualSelector`) matching the template.
 fn validate_job(obj: &Value, errs: &mut Vec<FieldError>) {
-    for field in [
-        "parallelism",
-        "completions",
-        "activeDeadlineSeconds",
-        "backoffLimit",
-        "ttlSecondsAfterFinished",
-    ] {
-        if let Some(n) = obj.at(&format!("/spec/{field}")).and_then(Value::as_i64) {
-            if n < 0 {
-                errs.push(FieldError::invalid(
-                    format!("spec.{field}"),
-                    n.to_string(),
-                    "must be greater than or equal to 0",
-                ));
-            }
-        }
-    }
-    let template_labels = labels(obj.at("/spec/template").unwrap_or(&Value::Null));
-    match obj.at("/spec/selector").filter(|s| !s.is_null()) {
+    let spec = obj.get("spec").unwrap_or(&Value::Null);
+    validate_job_spec(spec, "spec", errs);
+    let template_labels = labels(spec.get("template").unwrap_or(&Value::Null));
+    match spec.get("selector").filter(|s| !s.is_null()) {
         None => errs.push(FieldError::required("spec.selector", "")),
         Some(sel) => {
             if !selector_matches(sel, template_labels) {
@@ -191,40 +176,167 @@ fn validate_job(obj: &Value, errs: &mut Vec<FieldError>) {
             }
         }
     }
-    let mode = obj.at("/spec/completionMode").and_then(Value::as_str);
-    match mode {
+}
+
+/// `validateJobSpec` (a Job's, or a CronJob's job template's), in its order:
+/// non-negative counts, the completion mode, the pod template, and a restart policy a
+/// Job can finish under.
+fn validate_job_spec(spec: &Value, path: &str, errs: &mut Vec<FieldError>) {
+    for field in [
+        "parallelism",
+        "completions",
+        "activeDeadlineSeconds",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+    ] {
+        if let Some(n) = spec.get(field).and_then(Value::as_i64) {
+            if n < 0 {
+                errs.push(FieldError::invalid(
+                    format!("{path}.{field}"),
+                    n.to_string(),
+                    "must be greater than or equal to 0",
+                ));
+            }
+        }
+    }
+    match spec.get("completionMode").and_then(Value::as_str) {
         Some("NonIndexed") | None => {}
         Some("Indexed") => {
-            if obj
-                .at("/spec/completions")
-                .and_then(Value::as_i64)
-                .is_none()
-            {
+            if spec.get("completions").and_then(Value::as_i64).is_none() {
                 errs.push(FieldError::required(
-                    "spec.completions",
+                    format!("{path}.completions"),
                     "when completion mode is Indexed",
                 ));
             }
         }
         Some(other) => errs.push(FieldError::not_supported(
-            "spec.completionMode",
+            format!("{path}.completionMode"),
             quoted(other),
             &["NonIndexed", "Indexed"],
         )),
     }
-    let spec = obj.at("/spec/template/spec").unwrap_or(&Value::Null);
-    validate_containers(spec, "spec.template.spec", errs);
-    match spec.get("restartPolicy").and_then(Value::as_str) {
+    let pod = spec.at("/template/spec").unwrap_or(&Value::Null);
+    validate_containers(pod, &format!("{path}.template.spec"), errs);
+    let restart = format!("{path}.template.spec.restartPolicy");
+    match pod.get("restartPolicy").and_then(Value::as_str) {
         None | Some("Always") | Some("") => errs.push(FieldError::required(
-            "spec.template.spec.restartPolicy",
+            restart,
             "valid values: \"OnFailure\", \"Never\"",
         )),
         Some("OnFailure" | "Never") => {}
         Some(other) => errs.push(FieldError::not_supported(
-            "spec.template.spec.restartPolicy",
+            restart,
             quoted(other),
             &["OnFailure", "Never"],
         )),
+    }
+}
+
+/// `ValidateCronJobCreate`: the schedule (parsed as the controller will), the time zone,
+/// the concurrency policy, the job template, and a name short enough for its Jobs'.
+fn validate_cronjob(obj: &Value, errs: &mut Vec<FieldError>) {
+    use crate::engine::controllers::cronjob::schedule;
+    let spec = obj.get("spec").unwrap_or(&Value::Null);
+    match spec.get("schedule").and_then(Value::as_str).unwrap_or("") {
+        "" => errs.push(FieldError::required("spec.schedule", "")),
+        text => {
+            if let Err(e) = schedule::parse(text, 0) {
+                errs.push(FieldError::invalid("spec.schedule", quoted(text), e));
+            }
+            if text.contains("TZ") {
+                errs.push(FieldError::invalid(
+                    "spec.schedule",
+                    quoted(text),
+                    "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
+                ));
+            }
+        }
+    }
+    if let Some(n) = spec.get("startingDeadlineSeconds").and_then(Value::as_i64) {
+        if n < 0 {
+            errs.push(FieldError::invalid(
+                "spec.startingDeadlineSeconds",
+                n.to_string(),
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    if let Some(zone) = spec.get("timeZone").and_then(Value::as_str) {
+        let valid_part = |p: &str| {
+            p != "."
+                && p != ".."
+                && !p.starts_with('-')
+                && (1..=14).contains(&p.len())
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b))
+        };
+        if zone.is_empty() {
+            errs.push(FieldError::invalid(
+                "spec.timeZone",
+                quoted(zone),
+                "timeZone must be nil or non-empty string",
+            ));
+        } else if !zone.split('/').all(valid_part) {
+            errs.push(FieldError::invalid(
+                "spec.timeZone",
+                quoted(zone),
+                format!("unknown time zone {zone}"),
+            ));
+        } else if zone.eq_ignore_ascii_case("Local") {
+            errs.push(FieldError::invalid(
+                "spec.timeZone",
+                quoted(zone),
+                "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
+            ));
+        }
+    }
+    match spec
+        .get("concurrencyPolicy")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+    {
+        "Allow" | "Forbid" | "Replace" => {}
+        "" => errs.push(FieldError::required("spec.concurrencyPolicy", "")),
+        other => errs.push(FieldError::not_supported(
+            "spec.concurrencyPolicy",
+            quoted(other),
+            &["Allow", "Forbid", "Replace"],
+        )),
+    }
+    let template = spec.at("/jobTemplate/spec").unwrap_or(&Value::Null);
+    validate_job_spec(template, "spec.jobTemplate.spec", errs);
+    if template.get("selector").is_some_and(|s| !s.is_null()) {
+        errs.push(FieldError::invalid(
+            "spec.jobTemplate.spec.selector",
+            serde_json::to_string(&template["selector"]).unwrap_or_default(),
+            "`selector` will be auto-generated",
+        ));
+    }
+    for (field, n) in [
+        (
+            "successfulJobsHistoryLimit",
+            spec.get("successfulJobsHistoryLimit"),
+        ),
+        ("failedJobsHistoryLimit", spec.get("failedJobsHistoryLimit")),
+    ] {
+        if let Some(n) = n.and_then(Value::as_i64).filter(|n| *n < 0) {
+            errs.push(FieldError::invalid(
+                format!("spec.{field}"),
+                n.to_string(),
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    let name = obj
+        .at("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if name.len() > 52 {
+        errs.push(FieldError::invalid(
+            "metadata.name",
+            quoted(name),
+            "must be no more than 52 characters",
+        ));
     }
 }
 
@@ -272,6 +384,7 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
             }
         }
         "Job" => validate_job(obj, &mut errs),
+        "CronJob" => validate_cronjob(obj, &mut errs),
         "Service" => {
             if let Some(ports) = obj.at("/spec/ports").and_then(Value::as_array) {
                 for (i, p) in ports.iter().enumerate() {

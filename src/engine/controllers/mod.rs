@@ -13,6 +13,7 @@
 //! - the writes with their Events: `pod_control.rs`; the Deployment writes ReplicaSets,
 //!   in `sync.rs` (named after Go's `sync.go`).
 
+pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod endpoints;
@@ -49,6 +50,7 @@ pub enum Controller {
     Endpoints,
     NodeLifecycle,
     Job,
+    CronJob,
     TtlAfterFinished,
 }
 
@@ -66,6 +68,7 @@ impl Controller {
             Controller::Endpoints => "endpoint-controller",
             Controller::NodeLifecycle => "node-lifecycle-controller",
             Controller::Job => "job-controller",
+            Controller::CronJob => "cronjob-controller",
             Controller::TtlAfterFinished => "ttl-after-finished-controller",
         }
     }
@@ -199,13 +202,22 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                 }
             }
         }
-        "Job" if !deleted => {
-            w.queue.add(Controller::Job, key(&e.namespace, &e.name));
-            if ttl_after_finished::expires_at(obj).is_some() {
-                w.queue
-                    .add(Controller::TtlAfterFinished, key(&e.namespace, &e.name));
+        "Job" => {
+            if !deleted {
+                w.queue.add(Controller::Job, key(&e.namespace, &e.name));
+                if ttl_after_finished::expires_at(obj).is_some() {
+                    w.queue
+                        .add(Controller::TtlAfterFinished, key(&e.namespace, &e.name));
+                }
+            }
+            if let Some(r) = controller_ref(obj).filter(|r| r["kind"] == "CronJob") {
+                w.queue.add(
+                    Controller::CronJob,
+                    key(&e.namespace, r["name"].as_str().unwrap_or("")),
+                );
             }
         }
+        "CronJob" => w.queue.add(Controller::CronJob, key(&e.namespace, &e.name)),
         "Service" => w
             .queue
             .add(Controller::Endpoints, key(&e.namespace, &e.name)),
@@ -426,6 +438,7 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
         Controller::Deployment => deployment::sync(w, namespace, name),
         Controller::ReplicaSet => replicaset::sync(w, namespace, name),
         Controller::Job => job::sync(w, namespace, name),
+        Controller::CronJob => cronjob::sync(w, namespace, name),
         Controller::TtlAfterFinished => ttl_after_finished::sync(w, namespace, name),
         // These never fail or wait: nothing to schedule after them.
         Controller::Scheduler => return super::scheduler::schedule(w, namespace, name),

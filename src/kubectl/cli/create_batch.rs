@@ -58,7 +58,7 @@ fn finish(ctx: &mut Ctx<'_>, p: &Parsed, mut obj: Value, resource: &str, what: &
 
 /// `exactly one NAME is required`: the generators take one name and nothing else
 /// before `--`.
-pub fn one_name(p: &Parsed, what: &str) -> Result<String, Output> {
+fn one_name(p: &Parsed, what: &str) -> Result<String, Output> {
     let before = p.after_dash.unwrap_or(p.positionals.len());
     let names = &p.positionals[1.min(before)..before];
     match names {
@@ -71,7 +71,12 @@ pub fn one_name(p: &Parsed, what: &str) -> Result<String, Output> {
 }
 
 /// `kubectl create job NAME --image=IMAGE [-- COMMAND…]` or `--from=cronjob/NAME`.
-pub fn create_job(ctx: &mut Ctx<'_>, p: &Parsed, name: &str) -> Output {
+pub fn create_job(ctx: &mut Ctx<'_>, p: &Parsed) -> Output {
+    let name = match one_name(p, "job") {
+        Ok(n) => n,
+        Err(out) => return out,
+    };
+    let name = name.as_str();
     let image = p.value("image").unwrap_or("");
     let from = p.value("from").unwrap_or("");
     let cmd = command(p);
@@ -142,7 +147,7 @@ fn job_from(ctx: &Ctx<'_>, p: &Parsed, from: &str, name: &str) -> Result<Value, 
 }
 
 /// `kubectl create cronjob NAME --image=IMAGE --schedule=SPEC [--restart=…] [-- COMMAND…]`.
-pub fn create_cronjob(ctx: &mut Ctx<'_>, p: &Parsed, name: &str) -> Output {
+pub fn create_cronjob(ctx: &mut Ctx<'_>, p: &Parsed) -> Output {
     let missing: Vec<String> = ["image", "schedule"]
         .iter()
         .filter(|f| !p.has(f))
@@ -154,6 +159,11 @@ pub fn create_cronjob(ctx: &mut Ctx<'_>, p: &Parsed, name: &str) -> Output {
             missing.join(", ")
         ));
     }
+    let name = match one_name(p, "cronjob") {
+        Ok(n) => n,
+        Err(out) => return out,
+    };
+    let name = name.as_str();
     let (image, schedule) = (
         p.value("image").unwrap_or(""),
         p.value("schedule").unwrap_or(""),

@@ -190,10 +190,11 @@ pub fn create_generator(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
     if matches!(what, "service" | "svc") {
         return super::expose::create_service(ctx, p);
     }
-    if what == "job" {
-        return match super::create_batch::one_name(p, what) {
-            Ok(name) => super::create_batch::create_job(ctx, p, &name),
-            Err(out) => out,
+    if matches!(what, "job" | "cronjob" | "cj") {
+        return if what == "job" {
+            super::create_batch::create_job(ctx, p)
+        } else {
+            super::create_batch::create_cronjob(ctx, p)
         };
     }
     let Some(name) = args.get(1).cloned() else {
