@@ -215,6 +215,9 @@ fn validate_job_spec(spec: &Value, path: &str, errs: &mut Vec<FieldError>) {
             &["NonIndexed", "Indexed"],
         )),
     }
+    if let Some(rules) = spec.at("/podFailurePolicy/rules").and_then(Value::as_array) {
+        validate_pod_failure_rules(rules, &format!("{path}.podFailurePolicy.rules"), errs);
+    }
     let pod = spec.at("/template/spec").unwrap_or(&Value::Null);
     validate_containers(pod, &format!("{path}.template.spec"), errs);
     let restart = format!("{path}.template.spec.restartPolicy");
@@ -223,12 +226,82 @@ fn validate_job_spec(spec: &Value, path: &str, errs: &mut Vec<FieldError>) {
             restart,
             "valid values: \"OnFailure\", \"Never\"",
         )),
+        Some(rp @ "OnFailure") if spec.get("podFailurePolicy").is_some_and(|p| !p.is_null()) => {
+            errs.push(FieldError::invalid(
+                restart,
+                quoted(rp),
+                "only \"Never\" is supported when podFailurePolicy is specified",
+            ))
+        }
         Some("OnFailure" | "Never") => {}
         Some(other) => errs.push(FieldError::not_supported(
             restart,
             quoted(other),
             &["OnFailure", "Never"],
         )),
+    }
+}
+
+/// `validatePodFailurePolicyRule`: the action, and an exit-code rule's operator and values.
+fn validate_pod_failure_rules(rules: &[Value], path: &str, errs: &mut Vec<FieldError>) {
+    const ACTIONS: [&str; 4] = ["Count", "FailIndex", "FailJob", "Ignore"];
+    for (i, rule) in rules.iter().enumerate() {
+        let at = format!("{path}[{i}]");
+        match rule.get("action").and_then(Value::as_str).unwrap_or("") {
+            "" => errs.push(FieldError::required(
+                format!("{at}.action"),
+                "valid values: [\"Count\" \"FailIndex\" \"FailJob\" \"Ignore\"]",
+            )),
+            "FailIndex" => errs.push(FieldError::invalid(
+                format!("{at}.action"),
+                quoted("FailIndex"),
+                "requires the backoffLimitPerIndex to be set",
+            )),
+            a if ACTIONS.contains(&a) => {}
+            other => errs.push(FieldError::not_supported(
+                format!("{at}.action"),
+                quoted(other),
+                &ACTIONS,
+            )),
+        }
+        let Some(codes) = rule.get("onExitCodes").filter(|c| !c.is_null()) else {
+            continue;
+        };
+        let codes_at = format!("{at}.onExitCodes");
+        let op = codes.get("operator").and_then(Value::as_str).unwrap_or("");
+        match op {
+            "In" | "NotIn" => {}
+            "" => errs.push(FieldError::required(
+                format!("{codes_at}.operator"),
+                "valid values: [\"In\" \"NotIn\"]",
+            )),
+            other => errs.push(FieldError::not_supported(
+                format!("{codes_at}.operator"),
+                quoted(other),
+                &["In", "NotIn"],
+            )),
+        }
+        let values: Vec<i64> = codes
+            .get("values")
+            .and_then(Value::as_array)
+            .map(|v| v.iter().filter_map(Value::as_i64).collect())
+            .unwrap_or_default();
+        if values.is_empty() {
+            errs.push(FieldError::invalid(
+                format!("{codes_at}.values"),
+                "[]int32(nil)",
+                "at least one value is required",
+            ));
+        }
+        for (j, v) in values.iter().enumerate() {
+            if op == "In" && *v == 0 {
+                errs.push(FieldError::invalid(
+                    format!("{codes_at}.values[{j}]"),
+                    "0",
+                    "must not be 0 for the In operator",
+                ));
+            }
+        }
     }
 }
 

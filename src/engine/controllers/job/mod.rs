@@ -5,6 +5,7 @@
 
 pub mod control;
 pub mod pod_control;
+pub mod pod_failure_policy;
 
 use super::ownership::{claim, owned_pod_refs};
 use super::Action;
@@ -14,7 +15,7 @@ use crate::engine::json::At;
 use crate::engine::time::{format_rfc3339, parse_rfc3339};
 use crate::engine::world::World;
 use crate::json;
-use control::{Failure, JobSpec, Manage};
+use control::{JobSpec, Manage};
 use pod_control::{INDEX_KEY, TRACKING_FINALIZER};
 use serde_json::Value;
 
@@ -35,6 +36,8 @@ struct JobPod {
     finished_at: Millis,
     index: Option<i64>,
     restarts: i64,
+    /// For a failed pod: what the Job's `podFailurePolicy` makes of it.
+    verdict: pod_failure_policy::Verdict,
 }
 
 fn spec_of(job: &Value) -> JobSpec {
@@ -112,6 +115,7 @@ fn pods_of(w: &World, job: &Value, spec: &JobSpec) -> Vec<JobPod> {
                     .flatten()
                     .filter_map(|s| s["restartCount"].as_i64())
                     .sum(),
+                verdict: pod_failure_policy::verdict(job.at("/spec/podFailurePolicy"), o),
             }
         })
         .collect()
@@ -158,19 +162,16 @@ fn ensure_condition(conds: &mut Vec<Value>, c: Value) -> bool {
 
 /// The end `syncJob` is heading for: the interim condition it writes first
 /// (SuccessCriteriaMet or FailureTarget) and the final one (Complete or Failed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum End {
     Success,
-    Failure(&'static str, &'static str),
+    Failure(String, String),
 }
 
-fn failure_from(reason: &str) -> End {
-    for f in [Failure::BackoffLimitExceeded, Failure::DeadlineExceeded] {
-        if f.reason() == reason {
-            return End::Failure(f.reason(), f.message());
-        }
-    }
-    End::Failure("", "")
+/// The Failed condition a FailureTarget turns into: same reason, same message.
+fn failure_from(target: &Value) -> End {
+    let text = |f: &str| target[f].as_str().unwrap_or("").to_string();
+    End::Failure(text("reason"), text("message"))
 }
 
 /// The counts `syncJob` carries from the pods to the status, updated as it acts.
@@ -231,6 +232,7 @@ fn tally(w: &World, job: &Value, spec: &JobSpec, pods: &[JobPod]) -> Tally {
     let active: Vec<JobPod> = pods.iter().filter(|p| p.active).cloned().collect();
     let new_succeeded: Vec<&JobPod> = pods.iter().filter(|p| p.uncounted && p.succeeded).collect();
     let new_failed: Vec<&JobPod> = pods.iter().filter(|p| p.uncounted && p.failed).collect();
+    let counted_failures = new_failed.iter().filter(|p| p.verdict.counts).count() as i64;
     let mut succeeded = count("succeeded") + new_succeeded.len() as i64;
     let mut succeeded_indexes = Vec::new();
     if spec.indexed {
@@ -252,7 +254,7 @@ fn tally(w: &World, job: &Value, spec: &JobSpec, pods: &[JobPod]) -> Tally {
         created: 0,
         terminating: pods.iter().filter(|p| p.terminating).count() as i64,
         succeeded,
-        failed: count("failed") + new_failed.len() as i64,
+        failed: count("failed") + counted_failures,
         succeeded_indexes,
         counted: new_succeeded
             .iter()
@@ -286,9 +288,22 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let mut end = if true_condition(&job, "SuccessCriteriaMet").is_some() {
         Some(End::Success)
     } else {
-        true_condition(&job, "FailureTarget")
-            .map(|c| failure_from(c["reason"].as_str().unwrap_or("")))
+        true_condition(&job, "FailureTarget").map(failure_from)
     };
+    if end.is_none() {
+        // `getFailJobMessage`: a failed pod matching a FailJob rule fails the Job.
+        if let Some(message) = pods
+            .iter()
+            .filter(|p| p.failed)
+            .find_map(|p| p.verdict.fail_job.clone())
+        {
+            rec.why(
+                w,
+                format!("{name}: {message}; the Job fails and its running pods are deleted"),
+            );
+            end = Some(End::Failure("PodFailurePolicy".into(), message));
+        }
+    }
     if end.is_none() {
         let on_failure = job
             .at("/spec/template/spec/restartPolicy")
@@ -301,7 +316,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
                     w,
                     format!("{name}: {}; its running pods are deleted", f.message()),
                 );
-                end = Some(End::Failure(f.reason(), f.message()));
+                end = Some(End::Failure(f.reason().into(), f.message().into()));
             }
             None => {
                 if let Some(after) = control::deadline_in(&spec, t.start, w.now) {
@@ -487,7 +502,7 @@ fn write_status(w: &mut World, job: &Value, t: Tally, end: Option<End>) -> Actio
         status["completedIndexes"] = json!(control::format_indexes(&t.succeeded_indexes));
     }
     let mut finished_now = None;
-    if let Some(end) = end {
+    if let Some(end) = &end {
         let (interim, last, reason, message) = match end {
             End::Success => (
                 "SuccessCriteriaMet",
@@ -495,7 +510,9 @@ fn write_status(w: &mut World, job: &Value, t: Tally, end: Option<End>) -> Actio
                 "CompletionsReached",
                 "Reached expected number of succeeded pods",
             ),
-            End::Failure(reason, message) => ("FailureTarget", "Failed", reason, message),
+            End::Failure(reason, message) => {
+                ("FailureTarget", "Failed", reason.as_str(), message.as_str())
+            }
         };
         if !conditions.iter().any(|c| c["type"] == interim) {
             conditions.push(condition(interim, "True", reason, message, &now));
