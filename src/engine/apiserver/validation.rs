@@ -242,6 +242,52 @@ fn validate_job_spec(spec: &Value, path: &str, errs: &mut Vec<FieldError>) {
     }
 }
 
+/// `ValidateJobSpecUpdate`: what a running Job cannot change. The template's value is
+/// shown abridged: the API server prints Go's dump of the whole internal PodTemplateSpec.
+fn validate_job_update(old: &Value, new: &Value, errs: &mut Vec<FieldError>) {
+    let (a, b) = (
+        old.get("spec").unwrap_or(&Value::Null),
+        new.get("spec").unwrap_or(&Value::Null),
+    );
+    let changed = |f: &str| a.get(f) != b.get(f);
+    let shown = |f: &str| match b.get(f) {
+        None | Some(Value::Null) => "null".to_string(),
+        Some(Value::String(s)) => quoted(s),
+        Some(v) => v.to_string(),
+    };
+    let indexed = b.get("completionMode").and_then(Value::as_str) == Some("Indexed");
+    if !indexed && changed("completions") {
+        errs.push(FieldError::invalid(
+            "spec.completions",
+            shown("completions"),
+            "field is immutable",
+        ));
+    }
+    if changed("selector") {
+        errs.push(FieldError::invalid(
+            "spec.selector",
+            "v1.LabelSelector{…}",
+            "field is immutable",
+        ));
+    }
+    if changed("template") {
+        errs.push(FieldError::invalid(
+            "spec.template",
+            "core.PodTemplateSpec{…}",
+            "field is immutable",
+        ));
+    }
+    for f in ["completionMode", "podFailurePolicy"] {
+        if changed(f) {
+            errs.push(FieldError::invalid(
+                format!("spec.{f}"),
+                shown(f),
+                "field is immutable",
+            ));
+        }
+    }
+}
+
 /// `validatePodFailurePolicyRule`: the action, and an exit-code rule's operator and values.
 fn validate_pod_failure_rules(rules: &[Value], path: &str, errs: &mut Vec<FieldError>) {
     const ACTIONS: [&str; 4] = ["Count", "FailIndex", "FailJob", "Ignore"];
@@ -556,6 +602,7 @@ pub fn validate_update(kind: &str, old: &Value, new: &Value) -> Vec<FieldError> 
                 errs.push(FieldError::forbidden("spec", STS_FORBIDDEN));
             }
         }
+        "Job" => validate_job_update(old, new, &mut errs),
         "Deployment" | "ReplicaSet" | "DaemonSet" => {
             let (a, b) = (old.at("/spec/selector"), new.at("/spec/selector"));
             if a != b {
