@@ -19,7 +19,7 @@ const IMAGES: &[&str] = &["busybox", "crashloop", "nginx"];
 const JOBS: &[&str] = &["a", "b", "c"];
 const CRONJOBS: &[(&str, &str)] = &[("tick", "Forbid"), ("tock", "Allow"), ("tack", "Replace")];
 
-fn controller<'a>(o: &'a Value) -> Option<&'a Value> {
+fn controller(o: &Value) -> Option<&Value> {
     o["metadata"]["ownerReferences"]
         .as_array()?
         .iter()
@@ -232,7 +232,7 @@ impl Case {
                 .iter()
                 .filter(|j| controller(j).is_some_and(|r| r["uid"] == uid))
                 .filter(|j| !finished(j) && j.pointer("/metadata/deletionTimestamp").is_none())
-                .map(|j| name_of(j))
+                .map(name_of)
                 .collect();
             if running.len() > 1 {
                 self.fail(format!(
@@ -256,13 +256,6 @@ fn run_case(case: u64) {
         k.step();
     }
     k.advance(300_000);
-}
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 #[test]

@@ -158,6 +158,17 @@ fn validate_selector(obj: &Value, what: &str, errs: &mut Vec<FieldError>) {
     }
 }
 
+/// `ValidateNonnegativeField`.
+fn nonnegative(path: String, value: Option<&Value>, errs: &mut Vec<FieldError>) {
+    if let Some(n) = value.and_then(Value::as_i64).filter(|n| *n < 0) {
+        errs.push(FieldError::invalid(
+            path,
+            n.to_string(),
+            "must be greater than or equal to 0",
+        ));
+    }
+}
+
 /// `ValidateJob`: the spec's own checks, then the selector it must have (generated
 /// unless `manualSelector`) matching the template.
 fn validate_job(obj: &Value, errs: &mut Vec<FieldError>) {
@@ -189,15 +200,7 @@ fn validate_job_spec(spec: &Value, path: &str, errs: &mut Vec<FieldError>) {
         "backoffLimit",
         "ttlSecondsAfterFinished",
     ] {
-        if let Some(n) = spec.get(field).and_then(Value::as_i64) {
-            if n < 0 {
-                errs.push(FieldError::invalid(
-                    format!("{path}.{field}"),
-                    n.to_string(),
-                    "must be greater than or equal to 0",
-                ));
-            }
-        }
+        nonnegative(format!("{path}.{field}"), spec.get(field), errs);
     }
     match spec.get("completionMode").and_then(Value::as_str) {
         Some("NonIndexed") | None => {}
@@ -371,15 +374,11 @@ fn validate_cronjob(obj: &Value, errs: &mut Vec<FieldError>) {
             }
         }
     }
-    if let Some(n) = spec.get("startingDeadlineSeconds").and_then(Value::as_i64) {
-        if n < 0 {
-            errs.push(FieldError::invalid(
-                "spec.startingDeadlineSeconds",
-                n.to_string(),
-                "must be greater than or equal to 0",
-            ));
-        }
-    }
+    nonnegative(
+        "spec.startingDeadlineSeconds".into(),
+        spec.get("startingDeadlineSeconds"),
+        errs,
+    );
     if let Some(zone) = spec.get("timeZone").and_then(Value::as_str) {
         let valid_part = |p: &str| {
             p != "."
@@ -431,20 +430,8 @@ fn validate_cronjob(obj: &Value, errs: &mut Vec<FieldError>) {
             "`selector` will be auto-generated",
         ));
     }
-    for (field, n) in [
-        (
-            "successfulJobsHistoryLimit",
-            spec.get("successfulJobsHistoryLimit"),
-        ),
-        ("failedJobsHistoryLimit", spec.get("failedJobsHistoryLimit")),
-    ] {
-        if let Some(n) = n.and_then(Value::as_i64).filter(|n| *n < 0) {
-            errs.push(FieldError::invalid(
-                format!("spec.{field}"),
-                n.to_string(),
-                "must be greater than or equal to 0",
-            ));
-        }
+    for field in ["successfulJobsHistoryLimit", "failedJobsHistoryLimit"] {
+        nonnegative(format!("spec.{field}"), spec.get(field), errs);
     }
     let name = obj
         .at("/metadata/name")
