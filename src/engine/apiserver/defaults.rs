@@ -131,7 +131,7 @@ fn default_template(obj: &mut Value) {
     }
 }
 
-/// `SetDefaults_Job` on a JobSpec (a Job's, or a CronJob's job template's).
+/// `SetDefaults_Job` on a Job's spec.
 fn default_job_spec(spec: &mut Map<String, Value>) {
     if !spec.contains_key("completions") && !spec.contains_key("parallelism") {
         spec.insert("completions".into(), json!(1));
@@ -332,10 +332,9 @@ pub fn apply(kind: &str, obj: &mut Value) {
                     if let Some(meta) = object(job, "metadata") {
                         drop_null(meta, "creationTimestamp");
                     }
+                    // Only the pod template: `SetDefaults_Job` is for Jobs, not for the
+                    // JobSpec a CronJob carries (the Job made from it gets them).
                     default_template(job);
-                    if let Some(job_spec) = object(job, "spec") {
-                        default_job_spec(job_spec);
-                    }
                 }
             }
         }

@@ -338,7 +338,7 @@ fn validate_pod_failure_rules(rules: &[Value], path: &str, errs: &mut Vec<FieldE
         if values.is_empty() {
             errs.push(FieldError::invalid(
                 format!("{codes_at}.values"),
-                "[]int32(nil)",
+                "[]",
                 "at least one value is required",
             ));
         }
@@ -400,12 +400,21 @@ fn validate_cronjob(obj: &Value, errs: &mut Vec<FieldError>) {
                 quoted(zone),
                 format!("unknown time zone {zone}"),
             ));
-        } else if zone.eq_ignore_ascii_case("Local") {
-            errs.push(FieldError::invalid(
-                "spec.timeZone",
-                quoted(zone),
-                "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
-            ));
+        } else {
+            if zone.eq_ignore_ascii_case("Local") {
+                errs.push(FieldError::invalid(
+                    "spec.timeZone",
+                    quoted(zone),
+                    "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
+                ));
+            }
+            if !schedule::zone_exists(zone) && zone != "Local" {
+                errs.push(FieldError::invalid(
+                    "spec.timeZone",
+                    quoted(zone),
+                    format!("unknown time zone {zone}"),
+                ));
+            }
         }
     }
     match spec

@@ -24,9 +24,11 @@ fn cap_indexes(indexes: &str, soft_limit: usize) -> String {
     }
 }
 
-fn bool_text(v: Option<&Value>) -> String {
+/// `printBoolPtr`: `True`, `False` or `<unset>`.
+fn bool_ptr(v: Option<&Value>) -> String {
     match v.and_then(Value::as_bool) {
-        Some(b) => b.to_string(),
+        Some(true) => "True".into(),
+        Some(false) => "False".into(),
         None => "<unset>".into(),
     }
 }
@@ -61,11 +63,9 @@ pub(super) fn describe_job(w: &mut Writer, job: &Value, related: &Related) {
     if !mode.is_empty() {
         w.w(0, &format!("Completion Mode:\t{mode}\n"));
     }
-    if at(job, "spec.suspend").is_some() {
-        w.w(
-            0,
-            &format!("Suspend:\t{}\n", bool_text(at(job, "spec.suspend"))),
-        );
+    // `%v` of the bool: lower case, unlike the CronJob's `printBoolPtr`.
+    if let Some(b) = at(job, "spec.suspend").and_then(Value::as_bool) {
+        w.w(0, &format!("Suspend:\t{b}\n"));
     }
     if let Some(b) = opt_int(job, "spec.backoffLimit") {
         w.w(0, &format!("Backoff Limit:\t{b}\n"));
@@ -137,7 +137,7 @@ pub(super) fn describe_cronjob(w: &mut Writer, cj: &Value, related: &Related) {
     );
     w.w(
         0,
-        &format!("Suspend:\t{}\n", bool_text(at(cj, "spec.suspend"))),
+        &format!("Suspend:\t{}\n", bool_ptr(at(cj, "spec.suspend"))),
     );
     let unset = |v: Option<i64>, unit: &str| match v {
         Some(n) => format!("{n}{unit}"),

@@ -42,6 +42,15 @@ pub const ZONES: &[(&str, i64)] = &[
     ("Australia/Brisbane", 600),
 ];
 
+/// The names of the IANA time zone database (as Go's `time.LoadLocation` knows them),
+/// one a line: what the API server accepts as `timeZone`.
+const ZONE_NAMES: &str = include_str!("zone_names.txt");
+
+/// `time.LoadLocation` succeeds: `UTC`, or a name in the time zone database.
+pub fn zone_exists(zone: &str) -> bool {
+    zone == "UTC" || ZONE_NAMES.lines().any(|z| z == zone)
+}
+
 /// The offset east of UTC, in minutes, of a zone the playground knows.
 pub fn zone_offset(zone: &str) -> Option<i64> {
     if let Some((_, off)) = ZONES.iter().find(|(z, _)| *z == zone) {
@@ -242,9 +251,23 @@ fn parse_duration(text: &str) -> Result<Millis, String> {
 
 /// `cron.ParseStandard`, with the CronJob's time zone (`None`: UTC, the controller's).
 pub fn parse(spec: &str, offset_minutes: i64) -> Result<Schedule, String> {
-    let spec = spec.trim();
+    let mut spec = spec.trim();
     if spec.is_empty() {
         return Err("empty spec string".into());
+    }
+    let mut offset_minutes = offset_minutes;
+    // A `TZ=` or `CRON_TZ=` prefix names the zone (the API server refuses it in new
+    // CronJobs, but the parser reads it).
+    if spec.starts_with("TZ=") || spec.starts_with("CRON_TZ=") {
+        let (zone_part, rest) = spec.split_once(' ').unwrap_or((spec, ""));
+        let zone = zone_part.split_once('=').map_or("", |(_, z)| z);
+        if !zone_exists(zone) {
+            return Err(format!(
+                "provided bad location {zone}: unknown time zone {zone}"
+            ));
+        }
+        offset_minutes = zone_offset(zone).unwrap_or(0);
+        spec = rest.trim();
     }
     if let Some(d) = spec.strip_prefix('@') {
         let five = |m: &str, h: &str, dom: &str, mon: &str, dow: &str| {
@@ -457,6 +480,12 @@ mod tests {
         assert_eq!(format_rfc3339(t), "2025-10-14T01:00:00Z");
         assert_eq!(zone_offset("Etc/GMT+5"), Some(-300));
         assert_eq!(zone_offset("America/New_York"), None);
+        assert!(zone_exists("America/New_York") && !zone_exists("Mars/Olympus"));
+        let tz = parse("TZ=Asia/Tokyo 0 9 * * *", 0).unwrap();
+        let t = tz
+            .next(parse_rfc3339("2025-10-14T01:00:00Z").unwrap())
+            .unwrap();
+        assert_eq!(format_rfc3339(t), "2025-10-15T00:00:00Z");
     }
 
     #[test]

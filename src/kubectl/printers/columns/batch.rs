@@ -70,7 +70,8 @@ pub(super) fn cronjob_cells(cj: &Value, now: i64) -> Vec<String> {
     };
     // `printBoolPtr`
     let suspend = match at(cj, "spec.suspend").and_then(Value::as_bool) {
-        Some(b) => b.to_string(),
+        Some(true) => "True".to_string(),
+        Some(false) => "False".to_string(),
         None => "<unset>".to_string(),
     };
     let template = at(cj, "spec.jobTemplate").cloned().unwrap_or(Value::Null);
