@@ -47,6 +47,17 @@ fn default_container(c: &mut Value) {
             default(p, "protocol", json!("TCP"));
         }
     }
+    // `SetDefaults_ObjectFieldSelector`: a fieldRef reads the v1 object.
+    if let Some(env) = m.get_mut("env").and_then(Value::as_array_mut) {
+        for e in env.iter_mut() {
+            if let Some(f) = e
+                .pointer_mut("/valueFrom/fieldRef")
+                .and_then(Value::as_object_mut)
+            {
+                default(f, "apiVersion", json!("v1"));
+            }
+        }
+    }
     for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
         if let Some(p) = m.get_mut(probe).and_then(Value::as_object_mut) {
             default(p, "timeoutSeconds", json!(1));

@@ -199,8 +199,13 @@ impl Tally {
         self.active.len() as i64 + self.created
     }
 
-    /// Deletes the active pod `p` (it now terminates).
-    fn delete(&mut self, w: &mut World, job: &Value, p: &JobPod) {
+    /// Deletes the active pod `p` (it now terminates). `deleteJobPods` (scale-down,
+    /// suspend) first drops the tracking finalizer, so the pod is never counted;
+    /// `deleteActivePods` (the Job failed) keeps it, so the pod counts as failed.
+    fn delete(&mut self, w: &mut World, job: &Value, p: &JobPod, counted: bool) {
+        if !counted {
+            pod_control::release_pod(w, meta_str(job, "namespace"), &p.name);
+        }
         self.write_failed |= pod_control::delete_pod(w, job, &p.name).is_err();
         self.active.retain(|a| a.name != p.name);
         self.terminating += 1;
@@ -329,7 +334,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
         Some(End::Failure(..)) => {
             // When the Job fails, every pod not yet finished fails with it.
             for p in t.active.clone() {
-                t.delete(w, &job, &p);
+                t.delete(w, &job, &p, true);
                 if p.uncounted {
                     t.failed += 1;
                     t.counted.push(p.name.clone());
@@ -391,7 +396,7 @@ fn manage(w: &mut World, job: &Value, spec: &JobSpec, pods: &[JobPod], t: &mut T
             );
         }
         for p in t.active.clone() {
-            t.delete(w, job, &p);
+            t.delete(w, job, &p, false);
         }
         return Action::await_change();
     }
@@ -426,7 +431,7 @@ fn manage(w: &mut World, job: &Value, spec: &JobSpec, pods: &[JobPod], t: &mut T
                 format!("{name} has {have} active pods but wants {want}: deleting {n}"),
             );
             for p in victims.into_iter().take(n as usize) {
-                t.delete(w, job, &p);
+                t.delete(w, job, &p, false);
             }
             Action::await_change()
         }
