@@ -111,6 +111,10 @@ const TYPES: &[&str] = &[
     "secrets",
     "endpoints",
     "jobs",
+    "job/pi",
+    "cj",
+    "cronjobs",
+    "cronjob/hello",
     "foo",
     "po,svc",
     "sts,po",
@@ -127,6 +131,8 @@ const TYPES: &[&str] = &[
     "/x",
 ];
 const NAMES: &[&str] = &[
+    "pi",
+    "hello",
     "web",
     "web-0",
     "web-1",
@@ -239,6 +245,16 @@ const FLAGS: &[&str] = &[
     "-f https://k8s.io/examples/application/web/web.yaml",
     "-f https://k8s.io/examples/controllers/nginx-deployment.yaml",
     "-f https://k8s.io/examples/controllers/fluentd-daemonset.yaml",
+    "-f https://kubernetes.io/examples/controllers/job.yaml",
+    "-f https://k8s.io/examples/application/job/cronjob.yaml",
+    "--schedule=*/5",
+    "--schedule=@hourly",
+    "--schedule=61",
+    "--from=cronjob/hello",
+    "--from=deploy/nginx",
+    "--from=",
+    "--restart=Never",
+    "--",
     "--image=nginx:1.16.1",
     "--image=",
     "-c nginx",
@@ -424,6 +440,8 @@ fn command_line(r: &mut Rng) -> String {
                     "cm",
                     "secret",
                     "job",
+                    "cronjob",
+                    "cj",
                     "clusterip",
                 ])
                 .to_string(),
@@ -493,6 +511,8 @@ fn mutate_text(r: &mut Rng, s: &str) -> String {
 }
 
 const MANIFESTS: &[&str] = &[
+    "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  completions: 3\n  parallelism: 2\n  completionMode: Indexed\n  backoffLimit: 1\n  activeDeadlineSeconds: 30\n  ttlSecondsAfterFinished: 5\n  podFailurePolicy:\n    rules:\n    - action: FailJob\n      onExitCodes:\n        operator: In\n        values: [1]\n  template:\n    spec:\n      containers:\n      - name: pi\n        image: crashloop\n      restartPolicy: Never\n",
+    "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: hello\nspec:\n  schedule: \"*/1 * * * *\"\n  timeZone: Asia/Taipei\n  concurrencyPolicy: Forbid\n  startingDeadlineSeconds: 10\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: hello\n            image: busybox:1.28\n          restartPolicy: OnFailure\n",
     "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: nginx\n  serviceName: nginx\n  replicas: 3\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: registry.k8s.io/nginx-slim:0.24\n        ports:\n        - containerPort: 80\n          name: web\n        volumeMounts:\n        - name: www\n          mountPath: /usr/share/nginx/html\n  volumeClaimTemplates:\n  - metadata:\n      name: www\n    spec:\n      accessModes: [\"ReadWriteOnce\"]\n      resources:\n        requests:\n          storage: 1Gi\n",
     "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx-deployment\n  labels:\n    app: nginx\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.14.2\n        ports:\n        - containerPort: 80\n",
     "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: fluentd-elasticsearch\n  namespace: kube-system\nspec:\n  selector:\n    matchLabels:\n      name: fluentd-elasticsearch\n  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxUnavailable: 1\n  template:\n    metadata:\n      labels:\n        name: fluentd-elasticsearch\n    spec:\n      tolerations:\n      - key: node-role.kubernetes.io/control-plane\n        operator: Exists\n        effect: NoSchedule\n      containers:\n      - name: fluentd-elasticsearch\n        image: quay.io/fluentd_elasticsearch/fluentd:v4.7.2\n        resources:\n          limits:\n            memory: 200Mi\n          requests:\n            cpu: 100m\n            memory: 200Mi\n",

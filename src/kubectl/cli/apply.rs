@@ -35,6 +35,10 @@ pub(crate) const CREATE_FLAGS: &[Flag] = &[
     flag("image", None, Arity::Value),
     flag("replicas", Some('r'), Arity::Value),
     flag("port", None, Arity::Value),
+    // `create job` / `create cronjob`
+    flag("from", None, Arity::Value),
+    flag("schedule", None, Arity::Value),
+    flag("restart", None, Arity::Value),
     // `create service …`
     flag("tcp", None, Arity::Value),
     flag("clusterip", None, Arity::Value),

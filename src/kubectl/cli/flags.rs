@@ -66,6 +66,8 @@ pub const NOT_SIMULATED: &[Flag] = &[
 pub struct Parsed {
     pub values: BTreeMap<&'static str, Vec<String>>,
     pub positionals: Vec<String>,
+    /// Where the arguments after `--` begin in `positionals` (a command to run).
+    pub after_dash: Option<usize>,
 }
 
 impl Parsed {
@@ -160,6 +162,7 @@ pub fn parse(args: &[String], verb_flags: &[Flag]) -> Result<Parsed, FlagError> 
         let arg = &args[i];
         i += 1;
         if arg == "--" {
+            out.after_dash = Some(out.positionals.len());
             out.positionals.extend(args[i..].iter().cloned());
             break;
         }

@@ -171,6 +171,13 @@ pub fn create_generator(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
     if matches!(what, "service" | "svc") {
         return super::expose::create_service(ctx, p);
     }
+    if matches!(what, "job" | "cronjob" | "cj") {
+        return if what == "job" {
+            super::create_batch::create_job(ctx, p)
+        } else {
+            super::create_batch::create_cronjob(ctx, p)
+        };
+    }
     let Some(name) = args.get(1).cloned() else {
         return Output::failed(format!("NAME is required for {what}"));
     };
