@@ -137,6 +137,13 @@ pub fn app() -> Html {
             move || drop(poll)
         });
     }
+    // kubectl's help pages are fetched once the lazy half is in, like the lessons: the
+    // first load does not carry their ~140 KB.
+    use_effect_with(state.clock.engine_arrived, |arrived| {
+        if *arrived {
+            yew::platform::spawn_local(super::fetch::install_kubectl_help());
+        }
+    });
     {
         // The interval exists only while playing; dropping it in the cleanup stops it.
         let dispatcher = state.dispatcher();
