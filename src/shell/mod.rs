@@ -26,7 +26,7 @@ pub mod vfs;
 
 pub use ast::{
     AndOrList, Assignment, Command, Connector, ForLoop, Heredoc, Pipeline, RedirOp, Redirect,
-    Script, SimpleCommand, Word, WordPart,
+    Script, SimpleCommand, WhileLoop, Word, WordPart,
 };
 pub use exec::{Host, Job, Shell};
 pub use expand::{
