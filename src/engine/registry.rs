@@ -120,6 +120,34 @@ const CATALOGUE: &[(&str, &[&str], ImageBehaviour)] = &[
         },
     ),
     (
+        "docker.io/library/perl",
+        &["*"],
+        ImageBehaviour {
+            pull_ms: 9_800,
+            size_bytes: 336_374_000,
+            start_ms: 100,
+            stop_ms: None,
+            entrypoint: &[],
+            // `perl -de0` waits on the debugger's stdin, which is closed: it exits.
+            cmd: &["perl5.34.0", "-de0"],
+            boot_ms: 100,
+        },
+    ),
+    (
+        "registry.k8s.io/e2e-test-images/agnhost",
+        &["*"],
+        ImageBehaviour {
+            pull_ms: 2_300,
+            size_bytes: 51_050_000,
+            start_ms: 300,
+            stop_ms: Some(100),
+            // agnhost's subcommand is its argument (`args: [netexec, …]`).
+            entrypoint: &["/agnhost"],
+            cmd: &["pause"],
+            boot_ms: 0,
+        },
+    ),
+    (
         "docker.io/library/httpd",
         &["*"],
         serve(3_800, 58_300_000, Some(1_000), &["httpd-foreground"]),

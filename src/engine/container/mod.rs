@@ -16,6 +16,7 @@
 mod environment;
 mod files;
 mod network;
+mod perl;
 mod process;
 mod servers;
 
@@ -166,6 +167,7 @@ impl Container<'_> {
             }
             "cat" => files::cat(c, t, rest, stdin),
             "ls" => files::ls(c, t, rest),
+            n if n.starts_with("perl") => perl::perl(rest),
             "curl" | "wget" => network::http_get(self.world, t, name, rest),
             "nslookup" => match rest.iter().find(|a| !a.starts_with('-')) {
                 Some(host) => network::nslookup(c, t, host),

@@ -64,6 +64,8 @@ pub struct Process {
     argv: Option<Vec<String>>,
     /// `stdin: true`: a shell with no script waits for input instead of exiting.
     stdin: bool,
+    /// Output of a command still computing (`perl`): printed when the process resumes.
+    pending: Option<Output>,
 }
 
 impl Process {
@@ -74,6 +76,7 @@ impl Process {
             frames: Vec::new(),
             argv: Some(argv),
             stdin,
+            pending: None,
         }
     }
 
@@ -89,6 +92,13 @@ impl Process {
     }
 
     fn steps(&mut self, host: &mut Container<'_>, out: &mut Output) -> Step {
+        if let Some(done) = self.pending.take() {
+            self.shell.last_status = done.status;
+            out.append(done);
+            if self.frames.is_empty() {
+                return Step::Exit(self.shell.last_status);
+            }
+        }
         if let Some(argv) = self.argv.take() {
             if let Some(step) = self.command(host, &argv, out) {
                 return step;
@@ -313,6 +323,13 @@ impl Process {
                     self.frames.is_empty().then_some(Step::Exit(0))
                 }
             },
+            // Work that takes time: the output comes when it is done.
+            n if n.starts_with("perl") && super::perl::cpu_ms(rest) > 0 => {
+                let (o, _) = self.shell.dispatch(host, argv, None, false);
+                let ms = super::perl::cpu_ms(rest);
+                self.pending = Some(o);
+                Some(Step::Sleep(ms))
+            }
             _ => {
                 if let Some(lines) = servers::startup(name, rest, host.world.now) {
                     for l in lines {

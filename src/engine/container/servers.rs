@@ -8,7 +8,7 @@ use crate::engine::time::format_rfc3339;
 
 /// The startup lines of server program `name` started at `now`, or `None` when `name`
 /// is not a server.
-pub(super) fn startup(name: &str, _args: &[String], now: Millis) -> Option<Vec<String>> {
+pub(super) fn startup(name: &str, args: &[String], now: Millis) -> Option<Vec<String>> {
     let ts = format_rfc3339(now).replace('T', " ").replace('Z', "");
     let date = ts.replace('-', "/");
     Some(match name {
@@ -46,7 +46,28 @@ pub(super) fn startup(name: &str, _args: &[String], now: Millis) -> Option<Vec<S
             "{ts} 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.3'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL."
         )],
         "pause" | "hello-app" | "echoserver" => Vec::new(),
+        // agnhost's subcommands (netexec, serve-hostname, liveness, …) serve.
+        "agnhost" if !args.is_empty() => Vec::new(),
+        "stress" => vec![stress_hogs(args)],
         _ if name == UNKNOWN_IMAGE_PROGRAM.rsplit('/').next().unwrap_or("") => Vec::new(),
         _ => return None,
     })
+}
+
+/// `stress --cpu N --vm N …` announces its workers, then runs until stopped.
+fn stress_hogs(args: &[String]) -> String {
+    let count = |flag: &str, short: &str| {
+        args.iter()
+            .position(|a| a == flag || a == short)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    format!(
+        "stress: info: [1] dispatching hogs: {} cpu, {} io, {} vm, {} hdd",
+        count("--cpu", "-c"),
+        count("--io", "-i"),
+        count("--vm", "-m"),
+        count("--hdd", "-d")
+    )
 }

@@ -196,7 +196,12 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, container: &s
             }
             match burst.step {
                 Step::Sleep(ms) => set_timer(w, &pod, container, ms),
-                Step::Forever => {}
+                // Nothing more to resume: keep no process state for a server.
+                Step::Forever => {
+                    if let Some(rt) = runtime(w, &pod, container) {
+                        rt.process = None;
+                    }
+                }
                 Step::Exit(code) => exited(w, &pod, container, code),
             }
         }
@@ -353,5 +358,44 @@ fn restart(w: &mut World, pod: &Value, container: &str) {
     if !ready {
         let start_ms = behaviour(&c).map(|b| b.start_ms).unwrap_or(300);
         super::set_timer(w, &pod, Stage::Ready, start_ms + 100);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_doubles_to_five_minutes_and_is_forgotten_after_ten() {
+        let mut b = Backoff::next(None, 0, 0);
+        let mut delays = vec![b.delay];
+        for t in 1..8 {
+            b = Backoff::next(Some(b), t * 1_000, t * 1_000);
+            delays.push(b.delay);
+        }
+        assert_eq!(
+            delays,
+            [10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000, 300_000]
+        );
+        // A container that ran more than 10 minutes since the last restart starts over.
+        let fresh = Backoff::next(Some(b), b.last_update + 600_001, b.last_update + 600_001);
+        assert_eq!(fresh.delay, 10_000);
+        assert!(b.expired(b.last_update + 600_001) && !b.expired(b.last_update + 600_000));
+    }
+
+    #[test]
+    fn command_replaces_the_entrypoint_and_args_replace_the_cmd() {
+        let image = registry::lookup(
+            &ImageRef::parse("registry.k8s.io/e2e-test-images/agnhost:2.40")
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        let argv = |c: Value| argv_of(&c, image);
+        assert_eq!(argv(json!({})), ["/agnhost", "pause"]);
+        assert_eq!(argv(json!({"args": ["netexec"]})), ["/agnhost", "netexec"]);
+        assert_eq!(argv(json!({"command": ["sh"]})), ["sh"]);
+        assert_eq!(
+            argv(json!({"command": ["sh"], "args": ["-c", "x"]})),
+            ["sh", "-c", "x"]
+        );
     }
 }

@@ -134,3 +134,18 @@ fn a_process_that_keeps_running_becomes_the_job_in_the_foreground_only() {
     assert!(none.is_none());
     assert_eq!(after.stdout_text(), "next\nlater\n");
 }
+
+#[test]
+fn while_and_until_loops_run_at_once_and_stop_at_the_round_limit() {
+    let (mut shell, mut toy) = (sh(), Toy::default());
+    let (out, _, status) = run_on(
+        &mut shell,
+        &mut toy,
+        "until say once; do say never; done; while fail; do say never; done",
+    );
+    assert_eq!((out.as_str(), status), ("once\n", 0));
+    let (out, err, status) = run_on(&mut shell, &mut toy, "while say x; do say y > f; done");
+    assert_eq!(out.lines().count(), crate::shell::exec::MAX_LOOP_ROUNDS);
+    assert!(err.starts_with("sh: loop stopped after 10000 rounds"));
+    assert_eq!(status, 1);
+}
