@@ -112,7 +112,9 @@ fn instance(pod: &Value, container: &str, previous: bool) -> Result<String, Stri
         });
     }
     if s.at("/state/running").is_some() {
-        return id(Some(s)).ok_or_else(|| String::new());
+        return id(Some(s)).ok_or_else(|| {
+            format!("container {container:?} in pod {name:?} is waiting to start - no logs yet")
+        });
     }
     let terminated = |_| format!("container {container:?} in pod {name:?} is terminated");
     if let Some(t) = s.at("/state/terminated") {
@@ -229,7 +231,6 @@ fn find_pod(cluster: &Cluster, ns: &str, arg: &str, out: &mut Output) -> Result<
     let mut pods: Vec<&Value> = cluster
         .store
         .list("Pod", Some(ns))
-        .into_iter()
         .map(|p| &**p)
         .filter(|p| selector.matches(&labels_of(p)))
         .collect();
