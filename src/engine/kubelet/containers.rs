@@ -209,15 +209,19 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, container: &s
     }
 }
 
+/// The node whose kubelet runs pod `uid`.
+fn node_of(w: &World, uid: &str) -> String {
+    w.kubelet
+        .pods
+        .get(uid)
+        .map(|rt| rt.node.clone())
+        .unwrap_or_default()
+}
+
 /// The process exited with `code`: terminated, then restarted or not.
 fn exited(w: &mut World, pod: &Value, container: &str, code: i32) {
     let uid = meta_str(pod, "uid").to_string();
-    let node = w
-        .kubelet
-        .pods
-        .get(&uid)
-        .map(|rt| rt.node.clone())
-        .unwrap_or_default();
+    let node = node_of(w, &uid);
     if let Some(rt) = runtime(w, pod, container) {
         rt.process = None;
     }
@@ -300,12 +304,7 @@ fn restart(w: &mut World, pod: &Value, container: &str) {
         return;
     };
     let uid = meta_str(pod, "uid").to_string();
-    let node = w
-        .kubelet
-        .pods
-        .get(&uid)
-        .map(|rt| rt.node.clone())
-        .unwrap_or_default();
+    let node = node_of(w, &uid);
     let finished = pod["status"]["containerStatuses"]
         .as_array()
         .and_then(|l| l.iter().find(|s| s["name"] == container))
