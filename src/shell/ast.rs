@@ -198,6 +198,8 @@ pub enum WordPart {
     },
     /// `${#NAME}`: the length of the value.
     VarLength(String),
+    /// `$((...))`: the arithmetic expression as typed.
+    Arith(String),
     /// `$(...)` or `` `...` ``: the script whose stdout (minus trailing newlines) is the value.
     CommandSubst(Script),
     /// `<(...)`: the executor runs the script and hands the command a file name.

@@ -15,6 +15,7 @@
 //! Nothing here knows about kubectl or the cluster: the hosts do (the terminal in
 //! `kubectl::session`, a container in `engine::container`).
 
+pub mod arith;
 pub mod ast;
 pub mod exec;
 pub mod expand;

@@ -825,9 +825,24 @@ impl Parser {
                 self.pos += 1;
                 Ok(Some(brace_part(&inner)))
             }
-            Some('(') if self.at(1) == Some('(') => Err(SyntaxError::Unsupported(
-                "arithmetic expansion `$((...))'".to_string(),
-            )),
+            Some('(') if self.at(1) == Some('(') => {
+                self.pos += 2;
+                let from = self.pos;
+                let mut depth = 0usize;
+                loop {
+                    match self.cur() {
+                        None => return Err(SyntaxError::UnmatchedQuote(')')),
+                        Some(')') if depth == 0 && self.at(1) == Some(')') => break,
+                        Some(')') => depth = depth.saturating_sub(1),
+                        Some('(') => depth += 1,
+                        _ => {}
+                    }
+                    self.pos += 1;
+                }
+                let inner = self.text(from, self.pos);
+                self.pos += 2;
+                Ok(Some(WordPart::Arith(inner)))
+            }
             Some('(') => {
                 self.pos += 1;
                 self.enter()?;

@@ -149,3 +149,32 @@ fn while_and_until_loops_run_at_once_and_stop_at_the_round_limit() {
     assert!(err.starts_with("sh: loop stopped after 10000 rounds"));
     assert_eq!(status, 1);
 }
+
+#[test]
+fn arithmetic_counts_in_loops_and_reports_bash_errors() {
+    let (mut shell, mut toy) = (sh(), Toy::default());
+    let (out, _, _) = run_on(
+        &mut shell,
+        &mut toy,
+        "i=0; for x in a b c; do i=$((i+1)); done; say \"$((i * 10))\" $((i > 2))",
+    );
+    assert_eq!(out, "30 1\n");
+    let (_, err, status) = run_on(&mut shell, &mut toy, "say $((1/0))");
+    assert_eq!(err, "bash: 1/0: division by 0 (error token is \"0\")\n");
+    assert_eq!(status, 1);
+}
+
+#[test]
+fn test_and_brackets_compare_strings_and_integers() {
+    let (mut shell, mut toy) = (sh(), Toy::default());
+    let (out, err, _) = run_on(
+        &mut shell,
+        &mut toy,
+        "i=0; while [ $i -lt 3 ]; do i=$((i+1)); done; say $i; [ a = a ] && test -n x && [ ! -z x ] && say yes; [ x -lt 1 ]; say $?; [ 1 = 1",
+    );
+    assert_eq!(out, "3\nyes\n2\n");
+    assert_eq!(
+        err,
+        "sh: [: x: integer expression expected\nsh: [: missing `]'\n"
+    );
+}
