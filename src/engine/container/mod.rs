@@ -168,6 +168,31 @@ impl Container<'_> {
             "cat" => files::cat(c, t, rest, stdin),
             "ls" => files::ls(c, t, rest),
             n if n.starts_with("perl") => perl::perl(rest),
+            "touch" => {
+                for f in rest.iter().filter(|a| !a.starts_with('-')) {
+                    let path = files::absolute(f);
+                    self.world
+                        .write_file(&t.namespace, &t.pod, &t.container, &path, "", true);
+                }
+                Ran::default()
+            }
+            "rm" => {
+                let force = rest.iter().any(|a| a.starts_with('-') && a.contains('f'));
+                let mut r = Ran::default();
+                for f in rest.iter().filter(|a| !a.starts_with('-')) {
+                    let path = files::absolute(f);
+                    let removed = self
+                        .world
+                        .remove_file(&t.namespace, &t.pod, &t.container, &path);
+                    if !removed && !force {
+                        r.stderr.push_str(&format!(
+                            "rm: can't remove '{f}': No such file or directory\n"
+                        ));
+                        r.status = 1;
+                    }
+                }
+                r
+            }
             "curl" | "wget" => network::http_get(self.world, t, name, rest),
             "nslookup" => match rest.iter().find(|a| !a.starts_with('-')) {
                 Some(host) => network::nslookup(c, t, host),
