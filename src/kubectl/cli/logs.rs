@@ -346,6 +346,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         ));
         return o.into();
     }
+    // The API server has no kubelet to ask for a pod not yet scheduled: empty logs.
+    if pod
+        .at("/spec/nodeName")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
+        return out.into();
+    }
     let id = match instance(&pod, &container, p.bool("previous")) {
         Ok(id) => id,
         Err(e) => {
