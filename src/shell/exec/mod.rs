@@ -198,9 +198,20 @@ impl Shell {
         }
     }
 
-    /// `while`/`until` run at once, bounded by [`MAX_LOOP_ROUNDS`].
+    /// `while`/`until` run at once, bounded by [`MAX_LOOP_ROUNDS`]. The learner's
+    /// terminal (the shell named `bash`) does not run them: its commands move the
+    /// cluster's clock, so `while true; do …; sleep 5; done` would race through hours
+    /// of virtual time at once; `watch` and `-w` are the terminal's loops.
     fn run_while<H: Host>(&mut self, host: &mut H, l: &super::ast::WhileLoop) -> Output {
         let mut out = Output::ok();
+        if self.name == "bash" {
+            let kw = if l.until { "until" } else { "while" };
+            out.err(format!(
+                "kubeplay: `{kw}' loops run inside containers only; in this terminal use `watch -n 2 CMD` or `kubectl get -w`"
+            ));
+            out.status = 2;
+            return out;
+        }
         for _ in 0..MAX_LOOP_ROUNDS {
             let c = self.run_script(host, &l.condition);
             extend_lines(&mut out.lines, c.lines);

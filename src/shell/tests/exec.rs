@@ -178,3 +178,11 @@ fn test_and_brackets_compare_strings_and_integers() {
         "sh: [: x: integer expression expected\nsh: [: missing `]'\n"
     );
 }
+
+#[test]
+fn the_terminal_shell_does_not_run_loops_at_once() {
+    let mut shell = Shell::new("bash", BTreeMap::new(), BTreeMap::new());
+    let (out, err, status) = run_on(&mut shell, &mut Toy::default(), "while say x; do :; done");
+    assert_eq!((out.as_str(), status), ("", 2));
+    assert!(err.starts_with("kubeplay: `while' loops run inside containers only"));
+}
