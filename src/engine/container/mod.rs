@@ -130,10 +130,17 @@ impl Container<'_> {
             "hostname" => Ran::ok(format!("{}\n", t.pod)),
             "echo" => Ran::ok(shell::echo(rest)),
             "pwd" => Ran::ok("/\n"),
-            "date" if rest.is_empty() => Ran::ok(format!(
-                "{}\n",
-                crate::engine::time::format_date_command(c.now)
-            )),
+            "date" => match rest {
+                [] => Ran::ok(format!(
+                    "{}\n",
+                    crate::engine::time::format_date_command(c.now)
+                )),
+                [f] if f == "+%s" => Ran::ok(format!("{}\n", c.now.div_euclid(1000))),
+                _ => Ran::fail(
+                    "kubeplay: this date prints the time (`date`) or seconds since 1970 (`date +%s`) only\n",
+                    1,
+                ),
+            },
             "whoami" => Ran::ok("root\n"),
             "true" | "sleep" | ":" | "cd" | "export" => Ran::default(),
             // In `kubectl exec`, `exit N` ends the command with N (a container's main
@@ -150,14 +157,18 @@ impl Container<'_> {
             "env" | "printenv" => {
                 let env = environment(c, t);
                 if name == "printenv" && !rest.is_empty() {
-                    let mut out = String::new();
+                    // Exit status 1 when any name is unset, as printenv does.
+                    let mut r = Ran::default();
                     for k in rest {
-                        if let Some((_, v)) = env.iter().find(|(ek, _)| ek == k) {
-                            out.push_str(v);
-                            out.push('\n');
+                        match env.iter().find(|(ek, _)| ek == k) {
+                            Some((_, v)) => {
+                                r.stdout.push_str(v);
+                                r.stdout.push('\n');
+                            }
+                            None => r.status = 1,
                         }
                     }
-                    return Ran::ok(out);
+                    return r;
                 }
                 Ran::ok(
                     env.iter()
