@@ -97,6 +97,22 @@ pub fn format_rfc1123z(ms: i64) -> String {
     )
 }
 
+/// What `date` prints in a container (busybox and coreutils in UTC):
+/// `Tue Oct 14 09:12:03 UTC 2025`.
+pub fn format_date_command(ms: i64) -> String {
+    // From the RFC 1123 form: "Tue, 14 Oct 2025 09:12:03 +0000".
+    let r = format_rfc1123z(ms);
+    let parts: Vec<&str> = r.split_whitespace().collect();
+    match parts.as_slice() {
+        [day, d, mon, year, time, _] => format!(
+            "{} {mon} {:>2} {time} UTC {year}",
+            day.trim_end_matches(','),
+            d.trim_start_matches('0')
+        ),
+        _ => r,
+    }
+}
+
 /// Parse exactly `n` ASCII digits.
 fn digits(s: &[u8], n: usize) -> Option<u32> {
     if s.len() < n {
@@ -194,6 +210,11 @@ mod tests {
         assert_eq!(format_rfc3339(T), "2025-10-14T09:12:03Z");
         assert_eq!(format_rfc3339(T + 999), "2025-10-14T09:12:03Z");
         assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn date_prints_like_the_date_command() {
+        assert_eq!(format_date_command(T), "Tue Oct 14 09:12:03 UTC 2025");
     }
 
     #[test]

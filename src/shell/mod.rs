@@ -16,6 +16,7 @@
 //! Nothing here knows about kubectl or the cluster: the hosts do (the terminal in
 //! `kubectl::session`, a container in `engine::container`).
 
+pub mod arith;
 pub mod ast;
 pub mod exec;
 pub mod expand;
@@ -28,7 +29,7 @@ pub mod vfs;
 
 pub use ast::{
     AndOrList, Assignment, Command, Connector, ForLoop, Heredoc, Pipeline, RedirOp, Redirect,
-    Script, SimpleCommand, Word, WordPart,
+    Script, SimpleCommand, WhileLoop, Word, WordPart,
 };
 pub use exec::{Host, Job, Shell};
 pub use expand::{

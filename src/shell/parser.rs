@@ -6,7 +6,7 @@
 
 use super::ast::{
     AndOrList, Assignment, Command, Connector, ForLoop, Heredoc, Pipeline, RedirOp, Redirect,
-    Script, SimpleCommand, Word, WordPart,
+    Script, SimpleCommand, WhileLoop, Word, WordPart,
 };
 
 /// Deepest nesting of `$(...)`, backticks and `for` loops accepted; deeper input is an
@@ -195,6 +195,10 @@ fn fill_heredocs(script: &mut Script, bodies: &[String]) {
                         }
                     }
                     Command::For(f) => fill_heredocs(&mut f.body, bodies),
+                    Command::While(l) => {
+                        fill_heredocs(&mut l.condition, bodies);
+                        fill_heredocs(&mut l.body, bodies);
+                    }
                 }
             }
         }
@@ -210,6 +214,8 @@ enum Term {
     CloseParen,
     /// The keyword `done`.
     Done,
+    /// The keyword `do` (after a `while` condition).
+    Do,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -374,9 +380,16 @@ impl Parser {
                     self.next()?;
                     break;
                 }
+                (Token::Eof, Term::Do) => return Err(SyntaxError::UnexpectedEof),
                 (t, Term::Done) if t.is_keyword("done") => {
                     if items.is_empty() {
                         return Err(SyntaxError::UnexpectedToken("done".to_string()));
+                    }
+                    break;
+                }
+                (t, Term::Do) if t.is_keyword("do") => {
+                    if items.is_empty() {
+                        return Err(SyntaxError::UnexpectedToken("do".to_string()));
                     }
                     break;
                 }
@@ -395,6 +408,7 @@ impl Parser {
                 Token::Eof => {}
                 Token::Op(")") if term == Term::CloseParen => {}
                 t if term == Term::Done && t.is_keyword("done") => {}
+                t if term == Term::Do && t.is_keyword("do") => {}
                 t => return Err(SyntaxError::UnexpectedToken(t.text())),
             }
         }
@@ -444,7 +458,11 @@ impl Parser {
             Token::Op(_) | Token::Newline => Err(SyntaxError::UnexpectedToken(tok.text())),
             Token::Word(w) => match w.as_plain() {
                 Some("for") => self.parse_for(),
-                Some(kw @ ("if" | "while" | "until" | "case" | "select" | "function")) => {
+                Some(kw @ ("while" | "until")) => {
+                    let until = kw == "until";
+                    self.parse_while(until)
+                }
+                Some(kw @ ("if" | "case" | "select" | "function")) => {
                     Err(SyntaxError::Unsupported(format!("`{kw}'")))
                 }
                 Some(kw @ ("do" | "done" | "then" | "fi" | "else" | "elif" | "esac")) => {
@@ -545,6 +563,26 @@ impl Parser {
             words,
             body,
             redirects,
+        }))
+    }
+
+    fn parse_while(&mut self, until: bool) -> Result<Command, SyntaxError> {
+        self.enter()?;
+        self.next()?; // `while` / `until`
+        let condition = self.parse_list(Term::Do)?;
+        self.next()?; // `do`, checked by parse_list
+        let body = self.parse_list(Term::Done)?;
+        self.next()?; // `done`, checked by parse_list
+        if matches!(self.peek()?, Token::Redir { .. }) {
+            return Err(SyntaxError::Unsupported(
+                "redirecting a whole loop".to_string(),
+            ));
+        }
+        self.depth = self.depth.saturating_sub(1);
+        Ok(Command::While(WhileLoop {
+            until,
+            condition,
+            body,
         }))
     }
 
@@ -855,9 +893,24 @@ impl Parser {
                 self.pos += 1;
                 Ok(Some(brace_part(&inner)))
             }
-            Some('(') if self.at(1) == Some('(') => Err(SyntaxError::Unsupported(
-                "arithmetic expansion `$((...))'".to_string(),
-            )),
+            Some('(') if self.at(1) == Some('(') => {
+                self.pos += 2;
+                let from = self.pos;
+                let mut depth = 0usize;
+                loop {
+                    match self.cur() {
+                        None => return Err(SyntaxError::UnmatchedQuote(')')),
+                        Some(')') if depth == 0 && self.at(1) == Some(')') => break,
+                        Some(')') => depth = depth.saturating_sub(1),
+                        Some('(') => depth += 1,
+                        _ => {}
+                    }
+                    self.pos += 1;
+                }
+                let inner = self.text(from, self.pos);
+                self.pos += 2;
+                Ok(Some(WordPart::Arith(inner)))
+            }
             Some('(') => {
                 self.pos += 1;
                 self.enter()?;

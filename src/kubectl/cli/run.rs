@@ -6,7 +6,7 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, Ctx, Outcome};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
-use crate::engine::container::{self, Target};
+use crate::engine::container::Target;
 use crate::engine::json::At;
 use crate::engine::ApiError;
 use crate::json;
@@ -224,7 +224,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     };
     if !interactive || !(rest.is_empty() || is_shell(&rest)) {
         // Attached to a command that runs to its end: show its output, then clean up.
-        let r = container::run(ctx.cluster, &target, &rest);
+        let r = ctx.cluster.exec(&target, &rest);
         out.out(&r.stdout);
         out.err(&r.stderr);
         if p.bool("rm") {
@@ -393,7 +393,7 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             },
         );
     }
-    let r = container::run(ctx.cluster, &target, &command);
+    let r = ctx.cluster.exec(&target, &command);
     out.out(&r.stdout);
     out.err(&r.stderr);
     if r.status != 0 {

@@ -176,7 +176,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "logs",
-        run: |ctx, rest| logs::run(ctx, rest).into(),
+        run: logs::run,
         flags: logs::FLAGS,
         help: Some((
             HelpGroup::Troubleshooting,

@@ -266,7 +266,7 @@ impl Session {
             o.fail("the container's pod is gone; the session ended");
             return o.lines;
         }
-        let r = crate::engine::container::run_line(&mut t.cluster, &a.target, line);
+        let r = t.cluster.exec_line(&a.target, line);
         let mut lines = Vec::new();
         push_text(&mut lines, &r.stdout, Stream::Out);
         push_text(&mut lines, &r.stderr, Stream::Err);

@@ -28,7 +28,7 @@ fn base64_encode(data: &[u8]) -> String {
 }
 
 /// Decodes base64, ignoring newlines; `Err` carries what decoded before the bad input.
-fn base64_decode(text: &str) -> Result<Vec<u8>, Vec<u8>> {
+pub(crate) fn base64_decode(text: &str) -> Result<Vec<u8>, Vec<u8>> {
     let mut out = Vec::new();
     let mut acc = 0u32;
     let mut bits = 0;
