@@ -21,19 +21,18 @@ fn install_panic_hook() {
             el.set_text_content(Some(text));
             Some(el)
         };
+        // The page's language, as the app last set it on <html lang>.
+        let lang = document
+            .document_element()
+            .and_then(|root| root.get_attribute("lang"))
+            .and_then(|tag| kubeplay::ui::params::Lang::from_tag(&tag))
+            .unwrap_or_default();
+        let strings = kubeplay::ui::i18n::strings(lang);
         let (Some(panel), Some(title), Some(detail), Some(button)) = (
             make("div", "crash", ""),
-            make(
-                "h2",
-                "",
-                "kubeplay stopped: something went wrong inside the playground",
-            ),
+            make("h2", "", strings.crash_title),
             make("pre", "", &message),
-            make(
-                "button",
-                "crash-reset",
-                "Reset (clears the saved session and reloads)",
-            ),
+            make("button", "crash-reset", strings.crash_reset),
         ) else {
             return;
         };

@@ -177,3 +177,28 @@ fn the_cursor_in_the_middle_of_a_line_completes_the_word_before_it() {
     let _ = complete(&s, "kubectl get pö", 200);
     let _ = complete(&s, "kubectl get pö", 14);
 }
+
+#[test]
+fn config_completes_its_subcommands_and_context_names() {
+    let mut s = cluster();
+    s.submit("kubectl config set-context dev --cluster=kubeplay --user=kubeplay");
+    assert_eq!(
+        at_end(&s, "kubectl config use").candidates,
+        vec!["use-context"]
+    );
+    assert_eq!(
+        at_end(&s, "kubectl config use-context ").candidates,
+        vec!["dev", "kubeplay"]
+    );
+}
+
+#[test]
+fn a_context_namespace_is_where_names_are_completed() {
+    let mut s = cluster();
+    s.submit("kubectl config set-context --current --namespace=tools");
+    assert!(has(&at_end(&s, "kubectl get deploy "), &["debug"]));
+    assert!(has(
+        &at_end(&s, "kubectl -n default get deploy "),
+        &["web", "api"]
+    ));
+}

@@ -915,13 +915,6 @@ fn run_case(case: u64) {
     k.heal_and_converge();
 }
 
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[test]
 fn randomized_operation_sequences_keep_every_controller_invariant() {
     let cases = env("KUBEPLAY_PROPTEST_CASES", 200);

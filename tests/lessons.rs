@@ -126,3 +126,42 @@ steps:
         r#"lesson "broken-typed", step 2 (second): typed: invalid regex "kubectl (get": Unmatched ( or \("#
     );
 }
+
+/// The seed lesson's first step teaches reading `GROUP/VERSION` from `kubectl explain`:
+/// the lines its text quotes are the ones its suggested command prints (kubectl 1.34
+/// prints the group and the version on separate lines), and the apiVersion they make is
+/// the one the lesson's manifests use.
+#[test]
+fn the_api_version_step_quotes_the_lines_its_command_prints() {
+    use kubeplay::kubectl::Session;
+    let text = std::fs::read_to_string("static/lessons/statefulset-daemonset.yaml").unwrap();
+    let lesson = lessons::parse(&text).unwrap();
+    let step = &lesson.steps[0];
+    assert_eq!(step.id, "api-version");
+    let mut session = Session::new(1, 1);
+    let mut printed = String::new();
+    for line in step.commands.iter().chain(&step.solution) {
+        for l in session.submit(line).iter().chain(&session.run_blocking()) {
+            printed.push_str(&l.text);
+            printed.push('\n');
+        }
+    }
+    let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let printed: Vec<String> = printed.lines().map(squeeze).collect();
+    assert_eq!(printed, ["GROUP: apps", "VERSION: v1"].repeat(2));
+    for lang in ["en", "zh-TW"] {
+        let text = squeeze(&step.text[lang]);
+        for quoted in [
+            "`GROUP: apps`",
+            "`VERSION: v1`",
+            "`apps/v1`",
+            "`GROUP/VERSION`",
+        ] {
+            assert!(text.contains(quoted), "{lang} text lacks {quoted}");
+        }
+    }
+    assert!(lesson
+        .files
+        .iter()
+        .all(|f| f.content.starts_with("apiVersion: apps/v1\n")));
+}

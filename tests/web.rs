@@ -47,13 +47,18 @@ fn hook(root: &Element, id: &str) -> Element {
         .unwrap_or_else(|| panic!("no element with data-testid=\"{id}\""))
 }
 
-async fn set_input(input: &HtmlInputElement, text: &str) {
-    input.set_value(text);
+/// Dispatches a bubbling event of `kind` (`input`, `change`) at `target`, and settles.
+async fn fire(target: &web_sys::EventTarget, kind: &str) {
     let init = EventInit::new();
     init.set_bubbles(true);
-    let typed = Event::new_with_event_init_dict("input", &init).expect("an input event");
-    input.dispatch_event(&typed).expect("input dispatched");
+    let event = Event::new_with_event_init_dict(kind, &init).expect("an event");
+    target.dispatch_event(&event).expect("event dispatched");
     settle().await;
+}
+
+async fn set_input(input: &HtmlInputElement, text: &str) {
+    input.set_value(text);
+    fire(input, "input").await;
 }
 
 async fn type_line(root: &Element, line: &str) {
@@ -468,11 +473,7 @@ async fn mount_lesson() -> Element {
     // Pick the lesson as a learner would.
     let picker: web_sys::HtmlSelectElement = hook(&root, "lesson-picker").unchecked_into();
     picker.set_value("0");
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    let change = Event::new_with_event_init_dict("change", &init).expect("a change event");
-    picker.dispatch_event(&change).expect("change dispatched");
-    settle().await;
+    fire(&picker, "change").await;
     root
 }
 
@@ -599,4 +600,122 @@ async fn a_paused_page_notices_when_the_lazy_half_of_the_wasm_arrives() {
         !still_waiting,
         "the paused page did not notice that the lazy half arrived"
     );
+}
+
+// ---- every label in both languages -----------------------------------------------------
+
+/// The text a person sees or hears under `root`: every text node, and the attributes
+/// that are shown as tooltips or read by screen readers.
+fn visible_strings(root: &Element) -> Vec<String> {
+    let mut found = Vec::new();
+    let all = root.query_selector_all("*").expect("a selector");
+    for i in 0..all.length() {
+        let Some(el) = all.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        for attr in [
+            "aria-label",
+            "title",
+            "placeholder",
+            "aria-valuetext",
+            "alt",
+        ] {
+            found.extend(el.get_attribute(attr));
+        }
+        let children = el.child_nodes();
+        for j in 0..children.length() {
+            let Some(node) = children.item(j) else {
+                continue;
+            };
+            if node.node_type() == web_sys::Node::TEXT_NODE {
+                found.extend(node.text_content());
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The English labels a zh-TW page must not show: a whole label, or a long piece of one
+/// (the text between `{n}`-style placeholders), wherever it appears. The language switch
+/// names each language in itself, so "English" is the one label that belongs there.
+fn english_on_page(root: &Element) -> Vec<String> {
+    use kubeplay::ui::i18n::{EN, ZH_TW};
+    let shown = visible_strings(root);
+    let mut english = Vec::new();
+    for ((name, en), (_, zh)) in EN.entries().into_iter().zip(ZH_TW.entries()) {
+        if en == zh || name == "lang_name" {
+            continue;
+        }
+        let pieces: Vec<&str> = en
+            .split(['{', '}'])
+            .map(str::trim)
+            .filter(|p| p.chars().count() >= 10)
+            .collect();
+        for s in &shown {
+            if s == en || pieces.iter().any(|p| s.contains(p)) {
+                english.push(format!("{name}: {s:?}"));
+            }
+        }
+    }
+    english
+}
+
+async fn choose_language(root: &Element, tag: &str) {
+    let switch: web_sys::HtmlSelectElement = hook(root, "lang-switch").unchecked_into();
+    switch.set_value(tag);
+    fire(&switch, "change").await;
+}
+
+#[wasm_bindgen_test]
+async fn free_play_in_traditional_chinese_shows_no_english_label() {
+    let root = mount().await;
+    // The English page does show them: the check can see a label that was left out.
+    let before = english_on_page(&root);
+    for label in ["why_empty", "no_pods", "pane_terminal", "virtual_clock"] {
+        assert!(
+            before.iter().any(|e| e.starts_with(&format!("{label}: "))),
+            "{label} not found on the English page: {before:?}"
+        );
+    }
+    choose_language(&root, "zh-TW").await;
+    assert_eq!(
+        english_on_page(&root),
+        Vec::<String>::new(),
+        "empty cluster"
+    );
+    // Pods on cards (their tooltips), a pod waiting for a node, and a command holding the
+    // prompt (its hint).
+    type_line(
+        &root,
+        "kubectl create deployment web --image=nginx:1.27 --replicas=2",
+    )
+    .await;
+    for _ in 0..20 {
+        click(&root, "time-step").await;
+    }
+    type_line(&root, "sleep 600").await;
+    let cards = root.query_selector_all("[data-pod]").expect("a selector");
+    assert!(cards.length() >= 2, "the pods have cards");
+    assert!(
+        root.query_selector(".hint").unwrap().is_some(),
+        "the running hint shows"
+    );
+    assert_eq!(
+        english_on_page(&root),
+        Vec::<String>::new(),
+        "pods and a running command"
+    );
+    let init = KeyboardEventInit::new();
+    init.set_key("c");
+    init.set_ctrl_key(true);
+    init.set_bubbles(true);
+    let ctrl_c = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("a key");
+    hook(&root, "terminal-input")
+        .dispatch_event(&ctrl_c)
+        .expect("Ctrl-C dispatched");
+    choose_language(&root, "en").await;
 }

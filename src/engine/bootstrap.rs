@@ -45,8 +45,6 @@ pub fn bootstrap(w: &mut World) {
                 "status": {"hard": {"pods": quota.to_string()}, "used": {"pods": "0"}}
             }),
         );
-        let ca = root_ca_publisher::config_map(ns, ns, w.now - CLUSTER_AGE_MS);
-        w.store.put("ConfigMap", ca, EventType::Added);
         put(
             w,
             "ServiceAccount",
@@ -141,4 +139,10 @@ pub fn bootstrap(w: &mut World) {
             "provisioner": "rancher.io/local-path", "reclaimPolicy": "Delete", "volumeBindingMode": "Immediate"
         }),
     );
+    // What the root CA publisher made in each namespace, stored last so that the objects
+    // above keep their resourceVersions.
+    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        let ca = root_ca_publisher::config_map(ns, ns, w.now - CLUSTER_AGE_MS);
+        w.store.put("ConfigMap", ca, EventType::Added);
+    }
 }

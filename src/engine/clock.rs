@@ -21,6 +21,15 @@ pub enum Timer {
         uid: String,
         epoch: u64,
     },
+    /// The kubelet's next step for one container of pod `ns/name`: resume its process
+    /// after a `sleep`, or restart it when its crash back-off ends.
+    Container {
+        namespace: String,
+        name: String,
+        uid: String,
+        container: String,
+        epoch: u64,
+    },
     /// A controller asked to look at `key` again later (minReadySeconds, back-off, deadline).
     Requeue { controller: Controller, key: String },
 }

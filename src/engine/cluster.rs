@@ -6,6 +6,7 @@
 use super::apiserver::DeleteOptions;
 use super::clock::Millis;
 use super::config::ClusterConfig;
+use super::container;
 use super::errors::ApiError;
 use super::world::World;
 use serde_json::Value;
@@ -91,6 +92,16 @@ impl Cluster {
     ) {
         self.world
             .write_file(namespace, pod, container, path, text, append);
+    }
+
+    /// Runs a command in a container as `kubectl exec POD -- ARGV…` does.
+    pub fn exec(&mut self, target: &container::Target, argv: &[String]) -> container::Ran {
+        container::run(&mut self.world, target, argv)
+    }
+
+    /// Runs one line typed into a container's shell (`kubectl run -it … -- sh`).
+    pub fn exec_line(&mut self, target: &container::Target, line: &str) -> container::Ran {
+        container::run_line(&mut self.world, target, line)
     }
 
     pub fn advance(&mut self, dt: Millis) {

@@ -96,6 +96,18 @@ impl World {
         entry.push_str(text);
     }
 
+    /// Removes a file a container wrote; false when there was none.
+    pub fn remove_file(&mut self, namespace: &str, pod: &str, container: &str, path: &str) -> bool {
+        let Some(p) = self.get("Pod", namespace, pod).cloned() else {
+            return false;
+        };
+        let (vol, rel) = locate(&p, container, path);
+        self.files
+            .data
+            .get_mut(&vol)
+            .is_some_and(|files| files.remove(&rel).is_some())
+    }
+
     /// A file a container sees, if something wrote it.
     pub fn read_file(&self, pod: &Value, container: &str, path: &str) -> Option<&String> {
         let (vol, rel) = locate(pod, container, path);

@@ -6,7 +6,7 @@ pub use super::api::discovery::Resource as KindInfo;
 use super::api::discovery::RESOURCES;
 
 /// Listed by discovery (for `api-resources` and `explain`) but not run by the engine.
-const NOT_SERVED: &[&str] = &["Job", "CronJob"];
+const NOT_SERVED: &[&str] = &[];
 
 fn served() -> impl Iterator<Item = &'static KindInfo> {
     RESOURCES.iter().filter(|r| !NOT_SERVED.contains(&r.kind))

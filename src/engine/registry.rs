@@ -15,17 +15,28 @@ pub struct ImageBehaviour {
     /// How long the process takes to exit after SIGTERM; `None` = ignores it and is
     /// killed when the grace period ends.
     pub stop_ms: Option<Millis>,
-    /// Exits on its own this long after starting, with this code (`None` = serves forever).
-    pub exits_after: Option<(Millis, i32)>,
+    /// The image's `ENTRYPOINT` and `CMD`: what runs when the pod gives no `command`
+    /// (`args` replaces `cmd`).
+    pub entrypoint: &'static [&'static str],
+    pub cmd: &'static [&'static str],
+    /// From `Started` to the process's first step (a shell's start-up, say).
+    pub boot_ms: Millis,
 }
 
-const fn serve(pull_ms: Millis, size_bytes: u64, stop_ms: Option<Millis>) -> ImageBehaviour {
+const fn serve(
+    pull_ms: Millis,
+    size_bytes: u64,
+    stop_ms: Option<Millis>,
+    cmd: &'static [&'static str],
+) -> ImageBehaviour {
     ImageBehaviour {
         pull_ms,
         size_bytes,
         start_ms: 300,
         stop_ms,
-        exits_after: None,
+        entrypoint: &[],
+        cmd,
+        boot_ms: 0,
     }
 }
 
@@ -34,17 +45,27 @@ const CATALOGUE: &[(&str, &[&str], ImageBehaviour)] = &[
     (
         "docker.io/library/nginx",
         &["*"],
-        serve(4_200, 72_188_133, Some(200)),
+        serve(
+            4_200,
+            72_188_133,
+            Some(200),
+            &["nginx", "-g", "daemon off;"],
+        ),
     ),
     (
         "registry.k8s.io/nginx-slim",
         &["0.8", "0.21", "0.24", "0.26", "0.27"],
-        serve(2_900, 18_610_000, Some(200)),
+        serve(
+            2_900,
+            18_610_000,
+            Some(200),
+            &["nginx", "-g", "daemon off;"],
+        ),
     ),
     (
         "docker.io/105552010/k8s-demo",
         &["v1", "v2", "latest"],
-        serve(3_500, 240_300_000, None),
+        serve(3_500, 240_300_000, None, &["node", "app.js"]),
     ),
     (
         "docker.io/library/busybox",
@@ -54,28 +75,97 @@ const CATALOGUE: &[(&str, &[&str], ImageBehaviour)] = &[
             size_bytes: 2_155_000,
             start_ms: 100,
             stop_ms: None,
-            exits_after: Some((200, 0)),
+            entrypoint: &[],
+            cmd: &["sh"],
+            boot_ms: 200,
+        },
+    ),
+    (
+        "registry.k8s.io/busybox",
+        &["*"],
+        ImageBehaviour {
+            pull_ms: 1_100,
+            size_bytes: 1_144_000,
+            start_ms: 100,
+            stop_ms: None,
+            entrypoint: &[],
+            cmd: &["sh"],
+            boot_ms: 200,
+        },
+    ),
+    (
+        "docker.io/library/debian",
+        &["*"],
+        ImageBehaviour {
+            pull_ms: 2_600,
+            size_bytes: 48_490_000,
+            start_ms: 100,
+            stop_ms: None,
+            entrypoint: &[],
+            cmd: &["bash"],
+            boot_ms: 100,
+        },
+    ),
+    (
+        "docker.io/library/ubuntu",
+        &["*"],
+        ImageBehaviour {
+            pull_ms: 2_200,
+            size_bytes: 29_750_000,
+            start_ms: 100,
+            stop_ms: None,
+            entrypoint: &[],
+            cmd: &["bash"],
+            boot_ms: 100,
+        },
+    ),
+    (
+        "docker.io/library/perl",
+        &["*"],
+        ImageBehaviour {
+            pull_ms: 9_800,
+            size_bytes: 336_374_000,
+            start_ms: 100,
+            stop_ms: None,
+            entrypoint: &[],
+            // `perl -de0` waits on the debugger's stdin, which is closed: it exits.
+            cmd: &["perl5.34.0", "-de0"],
+            boot_ms: 100,
+        },
+    ),
+    (
+        "registry.k8s.io/e2e-test-images/agnhost",
+        &["*"],
+        ImageBehaviour {
+            pull_ms: 2_300,
+            size_bytes: 51_050_000,
+            start_ms: 300,
+            stop_ms: Some(100),
+            // agnhost's subcommand is its argument (`args: [netexec, …]`).
+            entrypoint: &["/agnhost"],
+            cmd: &["pause"],
+            boot_ms: 0,
         },
     ),
     (
         "docker.io/library/httpd",
         &["*"],
-        serve(3_800, 58_300_000, Some(1_000)),
+        serve(3_800, 58_300_000, Some(1_000), &["httpd-foreground"]),
     ),
     (
         "docker.io/library/redis",
         &["*"],
-        serve(3_100, 45_400_000, Some(300)),
+        serve(3_100, 45_400_000, Some(300), &["redis-server"]),
     ),
     (
         "docker.io/library/postgres",
         &["*"],
-        serve(6_400, 158_700_000, Some(1_500)),
+        serve(6_400, 158_700_000, Some(1_500), &["postgres"]),
     ),
     (
         "docker.io/library/mysql",
         &["*"],
-        serve(7_900, 172_000_000, Some(2_000)),
+        serve(7_900, 172_000_000, Some(2_000), &["mysqld"]),
     ),
     (
         "docker.io/library/alpine",
@@ -85,28 +175,30 @@ const CATALOGUE: &[(&str, &[&str], ImageBehaviour)] = &[
             size_bytes: 3_650_000,
             start_ms: 100,
             stop_ms: None,
-            exits_after: Some((100, 0)),
+            entrypoint: &[],
+            cmd: &["/bin/sh"],
+            boot_ms: 100,
         },
     ),
     (
         "quay.io/fluentd_elasticsearch/fluentd",
         &["*"],
-        serve(5_200, 120_800_000, Some(1_200)),
+        serve(5_200, 120_800_000, Some(1_200), &["fluentd"]),
     ),
     (
         "registry.k8s.io/pause",
         &["*"],
-        serve(800, 320_000, Some(50)),
+        serve(800, 320_000, Some(50), &["/pause"]),
     ),
     (
         "registry.k8s.io/echoserver",
         &["*"],
-        serve(2_400, 46_000_000, Some(300)),
+        serve(2_400, 46_000_000, Some(300), &["echoserver"]),
     ),
     (
         "gcr.io/google-samples/hello-app",
         &["1.0", "2.0"],
-        serve(2_100, 11_200_000, Some(200)),
+        serve(2_100, 11_200_000, Some(200), &["./hello-app"]),
     ),
     (
         "docker.io/library/crashloop",
@@ -116,7 +208,10 @@ const CATALOGUE: &[(&str, &[&str], ImageBehaviour)] = &[
             size_bytes: 1_000_000,
             start_ms: 100,
             stop_ms: Some(10),
-            exits_after: Some((1_500, 1)),
+            entrypoint: &[],
+            // A fictitious image for lessons: runs a moment, then fails.
+            cmd: &["sh", "-c", "sleep 1.5; exit 1"],
+            boot_ms: 0,
         },
     ),
 ];
@@ -179,15 +274,43 @@ impl ImageRef {
 
 /// What the registry has for a reference, or `None` when pulling it fails with not found.
 pub fn lookup(image: &ImageRef) -> Option<ImageBehaviour> {
-    CATALOGUE
+    let mut known = CATALOGUE
         .iter()
-        .find(|(repo, tags, _)| {
-            *repo == image.repository
-                && ((tags.contains(&"*") && !MISSING_TAGS.contains(&image.tag.as_str()))
-                    || tags.contains(&image.tag.as_str()))
+        .filter(|(repo, _, _)| *repo == image.repository)
+        .peekable();
+    if known.peek().is_none() {
+        return (!MISSING_TAGS.contains(&image.tag.as_str())).then(|| unknown(image));
+    }
+    known
+        .find(|(_, tags, _)| {
+            (tags.contains(&"*") && !MISSING_TAGS.contains(&image.tag.as_str()))
+                || tags.contains(&image.tag.as_str())
         })
         .map(|(_, _, b)| *b)
 }
+
+/// A repository the catalogue does not list pulls like any image a tutorial names: a
+/// size between 5 and 150 MB fixed by its name (one image, one size, whatever the
+/// seed), pulled at about 25 MB/s, running a program that serves until stopped.
+fn unknown(image: &ImageRef) -> ImageBehaviour {
+    // FNV-1a: a stable hash, not the std one (whose output may change between releases).
+    let hash = image.full().bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    });
+    let size_bytes = 5_000_000 + hash % 145_000_000;
+    ImageBehaviour {
+        pull_ms: 500 + (size_bytes / 25_000) as Millis,
+        size_bytes,
+        start_ms: 300,
+        stop_ms: Some(200),
+        entrypoint: &[],
+        cmd: &[UNKNOWN_IMAGE_PROGRAM],
+        boot_ms: 0,
+    }
+}
+
+/// The default program of an image the catalogue does not know: it serves silently.
+pub const UNKNOWN_IMAGE_PROGRAM: &str = "/usr/local/bin/image-entrypoint";
 
 /// containerd's error text for a reference the registry does not have.
 pub fn pull_error(image: &ImageRef) -> String {
@@ -225,6 +348,16 @@ mod tests {
         assert!(lookup(&r).is_none());
         let r = ImageRef::parse("nginx:1.27").unwrap_or_else(|e| panic!("{e}"));
         assert!(lookup(&r).is_some());
+    }
+
+    #[test]
+    fn unknown_repositories_pull_with_a_size_fixed_by_their_name() {
+        let r = ImageRef::parse("polinux/stress").unwrap_or_else(|e| panic!("{e}"));
+        let a = lookup(&r).map(|b| b.size_bytes);
+        assert!(a.is_some_and(|s| (5_000_000..150_000_000).contains(&s)));
+        assert_eq!(a, lookup(&r).map(|b| b.size_bytes));
+        let r = ImageRef::parse("nginx:1.161").unwrap_or_else(|e| panic!("{e}"));
+        assert!(lookup(&r).is_none());
     }
 
     #[test]

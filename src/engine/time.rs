@@ -20,7 +20,7 @@ struct Civil {
 }
 
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian calendar.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -34,7 +34,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 /// (year, month, day) → days since 1970-01-01.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
@@ -95,6 +95,22 @@ pub fn format_rfc1123z(ms: i64) -> String {
         "{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000",
         day_name, c.day, month_name, c.year, c.hour, c.minute, c.second
     )
+}
+
+/// What `date` prints in a container (busybox and coreutils in UTC):
+/// `Tue Oct 14 09:12:03 UTC 2025`.
+pub fn format_date_command(ms: i64) -> String {
+    // From the RFC 1123 form: "Tue, 14 Oct 2025 09:12:03 +0000".
+    let r = format_rfc1123z(ms);
+    let parts: Vec<&str> = r.split_whitespace().collect();
+    match parts.as_slice() {
+        [day, d, mon, year, time, _] => format!(
+            "{} {mon} {:>2} {time} UTC {year}",
+            day.trim_end_matches(','),
+            d.trim_start_matches('0')
+        ),
+        _ => r,
+    }
 }
 
 /// Parse exactly `n` ASCII digits.
@@ -194,6 +210,11 @@ mod tests {
         assert_eq!(format_rfc3339(T), "2025-10-14T09:12:03Z");
         assert_eq!(format_rfc3339(T + 999), "2025-10-14T09:12:03Z");
         assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn date_prints_like_the_date_command() {
+        assert_eq!(format_date_command(T), "Tue Oct 14 09:12:03 UTC 2025");
     }
 
     #[test]

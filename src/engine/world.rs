@@ -173,6 +173,15 @@ impl World {
                     uid,
                     epoch,
                 } => super::kubelet::sync(self, &namespace, &name, &uid, epoch),
+                Timer::Container {
+                    namespace,
+                    name,
+                    uid,
+                    container,
+                    epoch,
+                } => super::kubelet::containers::sync(
+                    self, &namespace, &name, &uid, &container, epoch,
+                ),
                 Timer::Requeue { controller, key } => self.queue.add(controller, key),
             }
             self.settle();

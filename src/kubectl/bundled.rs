@@ -124,6 +124,44 @@ spec:
     )
 }
 
+/// The π Job of the "Jobs" page.
+const PI_JOB: &str = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pi
+spec:
+  template:
+    spec:
+      containers:
+      - name: pi
+        image: perl:5.34.0
+        command: [\"perl\",  \"-Mbignum=bpi\", \"-wle\", \"print bpi(2000)\"]
+      restartPolicy: Never
+  backoffLimit: 4
+";
+
+/// The hello CronJob of "Running Automated Tasks with a CronJob".
+const HELLO_CRONJOB: &str = "apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: hello
+spec:
+  schedule: \"* * * * *\"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - name: hello
+            image: busybox:1.28
+            imagePullPolicy: IfNotPresent
+            command:
+            - /bin/sh
+            - -c
+            - date; echo Hello from the Kubernetes cluster
+          restartPolicy: OnFailure
+";
+
 /// The manifest at `path` (`application/web/web.yaml`, …), if bundled.
 pub fn manifest(path: &str) -> Option<&'static str> {
     use std::sync::OnceLock;
@@ -132,6 +170,8 @@ pub fn manifest(path: &str) -> Option<&'static str> {
     static WEB_PARALLEL: OnceLock<String> = OnceLock::new();
     match path {
         "controllers/nginx-deployment.yaml" => Some(NGINX_DEPLOYMENT),
+        "controllers/job.yaml" => Some(PI_JOB),
+        "application/job/cronjob.yaml" => Some(HELLO_CRONJOB),
         "application/web/web.yaml" => Some(WEB),
         "application/web/web-parallel.yaml" => Some(
             WEB_PARALLEL

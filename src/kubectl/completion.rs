@@ -44,7 +44,17 @@ fn subcommands(verb: &str) -> &'static [&'static str] {
         "rollout" => &["history", "pause", "restart", "resume", "status", "undo"],
         "set" => &["env", "image", "resources"],
         "create" => &["configmap", "deployment", "namespace", "secret", "service"],
-        "config" => &["current-context", "get-contexts", "view"],
+        "config" => &[
+            "current-context",
+            "delete-context",
+            "get-clusters",
+            "get-contexts",
+            "get-users",
+            "rename-context",
+            "set-context",
+            "use-context",
+            "view",
+        ],
         "top" => &["node", "pod"],
         "create service" => &["clusterip", "externalname", "loadbalancer", "nodeport"],
         "create secret" => &["docker-registry", "generic", "tls"],
@@ -225,7 +235,7 @@ fn names(session: &Session, r: &Resource, ns: &str) -> Vec<String> {
 fn kubectl_words(session: &Session, args: &[&str], current: &str) -> Vec<String> {
     // Split flags (with their values) from positional words.
     let mut positionals: Vec<&str> = Vec::new();
-    let mut namespace = "default".to_string();
+    let mut namespace = session.default_namespace().to_string();
     let mut pending_value: Option<&str> = None;
     let flags_for = |positionals: &[&str]| verb_flags(positionals.first().copied().unwrap_or(""));
     for a in args {
@@ -302,6 +312,17 @@ fn kubectl_words(session: &Session, args: &[&str], current: &str) -> Vec<String>
                 .iter()
                 .map(|s| s.to_string())
                 .collect();
+        }
+        if verb == "config" {
+            return match sub {
+                "use-context" | "use" | "delete-context" | "rename-context" | "set-context"
+                | "get-contexts"
+                    if after.is_empty() =>
+                {
+                    session.context_names()
+                }
+                _ => Vec::new(),
+            };
         }
         if verb != "rollout" && verb != "set" {
             return Vec::new();

@@ -6,6 +6,8 @@ pub mod completion;
 pub mod describe;
 pub mod diagnostics;
 pub mod explain;
+pub mod help;
+pub mod kubeconfig;
 pub mod output;
 pub mod printers;
 pub mod process;

@@ -55,6 +55,8 @@ pub enum Process {
     Drain(Drain),
     /// `kubectl events -w`: a row per added or changed event.
     Events(crate::kubectl::cli::events::EventsWatch),
+    /// `kubectl logs -f`: a container's new log lines until it stops running.
+    Logs(crate::kubectl::cli::logs::Follow),
     /// The shell's `watch [-n N] CMD`: the session re-runs CMD every interval (it needs
     /// the whole shell, so [`Running::poll`] leaves it to the session).
     Every(Every),
@@ -130,6 +132,7 @@ impl Running {
         let mut output = Output::ok();
         let finished = match &mut self.process {
             Process::Sleep | Process::Every(_) => None,
+            Process::Logs(f) => f.poll(cluster, &mut output),
             Process::Events(w) => {
                 let events = cluster.store.events_since(w.cursor).unwrap_or_default();
                 // Each row as of its event's time, like `get -w` (see below).

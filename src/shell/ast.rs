@@ -43,6 +43,19 @@ pub enum Command {
     Simple(SimpleCommand),
     /// `for var in words; do body; done`.
     For(ForLoop),
+    /// `while cond; do body; done` and `until cond; do body; done`.
+    While(WhileLoop),
+}
+
+/// `while cond; do body; done` (or `until`: the body runs while `cond` fails).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhileLoop {
+    /// `until` rather than `while`.
+    pub until: bool,
+    /// The condition list; its last status decides.
+    pub condition: Script,
+    /// What runs each time round.
+    pub body: Script,
 }
 
 /// A command with its words, in the order typed.
@@ -185,6 +198,8 @@ pub enum WordPart {
     },
     /// `${#NAME}`: the length of the value.
     VarLength(String),
+    /// `$((...))`: the arithmetic expression as typed.
+    Arith(String),
     /// `$(...)` or `` `...` ``: the script whose stdout (minus trailing newlines) is the value.
     CommandSubst(Script),
     /// `<(...)`: the executor runs the script and hands the command a file name.

@@ -32,6 +32,9 @@ pub enum ExpandError {
         /// The message after `:?`, or bash's default.
         message: String,
     },
+    /// `$((…))` that does not evaluate (the text is bash's message after `bash: `).
+    #[error("bash: {0}")]
+    Arith(String),
     /// A redirection target that expanded to no word or several (the text is as typed).
     #[error("bash: {0}: ambiguous redirect")]
     AmbiguousRedirect(String),
@@ -98,6 +101,7 @@ fn expand_into(word: &Word, env: &mut dyn Env, out: &mut Vec<String>) -> Result<
             WordPart::Var(_)
             | WordPart::VarOp { .. }
             | WordPart::VarLength(_)
+            | WordPart::Arith(_)
             | WordPart::CommandSubst(_) => {
                 let mut value = String::new();
                 expand_part(part, env, &mut value, false)?;
@@ -140,6 +144,11 @@ fn expand_part(
         }
         WordPart::Tilde => out.push_str(&lookup(env, "HOME").unwrap_or_else(|| "/root".into())),
         WordPart::Var(name) => out.push_str(&lookup(env, name).unwrap_or_default()),
+        WordPart::Arith(expr) => {
+            let value = super::arith::evaluate(expr, &|n| lookup(env, n))
+                .map_err(|e| ExpandError::Arith(e.to_string()))?;
+            out.push_str(&value.to_string());
+        }
         WordPart::VarLength(name) => {
             let n = lookup(env, name).unwrap_or_default().chars().count();
             out.push_str(&n.to_string());

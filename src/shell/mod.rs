@@ -3,7 +3,8 @@
 //! the kubelet running a container's command).
 //!
 //! - [`parse`] turns typed or pasted lines into a [`Script`]; [`needs_more_input`] tells
-//!   the terminal to show the `> ` continuation prompt instead.
+//!   the terminal to show the `> ` continuation prompt instead, and a [`LineReader`]
+//!   collects lines until they are complete, in time linear in their length.
 //! - [`expand_words`] and friends turn unexpanded [`Word`]s into argument strings using an
 //!   [`Env`] (variables, `$(...)`).
 //! - [`Shell`] (in [`exec`]) runs a [`Script`] — and-or lists, pipelines, `for`,
@@ -15,18 +16,20 @@
 //! Nothing here knows about kubectl or the cluster: the hosts do (the terminal in
 //! `kubectl::session`, a container in `engine::container`).
 
+pub mod arith;
 pub mod ast;
 pub mod exec;
 pub mod expand;
 pub mod output;
 pub mod parser;
+pub mod reader;
 pub mod regex;
 pub mod utilities;
 pub mod vfs;
 
 pub use ast::{
     AndOrList, Assignment, Command, Connector, ForLoop, Heredoc, Pipeline, RedirOp, Redirect,
-    Script, SimpleCommand, Word, WordPart,
+    Script, SimpleCommand, WhileLoop, Word, WordPart,
 };
 pub use exec::{Host, Job, Shell};
 pub use expand::{
@@ -34,7 +37,8 @@ pub use expand::{
     ExpandError,
 };
 pub use output::{OutLine, Output, Stream};
-pub use parser::{is_name, needs_more_input, parse, SyntaxError};
+pub use parser::{chars_parsed, is_name, needs_more_input, parse, SyntaxError};
+pub use reader::LineReader;
 pub use utilities::{echo, run_filter, FilterResult};
 pub use vfs::{Vfs, VfsError};
 

@@ -6,7 +6,7 @@
 
 use super::ast::{
     AndOrList, Assignment, Command, Connector, ForLoop, Heredoc, Pipeline, RedirOp, Redirect,
-    Script, SimpleCommand, Word, WordPart,
+    Script, SimpleCommand, WhileLoop, Word, WordPart,
 };
 
 /// Deepest nesting of `$(...)`, backticks and `for` loops accepted; deeper input is an
@@ -56,9 +56,48 @@ pub fn parse(src: &str) -> Result<Script, SyntaxError> {
 /// `done`, or a line ending in `\`, `|`, `&&` or `||`. Complete scripts and scripts with
 /// a plain syntax error both give false (the error is reported when they run).
 pub fn needs_more_input(src: &str) -> bool {
-    match parse_detailed(src) {
-        Ok((_, heredoc_open)) => heredoc_open,
+    read_ahead(src).needs_more
+}
+
+/// What the terminal needs to know about unfinished text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ReadAhead {
+    /// [`needs_more_input`].
+    pub needs_more: bool,
+    /// The here-documents whose bodies run to the end of the text, first to close first:
+    /// until the next one's delimiter line, every further line is body, whatever it says.
+    pub open_heredocs: Vec<OpenHeredoc>,
+}
+
+/// A here-document reading its body at the end of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OpenHeredoc {
+    pub delimiter: String,
+    /// `<<-`: the delimiter line may start with tabs.
+    pub strip_tabs: bool,
+}
+
+impl OpenHeredoc {
+    /// True when `line` ends this here-document's body.
+    pub fn is_closed_by(&self, line: &str) -> bool {
+        let line = if self.strip_tabs {
+            line.trim_start_matches('\t')
+        } else {
+            line
+        };
+        line == self.delimiter
+    }
+}
+
+pub(crate) fn read_ahead(src: &str) -> ReadAhead {
+    let mut p = Parser::new(src, 0);
+    let needs_more = match p.parse_list(Term::Eof) {
+        Ok(_) => p.heredoc_open,
         Err(e) => e.is_incomplete(),
+    };
+    ReadAhead {
+        needs_more,
+        open_heredocs: std::mem::take(&mut p.open_at_eof),
     }
 }
 
@@ -69,6 +108,18 @@ fn parse_detailed(src: &str) -> Result<(Script, bool), SyntaxError> {
     let bodies = std::mem::take(&mut p.heredocs);
     fill_heredocs(&mut script, &bodies);
     Ok((script, p.heredoc_open))
+}
+
+thread_local! {
+    /// Characters given to parsers on this thread since it started.
+    static CHARS_PARSED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many characters the parsers of this thread have read so far: the measure of
+/// parsing work that lets a test prove a long paste is read in linear time without
+/// timing it.
+pub fn chars_parsed() -> u64 {
+    CHARS_PARSED.with(std::cell::Cell::get)
 }
 
 /// Splits a here-document body into pieces for expansion: `$VAR`, `${..}`, `$(..)`,
@@ -144,6 +195,10 @@ fn fill_heredocs(script: &mut Script, bodies: &[String]) {
                         }
                     }
                     Command::For(f) => fill_heredocs(&mut f.body, bodies),
+                    Command::While(l) => {
+                        fill_heredocs(&mut l.condition, bodies);
+                        fill_heredocs(&mut l.body, bodies);
+                    }
                 }
             }
         }
@@ -159,6 +214,8 @@ enum Term {
     CloseParen,
     /// The keyword `done`.
     Done,
+    /// The keyword `do` (after a `while` condition).
+    Do,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,6 +276,15 @@ struct PendingHeredoc {
     strip_tabs: bool,
 }
 
+impl PendingHeredoc {
+    fn open(&self) -> OpenHeredoc {
+        OpenHeredoc {
+            delimiter: self.delimiter.clone(),
+            strip_tabs: self.strip_tabs,
+        }
+    }
+}
+
 struct Parser {
     src: Vec<char>,
     pos: usize,
@@ -228,18 +294,23 @@ struct Parser {
     heredocs: Vec<String>,
     pending: Vec<PendingHeredoc>,
     heredoc_open: bool,
+    /// The here-documents still reading their bodies when the input ended, in order.
+    open_at_eof: Vec<OpenHeredoc>,
 }
 
 impl Parser {
     fn new(src: &str, depth: usize) -> Parser {
+        let src: Vec<char> = src.chars().collect();
+        CHARS_PARSED.with(|n| n.set(n.get() + src.len() as u64));
         Parser {
-            src: src.chars().collect(),
+            src,
             pos: 0,
             depth,
             peeked: None,
             heredocs: Vec::new(),
             pending: Vec::new(),
             heredoc_open: false,
+            open_at_eof: Vec::new(),
         }
     }
 
@@ -309,9 +380,16 @@ impl Parser {
                     self.next()?;
                     break;
                 }
+                (Token::Eof, Term::Do) => return Err(SyntaxError::UnexpectedEof),
                 (t, Term::Done) if t.is_keyword("done") => {
                     if items.is_empty() {
                         return Err(SyntaxError::UnexpectedToken("done".to_string()));
+                    }
+                    break;
+                }
+                (t, Term::Do) if t.is_keyword("do") => {
+                    if items.is_empty() {
+                        return Err(SyntaxError::UnexpectedToken("do".to_string()));
                     }
                     break;
                 }
@@ -330,6 +408,7 @@ impl Parser {
                 Token::Eof => {}
                 Token::Op(")") if term == Term::CloseParen => {}
                 t if term == Term::Done && t.is_keyword("done") => {}
+                t if term == Term::Do && t.is_keyword("do") => {}
                 t => return Err(SyntaxError::UnexpectedToken(t.text())),
             }
         }
@@ -379,7 +458,11 @@ impl Parser {
             Token::Op(_) | Token::Newline => Err(SyntaxError::UnexpectedToken(tok.text())),
             Token::Word(w) => match w.as_plain() {
                 Some("for") => self.parse_for(),
-                Some(kw @ ("if" | "while" | "until" | "case" | "select" | "function")) => {
+                Some(kw @ ("while" | "until")) => {
+                    let until = kw == "until";
+                    self.parse_while(until)
+                }
+                Some(kw @ ("if" | "case" | "select" | "function")) => {
                     Err(SyntaxError::Unsupported(format!("`{kw}'")))
                 }
                 Some(kw @ ("do" | "done" | "then" | "fi" | "else" | "elif" | "esac")) => {
@@ -483,6 +566,26 @@ impl Parser {
         }))
     }
 
+    fn parse_while(&mut self, until: bool) -> Result<Command, SyntaxError> {
+        self.enter()?;
+        self.next()?; // `while` / `until`
+        let condition = self.parse_list(Term::Do)?;
+        self.next()?; // `do`, checked by parse_list
+        let body = self.parse_list(Term::Done)?;
+        self.next()?; // `done`, checked by parse_list
+        if matches!(self.peek()?, Token::Redir { .. }) {
+            return Err(SyntaxError::Unsupported(
+                "redirecting a whole loop".to_string(),
+            ));
+        }
+        self.depth = self.depth.saturating_sub(1);
+        Ok(Command::While(WhileLoop {
+            until,
+            condition,
+            body,
+        }))
+    }
+
     // ----- lexer --------------------------------------------------------------------
 
     fn lex(&mut self) -> Result<Token, SyntaxError> {
@@ -500,7 +603,9 @@ impl Parser {
         }
         let Some(c) = self.cur() else {
             if !self.pending.is_empty() {
-                self.pending.clear();
+                let pending = std::mem::take(&mut self.pending);
+                self.open_at_eof
+                    .extend(pending.iter().map(PendingHeredoc::open));
                 self.heredoc_open = true;
             }
             return Ok(Token::Eof);
@@ -639,6 +744,7 @@ impl Parser {
             }
             if !closed {
                 self.heredoc_open = true;
+                self.open_at_eof.push(pending.open());
             }
             if let Some(slot) = self.heredocs.get_mut(pending.slot) {
                 *slot = body;
@@ -787,9 +893,24 @@ impl Parser {
                 self.pos += 1;
                 Ok(Some(brace_part(&inner)))
             }
-            Some('(') if self.at(1) == Some('(') => Err(SyntaxError::Unsupported(
-                "arithmetic expansion `$((...))'".to_string(),
-            )),
+            Some('(') if self.at(1) == Some('(') => {
+                self.pos += 2;
+                let from = self.pos;
+                let mut depth = 0usize;
+                loop {
+                    match self.cur() {
+                        None => return Err(SyntaxError::UnmatchedQuote(')')),
+                        Some(')') if depth == 0 && self.at(1) == Some(')') => break,
+                        Some(')') => depth = depth.saturating_sub(1),
+                        Some('(') => depth += 1,
+                        _ => {}
+                    }
+                    self.pos += 1;
+                }
+                let inner = self.text(from, self.pos);
+                self.pos += 2;
+                Ok(Some(WordPart::Arith(inner)))
+            }
             Some('(') => {
                 self.pos += 1;
                 self.enter()?;

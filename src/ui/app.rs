@@ -9,6 +9,7 @@ use super::editor::Editor;
 use super::i18n::{use_strings, Strings};
 use super::lazy;
 use super::lesson::Lesson;
+use super::params;
 use super::settings::{HeaderTools, Teach};
 use super::state::saved::STORAGE_KEY;
 use super::state::{Action, AppContext, State};
@@ -58,6 +59,14 @@ fn save(state: &State) {
     }
 }
 
+/// Whether the page's address names a lesson (`?lesson=ID`).
+fn opens_a_lesson() -> bool {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    params::parse(&search).0.lesson.is_some()
+}
+
 /// The panes a phone shows one at a time, with their labels in the UI language.
 fn panes(s: &Strings) -> [(&'static str, &'static str); 4] {
     [
@@ -79,7 +88,31 @@ pub fn app() -> Html {
             state
         })
     };
-    let pane = use_state(|| "terminal");
+    // A phone shows one pane: a lesson link opens on the lesson, anything else on the
+    // terminal.
+    let pane = use_state(|| {
+        if opens_a_lesson() {
+            "lesson"
+        } else {
+            "terminal"
+        }
+    });
+    // A chip typed a command into the terminal: show the terminal, in the same render, so
+    // that the input it focuses is on screen (a hidden input cannot take focus, and the
+    // phone's keyboard would not open).
+    let chip = state
+        .teach
+        .prefill
+        .as_ref()
+        .map(|(n, _)| (state.teach.epoch, *n));
+    let seen_chip = use_mut_ref(|| chip);
+    let shown = if chip.is_some() && chip != *seen_chip.borrow() {
+        *seen_chip.borrow_mut() = chip;
+        pane.set("terminal");
+        "terminal"
+    } else {
+        *pane
+    };
 
     {
         let dispatcher = state.dispatcher();
@@ -104,6 +137,13 @@ pub fn app() -> Html {
             move || drop(poll)
         });
     }
+    // kubectl's help pages are fetched once the lazy half is in, like the lessons: the
+    // first load does not carry their ~140 KB.
+    use_effect_with(state.clock.engine_arrived, |arrived| {
+        if *arrived {
+            yew::platform::spawn_local(super::fetch::install_kubectl_help());
+        }
+    });
     {
         // The interval exists only while playing; dropping it in the cleanup stops it.
         let dispatcher = state.dispatcher();
@@ -158,7 +198,7 @@ pub fn app() -> Html {
         });
     }
 
-    let tabs = html! { <PaneTabs current={*pane} pick={pane.setter()} /> };
+    let tabs = html! { <PaneTabs current={shown} pick={pane.setter()} /> };
 
     let context: AppContext = state;
     html! {
@@ -171,18 +211,27 @@ pub fn app() -> Html {
                     <HeaderTools />
                 </header>
                 { tabs }
-                <main class={classes!("panes", format!("show-{}", *pane))}>
+                <main class={classes!("panes", format!("show-{shown}"))}>
                     <Lesson />
                     <Terminal />
                     <Editor />
-                    <section class="pane cluster-pane" id="pane-cluster" aria-label="Cluster">
-                        <ClusterView />
-                        <WhyLog />
-                    </section>
+                    <ClusterPane />
                 </main>
             </div>
             </Teach>
         </ContextProvider<AppContext>>
+    }
+}
+
+/// The cluster view and the why log; a component so that its label follows the language.
+#[function_component(ClusterPane)]
+fn cluster_pane() -> Html {
+    let strings = use_strings();
+    html! {
+        <section class="pane cluster-pane" id="pane-cluster" aria-label={strings.pane_cluster}>
+            <ClusterView />
+            <WhyLog />
+        </section>
     }
 }
 
@@ -197,7 +246,7 @@ pub struct PaneTabsProps {
 pub fn pane_tabs(props: &PaneTabsProps) -> Html {
     let strings = use_strings();
     html! {
-        <nav class="pane-tabs" role="tablist" aria-label="Panes">
+        <nav class="pane-tabs" role="tablist" aria-label={strings.panes}>
             { for panes(strings).into_iter().map(|(id, label)| {
                 let active = props.current == id;
                 let onclick = {

@@ -219,21 +219,21 @@ pub fn lanes(props: &LanesProps) -> Html {
                             <span class={classes!("node-name", (!node.ready).then_some("not-ready"))}>{ node.name.clone() }</span>
                             <span class="node-roles">{ node.roles.clone() }</span>
                             { for node.taints.iter().map(|t| html! {
-                                <span class="taint" title="taint">{ t.clone() }</span>
+                                <span class="taint" title={strings.taint}>{ t.clone() }</span>
                             }) }
-                            <span class="capacity" title="pods / capacity">{ format!("{count}/{}", node.max_pods) }</span>
+                            <span class="capacity" title={strings.pods_capacity}>{ format!("{count}/{}", node.max_pods) }</span>
                         </div>
                     };
                     lane(node.name.clone(), head, on_node, None)
                 }) }
                 if !unscheduled.is_empty() {
                     { lane("-unscheduled".to_string(),
-                           html! { <div class="lane-head"><span class="node-name">{ "not scheduled" }</span></div> },
+                           html! { <div class="lane-head"><span class="node-name">{ strings.not_scheduled }</span></div> },
                            unscheduled, Some("unscheduled")) }
                 }
             </div>
             if props.cards.is_empty() {
-                <p class="empty">{ "No pods yet. Apply the manifest or run kubectl create." }</p>
+                <p class="empty">{ strings.no_pods }</p>
             }
             if !props.claims.is_empty() {
                 <div class="claims" aria-label="PersistentVolumeClaims">
@@ -308,6 +308,7 @@ pub struct PodCardProps {
 /// One pod; a component so that an unchanged card is not re-rendered.
 #[function_component(PodCardView)]
 pub fn pod_card(props: &PodCardProps) -> Html {
+    let strings = use_strings();
     let CardData {
         pod,
         old,
@@ -377,15 +378,15 @@ pub fn pod_card(props: &PodCardProps) -> Html {
             <span class="pod-name">{ pod.name.clone() }</span>
             <span class="pod-meta">
                 <span class="phase">{ pod.phase.clone() }</span>
-                <span class={classes!("ready", ready_all.then_some("all"))} title="ready containers">{ pod.ready.clone() }</span>
+                <span class={classes!("ready", ready_all.then_some("all"))} title={strings.ready_containers}>{ pod.ready.clone() }</span>
                 if let Some(rev) = &pod.revision {
                     <span class={classes!("revision", old.then_some("old"))}
-                          title={if *old { "old template" } else { "newest template" }}>
+                          title={if *old { strings.old_template } else { strings.newest_template }}>
                         { rev.rsplit('-').next().unwrap_or(rev).to_string() }
                     </span>
                 }
                 if pod.restarts > 0 {
-                    <span class="restarts" title="restarts">{ format!("↻{}", pod.restarts) }</span>
+                    <span class="restarts" title={strings.restarts}>{ format!("↻{}", pod.restarts) }</span>
                 }
             </span>
             if !pod.claims.is_empty() {
@@ -406,6 +407,7 @@ pub struct DescribeProps {
 
 #[function_component(DescribePanel)]
 fn describe_panel(props: &DescribeProps) -> Html {
+    let strings = use_strings();
     let onclose = {
         let onselect = props.onselect.clone();
         Callback::from(move |_: MouseEvent| onselect.emit(None))
@@ -414,7 +416,7 @@ fn describe_panel(props: &DescribeProps) -> Html {
         <div class="describe" role="dialog" aria-label={format!("describe pod {}", props.name)} data-testid="describe">
             <div class="describe-head">
                 <span>{ format!("kubectl describe pod {}", props.name) }</span>
-                <button class="close" onclick={onclose} aria-label="Close">{ "×" }</button>
+                <button class="close" onclick={onclose} aria-label={strings.close}>{ "×" }</button>
             </div>
             <pre>{ (*props.text).clone() }</pre>
         </div>

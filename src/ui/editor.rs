@@ -159,7 +159,7 @@ pub fn editor() -> Html {
     html! {
         <section class="pane editor-pane" id="pane-editor" aria-label={strings.pane_editor}>
             <div class="editor-head">
-                <div class="tabs" role="tablist" aria-label="Files">
+                <div class="tabs" role="tablist" aria-label={strings.files}>
                     { for yaml_files.map(|f| {
                         let active = *f == ctx.editor.file_name;
                         let onclick = dispatch_on_click(&ctx, Action::OpenFile(f.clone()));
@@ -176,7 +176,7 @@ pub fn editor() -> Html {
                         <option value="" selected=true>{ strings.template_menu }</option>
                         { for TEMPLATES.iter().map(|t| html! { <option value={t.0}>{ t.0 }</option> }) }
                     </select>
-                    <button class="save" onclick={onsave} title="Save (Ctrl-S)">{ strings.save }</button>
+                    <button class="save" onclick={onsave} title={strings.save_title}>{ strings.save }</button>
                     <button class="apply" data-testid="editor-apply" onclick={onapply}
                             title={format!("kubectl apply -f {} (Ctrl-Enter)", short(&ctx.editor.file_name))}>
                         { strings.apply }
@@ -197,7 +197,7 @@ pub fn editor() -> Html {
                         ref={area_ref}
                         class="code input"
                         data-testid="editor"
-                        aria-label={format!("Editing {}", ctx.editor.file_name)}
+                        aria-label={format!("{} {}", strings.editing, ctx.editor.file_name)}
                         aria-describedby="editor-diagnostics"
                         spellcheck="false"
                         autocapitalize="off"

@@ -6,13 +6,12 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 use crate::kubectl::session::{Input, TimedInput};
 use crate::lessons::{self, Lesson as LessonData};
 
+use super::fetch::fetch_text;
 use super::i18n::{fill, use_lang, use_strings};
 use super::markdown;
 use super::params::valid_id;
@@ -73,7 +72,7 @@ pub fn lesson() -> Html {
 /// Fetches the index and every lesson it names; a lesson that fails is reported, not fatal.
 async fn load_all() -> (Vec<Rc<LessonData>>, Vec<String>) {
     let mut errors = Vec::new();
-    let ids: Vec<String> = match fetch_text(INDEX_URL).await {
+    let ids: Vec<String> = match fetch_text(INDEX_URL, lessons::model::MAX_LESSON_BYTES).await {
         Ok(text) => match serde_json::from_str::<Index>(&text) {
             Ok(index) => index.lessons,
             Err(e) => {
@@ -88,7 +87,12 @@ async fn load_all() -> (Vec<Rc<LessonData>>, Vec<String>) {
     };
     let mut list = Vec::new();
     for id in ids.into_iter().filter(|id| valid_id(id)).take(MAX_LESSONS) {
-        match fetch_text(&format!("lessons/{id}.yaml")).await {
+        match fetch_text(
+            &format!("lessons/{id}.yaml"),
+            lessons::model::MAX_LESSON_BYTES,
+        )
+        .await
+        {
             Ok(text) => match lessons::parse(&text) {
                 Ok(l) => list.push(Rc::new(l)),
                 Err(e) => errors.push(format!("{id}: {e}")),
@@ -102,26 +106,6 @@ async fn load_all() -> (Vec<Rc<LessonData>>, Vec<String>) {
 #[derive(serde::Deserialize)]
 struct Index {
     lessons: Vec<String>,
-}
-
-/// The body of a same-origin GET, refused when larger than a lesson may be.
-async fn fetch_text(url: &str) -> Result<String, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let resp = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|_| "network error".to_string())?;
-    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response")?;
-    if !resp.ok() {
-        return Err(format!("HTTP {}", resp.status()));
-    }
-    let text = JsFuture::from(resp.text().map_err(|_| "unreadable body")?)
-        .await
-        .map_err(|_| "unreadable body".to_string())?;
-    let text = text.as_string().unwrap_or_default();
-    if text.len() > lessons::model::MAX_LESSON_BYTES {
-        return Err(format!("{} bytes is too large", text.len()));
-    }
-    Ok(text)
 }
 
 /// The inputs that set up a lesson's starting files (recorded, so share links carry them).

@@ -282,7 +282,7 @@ pub fn terminal() -> Html {
 
     html! {
         <section class={classes!("pane", "terminal-pane", ctx.terminal.busy.then_some("busy"))}
-                 id="pane-terminal" aria-label="Terminal" {onclick}>
+                 id="pane-terminal" aria-label={strings.pane_terminal} {onclick}>
             <h2 class="pane-title">{ strings.pane_terminal }</h2>
             <Output lines={Rc::clone(&ctx.terminal.lines)} />
             <label class="prompt-line">
@@ -292,7 +292,7 @@ pub fn terminal() -> Html {
                     class="terminal-input"
                     data-testid="terminal-input"
                     type="text"
-                    aria-label="Command"
+                    aria-label={strings.command}
                     autocomplete="off"
                     autocapitalize="off"
                     spellcheck="false"
@@ -303,12 +303,12 @@ pub fn terminal() -> Html {
                 />
             </label>
             if !choices.is_empty() {
-                <ul class="completions" data-testid="completions" aria-label="Completions">
+                <ul class="completions" data-testid="completions" aria-label={strings.completions}>
                     { for choices.iter().take(60).map(|c| html! { <li>{ c.clone() }</li> }) }
                 </ul>
             }
             if ctx.terminal.busy {
-                <p class="hint">{ "running — Ctrl-C stops it" }</p>
+                <p class="hint">{ strings.running_hint }</p>
             }
         </section>
     }
@@ -323,6 +323,7 @@ struct OutputProps {
 /// re-render it.
 #[function_component(Output)]
 fn output(props: &OutputProps) -> Html {
+    let strings = use_strings();
     let scroll_ref = use_node_ref();
     {
         // Keep the newest line in view whenever lines arrive.
@@ -335,17 +336,27 @@ fn output(props: &OutputProps) -> Html {
     }
     html! {
         <div ref={scroll_ref} class="terminal-output" data-testid="terminal-output"
-             role="log" aria-live="polite" aria-label="Terminal output" tabindex="0">
+             role="log" aria-live="polite" aria-label={strings.terminal_output} tabindex="0">
             { for props.lines.iter().map(line_view) }
         </div>
     }
 }
 
+/// A line laid out in columns: kubectl pads its table and `describe` columns with at
+/// least three spaces (or a tab). Such a line keeps its columns and the terminal scrolls
+/// sideways to its end, as a real terminal narrower than a table would; other lines (prose,
+/// long commands) wrap.
+fn in_columns(text: &str) -> bool {
+    let body = text.trim_start();
+    body.contains("   ") || body.contains('\t')
+}
+
 fn line_view(line: &TermLine) -> Html {
-    let class = match line.kind {
-        LineKind::Echo => "line echo",
-        LineKind::Out => "line",
-        LineKind::Err => "line err",
+    let kind = match line.kind {
+        LineKind::Echo => "echo",
+        LineKind::Out => "out",
+        LineKind::Err => "err",
     };
-    html! { <div key={line.id} {class}>{ line.text.clone() }</div> }
+    let cols = in_columns(&line.text).then_some("cols");
+    html! { <div key={line.id} class={classes!("line", kind, cols)}>{ line.text.clone() }</div> }
 }

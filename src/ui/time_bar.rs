@@ -40,34 +40,34 @@ pub fn time_bar() -> Html {
     };
 
     let (toggle_label, toggle_text) = if ctx.clock.playing {
-        ("Pause", "❚❚")
+        (strings.pause, "❚❚")
     } else {
-        ("Play", "▶")
+        (strings.play, "▶")
     };
     let end = ctx.clock.timeline_end();
 
     html! {
-        <div class="time-bar" role="toolbar" aria-label="Virtual time">
+        <div class="time-bar" role="toolbar" aria-label={strings.virtual_time}>
             <button class={classes!("time-toggle", ctx.clock.playing.then_some("playing"))}
                     data-testid="time-toggle" aria-label={toggle_label} title={toggle_label}
                     onclick={ontoggle}>
                 { toggle_text }
             </button>
-            <select class="time-speed" data-testid="time-speed" aria-label="Speed"
+            <select class="time-speed" data-testid="time-speed" aria-label={strings.speed}
                     onchange={onspeed}>
                 { for SPEEDS.iter().map(|s| html! {
                     <option value={s.to_string()} selected={*s == ctx.clock.speed}>{ format!("{s}×") }</option>
                 }) }
             </select>
             <button class="time-step" data-testid="time-step"
-                    title="Advance to the next event" aria-label="Step to the next event" onclick={onstep}>
+                    title={strings.step_title} aria-label={strings.step_label} onclick={onstep}>
                 { strings.step_button }
             </button>
             <input class="time-slider" data-testid="time-slider" type="range"
-                   aria-label="Timeline: drag to rewind" min="0" max={end.to_string()} step="100"
+                   aria-label={strings.timeline} min="0" max={end.to_string()} step="100"
                    value={ctx.clock.now_ms.to_string()} aria-valuetext={format_clock(ctx.clock.now_ms)}
                    oninput={onrewind} />
-            <time class="time-clock" data-testid="time-clock" aria-label="Virtual clock">
+            <time class="time-clock" data-testid="time-clock" aria-label={strings.virtual_clock}>
                 { format_clock(ctx.clock.now_ms) }
             </time>
         </div>

@@ -36,14 +36,14 @@ pub fn why_log() -> Html {
         .take(SHOWN);
 
     html! {
-        <div class="why-log" id="pane-why" data-testid="why-log" aria-label="Why">
+        <div class="why-log" id="pane-why" data-testid="why-log" aria-label={strings.pane_why}>
             <div class="why-head">
                 <h2 class="pane-title">{ strings.pane_why }</h2>
                 <input class="why-filter" type="search" placeholder={strings.why_filter}
-                       aria-label="Filter the why log by object name" value={(*filter).clone()} {oninput} />
+                       aria-label={strings.why_filter_label} value={(*filter).clone()} {oninput} />
             </div>
             if ctx.cluster.why.is_empty() {
-                <p class="empty">{ "What the controllers do, and why, appears here." }</p>
+                <p class="empty">{ strings.why_empty }</p>
             }
             <ol class="why-lines" role="log" aria-live="off">
                 { for lines.map(|(i, w)| {

@@ -137,3 +137,11 @@ pub fn run(s: &mut Session, line: &str) -> String {
     lines.extend(s.run_blocking());
     lines.iter().map(|l| format!("{}\n", l.text)).collect()
 }
+
+/// A number from the environment (`KUBEPLAY_PROPTEST_CASES`, …), or `default`.
+pub fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

@@ -55,6 +55,24 @@ test('kubectl version typed into the terminal answers with server v1.34', async 
   await context.close();
 });
 
+test('kubectl --help answers with 1.34.5\'s text once the page has fetched it', async () => {
+  const { page, context, problems } = await openPage({ width: 1400, height: 900 });
+  await page.waitForFunction(() => document.documentElement.dataset.wasmLazy !== 'loading');
+  const output = page.getByTestId('terminal-output');
+  // The help pages arrive after start-up; until then kubectl says they are loading.
+  for (let tries = 0; tries < 50; tries += 1) {
+    await runLine(page, 'kubectl get --help | head -1');
+    const last = (await output.locator(':scope > *').allTextContents()).at(-1);
+    if (last === 'Display one or many resources.') break;
+    assert.match(last, /help pages are still loading/);
+    await page.waitForTimeout(100);
+  }
+  const lines = await output.locator(':scope > *').allTextContents();
+  assert.equal(lines.at(-1), 'Display one or many resources.');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('every test hook the design promises is on the page', async () => {
   const { page, context, problems } = await openPage({ width: 1400, height: 900 });
   for (const id of HOOKS) {

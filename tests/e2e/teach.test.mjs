@@ -47,7 +47,7 @@ test('?lesson=…&lang=zh-TW opens the lesson with its Traditional Chinese title
   // A chip types, Enter runs, the typed check passes.
   await page.getByTestId('lesson-chip').first().click();
   assert.equal(await page.getByTestId('terminal-input').inputValue(),
-    'kubectl explain deployment.spec | grep -i version');
+    "kubectl explain deployment.spec | grep -iE 'group|version'");
   await page.getByTestId('terminal-input').press('Enter');
   await page.locator('[data-testid="lesson-step-status"][data-done="true"]').waitFor();
   await page.getByTestId('lang-switch').selectOption('en');

@@ -47,6 +47,17 @@ fn default_container(c: &mut Value) {
             default(p, "protocol", json!("TCP"));
         }
     }
+    // `SetDefaults_ObjectFieldSelector`: a fieldRef reads the v1 object.
+    if let Some(env) = m.get_mut("env").and_then(Value::as_array_mut) {
+        for e in env.iter_mut() {
+            if let Some(f) = e
+                .pointer_mut("/valueFrom/fieldRef")
+                .and_then(Value::as_object_mut)
+            {
+                default(f, "apiVersion", json!("v1"));
+            }
+        }
+    }
     for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
         if let Some(p) = m.get_mut(probe).and_then(Value::as_object_mut) {
             default(p, "timeoutSeconds", json!(1));
@@ -129,6 +140,91 @@ fn default_template(obj: &mut Value) {
             default_pod_spec(spec);
         }
     }
+}
+
+/// `SetDefaults_Job` on a Job's spec.
+fn default_job_spec(spec: &mut Map<String, Value>) {
+    if !spec.contains_key("completions") && !spec.contains_key("parallelism") {
+        spec.insert("completions".into(), json!(1));
+    }
+    default(spec, "parallelism", json!(1));
+    let per_index = spec.contains_key("backoffLimitPerIndex");
+    default(
+        spec,
+        "backoffLimit",
+        json!(if per_index { i32::MAX as i64 } else { 6 }),
+    );
+    default(spec, "completionMode", json!("NonIndexed"));
+    default(spec, "suspend", json!(false));
+    let replacement = if spec.contains_key("podFailurePolicy") {
+        "Failed"
+    } else {
+        "TerminatingOrFailed"
+    };
+    default(spec, "podReplacementPolicy", json!(replacement));
+    default(spec, "manualSelector", json!(false));
+}
+
+/// `SetDefaults_Job`: a Job without labels takes its template's.
+fn copy_template_labels(obj: &mut Value) {
+    let template = obj.at("/spec/template/metadata/labels").cloned();
+    let has_labels = obj
+        .at("/metadata/labels")
+        .and_then(Value::as_object)
+        .is_some_and(|l| !l.is_empty());
+    if let (Some(l), false, Some(meta)) = (template, has_labels, object(obj, "metadata")) {
+        if l.is_object() {
+            meta.insert("labels".into(), l);
+        }
+    }
+}
+
+/// The Job strategy's `generateSelector` (unless `manualSelector`): the template gets the
+/// job-name and controller-uid labels, the selector matches the uid; then defaulting
+/// (which runs again when the object is read back) copies them to a label-less Job.
+pub fn generate_job_selector(obj: &mut Value, uid: &str) {
+    if obj.at("/spec/manualSelector").and_then(Value::as_bool) == Some(true) {
+        return;
+    }
+    let name = obj
+        .at("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let Some(template) = obj.pointer_mut("/spec/template") else {
+        return;
+    };
+    if !template["metadata"].is_object() {
+        template["metadata"] = json!({});
+    }
+    if !template["metadata"]["labels"].is_object() {
+        template["metadata"]["labels"] = json!({});
+    }
+    if let Some(labels) = template["metadata"]["labels"].as_object_mut() {
+        for (key, value) in [
+            ("job-name", name.as_str()),
+            ("batch.kubernetes.io/job-name", name.as_str()),
+            ("controller-uid", uid),
+            ("batch.kubernetes.io/controller-uid", uid),
+        ] {
+            default(labels, key, json!(value));
+        }
+    }
+    let Some(spec) = object(obj, "spec") else {
+        return;
+    };
+    if !spec.get("selector").is_some_and(Value::is_object) {
+        spec.insert("selector".into(), json!({}));
+    }
+    if let Some(sel) = spec.get_mut("selector").and_then(Value::as_object_mut) {
+        if !sel.get("matchLabels").is_some_and(Value::is_object) {
+            sel.insert("matchLabels".into(), json!({}));
+        }
+        if let Some(ml) = sel.get_mut("matchLabels").and_then(Value::as_object_mut) {
+            default(ml, "batch.kubernetes.io/controller-uid", json!(uid));
+        }
+    }
+    copy_template_labels(obj);
 }
 
 /// Defaults for a new or updated object of `kind` (no admission side effects).
@@ -228,6 +324,29 @@ pub fn apply(kind: &str, obj: &mut Value) {
             default_template(obj);
             if let Some(spec) = object(obj, "spec") {
                 default(spec, "replicas", json!(1));
+            }
+        }
+        "Job" => {
+            default_template(obj);
+            if let Some(spec) = object(obj, "spec") {
+                default_job_spec(spec);
+            }
+            copy_template_labels(obj);
+        }
+        "CronJob" => {
+            if let Some(spec) = object(obj, "spec") {
+                default(spec, "concurrencyPolicy", json!("Allow"));
+                default(spec, "suspend", json!(false));
+                default(spec, "successfulJobsHistoryLimit", json!(3));
+                default(spec, "failedJobsHistoryLimit", json!(1));
+                if let Some(job) = spec.get_mut("jobTemplate") {
+                    if let Some(meta) = object(job, "metadata") {
+                        drop_null(meta, "creationTimestamp");
+                    }
+                    // Only the pod template: `SetDefaults_Job` is for Jobs, not for the
+                    // JobSpec a CronJob carries (the Job made from it gets them).
+                    default_template(job);
+                }
             }
         }
         "Service" => {

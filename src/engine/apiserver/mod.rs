@@ -36,7 +36,7 @@ pub struct DeleteOptions {
 fn has_generation(kind: &str) -> bool {
     matches!(
         kind,
-        "StatefulSet" | "DaemonSet" | "Deployment" | "ReplicaSet" | "Pod"
+        "StatefulSet" | "DaemonSet" | "Deployment" | "ReplicaSet" | "Pod" | "Job" | "CronJob"
     )
 }
 
@@ -55,6 +55,8 @@ fn has_status_subresource(kind: &str) -> bool {
             | "Namespace"
             | "Service"
             | "ResourceQuota"
+            | "Job"
+            | "CronJob"
     )
 }
 
@@ -141,6 +143,12 @@ impl World {
         if info.kind == "PersistentVolumeClaim" {
             self.admit_default_storage_class(&mut obj);
         }
+        // The Job strategy selects pods by the Job's uid, so a Job's uid exists before
+        // validation (`PrepareForCreate`); other kinds draw theirs after admission.
+        let early_uid = (info.kind == "Job").then(|| self.rng.uuid());
+        if let Some(uid) = &early_uid {
+            defaults::generate_job_selector(&mut obj, uid);
+        }
         let errs = validation::validate(info.kind, &obj);
         let name = meta_str(&obj, "name").to_string();
         if !errs.is_empty() {
@@ -162,7 +170,7 @@ impl World {
         if info.kind == "Service" {
             allocator::allocate_service(self, &namespace, &name, &mut obj);
         }
-        let uid = self.rng.uuid();
+        let uid = early_uid.unwrap_or_else(|| self.rng.uuid());
         let now = format_rfc3339(self.now);
         let meta = meta_mut(&mut obj);
         meta.insert("uid".into(), json!(uid));
@@ -304,6 +312,9 @@ impl World {
         }
         if info.kind == "Service" {
             allocator::keep_allocations(&old, &mut obj);
+        }
+        if info.kind == "Job" {
+            defaults::generate_job_selector(&mut obj, meta_str(&old, "uid"));
         }
         if info.kind == "Pod" {
             // Pod specs are immutable but for images and a few fields; keep admission's additions.

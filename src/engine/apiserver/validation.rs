@@ -158,6 +158,303 @@ fn validate_selector(obj: &Value, what: &str, errs: &mut Vec<FieldError>) {
     }
 }
 
+/// `ValidateNonnegativeField`.
+fn nonnegative(path: String, value: Option<&Value>, errs: &mut Vec<FieldError>) {
+    if let Some(n) = value.and_then(Value::as_i64).filter(|n| *n < 0) {
+        errs.push(FieldError::invalid(
+            path,
+            n.to_string(),
+            "must be greater than or equal to 0",
+        ));
+    }
+}
+
+/// `ValidateJob`: the spec's own checks, then the selector it must have (generated
+/// unless `manualSelector`) matching the template.
+fn validate_job(obj: &Value, errs: &mut Vec<FieldError>) {
+    let spec = obj.get("spec").unwrap_or(&Value::Null);
+    validate_job_spec(spec, "spec", errs);
+    let template_labels = labels(spec.get("template").unwrap_or(&Value::Null));
+    match spec.get("selector").filter(|s| !s.is_null()) {
+        None => errs.push(FieldError::required("spec.selector", "")),
+        Some(sel) => {
+            if !selector_matches(sel, template_labels) {
+                errs.push(FieldError::invalid(
+                    "spec.template.metadata.labels",
+                    serde_json::to_string(&template_labels).unwrap_or_default(),
+                    "`selector` does not match template `labels`",
+                ));
+            }
+        }
+    }
+}
+
+/// `validateJobSpec` (a Job's, or a CronJob's job template's), in its order:
+/// non-negative counts, the completion mode, the pod template, and a restart policy a
+/// Job can finish under.
+fn validate_job_spec(spec: &Value, path: &str, errs: &mut Vec<FieldError>) {
+    for field in [
+        "parallelism",
+        "completions",
+        "activeDeadlineSeconds",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+    ] {
+        nonnegative(format!("{path}.{field}"), spec.get(field), errs);
+    }
+    match spec.get("completionMode").and_then(Value::as_str) {
+        Some("NonIndexed") | None => {}
+        Some("Indexed") => {
+            if spec.get("completions").and_then(Value::as_i64).is_none() {
+                errs.push(FieldError::required(
+                    format!("{path}.completions"),
+                    "when completion mode is Indexed",
+                ));
+            }
+        }
+        Some(other) => errs.push(FieldError::not_supported(
+            format!("{path}.completionMode"),
+            quoted(other),
+            &["NonIndexed", "Indexed"],
+        )),
+    }
+    if let Some(rules) = spec.at("/podFailurePolicy/rules").and_then(Value::as_array) {
+        validate_pod_failure_rules(rules, &format!("{path}.podFailurePolicy.rules"), errs);
+    }
+    let pod = spec.at("/template/spec").unwrap_or(&Value::Null);
+    validate_containers(pod, &format!("{path}.template.spec"), errs);
+    let restart = format!("{path}.template.spec.restartPolicy");
+    match pod.get("restartPolicy").and_then(Value::as_str) {
+        None | Some("Always") | Some("") => errs.push(FieldError::required(
+            restart,
+            "valid values: \"OnFailure\", \"Never\"",
+        )),
+        Some(rp @ "OnFailure") if spec.get("podFailurePolicy").is_some_and(|p| !p.is_null()) => {
+            errs.push(FieldError::invalid(
+                restart,
+                quoted(rp),
+                "only \"Never\" is supported when podFailurePolicy is specified",
+            ))
+        }
+        Some("OnFailure" | "Never") => {}
+        Some(other) => errs.push(FieldError::not_supported(
+            restart,
+            quoted(other),
+            &["OnFailure", "Never"],
+        )),
+    }
+}
+
+/// `ValidateJobSpecUpdate`: what a running Job cannot change. The template's value is
+/// shown abridged: the API server prints Go's dump of the whole internal PodTemplateSpec.
+fn validate_job_update(old: &Value, new: &Value, errs: &mut Vec<FieldError>) {
+    let (a, b) = (
+        old.get("spec").unwrap_or(&Value::Null),
+        new.get("spec").unwrap_or(&Value::Null),
+    );
+    let changed = |f: &str| a.get(f) != b.get(f);
+    let shown = |f: &str| match b.get(f) {
+        None | Some(Value::Null) => "null".to_string(),
+        Some(Value::String(s)) => quoted(s),
+        Some(v) => v.to_string(),
+    };
+    let indexed = b.get("completionMode").and_then(Value::as_str) == Some("Indexed");
+    if !indexed && changed("completions") {
+        errs.push(FieldError::invalid(
+            "spec.completions",
+            shown("completions"),
+            "field is immutable",
+        ));
+    }
+    if changed("selector") {
+        errs.push(FieldError::invalid(
+            "spec.selector",
+            "v1.LabelSelector{…}",
+            "field is immutable",
+        ));
+    }
+    if changed("template") {
+        errs.push(FieldError::invalid(
+            "spec.template",
+            "core.PodTemplateSpec{…}",
+            "field is immutable",
+        ));
+    }
+    for f in ["completionMode", "podFailurePolicy"] {
+        if changed(f) {
+            errs.push(FieldError::invalid(
+                format!("spec.{f}"),
+                shown(f),
+                "field is immutable",
+            ));
+        }
+    }
+}
+
+/// `validatePodFailurePolicyRule`: the action, and an exit-code rule's operator and values.
+fn validate_pod_failure_rules(rules: &[Value], path: &str, errs: &mut Vec<FieldError>) {
+    const ACTIONS: [&str; 4] = ["Count", "FailIndex", "FailJob", "Ignore"];
+    for (i, rule) in rules.iter().enumerate() {
+        let at = format!("{path}[{i}]");
+        match rule.get("action").and_then(Value::as_str).unwrap_or("") {
+            "" => errs.push(FieldError::required(
+                format!("{at}.action"),
+                "valid values: [\"Count\" \"FailIndex\" \"FailJob\" \"Ignore\"]",
+            )),
+            "FailIndex" => errs.push(FieldError::invalid(
+                format!("{at}.action"),
+                quoted("FailIndex"),
+                "requires the backoffLimitPerIndex to be set",
+            )),
+            a if ACTIONS.contains(&a) => {}
+            other => errs.push(FieldError::not_supported(
+                format!("{at}.action"),
+                quoted(other),
+                &ACTIONS,
+            )),
+        }
+        let Some(codes) = rule.get("onExitCodes").filter(|c| !c.is_null()) else {
+            continue;
+        };
+        let codes_at = format!("{at}.onExitCodes");
+        let op = codes.get("operator").and_then(Value::as_str).unwrap_or("");
+        match op {
+            "In" | "NotIn" => {}
+            "" => errs.push(FieldError::required(
+                format!("{codes_at}.operator"),
+                "valid values: [\"In\" \"NotIn\"]",
+            )),
+            other => errs.push(FieldError::not_supported(
+                format!("{codes_at}.operator"),
+                quoted(other),
+                &["In", "NotIn"],
+            )),
+        }
+        let values: Vec<i64> = codes
+            .get("values")
+            .and_then(Value::as_array)
+            .map(|v| v.iter().filter_map(Value::as_i64).collect())
+            .unwrap_or_default();
+        if values.is_empty() {
+            errs.push(FieldError::invalid(
+                format!("{codes_at}.values"),
+                "[]",
+                "at least one value is required",
+            ));
+        }
+        for (j, v) in values.iter().enumerate() {
+            if op == "In" && *v == 0 {
+                errs.push(FieldError::invalid(
+                    format!("{codes_at}.values[{j}]"),
+                    "0",
+                    "must not be 0 for the In operator",
+                ));
+            }
+        }
+    }
+}
+
+/// `ValidateCronJobCreate`: the schedule (parsed as the controller will), the time zone,
+/// the concurrency policy, the job template, and a name short enough for its Jobs'.
+fn validate_cronjob(obj: &Value, errs: &mut Vec<FieldError>) {
+    use crate::engine::controllers::cronjob::schedule;
+    let spec = obj.get("spec").unwrap_or(&Value::Null);
+    match spec.get("schedule").and_then(Value::as_str).unwrap_or("") {
+        "" => errs.push(FieldError::required("spec.schedule", "")),
+        text => {
+            if let Err(e) = schedule::parse(text, 0) {
+                errs.push(FieldError::invalid("spec.schedule", quoted(text), e));
+            }
+            if text.contains("TZ") {
+                errs.push(FieldError::invalid(
+                    "spec.schedule",
+                    quoted(text),
+                    "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
+                ));
+            }
+        }
+    }
+    nonnegative(
+        "spec.startingDeadlineSeconds".into(),
+        spec.get("startingDeadlineSeconds"),
+        errs,
+    );
+    if let Some(zone) = spec.get("timeZone").and_then(Value::as_str) {
+        let valid_part = |p: &str| {
+            p != "."
+                && p != ".."
+                && !p.starts_with('-')
+                && (1..=14).contains(&p.len())
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b))
+        };
+        if zone.is_empty() {
+            errs.push(FieldError::invalid(
+                "spec.timeZone",
+                quoted(zone),
+                "timeZone must be nil or non-empty string",
+            ));
+        } else if !zone.split('/').all(valid_part) {
+            errs.push(FieldError::invalid(
+                "spec.timeZone",
+                quoted(zone),
+                format!("unknown time zone {zone}"),
+            ));
+        } else {
+            if zone.eq_ignore_ascii_case("Local") {
+                errs.push(FieldError::invalid(
+                    "spec.timeZone",
+                    quoted(zone),
+                    "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
+                ));
+            }
+            if !schedule::zone_exists(zone) && zone != "Local" {
+                errs.push(FieldError::invalid(
+                    "spec.timeZone",
+                    quoted(zone),
+                    format!("unknown time zone {zone}"),
+                ));
+            }
+        }
+    }
+    match spec
+        .get("concurrencyPolicy")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+    {
+        "Allow" | "Forbid" | "Replace" => {}
+        "" => errs.push(FieldError::required("spec.concurrencyPolicy", "")),
+        other => errs.push(FieldError::not_supported(
+            "spec.concurrencyPolicy",
+            quoted(other),
+            &["Allow", "Forbid", "Replace"],
+        )),
+    }
+    let template = spec.at("/jobTemplate/spec").unwrap_or(&Value::Null);
+    validate_job_spec(template, "spec.jobTemplate.spec", errs);
+    if template.get("selector").is_some_and(|s| !s.is_null()) {
+        errs.push(FieldError::invalid(
+            "spec.jobTemplate.spec.selector",
+            serde_json::to_string(&template["selector"]).unwrap_or_default(),
+            "`selector` will be auto-generated",
+        ));
+    }
+    for field in ["successfulJobsHistoryLimit", "failedJobsHistoryLimit"] {
+        nonnegative(format!("spec.{field}"), spec.get(field), errs);
+    }
+    let name = obj
+        .at("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if name.len() > 52 {
+        errs.push(FieldError::invalid(
+            "metadata.name",
+            quoted(name),
+            "must be no more than 52 characters",
+        ));
+    }
+}
+
 /// Everything checked on create (and again on update) for `kind`.
 pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
     let mut errs = Vec::new();
@@ -201,6 +498,8 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
                 validate_statefulset_strategy(obj, &mut errs);
             }
         }
+        "Job" => validate_job(obj, &mut errs),
+        "CronJob" => validate_cronjob(obj, &mut errs),
         "Service" => {
             if let Some(ports) = obj.at("/spec/ports").and_then(Value::as_array) {
                 for (i, p) in ports.iter().enumerate() {
@@ -299,6 +598,7 @@ pub fn validate_update(kind: &str, old: &Value, new: &Value) -> Vec<FieldError> 
                 errs.push(FieldError::forbidden("spec", STS_FORBIDDEN));
             }
         }
+        "Job" => validate_job_update(old, new, &mut errs),
         "Deployment" | "ReplicaSet" | "DaemonSet" => {
             let (a, b) = (old.at("/spec/selector"), new.at("/spec/selector"));
             if a != b {

@@ -6,10 +6,10 @@ use super::Target;
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::registry::ImageRef;
-use crate::engine::Cluster;
+use crate::engine::world::World;
 use serde_json::Value;
 
-pub(super) fn pod<'a>(c: &'a Cluster, t: &Target) -> Option<&'a Value> {
+pub(super) fn pod<'a>(c: &'a World, t: &Target) -> Option<&'a Value> {
     c.get("Pod", &t.namespace, &t.pod).map(|p| &**p)
 }
 
@@ -28,11 +28,94 @@ pub(super) fn repo_of(image: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A `valueFrom` source: a field of the pod, or a key of a ConfigMap or Secret (a
+/// missing one leaves the variable out, as an `optional` reference does).
+fn value_from(c: &World, pod: &Value, ns: &str, from: &Value) -> Option<String> {
+    if let Some(path) = from.at("/fieldRef/fieldPath").and_then(Value::as_str) {
+        let pointer = match path {
+            "metadata.name" => "/metadata/name",
+            "metadata.namespace" => "/metadata/namespace",
+            "metadata.uid" => "/metadata/uid",
+            "spec.nodeName" => "/spec/nodeName",
+            "spec.serviceAccountName" => "/spec/serviceAccountName",
+            "status.podIP" => "/status/podIP",
+            "status.hostIP" => "/status/hostIP",
+            _ => {
+                let key = path
+                    .strip_prefix("metadata.labels['")
+                    .map(|k| ("labels", k))
+                    .or_else(|| {
+                        path.strip_prefix("metadata.annotations['")
+                            .map(|k| ("annotations", k))
+                    })?;
+                let name = key.1.strip_suffix("']")?;
+                return pod["metadata"][key.0][name].as_str().map(String::from);
+            }
+        };
+        return pod.at(pointer).and_then(Value::as_str).map(String::from);
+    }
+    for (kind, field) in [("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef")] {
+        let Some(r) = from.get(field) else {
+            continue;
+        };
+        let obj = c.get(kind, ns, r["name"].as_str().unwrap_or(""))?;
+        let key = r["key"].as_str().unwrap_or("");
+        if kind == "ConfigMap" {
+            return obj["data"][key].as_str().map(String::from);
+        }
+        if let Some(v) = obj["stringData"][key].as_str() {
+            return Some(v.to_string());
+        }
+        let bytes = crate::base64::decode(obj["data"][key].as_str()?).ok()?;
+        return Some(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    None
+}
+
+/// The kubelet's `$(VAR)` expansion of env values, `command` and `args`: a defined
+/// variable is replaced, an undefined reference stays as written, `$$` is one `$`.
+pub fn expand_references(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+        } else if let Some(inner) = after.strip_prefix('(') {
+            match inner.find(')') {
+                Some(end) => {
+                    let name = &inner[..end];
+                    match lookup(name) {
+                        Some(v) => out.push_str(&v),
+                        None => {
+                            out.push_str("$(");
+                            out.push_str(name);
+                            out.push(')');
+                        }
+                    }
+                    rest = &inner[end + 1..];
+                }
+                None => {
+                    out.push_str("$(");
+                    rest = inner;
+                }
+            }
+        } else {
+            out.push('$');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// (name, cluster IP, [(port, protocol)]) of a Service a pod gets variables for.
 type ServiceLink = (String, String, Vec<(i64, String)>);
 
 /// The environment a container sees: PATH, HOSTNAME, its `env`, Service links, HOME.
-pub fn environment(c: &Cluster, t: &Target) -> Vec<(String, String)> {
+pub fn environment(c: &World, t: &Target) -> Vec<(String, String)> {
     let mut env = vec![
         (
             "PATH".to_string(),
@@ -50,8 +133,21 @@ pub fn environment(c: &Cluster, t: &Target) -> Vec<(String, String)> {
         .and_then(|x| x["env"].as_array())
     {
         for e in list {
-            if let (Some(k), Some(v)) = (e["name"].as_str(), e["value"].as_str()) {
-                env.push((k.to_string(), v.to_string()));
+            let Some(k) = e["name"].as_str() else {
+                continue;
+            };
+            let value = match e["value"].as_str() {
+                // `$(VAR)` names a variable declared before this one.
+                Some(v) => Some(expand_references(v, &|name| {
+                    env.iter()
+                        .rev()
+                        .find(|(k, _)| k == name)
+                        .map(|(_, v)| v.clone())
+                })),
+                None => value_from(c, p, &t.namespace, &e["valueFrom"]),
+            };
+            if let Some(v) = value {
+                env.push((k.to_string(), v));
             }
         }
     }
@@ -119,4 +215,20 @@ pub fn environment(c: &Cluster, t: &Target) -> Vec<(String, String)> {
     }
     env.push(("HOME".into(), "/root".into()));
     env
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand_references;
+
+    #[test]
+    fn references_expand_like_the_kubelet() {
+        let lookup = |k: &str| (k == "MESSAGE").then(|| "hello world".to_string());
+        assert_eq!(expand_references("$(MESSAGE)", &lookup), "hello world");
+        assert_eq!(
+            expand_references("$(NOPE) $$(MESSAGE) $x", &lookup),
+            "$(NOPE) $(MESSAGE) $x"
+        );
+        assert_eq!(expand_references("a$(MESSAGE", &lookup), "a$(MESSAGE");
+    }
 }

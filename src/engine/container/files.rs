@@ -6,7 +6,7 @@ use super::environment::{image_of, pod, repo_of};
 use super::network::{CLUSTER_DOMAIN, DNS_IP};
 use super::{Ran, Target};
 use crate::engine::json::At;
-use crate::engine::Cluster;
+use crate::engine::world::World;
 use crate::shell::{run_filter, Vfs};
 use serde_json::Value;
 
@@ -37,7 +37,7 @@ pub(super) fn mounted_over_root(pod: &Value, container: &str) -> bool {
 }
 
 /// A file as the container sees it: written files, then a few the image ships.
-pub(super) fn read(c: &Cluster, t: &Target, path: &str) -> Option<String> {
+pub(super) fn read(c: &World, t: &Target, path: &str) -> Option<String> {
     let p = pod(c, t)?;
     if let Some(s) = c.read_file(p, &t.container, path) {
         return Some(s.clone());
@@ -78,7 +78,7 @@ pub(super) fn absolute(path: &str) -> String {
 }
 
 /// `ls [DIR]`: what was written under DIR, and the directories and files an image has.
-pub(super) fn ls(c: &Cluster, t: &Target, rest: &[String]) -> Ran {
+pub(super) fn ls(c: &World, t: &Target, rest: &[String]) -> Ran {
     let dirs: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
     let dir = dirs.first().map_or("/".to_string(), |d| absolute(d));
     let Some(p) = pod(c, t).cloned() else {
@@ -112,7 +112,7 @@ pub(super) fn ls(c: &Cluster, t: &Target, rest: &[String]) -> Ran {
 }
 
 /// `cat FILE…`, or its stdin without files.
-pub(super) fn cat(c: &Cluster, t: &Target, rest: &[String], stdin: Option<String>) -> Ran {
+pub(super) fn cat(c: &World, t: &Target, rest: &[String], stdin: Option<String>) -> Ran {
     let files: Vec<&String> = rest.iter().filter(|a| !a.starts_with('-')).collect();
     if files.is_empty() {
         return Ran::ok(stdin.unwrap_or_default());
@@ -142,7 +142,7 @@ const TEXT_UTILITIES: &[&str] = &[
 /// those files are lent to it in a scratch filesystem rooted where the container's
 /// shell stands (`/`). Nothing it could write goes back (these utilities only read).
 pub(super) fn text_utility(
-    c: &Cluster,
+    c: &World,
     t: &Target,
     name: &str,
     args: &[String],

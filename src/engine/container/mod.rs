@@ -5,7 +5,10 @@
 //! (`grep`, `head`, `wc`, …) on its files, `curl` / `wget` against pods and Services, and
 //! `nslookup` answering from the cluster's DNS.
 //!
-//! Files written land in the engine (`Cluster::write_file`): on a PVC they survive the
+//! The kubelet runs each container's main process here too ([`Process`]), in steps on
+//! its timers, so that `sleep` takes virtual time and output lands in the pod's log.
+//!
+//! Files written land in the engine (`World::write_file`): on a PVC they survive the
 //! pod, elsewhere they die with it. Web servers serve what their document root holds.
 //! This lives in the engine, not in kubectl, because a container's commands are the
 //! cluster's business: the kubelet is the one to run them.
@@ -13,10 +16,14 @@
 mod environment;
 mod files;
 mod network;
+mod perl;
+mod process;
+mod servers;
 
-pub use environment::environment;
+pub use environment::{environment, expand_references};
+pub use process::{Burst, Process, Step};
 
-use crate::engine::Cluster;
+use crate::engine::world::World;
 use crate::shell::{self, Host, Output, Shell};
 use std::convert::Infallible;
 
@@ -69,12 +76,12 @@ impl From<Output> for Ran {
 
 /// Runs a command in the container as `kubectl exec POD -- ARGV…` does: the program
 /// itself, not a shell (`sh -c '…'` gets one).
-pub fn run(cluster: &mut Cluster, target: &Target, argv: &[String]) -> Ran {
+pub fn run(world: &mut World, target: &Target, argv: &[String]) -> Ran {
     if argv.is_empty() {
         return Ran::default();
     }
-    let mut shell = container_shell(cluster, target);
-    let mut host = Container { cluster, target };
+    let mut shell = container_shell(world, target);
+    let mut host = Container { world, target };
     let (o, running) = host.run(&mut shell, argv, None, false);
     match running {
         None => Ran::from(o),
@@ -83,21 +90,21 @@ pub fn run(cluster: &mut Cluster, target: &Target, argv: &[String]) -> Ran {
 }
 
 /// Runs one line typed into the container's shell (`kubectl run -it … -- sh`).
-pub fn run_line(cluster: &mut Cluster, target: &Target, line: &str) -> Ran {
-    let mut shell = container_shell(cluster, target);
-    let mut host = Container { cluster, target };
+pub fn run_line(world: &mut World, target: &Target, line: &str) -> Ran {
+    let mut shell = container_shell(world, target);
+    let mut host = Container { world, target };
     host.sh(&mut shell, line).into()
 }
 
 /// A fresh `sh` whose variables are the container's environment.
-fn container_shell(cluster: &Cluster, target: &Target) -> Shell {
-    let vars = environment(cluster, target).into_iter().collect();
+fn container_shell(world: &World, target: &Target) -> Shell {
+    let vars = environment(world, target).into_iter().collect();
     Shell::new("sh", vars, Default::default())
 }
 
 /// The container as the shell's host.
 struct Container<'a> {
-    cluster: &'a mut Cluster,
+    world: &'a mut World,
     target: &'a Target,
 }
 
@@ -118,25 +125,50 @@ impl Container<'_> {
 
     /// The programs of the container's image, by name.
     fn program(&mut self, name: &str, rest: &[String], stdin: Option<String>) -> Ran {
-        let (c, t) = (&*self.cluster, self.target);
+        let (c, t) = (&*self.world, self.target);
         match name {
             "hostname" => Ran::ok(format!("{}\n", t.pod)),
             "echo" => Ran::ok(shell::echo(rest)),
             "pwd" => Ran::ok("/\n"),
+            "date" => match rest {
+                [] => Ran::ok(format!(
+                    "{}\n",
+                    crate::engine::time::format_date_command(c.now)
+                )),
+                [f] if f == "+%s" => Ran::ok(format!("{}\n", c.now.div_euclid(1000))),
+                _ => Ran::fail(
+                    "kubeplay: this date prints the time (`date`) or seconds since 1970 (`date +%s`) only\n",
+                    1,
+                ),
+            },
             "whoami" => Ran::ok("root\n"),
-            "true" | "sleep" | ":" | "exit" | "cd" | "export" => Ran::default(),
+            "true" | "sleep" | ":" | "cd" | "export" => Ran::default(),
+            // In `kubectl exec`, `exit N` ends the command with N (a container's main
+            // process handles `exit` itself, see [`Process`]).
+            "exit" => Ran {
+                status: rest
+                    .first()
+                    .and_then(|n| n.parse::<i32>().ok())
+                    .unwrap_or(0)
+                    & 255,
+                ..Ran::default()
+            },
             "false" => Ran::fail("", 1),
             "env" | "printenv" => {
                 let env = environment(c, t);
                 if name == "printenv" && !rest.is_empty() {
-                    let mut out = String::new();
+                    // Exit status 1 when any name is unset, as printenv does.
+                    let mut r = Ran::default();
                     for k in rest {
-                        if let Some((_, v)) = env.iter().find(|(ek, _)| ek == k) {
-                            out.push_str(v);
-                            out.push('\n');
+                        match env.iter().find(|(ek, _)| ek == k) {
+                            Some((_, v)) => {
+                                r.stdout.push_str(v);
+                                r.stdout.push('\n');
+                            }
+                            None => r.status = 1,
                         }
                     }
-                    return Ran::ok(out);
+                    return r;
                 }
                 Ran::ok(
                     env.iter()
@@ -146,7 +178,33 @@ impl Container<'_> {
             }
             "cat" => files::cat(c, t, rest, stdin),
             "ls" => files::ls(c, t, rest),
-            "curl" | "wget" => network::http_get(self.cluster, t, name, rest),
+            n if n.starts_with("perl") => perl::perl(rest),
+            "touch" => {
+                for f in rest.iter().filter(|a| !a.starts_with('-')) {
+                    let path = files::absolute(f);
+                    self.world
+                        .write_file(&t.namespace, &t.pod, &t.container, &path, "", true);
+                }
+                Ran::default()
+            }
+            "rm" => {
+                let force = rest.iter().any(|a| a.starts_with('-') && a.contains('f'));
+                let mut r = Ran::default();
+                for f in rest.iter().filter(|a| !a.starts_with('-')) {
+                    let path = files::absolute(f);
+                    let removed = self
+                        .world
+                        .remove_file(&t.namespace, &t.pod, &t.container, &path);
+                    if !removed && !force {
+                        r.stderr.push_str(&format!(
+                            "rm: can't remove '{f}': No such file or directory\n"
+                        ));
+                        r.status = 1;
+                    }
+                }
+                r
+            }
+            "curl" | "wget" => network::http_get(self.world, t, name, rest),
             "nslookup" => match rest.iter().find(|a| !a.starts_with('-')) {
                 Some(host) => network::nslookup(c, t, host),
                 None => Ran::fail(
@@ -193,13 +251,13 @@ impl Host for Container<'_> {
     }
 
     fn read_file(&mut self, path: &str) -> Option<String> {
-        files::read(self.cluster, self.target, &files::absolute(path))
+        files::read(self.world, self.target, &files::absolute(path))
     }
 
     fn write_file(&mut self, path: &str, text: &str, append: bool) -> Result<(), String> {
         let t = self.target;
         let path = files::absolute(path);
-        self.cluster
+        self.world
             .write_file(&t.namespace, &t.pod, &t.container, &path, text, append);
         Ok(())
     }

@@ -9,7 +9,7 @@ use crate::engine::apiserver::meta_str;
 use crate::engine::controllers::endpoints::{is_pod_ready, resolve_target_port, service_selects};
 use crate::engine::json::At;
 use crate::engine::registry::ImageRef;
-use crate::engine::Cluster;
+use crate::engine::world::World;
 use serde_json::Value;
 
 pub(super) const CLUSTER_DOMAIN: &str = "svc.cluster.local";
@@ -22,7 +22,7 @@ enum Resolved {
     Service(Value),
 }
 
-fn resolve_host(c: &Cluster, ns: &str, host: &str) -> Option<Resolved> {
+fn resolve_host(c: &World, ns: &str, host: &str) -> Option<Resolved> {
     if host.chars().all(|ch| ch.is_ascii_digit() || ch == '.') {
         if let Some(p) = c
             .store
@@ -70,7 +70,7 @@ fn resolve_host(c: &Cluster, ns: &str, host: &str) -> Option<Resolved> {
     }
 }
 
-fn backends(c: &Cluster, svc: &Value) -> Vec<Value> {
+fn backends(c: &World, svc: &Value) -> Vec<Value> {
     let ns = meta_str(svc, "namespace");
     let mut pods: Vec<Value> = c
         .store
@@ -85,7 +85,7 @@ fn backends(c: &Cluster, svc: &Value) -> Vec<Value> {
 }
 
 /// What the web server in `pod` answers for `path` on `port`.
-fn serve(c: &Cluster, pod: &Value, port: i64, path: &str) -> Result<String, ()> {
+fn serve(c: &World, pod: &Value, port: i64, path: &str) -> Result<String, ()> {
     if !is_pod_ready(pod) && pod.at("/status/phase").and_then(Value::as_str) != Some("Running") {
         return Err(());
     }
@@ -125,7 +125,7 @@ fn serve(c: &Cluster, pod: &Value, port: i64, path: &str) -> Result<String, ()> 
 }
 
 /// `curl URL` / `wget -qO- URL`.
-pub(super) fn http_get(c: &mut Cluster, t: &Target, tool: &str, args: &[String]) -> Ran {
+pub(super) fn http_get(c: &mut World, t: &Target, tool: &str, args: &[String]) -> Ran {
     let Some(url) = args.iter().rev().find(|a| !a.starts_with('-') && *a != "-") else {
         return Ran::fail(format!("{tool}: no URL specified\n"), 2);
     };
@@ -194,7 +194,7 @@ pub(super) fn http_get(c: &mut Cluster, t: &Target, tool: &str, args: &[String])
 }
 
 /// `nslookup HOST` in busybox's format.
-pub(super) fn nslookup(c: &Cluster, t: &Target, host: &str) -> Ran {
+pub(super) fn nslookup(c: &World, t: &Target, host: &str) -> Ran {
     let old_format = pod(c, t)
         .map(|p| image_of(p, &t.container))
         .and_then(|i| ImageRef::parse(&i).ok())

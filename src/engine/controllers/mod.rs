@@ -13,16 +13,19 @@
 //! - the writes with their Events: `pod_control.rs`; the Deployment writes ReplicaSets,
 //!   in `sync.rs` (named after Go's `sync.go`).
 
+pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod endpoints;
 pub mod garbage_collector;
 pub mod history;
+pub mod job;
 pub mod node_lifecycle;
 pub mod ownership;
 pub mod replicaset;
 pub mod root_ca_publisher;
 pub mod statefulset;
+pub mod ttl_after_finished;
 pub mod volume_binder;
 
 use super::apiserver::meta_str;
@@ -47,6 +50,9 @@ pub enum Controller {
     VolumeBinder,
     Endpoints,
     NodeLifecycle,
+    Job,
+    CronJob,
+    TtlAfterFinished,
     RootCaCertPublisher,
 }
 
@@ -63,6 +69,9 @@ impl Controller {
             Controller::VolumeBinder => "persistentvolume-controller",
             Controller::Endpoints => "endpoint-controller",
             Controller::NodeLifecycle => "node-lifecycle-controller",
+            Controller::Job => "job-controller",
+            Controller::CronJob => "cronjob-controller",
+            Controller::TtlAfterFinished => "ttl-after-finished-controller",
             Controller::RootCaCertPublisher => "root-ca-cert-publisher",
         }
     }
@@ -73,6 +82,7 @@ impl Controller {
             "DaemonSet" => Some(Controller::DaemonSet),
             "Deployment" => Some(Controller::Deployment),
             "ReplicaSet" => Some(Controller::ReplicaSet),
+            "Job" => Some(Controller::Job),
             _ => None,
         }
     }
@@ -195,6 +205,22 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                 }
             }
         }
+        "Job" => {
+            if !deleted {
+                w.queue.add(Controller::Job, key(&e.namespace, &e.name));
+                if ttl_after_finished::expires_at(obj).is_some() {
+                    w.queue
+                        .add(Controller::TtlAfterFinished, key(&e.namespace, &e.name));
+                }
+            }
+            if let Some(r) = controller_ref(obj).filter(|r| r["kind"] == "CronJob") {
+                w.queue.add(
+                    Controller::CronJob,
+                    key(&e.namespace, r["name"].as_str().unwrap_or("")),
+                );
+            }
+        }
+        "CronJob" => w.queue.add(Controller::CronJob, key(&e.namespace, &e.name)),
         "Service" => w
             .queue
             .add(Controller::Endpoints, key(&e.namespace, &e.name)),
@@ -294,6 +320,7 @@ fn enqueue_adopters(w: &mut World, namespace: &str, pod: &Value) {
         ("StatefulSet", Controller::StatefulSet),
         ("DaemonSet", Controller::DaemonSet),
         ("ReplicaSet", Controller::ReplicaSet),
+        ("Job", Controller::Job),
     ] {
         for owner in w.store.list(kind, Some(namespace)) {
             if selector_matches(
@@ -420,6 +447,9 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
         Controller::DaemonSet => daemonset::sync(w, namespace, name),
         Controller::Deployment => deployment::sync(w, namespace, name),
         Controller::ReplicaSet => replicaset::sync(w, namespace, name),
+        Controller::Job => job::sync(w, namespace, name),
+        Controller::CronJob => cronjob::sync(w, namespace, name),
+        Controller::TtlAfterFinished => ttl_after_finished::sync(w, namespace, name),
         // These never fail or wait: nothing to schedule after them.
         Controller::Scheduler => return super::scheduler::schedule(w, namespace, name),
         Controller::GarbageCollector => return garbage_collector::sync(w, key),

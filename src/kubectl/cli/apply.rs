@@ -3,7 +3,7 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::manifest::{self, Doc};
 use super::resource::{kind_group, parse_targets};
-use super::{flag_error, namespace, Ctx};
+use super::{flag_error, Ctx};
 use crate::engine::api::decoding;
 use crate::engine::api::discovery::Resource;
 use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
@@ -35,6 +35,10 @@ pub(crate) const CREATE_FLAGS: &[Flag] = &[
     flag("image", None, Arity::Value),
     flag("replicas", Some('r'), Arity::Value),
     flag("port", None, Arity::Value),
+    // `create job` / `create cronjob`
+    flag("from", None, Arity::Value),
+    flag("schedule", None, Arity::Value),
+    flag("restart", None, Arity::Value),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -160,7 +164,7 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
         Ok(d) => d,
         Err(e) => return Output::failed(e),
     };
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let explicit_ns = p.has("namespace");
     let mut out = Output::ok();
     let mut errors = Vec::new();
@@ -562,7 +566,7 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         Ok(t) => t,
         Err(e) => return Output::failed(e.to_string()),
     };
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let mut out = Output::ok();
     for t in targets {
         for name in &t.names {

@@ -3,7 +3,7 @@
 
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets, Target};
-use super::{flag_error, namespace, Ctx, Outcome};
+use super::{flag_error, Ctx, Outcome};
 use crate::engine::api::discovery::Resource;
 use crate::engine::json::At;
 use crate::engine::ApiError;
@@ -129,7 +129,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     if immediate {
         out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
     }
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let all_ns = p.bool("all-namespaces");
     let by_selection = p.bool("all") || p.has("selector") || p.has("field-selector");
     let ignore_not_found = p.bool("ignore-not-found") || by_selection;

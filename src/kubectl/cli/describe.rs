@@ -3,7 +3,7 @@
 
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::parse_targets;
-use super::{flag_error, namespace, Ctx};
+use super::{flag_error, Ctx};
 use crate::engine::controllers::ownership::owned;
 use crate::engine::json::At;
 use crate::engine::ApiError;
@@ -117,7 +117,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         o.fail("Required resource not specified.\nSee 'kubectl describe -h' for help and examples");
         return o;
     }
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let all_ns = p.bool("all-namespaces");
     let selector = match super::get::selector_flag(&p) {
         Ok(s) => s,

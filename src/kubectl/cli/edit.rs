@@ -8,7 +8,7 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::manifest::parse_docs;
 use super::resource::{kind_group, parse_targets};
-use super::{flag_error, namespace, Ctx};
+use super::{flag_error, Ctx};
 use crate::engine::apiserver::patch::merge_patch;
 use crate::engine::json::At;
 use crate::engine::{ApiError, Cluster};
@@ -84,7 +84,7 @@ pub fn open(ctx: &mut Ctx<'_>, args: &[String]) -> Result<(Output, PendingEdit),
     let r = target.resource;
     let name = target.names[0].clone();
     let ns = if r.namespaced {
-        namespace(&p)
+        ctx.namespace(&p)
     } else {
         String::new()
     };

@@ -4,7 +4,7 @@
 
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::resolve;
-use super::{flag_error, namespace, Ctx, Outcome};
+use super::{flag_error, Ctx, Outcome};
 use crate::engine::json::At;
 use crate::engine::time::parse_rfc3339;
 use crate::engine::Millis;
@@ -194,7 +194,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             }
         }
     };
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let filter = EventFilter {
         namespace: (!all_namespaces).then(|| ns.clone()),
         for_object,

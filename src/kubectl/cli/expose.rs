@@ -4,7 +4,7 @@
 
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::parse_targets;
-use super::{flag_error, namespace, Ctx};
+use super::{flag_error, Ctx};
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::ApiError;
@@ -180,7 +180,7 @@ pub fn expose(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let Some(target) = targets.first() else {
         return Output::failed(NO_RESOURCES);
     };
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let r = target.resource;
     let Some(name) = target.names.first() else {
         return Output::failed("resource(s) were provided, but no name was specified");

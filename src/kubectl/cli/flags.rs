@@ -33,6 +33,32 @@ pub const GLOBAL: &[Flag] = &[
     flag("v", Some('v'), Arity::Value),
     flag("help", Some('h'), Arity::Bool),
     flag("warnings-as-errors", None, Arity::Bool),
+    // No compression and no TLS to skip in the playground: nothing they change shows.
+    flag("disable-compression", None, Arity::Bool),
+    flag("insecure-skip-tls-verify", None, Arity::Bool),
+];
+
+/// kubectl's other global flags: known (so they are not "unknown"), but what they do
+/// (impersonation, other servers and credentials, profiling) is not simulated.
+pub const NOT_SIMULATED: &[Flag] = &[
+    flag("as", None, Arity::Value),
+    flag("as-group", None, Arity::Value),
+    flag("as-uid", None, Arity::Value),
+    flag("cache-dir", None, Arity::Value),
+    flag("certificate-authority", None, Arity::Value),
+    flag("client-certificate", None, Arity::Value),
+    flag("client-key", None, Arity::Value),
+    flag("kuberc", None, Arity::Value),
+    flag("log-flush-frequency", None, Arity::Value),
+    flag("match-server-version", None, Arity::Bool),
+    flag("password", None, Arity::Value),
+    flag("profile", None, Arity::Value),
+    flag("profile-output", None, Arity::Value),
+    flag("server", Some('s'), Arity::Value),
+    flag("tls-server-name", None, Arity::Value),
+    flag("token", None, Arity::Value),
+    flag("username", None, Arity::Value),
+    flag("vmodule", None, Arity::Value),
 ];
 
 /// Parsed arguments: values by long name (repeatable flags keep every value).
@@ -40,6 +66,8 @@ pub const GLOBAL: &[Flag] = &[
 pub struct Parsed {
     pub values: BTreeMap<&'static str, Vec<String>>,
     pub positionals: Vec<String>,
+    /// Where the arguments after `--` begin in `positionals` (a command to run).
+    pub after_dash: Option<usize>,
 }
 
 impl Parsed {
@@ -81,17 +109,40 @@ pub enum FlagError {
     ShorthandNeedsArgument(char, String),
     #[error("invalid argument \"{0}\" for \"{1}\" flag: strconv.ParseBool: parsing \"{0}\": invalid syntax")]
     BadBool(String, String),
+    #[error("invalid argument \"{0}\" for \"{1}\" flag: strconv.ParseInt: parsing \"{0}\": invalid syntax")]
+    BadInt(String, String),
+    #[error("flag --{0} is not simulated in the playground")]
+    NotSimulated(String),
 }
 
 fn find_long<'a>(specs: &[&'a [Flag]], name: &str) -> Option<&'a Flag> {
     specs.iter().flat_map(|s| s.iter()).find(|f| f.long == name)
 }
 
+/// A shorthand of the verb's flags, else of a global flag the verb does not redefine
+/// (cobra drops a persistent flag, shorthand included, whose name the command has:
+/// `kubectl config set-context --namespace` has no `-n`).
 fn find_short<'a>(specs: &[&'a [Flag]], c: char) -> Option<&'a Flag> {
-    specs
-        .iter()
-        .flat_map(|s| s.iter())
-        .find(|f| f.short == Some(c))
+    let (verb, rest) = specs.split_first()?;
+    verb.iter().find(|f| f.short == Some(c)).or_else(|| {
+        rest.iter()
+            .flat_map(|s| s.iter())
+            .filter(|g| !verb.iter().any(|f| f.long == g.long))
+            .find(|f| f.short == Some(c))
+    })
+}
+
+/// A value of a global flag with a type: `-v` is an int32.
+fn check_value(f: &Flag, value: &str) -> Result<(), FlagError> {
+    if f.long == "v" && value.parse::<i32>().is_err() {
+        return Err(FlagError::BadInt(value.to_string(), "-v, --v".to_string()));
+    }
+    Ok(())
+}
+
+/// A global flag the playground knows but does not simulate.
+fn not_simulated(f: Option<&Flag>) -> FlagError {
+    FlagError::NotSimulated(f.map(|f| f.long).unwrap_or_default().to_string())
 }
 
 fn check_bool(long: &str, value: &str) -> Result<(), FlagError> {
@@ -111,6 +162,7 @@ pub fn parse(args: &[String], verb_flags: &[Flag]) -> Result<Parsed, FlagError> 
         let arg = &args[i];
         i += 1;
         if arg == "--" {
+            out.after_dash = Some(out.positionals.len());
             out.positionals.extend(args[i..].iter().cloned());
             break;
         }
@@ -119,8 +171,13 @@ pub fn parse(args: &[String], verb_flags: &[Flag]) -> Result<Parsed, FlagError> 
                 Some((n, v)) => (n, Some(v.to_string())),
                 None => (body, None),
             };
-            let f =
-                find_long(&specs, name).ok_or_else(|| FlagError::UnknownFlag(name.to_string()))?;
+            let f = match find_long(&specs, name) {
+                Some(f) => f,
+                None if find_long(&[NOT_SIMULATED], name).is_some() => {
+                    return Err(not_simulated(find_long(&[NOT_SIMULATED], name)))
+                }
+                None => return Err(FlagError::UnknownFlag(name.to_string())),
+            };
             let value = match (f.arity, inline) {
                 (Arity::Bool, Some(v)) => {
                     check_bool(f.long, &v)?;
@@ -137,6 +194,7 @@ pub fn parse(args: &[String], verb_flags: &[Flag]) -> Result<Parsed, FlagError> 
                     v
                 }
             };
+            check_value(f, &value)?;
             out.values.entry(f.long).or_default().push(value);
         } else if arg.len() > 1 && arg.starts_with('-') {
             let body = &arg[1..];
@@ -144,8 +202,12 @@ pub fn parse(args: &[String], verb_flags: &[Flag]) -> Result<Parsed, FlagError> 
             let mut j = 0;
             while j < chars.len() {
                 let c = chars[j];
-                let f = find_short(&specs, c)
-                    .ok_or_else(|| FlagError::UnknownShorthand(c, body.to_string()))?;
+                let Some(f) = find_short(&specs, c) else {
+                    return Err(match find_short(&[NOT_SIMULATED], c) {
+                        Some(f) => not_simulated(Some(f)),
+                        None => FlagError::UnknownShorthand(c, body.to_string()),
+                    });
+                };
                 j += 1;
                 match f.arity {
                     Arity::Bool => {
@@ -170,6 +232,7 @@ pub fn parse(args: &[String], verb_flags: &[Flag]) -> Result<Parsed, FlagError> 
                             i += 1;
                             v
                         };
+                        check_value(f, &v)?;
                         out.values.entry(f.long).or_default().push(v);
                         break;
                     }
@@ -227,5 +290,33 @@ mod tests {
         assert_eq!(p.value("output"), Some("yaml"));
         assert!(!p.bool("watch"));
         assert_eq!(p.value("selector"), Some("app=web"));
+    }
+
+    #[test]
+    fn a_verb_flag_named_like_a_global_one_hides_its_shorthand() {
+        const SET_CONTEXT: &[Flag] = &[flag("namespace", None, Arity::Value)];
+        assert_eq!(
+            parse(&args("-n dev"), SET_CONTEXT).unwrap_err().to_string(),
+            "unknown shorthand flag: 'n' in -n"
+        );
+        let p = parse(&args("--namespace dev"), SET_CONTEXT).unwrap();
+        assert_eq!(p.value("namespace"), Some("dev"));
+    }
+
+    #[test]
+    fn global_flags_are_typed_and_the_unsimulated_ones_say_so() {
+        assert_eq!(
+            parse(&args("-v=abc"), GET).unwrap_err().to_string(),
+            "invalid argument \"abc\" for \"-v, --v\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax"
+        );
+        assert_eq!(parse(&args("--v 6"), GET).unwrap().value("v"), Some("6"));
+        assert_eq!(
+            parse(&args("--as jane"), GET).unwrap_err(),
+            FlagError::NotSimulated("as".into())
+        );
+        assert_eq!(
+            parse(&args("-s http://x"), GET).unwrap_err(),
+            FlagError::NotSimulated("server".into())
+        );
     }
 }

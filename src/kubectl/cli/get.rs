@@ -3,7 +3,7 @@
 
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets, Target};
-use super::{flag_error, namespace, Ctx, Outcome};
+use super::{flag_error, Ctx, Outcome};
 use crate::engine::api::discovery::Resource;
 use crate::engine::json::At;
 use crate::engine::selector::{labels_of, Selector};
@@ -207,7 +207,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         Err(e) => return Output::failed(e).into(),
     };
     let all_ns = p.bool("all-namespaces");
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let selector = match selector_flag(&p) {
         Ok(s) => s,
         Err(e) => return Output::failed(e).into(),

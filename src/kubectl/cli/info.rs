@@ -1,8 +1,8 @@
 //! The informational verbs: `explain`, `version`, `api-resources`, `api-versions`,
-//! `cluster-info`, `config`; and `create deployment|service|namespace`.
+//! `cluster-info`; and `create deployment|service|namespace`.
 
 use super::flags::{self, flag, Arity, Flag};
-use super::{flag_error, namespace, Ctx};
+use super::{flag_error, Ctx};
 use crate::engine::api::discovery;
 use crate::json;
 use crate::kubectl::explain::{self, Lang};
@@ -162,31 +162,19 @@ pub fn cluster_info(_ctx: &mut Ctx<'_>) -> Output {
     o
 }
 
-pub fn config(args: &[String]) -> Output {
-    let mut o = Output::ok();
-    match args.first().map(String::as_str) {
-        Some("current-context") => o.out("kubeplay"),
-        Some("get-contexts") => {
-            for l in format_table(&[
-                vec!["CURRENT".into(), "NAME".into(), "CLUSTER".into(), "AUTHINFO".into(), "NAMESPACE".into()],
-                vec!["*".into(), "kubeplay".into(), "kubeplay".into(), "kubeplay".into(), String::new()],
-            ]) {
-                o.out(l);
-            }
-        }
-        Some("view") => o.out("apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: https://127.0.0.1:6443\n  name: kubeplay\ncontexts:\n- context:\n    cluster: kubeplay\n    user: kubeplay\n  name: kubeplay\ncurrent-context: kubeplay\nkind: Config\npreferences: {}\nusers:\n- name: kubeplay\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED"),
-        Some(other) => return Output::failed(format!("kubeplay: `kubectl config {other}` is not available in the playground (one cluster, one context)")),
-        None => return Output::failed("kubeplay: `kubectl config` needs a subcommand: current-context, get-contexts or view"),
-    }
-    o
-}
-
 /// `kubectl create deployment|namespace|service clusterip` (generators).
 pub fn create_generator(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
     let args = &first.positionals;
     let p = first;
-    let ns = namespace(p);
+    let ns = ctx.namespace(p);
     let what = args.first().map(String::as_str).unwrap_or("");
+    if matches!(what, "job" | "cronjob" | "cj") {
+        return if what == "job" {
+            super::create_batch::create_job(ctx, p)
+        } else {
+            super::create_batch::create_cronjob(ctx, p)
+        };
+    }
     let Some(name) = args.get(1).cloned() else {
         return Output::failed(format!("NAME is required for {what}"));
     };
@@ -233,6 +221,10 @@ pub fn create_generator(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
             _ => out.out(format!("{kg}/{name} created (dry run)")),
         }
         return out;
+    }
+    // The request goes to the namespace from `-n` or the context either way.
+    if kg != "namespace" {
+        obj["metadata"]["namespace"] = json!(ns);
     }
     match ctx.cluster.create(obj) {
         Ok(_) => out.out(format!("{kg}/{name} created")),

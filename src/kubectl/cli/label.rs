@@ -2,7 +2,7 @@
 
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets};
-use super::{flag_error, namespace, Ctx};
+use super::{flag_error, Ctx};
 use crate::engine::json::At;
 use crate::engine::ApiError;
 use crate::json;
@@ -78,7 +78,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
         Ok(t) => t,
         Err(e) => return Output::failed(e.to_string()),
     };
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let field = if mode == Mode::Label {
         "labels"
     } else {

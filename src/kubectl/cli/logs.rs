@@ -1,13 +1,19 @@
-//! `kubectl logs`: plausible output for the images of the registry, from the container's
-//! start time (the playground runs no real processes).
+//! `kubectl logs`: what a container's process printed, read from the kubelet's log of
+//! that container instance. The pod comes from `POD` or `TYPE/NAME` (the first pod of
+//! the object's selector, in kubectl's `ByLogging` order); the container from `-c`, the
+//! `kubectl.kubernetes.io/default-container` annotation or the first one; the instance
+//! by the kubelet's rules (`validateContainerLogStatus`): the running one, else the last
+//! terminated, or with `--previous` the one before.
 
 use super::flags::{self, flag, Arity, Flag};
-use super::{flag_error, namespace, Ctx};
+use super::{flag_error, Ctx, Outcome};
 use crate::engine::json::At;
-use crate::engine::time::parse_rfc3339;
-use crate::engine::ApiError;
+use crate::engine::kubelet::logs::{format_rfc3339_nano, LogLine};
+use crate::engine::selector::{labels_of, Selector};
+use crate::engine::{ApiError, Cluster};
 use crate::kubectl::output::CheckErr;
-use crate::shell::Output;
+use crate::kubectl::process::{Process, Running};
+use crate::shell::{Output, Stream};
 use serde_json::Value;
 
 pub(crate) const FLAGS: &[Flag] = &[
@@ -22,137 +28,376 @@ pub(crate) const FLAGS: &[Flag] = &[
     flag("prefix", None, Arity::Bool),
 ];
 
-/// What a container from `image` prints after starting at `started` (Unix ms).
-fn lines_for(image: &str, started: i64) -> Vec<String> {
-    let ts = crate::engine::time::format_rfc3339(started)
-        .replace('T', " ")
-        .replace('Z', "");
-    let date = ts.replace('-', "/");
-    if image.contains("nginx") {
-        let mut v = vec![
-            "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration".to_string(),
-            "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/".to_string(),
-            "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh".to_string(),
-            "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf".to_string(),
-            "/docker-entrypoint.sh: Configuration complete; ready for start up".to_string(),
-        ];
-        for msg in [
-            "using the \"epoll\" event method",
-            "nginx/1.27.2",
-            "OS: Linux 6.8.0-85-generic",
-            "start worker processes",
-            "start worker process 29",
-        ] {
-            v.push(format!("{date} [notice] 1#1: {msg}"));
+/// `kubectl logs -f`: the lines a container instance writes until it ends.
+#[derive(Debug, Clone)]
+pub struct Follow {
+    pub namespace: String,
+    pub pod: String,
+    pub uid: String,
+    pub container: String,
+    pub container_id: String,
+    /// Lines of the file already printed.
+    pub seen: u64,
+    pub timestamps: bool,
+}
+
+impl Follow {
+    /// Prints what was written since the last poll; finished once the instance is no
+    /// longer running (or the pod is gone).
+    pub fn poll(&mut self, cluster: &Cluster, out: &mut Output) -> Option<i32> {
+        let key = (self.uid.clone(), self.container.clone());
+        if let Some(file) = cluster
+            .kubelet
+            .logs
+            .get(&key)
+            .and_then(|l| l.file(&self.container_id))
+        {
+            for l in file.since(self.seen) {
+                print_line(out, l, self.timestamps);
+            }
+            self.seen = file.written;
         }
-        v
-    } else if image.contains("k8s-demo") {
-        vec!["Example app listening at http://:::3000".to_string()]
-    } else if image.contains("httpd") {
-        vec![format!("[{ts}] [mpm_event:notice] [pid 1:tid 1] AH00489: Apache/2.4.62 (Unix) configured -- resuming normal operations")]
-    } else if image.contains("redis") {
-        vec!["1:M * Ready to accept connections tcp".to_string()]
-    } else if image.contains("fluentd") {
-        vec![format!(
-            "{ts} +0000 [info]: starting fluentd-1.16.2 pid=7 ruby=\"3.1.4\""
-        )]
-    } else {
-        Vec::new()
+        let running = cluster
+            .get("Pod", &self.namespace, &self.pod)
+            .filter(|p| p.at("/metadata/uid").and_then(Value::as_str) == Some(&self.uid))
+            .and_then(|p| status_of(p, &self.container))
+            .is_some_and(|s| {
+                s.at("/state/running").is_some()
+                    && s["containerID"].as_str() == Some(&self.container_id)
+            });
+        (!running).then_some(0)
     }
 }
 
-pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
+fn print_line(out: &mut Output, l: &LogLine, timestamps: bool) {
+    let text = if timestamps {
+        format!("{} {}", format_rfc3339_nano(l.at), l.text)
+    } else {
+        l.text.clone()
+    };
+    match l.stream {
+        Stream::Out => out.out(text),
+        Stream::Err => out.err(text),
+    }
+}
+
+fn status_of<'a>(pod: &'a Value, container: &str) -> Option<&'a Value> {
+    ["containerStatuses", "initContainerStatuses"]
+        .iter()
+        .filter_map(|k| pod["status"][*k].as_array())
+        .flatten()
+        .find(|s| s["name"] == container)
+}
+
+/// The kubelet's choice of container instance, or its error.
+fn instance(pod: &Value, container: &str, previous: bool) -> Result<String, String> {
+    let name = pod
+        .at("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let Some(s) = status_of(pod, container) else {
+        return Err(format!(
+            "container {container:?} in pod {name:?} is not available"
+        ));
+    };
+    let id = |v: Option<&Value>| {
+        v.and_then(|t| t["containerID"].as_str())
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+    };
+    let last = s.at("/lastState/terminated");
+    if previous {
+        return id(last).ok_or_else(|| {
+            format!("previous terminated container {container:?} in pod {name:?} not found")
+        });
+    }
+    if s.at("/state/running").is_some() {
+        return id(Some(s)).ok_or_else(|| {
+            format!("container {container:?} in pod {name:?} is waiting to start - no logs yet")
+        });
+    }
+    let terminated = |_| format!("container {container:?} in pod {name:?} is terminated");
+    if let Some(t) = s.at("/state/terminated") {
+        return id(Some(t))
+            .or_else(|| id(last))
+            .ok_or_else(|| terminated(()));
+    }
+    if last.is_some() {
+        return id(last).ok_or_else(|| terminated(()));
+    }
+    match s.at("/state/waiting/reason").and_then(Value::as_str) {
+        Some("ErrImagePull") => Err(format!(
+            "container {container:?} in pod {name:?} is waiting to start: image can't be pulled"
+        )),
+        Some("ImagePullBackOff") => Err(format!("container {container:?} in pod {name:?} is waiting to start: trying and failing to pull image")),
+        Some(reason) => Err(format!(
+            "container {container:?} in pod {name:?} is waiting to start: {reason}"
+        )),
+        None => Err(format!(
+            "container {container:?} in pod {name:?} is waiting to start - no logs yet"
+        )),
+    }
+}
+
+/// `ByLogging`: assigned, Running, ready (longest first), most restarts, oldest.
+fn by_logging(a: &Value, b: &Value) -> std::cmp::Ordering {
+    let node = |p: &Value| p.at("/spec/nodeName").and_then(Value::as_str).is_some();
+    let phase = |p: &Value| match p.at("/status/phase").and_then(Value::as_str) {
+        Some("Running") => 0,
+        Some("Pending") => 2,
+        Some("Unknown") => 1,
+        _ => 3,
+    };
+    let ready_since = |p: &Value| {
+        p["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["type"] == "Ready" && c["status"] == "True")
+            .and_then(|c| c["lastTransitionTime"].as_str())
+            .map(String::from)
+    };
+    let restarts = |p: &Value| {
+        p["status"]["containerStatuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["restartCount"].as_i64())
+            .max()
+            .unwrap_or(0)
+    };
+    let created = |p: &Value| {
+        p.at("/metadata/creationTimestamp")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    node(b)
+        .cmp(&node(a))
+        .then(phase(a).cmp(&phase(b)))
+        .then(ready_since(b).is_some().cmp(&ready_since(a).is_some()))
+        .then(match (ready_since(a), ready_since(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => std::cmp::Ordering::Equal,
+        })
+        .then(restarts(b).cmp(&restarts(a)))
+        .then(created(a).cmp(&created(b)))
+}
+
+/// The pod a `POD` or `TYPE/NAME` argument means; notices go to `out`'s stderr.
+fn find_pod(cluster: &Cluster, ns: &str, arg: &str, out: &mut Output) -> Result<Value, Output> {
+    let (ty, name) = match arg.split_once('/') {
+        Some((t, n)) => (t, n),
+        None => ("pods", arg),
+    };
+    let resource = match super::resource::resolve(ty) {
+        Ok(r) => r,
+        Err(e) => return Err(Output::failed(format!("error: {e}"))),
+    };
+    let Some(obj) = cluster.get(resource.kind, ns, name) else {
+        let plural = match resource.group {
+            "" => resource.plural.to_string(),
+            group => format!("{}.{group}", resource.plural),
+        };
+        // kubectl's logs builder words a missing object its own way.
+        return Err(Output::failed(format!(
+            "error: error from server (NotFound): {plural} \"{name}\" not found in namespace \"{ns}\""
+        )));
+    };
+    if resource.kind == "Pod" {
+        return Ok((**obj).clone());
+    }
+    let selector = match resource.kind {
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => {
+            Selector::from_label_selector(&obj["spec"]["selector"]).ok()
+        }
+        "Service" | "ReplicationController" => {
+            let pairs: Vec<String> = obj["spec"]["selector"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect();
+            Selector::parse(&pairs.join(",")).ok()
+        }
+        _ => None,
+    };
+    let Some(selector) = selector else {
+        return Err(Output::failed(format!(
+            "error: cannot get the logs from *v1.{kind}: selector for *v1.{kind} not implemented",
+            kind = resource.kind
+        )));
+    };
+    let mut pods: Vec<&Value> = cluster
+        .store
+        .list("Pod", Some(ns))
+        .map(|p| &**p)
+        .filter(|p| selector.matches(&labels_of(p)))
+        .collect();
+    pods.sort_by(|a, b| by_logging(a, b));
+    match pods.first() {
+        // kubectl waits --pod-running-timeout (20s) for one to appear, then gives up.
+        None => Err(Output::failed("error: timed out waiting for the condition")),
+        Some(first) => {
+            if pods.len() > 1 {
+                let pname = first.at("/metadata/name").and_then(Value::as_str);
+                out.err(format!(
+                    "Found {} pods, using pod/{}",
+                    pods.len(),
+                    pname.unwrap_or("")
+                ));
+            }
+            Ok((*first).clone())
+        }
+    }
+}
+
+pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let p = match flags::parse(args, FLAGS) {
         Ok(p) => p,
-        Err(e) => return flag_error("logs", e),
+        Err(e) => return flag_error("logs", e).into(),
     };
-    let ns = namespace(&p);
+    for unsupported in ["all-containers", "selector", "since", "prefix"] {
+        if p.value(unsupported).is_some() || p.bool(unsupported) {
+            return Output::failed(format!(
+                "kubeplay: `kubectl logs --{unsupported}` is not available in the playground"
+            ))
+            .into();
+        }
+    }
+    let ns = ctx.namespace(&p);
     let Some(arg) = p.positionals.first() else {
-        return Output::failed("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
+        return Output::failed("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples").into();
     };
-    let pod_name = arg
-        .strip_prefix("pod/")
-        .or_else(|| arg.strip_prefix("pods/"))
-        .unwrap_or(arg);
-    let Some(pod) = ctx.cluster.get("Pod", &ns, pod_name).cloned() else {
-        return Output::failed(ApiError::not_found("pods", pod_name).to_string());
-    };
-    let containers: Vec<&Value> = pod["spec"]["containers"]
-        .as_array()
-        .map(|a| a.iter().collect())
-        .unwrap_or_default();
-    let container = match p.value("container") {
-        Some(c) => match containers.iter().find(|x| x["name"] == c) {
-            Some(x) => *x,
-            None => {
-                return Output::failed(format!("container {c} is not valid for pod {pod_name}"))
+    let tail = match p.value("tail") {
+        None => None,
+        Some(t) => match t.parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n as usize),
+            Ok(_) => None,
+            Err(_) => {
+                return Output::failed(format!(
+                    "error: invalid argument \"{t}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax\nSee 'kubectl logs --help' for usage."
+                ))
+                .into()
             }
         },
-        None if containers.len() > 1 => {
-            let names: Vec<&str> = containers
-                .iter()
-                .filter_map(|c| c["name"].as_str())
-                .collect();
-            return Output::failed(format!(
-                "a container name must be specified for pod {pod_name}, choose one of: [{}]",
-                names.join(" ")
-            ));
-        }
-        None => match containers.first() {
-            Some(c) => *c,
-            None => return Output::failed(format!("pod {pod_name} has no containers")),
-        },
     };
-    let cname = container["name"].as_str().unwrap_or("");
-    let status = pod["status"]["containerStatuses"]
-        .as_array()
-        .and_then(|l| l.iter().find(|s| s["name"] == cname))
-        .cloned()
-        .unwrap_or(Value::Null);
-    let state = if p.bool("previous") {
-        &status["lastState"]
-    } else {
-        &status["state"]
-    };
-    let started = state
-        .at("/running/startedAt")
-        .or_else(|| state.at("/terminated/startedAt"))
-        .and_then(Value::as_str)
-        .and_then(parse_rfc3339);
-    let Some(started) = started else {
-        if p.bool("previous") {
-            return Output::failed(format!(
-                "previous terminated container \"{cname}\" in pod \"{pod_name}\" not found"
-            ));
-        }
-        let reason = status
-            .at("/state/waiting/reason")
-            .and_then(Value::as_str)
-            .unwrap_or("ContainerCreating");
-        let waiting = if reason == "ContainerCreating" {
-            "ContainerCreating"
-        } else {
-            "trying and failing to pull image"
-        };
-        return Output::failed(
-            ApiError::bad_request(format!(
-                "container \"{cname}\" in pod \"{pod_name}\" is waiting to start: {waiting}"
-            ))
-            .to_string(),
-        );
-    };
-    let mut lines = lines_for(container["image"].as_str().unwrap_or(""), started);
-    if let Some(n) = p
-        .value("tail")
-        .and_then(|t| t.parse::<i64>().ok())
-        .filter(|n| *n >= 0)
-    {
-        let skip = lines.len().saturating_sub(n as usize);
-        lines.drain(..skip);
-    }
     let mut out = Output::ok();
-    for l in lines {
-        out.out(l);
+    let pod = match find_pod(ctx.cluster, &ns, arg, &mut out) {
+        Ok(pod) => pod,
+        Err(o) => return o.into(),
+    };
+    let pod_name = pod
+        .at("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let names: Vec<&str> = pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    let init: Vec<&str> = pod["spec"]["initContainers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    let annotated = pod
+        .at("/metadata/annotations/kubectl.kubernetes.io~1default-container")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
+    let mut chosen = p.value("container").map(String::from);
+    if chosen.is_none() {
+        if let Some(d) = annotated {
+            if names.contains(&d) || init.contains(&d) {
+                chosen = Some(d.to_string());
+            } else {
+                out.err(format!(
+                    "Default container name \"{d}\" not found in pod {pod_name}"
+                ));
+            }
+        }
     }
-    out
+    let container = match chosen {
+        Some(c) => c,
+        None => {
+            let Some(first) = names.first() else {
+                return Output::failed(format!("pod {pod_name} has no containers")).into();
+            };
+            if names.len() > 1 || !init.is_empty() {
+                let all: Vec<String> = names
+                    .iter()
+                    .map(|n| n.to_string())
+                    .chain(init.iter().map(|n| format!("{n} (init)")))
+                    .collect();
+                out.err(format!(
+                    "Defaulted container \"{first}\" out of: {}",
+                    all.join(", ")
+                ));
+            }
+            first.to_string()
+        }
+    };
+    if !names.contains(&container.as_str()) && !init.contains(&container.as_str()) {
+        let mut o = out;
+        o.fail(format!(
+            "container {container} is not valid for pod {pod_name}"
+        ));
+        return o.into();
+    }
+    // The API server has no kubelet to ask for a pod not yet scheduled: empty logs.
+    if pod
+        .at("/spec/nodeName")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
+        return out.into();
+    }
+    let id = match instance(&pod, &container, p.bool("previous")) {
+        Ok(id) => id,
+        Err(e) => {
+            let mut o = out;
+            o.fail(ApiError::bad_request(e).to_string());
+            return o.into();
+        }
+    };
+    let uid = pod
+        .at("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let timestamps = p.bool("timestamps");
+    let file = ctx
+        .cluster
+        .kubelet
+        .logs
+        .get(&(uid.clone(), container.clone()))
+        .and_then(|l| l.file(&id));
+    let mut seen = 0;
+    if let Some(file) = file {
+        let skip = tail.map_or(0, |n| file.lines.len().saturating_sub(n));
+        for l in file.lines.iter().skip(skip) {
+            print_line(&mut out, l, timestamps);
+        }
+        seen = file.written;
+    }
+    if !p.bool("follow") || p.bool("previous") {
+        return out.into();
+    }
+    let mut follow = Follow {
+        namespace: ns,
+        pod: pod_name.to_string(),
+        uid,
+        container,
+        container_id: id,
+        seen,
+        timestamps,
+    };
+    let mut more = Output::ok();
+    if follow.poll(ctx.cluster, &mut more).is_some() {
+        out.append(more);
+        return out.into();
+    }
+    Outcome::Running(out, Box::new(Running::new(Process::Logs(follow))))
 }

@@ -22,6 +22,7 @@ fn bundled(url: &str) -> Option<&'static str> {
         .trim_start_matches("https://")
         .trim_start_matches("http://")
         .trim_start_matches("k8s.io/examples/")
+        .trim_start_matches("kubernetes.io/examples/")
         .trim_start_matches(
             "raw.githubusercontent.com/kubernetes/website/main/content/en/examples/",
         );

@@ -1,7 +1,9 @@
 //! kubectl: verbs, flags and resource arguments, printing what kubectl 1.34 prints.
 
 pub mod apply;
+pub mod config;
 pub mod create;
+pub mod create_batch;
 pub mod delete;
 pub mod describe;
 pub mod edit;
@@ -22,6 +24,8 @@ pub mod set;
 pub mod top;
 pub mod verbs;
 
+use super::help;
+use super::kubeconfig::{valid_timeout, ConfigError, Kubeconfig, Overrides};
 use super::process::Running;
 use crate::engine::Cluster;
 use crate::kubectl::output::CheckErr;
@@ -34,6 +38,19 @@ pub struct Ctx<'a> {
     pub fs: &'a mut Vfs,
     /// Standard input (a pipe or heredoc), for `-f -`.
     pub stdin: Option<&'a str>,
+    /// The terminal's kubeconfig: contexts and the default namespace.
+    pub kubeconfig: &'a mut Kubeconfig,
+}
+
+impl Ctx<'_> {
+    /// The namespace a command works in: `-n`, else the context's (`--context` or the
+    /// current one), else `default`.
+    pub fn namespace(&self, p: &flags::Parsed) -> String {
+        match p.value("namespace").filter(|s| !s.is_empty()) {
+            Some(ns) => ns.to_string(),
+            None => self.kubeconfig.namespace(p.value("context")).to_string(),
+        }
+    }
 }
 
 /// A finished command, or one that keeps running as virtual time passes.
@@ -52,28 +69,53 @@ impl From<Output> for Outcome {
     }
 }
 
-/// `kubectl ARGS…`
+/// `kubectl ARGS…`, dispatched the way cobra's `Find` and kubectl's plugin handler do it:
+/// the first word that is neither a flag nor a flag's value names the command, global
+/// flags may stand before it, and everything else goes to the command's own parser.
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
-    let Some(verb) = args.first() else {
+    if args.is_empty() {
         return Output::failed(
             "kubeplay: kubectl needs a command; try `kubectl get pods` or `help`",
         )
         .into();
-    };
-    let rest = &args[1..];
-    if let Some(v) = verbs::find(verb) {
-        return (v.run)(ctx, rest);
     }
-    match verb.as_str() {
-        "-h" | "--help" | "help" => verbs::help().into(),
+    let Some(at) = command_word(args) else {
+        // Only flags: the root command parses them and prints its help.
+        return match flags::parse(args, &[]) {
+            Err(e) => Output::failed(format!("{e}\nSee 'kubectl --help' for usage.")).into(),
+            Ok(_) => verbs::help().into(),
+        };
+    };
+    let verb = args[at].as_str();
+    let mut rest = args.to_vec();
+    rest.remove(at);
+    if let Some(v) = verbs::find(verb) {
+        // cobra answers `--help` once the flags parse, before the command runs.
+        if let Some(p) = flags::parse(&rest, v.flags).ok().filter(|p| p.bool("help")) {
+            return help_text(help::text(v.name, &p.positionals)).into();
+        }
+        if let Err(e) = check_config(ctx, v, &rest) {
+            return config_error(e);
+        }
+        let outcome = (v.run)(ctx, &rest);
+        return match verbosity_note(v, &rest) {
+            Some(note) => note_first(note, outcome),
+            None => outcome,
+        };
+    }
+    match verb {
+        "help" => help_command(&rest).into(),
+        "options" => help_text(help::options()).into(),
         other if verbs::NOT_SIMULATED.contains(&other) => Output::failed(format!(
             "kubeplay: `kubectl {other}` is not available in the playground"
         ))
         .into(),
-        other if other.starts_with('-') => match flags::parse(args, &[]) {
-            Err(e) => Output::failed(format!("{e}\nSee 'kubectl --help' for usage.")).into(),
-            Ok(_) => verbs::help().into(),
-        },
+        // kubectl looks for a `kubectl-NAME` plugin, and refuses when flags come first.
+        _ if args[0].starts_with('-') => Output::failed_plain(format!(
+            "Error: flags cannot be placed before plugin name: {}",
+            args[0]
+        ))
+        .into(),
         other => {
             let mut o = Output::failed(format!("unknown command \"{other}\" for \"kubectl\""));
             if let Some(s) = suggest(other) {
@@ -83,6 +125,167 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             o.into()
         }
     }
+}
+
+/// cobra's `stripFlags` over the root command's flags: the index of the first word that
+/// is not a flag or a flag's value. A flag the root does not know is taken to have a value
+/// (so `kubectl -A get po` looks for a command `po`), and `--help` is not defined yet when
+/// cobra looks. A value-taking flag just before the last word ends the search.
+pub(super) fn command_word(args: &[String]) -> Option<usize> {
+    let mut i = 0;
+    while i < args.len() {
+        let s = args[i].as_str();
+        i += 1;
+        if s == "--" {
+            return None;
+        }
+        let takes_value = !s.contains('=')
+            && if let Some(long) = s.strip_prefix("--") {
+                !root_bool(|f| f.long == long)
+            } else if s.len() == 2 && s.starts_with('-') {
+                let c = s.chars().nth(1);
+                !root_bool(|f| f.short == c)
+            } else {
+                false
+            };
+        if takes_value {
+            if args.len() - i <= 1 {
+                return None;
+            }
+            i += 1;
+        } else if !s.is_empty() && !s.starts_with('-') {
+            return Some(i - 1);
+        }
+    }
+    None
+}
+
+/// Whether the root command has a boolean flag matching `pred` while cobra finds the
+/// command (before it adds `--help`).
+fn root_bool(pred: impl Fn(&flags::Flag) -> bool) -> bool {
+    flags::GLOBAL
+        .iter()
+        .chain(flags::NOT_SIMULATED)
+        .any(|f| f.long != "help" && f.arity == flags::Arity::Bool && pred(f))
+}
+
+/// Verbs that load the namespace from the kubeconfig before anything else; the others
+/// (discovery, version, explain, cluster-info) only build a client.
+const RESOLVE_NAMESPACE_FIRST: &[&str] = &[
+    "annotate", "apply", "cordon", "create", "delete", "describe", "drain", "edit", "events",
+    "exec", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale", "set", "taint",
+    "top", "uncordon",
+];
+
+/// Whether the kubeconfig (`--kubeconfig`, `--context`) lets `verb` reach the cluster.
+/// Flags the verb cannot parse are left for the verb to report, as cobra parses first.
+fn check_config(ctx: &Ctx<'_>, verb: &verbs::Verb, rest: &[String]) -> Result<(), ConfigError> {
+    if matches!(verb.name, "config" | "completion") {
+        return Ok(());
+    }
+    let Ok(p) = flags::parse(rest, verb.flags) else {
+        return Ok(());
+    };
+    if verb.name == "version" && p.bool("client") {
+        return Ok(());
+    }
+    if let Some(file) = p.value("kubeconfig").filter(|f| !f.is_empty()) {
+        if file != super::kubeconfig::PATH && file != "~/.kube/config" {
+            return Err(if ctx.fs.read(file).is_ok() {
+                ConfigError::OtherFile(file.to_string())
+            } else {
+                ConfigError::NoFile(file.to_string())
+            });
+        }
+    }
+    if p.value("request-timeout")
+        .is_some_and(|t| !valid_timeout(t))
+    {
+        return Err(ConfigError::BadTimeout);
+    }
+    let overrides = Overrides {
+        context: p.value("context"),
+        cluster: p.value("cluster"),
+        user: p.value("user"),
+    };
+    match ctx.kubeconfig.usable(&overrides) {
+        Err(ConfigError::ContextNotFound(name))
+            if !RESOLVE_NAMESPACE_FIRST.contains(&verb.name) =>
+        {
+            Err(ConfigError::NoSuchContext(name))
+        }
+        r => r.map(|_| ()),
+    }
+}
+
+/// `-v=1` and up make kubectl log how its client works (klog lines with wall-clock times
+/// and a process id; at 6 and up every API request); the playground does not, and says so
+/// instead of printing nothing.
+fn verbosity_note(verb: &verbs::Verb, rest: &[String]) -> Option<String> {
+    let p = flags::parse(rest, verb.flags).ok()?;
+    let level: i32 = p.value("v")?.parse().ok()?;
+    (level >= 1).then(|| {
+        format!("kubeplay: -v={level} makes kubectl log its client's workings; the playground's kubectl logs nothing")
+    })
+}
+
+fn note_first(note: String, outcome: Outcome) -> Outcome {
+    let mut o = Output::ok();
+    o.err(note);
+    let with = |out: Output| {
+        let mut o = o.clone();
+        o.append(out);
+        o
+    };
+    match outcome {
+        Outcome::Done(out) => Outcome::Done(with(out)),
+        Outcome::Running(out, r) => Outcome::Running(with(out), r),
+        Outcome::Attach(out, a) => Outcome::Attach(with(out), a),
+        Outcome::Edit(out, e) => Outcome::Edit(with(out), e),
+    }
+}
+
+fn config_error(e: ConfigError) -> Outcome {
+    Output::failed_plain(e.to_string()).into()
+}
+
+/// A help text on stdout, or why there is none.
+pub(super) fn help_text(text: Result<&str, help::HelpError>) -> Output {
+    match text {
+        Ok(t) => {
+            let mut o = Output::ok();
+            o.out(t);
+            o
+        }
+        Err(e) => Output::failed_plain(e.to_string()),
+    }
+}
+
+/// `kubectl help [COMMAND…]`; an unknown topic gets the root usage on stderr.
+fn help_command(args: &[String]) -> Output {
+    let Some(first) = args.iter().find(|a| !a.starts_with('-')) else {
+        return verbs::help();
+    };
+    if verbs::find(first).is_some() {
+        let words: Vec<String> = args
+            .iter()
+            .skip_while(|a| *a != first)
+            .skip(1)
+            .filter(|a| !a.starts_with('-'))
+            .cloned()
+            .collect();
+        return help_text(help::text(first, &words));
+    }
+    let mut text = format!("Unknown help topic [`{first}`]");
+    for line in verbs::help().lines.into_iter().skip(1) {
+        if !line.text.starts_with(" Find more information") {
+            text.push('\n');
+            text.push_str(&line.text);
+        }
+    }
+    let mut o = Output::ok();
+    o.err(text);
+    o
 }
 
 /// cobra's "Did you mean" by edit distance ≤ 2 or prefix, in cobra's (sorted) order.
@@ -106,12 +309,39 @@ fn levenshtein(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// The namespace a command works in: `-n`, else `default`.
-pub fn namespace(p: &flags::Parsed) -> String {
-    p.value("namespace")
-        .filter(|s| !s.is_empty())
-        .unwrap_or("default")
-        .to_string()
+/// cobra's `DefaultSubCommandRun`, for a command that only groups subcommands: run
+/// without one, its help and exit 1 (`rollout` prints it on stdout, the others on
+/// stderr); with words it has no subcommand for, `unknown command "WORDS"`.
+pub fn no_subcommand(path: &str, args: &[String], help_on_stdout: bool) -> Output {
+    let words: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .map(String::as_str)
+        .collect();
+    if !words.is_empty() {
+        return Output::failed(format!(
+            "unknown command \"{}\"\nSee 'kubectl {path} -h' for help and examples",
+            words.join(" ")
+        ));
+    }
+    let mut path_words = path.split(' ');
+    let verb = path_words.next().unwrap_or(path);
+    let subs: Vec<String> = path_words.map(String::from).collect();
+    let mut o = help_text(help::text(verb, &subs));
+    if o.status == 0 && !help_on_stdout {
+        for line in &mut o.lines {
+            line.stream = crate::shell::Stream::Err;
+        }
+    }
+    o.status = 1;
+    o
+}
+
+/// A subcommand kubectl has and the playground does not run.
+pub fn subcommand_not_simulated(path: &str) -> Output {
+    Output::failed(format!(
+        "kubeplay: `kubectl {path}` is not available in the playground"
+    ))
 }
 
 /// cobra's answer to bad flags: the error plus where to find usage.

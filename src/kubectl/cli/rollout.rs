@@ -2,7 +2,7 @@
 
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets, Target};
-use super::{flag_error, namespace, Ctx, Outcome};
+use super::{flag_error, Ctx, Outcome};
 use crate::engine::controllers::history;
 use crate::engine::json::At;
 use crate::engine::time::format_rfc3339;
@@ -181,7 +181,7 @@ fn target(ctx: &Ctx<'_>, p: &flags::Parsed) -> Result<(Target, String, Rc<Value>
     let Some(name) = t.names.first().cloned() else {
         return Err("required resource not specified".into());
     };
-    let ns = namespace(p);
+    let ns = ctx.namespace(p);
     let obj = ctx
         .cluster
         .get(t.resource.kind, &ns, &name)
@@ -192,7 +192,7 @@ fn target(ctx: &Ctx<'_>, p: &flags::Parsed) -> Result<(Target, String, Rc<Value>
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let Some(sub) = args.first().cloned() else {
-        return Output::failed("kubeplay: `kubectl rollout` needs a subcommand: status, history, undo, pause, resume or restart").into();
+        return super::no_subcommand("rollout", args, true).into();
     };
     let p = match flags::parse(&args[1..], FLAGS) {
         Ok(p) => p,
@@ -202,7 +202,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         sub.as_str(),
         "status" | "history" | "undo" | "pause" | "resume" | "restart"
     ) {
-        return Output::failed(format!("unknown command \"{sub}\" for \"kubectl rollout\"")).into();
+        return super::no_subcommand("rollout", args, true).into();
     }
     let (t, name, obj) = match target(ctx, &p) {
         Ok(x) => x,
@@ -321,7 +321,7 @@ fn status(
     if done || !watch {
         return out.into();
     }
-    let ns = namespace(p);
+    let ns = ctx.namespace(p);
     let running = Running::new(Process::Rollout(RolloutWatch {
         kind,
         namespace: ns,

@@ -4,9 +4,9 @@
 //! ([`crate::engine::container`]) until `exit`.
 
 use super::flags::{self, flag, Arity, Flag};
-use super::{flag_error, namespace, Ctx, Outcome};
+use super::{flag_error, Ctx, Outcome};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
-use crate::engine::container::{self, Target};
+use crate::engine::container::Target;
 use crate::engine::json::At;
 use crate::engine::ApiError;
 use crate::json;
@@ -124,7 +124,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         r @ ("Always" | "OnFailure" | "Never") => r.to_string(),
         other => return usage_error("run", &format!("invalid restart policy: {other}")).into(),
     };
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let mut labels = Map::new();
     match p.value("labels") {
         Some(l) => {
@@ -224,7 +224,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     };
     if !interactive || !(rest.is_empty() || is_shell(&rest)) {
         // Attached to a command that runs to its end: show its output, then clean up.
-        let r = container::run(ctx.cluster, &target, &rest);
+        let r = ctx.cluster.exec(&target, &rest);
         out.out(&r.stdout);
         out.err(&r.stderr);
         if p.bool("rm") {
@@ -292,7 +292,7 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     if command.is_empty() {
         return Output::failed("you must specify at least one command for the container").into();
     }
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let pod_name = match pod_arg.split_once('/') {
         Some(("pod" | "pods" | "po", n)) => n.to_string(),
         Some((ty, n)) => {
@@ -393,7 +393,7 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             },
         );
     }
-    let r = container::run(ctx.cluster, &target, &command);
+    let r = ctx.cluster.exec(&target, &command);
     out.out(&r.stdout);
     out.err(&r.stderr);
     if r.status != 0 {

@@ -2,7 +2,7 @@
 
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets};
-use super::{flag_error, namespace, Ctx};
+use super::{flag_error, Ctx};
 use crate::engine::ApiError;
 use crate::json;
 use crate::kubectl::output::CheckErr;
@@ -47,7 +47,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     if targets.iter().all(|t| t.names.is_empty()) {
         return Output::failed("no objects passed to scale");
     }
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let mut out = Output::ok();
     for t in targets {
         if !matches!(t.resource.kind, "StatefulSet" | "Deployment" | "ReplicaSet") {

@@ -2,7 +2,7 @@
 
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets};
-use super::{flag_error, namespace, Ctx};
+use super::{flag_error, Ctx};
 use crate::engine::ApiError;
 use crate::json;
 use crate::kubectl::output::CheckErr;
@@ -43,15 +43,16 @@ enum What {
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let Some(sub) = args.first() else {
-        return Output::failed(
-            "kubeplay: `kubectl set` needs a subcommand: image, env or resources",
-        );
+        return super::no_subcommand("set", args, false);
     };
     let what = match sub.as_str() {
         "image" => What::Image,
         "env" => What::Env,
         "resources" => What::Resources,
-        other => return Output::failed(format!("unknown command \"{other}\" for \"kubectl set\"")),
+        "selector" | "serviceaccount" | "sa" | "subject" => {
+            return super::subcommand_not_simulated(&format!("set {sub}"))
+        }
+        _ => return super::no_subcommand("set", args, false),
     };
     let p = match flags::parse(&args[1..], FLAGS) {
         Ok(p) => p,
@@ -87,7 +88,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         Ok(t) => t,
         Err(e) => return Output::failed(e.to_string()),
     };
-    let ns = namespace(&p);
+    let ns = ctx.namespace(&p);
     let mut out = Output::ok();
     let only = p.value("containers").map(String::from);
     for t in targets {

@@ -6,7 +6,7 @@
 //! last column is padded too (trailing spaces, as real `kubectl top` prints).
 
 use super::flags::{self, flag, Arity, Flag};
-use super::{flag_error, namespace, Ctx};
+use super::{flag_error, Ctx};
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::quantity;
@@ -88,10 +88,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     match what {
         "pod" | "pods" | "po" => pods(ctx, &p, name),
         "node" | "nodes" | "no" => nodes(ctx, &p, name),
-        "" => {
-            Output::failed("kubeplay: say what to show: `kubectl top pods` or `kubectl top nodes`")
-        }
-        other => Output::failed(format!("unknown command \"{other}\" for \"kubectl top\"")),
+        _ => super::no_subcommand("top", &p.positionals, false),
     }
 }
 
@@ -111,7 +108,7 @@ fn finish(mut rows: Vec<Vec<String>>, headers: bool) -> Output {
 
 fn pods(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
     let all = p.bool("all-namespaces");
-    let ns = namespace(p);
+    let ns = ctx.namespace(p);
     let selector = match p
         .value("selector")
         .map(crate::engine::selector::Selector::parse)

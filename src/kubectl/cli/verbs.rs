@@ -3,7 +3,7 @@
 //! listed and completed at once.
 
 use super::flags::Flag;
-use super::{apply, delete, describe, edit, events, expose, get, info, label, logs, nodes};
+use super::{apply, config, delete, describe, edit, events, expose, get, info, label, logs, nodes};
 use super::{rollout, run, scale, set, top, Ctx, Outcome};
 use crate::shell::Output;
 
@@ -14,8 +14,7 @@ pub struct Verb {
     pub run: fn(&mut Ctx<'_>, &[String]) -> Outcome,
     /// The command's own flags (completion adds the global ones).
     pub flags: &'static [Flag],
-    /// Where `kubectl --help` lists it, with its one-line summary; `None` for the commands
-    /// the playground's help leaves out.
+    /// Where `kubectl --help` lists it, with its one-line summary.
     pub help: Option<(HelpGroup, &'static str)>,
 }
 
@@ -25,6 +24,7 @@ pub enum HelpGroup {
     Beginner,
     Intermediate,
     Deploy,
+    ClusterManagement,
     Troubleshooting,
     Advanced,
     Settings,
@@ -32,10 +32,11 @@ pub enum HelpGroup {
 }
 
 impl HelpGroup {
-    const ALL: [HelpGroup; 7] = [
+    const ALL: [HelpGroup; 8] = [
         HelpGroup::Beginner,
         HelpGroup::Intermediate,
         HelpGroup::Deploy,
+        HelpGroup::ClusterManagement,
         HelpGroup::Troubleshooting,
         HelpGroup::Advanced,
         HelpGroup::Settings,
@@ -47,6 +48,7 @@ impl HelpGroup {
             HelpGroup::Beginner => "Basic Commands (Beginner)",
             HelpGroup::Intermediate => "Basic Commands (Intermediate)",
             HelpGroup::Deploy => "Deploy Commands",
+            HelpGroup::ClusterManagement => "Cluster Management Commands",
             HelpGroup::Troubleshooting => "Troubleshooting and Debugging Commands",
             HelpGroup::Advanced => "Advanced Commands",
             HelpGroup::Settings => "Settings Commands",
@@ -131,37 +133,37 @@ pub const VERBS: &[Verb] = &[
         name: "cluster-info",
         run: |ctx, _| info::cluster_info(ctx).into(),
         flags: &[],
-        help: None,
+        help: Some((HelpGroup::ClusterManagement, "Display cluster information")),
     },
     Verb {
         name: "top",
         run: |ctx, rest| top::run(ctx, rest).into(),
         flags: top::FLAGS,
-        help: None,
+        help: Some((HelpGroup::ClusterManagement, "Display resource (CPU/memory) usage")),
     },
     Verb {
         name: "cordon",
         run: |ctx, rest| nodes::cordon(ctx, rest, true).into(),
         flags: nodes::CORDON_FLAGS,
-        help: None,
+        help: Some((HelpGroup::ClusterManagement, "Mark node as unschedulable")),
     },
     Verb {
         name: "uncordon",
         run: |ctx, rest| nodes::cordon(ctx, rest, false).into(),
         flags: nodes::CORDON_FLAGS,
-        help: None,
+        help: Some((HelpGroup::ClusterManagement, "Mark node as schedulable")),
     },
     Verb {
         name: "drain",
         run: nodes::drain,
         flags: nodes::DRAIN_FLAGS,
-        help: None,
+        help: Some((HelpGroup::ClusterManagement, "Drain node in preparation for maintenance")),
     },
     Verb {
         name: "taint",
         run: |ctx, rest| nodes::taint(ctx, rest).into(),
         flags: nodes::TAINT_FLAGS,
-        help: None,
+        help: Some((HelpGroup::ClusterManagement, "Update the taints on one or more nodes")),
     },
     Verb {
         name: "describe",
@@ -174,7 +176,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "logs",
-        run: |ctx, rest| logs::run(ctx, rest).into(),
+        run: logs::run,
         flags: logs::FLAGS,
         help: Some((
             HelpGroup::Troubleshooting,
@@ -185,13 +187,13 @@ pub const VERBS: &[Verb] = &[
         name: "exec",
         run: run::exec,
         flags: run::EXEC_FLAGS,
-        help: None,
+        help: Some((HelpGroup::Troubleshooting, "Execute a command in a container")),
     },
     Verb {
         name: "events",
         run: events::run,
         flags: events::FLAGS,
-        help: None,
+        help: Some((HelpGroup::Troubleshooting, "List events")),
     },
     Verb {
         name: "apply",
@@ -224,7 +226,7 @@ pub const VERBS: &[Verb] = &[
         name: "completion",
         run: |_, _| Output::ok().into(),
         flags: &[],
-        help: None,
+        help: Some((HelpGroup::Settings, "Output shell completion code for the specified shell (bash, zsh, fish, or powershell)")),
     },
     Verb {
         name: "api-resources",
@@ -243,8 +245,8 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "config",
-        run: |_, rest| info::config(rest).into(),
-        flags: &[],
+        run: |ctx, rest| config::run(ctx, rest).into(),
+        flags: config::FLAGS,
         help: Some((HelpGroup::Other, "Modify kubeconfig files")),
     },
     Verb {
@@ -289,15 +291,135 @@ pub fn names() -> Vec<&'static str> {
     names
 }
 
-/// `kubectl --help`: the listed verbs under their groups.
+/// The commands of kubectl 1.34 the playground does not run, where `kubectl --help` lists
+/// them (run, they say they are not available).
+const NOT_SIMULATED_HELP: &[(HelpGroup, &str, &str)] = &[
+    (
+        HelpGroup::Deploy,
+        "autoscale",
+        "Auto-scale a deployment, replica set, stateful set, or replication controller",
+    ),
+    (
+        HelpGroup::ClusterManagement,
+        "certificate",
+        "Modify certificate resources",
+    ),
+    (
+        HelpGroup::Troubleshooting,
+        "attach",
+        "Attach to a running container",
+    ),
+    (
+        HelpGroup::Troubleshooting,
+        "port-forward",
+        "Forward one or more local ports to a pod",
+    ),
+    (
+        HelpGroup::Troubleshooting,
+        "proxy",
+        "Run a proxy to the Kubernetes API server",
+    ),
+    (
+        HelpGroup::Troubleshooting,
+        "cp",
+        "Copy files and directories to and from containers",
+    ),
+    (HelpGroup::Troubleshooting, "auth", "Inspect authorization"),
+    (
+        HelpGroup::Troubleshooting,
+        "debug",
+        "Create debugging sessions for troubleshooting workloads and nodes",
+    ),
+    (
+        HelpGroup::Advanced,
+        "diff",
+        "Diff the live version against a would-be applied version",
+    ),
+    (
+        HelpGroup::Advanced,
+        "replace",
+        "Replace a resource by file name or stdin",
+    ),
+    (
+        HelpGroup::Advanced,
+        "wait",
+        "Experimental: Wait for a specific condition on one or many resources",
+    ),
+    (
+        HelpGroup::Advanced,
+        "kustomize",
+        "Build a kustomization target from a directory or URL",
+    ),
+    (
+        HelpGroup::Other,
+        "plugin",
+        "Provides utilities for interacting with plugins",
+    ),
+];
+
+/// The order of kubectl 1.34's root help, across simulated and not simulated commands.
+const HELP_ORDER: &[&str] = &[
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
+    "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "api-resources",
+    "api-versions",
+    "config",
+    "plugin",
+    "version",
+];
+
+/// `kubectl --help`: every command of kubectl 1.34 under its group, as it prints them.
 pub fn help() -> Output {
     let mut text = String::from("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n");
+    let mut entries: Vec<(HelpGroup, &str, &str)> = VERBS
+        .iter()
+        .filter_map(|v| v.help.map(|(g, summary)| (g, v.name, summary)))
+        .chain(NOT_SIMULATED_HELP.iter().copied())
+        .collect();
+    entries.sort_by_key(|(_, name, _)| HELP_ORDER.iter().position(|n| n == name));
     for group in HelpGroup::ALL {
+        if group == HelpGroup::Other {
+            // kubectl lists plugins found on the PATH here; the playground has none.
+            text.push_str("\nSubcommands provided by plugins:\n");
+        }
         text.push_str(&format!("\n{}:\n", group.title()));
-        for v in VERBS {
-            if let Some((_, summary)) = v.help.filter(|(g, _)| *g == group) {
-                text.push_str(&format!("  {:<16}{summary}\n", v.name));
-            }
+        for (_, name, summary) in entries.iter().filter(|(g, _, _)| *g == group) {
+            text.push_str(&format!("  {name:<16}{summary}\n"));
         }
     }
     text.push_str("\nUsage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).");

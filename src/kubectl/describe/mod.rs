@@ -20,6 +20,7 @@ use crate::kubectl::printers::fields::{at, controller_ref, int, opt_int, s, scal
 use crate::kubectl::printers::tabwriter::format_tabbed;
 
 mod apps;
+mod batch;
 mod config;
 mod containers;
 mod generic;
@@ -29,6 +30,7 @@ mod service;
 mod storage;
 
 use apps::{describe_daemonset, describe_deployment, describe_replicaset, describe_statefulset};
+use batch::{describe_cronjob, describe_job};
 use config::{describe_configmap, describe_namespace, describe_secret};
 use generic::describe_generic;
 use nodes::describe_node;
@@ -69,6 +71,8 @@ pub fn describe(obj: &Value, related: &Related, now_ms: i64) -> String {
         "PersistentVolume" => describe_pv(&mut w, obj, related),
         "Namespace" => describe_namespace(&mut w, obj),
         "ConfigMap" => describe_configmap(&mut w, obj, related),
+        "Job" => describe_job(&mut w, obj, related),
+        "CronJob" => describe_cronjob(&mut w, obj, related),
         "Secret" => describe_secret(&mut w, obj),
         _ => describe_generic(&mut w, obj, related),
     }

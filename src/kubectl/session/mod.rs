@@ -13,7 +13,9 @@ use super::process::Running;
 use crate::engine::{Cluster, ClusterConfig, Why};
 use crate::kubectl::output::CheckErr;
 use crate::shell::output::push_text;
-use crate::shell::{self, AndOrList, Command, Job, OutLine, Output, Shell, Stream, Vfs};
+use crate::shell::{
+    self, AndOrList, Command, Job, LineReader, OutLine, Output, Shell, Stream, Vfs,
+};
 use std::collections::{BTreeMap, VecDeque};
 use terminal::Terminal;
 
@@ -45,7 +47,7 @@ pub struct Session {
     /// What the shell runs on: the cluster, the files, the editor and the history.
     terminal: Terminal,
     /// Typed text of an unfinished command (open quote, heredoc), shown with `> `.
-    pending: String,
+    pending: LineReader,
     /// The foreground command, while it holds the prompt.
     job: Option<Job<Running>>,
     /// And-or lists of the typed text still to run after the job.
@@ -75,7 +77,7 @@ impl Session {
         Session {
             shell: Shell::new("bash", vars, aliases),
             terminal: Terminal::new(Cluster::new(config)),
-            pending: String::new(),
+            pending: LineReader::new(),
             job: None,
             queue: VecDeque::new(),
             inputs: Vec::new(),
@@ -93,6 +95,17 @@ impl Session {
 
     pub fn files_mut(&mut self) -> &mut Vfs {
         &mut self.terminal.fs
+    }
+
+    /// The namespace of the current kubeconfig context (`default` unless
+    /// `kubectl config set-context` chose another).
+    pub fn default_namespace(&self) -> &str {
+        self.terminal.kubeconfig.namespace(None)
+    }
+
+    /// The kubeconfig's context names, sorted (Tab after `kubectl config use-context`).
+    pub fn context_names(&self) -> Vec<String> {
+        self.terminal.kubeconfig.contexts.keys().cloned().collect()
     }
 
     pub fn history(&self) -> &[String] {
@@ -168,6 +181,7 @@ impl Session {
             cluster: &mut t.cluster,
             fs: &mut t.fs,
             stdin: None,
+            kubeconfig: &mut t.kubeconfig,
         };
         Some(cli::describe::describe_object(&ctx, &obj, true))
     }
@@ -252,7 +266,7 @@ impl Session {
             o.fail("the container's pod is gone; the session ended");
             return o.lines;
         }
-        let r = crate::engine::container::run_line(&mut t.cluster, &a.target, line);
+        let r = t.cluster.exec_line(&a.target, line);
         let mut lines = Vec::new();
         push_text(&mut lines, &r.stdout, Stream::Out);
         push_text(&mut lines, &r.stderr, Stream::Err);
@@ -291,14 +305,9 @@ impl Session {
         if self.terminal.attached.is_some() {
             return self.submit_to_container(line);
         }
-        if !self.pending.is_empty() {
-            self.pending.push('\n');
-        }
-        self.pending.push_str(line);
-        if shell::needs_more_input(&self.pending) {
+        let Some(text) = self.pending.push_line(line) else {
             return Vec::new();
-        }
-        let text = std::mem::take(&mut self.pending);
+        };
         if text.trim().is_empty() {
             return Vec::new();
         }
@@ -355,6 +364,7 @@ impl Session {
             cluster: &mut t.cluster,
             fs: &mut t.fs,
             stdin: None,
+            kubeconfig: &mut t.kubeconfig,
         };
         let o = match cli::get::run(&mut ctx, &argv[1..]) {
             Outcome::Done(o)

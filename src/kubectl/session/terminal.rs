@@ -5,6 +5,7 @@
 
 use crate::engine::{Cluster, Millis};
 use crate::kubectl::cli::{self, Ctx, Outcome};
+use crate::kubectl::kubeconfig::Kubeconfig;
 use crate::kubectl::process::{Process, Running};
 use crate::shell::output::extend_lines;
 use crate::shell::{self, Host, Output, Shell, Vfs};
@@ -30,6 +31,8 @@ pub(super) struct Terminal {
     pub(super) attached: Option<cli::run::Attach>,
     /// `kubectl edit`s waiting for the editor, by temp file.
     pub(super) edits: Vec<cli::edit::PendingEdit>,
+    /// kubectl's contexts; the current one's namespace is every verb's default.
+    pub(super) kubeconfig: Kubeconfig,
 }
 
 impl Terminal {
@@ -42,6 +45,7 @@ impl Terminal {
             clear_requested: false,
             attached: None,
             edits: Vec::new(),
+            kubeconfig: Kubeconfig::default(),
         }
     }
 
@@ -50,6 +54,7 @@ impl Terminal {
             cluster: &mut self.cluster,
             fs: &mut self.fs,
             stdin,
+            kubeconfig: &mut self.kubeconfig,
         };
         match cli::run(&mut ctx, args) {
             Outcome::Done(o) => (o, None),

@@ -21,6 +21,11 @@ use std::collections::BTreeMap;
 /// Nesting of `$(…)`, `sh -c` and `for` before we refuse (bash would recurse until it dies).
 const MAX_DEPTH: usize = 32;
 
+/// Rounds of a `while` loop run at once before the shell gives up: a loop that runs at
+/// once has no clock to wait on, so `while true` would never return. (A container's
+/// process runs its loops step by step on the kubelet's timers instead.)
+pub const MAX_LOOP_ROUNDS: usize = 10_000;
+
 /// Where a shell runs: what it can execute besides its builtins, and its files.
 pub trait Host {
     /// A command still running when [`Host::run`] returns (a watch, `sleep` in the
@@ -188,8 +193,41 @@ impl Shell {
                 }
                 (out, None)
             }
+            Command::While(l) => (self.run_while(host, l), None),
             Command::Simple(simple) => self.run_simple(host, simple, stdin, tty),
         }
+    }
+
+    /// `while`/`until` run at once, bounded by [`MAX_LOOP_ROUNDS`]. The learner's
+    /// terminal (the shell named `bash`) does not run them: its commands move the
+    /// cluster's clock, so `while true; do …; sleep 5; done` would race through hours
+    /// of virtual time at once; `watch` and `-w` are the terminal's loops.
+    fn run_while<H: Host>(&mut self, host: &mut H, l: &super::ast::WhileLoop) -> Output {
+        let mut out = Output::ok();
+        if self.name == "bash" {
+            let kw = if l.until { "until" } else { "while" };
+            out.err(format!(
+                "kubeplay: `{kw}' loops run inside containers only; in this terminal use `watch -n 2 CMD` or `kubectl get -w`"
+            ));
+            out.status = 2;
+            return out;
+        }
+        for _ in 0..MAX_LOOP_ROUNDS {
+            let c = self.run_script(host, &l.condition);
+            extend_lines(&mut out.lines, c.lines);
+            if (c.status == 0) == l.until {
+                out.status = 0;
+                return out;
+            }
+            let o = self.run_script(host, &l.body);
+            extend_lines(&mut out.lines, o.lines);
+        }
+        out.err(format!(
+            "{}: loop stopped after {MAX_LOOP_ROUNDS} rounds (the playground's limit for a loop that runs at once)",
+            self.name
+        ));
+        out.status = 1;
+        out
     }
 
     fn run_simple<H: Host>(

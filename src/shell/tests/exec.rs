@@ -134,3 +134,55 @@ fn a_process_that_keeps_running_becomes_the_job_in_the_foreground_only() {
     assert!(none.is_none());
     assert_eq!(after.stdout_text(), "next\nlater\n");
 }
+
+#[test]
+fn while_and_until_loops_run_at_once_and_stop_at_the_round_limit() {
+    let (mut shell, mut toy) = (sh(), Toy::default());
+    let (out, _, status) = run_on(
+        &mut shell,
+        &mut toy,
+        "until say once; do say never; done; while fail; do say never; done",
+    );
+    assert_eq!((out.as_str(), status), ("once\n", 0));
+    let (out, err, status) = run_on(&mut shell, &mut toy, "while say x; do say y > f; done");
+    assert_eq!(out.lines().count(), crate::shell::exec::MAX_LOOP_ROUNDS);
+    assert!(err.starts_with("sh: loop stopped after 10000 rounds"));
+    assert_eq!(status, 1);
+}
+
+#[test]
+fn arithmetic_counts_in_loops_and_reports_bash_errors() {
+    let (mut shell, mut toy) = (sh(), Toy::default());
+    let (out, _, _) = run_on(
+        &mut shell,
+        &mut toy,
+        "i=0; for x in a b c; do i=$((i+1)); done; say \"$((i * 10))\" $((i > 2))",
+    );
+    assert_eq!(out, "30 1\n");
+    let (_, err, status) = run_on(&mut shell, &mut toy, "say $((1/0))");
+    assert_eq!(err, "bash: 1/0: division by 0 (error token is \"0\")\n");
+    assert_eq!(status, 1);
+}
+
+#[test]
+fn test_and_brackets_compare_strings_and_integers() {
+    let (mut shell, mut toy) = (sh(), Toy::default());
+    let (out, err, _) = run_on(
+        &mut shell,
+        &mut toy,
+        "i=0; while [ $i -lt 3 ]; do i=$((i+1)); done; say $i; [ a = a ] && test -n x && [ ! -z x ] && say yes; [ x -lt 1 ]; say $?; [ 1 = 1",
+    );
+    assert_eq!(out, "3\nyes\n2\n");
+    assert_eq!(
+        err,
+        "sh: [: x: integer expression expected\nsh: [: missing `]'\n"
+    );
+}
+
+#[test]
+fn the_terminal_shell_does_not_run_loops_at_once() {
+    let mut shell = Shell::new("bash", BTreeMap::new(), BTreeMap::new());
+    let (out, err, status) = run_on(&mut shell, &mut Toy::default(), "while say x; do :; done");
+    assert_eq!((out.as_str(), status), ("", 2));
+    assert!(err.starts_with("kubeplay: `while' loops run inside containers only"));
+}

@@ -43,7 +43,7 @@ fn simple(script: &Script, item: usize, cmd: usize) -> &SimpleCommand {
     let list = &script.items[item];
     match &list.first.commands[cmd] {
         Command::Simple(s) => s,
-        Command::For(_) => panic!("expected a simple command"),
+        _ => panic!("expected a simple command"),
     }
 }
 

@@ -180,3 +180,81 @@ fn one_pass_search_agrees_with_the_leftmost_longest_finder() {
         }
     }
 }
+
+/// Feeds `script` to a [`LineReader`] line by line and checks that after every line it
+/// agrees with a full [`needs_more_input`] of everything typed since the last complete
+/// script, and hands back exactly that text.
+fn reader_agrees_with_full_parses(script: &str) {
+    let mut reader = LineReader::new();
+    let mut buffer = String::new();
+    for line in script.split('\n') {
+        if !buffer.is_empty() {
+            buffer.push('\n');
+        }
+        buffer.push_str(line);
+        let got = reader.push_line(line);
+        if needs_more_input(&buffer) {
+            assert_eq!(got, None, "{buffer:?} needs more input");
+            assert!(!reader.is_empty());
+        } else {
+            assert_eq!(got.as_deref(), Some(buffer.as_str()), "after {line:?}");
+            assert!(reader.is_empty());
+            buffer.clear();
+        }
+    }
+}
+
+#[test]
+fn the_line_reader_agrees_with_parsing_everything_again() {
+    for script in [
+        "cat <<EOF > a.yaml\nkind: Pod\n  EOF\nEOF\necho done",
+        "cat <<A <<B\na body\nB\nA\nb body\nB\necho after",
+        "cat <<-EOF\n\t\tindented\n\t\tEOF\necho after",
+        "cat <<EOF\nno tab strip\n\tEOF\nEOF",
+        "for i in 1 2; do cat <<EOF\n$i\nEOF\ndone",
+        "echo $(cat <<EOF\ninside\nEOF\n)",
+        "cat <<EOF # a comment\nbody\nEOF",
+        "cat <<'EOF' | grep -c x\nx $HOME\nEOF",
+        "cat <<EOF; echo 'open\nquote'\nbody\nEOF",
+        "cat <<EOF\n",
+        "echo 'a\nb' && cat <<END\nc\nEND\n\necho e",
+        "cat <<EOF |\nbody\nEOF\nwc -l",
+        "cat <<EOF ;;\nbody\nEOF",
+        "cat <<X\nX\n",
+        "cat <<EOF\r\nbody\r\nEOF\r\nEOF",
+    ] {
+        reader_agrees_with_full_parses(script);
+    }
+}
+
+#[test]
+fn the_line_reader_reads_a_random_script_as_a_full_parse_does() {
+    const LINES: &[&str] = &[
+        "cat <<EOF",
+        "cat <<-EOF",
+        "cat <<A <<B",
+        "EOF",
+        "\tEOF",
+        "A",
+        "B",
+        "echo 'x",
+        "y'",
+        "for i in 1; do",
+        "done",
+        "echo $(",
+        ")",
+        "kind: Pod",
+        "",
+        "echo a |",
+        "x \\",
+        "cat <<'EOF' > f",
+        "`",
+        "# EOF",
+    ];
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    for _ in 0..3_000 {
+        let n = 1 + rng.below(12);
+        let script: Vec<&str> = (0..n).map(|_| LINES[rng.below(LINES.len())]).collect();
+        reader_agrees_with_full_parses(&script.join("\n"));
+    }
+}

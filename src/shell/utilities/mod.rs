@@ -5,7 +5,7 @@
 //! GNU grep and bash in a UTF-8 locale; sorting compares bytes (the C locale's order).
 
 mod count;
-mod encoding;
+pub(crate) mod encoding;
 mod files;
 mod grep;
 mod options;

@@ -11,7 +11,7 @@ mod service;
 mod sources;
 
 use super::flags::{self, flag, Arity, Flag};
-use super::{flag_error, namespace, Ctx};
+use super::{flag_error, Ctx};
 use crate::engine::errors::ApiError;
 use crate::json;
 use crate::kubectl::output::CheckErr;
@@ -179,7 +179,7 @@ impl Invocation {
             DryRun::Client => obj,
             DryRun::None | DryRun::Server => {
                 let mut sent = obj;
-                sent["metadata"]["namespace"] = json!(namespace(&self.parsed));
+                sent["metadata"]["namespace"] = json!(ctx.namespace(&self.parsed));
                 let result = if self.dry_run == DryRun::Server {
                     ctx.cluster.create_dry_run(sent)
                 } else {

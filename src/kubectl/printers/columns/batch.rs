@@ -1,8 +1,9 @@
-//! The Job printer (`printJob`): STATUS, COMPLETIONS and DURATION.
+//! The Job and CronJob printers (`printJob`: STATUS, COMPLETIONS and DURATION;
+//! `printCronJob`: SCHEDULE, TIMEZONE, SUSPEND, ACTIVE and LAST SCHEDULE).
 
 use serde_json::Value;
 
-use super::{age, containers_and_images};
+use super::{age, containers_and_images, since};
 use crate::kubectl::printers::duration::human_duration;
 use crate::kubectl::printers::fields::{arr, at, format_label_selector, int, opt_int, s, time};
 
@@ -54,5 +55,37 @@ pub(super) fn job_cells(job: &Value, now: i64) -> Vec<String> {
         c,
         i,
         format_label_selector(at(job, "spec.selector")),
+    ]
+}
+
+/// All cells of a CronJob row.
+pub(super) fn cronjob_cells(cj: &Value, now: i64) -> Vec<String> {
+    let last = match time(cj, "status.lastScheduleTime") {
+        Some(_) => since(cj, "status.lastScheduleTime", now),
+        None => "<none>".to_string(),
+    };
+    let zone = match s(cj, "spec.timeZone") {
+        "" if at(cj, "spec.timeZone").is_none() => "<none>",
+        z => z,
+    };
+    // `printBoolPtr`
+    let suspend = match at(cj, "spec.suspend").and_then(Value::as_bool) {
+        Some(true) => "True".to_string(),
+        Some(false) => "False".to_string(),
+        None => "<unset>".to_string(),
+    };
+    let template = at(cj, "spec.jobTemplate").cloned().unwrap_or(Value::Null);
+    let (c, i) = containers_and_images(&template);
+    vec![
+        s(cj, "metadata.name").to_string(),
+        s(cj, "spec.schedule").to_string(),
+        zone.to_string(),
+        suspend,
+        arr(cj, "status.active").len().to_string(),
+        last,
+        age(cj, now),
+        c,
+        i,
+        format_label_selector(at(&template, "spec.selector")),
     ]
 }

@@ -16,7 +16,7 @@ use super::fields::{
     arr, at, controller_ref, format_label_selector, format_labels, int, obj, opt_int, s,
     selector_string, string_map, time,
 };
-use batch::job_cells;
+use batch::{cronjob_cells, job_cells};
 use events::event_cells;
 use nodes::node_cells;
 use pods::pod_cells;
@@ -151,6 +151,18 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
             ("VolumeBindingMode", false),
             ("AllowVolumeExpansion", false),
             AGE,
+        ],
+        "CronJob" => &[
+            NAME,
+            ("Schedule", false),
+            ("Timezone", false),
+            ("Suspend", false),
+            ("Active", false),
+            ("Last Schedule", false),
+            AGE,
+            ("Containers", true),
+            ("Images", true),
+            ("Selector", true),
         ],
         "Job" => &[
             NAME,
@@ -382,6 +394,7 @@ fn all_cells(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
         "ServiceAccount" => vec![name, arr(o, "secrets").len().to_string(), age(o, now)],
         "StorageClass" => storage_class_cells(o, now),
         "Job" => job_cells(o, now),
+        "CronJob" => cronjob_cells(o, now),
         _ => vec![name, age(o, now)],
     }
 }

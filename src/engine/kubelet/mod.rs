@@ -1,7 +1,11 @@
 //! Kubelets as a table of stages (KWOK-style): each pod moves Pending → ContainerCreating →
 //! Running → Ready, and on deletion Terminating → gone, each step on a timer whose delay
 //! comes from the image's behaviour and the seeded jitter. Failures (missing images,
-//! crashing processes) are more rows of the same table.
+//! crashing processes) are more rows of the same table. Once started, each container's
+//! process runs on its own timers ([`containers`]), printing to its log ([`logs`]).
+
+pub mod containers;
+pub mod logs;
 
 use super::apiserver::meta_str;
 use super::clock::{Millis, Timer};
@@ -28,10 +32,6 @@ pub enum Stage {
     PullBackOff,
     /// The readiness probe passes for the first time.
     Ready,
-    /// The container's process exits on its own.
-    Exit,
-    /// CrashLoopBackOff is over: start the container again.
-    Restart,
     /// The containers have stopped after SIGTERM (or the grace period ran out).
     Stopped,
     /// Nothing scheduled (running, or finished).
@@ -45,8 +45,8 @@ pub struct PodRuntime {
     pub stage: Stage,
     pub epoch: u64,
     pub pull_failures: u32,
-    pub crash_count: u32,
-    pub restarts: i64,
+    /// Each container's process, back-off and restarts, by container name.
+    pub containers: BTreeMap<String, containers::ContainerRuntime>,
     /// When the current pull started, for the `Pulled` event's duration.
     pub pull_started: Millis,
     /// Container processes honour SIGTERM within this long (`None` = killed at grace end).
@@ -62,10 +62,12 @@ pub struct KubeletState {
     pub images: BTreeMap<String, BTreeSet<String>>,
     /// The last host part handed out per node, for pod IPs.
     pub last_ip: BTreeMap<String, u32>,
+    /// Container logs by (pod uid, container name).
+    pub logs: BTreeMap<(String, String), logs::ContainerLogs>,
 }
 
 /// Events and why-log lines about `pod` from the kubelet of `node`.
-fn recorder<'a>(pod: &'a Value, node: &'a str) -> Recorder<'a> {
+pub(super) fn recorder<'a>(pod: &'a Value, node: &'a str) -> Recorder<'a> {
     Recorder::new("kubelet", "Pod", pod).on_host(node)
 }
 
@@ -76,7 +78,7 @@ fn containers(pod: &Value) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-fn hex64(w: &mut World) -> String {
+pub(super) fn hex64(w: &mut World) -> String {
     format!(
         "{:016x}{:016x}{:016x}{:016x}",
         w.rng.next_u64(),
@@ -116,8 +118,7 @@ pub fn observe(w: &mut World, pod: &Value) {
                     stage: Stage::Idle,
                     epoch: 0,
                     pull_failures: 0,
-                    crash_count: 0,
-                    restarts: 0,
+                    containers: BTreeMap::new(),
                     pull_started: 0,
                     stop_after: None,
                     backoff_until: 0,
@@ -135,7 +136,7 @@ pub fn observe(w: &mut World, pod: &Value) {
     }
 }
 
-fn set_timer(w: &mut World, pod: &Value, stage: Stage, delay: Millis) {
+pub(super) fn set_timer(w: &mut World, pod: &Value, stage: Stage, delay: Millis) {
     let uid = meta_str(pod, "uid").to_string();
     let Some(rt) = w.kubelet.pods.get_mut(&uid) else {
         return;
@@ -156,6 +157,9 @@ fn set_timer(w: &mut World, pod: &Value, stage: Stage, delay: Millis) {
 }
 
 fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
+    if let Some(r) = w.kubelet.pods.get_mut(meta_str(pod, "uid")) {
+        containers::stop_all(r);
+    }
     let grace_ms = pod
         .at("/metadata/deletionGracePeriodSeconds")
         .and_then(Value::as_i64)
@@ -212,7 +216,7 @@ fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
 /// A kubelet timer fired for pod `namespace/name`.
 pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, epoch: u64) {
     let Some(pod) = w.get("Pod", namespace, name).cloned() else {
-        w.kubelet.pods.remove(uid);
+        forget(w, uid);
         return;
     };
     let Some(rt) = w.kubelet.pods.get(uid).cloned() else {
@@ -227,8 +231,6 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, epoch: u64) {
         Stage::Start => start(w, &pod, &rt),
         Stage::PullBackOff => enter_image_backoff(w, &pod, &rt),
         Stage::Ready => mark_ready(w, &pod),
-        Stage::Exit => exit(w, &pod, &rt),
-        Stage::Restart => start(w, &pod, &rt),
         Stage::Stopped => stopped(w, &pod, &rt),
         Stage::Idle => {}
     }
@@ -243,7 +245,13 @@ fn condition(kind: &str, status: bool, at: &str, reason: Option<&str>) -> Value 
 }
 
 /// Rewrites the conditions so that each keeps its transition time unless its status flips.
-fn conditions(old: &Value, now: &str, network: bool, ready: bool, completed: bool) -> Value {
+pub(super) fn conditions(
+    old: &Value,
+    now: &str,
+    network: bool,
+    ready: bool,
+    completed: bool,
+) -> Value {
     let previous = |t: &str| {
         old["conditions"]
             .as_array()
@@ -292,7 +300,7 @@ fn host_ip(w: &World, node: &str) -> String {
         .unwrap_or_default()
 }
 
-fn write_status(w: &mut World, pod: &Value, status: Value) -> Rc<Value> {
+pub(super) fn write_status(w: &mut World, pod: &Value, status: Value) -> Rc<Value> {
     let (ns, name) = (
         meta_str(pod, "namespace").to_string(),
         meta_str(pod, "name").to_string(),
@@ -526,10 +534,8 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
     // The sandbox's IP is reported with the first status that shows containers running.
     give_network(w, &rt.node, &mut status, &pod["status"]);
     let mut all_ready = true;
-    let mut exits: Option<Millis> = None;
     let mut probe_delay: Millis = 0;
     let mut list = Vec::new();
-    let restarting = rt.stage == Stage::Restart;
     let pull_ms = w.now - rt.pull_started;
     for c in containers(pod) {
         let image = c["image"].as_str().unwrap_or("").to_string();
@@ -545,7 +551,7 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
             .get(&rt.node)
             .is_some_and(|s| s.contains(&full));
         let policy = c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent");
-        if cached && (policy != "Always" || restarting) {
+        if cached && policy != "Always" {
             container.normal(
                 w,
                 "Pulled",
@@ -574,12 +580,6 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
             probe_delay = probe_delay.max(initial.max(start_ms) + 100);
         }
         all_ready &= ready;
-        if let Some((after, _)) = behaviour
-            .and_then(|b| b.exits_after)
-            .filter(|_| !keeps_running(&c))
-        {
-            exits = Some(exits.map_or(after, |e: Millis| e.min(after)));
-        }
         let old = status["containerStatuses"]
             .as_array()
             .and_then(|l| l.iter().find(|s| s["name"] == name.as_str()).cloned());
@@ -593,7 +593,7 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
             &c,
             json!({"running": {"startedAt": now}}),
             ready,
-            rt.restarts,
+            0,
             last,
             Some((cid, digest)),
         ));
@@ -605,9 +605,14 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
     if let Some(r) = w.kubelet.pods.get_mut(&uid) {
         r.pull_failures = 0;
     }
-    if let Some(after) = exits {
-        set_timer(w, &pod, Stage::Exit, after);
-    } else if !all_ready {
+    for c in containers(&pod) {
+        containers::launch(w, &pod, &c);
+    }
+    let pod = w
+        .get("Pod", meta_str(&pod, "namespace"), meta_str(&pod, "name"))
+        .cloned()
+        .unwrap_or(pod);
+    if !all_ready {
         set_timer(w, &pod, Stage::Ready, probe_delay);
     } else {
         set_timer(w, &pod, Stage::Idle, 0);
@@ -628,95 +633,7 @@ fn mark_ready(w: &mut World, pod: &Value) {
     write_status(w, pod, status);
 }
 
-fn exit(w: &mut World, pod: &Value, rt: &PodRuntime) {
-    let uid = meta_str(pod, "uid").to_string();
-    let now = format_rfc3339(w.now);
-    let mut status = pod["status"].clone();
-    let mut code = 0;
-    for c in containers(pod) {
-        let b = c["image"]
-            .as_str()
-            .and_then(|i| ImageRef::parse(i).ok())
-            .and_then(|r| registry::lookup(&r));
-        if let Some((_, exit_code)) = b.and_then(|b| b.exits_after) {
-            code = code.max(exit_code);
-        }
-    }
-    let reason = if code == 0 { "Completed" } else { "Error" };
-    let mut terminated_states = Vec::new();
-    if let Some(list) = status["containerStatuses"].as_array_mut() {
-        for s in list.iter_mut() {
-            let started = s
-                .at("/state/running/startedAt")
-                .cloned()
-                .unwrap_or(json!(now));
-            let term = json!({"terminated": {"containerID": s["containerID"], "exitCode": code, "finishedAt": now, "reason": reason, "startedAt": started}});
-            terminated_states.push(term.clone());
-            s["state"] = term;
-            s["ready"] = json!(false);
-            s["started"] = json!(false);
-        }
-    }
-    let policy = pod
-        .at("/spec/restartPolicy")
-        .and_then(Value::as_str)
-        .unwrap_or("Always");
-    let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
-    let (ns, name) = (
-        meta_str(pod, "namespace").to_string(),
-        meta_str(pod, "name").to_string(),
-    );
-    if !restart {
-        status["phase"] = json!(if code == 0 { "Succeeded" } else { "Failed" });
-        status["conditions"] = conditions(&pod["status"], &now, false, false, true);
-        write_status(w, pod, status);
-        set_timer(w, pod, Stage::Idle, 0);
-        recorder(pod, &rt.node).why(w, format!("{name} finished with exit code {code}; restartPolicy {policy} means it is not restarted"));
-        return;
-    }
-    status["conditions"] = conditions(&pod["status"], &now, true, false, false);
-    let crashes = rt.crash_count;
-    if let Some(r) = w.kubelet.pods.get_mut(&uid) {
-        r.crash_count += 1;
-        r.restarts += 1;
-    }
-    // Move terminated into lastState; the first crash restarts at once, later ones back off.
-    // restartCount belongs to the container that ran: it goes up when the next one starts
-    // (Error 0 → Running 1 → Error 1 → CrashLoopBackOff 1 → Running 2, as kubelets report).
-    if let Some(list) = status["containerStatuses"].as_array_mut() {
-        for s in list.iter_mut() {
-            s["lastState"] = s["state"].clone();
-        }
-    }
-    if crashes == 0 {
-        let pod = write_status(w, pod, status);
-        set_timer(w, &pod, Stage::Restart, 0);
-        return;
-    }
-    let backoff = (10_000i64 << (crashes - 1).min(5)).min(300_000);
-    let pod = write_status(w, pod, status.clone());
-    let mut waiting = status;
-    if let Some(list) = waiting["containerStatuses"].as_array_mut() {
-        for s in list.iter_mut() {
-            let cname = s["name"].as_str().unwrap_or("").to_string();
-            s["state"] = json!({"waiting": {"message": format!("back-off {} restarting failed container={cname} pod={name}_{ns}({uid})", go_duration(backoff)), "reason": "CrashLoopBackOff"}});
-            recorder(&pod, &rt.node)
-                .at_field(&format!("spec.containers{{{cname}}}"))
-                .warning(
-                    w,
-                    "BackOff",
-                    &format!(
-                        "Back-off restarting failed container {cname} in pod {name}_{ns}({uid})"
-                    ),
-                );
-        }
-    }
-    let pod = write_status(w, &pod, waiting);
-    recorder(&pod, &rt.node).why(w, format!("{name} keeps crashing (exit code {code}); the kubelet waits {} before restarting it (CrashLoopBackOff)", go_duration(backoff)));
-    set_timer(w, &pod, Stage::Restart, backoff);
-}
-
-fn go_duration(ms: Millis) -> String {
+pub(super) fn go_duration(ms: Millis) -> String {
     let s = ms / 1000;
     if s >= 60 {
         format!("{}m{}s", s / 60, s % 60)
@@ -754,23 +671,21 @@ fn stopped(w: &mut World, pod: &Value, rt: &PodRuntime) {
         status["conditions"] = conditions(&pod["status"], &now, false, false, graceful);
         write_status(w, pod, status);
     }
-    let uid = meta_str(pod, "uid").to_string();
-    w.kubelet.pods.remove(&uid);
+    forget(w, meta_str(pod, "uid"));
     w.remove_now("Pod", meta_str(pod, "namespace"), meta_str(pod, "name"));
 }
 
-/// A container that waits for input (`stdin: true`, as `kubectl run -it` makes) or whose
-/// command sleeps or loops does not exit on its own, whatever its image does by default.
-/// (Simplified: any `sleep`, `tail -f` or `while` counts as forever.)
-fn keeps_running(c: &Value) -> bool {
-    if c["stdin"] == true {
-        return true;
-    }
-    let words: Vec<&str> = ["command", "args"]
-        .iter()
-        .flat_map(|k| c[*k].as_array().into_iter().flatten())
-        .filter_map(Value::as_str)
+/// The pod is gone from this node: its runtime and logs go too.
+fn forget(w: &mut World, uid: &str) {
+    w.kubelet.pods.remove(uid);
+    let keys: Vec<_> = w
+        .kubelet
+        .logs
+        .range((uid.to_string(), String::new())..)
+        .take_while(|((u, _), _)| u == uid)
+        .map(|(k, _)| k.clone())
         .collect();
-    let line = words.join(" ");
-    line.contains("sleep") || line.contains("tail -f") || line.contains("while ")
+    for k in keys {
+        w.kubelet.logs.remove(&k);
+    }
 }

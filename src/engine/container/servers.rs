@@ -1,0 +1,73 @@
+//! The long-running programs images start by default (web servers, databases, the pause
+//! container): what each prints when it starts. They serve until they are killed; what
+//! they answer on the network is in [`super::network`].
+
+use crate::engine::clock::Millis;
+use crate::engine::registry::UNKNOWN_IMAGE_PROGRAM;
+use crate::engine::time::format_rfc3339;
+
+/// The startup lines of server program `name` started at `now`, or `None` when `name`
+/// is not a server.
+pub(super) fn startup(name: &str, args: &[String], now: Millis) -> Option<Vec<String>> {
+    let ts = format_rfc3339(now).replace('T', " ").replace('Z', "");
+    let date = ts.replace('-', "/");
+    Some(match name {
+        "nginx" | "docker-entrypoint.sh" => {
+            let mut v = vec![
+                "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration".to_string(),
+                "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/".to_string(),
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh".to_string(),
+                "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf".to_string(),
+                "/docker-entrypoint.sh: Configuration complete; ready for start up".to_string(),
+            ];
+            for msg in [
+                "using the \"epoll\" event method",
+                "nginx/1.27.2",
+                "OS: Linux 6.8.0-85-generic",
+                "start worker processes",
+                "start worker process 29",
+            ] {
+                v.push(format!("{date} [notice] 1#1: {msg}"));
+            }
+            v
+        }
+        "node" => vec!["Example app listening at http://:::3000".to_string()],
+        "httpd-foreground" | "httpd" => vec![format!(
+            "[{ts}] [mpm_event:notice] [pid 1:tid 1] AH00489: Apache/2.4.62 (Unix) configured -- resuming normal operations"
+        )],
+        "redis-server" => vec!["1:M * Ready to accept connections tcp".to_string()],
+        "fluentd" => vec![format!(
+            "{ts} +0000 [info]: starting fluentd-1.16.2 pid=7 ruby=\"3.1.4\""
+        )],
+        "postgres" => vec![format!(
+            "{ts} UTC [1] LOG:  database system is ready to accept connections"
+        )],
+        "mysqld" => vec![format!(
+            "{ts} 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.3'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL."
+        )],
+        "pause" | "hello-app" | "echoserver" => Vec::new(),
+        // agnhost's subcommands (netexec, serve-hostname, liveness, …) serve.
+        "agnhost" if !args.is_empty() => Vec::new(),
+        "stress" => vec![stress_hogs(args)],
+        _ if name == UNKNOWN_IMAGE_PROGRAM.rsplit('/').next().unwrap_or("") => Vec::new(),
+        _ => return None,
+    })
+}
+
+/// `stress --cpu N --vm N …` announces its workers, then runs until stopped.
+fn stress_hogs(args: &[String]) -> String {
+    let count = |flag: &str, short: &str| {
+        args.iter()
+            .position(|a| a == flag || a == short)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    format!(
+        "stress: info: [1] dispatching hogs: {} cpu, {} io, {} vm, {} hdd",
+        count("--cpu", "-c"),
+        count("--io", "-i"),
+        count("--vm", "-m"),
+        count("--hdd", "-d")
+    )
+}
