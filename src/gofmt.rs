@@ -164,6 +164,35 @@ fn newline(out: &mut String, indent: Option<&str>, depth: usize) {
 /// Appends `v` as `json.MarshalIndent` would write it `depth` levels deep (`indent`
 /// `None`: compact).
 pub fn write_json(out: &mut String, v: &Value, indent: Option<&str>, depth: usize) {
+    write_json_in(out, v, indent, depth, None);
+}
+
+/// The order a Go struct declares its fields in, for [`write_json_struct_order`].
+pub struct StructOrder {
+    /// A field's position among every struct's fields (one list can serve several structs
+    /// when their shared names agree); unranked keys follow, sorted.
+    pub rank: fn(&str) -> Option<usize>,
+    /// Fields that are Go maps: `encoding/json` writes their keys sorted.
+    pub maps: &'static [&'static str],
+}
+
+/// `json.Marshal` of a typed object: fields in struct order, map keys sorted.
+pub fn write_json_struct_order(
+    out: &mut String,
+    v: &Value,
+    indent: Option<&str>,
+    order: &StructOrder,
+) {
+    write_json_in(out, v, indent, 0, Some(order));
+}
+
+fn write_json_in(
+    out: &mut String,
+    v: &Value,
+    indent: Option<&str>,
+    depth: usize,
+    order: Option<&StructOrder>,
+) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -177,7 +206,7 @@ pub fn write_json(out: &mut String, v: &Value, indent: Option<&str>, depth: usiz
                     out.push(',');
                 }
                 newline(out, indent, depth + 1);
-                write_json(out, item, indent, depth + 1);
+                write_json_in(out, item, indent, depth + 1, order);
             }
             newline(out, indent, depth);
             out.push(']');
@@ -185,7 +214,14 @@ pub fn write_json(out: &mut String, v: &Value, indent: Option<&str>, depth: usiz
         Value::Object(map) if map.is_empty() => out.push_str("{}"),
         Value::Object(map) => {
             out.push('{');
-            for (i, (k, item)) in map.iter().enumerate() {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            if let Some(o) = order {
+                crate::sort::sort_by(&mut entries, |a, b| {
+                    let rank = |k: &str| (o.rank)(k).unwrap_or(usize::MAX);
+                    rank(a.0).cmp(&rank(b.0)).then_with(|| a.0.cmp(b.0))
+                });
+            }
+            for (i, (k, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -195,7 +231,9 @@ pub fn write_json(out: &mut String, v: &Value, indent: Option<&str>, depth: usiz
                 if indent.is_some() {
                     out.push(' ');
                 }
-                write_json(out, item, indent, depth + 1);
+                // Below a Go map, keys are sorted all the way down.
+                let inner = order.filter(|o| !o.maps.contains(&k.as_str()));
+                write_json_in(out, item, indent, depth + 1, inner);
             }
             newline(out, indent, depth);
             out.push('}');

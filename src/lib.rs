@@ -1,3 +1,5 @@
+/// Standard base64, for Secrets, describe and the shell alike.
+pub mod base64;
 pub mod engine;
 pub mod gofmt;
 pub mod kubectl;

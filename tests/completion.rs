@@ -61,7 +61,11 @@ fn rollout_set_create_and_config_offer_their_subcommands() {
     assert_eq!(at_end(&s, "kubectl set i").candidates, vec!["image"]);
     assert_eq!(
         at_end(&s, "kubectl create ").candidates,
-        vec!["deployment", "namespace", "service"]
+        vec!["configmap", "deployment", "namespace", "secret", "service"]
+    );
+    assert_eq!(
+        at_end(&s, "kubectl create secret ").candidates,
+        vec!["docker-registry", "generic", "tls"]
     );
     assert_eq!(
         at_end(&s, "kubectl config cu").candidates,

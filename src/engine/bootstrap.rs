@@ -1,6 +1,7 @@
-//! What a fresh cluster already holds: namespaces, nodes, the `kubernetes` service, the
+//! What a fresh cluster already holds: namespaces (each with its `kube-root-ca.crt`), nodes, the `kubernetes` service, the
 //! default StorageClass and the playground quota.
 
+use super::controllers::root_ca_publisher;
 use super::store::EventType;
 use super::time::format_rfc3339;
 use super::world::World;
@@ -138,4 +139,10 @@ pub fn bootstrap(w: &mut World) {
             "provisioner": "rancher.io/local-path", "reclaimPolicy": "Delete", "volumeBindingMode": "Immediate"
         }),
     );
+    // What the root CA publisher made in each namespace, stored last so that the objects
+    // above keep their resourceVersions.
+    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        let ca = root_ca_publisher::config_map(ns, ns, w.now - CLUSTER_AGE_MS);
+        w.store.put("ConfigMap", ca, EventType::Added);
+    }
 }

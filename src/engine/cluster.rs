@@ -52,6 +52,18 @@ impl Cluster {
         self.settled(result)
     }
 
+    /// A create with `dryRun=All`: admitted, defaulted and validated as a create is, and
+    /// answered with the object the server would store, but nothing is stored, no
+    /// controller sees it and no name or uid is used up. Never written to etcd, the
+    /// answer has no resourceVersion.
+    pub fn create_dry_run(&self, obj: Value) -> Result<Rc<Value>, ApiError> {
+        let mut answer = (*self.world.clone().create(obj)?).clone();
+        if let Some(meta) = answer.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.remove("resourceVersion");
+        }
+        Ok(Rc::new(answer))
+    }
+
     pub fn update(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
         let result = self.world.update(obj);
         self.settled(result)

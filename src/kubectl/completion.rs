@@ -43,7 +43,7 @@ fn subcommands(verb: &str) -> &'static [&'static str] {
     match verb {
         "rollout" => &["history", "pause", "restart", "resume", "status", "undo"],
         "set" => &["env", "image", "resources"],
-        "create" => &["deployment", "namespace", "service"],
+        "create" => &["configmap", "deployment", "namespace", "secret", "service"],
         "config" => &[
             "current-context",
             "delete-context",
@@ -57,6 +57,7 @@ fn subcommands(verb: &str) -> &'static [&'static str] {
         ],
         "top" => &["node", "pod"],
         "create service" => &["clusterip", "externalname", "loadbalancer", "nodeport"],
+        "create secret" => &["docker-registry", "generic", "tls"],
         _ => &[],
     }
 }
@@ -306,8 +307,8 @@ fn kubectl_words(session: &Session, args: &[&str], current: &str) -> Vec<String>
         let Some((&sub, after)) = rest.split_first() else {
             return subs.iter().map(|s| s.to_string()).collect();
         };
-        if verb == "create" && sub == "service" && after.is_empty() {
-            return subcommands("create service")
+        if verb == "create" && matches!(sub, "service" | "secret") && after.is_empty() {
+            return subcommands(&format!("create {sub}"))
                 .iter()
                 .map(|s| s.to_string())
                 .collect();

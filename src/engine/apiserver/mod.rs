@@ -137,6 +137,9 @@ impl World {
             }
         }
         defaults::apply(info.kind, &mut obj);
+        if info.kind == "Secret" {
+            merge_string_data(&mut obj);
+        }
         if info.kind == "PersistentVolumeClaim" {
             self.admit_default_storage_class(&mut obj);
         }
@@ -188,7 +191,11 @@ impl World {
             } else {
                 None
             };
-            obj["status"] = keep.unwrap_or_else(|| json!({}));
+            obj["status"] = keep.unwrap_or_else(|| match info.kind {
+                // `ServiceStatus.LoadBalancer` is a struct: encoding/json always writes it.
+                "Service" => json!({"loadBalancer": {}}),
+                _ => json!({}),
+            });
             if info.kind == "Pod" && obj["status"].get("phase").is_none() {
                 obj["status"] = json!({"phase": "Pending", "qosClass": qos_class(&obj)});
             }
@@ -300,6 +307,9 @@ impl World {
             meta_mut(&mut obj).insert("namespace".into(), json!(namespace));
         }
         defaults::apply(info.kind, &mut obj);
+        if info.kind == "Secret" {
+            merge_string_data(&mut obj);
+        }
         if info.kind == "Service" {
             allocator::keep_allocations(&old, &mut obj);
         }
@@ -583,6 +593,27 @@ pub fn qos_class(pod: &Value) -> &'static str {
         "Guaranteed"
     } else {
         "Burstable"
+    }
+}
+
+/// A Secret's `stringData` is write-only: the conversion to the internal version
+/// (`Convert_v1_Secret_To_core_Secret`) moves each value into `data`, base64-encoded,
+/// over a `data` key of the same name.
+fn merge_string_data(secret: &mut Value) {
+    let Some(m) = secret.as_object_mut() else {
+        return;
+    };
+    let Some(Value::Object(string_data)) = m.remove("stringData") else {
+        return;
+    };
+    if !m.get("data").is_some_and(Value::is_object) {
+        m.insert("data".into(), json!({}));
+    }
+    if let Some(data) = m.get_mut("data").and_then(Value::as_object_mut) {
+        for (k, v) in string_data {
+            let text = v.as_str().unwrap_or_default();
+            data.insert(k, json!(crate::base64::encode(text.as_bytes())));
+        }
     }
 }
 

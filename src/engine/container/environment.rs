@@ -66,8 +66,7 @@ fn value_from(c: &World, pod: &Value, ns: &str, from: &Value) -> Option<String> 
         if let Some(v) = obj["stringData"][key].as_str() {
             return Some(v.to_string());
         }
-        let bytes =
-            crate::shell::utilities::encoding::base64_decode(obj["data"][key].as_str()?).ok()?;
+        let bytes = crate::base64::decode(obj["data"][key].as_str()?).ok()?;
         return Some(String::from_utf8_lossy(&bytes).into_owned());
     }
     None

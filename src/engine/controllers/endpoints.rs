@@ -71,10 +71,11 @@ pub fn resolve_target_port(pod: &Value, port: &Value) -> Option<i64> {
         .and_then(|p| p["containerPort"].as_i64())
 }
 
-/// A uid for the Endpoints derived from its Service's (no draw from the world's RNG).
-fn derived_uid(svc_uid: &str) -> String {
+/// A uid derived from another object's (no draw from the world's RNG): the Endpoints'
+/// from its Service's, the published CA ConfigMap's from its namespace.
+pub(super) fn derived_uid(seed: &str, salt: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in svc_uid.bytes().chain(*b"endpoints") {
+    for b in seed.bytes().chain(salt.bytes()) {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -209,7 +210,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         None => json!({
             "apiVersion": "v1", "kind": "Endpoints",
             "metadata": {"name": name, "namespace": namespace,
-                "uid": derived_uid(meta_str(&svc, "uid")),
+                "uid": derived_uid(meta_str(&svc, "uid"), "endpoints"),
                 "creationTimestamp": format_rfc3339(w.now)},
         }),
     };

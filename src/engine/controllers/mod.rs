@@ -23,6 +23,7 @@ pub mod job;
 pub mod node_lifecycle;
 pub mod ownership;
 pub mod replicaset;
+pub mod root_ca_publisher;
 pub mod statefulset;
 pub mod ttl_after_finished;
 pub mod volume_binder;
@@ -52,6 +53,7 @@ pub enum Controller {
     Job,
     CronJob,
     TtlAfterFinished,
+    RootCaCertPublisher,
 }
 
 impl Controller {
@@ -70,6 +72,7 @@ impl Controller {
             Controller::Job => "job-controller",
             Controller::CronJob => "cronjob-controller",
             Controller::TtlAfterFinished => "ttl-after-finished-controller",
+            Controller::RootCaCertPublisher => "root-ca-cert-publisher",
         }
     }
 
@@ -237,6 +240,13 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             }
             requeue_unschedulable(w);
         }
+        // Every namespace gets its CA bundle; a changed or deleted one is put back.
+        "Namespace" if !deleted => w
+            .queue
+            .add(Controller::RootCaCertPublisher, key("", &e.name)),
+        "ConfigMap" if e.name == root_ca_publisher::CONFIG_MAP => w
+            .queue
+            .add(Controller::RootCaCertPublisher, key("", &e.namespace)),
         "PersistentVolumeClaim" if !deleted => {
             w.queue
                 .add(Controller::VolumeBinder, key(&e.namespace, &e.name));
@@ -446,6 +456,7 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
         Controller::VolumeBinder => return volume_binder::sync(w, namespace, name),
         Controller::Endpoints => return endpoints::sync(w, namespace, name),
         Controller::NodeLifecycle => return node_lifecycle::sync(w, name),
+        Controller::RootCaCertPublisher => return root_ca_publisher::sync(w, name),
     };
     if let Some(after) = action.requeue_after {
         let at = w.now + after;

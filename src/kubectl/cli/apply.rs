@@ -39,11 +39,6 @@ pub(crate) const CREATE_FLAGS: &[Flag] = &[
     flag("from", None, Arity::Value),
     flag("schedule", None, Arity::Value),
     flag("restart", None, Arity::Value),
-    // `create service …`
-    flag("tcp", None, Arity::Value),
-    flag("clusterip", None, Arity::Value),
-    flag("node-port", None, Arity::Value),
-    flag("external-name", None, Arity::Value),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -144,6 +139,11 @@ fn dry_run_mode(p: &flags::Parsed) -> Result<bool, String> {
 }
 
 fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
+    if verb == Verb::Create {
+        if let Some(out) = super::create::generator(ctx, args) {
+            return out;
+        }
+    }
     let name = if verb == Verb::Create {
         "create"
     } else {
@@ -212,54 +212,60 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
         }
     }
     for (format, obj) in printed_objects {
-        let (name, template) = match format.split_once('=') {
-            Some((n, t)) => (n, Some(t)),
-            None => (format.as_str(), None),
-        };
-        match name {
-            "yaml" => out.out(yaml::to_yaml(&obj)),
-            "json" => out.out(yaml::to_json(&obj)),
-            "go-template" | "template" | "jsonpath" => {
-                let Some(t) = template else {
-                    out.fail("template format specified but no template given");
-                    continue;
-                };
-                let text = if name == "jsonpath" {
-                    jsonpath::render(t, &obj).map_err(|e| e.to_string())
-                } else {
-                    gotemplate::render(t, &obj).map_err(|e| e.to_string())
-                };
-                match text {
-                    // No newline of its own: what comes next continues its line.
-                    Ok(text) => out.out_exact(text),
-                    Err(e) => out.fail(e),
-                }
-            }
-            "name" => {
-                let kg = super::manifest::parse_docs(
-                    &serde_json::to_string(&obj).unwrap_or_default(),
-                    "",
-                )
-                .ok()
-                .and_then(|d| d.first().and_then(|d| d.resource).map(kind_group))
-                .unwrap_or_default();
-                out.out(format!(
-                    "{kg}/{}",
-                    obj.at("/metadata/name")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                ));
-            }
-            other => {
-                out.fail(format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
-            }
-        }
+        let kg = super::manifest::parse_docs(&serde_json::to_string(&obj).unwrap_or_default(), "")
+            .ok()
+            .and_then(|d| d.first().and_then(|d| d.resource).map(kind_group))
+            .unwrap_or_default();
+        print_object(&mut out, &format, &obj, &kg, yaml::to_json);
     }
     for e in errors {
         out.err(e);
         out.status = 1;
     }
     out
+}
+
+/// `-o FORMAT` of one object (`kind_group` for `-o name`; `json` writes `-o json`).
+pub(super) fn print_object(
+    out: &mut Output,
+    format: &str,
+    obj: &Value,
+    kind_group: &str,
+    json: fn(&Value) -> String,
+) {
+    let (name, template) = match format.split_once('=') {
+        Some((n, t)) => (n, Some(t)),
+        None => (format, None),
+    };
+    match name {
+        "yaml" => out.out(yaml::to_yaml(obj)),
+        "json" => out.out(json(obj)),
+        "go-template" | "template" | "jsonpath" => {
+            let Some(t) = template else {
+                out.fail("template format specified but no template given");
+                return;
+            };
+            let text = if name == "jsonpath" {
+                jsonpath::render(t, obj).map_err(|e| e.to_string())
+            } else {
+                gotemplate::render(t, obj).map_err(|e| e.to_string())
+            };
+            match text {
+                // No newline of its own: what comes next continues its line.
+                Ok(text) => out.out_exact(text),
+                Err(e) => out.fail(e),
+            }
+        }
+        "name" => out.out(format!(
+            "{kind_group}/{}",
+            obj.at("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+        )),
+        other => {
+            out.fail(format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
+        }
+    }
 }
 
 /// The object kubectl would send, with defaults as a dry run shows them.
@@ -486,8 +492,11 @@ fn apply_one(
     if dry_run {
         return Ok(("configured", merged));
     }
+    // A Secret's `stringData` is never stored, so the patch always carries it and kubectl
+    // reports the object configured even when the server had nothing to change.
+    let write_only = merged.get("stringData").is_some();
     match ctx.cluster.update(merged) {
-        Ok(o) if meta_rv(&o) == meta_rv(&live) => Ok(("unchanged", (*o).clone())),
+        Ok(o) if meta_rv(&o) == meta_rv(&live) && !write_only => Ok(("unchanged", (*o).clone())),
         Ok(o) => Ok(("configured", (*o).clone())),
         Err(e @ ApiError::Invalid { .. }) => Err(e.to_string()),
         Err(e) => Err(format!("error when applying patch:\n{}\nto:\nResource: \"{}/{}, Resource={}\"\nName: \"{name}\", Namespace: \"{ns}\"\nfor: \"{}\": {}", serde_json::to_string(&patch).unwrap_or_default(), r.group, r.version, r.plural, doc.source, e)),

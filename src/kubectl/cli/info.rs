@@ -168,9 +168,6 @@ pub fn create_generator(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
     let p = first;
     let ns = ctx.namespace(p);
     let what = args.first().map(String::as_str).unwrap_or("");
-    if matches!(what, "service" | "svc") {
-        return super::expose::create_service(ctx, p);
-    }
     if matches!(what, "job" | "cronjob" | "cj") {
         return if what == "job" {
             super::create_batch::create_job(ctx, p)

@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod config;
+pub mod create;
 pub mod create_batch;
 pub mod delete;
 pub mod describe;

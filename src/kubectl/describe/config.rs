@@ -1,5 +1,5 @@
-//! Namespace and ConfigMap: kinds without a workload, described by kubectl's
-//! `describeNamespace` and `ConfigMapDescriber`.
+//! Namespace, ConfigMap and Secret: kinds without a workload, described by kubectl's
+//! `describeNamespace`, `ConfigMapDescriber` and `describeSecret`.
 
 use serde_json::Value;
 
@@ -50,15 +50,39 @@ pub(super) fn describe_configmap(w: &mut Writer, cm: &Value, related: &Related) 
     w.w(0, "\nBinaryData\n====\n");
     for (k, v) in string_map(cm, "binaryData") {
         // binaryData holds base64; kubectl prints the decoded length.
-        let len = base64_decoded_len(&v);
-        w.w(0, &format!("{k}: {len} bytes\n"));
+        w.w(0, &format!("{k}: {} bytes\n", decoded_len(&v)));
     }
     w.w(0, "\n");
     describe_events(w, &related.events);
 }
 
+/// `describeSecret`: sizes, never values (but a service account token's own token).
+pub(super) fn describe_secret(w: &mut Writer, secret: &Value) {
+    w.w(0, &format!("Name:\t{}\n", s(secret, "metadata.name")));
+    w.w(
+        0,
+        &format!("Namespace:\t{}\n", s(secret, "metadata.namespace")),
+    );
+    print_labels(w, "", "Labels", &string_map(secret, "metadata.labels"));
+    print_annotations(
+        w,
+        "Annotations",
+        &string_map(secret, "metadata.annotations"),
+    );
+    let kind = s(secret, "type");
+    w.w(0, &format!("\nType:\t{kind}\n"));
+    w.w(0, "\nData\n====\n");
+    for (k, v) in string_map(secret, "data") {
+        if k == "token" && kind == "kubernetes.io/service-account-token" {
+            let token = crate::base64::decode(&v).unwrap_or_default();
+            w.w(0, &format!("{k}:\t{}\n", String::from_utf8_lossy(&token)));
+        } else {
+            w.w(0, &format!("{k}:\t{} bytes\n", decoded_len(&v)));
+        }
+    }
+}
+
 /// Length in bytes of the data a base64 string encodes.
-fn base64_decoded_len(text: &str) -> usize {
-    let t = text.trim_end_matches('=');
-    t.len() * 3 / 4
+fn decoded_len(text: &str) -> usize {
+    crate::base64::decode(text).map_or_else(|partial| partial.len(), |b| b.len())
 }

@@ -218,6 +218,22 @@ fn echo_printf_and_base64_match_bash_and_coreutils() {
     assert_eq!(out("printf", &["%s\\n", "a", "b"], ""), "a\nb\n");
     assert_eq!(out("base64", &[], "hi\n"), "aGkK\n");
     assert_eq!(out("base64", &["-d"], "aGkK\n"), "hi\n");
+    assert_eq!(
+        out("base64", &["-w", "0"], "xyz"),
+        "eHl6",
+        "no newline with -w 0"
+    );
+    assert_eq!(out("base64", &["-w", "2"], "xyz"), "eH\nl6\n");
+    assert_eq!(
+        out("base64", &["-di"], "aG!kK\n"),
+        "hi\n",
+        "-i drops garbage"
+    );
+    assert_eq!(
+        run("base64", &["-d"], "YWRtaW4\n", &mut Vfs::new()).stderr,
+        "base64: invalid input\n",
+        "a group cut short without padding"
+    );
     let r = run("base64", &["-d"], "a$b", &mut Vfs::new());
     assert_eq!(
         (r.stderr.as_str(), r.status),

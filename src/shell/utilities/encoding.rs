@@ -4,60 +4,6 @@ use super::options::{getopt, has, inputs, last, Spec};
 use super::FilterResult;
 use crate::shell::vfs::Vfs;
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with `=` padding, no line breaks.
-fn base64_encode(data: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// Decodes base64, ignoring newlines; `Err` carries what decoded before the bad input.
-pub(crate) fn base64_decode(text: &str) -> Result<Vec<u8>, Vec<u8>> {
-    let mut out = Vec::new();
-    let mut acc = 0u32;
-    let mut bits = 0;
-    let mut padding = false;
-    for c in text.bytes() {
-        if c == b'\n' || c == b'\r' {
-            continue;
-        }
-        if c == b'=' {
-            padding = true;
-            continue;
-        }
-        let Some(v) = B64.iter().position(|&b| b == c) else {
-            return Err(out);
-        };
-        if padding {
-            return Err(out);
-        }
-        acc = (acc << 6) | v as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Ok(out)
-}
-
 pub(super) fn base64(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
     let spec = Spec {
         cmd: "base64",
@@ -91,7 +37,18 @@ pub(super) fn base64(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult
     }
     let text = files.first().and_then(|(_, t)| *t).unwrap_or("");
     if has(&opts, 'd') {
-        return match base64_decode(text) {
+        // `-i` drops what is not base64 (line breaks are always skipped).
+        let kept: String;
+        let text = if has(&opts, 'i') {
+            kept = text
+                .chars()
+                .filter(|&c| crate::base64::is_base64_symbol(c) || c == '\n')
+                .collect();
+            kept.as_str()
+        } else {
+            text
+        };
+        return match crate::base64::decode(text) {
             Ok(bytes) => FilterResult::out(String::from_utf8_lossy(&bytes).into_owned()),
             Err(partial) => FilterResult {
                 stdout: String::from_utf8_lossy(&partial).into_owned(),
@@ -108,7 +65,7 @@ pub(super) fn base64(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult
             return FilterResult::err(format!("base64: invalid wrap size: ‘{w}’\n"), 1);
         }
     };
-    let encoded = base64_encode(text.as_bytes());
+    let encoded = crate::base64::encode(text.as_bytes());
     let mut out = String::new();
     if wrap == 0 {
         out.push_str(&encoded);
@@ -121,7 +78,8 @@ pub(super) fn base64(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult
             out.extend(chunk.iter());
         }
     }
-    if !encoded.is_empty() {
+    // coreutils ends a wrapped encoding with a newline; `-w 0` leaves the line open.
+    if wrap != 0 && !encoded.is_empty() {
         out.push('\n');
     }
     FilterResult::out(out)

@@ -1,0 +1,116 @@
+//! The generated objects as `encoding/json` writes the typed Go structs kubectl builds:
+//! fields in declaration order (TypeMeta, ObjectMeta, then the kind's own), Go maps sorted.
+//! What `-o json` prints and what `--save-config` stores.
+
+use crate::gofmt::{write_json_struct_order, StructOrder};
+use serde_json::Value;
+
+/// Fields of ConfigMap, Secret, Service, ResourceQuota and the structs inside them, in an
+/// order that agrees with each struct's declaration (`k8s.io/api/core/v1/types.go`).
+const FIELDS: &[&str] = &[
+    // TypeMeta, ObjectMeta
+    "kind",
+    "apiVersion",
+    "metadata",
+    "name",
+    "generateName",
+    "namespace",
+    "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+    "managedFields",
+    // ConfigMap and Secret: Immutable, Data, (StringData,) BinaryData / Type
+    "immutable",
+    "spec",
+    // ResourceQuotaSpec
+    "hard",
+    "scopes",
+    "scopeSelector",
+    // ServiceSpec and ServicePort
+    "ports",
+    "protocol",
+    "appProtocol",
+    "port",
+    "targetPort",
+    "nodePort",
+    "selector",
+    "clusterIP",
+    "clusterIPs",
+    "data",
+    "stringData",
+    "binaryData",
+    "type",
+    "externalIPs",
+    "sessionAffinity",
+    "loadBalancerIP",
+    "loadBalancerSourceRanges",
+    "externalName",
+    "externalTrafficPolicy",
+    "healthCheckNodePort",
+    "publishNotReadyAddresses",
+    "sessionAffinityConfig",
+    "ipFamilies",
+    "ipFamilyPolicy",
+    "allocateLoadBalancerNodePorts",
+    "loadBalancerClass",
+    "internalTrafficPolicy",
+    "trafficDistribution",
+    "status",
+    "used",
+];
+
+const ORDER: StructOrder = StructOrder {
+    rank: |k| FIELDS.iter().position(|f| *f == k),
+    maps: &[
+        "data",
+        "stringData",
+        "binaryData",
+        "labels",
+        "annotations",
+        "selector",
+        "hard",
+        "used",
+    ],
+};
+
+/// `json.MarshalIndent(obj, "", "    ")` with a final newline, as `-o json` prints.
+pub(super) fn indented(obj: &Value) -> String {
+    let mut out = String::new();
+    write_json_struct_order(&mut out, obj, Some("    "), &ORDER);
+    out.push('\n');
+    out
+}
+
+/// `json.Marshal(obj)`.
+pub(super) fn compact(obj: &Value) -> String {
+    let mut out = String::new();
+    write_json_struct_order(&mut out, obj, None, &ORDER);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json;
+
+    #[test]
+    fn typed_order_outside_maps_sorted_inside() {
+        let cm = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "x", "namespace": "n"}, "data": {"type": "1", "name": "2"}});
+        assert_eq!(
+            compact(&cm),
+            r#"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"x","namespace":"n"},"data":{"name":"2","type":"1"}}"#
+        );
+        let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+            "type": "Opaque", "data": {"a": "Yg=="}});
+        assert!(compact(&secret).ends_with(r#""data":{"a":"Yg=="},"type":"Opaque"}"#));
+    }
+}
