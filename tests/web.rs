@@ -133,6 +133,7 @@ async fn every_test_hook_is_on_the_page() {
         "time-clock",
         "why-log",
         "lesson",
+        "hide-finished",
     ] {
         hook(&root, id);
     }
@@ -251,6 +252,8 @@ fn pod(name: &str, phase: &str, node: Option<&str>) -> PodCard {
         node: node.map(str::to_string),
         ready: "1/1".to_string(),
         owner: Some("web".to_string()),
+        schedule_owner: None,
+        finished: false,
         ordinal: name.rsplit('-').next().and_then(|n| n.parse().ok()),
         revision: Some("web-7d4b9c".to_string()),
         restarts: 0,
@@ -299,6 +302,8 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
             phase: "Bound".to_string(),
         }]),
         onselect: yew::Callback::noop(),
+        hide_finished: false,
+        onhide: yew::Callback::noop(),
     };
     yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -345,6 +350,74 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
         .ok()
         .flatten()
         .is_some());
+}
+
+#[wasm_bindgen_test]
+async fn a_jobs_completed_pod_looks_finished_and_the_switch_hides_it() {
+    let root = mount().await;
+    click(&root, "time-toggle").await;
+    type_line(&root, "kubectl create job hello --image=busybox -- echo hi").await;
+    let card = |root: &Element| {
+        root.query_selector("[data-testid=\"cluster-view\"] [data-pod^=\"hello-\"]")
+            .ok()
+            .flatten()
+            .filter(|c| c.get_attribute("data-gone").is_none())
+    };
+    let mut steps = 0;
+    while card(&root)
+        .and_then(|c| c.get_attribute("data-phase"))
+        .as_deref()
+        != Some("Completed")
+    {
+        assert!(
+            steps < 60,
+            "the job's pod did not complete: {:?}",
+            output_texts(&root)
+        );
+        click(&root, "time-step").await;
+        steps += 1;
+    }
+    let done = card(&root).expect("the job's pod has a card");
+    assert!(
+        done.class_list().contains("finished"),
+        "{}",
+        done.class_name()
+    );
+    assert!(
+        !done.class_list().contains("failed"),
+        "{}",
+        done.class_name()
+    );
+    assert_eq!(
+        done.get_attribute("title").as_deref(),
+        Some(ui::i18n::EN.pod_completed)
+    );
+    assert!(done
+        .get_attribute("data-node")
+        .is_some_and(|n| !n.is_empty()));
+    let group = done
+        .closest(".group")
+        .ok()
+        .flatten()
+        .and_then(|g| g.get_attribute("aria-label"));
+    assert_eq!(group.as_deref(), Some("Job/hello"));
+
+    let switch: HtmlInputElement = hook(&root, "hide-finished").unchecked_into();
+    assert!(!switch.checked(), "finished pods show by default");
+    switch.click();
+    settle().await;
+    assert!(card(&root).is_none(), "the completed pod's card is hidden");
+    // Clock ticks redraw the view: the switch stays on.
+    click(&root, "time-step").await;
+    assert!(switch.checked());
+    assert!(card(&root).is_none(), "hidden after a re-render");
+    switch.click();
+    settle().await;
+    let back = card(&root).expect("the card is back");
+    assert_eq!(
+        back.get_attribute("data-phase").as_deref(),
+        Some("Completed")
+    );
 }
 
 #[wasm_bindgen_test]
