@@ -352,6 +352,93 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
         .is_some());
 }
 
+/// Lanes with a running pod and the failed pod of a CronJob's Job, finished pods hidden
+/// or not.
+async fn mount_lanes_with_a_failed_job_pod(hide_finished: bool) -> Element {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a browser document");
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    let mut failed = pod("nightly-29000000-x7k2p", "Error", Some("node-a"));
+    failed.owner = Some("Job/nightly-29000000".to_string());
+    failed.schedule_owner = Some("CronJob/nightly".to_string());
+    failed.finished = true;
+    failed.revision = None;
+    let card_of = |pod: PodCard| ui::cluster_view::CardData {
+        pod,
+        old: false,
+        marked: false,
+        selected: false,
+        gone: false,
+    };
+    let props = ui::cluster_view::LanesProps {
+        nodes: Rc::new(vec![lane("node-a")]),
+        cards: Rc::new(vec![
+            card_of(failed),
+            card_of(pod("web-0", "Running", Some("node-a"))),
+        ]),
+        claims: Rc::new(vec![]),
+        onselect: yew::Callback::noop(),
+        hide_finished,
+        onhide: yew::Callback::noop(),
+    };
+    yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_job_pod_looks_failed_under_its_job_and_cronjob_and_can_be_hidden() {
+    let root = mount_lanes_with_a_failed_job_pod(false).await;
+    let failed = root
+        .query_selector("[data-pod=\"nightly-29000000-x7k2p\"]")
+        .ok()
+        .flatten()
+        .expect("the failed pod's card");
+    assert!(
+        failed.class_list().contains("failed"),
+        "{}",
+        failed.class_name()
+    );
+    assert!(!failed.class_list().contains("finished"));
+    assert_eq!(failed.get_attribute("data-phase").as_deref(), Some("Error"));
+    assert_eq!(
+        failed.get_attribute("title").as_deref(),
+        Some(ui::i18n::EN.pod_failed)
+    );
+    let group = failed.closest(".group").ok().flatten().expect("a group");
+    assert_eq!(
+        group.get_attribute("aria-label").as_deref(),
+        Some("Job/nightly-29000000")
+    );
+    let head = group
+        .query_selector(".group-name")
+        .ok()
+        .flatten()
+        .and_then(|g| g.text_content())
+        .unwrap_or_default();
+    assert!(head.contains("CronJob/nightly"), "{head:?}");
+    let web0 = root.query_selector("[data-pod=\"web-0\"]").ok().flatten();
+    assert!(web0.is_some_and(|c| !c.class_list().contains("failed")));
+
+    let hidden = mount_lanes_with_a_failed_job_pod(true).await;
+    assert!(hidden
+        .query_selector("[data-pod=\"nightly-29000000-x7k2p\"]")
+        .ok()
+        .flatten()
+        .is_none());
+    assert!(hidden
+        .query_selector("[data-pod=\"web-0\"]")
+        .ok()
+        .flatten()
+        .is_some());
+}
+
 #[wasm_bindgen_test]
 async fn a_jobs_completed_pod_looks_finished_and_the_switch_hides_it() {
     let root = mount().await;
