@@ -262,6 +262,30 @@ fn pod(name: &str, phase: &str, node: Option<&str>) -> PodCard {
     }
 }
 
+fn card_of(pod: PodCard, old: bool) -> ui::cluster_view::CardData {
+    ui::cluster_view::CardData {
+        pod,
+        old,
+        marked: false,
+        selected: false,
+        gone: false,
+    }
+}
+
+/// An empty element in the page's body, for a component mounted on its own.
+fn bare_root() -> Element {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a browser document");
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    root
+}
+
 fn lane(name: &str) -> NodeLane {
     NodeLane {
         name: name.to_string(),
@@ -274,22 +298,7 @@ fn lane(name: &str) -> NodeLane {
 
 #[wasm_bindgen_test]
 async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a browser document");
-    let root = document.create_element("div").expect("a div");
-    document
-        .body()
-        .expect("a body")
-        .append_child(&root)
-        .expect("appended");
-    let card_of = |pod: PodCard, old: bool| ui::cluster_view::CardData {
-        pod,
-        old,
-        marked: false,
-        selected: false,
-        gone: false,
-    };
+    let root = bare_root();
     let props = ui::cluster_view::LanesProps {
         nodes: Rc::new(vec![lane("node-a"), lane("node-b")]),
         cards: Rc::new(vec![
@@ -355,32 +364,17 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
 /// Lanes with a running pod and the failed pod of a CronJob's Job, finished pods hidden
 /// or not.
 async fn mount_lanes_with_a_failed_job_pod(hide_finished: bool) -> Element {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a browser document");
-    let root = document.create_element("div").expect("a div");
-    document
-        .body()
-        .expect("a body")
-        .append_child(&root)
-        .expect("appended");
+    let root = bare_root();
     let mut failed = pod("nightly-29000000-x7k2p", "Error", Some("node-a"));
     failed.owner = Some("Job/nightly-29000000".to_string());
     failed.schedule_owner = Some("CronJob/nightly".to_string());
     failed.finished = true;
     failed.revision = None;
-    let card_of = |pod: PodCard| ui::cluster_view::CardData {
-        pod,
-        old: false,
-        marked: false,
-        selected: false,
-        gone: false,
-    };
     let props = ui::cluster_view::LanesProps {
         nodes: Rc::new(vec![lane("node-a")]),
         cards: Rc::new(vec![
-            card_of(failed),
-            card_of(pod("web-0", "Running", Some("node-a"))),
+            card_of(failed, false),
+            card_of(pod("web-0", "Running", Some("node-a")), false),
         ]),
         claims: Rc::new(vec![]),
         onselect: yew::Callback::noop(),

@@ -155,3 +155,57 @@ pub fn pod_card(cluster: &Cluster, p: &Value) -> PodCard {
         claims,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kubectl::Session;
+
+    /// The card of the first pod whose name starts with `prefix`, once `done` holds for it
+    /// (time moves a second at a time, for at most `limit_s` seconds).
+    fn card_when(
+        s: &mut Session,
+        prefix: &str,
+        limit_s: u32,
+        done: impl Fn(&PodCard) -> bool,
+    ) -> PodCard {
+        for _ in 0..limit_s {
+            let found = pod_cards(s.cluster())
+                .into_iter()
+                .find(|c| c.name.starts_with(prefix) && done(c));
+            if let Some(card) = found {
+                return card;
+            }
+            s.tick(1_000);
+        }
+        panic!("no {prefix}* pod as expected: {:?}", pod_cards(s.cluster()));
+    }
+
+    #[test]
+    fn a_jobs_pod_is_grouped_under_the_job_and_ends_finished() {
+        let mut s = Session::new(1, 1);
+        s.submit("kubectl create job hello --image=busybox -- echo hi");
+        let running = card_when(&mut s, "hello-", 5, |_| true);
+        assert_eq!(running.owner.as_deref(), Some("Job/hello"));
+        assert_eq!(running.schedule_owner, None);
+        assert!(!running.finished, "{running:?}");
+        let done = card_when(&mut s, "hello-", 120, |c| c.finished);
+        assert_eq!(done.phase, "Completed");
+    }
+
+    #[test]
+    fn a_cronjobs_pod_names_the_cronjob_behind_its_job() {
+        let mut s = Session::new(1, 1);
+        s.submit(
+            "kubectl create cronjob nightly --image=busybox --schedule=\"* * * * *\" -- echo hi",
+        );
+        let card = card_when(&mut s, "nightly-", 180, |_| true);
+        assert!(
+            card.owner
+                .as_deref()
+                .is_some_and(|o| o.starts_with("Job/nightly-")),
+            "{card:?}"
+        );
+        assert_eq!(card.schedule_owner.as_deref(), Some("CronJob/nightly"));
+    }
+}

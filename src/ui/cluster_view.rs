@@ -422,7 +422,7 @@ pub fn pod_card(props: &PodCardProps) -> Html {
             move || drop(timer)
         });
     }
-    let ended = outcome(&pod.phase, &strings);
+    let ended = outcome(&pod.phase, strings);
     let label = match ended {
         Some((_, _, words)) => format!("pod {} {} ({words})", pod.name, pod.phase),
         None => format!("pod {} {}", pod.name, pod.phase),
