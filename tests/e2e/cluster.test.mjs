@@ -8,8 +8,8 @@ import { SHOTS, openPage, runLine, useDistAndChromium } from './harness.mjs';
 
 const env = useDistAndChromium();
 
-test('a completed Job pod looks finished and the switch hides it', async () => {
-  const { page, context, problems } = await openPage(env, '/index.html?lang=en', { width: 1400, height: 900 });
+for (const colorScheme of ['light', 'dark']) test(`a completed Job pod looks finished and the switch hides it (${colorScheme})`, async () => {
+  const { page, context, problems } = await openPage(env, '/index.html?lang=en', { width: 1400, height: 900, colorScheme });
   await page.getByTestId('time-speed').selectOption('30');
   await runLine(page, 'kubectl create deployment web --image=nginx:1.27 --replicas=2');
   await runLine(page, 'kubectl create job hello --image=busybox -- echo hi');
@@ -26,7 +26,8 @@ test('a completed Job pod looks finished and the switch hides it', async () => {
   );
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `overflows by ${overflow}px`);
-  await page.screenshot({ path: join(SHOTS, 'screenshot-finished-pods.png') });
+  const suffix = colorScheme === 'light' ? '' : '-dark';
+  await page.screenshot({ path: join(SHOTS, `screenshot-finished-pods${suffix}.png`) });
 
   await page.getByTestId('hide-finished').check();
   assert.equal(await page.locator('[data-pod^="hello-"]').count(), 0);
