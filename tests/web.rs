@@ -133,6 +133,7 @@ async fn every_test_hook_is_on_the_page() {
         "time-clock",
         "why-log",
         "lesson",
+        "hide-finished",
     ] {
         hook(&root, id);
     }
@@ -251,12 +252,38 @@ fn pod(name: &str, phase: &str, node: Option<&str>) -> PodCard {
         node: node.map(str::to_string),
         ready: "1/1".to_string(),
         owner: Some("web".to_string()),
+        schedule_owner: None,
+        finished: false,
         ordinal: name.rsplit('-').next().and_then(|n| n.parse().ok()),
         revision: Some("web-7d4b9c".to_string()),
         restarts: 0,
         namespace: "default".to_string(),
         claims: vec![],
     }
+}
+
+fn card_of(pod: PodCard, old: bool) -> ui::cluster_view::CardData {
+    ui::cluster_view::CardData {
+        pod,
+        old,
+        marked: false,
+        selected: false,
+        gone: false,
+    }
+}
+
+/// An empty element in the page's body, for a component mounted on its own.
+fn bare_root() -> Element {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a browser document");
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    root
 }
 
 fn lane(name: &str) -> NodeLane {
@@ -271,22 +298,7 @@ fn lane(name: &str) -> NodeLane {
 
 #[wasm_bindgen_test]
 async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a browser document");
-    let root = document.create_element("div").expect("a div");
-    document
-        .body()
-        .expect("a body")
-        .append_child(&root)
-        .expect("appended");
-    let card_of = |pod: PodCard, old: bool| ui::cluster_view::CardData {
-        pod,
-        old,
-        marked: false,
-        selected: false,
-        gone: false,
-    };
+    let root = bare_root();
     let props = ui::cluster_view::LanesProps {
         nodes: Rc::new(vec![lane("node-a"), lane("node-b")]),
         cards: Rc::new(vec![
@@ -299,6 +311,8 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
             phase: "Bound".to_string(),
         }]),
         onselect: yew::Callback::noop(),
+        hide_finished: false,
+        onhide: yew::Callback::noop(),
     };
     yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -345,6 +359,146 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
         .ok()
         .flatten()
         .is_some());
+}
+
+/// Lanes with a running pod and the failed pod of a CronJob's Job, finished pods hidden
+/// or not.
+async fn mount_lanes_with_a_failed_job_pod(hide_finished: bool) -> Element {
+    let root = bare_root();
+    let mut failed = pod("nightly-29000000-x7k2p", "Error", Some("node-a"));
+    failed.owner = Some("Job/nightly-29000000".to_string());
+    failed.schedule_owner = Some("CronJob/nightly".to_string());
+    failed.finished = true;
+    failed.revision = None;
+    let props = ui::cluster_view::LanesProps {
+        nodes: Rc::new(vec![lane("node-a")]),
+        cards: Rc::new(vec![
+            card_of(failed, false),
+            card_of(pod("web-0", "Running", Some("node-a")), false),
+        ]),
+        claims: Rc::new(vec![]),
+        onselect: yew::Callback::noop(),
+        hide_finished,
+        onhide: yew::Callback::noop(),
+    };
+    yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_job_pod_looks_failed_under_its_job_and_cronjob_and_can_be_hidden() {
+    let root = mount_lanes_with_a_failed_job_pod(false).await;
+    let failed = root
+        .query_selector("[data-pod=\"nightly-29000000-x7k2p\"]")
+        .ok()
+        .flatten()
+        .expect("the failed pod's card");
+    assert!(
+        failed.class_list().contains("failed"),
+        "{}",
+        failed.class_name()
+    );
+    assert!(!failed.class_list().contains("finished"));
+    assert_eq!(failed.get_attribute("data-phase").as_deref(), Some("Error"));
+    assert_eq!(
+        failed.get_attribute("title").as_deref(),
+        Some(ui::i18n::EN.pod_failed)
+    );
+    let group = failed.closest(".group").ok().flatten().expect("a group");
+    assert_eq!(
+        group.get_attribute("aria-label").as_deref(),
+        Some("Job/nightly-29000000")
+    );
+    let head = group
+        .query_selector(".group-name")
+        .ok()
+        .flatten()
+        .and_then(|g| g.text_content())
+        .unwrap_or_default();
+    assert!(head.contains("CronJob/nightly"), "{head:?}");
+    let web0 = root.query_selector("[data-pod=\"web-0\"]").ok().flatten();
+    assert!(web0.is_some_and(|c| !c.class_list().contains("failed")));
+
+    let hidden = mount_lanes_with_a_failed_job_pod(true).await;
+    assert!(hidden
+        .query_selector("[data-pod=\"nightly-29000000-x7k2p\"]")
+        .ok()
+        .flatten()
+        .is_none());
+    assert!(hidden
+        .query_selector("[data-pod=\"web-0\"]")
+        .ok()
+        .flatten()
+        .is_some());
+}
+
+#[wasm_bindgen_test]
+async fn a_jobs_completed_pod_looks_finished_and_the_switch_hides_it() {
+    let root = mount().await;
+    click(&root, "time-toggle").await;
+    type_line(&root, "kubectl create job hello --image=busybox -- echo hi").await;
+    let card = |root: &Element| {
+        root.query_selector("[data-testid=\"cluster-view\"] [data-pod^=\"hello-\"]")
+            .ok()
+            .flatten()
+            .filter(|c| c.get_attribute("data-gone").is_none())
+    };
+    let mut steps = 0;
+    while card(&root)
+        .and_then(|c| c.get_attribute("data-phase"))
+        .as_deref()
+        != Some("Completed")
+    {
+        assert!(
+            steps < 60,
+            "the job's pod did not complete: {:?}",
+            output_texts(&root)
+        );
+        click(&root, "time-step").await;
+        steps += 1;
+    }
+    let done = card(&root).expect("the job's pod has a card");
+    assert!(
+        done.class_list().contains("finished"),
+        "{}",
+        done.class_name()
+    );
+    assert!(
+        !done.class_list().contains("failed"),
+        "{}",
+        done.class_name()
+    );
+    assert_eq!(
+        done.get_attribute("title").as_deref(),
+        Some(ui::i18n::EN.pod_completed)
+    );
+    assert!(done
+        .get_attribute("data-node")
+        .is_some_and(|n| !n.is_empty()));
+    let group = done
+        .closest(".group")
+        .ok()
+        .flatten()
+        .and_then(|g| g.get_attribute("aria-label"));
+    assert_eq!(group.as_deref(), Some("Job/hello"));
+
+    let switch: HtmlInputElement = hook(&root, "hide-finished").unchecked_into();
+    assert!(!switch.checked(), "finished pods show by default");
+    switch.click();
+    settle().await;
+    assert!(card(&root).is_none(), "the completed pod's card is hidden");
+    // Clock ticks redraw the view: the switch stays on.
+    click(&root, "time-step").await;
+    assert!(switch.checked());
+    assert!(card(&root).is_none(), "hidden after a re-render");
+    switch.click();
+    settle().await;
+    let back = card(&root).expect("the card is back");
+    assert_eq!(
+        back.get_attribute("data-phase").as_deref(),
+        Some("Completed")
+    );
 }
 
 #[wasm_bindgen_test]

@@ -18,6 +18,10 @@ pub struct PodCard {
     pub ready: String,
     /// `Kind/name` of the controller.
     pub owner: Option<String>,
+    /// `CronJob/name` when the controller is a Job a CronJob made.
+    pub schedule_owner: Option<String>,
+    /// The pod's phase is `Succeeded` or `Failed`: its containers will not run again.
+    pub finished: bool,
     pub ordinal: Option<u32>,
     pub revision: Option<String>,
     pub restarts: u32,
@@ -40,7 +44,7 @@ pub fn pod_cards(cluster: &Cluster) -> Vec<PodCard> {
     cluster
         .store
         .list("Pod", None)
-        .map(|p| pod_card(p))
+        .map(|p| pod_card(cluster, p))
         .collect()
 }
 
@@ -92,16 +96,34 @@ pub fn node_lanes(cluster: &Cluster) -> Vec<NodeLane> {
         .collect()
 }
 
-/// What the cluster view shows of one pod (the store's object).
-pub fn pod_card(p: &Value) -> PodCard {
-    let (ready, total) = pod_ready(p);
-    let owner = crate::engine::controllers::controller_ref(p).map(|r| {
-        format!(
-            "{}/{}",
-            r["kind"].as_str().unwrap_or(""),
-            r["name"].as_str().unwrap_or("")
+/// `Kind/name` of an object's controller.
+fn controller_of(obj: &Value) -> Option<(String, String)> {
+    crate::engine::controllers::controller_ref(obj).map(|r| {
+        (
+            r["kind"].as_str().unwrap_or("").to_string(),
+            r["name"].as_str().unwrap_or("").to_string(),
         )
-    });
+    })
+}
+
+/// What the cluster view shows of one pod (the store's object); the cluster is read for
+/// the CronJob behind a Job's pod.
+pub fn pod_card(cluster: &Cluster, p: &Value) -> PodCard {
+    let (ready, total) = pod_ready(p);
+    let namespace = p["metadata"]["namespace"].as_str().unwrap_or("");
+    let controller = controller_of(p);
+    let schedule_owner = controller
+        .as_ref()
+        .filter(|(kind, _)| kind == "Job")
+        .and_then(|(_, job)| cluster.store.get("Job", namespace, job))
+        .and_then(|job| controller_of(job))
+        .filter(|(kind, _)| kind == "CronJob")
+        .map(|(kind, name)| format!("{kind}/{name}"));
+    let owner = controller.map(|(kind, name)| format!("{kind}/{name}"));
+    let finished = matches!(
+        p.at("/status/phase").and_then(Value::as_str),
+        Some("Succeeded" | "Failed")
+    );
     let ordinal = p
         .at("/metadata/labels/apps.kubernetes.io~1pod-index")
         .and_then(Value::as_str)
@@ -116,10 +138,7 @@ pub fn pod_card(p: &Value) -> PodCard {
         .collect();
     PodCard {
         name: p["metadata"]["name"].as_str().unwrap_or("").to_string(),
-        namespace: p["metadata"]["namespace"]
-            .as_str()
-            .unwrap_or("")
-            .to_string(),
+        namespace: namespace.to_string(),
         phase: pod_status(p),
         node: p
             .at("/spec/nodeName")
@@ -128,9 +147,65 @@ pub fn pod_card(p: &Value) -> PodCard {
             .map(String::from),
         ready: format!("{ready}/{total}"),
         owner,
+        schedule_owner,
+        finished,
         ordinal,
         revision,
         restarts: pod_restarts(p) as u32,
         claims,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kubectl::Session;
+
+    /// The card of the first pod whose name starts with `prefix`, once `done` holds for it
+    /// (time moves a second at a time, for at most `limit_s` seconds).
+    fn card_when(
+        s: &mut Session,
+        prefix: &str,
+        limit_s: u32,
+        done: impl Fn(&PodCard) -> bool,
+    ) -> PodCard {
+        for _ in 0..limit_s {
+            let found = pod_cards(s.cluster())
+                .into_iter()
+                .find(|c| c.name.starts_with(prefix) && done(c));
+            if let Some(card) = found {
+                return card;
+            }
+            s.tick(1_000);
+        }
+        panic!("no {prefix}* pod as expected: {:?}", pod_cards(s.cluster()));
+    }
+
+    #[test]
+    fn a_jobs_pod_is_grouped_under_the_job_and_ends_finished() {
+        let mut s = Session::new(1, 1);
+        s.submit("kubectl create job hello --image=busybox -- echo hi");
+        let running = card_when(&mut s, "hello-", 5, |_| true);
+        assert_eq!(running.owner.as_deref(), Some("Job/hello"));
+        assert_eq!(running.schedule_owner, None);
+        assert!(!running.finished, "{running:?}");
+        let done = card_when(&mut s, "hello-", 120, |c| c.finished);
+        assert_eq!(done.phase, "Completed");
+    }
+
+    #[test]
+    fn a_cronjobs_pod_names_the_cronjob_behind_its_job() {
+        let mut s = Session::new(1, 1);
+        s.submit(
+            "kubectl create cronjob nightly --image=busybox --schedule=\"* * * * *\" -- echo hi",
+        );
+        let card = card_when(&mut s, "nightly-", 180, |_| true);
+        assert!(
+            card.owner
+                .as_deref()
+                .is_some_and(|o| o.starts_with("Job/nightly-")),
+            "{card:?}"
+        );
+        assert_eq!(card.schedule_owner.as_deref(), Some("CronJob/nightly"));
     }
 }

@@ -7,7 +7,7 @@ use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::cards::{NodeLane, PodCard};
-use super::i18n::use_strings;
+use super::i18n::{use_strings, Strings};
 
 use super::state::cluster::ClaimChip;
 use super::state::{Action, AppContext};
@@ -33,6 +33,8 @@ struct Departed {
     session: u64,
     /// The cards' click handler, made once.
     onselect: Option<Callback<Option<(String, String)>>>,
+    /// The "Hide finished pods" switch's handler, made once.
+    onhide: Option<Callback<bool>>,
 }
 
 #[function_component(ClusterView)]
@@ -131,10 +133,19 @@ pub fn cluster_view() -> Html {
             })
             .clone()
     };
+    let onhide = {
+        let dispatcher = ctx.dispatcher();
+        let mut d = departed.borrow_mut();
+        d.onhide
+            .get_or_insert_with(|| {
+                Callback::from(move |hide| dispatcher.dispatch(Action::HideFinished(hide)))
+            })
+            .clone()
+    };
     html! {
         <>
             <Lanes nodes={Rc::clone(&ctx.cluster.nodes)} {cards} claims={Rc::clone(&ctx.cluster.claims)}
-                   onselect={onselect.clone()} />
+                   onselect={onselect.clone()} hide_finished={ctx.cluster.hide_finished} {onhide} />
             if let (Some((_, name)), Some(text)) = (&ctx.cluster.selected, &ctx.cluster.describe) {
                 <DescribePanel name={name.clone()} text={Rc::clone(text)} {onselect} />
             }
@@ -158,16 +169,31 @@ pub struct LanesProps {
     pub cards: Rc<Vec<CardData>>,
     pub claims: Rc<Vec<ClaimChip>>,
     pub onselect: Callback<Option<(String, String)>>,
+    /// Leave out the cards of finished pods (the switch is on).
+    pub hide_finished: bool,
+    pub onhide: Callback<bool>,
+}
+
+/// One owner's cards in a lane.
+struct Group<'a> {
+    owner: String,
+    /// The CronJob behind a Job owner.
+    schedule_owner: Option<String>,
+    cards: Vec<&'a CardData>,
 }
 
 /// Pods of one lane, grouped by owner in order of first appearance.
-fn grouped<'a>(cards: impl Iterator<Item = &'a CardData>) -> Vec<(String, Vec<&'a CardData>)> {
-    let mut groups: Vec<(String, Vec<&CardData>)> = Vec::new();
+fn grouped<'a>(cards: impl Iterator<Item = &'a CardData>) -> Vec<Group<'a>> {
+    let mut groups: Vec<Group> = Vec::new();
     for c in cards {
         let owner = c.pod.owner.clone().unwrap_or_else(|| "—".to_string());
-        match groups.iter_mut().find(|(o, _)| *o == owner) {
-            Some((_, v)) => v.push(c),
-            None => groups.push((owner, vec![c])),
+        match groups.iter_mut().find(|g| g.owner == owner) {
+            Some(g) => g.cards.push(c),
+            None => groups.push(Group {
+                owner,
+                schedule_owner: c.pod.schedule_owner.clone(),
+                cards: vec![c],
+            }),
         }
     }
     groups
@@ -178,11 +204,23 @@ fn grouped<'a>(cards: impl Iterator<Item = &'a CardData>) -> Vec<(String, Vec<&'
 pub fn lanes(props: &LanesProps) -> Html {
     let strings = use_strings();
     let known = |n: &str| props.nodes.iter().any(|l| l.name == n);
-    let unscheduled: Vec<&CardData> = props
-        .cards
-        .iter()
+    // Leaving cards of finished pods still play out when the switch is on.
+    let shown = || {
+        props
+            .cards
+            .iter()
+            .filter(|c| !(props.hide_finished && c.pod.finished && !c.gone))
+    };
+    let unscheduled: Vec<&CardData> = shown()
         .filter(|c| c.pod.node.as_deref().is_none_or(|n| !known(n)))
         .collect();
+    let onhide = {
+        let onhide = props.onhide.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            onhide.emit(input.checked());
+        })
+    };
 
     let lane = |key: String, head: Html, cards: Vec<&CardData>, extra: Option<&str>| {
         let groups = grouped(cards.into_iter());
@@ -190,9 +228,14 @@ pub fn lanes(props: &LanesProps) -> Html {
             <div key={key.clone()} class={classes!("lane", extra.map(str::to_string))} data-lane={key}>
                 { head }
                 <div class="groups">
-                    { for groups.into_iter().map(|(owner, cards)| html! {
+                    { for groups.into_iter().map(|Group { owner, schedule_owner, cards }| html! {
                         <div key={owner.clone()} class="group" role="group" aria-label={owner.clone()}>
-                            <div class="group-name">{ owner }</div>
+                            <div class="group-name">
+                                { owner }
+                                if let Some(cron) = schedule_owner {
+                                    <span class="schedule-owner" title={strings.made_by_cronjob}>{ format!(" ← {cron}") }</span>
+                                }
+                            </div>
                             <div class="cards">
                                 { for cards.into_iter().map(|c| html! {
                                     <PodCardView key={c.pod.name.clone()} card={c.clone()} onselect={props.onselect.clone()} />
@@ -207,10 +250,17 @@ pub fn lanes(props: &LanesProps) -> Html {
 
     html! {
         <div class="cluster-view" data-testid="cluster-view">
-            <h2 class="pane-title">{ strings.pane_cluster }</h2>
+            <div class="cluster-head">
+                <h2 class="pane-title">{ strings.pane_cluster }</h2>
+                <label class="hide-finished" title={strings.hide_finished_title}>
+                    <input type="checkbox" data-testid="hide-finished" checked={props.hide_finished}
+                           onchange={onhide} />
+                    { strings.hide_finished }
+                </label>
+            </div>
             <div class="lanes">
                 { for props.nodes.iter().map(|node| {
-                    let on_node: Vec<&CardData> = props.cards.iter()
+                    let on_node: Vec<&CardData> = shown()
                         .filter(|c| c.pod.node.as_deref() == Some(node.name.as_str()))
                         .collect();
                     let count = on_node.len();
@@ -245,6 +295,18 @@ pub fn lanes(props: &LanesProps) -> Html {
                 </div>
             }
         </div>
+    }
+}
+
+/// How a pod ended, as a CSS class and its accessible words: a STATUS that says the
+/// containers ran to completion, or that they failed (for good, or restarting in a loop).
+fn outcome(phase: &str, strings: &Strings) -> Option<(&'static str, &'static str, &'static str)> {
+    match phase {
+        "Completed" | "Succeeded" => Some(("finished", "✓", strings.pod_completed)),
+        "Error" | "OOMKilled" | "CrashLoopBackOff" | "Failed" | "DeadlineExceeded" => {
+            Some(("failed", "✗", strings.pod_failed))
+        }
+        _ => None,
     }
 }
 
@@ -360,8 +422,14 @@ pub fn pod_card(props: &PodCardProps) -> Html {
             move || drop(timer)
         });
     }
+    let ended = outcome(&pod.phase, strings);
+    let label = match ended {
+        Some((_, _, words)) => format!("pod {} {} ({words})", pod.name, pod.phase),
+        None => format!("pod {} {}", pod.name, pod.phase),
+    };
     html! {
-        <button class={classes!("pod", phase, entering.then_some("entering"), flashing.then_some("flash"),
+        <button class={classes!("pod", phase, ended.map(|(class, _, _)| class),
+                                entering.then_some("entering"), flashing.then_some("flash"),
                                 old.then_some("old-rev"), gone.then_some("gone"),
                                 marked.then_some("marked"), selected.then_some("selected"))}
              data-pod={live(pod.name.clone())}
@@ -370,14 +438,20 @@ pub fn pod_card(props: &PodCardProps) -> Html {
              data-gone={gone.then(|| pod.name.clone())}
              aria-hidden={gone.then_some("true")}
              tabindex={gone.then_some("-1")}
-             aria-label={format!("pod {} {}", pod.name, pod.phase)}
+             aria-label={label}
+             title={ended.map(|(_, _, words)| words)}
              {onclick}>
             if let Some(ordinal) = pod.ordinal {
                 <span class="ordinal" aria-hidden="true">{ ordinal }</span>
             }
             <span class="pod-name">{ pod.name.clone() }</span>
             <span class="pod-meta">
-                <span class="phase">{ pod.phase.clone() }</span>
+                <span class="phase">
+                    if let Some((_, mark, _)) = ended {
+                        <span class="outcome" aria-hidden="true">{ mark }</span>
+                    }
+                    { pod.phase.clone() }
+                </span>
                 <span class={classes!("ready", ready_all.then_some("all"))} title={strings.ready_containers}>{ pod.ready.clone() }</span>
                 if let Some(rev) = &pod.revision {
                     <span class={classes!("revision", old.then_some("old"))}

@@ -53,6 +53,8 @@ pub struct ClusterState {
     pub describe: Option<Rc<String>>,
     /// The object a why-log line marks in the view.
     pub highlight: Option<String>,
+    /// The view leaves out the cards of pods that have finished (Succeeded or Failed).
+    pub hide_finished: bool,
 }
 
 impl Default for ClusterState {
@@ -69,6 +71,7 @@ impl Default for ClusterState {
             selected: None,
             describe: None,
             highlight: None,
+            hide_finished: false,
         }
     }
 }
@@ -123,8 +126,8 @@ impl ClusterState {
                             (p.namespace.as_str(), p.name.as_str()).cmp(&(ns, name))
                         });
                         match (at, store.get("Pod", ns, name)) {
-                            (Ok(i), Some(obj)) => pods[i] = pod_card(obj),
-                            (Err(i), Some(obj)) => pods.insert(i, pod_card(obj)),
+                            (Ok(i), Some(obj)) => pods[i] = pod_card(session.cluster(), obj),
+                            (Err(i), Some(obj)) => pods.insert(i, pod_card(session.cluster(), obj)),
                             (Ok(i), None) => {
                                 pods.remove(i);
                             }

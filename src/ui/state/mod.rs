@@ -73,6 +73,8 @@ pub enum Action {
     SelectPod(Option<(String, String)>),
     /// Click on a why-log line: mark that object in the view.
     Highlight(Option<String>),
+    /// The cluster view's "Hide finished pods" switch.
+    HideFinished(bool),
     /// A line the learner should see, from outside the session (restore failures).
     Notice(String),
     /// Type a line into the terminal's input without running it (lesson chips).
@@ -202,6 +204,7 @@ impl Reducible for State {
             Action::Apply => next.apply_file(),
             Action::SelectPod(sel) => next.cluster.selected = sel,
             Action::Highlight(name) => next.cluster.toggle_highlight(name),
+            Action::HideFinished(hide) => next.cluster.hide_finished = hide,
             Action::Notice(text) => next.terminal.push_lines([(LineKind::Err, text)]),
             Action::Prefill(line) => {
                 let n = next.teach.prefill.as_ref().map_or(0, |p| p.0 + 1);
