@@ -22,6 +22,7 @@ pub mod history;
 pub mod job;
 pub mod node_lifecycle;
 pub mod ownership;
+pub mod pod_control;
 pub mod replicaset;
 pub mod root_ca_publisher;
 pub mod statefulset;

@@ -2,8 +2,8 @@
 //! Indexed Jobs, the completion index), pod deletions, finalizer removal — with their
 //! Events on the Job.
 
-use crate::engine::apiserver::{meta_str, DeleteOptions};
-use crate::engine::controllers::replicaset::pod_control::new_pod;
+use crate::engine::apiserver::meta_str;
+use crate::engine::controllers::pod_control::{self as shared, pod_from_template};
 use crate::engine::controllers::Controller;
 use crate::engine::events::Recorder;
 use crate::engine::json::At;
@@ -24,7 +24,7 @@ pub fn recorder(job: &Value) -> Recorder<'_> {
 /// The pod `manageJob` creates: the template, the tracking finalizer, and for an index
 /// its annotation, label, hostname, `JOB_COMPLETION_INDEX` and `<job>-<index>-` name.
 pub fn job_pod(job: &Value, index: Option<i64>) -> Value {
-    let mut pod = new_pod(job);
+    let mut pod = pod_from_template(job);
     let finalizers = pod["metadata"]
         .as_object_mut()
         .map(|m| m.entry("finalizers").or_insert_with(|| json!([])));
@@ -68,34 +68,12 @@ pub fn job_pod(job: &Value, index: Option<i64>) -> Value {
 
 /// Creates one pod; records `SuccessfulCreate` or `FailedCreate`.
 pub fn create_pod(w: &mut World, job: &Value, index: Option<i64>) -> Result<String, String> {
-    match w.create(job_pod(job, index)) {
-        Ok(pod) => {
-            let name = meta_str(&pod, "name").to_string();
-            recorder(job).normal(w, "SuccessfulCreate", &format!("Created pod: {name}"));
-            Ok(name)
-        }
-        Err(e) => {
-            let msg = e.status_message("");
-            recorder(job).warning(w, "FailedCreate", &format!("Error creating: {msg}"));
-            Err(msg)
-        }
-    }
+    shared::create_pod(w, recorder(job), job_pod(job, index))
 }
 
 /// Deletes one pod; records `SuccessfulDelete` or `FailedDelete`.
 pub fn delete_pod(w: &mut World, job: &Value, name: &str) -> Result<(), String> {
-    let namespace = meta_str(job, "namespace").to_string();
-    match w.delete("Pod", &namespace, name, DeleteOptions::default()) {
-        Ok(_) => {
-            recorder(job).normal(w, "SuccessfulDelete", &format!("Deleted pod: {name}"));
-            Ok(())
-        }
-        Err(e) => {
-            let msg = e.status_message("");
-            recorder(job).warning(w, "FailedDelete", &format!("Error deleting: {msg}"));
-            Err(msg)
-        }
-    }
+    shared::delete_pod(w, recorder(job), meta_str(job, "namespace"), name)
 }
 
 /// Removes the tracking finalizer from a pod the Job has counted (a pod being deleted
