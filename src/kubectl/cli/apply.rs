@@ -154,7 +154,7 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
         Err(e) => return flag_error(name, e),
     };
     if verb == Verb::Create && !p.positionals.is_empty() {
-        return super::info::create_generator(ctx, &p);
+        return super::create::workloads::run(ctx, &p);
     }
     let files = p.all("filename");
     if files.is_empty() {

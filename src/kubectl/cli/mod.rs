@@ -3,7 +3,6 @@
 pub mod apply;
 pub mod config;
 pub mod create;
-pub mod create_batch;
 pub mod delete;
 pub mod describe;
 pub mod edit;

@@ -3,12 +3,16 @@
 //! `create_service.go`), each with its own flags as cobra gives every
 //! subcommand its own flag set, and one way to finish: print it (`--dry-run=client`),
 //! have the server check it without storing it (`--dry-run=server`), or create it.
+//! The older generators that share `kubectl create`'s own flag set live beside them:
+//! `workloads` (deployment, namespace) and `batch` (job, cronjob).
 
+mod batch;
 mod configmap;
 mod json_order;
 mod secret;
 mod service;
 mod sources;
+pub mod workloads;
 
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, Ctx};

@@ -2,8 +2,8 @@
 //! `create_cronjob.go`): a Job or CronJob with one container named after it, the command
 //! after `--`, or a Job from a CronJob's template (`--from=cronjob/NAME`).
 
-use super::flags::Parsed;
-use super::Ctx;
+use super::super::flags::Parsed;
+use super::super::Ctx;
 use crate::engine::api::discovery;
 use crate::engine::errors::ApiError;
 use crate::json;
