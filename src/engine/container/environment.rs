@@ -114,8 +114,57 @@ pub fn expand_references(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> St
 /// (name, cluster IP, [(port, protocol)]) of a Service a pod gets variables for.
 type ServiceLink = (String, String, Vec<(i64, String)>);
 
-/// The environment a container sees: PATH, HOSTNAME, its `env`, Service links, HOME.
+/// Sets `k` (a later `env` entry replaces an `envFrom` key of the same name).
+fn set(env: &mut Vec<(String, String)>, k: &str, v: String) {
+    match env.iter_mut().find(|(ek, _)| ek == k) {
+        Some(e) => e.1 = v,
+        None => env.push((k.to_string(), v)),
+    }
+}
+
+/// `envFrom`: every key of each ConfigMap or Secret (decoded), behind its `prefix`.
+fn env_from(c: &World, ns: &str, container: &Value, env: &mut Vec<(String, String)>) {
+    for e in container["envFrom"].as_array().into_iter().flatten() {
+        let prefix = e["prefix"].as_str().unwrap_or("");
+        for (field, kind) in [("configMapRef", "ConfigMap"), ("secretRef", "Secret")] {
+            let Some(obj) = e
+                .get(field)
+                .and_then(|r| c.get(kind, ns, r["name"].as_str()?))
+            else {
+                continue;
+            };
+            for (k, v) in obj["data"].as_object().into_iter().flatten() {
+                let text = v.as_str().unwrap_or("");
+                let value = if kind == "Secret" {
+                    let bytes = crate::base64::decode(text).unwrap_or_default();
+                    String::from_utf8_lossy(&bytes).into_owned()
+                } else {
+                    text.to_string()
+                };
+                set(env, &format!("{prefix}{k}"), value);
+            }
+        }
+    }
+}
+
+/// The environment a container sees: fixed when it started (a ConfigMap changed later
+/// does not reach it), or, before that, what it would get now.
 pub fn environment(c: &World, t: &Target) -> Vec<(String, String)> {
+    let started = pod(c, t).and_then(|p| {
+        c.kubelet
+            .mounted
+            .get(meta_str(p, "uid"))?
+            .env
+            .get(&t.container)
+    });
+    match started {
+        Some(env) => env.clone(),
+        None => current_environment(c, t),
+    }
+}
+
+/// PATH, HOSTNAME, its `envFrom` and `env`, Service links, HOME.
+fn current_environment(c: &World, t: &Target) -> Vec<(String, String)> {
     let mut env = vec![
         (
             "PATH".to_string(),
@@ -126,12 +175,14 @@ pub fn environment(c: &World, t: &Target) -> Vec<(String, String)> {
     let Some(p) = pod(c, t) else {
         return env;
     };
-    if let Some(list) = p
+    let container = p
         .at("/spec/containers")
         .and_then(Value::as_array)
-        .and_then(|cs| cs.iter().find(|x| x["name"] == t.container.as_str()))
-        .and_then(|x| x["env"].as_array())
-    {
+        .and_then(|cs| cs.iter().find(|x| x["name"] == t.container.as_str()));
+    if let Some(x) = container {
+        env_from(c, &t.namespace, x, &mut env);
+    }
+    if let Some(list) = container.and_then(|x| x["env"].as_array()) {
         for e in list {
             let Some(k) = e["name"].as_str() else {
                 continue;
@@ -147,7 +198,7 @@ pub fn environment(c: &World, t: &Target) -> Vec<(String, String)> {
                 None => value_from(c, p, &t.namespace, &e["valueFrom"]),
             };
             if let Some(v) = value {
-                env.push((k.to_string(), v));
+                set(&mut env, k, v);
             }
         }
     }
