@@ -86,6 +86,11 @@ fn kubelet_written(c: &World, p: &Value, container: &str, path: &str) -> Option<
     Some((!names.is_empty() || rel.is_empty()).then_some(Written::Dir(names)))
 }
 
+/// Whether `path` lies in a volume the kubelet writes: those are mounted read-only.
+pub(super) fn read_only(c: &World, t: &Target, path: &str) -> bool {
+    pod(c, t).is_some_and(|p| kubelet_written(c, p, &t.container, path).is_some())
+}
+
 /// A file as the container sees it: what the kubelet and the container wrote, then a few
 /// files the image ships.
 pub(super) fn read(c: &World, t: &Target, path: &str) -> Option<String> {
