@@ -180,6 +180,44 @@ fn write_downward(pod: &Value, src: &Value, files: &mut VolumeFiles) {
     }
 }
 
+/// base64url without padding, as JWTs are written.
+fn base64url(data: &[u8]) -> String {
+    crate::base64::encode(data)
+        .trim_end_matches('=')
+        .replace('+', "-")
+        .replace('/', "_")
+}
+
+/// A bound service account token as the kubelet gets it from the TokenRequest API: a JWT
+/// with the claims a real one carries. Nothing in the playground checks its signature,
+/// which is made from the pod's uid rather than a key.
+fn token(w: &World, pod: &Value, src: &Value) -> String {
+    let iat = w.now.div_euclid(1000);
+    let exp = iat + src["expirationSeconds"].as_i64().unwrap_or(3607);
+    let ns = meta_str(pod, "namespace");
+    let sa = pod
+        .at("/spec/serviceAccountName")
+        .and_then(Value::as_str)
+        .unwrap_or("default");
+    let uid = meta_str(pod, "uid");
+    let issuer = "https://kubernetes.default.svc.cluster.local";
+    let header = format!(r#"{{"alg":"RS256","kid":"{}"}}"#, base64url(uid.as_bytes()));
+    let claims = crate::json!({
+        "aud": [issuer], "exp": exp, "iat": iat, "iss": issuer, "jti": uid,
+        "kubernetes.io": {"namespace": ns,
+            "node": {"name": pod.at("/spec/nodeName").and_then(Value::as_str).unwrap_or("")},
+            "pod": {"name": meta_str(pod, "name"), "uid": uid},
+            "serviceaccount": {"name": sa}},
+        "nbf": iat, "sub": format!("system:serviceaccount:{ns}:{sa}")});
+    let signature: Vec<u8> = uid.bytes().cycle().take(256).collect();
+    format!(
+        "{}.{}.{}",
+        base64url(header.as_bytes()),
+        base64url(claims.to_string().as_bytes()),
+        base64url(&signature)
+    )
+}
+
 /// One volume's files, or `None` for volumes the kubelet does not write (emptyDir,
 /// claims, host paths).
 fn project(w: &World, pod: &Value, v: &Value) -> Option<Result<VolumeFiles, String>> {
@@ -201,6 +239,10 @@ fn project(w: &World, pod: &Value, v: &Value) -> Option<Result<VolumeFiles, Stri
                 write_keys(w, "Secret", ns, src, &mut files)
             } else if let Some(src) = s.get("downwardAPI") {
                 write_downward(pod, src, &mut files);
+                Ok(())
+            } else if let Some(src) = s.get("serviceAccountToken") {
+                let path = src["path"].as_str().unwrap_or("token").to_string();
+                files.insert(path, token(w, pod, src));
                 Ok(())
             } else {
                 Ok(())
@@ -404,8 +446,21 @@ pub fn env_error(w: &World, pod: &Value, container: &Value) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::format_map;
+    use super::{format_map, not_found, MountError};
     use crate::json;
+
+    #[test]
+    fn a_missing_source_reads_as_the_kubelets_failed_mount_event() {
+        let e = MountError {
+            volume: "config-volume".into(),
+            reason: not_found("ConfigMap", "x"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "MountVolume.SetUp failed for volume \"config-volume\" : configmap \"x\" not found"
+        );
+        assert_eq!(not_found("Secret", "s"), "secret \"s\" not found");
+    }
 
     #[test]
     fn labels_file_is_sorted_quoted_lines_without_a_final_newline() {
