@@ -367,6 +367,9 @@ fn sandbox(w: &mut World, pod: &Value, rt: &PodRuntime) {
         ))
         .collect::<Vec<_>>());
     let pod = write_status(w, pod, status);
+    if !mounted_or_wait(w, &pod, rt) {
+        return;
+    }
     let delay = w.rng.between(500, 1200);
     set_timer(w, &pod, Stage::Pull, delay);
 }
@@ -395,19 +398,28 @@ fn give_network(w: &mut World, node: &str, status: &mut Value, old: &Value) {
     status["conditions"] = conditions(old, &now, true, false, false);
 }
 
+/// Volumes are mounted before the sandbox is made and anything pulled; until they are,
+/// the pod waits in ContainerCreating, and the volume manager tries again after its
+/// back-off (goroutinemap's: 500 ms doubling, at most 2 m 2 s), with one `FailedMount`
+/// for each volume that fails. False while it waits.
+fn mounted_or_wait(w: &mut World, pod: &Value, rt: &PodRuntime) -> bool {
+    let Err(errors) = volumes::set_up(w, pod) else {
+        return true;
+    };
+    for e in errors {
+        recorder(pod, &rt.node).warning(w, "FailedMount", &e.to_string());
+    }
+    let failures = rt.mount_failures.min(8);
+    if let Some(r) = w.kubelet.pods.get_mut(meta_str(pod, "uid")) {
+        r.mount_failures += 1;
+    }
+    set_timer(w, pod, Stage::Pull, (500 << failures).min(122_000));
+    false
+}
+
 fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let uid = meta_str(pod, "uid").to_string();
-    // Volumes are mounted before anything is pulled; until they are, the pod waits in
-    // ContainerCreating and the volume manager retries with its back-off.
-    if let Err(e) = volumes::set_up(w, pod) {
-        recorder(pod, &rt.node).warning(w, "FailedMount", &e.to_string());
-        let failures = rt.mount_failures.min(8);
-        if let Some(r) = w.kubelet.pods.get_mut(&uid) {
-            r.mount_failures += 1;
-        }
-        // goroutinemap's exponential back-off: 500 ms doubling, at most 2 m 2 s.
-        let delay = (500 << failures).min(122_000);
-        set_timer(w, pod, Stage::Pull, delay);
+    if rt.mount_failures > 0 && !mounted_or_wait(w, pod, rt) {
         return;
     }
     let mut status = pod["status"].clone();
@@ -663,8 +675,7 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
 }
 
 /// `CreateContainerConfigError`: a container's environment needs a ConfigMap or Secret
-/// (or a key) that is missing. The pod worker tries again after its error back-off (10 s,
-/// jittered by half), pulling again first. Every container waits until all can start
+/// (or a key) that is missing. The kubelet tries again, pulling again first. Every container waits until all can start
 /// (upstream starts the others meanwhile; the tutorials' pods have one container).
 fn config_error(w: &mut World, pod: &Value, rt: &PodRuntime) -> bool {
     let errors: Vec<(String, String)> = containers(pod)
@@ -677,6 +688,16 @@ fn config_error(w: &mut World, pod: &Value, rt: &PodRuntime) -> bool {
     if errors.is_empty() {
         return false;
     }
+    // The first failure is retried at the next PLEG relist (1 s: the sandbox just
+    // started); later ones after the pod worker's back-off.
+    let first = !pod["status"]["containerStatuses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|s| {
+            s.at("/state/waiting/reason").and_then(Value::as_str)
+                == Some("CreateContainerConfigError")
+        });
     let mut status = pod["status"].clone();
     // The sandbox is up: the pod has its IP although no container runs.
     give_network(w, &rt.node, &mut status, &pod["status"]);
@@ -701,7 +722,11 @@ fn config_error(w: &mut World, pod: &Value, rt: &PodRuntime) -> bool {
         }
     }
     let pod = write_status(w, pod, status);
-    let delay = w.rng.between(10_000, 15_000);
+    let delay = if first {
+        1_000
+    } else {
+        w.rng.between(10_000, 15_000)
+    };
     set_timer(w, &pod, Stage::Pull, delay);
     true
 }

@@ -258,9 +258,11 @@ fn project(w: &World, pod: &Value, v: &Value) -> Option<Result<VolumeFiles, Stri
     Some(result.map(|()| files))
 }
 
-/// `MountVolume.SetUp` for every volume the kubelet writes, in the pod's order.
-pub fn set_up(w: &World, pod: &Value) -> Result<BTreeMap<String, VolumeFiles>, MountError> {
+/// `MountVolume.SetUp` for every volume the kubelet writes, in the pod's order; each
+/// volume that cannot be set up is one error (the kubelet reports each).
+pub fn set_up(w: &World, pod: &Value) -> Result<BTreeMap<String, VolumeFiles>, Vec<MountError>> {
     let mut out = BTreeMap::new();
+    let mut errors = Vec::new();
     for v in pod
         .at("/spec/volumes")
         .and_then(Value::as_array)
@@ -272,16 +274,18 @@ pub fn set_up(w: &World, pod: &Value) -> Result<BTreeMap<String, VolumeFiles>, M
             Some(Ok(files)) => {
                 out.insert(name, files);
             }
-            Some(Err(reason)) => {
-                return Err(MountError {
-                    volume: name,
-                    reason,
-                })
-            }
+            Some(Err(reason)) => errors.push(MountError {
+                volume: name,
+                reason,
+            }),
             None => {}
         }
     }
-    Ok(out)
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Mounts the volumes of a pod whose containers start now, with each container's
