@@ -163,8 +163,9 @@ pub fn environment(c: &World, t: &Target) -> Vec<(String, String)> {
     }
 }
 
-/// PATH, HOSTNAME, its `envFrom` and `env`, Service links, HOME.
-fn current_environment(c: &World, t: &Target) -> Vec<(String, String)> {
+/// PATH, HOSTNAME, its `envFrom` and `env`, Service links, HOME, as a container
+/// starting now gets them.
+pub fn current_environment(c: &World, t: &Target) -> Vec<(String, String)> {
     let mut env = vec![
         (
             "PATH".to_string(),

@@ -335,6 +335,20 @@ pub fn mount(w: &mut World, pod: &Value, volumes: BTreeMap<String, VolumeFiles>)
     }
 }
 
+/// A restarted container gets its environment anew (a ConfigMap changed meanwhile
+/// reaches it), as the kubelet makes it for every container it starts.
+pub fn restart_env(w: &mut World, pod: &Value, container: &str) {
+    let t = crate::engine::container::Target {
+        namespace: meta_str(pod, "namespace").to_string(),
+        pod: meta_str(pod, "name").to_string(),
+        container: container.to_string(),
+    };
+    let env = crate::engine::container::current_environment(w, &t);
+    if let Some(m) = w.kubelet.mounted.get_mut(meta_str(pod, "uid")) {
+        m.env.insert(container.to_string(), env);
+    }
+}
+
 /// Whether a pod's volume reads the ConfigMap or Secret `name`.
 fn reads(v: &Value, kind: &str, name: &str) -> bool {
     let (field, name_field) = if kind == "ConfigMap" {
