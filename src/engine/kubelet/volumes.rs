@@ -218,42 +218,41 @@ fn token(w: &World, pod: &Value, src: &Value) -> String {
     )
 }
 
-/// One volume's files, or `None` for volumes the kubelet does not write (emptyDir,
-/// claims, host paths).
-fn project(w: &World, pod: &Value, v: &Value) -> Option<Result<VolumeFiles, String>> {
+/// Writes one source (a volume, or one of a projected volume's sources); `None` for
+/// sources the kubelet does not write (emptyDir, claims, host paths).
+fn write_source(
+    w: &World,
+    pod: &Value,
+    src: &Value,
+    files: &mut VolumeFiles,
+) -> Option<Result<(), String>> {
     let ns = meta_str(pod, "namespace");
-    let mut files = VolumeFiles::new();
-    let result = if let Some(src) = v.get("configMap") {
-        write_keys(w, "ConfigMap", ns, src, &mut files)
-    } else if let Some(src) = v.get("secret") {
-        write_keys(w, "Secret", ns, src, &mut files)
-    } else if let Some(src) = v.get("downwardAPI") {
-        write_downward(pod, src, &mut files);
+    Some(if let Some(cm) = src.get("configMap") {
+        write_keys(w, "ConfigMap", ns, cm, files)
+    } else if let Some(secret) = src.get("secret") {
+        write_keys(w, "Secret", ns, secret, files)
+    } else if let Some(d) = src.get("downwardAPI") {
+        write_downward(pod, d, files);
         Ok(())
-    } else if let Some(p) = v.get("projected") {
-        let mut r = Ok(());
-        for s in p["sources"].as_array().into_iter().flatten() {
-            r = if let Some(src) = s.get("configMap") {
-                write_keys(w, "ConfigMap", ns, src, &mut files)
-            } else if let Some(src) = s.get("secret") {
-                write_keys(w, "Secret", ns, src, &mut files)
-            } else if let Some(src) = s.get("downwardAPI") {
-                write_downward(pod, src, &mut files);
-                Ok(())
-            } else if let Some(src) = s.get("serviceAccountToken") {
-                let path = src["path"].as_str().unwrap_or("token").to_string();
-                files.insert(path, token(w, pod, src));
-                Ok(())
-            } else {
-                Ok(())
-            };
-            if r.is_err() {
-                break;
-            }
-        }
-        r
+    } else if let Some(t) = src.get("serviceAccountToken") {
+        let path = t["path"].as_str().unwrap_or("token").to_string();
+        files.insert(path, token(w, pod, t));
+        Ok(())
     } else {
         return None;
+    })
+}
+
+/// One volume's files, or `None` for volumes the kubelet does not write.
+fn project(w: &World, pod: &Value, v: &Value) -> Option<Result<VolumeFiles, String>> {
+    let mut files = VolumeFiles::new();
+    let result = match v.get("projected") {
+        Some(p) => p["sources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .try_for_each(|s| write_source(w, pod, s, &mut files).unwrap_or(Ok(()))),
+        None => write_source(w, pod, v, &mut files)?,
     };
     Some(result.map(|()| files))
 }
@@ -263,12 +262,7 @@ fn project(w: &World, pod: &Value, v: &Value) -> Option<Result<VolumeFiles, Stri
 pub fn set_up(w: &World, pod: &Value) -> Result<BTreeMap<String, VolumeFiles>, Vec<MountError>> {
     let mut out = BTreeMap::new();
     let mut errors = Vec::new();
-    for v in pod
-        .at("/spec/volumes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for v in listed(pod, "/spec/volumes") {
         let name = v["name"].as_str().unwrap_or("").to_string();
         match project(w, pod, v) {
             Some(Ok(files)) => {
@@ -288,6 +282,14 @@ pub fn set_up(w: &World, pod: &Value) -> Result<BTreeMap<String, VolumeFiles>, V
     }
 }
 
+/// The items of a list field of the pod (`/spec/volumes`, `/spec/containers`).
+fn listed<'a>(pod: &'a Value, pointer: &str) -> impl Iterator<Item = &'a Value> {
+    pod.at(pointer)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
 /// Mounts the volumes of a pod whose containers start now, with each container's
 /// environment and `subPath` copies as they are at this moment.
 pub fn mount(w: &mut World, pod: &Value, volumes: BTreeMap<String, VolumeFiles>) {
@@ -295,49 +297,29 @@ pub fn mount(w: &mut World, pod: &Value, volumes: BTreeMap<String, VolumeFiles>)
         volumes,
         ..Mounted::default()
     };
-    for c in pod
-        .at("/spec/containers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let cname = c["name"].as_str().unwrap_or("").to_string();
+    for c in listed(pod, "/spec/containers") {
+        let cname = c["name"].as_str().unwrap_or("");
         for vm in c["volumeMounts"].as_array().into_iter().flatten() {
             let (Some(sub), Some(vol)) = (vm["subPath"].as_str(), vm["name"].as_str()) else {
                 continue;
             };
             if let Some(text) = m.volumes.get(vol).and_then(|f| f.get(sub)) {
                 let at = vm["mountPath"].as_str().unwrap_or("").to_string();
-                m.frozen.insert((cname.clone(), at), text.clone());
+                m.frozen.insert((cname.to_string(), at), text.clone());
             }
         }
     }
     w.kubelet
         .mounted
         .insert(meta_str(pod, "uid").to_string(), m);
-    let uid = meta_str(pod, "uid").to_string();
-    for c in pod
-        .at("/spec/containers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let cname = c["name"].as_str().unwrap_or("").to_string();
-        let t = crate::engine::container::Target {
-            namespace: meta_str(pod, "namespace").to_string(),
-            pod: meta_str(pod, "name").to_string(),
-            container: cname.clone(),
-        };
-        let env = crate::engine::container::environment(w, &t);
-        if let Some(m) = w.kubelet.mounted.get_mut(&uid) {
-            m.env.insert(cname, env);
-        }
+    for c in listed(pod, "/spec/containers") {
+        make_env(w, pod, c["name"].as_str().unwrap_or(""));
     }
 }
 
-/// A restarted container gets its environment anew (a ConfigMap changed meanwhile
-/// reaches it), as the kubelet makes it for every container it starts.
-pub fn restart_env(w: &mut World, pod: &Value, container: &str) {
+/// The environment of a container starting now (first start or restart: a ConfigMap
+/// changed meanwhile reaches it), as the kubelet makes it for every container it starts.
+pub fn make_env(w: &mut World, pod: &Value, container: &str) {
     let t = crate::engine::container::Target {
         namespace: meta_str(pod, "namespace").to_string(),
         pod: meta_str(pod, "name").to_string(),
@@ -380,12 +362,7 @@ pub fn source_changed(w: &mut World, kind: &str, namespace: &str, name: &str) {
         else {
             continue;
         };
-        let mounts_it = pod
-            .at("/spec/volumes")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .any(|v| reads(v, kind, name));
+        let mounts_it = listed(&pod, "/spec/volumes").any(|v| reads(v, kind, name));
         if mounts_it {
             let at = w.now + w.rng.between(60_000, 90_000);
             w.timers.schedule(
@@ -409,11 +386,7 @@ pub fn resync(w: &mut World, namespace: &str, name: &str, uid: &str) {
     if meta_str(&pod, "uid") != uid {
         return;
     }
-    let fresh: Vec<(String, VolumeFiles)> = pod
-        .at("/spec/volumes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    let fresh: Vec<(String, VolumeFiles)> = listed(&pod, "/spec/volumes")
         .filter_map(|v| match project(w, &pod, v)? {
             Ok(files) => Some((v["name"].as_str().unwrap_or("").to_string(), files)),
             Err(_) => None,
