@@ -28,9 +28,58 @@ pub(super) fn repo_of(image: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A `resourceFieldRef` (downward API) as the kubelet resolves it: the container's
+/// request or limit (a limit not set is the node's allocatable), divided by `divisor` and
+/// rounded up — cpu in millicores, memory and ephemeral storage in bytes.
+pub fn resource_field(c: &World, pod: &Value, container: &str, r: &Value) -> Option<String> {
+    use crate::engine::quantity;
+    let name = r["containerName"].as_str().unwrap_or(container);
+    let spec = pod
+        .at("/spec/containers")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|x| x["name"] == name)?;
+    let resource = r["resource"].as_str()?;
+    let (kind, what) = resource.split_once('.')?;
+    let cpu = what == "cpu";
+    let amount = |q: &Value| {
+        if cpu {
+            quantity::cpu_millis(q)
+        } else {
+            quantity::bytes(q)
+        }
+    };
+    let set = spec["resources"][kind].get(what).and_then(amount);
+    let value = match (set, kind) {
+        (Some(v), _) => v,
+        (None, "limits") => {
+            let node = pod
+                .at("/spec/nodeName")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            c.get("Node", "", node)
+                .and_then(|n| {
+                    n.at(&format!("/status/allocatable/{what}"))
+                        .and_then(amount)
+                })
+                .unwrap_or(0)
+        }
+        _ => 0,
+    };
+    let divisor = r
+        .get("divisor")
+        .and_then(amount)
+        .filter(|d| *d > 0)
+        .unwrap_or(if cpu { 1000 } else { 1 });
+    Some(((value + divisor - 1) / divisor).to_string())
+}
+
 /// A `valueFrom` source: a field of the pod, or a key of a ConfigMap or Secret (a
 /// missing one leaves the variable out, as an `optional` reference does).
-fn value_from(c: &World, pod: &Value, ns: &str, from: &Value) -> Option<String> {
+fn value_from(c: &World, pod: &Value, ns: &str, container: &str, from: &Value) -> Option<String> {
+    if let Some(r) = from.get("resourceFieldRef") {
+        return resource_field(c, pod, container, r);
+    }
     if let Some(path) = from.at("/fieldRef/fieldPath").and_then(Value::as_str) {
         let pointer = match path {
             "metadata.name" => "/metadata/name",
@@ -196,7 +245,7 @@ pub fn current_environment(c: &World, t: &Target) -> Vec<(String, String)> {
                         .find(|(k, _)| k == name)
                         .map(|(_, v)| v.clone())
                 })),
-                None => value_from(c, p, &t.namespace, &e["valueFrom"]),
+                None => value_from(c, p, &t.namespace, &t.container, &e["valueFrom"]),
             };
             if let Some(v) = value {
                 set(&mut env, k, v);

@@ -20,7 +20,7 @@ mod perl;
 mod process;
 mod servers;
 
-pub use environment::{current_environment, environment, expand_references};
+pub use environment::{current_environment, environment, expand_references, resource_field};
 pub use process::{Burst, Process, Step};
 
 use crate::engine::world::World;

@@ -158,6 +158,7 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                         .add(Controller::Scheduler, key(&e.namespace, &e.name));
                 }
                 super::kubelet::observe(w, obj);
+                super::kubelet::volumes::pod_changed(w, obj);
             } else {
                 w.kubelet.pods.remove(meta_str(obj, "uid"));
                 w.kubelet.mounted.remove(meta_str(obj, "uid"));

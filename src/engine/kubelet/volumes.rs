@@ -27,6 +27,8 @@ pub struct Mounted {
     pub frozen: BTreeMap<(String, String), String>,
     /// Each container's environment as it was when the container started.
     pub env: BTreeMap<String, Vec<(String, String)>>,
+    /// A periodic sync that rewrites the volumes is due.
+    pub resync_pending: bool,
 }
 
 /// Why a volume could not be set up: `MountVolume.SetUp failed for volume "v" : …`.
@@ -169,13 +171,14 @@ fn downward_field(pod: &Value, path: &str) -> String {
     }
 }
 
-fn write_downward(pod: &Value, src: &Value, files: &mut VolumeFiles) {
+fn write_downward(w: &World, pod: &Value, src: &Value, files: &mut VolumeFiles) {
     for item in src["items"].as_array().into_iter().flatten() {
-        if let Some(path) = item.at("/fieldRef/fieldPath").and_then(Value::as_str) {
-            files.insert(
-                item["path"].as_str().unwrap_or("").to_string(),
-                downward_field(pod, path),
-            );
+        let path = item["path"].as_str().unwrap_or("").to_string();
+        if let Some(field) = item.at("/fieldRef/fieldPath").and_then(Value::as_str) {
+            files.insert(path, downward_field(pod, field));
+        } else if let Some(r) = item.get("resourceFieldRef") {
+            let value = crate::engine::container::resource_field(w, pod, "", r);
+            files.insert(path, value.unwrap_or_default());
         }
     }
 }
@@ -232,7 +235,7 @@ fn write_source(
     } else if let Some(secret) = src.get("secret") {
         write_keys(w, "Secret", ns, secret, files)
     } else if let Some(d) = src.get("downwardAPI") {
-        write_downward(pod, d, files);
+        write_downward(w, pod, d, files);
         Ok(())
     } else if let Some(t) = src.get("serviceAccountToken") {
         let path = t["path"].as_str().unwrap_or("token").to_string();
@@ -348,32 +351,68 @@ fn reads(v: &Value, kind: &str, name: &str) -> bool {
         .any(|s| s.get(field).is_some_and(|s| s["name"] == name))
 }
 
+/// The pod's next periodic sync rewrites its volumes (once, however many changes).
+fn schedule_resync(w: &mut World, pod: &Value) {
+    let pending = w
+        .kubelet
+        .mounted
+        .get_mut(meta_str(pod, "uid"))
+        .map(|m| std::mem::replace(&mut m.resync_pending, true));
+    if pending == Some(false) {
+        let timer = Timer::Volumes {
+            namespace: meta_str(pod, "namespace").to_string(),
+            name: meta_str(pod, "name").to_string(),
+            uid: meta_str(pod, "uid").to_string(),
+        };
+        let delay = w.rng.between(60_000, 90_000);
+        w.timers.schedule(w.now + delay, timer);
+    }
+}
+
 /// A ConfigMap or Secret changed: every started pod that mounts it rewrites its files at
 /// its next periodic sync.
 pub fn source_changed(w: &mut World, kind: &str, namespace: &str, name: &str) {
-    let uids: Vec<String> = w.kubelet.mounted.keys().cloned().collect();
-    for uid in uids {
-        let Some(pod) = w
-            .store
-            .list("Pod", Some(namespace))
-            .into_iter()
-            .find(|p| meta_str(p, "uid") == uid)
-            .cloned()
-        else {
-            continue;
-        };
-        let mounts_it = listed(&pod, "/spec/volumes").any(|v| reads(v, kind, name));
-        if mounts_it {
-            let at = w.now + w.rng.between(60_000, 90_000);
-            w.timers.schedule(
-                at,
-                Timer::Volumes {
-                    namespace: namespace.to_string(),
-                    name: meta_str(&pod, "name").to_string(),
-                    uid,
-                },
-            );
-        }
+    let pods: Vec<Value> = w
+        .store
+        .list("Pod", Some(namespace))
+        .filter(|p| w.kubelet.mounted.contains_key(meta_str(p, "uid")))
+        .filter(|p| listed(p, "/spec/volumes").any(|v| reads(v, kind, name)))
+        .map(|p| (**p).clone())
+        .collect();
+    for pod in pods {
+        schedule_resync(w, &pod);
+    }
+}
+
+/// Whether a downward API item writes the pod's labels or annotations (the fields
+/// that can change while it runs).
+fn writes_metadata(v: &Value) -> bool {
+    let sources = v.at("/projected/sources").and_then(Value::as_array);
+    let downward = std::iter::once(v).chain(sources.into_iter().flatten());
+    downward
+        .filter_map(|s| s.at("/downwardAPI/items").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|i| i.at("/fieldRef/fieldPath").and_then(Value::as_str))
+        .any(|f| f.starts_with("metadata.labels") || f.starts_with("metadata.annotations"))
+}
+
+/// A started pod changed: when its labels or annotations no longer read as its downward
+/// API files do, its next periodic sync rewrites them.
+pub fn pod_changed(w: &mut World, pod: &Value) {
+    let Some(m) = w.kubelet.mounted.get(meta_str(pod, "uid")) else {
+        return;
+    };
+    if m.resync_pending {
+        return;
+    }
+    let stale = listed(pod, "/spec/volumes")
+        .filter(|v| writes_metadata(v))
+        .any(|v| {
+            let fresh = project(w, pod, v).and_then(Result::ok);
+            fresh.as_ref() != m.volumes.get(v["name"].as_str().unwrap_or(""))
+        });
+    if stale {
+        schedule_resync(w, pod);
     }
 }
 
@@ -393,6 +432,7 @@ pub fn resync(w: &mut World, namespace: &str, name: &str, uid: &str) {
         })
         .collect();
     if let Some(m) = w.kubelet.mounted.get_mut(uid) {
+        m.resync_pending = false;
         for (vol, files) in fresh {
             m.volumes.insert(vol, files);
         }
