@@ -182,6 +182,16 @@ impl World {
                 } => super::kubelet::containers::sync(
                     self, &namespace, &name, &uid, &container, epoch,
                 ),
+                Timer::Probe {
+                    namespace,
+                    name,
+                    uid,
+                    container,
+                    kind,
+                    epoch,
+                } => super::kubelet::prober::tick(
+                    self, &namespace, &name, &uid, &container, kind, epoch,
+                ),
                 Timer::Requeue { controller, key } => self.queue.add(controller, key),
             }
             self.settle();

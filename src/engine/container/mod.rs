@@ -17,6 +17,7 @@ mod environment;
 mod files;
 mod network;
 mod perl;
+pub mod probe;
 mod process;
 mod servers;
 

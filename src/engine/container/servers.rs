@@ -45,7 +45,11 @@ pub(super) fn startup(name: &str, args: &[String], now: Millis) -> Option<Vec<St
         "mysqld" => vec![format!(
             "{ts} 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.3'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL."
         )],
-        "pause" | "hello-app" | "echoserver" => Vec::new(),
+        "pause" | "hello-app" | "echoserver" | "goproxy" => Vec::new(),
+        "etcd" => vec![format!(
+            "{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"embed/serve.go:187\",\"msg\":\"serving client traffic insecurely; this is strongly discouraged!\",\"traffic\":\"grpc+http\",\"address\":\"[::]:2379\"}}",
+            format_rfc3339(now)
+        )],
         // agnhost's subcommands (netexec, serve-hostname, liveness, …) serve.
         "agnhost" if !args.is_empty() => Vec::new(),
         "stress" => vec![stress_hogs(args)],

@@ -4,7 +4,8 @@
 //! the first time, then after the crash back-off (10s doubling to 5m, forgotten after a
 //! container ran 10 minutes), as the kubelet's `doBackOff` does.
 
-use super::{go_duration, hex64, recorder, write_status, PodRuntime, Stage};
+use super::prober::{self, ProbeKind, Worker};
+use super::{go_duration, hex64, recorder, write_status, PodRuntime};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
 use crate::engine::container::{environment, expand_references, Process, Step, Target};
@@ -14,6 +15,7 @@ use crate::engine::time::format_rfc3339;
 use crate::engine::world::World;
 use crate::json;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The kubelet's crash back-off: first delay, ceiling.
 const BACKOFF_INITIAL_MS: Millis = 10_000;
@@ -54,6 +56,10 @@ pub struct ContainerRuntime {
     pub epoch: u64,
     pub backoff: Option<Backoff>,
     pub restarts: i64,
+    /// The prober's worker for each of the container's probes.
+    pub probes: BTreeMap<ProbeKind, Worker>,
+    /// Killed by the kubelet (a failed liveness probe): the exit code its timer ends it with.
+    pub dying: Option<i32>,
 }
 
 fn spec<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
@@ -152,12 +158,25 @@ pub(super) fn launch(w: &mut World, pod: &Value, c: &Value) {
         .or_default()
         .start(&id);
     set_timer(w, pod, &name, image.map(|b| b.boot_ms).unwrap_or(0));
+    prober::start(w, pod, c);
+}
+
+/// The kubelet kills the container (a failed liveness or startup probe): its process
+/// takes no more steps and ends with `code` after `delay` (SIGTERM honoured, or the
+/// grace period's SIGKILL).
+pub(super) fn kill(w: &mut World, pod: &Value, container: &str, code: i32, delay: Millis) {
+    if let Some(rt) = runtime(w, pod, container) {
+        rt.process = None;
+        rt.dying = Some(code);
+    }
+    set_timer(w, pod, container, delay);
 }
 
 /// The pod is going away: its processes take no more steps.
 pub(super) fn stop_all(rt: &mut PodRuntime) {
     for c in rt.containers.values_mut() {
         c.process = None;
+        c.dying = None;
         c.epoch += 1;
     }
 }
@@ -179,6 +198,13 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, container: &s
         return;
     };
     if c.epoch != epoch {
+        return;
+    }
+    if let Some(code) = c.dying {
+        if let Some(rt) = runtime(w, &pod, container) {
+            rt.dying = None;
+        }
+        exited(w, &pod, container, code);
         return;
     }
     match c.process.clone() {
@@ -334,7 +360,7 @@ fn restart(w: &mut World, pod: &Value, container: &str) {
     let now = format_rfc3339(w.now);
     let cid = hex64(w);
     let _digest = hex64(w);
-    let ready = c.get("readinessProbe").is_none();
+    let (ready, started) = probed_from_start(&c);
     let mut status = pod["status"].clone();
     if let Some(list) = status["containerStatuses"].as_array_mut() {
         for s in list.iter_mut().filter(|s| s["name"] == container) {
@@ -342,7 +368,7 @@ fn restart(w: &mut World, pod: &Value, container: &str) {
             s["containerID"] = json!(format!("containerd://{cid}"));
             s["restartCount"] = json!(restarts);
             s["ready"] = json!(ready);
-            s["started"] = json!(true);
+            s["started"] = json!(started);
         }
     }
     let all_ready = status["containerStatuses"]
@@ -354,10 +380,13 @@ fn restart(w: &mut World, pod: &Value, container: &str) {
     status["conditions"] = super::conditions(&pod["status"], &now, true, all_ready, false);
     let pod = write_status(w, pod, status);
     launch(w, &pod, &c);
-    if !ready {
-        let start_ms = behaviour(&c).map(|b| b.start_ms).unwrap_or(300);
-        super::set_timer(w, &pod, Stage::Ready, start_ms + 100);
-    }
+}
+
+/// A just-started container's (`ready`, `started`): a readiness probe has to pass before
+/// it is ready, a startup probe before it has started (and so before it is ready).
+pub(super) fn probed_from_start(c: &Value) -> (bool, bool) {
+    let started = c.get("startupProbe").is_none();
+    (started && c.get("readinessProbe").is_none(), started)
 }
 
 #[cfg(test)]

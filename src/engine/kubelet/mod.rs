@@ -6,6 +6,7 @@
 
 pub mod containers;
 pub mod logs;
+pub mod prober;
 
 use super::apiserver::meta_str;
 use super::clock::{Millis, Timer};
@@ -30,8 +31,6 @@ pub enum Stage {
     Start,
     /// A pull failed; after the back-off window, try again.
     PullBackOff,
-    /// The readiness probe passes for the first time.
-    Ready,
     /// The containers have stopped after SIGTERM (or the grace period ran out).
     Stopped,
     /// Nothing scheduled (running, or finished).
@@ -230,7 +229,6 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, epoch: u64) {
         Stage::Pull => pull(w, &pod, &rt),
         Stage::Start => start(w, &pod, &rt),
         Stage::PullBackOff => enter_image_backoff(w, &pod, &rt),
-        Stage::Ready => mark_ready(w, &pod),
         Stage::Stopped => stopped(w, &pod, &rt),
         Stage::Idle => {}
     }
@@ -534,7 +532,6 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
     // The sandbox's IP is reported with the first status that shows containers running.
     give_network(w, &rt.node, &mut status, &pod["status"]);
     let mut all_ready = true;
-    let mut probe_delay: Millis = 0;
     let mut list = Vec::new();
     let pull_ms = w.now - rt.pull_started;
     for c in containers(pod) {
@@ -568,17 +565,7 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
         }
         container.normal(w, "Created", &format!("Created container: {name}"));
         container.normal(w, "Started", &format!("Started container {name}"));
-        let has_probe = c.get("readinessProbe").is_some();
-        let ready = !has_probe;
-        if has_probe {
-            let initial = c
-                .at("/readinessProbe/initialDelaySeconds")
-                .and_then(Value::as_i64)
-                .unwrap_or(0)
-                * 1000;
-            let start_ms = behaviour.map(|b| b.start_ms).unwrap_or(300);
-            probe_delay = probe_delay.max(initial.max(start_ms) + 100);
-        }
+        let (ready, started) = containers::probed_from_start(&c);
         all_ready &= ready;
         let old = status["containerStatuses"]
             .as_array()
@@ -589,14 +576,16 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
             .unwrap_or(json!({}));
         let cid = hex64(w);
         let digest = hex64(w);
-        list.push(container_status(
+        let mut s = container_status(
             &c,
             json!({"running": {"startedAt": now}}),
             ready,
             0,
             last,
             Some((cid, digest)),
-        ));
+        );
+        s["started"] = json!(started);
+        list.push(s);
     }
     status["containerStatuses"] = json!(list);
     status["phase"] = json!("Running");
@@ -612,25 +601,7 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
         .get("Pod", meta_str(&pod, "namespace"), meta_str(&pod, "name"))
         .cloned()
         .unwrap_or(pod);
-    if !all_ready {
-        set_timer(w, &pod, Stage::Ready, probe_delay);
-    } else {
-        set_timer(w, &pod, Stage::Idle, 0);
-    }
-}
-
-fn mark_ready(w: &mut World, pod: &Value) {
-    let now = format_rfc3339(w.now);
-    let mut status = pod["status"].clone();
-    if let Some(list) = status["containerStatuses"].as_array_mut() {
-        for s in list.iter_mut() {
-            if s["state"].get("running").is_some() {
-                s["ready"] = json!(true);
-            }
-        }
-    }
-    status["conditions"] = conditions(&pod["status"], &now, true, true, false);
-    write_status(w, pod, status);
+    set_timer(w, &pod, Stage::Idle, 0);
 }
 
 pub(super) fn go_duration(ms: Millis) -> String {
