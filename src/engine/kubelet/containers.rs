@@ -236,7 +236,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, container: &s
 }
 
 /// The node whose kubelet runs pod `uid`.
-fn node_of(w: &World, uid: &str) -> String {
+pub(super) fn node_of(w: &World, uid: &str) -> String {
     w.kubelet
         .pods
         .get(uid)

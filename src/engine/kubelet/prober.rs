@@ -8,7 +8,7 @@
 //! probe has the container killed and restarted. Each failed probe is an `Unhealthy`
 //! event with the handler's output, as `prober.go` records it.
 
-use super::containers::{self, ContainerRuntime};
+use super::containers::{self, node_of, ContainerRuntime};
 use super::{recorder, write_status};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
@@ -270,14 +270,6 @@ pub fn tick(
         }
         _ => {}
     }
-}
-
-fn node_of(w: &World, uid: &str) -> String {
-    w.kubelet
-        .pods
-        .get(uid)
-        .map(|rt| rt.node.clone())
-        .unwrap_or_default()
 }
 
 /// Resolves a probe's port (a number or the name of one of the container's ports).
