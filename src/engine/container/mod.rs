@@ -23,6 +23,7 @@ mod servers;
 
 pub use environment::{environment, expand_references};
 pub use process::{Burst, Process, Step};
+pub use servers::memory_use;
 
 use crate::engine::world::World;
 use crate::shell::{self, Host, Output, Shell};

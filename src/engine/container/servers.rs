@@ -58,6 +58,43 @@ pub(super) fn startup(name: &str, args: &[String], now: Millis) -> Option<Vec<St
     })
 }
 
+/// The memory program `argv` holds once started, in bytes, when it is known to need much:
+/// `stress --vm N --vm-bytes B` has N workers each touching B (256M by default).
+pub fn memory_use(argv: &[String]) -> Option<i64> {
+    let name = argv.first().map(|a| a.rsplit('/').next().unwrap_or(a))?;
+    if name != "stress" {
+        return None;
+    }
+    let value = |flag: &str, short: &str| {
+        argv.iter()
+            .position(|a| a == flag || a == short)
+            .and_then(|i| argv.get(i + 1))
+    };
+    let workers: i64 = value("--vm", "-m")?.parse().ok()?;
+    let per_worker = match value("--vm-bytes", "--vm-bytes") {
+        Some(b) => stress_bytes(b)?,
+        None => 256 << 20,
+    };
+    Some(workers * per_worker)
+}
+
+/// stress's size suffixes: b, k, m, g (powers of 1024, either case).
+fn stress_bytes(s: &str) -> Option<i64> {
+    let (digits, unit) = match s.char_indices().last()? {
+        (i, c) if c.is_ascii_alphabetic() => (&s[..i], c.to_ascii_lowercase()),
+        _ => (s, 'b'),
+    };
+    let n: i64 = digits.parse().ok()?;
+    let scale = match unit {
+        'b' => 1,
+        'k' => 1 << 10,
+        'm' => 1 << 20,
+        'g' => 1 << 30,
+        _ => return None,
+    };
+    Some(n * scale)
+}
+
 /// `stress --cpu N --vm N …` announces its workers, then runs until stopped.
 fn stress_hogs(args: &[String]) -> String {
     let count = |flag: &str, short: &str| {

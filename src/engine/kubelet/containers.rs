@@ -8,7 +8,7 @@ use super::prober::{self, ProbeKind, Worker};
 use super::{go_duration, hex64, recorder, write_status, PodRuntime};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
-use crate::engine::container::{environment, expand_references, Process, Step, Target};
+use crate::engine::container::{environment, expand_references, memory_use, Process, Step, Target};
 use crate::engine::json::At;
 use crate::engine::registry::{self, ImageBehaviour, ImageRef};
 use crate::engine::time::format_rfc3339;
@@ -58,8 +58,9 @@ pub struct ContainerRuntime {
     pub restarts: i64,
     /// The prober's worker for each of the container's probes.
     pub probes: BTreeMap<ProbeKind, Worker>,
-    /// Killed by the kubelet (a failed liveness probe): the exit code its timer ends it with.
-    pub dying: Option<i32>,
+    /// Killed (a failed liveness probe, the OOM killer): the exit code and reason its
+    /// timer ends it with.
+    pub dying: Option<(i32, &'static str)>,
 }
 
 fn spec<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
@@ -165,9 +166,15 @@ pub(super) fn launch(w: &mut World, pod: &Value, c: &Value) {
 /// takes no more steps and ends with `code` after `delay` (SIGTERM honoured, or the
 /// grace period's SIGKILL).
 pub(super) fn kill(w: &mut World, pod: &Value, container: &str, code: i32, delay: Millis) {
+    let reason = if code == 0 { "Completed" } else { "Error" };
+    end(w, pod, container, (code, reason), delay);
+}
+
+/// The process ends with `(code, reason)` after `delay`, taking no more steps meanwhile.
+fn end(w: &mut World, pod: &Value, container: &str, how: (i32, &'static str), delay: Millis) {
     if let Some(rt) = runtime(w, pod, container) {
         rt.process = None;
-        rt.dying = Some(code);
+        rt.dying = Some(how);
     }
     set_timer(w, pod, container, delay);
 }
@@ -200,11 +207,11 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, container: &s
     if c.epoch != epoch {
         return;
     }
-    if let Some(code) = c.dying {
+    if let Some((code, reason)) = c.dying {
         if let Some(rt) = runtime(w, &pod, container) {
             rt.dying = None;
         }
-        exited(w, &pod, container, code);
+        exited_as(w, &pod, container, code, reason);
         return;
     }
     match c.process.clone() {
@@ -227,6 +234,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, container: &s
                     if let Some(rt) = runtime(w, &pod, container) {
                         rt.process = None;
                     }
+                    oom_check(w, &pod, container);
                 }
                 Step::Exit(code) => exited(w, &pod, container, code),
             }
@@ -244,15 +252,44 @@ pub(super) fn node_of(w: &World, uid: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A program that holds more memory than the container's `limits.memory` is killed by
+/// the kernel's OOM killer once it has touched it: `OOMKilled`, exit code 137.
+fn oom_check(w: &mut World, pod: &Value, container: &str) {
+    let Some(c) = spec(pod, container) else {
+        return;
+    };
+    let Some(limit) = c
+        .at("/resources/limits/memory")
+        .and_then(crate::engine::quantity::bytes)
+    else {
+        return;
+    };
+    let Some(used) = memory_use(&argv_of(c, behaviour(c))) else {
+        return;
+    };
+    if used <= limit {
+        return;
+    }
+    let node = node_of(w, meta_str(pod, "uid"));
+    let mib = |b: i64| format!("{}Mi", b >> 20);
+    recorder(pod, &node).why(w, format!("{}: container {container} touched {} of memory, over its limit of {}; the kernel's OOM killer ends it (OOMKilled, exit code 137) and the kubelet restarts it as its restartPolicy says", meta_str(pod, "name"), mib(used), mib(limit)));
+    // Touching the memory takes a moment (stress's workers fill it page by page).
+    end(w, pod, container, (137, "OOMKilled"), 300);
+}
+
 /// The process exited with `code`: terminated, then restarted or not.
 fn exited(w: &mut World, pod: &Value, container: &str, code: i32) {
+    let reason = if code == 0 { "Completed" } else { "Error" };
+    exited_as(w, pod, container, code, reason);
+}
+
+fn exited_as(w: &mut World, pod: &Value, container: &str, code: i32, reason: &str) {
     let uid = meta_str(pod, "uid").to_string();
     let node = node_of(w, &uid);
     if let Some(rt) = runtime(w, pod, container) {
         rt.process = None;
     }
     let now = format_rfc3339(w.now);
-    let reason = if code == 0 { "Completed" } else { "Error" };
     let mut status = pod["status"].clone();
     let policy = pod
         .at("/spec/restartPolicy")
