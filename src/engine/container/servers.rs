@@ -112,3 +112,30 @@ fn stress_hogs(args: &[String]) -> String {
         count("--hdd", "-d")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(ws: &[&str]) -> Vec<String> {
+        ws.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn stress_holds_its_workers_times_vm_bytes() {
+        let mi = |n: i64| n << 20;
+        let tutorial = argv(&[
+            "stress",
+            "--vm",
+            "1",
+            "--vm-bytes",
+            "250M",
+            "--vm-hang",
+            "1",
+        ]);
+        assert_eq!(memory_use(&tutorial), Some(mi(250)));
+        assert_eq!(memory_use(&argv(&["stress", "--vm", "2"])), Some(mi(512)));
+        assert_eq!(memory_use(&argv(&["stress", "--cpu", "1"])), None);
+        assert_eq!(memory_use(&argv(&["nginx"])), None);
+    }
+}
