@@ -37,6 +37,16 @@ pub enum Timer {
         name: String,
         uid: String,
     },
+    /// The kubelet's prober runs probe `kind` of one container of pod `ns/name` (a
+    /// worker's ticker, every `periodSeconds`).
+    Probe {
+        namespace: String,
+        name: String,
+        uid: String,
+        container: String,
+        kind: crate::engine::kubelet::prober::ProbeKind,
+        epoch: u64,
+    },
     /// A controller asked to look at `key` again later (minReadySeconds, back-off, deadline).
     Requeue { controller: Controller, key: String },
 }

@@ -201,6 +201,16 @@ const CATALOGUE: &[(&str, &[&str], ImageBehaviour)] = &[
         serve(2_100, 11_200_000, Some(200), &["./hello-app"]),
     ),
     (
+        "registry.k8s.io/goproxy",
+        &["0.1"],
+        serve(1_400, 2_650_000, Some(100), &["/goproxy"]),
+    ),
+    (
+        "registry.k8s.io/etcd",
+        &["*"],
+        serve(3_000, 22_900_000, Some(300), &["etcd"]),
+    ),
+    (
         "docker.io/library/crashloop",
         &["*"],
         ImageBehaviour {

@@ -187,6 +187,16 @@ impl World {
                     name,
                     uid,
                 } => super::kubelet::volumes::resync(self, &namespace, &name, &uid),
+                Timer::Probe {
+                    namespace,
+                    name,
+                    uid,
+                    container,
+                    kind,
+                    epoch,
+                } => super::kubelet::prober::tick(
+                    self, &namespace, &name, &uid, &container, kind, epoch,
+                ),
                 Timer::Requeue { controller, key } => self.queue.add(controller, key),
             }
             self.settle();

@@ -195,10 +195,17 @@ pub(super) fn cat(c: &World, t: &Target, rest: &[String], stdin: Option<String>)
     if files.is_empty() {
         return Ran::ok(stdin.unwrap_or_default());
     }
+    let busybox = pod(c, t).is_some_and(|p| busybox_based(&repo_of(&image_of(p, &t.container))));
     let mut r = Ran::default();
     for f in files {
         match read(c, t, &absolute(f)) {
             Some(text) => r.stdout.push_str(&text),
+            None if busybox => {
+                r.stderr.push_str(&format!(
+                    "cat: can't open '{f}': No such file or directory\n"
+                ));
+                r.status = 1;
+            }
             None => {
                 r.stderr
                     .push_str(&format!("cat: {f}: No such file or directory\n"));
@@ -207,6 +214,11 @@ pub(super) fn cat(c: &World, t: &Target, rest: &[String], stdin: Option<String>)
         }
     }
     r
+}
+
+/// Images whose `cat`, `ls`, … are busybox's applets (their messages differ from GNU's).
+fn busybox_based(repo: &str) -> bool {
+    repo.ends_with("/busybox") || repo.ends_with("/alpine")
 }
 
 /// The text utilities an image has (busybox and Debian both do), run by the shell's

@@ -17,11 +17,13 @@ mod environment;
 mod files;
 mod network;
 mod perl;
+pub mod probe;
 mod process;
 mod servers;
 
 pub use environment::{current_environment, environment, expand_references, resource_field};
 pub use process::{Burst, Process, Step};
+pub use servers::memory_use;
 
 use crate::engine::world::World;
 use crate::shell::{self, Host, Output, Shell};

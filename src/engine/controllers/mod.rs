@@ -153,7 +153,7 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                     .at("/spec/nodeName")
                     .and_then(Value::as_str)
                     .is_none_or(str::is_empty);
-                if unscheduled && !deleting {
+                if unscheduled && !deleting && !just_marked_unschedulable(w, e) {
                     w.queue
                         .add(Controller::Scheduler, key(&e.namespace, &e.name));
                 }
@@ -281,6 +281,25 @@ fn collect_pods_of_deleted_node(w: &mut World, node: &str) {
         );
         w.remove_now("Pod", ns, name);
     }
+}
+
+/// The scheduler's own write of a pod's Unschedulable condition, coming back as an
+/// update: the real scheduling queue moves a pod out of its unschedulable pool only for
+/// changes that could help (a node, another pod, the pod's own scheduling fields), so
+/// this one does not start another attempt (which would print FailedScheduling twice).
+fn just_marked_unschedulable(w: &World, e: &WatchEvent) -> bool {
+    e.event_type == EventType::Modified
+        && e.object
+            .at("/status/conditions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|c| {
+                c["type"] == "PodScheduled"
+                    && c["reason"] == "Unschedulable"
+                    && c["lastTransitionTime"].as_str()
+                        == Some(crate::engine::time::format_rfc3339(w.now).as_str())
+            })
 }
 
 /// Pods the scheduler could not place get another try when the cluster changes.

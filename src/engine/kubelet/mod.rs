@@ -6,6 +6,7 @@
 
 pub mod containers;
 pub mod logs;
+pub mod prober;
 pub mod volumes;
 
 use super::apiserver::meta_str;
@@ -31,8 +32,6 @@ pub enum Stage {
     Start,
     /// A pull failed; after the back-off window, try again.
     PullBackOff,
-    /// The readiness probe passes for the first time.
-    Ready,
     /// The containers have stopped after SIGTERM (or the grace period ran out).
     Stopped,
     /// Nothing scheduled (running, or finished).
@@ -236,7 +235,6 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, epoch: u64) {
         Stage::Pull => pull(w, &pod, &rt),
         Stage::Start => start(w, &pod, &rt),
         Stage::PullBackOff => enter_image_backoff(w, &pod, &rt),
-        Stage::Ready => mark_ready(w, &pod),
         Stage::Stopped => stopped(w, &pod, &rt),
         Stage::Idle => {}
     }
@@ -613,27 +611,16 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
     // The sandbox's IP is reported with the first status that shows containers running.
     give_network(w, &rt.node, &mut status, &pod["status"]);
     let mut all_ready = true;
-    let mut probe_delay: Millis = 0;
     let mut list = Vec::new();
     let pull_ms = w.now - rt.pull_started;
     for c in containers(pod) {
         let name = c["name"].as_str().unwrap_or("").to_string();
         let field = format!("spec.containers{{{name}}}");
         let container = recorder(pod, &rt.node).at_field(&field);
-        let behaviour = pulled(w, pod, rt, &c, pull_ms);
+        pulled(w, pod, rt, &c, pull_ms);
         container.normal(w, "Created", &format!("Created container: {name}"));
         container.normal(w, "Started", &format!("Started container {name}"));
-        let has_probe = c.get("readinessProbe").is_some();
-        let ready = !has_probe;
-        if has_probe {
-            let initial = c
-                .at("/readinessProbe/initialDelaySeconds")
-                .and_then(Value::as_i64)
-                .unwrap_or(0)
-                * 1000;
-            let start_ms = behaviour.map(|b| b.start_ms).unwrap_or(300);
-            probe_delay = probe_delay.max(initial.max(start_ms) + 100);
-        }
+        let (ready, started) = containers::probed_from_start(&c);
         all_ready &= ready;
         let old = status["containerStatuses"]
             .as_array()
@@ -644,14 +631,16 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
             .unwrap_or(json!({}));
         let cid = hex64(w);
         let digest = hex64(w);
-        list.push(container_status(
+        let mut s = container_status(
             &c,
             json!({"running": {"startedAt": now}}),
             ready,
             0,
             last,
             Some((cid, digest)),
-        ));
+        );
+        s["started"] = json!(started);
+        list.push(s);
     }
     status["containerStatuses"] = json!(list);
     status["phase"] = json!("Running");
@@ -667,11 +656,7 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
         .get("Pod", meta_str(&pod, "namespace"), meta_str(&pod, "name"))
         .cloned()
         .unwrap_or(pod);
-    if !all_ready {
-        set_timer(w, &pod, Stage::Ready, probe_delay);
-    } else {
-        set_timer(w, &pod, Stage::Idle, 0);
-    }
+    set_timer(w, &pod, Stage::Idle, 0);
 }
 
 /// `CreateContainerConfigError`: a container's environment needs a ConfigMap or Secret
@@ -729,20 +714,6 @@ fn config_error(w: &mut World, pod: &Value, rt: &PodRuntime) -> bool {
     };
     set_timer(w, &pod, Stage::Pull, delay);
     true
-}
-
-fn mark_ready(w: &mut World, pod: &Value) {
-    let now = format_rfc3339(w.now);
-    let mut status = pod["status"].clone();
-    if let Some(list) = status["containerStatuses"].as_array_mut() {
-        for s in list.iter_mut() {
-            if s["state"].get("running").is_some() {
-                s["ready"] = json!(true);
-            }
-        }
-    }
-    status["conditions"] = conditions(&pod["status"], &now, true, true, false);
-    write_status(w, pod, status);
 }
 
 pub(super) fn go_duration(ms: Millis) -> String {
