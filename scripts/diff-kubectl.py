@@ -83,8 +83,20 @@ def free_port():
     return p
 
 
-def translate(cmd, url):
+def translate(cmd, url, scratch):
     text = "\n".join(cmd)
+    # The playground bundles the kubernetes.io examples; the real kubectl gets the same
+    # files, from the server's /kubeplay/v1/examples/ (only error messages name the source).
+    for m in set(re.findall(r"https://k8s\.io/examples/([A-Za-z0-9_./-]+)", text)):
+        local = os.path.join(scratch, ".examples", m)
+        if not os.path.exists(local):
+            os.makedirs(os.path.dirname(local), exist_ok=True)
+            try:
+                with urllib.request.urlopen(f"{url}/kubeplay/v1/examples/{m}") as r, open(local, "wb") as f:
+                    f.write(r.read())
+            except Exception:
+                continue
+        text = text.replace("https://k8s.io/examples/" + m, local)
     m = re.fullmatch(r"\s*sleep\s+([0-9.]+)\s*", text)
     if m:
         return f"curl -sf -o /dev/null -X POST '{url}/kubeplay/v1/sleep?seconds={m.group(1)}'"
@@ -120,7 +132,7 @@ def run_real(kubectl, kubeplay, nodes, seed, cmds, port):
         outputs = []
         for c in cmds:
             try:
-                r = subprocess.run(["bash", "-c", translate(c, url)], cwd=scratch, env=env,
+                r = subprocess.run(["bash", "-c", translate(c, url, scratch)], cwd=scratch, env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, timeout=120)
                 out = r.stdout

@@ -88,6 +88,9 @@ pub fn handle(api: &mut Api, req: &Req) -> Reply {
     if req.path == "/kubeplay/v1/sleep" {
         return sleep(api, req);
     }
+    if let Some(path) = req.path.strip_prefix("/kubeplay/v1/examples/") {
+        return example(path);
+    }
     let t = match target(&req.path) {
         Ok(t) => t,
         Err(s) => return status::reply(&s),
@@ -120,6 +123,20 @@ fn sleep(api: &mut Api, req: &Req) -> Reply {
     api.sleep((seconds * 1000.0) as Millis);
     let now = api.cluster.now - api.cluster.started_at();
     Reply::json(200, &json!({"virtualMillisSinceStart": now}))
+}
+
+/// `GET /kubeplay/v1/examples/PATH`: the kubernetes.io example manifest
+/// `https://k8s.io/examples/PATH` as the playground bundles it (the playground's kubectl
+/// applies these URLs offline; a real kubectl can be given the same file).
+fn example(path: &str) -> Reply {
+    match crate::kubectl::bundled::manifest(path) {
+        Some(text) => Reply {
+            code: 200,
+            content_type: "application/yaml".into(),
+            body: text.as_bytes().to_vec(),
+        },
+        None => status::reply(&status::no_such_path()),
+    }
 }
 
 fn api_error(t: &Target, e: &ApiError) -> Status {
