@@ -422,9 +422,7 @@ fn patched(req: &Req, live: &Value) -> Result<Value, Status> {
                 details: None,
             })?;
         }
-        "application/merge-patch+json"
-        | "application/strategic-merge-patch+json"
-        | "application/apply-patch+yaml" => {
+        "application/merge-patch+json" | "application/strategic-merge-patch+json" => {
             let p = body_json(req)?;
             if !(p.is_object() || p.is_null()) {
                 return Err(status::bad_request(format!(
@@ -447,28 +445,14 @@ fn patched(req: &Req, live: &Value) -> Result<Value, Status> {
 }
 
 fn patch(api: &mut Api, req: &Req, t: &Target, name: &str) -> Result<Reply, Status> {
-    let apply = req.content_type.starts_with("application/apply-patch");
-    let live = match api.cluster.get(t.resource.kind, ns_of(t), name) {
-        Some(o) => (**o).clone(),
-        // Server-side apply creates what is missing.
-        None if apply => {
-            let mut obj = body_json(req)?;
-            place(t, &mut obj)?;
-            let stored = if dry_run(req) {
-                api.cluster.create_dry_run(obj)
-            } else {
-                api.cluster.create(obj)
-            }
-            .map_err(|e| api_error(t, &e))?;
-            return Ok(object_reply(api, req, t, 201, &stored));
-        }
-        None => {
-            return Err(api_error(
-                t,
-                &ApiError::not_found(t.resource.group_resource(), name),
-            ))
-        }
-    };
+    // Server-side apply needs field managers (ownership, conflicts, removing what a
+    // manager no longer sets); a plain merge would look like it worked and not be it.
+    if req.content_type.starts_with("application/apply-patch") {
+        return Err(status::unsupported_body(
+            "application/apply-patch+yaml (server-side apply)",
+        ));
+    }
+    let live = get(api, t, name)?;
     let obj = patched(req, &live)?;
     write(api, req, t, obj, 200)
 }

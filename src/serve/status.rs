@@ -106,14 +106,18 @@ pub fn unsupported_media(content_type: &str) -> Status {
     )
 }
 
-/// A body in an encoding this server does not decode. kubectl's typed commands
+/// A body in an encoding this server does not decode, or server-side apply. kubectl's typed commands
 /// (`create deployment`, `run`, `expose`, …) send protobuf; manifests (`create -f`,
 /// `apply -f`, `replace`, patches) are JSON.
 pub fn unsupported_body(content_type: &str) -> Status {
     plain(
         415,
         "UnsupportedMediaType",
-        format!("kubeplay serve decodes JSON and YAML request bodies, not {content_type}: this kubectl command sends protobuf; write the object as a manifest and use kubectl create -f or apply -f"),
+        if content_type.contains("apply-patch") {
+            format!("kubeplay serve does not serve {content_type} yet: use kubectl apply without --server-side")
+        } else {
+            format!("kubeplay serve decodes JSON and YAML request bodies, not {content_type}: this kubectl command sends protobuf; write the object as a manifest and use kubectl create -f or apply -f")
+        },
     )
 }
 
