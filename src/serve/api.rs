@@ -171,7 +171,11 @@ fn object_reply(api: &Api, req: &Req, t: &Target, code: u16, obj: &Value) -> Rep
 }
 
 fn body_json(req: &Req) -> Result<Value, Status> {
-    if req.content_type.contains("protobuf") || req.content_type.contains("cbor") {
+    if req.content_type.contains("protobuf") {
+        return super::protobuf::decode(&req.body)
+            .map_err(|e| status::bad_request(format!("the protobuf body could not be read: {e}")));
+    }
+    if req.content_type.contains("cbor") {
         return Err(status::unsupported_body(&req.content_type));
     }
     let text = std::str::from_utf8(&req.body)

@@ -13,6 +13,7 @@ mod discovery;
 mod engine;
 mod http;
 mod openapi;
+mod protobuf;
 mod status;
 mod table;
 mod watch;

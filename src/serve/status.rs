@@ -116,7 +116,9 @@ pub fn unsupported_body(content_type: &str) -> Status {
         if content_type.contains("apply-patch") {
             format!("kubeplay serve does not serve {content_type} yet: use kubectl apply without --server-side")
         } else {
-            format!("kubeplay serve decodes JSON and YAML request bodies, not {content_type}: this kubectl command sends protobuf; write the object as a manifest and use kubectl create -f or apply -f")
+            format!(
+                "kubeplay serve decodes JSON, YAML and protobuf request bodies, not {content_type}"
+            )
         },
     )
 }
