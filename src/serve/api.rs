@@ -6,6 +6,7 @@ use super::engine::Api;
 use super::http::{Reply, Req};
 use super::status::{self, Status};
 use super::table::{self, Include};
+use crate::engine::api::decoding::{self, DecodeError};
 use crate::engine::api::discovery::{Resource, RESOURCES};
 use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
 use crate::engine::apiserver::{DeleteOptions, Propagation};
@@ -209,9 +210,11 @@ fn serve(api: &mut Api, req: &Req, t: &Target) -> Result<Reply, Status> {
             Ok(object_reply(api, req, t, 200, &obj))
         }
         ("GET", Some(name), Some("scale")) => scale_get(api, t, name),
-        // Said plainly rather than answered wrongly: the playground's `kubectl logs`
-        // reads the kubelet's files, which this server does not serve yet.
-        ("GET", Some(_), Some("log" | "exec" | "attach" | "portforward")) if t.resource.kind == "Pod" => {
+        ("GET", Some(name), Some("log")) if t.resource.kind == "Pod" => {
+            super::logs::pod_log(api, req, ns_of(t), name)
+        }
+        // Said plainly rather than answered wrongly: no streams into containers yet.
+        (_, Some(_), Some("exec" | "attach" | "portforward")) if t.resource.kind == "Pod" => {
             Err(status::bad_request(format!(
                 "kubeplay serve does not serve pods/{} yet; use `kubeplay run` or the browser for it",
                 t.subresource.as_deref().unwrap_or("")
@@ -364,6 +367,25 @@ fn unshift(api: &Api, obj: &mut Value) {
     shift_times(obj, -super::clock::shift_for(api.cluster.now));
 }
 
+/// The server's decoding of a body: a value of the wrong type is always refused; fields
+/// the schema does not know only under `fieldValidation=Strict` (what kubectl sends by
+/// default); `Warn` and `Ignore` let them pass (no warning header is sent).
+fn decodable(req: &Req, t: &Target, obj: &Value) -> Result<(), Status> {
+    let problem = match decoding::decode_error(t.resource.kind, obj) {
+        None => return Ok(()),
+        Some(DecodeError::UnknownFields(_)) if req.param("fieldValidation") != Some("Strict") => {
+            return Ok(())
+        }
+        Some(p) => p,
+    };
+    Err(status::bad_request(format!(
+        "{kind} in version \"{}\" cannot be handled as a {kind}: {}",
+        t.resource.version,
+        problem.message(),
+        kind = t.resource.kind,
+    )))
+}
+
 fn create(api: &mut Api, req: &Req, t: &Target) -> Result<Reply, Status> {
     let mut obj = body_json(req)?;
     place(t, &mut obj)?;
@@ -374,6 +396,7 @@ fn create(api: &mut Api, req: &Req, t: &Target) -> Result<Reply, Status> {
             t.resource.api_version()
         )));
     }
+    decodable(req, t, &obj)?;
     unshift(api, &mut obj);
     let result = if dry_run(req) {
         api.cluster.create_dry_run(obj)
@@ -392,6 +415,7 @@ fn update(api: &mut Api, req: &Req, t: &Target, name: &str) -> Result<Reply, Sta
             "the name of the object does not match the name on the URL",
         ));
     }
+    decodable(req, t, &obj)?;
     unshift(api, &mut obj);
     write(api, req, t, obj, 200)
 }

@@ -173,6 +173,13 @@ pub fn handle(req: &Req) -> Option<Reply> {
         "/apis" => Reply::json(200, &group_list()),
         "/api/v1" => Reply::json(200, &resource_list("")),
         "/healthz" | "/livez" | "/readyz" => Reply::text(200, "ok".into()),
+        // kubectl looks for a CustomResourceDefinition when a manifest's kind is not in
+        // discovery (`apps/v1beta1`); the playground has none, and says so as a real
+        // server with none does, so kubectl goes on to "no matches for kind".
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions" => Reply::json(
+            200,
+            &json!({"kind": "CustomResourceDefinitionList", "apiVersion": "apiextensions.k8s.io/v1", "metadata": {"resourceVersion": "1"}, "items": []}),
+        ),
         _ => {
             if let Some(reply) = super::openapi::handle(path) {
                 return Some(reply);

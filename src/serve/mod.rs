@@ -12,6 +12,7 @@ mod clock;
 mod discovery;
 mod engine;
 mod http;
+mod logs;
 mod openapi;
 mod protobuf;
 mod status;

@@ -3,8 +3,8 @@
 //! `kubectl explain` (types, fields, required flags, enums, our own descriptions) and for
 //! kubectl's check that the server validates fields itself (each PATCH operation takes
 //! `fieldValidation`), so `kubectl create/apply` send `fieldValidation=Strict` and the
-//! playground's strict decoding answers. OpenAPI v2 is not served (404): kubectl 1.34
-//! needs it only where v3 is missing.
+//! playground's strict decoding answers. OpenAPI v2 is an empty document: kubectl 1.34
+//! reads it only where v3 has no document.
 
 use super::http::Reply;
 use crate::engine::api::discovery::RESOURCES;
@@ -124,8 +124,18 @@ fn group_doc(group: &str) -> Value {
     })
 }
 
-/// `/openapi/v3` and `/openapi/v3/api/v1`, `/openapi/v3/apis/G/v1`.
+/// `/openapi/v2`, `/openapi/v3` and `/openapi/v3/api/v1`, `/openapi/v3/apis/G/v1`.
 pub fn handle(path: &str) -> Option<Reply> {
+    if path == "/openapi/v2" {
+        // kubectl reads v2 (as protobuf) only when v3 has no document for a manifest's
+        // group-version (`apps/v1beta1`): an empty document (no definitions, zero bytes
+        // of protobuf) lets it go on to "no matches for kind", as against a real server.
+        return Some(Reply {
+            code: 200,
+            content_type: "application/com.github.proto-openapi.spec.v2.v1.0+protobuf".into(),
+            body: Vec::new(),
+        });
+    }
     let rest = path.strip_prefix("/openapi/v3")?;
     if rest.is_empty() {
         return Some(Reply::json(200, &root()));

@@ -106,9 +106,7 @@ pub fn unsupported_media(content_type: &str) -> Status {
     )
 }
 
-/// A body in an encoding this server does not decode, or server-side apply. kubectl's typed commands
-/// (`create deployment`, `run`, `expose`, …) send protobuf; manifests (`create -f`,
-/// `apply -f`, `replace`, patches) are JSON.
+/// A body in an encoding this server does not decode (CBOR), or server-side apply.
 pub fn unsupported_body(content_type: &str) -> Status {
     plain(
         415,
