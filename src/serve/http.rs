@@ -114,6 +114,15 @@ pub fn handle(mut request: tiny_http::Request, engine: &Engine) {
         content_type: header(&request, "Content-Type"),
         body: Vec::new(),
     };
+    // An upgrade (exec, attach, port-forward over WebSocket or SPDY) has no body to read:
+    // tiny_http hands the rest of the connection over as one. It is refused unread.
+    if !header(&request, "Upgrade").is_empty() {
+        let what = req.path.rsplit('/').next().unwrap_or("").to_string();
+        let reply = status::reply(&status::bad_request(format!(
+            "kubeplay serve does not serve {what} streams (WebSocket/SPDY upgrades) yet; kubectl exec, attach and port-forward work in `kubeplay run` and the browser"
+        )));
+        return respond(request, reply);
+    }
     let mut body = Vec::new();
     let read = request
         .as_reader()
