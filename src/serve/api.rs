@@ -486,7 +486,7 @@ fn patch(api: &mut Api, req: &Req, t: &Target, name: &str) -> Result<Reply, Stat
 }
 
 /// The Scale of a workload: `spec.replicas` and the status's replicas and selector.
-fn scale_of(t: &Target, obj: &Value) -> Value {
+fn scale_of(obj: &Value) -> Value {
     let selector = crate::kubectl::printers::fields::at(obj, "spec.selector")
         .map(crate::kubectl::printers::fields::selector_string)
         .unwrap_or_default();
@@ -500,7 +500,7 @@ fn scale_of(t: &Target, obj: &Value) -> Value {
             "resourceVersion": obj["metadata"]["resourceVersion"],
             "creationTimestamp": obj["metadata"]["creationTimestamp"],
         },
-        "spec": {"replicas": obj["spec"]["replicas"].as_i64().unwrap_or(if t.resource.kind == "StatefulSet" { 1 } else { 1 })},
+        "spec": {"replicas": obj["spec"]["replicas"].as_i64().unwrap_or(1)},
         "status": {"replicas": obj["status"]["replicas"].as_i64().unwrap_or(0), "selector": selector},
     })
 }
@@ -515,7 +515,7 @@ fn scalable(t: &Target) -> Result<(), Status> {
 fn scale_get(api: &Api, t: &Target, name: &str) -> Result<Reply, Status> {
     scalable(t)?;
     let obj = get(api, t, name)?;
-    Ok(Reply::json(200, &shown(api, &scale_of(t, &obj))))
+    Ok(Reply::json(200, &shown(api, &scale_of(&obj))))
 }
 
 fn scale_update(
@@ -528,7 +528,7 @@ fn scale_update(
     scalable(t)?;
     let live = get(api, t, name)?;
     let scale = if is_patch {
-        patched(req, &scale_of(t, &live))?
+        patched(req, &scale_of(&live))?
     } else {
         body_json(req)?
     };
@@ -556,7 +556,7 @@ fn scale_update(
         api.cluster.update(obj)
     }
     .map_err(|e| api_error(t, &e))?;
-    Ok(Reply::json(200, &shown(api, &scale_of(t, &stored))))
+    Ok(Reply::json(200, &shown(api, &scale_of(&stored))))
 }
 
 fn delete_options(req: &Req) -> Result<DeleteOptions, Status> {
