@@ -239,31 +239,10 @@ fn get(api: &Api, t: &Target, name: &str) -> Result<Value, Status> {
         .ok_or_else(|| api_error(t, &ApiError::not_found(t.resource.group_resource(), name)))
 }
 
-/// `fieldSelector` terms: `metadata.name`, `metadata.namespace`, `status.phase`,
-/// `spec.nodeName`… with `=`, `==`, `!=`.
+/// `fieldSelector` terms (`metadata.name`, `status.phase`, … with `=`, `==`, `!=`), as the
+/// playground's `kubectl get --field-selector` reads them.
 pub fn field_matches(obj: &Value, selector: &str) -> Result<bool, Status> {
-    for term in selector.split(',').filter(|t| !t.is_empty()) {
-        let (key, want, negate) = if let Some((k, v)) = term.split_once("!=") {
-            (k, v, true)
-        } else if let Some((k, v)) = term.split_once("==") {
-            (k, v, false)
-        } else if let Some((k, v)) = term.split_once('=') {
-            (k, v, false)
-        } else {
-            return Err(status::bad_request(format!(
-                "invalid field selector: '{selector}'; can't understand '{term}'"
-            )));
-        };
-        let mut at = obj;
-        for part in key.split('.') {
-            at = at.get(part).unwrap_or(&Value::Null);
-        }
-        let have = at.as_str().unwrap_or("");
-        if (have == want) == negate {
-            return Ok(false);
-        }
-    }
-    Ok(true)
+    crate::kubectl::cli::get::field_matches(obj, selector).map_err(status::bad_request)
 }
 
 /// The label and field selectors of a list or watch.
