@@ -175,7 +175,7 @@ pub fn selector_flag(p: &flags::Parsed) -> Result<Option<Selector>, String> {
 
 /// `--field-selector` supports `metadata.name`, `metadata.namespace`, `status.phase`,
 /// `spec.nodeName` with `=`, `==`, `!=`.
-fn field_matches(obj: &Value, selector: &str) -> Result<bool, String> {
+pub(crate) fn field_matches(obj: &Value, selector: &str) -> Result<bool, String> {
     for term in selector.split(',').filter(|t| !t.is_empty()) {
         let (key, want, negate) = if let Some((k, v)) = term.split_once("!=") {
             (k, v, true)

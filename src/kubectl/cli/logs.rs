@@ -92,7 +92,7 @@ fn status_of<'a>(pod: &'a Value, container: &str) -> Option<&'a Value> {
 }
 
 /// The kubelet's choice of container instance, or its error.
-fn instance(pod: &Value, container: &str, previous: bool) -> Result<String, String> {
+pub(crate) fn instance(pod: &Value, container: &str, previous: bool) -> Result<String, String> {
     let name = pod
         .at("/metadata/name")
         .and_then(Value::as_str)

@@ -179,6 +179,12 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
 }
 
 /// The header cells of `kubectl get` for `kind` (upper-cased column names).
+/// The server's column definitions of `kind`: `(name, wide_only)`; wide-only columns are
+/// the Table's priority-1 columns (`kubeplay serve` sends them as the server does).
+pub fn definitions(kind: &str) -> &'static [(&'static str, bool)] {
+    columns(kind)
+}
+
 pub fn header(kind: &str, wide: bool) -> Vec<String> {
     columns(kind)
         .iter()
