@@ -181,7 +181,19 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, container: &s
     if c.epoch != epoch {
         return;
     }
-    match c.process.clone() {
+    let process = c.process.clone();
+    let node = node_of(w, uid);
+    let timer = Timer::Container {
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+        uid: uid.to_string(),
+        container: container.to_string(),
+        epoch,
+    };
+    if super::power::park(w, &node, timer) {
+        return;
+    }
+    match process {
         Some(mut p) => {
             let t = target(&pod, container);
             let burst = p.resume(w, &t);

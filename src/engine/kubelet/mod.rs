@@ -6,6 +6,7 @@
 
 pub mod containers;
 pub mod logs;
+pub mod power;
 
 use super::apiserver::meta_str;
 use super::clock::{Millis, Timer};
@@ -64,6 +65,13 @@ pub struct KubeletState {
     pub last_ip: BTreeMap<String, u32>,
     /// Container logs by (pod uid, container name).
     pub logs: BTreeMap<(String, String), logs::ContainerLogs>,
+    /// Nodes whose kubelet is stopped (`kubeplay node stop`), with when it stopped.
+    pub stopped: BTreeMap<String, Millis>,
+    /// What a stopped kubelet would have done, kept for when it starts again.
+    pub parked: BTreeMap<String, Vec<Timer>>,
+    /// Pods removed from the API (force-deleted) while their kubelet was stopped, by
+    /// uid: their containers run on until it starts again.
+    pub orphans: BTreeMap<String, Value>,
 }
 
 /// Events and why-log lines about `pod` from the kubelet of `node`.
@@ -131,6 +139,9 @@ pub fn observe(w: &mut World, pod: &Value) {
             // Never started here: nothing to stop.
             w.remove_now("Pod", meta_str(pod, "namespace"), meta_str(pod, "name"));
         }
+        // A stopped kubelet never hears of the deletion: the pod stays Terminating until
+        // it starts again (or the pod is force-deleted).
+        (Some(rt), true) if w.kubelet.stopped.contains_key(&rt.node) => {}
         (Some(rt), true) if rt.stage != Stage::Stopped => start_termination(w, pod, &rt),
         _ => {}
     }
@@ -156,7 +167,7 @@ pub(super) fn set_timer(w: &mut World, pod: &Value, stage: Stage, delay: Millis)
     );
 }
 
-fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
+pub(super) fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
     if let Some(r) = w.kubelet.pods.get_mut(meta_str(pod, "uid")) {
         containers::stop_all(r);
     }
@@ -215,14 +226,30 @@ fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
 
 /// A kubelet timer fired for pod `namespace/name`.
 pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, epoch: u64) {
+    let Some(rt) = w.kubelet.pods.get(uid).cloned() else {
+        return;
+    };
+    if rt.epoch != epoch {
+        return;
+    }
+    // A stopped kubelet does nothing, not even notice that a pod is gone.
+    if power::park(
+        w,
+        &rt.node,
+        Timer::Kubelet {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            uid: uid.to_string(),
+            epoch,
+        },
+    ) {
+        return;
+    }
     let Some(pod) = w.get("Pod", namespace, name).cloned() else {
         forget(w, uid);
         return;
     };
-    let Some(rt) = w.kubelet.pods.get(uid).cloned() else {
-        return;
-    };
-    if meta_str(&pod, "uid") != uid || rt.epoch != epoch {
+    if meta_str(&pod, "uid") != uid {
         return;
     }
     match rt.stage {
@@ -619,7 +646,7 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
     }
 }
 
-fn mark_ready(w: &mut World, pod: &Value) {
+pub(super) fn mark_ready(w: &mut World, pod: &Value) {
     let now = format_rfc3339(w.now);
     let mut status = pod["status"].clone();
     if let Some(list) = status["containerStatuses"].as_array_mut() {
@@ -676,7 +703,7 @@ fn stopped(w: &mut World, pod: &Value, rt: &PodRuntime) {
 }
 
 /// The pod is gone from this node: its runtime and logs go too.
-fn forget(w: &mut World, uid: &str) {
+pub(super) fn forget(w: &mut World, uid: &str) {
     w.kubelet.pods.remove(uid);
     let keys: Vec<_> = w
         .kubelet
