@@ -87,6 +87,7 @@ impl Host for Terminal {
         let args = &argv[1..];
         match name {
             "kubectl" => self.kubectl(args, stdin.as_deref()),
+            "kubeplay" => (super::playground::run(&mut self.cluster, args), None),
             "sleep" => match args.first().and_then(|a| parse_seconds(a)) {
                 Some(ms) => {
                     let mut r = Running::new(Process::Sleep);
@@ -259,6 +260,7 @@ fn help() -> Output {
         "kubeplay — a Kubernetes playground. This terminal runs a small bash in front of kubectl v1.34.
 
   kubectl ...          talk to the simulated cluster (kubectl --help lists the verbs)
+  kubeplay node stop|start NODE   stop or start a node's kubelet (a node that dies)
   k ...                alias for kubectl
   cat <<EOF > f.yaml   write a manifest (end with a line EOF); vim f.yaml opens the editor
   ls, cat, rm          the files of this playground
