@@ -51,6 +51,24 @@ pub fn last_renewal(w: &World, node: &str) -> Option<Millis> {
         .map(|at| at - at.rem_euclid(LEASE_RENEW_INTERVAL_MS))
 }
 
+/// The `host:port` of the kubelet serving `pod`, when that kubelet is stopped: the API
+/// server's calls to it (logs, exec) are refused.
+pub fn refused_kubelet(w: &World, pod: &Value) -> Option<String> {
+    let node = pod.at("/spec/nodeName").and_then(Value::as_str)?;
+    if !w.kubelet.stopped.contains_key(node) {
+        return None;
+    }
+    let ip = w
+        .get("Node", "", node)
+        .and_then(|n| {
+            n.at("/status/addresses/0/address")
+                .and_then(Value::as_str)
+                .map(String::from)
+        })
+        .unwrap_or_default();
+    Some(format!("{ip}:10250"))
+}
+
 /// A kubelet timer for `node` fired: if that kubelet is stopped, keep it for later.
 pub(super) fn park(w: &mut World, node: &str, timer: Timer) -> bool {
     if !w.kubelet.stopped.contains_key(node) {
