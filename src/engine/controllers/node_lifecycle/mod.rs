@@ -95,7 +95,7 @@ fn mark_unknown(w: &mut World, name: &str, node: &Value) {
     rec.why(
         w,
         format!(
-            "{name} has not renewed its lease for {}s (the node-monitor-grace-period): its status is Unknown, it is tainted node.kubernetes.io/unreachable, and its pods are no longer ready",
+            "{name} has not renewed its lease for longer than the node-monitor-grace-period ({}s): its status is Unknown, it is tainted node.kubernetes.io/unreachable, and its pods are no longer ready",
             control::NODE_MONITOR_GRACE_PERIOD_MS / 1000
         ),
     );
