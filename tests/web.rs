@@ -134,6 +134,7 @@ async fn every_test_hook_is_on_the_page() {
         "why-log",
         "lesson",
         "hide-finished",
+        "node-power",
     ] {
         hook(&root, id);
     }

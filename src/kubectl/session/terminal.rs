@@ -154,8 +154,8 @@ impl Host for Terminal {
             "type" | "which" => {
                 let mut o = Output::ok();
                 for a in args {
-                    if a == "kubectl" {
-                        o.out(if name == "which" { "/usr/local/bin/kubectl".to_string() } else { "kubectl is /usr/local/bin/kubectl".to_string() });
+                    if a == "kubectl" || a == "kubeplay" {
+                        o.out(if name == "which" { format!("/usr/local/bin/{a}") } else { format!("{a} is /usr/local/bin/{a}") });
                     } else if let Some(v) = shell.aliases.get(a) {
                         o.out(format!("{a} is aliased to `{v}'"));
                     } else {
