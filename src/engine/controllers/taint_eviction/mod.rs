@@ -51,7 +51,12 @@ impl Queue {
             return w.evictions.pods_seen.get(uid).map(|(_, _, n)| n.clone());
         }
         let node = pod.at("/spec/nodeName").and_then(Value::as_str)?;
-        (!w.evictions.pods_seen.contains_key(uid)).then(|| node.to_string())
+        // A pod on a node without NoExecute taints has nothing to fear (and the node is
+        // looked at whole when it gets one).
+        let tainted = w
+            .get("Node", "", node)
+            .is_some_and(|n| !no_execute_taints(n).is_empty());
+        (tainted && !w.evictions.pods_seen.contains_key(uid)).then(|| node.to_string())
     }
 }
 
@@ -226,7 +231,10 @@ pub fn sync(w: &mut World, node_name: &str) -> Action {
         .store
         .list("Pod", None)
         .filter(|p| p.at("/spec/nodeName").and_then(Value::as_str) == Some(node_name))
-        .filter(|p| changed || !w.evictions.pods_seen.contains_key(meta_str(p, "uid")))
+        .filter(|p| {
+            changed
+                || (!taints.is_empty() && !w.evictions.pods_seen.contains_key(meta_str(p, "uid")))
+        })
         .map(|p| (**p).clone())
         .collect();
     for pod in &pods {
