@@ -12,11 +12,17 @@ fn q(s: &mut Session, line: &str) -> String {
     run(s, line).trim_end().to_string()
 }
 
+/// The Service's endpoint addresses, without the server's deprecation warning for v1
+/// Endpoints (kubectl prints it on stderr, which the session's output includes).
 fn endpoints(s: &mut Session) -> String {
     q(
         s,
         "kubectl get endpoints web -o jsonpath='{.subsets[*].addresses[*].ip}'",
     )
+    .lines()
+    .filter(|l| !l.starts_with("Warning: v1 Endpoints is deprecated"))
+    .collect::<Vec<_>>()
+    .join("\n")
 }
 
 #[test]

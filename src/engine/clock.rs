@@ -49,6 +49,8 @@ pub enum Timer {
     },
     /// A controller asked to look at `key` again later (minReadySeconds, back-off, deadline).
     Requeue { controller: Controller, key: String },
+    /// The kubelet of `node`, started again, posts its node status.
+    NodeStatus { node: String },
 }
 
 /// Timers ordered by (time, sequence): equal times fire in the order they were set.

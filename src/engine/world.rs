@@ -71,6 +71,8 @@ pub struct World {
     pub retries: BTreeMap<(Controller, String), u32>,
     /// The nodes by position, rebuilt when a node changes (`node_table`).
     node_table: Rc<NodeTable>,
+    /// The taint-eviction controller's scheduled evictions.
+    pub evictions: controllers::taint_eviction::Queue,
 }
 
 /// How many settle rounds one instant may take before we stop (a controller fighting
@@ -96,6 +98,7 @@ impl World {
             files: super::files::Files::default(),
             retries: BTreeMap::new(),
             node_table: Rc::default(),
+            evictions: Default::default(),
         };
         super::bootstrap::bootstrap(&mut w);
         w.settle();
@@ -198,6 +201,7 @@ impl World {
                     self, &namespace, &name, &uid, &container, kind, epoch,
                 ),
                 Timer::Requeue { controller, key } => self.queue.add(controller, key),
+                Timer::NodeStatus { node } => super::kubelet::power::post_status(self, &node),
             }
             self.settle();
         }

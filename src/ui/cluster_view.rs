@@ -35,6 +35,8 @@ struct Departed {
     onselect: Option<Callback<Option<(String, String)>>>,
     /// The "Hide finished pods" switch's handler, made once.
     onhide: Option<Callback<bool>>,
+    /// The node power buttons' handler, made once.
+    onrun: Option<Callback<String>>,
 }
 
 #[function_component(ClusterView)]
@@ -142,10 +144,19 @@ pub fn cluster_view() -> Html {
             })
             .clone()
     };
+    let onrun = {
+        let dispatcher = ctx.dispatcher();
+        let mut d = departed.borrow_mut();
+        d.onrun
+            .get_or_insert_with(|| {
+                Callback::from(move |line| dispatcher.dispatch(Action::Submit(line)))
+            })
+            .clone()
+    };
     html! {
         <>
             <Lanes nodes={Rc::clone(&ctx.cluster.nodes)} {cards} claims={Rc::clone(&ctx.cluster.claims)}
-                   onselect={onselect.clone()} hide_finished={ctx.cluster.hide_finished} {onhide} />
+                   onselect={onselect.clone()} hide_finished={ctx.cluster.hide_finished} {onhide} {onrun} />
             if let (Some((_, name)), Some(text)) = (&ctx.cluster.selected, &ctx.cluster.describe) {
                 <DescribePanel name={name.clone()} text={Rc::clone(text)} {onselect} />
             }
@@ -172,6 +183,29 @@ pub struct LanesProps {
     /// Leave out the cards of finished pods (the switch is on).
     pub hide_finished: bool,
     pub onhide: Callback<bool>,
+    /// Runs a terminal line (the node power button types `kubeplay node stop|start`).
+    pub onrun: Callback<String>,
+}
+
+/// The lane's kubelet switch: it types `kubeplay node stop|start NODE` into the terminal,
+/// so that the command is seen, logged and replayed like any other.
+fn power_button(strings: &Strings, node: &NodeLane, onrun: &Callback<String>) -> Html {
+    let (verb, label) = if node.kubelet_stopped {
+        ("start", strings.node_start)
+    } else {
+        ("stop", strings.node_stop)
+    };
+    let line = format!("kubeplay node {verb} {}", node.name);
+    let onclick = {
+        let onrun = onrun.clone();
+        Callback::from(move |_: MouseEvent| onrun.emit(line.clone()))
+    };
+    let label = format!("{label} {}", node.name);
+    html! {
+        <button type="button" class={classes!("node-power", node.kubelet_stopped.then_some("stopped"))}
+                data-testid="node-power" data-node={node.name.clone()} aria-pressed={node.kubelet_stopped.to_string()}
+                aria-label={label.clone()} title={label} {onclick}>{ "⏻" }</button>
+    }
 }
 
 /// One owner's cards in a lane.
@@ -272,6 +306,7 @@ pub fn lanes(props: &LanesProps) -> Html {
                                 <span class="taint" title={strings.taint}>{ t.clone() }</span>
                             }) }
                             <span class="capacity" title={strings.pods_capacity}>{ format!("{count}/{}", node.max_pods) }</span>
+                            { power_button(strings, node, &props.onrun) }
                         </div>
                     };
                     lane(node.name.clone(), head, on_node, None)

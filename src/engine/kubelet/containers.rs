@@ -207,14 +207,27 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, container: &s
     if c.epoch != epoch {
         return;
     }
-    if let Some((code, reason)) = c.dying {
+    let process = c.process.clone();
+    let dying = c.dying;
+    let node = node_of(w, uid);
+    let timer = Timer::Container {
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+        uid: uid.to_string(),
+        container: container.to_string(),
+        epoch,
+    };
+    if super::power::park(w, &node, timer) {
+        return;
+    }
+    if let Some((code, reason)) = dying {
         if let Some(rt) = runtime(w, &pod, container) {
             rt.dying = None;
         }
         exited_as(w, &pod, container, code, reason);
         return;
     }
-    match c.process.clone() {
+    match process {
         Some(mut p) => {
             let t = target(&pod, container);
             let burst = p.resume(w, &t);

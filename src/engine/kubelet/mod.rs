@@ -6,6 +6,7 @@
 
 pub mod containers;
 pub mod logs;
+pub mod power;
 pub mod prober;
 pub mod volumes;
 
@@ -68,6 +69,13 @@ pub struct KubeletState {
     pub logs: BTreeMap<(String, String), logs::ContainerLogs>,
     /// The volumes, `subPath` copies and environments written for started pods, by uid.
     pub mounted: BTreeMap<String, volumes::Mounted>,
+    /// Nodes whose kubelet is stopped (`kubeplay node stop`), with when it stopped.
+    pub stopped: BTreeMap<String, Millis>,
+    /// What a stopped kubelet would have done, kept for when it starts again.
+    pub parked: BTreeMap<String, Vec<Timer>>,
+    /// Pods removed from the API (force-deleted) while their kubelet was stopped, by
+    /// uid: their containers run on until it starts again.
+    pub orphans: BTreeMap<String, Value>,
 }
 
 /// Events and why-log lines about `pod` from the kubelet of `node`.
@@ -136,6 +144,9 @@ pub fn observe(w: &mut World, pod: &Value) {
             // Never started here: nothing to stop.
             w.remove_now("Pod", meta_str(pod, "namespace"), meta_str(pod, "name"));
         }
+        // A stopped kubelet never hears of the deletion: the pod stays Terminating until
+        // it starts again (or the pod is force-deleted).
+        (Some(rt), true) if w.kubelet.stopped.contains_key(&rt.node) => {}
         (Some(rt), true) if rt.stage != Stage::Stopped => start_termination(w, pod, &rt),
         _ => {}
     }
@@ -161,7 +172,7 @@ pub(super) fn set_timer(w: &mut World, pod: &Value, stage: Stage, delay: Millis)
     );
 }
 
-fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
+pub(super) fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
     if let Some(r) = w.kubelet.pods.get_mut(meta_str(pod, "uid")) {
         containers::stop_all(r);
     }
@@ -220,14 +231,30 @@ fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
 
 /// A kubelet timer fired for pod `namespace/name`.
 pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, epoch: u64) {
+    let Some(rt) = w.kubelet.pods.get(uid).cloned() else {
+        return;
+    };
+    if rt.epoch != epoch {
+        return;
+    }
+    // A stopped kubelet does nothing, not even notice that a pod is gone.
+    if power::park(
+        w,
+        &rt.node,
+        Timer::Kubelet {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            uid: uid.to_string(),
+            epoch,
+        },
+    ) {
+        return;
+    }
     let Some(pod) = w.get("Pod", namespace, name).cloned() else {
         forget(w, uid);
         return;
     };
-    let Some(rt) = w.kubelet.pods.get(uid).cloned() else {
-        return;
-    };
-    if meta_str(&pod, "uid") != uid || rt.epoch != epoch {
+    if meta_str(&pod, "uid") != uid {
         return;
     }
     match rt.stage {
@@ -716,6 +743,19 @@ fn config_error(w: &mut World, pod: &Value, rt: &PodRuntime) -> bool {
     true
 }
 
+/// The kubelet reports its pods' status again (it was away and the node lifecycle
+/// controller had marked them not ready): Ready follows the containers' readiness, which
+/// the prober kept.
+pub(super) fn report_readiness(w: &mut World, pod: &Value) {
+    let now = format_rfc3339(w.now);
+    let mut status = pod["status"].clone();
+    let ready = status["containerStatuses"]
+        .as_array()
+        .is_some_and(|l| l.iter().all(|s| s["ready"] == true));
+    status["conditions"] = conditions(&pod["status"], &now, true, ready, false);
+    write_status(w, pod, status);
+}
+
 pub(super) fn go_duration(ms: Millis) -> String {
     let s = ms / 1000;
     if s >= 60 {
@@ -759,7 +799,7 @@ fn stopped(w: &mut World, pod: &Value, rt: &PodRuntime) {
 }
 
 /// The pod is gone from this node: its runtime and logs go too.
-fn forget(w: &mut World, uid: &str) {
+pub(super) fn forget(w: &mut World, uid: &str) {
     w.kubelet.pods.remove(uid);
     w.kubelet.mounted.remove(uid);
     let keys: Vec<_> = w

@@ -169,6 +169,19 @@ pub fn tick(
     if meta_str(&pod, "uid") != uid || pod.at("/metadata/deletionTimestamp").is_some() {
         return;
     }
+    // A stopped kubelet probes nothing; its workers tick again when it starts.
+    let node = node_of(w, uid);
+    let timer = Timer::Probe {
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+        uid: uid.to_string(),
+        container: container.to_string(),
+        kind,
+        epoch,
+    };
+    if super::power::park(w, &node, timer) {
+        return;
+    }
     let Some(c) = container_spec(&pod, container).cloned() else {
         return;
     };

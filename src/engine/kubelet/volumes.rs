@@ -425,6 +425,16 @@ pub fn resync(w: &mut World, namespace: &str, name: &str, uid: &str) {
     if meta_str(&pod, "uid") != uid {
         return;
     }
+    // A stopped kubelet syncs nothing; the rewrite happens when it starts again.
+    let node = super::containers::node_of(w, uid);
+    let timer = Timer::Volumes {
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+        uid: uid.to_string(),
+    };
+    if super::power::park(w, &node, timer) {
+        return;
+    }
     let fresh: Vec<(String, VolumeFiles)> = listed(&pod, "/spec/volumes")
         .filter_map(|v| match project(w, &pod, v)? {
             Ok(files) => Some((v["name"].as_str().unwrap_or("").to_string(), files)),

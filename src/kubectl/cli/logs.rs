@@ -356,6 +356,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     {
         return out.into();
     }
+    if let Some(kubelet) = crate::engine::kubelet::power::refused_kubelet(ctx.cluster, &pod) {
+        let ns = pod
+            .at("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let mut o = out;
+        o.fail(format!("Error from server: Get \"https://{kubelet}/containerLogs/{ns}/{pod_name}/{container}\": dial tcp {kubelet}: connect: connection refused"));
+        return o.into();
+    }
     let id = match instance(&pod, &container, p.bool("previous")) {
         Ok(id) => id,
         Err(e) => {
