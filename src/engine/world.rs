@@ -97,6 +97,9 @@ impl World {
             retries: BTreeMap::new(),
             node_table: Rc::default(),
         };
+        if w.config.journal_digest {
+            w.store.keep_digest();
+        }
         super::bootstrap::bootstrap(&mut w);
         w.settle();
         w
@@ -151,6 +154,9 @@ impl World {
                 None => Vec::new(),
             };
             self.cursor = self.store.resource_version();
+            // The controllers have seen everything up to the cursor: older versions are
+            // only kept for watchers, within the window.
+            self.store.compact_to_window();
             for e in &events {
                 self.node_usage.observe(e);
                 controllers::dispatch(self, e);
