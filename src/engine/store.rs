@@ -337,4 +337,46 @@ mod tests {
             .collect();
         assert_eq!(names, ["web-0", "web-10", "web-2"]);
     }
+
+    fn pod(name: &str) -> Value {
+        json!({"metadata": {"name": name, "namespace": "default"}})
+    }
+
+    #[test]
+    fn compaction_keeps_the_objects_and_answers_an_old_watch_with_too_old() {
+        let mut s = Store::default();
+        let writes = JOURNAL_WINDOW * 2;
+        for i in 0..writes {
+            s.put("Pod", pod(&format!("p{}", i % 10)), EventType::Modified);
+        }
+        s.compact_to_window();
+        assert_eq!(s.count("Pod", None), 10);
+        assert_eq!(s.compacted_through(), writes - JOURNAL_WINDOW);
+        let err = s.watch_from(1).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("too old resource version: 1 ({})", writes - JOURNAL_WINDOW)
+        );
+        assert!(s.events_since(1).is_none());
+        let window = s.watch_from(s.compacted_through()).unwrap_or_default();
+        assert_eq!(window.len() as u64, JOURNAL_WINDOW);
+        assert_eq!(window[0].resource_version, writes - JOURNAL_WINDOW + 1);
+    }
+
+    #[test]
+    fn the_journal_digest_is_the_same_with_and_without_compaction() {
+        let run = |compact: bool| {
+            let mut s = Store::default();
+            s.keep_digest();
+            for i in 0..JOURNAL_WINDOW * 2 {
+                s.put("Pod", pod(&format!("p{}", i % 7)), EventType::Added);
+                if compact {
+                    s.compact_to_window();
+                }
+            }
+            s.journal_digest()
+        };
+        assert_eq!(run(true), run(false));
+        assert!(Store::default().journal_digest().is_none());
+    }
 }
