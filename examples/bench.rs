@@ -11,16 +11,21 @@ use kubeplay::engine::{Cluster, ClusterConfig};
 use serde_json::{json, Value};
 use std::time::Instant;
 
-fn vm_hwm_kib() -> u64 {
+/// A `/proc/self/status` line in KiB: `VmHWM:` (peak) or `VmRSS:` (now).
+fn proc_status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|n| n.parse().ok())
         })
         .unwrap_or(0)
+}
+
+fn vm_hwm_kib() -> u64 {
+    proc_status_kib("VmHWM:")
 }
 
 fn cluster(nodes: u32, seed: u64) -> Cluster {
@@ -192,18 +197,6 @@ fn daemonset_roll(nodes: u32) -> (f64, u64, String, Cluster) {
     )
 }
 
-fn vm_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 /// What the cluster holds at one moment: objects, Events, journal entries, why lines.
 fn holdings(c: &Cluster) -> String {
     let journal = c
@@ -215,7 +208,7 @@ fn holdings(c: &Cluster) -> String {
         c.store.count("Pod", None),
         c.store.count("Event", None),
         c.why.len(),
-        vm_rss_kib() / 1024
+        proc_status_kib("VmRSS:") / 1024
     )
 }
 
