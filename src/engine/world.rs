@@ -100,6 +100,9 @@ impl World {
             node_table: Rc::default(),
             evictions: Default::default(),
         };
+        if w.config.journal_digest {
+            w.store.keep_digest();
+        }
         super::bootstrap::bootstrap(&mut w);
         w.settle();
         w
@@ -154,6 +157,9 @@ impl World {
                 None => Vec::new(),
             };
             self.cursor = self.store.resource_version();
+            // The controllers have seen everything up to the cursor: older versions are
+            // only kept for watchers, within the window.
+            self.store.compact_to_window();
             for e in &events {
                 self.node_usage.observe(e);
                 controllers::dispatch(self, e);
