@@ -30,6 +30,13 @@ pub enum Timer {
         container: String,
         epoch: u64,
     },
+    /// The kubelet's periodic sync of pod `ns/name` rewrites its ConfigMap, Secret and
+    /// downward API volumes (a source changed).
+    Volumes {
+        namespace: String,
+        name: String,
+        uid: String,
+    },
     /// A controller asked to look at `key` again later (minReadySeconds, back-off, deadline).
     Requeue { controller: Controller, key: String },
 }

@@ -182,6 +182,11 @@ impl World {
                 } => super::kubelet::containers::sync(
                     self, &namespace, &name, &uid, &container, epoch,
                 ),
+                Timer::Volumes {
+                    namespace,
+                    name,
+                    uid,
+                } => super::kubelet::volumes::resync(self, &namespace, &name, &uid),
                 Timer::Requeue { controller, key } => self.queue.add(controller, key),
             }
             self.settle();

@@ -158,8 +158,10 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                         .add(Controller::Scheduler, key(&e.namespace, &e.name));
                 }
                 super::kubelet::observe(w, obj);
+                super::kubelet::volumes::pod_changed(w, obj);
             } else {
                 w.kubelet.pods.remove(meta_str(obj, "uid"));
+                w.kubelet.mounted.remove(meta_str(obj, "uid"));
                 w.forget_pod_files(meta_str(obj, "uid"));
                 requeue_unschedulable(w);
             }
@@ -248,6 +250,10 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
         "ConfigMap" if e.name == root_ca_publisher::CONFIG_MAP => w
             .queue
             .add(Controller::RootCaCertPublisher, key("", &e.namespace)),
+        // Kubelets rewrite the volumes made from it at each pod's next sync.
+        "ConfigMap" | "Secret" => {
+            super::kubelet::volumes::source_changed(w, e.kind, &e.namespace, &e.name)
+        }
         "PersistentVolumeClaim" if !deleted => {
             w.queue
                 .add(Controller::VolumeBinder, key(&e.namespace, &e.name));

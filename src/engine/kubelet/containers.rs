@@ -360,6 +360,7 @@ fn restart(w: &mut World, pod: &Value, container: &str) {
     status["phase"] = json!("Running");
     status["conditions"] = super::conditions(&pod["status"], &now, true, all_ready, false);
     let pod = write_status(w, pod, status);
+    super::volumes::make_env(w, &pod, container);
     launch(w, &pod, &c);
     if !ready {
         let start_ms = behaviour(&c).map(|b| b.start_ms).unwrap_or(300);

@@ -6,6 +6,7 @@
 
 pub mod containers;
 pub mod logs;
+pub mod volumes;
 
 use super::apiserver::meta_str;
 use super::clock::{Millis, Timer};
@@ -53,6 +54,8 @@ pub struct PodRuntime {
     pub stop_after: Option<Millis>,
     /// When the current image pull back-off window ends.
     pub backoff_until: Millis,
+    /// Failed `MountVolume.SetUp` attempts in a row (the volume manager's back-off).
+    pub mount_failures: u32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -64,6 +67,8 @@ pub struct KubeletState {
     pub last_ip: BTreeMap<String, u32>,
     /// Container logs by (pod uid, container name).
     pub logs: BTreeMap<(String, String), logs::ContainerLogs>,
+    /// The volumes, `subPath` copies and environments written for started pods, by uid.
+    pub mounted: BTreeMap<String, volumes::Mounted>,
 }
 
 /// Events and why-log lines about `pod` from the kubelet of `node`.
@@ -122,6 +127,7 @@ pub fn observe(w: &mut World, pod: &Value) {
                     pull_started: 0,
                     stop_after: None,
                     backoff_until: 0,
+                    mount_failures: 0,
                 },
             );
             let delay = w.rng.between(100, 400);
@@ -361,6 +367,9 @@ fn sandbox(w: &mut World, pod: &Value, rt: &PodRuntime) {
         ))
         .collect::<Vec<_>>());
     let pod = write_status(w, pod, status);
+    if !mounted_or_wait(w, &pod, rt) {
+        return;
+    }
     let delay = w.rng.between(500, 1200);
     set_timer(w, &pod, Stage::Pull, delay);
 }
@@ -389,8 +398,30 @@ fn give_network(w: &mut World, node: &str, status: &mut Value, old: &Value) {
     status["conditions"] = conditions(old, &now, true, false, false);
 }
 
+/// Volumes are mounted before the sandbox is made and anything pulled; until they are,
+/// the pod waits in ContainerCreating, and the volume manager tries again after its
+/// back-off (goroutinemap's: 500 ms doubling, at most 2 m 2 s), with one `FailedMount`
+/// for each volume that fails. False while it waits.
+fn mounted_or_wait(w: &mut World, pod: &Value, rt: &PodRuntime) -> bool {
+    let Err(errors) = volumes::set_up(w, pod) else {
+        return true;
+    };
+    for e in errors {
+        recorder(pod, &rt.node).warning(w, "FailedMount", &e.to_string());
+    }
+    let failures = rt.mount_failures.min(8);
+    if let Some(r) = w.kubelet.pods.get_mut(meta_str(pod, "uid")) {
+        r.mount_failures += 1;
+    }
+    set_timer(w, pod, Stage::Pull, (500 << failures).min(122_000));
+    false
+}
+
 fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let uid = meta_str(pod, "uid").to_string();
+    if rt.mount_failures > 0 && !mounted_or_wait(w, pod, rt) {
+        return;
+    }
     let mut status = pod["status"].clone();
     let cached = w.kubelet.images.get(&rt.node).cloned().unwrap_or_default();
     let mut pull_ms = 0;
@@ -527,8 +558,56 @@ fn enter_image_backoff(w: &mut World, pod: &Value, rt: &PodRuntime) {
     set_timer(w, &pod, Stage::Pull, rt.backoff_until - w.now);
 }
 
+/// The `Pulled` event of a container whose image is there (pulled now, or cached), and
+/// the image's behaviour.
+fn pulled(
+    w: &mut World,
+    pod: &Value,
+    rt: &PodRuntime,
+    c: &Value,
+    pull_ms: Millis,
+) -> Option<registry::ImageBehaviour> {
+    let image = c["image"].as_str().unwrap_or("").to_string();
+    let field = format!("spec.containers{{{}}}", c["name"].as_str().unwrap_or(""));
+    let container = recorder(pod, &rt.node).at_field(&field);
+    let reference = ImageRef::parse(&image).ok();
+    let full = reference.as_ref().map(|r| r.full()).unwrap_or_default();
+    let behaviour = reference.as_ref().and_then(registry::lookup);
+    let cached = w
+        .kubelet
+        .images
+        .get(&rt.node)
+        .is_some_and(|s| s.contains(&full));
+    let policy = c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent");
+    if cached && policy != "Always" {
+        container.normal(
+            w,
+            "Pulled",
+            &format!("Container image \"{image}\" already present on machine"),
+        );
+    } else if let Some(b) = behaviour {
+        let secs = pull_ms as f64 / 1000.0;
+        container.normal(w, "Pulled", &format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {} bytes.", b.size_bytes));
+        w.kubelet
+            .images
+            .entry(rt.node.clone())
+            .or_default()
+            .insert(full);
+    }
+    behaviour
+}
+
 fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let uid = meta_str(pod, "uid").to_string();
+    if config_error(w, pod, rt) {
+        return;
+    }
+    let Ok(mounted) = volumes::set_up(w, pod) else {
+        // A source vanished between the mount and the start: mount again.
+        set_timer(w, pod, Stage::Pull, 0);
+        return;
+    };
+    volumes::mount(w, pod, mounted);
     let now = format_rfc3339(w.now);
     let mut status = pod["status"].clone();
     // The sandbox's IP is reported with the first status that shows containers running.
@@ -538,34 +617,10 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let mut list = Vec::new();
     let pull_ms = w.now - rt.pull_started;
     for c in containers(pod) {
-        let image = c["image"].as_str().unwrap_or("").to_string();
         let name = c["name"].as_str().unwrap_or("").to_string();
         let field = format!("spec.containers{{{name}}}");
         let container = recorder(pod, &rt.node).at_field(&field);
-        let reference = ImageRef::parse(&image).ok();
-        let full = reference.as_ref().map(|r| r.full()).unwrap_or_default();
-        let behaviour = reference.as_ref().and_then(registry::lookup);
-        let cached = w
-            .kubelet
-            .images
-            .get(&rt.node)
-            .is_some_and(|s| s.contains(&full));
-        let policy = c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent");
-        if cached && policy != "Always" {
-            container.normal(
-                w,
-                "Pulled",
-                &format!("Container image \"{image}\" already present on machine"),
-            );
-        } else if let Some(b) = behaviour {
-            let secs = pull_ms as f64 / 1000.0;
-            container.normal(w, "Pulled", &format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {} bytes.", b.size_bytes));
-            w.kubelet
-                .images
-                .entry(rt.node.clone())
-                .or_default()
-                .insert(full.clone());
-        }
+        let behaviour = pulled(w, pod, rt, &c, pull_ms);
         container.normal(w, "Created", &format!("Created container: {name}"));
         container.normal(w, "Started", &format!("Started container {name}"));
         let has_probe = c.get("readinessProbe").is_some();
@@ -617,6 +672,63 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
     } else {
         set_timer(w, &pod, Stage::Idle, 0);
     }
+}
+
+/// `CreateContainerConfigError`: a container's environment needs a ConfigMap or Secret
+/// (or a key) that is missing. The kubelet tries again, pulling again first. Every container waits until all can start
+/// (upstream starts the others meanwhile; the tutorials' pods have one container).
+fn config_error(w: &mut World, pod: &Value, rt: &PodRuntime) -> bool {
+    let errors: Vec<(String, String)> = containers(pod)
+        .iter()
+        .filter_map(|c| {
+            let e = volumes::env_error(w, pod, c)?;
+            Some((c["name"].as_str().unwrap_or("").to_string(), e))
+        })
+        .collect();
+    if errors.is_empty() {
+        return false;
+    }
+    // The first failure is retried at the next PLEG relist (1 s: the sandbox just
+    // started); later ones after the pod worker's back-off.
+    let first = !pod["status"]["containerStatuses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|s| {
+            s.at("/state/waiting/reason").and_then(Value::as_str)
+                == Some("CreateContainerConfigError")
+        });
+    let mut status = pod["status"].clone();
+    // The sandbox is up: the pod has its IP although no container runs.
+    give_network(w, &rt.node, &mut status, &pod["status"]);
+    let pull_ms = w.now - rt.pull_started;
+    for (name, e) in &errors {
+        if let Some(c) = containers(pod).iter().find(|c| c["name"] == name.as_str()) {
+            pulled(w, pod, rt, c, pull_ms);
+        }
+        let field = format!("spec.containers{{{name}}}");
+        recorder(pod, &rt.node)
+            .at_field(&field)
+            .warning(w, "Failed", &format!("Error: {e}"));
+        for s in status["containerStatuses"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
+            if s["name"] == name.as_str() {
+                s["state"] =
+                    json!({"waiting": {"message": e, "reason": "CreateContainerConfigError"}});
+            }
+        }
+    }
+    let pod = write_status(w, pod, status);
+    let delay = if first {
+        1_000
+    } else {
+        w.rng.between(10_000, 15_000)
+    };
+    set_timer(w, &pod, Stage::Pull, delay);
+    true
 }
 
 fn mark_ready(w: &mut World, pod: &Value) {
@@ -678,6 +790,7 @@ fn stopped(w: &mut World, pod: &Value, rt: &PodRuntime) {
 /// The pod is gone from this node: its runtime and logs go too.
 fn forget(w: &mut World, uid: &str) {
     w.kubelet.pods.remove(uid);
+    w.kubelet.mounted.remove(uid);
     let keys: Vec<_> = w
         .kubelet
         .logs

@@ -75,8 +75,10 @@ fn print_line(out: &mut Output, l: &LogLine, timestamps: bool) {
     } else {
         l.text.clone()
     };
+    // An empty line is a line too (`echo -en '\n'`): written exactly, not dropped.
     match l.stream {
-        Stream::Out => out.out(text),
+        Stream::Out => out.out_exact(format!("{text}\n")),
+        Stream::Err if text.is_empty() => out.lines.extend(Output::from_text("", "\n", 0).lines),
         Stream::Err => out.err(text),
     }
 }

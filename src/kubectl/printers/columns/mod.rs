@@ -142,7 +142,7 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
         "ConfigMap" => &[NAME, ("Data", false), AGE],
         "Secret" => &[NAME, ("Type", false), ("Data", false), AGE],
         "Endpoints" => &[NAME, ("Endpoints", false), AGE],
-        "ResourceQuota" => &[NAME, AGE, ("Request", false), ("Limit", false)],
+        "ResourceQuota" => &[NAME, ("Request", false), ("Limit", false), AGE],
         "ServiceAccount" => &[NAME, ("Secrets", false), AGE],
         "StorageClass" => &[
             NAME,
@@ -389,7 +389,7 @@ fn all_cells(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
         "Endpoints" => vec![name, format_endpoints(o), age(o, now)],
         "ResourceQuota" => {
             let (req, lim) = quota_columns(o);
-            vec![name, age(o, now), req, lim]
+            vec![name, req, lim, age(o, now)]
         }
         "ServiceAccount" => vec![name, arr(o, "secrets").len().to_string(), age(o, now)],
         "StorageClass" => storage_class_cells(o, now),
