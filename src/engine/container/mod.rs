@@ -23,7 +23,6 @@ mod servers;
 pub use environment::{current_environment, environment, expand_references, resource_field};
 pub use process::{Burst, Process, Step};
 
-use crate::engine::apiserver::meta_str;
 use crate::engine::world::World;
 use crate::shell::{self, Host, Output, Shell};
 use std::convert::Infallible;
@@ -99,18 +98,8 @@ pub fn run_line(world: &mut World, target: &Target, line: &str) -> Ran {
 
 /// A fresh `sh` whose variables are the container's environment.
 fn container_shell(world: &World, target: &Target) -> Shell {
-    let vars = started_environment(world, target).into_iter().collect();
+    let vars = environment(world, target).into_iter().collect();
     Shell::new("sh", vars, Default::default())
-}
-
-/// The environment the container got when it started (what its processes and `exec`
-/// see), or, before it has started, what it would get now.
-fn started_environment(world: &World, target: &Target) -> Vec<(String, String)> {
-    environment::pod(world, target)
-        .and_then(|p| world.kubelet.pods.get(meta_str(p, "uid")))
-        .and_then(|rt| rt.containers.get(&target.container))
-        .and_then(|c| c.env.clone())
-        .unwrap_or_else(|| environment(world, target))
 }
 
 /// The container as the shell's host.
@@ -166,7 +155,7 @@ impl Container<'_> {
             },
             "false" => Ran::fail("", 1),
             "env" | "printenv" => {
-                let env = started_environment(c, t);
+                let env = environment(c, t);
                 if name == "printenv" && !rest.is_empty() {
                     // Exit status 1 when any name is unset, as printenv does.
                     let mut r = Ran::default();

@@ -54,10 +54,6 @@ pub struct ContainerRuntime {
     pub epoch: u64,
     pub backoff: Option<Backoff>,
     pub restarts: i64,
-    /// The environment resolved when the container last started. The kubelet reads
-    /// `configMapKeyRef`/`secretKeyRef` once per start, so `kubectl exec … -- env` keeps
-    /// showing the old value after the ConfigMap changes, until the container restarts.
-    pub env: Option<Vec<(String, String)>>,
 }
 
 fn spec<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
@@ -140,9 +136,6 @@ pub(super) fn launch(w: &mut World, pod: &Value, c: &Value) {
         .iter()
         .map(|a| expand_references(a, &lookup))
         .collect();
-    if let Some(rt) = runtime(w, pod, &name) {
-        rt.env = Some(env);
-    }
     let process = Process::new(w, &t, argv, c["stdin"] == true);
     if let Some(rt) = runtime(w, pod, &name) {
         rt.process = Some(process);
