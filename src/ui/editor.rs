@@ -7,7 +7,7 @@ use gloo_timers::callback::Timeout;
 use web_sys::{Element, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::kubectl::diagnostics::{check_manifest, Diagnostic};
+use crate::kubectl::diagnostics::{check_manifest, is_manifest_name, Diagnostic};
 
 use super::i18n::use_strings;
 
@@ -55,10 +55,18 @@ pub fn editor() -> Html {
         // check needs the lazy half of the wasm: not worth a synchronous download.
         let diagnostics = diagnostics.clone();
         use_effect_with(
-            (Rc::clone(&ctx.editor.file_text), ctx.clock.engine_arrived),
-            move |(text, arrived)| {
+            (
+                Rc::clone(&ctx.editor.file_text),
+                ctx.clock.engine_arrived,
+                ctx.editor.file_name.clone(),
+            ),
+            move |(text, arrived, name)| {
                 let text = Rc::clone(text);
-                let timer = arrived.then(|| {
+                // A properties or text file opened for a ConfigMap is not a manifest.
+                if !is_manifest_name(name) {
+                    diagnostics.set(Rc::new(Vec::new()));
+                }
+                let timer = (*arrived && is_manifest_name(name)).then(|| {
                     Timeout::new(DIAGNOSE_AFTER_MS, move || {
                         diagnostics.set(Rc::new(check_manifest(&text)));
                     })

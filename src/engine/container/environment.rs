@@ -311,16 +311,46 @@ pub fn current_environment(c: &World, t: &Target) -> Vec<(String, String)> {
             env.push((format!("{base}_ADDR"), ip.clone()));
         }
     }
-    if repo_of(&image_of(p, &t.container)).ends_with("/nginx") {
-        env.push(("NGINX_VERSION".into(), "1.29.1".into()));
+    let image = image_of(p, &t.container);
+    if repo_of(&image).ends_with("/nginx") {
+        env.push(("NGINX_VERSION".into(), nginx_version(&image)));
     }
     env.push(("HOME".into(), "/root".into()));
     env
 }
 
+/// The `NGINX_VERSION` an official nginx image sets: a full `x.y.z` tag is that
+/// version; a minor tag is its last patch release (as of the playground's 2025 clock);
+/// anything else (`latest`, `mainline`, no tag) is the current mainline.
+fn nginx_version(image: &str) -> String {
+    let tag = ImageRef::parse(image).map(|r| r.tag).unwrap_or_default();
+    let version = tag.split('-').next().unwrap_or("");
+    if version.split('.').count() == 3 && version.split('.').all(|n| n.parse::<u32>().is_ok()) {
+        return version.to_string();
+    }
+    match version {
+        "1.24" => "1.24.0",
+        "1.25" => "1.25.5",
+        "1.26" => "1.26.3",
+        "1.27" => "1.27.5",
+        "1.28" | "stable" => "1.28.0",
+        _ => "1.29.1",
+    }
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::expand_references;
+    use super::{expand_references, nginx_version};
+
+    #[test]
+    fn nginx_images_name_the_version_of_their_tag() {
+        assert_eq!(nginx_version("nginx:1.27"), "1.27.5");
+        assert_eq!(nginx_version("nginx:1.27.3-alpine"), "1.27.3");
+        assert_eq!(nginx_version("nginx:1.28"), "1.28.0");
+        assert_eq!(nginx_version("nginx"), "1.29.1");
+        assert_eq!(nginx_version("nginx:latest"), "1.29.1");
+    }
 
     #[test]
     fn references_expand_like_the_kubelet() {
