@@ -53,8 +53,9 @@
       iframe.src = url.href;
       iframe.title = title;
       iframe.loading = "lazy";
-      // Scripts for the app itself; no top navigation, no access to this page.
-      iframe.setAttribute("sandbox", "allow-scripts allow-same-origin allow-popups allow-clipboard-write");
+      // Scripts for the app itself; no top navigation, no access to this page. Copying
+      // to the clipboard is the `allow` below (not a sandbox flag: Chromium logs an error).
+      iframe.setAttribute("sandbox", "allow-scripts allow-same-origin allow-popups");
       iframe.setAttribute("allow", "clipboard-write");
       iframe.style.cssText = "width:100%;height:100%;border:1px solid #d5dbe3;border-radius:8px;";
       box.textContent = "";

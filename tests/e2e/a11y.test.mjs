@@ -40,19 +40,6 @@ function assertNoSerious(name, violations) {
   assert.deepEqual(bad.map((v) => `${name}: ${v.impact} ${v.id} (${v.help}) ×${v.count}\n  ${v.nodes.join('\n  ')}`), []);
 }
 
-/** Like openPage, but a phone opening on its lesson tab has its terminal a tab away:
- *  waits for the input to be there and enabled, not on screen. */
-async function openAttached(path, { width, height, ...options }) {
-  const context = await env.browser.newContext({ viewport: { width, height }, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
-  await page.goto(env.origin + path);
-  await page.locator('[data-testid="terminal-input"]:enabled').waitFor({ state: 'attached' });
-  return { page, context, problems };
-}
-
 const SCREENS = [
   ['free play (en)', '/index.html?lang=en', {}],
   ['free play (zh-TW, dark)', '/index.html?lang=zh-TW&theme=dark', {}],
@@ -70,7 +57,7 @@ for (const [name, path, how] of SCREENS) {
   test(`axe: no serious or critical violation on ${name}`, async () => {
     const size = how.phone ? { width: 390, height: 844, isMobile: true, hasTouch: true }
       : { width: how.width ?? 1400, height: how.height ?? 900 };
-    const { page, context, problems } = await openAttached(path, size);
+    const { page, context, problems } = await openPage(env, path, { ...size, attached: true });
     if (how.lesson) await page.getByTestId('lesson-title').waitFor();
     if (!how.phone || !how.lesson) {
       // Something in the scroll-back and a pod on the cluster view, so that both are audited.

@@ -57,7 +57,7 @@ export function blogPost(embedJs, attrs, { intro = 'An article about Kubernetes.
   const esc = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   const data = Object.entries(attrs).map(([k, v]) => ` data-${k}="${esc(v)}"`).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>A blog post</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>A blog post</title>
 <style>body { max-width: 52rem; margin: 1rem auto; padding: 0 1rem; font: 17px/1.6 system-ui, sans-serif; }</style>
 </head><body><article><h1>A blog post</h1><p>${intro}</p>
 <script src="${esc(embedJs)}"${data}></script>
