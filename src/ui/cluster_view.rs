@@ -321,7 +321,7 @@ pub fn lanes(props: &LanesProps) -> Html {
                 <p class="empty">{ strings.no_pods }</p>
             }
             if !props.claims.is_empty() {
-                <div class="claims" aria-label="PersistentVolumeClaims">
+                <div class="claims" role="group" aria-label="PersistentVolumeClaims">
                     <span class="claims-title">{ "PVCs" }</span>
                     { for props.claims.iter().map(|c| html! {
                         <span key={c.name.clone()} class={classes!("claim", (c.phase == "Bound").then_some("bound"))}
@@ -458,10 +458,6 @@ pub fn pod_card(props: &PodCardProps) -> Html {
         });
     }
     let ended = outcome(&pod.phase, strings);
-    let label = match ended {
-        Some((_, _, words)) => format!("pod {} {} ({words})", pod.name, pod.phase),
-        None => format!("pod {} {}", pod.name, pod.phase),
-    };
     html! {
         <button class={classes!("pod", phase, ended.map(|(class, _, _)| class),
                                 entering.then_some("entering"), flashing.then_some("flash"),
@@ -473,12 +469,14 @@ pub fn pod_card(props: &PodCardProps) -> Html {
              data-gone={gone.then(|| pod.name.clone())}
              aria-hidden={gone.then_some("true")}
              tabindex={gone.then_some("-1")}
-             aria-label={label}
              title={ended.map(|(_, _, words)| words)}
              {onclick}>
             if let Some(ordinal) = pod.ordinal {
                 <span class="ordinal" aria-hidden="true">{ ordinal }</span>
             }
+            // Its name is its text (what a sighted reader sees, so voice control finds it),
+            // with "pod" and how it ended for a screen reader.
+            <span class="visually-hidden">{ "pod " }</span>
             <span class="pod-name">{ pod.name.clone() }</span>
             <span class="pod-meta">
                 <span class="phase">
@@ -498,6 +496,9 @@ pub fn pod_card(props: &PodCardProps) -> Html {
                     <span class="restarts" title={strings.restarts}>{ format!("↻{}", pod.restarts) }</span>
                 }
             </span>
+            if let Some((_, _, words)) = ended {
+                <span class="visually-hidden">{ format!(" ({words})") }</span>
+            }
             if !pod.claims.is_empty() {
                 <span class="pod-claims">
                     { for pod.claims.iter().map(|c| html! { <span class="claim bound">{ c.clone() }</span> }) }

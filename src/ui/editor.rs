@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::kubectl::diagnostics::{check_manifest, is_manifest_name, Diagnostic};
 
-use super::i18n::use_strings;
+use super::i18n::{fill, use_strings};
 
 use super::state::{dispatch_on_click, Action, AppContext};
 
@@ -219,7 +219,7 @@ pub fn editor() -> Html {
             </div>
             <ul class="diagnostics" id="editor-diagnostics" data-testid="editor-diagnostics" aria-live="polite">
                 { for diagnostics.iter().map(|d| html! {
-                    <li class="diagnostic"><span class="at">{ format!("line {}", d.line) }</span>{ d.message.clone() }</li>
+                    <li class="diagnostic"><span class="at">{ fill(strings.diagnostic_line, d.line, 0) }</span>{ d.message.clone() }</li>
                 }) }
             </ul>
         </section>

@@ -110,6 +110,9 @@ strings_table!(
     virtual_clock,
     crash_title,
     crash_reset,
+    // Added in session 7 (UI): every label in both languages.
+    diagnostic_line,
+    terminal_keys,
 );
 
 pub const EN: Strings = Strings {
@@ -194,6 +197,8 @@ pub const EN: Strings = Strings {
     virtual_clock: "Virtual clock",
     crash_title: "kubeplay stopped: something went wrong inside the playground",
     crash_reset: "Reset (clears the saved session and reloads)",
+    diagnostic_line: "line {n}",
+    terminal_keys: "Tab completes a command; Escape, then Tab, leaves the terminal.",
 };
 
 pub const ZH_TW: Strings = Strings {
@@ -279,6 +284,8 @@ pub const ZH_TW: Strings = Strings {
     virtual_clock: "虛擬時鐘",
     crash_title: "kubeplay 停止了：練習場內部出了問題",
     crash_reset: "重設（清除儲存的操作並重新載入）",
+    diagnostic_line: "第 {n} 行",
+    terminal_keys: "按 Tab 補全指令；先按 Escape 再按 Tab 可離開終端機。",
 };
 
 /// The table of a language.
