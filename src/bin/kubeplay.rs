@@ -9,9 +9,12 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: kubeplay run [--nodes N] [--seed S] [SCRIPT | -]\n       kubeplay serve [--port 6443] [--nodes N] [--seed S] [--clock wall|on-demand] [--speed X] [--kubeconfig PATH]";
 
+#[cfg(not(target_arch = "wasm32"))]
 const SERVE_USAGE: &str = "usage: kubeplay serve [--port 6443] [--nodes N] [--seed S] [--clock wall|on-demand] [--speed X] [--kubeconfig PATH]";
 
 /// `kubeplay serve`'s flags; the kubeconfig defaults to `./kubeplay.kubeconfig`.
+/// (Native only, as the server is: `cargo test --target wasm32…` builds this binary too.)
+#[cfg(not(target_arch = "wasm32"))]
 fn parse_serve_args(args: &[String]) -> Result<kubeplay::serve::Options, String> {
     let mut o = kubeplay::serve::Options::default();
     let mut it = args.iter();
@@ -74,6 +77,7 @@ fn parse_serve_args(args: &[String]) -> Result<kubeplay::serve::Options, String>
     Ok(o)
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn serve(args: &[String]) -> ExitCode {
     let options = match parse_serve_args(args) {
         Ok(o) => o,
@@ -159,6 +163,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    #[cfg(not(target_arch = "wasm32"))]
     if args.first().map(String::as_str) == Some("serve") {
         return serve(&args[1..]);
     }
