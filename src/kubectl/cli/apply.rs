@@ -85,12 +85,12 @@ fn require_name(doc: &Doc, r: &Resource) -> Result<(), String> {
     let generate_name = field("generateName");
     if !generate_name.is_empty() {
         return Err(format!(
-            "error: from {generate_name}: cannot use generate name with apply"
+            "from {generate_name}: cannot use generate name with apply"
         ));
     }
     let (group, version) = (r.group, r.version);
     Err(format!(
-        "error: error when retrieving current configuration of:\nResource: \"{group}/{version}, Resource={}\", GroupVersionKind: \"{group}/{version}, Kind={}\"\nName: \"\", Namespace: \"{}\"\nfrom server for: \"{}\": resource name may not be empty",
+        "error when retrieving current configuration of:\nResource: \"{group}/{version}, Resource={}\", GroupVersionKind: \"{group}/{version}, Kind={}\"\nName: \"\", Namespace: \"{}\"\nfrom server for: \"{}\": resource name may not be empty",
         r.plural,
         r.kind,
         field("namespace"),
@@ -173,7 +173,7 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
         let docs = match manifest::read(ctx, f) {
             Ok(d) => d,
             Err(e) => {
-                errors.push(format!("error: {e}"));
+                errors.push(e.to_string());
                 continue;
             }
         };
@@ -181,12 +181,12 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
             let r = match manifest::check(&doc) {
                 Ok(r) => r,
                 Err(e) => {
-                    errors.push(format!("error: {e}"));
+                    errors.push(e.to_string());
                     continue;
                 }
             };
             if let Err(e) = place(&mut doc, &ns, explicit_ns) {
-                errors.push(format!("error: {e}"));
+                errors.push(e.to_string());
                 continue;
             }
             if verb == Verb::Apply {
@@ -218,9 +218,17 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
             .unwrap_or_default();
         print_object(&mut out, &format, &obj, &kg, yaml::to_json);
     }
-    for e in errors {
-        out.err(e);
-        out.status = 1;
+    // kubectl returns one error as it is (checkErr adds `error: `) and several as an
+    // aggregate, whose messages it prints one per line with no prefix of its own.
+    match errors.as_slice() {
+        [] => {}
+        [one] => out.fail(one),
+        several => {
+            for e in several {
+                out.err(e);
+            }
+            out.status = 1;
+        }
     }
     out
 }
