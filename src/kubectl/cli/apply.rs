@@ -166,6 +166,17 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
     };
     let ns = ctx.namespace(&p);
     let explicit_ns = p.has("namespace");
+    // kubectl's builder checks that every local path exists before it reads any file.
+    let missing: Vec<String> = files
+        .iter()
+        .filter(|f| *f != "-" && !f.contains("://") && ctx.fs.read(f).is_err())
+        .map(|f| format!("the path \"{f}\" does not exist"))
+        .collect();
+    if !missing.is_empty() {
+        let mut out = Output::ok();
+        print_errors(&mut out, &missing);
+        return out;
+    }
     let mut out = Output::ok();
     let mut errors = Vec::new();
     let mut printed_objects = Vec::new();
@@ -218,9 +229,14 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
             .unwrap_or_default();
         print_object(&mut out, &format, &obj, &kg, yaml::to_json);
     }
-    // kubectl returns one error as it is (checkErr adds `error: `) and several as an
-    // aggregate, whose messages it prints one per line with no prefix of its own.
-    match errors.as_slice() {
+    print_errors(&mut out, &errors);
+    out
+}
+
+/// kubectl returns one error as it is (checkErr adds `error: `) and several as an
+/// aggregate, whose messages it prints one per line with no prefix of its own.
+fn print_errors(out: &mut Output, errors: &[String]) {
+    match errors {
         [] => {}
         [one] => out.fail(one),
         several => {
@@ -230,7 +246,6 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
             out.status = 1;
         }
     }
-    out
 }
 
 /// `-o FORMAT` of one object (`kind_group` for `-o name`; `json` writes `-o json`).
