@@ -439,9 +439,6 @@ fn undo(ctx: &mut Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Value)
     if !matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet") {
         return Output::failed(format!("no rollbacker has been implemented for \"{kind}\""));
     }
-    if kind == "Deployment" && obj.at("/spec/paused").and_then(Value::as_bool) == Some(true) {
-        return Output::failed("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
-    }
     let revs = match revisions(ctx, kind, obj) {
         Ok(r) => r,
         Err(e) => return Output::failed(e),
@@ -468,6 +465,11 @@ fn undo(ctx: &mut Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Value)
         }
         revs[revs.len() - 2].clone()
     };
+    // kubectl looks the revision up first: a paused Deployment without one to go back to
+    // says so rather than that it is paused.
+    if kind == "Deployment" && obj.at("/spec/paused").and_then(Value::as_bool) == Some(true) {
+        return Output::failed("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
+    }
     let template = if kind == "Deployment" {
         strip_hash_label(target.2.clone())
     } else {
