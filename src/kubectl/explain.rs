@@ -11,15 +11,17 @@ pub enum Lang {
     ZhTw,
 }
 
-/// Why `explain` printed nothing; `Display` is the whole line kubectl prints on stderr.
+/// Why `explain` failed; `Display` is the whole line kubectl prints on stderr.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExplainError {
     /// The first path element names no served resource (or not in `--api-version`).
-    #[error("error: the server doesn't have a resource type \"{0}\"")]
+    /// kubectl prints this one as a no-match error: without `error: `.
+    #[error("the server doesn't have a resource type \"{0}\"")]
     UnknownResource(String),
-    /// A path element names no field; carries that element.
-    #[error("error: field \"{0}\" does not exist")]
-    UnknownField(String),
+    /// A path element names no field. kubectl has printed the resource's
+    /// `KIND:`/`VERSION:` header on stdout by then: `header` is that text.
+    #[error("error: field \"{field}\" does not exist")]
+    UnknownField { header: String, field: String },
 }
 
 /// Explains `path` (`statefulset`, `sts.spec.replicas`, `deployments.apps.spec`) as kubectl
@@ -51,7 +53,10 @@ pub fn explain(
     let mut found: Option<&'static Field> = None;
     for name in &fields {
         let field = current.element_type().and_then(|t| t.field(name));
-        let field = field.ok_or_else(|| ExplainError::UnknownField(name.to_string()))?;
+        let field = field.ok_or_else(|| ExplainError::UnknownField {
+            header: out.clone(),
+            field: name.to_string(),
+        })?;
         current = field.ty;
         found = Some(field);
     }
@@ -383,7 +388,7 @@ mod tests {
             explain("statefulsett", false, None, Lang::En)
                 .unwrap_err()
                 .to_string(),
-            "error: the server doesn't have a resource type \"statefulsett\""
+            "the server doesn't have a resource type \"statefulsett\""
         );
         assert_eq!(
             explain("sts.spec.replica", false, None, Lang::En)
@@ -397,6 +402,10 @@ mod tests {
                 .to_string(),
             "error: field \"x\" does not exist"
         );
+        assert!(matches!(
+            explain("pod.spec.containers.imagee", false, None, Lang::En),
+            Err(ExplainError::UnknownField { header, .. }) if header == "KIND:       Pod\nVERSION:    v1\n\n"
+        ));
     }
 
     #[test]

@@ -85,12 +85,12 @@ fn require_name(doc: &Doc, r: &Resource) -> Result<(), String> {
     let generate_name = field("generateName");
     if !generate_name.is_empty() {
         return Err(format!(
-            "error: from {generate_name}: cannot use generate name with apply"
+            "from {generate_name}: cannot use generate name with apply"
         ));
     }
     let (group, version) = (r.group, r.version);
     Err(format!(
-        "error: error when retrieving current configuration of:\nResource: \"{group}/{version}, Resource={}\", GroupVersionKind: \"{group}/{version}, Kind={}\"\nName: \"\", Namespace: \"{}\"\nfrom server for: \"{}\": resource name may not be empty",
+        "error when retrieving current configuration of:\nResource: \"{group}/{version}, Resource={}\", GroupVersionKind: \"{group}/{version}, Kind={}\"\nName: \"\", Namespace: \"{}\"\nfrom server for: \"{}\": resource name may not be empty",
         r.plural,
         r.kind,
         field("namespace"),
@@ -166,6 +166,17 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
     };
     let ns = ctx.namespace(&p);
     let explicit_ns = p.has("namespace");
+    // kubectl's builder checks that every local path exists before it reads any file.
+    let missing: Vec<String> = files
+        .iter()
+        .filter(|f| *f != "-" && !f.contains("://") && ctx.fs.read(f).is_err())
+        .map(|f| format!("the path \"{f}\" does not exist"))
+        .collect();
+    if !missing.is_empty() {
+        let mut out = Output::ok();
+        print_errors(&mut out, &missing);
+        return out;
+    }
     let mut out = Output::ok();
     let mut errors = Vec::new();
     let mut printed_objects = Vec::new();
@@ -173,7 +184,7 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
         let docs = match manifest::read(ctx, f) {
             Ok(d) => d,
             Err(e) => {
-                errors.push(format!("error: {e}"));
+                errors.push(e.to_string());
                 continue;
             }
         };
@@ -181,12 +192,12 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
             let r = match manifest::check(&doc) {
                 Ok(r) => r,
                 Err(e) => {
-                    errors.push(format!("error: {e}"));
+                    errors.push(e.to_string());
                     continue;
                 }
             };
             if let Err(e) = place(&mut doc, &ns, explicit_ns) {
-                errors.push(format!("error: {e}"));
+                errors.push(e.to_string());
                 continue;
             }
             if verb == Verb::Apply {
@@ -218,11 +229,23 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
             .unwrap_or_default();
         print_object(&mut out, &format, &obj, &kg, yaml::to_json);
     }
-    for e in errors {
-        out.err(e);
-        out.status = 1;
-    }
+    print_errors(&mut out, &errors);
     out
+}
+
+/// kubectl returns one error as it is (checkErr adds `error: `) and several as an
+/// aggregate, whose messages it prints one per line with no prefix of its own.
+fn print_errors(out: &mut Output, errors: &[String]) {
+    match errors {
+        [] => {}
+        [one] => out.fail(one),
+        several => {
+            for e in several {
+                out.err(e);
+            }
+            out.status = 1;
+        }
+    }
 }
 
 /// `-o FORMAT` of one object (`kind_group` for `-o name`; `json` writes `-o json`).

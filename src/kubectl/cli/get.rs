@@ -212,6 +212,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         Ok(s) => s,
         Err(e) => return Output::failed(e).into(),
     };
+    let watching = p.bool("watch") || p.bool("watch-only");
     let targets = if let Some(file) = p.value("filename") {
         match super::manifest::read(ctx, file) {
             Ok(docs) => {
@@ -228,7 +229,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             Err(e) => return Output::failed(e).into(),
         }
     } else {
+        if watching && more_than_one_type(&p.positionals) {
+            return Output::failed("you may only specify a single resource type").into();
+        }
         match parse_targets(&p.positionals) {
+            // `pod/a deploy/b`: two mapped types (targets are grouped by type).
+            Ok(t) if watching && t.len() > 1 => {
+                return Output::failed("you may only specify a single resource type").into()
+            }
             Ok(t) => t,
             Err(e) => return Output::failed(e.to_string()).into(),
         }
@@ -239,7 +247,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         o.fail("Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
         return o.into();
     }
-    let watch = p.bool("watch") || p.bool("watch-only");
+    let watch = watching;
+    // Only objects read from files get this far with more than one type.
     if watch && targets.len() > 1 {
         return Output::failed("watch is only supported on individual resources and resource collections - more than 1 resource was found").into();
     }
@@ -465,4 +474,20 @@ fn print(
             }
         }
     }
+}
+
+/// kubectl's builder refuses a watch over more than one resource type before it maps any
+/// of them: `pods,deploy` (distinct words, even `pods,po`; `all` is many types).
+fn more_than_one_type(args: &[String]) -> bool {
+    let Some(first) = args.first() else {
+        return false;
+    };
+    if first.contains('/') {
+        // `pod/a deploy/b` is refused once both are mapped: see `run`.
+        return false;
+    }
+    let mut words: Vec<&str> = first.split(',').filter(|t| !t.is_empty()).collect();
+    words.sort_unstable();
+    words.dedup();
+    words.len() > 1 || words == ["all"]
 }

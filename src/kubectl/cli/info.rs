@@ -39,7 +39,17 @@ pub fn explain(args: &[String]) -> Output {
             o.out(text);
             o
         }
-        Err(e) => Output::failed(e.to_string()),
+        Err(e) => {
+            let mut o = Output::ok();
+            if let explain::ExplainError::UnknownField { header, .. } = &e {
+                o.out(header);
+            }
+            // Each error's text is the whole line kubectl prints (the no-match one has no
+            // `error: `).
+            o.err(e.to_string());
+            o.status = 1;
+            o
+        }
     }
 }
 

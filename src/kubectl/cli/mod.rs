@@ -121,7 +121,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             if let Some(s) = suggest(other) {
                 o.err(format!("\nDid you mean this?\n\t{s}\n"));
             }
-            o.err("Run 'kubectl --help' for usage.");
+            // Printed by kubectl's own checkErr (hence `error:`), not by cobra: no `Run
+            // 'kubectl --help' for usage.` line follows.
             o.into()
         }
     }

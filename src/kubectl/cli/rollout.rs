@@ -333,6 +333,48 @@ fn status(
     Outcome::Running(out, Box::new(running))
 }
 
+/// The annotations kubectl's rollback writes over a Deployment's: the revision's
+/// ReplicaSet's (its change-cause with them, or none), except the ones the Deployment
+/// keeps (last-applied, revision bookkeeping, the deprecated rollbackTo).
+fn rollback_annotations(ctx: &Ctx<'_>, deployment: &Value, revision: i64) -> Value {
+    const KEPT: [&str; 6] = [
+        "kubectl.kubernetes.io/last-applied-configuration",
+        "deployment.kubernetes.io/revision",
+        "deployment.kubernetes.io/revision-history",
+        "deployment.kubernetes.io/desired-replicas",
+        "deployment.kubernetes.io/max-replicas",
+        "deprecated.deployment.rollback.to",
+    ];
+    let uid = deployment
+        .at("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let mut out = serde_json::Map::new();
+    if let Some(own) = deployment
+        .at("/metadata/annotations")
+        .and_then(Value::as_object)
+    {
+        for (k, v) in own.iter().filter(|(k, _)| KEPT.contains(&k.as_str())) {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    let owned = crate::engine::controllers::ownership::owned(ctx.cluster, uid, "ReplicaSet");
+    let rs = owned.iter().find(|rs| {
+        rs.at("/metadata/annotations/deployment.kubernetes.io~1revision")
+            .and_then(Value::as_str)
+            == Some(revision.to_string().as_str())
+    });
+    if let Some(from_rs) = rs
+        .and_then(|rs| rs.at("/metadata/annotations"))
+        .and_then(Value::as_object)
+    {
+        for (k, v) in from_rs.iter().filter(|(k, _)| !KEPT.contains(&k.as_str())) {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
 /// (revision number, change cause, template) for each revision, ascending.
 fn revisions(ctx: &Ctx<'_>, kind: &str, obj: &Value) -> Result<Vec<(i64, String, Value)>, String> {
     let uid = obj
@@ -439,9 +481,6 @@ fn undo(ctx: &mut Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Value)
     if !matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet") {
         return Output::failed(format!("no rollbacker has been implemented for \"{kind}\""));
     }
-    if kind == "Deployment" && obj.at("/spec/paused").and_then(Value::as_bool) == Some(true) {
-        return Output::failed("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
-    }
     let revs = match revisions(ctx, kind, obj) {
         Ok(r) => r,
         Err(e) => return Output::failed(e),
@@ -468,6 +507,11 @@ fn undo(ctx: &mut Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Value)
         }
         revs[revs.len() - 2].clone()
     };
+    // kubectl looks the revision up first: a paused Deployment without one to go back to
+    // says so rather than that it is paused.
+    if kind == "Deployment" && obj.at("/spec/paused").and_then(Value::as_bool) == Some(true) {
+        return Output::failed("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
+    }
     let template = if kind == "Deployment" {
         strip_hash_label(target.2.clone())
     } else {
@@ -489,6 +533,9 @@ fn undo(ctx: &mut Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Value)
     }
     let mut o = obj.clone();
     o["spec"]["template"] = template;
+    if kind == "Deployment" {
+        o["metadata"]["annotations"] = rollback_annotations(ctx, obj, target.0);
+    }
     match ctx.cluster.update(o) {
         Ok(_) => out.out(format!("{kg}/{name} rolled back")),
         Err(e) => out.fail(e.to_string()),

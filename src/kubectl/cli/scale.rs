@@ -33,9 +33,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             let v = p.value("replicas").unwrap_or("");
             return Output::failed(format!("invalid argument \"{v}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"));
         }
-        _ => return Output::failed(
+        Some(Ok(_)) => return Output::failed(
             "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
         ),
+        // cobra's check of a flag marked required, before kubectl looks at anything else.
+        None => return Output::failed("required flag(s) \"replicas\" not set"),
     };
     if replicas > MAX_REPLICAS {
         return Output::failed(format!("kubeplay: --replicas={replicas} is more than this playground can run (at most {MAX_REPLICAS}; the namespace quota allows fewer pods)"));
@@ -48,39 +50,55 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         return Output::failed("no objects passed to scale");
     }
     let ns = ctx.namespace(&p);
+    // kubectl gets every object first and scales only once something was found; the
+    // objects it could not get are reported after the rest are scaled.
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for t in &targets {
+        for name in &t.names {
+            match ctx.cluster.get(t.resource.kind, &ns, name) {
+                Some(live) => found.push((t.resource, name.clone(), (**live).clone())),
+                None => missing.push(ApiError::not_found(t.resource.group_resource(), name)),
+            }
+        }
+    }
+    if found.is_empty() {
+        let messages: Vec<String> = missing.iter().map(|e| e.status_message("")).collect();
+        return Output::failed(match messages.len() {
+            1 => format!("no objects passed to scale {}", messages[0]),
+            _ => format!("no objects passed to scale [{}]", messages.join(", ")),
+        });
+    }
     let mut out = Output::ok();
-    for t in targets {
-        if !matches!(t.resource.kind, "StatefulSet" | "Deployment" | "ReplicaSet") {
+    for (resource, name, live) in found {
+        if !matches!(resource.kind, "StatefulSet" | "Deployment" | "ReplicaSet") {
             out.fail(format!(
                 "cannot scale {}: the server could not find the requested resource",
-                t.resource.plural
+                resource.plural
             ));
             continue;
         }
-        for name in &t.names {
-            let Some(live) = ctx.cluster.get(t.resource.kind, &ns, name).cloned() else {
-                out.fail(ApiError::not_found(t.resource.group_resource(), name).to_string());
+        if let Some(cur) = p
+            .value("current-replicas")
+            .and_then(|c| c.parse::<i64>().ok())
+        {
+            if live["spec"]["replicas"].as_i64() != Some(cur) {
+                out.fail(format!(
+                    "Expected replicas to be {cur}, was {}",
+                    live["spec"]["replicas"]
+                ));
                 continue;
-            };
-            if let Some(cur) = p
-                .value("current-replicas")
-                .and_then(|c| c.parse::<i64>().ok())
-            {
-                if live["spec"]["replicas"].as_i64() != Some(cur) {
-                    out.fail(format!(
-                        "Expected replicas to be {cur}, was {}",
-                        live["spec"]["replicas"]
-                    ));
-                    continue;
-                }
-            }
-            let mut obj = (*live).clone();
-            obj["spec"]["replicas"] = json!(replicas);
-            match ctx.cluster.update(obj) {
-                Ok(_) => out.out(format!("{}/{name} scaled", kind_group(t.resource))),
-                Err(e) => out.fail(e.to_string()),
             }
         }
+        let mut obj = live;
+        obj["spec"]["replicas"] = json!(replicas);
+        match ctx.cluster.update(obj) {
+            Ok(_) => out.out(format!("{}/{name} scaled", kind_group(resource))),
+            Err(e) => out.fail(e.to_string()),
+        }
+    }
+    for e in missing {
+        out.fail(e.to_string());
     }
     out
 }
