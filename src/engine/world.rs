@@ -99,6 +99,7 @@ impl World {
         };
         super::bootstrap::bootstrap(&mut w);
         w.settle();
+        super::addons::install(&mut w);
         w
     }
 

@@ -46,6 +46,10 @@ pub(super) fn startup(name: &str, args: &[String], now: Millis) -> Option<Vec<St
             "{ts} 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.3'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL."
         )],
         "pause" | "hello-app" | "echoserver" => Vec::new(),
+        // kube-system's daemons (their logs are not simulated).
+        "coredns" | "kube-proxy" | "kindnetd" | "local-path-provisioner"
+        | "storage-provisioner" | "etcd" | "kube-apiserver" | "kube-controller-manager"
+        | "kube-scheduler" => Vec::new(),
         // agnhost's subcommands (netexec, serve-hostname, liveness, …) serve.
         "agnhost" if !args.is_empty() => Vec::new(),
         "stress" => vec![stress_hogs(args)],
