@@ -372,17 +372,26 @@ async fn mount_lanes_with_a_failed_job_pod(hide_finished: bool) -> Element {
     failed.schedule_owner = Some("CronJob/nightly".to_string());
     failed.finished = true;
     failed.revision = None;
+    mount_lanes(root, vec![failed], hide_finished, false).await
+}
+
+/// `extra` and a running `web-0` in the lane of `node-a`, mounted on `root`.
+async fn mount_lanes(
+    root: Element,
+    extra: Vec<PodCard>,
+    hide_finished: bool,
+    show_system: bool,
+) -> Element {
+    let mut cards: Vec<_> = extra.into_iter().map(|p| card_of(p, false)).collect();
+    cards.push(card_of(pod("web-0", "Running", Some("node-a")), false));
     let props = ui::cluster_view::LanesProps {
         nodes: Rc::new(vec![lane("node-a")]),
-        cards: Rc::new(vec![
-            card_of(failed, false),
-            card_of(pod("web-0", "Running", Some("node-a")), false),
-        ]),
+        cards: Rc::new(cards),
         claims: Rc::new(vec![]),
         onselect: yew::Callback::noop(),
         hide_finished,
         onhide: yew::Callback::noop(),
-        show_system: false,
+        show_system,
         onsystem: yew::Callback::noop(),
     };
     yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
@@ -884,22 +893,7 @@ async fn mount_lanes_with_a_system_pod(show_system: bool) -> Element {
     let mut proxy = pod("kube-proxy-x7k2p", "Running", Some("node-a"));
     proxy.namespace = "kube-system".to_string();
     proxy.owner = Some("DaemonSet/kube-proxy".to_string());
-    let props = ui::cluster_view::LanesProps {
-        nodes: Rc::new(vec![lane("node-a")]),
-        cards: Rc::new(vec![
-            card_of(proxy, false),
-            card_of(pod("web-0", "Running", Some("node-a")), false),
-        ]),
-        claims: Rc::new(vec![]),
-        onselect: yew::Callback::noop(),
-        hide_finished: false,
-        onhide: yew::Callback::noop(),
-        show_system,
-        onsystem: yew::Callback::noop(),
-    };
-    yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
-    settle().await;
-    root
+    mount_lanes(root, vec![proxy], false, show_system).await
 }
 
 #[wasm_bindgen_test]
