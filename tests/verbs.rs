@@ -85,7 +85,11 @@ fn expose_prints_exposed_and_the_service_gets_a_cluster_ip_and_endpoints() {
     let svc = run(&mut s, "kubectl get svc web -o jsonpath={.spec.clusterIP}");
     assert!(svc.starts_with("10.96."), "{svc}");
     let ep = run(&mut s, "kubectl get endpoints web");
-    assert!(ep.starts_with("NAME   ENDPOINTS"), "{ep}");
+    // 1.33+ servers warn about v1 Endpoints (seen on the oracle); the table follows.
+    assert!(
+        ep.starts_with("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\nNAME   ENDPOINTS"),
+        "{ep}"
+    );
     assert_eq!(ep.matches(":80").count(), 2, "{ep}");
 }
 

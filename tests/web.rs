@@ -134,6 +134,7 @@ async fn every_test_hook_is_on_the_page() {
         "why-log",
         "lesson",
         "hide-finished",
+        "node-power",
     ] {
         hook(&root, id);
     }
@@ -293,6 +294,7 @@ fn lane(name: &str) -> NodeLane {
         taints: vec![],
         ready: true,
         max_pods: 110,
+        kubelet_stopped: false,
     }
 }
 
@@ -315,6 +317,7 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
         onhide: yew::Callback::noop(),
         show_system: false,
         onsystem: yew::Callback::noop(),
+        onrun: yew::Callback::noop(),
     };
     yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -363,6 +366,55 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
         .is_some());
 }
 
+#[wasm_bindgen_test]
+async fn a_nodes_power_button_types_kubeplay_node_stop_or_start_for_its_lane() {
+    let root = bare_root();
+    let typed = Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let mut dead = lane("node-b");
+    dead.kubelet_stopped = true;
+    let props = ui::cluster_view::LanesProps {
+        nodes: Rc::new(vec![lane("node-a"), dead]),
+        cards: Rc::new(vec![]),
+        claims: Rc::new(vec![]),
+        onselect: yew::Callback::noop(),
+        hide_finished: false,
+        onhide: yew::Callback::noop(),
+        onrun: {
+            let typed = Rc::clone(&typed);
+            yew::Callback::from(move |line: String| typed.borrow_mut().push(line))
+        },
+    };
+    yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let button = |node: &str| {
+        root.query_selector(&format!(
+            "[data-testid=\"node-power\"][data-node=\"{node}\"]"
+        ))
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no power button for {node}"))
+        .dyn_into::<web_sys::HtmlElement>()
+        .expect("a button")
+    };
+    assert_eq!(
+        button("node-a").get_attribute("aria-label").as_deref(),
+        Some("Stop the kubelet on node-a")
+    );
+    assert_eq!(
+        button("node-b").get_attribute("aria-label").as_deref(),
+        Some("Start the kubelet on node-b")
+    );
+    button("node-a").click();
+    button("node-b").click();
+    assert_eq!(
+        *typed.borrow(),
+        vec![
+            "kubeplay node stop node-a".to_string(),
+            "kubeplay node start node-b".to_string()
+        ]
+    );
+}
+
 /// Lanes with a running pod and the failed pod of a CronJob's Job, finished pods hidden
 /// or not.
 async fn mount_lanes_with_a_failed_job_pod(hide_finished: bool) -> Element {
@@ -393,6 +445,7 @@ async fn mount_lanes(
         onhide: yew::Callback::noop(),
         show_system,
         onsystem: yew::Callback::noop(),
+        onrun: yew::Callback::noop(),
     };
     yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
     settle().await;

@@ -30,8 +30,27 @@ pub enum Timer {
         container: String,
         epoch: u64,
     },
+    /// The kubelet's periodic sync of pod `ns/name` rewrites its ConfigMap, Secret and
+    /// downward API volumes (a source changed).
+    Volumes {
+        namespace: String,
+        name: String,
+        uid: String,
+    },
+    /// The kubelet's prober runs probe `kind` of one container of pod `ns/name` (a
+    /// worker's ticker, every `periodSeconds`).
+    Probe {
+        namespace: String,
+        name: String,
+        uid: String,
+        container: String,
+        kind: crate::engine::kubelet::prober::ProbeKind,
+        epoch: u64,
+    },
     /// A controller asked to look at `key` again later (minReadySeconds, back-off, deadline).
     Requeue { controller: Controller, key: String },
+    /// The kubelet of `node`, started again, posts its node status.
+    NodeStatus { node: String },
 }
 
 /// Timers ordered by (time, sequence): equal times fire in the order they were set.

@@ -8,6 +8,7 @@ use super::clock::Millis;
 use super::config::ClusterConfig;
 use super::container;
 use super::errors::ApiError;
+use super::kubelet::power;
 use super::world::World;
 use serde_json::Value;
 use std::ops::Deref;
@@ -102,6 +103,20 @@ impl Cluster {
     /// Runs one line typed into a container's shell (`kubectl run -it … -- sh`).
     pub fn exec_line(&mut self, target: &container::Target, line: &str) -> container::Ran {
         container::run_line(&mut self.world, target, line)
+    }
+
+    /// `kubeplay node stop NAME`: the node's kubelet stops (see `kubelet::power`).
+    pub fn stop_kubelet(&mut self, node: &str) -> Result<power::Switched, power::PowerError> {
+        let result = power::stop(&mut self.world, node);
+        self.world.settle();
+        result
+    }
+
+    /// `kubeplay node start NAME`: the node's kubelet runs again.
+    pub fn start_kubelet(&mut self, node: &str) -> Result<power::Switched, power::PowerError> {
+        let result = power::start(&mut self.world, node);
+        self.world.settle();
+        result
     }
 
     pub fn advance(&mut self, dt: Millis) {

@@ -35,6 +35,9 @@ pub struct ClusterConfig {
     pub seed: u64,
     /// The playground ResourceQuota's pod limit in every namespace.
     pub pod_quota: i64,
+    /// Keep a running digest of every watch-journal entry as it is written (the bench's
+    /// proof that a change left the history alone; the journal itself is compacted).
+    pub journal_digest: bool,
 }
 
 impl Default for ClusterConfig {
@@ -66,6 +69,7 @@ impl ClusterConfig {
             nodes,
             seed,
             pod_quota: 500,
+            journal_digest: false,
         }
     }
 }

@@ -14,8 +14,10 @@ use std::collections::BTreeMap;
 pub enum Volume {
     /// (namespace, claim name)
     Claim(String, String),
-    /// The pod's uid (container layer and emptyDir volumes).
+    /// The pod's uid (each container's own layer).
     Pod(String),
+    /// (pod uid, volume name): an emptyDir, shared by the pod's containers that mount it.
+    EmptyDir(String, String),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -54,15 +56,19 @@ pub fn locate(pod: &Value, container: &str, path: &str) -> (Volume, String) {
         .max_by_key(|(len, _)| *len);
     if let Some((len, m)) = best {
         let vol_name = m["name"].as_str().unwrap_or("");
-        let claim = pod
+        let volume = pod
             .at("/spec/volumes")
             .and_then(Value::as_array)
-            .and_then(|vs| vs.iter().find(|v| v["name"] == vol_name))
+            .and_then(|vs| vs.iter().find(|v| v["name"] == vol_name));
+        let rel = path[len..].trim_start_matches('/').to_string();
+        let claim = volume
             .and_then(|v| v.at("/persistentVolumeClaim/claimName"))
             .and_then(Value::as_str);
         if let Some(claim) = claim {
-            let rel = path[len..].trim_start_matches('/').to_string();
             return (Volume::Claim(ns.to_string(), claim.to_string()), rel);
+        }
+        if volume.is_some_and(|v| v.get("emptyDir").is_some()) {
+            return (Volume::EmptyDir(uid, vol_name.to_string()), rel);
         }
     }
     (Volume::Pod(uid), path.to_string())
@@ -151,5 +157,8 @@ impl World {
     /// Forgets a deleted pod's own files (its claims keep theirs).
     pub fn forget_pod_files(&mut self, uid: &str) {
         self.files.data.remove(&Volume::Pod(uid.to_string()));
+        self.files
+            .data
+            .retain(|v, _| !matches!(v, Volume::EmptyDir(u, _) if u == uid));
     }
 }

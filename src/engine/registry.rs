@@ -252,6 +252,16 @@ const CATALOGUE: &[(&str, &[&str], ImageBehaviour)] = &[
         serve(1_900, 17_380_000, Some(300), &["kube-scheduler"]),
     ),
     (
+        "registry.k8s.io/goproxy",
+        &["0.1"],
+        serve(1_400, 2_650_000, Some(100), &["/goproxy"]),
+    ),
+    (
+        "registry.k8s.io/etcd",
+        &["*"],
+        serve(3_000, 22_900_000, Some(300), &["etcd"]),
+    ),
+    (
         "docker.io/library/crashloop",
         &["*"],
         ImageBehaviour {

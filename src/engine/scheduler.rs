@@ -272,6 +272,10 @@ fn unbound_claim(w: &World, namespace: &str, pod: &Value) -> Option<String> {
     None
 }
 
+/// The DynamicResources plugin's PostFilter answer for a pod without resource claims; it
+/// runs before preemption, so its message comes first (1.34, the oracle agrees).
+const NO_CLAIMS: &str = "no new claims to deallocate, ";
+
 /// Tries to bind pod `namespace/name`; records `Scheduled` or `FailedScheduling`.
 pub fn schedule(w: &mut World, namespace: &str, name: &str) {
     let Some(pod) = w.get("Pod", namespace, name).cloned() else {
@@ -288,7 +292,7 @@ pub fn schedule(w: &mut World, namespace: &str, name: &str) {
     if let Some(problem) = unbound_claim(w, namespace, &pod) {
         let total = w.store.count("Node", None);
         let message = format!(
-            "0/{total} nodes are available: {problem}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+            "0/{total} nodes are available: {problem}. {NO_CLAIMS}preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
         );
         set_unschedulable(w, &pod, &message);
         return;
@@ -309,8 +313,9 @@ enum Verdict {
     Fits(i64),
     /// Kept out by a cordon, a taint or the pod's node affinity/selector.
     Filtered(String),
-    /// Too small for the pod: every resource that is short.
-    Short(Vec<&'static str>),
+    /// Too small for the pod: every resource that is short, and whether the pod asks
+    /// for more than the node has at all (`Unresolvable`: preempting cannot help).
+    Short(Vec<&'static str>, bool),
 }
 
 /// What one pod asks of every node, read once: its filter and its requests.
@@ -327,12 +332,13 @@ impl PodDemand<'_> {
         if node.unschedulable && !self.tolerates_cordon {
             return Verdict::Filtered("node(s) were unschedulable".to_string());
         }
-        if let Some(t) = self.filter.untolerated_taint(node, SCHEDULING_EFFECTS) {
-            return Verdict::Filtered(format!(
-                "node(s) had untolerated taint {{{}: {}}}",
-                t["key"].as_str().unwrap_or(""),
-                t["value"].as_str().unwrap_or("")
-            ));
+        // 1.34's TaintToleration no longer names the taint (the oracle agrees).
+        if self
+            .filter
+            .untolerated_taint(node, SCHEDULING_EFFECTS)
+            .is_some()
+        {
+            return Verdict::Filtered("node(s) had untolerated taint(s)".to_string());
         }
         if !self.filter.matches(&node.object) {
             return Verdict::Filtered(
@@ -359,7 +365,9 @@ impl PodDemand<'_> {
             misses.push("Insufficient memory");
         }
         if !misses.is_empty() {
-            return Verdict::Short(misses);
+            // fitsRequest's `Unresolvable`: a request above the node's allocatable.
+            let unresolvable = cpu > acpu || mem > amem;
+            return Verdict::Short(misses, unresolvable);
         }
         let free = |alloc: i64, used: i64| {
             if alloc <= 0 {
@@ -405,8 +413,10 @@ fn place(w: &World, nodes: &NodeTable, spec: &Value) -> Result<Vec<String>, Stri
         match demand.judge(node, used.get(node_name)) {
             Verdict::Fits(score) => feasible.push((score, node_name)),
             Verdict::Filtered(r) => *reasons.entry(r).or_default() += 1,
-            Verdict::Short(misses) => {
-                resource_failures += 1;
+            Verdict::Short(misses, unresolvable) => {
+                if !unresolvable {
+                    resource_failures += 1;
+                }
                 for m in misses {
                     *reasons.entry(m.to_string()).or_default() += 1;
                 }
@@ -435,7 +445,7 @@ fn place(w: &World, nodes: &NodeTable, spec: &Value) -> Result<Vec<String>, Stri
         crate::sort::sort(&mut verdicts);
         let preemption = format!("0/{total} nodes are available: {}.", verdicts.join(", "));
         let message = format!(
-            "0/{total} nodes are available: {}. preemption: {preemption}",
+            "0/{total} nodes are available: {}. {NO_CLAIMS}preemption: {preemption}",
             parts.join(", ")
         );
         return Err(message);

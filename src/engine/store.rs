@@ -2,7 +2,9 @@
 //! a resourceVersion and recorded in the watch journal. Only the API layer writes here.
 
 use serde_json::Value;
+use std::collections::hash_map::DefaultHasher;
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 /// ADDED / MODIFIED / DELETED, as a watch delivers them.
@@ -40,6 +42,26 @@ pub struct WatchEvent {
 /// building owned ones (the store is read far more often than written).
 type Objects = BTreeMap<String, BTreeMap<String, Rc<Value>>>;
 
+/// A watch or list from a resourceVersion the journal no longer holds: the API server
+/// answers `410 Gone`, reason `Expired`, with this message (the watch cache's words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooOld {
+    /// The resourceVersion asked for.
+    pub requested: u64,
+    /// The newest resourceVersion compaction dropped (the oldest kept, minus one).
+    pub compacted_through: u64,
+}
+
+impl std::fmt::Display for TooOld {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "too old resource version: {} ({})",
+            self.requested, self.compacted_through
+        )
+    }
+}
+
 /// All objects plus the journal. Plain data, so a snapshot is a `clone()`.
 #[derive(Debug, Clone, Default)]
 pub struct Store {
@@ -48,6 +70,9 @@ pub struct Store {
     journal: Vec<WatchEvent>,
     /// resourceVersion of `journal[0]` minus one: what compaction dropped.
     journal_floor: u64,
+    /// SipHash of every entry ever journaled, fed as it is written (when asked for), so
+    /// that compaction leaves the digest of the whole history intact.
+    digest: Option<DefaultHasher>,
     /// The virtual time writes are stamped with; the world keeps it current.
     pub clock: i64,
     /// Owners and their dependents, current with every write.
@@ -57,8 +82,11 @@ pub struct Store {
     pub nodes_written: u64,
 }
 
-/// How many journal entries are kept; older ones are compacted away as etcd does.
-const JOURNAL_LIMIT: usize = 200_000;
+/// How many journal entries a compaction keeps: the window a watch may resume from, as
+/// the API server's watch cache keeps a bounded window of each resource's history and
+/// etcd is compacted behind it. A pod costs ~15 KB a version as JSON values, so this
+/// bounds the journal's own memory to ~60 MB whatever the uptime.
+pub const JOURNAL_WINDOW: u64 = 4_096;
 
 impl Store {
     /// An empty store whose first writes are stamped `clock`.
@@ -67,6 +95,19 @@ impl Store {
             clock,
             ..Store::default()
         }
+    }
+
+    /// Keeps a digest of every journal entry from now on ([`Store::journal_digest`]).
+    pub fn keep_digest(&mut self) {
+        self.digest = Some(DefaultHasher::new());
+    }
+
+    /// SipHash (fixed keys) over every entry journaled since [`Store::keep_digest`]:
+    /// resourceVersion, time, type and the object's JSON. Equal digests, same history.
+    pub fn journal_digest(&self) -> Option<String> {
+        self.digest
+            .as_ref()
+            .map(|h| format!("{:016x}", h.clone().finish()))
     }
 
     pub fn resource_version(&self) -> u64 {
@@ -181,24 +222,57 @@ impl Store {
     }
 
     fn journal_push(&mut self, event: WatchEvent) {
-        if self.journal.len() >= JOURNAL_LIMIT {
-            let drop = JOURNAL_LIMIT / 4;
-            self.journal_floor = self.journal[drop - 1].resource_version;
-            self.journal.drain(..drop);
+        if let Some(h) = &mut self.digest {
+            (event.resource_version, event.at, event.event_type.as_str()).hash(h);
+            event.object.to_string().hash(h);
         }
         self.journal.push(event);
+    }
+
+    /// Drops the journal's entries up to resourceVersion `through`, as etcd's compaction
+    /// does: the objects stay, their older versions go, and a watch from before `through`
+    /// gets [`TooOld`]. Entries go in batches of a quarter window, so that compacting
+    /// after every write costs no more than the writes.
+    pub fn compact(&mut self, through: u64) {
+        let drop = self
+            .journal
+            .partition_point(|e| e.resource_version <= through);
+        if drop == 0 || (drop as u64) < JOURNAL_WINDOW / 4 {
+            return;
+        }
+        self.journal_floor = self.journal[drop - 1].resource_version;
+        self.journal.drain(..drop);
+    }
+
+    /// Compacts all but the last [`JOURNAL_WINDOW`] writes.
+    pub fn compact_to_window(&mut self) {
+        self.compact(self.resource_version.saturating_sub(JOURNAL_WINDOW));
+    }
+
+    /// The newest resourceVersion compaction has dropped (0: nothing yet).
+    pub fn compacted_through(&self) -> u64 {
+        self.journal_floor
     }
 
     /// Journal entries after resourceVersion `since`; `None` when they were compacted
     /// away (a real watch would get 410 Gone and re-list).
     pub fn events_since(&self, since: u64) -> Option<&[WatchEvent]> {
+        self.watch_from(since).ok()
+    }
+
+    /// Journal entries after resourceVersion `since`, or the API server's answer to a
+    /// watch from a compacted version.
+    pub fn watch_from(&self, since: u64) -> Result<&[WatchEvent], TooOld> {
         if since < self.journal_floor {
-            return None;
+            return Err(TooOld {
+                requested: since,
+                compacted_through: self.journal_floor,
+            });
         }
         let start = self
             .journal
             .partition_point(|e| e.resource_version <= since);
-        Some(&self.journal[start..])
+        Ok(&self.journal[start..])
     }
 }
 
@@ -262,5 +336,47 @@ mod tests {
             .map(|p| p["metadata"]["name"].as_str().unwrap_or("").to_string())
             .collect();
         assert_eq!(names, ["web-0", "web-10", "web-2"]);
+    }
+
+    fn pod(name: &str) -> Value {
+        json!({"metadata": {"name": name, "namespace": "default"}})
+    }
+
+    #[test]
+    fn compaction_keeps_the_objects_and_answers_an_old_watch_with_too_old() {
+        let mut s = Store::default();
+        let writes = JOURNAL_WINDOW * 2;
+        for i in 0..writes {
+            s.put("Pod", pod(&format!("p{}", i % 10)), EventType::Modified);
+        }
+        s.compact_to_window();
+        assert_eq!(s.count("Pod", None), 10);
+        assert_eq!(s.compacted_through(), writes - JOURNAL_WINDOW);
+        let err = s.watch_from(1).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("too old resource version: 1 ({})", writes - JOURNAL_WINDOW)
+        );
+        assert!(s.events_since(1).is_none());
+        let window = s.watch_from(s.compacted_through()).unwrap_or_default();
+        assert_eq!(window.len() as u64, JOURNAL_WINDOW);
+        assert_eq!(window[0].resource_version, writes - JOURNAL_WINDOW + 1);
+    }
+
+    #[test]
+    fn the_journal_digest_is_the_same_with_and_without_compaction() {
+        let run = |compact: bool| {
+            let mut s = Store::default();
+            s.keep_digest();
+            for i in 0..JOURNAL_WINDOW * 2 {
+                s.put("Pod", pod(&format!("p{}", i % 7)), EventType::Added);
+                if compact {
+                    s.compact_to_window();
+                }
+            }
+            s.journal_digest()
+        };
+        assert_eq!(run(true), run(false));
+        assert!(Store::default().journal_digest().is_none());
     }
 }

@@ -71,6 +71,8 @@ pub struct World {
     pub retries: BTreeMap<(Controller, String), u32>,
     /// The nodes by position, rebuilt when a node changes (`node_table`).
     node_table: Rc<NodeTable>,
+    /// The taint-eviction controller's scheduled evictions.
+    pub evictions: controllers::taint_eviction::Queue,
 }
 
 /// How many settle rounds one instant may take before we stop (a controller fighting
@@ -96,7 +98,11 @@ impl World {
             files: super::files::Files::default(),
             retries: BTreeMap::new(),
             node_table: Rc::default(),
+            evictions: Default::default(),
         };
+        if w.config.journal_digest {
+            w.store.keep_digest();
+        }
         super::bootstrap::bootstrap(&mut w);
         w.settle();
         super::addons::install(&mut w);
@@ -152,6 +158,9 @@ impl World {
                 None => Vec::new(),
             };
             self.cursor = self.store.resource_version();
+            // The controllers have seen everything up to the cursor: older versions are
+            // only kept for watchers, within the window.
+            self.store.compact_to_window();
             for e in &events {
                 self.node_usage.observe(e);
                 controllers::dispatch(self, e);
@@ -183,7 +192,23 @@ impl World {
                 } => super::kubelet::containers::sync(
                     self, &namespace, &name, &uid, &container, epoch,
                 ),
+                Timer::Volumes {
+                    namespace,
+                    name,
+                    uid,
+                } => super::kubelet::volumes::resync(self, &namespace, &name, &uid),
+                Timer::Probe {
+                    namespace,
+                    name,
+                    uid,
+                    container,
+                    kind,
+                    epoch,
+                } => super::kubelet::prober::tick(
+                    self, &namespace, &name, &uid, &container, kind, epoch,
+                ),
                 Timer::Requeue { controller, key } => self.queue.add(controller, key),
+                Timer::NodeStatus { node } => super::kubelet::power::post_status(self, &node),
             }
             self.settle();
         }

@@ -47,6 +47,15 @@ fn line_of(text: &str, start: usize, path: &str) -> usize {
     at + 1
 }
 
+/// Whether the editor should check a file as a manifest: YAML or JSON by its name (a
+/// `.properties` or `.txt` file kept for `create configmap --from-file` is not one).
+pub fn is_manifest_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".yaml", ".yml", ".json"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
 /// Everything wrong with `text`, first problem first.
 pub fn check_manifest(text: &str) -> Vec<Diagnostic> {
     let docs: Vec<Doc> = match manifest::parse_docs(text, "editor") {
@@ -98,6 +107,11 @@ pub fn check_manifest(text: &str) -> Vec<Diagnostic> {
             None => {}
         }
         let mut obj = doc.object.clone();
+        if r.kind == "Job" {
+            // The server generates a Job's selector on create; a manifest without one is
+            // what kubernetes.io and `create job` write, not an error.
+            defaults::generate_job_selector(&mut obj, "00000000-0000-0000-0000-000000000000");
+        }
         defaults::apply(r.kind, &mut obj);
         for e in validation::validate(r.kind, &obj) {
             out.push(Diagnostic {
@@ -144,6 +158,26 @@ mod tests {
                 line: 17,
                 message: "json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string".into()
             }]
+        );
+    }
+
+    #[test]
+    fn only_yaml_and_json_files_are_checked_as_manifests() {
+        assert!(
+            is_manifest_name("web.yaml") && is_manifest_name("A.YML") && is_manifest_name("x.json")
+        );
+        assert!(!is_manifest_name("app.properties") && !is_manifest_name("notes.txt"));
+    }
+
+    #[test]
+    fn a_job_without_a_selector_is_fine_because_the_server_generates_one() {
+        let text = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  backoffLimit: 3\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: pi\n        image: perl:5.34.0\n";
+        assert_eq!(check_manifest(text), []);
+        let manual = text.replace("  backoffLimit: 3", "  manualSelector: true");
+        let d = check_manifest(&manual);
+        assert!(
+            d.iter().any(|d| d.message.contains("spec.selector")),
+            "{d:?}"
         );
     }
 

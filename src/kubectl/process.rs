@@ -57,6 +57,8 @@ pub enum Process {
     Events(crate::kubectl::cli::events::EventsWatch),
     /// `kubectl logs -f`: a container's new log lines until it stops running.
     Logs(crate::kubectl::cli::logs::Follow),
+    /// `kubectl wait --for=…`: objects waited for in turn until a shared deadline.
+    Wait(crate::kubectl::cli::wait::WaitFor),
     /// The shell's `watch [-n N] CMD`: the session re-runs CMD every interval (it needs
     /// the whole shell, so [`Running::poll`] leaves it to the session).
     Every(Every),
@@ -203,6 +205,7 @@ impl Running {
                 }
                 finished
             }
+            Process::Wait(w) => w.poll(cluster, &mut output),
             Process::WaitDeleted(targets) => {
                 targets.retain(|(kind, ns, name, uid)| {
                     cluster
@@ -250,6 +253,9 @@ impl Running {
 
     /// Ends the process because its deadline passed.
     pub fn expire(&mut self) -> Poll {
+        if let Process::Wait(w) = &mut self.process {
+            return w.expire();
+        }
         let mut output = Output::ok();
         if let Some(m) = &self.deadline_message {
             output.fail(m);

@@ -71,6 +71,8 @@ pub fn step_done(session: &mut Session, typed: &[String], step: &Step) -> bool {
 pub struct StepReport {
     pub step: String,
     pub failed_checks: Vec<String>,
+    /// What the step's solution printed, stdout and stderr, one line each.
+    pub printed: String,
 }
 
 /// Replays every step's solution in a fresh session (as the native runner would) and
@@ -83,10 +85,14 @@ pub fn verify(lesson: &Lesson) -> Vec<StepReport> {
     let mut typed: Vec<String> = Vec::new();
     let mut reports = Vec::new();
     for step in &lesson.steps {
+        let mut printed = String::new();
         for line in &step.solution {
             for l in line.lines() {
-                session.submit(l);
-                session.run_blocking();
+                let out = session.submit(l);
+                for o in out.iter().chain(&session.run_blocking()) {
+                    printed.push_str(&o.text);
+                    printed.push('\n');
+                }
             }
             typed.push(line.clone());
         }
@@ -101,6 +107,7 @@ pub fn verify(lesson: &Lesson) -> Vec<StepReport> {
         reports.push(StepReport {
             step: step.id.clone(),
             failed_checks: failed,
+            printed,
         });
     }
     reports

@@ -80,6 +80,11 @@ pub struct Step {
     /// All must hold for the step to be done.
     #[serde(default)]
     pub checks: Vec<Check>,
+    /// Terminal output the text quotes (a line or part of one). CI checks that each
+    /// appears in what the step's solution prints and in the text of every language, so
+    /// the text says what the terminal shows. Runs of spaces count as one.
+    #[serde(default)]
+    pub quotes: Vec<String>,
 }
 
 /// One condition of a step.

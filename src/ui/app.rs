@@ -254,7 +254,7 @@ pub fn pane_tabs(props: &PaneTabsProps) -> Html {
                     Callback::from(move |_: MouseEvent| pick.set(id))
                 };
                 html! {
-                    <button role="tab" aria-selected={active.to_string()}
+                    <button role="tab" aria-selected={active.to_string()} data-pane={id}
                             class={classes!("pane-tab", active.then_some("active"))} {onclick}>
                         { label }
                     </button>

@@ -37,6 +37,8 @@ pub struct NodeLane {
     pub taints: Vec<String>,
     pub ready: bool,
     pub max_pods: u32,
+    /// Its kubelet is stopped (`kubeplay node stop`).
+    pub kubelet_stopped: bool,
 }
 
 /// The namespaces the cluster runs itself in (kube-system's add-ons and control plane,
@@ -84,6 +86,10 @@ pub fn node_lanes(cluster: &Cluster) -> Vec<NodeLane> {
                 .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/").map(String::from))
                 .collect();
             NodeLane {
+                kubelet_stopped: cluster
+                    .kubelet
+                    .stopped
+                    .contains_key(n["metadata"]["name"].as_str().unwrap_or("")),
                 name: n["metadata"]["name"].as_str().unwrap_or("").to_string(),
                 roles: if roles.is_empty() {
                     "<none>".into()

@@ -36,6 +36,8 @@ struct Departed {
     /// The "Hide finished pods" switch's handler, made once.
     onhide: Option<Callback<bool>>,
     onsystem: Option<Callback<bool>>,
+    /// The node power buttons' handler, made once.
+    onrun: Option<Callback<String>>,
 }
 
 #[function_component(ClusterView)]
@@ -152,11 +154,20 @@ pub fn cluster_view() -> Html {
             })
             .clone()
     };
+    let onrun = {
+        let dispatcher = ctx.dispatcher();
+        let mut d = departed.borrow_mut();
+        d.onrun
+            .get_or_insert_with(|| {
+                Callback::from(move |line| dispatcher.dispatch(Action::Submit(line)))
+            })
+            .clone()
+    };
     html! {
         <>
             <Lanes nodes={Rc::clone(&ctx.cluster.nodes)} {cards} claims={Rc::clone(&ctx.cluster.claims)}
                    onselect={onselect.clone()} hide_finished={ctx.cluster.hide_finished} {onhide}
-                   show_system={ctx.cluster.show_system} {onsystem} />
+                   show_system={ctx.cluster.show_system} {onsystem} {onrun} />
             if let (Some((_, name)), Some(text)) = (&ctx.cluster.selected, &ctx.cluster.describe) {
                 <DescribePanel name={name.clone()} text={Rc::clone(text)} {onselect} />
             }
@@ -186,6 +197,29 @@ pub struct LanesProps {
     /// Draw the system namespaces' pods (the fold is open).
     pub show_system: bool,
     pub onsystem: Callback<bool>,
+    /// Runs a terminal line (the node power button types `kubeplay node stop|start`).
+    pub onrun: Callback<String>,
+}
+
+/// The lane's kubelet switch: it types `kubeplay node stop|start NODE` into the terminal,
+/// so that the command is seen, logged and replayed like any other.
+fn power_button(strings: &Strings, node: &NodeLane, onrun: &Callback<String>) -> Html {
+    let (verb, label) = if node.kubelet_stopped {
+        ("start", strings.node_start)
+    } else {
+        ("stop", strings.node_stop)
+    };
+    let line = format!("kubeplay node {verb} {}", node.name);
+    let onclick = {
+        let onrun = onrun.clone();
+        Callback::from(move |_: MouseEvent| onrun.emit(line.clone()))
+    };
+    let label = format!("{label} {}", node.name);
+    html! {
+        <button type="button" class={classes!("node-power", node.kubelet_stopped.then_some("stopped"))}
+                data-testid="node-power" data-node={node.name.clone()} aria-pressed={node.kubelet_stopped.to_string()}
+                aria-label={label.clone()} title={label} {onclick}>{ "⏻" }</button>
+    }
 }
 
 /// One owner's cards in a lane.
@@ -307,6 +341,7 @@ pub fn lanes(props: &LanesProps) -> Html {
                                 <span class="taint" title={strings.taint}>{ t.clone() }</span>
                             }) }
                             <span class="capacity" title={strings.pods_capacity}>{ format!("{count}/{}", node.max_pods) }</span>
+                            { power_button(strings, node, &props.onrun) }
                         </div>
                     };
                     lane(node.name.clone(), head, on_node, None)
@@ -321,7 +356,7 @@ pub fn lanes(props: &LanesProps) -> Html {
                 <p class="empty">{ strings.no_pods }</p>
             }
             if !props.claims.is_empty() {
-                <div class="claims" aria-label="PersistentVolumeClaims">
+                <div class="claims" role="group" aria-label="PersistentVolumeClaims">
                     <span class="claims-title">{ "PVCs" }</span>
                     { for props.claims.iter().map(|c| html! {
                         <span key={c.name.clone()} class={classes!("claim", (c.phase == "Bound").then_some("bound"))}
@@ -458,10 +493,6 @@ pub fn pod_card(props: &PodCardProps) -> Html {
         });
     }
     let ended = outcome(&pod.phase, strings);
-    let label = match ended {
-        Some((_, _, words)) => format!("pod {} {} ({words})", pod.name, pod.phase),
-        None => format!("pod {} {}", pod.name, pod.phase),
-    };
     html! {
         <button class={classes!("pod", phase, ended.map(|(class, _, _)| class),
                                 entering.then_some("entering"), flashing.then_some("flash"),
@@ -473,12 +504,14 @@ pub fn pod_card(props: &PodCardProps) -> Html {
              data-gone={gone.then(|| pod.name.clone())}
              aria-hidden={gone.then_some("true")}
              tabindex={gone.then_some("-1")}
-             aria-label={label}
              title={ended.map(|(_, _, words)| words)}
              {onclick}>
             if let Some(ordinal) = pod.ordinal {
                 <span class="ordinal" aria-hidden="true">{ ordinal }</span>
             }
+            // Its name is its text (what a sighted reader sees, so voice control finds it),
+            // with "pod" and how it ended for a screen reader.
+            <span class="visually-hidden">{ "pod " }</span>
             <span class="pod-name">{ pod.name.clone() }</span>
             <span class="pod-meta">
                 <span class="phase">
@@ -498,6 +531,9 @@ pub fn pod_card(props: &PodCardProps) -> Html {
                     <span class="restarts" title={strings.restarts}>{ format!("↻{}", pod.restarts) }</span>
                 }
             </span>
+            if let Some((_, _, words)) = ended {
+                <span class="visually-hidden">{ format!(" ({words})") }</span>
+            }
             if !pod.claims.is_empty() {
                 <span class="pod-claims">
                     { for pod.claims.iter().map(|c| html! { <span class="claim bound">{ c.clone() }</span> }) }

@@ -7,9 +7,9 @@ use gloo_timers::callback::Timeout;
 use web_sys::{Element, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::kubectl::diagnostics::{check_manifest, Diagnostic};
+use crate::kubectl::diagnostics::{check_manifest, is_manifest_name, Diagnostic};
 
-use super::i18n::use_strings;
+use super::i18n::{fill, use_strings};
 
 use super::state::{dispatch_on_click, Action, AppContext};
 
@@ -55,10 +55,18 @@ pub fn editor() -> Html {
         // check needs the lazy half of the wasm: not worth a synchronous download.
         let diagnostics = diagnostics.clone();
         use_effect_with(
-            (Rc::clone(&ctx.editor.file_text), ctx.clock.engine_arrived),
-            move |(text, arrived)| {
+            (
+                Rc::clone(&ctx.editor.file_text),
+                ctx.clock.engine_arrived,
+                ctx.editor.file_name.clone(),
+            ),
+            move |(text, arrived, name)| {
                 let text = Rc::clone(text);
-                let timer = arrived.then(|| {
+                // A properties or text file opened for a ConfigMap is not a manifest.
+                if !is_manifest_name(name) {
+                    diagnostics.set(Rc::new(Vec::new()));
+                }
+                let timer = (*arrived && is_manifest_name(name)).then(|| {
                     Timeout::new(DIAGNOSE_AFTER_MS, move || {
                         diagnostics.set(Rc::new(check_manifest(&text)));
                     })
@@ -211,7 +219,7 @@ pub fn editor() -> Html {
             </div>
             <ul class="diagnostics" id="editor-diagnostics" data-testid="editor-diagnostics" aria-live="polite">
                 { for diagnostics.iter().map(|d| html! {
-                    <li class="diagnostic"><span class="at">{ format!("line {}", d.line) }</span>{ d.message.clone() }</li>
+                    <li class="diagnostic"><span class="at">{ fill(strings.diagnostic_line, d.line, 0) }</span>{ d.message.clone() }</li>
                 }) }
             </ul>
         </section>

@@ -89,6 +89,8 @@ strings_table!(
     hide_finished_title,
     system_pods,
     system_pods_title,
+    node_stop,
+    node_start,
     pod_completed,
     pod_failed,
     made_by_cronjob,
@@ -110,6 +112,9 @@ strings_table!(
     virtual_clock,
     crash_title,
     crash_reset,
+    // Added in session 7 (UI): every label in both languages.
+    diagnostic_line,
+    terminal_keys,
 );
 
 pub const EN: Strings = Strings {
@@ -173,6 +178,8 @@ pub const EN: Strings = Strings {
     hide_finished_title: "Leave out the pods whose containers have all stopped (Succeeded or Failed)",
     system_pods: "System pods",
     system_pods_title: "The cluster's own pods, in kube-system, kube-public, kube-node-lease and local-path-storage: CoreDNS, kube-proxy, kindnet, the control plane",
+    node_stop: "Stop the kubelet on",
+    node_start: "Start the kubelet on",
     pod_completed: "finished: its containers ran to completion",
     pod_failed: "failed: a container exited with an error",
     made_by_cronjob: "The CronJob that created this Job",
@@ -194,6 +201,8 @@ pub const EN: Strings = Strings {
     virtual_clock: "Virtual clock",
     crash_title: "kubeplay stopped: something went wrong inside the playground",
     crash_reset: "Reset (clears the saved session and reloads)",
+    diagnostic_line: "line {n}",
+    terminal_keys: "Tab completes a command; Escape, then Tab, leaves the terminal.",
 };
 
 pub const ZH_TW: Strings = Strings {
@@ -258,6 +267,8 @@ pub const ZH_TW: Strings = Strings {
     hide_finished_title: "不顯示容器都已停止（Succeeded 或 Failed）的 Pod",
     system_pods: "系統 Pod",
     system_pods_title: "叢集自己的 Pod，在 kube-system、kube-public、kube-node-lease 與 local-path-storage：CoreDNS、kube-proxy、kindnet、控制平面",
+    node_stop: "停止這個節點的 kubelet：",
+    node_start: "啟動這個節點的 kubelet：",
     pod_completed: "已完成：容器已執行完畢",
     pod_failed: "失敗：容器以錯誤結束",
     made_by_cronjob: "建立這個 Job 的 CronJob",
@@ -279,6 +290,8 @@ pub const ZH_TW: Strings = Strings {
     virtual_clock: "虛擬時鐘",
     crash_title: "kubeplay 停止了：練習場內部出了問題",
     crash_reset: "重設（清除儲存的操作並重新載入）",
+    diagnostic_line: "第 {n} 行",
+    terminal_keys: "按 Tab 補全指令；先按 Escape 再按 Tab 可離開終端機。",
 };
 
 /// The table of a language.

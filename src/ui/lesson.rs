@@ -273,7 +273,7 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
                     <h3 class="lesson-title" data-testid="lesson-title">{ t(&l.title) }</h3>
                     <div class="lesson-progress" data-testid="lesson-progress"
                          data-done={done.to_string()} data-total={total.to_string()}>
-                        <progress max={total.to_string()} value={done.to_string()} />
+                        <progress max={total.to_string()} value={done.to_string()} aria-label={fill(s.steps_done, done, total)} />
                         <span>{ fill(s.steps_done, done, total) }</span>
                     </div>
                 </>

@@ -343,9 +343,11 @@ pub fn header_tools() -> Html {
             <button type="button" class="button" data-testid="embed-button" onclick={onembed}>{ s.embed }</button>
             <button type="button" class="button" data-testid="share-button" onclick={onshare}>{ s.share }</button>
             if let Some((intro, text)) = &*dialog {
-                <div class="kp-dialog" role="dialog" data-testid="tool-dialog">
-                    <p>{ *intro }</p>
-                    <textarea readonly=true rows="4" data-testid="tool-dialog-text" value={text.clone()} />
+                // The intro names the dialog and the text in it.
+                <div class="kp-dialog" role="dialog" aria-labelledby="kp-dialog-intro" data-testid="tool-dialog">
+                    <p id="kp-dialog-intro">{ *intro }</p>
+                    <textarea readonly=true rows="4" data-testid="tool-dialog-text" aria-labelledby="kp-dialog-intro"
+                              value={text.clone()} />
                     <div class="kp-dialog-buttons">
                         <button type="button" class="button" onclick={oncopy}>
                             { if *copied { s.copied } else { s.copy } }

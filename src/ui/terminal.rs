@@ -84,6 +84,9 @@ pub fn terminal() -> Html {
     let choices = use_state(Vec::<String>::new);
     // A caret position to restore after the value changes (UTF-16 units).
     let pending_caret = use_mut_ref(|| None::<u32>);
+    // Escape was the last key: the next Tab leaves the terminal instead of completing, so
+    // that a keyboard user is never trapped in it (WCAG 2.1.2; CodeMirror does the same).
+    let tab_leaves = use_mut_ref(|| false);
     let input_ref = use_node_ref();
 
     {
@@ -157,7 +160,10 @@ pub fn terminal() -> Html {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             let line = input.value();
             let ctrl = e.ctrl_key() && !e.alt_key() && !e.meta_key();
+            let leaving = std::mem::replace(&mut *tab_leaves.borrow_mut(), e.key() == "Escape");
             match e.key().as_str() {
+                // The browser moves the focus on.
+                "Tab" if leaving => {}
                 "Enter" => {
                     e.prevent_default();
                     ctx.dispatch(Action::Submit(line));
@@ -284,7 +290,7 @@ pub fn terminal() -> Html {
         <section class={classes!("pane", "terminal-pane", ctx.terminal.busy.then_some("busy"))}
                  id="pane-terminal" aria-label={strings.pane_terminal} {onclick}>
             <h2 class="pane-title">{ strings.pane_terminal }</h2>
-            <Output lines={Rc::clone(&ctx.terminal.lines)} />
+            <Output lines={Rc::clone(&ctx.terminal.lines)} epoch={ctx.teach.epoch} />
             <label class="prompt-line">
                 <span class="prompt" aria-hidden="true">{ if ctx.terminal.busy { "" } else { ctx.terminal.prompt } }</span>
                 <input
@@ -293,6 +299,7 @@ pub fn terminal() -> Html {
                     data-testid="terminal-input"
                     type="text"
                     aria-label={strings.command}
+                    aria-describedby="terminal-keys"
                     autocomplete="off"
                     autocapitalize="off"
                     spellcheck="false"
@@ -302,6 +309,7 @@ pub fn terminal() -> Html {
                     {onpaste}
                 />
             </label>
+            <span id="terminal-keys" class="visually-hidden">{ strings.terminal_keys }</span>
             if !choices.is_empty() {
                 <ul class="completions" data-testid="completions" aria-label={strings.completions}>
                     { for choices.iter().take(60).map(|c| html! { <li>{ c.clone() }</li> }) }
@@ -317,6 +325,9 @@ pub fn terminal() -> Html {
 #[derive(Properties, PartialEq)]
 struct OutputProps {
     lines: Rc<Vec<TermLine>>,
+    /// Counts restarts (a lesson, a share link, Start over): each replays a whole new
+    /// scroll-back at once.
+    epoch: u64,
 }
 
 /// The scroll-back, a component of its own so that clock ticks that print nothing do not
@@ -334,9 +345,16 @@ fn output(props: &OutputProps) -> Html {
             }
         });
     }
+    // A screen reader hears the lines a command adds (`aria-relevant="additions"`: not the
+    // old ones trimmed off the top). The render that swaps in a replayed scroll-back turns
+    // the region off, so that it is not read out whole; the next lines turn it back on.
+    let seen_epoch = use_mut_ref(|| props.epoch);
+    let replayed = std::mem::replace(&mut *seen_epoch.borrow_mut(), props.epoch) != props.epoch;
+    let live = if replayed { "off" } else { "polite" };
     html! {
         <div ref={scroll_ref} class="terminal-output" data-testid="terminal-output"
-             role="log" aria-live="polite" aria-label={strings.terminal_output} tabindex="0">
+             role="log" aria-live={live} aria-relevant="additions" aria-atomic="false"
+             aria-label={strings.terminal_output} tabindex="0">
             { for props.lines.iter().map(line_view) }
         </div>
     }

@@ -67,7 +67,7 @@ pub fn time_bar() -> Html {
                    aria-label={strings.timeline} min="0" max={end.to_string()} step="100"
                    value={ctx.clock.now_ms.to_string()} aria-valuetext={format_clock(ctx.clock.now_ms)}
                    oninput={onrewind} />
-            <time class="time-clock" data-testid="time-clock" aria-label={strings.virtual_clock}>
+            <time class="time-clock" data-testid="time-clock" role="timer" aria-label={strings.virtual_clock}>
                 { format_clock(ctx.clock.now_ms) }
             </time>
         </div>

@@ -36,7 +36,7 @@ pub fn why_log() -> Html {
         .take(SHOWN);
 
     html! {
-        <div class="why-log" id="pane-why" data-testid="why-log" aria-label={strings.pane_why}>
+        <section class="why-log" id="pane-why" data-testid="why-log" aria-label={strings.pane_why}>
             <div class="why-head">
                 <h2 class="pane-title">{ strings.pane_why }</h2>
                 <input class="why-filter" type="search" placeholder={strings.why_filter}
@@ -45,7 +45,7 @@ pub fn why_log() -> Html {
             if ctx.cluster.why.is_empty() {
                 <p class="empty">{ strings.why_empty }</p>
             }
-            <ol class="why-lines" role="log" aria-live="off">
+            <ol class="why-lines">
                 { for lines.map(|(i, w)| {
                     let name = w.name.clone();
                     let marked = ctx.cluster.highlight.as_deref() == Some(name.as_str());
@@ -63,6 +63,6 @@ pub fn why_log() -> Html {
                     }
                 }) }
             </ol>
-        </div>
+        </section>
     }
 }

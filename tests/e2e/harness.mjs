@@ -36,8 +36,9 @@ export function useDistAndChromium() {
 /** A new page at `path` in its own context (`options`: Playwright's context options, any
  *  `width` and `height` making the viewport), with every page error and console error
  *  collected in `problems`. `prepare(page, problems)` runs before it loads. Resolves once
- *  the terminal takes input. */
-export async function openPage(env, path, { width = 1400, height = 900, ...options } = {}, prepare) {
+ *  the terminal takes input (`attached: true`: without waiting for it to be on screen, as
+ *  on a phone that opens on its lesson tab). */
+export async function openPage(env, path, { width = 1400, height = 900, attached = false, ...options } = {}, prepare) {
   const context = await env.browser.newContext({ viewport: { width, height }, ...options });
   const page = await context.newPage();
   const problems = [];
@@ -45,7 +46,7 @@ export async function openPage(env, path, { width = 1400, height = 900, ...optio
   page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
   await prepare?.(page, problems);
   await page.goto(env.origin + path);
-  await page.locator('[data-testid="terminal-input"]:enabled').waitFor();
+  await page.locator('[data-testid="terminal-input"]:enabled').waitFor(attached ? { state: 'attached' } : {});
   return { page, context, problems };
 }
 

@@ -68,6 +68,9 @@ fn default_container(c: &mut Value) {
                 default(h, "path", json!("/"));
                 default(h, "scheme", json!("HTTP"));
             }
+            if let Some(g) = p.get_mut("grpc").and_then(Value::as_object_mut) {
+                default(g, "service", json!(""));
+            }
         }
     }
 }

@@ -28,9 +28,58 @@ pub(super) fn repo_of(image: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A `resourceFieldRef` (downward API) as the kubelet resolves it: the container's
+/// request or limit (a limit not set is the node's allocatable), divided by `divisor` and
+/// rounded up — cpu in millicores, memory and ephemeral storage in bytes.
+pub fn resource_field(c: &World, pod: &Value, container: &str, r: &Value) -> Option<String> {
+    use crate::engine::quantity;
+    let name = r["containerName"].as_str().unwrap_or(container);
+    let spec = pod
+        .at("/spec/containers")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|x| x["name"] == name)?;
+    let resource = r["resource"].as_str()?;
+    let (kind, what) = resource.split_once('.')?;
+    let cpu = what == "cpu";
+    let amount = |q: &Value| {
+        if cpu {
+            quantity::cpu_millis(q)
+        } else {
+            quantity::bytes(q)
+        }
+    };
+    let set = spec["resources"][kind].get(what).and_then(amount);
+    let value = match (set, kind) {
+        (Some(v), _) => v,
+        (None, "limits") => {
+            let node = pod
+                .at("/spec/nodeName")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            c.get("Node", "", node)
+                .and_then(|n| {
+                    n.at(&format!("/status/allocatable/{what}"))
+                        .and_then(amount)
+                })
+                .unwrap_or(0)
+        }
+        _ => 0,
+    };
+    let divisor = r
+        .get("divisor")
+        .and_then(amount)
+        .filter(|d| *d > 0)
+        .unwrap_or(if cpu { 1000 } else { 1 });
+    Some(((value + divisor - 1) / divisor).to_string())
+}
+
 /// A `valueFrom` source: a field of the pod, or a key of a ConfigMap or Secret (a
 /// missing one leaves the variable out, as an `optional` reference does).
-fn value_from(c: &World, pod: &Value, ns: &str, from: &Value) -> Option<String> {
+fn value_from(c: &World, pod: &Value, ns: &str, container: &str, from: &Value) -> Option<String> {
+    if let Some(r) = from.get("resourceFieldRef") {
+        return resource_field(c, pod, container, r);
+    }
     if let Some(path) = from.at("/fieldRef/fieldPath").and_then(Value::as_str) {
         let pointer = match path {
             "metadata.name" => "/metadata/name",
@@ -114,8 +163,58 @@ pub fn expand_references(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> St
 /// (name, cluster IP, [(port, protocol)]) of a Service a pod gets variables for.
 type ServiceLink = (String, String, Vec<(i64, String)>);
 
-/// The environment a container sees: PATH, HOSTNAME, its `env`, Service links, HOME.
+/// Sets `k` (a later `env` entry replaces an `envFrom` key of the same name).
+fn set(env: &mut Vec<(String, String)>, k: &str, v: String) {
+    match env.iter_mut().find(|(ek, _)| ek == k) {
+        Some(e) => e.1 = v,
+        None => env.push((k.to_string(), v)),
+    }
+}
+
+/// `envFrom`: every key of each ConfigMap or Secret (decoded), behind its `prefix`.
+fn env_from(c: &World, ns: &str, container: &Value, env: &mut Vec<(String, String)>) {
+    for e in container["envFrom"].as_array().into_iter().flatten() {
+        let prefix = e["prefix"].as_str().unwrap_or("");
+        for (field, kind) in [("configMapRef", "ConfigMap"), ("secretRef", "Secret")] {
+            let Some(obj) = e
+                .get(field)
+                .and_then(|r| c.get(kind, ns, r["name"].as_str()?))
+            else {
+                continue;
+            };
+            for (k, v) in obj["data"].as_object().into_iter().flatten() {
+                let text = v.as_str().unwrap_or("");
+                let value = if kind == "Secret" {
+                    let bytes = crate::base64::decode(text).unwrap_or_default();
+                    String::from_utf8_lossy(&bytes).into_owned()
+                } else {
+                    text.to_string()
+                };
+                set(env, &format!("{prefix}{k}"), value);
+            }
+        }
+    }
+}
+
+/// The environment a container sees: fixed when it started (a ConfigMap changed later
+/// does not reach it), or, before that, what it would get now.
 pub fn environment(c: &World, t: &Target) -> Vec<(String, String)> {
+    let started = pod(c, t).and_then(|p| {
+        c.kubelet
+            .mounted
+            .get(meta_str(p, "uid"))?
+            .env
+            .get(&t.container)
+    });
+    match started {
+        Some(env) => env.clone(),
+        None => current_environment(c, t),
+    }
+}
+
+/// PATH, HOSTNAME, its `envFrom` and `env`, Service links, HOME, as a container
+/// starting now gets them.
+pub fn current_environment(c: &World, t: &Target) -> Vec<(String, String)> {
     let mut env = vec![
         (
             "PATH".to_string(),
@@ -126,12 +225,14 @@ pub fn environment(c: &World, t: &Target) -> Vec<(String, String)> {
     let Some(p) = pod(c, t) else {
         return env;
     };
-    if let Some(list) = p
+    let container = p
         .at("/spec/containers")
         .and_then(Value::as_array)
-        .and_then(|cs| cs.iter().find(|x| x["name"] == t.container.as_str()))
-        .and_then(|x| x["env"].as_array())
-    {
+        .and_then(|cs| cs.iter().find(|x| x["name"] == t.container.as_str()));
+    if let Some(x) = container {
+        env_from(c, &t.namespace, x, &mut env);
+    }
+    if let Some(list) = container.and_then(|x| x["env"].as_array()) {
         for e in list {
             let Some(k) = e["name"].as_str() else {
                 continue;
@@ -144,10 +245,10 @@ pub fn environment(c: &World, t: &Target) -> Vec<(String, String)> {
                         .find(|(k, _)| k == name)
                         .map(|(_, v)| v.clone())
                 })),
-                None => value_from(c, p, &t.namespace, &e["valueFrom"]),
+                None => value_from(c, p, &t.namespace, &t.container, &e["valueFrom"]),
             };
             if let Some(v) = value {
-                env.push((k.to_string(), v));
+                set(&mut env, k, v);
             }
         }
     }
@@ -210,16 +311,46 @@ pub fn environment(c: &World, t: &Target) -> Vec<(String, String)> {
             env.push((format!("{base}_ADDR"), ip.clone()));
         }
     }
-    if repo_of(&image_of(p, &t.container)).ends_with("/nginx") {
-        env.push(("NGINX_VERSION".into(), "1.29.1".into()));
+    let image = image_of(p, &t.container);
+    if repo_of(&image).ends_with("/nginx") {
+        env.push(("NGINX_VERSION".into(), nginx_version(&image)));
     }
     env.push(("HOME".into(), "/root".into()));
     env
 }
 
+/// The `NGINX_VERSION` an official nginx image sets: a full `x.y.z` tag is that
+/// version; a minor tag is its last patch release (as of the playground's 2025 clock);
+/// anything else (`latest`, `mainline`, no tag) is the current mainline.
+fn nginx_version(image: &str) -> String {
+    let tag = ImageRef::parse(image).map(|r| r.tag).unwrap_or_default();
+    let version = tag.split('-').next().unwrap_or("");
+    if version.split('.').count() == 3 && version.split('.').all(|n| n.parse::<u32>().is_ok()) {
+        return version.to_string();
+    }
+    match version {
+        "1.24" => "1.24.0",
+        "1.25" => "1.25.5",
+        "1.26" => "1.26.3",
+        "1.27" => "1.27.5",
+        "1.28" | "stable" => "1.28.0",
+        _ => "1.29.1",
+    }
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::expand_references;
+    use super::{expand_references, nginx_version};
+
+    #[test]
+    fn nginx_images_name_the_version_of_their_tag() {
+        assert_eq!(nginx_version("nginx:1.27"), "1.27.5");
+        assert_eq!(nginx_version("nginx:1.27.3-alpine"), "1.27.3");
+        assert_eq!(nginx_version("nginx:1.28"), "1.28.0");
+        assert_eq!(nginx_version("nginx"), "1.29.1");
+        assert_eq!(nginx_version("nginx:latest"), "1.29.1");
+    }
 
     #[test]
     fn references_expand_like_the_kubelet() {

@@ -5,6 +5,7 @@
 use super::environment::{image_of, pod, repo_of};
 use super::network::{CLUSTER_DOMAIN, DNS_IP};
 use super::{Ran, Target};
+use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::world::World;
 use crate::shell::{run_filter, Vfs};
@@ -36,9 +37,70 @@ pub(super) fn mounted_over_root(pod: &Value, container: &str) -> bool {
         })
 }
 
-/// A file as the container sees it: written files, then a few the image ships.
+/// What the kubelet wrote at a path of a container: a file, or a directory's entries.
+enum Written {
+    File(String),
+    Dir(Vec<String>),
+}
+
+/// The kubelet-written volume (ConfigMap, Secret, downward API, projected) or `subPath`
+/// copy mounted at `path`, if the longest mount holding `path` is one. `Some(None)`: such
+/// a mount holds the path, but nothing is written there.
+fn kubelet_written(c: &World, p: &Value, container: &str, path: &str) -> Option<Option<Written>> {
+    let mounts = p
+        .at("/spec/containers")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|x| x["name"] == container)?["volumeMounts"]
+        .as_array()?;
+    let (mount_path, m) = mounts
+        .iter()
+        .filter_map(|m| {
+            let mp = m["mountPath"].as_str()?.trim_end_matches('/');
+            (path == mp || path.starts_with(&format!("{mp}/"))).then_some((mp, m))
+        })
+        .max_by_key(|(mp, _)| mp.len())?;
+    let mounted = c.kubelet.mounted.get(meta_str(p, "uid"));
+    if m.get("subPath").is_some() {
+        let key = (container.to_string(), m["mountPath"].as_str()?.to_string());
+        let frozen = mounted.and_then(|x| x.frozen.get(&key))?;
+        return Some((path == mount_path).then(|| Written::File(frozen.clone())));
+    }
+    let vol = m["name"].as_str()?;
+    let files = mounted?.volumes.get(vol)?;
+    let rel = path[mount_path.len()..].trim_start_matches('/');
+    if let Some(text) = files.get(rel) {
+        return Some(Some(Written::File(text.clone())));
+    }
+    let prefix = if rel.is_empty() {
+        String::new()
+    } else {
+        format!("{rel}/")
+    };
+    let mut names: Vec<String> = files
+        .keys()
+        .filter_map(|k| k.strip_prefix(&prefix))
+        .filter_map(|rest| rest.split('/').next().map(String::from))
+        .collect();
+    names.dedup();
+    Some((!names.is_empty() || rel.is_empty()).then_some(Written::Dir(names)))
+}
+
+/// Whether `path` lies in a volume the kubelet writes: those are mounted read-only.
+pub(super) fn read_only(c: &World, t: &Target, path: &str) -> bool {
+    pod(c, t).is_some_and(|p| kubelet_written(c, p, &t.container, path).is_some())
+}
+
+/// A file as the container sees it: what the kubelet and the container wrote, then a few
+/// files the image ships.
 pub(super) fn read(c: &World, t: &Target, path: &str) -> Option<String> {
     let p = pod(c, t)?;
+    if let Some(written) = kubelet_written(c, p, &t.container, path) {
+        return match written {
+            Some(Written::File(text)) => Some(text),
+            _ => None,
+        };
+    }
     if let Some(s) = c.read_file(p, &t.container, path) {
         return Some(s.clone());
     }
@@ -84,6 +146,22 @@ pub(super) fn ls(c: &World, t: &Target, rest: &[String]) -> Ran {
     let Some(p) = pod(c, t).cloned() else {
         return Ran::default();
     };
+    match kubelet_written(c, &p, &t.container, dir.trim_end_matches('/')) {
+        Some(Some(Written::Dir(names))) => {
+            return Ran::ok(names.iter().map(|n| format!("{n}\n")).collect::<String>())
+        }
+        Some(Some(Written::File(_))) => {
+            return Ran::ok(format!(
+                "{}\n",
+                dirs.first().map_or(dir.as_str(), |d| d.as_str())
+            ))
+        }
+        Some(None) => {
+            let shown = dirs.first().map_or(dir.as_str(), |d| d.as_str());
+            return Ran::fail(format!("ls: {shown}: No such file or directory\n"), 1);
+        }
+        None => {}
+    }
     let mut names = c.list_files(&p, &t.container, &dir);
     if dir == "/" {
         names.extend(
@@ -117,10 +195,17 @@ pub(super) fn cat(c: &World, t: &Target, rest: &[String], stdin: Option<String>)
     if files.is_empty() {
         return Ran::ok(stdin.unwrap_or_default());
     }
+    let busybox = pod(c, t).is_some_and(|p| busybox_based(&repo_of(&image_of(p, &t.container))));
     let mut r = Ran::default();
     for f in files {
         match read(c, t, &absolute(f)) {
             Some(text) => r.stdout.push_str(&text),
+            None if busybox => {
+                r.stderr.push_str(&format!(
+                    "cat: can't open '{f}': No such file or directory\n"
+                ));
+                r.status = 1;
+            }
             None => {
                 r.stderr
                     .push_str(&format!("cat: {f}: No such file or directory\n"));
@@ -129,6 +214,11 @@ pub(super) fn cat(c: &World, t: &Target, rest: &[String], stdin: Option<String>)
         }
     }
     r
+}
+
+/// Images whose `cat`, `ls`, … are busybox's applets (their messages differ from GNU's).
+fn busybox_based(repo: &str) -> bool {
+    repo.ends_with("/busybox") || repo.ends_with("/alpine")
 }
 
 /// The text utilities an image has (busybox and Debian both do), run by the shell's

@@ -17,11 +17,13 @@ mod environment;
 mod files;
 mod network;
 mod perl;
+pub mod probe;
 mod process;
 mod servers;
 
-pub use environment::{environment, expand_references};
+pub use environment::{current_environment, environment, expand_references, resource_field};
 pub use process::{Burst, Process, Step};
+pub use servers::memory_use;
 
 use crate::engine::world::World;
 use crate::shell::{self, Host, Output, Shell};
@@ -180,18 +182,32 @@ impl Container<'_> {
             "ls" => files::ls(c, t, rest),
             n if n.starts_with("perl") => perl::perl(rest),
             "touch" => {
+                let mut r = Ran::default();
                 for f in rest.iter().filter(|a| !a.starts_with('-')) {
                     let path = files::absolute(f);
+                    if files::read_only(self.world, t, &path) {
+                        r.stderr
+                            .push_str(&format!("touch: {f}: Read-only file system\n"));
+                        r.status = 1;
+                        continue;
+                    }
                     self.world
                         .write_file(&t.namespace, &t.pod, &t.container, &path, "", true);
                 }
-                Ran::default()
+                r
             }
             "rm" => {
                 let force = rest.iter().any(|a| a.starts_with('-') && a.contains('f'));
                 let mut r = Ran::default();
                 for f in rest.iter().filter(|a| !a.starts_with('-')) {
                     let path = files::absolute(f);
+                    if files::read_only(self.world, t, &path) {
+                        r.stderr.push_str(&format!(
+                            "rm: can't remove '{f}': Read-only file system\n"
+                        ));
+                        r.status = 1;
+                        continue;
+                    }
                     let removed = self
                         .world
                         .remove_file(&t.namespace, &t.pod, &t.container, &path);
@@ -257,6 +273,9 @@ impl Host for Container<'_> {
     fn write_file(&mut self, path: &str, text: &str, append: bool) -> Result<(), String> {
         let t = self.target;
         let path = files::absolute(path);
+        if files::read_only(self.world, t, &path) {
+            return Err(format!("sh: can't create {path}: Read-only file system"));
+        }
         self.world
             .write_file(&t.namespace, &t.pod, &t.container, &path, text, append);
         Ok(())

@@ -45,17 +45,58 @@ pub(super) fn startup(name: &str, args: &[String], now: Millis) -> Option<Vec<St
         "mysqld" => vec![format!(
             "{ts} 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.3'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL."
         )],
-        "pause" | "hello-app" | "echoserver" => Vec::new(),
+        "pause" | "hello-app" | "echoserver" | "goproxy" => Vec::new(),
         // kube-system's daemons (their logs are not simulated).
         "coredns" | "kube-proxy" | "kindnetd" | "local-path-provisioner"
-        | "storage-provisioner" | "etcd" | "kube-apiserver" | "kube-controller-manager"
+        | "storage-provisioner" | "kube-apiserver" | "kube-controller-manager"
         | "kube-scheduler" => Vec::new(),
+        "etcd" => vec![format!(
+            "{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"embed/serve.go:187\",\"msg\":\"serving client traffic insecurely; this is strongly discouraged!\",\"traffic\":\"grpc+http\",\"address\":\"[::]:2379\"}}",
+            format_rfc3339(now)
+        )],
         // agnhost's subcommands (netexec, serve-hostname, liveness, …) serve.
         "agnhost" if !args.is_empty() => Vec::new(),
         "stress" => vec![stress_hogs(args)],
         _ if name == UNKNOWN_IMAGE_PROGRAM.rsplit('/').next().unwrap_or("") => Vec::new(),
         _ => return None,
     })
+}
+
+/// The memory program `argv` holds once started, in bytes, when it is known to need much:
+/// `stress --vm N --vm-bytes B` has N workers each touching B (256M by default).
+pub fn memory_use(argv: &[String]) -> Option<i64> {
+    let name = argv.first().map(|a| a.rsplit('/').next().unwrap_or(a))?;
+    if name != "stress" {
+        return None;
+    }
+    let value = |flag: &str, short: &str| {
+        argv.iter()
+            .position(|a| a == flag || a == short)
+            .and_then(|i| argv.get(i + 1))
+    };
+    let workers: i64 = value("--vm", "-m")?.parse().ok()?;
+    let per_worker = match value("--vm-bytes", "--vm-bytes") {
+        Some(b) => stress_bytes(b)?,
+        None => 256 << 20,
+    };
+    Some(workers * per_worker)
+}
+
+/// stress's size suffixes: b, k, m, g (powers of 1024, either case).
+fn stress_bytes(s: &str) -> Option<i64> {
+    let (digits, unit) = match s.char_indices().last()? {
+        (i, c) if c.is_ascii_alphabetic() => (&s[..i], c.to_ascii_lowercase()),
+        _ => (s, 'b'),
+    };
+    let n: i64 = digits.parse().ok()?;
+    let scale = match unit {
+        'b' => 1,
+        'k' => 1 << 10,
+        'm' => 1 << 20,
+        'g' => 1 << 30,
+        _ => return None,
+    };
+    Some(n * scale)
 }
 
 /// `stress --cpu N --vm N …` announces its workers, then runs until stopped.
@@ -74,4 +115,31 @@ fn stress_hogs(args: &[String]) -> String {
         count("--vm", "-m"),
         count("--hdd", "-d")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(ws: &[&str]) -> Vec<String> {
+        ws.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn stress_holds_its_workers_times_vm_bytes() {
+        let mi = |n: i64| n << 20;
+        let tutorial = argv(&[
+            "stress",
+            "--vm",
+            "1",
+            "--vm-bytes",
+            "250M",
+            "--vm-hang",
+            "1",
+        ]);
+        assert_eq!(memory_use(&tutorial), Some(mi(250)));
+        assert_eq!(memory_use(&argv(&["stress", "--vm", "2"])), Some(mi(512)));
+        assert_eq!(memory_use(&argv(&["stress", "--cpu", "1"])), None);
+        assert_eq!(memory_use(&argv(&["nginx"])), None);
+    }
 }

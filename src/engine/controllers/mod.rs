@@ -26,6 +26,7 @@ pub mod pod_control;
 pub mod replicaset;
 pub mod root_ca_publisher;
 pub mod statefulset;
+pub mod taint_eviction;
 pub mod ttl_after_finished;
 pub mod volume_binder;
 
@@ -51,6 +52,7 @@ pub enum Controller {
     VolumeBinder,
     Endpoints,
     NodeLifecycle,
+    TaintEviction,
     Job,
     CronJob,
     TtlAfterFinished,
@@ -70,6 +72,7 @@ impl Controller {
             Controller::VolumeBinder => "persistentvolume-controller",
             Controller::Endpoints => "endpoint-controller",
             Controller::NodeLifecycle => "node-lifecycle-controller",
+            Controller::TaintEviction => "taint-eviction-controller",
             Controller::Job => "job-controller",
             Controller::CronJob => "cronjob-controller",
             Controller::TtlAfterFinished => "ttl-after-finished-controller",
@@ -145,6 +148,9 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
     }
     match e.kind {
         "Pod" => {
+            if let Some(node) = taint_eviction::Queue::node_to_sync(w, obj, deleted) {
+                w.queue.add(Controller::TaintEviction, key("", &node));
+            }
             for svc in endpoints::services_in(w, &e.namespace) {
                 w.queue.add(Controller::Endpoints, key(&e.namespace, &svc));
             }
@@ -153,13 +159,18 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                     .at("/spec/nodeName")
                     .and_then(Value::as_str)
                     .is_none_or(str::is_empty);
-                if unscheduled && !deleting {
+                if unscheduled && !deleting && !just_marked_unschedulable(w, e) {
                     w.queue
                         .add(Controller::Scheduler, key(&e.namespace, &e.name));
                 }
                 super::kubelet::observe(w, obj);
+                super::kubelet::volumes::pod_changed(w, obj);
             } else {
-                w.kubelet.pods.remove(meta_str(obj, "uid"));
+                super::kubelet::power::pod_removed(w, obj);
+                // A kubelet that is away keeps an orphan's volumes until it returns.
+                if !w.kubelet.pods.contains_key(meta_str(obj, "uid")) {
+                    w.kubelet.mounted.remove(meta_str(obj, "uid"));
+                }
                 w.forget_pod_files(meta_str(obj, "uid"));
                 requeue_unschedulable(w);
             }
@@ -227,10 +238,12 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             .add(Controller::Endpoints, key(&e.namespace, &e.name)),
         "Node" => {
             if deleted {
+                super::kubelet::power::node_removed(w, &e.name);
                 collect_pods_of_deleted_node(w, &e.name);
             } else {
                 w.queue.add(Controller::NodeLifecycle, key("", &e.name));
             }
+            w.queue.add(Controller::TaintEviction, key("", &e.name));
             let daemonsets: Vec<String> = w
                 .store
                 .list("DaemonSet", None)
@@ -248,6 +261,10 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
         "ConfigMap" if e.name == root_ca_publisher::CONFIG_MAP => w
             .queue
             .add(Controller::RootCaCertPublisher, key("", &e.namespace)),
+        // Kubelets rewrite the volumes made from it at each pod's next sync.
+        "ConfigMap" | "Secret" => {
+            super::kubelet::volumes::source_changed(w, e.kind, &e.namespace, &e.name)
+        }
         "PersistentVolumeClaim" if !deleted => {
             w.queue
                 .add(Controller::VolumeBinder, key(&e.namespace, &e.name));
@@ -275,6 +292,25 @@ fn collect_pods_of_deleted_node(w: &mut World, node: &str) {
         );
         w.remove_now("Pod", ns, name);
     }
+}
+
+/// The scheduler's own write of a pod's Unschedulable condition, coming back as an
+/// update: the real scheduling queue moves a pod out of its unschedulable pool only for
+/// changes that could help (a node, another pod, the pod's own scheduling fields), so
+/// this one does not start another attempt (which would print FailedScheduling twice).
+fn just_marked_unschedulable(w: &World, e: &WatchEvent) -> bool {
+    e.event_type == EventType::Modified
+        && e.object
+            .at("/status/conditions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|c| {
+                c["type"] == "PodScheduled"
+                    && c["reason"] == "Unschedulable"
+                    && c["lastTransitionTime"].as_str()
+                        == Some(crate::engine::time::format_rfc3339(w.now).as_str())
+            })
 }
 
 /// Pods the scheduler could not place get another try when the cluster changes.
@@ -451,12 +487,13 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
         Controller::Job => job::sync(w, namespace, name),
         Controller::CronJob => cronjob::sync(w, namespace, name),
         Controller::TtlAfterFinished => ttl_after_finished::sync(w, namespace, name),
+        Controller::NodeLifecycle => node_lifecycle::sync(w, name),
+        Controller::TaintEviction => taint_eviction::sync(w, name),
         // These never fail or wait: nothing to schedule after them.
         Controller::Scheduler => return super::scheduler::schedule(w, namespace, name),
         Controller::GarbageCollector => return garbage_collector::sync(w, key),
         Controller::VolumeBinder => return volume_binder::sync(w, namespace, name),
         Controller::Endpoints => return endpoints::sync(w, namespace, name),
-        Controller::NodeLifecycle => return node_lifecycle::sync(w, name),
         Controller::RootCaCertPublisher => return root_ca_publisher::sync(w, name),
     };
     if let Some(after) = action.requeue_after {

@@ -4,16 +4,18 @@
 //! the first time, then after the crash back-off (10s doubling to 5m, forgotten after a
 //! container ran 10 minutes), as the kubelet's `doBackOff` does.
 
-use super::{go_duration, hex64, recorder, write_status, PodRuntime, Stage};
+use super::prober::{self, ProbeKind, Worker};
+use super::{go_duration, hex64, recorder, write_status, PodRuntime};
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
-use crate::engine::container::{environment, expand_references, Process, Step, Target};
+use crate::engine::container::{environment, expand_references, memory_use, Process, Step, Target};
 use crate::engine::json::At;
 use crate::engine::registry::{self, ImageBehaviour, ImageRef};
 use crate::engine::time::format_rfc3339;
 use crate::engine::world::World;
 use crate::json;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The kubelet's crash back-off: first delay, ceiling.
 const BACKOFF_INITIAL_MS: Millis = 10_000;
@@ -54,6 +56,11 @@ pub struct ContainerRuntime {
     pub epoch: u64,
     pub backoff: Option<Backoff>,
     pub restarts: i64,
+    /// The prober's worker for each of the container's probes.
+    pub probes: BTreeMap<ProbeKind, Worker>,
+    /// Killed (a failed liveness probe, the OOM killer): the exit code and reason its
+    /// timer ends it with.
+    pub dying: Option<(i32, &'static str)>,
 }
 
 fn spec<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
@@ -152,12 +159,31 @@ pub(super) fn launch(w: &mut World, pod: &Value, c: &Value) {
         .or_default()
         .start(&id);
     set_timer(w, pod, &name, image.map(|b| b.boot_ms).unwrap_or(0));
+    prober::start(w, pod, c);
+}
+
+/// The kubelet kills the container (a failed liveness or startup probe): its process
+/// takes no more steps and ends with `code` after `delay` (SIGTERM honoured, or the
+/// grace period's SIGKILL).
+pub(super) fn kill(w: &mut World, pod: &Value, container: &str, code: i32, delay: Millis) {
+    let reason = if code == 0 { "Completed" } else { "Error" };
+    end(w, pod, container, (code, reason), delay);
+}
+
+/// The process ends with `(code, reason)` after `delay`, taking no more steps meanwhile.
+fn end(w: &mut World, pod: &Value, container: &str, how: (i32, &'static str), delay: Millis) {
+    if let Some(rt) = runtime(w, pod, container) {
+        rt.process = None;
+        rt.dying = Some(how);
+    }
+    set_timer(w, pod, container, delay);
 }
 
 /// The pod is going away: its processes take no more steps.
 pub(super) fn stop_all(rt: &mut PodRuntime) {
     for c in rt.containers.values_mut() {
         c.process = None;
+        c.dying = None;
         c.epoch += 1;
     }
 }
@@ -181,7 +207,27 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, container: &s
     if c.epoch != epoch {
         return;
     }
-    match c.process.clone() {
+    let process = c.process.clone();
+    let dying = c.dying;
+    let node = node_of(w, uid);
+    let timer = Timer::Container {
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+        uid: uid.to_string(),
+        container: container.to_string(),
+        epoch,
+    };
+    if super::power::park(w, &node, timer) {
+        return;
+    }
+    if let Some((code, reason)) = dying {
+        if let Some(rt) = runtime(w, &pod, container) {
+            rt.dying = None;
+        }
+        exited_as(w, &pod, container, code, reason);
+        return;
+    }
+    match process {
         Some(mut p) => {
             let t = target(&pod, container);
             let burst = p.resume(w, &t);
@@ -201,6 +247,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, container: &s
                     if let Some(rt) = runtime(w, &pod, container) {
                         rt.process = None;
                     }
+                    oom_check(w, &pod, container);
                 }
                 Step::Exit(code) => exited(w, &pod, container, code),
             }
@@ -210,7 +257,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, container: &s
 }
 
 /// The node whose kubelet runs pod `uid`.
-fn node_of(w: &World, uid: &str) -> String {
+pub(super) fn node_of(w: &World, uid: &str) -> String {
     w.kubelet
         .pods
         .get(uid)
@@ -218,15 +265,44 @@ fn node_of(w: &World, uid: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A program that holds more memory than the container's `limits.memory` is killed by
+/// the kernel's OOM killer once it has touched it: `OOMKilled`, exit code 137.
+fn oom_check(w: &mut World, pod: &Value, container: &str) {
+    let Some(c) = spec(pod, container) else {
+        return;
+    };
+    let Some(limit) = c
+        .at("/resources/limits/memory")
+        .and_then(crate::engine::quantity::bytes)
+    else {
+        return;
+    };
+    let Some(used) = memory_use(&argv_of(c, behaviour(c))) else {
+        return;
+    };
+    if used <= limit {
+        return;
+    }
+    let node = node_of(w, meta_str(pod, "uid"));
+    let mib = |b: i64| format!("{}Mi", b >> 20);
+    recorder(pod, &node).why(w, format!("{}: container {container} touched {} of memory, over its limit of {}; the kernel's OOM killer ends it (OOMKilled, exit code 137) and the kubelet restarts it as its restartPolicy says", meta_str(pod, "name"), mib(used), mib(limit)));
+    // Touching the memory takes a moment (stress's workers fill it page by page).
+    end(w, pod, container, (137, "OOMKilled"), 300);
+}
+
 /// The process exited with `code`: terminated, then restarted or not.
 fn exited(w: &mut World, pod: &Value, container: &str, code: i32) {
+    let reason = if code == 0 { "Completed" } else { "Error" };
+    exited_as(w, pod, container, code, reason);
+}
+
+fn exited_as(w: &mut World, pod: &Value, container: &str, code: i32, reason: &str) {
     let uid = meta_str(pod, "uid").to_string();
     let node = node_of(w, &uid);
     if let Some(rt) = runtime(w, pod, container) {
         rt.process = None;
     }
     let now = format_rfc3339(w.now);
-    let reason = if code == 0 { "Completed" } else { "Error" };
     let mut status = pod["status"].clone();
     let policy = pod
         .at("/spec/restartPolicy")
@@ -334,7 +410,7 @@ fn restart(w: &mut World, pod: &Value, container: &str) {
     let now = format_rfc3339(w.now);
     let cid = hex64(w);
     let _digest = hex64(w);
-    let ready = c.get("readinessProbe").is_none();
+    let (ready, started) = probed_from_start(&c);
     let mut status = pod["status"].clone();
     if let Some(list) = status["containerStatuses"].as_array_mut() {
         for s in list.iter_mut().filter(|s| s["name"] == container) {
@@ -342,7 +418,7 @@ fn restart(w: &mut World, pod: &Value, container: &str) {
             s["containerID"] = json!(format!("containerd://{cid}"));
             s["restartCount"] = json!(restarts);
             s["ready"] = json!(ready);
-            s["started"] = json!(true);
+            s["started"] = json!(started);
         }
     }
     let all_ready = status["containerStatuses"]
@@ -353,11 +429,15 @@ fn restart(w: &mut World, pod: &Value, container: &str) {
     status["phase"] = json!("Running");
     status["conditions"] = super::conditions(&pod["status"], &now, true, all_ready, false);
     let pod = write_status(w, pod, status);
+    super::volumes::make_env(w, &pod, container);
     launch(w, &pod, &c);
-    if !ready {
-        let start_ms = behaviour(&c).map(|b| b.start_ms).unwrap_or(300);
-        super::set_timer(w, &pod, Stage::Ready, start_ms + 100);
-    }
+}
+
+/// A just-started container's (`ready`, `started`): a readiness probe has to pass before
+/// it is ready, a startup probe before it has started (and so before it is ready).
+pub(super) fn probed_from_start(c: &Value) -> (bool, bool) {
+    let started = c.get("startupProbe").is_none();
+    (started && c.get("readinessProbe").is_none(), started)
 }
 
 #[cfg(test)]

@@ -6,7 +6,10 @@
 
 pub mod containers;
 pub mod logs;
+pub mod power;
+pub mod prober;
 pub mod static_pods;
+pub mod volumes;
 
 use super::apiserver::meta_str;
 use super::clock::{Millis, Timer};
@@ -31,8 +34,6 @@ pub enum Stage {
     Start,
     /// A pull failed; after the back-off window, try again.
     PullBackOff,
-    /// The readiness probe passes for the first time.
-    Ready,
     /// The containers have stopped after SIGTERM (or the grace period ran out).
     Stopped,
     /// Nothing scheduled (running, or finished).
@@ -54,6 +55,8 @@ pub struct PodRuntime {
     pub stop_after: Option<Millis>,
     /// When the current image pull back-off window ends.
     pub backoff_until: Millis,
+    /// Failed `MountVolume.SetUp` attempts in a row (the volume manager's back-off).
+    pub mount_failures: u32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -65,6 +68,15 @@ pub struct KubeletState {
     pub last_ip: BTreeMap<String, u32>,
     /// Container logs by (pod uid, container name).
     pub logs: BTreeMap<(String, String), logs::ContainerLogs>,
+    /// The volumes, `subPath` copies and environments written for started pods, by uid.
+    pub mounted: BTreeMap<String, volumes::Mounted>,
+    /// Nodes whose kubelet is stopped (`kubeplay node stop`), with when it stopped.
+    pub stopped: BTreeMap<String, Millis>,
+    /// What a stopped kubelet would have done, kept for when it starts again.
+    pub parked: BTreeMap<String, Vec<Timer>>,
+    /// Pods removed from the API (force-deleted) while their kubelet was stopped, by
+    /// uid: their containers run on until it starts again.
+    pub orphans: BTreeMap<String, Value>,
 }
 
 /// Events and why-log lines about `pod` from the kubelet of `node`.
@@ -123,6 +135,7 @@ pub fn observe(w: &mut World, pod: &Value) {
                     pull_started: 0,
                     stop_after: None,
                     backoff_until: 0,
+                    mount_failures: 0,
                 },
             );
             let delay = w.rng.between(100, 400);
@@ -132,6 +145,9 @@ pub fn observe(w: &mut World, pod: &Value) {
             // Never started here: nothing to stop.
             w.remove_now("Pod", meta_str(pod, "namespace"), meta_str(pod, "name"));
         }
+        // A stopped kubelet never hears of the deletion: the pod stays Terminating until
+        // it starts again (or the pod is force-deleted).
+        (Some(rt), true) if w.kubelet.stopped.contains_key(&rt.node) => {}
         (Some(rt), true) if static_pods::is_mirror(pod) => static_pods::repost_mirror(w, pod, rt),
         (Some(rt), true) if rt.stage != Stage::Stopped => start_termination(w, pod, &rt),
         _ => {}
@@ -158,7 +174,7 @@ pub(super) fn set_timer(w: &mut World, pod: &Value, stage: Stage, delay: Millis)
     );
 }
 
-fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
+pub(super) fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
     if let Some(r) = w.kubelet.pods.get_mut(meta_str(pod, "uid")) {
         containers::stop_all(r);
     }
@@ -217,14 +233,30 @@ fn start_termination(w: &mut World, pod: &Value, rt: &PodRuntime) {
 
 /// A kubelet timer fired for pod `namespace/name`.
 pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, epoch: u64) {
+    let Some(rt) = w.kubelet.pods.get(uid).cloned() else {
+        return;
+    };
+    if rt.epoch != epoch {
+        return;
+    }
+    // A stopped kubelet does nothing, not even notice that a pod is gone.
+    if power::park(
+        w,
+        &rt.node,
+        Timer::Kubelet {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            uid: uid.to_string(),
+            epoch,
+        },
+    ) {
+        return;
+    }
     let Some(pod) = w.get("Pod", namespace, name).cloned() else {
         forget(w, uid);
         return;
     };
-    let Some(rt) = w.kubelet.pods.get(uid).cloned() else {
-        return;
-    };
-    if meta_str(&pod, "uid") != uid || rt.epoch != epoch {
+    if meta_str(&pod, "uid") != uid {
         return;
     }
     match rt.stage {
@@ -232,7 +264,6 @@ pub fn sync(w: &mut World, namespace: &str, name: &str, uid: &str, epoch: u64) {
         Stage::Pull => pull(w, &pod, &rt),
         Stage::Start => start(w, &pod, &rt),
         Stage::PullBackOff => enter_image_backoff(w, &pod, &rt),
-        Stage::Ready => mark_ready(w, &pod),
         Stage::Stopped => stopped(w, &pod, &rt),
         Stage::Idle => {}
     }
@@ -363,6 +394,9 @@ fn sandbox(w: &mut World, pod: &Value, rt: &PodRuntime) {
         ))
         .collect::<Vec<_>>());
     let pod = write_status(w, pod, status);
+    if !mounted_or_wait(w, &pod, rt) {
+        return;
+    }
     let delay = w.rng.between(500, 1200);
     set_timer(w, &pod, Stage::Pull, delay);
 }
@@ -397,8 +431,30 @@ fn give_network(w: &mut World, pod: &Value, node: &str, status: &mut Value) {
     status["conditions"] = conditions(old, &now, true, false, false);
 }
 
+/// Volumes are mounted before the sandbox is made and anything pulled; until they are,
+/// the pod waits in ContainerCreating, and the volume manager tries again after its
+/// back-off (goroutinemap's: 500 ms doubling, at most 2 m 2 s), with one `FailedMount`
+/// for each volume that fails. False while it waits.
+fn mounted_or_wait(w: &mut World, pod: &Value, rt: &PodRuntime) -> bool {
+    let Err(errors) = volumes::set_up(w, pod) else {
+        return true;
+    };
+    for e in errors {
+        recorder(pod, &rt.node).warning(w, "FailedMount", &e.to_string());
+    }
+    let failures = rt.mount_failures.min(8);
+    if let Some(r) = w.kubelet.pods.get_mut(meta_str(pod, "uid")) {
+        r.mount_failures += 1;
+    }
+    set_timer(w, pod, Stage::Pull, (500 << failures).min(122_000));
+    false
+}
+
 fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let uid = meta_str(pod, "uid").to_string();
+    if rt.mount_failures > 0 && !mounted_or_wait(w, pod, rt) {
+        return;
+    }
     let mut status = pod["status"].clone();
     let cached = w.kubelet.images.get(&rt.node).cloned().unwrap_or_default();
     let mut pull_ms = 0;
@@ -535,58 +591,71 @@ fn enter_image_backoff(w: &mut World, pod: &Value, rt: &PodRuntime) {
     set_timer(w, &pod, Stage::Pull, rt.backoff_until - w.now);
 }
 
+/// The `Pulled` event of a container whose image is there (pulled now, or cached), and
+/// the image's behaviour.
+fn pulled(
+    w: &mut World,
+    pod: &Value,
+    rt: &PodRuntime,
+    c: &Value,
+    pull_ms: Millis,
+) -> Option<registry::ImageBehaviour> {
+    let image = c["image"].as_str().unwrap_or("").to_string();
+    let field = format!("spec.containers{{{}}}", c["name"].as_str().unwrap_or(""));
+    let container = recorder(pod, &rt.node).at_field(&field);
+    let reference = ImageRef::parse(&image).ok();
+    let full = reference.as_ref().map(|r| r.full()).unwrap_or_default();
+    let behaviour = reference.as_ref().and_then(registry::lookup);
+    let cached = w
+        .kubelet
+        .images
+        .get(&rt.node)
+        .is_some_and(|s| s.contains(&full));
+    let policy = c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent");
+    if cached && policy != "Always" {
+        container.normal(
+            w,
+            "Pulled",
+            &format!("Container image \"{image}\" already present on machine"),
+        );
+    } else if let Some(b) = behaviour {
+        let secs = pull_ms as f64 / 1000.0;
+        container.normal(w, "Pulled", &format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {} bytes.", b.size_bytes));
+        w.kubelet
+            .images
+            .entry(rt.node.clone())
+            .or_default()
+            .insert(full);
+    }
+    behaviour
+}
+
 fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let uid = meta_str(pod, "uid").to_string();
+    if config_error(w, pod, rt) {
+        return;
+    }
+    let Ok(mounted) = volumes::set_up(w, pod) else {
+        // A source vanished between the mount and the start: mount again.
+        set_timer(w, pod, Stage::Pull, 0);
+        return;
+    };
+    volumes::mount(w, pod, mounted);
     let now = format_rfc3339(w.now);
     let mut status = pod["status"].clone();
     // The sandbox's IP is reported with the first status that shows containers running.
     give_network(w, pod, &rt.node, &mut status);
     let mut all_ready = true;
-    let mut probe_delay: Millis = 0;
     let mut list = Vec::new();
     let pull_ms = w.now - rt.pull_started;
     for c in containers(pod) {
-        let image = c["image"].as_str().unwrap_or("").to_string();
         let name = c["name"].as_str().unwrap_or("").to_string();
         let field = format!("spec.containers{{{name}}}");
         let container = recorder(pod, &rt.node).at_field(&field);
-        let reference = ImageRef::parse(&image).ok();
-        let full = reference.as_ref().map(|r| r.full()).unwrap_or_default();
-        let behaviour = reference.as_ref().and_then(registry::lookup);
-        let cached = w
-            .kubelet
-            .images
-            .get(&rt.node)
-            .is_some_and(|s| s.contains(&full));
-        let policy = c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent");
-        if cached && policy != "Always" {
-            container.normal(
-                w,
-                "Pulled",
-                &format!("Container image \"{image}\" already present on machine"),
-            );
-        } else if let Some(b) = behaviour {
-            let secs = pull_ms as f64 / 1000.0;
-            container.normal(w, "Pulled", &format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {} bytes.", b.size_bytes));
-            w.kubelet
-                .images
-                .entry(rt.node.clone())
-                .or_default()
-                .insert(full.clone());
-        }
+        pulled(w, pod, rt, &c, pull_ms);
         container.normal(w, "Created", &format!("Created container: {name}"));
         container.normal(w, "Started", &format!("Started container {name}"));
-        let has_probe = c.get("readinessProbe").is_some();
-        let ready = !has_probe;
-        if has_probe {
-            let initial = c
-                .at("/readinessProbe/initialDelaySeconds")
-                .and_then(Value::as_i64)
-                .unwrap_or(0)
-                * 1000;
-            let start_ms = behaviour.map(|b| b.start_ms).unwrap_or(300);
-            probe_delay = probe_delay.max(initial.max(start_ms) + 100);
-        }
+        let (ready, started) = containers::probed_from_start(&c);
         all_ready &= ready;
         let old = status["containerStatuses"]
             .as_array()
@@ -597,14 +666,16 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
             .unwrap_or(json!({}));
         let cid = hex64(w);
         let digest = hex64(w);
-        list.push(container_status(
+        let mut s = container_status(
             &c,
             json!({"running": {"startedAt": now}}),
             ready,
             0,
             last,
             Some((cid, digest)),
-        ));
+        );
+        s["started"] = json!(started);
+        list.push(s);
     }
     status["containerStatuses"] = json!(list);
     status["phase"] = json!("Running");
@@ -620,24 +691,76 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
         .get("Pod", meta_str(&pod, "namespace"), meta_str(&pod, "name"))
         .cloned()
         .unwrap_or(pod);
-    if !all_ready {
-        set_timer(w, &pod, Stage::Ready, probe_delay);
-    } else {
-        set_timer(w, &pod, Stage::Idle, 0);
-    }
+    set_timer(w, &pod, Stage::Idle, 0);
 }
 
-fn mark_ready(w: &mut World, pod: &Value) {
-    let now = format_rfc3339(w.now);
+/// `CreateContainerConfigError`: a container's environment needs a ConfigMap or Secret
+/// (or a key) that is missing. The kubelet tries again, pulling again first. Every container waits until all can start
+/// (upstream starts the others meanwhile; the tutorials' pods have one container).
+fn config_error(w: &mut World, pod: &Value, rt: &PodRuntime) -> bool {
+    let errors: Vec<(String, String)> = containers(pod)
+        .iter()
+        .filter_map(|c| {
+            let e = volumes::env_error(w, pod, c)?;
+            Some((c["name"].as_str().unwrap_or("").to_string(), e))
+        })
+        .collect();
+    if errors.is_empty() {
+        return false;
+    }
+    // The first failure is retried at the next PLEG relist (1 s: the sandbox just
+    // started); later ones after the pod worker's back-off.
+    let first = !pod["status"]["containerStatuses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|s| {
+            s.at("/state/waiting/reason").and_then(Value::as_str)
+                == Some("CreateContainerConfigError")
+        });
     let mut status = pod["status"].clone();
-    if let Some(list) = status["containerStatuses"].as_array_mut() {
-        for s in list.iter_mut() {
-            if s["state"].get("running").is_some() {
-                s["ready"] = json!(true);
+    // The sandbox is up: the pod has its IP although no container runs.
+    give_network(w, pod, &rt.node, &mut status);
+    let pull_ms = w.now - rt.pull_started;
+    for (name, e) in &errors {
+        if let Some(c) = containers(pod).iter().find(|c| c["name"] == name.as_str()) {
+            pulled(w, pod, rt, c, pull_ms);
+        }
+        let field = format!("spec.containers{{{name}}}");
+        recorder(pod, &rt.node)
+            .at_field(&field)
+            .warning(w, "Failed", &format!("Error: {e}"));
+        for s in status["containerStatuses"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
+            if s["name"] == name.as_str() {
+                s["state"] =
+                    json!({"waiting": {"message": e, "reason": "CreateContainerConfigError"}});
             }
         }
     }
-    status["conditions"] = conditions(&pod["status"], &now, true, true, false);
+    let pod = write_status(w, pod, status);
+    let delay = if first {
+        1_000
+    } else {
+        w.rng.between(10_000, 15_000)
+    };
+    set_timer(w, &pod, Stage::Pull, delay);
+    true
+}
+
+/// The kubelet reports its pods' status again (it was away and the node lifecycle
+/// controller had marked them not ready): Ready follows the containers' readiness, which
+/// the prober kept.
+pub(super) fn report_readiness(w: &mut World, pod: &Value) {
+    let now = format_rfc3339(w.now);
+    let mut status = pod["status"].clone();
+    let ready = status["containerStatuses"]
+        .as_array()
+        .is_some_and(|l| l.iter().all(|s| s["ready"] == true));
+    status["conditions"] = conditions(&pod["status"], &now, true, ready, false);
     write_status(w, pod, status);
 }
 
@@ -684,8 +807,9 @@ fn stopped(w: &mut World, pod: &Value, rt: &PodRuntime) {
 }
 
 /// The pod is gone from this node: its runtime and logs go too.
-fn forget(w: &mut World, uid: &str) {
+pub(super) fn forget(w: &mut World, uid: &str) {
     w.kubelet.pods.remove(uid);
+    w.kubelet.mounted.remove(uid);
     let keys: Vec<_> = w
         .kubelet
         .logs

@@ -175,7 +175,7 @@ pub fn selector_flag(p: &flags::Parsed) -> Result<Option<Selector>, String> {
 
 /// `--field-selector` supports `metadata.name`, `metadata.namespace`, `status.phase`,
 /// `spec.nodeName` with `=`, `==`, `!=`.
-fn field_matches(obj: &Value, selector: &str) -> Result<bool, String> {
+pub(crate) fn field_matches(obj: &Value, selector: &str) -> Result<bool, String> {
     for term in selector.split(',').filter(|t| !t.is_empty()) {
         let (key, want, negate) = if let Some((k, v)) = term.split_once("!=") {
             (k, v, true)
@@ -263,6 +263,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     };
     let mut collected: Vec<(&'static Resource, Vec<Rc<Value>>)> = Vec::new();
     let mut any_named = false;
+    // The server's deprecation warning for v1 Endpoints (1.33+); kubectl prints a
+    // warning once per command.
+    if targets.iter().any(|t| t.resource.kind == "Endpoints") {
+        out.err(
+            "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice",
+        );
+    }
     for t in &targets {
         let mut objs = Vec::new();
         if t.names.is_empty() {

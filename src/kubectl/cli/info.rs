@@ -48,6 +48,16 @@ pub(crate) const VERSION_FLAGS: &[Flag] = &[
     flag("output", Some('o'), Arity::Value),
 ];
 
+/// The server's version object (`/version`): what `kubectl version` shows and what
+/// `kubeplay serve` answers.
+pub fn server_version() -> serde_json::Value {
+    json!({
+        "buildDate": "2025-08-27T15:18:22Z", "compiler": "gc", "emulationMajor": "1", "emulationMinor": "34", "gitCommit": "f28b4c9efbca5c5c0af716d9f2d5702667ee8a45",
+        "gitTreeState": "clean", "gitVersion": SERVER_VERSION, "goVersion": "go1.24.6", "major": "1", "minCompatibilityMajor": "1", "minCompatibilityMinor": "33",
+        "minor": "34", "platform": "linux/amd64"
+    })
+}
+
 pub fn version(args: &[String]) -> Output {
     let p = match flags::parse(args, VERSION_FLAGS) {
         Ok(p) => p,
@@ -57,11 +67,7 @@ pub fn version(args: &[String]) -> Output {
         "buildDate": "2025-09-09T19:44:50Z", "compiler": "gc", "gitCommit": "93248f9ae092f571eb870b7664c534bfc7d00f03",
         "gitTreeState": "clean", "gitVersion": KUBECTL_VERSION, "goVersion": "go1.24.6", "major": "1", "minor": "34", "platform": "linux/amd64"
     });
-    let server = json!({
-        "buildDate": "2025-08-27T15:18:22Z", "compiler": "gc", "emulationMajor": "1", "emulationMinor": "34", "gitCommit": "f28b4c9efbca5c5c0af716d9f2d5702667ee8a45",
-        "gitTreeState": "clean", "gitVersion": SERVER_VERSION, "goVersion": "go1.24.6", "major": "1", "minCompatibilityMajor": "1", "minCompatibilityMinor": "33",
-        "minor": "34", "platform": "linux/amd64"
-    });
+    let server = server_version();
     let mut o = Output::ok();
     match p.value("output") {
         Some("json") => {

@@ -75,8 +75,10 @@ fn print_line(out: &mut Output, l: &LogLine, timestamps: bool) {
     } else {
         l.text.clone()
     };
+    // An empty line is a line too (`echo -en '\n'`): written exactly, not dropped.
     match l.stream {
-        Stream::Out => out.out(text),
+        Stream::Out => out.out_exact(format!("{text}\n")),
+        Stream::Err if text.is_empty() => out.lines.extend(Output::from_text("", "\n", 0).lines),
         Stream::Err => out.err(text),
     }
 }
@@ -90,7 +92,7 @@ fn status_of<'a>(pod: &'a Value, container: &str) -> Option<&'a Value> {
 }
 
 /// The kubelet's choice of container instance, or its error.
-fn instance(pod: &Value, container: &str, previous: bool) -> Result<String, String> {
+pub(crate) fn instance(pod: &Value, container: &str, previous: bool) -> Result<String, String> {
     let name = pod
         .at("/metadata/name")
         .and_then(Value::as_str)
@@ -353,6 +355,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         .is_none_or(str::is_empty)
     {
         return out.into();
+    }
+    if let Some(kubelet) = crate::engine::kubelet::power::refused_kubelet(ctx.cluster, &pod) {
+        let ns = pod
+            .at("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let mut o = out;
+        o.fail(format!("Error from server: Get \"https://{kubelet}/containerLogs/{ns}/{pod_name}/{container}\": dial tcp {kubelet}: connect: connection refused"));
+        return o.into();
     }
     let id = match instance(&pod, &container, p.bool("previous")) {
         Ok(id) => id,

@@ -22,6 +22,7 @@ pub mod scale;
 pub mod set;
 pub mod top;
 pub mod verbs;
+pub mod wait;
 
 use super::help;
 use super::kubeconfig::{valid_timeout, ConfigError, Kubeconfig, Overrides};

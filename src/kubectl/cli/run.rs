@@ -373,6 +373,12 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         );
         return out.into();
     }
+    if let Some(kubelet) = crate::engine::kubelet::power::refused_kubelet(ctx.cluster, &pod) {
+        out.fail(format!(
+            "Error from server: error dialing backend: dial tcp {kubelet}: connect: connection refused"
+        ));
+        return out.into();
+    }
     if !container_running(&pod, &container) {
         out.fail(format!(
             "unable to upgrade connection: container not found (\"{container}\")"

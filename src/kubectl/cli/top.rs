@@ -8,9 +8,11 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, Ctx};
 use crate::engine::apiserver::meta_str;
+use crate::engine::container::memory_use;
 use crate::engine::json::At;
+use crate::engine::kubelet::containers::argv_of;
 use crate::engine::quantity;
-use crate::engine::registry::ImageRef;
+use crate::engine::registry::{self, ImageRef};
 use crate::engine::ApiError;
 use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::tabwriter::format_table;
@@ -68,10 +70,17 @@ fn pod_usage(pod: &Value) -> Vec<(String, i64, i64)> {
         .map(|(i, c)| {
             let (cpu, mem) = footprint(c["image"].as_str().unwrap_or(""));
             let jitter = ((h >> (i * 8)) % 3) as i64;
+            // What the container's program holds (stress's --vm-bytes), under its limit
+            // (a container over it is OOMKilled, not running).
+            let image = c["image"]
+                .as_str()
+                .and_then(|i| ImageRef::parse(i).ok())
+                .and_then(|r| registry::lookup(&r));
+            let held = memory_use(&argv_of(c, image)).map_or(0, |b| b >> 20);
             (
                 c["name"].as_str().unwrap_or("").to_string(),
                 cpu,
-                mem + jitter,
+                mem + jitter + held,
             )
         })
         .collect()

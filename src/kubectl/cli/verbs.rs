@@ -4,7 +4,7 @@
 
 use super::flags::Flag;
 use super::{apply, config, delete, describe, edit, events, expose, get, info, label, logs, nodes};
-use super::{rollout, run, scale, set, top, Ctx, Outcome};
+use super::{rollout, run, scale, set, top, wait, Ctx, Outcome};
 use crate::shell::Output;
 
 /// One kubectl command.
@@ -211,6 +211,15 @@ pub const VERBS: &[Verb] = &[
         help: Some((HelpGroup::Advanced, "Update fields of a resource")),
     },
     Verb {
+        name: "wait",
+        run: wait::run,
+        flags: wait::FLAGS,
+        help: Some((
+            HelpGroup::Advanced,
+            "Experimental: Wait for a specific condition on one or many resources",
+        )),
+    },
+    Verb {
         name: "label",
         run: |ctx, rest| label::run(ctx, rest, label::Mode::Label).into(),
         flags: label::FLAGS,
@@ -276,7 +285,6 @@ pub const NOT_SIMULATED: &[&str] = &[
     "port-forward",
     "proxy",
     "replace",
-    "wait",
 ];
 
 /// The verb named `name`, if kubectl has it here.
@@ -339,11 +347,6 @@ const NOT_SIMULATED_HELP: &[(HelpGroup, &str, &str)] = &[
         HelpGroup::Advanced,
         "replace",
         "Replace a resource by file name or stdin",
-    ),
-    (
-        HelpGroup::Advanced,
-        "wait",
-        "Experimental: Wait for a specific condition on one or many resources",
     ),
     (
         HelpGroup::Advanced,

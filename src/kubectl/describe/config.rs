@@ -1,5 +1,5 @@
-//! Namespace, ConfigMap and Secret: kinds without a workload, described by kubectl's
-//! `describeNamespace`, `ConfigMapDescriber` and `describeSecret`.
+//! Namespace, ConfigMap, Secret and ResourceQuota: kinds without a workload, described by kubectl's
+//! `describeNamespace`, `ConfigMapDescriber`, `describeSecret` and `describeQuota`.
 
 use serde_json::Value;
 
@@ -85,4 +85,44 @@ pub(super) fn describe_secret(w: &mut Writer, secret: &Value) {
 /// Length in bytes of the data a base64 string encodes.
 fn decoded_len(text: &str) -> usize {
     crate::base64::decode(text).map_or_else(|partial| partial.len(), |b| b.len())
+}
+
+/// What `describeQuota` says under a scope's name.
+fn quota_scope_help(scope: &str) -> &'static str {
+    match scope {
+        "Terminating" => "Matches all pods that have an active deadline. These pods have a limited lifespan on a node before being actively terminated by the system.",
+        "NotTerminating" => "Matches all pods that do not have an active deadline. These pods usually include long running pods whose container command is not expected to terminate.",
+        "BestEffort" => "Matches all pods that do not have resource requirements set. These pods have a best effort quality of service.",
+        "NotBestEffort" => "Matches all pods that have at least one resource requirement set. These pods have a burstable or guaranteed quality of service.",
+        _ => "",
+    }
+}
+
+/// `describeQuota`: the scopes with their meaning, then each resource of `status.hard`
+/// (sorted) with what is used of it.
+pub(super) fn describe_quota(w: &mut Writer, q: &Value) {
+    w.w(0, &format!("Name:\t{}\n", s(q, "metadata.name")));
+    w.w(0, &format!("Namespace:\t{}\n", s(q, "metadata.namespace")));
+    let mut scopes: Vec<&str> = arr(q, "spec.scopes")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    if !scopes.is_empty() {
+        crate::sort::sort(&mut scopes);
+        w.w(0, &format!("Scopes:\t{}\n", scopes.join(", ")));
+        for help in scopes
+            .iter()
+            .map(|s| quota_scope_help(s))
+            .filter(|h| !h.is_empty())
+        {
+            w.w(0, &format!(" * {help}\n"));
+        }
+    }
+    w.w(0, "Resource\tUsed\tHard\n");
+    w.w(0, "--------\t----\t----\n");
+    let used = string_map(q, "status.used");
+    for (name, hard) in string_map(q, "status.hard") {
+        let u = used.get(&name).map_or("0", String::as_str);
+        w.w(0, &format!("{name}\t{u}\t{hard}\n"));
+    }
 }

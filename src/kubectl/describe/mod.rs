@@ -31,7 +31,7 @@ mod storage;
 
 use apps::{describe_daemonset, describe_deployment, describe_replicaset, describe_statefulset};
 use batch::{describe_cronjob, describe_job};
-use config::{describe_configmap, describe_namespace, describe_secret};
+use config::{describe_configmap, describe_namespace, describe_quota, describe_secret};
 use generic::describe_generic;
 use nodes::describe_node;
 use pods::{describe_pod, describe_pod_template};
@@ -74,6 +74,7 @@ pub fn describe(obj: &Value, related: &Related, now_ms: i64) -> String {
         "Job" => describe_job(&mut w, obj, related),
         "CronJob" => describe_cronjob(&mut w, obj, related),
         "Secret" => describe_secret(&mut w, obj),
+        "ResourceQuota" => describe_quota(&mut w, obj),
         _ => describe_generic(&mut w, obj, related),
     }
     w.finish()

@@ -720,3 +720,25 @@ fn describe_node_shows_roles_taints_and_allocated_resources() {
         "{out}"
     );
 }
+
+#[test]
+fn describe_quota_lists_scopes_with_their_meaning_and_each_resource_used_of_hard() {
+    // `kubectl describe quota` on a 1.34 cluster, for a quota made with
+    // `kubectl create quota q --hard=pods=2,count/configmaps=3 --scopes=NotBestEffort` (the
+    // help line ends the tabwriter's block: Name/Namespace/Scopes align apart).
+    let q = json!({"kind": "ResourceQuota",
+        "metadata": {"name": "q", "namespace": "kube-public"},
+        "spec": {"hard": {"pods": "2", "count/configmaps": "3"}, "scopes": ["NotBestEffort"]},
+        "status": {"hard": {"pods": "2", "count/configmaps": "3"}, "used": {"count/configmaps": "1"}}});
+    assert_eq!(
+        describe(&q, &Related::default(), now()),
+        "Name:       q\n\
+         Namespace:  kube-public\n\
+         Scopes:     NotBestEffort\n \
+         * Matches all pods that have at least one resource requirement set. These pods have a burstable or guaranteed quality of service.\n\
+         Resource          Used  Hard\n\
+         --------          ----  ----\n\
+         count/configmaps  1     3\n\
+         pods              0     2\n"
+    );
+}

@@ -5,6 +5,7 @@
 //! `sleep`, `rollout status`) advance with virtual time ([`jobs`]).
 
 mod jobs;
+mod playground;
 mod terminal;
 mod watch;
 

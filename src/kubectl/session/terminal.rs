@@ -87,6 +87,7 @@ impl Host for Terminal {
         let args = &argv[1..];
         match name {
             "kubectl" => self.kubectl(args, stdin.as_deref()),
+            "kubeplay" => (super::playground::run(&mut self.cluster, args), None),
             "sleep" => match args.first().and_then(|a| parse_seconds(a)) {
                 Some(ms) => {
                     let mut r = Running::new(Process::Sleep);
@@ -153,8 +154,8 @@ impl Host for Terminal {
             "type" | "which" => {
                 let mut o = Output::ok();
                 for a in args {
-                    if a == "kubectl" {
-                        o.out(if name == "which" { "/usr/local/bin/kubectl".to_string() } else { "kubectl is /usr/local/bin/kubectl".to_string() });
+                    if a == "kubectl" || a == "kubeplay" {
+                        o.out(if name == "which" { format!("/usr/local/bin/{a}") } else { format!("{a} is /usr/local/bin/{a}") });
                     } else if let Some(v) = shell.aliases.get(a) {
                         o.out(format!("{a} is aliased to `{v}'"));
                     } else {
@@ -259,6 +260,7 @@ fn help() -> Output {
         "kubeplay — a Kubernetes playground. This terminal runs a small bash in front of kubectl v1.34.
 
   kubectl ...          talk to the simulated cluster (kubectl --help lists the verbs)
+  kubeplay node stop|start NODE   stop or start a node's kubelet (a node that dies)
   k ...                alias for kubectl
   cat <<EOF > f.yaml   write a manifest (end with a line EOF); vim f.yaml opens the editor
   ls, cat, rm          the files of this playground

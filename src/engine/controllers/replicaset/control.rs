@@ -121,16 +121,45 @@ pub fn deletes_before(a: &PodView, b: &PodView, now: Millis) -> bool {
 }
 
 /// Sorts pods so that the ones to delete first come first.
+///
+/// `deletes_before` is not transitive (pods whose times differ but fall in one
+/// logarithmic bucket are ordered by uid, pods with equal times by what follows), which
+/// Go's `sort.Sort` never checks but Rust's sort may notice and panic on — a scale-down
+/// of a few dozen pods started over a few seconds did. So this is a plain stable merge
+/// sort that trusts the comparator: the standard sort's result whenever the order is
+/// total, and an order without a panic when it is not.
 pub fn rank_for_deletion(pods: &mut [PodView], now: Millis) {
-    crate::sort::sort_by(pods, |a, b| {
-        if deletes_before(a, b, now) {
-            Ordering::Less
-        } else if deletes_before(b, a, now) {
-            Ordering::Greater
-        } else {
-            Ordering::Equal
-        }
+    let mut order: Vec<usize> = (0..pods.len()).collect();
+    merge_sort(&mut order, &|&a: &usize, &b: &usize| {
+        deletes_before(&pods[a], &pods[b], now)
     });
+    let ranked: Vec<PodView> = order.iter().map(|&i| pods[i].clone()).collect();
+    for (slot, p) in pods.iter_mut().zip(ranked) {
+        *slot = p;
+    }
+}
+
+/// Stable top-down merge sort by a "goes before" predicate.
+fn merge_sort<T: Copy>(v: &mut [T], before: &dyn Fn(&T, &T) -> bool) {
+    if v.len() < 2 {
+        return;
+    }
+    let mid = v.len() / 2;
+    merge_sort(&mut v[..mid], before);
+    merge_sort(&mut v[mid..], before);
+    let (left, right) = (v[..mid].to_vec(), v[mid..].to_vec());
+    let (mut i, mut j) = (0, 0);
+    for slot in v.iter_mut() {
+        // Take from the right only when it strictly goes first: equal elements keep
+        // their order.
+        if j < right.len() && (i == left.len() || before(&right[j], &left[i])) {
+            *slot = right[j];
+            j += 1;
+        } else {
+            *slot = left[i];
+            i += 1;
+        }
+    }
 }
 
 /// Why `p` was picked first for deletion, in a learner's words.
@@ -188,6 +217,37 @@ mod tests {
             ready_since: Some(0),
             created: 0,
             ..PodView::default()
+        }
+    }
+
+    #[test]
+    fn scale_down_ranks_pods_ready_at_nearly_the_same_time_without_panicking() {
+        // Ready a few ms apart, in one logarithmic bucket or two: by uid when the times
+        // differ, by restarts and age when they are equal — not a total order.
+        let mut x: u64 = 7;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        for round in 0..300 {
+            let n = 20 + (round % 45);
+            let mut pods: Vec<PodView> = (0..n)
+                .map(|i| {
+                    let mut p = pod(&format!("p{i:02}"));
+                    p.uid = format!("{:04}", next(10_000));
+                    p.ready_since = Some(next(4) as Millis * 300);
+                    p.created = next(3) as Millis * 700;
+                    p.restarts = next(2) as i64;
+                    p
+                })
+                .collect();
+            rank_for_deletion(&mut pods, 1_000);
+            let mut names: Vec<String> = pods.iter().map(|p| p.name.clone()).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), n as usize);
         }
     }
 

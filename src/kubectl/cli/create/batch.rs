@@ -4,11 +4,11 @@
 
 use super::super::flags::Parsed;
 use super::super::Ctx;
+use super::Invocation;
 use crate::engine::api::discovery;
 use crate::engine::errors::ApiError;
 use crate::json;
 use crate::kubectl::output::CheckErr;
-use crate::kubectl::printers::yaml;
 use crate::shell::Output;
 use serde_json::Value;
 
@@ -28,35 +28,19 @@ fn container(name: &str, image: &str, command: &[String]) -> Value {
     c
 }
 
-/// Prints the object (`--dry-run=client`) or creates it, as the generators do.
-fn finish(ctx: &mut Ctx<'_>, p: &Parsed, mut obj: Value, resource: &str, what: &str) -> Output {
-    let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
-    if p.value("namespace").is_some_and(|n| !n.is_empty()) {
-        obj["metadata"]["namespace"] = json!(ctx.namespace(p));
+/// Prints, checks on the server or creates the object through the generators' one
+/// [`Invocation::finish`]; a refusal reads `failed to create job: …`.
+fn finish(ctx: &mut Ctx<'_>, p: &Parsed, name: &str, mut obj: Value, what: &str) -> Output {
+    let inv = match Invocation::named(p.clone(), name.to_string()) {
+        Ok(inv) => inv,
+        Err(out) => return out,
+    };
+    // The namespace goes into the object only when -n names it (`EnforceNamespace`).
+    if let Some(ns) = inv.metadata().get("namespace") {
+        obj["metadata"]["namespace"] = ns.clone();
     }
-    let mut out = Output::ok();
-    if p.value("dry-run").is_some_and(|d| d != "none") {
-        match p.value("output") {
-            Some("yaml") => out.out(yaml::to_yaml(&obj)),
-            Some("json") => out.out(yaml::to_json(&obj)),
-            _ => out.out(format!("{resource}/{name} created (dry run)")),
-        }
-        return out;
-    }
-    // Created in the context's namespace; the dry run above prints none unless -n was given.
-    obj["metadata"]["namespace"] = json!(ctx.namespace(p));
-    match ctx.cluster.create(obj) {
-        Ok(created) => match p.value("output") {
-            Some("yaml") => out.out(yaml::to_yaml(&created)),
-            Some("json") => out.out(yaml::to_json(&created)),
-            _ => out.out(format!("{resource}/{name} created")),
-        },
-        Err(e) => out.fail(format!(
-            "error: failed to create {what}: {}",
-            e.status_message("batch")
-        )),
-    }
-    out
+    let failed = |e: &ApiError| format!("failed to create {what}: {}", e.status_message("batch"));
+    inv.finish(ctx, obj, &format!("{what}.batch"), &failed)
 }
 
 /// `exactly one NAME is required`: the generators take one name and nothing else
@@ -100,7 +84,7 @@ pub fn create_job(ctx: &mut Ctx<'_>, p: &Parsed) -> Output {
             Err(out) => return out,
         }
     };
-    finish(ctx, p, job, "job.batch", "job")
+    finish(ctx, p, name, job, "job")
 }
 
 /// `createJobFromCronJob`: the CronJob's job template, marked as started by hand and
@@ -177,5 +161,5 @@ pub fn create_cronjob(ctx: &mut Ctx<'_>, p: &Parsed) -> Output {
             "metadata": {}, "spec": {"containers": [container(name, image, &cmd)],
             "restartPolicy": restart}}}}, "schedule": schedule},
         "status": {}});
-    finish(ctx, p, cronjob, "cronjob.batch", "cronjob")
+    finish(ctx, p, name, cronjob, "cronjob")
 }

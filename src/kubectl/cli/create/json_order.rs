@@ -5,7 +5,7 @@
 use crate::gofmt::{write_json_struct_order, StructOrder};
 use serde_json::Value;
 
-/// Fields of ConfigMap, Secret, Service, ResourceQuota and the structs inside them, in an
+/// Fields of TypeMeta, ObjectMeta, ConfigMap, Secret, Service, ResourceQuota and the structs inside them, in an
 /// order that agrees with each struct's declaration (`k8s.io/api/core/v1/types.go`).
 const FIELDS: &[&str] = &[
     // TypeMeta, ObjectMeta
@@ -67,9 +67,118 @@ const FIELDS: &[&str] = &[
     "used",
 ];
 
+/// `JobSpec` (`k8s.io/api/batch/v1/types.go`).
+const JOB_SPEC: &[&str] = &[
+    "parallelism",
+    "completions",
+    "activeDeadlineSeconds",
+    "podFailurePolicy",
+    "successPolicy",
+    "backoffLimit",
+    "backoffLimitPerIndex",
+    "maxFailedIndexes",
+    "selector",
+    "manualSelector",
+    "template",
+    "ttlSecondsAfterFinished",
+    "completionMode",
+    "suspend",
+    "podReplacementPolicy",
+    "managedBy",
+];
+
+/// `CronJobSpec`.
+const CRON_JOB_SPEC: &[&str] = &[
+    "schedule",
+    "timeZone",
+    "startingDeadlineSeconds",
+    "concurrencyPolicy",
+    "suspend",
+    "jobTemplate",
+    "successfulJobsHistoryLimit",
+    "failedJobsHistoryLimit",
+];
+
+/// `PodSpec`.
+const POD_SPEC: &[&str] = &[
+    "volumes",
+    "initContainers",
+    "containers",
+    "ephemeralContainers",
+    "restartPolicy",
+    "terminationGracePeriodSeconds",
+    "activeDeadlineSeconds",
+    "dnsPolicy",
+    "nodeSelector",
+    "serviceAccountName",
+    "serviceAccount",
+    "automountServiceAccountToken",
+    "nodeName",
+    "hostNetwork",
+    "hostPID",
+    "hostIPC",
+    "shareProcessNamespace",
+    "securityContext",
+    "imagePullSecrets",
+    "hostname",
+    "subdomain",
+    "affinity",
+    "schedulerName",
+    "tolerations",
+];
+
+/// `Container`.
+const CONTAINER: &[&str] = &[
+    "name",
+    "image",
+    "command",
+    "args",
+    "workingDir",
+    "ports",
+    "envFrom",
+    "env",
+    "resources",
+    "resizePolicy",
+    "restartPolicy",
+    "volumeMounts",
+    "volumeDevices",
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "lifecycle",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "imagePullPolicy",
+    "securityContext",
+    "stdin",
+    "stdinOnce",
+    "tty",
+];
+
+/// `OwnerReference` and `LabelSelector`.
+const OWNER_REFERENCE: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "name",
+    "uid",
+    "controller",
+    "blockOwnerDeletion",
+];
+const LABEL_SELECTOR: &[&str] = &["matchLabels", "matchExpressions"];
+
 const ORDER: StructOrder = StructOrder {
-    rank: |k| FIELDS.iter().position(|f| *f == k),
+    structs: &[
+        FIELDS,
+        JOB_SPEC,
+        CRON_JOB_SPEC,
+        POD_SPEC,
+        CONTAINER,
+        OWNER_REFERENCE,
+        LABEL_SELECTOR,
+    ],
     maps: &[
+        "matchLabels",
+        "nodeSelector",
         "data",
         "stringData",
         "binaryData",

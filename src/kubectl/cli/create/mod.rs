@@ -138,6 +138,13 @@ impl Invocation {
                 )))
             }
         };
+        Invocation::named(parsed, name)
+    }
+
+    /// An invocation whose flags were parsed already (`create job` and `create cronjob`
+    /// share `kubectl create`'s flag set) and whose NAME was taken: the dry-run strategy
+    /// is checked the same way.
+    fn named(parsed: flags::Parsed, name: String) -> Result<Invocation, Output> {
         let dry_run = match parsed.value("dry-run") {
             None | Some("none") => DryRun::None,
             Some("client") => DryRun::Client,

@@ -142,7 +142,7 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
         "ConfigMap" => &[NAME, ("Data", false), AGE],
         "Secret" => &[NAME, ("Type", false), ("Data", false), AGE],
         "Endpoints" => &[NAME, ("Endpoints", false), AGE],
-        "ResourceQuota" => &[NAME, AGE, ("Request", false), ("Limit", false)],
+        "ResourceQuota" => &[NAME, ("Request", false), ("Limit", false), AGE],
         "ServiceAccount" => &[NAME, ("Secrets", false), AGE],
         "StorageClass" => &[
             NAME,
@@ -179,6 +179,12 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
 }
 
 /// The header cells of `kubectl get` for `kind` (upper-cased column names).
+/// The server's column definitions of `kind`: `(name, wide_only)`; wide-only columns are
+/// the Table's priority-1 columns (`kubeplay serve` sends them as the server does).
+pub fn definitions(kind: &str) -> &'static [(&'static str, bool)] {
+    columns(kind)
+}
+
 pub fn header(kind: &str, wide: bool) -> Vec<String> {
     columns(kind)
         .iter()
@@ -389,7 +395,7 @@ fn all_cells(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
         "Endpoints" => vec![name, format_endpoints(o), age(o, now)],
         "ResourceQuota" => {
             let (req, lim) = quota_columns(o);
-            vec![name, age(o, now), req, lim]
+            vec![name, req, lim, age(o, now)]
         }
         "ServiceAccount" => vec![name, arr(o, "secrets").len().to_string(), age(o, now)],
         "StorageClass" => storage_class_cells(o, now),

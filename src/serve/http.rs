@@ -1,0 +1,169 @@
+//! HTTP on tiny_http: a request becomes a plain `Req` (so it can cross to the engine
+//! thread), the engine's `Reply` becomes the response. Watches stream from here.
+
+use super::engine::Engine;
+use super::status;
+use std::collections::BTreeMap;
+use std::io::Read;
+
+/// The API server's request body limit (apiserver's `MaxRequestBodyBytes`, 3 MiB).
+pub const MAX_BODY: usize = 3 * 1024 * 1024;
+
+/// One request, as the API layer needs it.
+#[derive(Debug, Clone, Default)]
+pub struct Req {
+    pub method: String,
+    pub path: String,
+    pub query: BTreeMap<String, String>,
+    pub accept: String,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Req {
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.query.get(key).map(String::as_str)
+    }
+
+    pub fn flag(&self, key: &str) -> bool {
+        matches!(self.param(key), Some("true" | "1"))
+    }
+}
+
+/// One answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub code: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(code: u16, v: &serde_json::Value) -> Reply {
+        Reply::typed(code, "application/json", v)
+    }
+
+    pub fn typed(code: u16, content_type: &str, v: &serde_json::Value) -> Reply {
+        Reply {
+            code,
+            content_type: content_type.to_string(),
+            body: serde_json::to_vec(v).unwrap_or_default(),
+        }
+    }
+
+    pub fn text(code: u16, text: String) -> Reply {
+        Reply {
+            code,
+            content_type: "text/plain".to_string(),
+            body: text.into_bytes(),
+        }
+    }
+}
+
+/// `%XX` and `+` in a query component.
+fn unescape(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = |c: u8| (c as char).to_digit(16);
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn split_url(url: &str) -> (String, BTreeMap<String, String>) {
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut q = BTreeMap::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        q.insert(unescape(k), unescape(v));
+    }
+    (unescape(path), q)
+}
+
+fn header(request: &tiny_http::Request, name: &'static str) -> String {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv(name))
+        .map(|h| h.value.as_str().to_string())
+        .unwrap_or_default()
+}
+
+pub fn handle(mut request: tiny_http::Request, engine: &Engine) {
+    let (path, query) = split_url(request.url());
+    let mut req = Req {
+        method: request.method().as_str().to_ascii_uppercase(),
+        path,
+        query,
+        accept: header(&request, "Accept"),
+        content_type: header(&request, "Content-Type"),
+        body: Vec::new(),
+    };
+    // An upgrade (exec, attach, port-forward over WebSocket or SPDY) has no body to read:
+    // tiny_http hands the rest of the connection over as one. It is refused unread.
+    if !header(&request, "Upgrade").is_empty() {
+        let what = req.path.rsplit('/').next().unwrap_or("").to_string();
+        let reply = status::reply(&status::bad_request(format!(
+            "kubeplay serve does not serve {what} streams (WebSocket/SPDY upgrades) yet; kubectl exec, attach and port-forward work in `kubeplay run` and the browser"
+        )));
+        return respond(request, reply);
+    }
+    let mut body = Vec::new();
+    let read = request
+        .as_reader()
+        .take(MAX_BODY as u64 + 1)
+        .read_to_end(&mut body);
+    let reply = if read.is_err() {
+        status::reply(&status::bad_request("the request body could not be read"))
+    } else if body.len() > MAX_BODY {
+        status::reply(&status::too_large())
+    } else {
+        req.body = body;
+        if req.method == "GET" && req.flag("watch") {
+            return super::watch::serve(request, req, engine);
+        }
+        engine
+            .call(move |api| super::api::handle(api, &req))
+            .unwrap_or_else(|| status::reply(&status::internal("the request could not be served")))
+    };
+    respond(request, reply);
+}
+
+fn respond(request: tiny_http::Request, reply: Reply) {
+    let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.code);
+    if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", reply.content_type.as_bytes()) {
+        response.add_header(h);
+    }
+    let _ = request.respond(response);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_components_are_unescaped() {
+        let (path, q) = split_url("/api/v1/pods?labelSelector=app%3Dweb%2Ctier+in+(a)&watch=1");
+        assert_eq!(path, "/api/v1/pods");
+        assert_eq!(q["labelSelector"], "app=web,tier in (a)");
+        assert_eq!(q["watch"], "1");
+        let (_, q) = split_url("/x?bad=%zz&end=%4");
+        assert_eq!(q["bad"], "%zz");
+        assert_eq!(q["end"], "%4");
+    }
+}

@@ -1,0 +1,273 @@
+//! `kubeplay serve` over real TCP: a client lists pods and watches one being created, and
+//! bad requests (malformed JSON, unknown kinds and paths, a 10 MB body) get a
+//! metav1.Status, never a dropped connection or a dead server. The client here is a few
+//! lines over `TcpStream` (HTTP/1.1 with `Connection: close`); the real kubectl's run is
+//! `scripts/diff-kubectl.py`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use kubeplay::serve::{self, ClockMode, Options};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+fn start() -> serve::Running {
+    serve::start(&Options {
+        port: 0,
+        nodes: 1,
+        seed: 1,
+        clock: ClockMode::OnDemand,
+        speed: 1.0,
+        kubeconfig: None,
+    })
+    .expect("serve starts")
+}
+
+fn connect(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> TcpStream {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    // A peer that refuses a large body may close before reading it all.
+    let _ = s.write_all(body);
+    s
+}
+
+/// (status code, body) of a plain request.
+fn call(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
+    let mut s = connect(addr, method, path, "application/json", body);
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").expect("a response head");
+    let code: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (code, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+fn pod(name: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name},
+        "spec": {"containers": [{"name": "c", "image": "nginx"}]}
+    }))
+    .unwrap()
+}
+
+#[test]
+fn a_client_lists_pods_and_watches_one_being_created() {
+    let server = start();
+    let addr = server.addr;
+    let (code, list) = call(addr, "GET", "/api/v1/namespaces/default/pods", b"");
+    assert_eq!(code, 200);
+    assert_eq!(list["kind"], "PodList");
+    assert_eq!(list["items"], json!([]));
+    let rv = list["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let watch = connect(
+        addr,
+        "GET",
+        &format!("/api/v1/namespaces/default/pods?watch=1&resourceVersion={rv}&timeoutSeconds=60"),
+        "application/json",
+        b"",
+    );
+    let (code, created) = call(
+        addr,
+        "POST",
+        "/api/v1/namespaces/default/pods",
+        &pod("hello"),
+    );
+    assert_eq!(code, 201, "{created}");
+    assert_eq!(created["metadata"]["name"], "hello");
+
+    // Chunked JSON lines: skip the head, chunk sizes and blank keep-alive lines.
+    let mut phases = Vec::new();
+    for line in BufReader::new(watch).lines() {
+        let Ok(line) = line else { break };
+        let Ok(event) = serde_json::from_str::<Value>(line.trim()) else {
+            continue;
+        };
+        if !event.is_object() {
+            continue;
+        }
+        assert_eq!(event["object"]["metadata"]["name"], "hello");
+        phases.push(format!(
+            "{} {}",
+            event["type"].as_str().unwrap(),
+            event["object"]["status"]["phase"].as_str().unwrap_or("-")
+        ));
+        if phases.last().unwrap().ends_with("Running") {
+            break;
+        }
+    }
+    assert_eq!(phases.first().map(String::as_str), Some("ADDED Pending"));
+    assert_eq!(phases.last().map(String::as_str), Some("MODIFIED Running"));
+    server.stop();
+}
+
+#[test]
+fn bad_requests_get_a_status_and_the_server_lives_on() {
+    let server = start();
+    let addr = server.addr;
+    let cases: Vec<(&str, &str, Vec<u8>, u16, &str)> = vec![
+        (
+            "POST",
+            "/api/v1/namespaces/default/pods",
+            b"{not json".to_vec(),
+            400,
+            "BadRequest",
+        ),
+        (
+            "POST",
+            "/api/v1/namespaces/default/pods",
+            b"[1,2]".to_vec(),
+            400,
+            "BadRequest",
+        ),
+        (
+            "POST",
+            "/api/v1/namespaces/default/pods",
+            b"".to_vec(),
+            400,
+            "BadRequest",
+        ),
+        (
+            "POST",
+            "/api/v1/namespaces/default/widgets",
+            pod("x"),
+            404,
+            "NotFound",
+        ),
+        (
+            "GET",
+            "/apis/nope.example.com/v1/things",
+            vec![],
+            404,
+            "NotFound",
+        ),
+        (
+            "GET",
+            "/api/v1/namespaces/default/pods/missing",
+            vec![],
+            404,
+            "NotFound",
+        ),
+        (
+            "GET",
+            "/api/v1/namespaces/default/pods/a/b/c/d",
+            vec![],
+            404,
+            "NotFound",
+        ),
+        (
+            "GET",
+            "/api/v1/pods?labelSelector=%3D%3D%3D",
+            vec![],
+            400,
+            "BadRequest",
+        ),
+        (
+            "GET",
+            "/api/v1/pods?fieldSelector=nonsense",
+            vec![],
+            400,
+            "BadRequest",
+        ),
+        (
+            "PATCH",
+            "/api/v1/namespaces/default/pods/missing",
+            b"{}".to_vec(),
+            404,
+            "NotFound",
+        ),
+        (
+            "POST",
+            "/api/v1/namespaces/default/pods",
+            vec![b' '; 10 * 1024 * 1024],
+            413,
+            "RequestEntityTooLarge",
+        ),
+        (
+            "POST",
+            "/kubeplay/v1/sleep?seconds=-5",
+            vec![],
+            400,
+            "BadRequest",
+        ),
+        (
+            "DELETE",
+            "/api/v1/namespaces/default/pods/missing?propagationPolicy=Sideways",
+            vec![],
+            400,
+            "BadRequest",
+        ),
+    ];
+    for (method, path, body, code, reason) in cases {
+        let (got, status) = call(addr, method, path, &body);
+        assert_eq!(
+            (got, status["reason"].as_str()),
+            (code, Some(reason)),
+            "{method} {path}: {status}"
+        );
+        assert_eq!(status["kind"], "Status");
+    }
+    // A Pod body posted where Deployments live is refused, not stored as a Deployment.
+    let (code, _) = call(
+        addr,
+        "POST",
+        "/apis/apps/v1/namespaces/default/deployments",
+        &pod("p"),
+    );
+    assert_eq!(code, 400);
+    // Garbage paths and bodies: every answer is HTTP with a JSON body, and the server
+    // still answers afterwards.
+    let mut seed = 7u64;
+    for _ in 0..200 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let pick = |n: u64, s: u64| (s >> 33) % n;
+        let paths = [
+            "/api/v1/",
+            "/apis/apps/v1/namespaces/x/",
+            "/api/v1/namespaces/%zz/pods/",
+            "/openapi/v3/apis/",
+            "/",
+        ];
+        let tails = [
+            "pods",
+            "statefulsets/web/scale",
+            "nodes/n/status",
+            "",
+            "..%2F..",
+            "pods?watch=abc&resourceVersion=x",
+        ];
+        let path = format!(
+            "{}{}",
+            paths[pick(5, seed) as usize],
+            tails[pick(6, seed >> 3) as usize]
+        );
+        let method = ["GET", "POST", "PUT", "PATCH", "DELETE"][pick(5, seed >> 7) as usize];
+        let body: Vec<u8> = (0..pick(64, seed >> 11))
+            .map(|i| (seed >> (i % 50)) as u8)
+            .collect();
+        let mut s = connect(addr, method, &path, "application/json", &body);
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        assert!(raw.starts_with(b"HTTP/1.1 "), "{method} {path}");
+    }
+    let (code, _) = call(addr, "GET", "/version", b"");
+    assert_eq!(code, 200);
+    server.stop();
+}
