@@ -379,6 +379,8 @@ async fn a_nodes_power_button_types_kubeplay_node_stop_or_start_for_its_lane() {
         onselect: yew::Callback::noop(),
         hide_finished: false,
         onhide: yew::Callback::noop(),
+        show_system: false,
+        onsystem: yew::Callback::noop(),
         onrun: {
             let typed = Rc::clone(&typed);
             yew::Callback::from(move |line: String| typed.borrow_mut().push(line))
