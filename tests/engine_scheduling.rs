@@ -154,8 +154,9 @@ fn a_pod_whose_cpu_request_fits_nowhere_stays_pending_with_insufficient_cpu() {
 #[test]
 fn a_node_at_its_pod_capacity_reports_too_many_pods() {
     let mut config = ClusterConfig::with_nodes(3, 11);
-    for n in &mut config.nodes {
-        n.max_pods = 2;
+    // Each worker also runs kind's two daemons (kube-proxy, kindnet).
+    for n in config.nodes.iter_mut().filter(|n| !n.control_plane) {
+        n.max_pods = 4;
     }
     let mut c = Cluster::new(config);
     c.create(deployment("many", 5, "nginx")).unwrap();
@@ -213,7 +214,8 @@ fn new_node(name: &str, max_pods: u32) -> Value {
 #[test]
 fn pending_pods_are_scheduled_when_a_node_is_added() {
     let mut config = ClusterConfig::with_nodes(2, 11);
-    config.nodes[1].max_pods = 1;
+    // Room for kube-proxy, kindnet and one more.
+    config.nodes[1].max_pods = 3;
     let mut c = Cluster::new(config);
     c.create(statefulset("web", 3, "nginx")).unwrap();
     c.advance(30_000);

@@ -87,7 +87,8 @@ fn milestones(c: &Cluster, since: u64) -> Vec<String> {
     // (ready, terminating) per pod, replayed from the start so `since` has a baseline.
     let mut was: BTreeMap<String, (bool, bool)> = BTreeMap::new();
     for e in c.store.events_since(0).unwrap_or_default() {
-        if e.kind != "Pod" {
+        // The learner's pods: kube-system's add-ons came up an hour earlier.
+        if e.kind != "Pod" || e.namespace != "default" {
             continue;
         }
         let name = e.name.clone();

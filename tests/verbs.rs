@@ -310,10 +310,22 @@ fn drain_refuses_daemonset_pods_and_evicts_the_rest_with_ignore_daemonsets() {
         "kubectl get pods -l app=agent --field-selector spec.nodeName=kind-worker -o name",
     );
     let ds_pod = ds_pod.trim().trim_start_matches("pod/").to_string();
+    // kind's own daemons on the node (kindnet, kube-proxy) are DaemonSet pods too.
+    let system = run(
+        &mut s,
+        "kubectl get pods -n kube-system --field-selector spec.nodeName=kind-worker -o name",
+    );
+    let mut daemons = vec![format!("default/{ds_pod}")];
+    daemons.extend(
+        system
+            .lines()
+            .map(|l| format!("kube-system/{}", l.trim_start_matches("pod/"))),
+    );
+    let daemons = daemons.join(", ");
     let refused = run(&mut s, "kubectl drain kind-worker");
-    assert_eq!(refused, format!("node/kind-worker cordoned\nerror: unable to drain node \"kind-worker\" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/{ds_pod}, continuing command...\nThere are pending nodes to be drained:\n kind-worker\nerror: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/{ds_pod}\n"));
+    assert_eq!(refused, format!("node/kind-worker cordoned\nerror: unable to drain node \"kind-worker\" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {daemons}, continuing command...\nThere are pending nodes to be drained:\n kind-worker\nerror: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {daemons}\n"));
     let drained = run(&mut s, "kubectl drain kind-worker --ignore-daemonsets");
-    assert!(drained.starts_with(&format!("node/kind-worker already cordoned\nWarning: ignoring DaemonSet-managed Pods: default/{ds_pod}\n")), "{drained}");
+    assert!(drained.starts_with(&format!("node/kind-worker already cordoned\nWarning: ignoring DaemonSet-managed Pods: {daemons}\n")), "{drained}");
     assert!(drained.ends_with("node/kind-worker drained\n"), "{drained}");
     assert_eq!(
         drained.matches("evicting pod default/web-").count(),

@@ -315,6 +315,8 @@ async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
         onselect: yew::Callback::noop(),
         hide_finished: false,
         onhide: yew::Callback::noop(),
+        show_system: false,
+        onsystem: yew::Callback::noop(),
         onrun: yew::Callback::noop(),
     };
     yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
@@ -377,6 +379,8 @@ async fn a_nodes_power_button_types_kubeplay_node_stop_or_start_for_its_lane() {
         onselect: yew::Callback::noop(),
         hide_finished: false,
         onhide: yew::Callback::noop(),
+        show_system: false,
+        onsystem: yew::Callback::noop(),
         onrun: {
             let typed = Rc::clone(&typed);
             yew::Callback::from(move |line: String| typed.borrow_mut().push(line))
@@ -422,16 +426,27 @@ async fn mount_lanes_with_a_failed_job_pod(hide_finished: bool) -> Element {
     failed.schedule_owner = Some("CronJob/nightly".to_string());
     failed.finished = true;
     failed.revision = None;
+    mount_lanes(root, vec![failed], hide_finished, false).await
+}
+
+/// `extra` and a running `web-0` in the lane of `node-a`, mounted on `root`.
+async fn mount_lanes(
+    root: Element,
+    extra: Vec<PodCard>,
+    hide_finished: bool,
+    show_system: bool,
+) -> Element {
+    let mut cards: Vec<_> = extra.into_iter().map(|p| card_of(p, false)).collect();
+    cards.push(card_of(pod("web-0", "Running", Some("node-a")), false));
     let props = ui::cluster_view::LanesProps {
         nodes: Rc::new(vec![lane("node-a")]),
-        cards: Rc::new(vec![
-            card_of(failed, false),
-            card_of(pod("web-0", "Running", Some("node-a")), false),
-        ]),
+        cards: Rc::new(cards),
         claims: Rc::new(vec![]),
         onselect: yew::Callback::noop(),
         hide_finished,
         onhide: yew::Callback::noop(),
+        show_system,
+        onsystem: yew::Callback::noop(),
         onrun: yew::Callback::noop(),
     };
     yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
@@ -925,4 +940,68 @@ async fn free_play_in_traditional_chinese_shows_no_english_label() {
         .dispatch_event(&ctrl_c)
         .expect("Ctrl-C dispatched");
     choose_language(&root, "en").await;
+}
+
+/// Lanes with a learner's pod and kube-proxy's, the system namespaces folded or not.
+async fn mount_lanes_with_a_system_pod(show_system: bool) -> Element {
+    let root = bare_root();
+    let mut proxy = pod("kube-proxy-x7k2p", "Running", Some("node-a"));
+    proxy.namespace = "kube-system".to_string();
+    proxy.owner = Some("DaemonSet/kube-proxy".to_string());
+    mount_lanes(root, vec![proxy], false, show_system).await
+}
+
+#[wasm_bindgen_test]
+async fn system_pods_are_folded_behind_a_button_that_unfolds_them() {
+    let folded = mount_lanes_with_a_system_pod(false).await;
+    let button = folded
+        .query_selector("[data-testid=\"system-toggle\"]")
+        .ok()
+        .flatten()
+        .expect("the system pods' button");
+    assert_eq!(
+        button.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    let label = button.text_content().unwrap_or_default();
+    assert!(
+        label.contains(ui::i18n::EN.system_pods) && label.contains("(1)"),
+        "{label:?}"
+    );
+    assert!(folded
+        .query_selector("[data-pod=\"kube-proxy-x7k2p\"]")
+        .ok()
+        .flatten()
+        .is_none());
+    assert!(folded
+        .query_selector("[data-pod=\"web-0\"]")
+        .ok()
+        .flatten()
+        .is_some());
+    let capacity = folded
+        .query_selector(".capacity")
+        .ok()
+        .flatten()
+        .and_then(|c| c.text_content());
+    assert_eq!(
+        capacity.as_deref(),
+        Some("2/110"),
+        "folded pods still count"
+    );
+
+    let open = mount_lanes_with_a_system_pod(true).await;
+    let button = open
+        .query_selector("[data-testid=\"system-toggle\"]")
+        .ok()
+        .flatten()
+        .expect("the system pods' button");
+    assert_eq!(
+        button.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    assert!(open
+        .query_selector("[data-pod=\"kube-proxy-x7k2p\"]")
+        .ok()
+        .flatten()
+        .is_some());
 }

@@ -9,7 +9,7 @@ use crate::json;
 use serde_json::Value;
 
 /// How long before the simulation starts the cluster was created (node and namespace AGE).
-const CLUSTER_AGE_MS: i64 = 3_600_000;
+pub const CLUSTER_AGE_MS: i64 = 3_600_000;
 
 fn stamp(w: &mut World, mut obj: Value) -> Value {
     obj["metadata"]["uid"] = json!(w.rng.uuid());

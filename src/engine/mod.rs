@@ -3,6 +3,7 @@
 //! [`Cluster`] is the entry point: the [`World`] (store, clock, controllers) as requests
 //! from outside reach it.
 
+pub mod addons;
 pub mod api;
 pub mod apiserver;
 pub mod bootstrap;

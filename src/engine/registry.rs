@@ -200,6 +200,57 @@ const CATALOGUE: &[(&str, &[&str], ImageBehaviour)] = &[
         &["1.0", "2.0"],
         serve(2_100, 11_200_000, Some(200), &["./hello-app"]),
     ),
+    // What kind's and minikube's node images carry for kube-system (preloaded on the
+    // nodes: no pull). Entrypoints as in the images.
+    (
+        "registry.k8s.io/coredns/coredns",
+        &["*"],
+        ImageBehaviour {
+            entrypoint: &["/coredns"],
+            cmd: &[],
+            ..serve(1_900, 22_384_805, Some(100), &[])
+        },
+    ),
+    (
+        "registry.k8s.io/kube-proxy",
+        &["*"],
+        serve(2_600, 30_940_000, Some(100), &["/usr/local/bin/kube-proxy"]),
+    ),
+    (
+        "docker.io/kindest/kindnetd",
+        &["*"],
+        serve(1_800, 44_380_000, Some(100), &["/bin/kindnetd"]),
+    ),
+    (
+        "docker.io/kindest/local-path-provisioner",
+        &["*"],
+        serve(1_600, 22_540_000, Some(100), &["local-path-provisioner"]),
+    ),
+    (
+        "gcr.io/k8s-minikube/storage-provisioner",
+        &["*"],
+        serve(1_400, 9_058_936, Some(100), &["/storage-provisioner"]),
+    ),
+    (
+        "registry.k8s.io/etcd",
+        &["*"],
+        serve(6_000, 58_910_000, Some(300), &["etcd"]),
+    ),
+    (
+        "registry.k8s.io/kube-apiserver",
+        &["*"],
+        serve(3_100, 27_070_000, Some(300), &["kube-apiserver"]),
+    ),
+    (
+        "registry.k8s.io/kube-controller-manager",
+        &["*"],
+        serve(2_900, 22_820_000, Some(300), &["kube-controller-manager"]),
+    ),
+    (
+        "registry.k8s.io/kube-scheduler",
+        &["*"],
+        serve(1_900, 17_380_000, Some(300), &["kube-scheduler"]),
+    ),
     (
         "registry.k8s.io/goproxy",
         &["0.1"],

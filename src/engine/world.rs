@@ -105,6 +105,7 @@ impl World {
         }
         super::bootstrap::bootstrap(&mut w);
         w.settle();
+        super::addons::install(&mut w);
         w
     }
 

@@ -41,6 +41,27 @@ pub struct NodeLane {
     pub kubelet_stopped: bool,
 }
 
+/// The namespaces the cluster runs itself in (kube-system's add-ons and control plane,
+/// kind's storage provisioner): the view folds their pods away until asked.
+pub const SYSTEM_NAMESPACES: &[&str] = &[
+    "kube-node-lease",
+    "kube-public",
+    "kube-system",
+    "local-path-storage",
+];
+
+/// Whether pods in `namespace` are the cluster's own rather than the learner's.
+pub fn is_system_namespace(namespace: &str) -> bool {
+    SYSTEM_NAMESPACES.contains(&namespace)
+}
+
+/// Whether the view draws the card of `pod`: system pods only when unfolded, and
+/// finished pods unless hidden (a leaving card, `gone`, still plays its animation).
+pub fn drawn(pod: &PodCard, gone: bool, show_system: bool, hide_finished: bool) -> bool {
+    (show_system || !is_system_namespace(&pod.namespace))
+        && !(hide_finished && pod.finished && !gone)
+}
+
 /// The pods the cluster view draws, in namespace/name order.
 pub fn pod_cards(cluster: &Cluster) -> Vec<PodCard> {
     cluster
@@ -166,6 +187,49 @@ pub fn pod_card(cluster: &Cluster, p: &Value) -> PodCard {
 mod tests {
     use super::*;
     use crate::kubectl::Session;
+
+    #[test]
+    fn system_pods_are_folded_away_until_the_view_is_unfolded() {
+        let mut s = Session::new(3, 1);
+        let cards = pod_cards(s.cluster());
+        let proxy = cards
+            .iter()
+            .find(|c| c.name.starts_with("kube-proxy-"))
+            .expect("kube-proxy runs from the start");
+        assert!(!drawn(proxy, false, false, false));
+        assert!(drawn(proxy, false, true, false));
+        s.submit("kubectl create deployment web --image=nginx");
+        let web = pod_cards(s.cluster())
+            .into_iter()
+            .find(|c| c.name.starts_with("web-"))
+            .expect("web's pod");
+        assert!(drawn(&web, false, false, false));
+        assert!(is_system_namespace("local-path-storage"));
+        assert!(!is_system_namespace("default"));
+    }
+
+    #[test]
+    fn a_finished_pod_is_hidden_only_when_asked_and_plays_out_its_leaving() {
+        let mut c = PodCard {
+            name: "job-x".into(),
+            namespace: "default".into(),
+            phase: "Completed".into(),
+            node: None,
+            ready: "0/1".into(),
+            owner: None,
+            schedule_owner: None,
+            finished: true,
+            ordinal: None,
+            revision: None,
+            restarts: 0,
+            claims: vec![],
+        };
+        assert!(drawn(&c, false, false, false));
+        assert!(!drawn(&c, false, false, true));
+        assert!(drawn(&c, true, false, true));
+        c.finished = false;
+        assert!(drawn(&c, false, false, true));
+    }
 
     /// The card of the first pod whose name starts with `prefix`, once `done` holds for it
     /// (time moves a second at a time, for at most `limit_s` seconds).

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use super::cards::{NodeLane, PodCard};
+use super::cards::{drawn, is_system_namespace, NodeLane, PodCard};
 use super::i18n::{use_strings, Strings};
 
 use super::state::cluster::ClaimChip;
@@ -35,6 +35,7 @@ struct Departed {
     onselect: Option<Callback<Option<(String, String)>>>,
     /// The "Hide finished pods" switch's handler, made once.
     onhide: Option<Callback<bool>>,
+    onsystem: Option<Callback<bool>>,
     /// The node power buttons' handler, made once.
     onrun: Option<Callback<String>>,
 }
@@ -135,6 +136,15 @@ pub fn cluster_view() -> Html {
             })
             .clone()
     };
+    let onsystem = {
+        let dispatcher = ctx.dispatcher();
+        let mut d = departed.borrow_mut();
+        d.onsystem
+            .get_or_insert_with(|| {
+                Callback::from(move |show| dispatcher.dispatch(Action::ShowSystem(show)))
+            })
+            .clone()
+    };
     let onhide = {
         let dispatcher = ctx.dispatcher();
         let mut d = departed.borrow_mut();
@@ -156,7 +166,8 @@ pub fn cluster_view() -> Html {
     html! {
         <>
             <Lanes nodes={Rc::clone(&ctx.cluster.nodes)} {cards} claims={Rc::clone(&ctx.cluster.claims)}
-                   onselect={onselect.clone()} hide_finished={ctx.cluster.hide_finished} {onhide} {onrun} />
+                   onselect={onselect.clone()} hide_finished={ctx.cluster.hide_finished} {onhide}
+                   show_system={ctx.cluster.show_system} {onsystem} {onrun} />
             if let (Some((_, name)), Some(text)) = (&ctx.cluster.selected, &ctx.cluster.describe) {
                 <DescribePanel name={name.clone()} text={Rc::clone(text)} {onselect} />
             }
@@ -183,6 +194,9 @@ pub struct LanesProps {
     /// Leave out the cards of finished pods (the switch is on).
     pub hide_finished: bool,
     pub onhide: Callback<bool>,
+    /// Draw the system namespaces' pods (the fold is open).
+    pub show_system: bool,
+    pub onsystem: Callback<bool>,
     /// Runs a terminal line (the node power button types `kubeplay node stop|start`).
     pub onrun: Callback<String>,
 }
@@ -238,12 +252,21 @@ fn grouped<'a>(cards: impl Iterator<Item = &'a CardData>) -> Vec<Group<'a>> {
 pub fn lanes(props: &LanesProps) -> Html {
     let strings = use_strings();
     let known = |n: &str| props.nodes.iter().any(|l| l.name == n);
-    // Leaving cards of finished pods still play out when the switch is on.
     let shown = || {
         props
             .cards
             .iter()
-            .filter(|c| !(props.hide_finished && c.pod.finished && !c.gone))
+            .filter(|c| drawn(&c.pod, c.gone, props.show_system, props.hide_finished))
+    };
+    let system_count = props
+        .cards
+        .iter()
+        .filter(|c| !c.gone && is_system_namespace(&c.pod.namespace))
+        .count();
+    let ontoggle_system = {
+        let onsystem = props.onsystem.clone();
+        let show = props.show_system;
+        Callback::from(move |_: MouseEvent| onsystem.emit(!show))
     };
     let unscheduled: Vec<&CardData> = shown()
         .filter(|c| c.pod.node.as_deref().is_none_or(|n| !known(n)))
@@ -291,13 +314,25 @@ pub fn lanes(props: &LanesProps) -> Html {
                            onchange={onhide} />
                     { strings.hide_finished }
                 </label>
+                if system_count > 0 {
+                    <button class="system-toggle" data-testid="system-toggle" title={strings.system_pods_title}
+                            aria-expanded={props.show_system.to_string()} onclick={ontoggle_system}>
+                        <span class="fold" aria-hidden="true">{ if props.show_system { "▾" } else { "▸" } }</span>
+                        { format!("{} ({system_count})", strings.system_pods) }
+                    </button>
+                }
             </div>
             <div class="lanes">
                 { for props.nodes.iter().map(|node| {
                     let on_node: Vec<&CardData> = shown()
                         .filter(|c| c.pod.node.as_deref() == Some(node.name.as_str()))
                         .collect();
-                    let count = on_node.len();
+                    // Folded-away system pods still take the node's pod capacity.
+                    let count = on_node.len()
+                        + props.cards.iter().filter(|c| {
+                            !c.gone && !props.show_system && is_system_namespace(&c.pod.namespace)
+                                && c.pod.node.as_deref() == Some(node.name.as_str())
+                        }).count();
                     let head = html! {
                         <div class="lane-head">
                             <span class={classes!("node-name", (!node.ready).then_some("not-ready"))}>{ node.name.clone() }</span>
@@ -317,7 +352,7 @@ pub fn lanes(props: &LanesProps) -> Html {
                            unscheduled, Some("unscheduled")) }
                 }
             </div>
-            if props.cards.is_empty() {
+            if shown().next().is_none() {
                 <p class="empty">{ strings.no_pods }</p>
             }
             if !props.claims.is_empty() {

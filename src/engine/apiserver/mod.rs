@@ -230,9 +230,27 @@ impl World {
             });
         }
         let suffix = self.rng.name_suffix();
+        let mirror = obj
+            .at("/metadata/annotations")
+            .is_some_and(|a| a.get("kubernetes.io/config.mirror").is_some());
         let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
             return Ok(());
         };
+        // The built-in priority classes (the Priority admission plugin).
+        let priority = match spec.get("priorityClassName").and_then(Value::as_str) {
+            Some("system-node-critical") => Some(2_000_001_000),
+            Some("system-cluster-critical") => Some(2_000_000_000),
+            _ => None,
+        };
+        if let Some(p) = priority {
+            spec.insert("priority".into(), json!(p));
+            spec.insert("preemptionPolicy".into(), json!("PreemptLowerPriority"));
+        }
+        default_toleration_seconds(spec);
+        // A static pod's mirror gets no service account (ServiceAccount admission).
+        if mirror {
+            return Ok(());
+        }
         spec.entry("serviceAccountName")
             .or_insert_with(|| json!("default"));
         spec.entry("serviceAccount")
@@ -254,20 +272,6 @@ impl World {
                 let mounts = c.entry("volumeMounts").or_insert_with(|| json!([]));
                 if let Some(m) = mounts.as_array_mut() {
                     m.push(json!({"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": volume, "readOnly": true}));
-                }
-            }
-        }
-        let tolerations = spec.entry("tolerations").or_insert_with(|| json!([]));
-        if let Some(t) = tolerations.as_array_mut() {
-            for key in [
-                "node.kubernetes.io/not-ready",
-                "node.kubernetes.io/unreachable",
-            ] {
-                if !t
-                    .iter()
-                    .any(|x| x["key"] == key && x["effect"] == "NoExecute")
-                {
-                    t.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
                 }
             }
         }
@@ -563,6 +567,29 @@ fn without_rv(obj: &Value) -> Value {
         m.remove("resourceVersion");
     }
     o
+}
+
+/// DefaultTolerationSeconds admission: a pod that does not already tolerate a node being
+/// not-ready or unreachable (no toleration of that key, or of every key, for NoExecute)
+/// tolerates each for 300 s.
+fn default_toleration_seconds(spec: &mut serde_json::Map<String, Value>) {
+    let tolerations = spec.entry("tolerations").or_insert_with(|| json!([]));
+    let Some(t) = tolerations.as_array_mut() else {
+        return;
+    };
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
+        let tolerated = t.iter().any(|x| {
+            let k = x["key"].as_str().unwrap_or("");
+            let effect = x["effect"].as_str().unwrap_or("");
+            (k == key || k.is_empty()) && (effect == "NoExecute" || effect.is_empty())
+        });
+        if !tolerated {
+            t.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
+        }
+    }
 }
 
 /// BestEffort / Burstable / Guaranteed from the containers' requests and limits.

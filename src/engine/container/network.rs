@@ -22,6 +22,16 @@ enum Resolved {
     Service(Value),
 }
 
+/// Whether the cluster DNS answers: pods ask the `kube-dns` Service's address, and only
+/// a ready CoreDNS pod behind it replies (none: the query times out).
+fn cluster_dns_answers(c: &World) -> bool {
+    c.get("Service", "kube-system", "kube-dns")
+        .is_some_and(|svc| {
+            svc.at("/spec/clusterIP").and_then(Value::as_str) == Some(DNS_IP)
+                && !backends(c, svc).is_empty()
+        })
+}
+
 fn resolve_host(c: &World, ns: &str, host: &str) -> Option<Resolved> {
     if host.chars().all(|ch| ch.is_ascii_digit() || ch == '.') {
         if let Some(p) = c
@@ -36,6 +46,9 @@ fn resolve_host(c: &World, ns: &str, host: &str) -> Option<Resolved> {
             .list("Service", None)
             .find(|s| s.at("/spec/clusterIP").and_then(Value::as_str) == Some(host))
             .map(|s| Resolved::Service((**s).clone()));
+    }
+    if !cluster_dns_answers(c) {
+        return None;
     }
     let host = host.trim_end_matches('.');
     let short = host
@@ -199,6 +212,23 @@ pub(super) fn nslookup(c: &World, t: &Target, host: &str) -> Ran {
         .map(|p| image_of(p, &t.container))
         .and_then(|i| ImageRef::parse(&i).ok())
         .is_some_and(|r| r.repository.ends_with("/busybox") && r.tag == "1.28");
+    let is_ip = host.chars().all(|ch| ch.is_ascii_digit() || ch == '.');
+    if !is_ip && !cluster_dns_answers(c) {
+        // busybox 1.28 goes through libc's resolver; later ones ask the server directly.
+        return if old_format {
+            Ran {
+                stdout: format!("Server:    {DNS_IP}\nAddress 1: {DNS_IP}\n\n"),
+                stderr: format!("nslookup: can't resolve '{host}'\n"),
+                status: 1,
+            }
+        } else {
+            Ran {
+                stdout: ";; connection timed out; no servers could be reached\n\n".to_string(),
+                stderr: String::new(),
+                status: 1,
+            }
+        };
+    }
     let resolved = resolve_host(c, &t.namespace, host);
     let fqdn = |name: &str| -> String {
         if name.ends_with(CLUSTER_DOMAIN) {

@@ -46,6 +46,10 @@ pub(super) fn startup(name: &str, args: &[String], now: Millis) -> Option<Vec<St
             "{ts} 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.3'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL."
         )],
         "pause" | "hello-app" | "echoserver" | "goproxy" => Vec::new(),
+        // kube-system's daemons (their logs are not simulated).
+        "coredns" | "kube-proxy" | "kindnetd" | "local-path-provisioner"
+        | "storage-provisioner" | "kube-apiserver" | "kube-controller-manager"
+        | "kube-scheduler" => Vec::new(),
         "etcd" => vec![format!(
             "{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"embed/serve.go:187\",\"msg\":\"serving client traffic insecurely; this is strongly discouraged!\",\"traffic\":\"grpc+http\",\"address\":\"[::]:2379\"}}",
             format_rfc3339(now)

@@ -8,6 +8,7 @@ pub mod containers;
 pub mod logs;
 pub mod power;
 pub mod prober;
+pub mod static_pods;
 pub mod volumes;
 
 use super::apiserver::meta_str;
@@ -147,6 +148,7 @@ pub fn observe(w: &mut World, pod: &Value) {
         // A stopped kubelet never hears of the deletion: the pod stays Terminating until
         // it starts again (or the pod is force-deleted).
         (Some(rt), true) if w.kubelet.stopped.contains_key(&rt.node) => {}
+        (Some(rt), true) if static_pods::is_mirror(pod) => static_pods::repost_mirror(w, pod, rt),
         (Some(rt), true) if rt.stage != Stage::Stopped => start_termination(w, pod, &rt),
         _ => {}
     }
@@ -411,12 +413,18 @@ fn assign_ip(w: &mut World, node: &str) -> String {
     format!("10.244.{index}.{last}")
 }
 
-/// Assigns the pod's IP (once) and marks its sandbox network ready.
-fn give_network(w: &mut World, node: &str, status: &mut Value, old: &Value) {
+/// Assigns the pod's IP (once) and marks its sandbox network ready. A pod on the host's
+/// network has the node's address and takes none from the node's pod range.
+fn give_network(w: &mut World, pod: &Value, node: &str, status: &mut Value) {
     if status["podIP"].as_str().is_some_and(|ip| !ip.is_empty()) {
         return;
     }
-    let ip = assign_ip(w, node);
+    let old = &pod["status"];
+    let ip = if pod.at("/spec/hostNetwork") == Some(&Value::Bool(true)) {
+        host_ip(w, node)
+    } else {
+        assign_ip(w, node)
+    };
     status["podIP"] = json!(ip);
     status["podIPs"] = json!([{"ip": ip}]);
     let now = format_rfc3339(w.now);
@@ -525,7 +533,7 @@ fn pull(w: &mut World, pod: &Value, rt: &PodRuntime) {
     }
     // Failed pulls: ErrImagePull now, ImagePullBackOff once the back-off window starts.
     // The sandbox (and so the pod's IP) exists while the kubelet keeps retrying.
-    give_network(w, &rt.node, &mut status, &pod["status"]);
+    give_network(w, pod, &rt.node, &mut status);
     let failures_so_far = rt.pull_failures;
     let backoff = (10_000i64 << failures_so_far.min(5)).min(300_000);
     if let Some(r) = w.kubelet.pods.get_mut(&uid) {
@@ -636,7 +644,7 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
     let now = format_rfc3339(w.now);
     let mut status = pod["status"].clone();
     // The sandbox's IP is reported with the first status that shows containers running.
-    give_network(w, &rt.node, &mut status, &pod["status"]);
+    give_network(w, pod, &rt.node, &mut status);
     let mut all_ready = true;
     let mut list = Vec::new();
     let pull_ms = w.now - rt.pull_started;
@@ -712,7 +720,7 @@ fn config_error(w: &mut World, pod: &Value, rt: &PodRuntime) -> bool {
         });
     let mut status = pod["status"].clone();
     // The sandbox is up: the pod has its IP although no container runs.
-    give_network(w, &rt.node, &mut status, &pod["status"]);
+    give_network(w, pod, &rt.node, &mut status);
     let pull_ms = w.now - rt.pull_started;
     for (name, e) in &errors {
         if let Some(c) = containers(pod).iter().find(|c| c["name"] == name.as_str()) {

@@ -55,6 +55,8 @@ pub struct ClusterState {
     pub highlight: Option<String>,
     /// The view leaves out the cards of pods that have finished (Succeeded or Failed).
     pub hide_finished: bool,
+    /// The view shows the pods of the system namespaces (folded away by default).
+    pub show_system: bool,
 }
 
 impl Default for ClusterState {
@@ -72,6 +74,7 @@ impl Default for ClusterState {
             describe: None,
             highlight: None,
             hide_finished: false,
+            show_system: false,
         }
     }
 }

@@ -75,6 +75,8 @@ pub enum Action {
     Highlight(Option<String>),
     /// The cluster view's "Hide finished pods" switch.
     HideFinished(bool),
+    /// Unfold (or fold) the system namespaces' pods in the cluster view.
+    ShowSystem(bool),
     /// A line the learner should see, from outside the session (restore failures).
     Notice(String),
     /// Type a line into the terminal's input without running it (lesson chips).
@@ -205,6 +207,7 @@ impl Reducible for State {
             Action::SelectPod(sel) => next.cluster.selected = sel,
             Action::Highlight(name) => next.cluster.toggle_highlight(name),
             Action::HideFinished(hide) => next.cluster.hide_finished = hide,
+            Action::ShowSystem(show) => next.cluster.show_system = show,
             Action::Notice(text) => next.terminal.push_lines([(LineKind::Err, text)]),
             Action::Prefill(line) => {
                 let n = next.teach.prefill.as_ref().map_or(0, |p| p.0 + 1);
