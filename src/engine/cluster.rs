@@ -37,6 +37,11 @@ impl Cluster {
         }
     }
 
+    /// Installs the add-ons a deferred start left out (see `ClusterConfig::defer_addons`).
+    pub fn install_addons(&mut self) {
+        self.world.install_addons();
+    }
+
     /// When the simulation started (virtual time of the first moment).
     pub fn started_at(&self) -> Millis {
         self.started_at

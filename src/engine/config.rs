@@ -38,6 +38,12 @@ pub struct ClusterConfig {
     /// Keep a running digest of every watch-journal entry as it is written (the bench's
     /// proof that a change left the history alone; the journal itself is compacted).
     pub journal_digest: bool,
+    /// Leave kube-system's add-ons to the first time the cluster is used
+    /// (`World::install_addons`) instead of installing them in `World::new`. The page's
+    /// first module builds its session before the lazy module (the controllers, the
+    /// scheduler, the kubelet) has arrived, and installing runs all of them; the result
+    /// is the same as long as nothing touched the cluster in between.
+    pub defer_addons: bool,
 }
 
 impl Default for ClusterConfig {
@@ -70,6 +76,7 @@ impl ClusterConfig {
             seed,
             pod_quota: 500,
             journal_digest: false,
+            defer_addons: false,
         }
     }
 }
