@@ -130,6 +130,14 @@ impl Session {
             .map(|at| (at - cluster.now).max(0) as u64)
     }
 
+    /// The soonest CronJob run: its `namespace/name` and when it is due, in virtual
+    /// milliseconds since the cluster started (the time bar's countdown).
+    pub fn next_cronjob_run(&self) -> Option<(String, u64)> {
+        let cluster = &self.terminal.cluster;
+        let (key, at) = cluster.next_cronjob_runs().into_iter().next()?;
+        Some((key, (at - cluster.started_at()).max(0) as u64))
+    }
+
     /// Virtual time since the cluster started, in milliseconds.
     pub fn now_ms(&self) -> u64 {
         let cluster = &self.terminal.cluster;
