@@ -107,19 +107,26 @@ impl World {
             w.store.keep_digest();
         }
         super::bootstrap::bootstrap(&mut w);
-        w.settle();
         if w.config.defer_addons {
             w.addons_pending = true;
         } else {
-            super::addons::install(&mut w);
+            w.start_controllers();
         }
         w
     }
 
-    /// Installs kube-system's add-ons if `ClusterConfig::defer_addons` left them for now.
+    /// The controllers' first pass over the bootstrapped cluster, then kube-system's
+    /// add-ons.
+    fn start_controllers(&mut self) {
+        self.settle();
+        super::addons::install(self);
+    }
+
+    /// Starts the controllers and installs the add-ons if `ClusterConfig::defer_addons`
+    /// left them for the cluster's first use.
     pub fn install_addons(&mut self) {
         if std::mem::take(&mut self.addons_pending) {
-            super::addons::install(self);
+            self.start_controllers();
         }
     }
 
