@@ -48,28 +48,7 @@ fn describe_resource_quotas(w: &mut Writer, quotas: &[&Value]) {
     w.w(0, "Resource Quotas\n");
     for q in quotas {
         w.w(1, &format!("Name:\t{}\n", s(q, "metadata.name")));
-        let mut scopes: Vec<&str> = arr(q, "spec.scopes")
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
-        if !scopes.is_empty() {
-            crate::sort::sort(&mut scopes);
-            w.w(1, &format!("Scopes:\t{}\n", scopes.join(", ")));
-            for help in scopes
-                .iter()
-                .map(|s| quota_scope_help(s))
-                .filter(|h| !h.is_empty())
-            {
-                w.w(1, &format!("* {help}\n"));
-            }
-        }
-        w.w(1, "Resource\tUsed\tHard\n");
-        w.w(1, "--------\t---\t---\n");
-        let used = string_map(q, "status.used");
-        for (name, hard) in string_map(q, "status.hard") {
-            let u = used.get(&name).map_or("0", String::as_str);
-            w.w(1, &format!("{name}\t{u}\t{hard}\n"));
-        }
+        quota_usage(w, 1, q, "* ", "---");
     }
 }
 
@@ -141,26 +120,32 @@ fn quota_scope_help(scope: &str) -> &'static str {
 pub(super) fn describe_quota(w: &mut Writer, q: &Value) {
     w.w(0, &format!("Name:\t{}\n", s(q, "metadata.name")));
     w.w(0, &format!("Namespace:\t{}\n", s(q, "metadata.namespace")));
+    quota_usage(w, 0, q, " * ", "----");
+}
+
+/// A quota's scopes with their meaning (each after `bullet`), then each resource of
+/// `status.hard` (sorted) with what is used of it, under a `rule` of dashes.
+fn quota_usage(w: &mut Writer, level: usize, q: &Value, bullet: &str, rule: &str) {
     let mut scopes: Vec<&str> = arr(q, "spec.scopes")
         .iter()
         .filter_map(Value::as_str)
         .collect();
     if !scopes.is_empty() {
         crate::sort::sort(&mut scopes);
-        w.w(0, &format!("Scopes:\t{}\n", scopes.join(", ")));
+        w.w(level, &format!("Scopes:\t{}\n", scopes.join(", ")));
         for help in scopes
             .iter()
             .map(|s| quota_scope_help(s))
             .filter(|h| !h.is_empty())
         {
-            w.w(0, &format!(" * {help}\n"));
+            w.w(level, &format!("{bullet}{help}\n"));
         }
     }
-    w.w(0, "Resource\tUsed\tHard\n");
-    w.w(0, "--------\t----\t----\n");
+    w.w(level, "Resource\tUsed\tHard\n");
+    w.w(level, &format!("--------\t{rule}\t{rule}\n"));
     let used = string_map(q, "status.used");
     for (name, hard) in string_map(q, "status.hard") {
         let u = used.get(&name).map_or("0", String::as_str);
-        w.w(0, &format!("{name}\t{u}\t{hard}\n"));
+        w.w(level, &format!("{name}\t{u}\t{hard}\n"));
     }
 }
