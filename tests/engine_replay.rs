@@ -158,3 +158,40 @@ fn a_different_seed_gives_different_pod_names_and_timings() {
     );
     assert_ne!(hash(&journal_dump(&a)), hash(&journal_dump(&b)));
 }
+
+/// The page builds its first session with the add-ons deferred (so its first module does
+/// not need the controllers); the cluster a learner then uses is byte for byte the one
+/// installed at once, whatever the first thing they do is.
+#[test]
+fn a_session_whose_add_ons_wait_for_first_use_is_the_same_cluster() {
+    use kubeplay::kubectl::Session;
+    let script = [
+        "kubectl get po -A -o wide",
+        "kubectl create deployment web --image=nginx:1.27 --replicas=3",
+        "sleep 20",
+        "kubectl get po -A -o wide --show-labels",
+        "kubectl get ds,deploy -A",
+    ];
+    for first_tick in [false, true] {
+        let mut now = Session::new(3, 7);
+        let mut later = Session::with_config(ClusterConfig {
+            defer_addons: true,
+            ..ClusterConfig::with_nodes(3, 7)
+        });
+        assert!(
+            later.cluster().store.resource_version() < now.cluster().store.resource_version(),
+            "deferred: nothing in kube-system yet"
+        );
+        if first_tick {
+            now.tick(500);
+            later.tick(500);
+        }
+        for line in script {
+            assert_eq!(now.submit(line), later.submit(line), "{line}");
+        }
+        assert_eq!(
+            now.cluster().store.resource_version(),
+            later.cluster().store.resource_version()
+        );
+    }
+}

@@ -218,6 +218,37 @@ async fn paused_time_stands_still_and_step_advances_it_to_the_next_event() {
 }
 
 #[wasm_bindgen_test]
+async fn the_bar_counts_down_to_the_next_cronjob_run_and_one_step_reaches_it() {
+    let root = mount().await;
+    click(&root, "time-toggle").await;
+    type_line(
+        &root,
+        "kubectl create cronjob hello --image=busybox:1.36 --schedule='*/1 * * * *' -- date",
+    )
+    .await;
+    let next = hook(&root, "time-next-run");
+    let shown = next.text_content().unwrap_or_default();
+    assert!(shown.starts_with("next: hello in "), "{shown:?}");
+    let label = next.get_attribute("aria-label").unwrap_or_default();
+    assert!(
+        label.starts_with("Next CronJob run: default/hello in "),
+        "{label:?}"
+    );
+    let due: u64 = next
+        .get_attribute("data-at")
+        .and_then(|a| a.parse().ok())
+        .expect("the run's time");
+    click(&root, "time-step").await;
+    assert!(virtual_ms(&root) >= due, "{} < {due}", virtual_ms(&root));
+    type_line(&root, "kubectl get jobs -o name").await;
+    let texts = output_texts(&root);
+    assert!(
+        texts.iter().any(|t| t.starts_with("job.batch/hello-")),
+        "{texts:?}"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn arrow_up_recalls_the_previous_command() {
     let root = mount().await;
     type_line(&root, "help").await;

@@ -3,10 +3,11 @@
 //! here: the same seed and the same requests give the same cluster, so the page rewinds
 //! by replaying the terminal's inputs on a fresh cluster (`Session::replay`).
 
-use super::apiserver::DeleteOptions;
+use super::apiserver::{meta_str, DeleteOptions};
 use super::clock::Millis;
 use super::config::ClusterConfig;
 use super::container;
+use super::controllers;
 use super::errors::ApiError;
 use super::kubelet::power;
 use super::world::World;
@@ -35,6 +36,11 @@ impl Cluster {
             started_at: world.now,
             world,
         }
+    }
+
+    /// Installs the add-ons a deferred start left out (see `ClusterConfig::defer_addons`).
+    pub fn install_addons(&mut self) {
+        self.world.install_addons();
     }
 
     /// When the simulation started (virtual time of the first moment).
@@ -133,7 +139,91 @@ impl Cluster {
         self.world.advance_to_next_event()
     }
 
+    /// When the earliest pending timer fires (virtual time), if any is pending.
+    pub fn next_timer_at(&self) -> Option<Millis> {
+        self.world.timers.next_at()
+    }
+
+    /// Each CronJob's next scheduled run as (`namespace/name`, virtual time), soonest
+    /// first (then by name); suspended CronJobs and those without a schedule to follow
+    /// are left out.
+    pub fn next_cronjob_runs(&self) -> Vec<(String, Millis)> {
+        let mut runs: Vec<(String, Millis)> = self
+            .world
+            .store
+            .list("CronJob", None)
+            .filter_map(|cj| {
+                let at = controllers::cronjob::next_run(&self.world, cj)?;
+                let key = format!("{}/{}", meta_str(cj, "namespace"), meta_str(cj, "name"));
+                Some((key, at))
+            })
+            .collect();
+        runs.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+        runs
+    }
+
     pub fn run_until_idle(&mut self, limit: Millis) {
         self.world.run_until_idle(limit);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json;
+
+    fn cronjob(name: &str, schedule: &str) -> Value {
+        json!({"apiVersion": "batch/v1", "kind": "CronJob",
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {"schedule": schedule, "jobTemplate": {"spec": {"template": {"spec": {
+                "containers": [{"name": "c", "image": "busybox"}],
+                "restartPolicy": "OnFailure"}}}}}})
+    }
+
+    fn since(c: &Cluster, runs: Vec<(String, Millis)>) -> Vec<(String, Millis)> {
+        runs.into_iter().map(|(k, at)| (k, at - c.now)).collect()
+    }
+
+    #[test]
+    fn each_cronjob_s_next_run_is_listed_soonest_first_and_its_timer_is_next() {
+        let mut c = Cluster::new(ClusterConfig::with_nodes(2, 1));
+        // The cluster starts at 09:00 UTC.
+        assert_eq!(
+            c.next_timer_at(),
+            None,
+            "an idle cluster has nothing pending"
+        );
+        c.create(cronjob("daily", "0 3 * * *")).unwrap();
+        c.create(cronjob("hello", "*/1 * * * *")).unwrap();
+        let runs = c.next_cronjob_runs();
+        assert_eq!(
+            since(&c, runs),
+            [
+                ("default/hello".to_string(), 60_000),
+                ("default/daily".to_string(), 18 * 3_600_000)
+            ]
+        );
+        // The controller wakes just after the schedule time and starts the Job then.
+        assert_eq!(c.next_timer_at(), Some(c.now + 60_100));
+        c.advance_to(c.now + 60_100);
+        let jobs: Vec<_> = c
+            .store
+            .list("Job", Some("default"))
+            .map(|j| meta_str(j, "name").to_string())
+            .collect();
+        assert_eq!(jobs.len(), 1, "{jobs:?}");
+        assert!(jobs[0].starts_with("hello-"), "{jobs:?}");
+        // The run moved on to the next minute.
+        let runs = c.next_cronjob_runs();
+        assert_eq!(since(&c, runs)[0], ("default/hello".to_string(), 59_900));
+    }
+
+    #[test]
+    fn a_suspended_cronjob_has_no_next_run() {
+        let mut c = Cluster::new(ClusterConfig::with_nodes(2, 1));
+        let mut cj = cronjob("hello", "*/5 * * * *");
+        cj["spec"]["suspend"] = json!(true);
+        c.create(cj).unwrap();
+        assert_eq!(c.next_cronjob_runs(), []);
     }
 }

@@ -36,6 +36,12 @@ pub struct ClusterConfig {
     /// Keep a running digest of every watch-journal entry as it is written (the bench's
     /// proof that a change left the history alone; the journal itself is compacted).
     pub journal_digest: bool,
+    /// Leave the controllers' first pass and kube-system's add-ons to the first time the
+    /// cluster is used (`World::install_addons`) instead of running them in `World::new`. The page's
+    /// first module builds its session before the lazy module (the controllers, the
+    /// scheduler, the kubelet) has arrived, and installing runs all of them; the result
+    /// is the same as long as nothing touched the cluster in between.
+    pub defer_addons: bool,
 }
 
 impl Default for ClusterConfig {
@@ -67,6 +73,7 @@ impl ClusterConfig {
             nodes,
             seed,
             journal_digest: false,
+            defer_addons: false,
         }
     }
 }

@@ -73,6 +73,8 @@ pub struct World {
     node_table: Rc<NodeTable>,
     /// The taint-eviction controller's scheduled evictions.
     pub evictions: controllers::taint_eviction::Queue,
+    /// The add-ons are still to be installed (`ClusterConfig::defer_addons`).
+    addons_pending: bool,
 }
 
 /// How many settle rounds one instant may take before we stop (a controller fighting
@@ -99,14 +101,33 @@ impl World {
             retries: BTreeMap::new(),
             node_table: Rc::default(),
             evictions: Default::default(),
+            addons_pending: false,
         };
         if w.config.journal_digest {
             w.store.keep_digest();
         }
         super::bootstrap::bootstrap(&mut w);
-        w.settle();
-        super::addons::install(&mut w);
+        if w.config.defer_addons {
+            w.addons_pending = true;
+        } else {
+            w.start_controllers();
+        }
         w
+    }
+
+    /// The controllers' first pass over the bootstrapped cluster, then kube-system's
+    /// add-ons.
+    fn start_controllers(&mut self) {
+        self.settle();
+        super::addons::install(self);
+    }
+
+    /// Starts the controllers and installs the add-ons if `ClusterConfig::defer_addons`
+    /// left them for the cluster's first use.
+    pub fn install_addons(&mut self) {
+        if std::mem::take(&mut self.addons_pending) {
+            self.start_controllers();
+        }
     }
 
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Rc<Value>> {

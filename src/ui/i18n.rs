@@ -115,6 +115,8 @@ strings_table!(
     // Added in session 7 (UI): every label in both languages.
     diagnostic_line,
     terminal_keys,
+    next_run,
+    next_run_label,
 );
 
 pub const EN: Strings = Strings {
@@ -203,6 +205,8 @@ pub const EN: Strings = Strings {
     crash_reset: "Reset (clears the saved session and reloads)",
     diagnostic_line: "line {n}",
     terminal_keys: "Tab completes a command; Escape, then Tab, leaves the terminal.",
+    next_run: "next: {name} in {in}",
+    next_run_label: "Next CronJob run: {name} in {in}, at {at}; Step ▸| goes there",
 };
 
 pub const ZH_TW: Strings = Strings {
@@ -292,6 +296,8 @@ pub const ZH_TW: Strings = Strings {
     crash_reset: "重設（清除儲存的操作並重新載入）",
     diagnostic_line: "第 {n} 行",
     terminal_keys: "按 Tab 補全指令；先按 Escape 再按 Tab 可離開終端機。",
+    next_run: "下次：{name}，{in}後",
+    next_run_label: "CronJob 下一次執行：{name}，{in}後（{at}）；按「下一個事件 ▸|」就到",
 };
 
 /// The table of a language.

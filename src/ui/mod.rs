@@ -3,6 +3,8 @@
 //! page's URL asks for) is pure and compiled everywhere, so it is tested natively.
 
 pub mod params;
+/// The step button's reach and the next CronJob run's countdown (pure).
+pub mod step;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -1,4 +1,5 @@
-//! The time bar: play/pause, speed, step, the rewind timeline and the virtual clock.
+//! The time bar: play/pause, speed, step, the rewind timeline, the virtual clock and the
+//! next CronJob run.
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -8,6 +9,7 @@ use super::i18n::use_strings;
 use super::params::SPEEDS;
 use super::state::clock::format_clock;
 use super::state::{dispatch_on_click, Action, AppContext};
+use super::step::{countdown, short_name};
 
 #[function_component(TimeBar)]
 pub fn time_bar() -> Html {
@@ -45,6 +47,29 @@ pub fn time_bar() -> Html {
         (strings.play, "▶")
     };
     let end = ctx.clock.timeline_end();
+    let now = ctx.clock.now_ms;
+    // The soonest CronJob run, counting down; gone once it is due (the controller then
+    // starts its Job and the next run takes its place).
+    let next_run = ctx
+        .clock
+        .next_run
+        .as_ref()
+        .filter(|(_, at)| *at > now)
+        .map(|(key, at)| {
+            let fill = |template: &str, name: &str| {
+                template
+                    .replace("{name}", name)
+                    .replace("{in}", &countdown(at - now))
+                    .replace("{at}", &format_clock(*at))
+            };
+            let label = fill(strings.next_run_label, key);
+            html! {
+                <span class="time-next-run" data-testid="time-next-run" role="note"
+                      data-at={at.to_string()} aria-label={label.clone()} title={label}>
+                    { fill(strings.next_run, short_name(key)) }
+                </span>
+            }
+        });
 
     html! {
         <div class="time-bar" role="toolbar" aria-label={strings.virtual_time}>
@@ -70,6 +95,7 @@ pub fn time_bar() -> Html {
             <time class="time-clock" data-testid="time-clock" role="timer" aria-label={strings.virtual_clock}>
                 { format_clock(ctx.clock.now_ms) }
             </time>
+            { for next_run }
         </div>
     }
 }

@@ -34,6 +34,7 @@ impl Session {
     /// Advances virtual time by `dt_ms`; returns output the running command produced
     /// (and whatever ran after it finished, within the same span of time).
     pub fn tick(&mut self, dt_ms: u64) -> Vec<OutLine> {
+        self.terminal.cluster.install_addons();
         let target = self.terminal.cluster.now + dt_ms as Millis;
         let shown = self.run_jobs_until(target, false);
         self.terminal.cluster.advance_to(target);
@@ -114,6 +115,7 @@ impl Session {
     /// event, until it finishes, its deadline passes, or the cluster has nothing left to
     /// do (which ends a bare `-w`).
     pub fn run_blocking(&mut self) -> Vec<OutLine> {
+        self.terminal.cluster.install_addons();
         let limit = self.terminal.cluster.now + RUNNER_JOB_LIMIT_MS;
         self.run_jobs_until(limit, true)
     }
@@ -126,6 +128,14 @@ impl Session {
             .timers
             .next_at()
             .map(|at| (at - cluster.now).max(0) as u64)
+    }
+
+    /// The soonest CronJob run: its `namespace/name` and when it is due, in virtual
+    /// milliseconds since the cluster started (the time bar's countdown).
+    pub fn next_cronjob_run(&self) -> Option<(String, u64)> {
+        let cluster = &self.terminal.cluster;
+        let (key, at) = cluster.next_cronjob_runs().into_iter().next()?;
+        Some((key, (at - cluster.started_at()).max(0) as u64))
     }
 
     /// Virtual time since the cluster started, in milliseconds.

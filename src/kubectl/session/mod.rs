@@ -176,6 +176,7 @@ impl Session {
 
     /// The text `kubectl describe` prints for one object (the cluster view's pod panel).
     pub fn describe(&mut self, kind: &str, namespace: &str, name: &str) -> Option<String> {
+        self.terminal.cluster.install_addons();
         let t = &mut self.terminal;
         let obj = t.cluster.get(kind, namespace, name)?.clone();
         let ctx = Ctx {
@@ -217,6 +218,7 @@ impl Session {
     /// change, the file is rewritten with the errors on top and the editor is asked to
     /// open it again ([`Session::take_editor_request`]).
     pub fn finish_edit(&mut self, path: &str, saved: bool) -> Vec<OutLine> {
+        self.terminal.cluster.install_addons();
         let t = &mut self.terminal;
         let Some(i) = t.edits.iter().position(|e| e.path == path) else {
             return Vec::new();
@@ -287,6 +289,7 @@ impl Session {
     /// Runs a typed line; returns what it printed so far (the echo of the line is in the
     /// transcript, not in the result).
     pub fn submit(&mut self, line: &str) -> Vec<OutLine> {
+        self.terminal.cluster.install_addons();
         if self.job.is_some() {
             return Vec::new();
         }
@@ -328,6 +331,7 @@ impl Session {
 
     /// Ctrl-C: stops the foreground command and what was to run after it.
     pub fn interrupt(&mut self) -> Vec<OutLine> {
+        self.terminal.cluster.install_addons();
         self.record(Input::Interrupt);
         self.show(&[OutLine {
             text: "^C".to_string(),
@@ -350,6 +354,7 @@ impl Session {
     /// A read-only `kubectl get …` (lesson checks): not in the history or the input log,
     /// and nothing but `get` runs. Returns stdout, or what went wrong.
     pub fn query(&mut self, get_args: &str) -> Result<String, String> {
+        self.terminal.cluster.install_addons();
         let script = shell::parse(get_args).map_err(|e| e.to_string())?;
         let Some(Command::Simple(simple)) =
             script.items.first().and_then(|i| i.first.commands.first())

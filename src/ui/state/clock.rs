@@ -7,12 +7,11 @@ use crate::engine::ClusterConfig;
 use crate::kubectl::session::{Session, TimedInput};
 use crate::shell::OutLine;
 use crate::ui::params::SPEEDS;
+use crate::ui::step::step_ms;
 
 use super::handle::SessionHandle;
 use super::State;
 
-/// How much virtual time the step button advances when no event is due, in milliseconds.
-pub const STEP_MS: u64 = 1_000;
 /// A wall-clock gap longer than this (a tab in the background) counts as this long, so
 /// returning to the tab does not jump the cluster minutes ahead.
 pub const MAX_TICK_MS: u64 = 1_000;
@@ -30,6 +29,9 @@ pub struct ClockState {
     pub(super) backlog_ms: u64,
     /// While scrubbing the timeline: the inputs and the time it can return to.
     pub(super) horizon: Option<Rc<(Vec<TimedInput>, u64)>>,
+    /// The soonest CronJob run (`namespace/name`, virtual ms since the start), shown on
+    /// the bar with a countdown.
+    pub next_run: Option<(String, u64)>,
     pub playing: bool,
     pub speed: u32,
     /// Whether the lazy half of the wasm is in; until then ticks pass without the clock.
@@ -42,6 +44,7 @@ impl Default for ClockState {
             now_ms: 0,
             backlog_ms: 0,
             horizon: None,
+            next_run: None,
             playing: true,
             speed: 1,
             engine_arrived: crate::ui::lazy::arrived(),
@@ -91,10 +94,16 @@ impl State {
         true
     }
 
-    /// The step button: to the next event, or one second when none is due.
+    /// The step button: to the next event (see [`step_ms`] for how far).
     pub(super) fn step(&mut self) {
-        let gap = self.session.borrow().next_event_in_ms();
-        self.advance(gap.filter(|g| *g > 0).unwrap_or(STEP_MS).min(STEP_MS * 60));
+        let gap = {
+            let session = self.session.borrow();
+            let run_in = session
+                .next_cronjob_run()
+                .map(|(_, at)| at.saturating_sub(session.now_ms()));
+            step_ms(session.next_event_in_ms(), run_in)
+        };
+        self.advance(gap);
     }
 
     fn advance(&mut self, virtual_ms: u64) {

@@ -204,6 +204,8 @@ impl State {
             view.version = version;
             view.copied_at = now;
             view.refresh_lists(&session, (since.0 == version.0).then_some(since.1));
+            // A run moves only when its CronJob changes (spec, status.lastScheduleTime).
+            self.clock.next_run = session.next_cronjob_run();
         }
         let why = session.why_log();
         if why.len() != view.why.len() && !catching_up {

@@ -114,7 +114,13 @@ pub struct State {
 
 impl Default for State {
     fn default() -> Self {
-        let mut session = Session::new(DEFAULT_NODES, DEFAULT_SEED);
+        // The first module builds this before the lazy module has arrived: the add-ons
+        // (which run every controller) are installed at the session's first use instead.
+        let config = ClusterConfig {
+            defer_addons: true,
+            ..ClusterConfig::with_nodes(DEFAULT_NODES, DEFAULT_SEED)
+        };
+        let mut session = Session::with_config(config);
         let _ = session.write_file(DEFAULT_FILE_NAME, DEFAULT_FILE_TEXT);
         Self::new(session, DEFAULT_NODES, DEFAULT_SEED)
     }

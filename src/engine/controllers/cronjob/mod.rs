@@ -199,36 +199,75 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     action
 }
 
-/// The scheduling part of `syncCronJob`.
-fn schedule_jobs(w: &mut World, cj: &Value, st: &mut Status) -> Action {
-    let rec = job_control::recorder(cj);
-    let name = meta_str(cj, "name");
+/// Why a CronJob has no schedule to follow: each is an Event (or a why line) when the
+/// controller syncs it, and no next run on the time bar.
+enum Unscheduled {
+    UnknownTimeZone(String),
+    Suspended,
+    Unparseable(String, String),
+}
+
+/// The CronJob's schedule in its time zone, unless it is suspended or cannot be read.
+fn schedule_of(cj: &Value) -> Result<schedule::Schedule, Unscheduled> {
     let offset = match cj.at("/spec/timeZone").and_then(Value::as_str) {
         None => 0,
-        Some(zone) => match schedule::zone_offset(zone) {
-            Some(o) => o,
-            None => {
-                rec.warning(w, "UnknownTimeZone", &format!(
-                    "kubeplay: time zone {zone:?} is not in the playground's table (UTC, Etc/GMT±N and zones without daylight saving time such as Asia/Taipei); the CronJob does not run"
-                ));
-                return Action::await_change();
-            }
-        },
+        Some(zone) => schedule::zone_offset(zone)
+            .ok_or_else(|| Unscheduled::UnknownTimeZone(zone.to_string()))?,
     };
     if cj.at("/spec/suspend").and_then(Value::as_bool) == Some(true) {
-        rec.why(
-            w,
-            format!("{name} is suspended: no Job is started until spec.suspend is false"),
-        );
-        return Action::await_change();
+        return Err(Unscheduled::Suspended);
     }
     let text = cj
         .at("/spec/schedule")
         .and_then(Value::as_str)
         .unwrap_or("");
-    let sched = match schedule::parse(text, offset) {
+    schedule::parse(text, offset).map_err(|e| Unscheduled::Unparseable(text.to_string(), e))
+}
+
+fn creation_time(w: &World, cj: &Value) -> Millis {
+    cj.at("/metadata/creationTimestamp")
+        .and_then(Value::as_str)
+        .and_then(parse_rfc3339)
+        .unwrap_or(w.now)
+}
+
+/// The schedule time of the CronJob's next run (its Job is created
+/// `NEXT_SCHEDULE_DELTA_MS` later, when the controller's requeue fires), or `None` while
+/// it is suspended, being deleted or has no schedule to follow.
+pub fn next_run(w: &World, cj: &Value) -> Option<Millis> {
+    if cj.at("/metadata/deletionTimestamp").is_some() {
+        return None;
+    }
+    let sched = schedule_of(cj).ok()?;
+    let last = Status::of(cj).last_schedule;
+    control::next_delay(&sched, creation_time(w, cj), last, w.now)
+        .map(|delay| w.now + delay - control::NEXT_SCHEDULE_DELTA_MS)
+}
+
+/// The scheduling part of `syncCronJob`.
+fn schedule_jobs(w: &mut World, cj: &Value, st: &mut Status) -> Action {
+    let rec = job_control::recorder(cj);
+    let name = meta_str(cj, "name");
+    let text = cj
+        .at("/spec/schedule")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let sched = match schedule_of(cj) {
         Ok(s) => s,
-        Err(e) => {
+        Err(Unscheduled::UnknownTimeZone(zone)) => {
+            rec.warning(w, "UnknownTimeZone", &format!(
+                "kubeplay: time zone {zone:?} is not in the playground's table (UTC, Etc/GMT±N and zones without daylight saving time such as Asia/Taipei); the CronJob does not run"
+            ));
+            return Action::await_change();
+        }
+        Err(Unscheduled::Suspended) => {
+            rec.why(
+                w,
+                format!("{name} is suspended: no Job is started until spec.suspend is false"),
+            );
+            return Action::await_change();
+        }
+        Err(Unscheduled::Unparseable(text, e)) => {
             rec.warning(
                 w,
                 "UnparseableSchedule",
@@ -237,11 +276,13 @@ fn schedule_jobs(w: &mut World, cj: &Value, st: &mut Status) -> Action {
             return Action::await_change();
         }
     };
-    let created = cj
-        .at("/metadata/creationTimestamp")
+    // Known once the schedule is: `schedule_of` refuses an unknown zone.
+    let offset = cj
+        .at("/spec/timeZone")
         .and_then(Value::as_str)
-        .and_then(parse_rfc3339)
-        .unwrap_or(w.now);
+        .and_then(schedule::zone_offset)
+        .unwrap_or(0);
+    let created = creation_time(w, cj);
     let deadline = cj
         .at("/spec/startingDeadlineSeconds")
         .and_then(Value::as_i64);
