@@ -30,7 +30,6 @@ fn vm_hwm_kib() -> u64 {
 
 fn cluster(nodes: u32, seed: u64) -> Cluster {
     let mut config = ClusterConfig::with_nodes(nodes, seed);
-    config.pod_quota = 100_000;
     config.journal_digest = true;
     for n in &mut config.nodes {
         n.max_pods = 250;
@@ -164,7 +163,6 @@ fn statefulset_roll(replicas: i64, parallel: bool) -> (f64, u64, String, Cluster
 
 fn daemonset_roll(nodes: u32) -> (f64, u64, String, Cluster) {
     let mut config = ClusterConfig::with_nodes(nodes + 1, 3);
-    config.pod_quota = 100_000;
     config.journal_digest = true;
     let mut c = Cluster::new(config);
     let t0 = c.now;

@@ -1,5 +1,5 @@
 //! The scheduler (taints, selectors, affinity, capacity, cordon, new nodes) and the
-//! playground quota, driven through the engine's API.
+//! ResourceQuota, driven through the engine's API.
 
 mod common;
 
@@ -260,9 +260,13 @@ fn a_new_no_schedule_taint_keeps_later_pods_off_that_node() {
 
 #[test]
 fn creating_more_pods_than_the_quota_allows_records_failed_create_and_controllers_keep_working() {
-    let mut config = ClusterConfig::with_nodes(3, 11);
-    config.pod_quota = 5;
-    let mut c = Cluster::new(config);
+    let mut c = Cluster::new(ClusterConfig::with_nodes(3, 11));
+    c.create(json!({
+        "apiVersion": "v1", "kind": "ResourceQuota",
+        "metadata": {"name": "pods", "namespace": "default"},
+        "spec": {"hard": {"pods": "5"}}
+    }))
+    .unwrap();
     c.create(statefulset("web", 3, "nginx")).unwrap();
     c.create(deployment("dep", 6, "nginx")).unwrap();
     c.advance(60_000);
@@ -271,7 +275,7 @@ fn creating_more_pods_than_the_quota_allows_records_failed_create_and_controller
     // A direct create gets the API server's text.
     let err = c.create(pod("extra", "nginx")).unwrap_err().to_string();
     assert!(
-        err.contains("pods \"extra\" is forbidden: exceeded quota: playground, requested: pods=1, used: pods=5, limited: pods=5"),
+        err.contains("pods \"extra\" is forbidden: exceeded quota: pods, requested: pods=1, used: pods=5, limited: pods=5"),
         "{err}"
     );
     let failed: Vec<String> = c
@@ -301,7 +305,7 @@ fn creating_more_pods_than_the_quota_allows_records_failed_create_and_controller
     );
     for f in &failed {
         assert!(
-            f.contains("is forbidden: exceeded quota: playground, requested: pods=1, used: pods=5, limited: pods=5"),
+            f.contains("is forbidden: exceeded quota: pods, requested: pods=1, used: pods=5, limited: pods=5"),
             "{f}"
         );
     }

@@ -1,5 +1,5 @@
 //! What a fresh cluster already holds: namespaces (each with its `kube-root-ca.crt`), nodes, the `kubernetes` service, the
-//! default StorageClass and the playground quota.
+//! default StorageClass.
 
 use super::controllers::root_ca_publisher;
 use super::store::EventType;
@@ -22,6 +22,15 @@ fn put(w: &mut World, kind: &'static str, obj: Value) {
     w.store.put(kind, obj, EventType::Added);
 }
 
+/// Every namespace once held a made-up "playground" ResourceQuota (no real cluster has
+/// one). Its uid draw and resourceVersion are still used up, so that each seed keeps the
+/// names, timings and resourceVersions its golden transcripts record; removing this
+/// call means re-recording them all.
+pub(crate) fn keep_seeded_history(w: &mut World) {
+    w.rng.uuid();
+    w.store.skip_resource_version();
+}
+
 pub fn bootstrap(w: &mut World) {
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
         put(
@@ -34,17 +43,7 @@ pub fn bootstrap(w: &mut World) {
                 "status": {"phase": "Active"}
             }),
         );
-        let quota = w.config.pod_quota;
-        put(
-            w,
-            "ResourceQuota",
-            json!({
-                "apiVersion": "v1", "kind": "ResourceQuota",
-                "metadata": {"name": "playground", "namespace": ns},
-                "spec": {"hard": {"pods": quota.to_string()}},
-                "status": {"hard": {"pods": quota.to_string()}, "used": {"pods": "0"}}
-            }),
-        );
+        keep_seeded_history(w);
         put(
             w,
             "ServiceAccount",

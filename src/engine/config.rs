@@ -33,8 +33,6 @@ impl NodeSpec {
 pub struct ClusterConfig {
     pub nodes: Vec<NodeSpec>,
     pub seed: u64,
-    /// The playground ResourceQuota's pod limit in every namespace.
-    pub pod_quota: i64,
     /// Keep a running digest of every watch-journal entry as it is written (the bench's
     /// proof that a change left the history alone; the journal itself is compacted).
     pub journal_digest: bool,
@@ -74,7 +72,6 @@ impl ClusterConfig {
         ClusterConfig {
             nodes,
             seed,
-            pod_quota: 500,
             journal_digest: false,
             defer_addons: false,
         }

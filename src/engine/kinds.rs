@@ -21,3 +21,8 @@ pub fn by_kind(kind: &str) -> Option<&'static KindInfo> {
 pub fn by_api_version(api_version: &str, kind: &str) -> Option<&'static KindInfo> {
     served().find(|k| k.kind == kind && k.api_version() == api_version)
 }
+
+/// The namespaced kinds, in discovery order.
+pub fn namespaced() -> impl Iterator<Item = &'static KindInfo> {
+    served().filter(|k| k.namespaced)
+}

@@ -22,6 +22,7 @@ pub mod node_table;
 pub mod owners;
 pub mod pod_facts;
 pub mod quantity;
+pub mod quota;
 pub mod registry;
 pub mod scheduler;
 pub mod selector;

@@ -151,6 +151,11 @@ impl Store {
         self.list(kind, namespace).count()
     }
 
+    /// Uses up one resourceVersion without a write (see `bootstrap::keep_seeded_history`).
+    pub fn skip_resource_version(&mut self) {
+        self.resource_version += 1;
+    }
+
     /// Writes `object` (new or changed) and journals it; returns the stored copy.
     pub fn put(
         &mut self,

@@ -57,6 +57,10 @@ fn preloaded(flavor: Flavor) -> Vec<&'static str> {
 
 /// Installs the add-ons at the cluster's creation and lets them settle, then returns the
 /// world to the session's start with its own random stream untouched.
+/// Where the objects list held local-path-storage's playground quota (see
+/// `bootstrap::keep_seeded_history`): after the namespace, before its service account.
+const LOCAL_PATH_QUOTA_AT: usize = 7;
+
 pub fn install(w: &mut World) {
     let start = w.now;
     let stream = Rng::new(w.config.seed ^ PREHISTORY_STREAM);
@@ -100,7 +104,6 @@ pub fn install(w: &mut World) {
             objects.extend([
                 manifests::service_account("kube-system", "kindnet"),
                 manifests::local_path_namespace(),
-                quota("local-path-storage", w.config.pod_quota),
                 manifests::service_account("local-path-storage", "default"),
                 manifests::service_account(
                     "local-path-storage",
@@ -125,9 +128,13 @@ pub fn install(w: &mut World) {
     for n in nodes.iter().filter(|n| is_control_plane(n)) {
         objects.extend(static_pods::control_plane(w, n));
     }
-    // A refusal (a playground quota smaller than kube-system) is what the cluster
-    // would answer the installer too: the add-on is simply missing.
-    for obj in objects {
+    // A refusal (a quota someone set) is what the cluster would answer the installer
+    // too: the add-on is simply missing.
+    for (i, obj) in objects.into_iter().enumerate() {
+        if i == LOCAL_PATH_QUOTA_AT && flavor == Flavor::Kind {
+            super::bootstrap::keep_seeded_history(w);
+            w.settle();
+        }
         let _ = w.create(obj);
         w.settle();
     }
@@ -179,14 +186,4 @@ fn set_unschedulable(w: &mut World, names: &[String], on: bool) {
     }
     // One settle for all of them: each node write wakes every DaemonSet.
     w.settle();
-}
-
-/// The playground's pod quota, as the bootstrap gives every namespace.
-fn quota(ns: &str, limit: i64) -> Value {
-    json!({
-        "apiVersion": "v1", "kind": "ResourceQuota",
-        "metadata": {"name": "playground", "namespace": ns},
-        "spec": {"hard": {"pods": limit.to_string()}},
-        "status": {"hard": {"pods": limit.to_string()}, "used": {"pods": "0"}}
-    })
 }

@@ -4,6 +4,7 @@
 pub mod allocator;
 pub mod defaults;
 pub mod patch;
+pub mod resource_quota;
 pub mod validation;
 
 use super::errors::ApiError;
@@ -164,8 +165,11 @@ impl World {
                 name,
             });
         }
+        if info.namespaced {
+            resource_quota::admit(self, info, &namespace, &name, &obj)?;
+        }
         if info.kind == "Pod" {
-            self.admit_pod(&namespace, &name, &mut obj)?;
+            self.admit_pod(&mut obj);
         }
         if info.kind == "Service" {
             allocator::allocate_service(self, &namespace, &name, &mut obj);
@@ -220,21 +224,14 @@ impl World {
         }
     }
 
-    /// Quota, service account token volume and default tolerations.
-    fn admit_pod(&mut self, namespace: &str, name: &str, obj: &mut Value) -> Result<(), ApiError> {
-        let used = self.store.count("Pod", Some(namespace)) as i64;
-        let limit = self.config.pod_quota;
-        if used >= limit {
-            return Err(ApiError::Forbidden {
-                message: format!("pods \"{name}\" is forbidden: exceeded quota: playground, requested: pods=1, used: pods={used}, limited: pods={limit}"),
-            });
-        }
+    /// Service account token volume, priority and default tolerations.
+    fn admit_pod(&mut self, obj: &mut Value) {
         let suffix = self.rng.name_suffix();
         let mirror = obj
             .at("/metadata/annotations")
             .is_some_and(|a| a.get("kubernetes.io/config.mirror").is_some());
         let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
-            return Ok(());
+            return;
         };
         // The built-in priority classes (the Priority admission plugin).
         let priority = match spec.get("priorityClassName").and_then(Value::as_str) {
@@ -249,7 +246,7 @@ impl World {
         default_toleration_seconds(spec);
         // A static pod's mirror gets no service account (ServiceAccount admission).
         if mirror {
-            return Ok(());
+            return;
         }
         spec.entry("serviceAccountName")
             .or_insert_with(|| json!("default"));
@@ -275,7 +272,6 @@ impl World {
                 }
             }
         }
-        Ok(())
     }
 
     /// PUT: replaces the object's spec and metadata; status is kept (status subresource).

@@ -499,6 +499,7 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
             }
         }
         "Job" => validate_job(obj, &mut errs),
+        "ResourceQuota" => validate_resource_quota(obj, &mut errs),
         "CronJob" => validate_cronjob(obj, &mut errs),
         "Service" => {
             if let Some(ports) = obj.at("/spec/ports").and_then(Value::as_array) {
@@ -512,6 +513,106 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
         _ => {}
     }
     errs
+}
+
+/// The resources quota tracks by name (`standardQuotaResources`).
+const STANDARD_QUOTA_RESOURCES: &[&str] = &[
+    "cpu",
+    "memory",
+    "ephemeral-storage",
+    "requests.cpu",
+    "requests.memory",
+    "requests.storage",
+    "requests.ephemeral-storage",
+    "limits.cpu",
+    "limits.memory",
+    "limits.ephemeral-storage",
+    "pods",
+    "services",
+    "replicationcontrollers",
+    "resourcequotas",
+    "secrets",
+    "persistentvolumeclaims",
+    "configmaps",
+    "services.nodeports",
+    "services.loadbalancers",
+];
+
+/// `validateResourceQuotaSpec`'s checks of values and scopes: no negative limit, known
+/// scopes, each scope only over the resources it can select, no contradicting pair.
+fn validate_resource_quota(obj: &Value, errs: &mut Vec<FieldError>) {
+    let hard: Vec<(&String, &Value)> = obj
+        .at("/spec/hard")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .collect();
+    for (name, value) in &hard {
+        if value.as_str().is_some_and(|v| v.starts_with('-')) {
+            errs.push(FieldError::invalid(
+                format!("spec.hard[{name}]"),
+                quoted(value.as_str().unwrap_or("")),
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    let Some(scopes) = obj.at("/spec/scopes").and_then(Value::as_array) else {
+        return;
+    };
+    let shown = serde_json::to_string(scopes).unwrap_or_default();
+    let names: Vec<&str> = scopes.iter().filter_map(Value::as_str).collect();
+    let pods_only = ["pods"];
+    let pods_and_compute = [
+        "pods",
+        "cpu",
+        "memory",
+        "limits.cpu",
+        "limits.memory",
+        "requests.cpu",
+        "requests.memory",
+    ];
+    let mut sorted: Vec<&str> = hard.iter().map(|(k, _)| k.as_str()).collect();
+    sorted.sort_unstable();
+    for scope in &names {
+        // A scope it does not know limits nothing (`IsResourceQuotaScopeValidForResource`).
+        let allowed: Option<&[&str]> = match *scope {
+            "BestEffort" => Some(&pods_only),
+            "Terminating"
+            | "NotTerminating"
+            | "NotBestEffort"
+            | "PriorityClass"
+            | "CrossNamespacePodAffinity" => Some(&pods_and_compute),
+            _ => {
+                errs.push(FieldError::invalid(
+                    "spec.scopes",
+                    &shown,
+                    "unsupported scope",
+                ));
+                None
+            }
+        };
+        for r in &sorted {
+            if STANDARD_QUOTA_RESOURCES.contains(r) && allowed.is_some_and(|a| !a.contains(r)) {
+                errs.push(FieldError::invalid(
+                    "spec.scopes",
+                    &shown,
+                    "unsupported scope applied to resource",
+                ));
+            }
+        }
+    }
+    for pair in [
+        ["BestEffort", "NotBestEffort"],
+        ["Terminating", "NotTerminating"],
+    ] {
+        if pair.iter().all(|p| names.contains(p)) {
+            errs.push(FieldError::invalid(
+                "spec.scopes",
+                &shown,
+                "conflicting scopes",
+            ));
+        }
+    }
 }
 
 fn int_or_percent(v: Option<&Value>) -> Option<i64> {

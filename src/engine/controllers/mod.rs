@@ -24,6 +24,7 @@ pub mod node_lifecycle;
 pub mod ownership;
 pub mod pod_control;
 pub mod replicaset;
+pub mod resource_quota;
 pub mod root_ca_publisher;
 pub mod statefulset;
 pub mod taint_eviction;
@@ -57,6 +58,7 @@ pub enum Controller {
     CronJob,
     TtlAfterFinished,
     RootCaCertPublisher,
+    ResourceQuota,
 }
 
 impl Controller {
@@ -77,6 +79,7 @@ impl Controller {
             Controller::CronJob => "cronjob-controller",
             Controller::TtlAfterFinished => "ttl-after-finished-controller",
             Controller::RootCaCertPublisher => "root-ca-cert-publisher",
+            Controller::ResourceQuota => "resource-quota-controller",
         }
     }
 
@@ -145,6 +148,10 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                 }
             }
         }
+    }
+    if resource_quota::wakes(w, e.kind, &e.namespace) {
+        w.queue
+            .add(Controller::ResourceQuota, key("", &e.namespace));
     }
     match e.kind {
         "Pod" => {
@@ -495,6 +502,7 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
         Controller::VolumeBinder => return volume_binder::sync(w, namespace, name),
         Controller::Endpoints => return endpoints::sync(w, namespace, name),
         Controller::RootCaCertPublisher => return root_ca_publisher::sync(w, name),
+        Controller::ResourceQuota => return resource_quota::sync(w, name),
     };
     if let Some(after) = action.requeue_after {
         let at = w.now + after;

@@ -91,6 +91,15 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
     } else {
         Vec::new()
     };
+    let quotas: Vec<Rc<Value>> = if kind == "Namespace" {
+        let name = obj
+            .at("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        c.store.list("ResourceQuota", Some(name)).cloned().collect()
+    } else {
+        Vec::new()
+    };
     let related = Related {
         events: events.iter().map(|e| e.as_ref()).collect(),
         pods: pods.iter().map(|e| e.as_ref()).collect(),
@@ -98,6 +107,7 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
         endpoints: endpoints.iter().map(|e| e.as_ref()).collect(),
         pvcs: pvcs.iter().map(|e| e.as_ref()).collect(),
         lease: None,
+        quotas: quotas.iter().map(|e| e.as_ref()).collect(),
     };
     describe(obj, &related, c.now)
 }

@@ -6,8 +6,8 @@ use serde_json::Value;
 use super::{describe_events, print_annotations, print_labels, rfc1123z, Related, Writer};
 use crate::kubectl::printers::fields::{arr, s, string_map};
 
-/// `describeNamespace` (no quotas or limit ranges are modelled).
-pub(super) fn describe_namespace(w: &mut Writer, ns: &Value) {
+/// `describeNamespace` (no limit ranges are modelled).
+pub(super) fn describe_namespace(w: &mut Writer, ns: &Value, quotas: &[&Value]) {
     w.w(0, &format!("Name:\t{}\n", s(ns, "metadata.name")));
     print_labels(w, "", "Labels", &string_map(ns, "metadata.labels"));
     print_annotations(w, "Annotations", &string_map(ns, "metadata.annotations"));
@@ -31,8 +31,25 @@ pub(super) fn describe_namespace(w: &mut Writer, ns: &Value) {
             );
         }
     }
-    w.w(0, "\nNo resource quota.\n");
+    w.w(0, "\n");
+    describe_resource_quotas(w, quotas);
     w.w(0, "\nNo LimitRange resource.\n");
+}
+
+/// `DescribeResourceQuotas`: each quota by name, its scopes and their meaning, then
+/// what is used of each resource of `status.hard`.
+fn describe_resource_quotas(w: &mut Writer, quotas: &[&Value]) {
+    if quotas.is_empty() {
+        w.w(0, "No resource quota.\n");
+        return;
+    }
+    let mut quotas = quotas.to_vec();
+    crate::sort::sort_by_key(&mut quotas, |q| s(q, "metadata.name").to_string());
+    w.w(0, "Resource Quotas\n");
+    for q in quotas {
+        w.w(1, &format!("Name:\t{}\n", s(q, "metadata.name")));
+        quota_usage(w, 1, q, "* ", "---");
+    }
 }
 
 /// ConfigMap describe: data keys sorted, each value under a `----` rule.
@@ -103,26 +120,32 @@ fn quota_scope_help(scope: &str) -> &'static str {
 pub(super) fn describe_quota(w: &mut Writer, q: &Value) {
     w.w(0, &format!("Name:\t{}\n", s(q, "metadata.name")));
     w.w(0, &format!("Namespace:\t{}\n", s(q, "metadata.namespace")));
+    quota_usage(w, 0, q, " * ", "----");
+}
+
+/// A quota's scopes with their meaning (each after `bullet`), then each resource of
+/// `status.hard` (sorted) with what is used of it, under a `rule` of dashes.
+fn quota_usage(w: &mut Writer, level: usize, q: &Value, bullet: &str, rule: &str) {
     let mut scopes: Vec<&str> = arr(q, "spec.scopes")
         .iter()
         .filter_map(Value::as_str)
         .collect();
     if !scopes.is_empty() {
         crate::sort::sort(&mut scopes);
-        w.w(0, &format!("Scopes:\t{}\n", scopes.join(", ")));
+        w.w(level, &format!("Scopes:\t{}\n", scopes.join(", ")));
         for help in scopes
             .iter()
             .map(|s| quota_scope_help(s))
             .filter(|h| !h.is_empty())
         {
-            w.w(0, &format!(" * {help}\n"));
+            w.w(level, &format!("{bullet}{help}\n"));
         }
     }
-    w.w(0, "Resource\tUsed\tHard\n");
-    w.w(0, "--------\t----\t----\n");
+    w.w(level, "Resource\tUsed\tHard\n");
+    w.w(level, &format!("--------\t{rule}\t{rule}\n"));
     let used = string_map(q, "status.used");
     for (name, hard) in string_map(q, "status.hard") {
         let u = used.get(&name).map_or("0", String::as_str);
-        w.w(0, &format!("{name}\t{u}\t{hard}\n"));
+        w.w(level, &format!("{name}\t{u}\t{hard}\n"));
     }
 }

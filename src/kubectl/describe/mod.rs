@@ -54,6 +54,8 @@ pub struct Related<'a> {
     pub pvcs: Vec<&'a Value>,
     /// For a Node: its Lease in `kube-node-lease`, if it exists.
     pub lease: Option<&'a Value>,
+    /// For a Namespace: its ResourceQuotas.
+    pub quotas: Vec<&'a Value>,
 }
 
 /// The `kubectl describe` text of `obj` (ends with a newline, like kubectl's).
@@ -69,7 +71,7 @@ pub fn describe(obj: &Value, related: &Related, now_ms: i64) -> String {
         "Node" => describe_node(&mut w, obj, related),
         "PersistentVolumeClaim" => describe_pvc(&mut w, obj, related),
         "PersistentVolume" => describe_pv(&mut w, obj, related),
-        "Namespace" => describe_namespace(&mut w, obj),
+        "Namespace" => describe_namespace(&mut w, obj, &related.quotas),
         "ConfigMap" => describe_configmap(&mut w, obj, related),
         "Job" => describe_job(&mut w, obj, related),
         "CronJob" => describe_cronjob(&mut w, obj, related),

@@ -1,6 +1,6 @@
 //! `kubectl create TYPE NAME …`: the generators of `staging/src/k8s.io/kubectl/pkg/cmd/create`
 //! that build an object from flags (`create_configmap.go`, `create_secret*.go`,
-//! `create_service.go`), each with its own flags as cobra gives every
+//! `create_service.go`, `create_quota.go`), each with its own flags as cobra gives every
 //! subcommand its own flag set, and one way to finish: print it (`--dry-run=client`),
 //! have the server check it without storing it (`--dry-run=server`), or create it.
 //! The older generators that share `kubectl create`'s own flag set live beside them:
@@ -9,6 +9,7 @@
 mod batch;
 mod configmap;
 mod json_order;
+mod quota;
 mod secret;
 mod service;
 mod sources;
@@ -44,6 +45,7 @@ pub fn generator(ctx: &mut Ctx<'_>, args: &[String]) -> Option<Output> {
         "configmap" | "cm" => Some(configmap::run(ctx, &rest)),
         "secret" => Some(secret::run(ctx, &rest)),
         "service" | "svc" => Some(service::run(ctx, &rest)),
+        "quota" | "resourcequota" => Some(quota::run(ctx, &rest)),
         _ => None,
     }
 }
