@@ -42,8 +42,8 @@ fi
 # cargo's cache before it runs. A no-op when they already are.
 cargo fetch --locked --quiet
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
-  say "installing binaryen (wasm-opt) and playwright-core from npm"
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
+  say "installing binaryen (wasm-opt), playwright-core and axe-core from npm"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

@@ -1,6 +1,7 @@
 /// Standard base64, for Secrets, describe and the shell alike.
 pub mod base64;
 pub mod engine;
+pub mod form;
 pub mod gofmt;
 pub mod kubectl;
 pub mod lessons;

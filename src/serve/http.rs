@@ -60,29 +60,10 @@ impl Reply {
     }
 }
 
-/// `%XX` and `+` in a query component.
+/// `%XX` and `+` in a query component; a broken escape stays as it was sent (Go's
+/// `url.ParseQuery` drops the pair, and the path then reads as a 404 or the server's error).
 fn unescape(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = |c: u8| (c as char).to_digit(16);
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::form::percent_decode(s).unwrap_or_else(|| s.to_string())
 }
 
 pub fn split_url(url: &str) -> (String, BTreeMap<String, String>) {

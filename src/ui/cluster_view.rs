@@ -218,7 +218,13 @@ fn power_button(strings: &Strings, node: &NodeLane, onrun: &Callback<String>) ->
     html! {
         <button type="button" class={classes!("node-power", node.kubelet_stopped.then_some("stopped"))}
                 data-testid="node-power" data-node={node.name.clone()} aria-pressed={node.kubelet_stopped.to_string()}
-                aria-label={label.clone()} title={label} {onclick}>{ "⏻" }</button>
+                aria-label={label.clone()} title={label} {onclick}>
+            // Drawn, not the ⏻ character: common fonts (Debian's, older Windows) lack it.
+            <svg viewBox="0 0 16 16" width="11" height="11" aria-hidden="true" focusable="false">
+                <path d="M8 1.5v6" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                <path d="M4.6 3.8a5.5 5.5 0 1 0 6.8 0" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+            </svg>
+        </button>
     }
 }
 

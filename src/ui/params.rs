@@ -283,26 +283,7 @@ fn problem(param: &str, value: &str) -> Problem {
     }
 }
 
-/// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; the result
-/// must be UTF-8.
-pub fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = s.get(i + 1..i + 3)?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
-}
+pub use crate::form::percent_decode;
 
 /// Percent-encodes everything but unreserved characters (for links the app writes).
 pub fn percent_encode(s: &str) -> String {

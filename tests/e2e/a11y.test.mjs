@@ -18,6 +18,12 @@ const report = {};
 
 /** axe over the whole page; resolves to its violations, counted in `report[name]`. */
 async function audit(page, name) {
+  // A pod card fades in (and flashes when Ready): mid-animation its text is partly
+  // transparent, which axe measures as low contrast. Audit what a learner reads: the
+  // page at rest, between animations.
+  await page.waitForFunction(
+    () => document.getAnimations().every((a) => a.playState !== 'running'),
+    null, { timeout: 10_000, polling: 50 });
   await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {
     const result = await window.axe.run(document, { resultTypes: ['violations'] });
