@@ -755,11 +755,18 @@ fn config_error(w: &mut World, pod: &Value, rt: &PodRuntime) -> bool {
 /// controller had marked them not ready): Ready follows the containers' readiness, which
 /// the prober kept.
 pub(super) fn report_readiness(w: &mut World, pod: &Value) {
+    write_with_readiness(w, pod, pod["status"].clone());
+}
+
+/// Writes `status` with its Ready condition following the containers' `ready` (what the
+/// status manager derives from the prober's results).
+pub(super) fn write_with_readiness(w: &mut World, pod: &Value, mut status: Value) {
     let now = format_rfc3339(w.now);
-    let mut status = pod["status"].clone();
     let ready = status["containerStatuses"]
         .as_array()
-        .is_some_and(|l| l.iter().all(|s| s["ready"] == true));
+        .into_iter()
+        .flatten()
+        .all(|s| s["ready"] == true);
     status["conditions"] = conditions(&pod["status"], &now, true, ready, false);
     write_status(w, pod, status);
 }

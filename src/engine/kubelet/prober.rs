@@ -9,14 +9,14 @@
 //! event with the handler's output, as `prober.go` records it.
 
 use super::containers::{self, node_of, ContainerRuntime};
-use super::{recorder, write_status};
+use super::recorder;
 use crate::engine::apiserver::meta_str;
 use crate::engine::clock::{Millis, Timer};
 use crate::engine::container::probe::{self as handlers, Handler, Probed, Program};
 use crate::engine::container::Target;
 use crate::engine::json::At;
 use crate::engine::registry::{self, ImageRef};
-use crate::engine::time::{format_rfc3339, parse_rfc3339};
+use crate::engine::time::parse_rfc3339;
 use crate::engine::world::World;
 use crate::json;
 use serde_json::Value;
@@ -384,26 +384,14 @@ fn run_handler(
     Ok(handlers::probe(w, &target, &program, &handler, timeout_s))
 }
 
-/// Whether every container is ready, counting `container` as `ready`.
-fn all_ready(status: &Value) -> bool {
-    status["containerStatuses"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .all(|s| s["ready"] == true)
-}
-
 fn write_container(w: &mut World, pod: &Value, container: &str, edit: impl Fn(&mut Value)) {
-    let now = format_rfc3339(w.now);
     let mut status = pod["status"].clone();
     if let Some(list) = status["containerStatuses"].as_array_mut() {
         for s in list.iter_mut().filter(|s| s["name"] == container) {
             edit(s);
         }
     }
-    let ready = all_ready(&status);
-    status["conditions"] = super::conditions(&pod["status"], &now, true, ready, false);
-    write_status(w, pod, status);
+    super::write_with_readiness(w, pod, status);
 }
 
 fn set_ready(w: &mut World, pod: &Value, container: &str, ready: bool) {
