@@ -318,6 +318,31 @@ fn bare_root() -> Element {
     root
 }
 
+/// Lanes for `nodes` and `cards` with every switch off and every handler a no-op; a test
+/// sets what it looks at with `..lanes_props(…)`.
+fn lanes_props(
+    nodes: Vec<NodeLane>,
+    cards: Vec<ui::cluster_view::CardData>,
+) -> ui::cluster_view::LanesProps {
+    ui::cluster_view::LanesProps {
+        nodes: Rc::new(nodes),
+        cards: Rc::new(cards),
+        claims: Rc::new(vec![]),
+        onselect: yew::Callback::noop(),
+        hide_finished: false,
+        onhide: yew::Callback::noop(),
+        show_system: false,
+        onsystem: yew::Callback::noop(),
+        onrun: yew::Callback::noop(),
+    }
+}
+
+/// Mounts `props` on `root` and lets it render.
+async fn render_lanes(root: &Element, props: ui::cluster_view::LanesProps) {
+    yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+}
+
 fn lane(name: &str) -> NodeLane {
     NodeLane {
         name: name.to_string(),
@@ -333,25 +358,20 @@ fn lane(name: &str) -> NodeLane {
 async fn pods_appear_as_cards_in_their_nodes_lane_with_the_test_attributes() {
     let root = bare_root();
     let props = ui::cluster_view::LanesProps {
-        nodes: Rc::new(vec![lane("node-a"), lane("node-b")]),
-        cards: Rc::new(vec![
-            card_of(pod("web-0", "Running", Some("node-b")), false),
-            card_of(pod("web-1", "ContainerCreating", Some("node-a")), true),
-            card_of(pod("web-2", "Pending", None), false),
-        ]),
         claims: Rc::new(vec![ui::state::cluster::ClaimChip {
             name: "www-web-0".to_string(),
             phase: "Bound".to_string(),
         }]),
-        onselect: yew::Callback::noop(),
-        hide_finished: false,
-        onhide: yew::Callback::noop(),
-        show_system: false,
-        onsystem: yew::Callback::noop(),
-        onrun: yew::Callback::noop(),
+        ..lanes_props(
+            vec![lane("node-a"), lane("node-b")],
+            vec![
+                card_of(pod("web-0", "Running", Some("node-b")), false),
+                card_of(pod("web-1", "ContainerCreating", Some("node-a")), true),
+                card_of(pod("web-2", "Pending", None), false),
+            ],
+        )
     };
-    yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    render_lanes(&root, props).await;
 
     let card = |name: &str| {
         root.query_selector(&format!(
@@ -404,21 +424,13 @@ async fn a_nodes_power_button_types_kubeplay_node_stop_or_start_for_its_lane() {
     let mut dead = lane("node-b");
     dead.kubelet_stopped = true;
     let props = ui::cluster_view::LanesProps {
-        nodes: Rc::new(vec![lane("node-a"), dead]),
-        cards: Rc::new(vec![]),
-        claims: Rc::new(vec![]),
-        onselect: yew::Callback::noop(),
-        hide_finished: false,
-        onhide: yew::Callback::noop(),
-        show_system: false,
-        onsystem: yew::Callback::noop(),
         onrun: {
             let typed = Rc::clone(&typed);
             yew::Callback::from(move |line: String| typed.borrow_mut().push(line))
         },
+        ..lanes_props(vec![lane("node-a"), dead], vec![])
     };
-    yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    render_lanes(&root, props).await;
     let button = |node: &str| {
         root.query_selector(&format!(
             "[data-testid=\"node-power\"][data-node=\"{node}\"]"
@@ -470,18 +482,11 @@ async fn mount_lanes(
     let mut cards: Vec<_> = extra.into_iter().map(|p| card_of(p, false)).collect();
     cards.push(card_of(pod("web-0", "Running", Some("node-a")), false));
     let props = ui::cluster_view::LanesProps {
-        nodes: Rc::new(vec![lane("node-a")]),
-        cards: Rc::new(cards),
-        claims: Rc::new(vec![]),
-        onselect: yew::Callback::noop(),
         hide_finished,
-        onhide: yew::Callback::noop(),
         show_system,
-        onsystem: yew::Callback::noop(),
-        onrun: yew::Callback::noop(),
+        ..lanes_props(vec![lane("node-a")], cards)
     };
-    yew::Renderer::<ui::cluster_view::Lanes>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    render_lanes(&root, props).await;
     root
 }
 
