@@ -84,10 +84,11 @@ pub struct Store {
     pub leases: super::leases::Leases,
 }
 
-/// How many journal entries a compaction keeps: the window a watch may resume from, as
-/// the API server's watch cache keeps a bounded window of each resource's history and
-/// etcd is compacted behind it. A pod costs ~15 KB a version as JSON values, so this
-/// bounds the journal's own memory to ~60 MB whatever the uptime.
+/// How many revisions a compaction keeps: the window a watch may resume from, as the API
+/// server's watch cache keeps a bounded window of each resource's history and etcd is
+/// compacted behind it. A revision is one write, or one expired lease's deletions (up to
+/// 1,000 Events). A pod costs ~15 KB a version as JSON values, so this bounds the
+/// journal's own memory to ~60 MB whatever the uptime.
 pub const JOURNAL_WINDOW: u64 = 4_096;
 
 impl Store {
