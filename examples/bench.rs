@@ -9,7 +9,145 @@
 
 use kubeplay::engine::{Cluster, ClusterConfig};
 use serde_json::{json, Value};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+/// The system allocator, counting the bytes live on the heap and their peak: what the
+/// `breakdown` row attributes to the cluster's parts (VmHWM also counts what the allocator
+/// keeps in its free lists).
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn count_alloc(size: usize) {
+    let now = LIVE.fetch_add(size, Ordering::Relaxed) + size;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = System.alloc(layout);
+        if !p.is_null() {
+            count_alloc(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = System.realloc(ptr, layout, new_size);
+        if !p.is_null() {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            count_alloc(new_size);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn live_mib() -> f64 {
+    LIVE.load(Ordering::Relaxed) as f64 / (1024.0 * 1024.0)
+}
+
+/// Heap bytes `f`'s result holds: a deep copy of one part of the cluster weighs what the
+/// part weighs (a `serde_json` map is copied node for node).
+fn weigh<T>(f: impl FnOnce() -> T) -> f64 {
+    let before = LIVE.load(Ordering::Relaxed);
+    let copy = f();
+    let bytes = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    drop(copy);
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+/// Where the heap goes in a cluster: its objects by kind, the journal's older versions,
+/// the why log and the Event aggregation index; the rest (indexes, caches, timers) is
+/// what is left of the live total.
+fn breakdown(c: &Cluster) -> Vec<(String, f64)> {
+    let live = live_mib();
+    let mut parts = Vec::new();
+    for kind in ["Pod", "Event", "ReplicaSet", "Deployment", "Node"] {
+        let n = c.store.count(kind, None);
+        let mib = weigh(|| {
+            c.store
+                .list(kind, None)
+                .map(|o| (**o).clone())
+                .collect::<Vec<Value>>()
+        });
+        parts.push((format!("{n} {kind}s in the store"), mib));
+    }
+    let window = c
+        .store
+        .events_since(c.store.compacted_through())
+        .unwrap_or_default();
+    let older: Vec<_> = window
+        .iter()
+        .filter(|e| {
+            c.store
+                .get(e.kind, &e.namespace, &e.name)
+                .is_none_or(|now| !std::rc::Rc::ptr_eq(now, &e.object))
+        })
+        .collect();
+    let mib = weigh(|| {
+        older
+            .iter()
+            .map(|e| (*e.object).clone())
+            .collect::<Vec<Value>>()
+    }) + weigh(|| window.to_vec());
+    parts.push((
+        format!(
+            "journal: {} entries, {} of them older versions",
+            window.len(),
+            older.len()
+        ),
+        mib,
+    ));
+    parts.push((
+        format!("why log: {} lines", c.why.len()),
+        weigh(|| c.why.clone()),
+    ));
+    parts.push((
+        format!("Event aggregation index: {} keys", c.event_index.len()),
+        weigh(|| c.event_index.clone()),
+    ));
+    let k = &c.kubelet;
+    parts.push((
+        format!("kubelet: {} pods' runtimes", k.pods.len()),
+        weigh(|| k.pods.clone()),
+    ));
+    parts.push((
+        format!(
+            "kubelet: {} pods' volumes and environments",
+            k.mounted.len()
+        ),
+        weigh(|| k.mounted.clone()),
+    ));
+    parts.push((
+        format!("kubelet: {} container logs", k.logs.len()),
+        weigh(|| k.logs.clone()),
+    ));
+    parts.push(("owner index".into(), weigh(|| c.store.owners.clone())));
+    parts.push((
+        "scheduler's node usage".into(),
+        weigh(|| c.node_usage.clone()),
+    ));
+    parts.push((
+        format!("timers: {}", c.timers.len()),
+        weigh(|| c.timers.clone()),
+    ));
+    let known: f64 = parts.iter().map(|(_, m)| m).sum();
+    parts.push((
+        "the rest (other kinds, indexes, kubelet and scheduler state, timers)".into(),
+        live - known,
+    ));
+    parts.push(("live heap".into(), live));
+    parts
+}
 
 /// A `/proc/self/status` line in KiB: `VmHWM:` (peak) or `VmRSS:` (now).
 fn proc_status_kib(field: &str) -> u64 {
@@ -296,6 +434,16 @@ fn main() {
             "Deployment scaled 10↔60 every 5 min for 24 h",
             scaling_day,
         ));
+    }
+    if which.iter().any(|w| w == "breakdown") {
+        let (c, _, _) = pods_to_ready(101, 50, 5_000);
+        let peak = PEAK.load(Ordering::Relaxed) as f64 / (1024.0 * 1024.0);
+        println!("| 5,000 pods at Ready: where the heap goes | MiB |");
+        println!("|---|---:|");
+        for (part, mib) in breakdown(&c) {
+            println!("| {part} | {mib:.1} |");
+        }
+        println!("| peak live heap while they came up | {peak:.1} |\n");
     }
     if want("ds") {
         rows.push(measure("DaemonSet on 500 nodes: create, roll", || {

@@ -1,5 +1,7 @@
 //! The shape of a cluster: its nodes, seed and playground limits.
 
+use super::clock::Millis;
+
 /// The most nodes a playground cluster may have: lessons, shared links and the page's
 /// `nodes` parameter are all held to it (a browser tab simulates every node).
 pub const MAX_NODES: u32 = 20;
@@ -42,7 +44,12 @@ pub struct ClusterConfig {
     /// scheduler, the kubelet) has arrived, and installing runs all of them; the result
     /// is the same as long as nothing touched the cluster in between.
     pub defer_addons: bool,
+    /// `kube-apiserver --event-ttl`: how long an Event lives after its last write.
+    pub event_ttl_ms: Millis,
 }
+
+/// kube-apiserver's default `--event-ttl`: one hour.
+pub const EVENT_TTL_MS: Millis = 3_600_000;
 
 impl Default for ClusterConfig {
     /// A kind-like three-node cluster.
@@ -74,6 +81,7 @@ impl ClusterConfig {
             seed,
             journal_digest: false,
             defer_addons: false,
+            event_ttl_ms: EVENT_TTL_MS,
         }
     }
 }

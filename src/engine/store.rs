@@ -80,19 +80,24 @@ pub struct Store {
     /// resourceVersion of the last write or removal of a Node: tables derived from the
     /// node list are rebuilt only when it moves.
     pub nodes_written: u64,
+    /// The Events' leases (`--event-ttl`): etcd deletes them when their lease expires.
+    pub leases: super::leases::Leases,
 }
 
-/// How many journal entries a compaction keeps: the window a watch may resume from, as
-/// the API server's watch cache keeps a bounded window of each resource's history and
-/// etcd is compacted behind it. A pod costs ~15 KB a version as JSON values, so this
-/// bounds the journal's own memory to ~60 MB whatever the uptime.
+/// How many revisions a compaction keeps: the window a watch may resume from, as the API
+/// server's watch cache keeps a bounded window of each resource's history and etcd is
+/// compacted behind it. A revision is one write, or one expired lease's deletions (up to
+/// 1,000 Events). A pod costs ~15 KB a version as JSON values, so this bounds the
+/// journal's own memory to ~60 MB whatever the uptime.
 pub const JOURNAL_WINDOW: u64 = 4_096;
 
 impl Store {
-    /// An empty store whose first writes are stamped `clock`.
-    pub fn starting_at(clock: i64) -> Store {
+    /// An empty store whose first writes are stamped `clock`, its Events living
+    /// `event_ttl` milliseconds (0: forever).
+    pub fn starting_at(clock: i64, event_ttl: i64) -> Store {
         Store {
             clock,
+            leases: super::leases::Leases::with_ttl(event_ttl),
             ..Store::default()
         }
     }
@@ -180,6 +185,12 @@ impl Store {
         if kind == "Node" {
             self.nodes_written = rv;
         }
+        // The events registry is the only one with a TTL: every write of an Event
+        // (created, or its count bumped) lives `--event-ttl` from then.
+        if kind == "Event" {
+            self.leases
+                .attach((kind, namespace.clone(), name.clone()), self.clock);
+        }
         self.journal_push(WatchEvent {
             resource_version: rv,
             at: self.clock,
@@ -194,28 +205,58 @@ impl Store {
 
     /// Removes the object and journals its final state.
     pub fn remove(&mut self, kind: &'static str, namespace: &str, name: &str) -> Option<Rc<Value>> {
+        self.get(kind, namespace, name)?;
+        self.resource_version += 1;
+        self.delete_at(self.resource_version, kind, namespace, name)
+    }
+
+    /// etcd revokes the leases that have expired by the store's clock: each one's keys go
+    /// in one revision, so their DELETED entries share a resourceVersion. True when an
+    /// object went.
+    pub fn revoke_expired_leases(&mut self) -> bool {
+        let mut deleted = false;
+        while let Some(keys) = self.leases.revoke_expired(self.clock) {
+            if keys.is_empty() {
+                continue;
+            }
+            self.resource_version += 1;
+            for (kind, namespace, name) in keys {
+                deleted |= self
+                    .delete_at(self.resource_version, kind, &namespace, &name)
+                    .is_some();
+            }
+        }
+        deleted
+    }
+
+    /// Deletes the object in revision `rv` (already counted) and journals its final state.
+    fn delete_at(
+        &mut self,
+        rv: u64,
+        kind: &'static str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Rc<Value>> {
         let names = self.objects.get_mut(kind)?.get_mut(namespace)?;
         let removed = names.remove(name)?;
-        self.owners.record(kind, namespace, name, None);
         if names.is_empty() {
             if let Some(m) = self.objects.get_mut(kind) {
                 m.remove(namespace);
             }
         }
-        self.resource_version += 1;
+        self.owners.record(kind, namespace, name, None);
+        self.leases
+            .detach(&(kind, namespace.to_string(), name.to_string()));
         if kind == "Node" {
-            self.nodes_written = self.resource_version;
+            self.nodes_written = rv;
         }
         let mut last = (*removed).clone();
         if let Some(meta) = last.get_mut("metadata").and_then(Value::as_object_mut) {
-            meta.insert(
-                "resourceVersion".into(),
-                Value::String(self.resource_version.to_string()),
-            );
+            meta.insert("resourceVersion".into(), Value::String(rv.to_string()));
         }
         let last = Rc::new(last);
         self.journal_push(WatchEvent {
-            resource_version: self.resource_version,
+            resource_version: rv,
             at: self.clock,
             event_type: EventType::Deleted,
             kind,

@@ -22,6 +22,15 @@ pub struct Why {
     pub text: String,
 }
 
+/// Who gave a why line about which object: (component, kind, namespace, name).
+type WhyKey = (&'static str, &'static str, String, String);
+
+/// How many why-log lines the world keeps. The page draws the newest 200 and its filter
+/// searches the rest; a session left running would otherwise keep every reason ever
+/// given (a Deployment scaled every five minutes for a day: ~29,000 lines). The oldest
+/// lines go a quarter of this at a time, so that dropping costs no more than writing.
+pub const WHY_KEPT: usize = 4_096;
+
 /// Keys waiting for a controller, each once, in arrival order.
 #[derive(Debug, Clone, Default)]
 pub struct WorkQueue {
@@ -55,8 +64,13 @@ pub struct World {
     pub now: Millis,
     pub config: ClusterConfig,
     pub queue: WorkQueue,
+    /// The newest why-log lines (at most [`WHY_KEPT`] and a quarter).
     pub why: Vec<Why>,
-    why_last: BTreeMap<(&'static str, &'static str, String, String), String>,
+    /// Lines dropped from the front of `why` so far.
+    why_dropped: u64,
+    /// The last line given for each object, by its number (`why_dropped` + index), while
+    /// that line is kept.
+    why_last: BTreeMap<WhyKey, (u64, String)>,
     pub kubelet: KubeletState,
     /// What the pods bound to each node request, kept from the journal for the scheduler.
     pub node_usage: super::scheduler::UsageIndex,
@@ -84,13 +98,14 @@ const SETTLE_ROUNDS: usize = 10_000;
 impl World {
     pub fn new(config: ClusterConfig) -> World {
         let mut w = World {
-            store: Store::starting_at(EPOCH_MS),
+            store: Store::starting_at(EPOCH_MS, config.event_ttl_ms),
             timers: TimerQueue::default(),
             rng: Rng::new(config.seed),
             now: EPOCH_MS,
             config,
             queue: WorkQueue::default(),
             why: Vec::new(),
+            why_dropped: 0,
             why_last: BTreeMap::new(),
             kubelet: KubeletState::default(),
             node_usage: Default::default(),
@@ -151,10 +166,15 @@ impl World {
         text: String,
     ) {
         let key = (controller, kind, namespace.to_string(), name.to_string());
-        if self.why_last.get(&key) == Some(&text) {
+        if self
+            .why_last
+            .get(&key)
+            .is_some_and(|(_, last)| *last == text)
+        {
             return;
         }
-        self.why_last.insert(key, text.clone());
+        self.why_last
+            .insert(key, (self.why_written(), text.clone()));
         self.why.push(Why {
             at: self.now,
             controller,
@@ -163,12 +183,60 @@ impl World {
             name: name.to_string(),
             text,
         });
+        if self.why.len() >= WHY_KEPT + WHY_KEPT / 4 {
+            self.drop_oldest_why(WHY_KEPT / 4);
+        }
     }
 
-    /// Moves the clock forward (never back); the store stamps watch events with it.
+    /// Drops the `n` oldest why lines, and the repeat check of each object whose last
+    /// line they were (its next reason is new to the log again).
+    fn drop_oldest_why(&mut self, n: usize) {
+        for (i, w) in self.why.drain(..n).enumerate() {
+            let number = self.why_dropped + i as u64;
+            let key = (w.controller, w.kind, w.namespace, w.name);
+            if self.why_last.get(&key).is_some_and(|(at, _)| *at == number) {
+                self.why_last.remove(&key);
+            }
+        }
+        self.why_dropped += n as u64;
+    }
+
+    /// How many why lines were ever written: moves with every new line, also once the
+    /// oldest are dropped (the page copies the log when it moves).
+    pub fn why_written(&self) -> u64 {
+        self.why_dropped + self.why.len() as u64
+    }
+
+    /// Forgets the lines the why log holds (the add-ons' hour-old lines at session
+    /// start); their repeat checks stay, so a controller does not repeat them at once.
+    pub(super) fn clear_why(&mut self) {
+        self.why_dropped += self.why.len() as u64;
+        self.why.clear();
+    }
+
+    /// Moves the clock forward (never back); the store stamps watch events with it. On
+    /// the way, etcd revokes the leases that expire (Events an hour after their last
+    /// write, `--event-ttl`), each at its own moment, and the controllers and watchers
+    /// see the deletions then.
     fn set_now(&mut self, t: Millis) {
+        while let Some(at) = self.store.leases.next_expiry().filter(|at| *at <= t) {
+            self.now = self.now.max(at);
+            self.store.clock = self.now;
+            if self.store.revoke_expired_leases() {
+                self.forget_expired_events();
+                self.settle();
+            }
+        }
         self.now = self.now.max(t);
         self.store.clock = self.now;
+    }
+
+    /// Aggregation keys whose Event has gone: a repeat records a new Event, as client-go's
+    /// correlator does once its cache has let the key go.
+    fn forget_expired_events(&mut self) {
+        let store = &self.store;
+        self.event_index
+            .retain(|_, (ns, name)| store.get("Event", ns, name).is_some());
     }
 
     /// Runs controllers until nothing is left to do at this instant.

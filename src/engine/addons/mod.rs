@@ -144,7 +144,7 @@ pub fn install(w: &mut World) {
 
     // What the installers did is an hour old: its why-log lines are not this session's,
     // and its Events have reached the API server's one-hour TTL.
-    w.why.clear();
+    w.clear_why();
     let events: Vec<(String, String)> = w
         .store
         .list("Event", None)

@@ -45,6 +45,9 @@ pub struct ClusterState {
     pub generation: u64,
     /// The session and store version the lists were copied at.
     version: (usize, u64),
+    /// The session and its count of why lines ever written when `why` was copied (the
+    /// log keeps the newest lines only, so its length stops moving).
+    why_version: (usize, u64),
     /// When (wall clock) they were copied.
     copied_at: f64,
     /// The pod whose card was clicked (namespace, name), described in a panel.
@@ -69,6 +72,7 @@ impl Default for ClusterState {
             revisions: Rc::default(),
             generation: 0,
             version: (0, u64::MAX),
+            why_version: (0, u64::MAX),
             copied_at: 0.0,
             selected: None,
             describe: None,
@@ -208,7 +212,9 @@ impl State {
             self.clock.next_run = session.next_cronjob_run();
         }
         let why = session.why_log();
-        if why.len() != view.why.len() && !catching_up {
+        let why_version = (shared.id(), session.cluster().why_written());
+        if why_version != view.why_version && !catching_up {
+            view.why_version = why_version;
             let start = session.cluster().started_at();
             view.why = Rc::new(
                 why.iter()

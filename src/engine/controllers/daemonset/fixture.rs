@@ -46,7 +46,7 @@ pub fn daemonset(spec: Value, strategy: Value) -> Value {
 
 impl Fixture {
     pub fn new(nodes: Vec<Value>) -> Fixture {
-        let mut store = Store::starting_at(0);
+        let mut store = Store::starting_at(0, 0);
         for n in nodes {
             store.put("Node", n, EventType::Added);
         }
