@@ -18,6 +18,7 @@ pub mod json;
 pub mod kinds;
 pub mod kubelet;
 pub mod labels;
+pub mod limit_range;
 pub mod node_table;
 pub mod owners;
 pub mod pod_facts;
