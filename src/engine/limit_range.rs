@@ -190,6 +190,23 @@ pub fn merge_pod(pod: &mut Value, defaults: &Defaults) -> Option<String> {
     (!notes.is_empty()).then(|| format!("LimitRanger plugin set: {}", notes.join("; ")))
 }
 
+/// The first stated quantity `past` the bound (the `required` one must be stated), as
+/// `{head}, but request is 100Mi` or `{head}.  No request is specified`.
+fn beyond(
+    head: String,
+    required: (&str, Option<&Amount>),
+    also: (&str, Option<&Amount>),
+    past: impl Fn(&Amount) -> bool,
+) -> Option<String> {
+    let Some(first) = required.1 else {
+        return Some(format!("{head}.  No {} is specified", required.0));
+    };
+    [(required.0, Some(first)), also]
+        .into_iter()
+        .find_map(|(word, a)| a.filter(|a| past(a)).map(|a| (word, a)))
+        .map(|(word, a)| format!("{head}, but {word} is {a}"))
+}
+
 /// `minConstraint`: the request (and the limit, if any) is at least `enforced`.
 pub fn min_constraint(
     kind: &str,
@@ -198,22 +215,12 @@ pub fn min_constraint(
     requests: &Resources,
     limits: &Resources,
 ) -> Option<String> {
-    let Some(req) = requests.get(resource) else {
-        return Some(format!(
-            "minimum {resource} usage per {kind} is {enforced}.  No request is specified"
-        ));
-    };
-    if req.milli < enforced.milli {
-        return Some(format!(
-            "minimum {resource} usage per {kind} is {enforced}, but request is {req}"
-        ));
-    }
-    match limits.get(resource) {
-        Some(lim) if lim.milli < enforced.milli => Some(format!(
-            "minimum {resource} usage per {kind} is {enforced}, but limit is {lim}"
-        )),
-        _ => None,
-    }
+    beyond(
+        format!("minimum {resource} usage per {kind} is {enforced}"),
+        ("request", requests.get(resource)),
+        ("limit", limits.get(resource)),
+        |a| a.milli < enforced.milli,
+    )
 }
 
 /// `maxConstraint`: a limit is stated and is at most `enforced` (and so is the request).
@@ -224,22 +231,12 @@ pub fn max_constraint(
     requests: &Resources,
     limits: &Resources,
 ) -> Option<String> {
-    let Some(lim) = limits.get(resource) else {
-        return Some(format!(
-            "maximum {resource} usage per {kind} is {enforced}.  No limit is specified"
-        ));
-    };
-    if lim.milli > enforced.milli {
-        return Some(format!(
-            "maximum {resource} usage per {kind} is {enforced}, but limit is {lim}"
-        ));
-    }
-    match requests.get(resource) {
-        Some(req) if req.milli > enforced.milli => Some(format!(
-            "maximum {resource} usage per {kind} is {enforced}, but request is {req}"
-        )),
-        _ => None,
-    }
+    beyond(
+        format!("maximum {resource} usage per {kind} is {enforced}"),
+        ("limit", limits.get(resource)),
+        ("request", requests.get(resource)),
+        |a| a.milli > enforced.milli,
+    )
 }
 
 /// `maxRequestConstraint` (claims have requests only): a request at most `enforced`.
@@ -249,15 +246,12 @@ pub fn max_request_constraint(
     enforced: Amount,
     requests: &Resources,
 ) -> Option<String> {
-    match requests.get(resource) {
-        None => Some(format!(
-            "maximum {resource} usage per {kind} is {enforced}.  No request is specified"
-        )),
-        Some(req) if req.milli > enforced.milli => Some(format!(
-            "maximum {resource} usage per {kind} is {enforced}, but request is {req}"
-        )),
-        _ => None,
-    }
+    beyond(
+        format!("maximum {resource} usage per {kind} is {enforced}"),
+        ("request", requests.get(resource)),
+        ("", None),
+        |a| a.milli > enforced.milli,
+    )
 }
 
 /// `limitRequestRatioConstraint`: both are stated and non-zero, and limit / request is

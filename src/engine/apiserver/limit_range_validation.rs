@@ -4,6 +4,7 @@
 
 use super::super::errors::{FieldError, FieldErrorKind};
 use super::super::limit_range::{Item, Resources};
+use super::super::quota::Amount;
 use super::super::selector::qualified_name_errors;
 use super::validation::quoted;
 use serde_json::Value;
@@ -112,61 +113,35 @@ fn check_bounds(item: &Item, path: &str, errs: &mut Vec<FieldError>) {
         let (min, max) = (item.min.get(k), item.max.get(k));
         let (def, req) = (item.default.get(k), item.default_request.get(k));
         let ratio = item.max_limit_request_ratio.get(k);
-        if let (Some(min), Some(max)) = (min, max) {
-            if min.milli > max.milli {
-                errs.push(invalid(
-                    format!("{path}.min[{k}]"),
-                    min,
-                    format!("min value {min} is greater than max value {max}"),
-                ));
-            }
-        }
-        if let (Some(req), Some(min)) = (req, min) {
-            if min.milli > req.milli {
-                errs.push(invalid(
-                    format!("{path}.defaultRequest[{k}]"),
-                    req,
-                    format!("min value {min} is greater than default request value {req}"),
-                ));
-            }
-        }
-        if let (Some(req), Some(max)) = (req, max) {
-            if req.milli > max.milli {
-                errs.push(invalid(
-                    format!("{path}.defaultRequest[{k}]"),
-                    req,
-                    format!("default request value {req} is greater than max value {max}"),
-                ));
-            }
-        }
-        if let (Some(req), Some(def)) = (req, def) {
-            if req.milli > def.milli {
-                errs.push(invalid(
-                    format!("{path}.defaultRequest[{k}]"),
-                    req,
-                    format!(
-                        "default request value {req} is greater than default limit value {def}"
-                    ),
-                ));
-            }
-        }
-        // The server shows min (and max) as the bad value of these two: kept as it is.
-        if let (Some(def), Some(min)) = (def, min) {
-            if min.milli > def.milli {
-                errs.push(invalid(
-                    format!("{path}.default[{k}]"),
-                    min,
-                    format!("min value {min} is greater than default value {def}"),
-                ));
-            }
-        }
-        if let (Some(def), Some(max)) = (def, max) {
-            if def.milli > max.milli {
-                errs.push(invalid(
-                    format!("{path}.default[{k}]"),
-                    max,
-                    format!("default value {def} is greater than max value {max}"),
-                ));
+        // (the field reported, the value it shows, the side that must not be greater, the
+        // other side, the message) in the server's order. For the two `default` checks the
+        // server shows min and max as the bad value: kept as it is.
+        type Say = fn(&Amount, &Amount) -> String;
+        let orders: [(&str, Option<&Amount>, Option<&Amount>, Option<&Amount>, Say); 6] = [
+            ("min", min, min, max, |lo, hi| {
+                format!("min value {lo} is greater than max value {hi}")
+            }),
+            ("defaultRequest", req, min, req, |lo, hi| {
+                format!("min value {lo} is greater than default request value {hi}")
+            }),
+            ("defaultRequest", req, req, max, |lo, hi| {
+                format!("default request value {lo} is greater than max value {hi}")
+            }),
+            ("defaultRequest", req, req, def, |lo, hi| {
+                format!("default request value {lo} is greater than default limit value {hi}")
+            }),
+            ("default", min, min, def, |lo, hi| {
+                format!("min value {lo} is greater than default value {hi}")
+            }),
+            ("default", max, def, max, |lo, hi| {
+                format!("default value {lo} is greater than max value {hi}")
+            }),
+        ];
+        for (field, shown, lo, hi, say) in orders {
+            if let (Some(shown), Some(lo), Some(hi)) = (shown, lo, hi) {
+                if lo.milli > hi.milli {
+                    errs.push(invalid(format!("{path}.{field}[{k}]"), shown, say(lo, hi)));
+                }
             }
         }
         if let Some(ratio) = ratio {

@@ -49,9 +49,7 @@ pub fn validate(
             _ => return Ok(()),
         };
         if let Some(why) = limit_range::aggregate(&errs) {
-            return Err(ApiError::Forbidden {
-                message: format!("{} \"{name}\" is forbidden: {why}", info.group_resource()),
-            });
+            return Err(super::forbidden(info, name, &why));
         }
     }
     Ok(())

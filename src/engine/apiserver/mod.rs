@@ -97,6 +97,13 @@ pub fn kind_of(obj: &Value) -> Option<&'static KindInfo> {
     kinds::by_api_version(api_version, kind)
 }
 
+/// An admission plugin's refusal of a new object: `pods "web" is forbidden: <why>`.
+fn forbidden(info: &KindInfo, name: &str, why: &str) -> ApiError {
+    ApiError::Forbidden {
+        message: format!("{} \"{name}\" is forbidden: {why}", info.group_resource()),
+    }
+}
+
 impl World {
     fn kind_or_bad_request(obj: &Value) -> Result<&'static KindInfo, ApiError> {
         kind_of(obj).ok_or_else(|| ApiError::BadRequest {
