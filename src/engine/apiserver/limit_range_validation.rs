@@ -117,7 +117,14 @@ fn check_bounds(item: &Item, path: &str, errs: &mut Vec<FieldError>) {
         // other side, the message) in the server's order. For the two `default` checks the
         // server shows min and max as the bad value: kept as it is.
         type Say = fn(&Amount, &Amount) -> String;
-        let orders: [(&str, Option<&Amount>, Option<&Amount>, Option<&Amount>, Say); 6] = [
+        type Order<'a> = (
+            &'a str,
+            Option<&'a Amount>,
+            Option<&'a Amount>,
+            Option<&'a Amount>,
+            Say,
+        );
+        let orders: [Order; 6] = [
             ("min", min, min, max, |lo, hi| {
                 format!("min value {lo} is greater than max value {hi}")
             }),
