@@ -19,6 +19,7 @@ pub mod kinds;
 pub mod kubelet;
 pub mod labels;
 pub mod leases;
+pub mod limit_range;
 pub mod node_table;
 pub mod owners;
 pub mod pod_facts;

@@ -273,7 +273,7 @@ fn is_dns_subdomain(s: &str) -> bool {
 }
 
 /// apimachinery `IsQualifiedName` (label keys).
-fn qualified_name_errors(key: &str) -> Vec<String> {
+pub fn qualified_name_errors(key: &str) -> Vec<String> {
     let mut errs = Vec::new();
     let parts: Vec<&str> = key.split('/').collect();
     let name = match parts.as_slice() {

@@ -20,7 +20,8 @@ fn definitions(kind: &str) -> Value {
         .map(|(name, wide_only)| {
             json!({
                 "name": name,
-                "type": "string",
+                // The default table's creation time is a date column.
+                "type": if *name == "Created At" { "date" } else { "string" },
                 "format": if *name == "Name" { "name" } else { "" },
                 "description": "",
                 "priority": u8::from(*wide_only),

@@ -114,6 +114,16 @@ pub static RESOURCES: &[Resource] = &[
     ),
     res("events", "event", &["ev"], "", true, "Event", CRUD, &[]),
     res(
+        "limitranges",
+        "limitrange",
+        &["limits"],
+        "",
+        true,
+        "LimitRange",
+        CRUD,
+        &[],
+    ),
+    res(
         "namespaces",
         "namespace",
         &["ns"],

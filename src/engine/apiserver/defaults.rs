@@ -42,6 +42,13 @@ fn default_container(c: &mut Value) {
     default(m, "terminationMessagePath", json!("/dev/termination-log"));
     default(m, "terminationMessagePolicy", json!("File"));
     default(m, "resources", json!({}));
+    if let Some(res) = m.get_mut("resources") {
+        for key in ["requests", "limits"] {
+            if let Some(list) = res.get_mut(key) {
+                canonical_quantities(list);
+            }
+        }
+    }
     if let Some(ports) = m.get_mut("ports").and_then(Value::as_array_mut) {
         for p in ports.iter_mut().filter_map(Value::as_object_mut) {
             default(p, "protocol", json!("TCP"));
@@ -84,11 +91,59 @@ fn default_pod_requests(spec: &mut Value) {
         };
         for c in cs.iter_mut() {
             if let Some(res) = c.get_mut("resources").and_then(Value::as_object_mut) {
-                if let Some(limits) = res.get("limits").cloned() {
-                    default(res, "requests", limits);
+                // Per resource: a stated request is kept beside a limit of another one.
+                if let Some(limits) = res.get("limits").and_then(Value::as_object).cloned() {
+                    let requests = res.entry("requests").or_insert_with(|| json!({}));
+                    if requests.is_null() {
+                        *requests = json!({});
+                    }
+                    if let Some(requests) = requests.as_object_mut() {
+                        for (k, v) in limits {
+                            requests.entry(k).or_insert(v);
+                        }
+                    }
                 }
             }
         }
+    }
+}
+
+/// A `ResourceList`'s quantities as the server stores them: `Quantity.String()`'s
+/// canonical form (`0.75` → `750m`, `1` → `"1"`, `1.5Gi` → `1536Mi`).
+fn canonical_quantities(list: &mut Value) {
+    for q in list
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|m| m.values_mut())
+    {
+        if let Some(a) = crate::engine::quota::Amount::parse(q) {
+            *q = json!(a.to_string());
+        }
+    }
+}
+
+/// A LimitRange's quantities as the server stores them (`4` → `"4"`, `1.5Gi` → `1536Mi`),
+/// then `SetDefaults_LimitRangeItem` on each item.
+fn default_limit_range(obj: &mut Value) {
+    let Some(items) = obj
+        .pointer_mut("/spec/limits")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for item in items.iter_mut().filter_map(Value::as_object_mut) {
+        for key in [
+            "min",
+            "max",
+            "default",
+            "defaultRequest",
+            "maxLimitRequestRatio",
+        ] {
+            if let Some(list) = item.get_mut(key) {
+                canonical_quantities(list);
+            }
+        }
+        crate::engine::limit_range::default_item(item);
     }
 }
 
@@ -244,6 +299,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
                 }
             }
         }
+        "LimitRange" => default_limit_range(obj),
         "StatefulSet" => {
             default_template(obj);
             if let Some(spec) = object(obj, "spec") {

@@ -3,6 +3,8 @@
 
 pub mod allocator;
 pub mod defaults;
+pub mod limit_range_validation;
+pub mod limit_ranger;
 pub mod patch;
 pub mod resource_quota;
 pub mod validation;
@@ -95,6 +97,13 @@ pub fn kind_of(obj: &Value) -> Option<&'static KindInfo> {
     kinds::by_api_version(api_version, kind)
 }
 
+/// An admission plugin's refusal of a new object: `pods "web" is forbidden: <why>`.
+fn forbidden(info: &KindInfo, name: &str, why: &str) -> ApiError {
+    ApiError::Forbidden {
+        message: format!("{} \"{name}\" is forbidden: {why}", info.group_resource()),
+    }
+}
+
 impl World {
     fn kind_or_bad_request(obj: &Value) -> Result<&'static KindInfo, ApiError> {
         kind_of(obj).ok_or_else(|| ApiError::BadRequest {
@@ -138,6 +147,11 @@ impl World {
             }
         }
         defaults::apply(info.kind, &mut obj);
+        // Mutating admission runs before validation: LimitRanger's defaults are validated
+        // with the pod, and ResourceQuota below counts them.
+        if info.kind == "Pod" {
+            limit_ranger::mutate(self, &namespace, &mut obj);
+        }
         if info.kind == "Secret" {
             merge_string_data(&mut obj);
         }
@@ -166,6 +180,7 @@ impl World {
             });
         }
         if info.namespaced {
+            limit_ranger::validate(self, info, &namespace, &name, &obj)?;
             resource_quota::admit(self, info, &namespace, &name, &obj)?;
         }
         if info.kind == "Pod" {
@@ -356,6 +371,11 @@ impl World {
                 name,
                 causes: errs,
             });
+        }
+        // LimitRanger holds a claim to its bounds on update too (a pod's resources are
+        // immutable here, so pods are not checked again).
+        if info.kind == "PersistentVolumeClaim" {
+            limit_ranger::validate(self, info, &namespace, &name, &obj)?;
         }
         if has_status_subresource(info.kind) {
             match old.get("status") {

@@ -16,9 +16,7 @@ pub fn admit(
     name: &str,
     obj: &Value,
 ) -> Result<(), ApiError> {
-    let forbidden = |why: String| ApiError::Forbidden {
-        message: format!("{} \"{name}\" is forbidden: {why}", info.group_resource()),
-    };
+    let forbidden = |why: String| super::forbidden(info, name, &why);
     let mut quotas: Vec<_> = w
         .store
         .list("ResourceQuota", Some(namespace))

@@ -28,7 +28,7 @@ fn is_dns1035_label(s: &str) -> bool {
     is_dns1123_label(s) && s.as_bytes()[0].is_ascii_lowercase()
 }
 
-fn quoted(s: &str) -> String {
+pub(super) fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
@@ -500,6 +500,7 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
         }
         "Job" => validate_job(obj, &mut errs),
         "ResourceQuota" => validate_resource_quota(obj, &mut errs),
+        "LimitRange" => super::limit_range_validation::validate(obj, &mut errs),
         "CronJob" => validate_cronjob(obj, &mut errs),
         "Service" => {
             if let Some(ports) = obj.at("/spec/ports").and_then(Value::as_array) {

@@ -91,15 +91,19 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
     } else {
         Vec::new()
     };
-    let quotas: Vec<Rc<Value>> = if kind == "Namespace" {
+    // A namespace's quotas and limit ranges.
+    let in_namespace = |of: &str| -> Vec<Rc<Value>> {
+        if kind != "Namespace" {
+            return Vec::new();
+        }
         let name = obj
             .at("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or("");
-        c.store.list("ResourceQuota", Some(name)).cloned().collect()
-    } else {
-        Vec::new()
+        c.store.list(of, Some(name)).cloned().collect()
     };
+    let quotas = in_namespace("ResourceQuota");
+    let limit_ranges = in_namespace("LimitRange");
     let related = Related {
         events: events.iter().map(|e| e.as_ref()).collect(),
         pods: pods.iter().map(|e| e.as_ref()).collect(),
@@ -108,6 +112,7 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
         pvcs: pvcs.iter().map(|e| e.as_ref()).collect(),
         lease: None,
         quotas: quotas.iter().map(|e| e.as_ref()).collect(),
+        limit_ranges: limit_ranges.iter().map(|e| e.as_ref()).collect(),
     };
     describe(obj, &related, c.now)
 }

@@ -1,13 +1,19 @@
-//! Namespace, ConfigMap, Secret and ResourceQuota: kinds without a workload, described by kubectl's
-//! `describeNamespace`, `ConfigMapDescriber`, `describeSecret` and `describeQuota`.
+//! Namespace, ConfigMap, Secret, ResourceQuota and LimitRange: kinds without a workload,
+//! described by kubectl's `describeNamespace`, `ConfigMapDescriber`, `describeSecret`,
+//! `describeQuota` and `describeLimitRange`.
 
 use serde_json::Value;
 
 use super::{describe_events, print_annotations, print_labels, rfc1123z, Related, Writer};
 use crate::kubectl::printers::fields::{arr, s, string_map};
 
-/// `describeNamespace` (no limit ranges are modelled).
-pub(super) fn describe_namespace(w: &mut Writer, ns: &Value, quotas: &[&Value]) {
+/// `describeNamespace`: status, then its quotas and its limit ranges.
+pub(super) fn describe_namespace(
+    w: &mut Writer,
+    ns: &Value,
+    quotas: &[&Value],
+    limit_ranges: &[&Value],
+) {
     w.w(0, &format!("Name:\t{}\n", s(ns, "metadata.name")));
     print_labels(w, "", "Labels", &string_map(ns, "metadata.labels"));
     print_annotations(w, "Annotations", &string_map(ns, "metadata.annotations"));
@@ -33,7 +39,78 @@ pub(super) fn describe_namespace(w: &mut Writer, ns: &Value, quotas: &[&Value]) 
     }
     w.w(0, "\n");
     describe_resource_quotas(w, quotas);
-    w.w(0, "\nNo LimitRange resource.\n");
+    w.w(0, "\n");
+    describe_limit_ranges(w, limit_ranges);
+}
+
+/// The column heads of a limit range table (`describeLimitRange`, `DescribeLimitRanges`).
+const LIMIT_HEAD: &str =
+    "Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n";
+const LIMIT_RULE: &str =
+    "----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n";
+
+/// `DescribeLimitRanges`: every item of every range in one table, each line after a space.
+fn describe_limit_ranges(w: &mut Writer, limit_ranges: &[&Value]) {
+    if limit_ranges.is_empty() {
+        w.w(0, "No LimitRange resource.\n");
+        return;
+    }
+    w.w(0, &format!("Resource Limits\n {LIMIT_HEAD}"));
+    w.w(0, &format!(" {LIMIT_RULE}"));
+    for lr in limit_ranges {
+        limit_range_rows(w, lr, " ");
+    }
+}
+
+/// `describeLimitRange`.
+pub(super) fn describe_limit_range(w: &mut Writer, lr: &Value) {
+    w.w(0, &format!("Name:\t{}\n", s(lr, "metadata.name")));
+    w.w(0, &format!("Namespace:\t{}\n", s(lr, "metadata.namespace")));
+    w.w(0, LIMIT_HEAD);
+    w.w(0, LIMIT_RULE);
+    limit_range_rows(w, lr, "");
+}
+
+/// `describeLimitRangeSpec`: one row per item and resource, `-` where the item sets no
+/// value (resources by name; Go walks them in map order).
+fn limit_range_rows(w: &mut Writer, lr: &Value, prefix: &str) {
+    for item in arr(lr, "spec.limits") {
+        let columns = [
+            "min",
+            "max",
+            "defaultRequest",
+            "default",
+            "maxLimitRequestRatio",
+        ];
+        let mut resources: Vec<String> = columns
+            .iter()
+            .flat_map(|c| string_map(item, c).into_keys())
+            .collect();
+        crate::sort::sort(&mut resources);
+        resources.dedup();
+        for r in resources {
+            let cells: Vec<String> = columns
+                .iter()
+                .map(|c| {
+                    item.get(*c)
+                        .and_then(|m| m.get(&r))
+                        .map_or_else(|| "-".to_string(), quantity_string)
+                })
+                .collect();
+            w.w(
+                0,
+                &format!("{prefix}{}\t{r}\t{}\n", s(item, "type"), cells.join("\t")),
+            );
+        }
+    }
+}
+
+/// `Quantity.String()` of a stored quantity.
+fn quantity_string(q: &Value) -> String {
+    crate::engine::quota::Amount::parse(q).map_or_else(
+        || q.as_str().map_or_else(|| q.to_string(), str::to_string),
+        |a| a.to_string(),
+    )
 }
 
 /// `DescribeResourceQuotas`: each quota by name, its scopes and their meaning, then

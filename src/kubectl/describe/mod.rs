@@ -31,7 +31,9 @@ mod storage;
 
 use apps::{describe_daemonset, describe_deployment, describe_replicaset, describe_statefulset};
 use batch::{describe_cronjob, describe_job};
-use config::{describe_configmap, describe_namespace, describe_quota, describe_secret};
+use config::{
+    describe_configmap, describe_limit_range, describe_namespace, describe_quota, describe_secret,
+};
 use generic::describe_generic;
 use nodes::describe_node;
 use pods::{describe_pod, describe_pod_template};
@@ -56,6 +58,8 @@ pub struct Related<'a> {
     pub lease: Option<&'a Value>,
     /// For a Namespace: its ResourceQuotas.
     pub quotas: Vec<&'a Value>,
+    /// For a Namespace: its LimitRanges, by name.
+    pub limit_ranges: Vec<&'a Value>,
 }
 
 /// The `kubectl describe` text of `obj` (ends with a newline, like kubectl's).
@@ -71,12 +75,13 @@ pub fn describe(obj: &Value, related: &Related, now_ms: i64) -> String {
         "Node" => describe_node(&mut w, obj, related),
         "PersistentVolumeClaim" => describe_pvc(&mut w, obj, related),
         "PersistentVolume" => describe_pv(&mut w, obj, related),
-        "Namespace" => describe_namespace(&mut w, obj, &related.quotas),
+        "Namespace" => describe_namespace(&mut w, obj, &related.quotas, &related.limit_ranges),
         "ConfigMap" => describe_configmap(&mut w, obj, related),
         "Job" => describe_job(&mut w, obj, related),
         "CronJob" => describe_cronjob(&mut w, obj, related),
         "Secret" => describe_secret(&mut w, obj),
         "ResourceQuota" => describe_quota(&mut w, obj),
+        "LimitRange" => describe_limit_range(&mut w, obj),
         _ => describe_generic(&mut w, obj, related),
     }
     w.finish()

@@ -742,3 +742,47 @@ fn describe_quota_lists_scopes_with_their_meaning_and_each_resource_used_of_hard
          pods              0     2\n"
     );
 }
+
+#[test]
+fn describe_limitrange_prints_one_row_per_item_and_resource_with_dashes_for_unset_values() {
+    // `kubectl describe limits bounds` on a 1.34 cluster (the Container item's default and
+    // default request were filled from its max by the server).
+    let lr = json!({"kind": "LimitRange",
+    "metadata": {"name": "bounds", "namespace": "lr"},
+    "spec": {"limits": [
+        {"type": "Container", "max": {"cpu": "800m"}, "min": {"cpu": "200m"},
+         "default": {"cpu": "800m"}, "defaultRequest": {"cpu": "800m"},
+         "maxLimitRequestRatio": {"cpu": "2"}},
+        {"type": "Pod", "max": {"cpu": "1"}},
+        {"type": "PersistentVolumeClaim", "min": {"storage": "1Gi"}, "max": {"storage": "2Gi"}}
+    ]}});
+    assert_eq!(
+        describe(&lr, &Related::default(), now()),
+        "Name:                  bounds\n\
+         Namespace:             lr\n\
+         Type                   Resource  Min   Max   Default Request  Default Limit  Max Limit/Request Ratio\n\
+         ----                   --------  ---   ---   ---------------  -------------  -----------------------\n\
+         Container              cpu       200m  800m  800m             800m           2\n\
+         Pod                    cpu       -     1     -                -              -\n\
+         PersistentVolumeClaim  storage   1Gi   2Gi   -                -              -\n"
+    );
+}
+
+#[test]
+fn describe_namespace_lists_its_limit_ranges_under_resource_limits() {
+    let ns =
+        json!({"kind": "Namespace", "metadata": {"name": "lr"}, "status": {"phase": "Active"}});
+    let lr = json!({"kind": "LimitRange", "metadata": {"name": "mem", "namespace": "lr"},
+        "spec": {"limits": [{"type": "Container", "default": {"memory": "1Gi"}, "defaultRequest": {"memory": "512Mi"}}]}});
+    let related = Related {
+        limit_ranges: vec![&lr],
+        ..Related::default()
+    };
+    assert!(describe(&ns, &related, now()).ends_with(
+        "No resource quota.\n\n\
+         Resource Limits\n \
+         Type       Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio\n \
+         ----       --------  ---  ---  ---------------  -------------  -----------------------\n \
+         Container  memory    -    -    512Mi            1Gi            -\n"
+    ));
+}

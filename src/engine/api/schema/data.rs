@@ -397,6 +397,20 @@ LifecycleHandler|One lifecycle action; exactly one kind is set.|一個生命週�
   httpGet|HTTPGetAction|||Send an HTTP GET request.|送出 HTTP GET 請求。
   sleep|SleepAction|||Wait for a number of seconds.|等待若干秒。
   tcpSocket|TCPSocketAction|||Open a TCP connection.|建立 TCP 連線。
+LimitRange|Per-container, per-pod and per-claim resource bounds and defaults in a namespace.|命名空間內每個容器、Pod 與 PVC 的資源上下限與預設值。
+  apiVersion|string|||The versioned schema of this object, such as apps/v1.|此物件的版本化結構描述，例如 apps/v1。
+  kind|string|||The type of this object, in CamelCase.|此物件的類型，以 CamelCase 表示。
+  metadata|ObjectMeta|||Standard object metadata: name, namespace, labels and more.|標準物件中繼資料：名稱、命名空間、標籤等。
+  spec|LimitRangeSpec|||The limits enforced.|所強制的限制。
+LimitRangeItem|Bounds and defaults for one kind of object (Container, Pod or PersistentVolumeClaim).|一種物件（Container、Pod 或 PersistentVolumeClaim）的上下限與預設值。
+  default|map[string]Quantity|||The limit a container gets when it sets none.|容器未設定上限時得到的上限。
+  defaultRequest|map[string]Quantity|||The request a container gets when it sets none.|容器未設定請求時得到的請求量。
+  max|map[string]Quantity|||The most of each resource allowed.|各項資源允許的最大值。
+  maxLimitRequestRatio|map[string]Quantity|||The largest limit-to-request ratio allowed.|上限與請求量比值的最大值。
+  min|map[string]Quantity|||The least of each resource allowed.|各項資源允許的最小值。
+  type|string|required||Container, Pod or PersistentVolumeClaim.|Container、Pod 或 PersistentVolumeClaim。
+LimitRangeSpec|The limits a LimitRange enforces.|LimitRange 所強制的限制。
+  limits|[]LimitRangeItem|required||The limits, one item per type.|各項限制，每種類型一項。
 LoadBalancerIngress|An entry point of a load balancer.|負載平衡器的一個入口。
   hostname|string|||The pod's hostname; defaults to the pod name.|Pod 的主機名稱，預設為 Pod 名稱。
   ip|string|||An IP address.|IP 位址。

@@ -143,6 +143,8 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
         "Secret" => &[NAME, ("Type", false), ("Data", false), AGE],
         "Endpoints" => &[NAME, ("Endpoints", false), AGE],
         "ResourceQuota" => &[NAME, ("Request", false), ("Limit", false), AGE],
+        // No printer in printers.go: the server's default table (`DefaultTableConvertor`).
+        "LimitRange" => &[NAME, ("Created At", false)],
         "ServiceAccount" => &[NAME, ("Secrets", false), AGE],
         "StorageClass" => &[
             NAME,
@@ -398,6 +400,8 @@ fn all_cells(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
             vec![name, req, lim, age(o, now)]
         }
         "ServiceAccount" => vec![name, arr(o, "secrets").len().to_string(), age(o, now)],
+        // The default table prints the creation time itself, RFC 3339 in UTC.
+        "LimitRange" => vec![name, s(o, "metadata.creationTimestamp").to_string()],
         "StorageClass" => storage_class_cells(o, now),
         "Job" => job_cells(o, now),
         "CronJob" => cronjob_cells(o, now),
