@@ -1,5 +1,7 @@
 // Frame rate and command-to-paint with 500 pods, outside the test suite.
 //   node scripts/perf.mjs [DIST] [--profile PREFIX]
+//   node scripts/perf.mjs --mobile [DIST] [--runs N] [--trace FILE]
+// With --mobile, instead: the first load under Lighthouse's mobile profile (scripts/mobile.mjs).
 // Serves DIST (default dist/) on 127.0.0.1, creates 500 pods at 1× and at 30× and prints,
 // for each: frames per second over 3 s while the pods are created and time runs, the
 // longest frame, and the time from Enter (empty and `kubectl get deploy`) to the next
@@ -10,6 +12,11 @@ import { resolve } from 'node:path';
 import { launchChromium, runLine, serveDir } from './browser.mjs';
 
 const args = process.argv.slice(2);
+if (args.includes('--mobile')) {
+  const { mobileMain } = await import('./mobile.mjs');
+  await mobileMain(args.filter((a) => a !== '--mobile'));
+  process.exit(0);
+}
 const profileAt = args.indexOf('--profile');
 const PROFILE = profileAt >= 0 ? args.splice(profileAt, 2)[1] : null;
 const DIST = resolve(args[0] ?? 'dist');

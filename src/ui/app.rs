@@ -6,11 +6,11 @@ use yew::prelude::*;
 
 use super::cluster_view::ClusterView;
 use super::editor::Editor;
-use super::i18n::{use_strings, Strings};
+use super::i18n::{strings, use_strings, Strings};
 use super::lazy;
 use super::lesson::Lesson;
 use super::params;
-use super::settings::{HeaderTools, Teach};
+use super::settings::{browser_lang, HeaderTools, Teach};
 use super::state::saved::STORAGE_KEY;
 use super::state::{Action, AppContext, State};
 use super::terminal::Terminal;
@@ -43,12 +43,10 @@ fn initial_state() -> (State, Option<String>) {
             }
             let mut why = why;
             why.truncate(120);
-            (
-                State::default(),
-                Some(format!(
-                    "saved session could not be restored ({why}); starting fresh"
-                )),
-            )
+            // Before `Teach` provides the language: the one it will pick.
+            let lang = page_params().lang.unwrap_or_else(browser_lang);
+            let notice = strings(lang).saved_dropped.replace("{why}", &why);
+            (State::default(), Some(notice))
         }
     }
 }
@@ -59,12 +57,17 @@ fn save(state: &State) {
     }
 }
 
-/// Whether the page's address names a lesson (`?lesson=ID`).
-fn opens_a_lesson() -> bool {
+/// What the page's address asks for.
+fn page_params() -> params::Params {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    params::parse(&search).0.lesson.is_some()
+    params::parse(&search).0
+}
+
+/// Whether the page's address names a lesson (`?lesson=ID`).
+fn opens_a_lesson() -> bool {
+    page_params().lesson.is_some()
 }
 
 /// The panes a phone shows one at a time, with their labels in the UI language.
@@ -246,7 +249,10 @@ pub struct PaneTabsProps {
 pub fn pane_tabs(props: &PaneTabsProps) -> Html {
     let strings = use_strings();
     html! {
-        <nav class="pane-tabs" role="tablist" aria-label={strings.panes}>
+        // A landmark holding the tab list: `role="tablist"` on the <nav> itself would
+        // take its landmark role away (axe: aria-allowed-role, region).
+        <nav class="pane-tabs" aria-label={strings.panes}>
+          <div class="pane-tab-list" role="tablist" aria-label={strings.panes}>
             { for panes(strings).into_iter().map(|(id, label)| {
                 let active = props.current == id;
                 let onclick = {
@@ -255,11 +261,13 @@ pub fn pane_tabs(props: &PaneTabsProps) -> Html {
                 };
                 html! {
                     <button role="tab" aria-selected={active.to_string()} data-pane={id}
+                            aria-controls={format!("pane-{id}")}
                             class={classes!("pane-tab", active.then_some("active"))} {onclick}>
                         { label }
                     </button>
                 }
             }) }
+          </div>
         </nav>
     }
 }

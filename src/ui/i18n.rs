@@ -117,6 +117,9 @@ strings_table!(
     terminal_keys,
     next_run,
     next_run_label,
+    // Added in session 8 (phones, large input).
+    saved_dropped,
+    hint_other_lang,
 );
 
 pub const EN: Strings = Strings {
@@ -207,6 +210,8 @@ pub const EN: Strings = Strings {
     terminal_keys: "Tab completes a command; Escape, then Tab, leaves the terminal.",
     next_run: "next: {name} in {in}",
     next_run_label: "Next CronJob run: {name} in {in}, at {at}; Step ▸| goes there",
+    saved_dropped: "saved session could not be restored ({why}); starting fresh",
+    hint_other_lang: "Hint (this lesson has it only in another language)",
 };
 
 pub const ZH_TW: Strings = Strings {
@@ -298,6 +303,8 @@ pub const ZH_TW: Strings = Strings {
     terminal_keys: "按 Tab 補全指令；先按 Escape 再按 Tab 可離開終端機。",
     next_run: "下次：{name}，{in}後",
     next_run_label: "CronJob 下一次執行：{name}，{in}後（{at}）；按「下一個事件 ▸|」就到",
+    saved_dropped: "無法還原先前儲存的操作（{why}），已重新開始",
+    hint_other_lang: "提示（這個課程只有英文版）",
 };
 
 /// The table of a language.

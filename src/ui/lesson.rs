@@ -53,7 +53,7 @@ pub fn lesson() -> Html {
     let s = use_strings();
     match &*catalog {
         Catalog::Loading => html! {
-            <aside class="pane lesson-pane" data-testid="lesson" aria-label={s.lesson}>
+            <aside class="pane lesson-pane" id="pane-lesson" data-testid="lesson" aria-label={s.lesson}>
                 <h2 class="pane-title">{ s.lesson }</h2>
                 <div class="lesson-body">
                     <p class="lead">{ s.welcome_lead }</p>
@@ -296,9 +296,15 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
                 let i = progress.step.min(total.saturating_sub(1));
                 let step = &l.steps[i];
                 let step_done = progress.done.get(i).copied().unwrap_or(false);
-                let hints: Vec<String> = step
-                    .hints
-                    .get(lang.tag())
+                // A lesson without hints in the UI language shows its English ones, and
+                // says so in the UI language.
+                let own_hints = step.hints.get(lang.tag());
+                let hint_label = if own_hints.is_some() {
+                    s.hint
+                } else {
+                    s.hint_other_lang
+                };
+                let hints: Vec<String> = own_hints
                     .or_else(|| step.hints.get("en"))
                     .cloned()
                     .unwrap_or_default();
@@ -323,7 +329,7 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
                         }
                         { for hints.iter().take(progress.hints).map(|h| html! {
                             <div class="lesson-hint" data-testid="lesson-hint">
-                                <strong>{ s.hint }{ ": " }</strong>{ markdown::inline(h) }
+                                <strong>{ hint_label }{ ": " }</strong>{ markdown::inline(h) }
                             </div>
                         }) }
                         <div class="lesson-tools">
@@ -360,7 +366,7 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
     };
 
     html! {
-        <aside class="pane lesson-pane" data-testid="lesson" aria-label={s.lesson}>
+        <aside class="pane lesson-pane" id="pane-lesson" data-testid="lesson" aria-label={s.lesson}>
             <h2 class="pane-title">{ s.lesson }</h2>
             { picker }
             { errors }

@@ -59,7 +59,7 @@ impl Settings {
 pub type SettingsContext = Rc<Settings>;
 
 /// The browser's preferred languages, most preferred first.
-fn browser_lang() -> Lang {
+pub(super) fn browser_lang() -> Lang {
     let nav = web_sys::window().map(|w| w.navigator());
     let tags: Vec<String> = nav
         .map(|n| {

@@ -2,8 +2,11 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{ClipboardEvent, Element, HtmlInputElement};
+use web_sys::{
+    ClipboardEvent, Element, HtmlInputElement, ScrollIntoViewOptions, ScrollLogicalPosition,
+};
 use yew::prelude::*;
 
 use super::i18n::use_strings;
@@ -47,6 +50,45 @@ fn caret(input: &HtmlInputElement) -> (usize, bool) {
         .unwrap_or(utf16_len(&value));
     let end = input.selection_end().ok().flatten().unwrap_or(start);
     (byte_offset(&value, start), start != end)
+}
+
+/// Whether a box from `top` to `bottom` (layout-viewport pixels) is partly outside the
+/// visual viewport, which starts `view_top` down and is `view_height` tall.
+fn outside_view(top: f64, bottom: f64, view_top: f64, view_height: f64) -> bool {
+    // Half a pixel of rounding is not "outside".
+    bottom > view_top + view_height + 0.5 || top < view_top - 0.5
+}
+
+/// A phone's on-screen keyboard shrinks the visual viewport over the page: when the input
+/// has the focus and its prompt line is no longer all in view, scroll it back into view
+/// (iOS Safari and Chrome on Android alike only guarantee the caret, not the line).
+fn keep_prompt_in_view(input: &HtmlInputElement) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let focused = window.document().and_then(|d| d.active_element());
+    let Some(viewport) = window.visual_viewport() else {
+        return;
+    };
+    if focused.as_ref() != Some(input.as_ref()) {
+        return;
+    }
+    let line: Element = input
+        .closest(".prompt-line")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| input.clone().into());
+    let rect = line.get_bounding_client_rect();
+    if outside_view(
+        rect.top(),
+        rect.bottom(),
+        viewport.offset_top(),
+        viewport.height(),
+    ) {
+        let options = ScrollIntoViewOptions::new();
+        options.set_block(ScrollLogicalPosition::Nearest);
+        line.scroll_into_view_with_scroll_into_view_options(&options);
+    }
 }
 
 /// The longest prefix every candidate shares.
@@ -95,6 +137,32 @@ pub fn terminal() -> Html {
         use_effect_with((), move |_| {
             if let Some(input) = input_ref.cast::<HtmlInputElement>() {
                 let _ = input.focus();
+            }
+        });
+    }
+    {
+        // The keyboard opening resizes the visual viewport: the prompt line follows. Not
+        // on its scroll events, so that a learner may still scroll the page away.
+        let input_ref = input_ref.clone();
+        use_effect_with((), move |_| {
+            let viewport = web_sys::window().and_then(|w| w.visual_viewport());
+            let listener = Closure::<dyn Fn()>::new(move || {
+                if let Some(input) = input_ref.cast::<HtmlInputElement>() {
+                    keep_prompt_in_view(&input);
+                }
+            });
+            if let Some(v) = &viewport {
+                let _ =
+                    v.add_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(v) = &viewport {
+                    let _ = v.remove_event_listener_with_callback(
+                        "resize",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
             }
         });
     }

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { launchChromium, serveDir } from '../../scripts/browser.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-export const DIST = join(ROOT, 'dist');
+// $KUBEPLAY_DIST: another build to test (an earlier one, to compare).
+export const DIST = process.env.KUBEPLAY_DIST ? resolve(process.env.KUBEPLAY_DIST) : join(ROOT, 'dist');
 export const SHOTS = join(ROOT, 'target');
 
 /** Serves dist/; resolves to { server, origin }. */

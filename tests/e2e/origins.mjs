@@ -3,13 +3,8 @@
 // and a page server for generated blog posts. Each on its own port: two origins.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
-  '.yaml': 'text/yaml; charset=utf-8', '.txt': 'text/plain; charset=utf-8',
-};
+import { join, normalize, sep } from 'node:path';
+import { sendFile } from '../../scripts/browser.mjs';
 
 async function listen(handler) {
   const server = createServer(handler);
@@ -31,8 +26,7 @@ export async function serveUnder(dir, prefix) {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
       served.push(path);
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-      res.end(body);
+      await sendFile(req, res, file, body);
     } catch {
       strays.push(path);
       res.writeHead(404, { 'content-type': 'text/plain' });

@@ -65,3 +65,40 @@ test('a 390 px phone without a lesson link opens on the terminal', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+/** In the page: whether the prompt line is all inside the visual viewport (what is not
+ *  under the keyboard). */
+const promptIsInView = () => {
+  const r = document.querySelector('.prompt-line').getBoundingClientRect();
+  const v = window.visualViewport;
+  return r.top >= v.offsetTop - 0.5 && r.bottom <= v.offsetTop + v.height + 0.5;
+};
+const promptInView = (page) => page.evaluate(promptIsInView);
+
+test('a 390 px phone: the on-screen keyboard does not cover the prompt', async () => {
+  const { page, context, problems } = await openPhone('/index.html?lesson=statefulset-daemonset&lang=zh-TW');
+  await page.getByTestId('lesson-title').waitFor();
+  await page.getByTestId('lesson-chip').first().tap();
+  const input = page.getByTestId('terminal-input');
+  await input.waitFor({ state: 'visible' });
+  await input.press('Enter');
+  await page.getByTestId('terminal-output').getByText('VERSION:    v1').waitFor();
+  await input.focus();
+  assert.ok(await promptInView(page), 'the prompt is on screen before the keyboard opens');
+  // The keyboard opens: what the page can show shrinks to the top 390×420 (the visual
+  // viewport's resize, as Chrome on Android and iOS Safari report it).
+  await page.setViewportSize({ width: 390, height: 420 });
+  await page.waitForFunction(() => window.visualViewport.height <= 420);
+  // The page follows on the viewport's resize event; the assertion below says if not.
+  await page.waitForFunction(promptIsInView, null, { timeout: 3000 }).catch(() => {});
+  await page.screenshot({ path: join(SHOTS, 'screenshot-phone390-zh-TW-keyboard.png') });
+  assert.ok(await promptInView(page), 'the prompt line is above the keyboard');
+  assert.ok(await input.evaluate((el) => el === document.activeElement), 'the input keeps the focus');
+  // Typing goes on where it was.
+  await input.fill('kubectl get nodes');
+  await input.press('Enter');
+  await page.getByTestId('terminal-output').getByText(/^NAME\s+STATUS\s+ROLES/).waitFor();
+  assert.ok(await promptInView(page), 'the prompt line stays above the keyboard as output arrives');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

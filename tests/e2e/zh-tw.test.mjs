@@ -137,3 +137,39 @@ test('zh-TW: the boot line before the app runs, and the panel when the rest of t
   await page.screenshot({ path: join(SHOTS, 'screenshot-zh-TW-crash.png') });
   await context.close();
 });
+
+test('zh-TW: a saved session that cannot be restored is reported in zh-TW', async () => {
+  const { page, context, problems } = await openPage(env, '/index.html?lang=zh-TW', {}, async (page) => {
+    // Broken storage on the first load only (the page saves a fresh session afterwards).
+    await page.addInitScript(() => {
+      if (sessionStorage.getItem('corrupted')) return;
+      sessionStorage.setItem('corrupted', '1');
+      localStorage.setItem('kubeplay.session', '{"version": 1, "nodes":');
+    });
+  });
+  const output = page.getByTestId('terminal-output');
+  await output.getByText(/^無法還原先前儲存的操作（.*），已重新開始$/).waitFor();
+  assert.equal(await output.getByText(/saved session could not be restored/).count(), 0);
+  await assertNoEnglish(page, 'free play after a dropped session');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('zh-TW: a lesson whose hints are only in English says so in zh-TW', async () => {
+  const { page, context, problems } = await openPage(env, '/index.html?lesson=statefulset-daemonset&lang=zh-TW', {}, async (page) => {
+    // The lesson as its author might have written it: hints in English only.
+    await page.route(/lessons\/statefulset-daemonset\.yaml$/, async (route) => {
+      const yaml = await (await route.fetch()).text();
+      const englishOnly = yaml.replace(/^( {6}en: \[.*\]\n) {6}zh-TW: \[.*\]\n/gm, '$1');
+      assert.notEqual(englishOnly, yaml);
+      await route.fulfill({ body: englishOnly, contentType: 'text/yaml; charset=utf-8' });
+    });
+  });
+  await page.getByTestId('lesson-title').waitFor();
+  await page.getByTestId('lesson-hint-button').click();
+  const hint = page.getByTestId('lesson-hint').first();
+  assert.match(await hint.textContent(), /^提示（這個課程只有英文版）: Without -E, grep/);
+  await assertNoEnglish(page, 'lesson with English-only hints');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
