@@ -92,7 +92,12 @@ fn timeout_of(req: &Req) -> Result<Option<Millis>, Status> {
 
 fn event_line(api: &Api, spec: &Spec, kind: &str, obj: &Value, at: Millis) -> Vec<u8> {
     let mut shown = obj.clone();
-    super::clock::shift_times(&mut shown, shift_for(api.cluster.now));
+    let shift = if spec.table {
+        super::clock::shift_now(api.cluster.now)
+    } else {
+        shift_for(api.cluster.now)
+    };
+    super::clock::shift_times(&mut shown, shift);
     let object = if spec.table {
         let row = table::row(spec.target.resource.kind, obj, &shown, at, spec.include);
         let rv = obj["metadata"]["resourceVersion"]
@@ -176,7 +181,18 @@ fn poll(
         if !api.on_demand() || api.cluster.now - start >= POLL_BUDGET {
             return (lines, cursor, false);
         }
-        match (api.cluster.timers.next_at(), deadline) {
+        // A hold (`POST /kubeplay/v1/hold`: the virtual deadline of a `timeout N` or a
+        // `kubectl wait --timeout`) is as far as waiting clients may move time: there it
+        // stands, and the stream stays open and quiet, as a real one would until the
+        // client gives up.
+        if api.hold.is_some_and(|h| api.cluster.now >= h) {
+            return (lines, cursor, false);
+        }
+        let limit = match (deadline, api.hold) {
+            (Some(d), Some(h)) => Some(d.min(h)),
+            (d, h) => d.or(h),
+        };
+        match (api.cluster.timers.next_at(), limit) {
             (Some(at), Some(d)) if at > d => api.cluster.advance_to(d),
             (Some(_), _) => {
                 api.cluster.advance_to_next_event();
