@@ -167,7 +167,12 @@ pub fn status_line(kind: &str, obj: &Value) -> Result<(String, bool), String> {
             ))
         }
         other => Err(format!(
-            "no status viewer has been implemented for {other}.apps"
+            "no status viewer has been implemented for {}",
+            // A GroupKind as Go prints it: `ConfigMap`, `Job.batch`.
+            crate::engine::api::discovery::RESOURCES
+                .iter()
+                .find(|r| r.kind == other && !r.group.is_empty())
+                .map_or(other.to_string(), |r| format!("{other}.{}", r.group))
         )),
     }
 }
