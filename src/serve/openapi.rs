@@ -7,7 +7,7 @@
 //! table in `openapi_v2.rs`.
 
 use super::http::Reply;
-use crate::engine::api::discovery::RESOURCES;
+use crate::engine::api::discovery::{Resource, RESOURCES};
 use crate::engine::api::schema::{self, Ty};
 use serde_json::{json, Map, Value};
 
@@ -111,19 +111,25 @@ pub(super) fn schemas(version: Version) -> Map<String, Value> {
     schemas
 }
 
+/// A resource's collection path in a document's `paths`
+/// (`/apis/apps/v1/namespaces/{namespace}/statefulsets`); `/{name}` names one object.
+pub(super) fn collection_path(r: &Resource) -> String {
+    let base = if r.group.is_empty() {
+        "/api/v1".to_string()
+    } else {
+        format!("/apis/{}/v1", r.group)
+    };
+    if r.namespaced {
+        format!("{base}/namespaces/{{namespace}}/{}", r.plural)
+    } else {
+        format!("{base}/{}", r.plural)
+    }
+}
+
 fn group_doc(group: &str) -> Value {
     let mut paths = Map::new();
     for r in RESOURCES.iter().filter(|r| r.group == group) {
-        let base = if r.group.is_empty() {
-            "/api/v1".to_string()
-        } else {
-            format!("/apis/{}/v1", r.group)
-        };
-        let scoped = if r.namespaced {
-            format!("{base}/namespaces/{{namespace}}/{}", r.plural)
-        } else {
-            format!("{base}/{}", r.plural)
-        };
+        let scoped = collection_path(r);
         let gvk = json!({"group": r.group, "version": r.version, "kind": r.kind});
         let param = json!([{"name": "fieldValidation", "in": "query", "schema": {"type": "string", "uniqueItems": true}}]);
         let op = json!({"x-kubernetes-group-version-kind": gvk, "parameters": param});

@@ -9,7 +9,7 @@
 //! `x-kubernetes-group-version-kind`, and the paths' operations with their kinds.
 
 use super::http::Reply;
-use super::openapi::{schemas, Version, PREFIX};
+use super::openapi::{collection_path, schemas, Version, PREFIX};
 use crate::engine::api::discovery::RESOURCES;
 use serde_json::{json, Map, Value};
 
@@ -19,16 +19,7 @@ const PROTOBUF: &str = "application/com.github.proto-openapi.spec.v2.v1.0+protob
 pub fn document() -> Value {
     let mut paths = Map::new();
     for r in RESOURCES {
-        let base = if r.group.is_empty() {
-            "/api/v1".to_string()
-        } else {
-            format!("/apis/{}/v1", r.group)
-        };
-        let scoped = if r.namespaced {
-            format!("{base}/namespaces/{{namespace}}/{}", r.plural)
-        } else {
-            format!("{base}/{}", r.plural)
-        };
+        let scoped = collection_path(r);
         let gvk = json!({"group": r.group, "version": r.version, "kind": r.kind});
         let param = json!([{"uniqueItems": true, "type": "string", "name": "fieldValidation", "in": "query"}]);
         let op = json!({"x-kubernetes-group-version-kind": gvk, "parameters": param,

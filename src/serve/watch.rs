@@ -316,12 +316,16 @@ pub fn serve(request: tiny_http::Request, req: Req, engine: &Engine) {
         return;
     }
     let mut last_bookmark = Instant::now();
+    let on_demand = engine.call(|api| api.on_demand()).unwrap_or(false);
     // Under on-demand time a waiting stream moves the clock, so it must be sure its client
     // still waits: a kubectl that got the event it waited for (a DELETED, a rollout's last
     // status) hangs up, and time must not run on for nobody.
+    // A quiet stream checks too before each poll: a client stopped from outside (the
+    // runner's `timeout N`) must not leave a stream that moves time on to its own
+    // timeoutSeconds once a hold is lifted.
     let mut delivered = true;
     loop {
-        if delivered {
+        if delivered || on_demand {
             std::thread::sleep(REACT);
             if !alive(&mut stream) {
                 return;

@@ -262,13 +262,9 @@ pub(super) fn print_written(
     kind_group: &str,
     line: String,
 ) {
-    match p.value("output").filter(|f| !f.is_empty()) {
+    match output_format(p) {
         None => out.out(line),
         Some(format) => {
-            let format = match (format, p.value("template")) {
-                ("go-template" | "template" | "jsonpath", Some(t)) => format!("{format}={t}"),
-                _ => format.to_string(),
-            };
             print_object(
                 out,
                 &format,
@@ -278,6 +274,15 @@ pub(super) fn print_written(
             );
         }
     }
+}
+
+/// `-o FORMAT` as print_object takes it (`jsonpath={.x}`), if `-o` was given.
+pub(super) fn output_format(p: &super::flags::Parsed) -> Option<String> {
+    let format = p.value("output").filter(|f| !f.is_empty())?;
+    Some(match (format, p.value("template")) {
+        ("go-template" | "template" | "jsonpath", Some(t)) => format!("{format}={t}"),
+        _ => format.to_string(),
+    })
 }
 
 /// `-o FORMAT` of one object (`kind_group` for `-o name`; `json` writes `-o json`).

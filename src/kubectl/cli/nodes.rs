@@ -496,7 +496,7 @@ pub fn taint(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                     }
                     add.push(t);
                 }
-                Err(e) => return Output::failed(e),
+                Err(e) => return taint_usage(&e),
             }
         }
     }
