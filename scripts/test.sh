@@ -50,7 +50,7 @@ stage_kubectl_diff() {
   local shared
   shared=$(cd ../shared && pwd)
   # -q: only what differs (with its diff) and the closing `N of M commands identical`.
-  python3 scripts/diff-kubectl.py -q -v --kubectl .tools/kubectl tests/transcripts/*.txt "$shared"/acceptance/seed/*.t
+  python3 scripts/diff-kubectl.py -q -v --matrix --kubectl .tools/kubectl tests/transcripts/*.txt "$shared"/acceptance/seed/*.t
 }
 
 # wasm-bindgen-test in headless Chromium through chromedriver (the runner is set in
