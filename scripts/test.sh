@@ -13,6 +13,7 @@ STAGES=(
   clippy_wasm
   native_tests
   transcripts
+  kubectl_diff
   browser_tests
   release_build
   bundle_size
@@ -38,6 +39,18 @@ stage_transcripts() {
   local shared
   shared=$(cd ../shared && pwd)
   python3 "$shared/acceptance/check" --runner "target/release/kubeplay run -" "$shared"/acceptance/seed/*.t
+}
+
+# The differential check: every golden transcript and seed session, replayed by
+# `kubeplay run` and by the real kubectl 1.34.5 (.tools/kubectl, from setup.sh --test)
+# against `kubeplay serve --clock on-demand`, one server per worker; any difference not in
+# scripts/diff-kubectl.allow fails. Needs the release runner of the transcripts stage.
+stage_kubectl_diff() {
+  cargo build --release --locked --bin kubeplay
+  local shared
+  shared=$(cd ../shared && pwd)
+  # -q: only what differs (with its diff) and the closing `N of M commands identical`.
+  python3 scripts/diff-kubectl.py -q -v --matrix --kubectl .tools/kubectl tests/transcripts/*.txt "$shared"/acceptance/seed/*.t
 }
 
 # wasm-bindgen-test in headless Chromium through chromedriver (the runner is set in

@@ -161,7 +161,11 @@ fn run_creates_a_pod_labelled_run_name() {
         ),
         "nginx\n"
     );
-    assert_eq!(run(&mut s, "kubectl run x"), "error: --image is required\n");
+    // --image is a required flag: cobra refuses before the command runs (real kubectl 1.34.5).
+    assert_eq!(
+        run(&mut s, "kubectl run x"),
+        "error: required flag(s) \"image\" not set\n"
+    );
 }
 
 #[test]
@@ -363,7 +367,8 @@ fn taint_adds_and_removes_and_no_execute_evicts() {
     );
     assert_eq!(
         run(&mut s, &format!("kubectl taint nodes {node} k=v:Foo")),
-        "error: invalid taint effect: Foo, unsupported taint effect\n"
+        // parseTaints' errors are usage errors (real kubectl 1.34.5).
+        "error: invalid taint effect: Foo, unsupported taint effect\nSee 'kubectl taint -h' for help and examples\n"
     );
 }
 

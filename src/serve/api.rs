@@ -89,8 +89,14 @@ pub fn handle(api: &mut Api, req: &Req) -> Reply {
     if req.path == "/kubeplay/v1/sleep" {
         return sleep(api, req);
     }
+    if let Some(reply) = super::admin::handle(api, req) {
+        return reply;
+    }
     if let Some(path) = req.path.strip_prefix("/kubeplay/v1/examples/") {
         return example(path);
+    }
+    if let Some(reply) = no_limit_ranges(api, req) {
+        return reply;
     }
     let t = match target(&req.path) {
         Ok(t) => t,
@@ -100,6 +106,26 @@ pub fn handle(api: &mut Api, req: &Req) -> Reply {
         Ok(reply) => reply,
         Err(s) => status::reply(&s),
     }
+}
+
+/// `GET /api/v1/namespaces/NS/limitranges`: the playground has no LimitRanges, and
+/// `kubectl describe namespace` asks for them; an empty list lets it say "No LimitRange
+/// resource." as the playground's kubectl does (LimitRange is not otherwise served).
+fn no_limit_ranges(api: &Api, req: &Req) -> Option<Reply> {
+    let segs: Vec<&str> = req.path.trim_matches('/').split('/').collect();
+    if req.method != "GET"
+        || !matches!(
+            segs.as_slice(),
+            ["api", "v1", "namespaces", _, "limitranges"]
+        )
+    {
+        return None;
+    }
+    let rv = api.cluster.store.resource_version().to_string();
+    Some(Reply::json(
+        200,
+        &json!({"kind": "LimitRangeList", "apiVersion": "v1", "metadata": {"resourceVersion": rv}, "items": []}),
+    ))
 }
 
 /// `POST /kubeplay/v1/sleep?seconds=N`: under `--clock on-demand`, N virtual seconds pass
@@ -145,6 +171,14 @@ fn api_error(t: &Target, e: &ApiError) -> Status {
 }
 
 /// The object as sent: times moved onto the wall clock.
+/// The object inside a Table row: its ages are the row's cells, so no need to wait for
+/// the start of a wall second (see `clock`).
+fn shown_in_table(api: &Api, obj: &Value) -> Value {
+    let mut v = obj.clone();
+    shift_times(&mut v, super::clock::shift_now(api.cluster.now));
+    v
+}
+
 fn shown(api: &Api, obj: &Value) -> Value {
     let mut v = obj.clone();
     shift_times(&mut v, super::clock::shift_for(api.cluster.now));
@@ -157,7 +191,7 @@ fn object_reply(api: &Api, req: &Req, t: &Target, code: u16, obj: &Value) -> Rep
         let row = table::row(
             t.resource.kind,
             obj,
-            &shown(api, obj),
+            &shown_in_table(api, obj),
             api.cluster.now,
             include,
         );
@@ -253,13 +287,11 @@ pub struct Filter {
 
 impl Filter {
     pub fn from(req: &Req) -> Result<Filter, Status> {
-        let labels =
-            match req.param("labelSelector").filter(|s| !s.is_empty()) {
-                Some(s) => Some(Selector::parse(s).map_err(|e| {
-                    status::bad_request(format!("unable to parse requirement: {e}"))
-                })?),
-                None => None,
-            };
+        let labels = match req.param("labelSelector").filter(|s| !s.is_empty()) {
+            // The parser's error already reads "unable to parse requirement: …".
+            Some(s) => Some(Selector::parse(s).map_err(|e| status::bad_request(e.to_string()))?),
+            None => None,
+        };
         let fields = req
             .param("fieldSelector")
             .filter(|s| !s.is_empty())
@@ -298,7 +330,15 @@ fn list(api: &mut Api, req: &Req, t: &Target) -> Result<Reply, Status> {
         let include = Include::parse(req.param("includeObject"));
         let rows = items
             .iter()
-            .map(|o| table::row(t.resource.kind, o, &shown(api, o), api.cluster.now, include))
+            .map(|o| {
+                table::row(
+                    t.resource.kind,
+                    o,
+                    &shown_in_table(api, o),
+                    api.cluster.now,
+                    include,
+                )
+            })
             .collect();
         return Ok(Reply::typed(
             200,

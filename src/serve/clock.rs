@@ -13,8 +13,11 @@
 //! `sent = t + (wall_now − virtual_now)`, both rounded down to whole seconds, and a client
 //! computing `wall − sent` gets `virtual_now − t`, the age the playground prints. The
 //! rounding keeps the sent time whole seconds (metav1.Time has no fraction); an answer
-//! is held back while the wall clock is in the last tenth of its second, so that the
-//! client's own clock is still in the same second when it reads the answer. Times a client
+//! is held back while the wall clock is past the first 300 ms of its second, so that the
+//! client's own clock is still in the same second when it prints what it read (a kubectl
+//! describe makes several requests, and on a busy machine takes a few hundred
+//! milliseconds). Table answers are not held back: their cells (kubectl get's AGE) are
+//! computed here, and their timestamps only travel along. Times a client
 //! sends back (a PUT of an object it read) are moved back the same way.
 
 use crate::engine::time::{format_rfc3339, format_rfc3339_micro, parse_rfc3339};
@@ -80,15 +83,18 @@ fn wall_now_ms() -> Millis {
 }
 
 /// The offset that puts virtual `virtual_now` onto the wall clock, in whole seconds; waits
-/// out the last tenth of a wall second first (see the module comment).
+/// out the rest of a wall second past its first 300 ms first (see the module comment).
 pub fn shift_for(virtual_now: Millis) -> Millis {
-    let mut wall = wall_now_ms();
-    let into_second = wall.rem_euclid(1000);
-    if into_second >= 900 {
+    let into_second = wall_now_ms().rem_euclid(1000);
+    if into_second >= 300 {
         std::thread::sleep(Duration::from_millis((1000 - into_second) as u64 + 1));
-        wall = wall_now_ms();
     }
-    wall.div_euclid(1000) * 1000 - virtual_now.div_euclid(1000) * 1000
+    shift_now(virtual_now)
+}
+
+/// The same offset without waiting: for answers whose ages the server computes (Tables).
+pub fn shift_now(virtual_now: Millis) -> Millis {
+    wall_now_ms().div_euclid(1000) * 1000 - virtual_now.div_euclid(1000) * 1000
 }
 
 /// Fields holding a metav1.Time or MicroTime: only these move (a label or annotation that

@@ -181,7 +181,7 @@ pub fn handle(req: &Req) -> Option<Reply> {
             &json!({"kind": "CustomResourceDefinitionList", "apiVersion": "apiextensions.k8s.io/v1", "metadata": {"resourceVersion": "1"}, "items": []}),
         ),
         _ => {
-            if let Some(reply) = super::openapi::handle(path) {
+            if let Some(reply) = super::openapi::handle(path, &req.accept) {
                 return Some(reply);
             }
             let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();

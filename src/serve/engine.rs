@@ -8,6 +8,9 @@ use std::sync::mpsc;
 pub struct Api {
     pub cluster: Cluster,
     pub clock: ServeClock,
+    /// Under on-demand time, the virtual time waiting clients may not move past
+    /// (`POST /kubeplay/v1/hold`); `None`: no limit.
+    pub hold: Option<Millis>,
 }
 
 impl Api {
@@ -17,6 +20,17 @@ impl Api {
             if target > self.cluster.now {
                 self.cluster.advance_to(target);
             }
+        }
+    }
+
+    /// Under on-demand time, fires the timers due at the current virtual time (a deleted
+    /// pod whose containers stop at once, …) after every request, as `kubeplay run`
+    /// does after every command, so the next request sees what the runner's next command
+    /// sees. Wall time fires them in `catch_up`.
+    pub fn fire_due(&mut self) {
+        if self.on_demand() {
+            let now = self.cluster.now;
+            self.cluster.advance_to(now);
         }
     }
 
@@ -46,13 +60,18 @@ impl Engine {
             .spawn(move || {
                 let cluster = Cluster::new(ClusterConfig::with_nodes(nodes, seed));
                 let clock = ServeClock::new(mode, speed, cluster.now);
-                let mut api = Api { cluster, clock };
+                let mut api = Api {
+                    cluster,
+                    clock,
+                    hold: None,
+                };
                 for job in queue {
                     // A bug in one request must not take the server down: its caller gets
                     // a 500 (its reply channel is dropped) and the next request is served.
                     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         api.catch_up();
-                        job(&mut api)
+                        job(&mut api);
+                        api.fire_due();
                     }));
                 }
             });

@@ -118,16 +118,34 @@ pub fn handle(mut request: tiny_http::Request, engine: &Engine) {
         if req.method == "GET" && req.flag("watch") {
             return super::watch::serve(request, req, engine);
         }
-        engine
+        let warning = deprecation(&req.path);
+        let reply = engine
             .call(move |api| super::api::handle(api, &req))
-            .unwrap_or_else(|| status::reply(&status::internal("the request could not be served")))
+            .unwrap_or_else(|| status::reply(&status::internal("the request could not be served")));
+        return respond_warning(request, reply, warning);
     };
     respond(request, reply);
 }
 
+/// The `Warning` kube-apiserver 1.34 sends with every request for a deprecated API
+/// (kubectl prints it as `Warning: …` on stderr).
+fn deprecation(path: &str) -> Option<&'static str> {
+    let t = super::api::target(path).ok()?;
+    (t.resource.kind == "Endpoints" && t.resource.group.is_empty()).then_some(
+        "299 - \"v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\"",
+    )
+}
+
 fn respond(request: tiny_http::Request, reply: Reply) {
+    respond_warning(request, reply, None);
+}
+
+fn respond_warning(request: tiny_http::Request, reply: Reply, warning: Option<&str>) {
     let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.code);
     if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", reply.content_type.as_bytes()) {
+        response.add_header(h);
+    }
+    if let Some(Ok(h)) = warning.map(|w| tiny_http::Header::from_bytes("Warning", w.as_bytes())) {
         response.add_header(h);
     }
     let _ = request.respond(response);

@@ -7,6 +7,7 @@
 //! ("what happened since resourceVersion N?"), so a long-lived stream never holds the
 //! engine: other clients are served between its polls.
 
+mod admin;
 mod api;
 mod clock;
 mod discovery;
@@ -14,6 +15,7 @@ mod engine;
 mod http;
 mod logs;
 mod openapi;
+mod openapi_v2;
 mod protobuf;
 mod status;
 mod table;

@@ -3,11 +3,11 @@
 //! `kubectl explain` (types, fields, required flags, enums, our own descriptions) and for
 //! kubectl's check that the server validates fields itself (each PATCH operation takes
 //! `fieldValidation`), so `kubectl create/apply` send `fieldValidation=Strict` and the
-//! playground's strict decoding answers. OpenAPI v2 is an empty document: kubectl 1.34
-//! reads it only where v3 has no document.
+//! playground's strict decoding answers. OpenAPI v2 (`/openapi/v2`) is built from the same
+//! table in `openapi_v2.rs`.
 
 use super::http::Reply;
-use crate::engine::api::discovery::RESOURCES;
+use crate::engine::api::discovery::{Resource, RESOURCES};
 use crate::engine::api::schema::{self, Ty};
 use serde_json::{json, Map, Value};
 
@@ -34,18 +34,34 @@ fn root() -> Value {
     json!({"paths": paths})
 }
 
-const PREFIX: &str = "io.k8s.kubeplay.";
+pub(super) const PREFIX: &str = "io.k8s.kubeplay.";
 
-fn schema_of(ty: &Ty) -> Value {
+/// Where a document keeps its named schemas: v3's `components/schemas`, v2's `definitions`.
+#[derive(Clone, Copy)]
+pub(super) enum Version {
+    V2,
+    V3,
+}
+
+fn schema_of(ty: &Ty, version: Version) -> Value {
     match ty {
         Ty::String => json!({"type": "string"}),
         Ty::Integer => json!({"type": "integer", "format": "int32"}),
         Ty::Number => json!({"type": "number", "format": "double"}),
         Ty::Boolean => json!({"type": "boolean"}),
         Ty::Object => json!({"type": "object"}),
-        Ty::Named(n) => json!({"allOf": [{"$ref": format!("#/components/schemas/{PREFIX}{n}")}]}),
-        Ty::Array(inner) => json!({"type": "array", "items": schema_of(inner)}),
-        Ty::Map(inner) => json!({"type": "object", "additionalProperties": schema_of(inner)}),
+        // v3 wraps a reference in allOf so that it can carry a description beside it, as
+        // kube-apiserver's v3 does; v2 puts the description next to `$ref`.
+        Ty::Named(n) => match version {
+            Version::V3 => {
+                json!({"allOf": [{"$ref": format!("#/components/schemas/{PREFIX}{n}")}]})
+            }
+            Version::V2 => json!({"$ref": format!("#/definitions/{PREFIX}{n}")}),
+        },
+        Ty::Array(inner) => json!({"type": "array", "items": schema_of(inner, version)}),
+        Ty::Map(inner) => {
+            json!({"type": "object", "additionalProperties": schema_of(inner, version)})
+        }
     }
 }
 
@@ -58,14 +74,15 @@ fn named_in(ty: &Ty, out: &mut Vec<&'static str>) {
     }
 }
 
-fn components() -> Value {
+/// Every named schema of the table, keyed `io.k8s.kubeplay.NAME`.
+pub(super) fn schemas(version: Version) -> Map<String, Value> {
     let mut schemas = Map::new();
     let mut referenced = Vec::new();
     for t in schema::types() {
         let mut props = Map::new();
         let mut required = Vec::new();
         for f in t.fields {
-            let mut s = schema_of(&f.ty);
+            let mut s = schema_of(&f.ty, version);
             s["description"] = json!(f.en);
             if !f.enum_values.is_empty() {
                 s["enum"] = json!(f.enum_values);
@@ -91,22 +108,28 @@ fn components() -> Value {
             .entry(format!("{PREFIX}{n}"))
             .or_insert_with(|| json!({"type": "object"}));
     }
-    json!({"schemas": schemas})
+    schemas
+}
+
+/// A resource's collection path in a document's `paths`
+/// (`/apis/apps/v1/namespaces/{namespace}/statefulsets`); `/{name}` names one object.
+pub(super) fn collection_path(r: &Resource) -> String {
+    let base = if r.group.is_empty() {
+        "/api/v1".to_string()
+    } else {
+        format!("/apis/{}/v1", r.group)
+    };
+    if r.namespaced {
+        format!("{base}/namespaces/{{namespace}}/{}", r.plural)
+    } else {
+        format!("{base}/{}", r.plural)
+    }
 }
 
 fn group_doc(group: &str) -> Value {
     let mut paths = Map::new();
     for r in RESOURCES.iter().filter(|r| r.group == group) {
-        let base = if r.group.is_empty() {
-            "/api/v1".to_string()
-        } else {
-            format!("/apis/{}/v1", r.group)
-        };
-        let scoped = if r.namespaced {
-            format!("{base}/namespaces/{{namespace}}/{}", r.plural)
-        } else {
-            format!("{base}/{}", r.plural)
-        };
+        let scoped = collection_path(r);
         let gvk = json!({"group": r.group, "version": r.version, "kind": r.kind});
         let param = json!([{"name": "fieldValidation", "in": "query", "schema": {"type": "string", "uniqueItems": true}}]);
         let op = json!({"x-kubernetes-group-version-kind": gvk, "parameters": param});
@@ -120,21 +143,14 @@ fn group_doc(group: &str) -> Value {
         "openapi": "3.0.0",
         "info": {"title": "Kubernetes", "version": "v1.34.0"},
         "paths": paths,
-        "components": components(),
+        "components": {"schemas": schemas(Version::V3)},
     })
 }
 
 /// `/openapi/v2`, `/openapi/v3` and `/openapi/v3/api/v1`, `/openapi/v3/apis/G/v1`.
-pub fn handle(path: &str) -> Option<Reply> {
+pub fn handle(path: &str, accept: &str) -> Option<Reply> {
     if path == "/openapi/v2" {
-        // kubectl reads v2 (as protobuf) only when v3 has no document for a manifest's
-        // group-version (`apps/v1beta1`): an empty document (no definitions, zero bytes
-        // of protobuf) lets it go on to "no matches for kind", as against a real server.
-        return Some(Reply {
-            code: 200,
-            content_type: "application/com.github.proto-openapi.spec.v2.v1.0+protobuf".into(),
-            body: Vec::new(),
-        });
+        return Some(super::openapi_v2::reply(accept));
     }
     let rest = path.strip_prefix("/openapi/v3")?;
     if rest.is_empty() {

@@ -92,7 +92,12 @@ fn timeout_of(req: &Req) -> Result<Option<Millis>, Status> {
 
 fn event_line(api: &Api, spec: &Spec, kind: &str, obj: &Value, at: Millis) -> Vec<u8> {
     let mut shown = obj.clone();
-    super::clock::shift_times(&mut shown, shift_for(api.cluster.now));
+    let shift = if spec.table {
+        super::clock::shift_now(api.cluster.now)
+    } else {
+        shift_for(api.cluster.now)
+    };
+    super::clock::shift_times(&mut shown, shift);
     let object = if spec.table {
         let row = table::row(spec.target.resource.kind, obj, &shown, at, spec.include);
         let rv = obj["metadata"]["resourceVersion"]
@@ -176,7 +181,18 @@ fn poll(
         if !api.on_demand() || api.cluster.now - start >= POLL_BUDGET {
             return (lines, cursor, false);
         }
-        match (api.cluster.timers.next_at(), deadline) {
+        // A hold (`POST /kubeplay/v1/hold`: the virtual deadline of a `timeout N` or a
+        // `kubectl wait --timeout`) is as far as waiting clients may move time: there it
+        // stands, and the stream stays open and quiet, as a real one would until the
+        // client gives up.
+        if api.hold.is_some_and(|h| api.cluster.now >= h) {
+            return (lines, cursor, false);
+        }
+        let limit = match (deadline, api.hold) {
+            (Some(d), Some(h)) => Some(d.min(h)),
+            (d, h) => d.or(h),
+        };
+        match (api.cluster.timers.next_at(), limit) {
             (Some(at), Some(d)) if at > d => api.cluster.advance_to(d),
             (Some(_), _) => {
                 api.cluster.advance_to_next_event();
@@ -300,12 +316,16 @@ pub fn serve(request: tiny_http::Request, req: Req, engine: &Engine) {
         return;
     }
     let mut last_bookmark = Instant::now();
+    let on_demand = engine.call(|api| api.on_demand()).unwrap_or(false);
     // Under on-demand time a waiting stream moves the clock, so it must be sure its client
     // still waits: a kubectl that got the event it waited for (a DELETED, a rollout's last
     // status) hangs up, and time must not run on for nobody.
+    // A quiet stream checks too before each poll: a client stopped from outside (the
+    // runner's `timeout N`) must not leave a stream that moves time on to its own
+    // timeoutSeconds once a hold is lifted.
     let mut delivered = true;
     loop {
-        if delivered {
+        if delivered || on_demand {
             std::thread::sleep(REACT);
             if !alive(&mut stream) {
                 return;

@@ -144,14 +144,17 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
             return out;
         }
     }
-    let name = if verb == Verb::Create {
-        "create"
-    } else {
-        "apply"
+    // cobra names the subcommand whose flags were bad: `kubectl create job --help`.
+    let name = match args.iter().find(|a| !a.starts_with('-')) {
+        Some(sub) if verb == Verb::Create && super::create::is_subcommand(sub) => {
+            format!("create {sub}")
+        }
+        _ if verb == Verb::Create => "create".to_string(),
+        _ => "apply".to_string(),
     };
     let p = match flags::parse(args, CREATE_FLAGS) {
         Ok(p) => p,
-        Err(e) => return flag_error(name, e),
+        Err(e) => return flag_error(&name, e),
     };
     if verb == Verb::Create && !p.positionals.is_empty() {
         return super::create::workloads::run(ctx, &p);
@@ -248,6 +251,40 @@ fn print_errors(out: &mut Output, errors: &[String]) {
     }
 }
 
+/// What a verb that wrote one object prints (label, annotate, patch, scale, set, a dry
+/// run): with `-o FORMAT` the object as that format prints it (`-o name`:
+/// `deployment.apps/web`), as kubectl's PrintFlags do; otherwise its line
+/// (`deployment.apps/web labeled`).
+pub(super) fn print_written(
+    out: &mut Output,
+    p: &super::flags::Parsed,
+    obj: &Value,
+    kind_group: &str,
+    line: String,
+) {
+    match output_format(p) {
+        None => out.out(line),
+        Some(format) => {
+            print_object(
+                out,
+                &format,
+                obj,
+                kind_group,
+                crate::kubectl::printers::yaml::to_json,
+            );
+        }
+    }
+}
+
+/// `-o FORMAT` as print_object takes it (`jsonpath={.x}`), if `-o` was given.
+pub(super) fn output_format(p: &super::flags::Parsed) -> Option<String> {
+    let format = p.value("output").filter(|f| !f.is_empty())?;
+    Some(match (format, p.value("template")) {
+        ("go-template" | "template" | "jsonpath", Some(t)) => format!("{format}={t}"),
+        _ => format.to_string(),
+    })
+}
+
 /// `-o FORMAT` of one object (`kind_group` for `-o name`; `json` writes `-o json`).
 pub(super) fn print_object(
     out: &mut Output,
@@ -285,8 +322,8 @@ pub(super) fn print_object(
                 .and_then(Value::as_str)
                 .unwrap_or("")
         )),
-        other => {
-            out.fail(format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
+        _ => {
+            out.fail(format!("unable to match a printer suitable for the output format \"{format}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
         }
     }
 }
@@ -637,15 +674,18 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
                 m.remove("resourceVersion");
             }
-            let line = |op: &str| format!("{}/{name} {op}", kind_group(t.resource));
+            let kg = kind_group(t.resource);
             match ctx.cluster.update(obj) {
-                Ok(o)
-                    if o.at("/metadata/resourceVersion")
-                        == live.at("/metadata/resourceVersion") =>
-                {
-                    out.out(line("patched (no change)"))
+                Ok(o) => {
+                    let unchanged =
+                        o.at("/metadata/resourceVersion") == live.at("/metadata/resourceVersion");
+                    let op = if unchanged {
+                        "patched (no change)"
+                    } else {
+                        "patched"
+                    };
+                    print_written(&mut out, &p, &o, &kg, format!("{kg}/{name} {op}"));
                 }
-                Ok(_) => out.out(line("patched")),
                 Err(e) => out.fail(e.to_string()),
             }
         }

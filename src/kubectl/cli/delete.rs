@@ -276,7 +276,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         } else {
             format!("{} \"{name}\" {op}", kind_group(r))
         };
-        out.out(if dry_run {
+        out.out(if dry_run && p.value("output") != Some("name") {
             format!("{line} (dry run)")
         } else {
             line

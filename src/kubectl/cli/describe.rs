@@ -141,6 +141,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let show_events = p.value("show-events").is_none_or(|v| v != "false");
     let mut out = Output::ok();
     let mut texts: Vec<String> = Vec::new();
+    let mut prefix_matched = false;
     for t in targets {
         let scope = if all_ns || !t.resource.namespaced {
             None
@@ -176,8 +177,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 out.err(ApiError::not_found(t.resource.group_resource(), name).to_string());
                 out.status = 1;
             }
+            // DescribeMatchingResources prints each match as "%s\n", not joined by a
+            // blank line as the objects found by name are.
             for o in matches {
-                texts.push(describe_object(ctx, &o, show_events));
+                prefix_matched = true;
+                texts.push(format!("{}\n", describe_object(ctx, &o, show_events)));
             }
         }
     }
@@ -188,7 +192,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             format!("No resources found in {ns} namespace.")
         });
     }
-    let joined = texts.join("\n\n");
+    let joined = texts.join(if prefix_matched { "" } else { "\n\n" });
     // A description ends with a newline; the terminal shows each line.
     out.lines.splice(0..0, {
         let mut o = Output::ok();

@@ -132,10 +132,29 @@ fn find_short<'a>(specs: &[&'a [Flag]], c: char) -> Option<&'a Flag> {
     })
 }
 
-/// A value of a global flag with a type: `-v` is an int32.
+/// Flags that are integers in every kubectl command that has them (pflag's Int, Int32,
+/// Int64): a value that is no number is refused while parsing, before the command runs.
+const INT_FLAGS: &[&str] = &[
+    "v",
+    "replicas",
+    "current-replicas",
+    "chunk-size",
+    "grace-period",
+    "revision",
+    "to-revision",
+    "tail",
+    "limit-bytes",
+    "max-log-requests",
+];
+
+/// A value of a flag with a type: `-v`, `--replicas`, … are integers.
 fn check_value(f: &Flag, value: &str) -> Result<(), FlagError> {
-    if f.long == "v" && value.parse::<i32>().is_err() {
-        return Err(FlagError::BadInt(value.to_string(), "-v, --v".to_string()));
+    if INT_FLAGS.contains(&f.long) && value.parse::<i64>().is_err() {
+        let shown = match f.short {
+            Some(c) => format!("-{c}, --{}", f.long),
+            None => format!("--{}", f.long),
+        };
+        return Err(FlagError::BadInt(value.to_string(), shown));
     }
     Ok(())
 }

@@ -165,12 +165,32 @@ pub fn list(
         .collect()
 }
 
-/// `-l`, parsed; `Err` is the printed error.
+/// `-l`, parsed; `Err` is the printed error. The real kubectl sends the selector to the
+/// server, whose refusal of the first list comes back as `EnhanceListError` words it.
 pub fn selector_flag(p: &flags::Parsed) -> Result<Option<Selector>, String> {
     match p.value("selector") {
-        Some(s) => Selector::parse(s).map(Some).map_err(|e| e.to_string()),
+        Some(s) => Selector::parse(s)
+            .map(Some)
+            .map_err(|e| refused_list(p, &e.to_string())),
         None => Ok(None),
     }
+}
+
+/// A list the server refused for its selectors (400), as `kubectl get/describe/delete`
+/// print it: `Unable to find "apps/v1, Resource=deployments" that match label selector
+/// …, field selector …: WHY`.
+pub fn refused_list(p: &flags::Parsed, why: &str) -> String {
+    let first = p.positionals.first().map(String::as_str).unwrap_or("");
+    let word = first.split([',', '/']).next().unwrap_or("");
+    let gvr = match crate::engine::api::discovery::resolve(word) {
+        Some(r) => format!("{}/{}, Resource={}", r.group, r.version, r.plural),
+        None => word.to_string(),
+    };
+    format!(
+        "Error from server (BadRequest): Unable to find \"{gvr}\" that match label selector \"{}\", field selector \"{}\": {why}",
+        p.value("selector").unwrap_or(""),
+        p.value("field-selector").unwrap_or("")
+    )
 }
 
 /// `--field-selector` supports `metadata.name`, `metadata.namespace`, `status.phase`,
@@ -307,12 +327,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             }
         }
         if let Some(fs) = p.value("field-selector") {
+            // The server refuses a selector it cannot read even when nothing is listed.
+            if let Err(e) = field_matches(&serde_json::json!({}), fs) {
+                return Output::failed(refused_list(&p, &e)).into();
+            }
             let mut kept = Vec::new();
             for o in objs {
                 match field_matches(&o, fs) {
                     Ok(true) => kept.push(o),
                     Ok(false) => {}
-                    Err(e) => return Output::failed(e).into(),
+                    Err(e) => return Output::failed(refused_list(&p, &e)).into(),
                 }
             }
             objs = kept;
@@ -416,7 +440,10 @@ fn print(
                 }
             }
         }
-        Format::Yaml | Format::Json | Format::JsonPath(_) | Format::GoTemplate(_) => {
+        Format::Yaml | Format::Json | Format::JsonPath(_) | Format::GoTemplate(_)
+            if !(any_named && collected.iter().all(|(_, objs)| objs.is_empty())) =>
+        {
+            // (Objects asked for by name that were all not found: only their errors.)
             let all: Vec<&Value> = collected
                 .iter()
                 .flat_map(|(_, objs)| objs.iter().map(|o| o.as_ref()))
@@ -455,6 +482,7 @@ fn print(
                 _ => {}
             }
         }
+        Format::Yaml | Format::Json | Format::JsonPath(_) | Format::GoTemplate(_) => {}
         Format::CustomColumns(spec) => {
             let all: Vec<Value> = collected
                 .iter()

@@ -33,6 +33,25 @@ pub fn explain(args: &[String]) -> Output {
         o.fail("Required resource not specified.\nSee 'kubectl explain -h' for help and examples");
         return o;
     };
+    if let Some(f) = p
+        .value("output")
+        .filter(|f| !matches!(*f, "plaintext" | "plaintext-openapiv2"))
+    {
+        return Output::failed(format!("unrecognized format: {f}"));
+    }
+    if let (Some(v), Some(r)) = (
+        p.value("api-version"),
+        discovery::resolve(path.split('.').next().unwrap_or("")),
+    ) {
+        if v != r.api_version() {
+            // The group-version asked for has no such resource (RESTMapper's refusal).
+            let (g, ver) = v.split_once('/').unwrap_or(("", v));
+            return Output::failed(format!(
+                "couldn't find resource for \"{g}/{ver}, Resource={}\"",
+                r.plural
+            ));
+        }
+    }
     match explain::explain(path, p.bool("recursive"), p.value("api-version"), Lang::En) {
         Ok(text) => {
             let mut o = Output::ok();
@@ -124,7 +143,49 @@ pub fn api_resources(args: &[String]) -> Output {
         Ok(p) => p,
         Err(e) => return flag_error("api-resources", e),
     };
-    let table = discovery::api_resources_table();
+    if let Some(ns) = p.value("namespaced") {
+        // A bool flag: strconv.ParseBool's spellings only.
+        if !matches!(
+            ns,
+            "1" | "t"
+                | "T"
+                | "TRUE"
+                | "true"
+                | "True"
+                | "0"
+                | "f"
+                | "F"
+                | "FALSE"
+                | "false"
+                | "False"
+        ) {
+            return flag_error(
+                "api-resources",
+                flags::FlagError::BadBool(ns.to_string(), "--namespaced".to_string()),
+            );
+        }
+    }
+    let wide = match p.value("output") {
+        None | Some("" | "name") => false,
+        Some("wide") => true,
+        Some(other) => {
+            return Output::failed(format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,wide,yaml"));
+        }
+    };
+    let mut table = discovery::api_resources_table();
+    if wide {
+        // -o wide adds the verbs (sorted, as a string set lists them) and categories.
+        for (i, row) in table.iter_mut().enumerate() {
+            match i.checked_sub(1).and_then(|k| discovery::RESOURCES.get(k)) {
+                None => row.extend(["VERBS".to_string(), "CATEGORIES".to_string()]),
+                Some(r) => {
+                    let mut verbs = r.verbs.to_vec();
+                    verbs.sort_unstable();
+                    row.extend([verbs.join(","), r.categories.join(",")]);
+                }
+            }
+        }
+    }
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (i, row) in table.into_iter().enumerate() {
         if i > 0 {

@@ -51,7 +51,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
     let mut removes: Vec<String> = Vec::new();
     let mut resources: Vec<String> = Vec::new();
     for a in &p.positionals {
-        if let Some((k, v)) = a.split_once('=') {
+        // GetResourcesAndPairs: a word starting with `=` is no pair (it names a resource).
+        if let Some((k, v)) = a.split_once('=').filter(|_| !a.starts_with('=')) {
             if mode == Mode::Label && !valid_label_value(v) {
                 return Output::failed(format!(
                     "invalid label value: \"{a}\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
@@ -147,6 +148,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
                     continue;
                 }
             }
+            if mode == Mode::Label {
+                for k in removes.iter().filter(|k| !current.contains_key(k.as_str())) {
+                    out.out(format!("label {} not found.", crate::gofmt::go_quote(k)));
+                }
+            }
             let mut map = current.clone();
             for (k, v) in &sets {
                 map.insert(k.clone(), json!(v));
@@ -172,13 +178,19 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
                 }
                 (Mode::Label, true) => "labeled",
             };
-            if changed {
-                if let Err(e) = ctx.cluster.update(obj) {
-                    out.fail(e.to_string());
-                    continue;
+            let written = if changed {
+                match ctx.cluster.update(obj) {
+                    Ok(o) => (*o).clone(),
+                    Err(e) => {
+                        out.fail(e.to_string());
+                        continue;
+                    }
                 }
-            }
-            out.out(format!("{}/{name} {op}", kind_group(t.resource)));
+            } else {
+                obj
+            };
+            let kg = kind_group(t.resource);
+            super::apply::print_written(&mut out, &p, &written, &kg, format!("{kg}/{name} {op}"));
         }
     }
     out

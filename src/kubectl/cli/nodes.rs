@@ -439,6 +439,13 @@ fn parse_taint(st: &str) -> Result<Taint, String> {
 }
 
 /// `kubectl taint nodes NODE key=value:Effect … | key:Effect- | key-`
+/// parseTaints' errors, which taint's Complete returns as usage errors.
+fn taint_usage(message: &str) -> Output {
+    Output::failed(format!(
+        "{message}\nSee 'kubectl taint -h' for help and examples"
+    ))
+}
+
 pub fn taint(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let p = match flags::parse(args, TAINT_FLAGS) {
         Ok(p) => p,
@@ -473,23 +480,23 @@ pub fn taint(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                     t.value.clear();
                     remove.push(t);
                 }
-                Err(e) => return Output::failed(e),
+                Err(e) => return taint_usage(&e),
             }
         } else {
             match parse_taint(s) {
                 Ok(t) if t.effect.is_empty() => {
-                    return Output::failed(format!("invalid taint spec: {s}"))
+                    return taint_usage(&format!("invalid taint spec: {s}"))
                 }
                 Ok(t) => {
                     if add.iter().any(|a| a.key == t.key && a.effect == t.effect) {
-                        return Output::failed(format!(
+                        return taint_usage(&format!(
                             "duplicated taints with the same key and effect: {}",
                             t.show()
                         ));
                     }
                     add.push(t);
                 }
-                Err(e) => return Output::failed(e),
+                Err(e) => return taint_usage(&e),
             }
         }
     }

@@ -167,7 +167,12 @@ pub fn status_line(kind: &str, obj: &Value) -> Result<(String, bool), String> {
             ))
         }
         other => Err(format!(
-            "no status viewer has been implemented for {other}.apps"
+            "no status viewer has been implemented for {}",
+            // A GroupKind as Go prints it: `ConfigMap`, `Job.batch`.
+            crate::engine::api::discovery::RESOURCES
+                .iter()
+                .find(|r| r.kind == other && !r.group.is_empty())
+                .map_or(other.to_string(), |r| format!("{other}.{}", r.group))
         )),
     }
 }
@@ -436,6 +441,9 @@ fn history_cmd(ctx: &Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Val
         Err(e) => return Output::failed(e),
     };
     let mut out = Output::ok();
+    if let Some(format) = super::apply::output_format(p) {
+        return history_objects(ctx, p, kind, obj, &format);
+    }
     if let Some(r) = p.value("revision") {
         let n: i64 = match r.parse() {
             Ok(n) if n >= 0 => n,
@@ -459,6 +467,71 @@ fn history_cmd(ctx: &Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Val
         table.push_str(&format!("{n}\t{cause}\n"));
     }
     out.out(format!("{kg}/{name} \n{}\n", format_tabbed(&table)));
+    out
+}
+
+/// `rollout history -o FORMAT`: each revision's own object (a Deployment's ReplicaSets, a
+/// StatefulSet's or DaemonSet's ControllerRevisions) in revision order, or the one
+/// `--revision` names, as the history viewer's GetHistory returns them.
+fn history_objects(
+    ctx: &Ctx<'_>,
+    p: &flags::Parsed,
+    kind: &str,
+    obj: &Value,
+    format: &str,
+) -> Output {
+    let uid = obj
+        .at("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let (owned_kind, kg) = if kind == "Deployment" {
+        ("ReplicaSet", "replicaset.apps")
+    } else {
+        ("ControllerRevision", "controllerrevision.apps")
+    };
+    let mut objs: Vec<(i64, Value)> =
+        crate::engine::controllers::ownership::owned(ctx.cluster, uid, owned_kind)
+            .iter()
+            .filter_map(|o| {
+                let n = if kind == "Deployment" {
+                    o.at("/metadata/annotations/deployment.kubernetes.io~1revision")
+                        .and_then(Value::as_str)?
+                        .parse()
+                        .ok()?
+                } else {
+                    history::number(o)
+                };
+                Some((n, (**o).clone()))
+            })
+            .collect();
+    crate::sort::sort_by_key(&mut objs, |(n, _)| *n);
+    let wanted = p
+        .value("revision")
+        .and_then(|r| r.parse::<i64>().ok())
+        .unwrap_or(0);
+    let mut out = Output::ok();
+    if wanted > 0 {
+        let Some((_, o)) = objs.iter().find(|(n, _)| *n == wanted) else {
+            return Output::failed(format!("unable to find the specified revision {wanted}"));
+        };
+        super::apply::print_object(
+            &mut out,
+            format,
+            o,
+            kg,
+            crate::kubectl::printers::yaml::to_json,
+        );
+        return out;
+    }
+    for (_, o) in &objs {
+        super::apply::print_object(
+            &mut out,
+            format,
+            o,
+            kg,
+            crate::kubectl::printers::yaml::to_json,
+        );
+    }
     out
 }
 

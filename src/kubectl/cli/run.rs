@@ -98,6 +98,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         Ok(p) => p,
         Err(e) => return flag_error("run", e).into(),
     };
+    if !p.has("image") {
+        // A required flag: cobra checks it before the command runs.
+        return Output::failed("required flag(s) \"image\" not set").into();
+    }
     let Some(name) = p.positionals.first().cloned() else {
         return usage_error("run", "NAME is required for run").into();
     };
@@ -128,12 +132,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let mut labels = Map::new();
     match p.value("labels") {
         Some(l) => {
+            // generate.ParseLabels: exactly one `=` a pair, and a key before it.
             for kv in l.split(',') {
-                match kv.split_once('=') {
-                    Some((k, v)) if !k.is_empty() => {
+                match kv.split('=').collect::<Vec<_>>().as_slice() {
+                    [k, v] if !k.is_empty() => {
                         labels.insert(k.to_string(), json!(v));
                     }
-                    _ => return Output::failed(format!("invalid label spec: {kv}")).into(),
+                    [_, _] => return Output::failed("unexpected empty label key").into(),
+                    _ => return Output::failed(format!("unexpected label spec: {kv}")).into(),
                 }
             }
         }
@@ -164,7 +170,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         c.insert("imagePullPolicy".into(), json!(pp));
     }
     c.insert("name".into(), json!(name));
-    if let Some(port) = p.value("port").and_then(|x| x.parse::<i64>().ok()) {
+    // `--port` is a string flag the generator reads with strconv.Atoi.
+    if let Some(port) = p.value("port").filter(|x| !x.is_empty()) {
+        let Ok(port) = port.parse::<i64>() else {
+            return Output::failed(format!(
+                "strconv.Atoi: parsing {}: invalid syntax",
+                crate::gofmt::go_quote(port)
+            ))
+            .into();
+        };
         c.insert("ports".into(), json!([{"containerPort": port}]));
     }
     c.insert("resources".into(), json!({}));
@@ -184,7 +198,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         match p.value("output") {
             Some("yaml") => out.out(yaml::to_yaml(&pod)),
             Some("json") => out.out(yaml::to_json(&pod)),
-            _ => out.out(format!("pod/{name} created (dry run)")),
+            _ => super::apply::print_written(
+                &mut out,
+                &p,
+                &pod,
+                "pod",
+                format!("pod/{name} created (dry run)"),
+            ),
         }
         return out.into();
     }

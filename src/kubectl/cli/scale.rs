@@ -72,10 +72,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let mut out = Output::ok();
     for (resource, name, live) in found {
         if !matches!(resource.kind, "StatefulSet" | "Deployment" | "ReplicaSet") {
-            out.fail(format!(
-                "cannot scale {}: the server could not find the requested resource",
-                resource.plural
-            ));
+            // The scale subresource of a kind that has none: a 404 with no details.
+            out.fail(
+                "Error from server (NotFound): the server could not find the requested resource",
+            );
             continue;
         }
         if let Some(cur) = p
@@ -93,7 +93,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         let mut obj = live;
         obj["spec"]["replicas"] = json!(replicas);
         match ctx.cluster.update(obj) {
-            Ok(_) => out.out(format!("{}/{name} scaled", kind_group(resource))),
+            Ok(o) => {
+                let kg = kind_group(resource);
+                super::apply::print_written(&mut out, &p, &o, &kg, format!("{kg}/{name} scaled"));
+            }
             Err(e) => out.fail(e.to_string()),
         }
     }

@@ -99,9 +99,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             };
             let mut obj = (*live).clone();
             let Some(containers) = containers_mut(&mut obj) else {
+                // polymorphichelpers.updatePodSpecForObject's refusal.
                 out.fail(format!(
-                    "kubeplay: {} has no pod template",
-                    t.resource.plural
+                    "{}/{name} the object is not a pod or does not have a pod template: *{}.{}",
+                    t.resource.plural, t.resource.version, t.resource.kind
                 ));
                 continue;
             };
@@ -179,7 +180,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 What::Resources => "resource requirements updated",
             };
             match ctx.cluster.update(obj) {
-                Ok(_) => out.out(format!("{}/{name} {verb}", kind_group(t.resource))),
+                Ok(o) => {
+                    let kg = kind_group(t.resource);
+                    super::apply::print_written(
+                        &mut out,
+                        &p,
+                        &o,
+                        &kg,
+                        format!("{kg}/{name} {verb}"),
+                    );
+                }
                 Err(e) => out.fail(e.to_string()),
             }
         }

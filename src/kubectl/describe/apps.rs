@@ -274,13 +274,13 @@ pub(super) fn describe_deployment(w: &mut Writer, d: &Value, related: &Related) 
         .iter()
         .copied()
         .find(|rs| template_ignoring_hash(at(rs, "spec.template")) == wanted);
-    // deploymentutil.FindOldReplicaSets' first list: old ReplicaSets still asked for
-    // pods (spec.replicas != 0); one scaled to zero is not shown.
+    // DeploymentDescriber takes GetAllReplicaSetsInChunks' second list, every old
+    // ReplicaSet: one scaled to zero shows as `(0/0 replicas created)` (checked against
+    // a 1.34 cluster).
     let old: Vec<&Value> = owned
         .iter()
         .copied()
         .filter(|rs| new_rs.is_none_or(|n| s(n, "metadata.uid") != s(rs, "metadata.uid")))
-        .filter(|rs| opt_int(rs, "spec.replicas").unwrap_or(1) != 0)
         .collect();
     if !old.is_empty() || new_rs.is_some() {
         w.w(

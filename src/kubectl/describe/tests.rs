@@ -473,7 +473,7 @@ fn describe_deployment_lists_strategy_conditions_and_replica_sets() {
          \x20 ----           ------  ------\n\
          \x20 Available      True    MinimumReplicasAvailable\n\
          \x20 Progressing    True    NewReplicaSetAvailable\n\
-         OldReplicaSets:  <none>\n\
+         OldReplicaSets:  nginx-7854ff8877 (0/0 replicas created)\n\
          NewReplicaSet:   nginx-5d9c8f7b6 (3/3 replicas created)\n\
          Events:          <none>\n"
     );

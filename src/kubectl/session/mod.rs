@@ -5,7 +5,7 @@
 //! `sleep`, `rollout status`) advance with virtual time ([`jobs`]).
 
 mod jobs;
-mod playground;
+pub(crate) mod playground;
 mod terminal;
 mod watch;
 

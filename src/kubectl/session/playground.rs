@@ -36,7 +36,9 @@ fn is_help(a: &str) -> bool {
     a == "--help" || a == "-h" || a == "help"
 }
 
-pub(super) fn run(cluster: &mut Cluster, args: &[String]) -> Output {
+/// Runs `kubeplay ARGS…` (the terminal's command; also `kubeplay serve`'s
+/// `POST /kubeplay/v1/command`).
+pub(crate) fn run(cluster: &mut Cluster, args: &[String]) -> Output {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
         [] => usage_error("missing command: node"),

@@ -103,6 +103,41 @@ enum DryRun {
     Server,
 }
 
+/// kubectl create's subcommands and their aliases (`kubectl create --help`), the
+/// playground's and the rest.
+pub(super) fn is_subcommand(word: &str) -> bool {
+    matches!(
+        word,
+        "clusterrole"
+            | "clusterrolebinding"
+            | "configmap"
+            | "cm"
+            | "cronjob"
+            | "cj"
+            | "deployment"
+            | "deploy"
+            | "ingress"
+            | "ing"
+            | "job"
+            | "namespace"
+            | "ns"
+            | "poddisruptionbudget"
+            | "pdb"
+            | "priorityclass"
+            | "pc"
+            | "quota"
+            | "resourcequota"
+            | "role"
+            | "rolebinding"
+            | "secret"
+            | "service"
+            | "svc"
+            | "serviceaccount"
+            | "sa"
+            | "token"
+    )
+}
+
 /// What a generator's flags parsed into, before it builds its object.
 struct Invocation {
     parsed: flags::Parsed,

@@ -22,6 +22,17 @@ pub fn run(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
             super::batch::create_cronjob(ctx, p)
         };
     }
+    if !super::is_subcommand(what) {
+        // No such subcommand: cobra leaves the words to `create`, which takes none.
+        return Output::failed(format!(
+            "Unexpected args: [{}]\nSee 'kubectl create -h' for help and examples",
+            args.join(" ")
+        ));
+    }
+    if matches!(what, "deployment" | "deploy") && p.all("image").is_empty() {
+        // cobra checks required flags before the command runs (and asks for NAME).
+        return Output::failed("required flag(s) \"image\" not set");
+    }
     let Some(name) = args.get(1).cloned() else {
         return Output::failed(format!("NAME is required for {what}"));
     };
@@ -51,7 +62,7 @@ pub fn run(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
                 "failed to create deployment",
             )
         }
-        "namespace" | "ns" => (json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}}), "namespace", "failed to create namespace"),
+        "namespace" | "ns" => (json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}}), "namespace", ""),
         other => return Output::failed(format!("kubeplay: `kubectl create {other}` is not available yet; write a manifest and use `kubectl apply -f`")),
     };
     let mut obj = obj;
@@ -65,7 +76,13 @@ pub fn run(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
         match p.value("output") {
             Some("yaml") => out.out(yaml::to_yaml(&obj)),
             Some("json") => out.out(yaml::to_json(&obj)),
-            _ => out.out(format!("{kg}/{name} created (dry run)")),
+            _ => super::super::apply::print_written(
+                &mut out,
+                p,
+                &obj,
+                kg,
+                format!("{kg}/{name} created (dry run)"),
+            ),
         }
         return out;
     }
@@ -75,6 +92,8 @@ pub fn run(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
     }
     match ctx.cluster.create(obj) {
         Ok(_) => out.out(format!("{kg}/{name} created")),
+        // `create namespace` returns the server's error as it is (no wrapping message).
+        Err(e) if wrap.is_empty() => out.fail(e.to_string()),
         Err(e) => {
             let group = if kg.contains('.') { "apps" } else { "" };
             out.fail(format!("{wrap}: {}", e.status_message(group)));
