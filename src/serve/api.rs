@@ -95,9 +95,6 @@ pub fn handle(api: &mut Api, req: &Req) -> Reply {
     if let Some(path) = req.path.strip_prefix("/kubeplay/v1/examples/") {
         return example(path);
     }
-    if let Some(reply) = no_limit_ranges(api, req) {
-        return reply;
-    }
     let t = match target(&req.path) {
         Ok(t) => t,
         Err(s) => return status::reply(&s),
@@ -106,26 +103,6 @@ pub fn handle(api: &mut Api, req: &Req) -> Reply {
         Ok(reply) => reply,
         Err(s) => status::reply(&s),
     }
-}
-
-/// `GET /api/v1/namespaces/NS/limitranges`: the playground has no LimitRanges, and
-/// `kubectl describe namespace` asks for them; an empty list lets it say "No LimitRange
-/// resource." as the playground's kubectl does (LimitRange is not otherwise served).
-fn no_limit_ranges(api: &Api, req: &Req) -> Option<Reply> {
-    let segs: Vec<&str> = req.path.trim_matches('/').split('/').collect();
-    if req.method != "GET"
-        || !matches!(
-            segs.as_slice(),
-            ["api", "v1", "namespaces", _, "limitranges"]
-        )
-    {
-        return None;
-    }
-    let rv = api.cluster.store.resource_version().to_string();
-    Some(Reply::json(
-        200,
-        &json!({"kind": "LimitRangeList", "apiVersion": "v1", "metadata": {"resourceVersion": rv}, "items": []}),
-    ))
 }
 
 /// `POST /kubeplay/v1/sleep?seconds=N`: under `--clock on-demand`, N virtual seconds pass
