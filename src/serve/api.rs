@@ -213,8 +213,9 @@ fn serve(api: &mut Api, req: &Req, t: &Target) -> Result<Reply, Status> {
         ("GET", Some(name), Some("log")) if t.resource.kind == "Pod" => {
             super::logs::pod_log(api, req, ns_of(t), name)
         }
-        // Said plainly rather than answered wrongly: no streams into containers yet.
-        (_, Some(_), Some("exec" | "attach" | "portforward")) if t.resource.kind == "Pod" => {
+        // Said plainly rather than answered wrongly: no port-forward streams yet (exec and
+        // attach are served by `remote/` before requests reach here).
+        (_, Some(_), Some("portforward")) if t.resource.kind == "Pod" => {
             Err(status::bad_request(format!(
                 "kubeplay serve does not serve pods/{} yet; use `kubeplay run` or the browser for it",
                 t.subresource.as_deref().unwrap_or("")

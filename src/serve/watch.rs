@@ -201,7 +201,7 @@ fn bookmark(spec: &Spec, rv: u64) -> Vec<u8> {
 
 /// HTTP/1.1 chunked framing of the stream, each write one chunk, sent at once (a watch
 /// event must not wait in a buffer); the last chunk goes out when the stream is dropped.
-struct Chunked(Box<dyn Write + Send>);
+pub(super) struct Chunked(pub(super) Box<dyn Write + Send>);
 
 impl Write for Chunked {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
