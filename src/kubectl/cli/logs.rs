@@ -25,6 +25,8 @@ pub(crate) const FLAGS: &[Flag] = &[
     flag("all-containers", None, Arity::Bool),
     flag("selector", Some('l'), Arity::Value),
     flag("since", None, Arity::Value),
+    flag("since-time", None, Arity::Value),
+    flag("limit-bytes", None, Arity::Value),
     flag("prefix", None, Arity::Bool),
 ];
 
@@ -39,6 +41,8 @@ pub struct Follow {
     /// Lines of the file already printed.
     pub seen: u64,
     pub timestamps: bool,
+    /// What `--limit-bytes` still allows (`None`: no limit); following ends at 0.
+    pub bytes_left: Option<usize>,
 }
 
 impl Follow {
@@ -53,9 +57,12 @@ impl Follow {
             .and_then(|l| l.file(&self.container_id))
         {
             for l in file.since(self.seen) {
-                print_line(out, l, self.timestamps);
+                print_line(out, l, self.timestamps, &mut self.bytes_left);
             }
             self.seen = file.written;
+        }
+        if self.bytes_left == Some(0) {
+            return Some(0);
         }
         let running = cluster
             .get("Pod", &self.namespace, &self.pod)
@@ -69,12 +76,29 @@ impl Follow {
     }
 }
 
-fn print_line(out: &mut Output, l: &LogLine, timestamps: bool) {
+/// Prints one log line; `bytes_left` is `--limit-bytes`' allowance, which cuts a line
+/// short (without its newline) where it runs out, as the kubelet's limit writer does.
+fn print_line(out: &mut Output, l: &LogLine, timestamps: bool, bytes_left: &mut Option<usize>) {
     let text = if timestamps {
         format!("{} {}", format_rfc3339_nano(l.at), l.text)
     } else {
         l.text.clone()
     };
+    if let Some(left) = bytes_left.as_mut() {
+        if *left == 0 {
+            return;
+        }
+        if text.len() + 1 > *left {
+            let mut cut = *left;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            *left = 0;
+            out.out_exact(&text[..cut]);
+            return;
+        }
+        *left -= text.len() + 1;
+    }
     // An empty line is a line too (`echo -en '\n'`): written exactly, not dropped.
     match l.stream {
         Stream::Out => out.out_exact(format!("{text}\n")),
@@ -259,7 +283,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         Ok(p) => p,
         Err(e) => return flag_error("logs", e).into(),
     };
-    for unsupported in ["all-containers", "selector", "since", "prefix"] {
+    for unsupported in ["all-containers", "selector", "since-time", "prefix"] {
         if p.value(unsupported).is_some() || p.bool(unsupported) {
             return Output::failed(format!(
                 "kubeplay: `kubectl logs --{unsupported}` is not available in the playground"
@@ -279,6 +303,39 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             Err(_) => {
                 return Output::failed(format!(
                     "error: invalid argument \"{t}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax\nSee 'kubectl logs --help' for usage."
+                ))
+                .into()
+            }
+        },
+    };
+    let since = match p.value("since") {
+        None => None,
+        Some(t) => match super::delete::parse_go_duration(t.trim_start_matches('-')) {
+            Some(_) if t.starts_with('-') => {
+                return Output::failed("error: --since must be greater than 0").into()
+            }
+            // kubectl sends whole seconds, rounded; 0 means no limit.
+            Some(ms) => Some((ms + 500) / 1000).filter(|s| *s > 0),
+            None => {
+                return Output::failed(format!(
+                    "error: invalid argument \"{t}\" for \"--since\" flag: time: invalid duration {}\nSee 'kubectl logs --help' for usage.",
+                    crate::gofmt::go_quote(t)
+                ))
+                .into()
+            }
+        },
+    };
+    let mut bytes_left = match p.value("limit-bytes") {
+        None => None,
+        Some(b) => match b.parse::<i64>() {
+            Ok(n) if n < 0 => {
+                return Output::failed("error: --limit-bytes must be greater than 0").into()
+            }
+            Ok(0) => None,
+            Ok(n) => Some(n as usize),
+            Err(_) => {
+                return Output::failed(format!(
+                    "error: invalid argument \"{b}\" for \"--limit-bytes\" flag: strconv.ParseInt: parsing \"{b}\": invalid syntax\nSee 'kubectl logs --help' for usage."
                 ))
                 .into()
             }
@@ -387,13 +444,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         .and_then(|l| l.file(&id));
     let mut seen = 0;
     if let Some(file) = file {
-        let skip = tail.map_or(0, |n| file.lines.len().saturating_sub(n));
-        for l in file.lines.iter().skip(skip) {
-            print_line(&mut out, l, timestamps);
+        // `--since`: the kubelet skips lines written before now − N seconds.
+        let from = since.map_or(i64::MIN, |s| ctx.cluster.now - s * 1000);
+        let recent: Vec<&LogLine> = file.lines.iter().filter(|l| l.at >= from).collect();
+        let skip = tail.map_or(0, |n| recent.len().saturating_sub(n));
+        for l in recent.into_iter().skip(skip) {
+            print_line(&mut out, l, timestamps, &mut bytes_left);
         }
         seen = file.written;
     }
-    if !p.bool("follow") || p.bool("previous") {
+    if !p.bool("follow") || p.bool("previous") || bytes_left == Some(0) {
         return out.into();
     }
     let mut follow = Follow {
@@ -404,6 +464,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         container_id: id,
         seen,
         timestamps,
+        bytes_left,
     };
     let mut more = Output::ok();
     if follow.poll(ctx.cluster, &mut more).is_some() {

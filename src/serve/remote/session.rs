@@ -209,6 +209,11 @@ const POLL_BUDGET: Millis = 60_000;
 /// How often a server-only stream proves it lives (client-go's read deadline is 61 s).
 const HEARTBEAT: Duration = Duration::from_secs(5);
 
+/// After output is delivered, how long the client gets to read it (and hang up) before
+/// the stream may move on-demand time again: without it a chatty process's hours would
+/// pour out in seconds. The pace a watch keeps too.
+const REACT: Duration = Duration::from_millis(150);
+
 /// New output of the attached container's process until that instance stops running.
 fn follow<S: Read + Write>(
     engine: &Engine,
@@ -287,9 +292,11 @@ fn follow<S: Read + Write>(
                 return;
             }
         }
-        if quiet {
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        std::thread::sleep(if quiet {
+            Duration::from_millis(100)
+        } else {
+            REACT
+        });
     }
 }
 
