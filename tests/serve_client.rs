@@ -56,6 +56,10 @@ fn the_python_kubernetes_client_lists_pods_and_watches_one_being_created() {
     );
     assert_eq!(lines[2], "ADDED hello Pending", "{stdout}");
     assert!(lines.contains(&"MODIFIED hello Running"), "{stdout}");
-    assert_eq!(lines.last(), Some(&"read hello Running node-1"), "{stdout}");
+    assert_eq!(
+        lines.last(),
+        Some(&"read hello Running minikube"),
+        "{stdout}"
+    );
     server.stop();
 }

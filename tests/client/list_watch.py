@@ -26,6 +26,11 @@ for event in w.stream(
     resource_version=pods.metadata.resource_version,
     timeout_seconds=300,
 ):
+    # kubeplay serve's watch sends a blank line to check that its client is still there
+    # before it moves on-demand time; this client yields None for it (the real server
+    # sends none).
+    if event is None:
+        continue
     obj = event["object"]
     print(event["type"], obj.metadata.name, obj.status.phase)
     if obj.status.phase == "Running":
