@@ -32,6 +32,23 @@ pub fn wants(req: &Req) -> bool {
     req.method == "GET" && req.flag("follow") && req.path.ends_with("/log")
 }
 
+/// Under on-demand time, moves the clock to the next step of the pod with this uid if it
+/// comes within one poll's budget from `start`; false when there is nothing of its own
+/// to wait for (others may still move time). Log followers and attached terminals wait
+/// this way.
+pub(super) fn step_toward(api: &mut Api, uid: &str, start: Millis) -> bool {
+    if !api.on_demand() {
+        return false;
+    }
+    match api.cluster.timers.next_for_pod(uid) {
+        Some(at) if at - start <= POLL_BUDGET => {
+            api.cluster.advance_to(at);
+            true
+        }
+        _ => false,
+    }
+}
+
 /// One poll: new lines, and whether the stream is over. Under on-demand time, moves the
 /// clock to the pod's next step until something is written or the instance ends.
 fn poll(api: &mut Api, reading: &mut Reading) -> (Vec<u8>, bool) {
@@ -39,14 +56,8 @@ fn poll(api: &mut Api, reading: &mut Reading) -> (Vec<u8>, bool) {
     loop {
         let (out, running) = reading.more(api);
         let over = !running || reading.exhausted();
-        if !out.is_empty() || over || !api.on_demand() {
+        if !out.is_empty() || over || !step_toward(api, &reading.follower.uid, start) {
             return (out, over);
-        }
-        let next = api.cluster.timers.next_for_pod(&reading.uid);
-        match next {
-            Some(at) if at - start <= POLL_BUDGET => api.cluster.advance_to(at),
-            // Nothing of its own scheduled (or not soon): wait for others to move time.
-            _ => return (out, false),
         }
     }
 }

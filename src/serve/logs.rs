@@ -7,7 +7,7 @@ use super::engine::Api;
 use super::http::{Reply, Req};
 use super::status::{self, Status};
 use crate::engine::errors::FieldError;
-use crate::engine::kubelet::logs::{format_rfc3339_nano, LogLine};
+use crate::engine::kubelet::logs::{format_rfc3339_nano, Follower, LogLine};
 use crate::engine::{ApiError, Millis};
 use serde_json::Value;
 
@@ -115,13 +115,7 @@ pub fn options(req: &Req, name: &str) -> Result<LogOptions, Status> {
 /// A log being read: which container instance, how far, and what is left to send.
 #[derive(Debug, Clone)]
 pub struct Reading {
-    pub namespace: String,
-    pub pod: String,
-    pub uid: String,
-    pub container: String,
-    pub container_id: String,
-    /// Lines of the file ever written that have been read (survives rotation).
-    pub seen: u64,
+    pub follower: Follower,
     timestamps: bool,
     /// Bytes `limitBytes` still allows; `None` without a limit.
     bytes_left: Option<usize>,
@@ -154,47 +148,13 @@ impl Reading {
     pub fn more(&mut self, api: &Api) -> (Vec<u8>, bool) {
         let mut out = Vec::new();
         let shift = super::clock::shift_for(api.cluster.now);
-        let lines: Vec<LogLine> = self
-            .file(api)
-            .map(|f| f.since(self.seen).cloned().collect())
-            .unwrap_or_default();
-        for l in &lines {
+        for l in self.follower.read(&api.cluster) {
             if self.exhausted() {
                 break;
             }
-            self.push(&mut out, l, shift);
+            self.push(&mut out, &l, shift);
         }
-        if let Some(f) = self.file(api) {
-            self.seen = f.written;
-        }
-        (out, self.running(api))
-    }
-
-    fn file<'a>(&self, api: &'a Api) -> Option<&'a crate::engine::kubelet::logs::LogFile> {
-        api.cluster
-            .kubelet
-            .logs
-            .get(&(self.uid.clone(), self.container.clone()))
-            .and_then(|l| l.file(&self.container_id))
-    }
-
-    /// Whether the instance read is the container's running one.
-    pub fn running(&self, api: &Api) -> bool {
-        let Some(pod) = api.cluster.get("Pod", &self.namespace, &self.pod) else {
-            return false;
-        };
-        if pod["metadata"]["uid"].as_str() != Some(&self.uid) {
-            return false;
-        }
-        ["containerStatuses", "initContainerStatuses"]
-            .iter()
-            .filter_map(|k| pod["status"][*k].as_array())
-            .flatten()
-            .find(|s| s["name"] == self.container.as_str())
-            .is_some_and(|s| {
-                s["state"]["running"].is_object()
-                    && s["containerID"].as_str() == Some(&self.container_id)
-            })
+        (out, self.follower.running(&api.cluster))
     }
 }
 
@@ -220,12 +180,14 @@ pub fn open(api: &Api, opts: &LogOptions, namespace: &str, name: &str) -> Result
     let id = crate::kubectl::cli::logs::instance(pod, &container, opts.previous)
         .map_err(status::bad_request)?;
     let mut reading = Reading {
-        namespace: namespace.to_string(),
-        pod: name.to_string(),
-        uid: pod["metadata"]["uid"].as_str().unwrap_or("").to_string(),
-        container,
-        container_id: id,
-        seen: 0,
+        follower: Follower {
+            namespace: namespace.to_string(),
+            pod: name.to_string(),
+            uid: pod["metadata"]["uid"].as_str().unwrap_or("").to_string(),
+            container,
+            container_id: id,
+            seen: 0,
+        },
         timestamps: opts.timestamps,
         bytes_left: opts.limit_bytes.map(|l| l.max(0) as usize),
     };
@@ -236,9 +198,9 @@ pub fn open(api: &Api, opts: &LogOptions, namespace: &str, name: &str) -> Result
         Since::Time(t) => t - shift,
     };
     let mut out = Vec::new();
-    let lines: Vec<LogLine> = match reading.file(api) {
+    let lines: Vec<LogLine> = match reading.follower.file(&api.cluster) {
         Some(file) => {
-            reading.seen = file.written;
+            reading.follower.seen = file.written;
             let recent: Vec<&LogLine> = file.lines.iter().filter(|l| l.at >= from).collect();
             let skip = opts
                 .tail

@@ -8,7 +8,7 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, Ctx, Outcome};
 use crate::engine::json::At;
-use crate::engine::kubelet::logs::{format_rfc3339_nano, LogLine};
+use crate::engine::kubelet::logs::{format_rfc3339_nano, Follower, LogLine};
 use crate::engine::selector::{labels_of, Selector};
 use crate::engine::{ApiError, Cluster};
 use crate::kubectl::output::CheckErr;
@@ -33,13 +33,7 @@ pub(crate) const FLAGS: &[Flag] = &[
 /// `kubectl logs -f`: the lines a container instance writes until it ends.
 #[derive(Debug, Clone)]
 pub struct Follow {
-    pub namespace: String,
-    pub pod: String,
-    pub uid: String,
-    pub container: String,
-    pub container_id: String,
-    /// Lines of the file already printed.
-    pub seen: u64,
+    pub follower: Follower,
     pub timestamps: bool,
     /// What `--limit-bytes` still allows (`None`: no limit); following ends at 0.
     pub bytes_left: Option<usize>,
@@ -49,30 +43,13 @@ impl Follow {
     /// Prints what was written since the last poll; finished once the instance is no
     /// longer running (or the pod is gone).
     pub fn poll(&mut self, cluster: &Cluster, out: &mut Output) -> Option<i32> {
-        let key = (self.uid.clone(), self.container.clone());
-        if let Some(file) = cluster
-            .kubelet
-            .logs
-            .get(&key)
-            .and_then(|l| l.file(&self.container_id))
-        {
-            for l in file.since(self.seen) {
-                print_line(out, l, self.timestamps, &mut self.bytes_left);
-            }
-            self.seen = file.written;
+        for l in self.follower.read(cluster) {
+            print_line(out, &l, self.timestamps, &mut self.bytes_left);
         }
-        if self.bytes_left == Some(0) {
+        if self.bytes_left == Some(0) || !self.follower.running(cluster) {
             return Some(0);
         }
-        let running = cluster
-            .get("Pod", &self.namespace, &self.pod)
-            .filter(|p| p.at("/metadata/uid").and_then(Value::as_str) == Some(&self.uid))
-            .and_then(|p| status_of(p, &self.container))
-            .is_some_and(|s| {
-                s.at("/state/running").is_some()
-                    && s["containerID"].as_str() == Some(&self.container_id)
-            });
-        (!running).then_some(0)
+        None
     }
 }
 
@@ -457,12 +434,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         return out.into();
     }
     let mut follow = Follow {
-        namespace: ns,
-        pod: pod_name.to_string(),
-        uid,
-        container,
-        container_id: id,
-        seen,
+        follower: Follower {
+            namespace: ns,
+            pod: pod_name.to_string(),
+            uid,
+            container,
+            container_id: id,
+            seen,
+        },
         timestamps,
         bytes_left,
     };

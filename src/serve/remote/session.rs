@@ -19,8 +19,10 @@ use super::channel::{exit_status, internal_error, Channels, Incoming, STDERR, ST
 use super::tty::{crlf, LineEditor, Typed};
 use super::{Ask, Checked, Container};
 use crate::engine::container::{Ran, Target};
-use crate::engine::Millis;
+use crate::engine::kubelet::logs::{Follower, LogLine};
 use crate::serve::engine::{Api, Engine};
+use crate::serve::log_follow::step_toward;
+use crate::shell::Stream;
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
@@ -203,9 +205,6 @@ fn shell<S: Read + Write>(engine: &Engine, target: &Target, mut s: Session<S>, p
     }
 }
 
-/// How much virtual time one poll of an attached process may move through.
-const POLL_BUDGET: Millis = 60_000;
-
 /// How often a server-only stream proves it lives (client-go's read deadline is 61 s).
 const HEARTBEAT: Duration = Duration::from_secs(5);
 
@@ -221,65 +220,35 @@ fn follow<S: Read + Write>(
     target: &Target,
     mut s: Session<S>,
 ) {
-    let key = (container.uid.clone(), target.container.clone());
-    let id = container.container_id.clone();
-    let t = target.clone();
-    let written = |api: &Api, key: &(String, String), id: &str| {
-        api.cluster
-            .kubelet
-            .logs
-            .get(key)
-            .and_then(|l| l.file(id))
-            .map_or(0, |f| f.written)
+    let mut follower = Follower {
+        namespace: target.namespace.clone(),
+        pod: target.pod.clone(),
+        uid: container.uid.clone(),
+        container: target.container.clone(),
+        container_id: container.container_id.clone(),
+        seen: 0,
     };
     // Attach shows what is written from now on, not what came before.
-    let (k, i) = (key.clone(), id.clone());
-    let Some(mut seen) = engine.call(move |api| written(api, &k, &i)) else {
+    let Some(f) = engine.call(move |api| {
+        follower.read(&api.cluster);
+        follower
+    }) else {
         return;
     };
+    follower = f;
     let mut beat = Instant::now();
     loop {
-        let (k, i, t) = (key.clone(), id.clone(), t.clone());
-        let Some((lines, upto, running)) = engine.call(move |api| {
-            let start = api.cluster.now;
-            loop {
-                let file = api.cluster.kubelet.logs.get(&k).and_then(|l| l.file(&i));
-                let lines: Vec<(bool, String)> = file
-                    .map(|f| {
-                        f.since(seen)
-                            .map(|l| (l.stream == crate::shell::Stream::Err, l.text.clone()))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let upto = written(api, &k, &i);
-                let running = api
-                    .cluster
-                    .get("Pod", &t.namespace, &t.pod)
-                    .and_then(|p| {
-                        p["status"]["containerStatuses"]
-                            .as_array()?
-                            .iter()
-                            .find(|s| s["name"] == t.container.as_str())
-                            .cloned()
-                    })
-                    .is_some_and(|s| {
-                        s["state"]["running"].is_object() && s["containerID"] == i.as_str()
-                    });
-                if !lines.is_empty() || !running || !api.on_demand() {
-                    return (lines, upto, running);
-                }
-                match api.cluster.timers.next_for_pod(&k.0) {
-                    Some(at) if at - start <= POLL_BUDGET => api.cluster.advance_to(at),
-                    _ => return (lines, upto, running),
-                }
-            }
+        let mut f = follower.clone();
+        let Some((lines, running, f)) = engine.call(move |api| {
+            let (lines, running) = poll(api, &mut f);
+            (lines, running, f)
         }) else {
             return;
         };
-        seen = upto;
+        follower = f;
         let quiet = lines.is_empty();
-        for (err, text) in lines {
-            if !s.output(&format!("{text}\n"), err) {
+        for l in lines {
+            if !s.output(&format!("{}\n", l.text), l.stream == Stream::Err) {
                 return;
             }
         }
@@ -297,6 +266,19 @@ fn follow<S: Read + Write>(
         } else {
             REACT
         });
+    }
+}
+
+/// One poll of an attached process: its new lines and whether it still runs. Under
+/// on-demand time, moves the clock to the pod's next step until it writes or stops.
+fn poll(api: &mut Api, follower: &mut Follower) -> (Vec<LogLine>, bool) {
+    let start = api.cluster.now;
+    loop {
+        let lines = follower.read(&api.cluster);
+        let running = follower.running(&api.cluster);
+        if !lines.is_empty() || !running || !step_toward(api, &follower.uid, start) {
+            return (lines, running);
+        }
     }
 }
 
