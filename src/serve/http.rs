@@ -76,7 +76,7 @@ pub fn split_url(url: &str) -> (String, BTreeMap<String, String>) {
     (unescape(path), q)
 }
 
-fn header(request: &tiny_http::Request, name: &'static str) -> String {
+pub(super) fn header(request: &tiny_http::Request, name: &'static str) -> String {
     request
         .headers()
         .iter()
@@ -132,7 +132,7 @@ pub fn handle(mut request: tiny_http::Request, engine: &Engine) {
     respond(request, reply);
 }
 
-fn respond(request: tiny_http::Request, reply: Reply) {
+pub(super) fn respond(request: tiny_http::Request, reply: Reply) {
     let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.code);
     if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", reply.content_type.as_bytes()) {
         response.add_header(h);

@@ -63,12 +63,7 @@ fn poll(api: &mut Api, reading: &mut Reading) -> (Vec<u8>, bool) {
 }
 
 fn refuse(request: tiny_http::Request, s: &Status) {
-    let reply = status::reply(s);
-    let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.code);
-    if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", "application/json") {
-        response.add_header(h);
-    }
-    let _ = request.respond(response);
+    super::http::respond(request, status::reply(s));
 }
 
 /// Serves a log follow on its own thread until the container instance ends or the

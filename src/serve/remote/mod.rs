@@ -163,22 +163,8 @@ fn check(api: &Api, a: &Ask) -> Result<Checked, Status> {
     Ok(Checked { target, kubelet })
 }
 
-fn header(request: &tiny_http::Request, name: &'static str) -> String {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv(name))
-        .map(|h| h.value.as_str().to_string())
-        .unwrap_or_default()
-}
-
 fn respond(request: tiny_http::Request, s: &Status) {
-    let reply = status::reply(s);
-    let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.code);
-    if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", "application/json") {
-        response.add_header(h);
-    }
-    let _ = request.respond(response);
+    super::http::respond(request, status::reply(s));
 }
 
 /// The subprotocol to speak: the first the client offers that is served.
@@ -195,7 +181,7 @@ pub fn serve(request: tiny_http::Request, req: Req, engine: &Engine) {
         Ok(a) => a,
         Err(s) => return respond(request, &s),
     };
-    let upgrade = header(&request, "Upgrade").to_ascii_lowercase();
+    let upgrade = super::http::header(&request, "Upgrade").to_ascii_lowercase();
     if upgrade.is_empty() {
         return respond(request, &status::bad_request("Upgrade request required"));
     }
@@ -219,7 +205,7 @@ pub fn serve(request: tiny_http::Request, req: Req, engine: &Engine) {
             )),
         );
     }
-    let offered = header(&request, "Sec-WebSocket-Protocol");
+    let offered = super::http::header(&request, "Sec-WebSocket-Protocol");
     let Some(protocol) = negotiate(&offered) else {
         return respond(
             request,
@@ -229,7 +215,7 @@ pub fn serve(request: tiny_http::Request, req: Req, engine: &Engine) {
             )),
         );
     };
-    let key = header(&request, "Sec-WebSocket-Key");
+    let key = super::http::header(&request, "Sec-WebSocket-Key");
     if key.is_empty() {
         return respond(
             request,
