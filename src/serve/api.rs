@@ -224,8 +224,9 @@ fn serve(api: &mut Api, req: &Req, t: &Target) -> Result<Reply, Status> {
         ("GET", Some(name), Some("log")) if t.resource.kind == "Pod" => {
             super::logs::pod_log(api, req, ns_of(t), name)
         }
-        // Said plainly rather than answered wrongly: no streams into containers yet.
-        (_, Some(_), Some("exec" | "attach" | "portforward")) if t.resource.kind == "Pod" => {
+        // Said plainly rather than answered wrongly: no port-forward streams yet (exec and
+        // attach are served by `remote/` before requests reach here).
+        (_, Some(_), Some("portforward")) if t.resource.kind == "Pod" => {
             Err(status::bad_request(format!(
                 "kubeplay serve does not serve pods/{} yet; use `kubeplay run` or the browser for it",
                 t.subresource.as_deref().unwrap_or("")
@@ -382,8 +383,29 @@ fn decodable(req: &Req, t: &Target, obj: &Value) -> Result<(), Status> {
     )))
 }
 
+/// A body without `apiVersion` or `kind` takes them from the URL, as the server's decoder
+/// does (`gvkWithDefaults`): client libraries (Python's `kubernetes`) send a typed object
+/// without them.
+fn default_type(t: &Target, obj: &mut Value) {
+    if let Some(map) = obj.as_object_mut() {
+        for (key, value) in [
+            ("apiVersion", t.resource.api_version()),
+            ("kind", t.resource.kind.to_string()),
+        ] {
+            if map
+                .get(key)
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                map.insert(key.to_string(), json!(value));
+            }
+        }
+    }
+}
+
 fn create(api: &mut Api, req: &Req, t: &Target) -> Result<Reply, Status> {
     let mut obj = body_json(req)?;
+    default_type(t, &mut obj);
     place(t, &mut obj)?;
     if obj.get("kind").and_then(Value::as_str) != Some(t.resource.kind) {
         return Err(status::bad_request(format!(
@@ -405,6 +427,7 @@ fn create(api: &mut Api, req: &Req, t: &Target) -> Result<Reply, Status> {
 
 fn update(api: &mut Api, req: &Req, t: &Target, name: &str) -> Result<Reply, Status> {
     let mut obj = body_json(req)?;
+    default_type(t, &mut obj);
     place(t, &mut obj)?;
     if obj["metadata"]["name"].as_str() != Some(name) {
         return Err(status::bad_request(

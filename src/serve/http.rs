@@ -76,7 +76,7 @@ pub fn split_url(url: &str) -> (String, BTreeMap<String, String>) {
     (unescape(path), q)
 }
 
-fn header(request: &tiny_http::Request, name: &'static str) -> String {
+pub(super) fn header(request: &tiny_http::Request, name: &'static str) -> String {
     request
         .headers()
         .iter()
@@ -95,12 +95,16 @@ pub fn handle(mut request: tiny_http::Request, engine: &Engine) {
         content_type: header(&request, "Content-Type"),
         body: Vec::new(),
     };
-    // An upgrade (exec, attach, port-forward over WebSocket or SPDY) has no body to read:
+    // exec and attach: a stream into the container (`remote/`), upgraded or refused there.
+    if super::remote::wants(&req) {
+        return super::remote::serve(request, req, engine);
+    }
+    // An upgrade (port-forward over WebSocket or SPDY) has no body to read:
     // tiny_http hands the rest of the connection over as one. It is refused unread.
     if !header(&request, "Upgrade").is_empty() {
         let what = req.path.rsplit('/').next().unwrap_or("").to_string();
         let reply = status::reply(&status::bad_request(format!(
-            "kubeplay serve does not serve {what} streams (WebSocket/SPDY upgrades) yet; kubectl exec, attach and port-forward work in `kubeplay run` and the browser"
+            "kubeplay serve does not serve {what} streams (WebSocket/SPDY upgrades) yet; kubectl port-forward is not simulated"
         )));
         return respond(request, reply);
     }
@@ -117,6 +121,9 @@ pub fn handle(mut request: tiny_http::Request, engine: &Engine) {
         req.body = body;
         if req.method == "GET" && req.flag("watch") {
             return super::watch::serve(request, req, engine);
+        }
+        if super::log_follow::wants(&req) {
+            return super::log_follow::serve(request, req, engine);
         }
         let warning = deprecation(&req.path);
         let reply = engine
@@ -136,7 +143,7 @@ fn deprecation(path: &str) -> Option<&'static str> {
     )
 }
 
-fn respond(request: tiny_http::Request, reply: Reply) {
+pub(super) fn respond(request: tiny_http::Request, reply: Reply) {
     respond_warning(request, reply, None);
 }
 

@@ -27,12 +27,14 @@ use std::time::{Duration, Instant};
 /// send its next request) before the stream may move virtual time on its behalf.
 const REACT: Duration = Duration::from_millis(150);
 
-/// Whether the client still holds the stream: two whitespace chunks (a JSON stream
-/// decoder skips them) a moment apart; a closed connection fails the second write.
+/// Whether the client still holds the stream: two space chunks a moment apart; a closed
+/// connection fails the second write. Spaces, not newlines: a JSON stream decoder (Go's)
+/// skips them, and a client that splits the stream into lines (the Python client) reads
+/// them as leading blanks of the next event instead of an empty event of its own.
 fn alive(stream: &mut Chunked) -> bool {
-    let first = stream.write_all(b"\n").is_ok();
+    let first = stream.write_all(b" ").is_ok();
     std::thread::sleep(Duration::from_millis(10));
-    first && stream.write_all(b"\n").is_ok()
+    first && stream.write_all(b" ").is_ok()
 }
 
 /// How much virtual time one poll may move through before it answers (so a stream of a
@@ -217,7 +219,7 @@ fn bookmark(spec: &Spec, rv: u64) -> Vec<u8> {
 
 /// HTTP/1.1 chunked framing of the stream, each write one chunk, sent at once (a watch
 /// event must not wait in a buffer); the last chunk goes out when the stream is dropped.
-struct Chunked(Box<dyn Write + Send>);
+pub(super) struct Chunked(pub(super) Box<dyn Write + Send>);
 
 impl Write for Chunked {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

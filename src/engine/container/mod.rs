@@ -79,12 +79,23 @@ impl From<Output> for Ran {
 /// Runs a command in the container as `kubectl exec POD -- ARGV…` does: the program
 /// itself, not a shell (`sh -c '…'` gets one).
 pub fn run(world: &mut World, target: &Target, argv: &[String]) -> Ran {
+    run_with_stdin(world, target, argv, None)
+}
+
+/// Runs a command with what the client sent to its standard input (`kubectl exec -i POD
+/// -- cat < FILE` through `kubeplay serve`).
+pub fn run_with_stdin(
+    world: &mut World,
+    target: &Target,
+    argv: &[String],
+    stdin: Option<String>,
+) -> Ran {
     if argv.is_empty() {
         return Ran::default();
     }
     let mut shell = container_shell(world, target);
     let mut host = Container { world, target };
-    let (o, running) = host.run(&mut shell, argv, None, false);
+    let (o, running) = host.run(&mut shell, argv, stdin, false);
     match running {
         None => Ran::from(o),
         Some(never) => match never {},

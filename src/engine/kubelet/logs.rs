@@ -4,6 +4,7 @@
 //! default) is rotated: `kubectl logs` then shows only what came after.
 
 use crate::engine::clock::Millis;
+use crate::engine::world::World;
 use crate::shell::{OutLine, Stream};
 use std::collections::VecDeque;
 
@@ -83,6 +84,58 @@ impl ContainerLogs {
     /// The file of the instance with this container ID.
     pub fn file(&self, container_id: &str) -> Option<&LogFile> {
         self.files.iter().find(|f| f.container_id == container_id)
+    }
+}
+
+/// A reader following one container instance's log (`kubectl logs -f`, an attached
+/// terminal, a log stream of `kubeplay serve`): the instance, and how far it has read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Follower {
+    pub namespace: String,
+    pub pod: String,
+    pub uid: String,
+    pub container: String,
+    /// The instance followed (`containerd://…`).
+    pub container_id: String,
+    /// Lines of the file ever written that have been read (survives rotation).
+    pub seen: u64,
+}
+
+impl Follower {
+    /// The followed instance's file.
+    pub fn file<'a>(&self, w: &'a World) -> Option<&'a LogFile> {
+        w.kubelet
+            .logs
+            .get(&(self.uid.clone(), self.container.clone()))
+            .and_then(|l| l.file(&self.container_id))
+    }
+
+    /// The lines written since the last read.
+    pub fn read(&mut self, w: &World) -> Vec<LogLine> {
+        let Some(file) = self.file(w) else {
+            return Vec::new();
+        };
+        let lines = file.since(self.seen).cloned().collect();
+        self.seen = file.written;
+        lines
+    }
+
+    /// Whether the followed instance is still its container's running one (a follower
+    /// ends when it exits, restarts, or its pod goes).
+    pub fn running(&self, w: &World) -> bool {
+        let Some(pod) = w.get("Pod", &self.namespace, &self.pod) else {
+            return false;
+        };
+        pod["metadata"]["uid"].as_str() == Some(&self.uid)
+            && ["containerStatuses", "initContainerStatuses"]
+                .iter()
+                .filter_map(|k| pod["status"][*k].as_array())
+                .flatten()
+                .find(|s| s["name"] == self.container.as_str())
+                .is_some_and(|s| {
+                    s["state"]["running"].is_object()
+                        && s["containerID"].as_str() == Some(&self.container_id)
+                })
     }
 }
 

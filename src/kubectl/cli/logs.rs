@@ -8,7 +8,7 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, Ctx, Outcome};
 use crate::engine::json::At;
-use crate::engine::kubelet::logs::{format_rfc3339_nano, LogLine};
+use crate::engine::kubelet::logs::{format_rfc3339_nano, Follower, LogLine};
 use crate::engine::selector::{labels_of, Selector};
 use crate::engine::{ApiError, Cluster};
 use crate::kubectl::output::CheckErr;
@@ -25,56 +25,57 @@ pub(crate) const FLAGS: &[Flag] = &[
     flag("all-containers", None, Arity::Bool),
     flag("selector", Some('l'), Arity::Value),
     flag("since", None, Arity::Value),
+    flag("since-time", None, Arity::Value),
+    flag("limit-bytes", None, Arity::Value),
     flag("prefix", None, Arity::Bool),
 ];
 
 /// `kubectl logs -f`: the lines a container instance writes until it ends.
 #[derive(Debug, Clone)]
 pub struct Follow {
-    pub namespace: String,
-    pub pod: String,
-    pub uid: String,
-    pub container: String,
-    pub container_id: String,
-    /// Lines of the file already printed.
-    pub seen: u64,
+    pub follower: Follower,
     pub timestamps: bool,
+    /// What `--limit-bytes` still allows (`None`: no limit); following ends at 0.
+    pub bytes_left: Option<usize>,
 }
 
 impl Follow {
     /// Prints what was written since the last poll; finished once the instance is no
     /// longer running (or the pod is gone).
     pub fn poll(&mut self, cluster: &Cluster, out: &mut Output) -> Option<i32> {
-        let key = (self.uid.clone(), self.container.clone());
-        if let Some(file) = cluster
-            .kubelet
-            .logs
-            .get(&key)
-            .and_then(|l| l.file(&self.container_id))
-        {
-            for l in file.since(self.seen) {
-                print_line(out, l, self.timestamps);
-            }
-            self.seen = file.written;
+        for l in self.follower.read(cluster) {
+            print_line(out, &l, self.timestamps, &mut self.bytes_left);
         }
-        let running = cluster
-            .get("Pod", &self.namespace, &self.pod)
-            .filter(|p| p.at("/metadata/uid").and_then(Value::as_str) == Some(&self.uid))
-            .and_then(|p| status_of(p, &self.container))
-            .is_some_and(|s| {
-                s.at("/state/running").is_some()
-                    && s["containerID"].as_str() == Some(&self.container_id)
-            });
-        (!running).then_some(0)
+        if self.bytes_left == Some(0) || !self.follower.running(cluster) {
+            return Some(0);
+        }
+        None
     }
 }
 
-fn print_line(out: &mut Output, l: &LogLine, timestamps: bool) {
+/// Prints one log line; `bytes_left` is `--limit-bytes`' allowance, which cuts a line
+/// short (without its newline) where it runs out, as the kubelet's limit writer does.
+fn print_line(out: &mut Output, l: &LogLine, timestamps: bool, bytes_left: &mut Option<usize>) {
     let text = if timestamps {
         format!("{} {}", format_rfc3339_nano(l.at), l.text)
     } else {
         l.text.clone()
     };
+    if let Some(left) = bytes_left.as_mut() {
+        if *left == 0 {
+            return;
+        }
+        if text.len() + 1 > *left {
+            let mut cut = *left;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            *left = 0;
+            out.out_exact(&text[..cut]);
+            return;
+        }
+        *left -= text.len() + 1;
+    }
     // An empty line is a line too (`echo -en '\n'`): written exactly, not dropped.
     match l.stream {
         Stream::Out => out.out_exact(format!("{text}\n")),
@@ -259,7 +260,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         Ok(p) => p,
         Err(e) => return flag_error("logs", e).into(),
     };
-    for unsupported in ["all-containers", "selector", "since", "prefix"] {
+    for unsupported in ["all-containers", "selector", "since-time", "prefix"] {
         if p.value(unsupported).is_some() || p.bool(unsupported) {
             return Output::failed(format!(
                 "kubeplay: `kubectl logs --{unsupported}` is not available in the playground"
@@ -279,6 +280,39 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             Err(_) => {
                 return Output::failed(format!(
                     "error: invalid argument \"{t}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax\nSee 'kubectl logs --help' for usage."
+                ))
+                .into()
+            }
+        },
+    };
+    let since = match p.value("since") {
+        None => None,
+        Some(t) => match super::delete::parse_go_duration(t.trim_start_matches('-')) {
+            Some(_) if t.starts_with('-') => {
+                return Output::failed("error: --since must be greater than 0").into()
+            }
+            // kubectl sends whole seconds, rounded; 0 means no limit.
+            Some(ms) => Some((ms + 500) / 1000).filter(|s| *s > 0),
+            None => {
+                return Output::failed(format!(
+                    "error: invalid argument \"{t}\" for \"--since\" flag: time: invalid duration {}\nSee 'kubectl logs --help' for usage.",
+                    crate::gofmt::go_quote(t)
+                ))
+                .into()
+            }
+        },
+    };
+    let mut bytes_left = match p.value("limit-bytes") {
+        None => None,
+        Some(b) => match b.parse::<i64>() {
+            Ok(n) if n < 0 => {
+                return Output::failed("error: --limit-bytes must be greater than 0").into()
+            }
+            Ok(0) => None,
+            Ok(n) => Some(n as usize),
+            Err(_) => {
+                return Output::failed(format!(
+                    "error: invalid argument \"{b}\" for \"--limit-bytes\" flag: strconv.ParseInt: parsing \"{b}\": invalid syntax\nSee 'kubectl logs --help' for usage."
                 ))
                 .into()
             }
@@ -387,23 +421,29 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         .and_then(|l| l.file(&id));
     let mut seen = 0;
     if let Some(file) = file {
-        let skip = tail.map_or(0, |n| file.lines.len().saturating_sub(n));
-        for l in file.lines.iter().skip(skip) {
-            print_line(&mut out, l, timestamps);
+        // `--since`: the kubelet skips lines written before now − N seconds.
+        let from = since.map_or(i64::MIN, |s| ctx.cluster.now - s * 1000);
+        let recent: Vec<&LogLine> = file.lines.iter().filter(|l| l.at >= from).collect();
+        let skip = tail.map_or(0, |n| recent.len().saturating_sub(n));
+        for l in recent.into_iter().skip(skip) {
+            print_line(&mut out, l, timestamps, &mut bytes_left);
         }
         seen = file.written;
     }
-    if !p.bool("follow") || p.bool("previous") {
+    if !p.bool("follow") || p.bool("previous") || bytes_left == Some(0) {
         return out.into();
     }
     let mut follow = Follow {
-        namespace: ns,
-        pod: pod_name.to_string(),
-        uid,
-        container,
-        container_id: id,
-        seen,
+        follower: Follower {
+            namespace: ns,
+            pod: pod_name.to_string(),
+            uid,
+            container,
+            container_id: id,
+            seen,
+        },
         timestamps,
+        bytes_left,
     };
     let mut more = Output::ok();
     if follow.poll(ctx.cluster, &mut more).is_some() {
