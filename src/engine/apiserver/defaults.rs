@@ -42,6 +42,13 @@ fn default_container(c: &mut Value) {
     default(m, "terminationMessagePath", json!("/dev/termination-log"));
     default(m, "terminationMessagePolicy", json!("File"));
     default(m, "resources", json!({}));
+    if let Some(res) = m.get_mut("resources").and_then(Value::as_object_mut) {
+        for key in ["limits", "requests"] {
+            if let Some(list) = res.get_mut(key).and_then(Value::as_object_mut) {
+                list.values_mut().for_each(canonical_quantity);
+            }
+        }
+    }
     if let Some(ports) = m.get_mut("ports").and_then(Value::as_array_mut) {
         for p in ports.iter_mut().filter_map(Value::as_object_mut) {
             default(p, "protocol", json!("TCP"));
@@ -71,6 +78,25 @@ fn default_container(c: &mut Value) {
             if let Some(g) = p.get_mut("grpc").and_then(Value::as_object_mut) {
                 default(g, "service", json!(""));
             }
+        }
+    }
+}
+
+/// The server stores a quantity as `Quantity.String()` prints it: `0.5` cpu is `500m`,
+/// `1000m` is `1`, `2048Mi` is `2Gi`. Exponent forms (`1e3`) keep their format, and a
+/// value that is not a quantity is left for validation to refuse.
+fn canonical_quantity(q: &mut Value) {
+    let text = match q {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return,
+    };
+    if text.contains('e') {
+        return;
+    }
+    if let Some(a) = crate::engine::quota::Amount::parse(q) {
+        if a.milli.abs() < 1_000_000_000_000_000 {
+            *q = json!(a.to_string());
         }
     }
 }
