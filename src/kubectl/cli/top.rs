@@ -10,6 +10,7 @@ use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::kubelet::stats::{self, Usage};
 use crate::engine::quantity;
+use crate::engine::selector::{labels_of, Selector};
 use crate::engine::ApiError;
 use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::tabwriter::format_table;
@@ -77,6 +78,20 @@ fn go_duration(ms: i64) -> String {
     }
 }
 
+/// `-l`: the label selector, if one was given.
+fn label_selector(p: &flags::Parsed) -> Result<Option<Selector>, String> {
+    p.value("selector")
+        .filter(|s| !s.is_empty())
+        .map(Selector::parse)
+        .transpose()
+        .map_err(|e| e.to_string())
+}
+
+/// Whether `obj`'s labels match the selector (everything matches none).
+fn selected(selector: &Option<Selector>, obj: &Value) -> bool {
+    selector.as_ref().is_none_or(|s| s.matches(&labels_of(obj)))
+}
+
 /// Rows of cells, each followed by a tab as `printValue` writes them.
 fn finish(rows: Vec<Vec<String>>) -> Output {
     let mut out = Output::ok();
@@ -125,14 +140,9 @@ impl PodMetrics {
 fn pods(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
     let all = p.bool("all-namespaces");
     let ns = ctx.namespace(p);
-    let selector = match p
-        .value("selector")
-        .filter(|s| !s.is_empty())
-        .map(crate::engine::selector::Selector::parse)
-    {
-        Some(Ok(s)) => Some(s),
-        Some(Err(e)) => return Output::failed(e.to_string()),
-        None => None,
+    let selector = match label_selector(p) {
+        Ok(s) => s,
+        Err(e) => return Output::failed(e),
     };
     let w: &crate::engine::world::World = ctx.cluster;
     let scope = if all && name.is_none() {
@@ -145,11 +155,7 @@ fn pods(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
         .list("Pod", scope)
         .map(|p| &**p)
         .filter(|p| name.as_deref().is_none_or(|n| meta_str(p, "name") == n))
-        .filter(|p| {
-            selector
-                .as_ref()
-                .is_none_or(|s| s.matches(&crate::engine::selector::labels_of(p)))
-        })
+        .filter(|p| selected(&selector, p))
         .collect();
     if let Some(n) = &name {
         // metrics-server's Get: the pod's own NotFound, or its metrics' when unmeasured.
@@ -175,11 +181,10 @@ fn pods(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
         .collect();
     if metrics.is_empty() {
         // verifyEmptyMetrics: pods that should have been scraped by now say so.
-        let candidates = w.store.list("Pod", Some(&ns)).filter(|p| {
-            selector
-                .as_ref()
-                .is_none_or(|s| s.matches(&crate::engine::selector::labels_of(p)))
-        });
+        let candidates = w
+            .store
+            .list("Pod", Some(&ns))
+            .filter(|p| selected(&selector, p));
         let mut any = false;
         for pod in candidates {
             any = true;
@@ -279,25 +284,16 @@ fn pods(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
 
 fn nodes(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
     let w: &crate::engine::world::World = ctx.cluster;
-    let selector = match p
-        .value("selector")
-        .filter(|s| !s.is_empty())
-        .map(crate::engine::selector::Selector::parse)
-    {
-        Some(Ok(s)) => Some(s),
-        Some(Err(e)) => return Output::failed(e.to_string()),
-        None => None,
+    let selector = match label_selector(p) {
+        Ok(s) => s,
+        Err(e) => return Output::failed(e),
     };
     let list: Vec<&Value> = w
         .store
         .list("Node", None)
         .map(|n| &**n)
         .filter(|n| name.as_deref().is_none_or(|x| meta_str(n, "name") == x))
-        .filter(|n| {
-            selector
-                .as_ref()
-                .is_none_or(|s| s.matches(&crate::engine::selector::labels_of(n)))
-        })
+        .filter(|n| selected(&selector, n))
         .collect();
     if list.is_empty() {
         return match name {
