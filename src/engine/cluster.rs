@@ -44,6 +44,12 @@ impl Cluster {
     }
 
     /// When the simulation started (virtual time of the first moment).
+    /// Five random characters as a client draws them (`utilrand.String(5)`, the
+    /// API server's alphabet), from the world's RNG so a replay draws the same.
+    pub fn random_suffix(&mut self) -> String {
+        self.world.rng.name_suffix()
+    }
+
     pub fn started_at(&self) -> Millis {
         self.started_at
     }

@@ -359,16 +359,29 @@ fn unknown(image: &ImageRef) -> ImageBehaviour {
         (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
     });
     let size_bytes = 5_000_000 + hash % 145_000_000;
+    let (entrypoint, cmd): (&'static [&'static str], &'static [&'static str]) = ENTRYPOINTS
+        .iter()
+        .find(|(repo, _, _)| *repo == image.repository)
+        .map_or((&[], &[UNKNOWN_IMAGE_PROGRAM]), |(_, e, c)| (*e, *c));
     ImageBehaviour {
         pull_ms: 500 + (size_bytes / 25_000) as Millis,
         size_bytes,
         start_ms: 300,
         stop_ms: Some(200),
-        entrypoint: &[],
-        cmd: &[UNKNOWN_IMAGE_PROGRAM],
+        entrypoint,
+        cmd,
         boot_ms: 0,
     }
 }
+
+/// Images the catalogue does not size whose `ENTRYPOINT` and `CMD` a tutorial relies on
+/// (its pod gives only `args`).
+type Program = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+const ENTRYPOINTS: &[Program] = &[("docker.io/vish/stress", &["/stress", "-logtostderr"], &[])];
 
 /// The default program of an image the catalogue does not know: it serves silently.
 pub const UNKNOWN_IMAGE_PROGRAM: &str = "/usr/local/bin/image-entrypoint";

@@ -82,6 +82,25 @@ fn default_container(c: &mut Value) {
     }
 }
 
+/// The server stores a quantity as `Quantity.String()` prints it: `0.5` cpu is `500m`,
+/// `1000m` is `1`, `2048Mi` is `2Gi`. Exponent forms (`1e3`) keep their format, and a
+/// value that is not a quantity is left for validation to refuse.
+fn canonical_quantity(q: &mut Value) {
+    let text = match q {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return,
+    };
+    if text.contains('e') {
+        return;
+    }
+    if let Some(a) = crate::engine::quota::Amount::parse(q) {
+        if a.milli.abs() < 1_000_000_000_000_000 {
+            *q = json!(a.to_string());
+        }
+    }
+}
+
 /// `SetDefaults_Pod`: when only limits are set, requests are copied from them — on Pods
 /// only, never on the pod templates of workloads (core/v1 `defaults.go`, reference §7).
 fn default_pod_requests(spec: &mut Value) {
@@ -111,14 +130,8 @@ fn default_pod_requests(spec: &mut Value) {
 /// A `ResourceList`'s quantities as the server stores them: `Quantity.String()`'s
 /// canonical form (`0.75` → `750m`, `1` → `"1"`, `1.5Gi` → `1536Mi`).
 fn canonical_quantities(list: &mut Value) {
-    for q in list
-        .as_object_mut()
-        .into_iter()
-        .flat_map(|m| m.values_mut())
-    {
-        if let Some(a) = crate::engine::quota::Amount::parse(q) {
-            *q = json!(a.to_string());
-        }
+    if let Some(m) = list.as_object_mut() {
+        m.values_mut().for_each(canonical_quantity);
     }
 }
 
@@ -144,6 +157,31 @@ fn default_limit_range(obj: &mut Value) {
             }
         }
         crate::engine::limit_range::default_item(item);
+    }
+}
+
+/// `SetDefaults_Pod`: with host networking every container port is also a host port
+/// (on Pods only, not on the pod templates of workloads).
+fn default_host_network_ports(spec: &mut Value) {
+    if spec.get("hostNetwork").and_then(Value::as_bool) != Some(true) {
+        return;
+    }
+    for key in ["containers", "initContainers"] {
+        let Some(cs) = spec.get_mut(key).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for c in cs.iter_mut() {
+            let Some(ports) = c.get_mut("ports").and_then(Value::as_array_mut) else {
+                continue;
+            };
+            for p in ports.iter_mut().filter_map(Value::as_object_mut) {
+                if p.get("hostPort").and_then(Value::as_i64).unwrap_or(0) == 0 {
+                    if let Some(cp) = p.get("containerPort").cloned() {
+                        p.insert("hostPort".into(), cp);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -292,6 +330,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
             if let Some(spec) = obj.get_mut("spec") {
                 default_pod_spec(spec);
                 default_pod_requests(spec);
+                default_host_network_ports(spec);
                 if let Some(m) = spec.as_object_mut() {
                     default(m, "enableServiceLinks", json!(true));
                     default(m, "preemptionPolicy", json!("PreemptLowerPriority"));
@@ -493,6 +532,27 @@ fn object_in<'a>(m: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Map
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_network_pods_get_their_container_ports_as_host_ports() {
+        let mut pod = json!({"spec": {"hostNetwork": true, "containers": [{"name": "etcd", "image": "etcd:3.6", "ports": [{"name": "probe-port", "containerPort": 2381}]}]}});
+        apply("Pod", &mut pod);
+        assert_eq!(pod["spec"]["containers"][0]["ports"][0]["hostPort"], 2381);
+        let mut ds = json!({"spec": {"template": {"spec": {"hostNetwork": true, "containers": [{"name": "c", "image": "x:1", "ports": [{"containerPort": 80}]}]}}}});
+        apply("DaemonSet", &mut ds);
+        assert!(ds["spec"]["template"]["spec"]["containers"][0]["ports"][0]
+            .get("hostPort")
+            .is_none());
+    }
+
+    #[test]
+    fn quantities_are_stored_in_canonical_form() {
+        let mut pod = json!({"spec": {"containers": [{"name": "c", "image": "x:1", "resources": {"requests": {"cpu": "0.5", "memory": "2048Mi"}, "limits": {"cpu": 1, "memory": "1e3"}}}]}});
+        apply("Pod", &mut pod);
+        let r = &pod["spec"]["containers"][0]["resources"];
+        assert_eq!(r["requests"], json!({"cpu": "500m", "memory": "2Gi"}));
+        assert_eq!(r["limits"], json!({"cpu": "1", "memory": "1e3"}));
+    }
 
     #[test]
     fn latest_or_untagged_images_are_always_pulled() {

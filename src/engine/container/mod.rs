@@ -23,7 +23,7 @@ mod servers;
 
 pub use environment::{current_environment, environment, expand_references, resource_field};
 pub use process::{Burst, Process, Step};
-pub use servers::memory_use;
+pub use servers::{cpu_demand, memory_use};
 
 use crate::engine::world::World;
 use crate::shell::{self, Host, Output, Shell};

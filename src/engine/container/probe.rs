@@ -74,6 +74,9 @@ enum Listener {
     AgnhostLiveness,
     /// Any other HTTP server: 200 on every path.
     Http,
+    /// A health server: 200 on these paths, 404 elsewhere (CoreDNS's health and ready
+    /// plugins, the control plane's `/livez`, `/readyz`, `/healthz`).
+    Health(&'static [&'static str]),
     /// A server speaking its own protocol over TCP (Redis, MySQL, …).
     Tcp,
     /// A gRPC server implementing `grpc.health.v1.Health` (etcd).
@@ -120,8 +123,33 @@ fn listeners(program: &Program) -> Vec<(i64, Listener)> {
                 .skip_while(|a| !a.starts_with("--listen-client-urls"))
                 .find_map(|a| a.rsplit(':').next().and_then(|p| p.parse().ok()))
                 .unwrap_or(2379);
-            vec![(port, Listener::Grpc)]
+            let mut v = vec![(port, Listener::Grpc)];
+            // `--listen-metrics-urls=http://127.0.0.1:2381`: kubeadm's probes ask here.
+            if let Some(m) = args
+                .iter()
+                .find_map(|a| a.strip_prefix("--listen-metrics-urls="))
+                .and_then(|u| u.rsplit(':').next())
+                .and_then(|p| p.parse().ok())
+            {
+                v.push((
+                    m,
+                    Listener::Health(&["/livez", "/readyz", "/health", "/metrics"]),
+                ));
+            }
+            v
         }
+        "coredns" => vec![
+            (53, Listener::Tcp),
+            (9153, Listener::Health(&["/metrics"])),
+            (8080, Listener::Health(&["/health"])),
+            (8181, Listener::Health(&["/ready"])),
+        ],
+        "kube-apiserver" => vec![(
+            flag_port(args, "--secure-port").unwrap_or(6443),
+            Listener::Health(&["/livez", "/readyz", "/healthz"]),
+        )],
+        "kube-controller-manager" => vec![(10257, Listener::Health(&["/healthz"]))],
+        "kube-scheduler" => vec![(10259, Listener::Health(&["/livez", "/readyz", "/healthz"]))],
         _ if first == UNKNOWN_IMAGE_PROGRAM => program
             .declared
             .iter()
@@ -182,6 +210,8 @@ pub fn probe(
                 }
                 Listener::AgnhostLiveness => 404,
                 Listener::Http => 200,
+                Listener::Health(paths) if paths.contains(&path.as_str()) => 200,
+                Listener::Health(_) => 404,
                 // Not HTTP: the connection opens, the answer is garbage.
                 Listener::Tcp | Listener::Grpc => {
                     return Probed::fail(format!(
@@ -259,6 +289,14 @@ mod tests {
         ]);
         let p = Program { argv: &argv, ..p };
         assert_eq!(listeners(&p), [(2379, Listener::Grpc)]);
+        let argv = words(&["/coredns", "-conf", "/etc/coredns/Corefile"]);
+        let p = Program { argv: &argv, ..p };
+        assert!(listeners(&p).contains(&(8181, Listener::Health(&["/ready"]))));
+        let argv = words(&["etcd", "--listen-metrics-urls=http://127.0.0.1:2381"]);
+        let p = Program { argv: &argv, ..p };
+        assert!(listeners(&p)
+            .iter()
+            .any(|(port, l)| *port == 2381 && matches!(l, Listener::Health(_))));
         let argv = words(&["sh", "-c", "sleep 600"]);
         let p = Program { argv: &argv, ..p };
         assert!(listeners(&p).is_empty(), "a shell listens nowhere");

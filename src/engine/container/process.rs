@@ -53,6 +53,8 @@ enum Frame {
     While { l: WhileLoop, checking: bool },
     /// The start of an `sh -c` run by the process: `exit` ends up to here.
     Shell,
+    /// `yes > /dev/null`: a program that never sleeps and never ends.
+    Spin,
 }
 
 /// A container's main process between bursts.
@@ -66,6 +68,9 @@ pub struct Process {
     stdin: bool,
     /// Output of a command still computing (`perl`): printed when the process resumes.
     pending: Option<Output>,
+    /// The last burst used its whole slice without sleeping (`while true; do :; done`,
+    /// `yes > /dev/null`): the process keeps a CPU busy, as cAdvisor would measure.
+    spinning: bool,
 }
 
 impl Process {
@@ -77,7 +82,13 @@ impl Process {
             argv: Some(argv),
             stdin,
             pending: None,
+            spinning: false,
         }
+    }
+
+    /// Whether the process is busy on a CPU (its last burst never slept).
+    pub fn spinning(&self) -> bool {
+        self.spinning
     }
 
     /// Runs until the next `sleep`, the exit, or forever.
@@ -92,6 +103,7 @@ impl Process {
     }
 
     fn steps(&mut self, host: &mut Container<'_>, out: &mut Output) -> Step {
+        self.spinning = false;
         if let Some(done) = self.pending.take() {
             self.shell.last_status = done.status;
             out.append(done);
@@ -107,6 +119,7 @@ impl Process {
         let mut budget = BURST_COMMANDS;
         loop {
             if budget == 0 {
+                self.spinning = true;
                 return Step::Sleep(BUSY_YIELD_MS);
             }
             budget -= 1;
@@ -116,6 +129,10 @@ impl Process {
             match frame {
                 Frame::Shell => {
                     self.frames.pop();
+                }
+                Frame::Spin => {
+                    self.spinning = true;
+                    return Step::Sleep(BUSY_YIELD_MS);
                 }
                 Frame::List { script, item, next } => {
                     let Some(list) = script.items.get(*item) else {
@@ -217,6 +234,12 @@ impl Process {
                         l: l.clone(),
                         checking: false,
                     });
+                    return None;
+                }
+                // `yes` writes `y` lines as fast as the CPU allows, forever (its
+                // output goes to /dev/null in every busy-loop recipe).
+                Command::Simple(s) if s.words.first().and_then(|w| w.as_plain()) == Some("yes") => {
+                    self.frames.push(Frame::Spin);
                     return None;
                 }
                 Command::Simple(s) if s.redirects.is_empty() && s.heredoc.is_none() => {

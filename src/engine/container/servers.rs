@@ -56,6 +56,8 @@ pub(super) fn startup(name: &str, args: &[String], now: Millis) -> Option<Vec<St
         )],
         // agnhost's subcommands (netexec, serve-hostname, liveness, …) serve.
         "agnhost" if !args.is_empty() => Vec::new(),
+        // vish/stress (Go flags, one dash: `-cpus 2`) logs through glog, not simulated.
+        "stress" if is_vish_stress(args) => Vec::new(),
         "stress" => vec![stress_hogs(args)],
         _ if name == UNKNOWN_IMAGE_PROGRAM.rsplit('/').next().unwrap_or("") => Vec::new(),
         _ => return None,
@@ -80,6 +82,28 @@ pub fn memory_use(argv: &[String]) -> Option<i64> {
         None => 256 << 20,
     };
     Some(workers * per_worker)
+}
+
+/// The CPU program `argv` keeps busy once started, in millicores, when it spins on its
+/// own: `stress --cpu N` (polinux/stress) and `/stress -cpus N` (vish/stress, the
+/// "Assign CPU Resources" tutorial's image) run N workers that never sleep.
+pub fn cpu_demand(argv: &[String]) -> Option<i64> {
+    let name = argv.first().map(|a| a.rsplit('/').next().unwrap_or(a))?;
+    if name != "stress" {
+        return None;
+    }
+    let workers = argv
+        .iter()
+        .position(|a| matches!(a.as_str(), "--cpu" | "-c" | "-cpus" | "--cpus"))
+        .and_then(|i| argv.get(i + 1))
+        .and_then(|n| n.parse::<i64>().ok())?;
+    (workers > 0).then_some(workers * 1000)
+}
+
+/// vish/stress takes Go's one-dash flags (`-cpus`, `-mem-total`, `-logtostderr`).
+fn is_vish_stress(args: &[String]) -> bool {
+    args.iter()
+        .any(|a| a.starts_with('-') && !a.starts_with("--") && a.len() > 2)
 }
 
 /// stress's size suffixes: b, k, m, g (powers of 1024, either case).
@@ -141,5 +165,14 @@ mod tests {
         assert_eq!(memory_use(&argv(&["stress", "--vm", "2"])), Some(mi(512)));
         assert_eq!(memory_use(&argv(&["stress", "--cpu", "1"])), None);
         assert_eq!(memory_use(&argv(&["nginx"])), None);
+    }
+
+    #[test]
+    fn stress_cpu_workers_each_keep_one_cpu_busy() {
+        assert_eq!(cpu_demand(&argv(&["stress", "--cpu", "2"])), Some(2000));
+        let vish = argv(&["/stress", "-logtostderr", "-cpus", "2"]);
+        assert_eq!(cpu_demand(&vish), Some(2000));
+        assert_eq!(cpu_demand(&argv(&["stress", "--vm", "1"])), None);
+        assert_eq!(cpu_demand(&argv(&["nginx"])), None);
     }
 }

@@ -9,6 +9,7 @@ pub mod logs;
 pub mod power;
 pub mod prober;
 pub mod static_pods;
+pub mod stats;
 pub mod volumes;
 
 use super::apiserver::meta_str;

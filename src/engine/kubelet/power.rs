@@ -51,6 +51,35 @@ pub fn last_renewal(w: &World, node: &str) -> Option<Millis> {
         .map(|at| at - at.rem_euclid(LEASE_RENEW_INTERVAL_MS))
 }
 
+/// The Lease the node's kubelet keeps in `kube-node-lease` (component-helpers' lease
+/// controller: holder = the node, 40 s duration, no acquireTime), renewed on the 10 s
+/// grid while the kubelet runs and left at its last renewal once it stops. It is not
+/// stored: a write every 10 s per node would move every resourceVersion and wake every
+/// watcher of the store, for a value that follows from the kubelet's power state alone.
+/// `None` for a Node no kubelet registered (one created with kubectl has no lease).
+pub fn node_lease(w: &World, node: &Value) -> Option<Value> {
+    let name = meta_str(node, "name");
+    node.at("/status/nodeInfo/kubeletVersion")?;
+    let renewed =
+        last_renewal(w, name).unwrap_or_else(|| w.now - w.now.rem_euclid(LEASE_RENEW_INTERVAL_MS));
+    let created = node
+        .at("/metadata/creationTimestamp")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let micro = |ms: Millis| format_rfc3339(ms).replace('Z', ".000000Z");
+    Some(json!({
+        "apiVersion": "coordination.k8s.io/v1",
+        "kind": "Lease",
+        "metadata": {
+            "name": name,
+            "namespace": "kube-node-lease",
+            "creationTimestamp": created,
+            "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": name, "uid": meta_str(node, "uid")}],
+        },
+        "spec": {"holderIdentity": name, "leaseDurationSeconds": 40, "renewTime": micro(renewed)},
+    }))
+}
+
 /// The `host:port` of the kubelet serving `pod`, when that kubelet is stopped: the API
 /// server's calls to it (logs, exec) are refused.
 pub fn refused_kubelet(w: &World, pod: &Value) -> Option<String> {

@@ -104,13 +104,18 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
     };
     let quotas = in_namespace("ResourceQuota");
     let limit_ranges = in_namespace("LimitRange");
+    let lease = if kind == "Node" {
+        crate::engine::kubelet::power::node_lease(c, obj)
+    } else {
+        None
+    };
     let related = Related {
         events: events.iter().map(|e| e.as_ref()).collect(),
         pods: pods.iter().map(|e| e.as_ref()).collect(),
         replica_sets: replica_sets.iter().map(|e| e.as_ref()).collect(),
         endpoints: endpoints.iter().map(|e| e.as_ref()).collect(),
         pvcs: pvcs.iter().map(|e| e.as_ref()).collect(),
-        lease: None,
+        lease: lease.as_ref(),
         quotas: quotas.iter().map(|e| e.as_ref()).collect(),
         limit_ranges: limit_ranges.iter().map(|e| e.as_ref()).collect(),
     };

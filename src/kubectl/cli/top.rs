@@ -1,6 +1,5 @@
 //! `kubectl top pods|nodes` (kubectl `pkg/cmd/top/*`, `pkg/metricsutil/metrics_printer.go`)
-//! with made-up but steady numbers: each image has a typical footprint, nudged by a hash
-//! of the pod's name; a node shows its pods plus what its system daemons use.
+//! over what the kubelet measures (`engine::kubelet::stats`, metrics-server's source).
 //!
 //! Columns as the metrics printer writes them: every cell is followed by a tab, so the
 //! last column is padded too (trailing spaces, as real `kubectl top` prints).
@@ -8,11 +7,10 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, Ctx};
 use crate::engine::apiserver::meta_str;
-use crate::engine::container::memory_use;
 use crate::engine::json::At;
-use crate::engine::kubelet::containers::argv_of;
+use crate::engine::kubelet::stats::{self, Usage};
 use crate::engine::quantity;
-use crate::engine::registry::{self, ImageRef};
+use crate::engine::selector::{labels_of, Selector};
 use crate::engine::ApiError;
 use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::tabwriter::format_table;
@@ -30,61 +28,9 @@ pub(crate) const FLAGS: &[Flag] = &[
     flag("show-capacity", None, Arity::Bool),
 ];
 
-/// (millicores, MiB) a container of this image typically uses when idle.
-fn footprint(image: &str) -> (i64, i64) {
-    let repo = ImageRef::parse(image)
-        .map(|r| r.repository)
-        .unwrap_or_default();
-    let base = repo.rsplit('/').next().unwrap_or("");
-    match base {
-        "nginx" | "nginx-slim" => (1, 3),
-        "busybox" => (0, 1),
-        "httpd" => (1, 8),
-        "redis" => (2, 3),
-        "postgres" => (5, 25),
-        "mysql" => (8, 380),
-        "k8s-demo" => (1, 21),
-        _ => (1, 5),
-    }
-}
-
-fn spread(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-fn running(pod: &Value) -> bool {
-    pod.at("/status/phase").and_then(Value::as_str) == Some("Running")
-        && pod.at("/metadata/deletionTimestamp").is_none()
-}
-
-/// (millicores, MiB) of each container of a running pod.
-fn pod_usage(pod: &Value) -> Vec<(String, i64, i64)> {
-    let h = spread(meta_str(pod, "name"));
-    pod.at("/spec/containers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .map(|(i, c)| {
-            let (cpu, mem) = footprint(c["image"].as_str().unwrap_or(""));
-            let jitter = ((h >> (i * 8)) % 3) as i64;
-            // What the container's program holds (stress's --vm-bytes), under its limit
-            // (a container over it is OOMKilled, not running).
-            let image = c["image"]
-                .as_str()
-                .and_then(|i| ImageRef::parse(i).ok())
-                .and_then(|r| registry::lookup(&r));
-            let held = memory_use(&argv_of(c, image)).map_or(0, |b| b >> 20);
-            (
-                c["name"].as_str().unwrap_or("").to_string(),
-                cpu,
-                mem + jitter + held,
-            )
-        })
-        .collect()
-}
+/// metrics-server's `metricsCreationDelay` in kubectl: a pod younger than this may
+/// simply not have been scraped yet.
+const METRICS_CREATION_DELAY_MS: i64 = 2 * 60 * 1000;
 
 /// `kubectl top pod|pods|po [NAME] | node|nodes|no [NAME]`
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
@@ -94,6 +40,20 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     };
     let what = p.positionals.first().map(String::as_str).unwrap_or("");
     let name = p.positionals.get(1).cloned();
+    if matches!(what, "pod" | "pods" | "po" | "node" | "nodes" | "no") {
+        if let Some(s) = p.value("sort-by").filter(|s| !s.is_empty()) {
+            if s != "cpu" && s != "memory" {
+                return Output::failed("--sort-by accepts only cpu or memory");
+            }
+        }
+        if name.is_some() && p.value("selector").is_some_and(|s| !s.is_empty()) {
+            return Output::failed(if what.starts_with('p') {
+                "only one of NAME or selector can be provided"
+            } else {
+                "only one of NAME or --selector can be provided"
+            });
+        }
+    }
     match what {
         "pod" | "pods" | "po" => pods(ctx, &p, name),
         "node" | "nodes" | "no" => nodes(ctx, &p, name),
@@ -101,13 +61,39 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     }
 }
 
-fn finish(mut rows: Vec<Vec<String>>, headers: bool) -> Output {
-    if !headers {
-        rows.remove(0);
+/// Go's `time.Duration.String()` of a whole number of milliseconds (`2m30.5s`).
+fn go_duration(ms: i64) -> String {
+    let (h, rest) = (ms / 3_600_000, ms % 3_600_000);
+    let (m, rest) = (rest / 60_000, rest % 60_000);
+    let secs = if rest % 1000 == 0 {
+        format!("{}", rest / 1000)
+    } else {
+        let s = format!("{}.{:03}", rest / 1000, rest % 1000);
+        s.trim_end_matches('0').to_string()
+    };
+    match (h, m) {
+        (0, 0) => format!("{secs}s"),
+        (0, _) => format!("{m}m{secs}s"),
+        _ => format!("{h}h{m}m{secs}s"),
     }
-    for r in rows.iter_mut() {
-        r.push(String::new());
-    }
+}
+
+/// `-l`: the label selector, if one was given.
+fn label_selector(p: &flags::Parsed) -> Result<Option<Selector>, String> {
+    p.value("selector")
+        .filter(|s| !s.is_empty())
+        .map(Selector::parse)
+        .transpose()
+        .map_err(|e| e.to_string())
+}
+
+/// Whether `obj`'s labels match the selector (everything matches none).
+fn selected(selector: &Option<Selector>, obj: &Value) -> bool {
+    selector.as_ref().is_none_or(|s| s.matches(&labels_of(obj)))
+}
+
+/// Rows of cells, each followed by a tab as `printValue` writes them.
+fn finish(rows: Vec<Vec<String>>) -> Output {
     let mut out = Output::ok();
     for l in format_table(&rows) {
         out.out(l);
@@ -115,50 +101,108 @@ fn finish(mut rows: Vec<Vec<String>>, headers: bool) -> Output {
     out
 }
 
+fn cpu(u: &Usage) -> String {
+    format!("{}m", u.cpu_millis)
+}
+
+fn memory(u: &Usage) -> String {
+    format!("{}Mi", u.memory_bytes / (1024 * 1024))
+}
+
+/// The sort `--sort-by` asks for: the biggest first (sort.Sort of kubectl's sorters).
+fn sort_usage<T>(items: &mut [T], by: Option<&str>, usage: impl Fn(&T) -> Usage) {
+    match by {
+        Some("cpu") => crate::sort::sort_by_key(items, |t| std::cmp::Reverse(usage(t).cpu_millis)),
+        Some("memory") => {
+            crate::sort::sort_by_key(items, |t| std::cmp::Reverse(usage(t).memory_bytes))
+        }
+        _ => {}
+    }
+}
+
+/// What metrics-server lists for a pod: its containers' usage, by container name.
+struct PodMetrics {
+    namespace: String,
+    name: String,
+    containers: Vec<(String, Usage)>,
+}
+
+impl PodMetrics {
+    fn total(&self) -> Usage {
+        let mut t = Usage::default();
+        for (_, u) in &self.containers {
+            t += *u;
+        }
+        t
+    }
+}
+
 fn pods(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
     let all = p.bool("all-namespaces");
     let ns = ctx.namespace(p);
-    let selector = match p
-        .value("selector")
-        .map(crate::engine::selector::Selector::parse)
-    {
-        Some(Ok(s)) => Some(s),
-        Some(Err(e)) => return Output::failed(e.to_string()),
-        None => None,
+    let selector = match label_selector(p) {
+        Ok(s) => s,
+        Err(e) => return Output::failed(e),
     };
-    let mut list: Vec<&Value> = ctx
-        .cluster
+    let w: &crate::engine::world::World = ctx.cluster;
+    let scope = if all && name.is_none() {
+        None
+    } else {
+        Some(ns.as_str())
+    };
+    let listed: Vec<&Value> = w
         .store
-        .list("Pod", if all { None } else { Some(&ns) })
+        .list("Pod", scope)
         .map(|p| &**p)
         .filter(|p| name.as_deref().is_none_or(|n| meta_str(p, "name") == n))
-        .filter(|p| {
-            selector
-                .as_ref()
-                .is_none_or(|s| s.matches(&crate::engine::selector::labels_of(p)))
-        })
+        .filter(|p| selected(&selector, p))
         .collect();
     if let Some(n) = &name {
-        match list.first() {
+        // metrics-server's Get: the pod's own NotFound, or its metrics' when unmeasured.
+        match listed.first() {
             None => return Output::failed(ApiError::not_found("pods", n).to_string()),
-            Some(pod) if !running(pod) => {
-                return Output::failed(format!(
-                    "Metrics not available for pod {ns}/{n}, age: {}",
-                    crate::kubectl::printers::duration::human_duration(
-                        ctx.cluster.now
-                            - crate::engine::time::parse_rfc3339(meta_str(
-                                pod,
-                                "creationTimestamp"
-                            ))
-                            .unwrap_or(ctx.cluster.now)
-                    )
-                ))
+            Some(pod) if !stats::measured(pod) => {
+                return Output::failed(
+                    ApiError::not_found("podmetrics.metrics.k8s.io", format!("{ns}/{n}"))
+                        .to_string(),
+                )
             }
             Some(_) => {}
         }
     }
-    list.retain(|p| running(p));
-    if list.is_empty() {
+    let mut metrics: Vec<PodMetrics> = listed
+        .iter()
+        .filter(|p| stats::measured(p))
+        .map(|pod| PodMetrics {
+            namespace: meta_str(pod, "namespace").to_string(),
+            name: meta_str(pod, "name").to_string(),
+            containers: stats::pod_usage(w, pod),
+        })
+        .collect();
+    if metrics.is_empty() {
+        // verifyEmptyMetrics: pods that should have been scraped by now say so.
+        let candidates = w
+            .store
+            .list("Pod", Some(&ns))
+            .filter(|p| selected(&selector, p));
+        let mut any = false;
+        for pod in candidates {
+            any = true;
+            let created = crate::engine::time::parse_rfc3339(meta_str(pod, "creationTimestamp"))
+                .unwrap_or(w.now);
+            let age = w.now - created;
+            if age > METRICS_CREATION_DELAY_MS {
+                return Output::failed(format!(
+                    "Metrics not available for pod {}/{}, age: {}",
+                    meta_str(pod, "namespace"),
+                    meta_str(pod, "name"),
+                    go_duration(age)
+                ));
+            }
+        }
+        if any {
+            return Output::failed("metrics not available yet");
+        }
         let mut o = Output::ok();
         if all {
             o.err("No resources found");
@@ -168,57 +212,88 @@ fn pods(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
         return o;
     }
     let containers = p.bool("containers");
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let headers = !p.bool("no-headers");
+    // printPodResourcesSum's column count grows with the header only (kubectl's
+    // `--no-headers --sum` draws its bars one column to the left).
+    let width = 3 + usize::from(headers && all) + usize::from(headers && containers);
     let mut header: Vec<String> = Vec::new();
     if all {
         header.push("NAMESPACE".into());
     }
-    header.push("NAME".into());
     if containers {
-        header.push("NAME".into());
+        header.push("POD".into());
     }
-    header.push("CPU(cores)".into());
-    header.push("MEMORY(bytes)".into());
-    let mut rows = vec![header];
-    let mut data: Vec<(Vec<String>, i64, i64)> = Vec::new();
-    for pod in list {
-        let usage = pod_usage(pod);
-        let mut lead = Vec::new();
+    for h in ["NAME", "CPU(cores)", "MEMORY(bytes)"] {
+        header.push(h.into());
+    }
+    if headers {
+        rows.push(header);
+    }
+    let by = p.value("sort-by").filter(|s| !s.is_empty());
+    // PodMetricsSorter: by namespace (with -A), then name, unless sorted by usage.
+    crate::sort::sort_by_key(&mut metrics, |m| {
         if all {
-            lead.push(meta_str(pod, "namespace").to_string());
+            (m.namespace.clone(), m.name.clone())
+        } else {
+            (String::new(), m.name.clone())
         }
-        lead.push(meta_str(pod, "name").to_string());
+    });
+    sort_usage(&mut metrics, by, PodMetrics::total);
+    for m in &metrics {
+        let lead = |r: &mut Vec<String>| {
+            if all {
+                r.push(m.namespace.clone());
+            }
+        };
         if containers {
-            for (c, cpu, mem) in usage {
-                let mut r = lead.clone();
-                r.push(c);
-                data.push((r, cpu, mem));
+            let mut cs = m.containers.clone();
+            crate::sort::sort_by_key(&mut cs, |c| c.0.clone());
+            sort_usage(&mut cs, by, |c| c.1);
+            for (c, u) in cs {
+                let mut r = Vec::new();
+                lead(&mut r);
+                r.extend([m.name.clone(), c, cpu(&u), memory(&u)]);
+                rows.push(r);
             }
         } else {
-            let cpu = usage.iter().map(|u| u.1).sum();
-            let mem = usage.iter().map(|u| u.2).sum();
-            data.push((lead, cpu, mem));
+            let mut r = Vec::new();
+            lead(&mut r);
+            let u = m.total();
+            r.extend([m.name.clone(), cpu(&u), memory(&u)]);
+            rows.push(r);
         }
     }
-    match p.value("sort-by") {
-        Some("cpu") => crate::sort::sort_by_key(&mut data, |d| std::cmp::Reverse(d.1)),
-        Some("memory") => crate::sort::sort_by_key(&mut data, |d| std::cmp::Reverse(d.2)),
-        _ => {}
+    if p.bool("sum") {
+        let mut total = Usage::default();
+        for m in &metrics {
+            total += m.total();
+        }
+        let mut bar = vec![String::new(); width - 2];
+        bar.extend(["________".to_string(), "________".to_string()]);
+        rows.push(bar);
+        let mut sum = vec![String::new(); width - 3];
+        sum.extend([String::new(), cpu(&total), memory(&total)]);
+        rows.push(sum);
     }
-    for (mut r, cpu, mem) in data {
-        r.push(format!("{cpu}m"));
-        r.push(format!("{mem}Mi"));
-        rows.push(r);
+    for r in rows.iter_mut() {
+        r.push(String::new());
     }
-    finish(rows, !p.bool("no-headers"))
+    finish(rows)
 }
 
 fn nodes(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
-    let list: Vec<&Value> = ctx
-        .cluster
+    let w: &crate::engine::world::World = ctx.cluster;
+    let selector = match label_selector(p) {
+        Ok(s) => s,
+        Err(e) => return Output::failed(e),
+    };
+    let list: Vec<&Value> = w
         .store
         .list("Node", None)
         .map(|n| &**n)
         .filter(|n| name.as_deref().is_none_or(|x| meta_str(n, "name") == x))
+        .filter(|n| selected(&selector, n))
         .collect();
     if list.is_empty() {
         return match name {
@@ -226,49 +301,68 @@ fn nodes(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
             None => Output::failed("metrics not available yet"),
         };
     }
-    let mut rows = vec![vec![
-        "NAME".to_string(),
-        "CPU(cores)".into(),
-        "CPU(%)".into(),
-        "MEMORY(bytes)".into(),
-        "MEMORY(%)".into(),
-    ]];
-    for n in list {
-        let node = meta_str(n, "name");
-        let control = n
-            .at("/metadata/labels")
-            .and_then(Value::as_object)
-            .is_some_and(|l| l.contains_key("node-role.kubernetes.io/control-plane"));
-        // kubelet, container runtime, kube-proxy, CNI (and the control plane's components)
-        let (mut cpu, mut mem) = if control { (96, 612) } else { (21, 231) };
-        let h = spread(node);
-        cpu += (h % 7) as i64;
-        mem += ((h >> 8) % 40) as i64;
-        for pod in ctx.cluster.store.list("Pod", None) {
-            if running(pod) && pod.at("/spec/nodeName").and_then(Value::as_str) == Some(node) {
-                for (_, c, m) in pod_usage(pod) {
-                    cpu += c;
-                    mem += m;
-                }
-            }
-        }
+    let field = if p.bool("show-capacity") {
+        "capacity"
+    } else {
+        "allocatable"
+    };
+    let mut metrics: Vec<(&Value, Usage)> = list
+        .into_iter()
+        .map(|n| (n, stats::node_usage(w, n)))
+        .collect();
+    sort_usage(&mut metrics, p.value("sort-by"), |m| m.1);
+    let mut rows = Vec::new();
+    if !p.bool("no-headers") {
+        rows.push(
+            [
+                "NAME",
+                "CPU(cores)",
+                "CPU(%)",
+                "MEMORY(bytes)",
+                "MEMORY(%)",
+                "",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+    }
+    for (n, u) in metrics {
         let alloc_cpu = n
-            .at("/status/allocatable/cpu")
+            .at(&format!("/status/{field}/cpu"))
             .and_then(quantity::cpu_millis)
-            .unwrap_or(8000)
-            .max(1);
+            .unwrap_or(0);
         let alloc_mem = n
-            .at("/status/allocatable/memory")
+            .at(&format!("/status/{field}/memory"))
             .and_then(quantity::bytes)
-            .map_or(16_384, |b| b / (1024 * 1024))
-            .max(1);
+            .unwrap_or(0);
+        // int64(float64(used) / float64(available) * 100), 0 when nothing is available
+        let pct = |used: i64, avail: i64| {
+            if avail == 0 {
+                0
+            } else {
+                (used as f64 / avail as f64 * 100.0) as i64
+            }
+        };
         rows.push(vec![
-            node.to_string(),
-            format!("{cpu}m"),
-            format!("{}%", cpu * 100 / alloc_cpu),
-            format!("{mem}Mi"),
-            format!("{}%", mem * 100 / alloc_mem),
+            meta_str(n, "name").to_string(),
+            cpu(&u),
+            format!("{}%", pct(u.cpu_millis, alloc_cpu)),
+            memory(&u),
+            format!("{}%", pct(u.memory_bytes, alloc_mem)),
+            String::new(),
         ]);
     }
-    finish(rows, !p.bool("no-headers"))
+    finish(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_duration;
+
+    #[test]
+    fn ages_print_as_go_durations() {
+        assert_eq!(go_duration(150_500), "2m30.5s");
+        assert_eq!(go_duration(3_600_000), "1h0m0s");
+        assert_eq!(go_duration(5_000), "5s");
+    }
 }

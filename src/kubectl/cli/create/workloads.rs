@@ -46,7 +46,14 @@ pub fn run(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
             let containers: Vec<serde_json::Value> = images
                 .iter()
                 .map(|i| {
-                    let cname = i.rsplit('/').next().unwrap_or(i).split([':', '@']).next().unwrap_or(i);
+                    let base = i.rsplit('/').next().unwrap_or(i).split([':', '@']).next().unwrap_or(i);
+                    // sanitizeAndUniquify: `_` and `.` become `-`, and a random suffix
+                    // keeps two such images apart (`serve_hostname` → `serve-hostname-x2k4q`).
+                    let cname = if base.contains(['_', '.']) {
+                        format!("{}-{}", base.replace(['_', '.'], "-"), ctx.cluster.random_suffix())
+                    } else {
+                        base.to_string()
+                    };
                     let mut c = json!({"image": i, "name": cname, "resources": {}});
                     if let Some(port) = p.value("port").and_then(|p| p.parse::<i64>().ok()) {
                         c["ports"] = json!([{"containerPort": port}]);
