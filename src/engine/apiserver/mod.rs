@@ -3,6 +3,7 @@
 
 pub mod allocator;
 pub mod defaults;
+pub mod fieldpath;
 pub mod patch;
 pub mod resource_quota;
 pub mod validation;
