@@ -185,6 +185,7 @@ pub fn from_api_error(e: &ApiError, group: &str) -> Status {
         ApiError::BadRequest { .. } => (400, "BadRequest"),
         ApiError::Forbidden { .. } => (403, "Forbidden"),
         ApiError::UnprocessableEntity { .. } => (422, "UnprocessableEntity"),
+        ApiError::ApplyConflict { .. } => (409, "Conflict"),
     };
     Status {
         code,

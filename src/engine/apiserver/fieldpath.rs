@@ -423,6 +423,44 @@ fn remove_in(obj: &mut Value, set: &FieldSet, field: &str, parent: &str) {
     }
 }
 
+/// An applied configuration merged onto the live object (structured-merge-diff's
+/// `Merge`): structs and maps field by field, keyed lists and sets item by item (new
+/// items after the live ones), anything else replaced.
+pub fn merge(live: &mut Value, config: &Value) {
+    merge_at(live, config, "", "");
+}
+
+fn merge_at(live: &mut Value, config: &Value, field: &str, parent: &str) {
+    let s = shape(field, parent, config);
+    match (live, config) {
+        (Value::Object(l), Value::Object(c)) if matches!(s, Shape::Struct | Shape::Map) => {
+            for (k, v) in c {
+                match l.get_mut(k) {
+                    Some(lv) => merge_at(lv, v, k, field),
+                    None => {
+                        l.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (Value::Array(l), Value::Array(c)) if matches!(s, Shape::Keyed(_) | Shape::Set) => {
+            for item in c {
+                let e = item_element(s, item);
+                let found = e.as_ref().and_then(|e| {
+                    l.iter_mut()
+                        .find(|x| item_element(s, x).as_ref() == Some(e))
+                });
+                match found {
+                    Some(x) if matches!(s, Shape::Keyed(_)) => merge_at(x, item, field, parent),
+                    Some(_) => {}
+                    None => l.push(item.clone()),
+                }
+            }
+        }
+        (l, c) => *l = c.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -502,6 +540,23 @@ mod tests {
         u.union(&a);
         assert_eq!(u, a);
         assert_eq!(FieldSet::from_fields_v1(&a.to_fields_v1()), a);
+    }
+
+    #[test]
+    fn merge_replaces_atomic_values_and_merges_keyed_items() {
+        let mut live = json!({"spec": {"replicas": 1, "selector": {"matchLabels": {"a": "1", "b": "2"}},
+            "containers": [{"name": "a", "image": "x", "imagePullPolicy": "Always"}]}});
+        merge(
+            &mut live,
+            &json!({"spec": {"selector": {"matchLabels": {"a": "1"}},
+                "containers": [{"name": "a", "image": "y"}, {"name": "b", "image": "z"}]}}),
+        );
+        assert_eq!(
+            live,
+            json!({"spec": {"replicas": 1, "selector": {"matchLabels": {"a": "1"}},
+                "containers": [{"name": "a", "image": "y", "imagePullPolicy": "Always"},
+                    {"name": "b", "image": "z"}]}})
+        );
     }
 
     #[test]

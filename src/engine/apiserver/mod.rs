@@ -2,8 +2,11 @@
 //! admission, generation bumps, graceful deletion and finalizers.
 
 pub mod allocator;
+mod apply;
+pub use apply::Applied;
 pub mod defaults;
 pub mod fieldpath;
+pub mod managed_fields;
 pub mod patch;
 pub mod resource_quota;
 pub mod validation;
@@ -15,6 +18,7 @@ use super::time::format_rfc3339;
 use super::world::World;
 use crate::engine::json::At;
 use crate::json;
+pub use managed_fields::FieldManager;
 use serde_json::{Map, Value};
 use std::rc::Rc;
 
@@ -43,7 +47,7 @@ fn has_generation(kind: &str) -> bool {
 }
 
 /// Kinds whose status is written only through the status subresource.
-fn has_status_subresource(kind: &str) -> bool {
+pub(crate) fn has_status_subresource(kind: &str) -> bool {
     matches!(
         kind,
         "StatefulSet"
@@ -108,7 +112,17 @@ impl World {
     }
 
     /// POST: a new object.
-    pub fn create(&mut self, mut obj: Value) -> Result<Rc<Value>, ApiError> {
+    pub fn create(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
+        self.create_as(obj, None)
+    }
+
+    /// POST by a named field manager, recorded in `managedFields` (an Update) after
+    /// defaulting and before admission, as the server's field manager does.
+    pub fn create_as(
+        &mut self,
+        mut obj: Value,
+        manager: Option<&FieldManager>,
+    ) -> Result<Rc<Value>, ApiError> {
         let info = Self::kind_or_bad_request(&obj)?;
         obj["apiVersion"] = json!(info.api_version());
         let namespace = if info.namespaced {
@@ -141,6 +155,12 @@ impl World {
         defaults::apply(info.kind, &mut obj);
         if info.kind == "Secret" {
             merge_string_data(&mut obj);
+        }
+        if let Some(m) = manager {
+            let zero = managed_fields::zero_value(info.kind);
+            let now = format_rfc3339(self.now);
+            let drop_status = has_status_subresource(info.kind);
+            managed_fields::record_update(&zero, &mut obj, m, drop_status, &now);
         }
         if info.kind == "PersistentVolumeClaim" {
             self.admit_default_storage_class(&mut obj);
@@ -276,7 +296,16 @@ impl World {
     }
 
     /// PUT: replaces the object's spec and metadata; status is kept (status subresource).
-    pub fn update(&mut self, mut obj: Value) -> Result<Rc<Value>, ApiError> {
+    pub fn update(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
+        self.update_as(obj, None)
+    }
+
+    /// PUT by a named field manager, recorded in `managedFields` (an Update).
+    pub fn update_as(
+        &mut self,
+        mut obj: Value,
+        manager: Option<&FieldManager>,
+    ) -> Result<Rc<Value>, ApiError> {
         let info = Self::kind_or_bad_request(&obj)?;
         obj["apiVersion"] = json!(info.api_version());
         let namespace = if info.namespaced {
@@ -349,6 +378,11 @@ impl World {
                     }
                 }
             }
+        }
+        if let Some(m) = manager {
+            let now = format_rfc3339(self.now);
+            let drop_status = has_status_subresource(info.kind);
+            managed_fields::record_update(&old, &mut obj, m, drop_status, &now);
         }
         let errs = validation::validate_update(info.kind, &old, &obj);
         if !errs.is_empty() {
