@@ -96,6 +96,8 @@ pub fn shift_for(virtual_now: Millis) -> Millis {
 const TIME_FIELDS: &[&str] = &[
     "creationTimestamp",
     "deletionTimestamp",
+    // a managedFields entry's
+    "time",
     "lastTransitionTime",
     "lastUpdateTime",
     "lastProbeTime",

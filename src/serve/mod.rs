@@ -8,6 +8,7 @@
 //! engine: other clients are served between its polls.
 
 mod api;
+mod apply;
 mod clock;
 mod discovery;
 mod engine;

@@ -276,17 +276,17 @@ pub fn apply(
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let mine = |set: FieldSet| Entry {
+    let mine = |set: FieldSet, time: Option<String>| Entry {
         manager: manager.name.to_string(),
         apply: true,
         api_version: api_version.clone(),
         subresource: manager.subresource.to_string(),
-        time: Some(now.to_string()),
+        time,
         set,
     };
     let Some(live) = live else {
         let mut obj = config.clone();
-        store(&mut obj, vec![mine(applied)]);
+        store(&mut obj, vec![mine(applied, Some(now.to_string()))]);
         return Ok(obj);
     };
     let mut merged = live.clone();
@@ -295,10 +295,11 @@ pub fn apply(
         FieldSet::changes(&tracked(live, drop_status), &tracked(&merged, drop_status));
     let mut list = entries(live);
     let previous = match list.iter().position(|e| e.is(manager, true)) {
-        Some(i) => list.remove(i),
-        None => mine(FieldSet::default()),
+        Some(i) => Some(list.remove(i)),
+        None => None,
     };
     let mut conflicts = Vec::new();
+    let mut contested = FieldSet::default();
     for e in list.iter_mut() {
         let taken = e.set.intersection(&changed);
         if taken.is_empty() {
@@ -307,9 +308,16 @@ pub fn apply(
         for p in taken.paths() {
             conflicts.push((e.describe(), path_string(&p)));
         }
+        contested.union(&taken);
         e.set = e.set.difference(&changed);
     }
-    if !conflicts.is_empty() && !force {
+    let allowed = manager.name == "kubectl" && {
+        // The server lets `kubectl` take over fields its client-side apply set, as long
+        // as they still hold what the last-applied annotation says (`lastAppliedManager`).
+        let last = last_applied(live).map(|l| allowed_from_last_applied(&l, live, drop_status));
+        last.is_some_and(|ok| contested.difference(&ok).is_empty())
+    };
+    if !conflicts.is_empty() && !force && !allowed {
         return Err(Conflicts { list: conflicts });
     }
     // What this manager applied before and no longer does, and nobody else owns, goes.
@@ -317,12 +325,119 @@ pub fn apply(
     for e in &list {
         others.union(&e.set);
     }
-    let dropped = previous.set.difference(&applied).difference(&others);
+    let before = previous.as_ref().map(|e| e.set.clone()).unwrap_or_default();
+    let dropped = before.difference(&applied).difference(&others);
     super::fieldpath::remove_paths(&mut merged, &dropped);
-    let unchanged = previous.set == applied && tracked(&merged, false) == tracked(live, false);
-    list.push(if unchanged { previous } else { mine(applied) });
+    if manager.name == "kubectl" && last_applied(live).is_some() {
+        set_last_applied(&mut merged, config);
+    }
+    // An apply that changes nothing leaves the manager's time as it was (the server
+    // stamps a time only on a changed object).
+    let time = if tracked(&merged, false) != tracked(live, false) {
+        Some(now.to_string())
+    } else {
+        previous.and_then(|e| e.time)
+    };
+    list.push(mine(applied, time));
     store(&mut merged, list);
     Ok(merged)
+}
+
+/// The annotation `kubectl apply` (client-side) keeps.
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+fn last_applied(obj: &Value) -> Option<Value> {
+    let text = obj
+        .pointer("/metadata/annotations")?
+        .get(LAST_APPLIED)?
+        .as_str()?;
+    serde_json::from_str(text).ok()
+}
+
+/// The fields of the last-applied configuration whose live values still match it.
+fn allowed_from_last_applied(last: &Value, live: &Value, drop_status: bool) -> FieldSet {
+    let last = tracked(last, drop_status);
+    let (changed, removed) = FieldSet::changes(&last, &tracked(live, drop_status));
+    FieldSet::of_object(&last)
+        .difference(&changed)
+        .difference(&removed)
+}
+
+/// `lastAppliedUpdater`: an apply by `kubectl` keeps the annotation current with what it
+/// applied (the configuration without the annotation, as JSON with a newline).
+fn set_last_applied(obj: &mut Value, config: &Value) {
+    let mut applied = config.clone();
+    if let Some(a) = applied
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+    {
+        a.remove(LAST_APPLIED);
+    }
+    let text = format!("{}\n", applied);
+    if let Some(a) = obj
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+    {
+        a.insert(LAST_APPLIED.into(), Value::String(text));
+    }
+}
+
+/// The managers that own the last-applied annotation through `operation` (client-go's
+/// `csaupgrade.FindFieldsOwners`).
+pub fn last_applied_owners(obj: &Value, apply: bool) -> Vec<String> {
+    let path = FieldSet::of_object(&json!({"metadata": {"annotations": {LAST_APPLIED: ""}}}));
+    entries(obj)
+        .into_iter()
+        .filter(|e| e.apply == apply && !e.set.intersection(&path).is_empty())
+        .map(|e| e.manager)
+        .collect()
+}
+
+/// client-go's `csaupgrade.UpgradeManagedFields`: the fields the client-side managers
+/// `csa` own become `ssa`'s Apply fields, and their Update entries go. `None` when
+/// there is nothing to move.
+pub fn upgrade_client_side(obj: &Value, csa: &[String], ssa: &str) -> Option<Value> {
+    let mut list = entries(obj);
+    let mut moved = false;
+    for name in csa {
+        let is_csa = |e: &Entry| &e.manager == name && !e.apply && e.subresource.is_empty();
+        let target = match list
+            .iter()
+            .position(|e| e.manager == ssa && e.apply && e.subresource.is_empty())
+        {
+            Some(i) => i,
+            None => {
+                let Some(i) = list.iter().position(is_csa) else {
+                    continue;
+                };
+                list[i].manager = ssa.to_string();
+                list[i].apply = true;
+                i
+            }
+        };
+        let api_version = list[target].api_version.clone();
+        if let Some(c) = list
+            .iter()
+            .find(|e| is_csa(e) && e.api_version == api_version)
+            .map(|e| e.set.clone())
+        {
+            list[target].set.union(&c);
+        }
+        list.retain(|e| !is_csa(e));
+        moved = true;
+    }
+    if !moved {
+        return None;
+    }
+    let mut out = obj.clone();
+    // The upgrade writes the entries back as they were ordered, not re-sorted.
+    if let Some(meta) = out.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.insert(
+            "managedFields".into(),
+            Value::Array(list.iter().map(Entry::write).collect()),
+        );
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -428,6 +543,41 @@ mod tests {
         config["metadata"]["labels"] = json!({"app": "web"});
         let obj = apply(Some(&live), &config, &ssa, false, true, T1).unwrap();
         assert_eq!(obj["metadata"]["labels"], json!({"app": "web"}));
+    }
+
+    #[test]
+    fn kubectl_takes_over_what_its_client_side_apply_set_as_last_applied() {
+        let mut config = deployment(2, "nginx");
+        let mut live = config.clone();
+        live["metadata"]["annotations"] = json!({LAST_APPLIED: format!("{config}\n")});
+        let csa = FieldManager::new("kubectl-client-side-apply");
+        record_update(&zero_value("Deployment"), &mut live, &csa, true, T0);
+        config["spec"]["replicas"] = json!(3);
+        // Another manager would conflict; `kubectl` may take over, and the annotation follows.
+        let other = FieldManager::new("other");
+        assert!(apply(Some(&live), &config, &other, false, true, T1).is_err());
+        let obj = apply(
+            Some(&live),
+            &config,
+            &FieldManager::new("kubectl"),
+            false,
+            true,
+            T1,
+        )
+        .unwrap();
+        assert_eq!(obj["spec"]["replicas"], 3);
+        assert_eq!(
+            obj["metadata"]["annotations"][LAST_APPLIED],
+            format!("{config}\n")
+        );
+        assert_eq!(
+            last_applied_owners(&obj, false),
+            ["kubectl-client-side-apply"]
+        );
+        let upgraded =
+            upgrade_client_side(&obj, &["kubectl-client-side-apply".into()], "kubectl").unwrap();
+        assert_eq!(managers(&upgraded), ["kubectl/Apply"]);
+        assert!(last_applied_owners(&upgraded, false).is_empty());
     }
 
     #[test]

@@ -173,7 +173,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
                 (Mode::Label, true) => "labeled",
             };
             if changed {
-                if let Err(e) = ctx.cluster.update(obj) {
+                let manager = match mode {
+                    Mode::Label => "kubectl-label",
+                    Mode::Annotate => "kubectl-annotate",
+                };
+                if let Err(e) = ctx.cluster.update_as(obj, manager, "") {
                     out.fail(e.to_string());
                     continue;
                 }

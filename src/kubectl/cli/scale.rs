@@ -92,7 +92,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         }
         let mut obj = live;
         obj["spec"]["replicas"] = json!(replicas);
-        match ctx.cluster.update(obj) {
+        match ctx.cluster.update_as(obj, "kubectl", "scale") {
             Ok(_) => out.out(format!("{}/{name} scaled", kind_group(resource))),
             Err(e) => out.fail(e.to_string()),
         }

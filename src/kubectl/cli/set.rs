@@ -178,7 +178,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 What::Env => "env updated",
                 What::Resources => "resource requirements updated",
             };
-            match ctx.cluster.update(obj) {
+            match ctx.cluster.update_as(obj, "kubectl-set", "") {
                 Ok(_) => out.out(format!("{}/{name} {verb}", kind_group(t.resource))),
                 Err(e) => out.fail(e.to_string()),
             }

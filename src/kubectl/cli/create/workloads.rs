@@ -73,7 +73,7 @@ pub fn run(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
     if kg != "namespace" {
         obj["metadata"]["namespace"] = json!(ns);
     }
-    match ctx.cluster.create(obj) {
+    match ctx.cluster.create_as(obj, "kubectl-create") {
         Ok(_) => out.out(format!("{kg}/{name} created")),
         Err(e) => {
             let group = if kg.contains('.') { "apps" } else { "" };
