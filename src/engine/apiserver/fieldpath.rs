@@ -385,21 +385,29 @@ fn compare_value(
     }
 }
 
-/// Removes the member paths of `set` from `obj` (the fields an applier stopped applying
-/// that nobody else owns): a keyed item or set value goes whole, a field by its key.
-pub fn remove_paths(obj: &mut Value, set: &FieldSet) {
-    remove_in(obj, set, "", "");
+/// Removes the member paths of `set` from `obj` (the fields an applier stopped applying),
+/// but not a node under which `kept` (what someone still owns) has anything: a map whose
+/// `.` was dropped stays while a key of it is owned. A keyed item or set value goes whole,
+/// a field by its key.
+pub fn remove_paths(obj: &mut Value, set: &FieldSet, kept: &FieldSet) {
+    remove_in(obj, set, kept, "", "");
 }
 
-fn remove_in(obj: &mut Value, set: &FieldSet, field: &str, parent: &str) {
+fn removable(dropped: &FieldSet, kept: Option<&FieldSet>) -> bool {
+    dropped.member && kept.is_none_or(FieldSet::is_empty)
+}
+
+fn remove_in(obj: &mut Value, set: &FieldSet, kept: &FieldSet, field: &str, parent: &str) {
+    let none = FieldSet::default();
     match obj {
         Value::Object(m) => {
             for (e, c) in &set.children {
                 let Element::Field(k) = e else { continue };
-                if c.member && c.children.is_empty() {
+                let k_kept = kept.children.get(e);
+                if removable(c, k_kept) {
                     m.remove(k);
                 } else if let Some(v) = m.get_mut(k) {
-                    remove_in(v, c, k, field);
+                    remove_in(v, c, k_kept.unwrap_or(&none), k, field);
                 }
             }
         }
@@ -409,10 +417,11 @@ fn remove_in(obj: &mut Value, set: &FieldSet, field: &str, parent: &str) {
                 let Some(e) = item_element(s, item) else {
                     return true;
                 };
+                let e_kept = kept.children.get(&e);
                 match set.children.get(&e) {
-                    Some(c) if c.member => false,
+                    Some(c) if removable(c, e_kept) => false,
                     Some(c) => {
-                        remove_in(item, c, field, parent);
+                        remove_in(item, c, e_kept.unwrap_or(&none), field, parent);
                         true
                     }
                     None => true,
@@ -543,6 +552,16 @@ mod tests {
     }
 
     #[test]
+    fn a_dropped_map_stays_while_someone_owns_a_key_of_it() {
+        let mut obj = json!({"metadata": {"labels": {"a": "1", "b": "2"}}});
+        // A create owned the map itself (`.`) and both keys; the applier keeps `a` only.
+        let (created, _) = FieldSet::changes(&json!({}), &obj);
+        let kept = FieldSet::of_object(&json!({"metadata": {"labels": {"a": "1"}}}));
+        remove_paths(&mut obj, &created.difference(&kept), &kept);
+        assert_eq!(obj, json!({"metadata": {"labels": {"a": "1"}}}));
+    }
+
+    #[test]
     fn merge_replaces_atomic_values_and_merges_keyed_items() {
         let mut live = json!({"spec": {"replicas": 1, "selector": {"matchLabels": {"a": "1", "b": "2"}},
             "containers": [{"name": "a", "image": "x", "imagePullPolicy": "Always"}]}});
@@ -566,7 +585,7 @@ mod tests {
         let gone = FieldSet::of_object(&json!({"metadata": {"labels": {"b": "2"}},
             "spec": {"containers": [{"name": "b"}]}}));
         // `of_object` also owns `.name` of the item; the item itself is a member and goes whole.
-        remove_paths(&mut obj, &gone);
+        remove_paths(&mut obj, &gone, &FieldSet::default());
         assert_eq!(
             obj,
             json!({"metadata": {"labels": {"a": "1"}}, "spec": {"containers": [{"name": "a", "image": "x"}]}})

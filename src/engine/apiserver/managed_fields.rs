@@ -327,7 +327,9 @@ pub fn apply(
     }
     let before = previous.as_ref().map(|e| e.set.clone()).unwrap_or_default();
     let dropped = before.difference(&applied).difference(&others);
-    super::fieldpath::remove_paths(&mut merged, &dropped);
+    let mut kept = others;
+    kept.union(&applied);
+    super::fieldpath::remove_paths(&mut merged, &dropped, &kept);
     if manager.name == "kubectl" && last_applied(live).is_some() {
         set_last_applied(&mut merged, config);
     }

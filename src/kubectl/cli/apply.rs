@@ -228,7 +228,8 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
             }
             let result = match verb {
                 Verb::Apply if server_side => {
-                    apply_server_side::apply_one(ctx, &doc, &ssa).map(|o| ("serverside-applied", o))
+                    apply_server_side::apply_one(ctx, &doc, &ssa, &mut out)
+                        .map(|o| ("serverside-applied", o))
                 }
                 Verb::Create => {
                     create_one(ctx, &doc, dry_run, p.bool("save-config"), manager_of(&p))

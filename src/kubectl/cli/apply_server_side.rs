@@ -12,6 +12,7 @@ use crate::engine::apiserver::managed_fields::{
 use crate::engine::errors::ApiError;
 use crate::engine::json::At;
 use crate::json;
+use crate::shell::Output;
 use serde_json::Value;
 
 /// The manager kubectl names for a server-side apply without `--field-manager`.
@@ -38,8 +39,14 @@ pub struct ServerSide<'a> {
     pub dry_run: bool,
 }
 
-/// Applies one document; the answer is the object the server returned.
-pub fn apply_one(ctx: &mut Ctx<'_>, doc: &Doc, opts: &ServerSide) -> Result<Value, String> {
+/// Applies one document; the answer is the object the server returned. A failed step of
+/// the move from client-side apply is a warning, as in kubectl: the apply itself worked.
+pub fn apply_one(
+    ctx: &mut Ctx<'_>,
+    doc: &Doc,
+    opts: &ServerSide,
+    out: &mut Output,
+) -> Result<Value, String> {
     let config = doc.object.clone();
     let applied = ctx
         .cluster
@@ -53,29 +60,58 @@ pub fn apply_one(ctx: &mut Ctx<'_>, doc: &Doc, opts: &ServerSide) -> Result<Valu
     if opts.dry_run || opts.manager != DEFAULT_MANAGER {
         return Ok(obj);
     }
-    if let Some(kept) = save_last_applied(ctx, &obj, opts) {
-        obj = kept;
+    let group = doc.resource.map(|r| r.group).unwrap_or("");
+    let warn = |out: &mut Output, what: &str, e: ApiError| {
+        out.err(format!(
+            "Warning: {what}. This is non-fatal and will be retried next time you apply. Error: {}",
+            e.status_message(group)
+        ));
+    };
+    match save_last_applied(ctx, &obj) {
+        Err(e) => {
+            warn(out, "failed to migrate kubectl.kubernetes.io/last-applied-configuration for Server-Side Apply", e);
+            return Ok(obj);
+        }
+        Ok(Some(kept)) => obj = kept,
+        Ok(None) => {}
     }
     let csa = last_applied_owners(&obj, false);
-    if let Some(upgraded) = upgrade_client_side(&obj, &csa, opts.manager) {
-        if ctx.cluster.update(upgraded).is_ok() {
-            if let Ok(again) = ctx.cluster.apply(config, opts.manager, opts.force, false) {
-                obj = (*again.object).clone();
-            }
+    let Some(upgraded) = upgrade_client_side(&obj, &csa, opts.manager) else {
+        return Ok(obj);
+    };
+    if let Err(e) = ctx.cluster.update(upgraded) {
+        warn(
+            out,
+            "server rejected managed fields migration to Server-Side Apply",
+            e,
+        );
+        return Ok(obj);
+    }
+    match ctx.cluster.apply(config, opts.manager, opts.force, false) {
+        Ok(again) => Ok((*again.object).clone()),
+        Err(e) => {
+            warn(
+                out,
+                "failed to re-apply configuration after performing Server-Side Apply migration",
+                e,
+            );
+            Ok(obj)
         }
     }
-    Ok(obj)
 }
 
 /// `saveLastApplyAnnotationIfNecessary`: an annotation no Apply manager owns yet is
 /// applied on its own by `kubectl-last-applied`, so later applies do not drop it.
-fn save_last_applied(ctx: &mut Ctx<'_>, obj: &Value, opts: &ServerSide) -> Option<Value> {
-    let ann = obj
+fn save_last_applied(ctx: &mut Ctx<'_>, obj: &Value) -> Result<Option<Value>, ApiError> {
+    let Some(ann) = obj
         .at("/metadata/annotations")
         .and_then(|a| a.get(LAST_APPLIED))
-        .and_then(Value::as_str)?;
+        .and_then(Value::as_str)
+    else {
+        return Ok(None);
+    };
     if !last_applied_owners(obj, true).is_empty() {
-        return None;
+        return Ok(None);
     }
     let mut just = json!({
         "apiVersion": obj["apiVersion"],
@@ -85,9 +121,9 @@ fn save_last_applied(ctx: &mut Ctx<'_>, obj: &Value, opts: &ServerSide) -> Optio
     if let Some(ns) = obj.at("/metadata/namespace") {
         just["metadata"]["namespace"] = ns.clone();
     }
+    // kubectl sends it without `force`.
     let kept = ctx
         .cluster
-        .apply(just, "kubectl-last-applied", opts.force, false)
-        .ok()?;
-    Some((*kept.object).clone())
+        .apply(just, "kubectl-last-applied", false, false)?;
+    Ok(Some((*kept.object).clone()))
 }
