@@ -323,6 +323,11 @@ fn server_side_apply_creates_conflicts_and_forces_by_field_manager() {
     assert_eq!((code, dry["spec"]["replicas"].clone()), (200, json!(3)));
     let (_, live) = call(addr, "GET", path, b"");
     assert_eq!(live["spec"]["replicas"], 2);
+    // Nothing was written: the dry run's answer has the live resourceVersion.
+    assert_eq!(
+        dry["metadata"]["resourceVersion"],
+        live["metadata"]["resourceVersion"]
+    );
     let (code, forced) = apply("fieldManager=b&force=true", 3);
     assert_eq!((code, forced["spec"]["replicas"].clone()), (200, json!(3)));
     let managers: Vec<&str> = forced["metadata"]["managedFields"]

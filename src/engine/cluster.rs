@@ -111,10 +111,22 @@ impl Cluster {
         if dry_run {
             let mut applied = self.world.clone().apply(config, &m, force)?;
             let mut answer = (*applied.object).clone();
-            if applied.created {
-                if let Some(meta) = answer.get_mut("metadata").and_then(Value::as_object_mut) {
-                    meta.remove("resourceVersion");
-                }
+            // Never written, the answer keeps the version it was read at (none for a create).
+            let live_rv = (!applied.created).then(|| {
+                let kind = answer["kind"].as_str().unwrap_or("");
+                self.world
+                    .get(
+                        kind,
+                        meta_str(&answer, "namespace"),
+                        meta_str(&answer, "name"),
+                    )
+                    .map(|o| o["metadata"]["resourceVersion"].clone())
+            });
+            if let Some(meta) = answer.get_mut("metadata").and_then(Value::as_object_mut) {
+                match live_rv.flatten() {
+                    Some(rv) => meta.insert("resourceVersion".into(), rv),
+                    None => meta.remove("resourceVersion"),
+                };
             }
             applied.object = Rc::new(answer);
             return Ok(applied);

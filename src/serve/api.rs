@@ -417,12 +417,24 @@ fn update(api: &mut Api, req: &Req, t: &Target, name: &str) -> Result<Reply, Sta
 fn write(api: &mut Api, req: &Req, t: &Target, obj: Value, code: u16) -> Result<Reply, Status> {
     let manager = manager(req);
     let stored = if dry_run(req) {
+        let live_rv = get(api, t, crate::engine::apiserver::meta_str(&obj, "name"))
+            .map(|o| o["metadata"]["resourceVersion"].clone())
+            .ok();
         let mut world = api.cluster.clone();
-        world.update_as(obj, &manager, "")
+        let mut answer = (*world
+            .update_as(obj, &manager, "")
+            .map_err(|e| api_error(t, &e))?)
+        .clone();
+        // Never written: the answer keeps the version it was read at, as the server's.
+        if let Some(rv) = live_rv {
+            answer["metadata"]["resourceVersion"] = rv;
+        }
+        std::rc::Rc::new(answer)
     } else {
-        api.cluster.update_as(obj, &manager, "")
-    }
-    .map_err(|e| api_error(t, &e))?;
+        api.cluster
+            .update_as(obj, &manager, "")
+            .map_err(|e| api_error(t, &e))?
+    };
     Ok(object_reply(api, req, t, code, &stored))
 }
 

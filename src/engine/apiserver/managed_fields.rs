@@ -294,10 +294,10 @@ pub fn apply(
     let (changed, _) =
         FieldSet::changes(&tracked(live, drop_status), &tracked(&merged, drop_status));
     let mut list = entries(live);
-    let previous = match list.iter().position(|e| e.is(manager, true)) {
-        Some(i) => Some(list.remove(i)),
-        None => None,
-    };
+    let previous = list
+        .iter()
+        .position(|e| e.is(manager, true))
+        .map(|i| list.remove(i));
     let mut conflicts = Vec::new();
     let mut contested = FieldSet::default();
     for e in list.iter_mut() {
