@@ -455,6 +455,14 @@ mod tests {
             "spec": {"replicas": replicas, "template": {"spec": {"containers": [{"name": "c", "image": image}]}}}})
     }
 
+    /// `deployment(2, "nginx")` as `kubectl create` leaves it.
+    fn created_by_kubectl_create() -> Value {
+        let mut live = deployment(2, "nginx");
+        let create = FieldManager::new("kubectl-create");
+        record_update(&zero_value("Deployment"), &mut live, &create, true, T0);
+        live
+    }
+
     fn managers(obj: &Value) -> Vec<String> {
         entries(obj)
             .iter()
@@ -485,14 +493,7 @@ mod tests {
 
     #[test]
     fn applying_a_field_another_manager_set_differently_is_a_conflict_unless_forced() {
-        let mut live = deployment(2, "nginx");
-        record_update(
-            &zero_value("Deployment"),
-            &mut live,
-            &FieldManager::new("kubectl-create"),
-            true,
-            T0,
-        );
+        let live = created_by_kubectl_create();
         let ssa = FieldManager::new("kubectl");
         let err = apply(Some(&live), &deployment(3, "nginx"), &ssa, false, true, T1).unwrap_err();
         assert_eq!(
@@ -516,14 +517,7 @@ mod tests {
 
     #[test]
     fn applying_the_same_value_co_owns_it_without_conflict() {
-        let mut live = deployment(2, "nginx");
-        record_update(
-            &zero_value("Deployment"),
-            &mut live,
-            &FieldManager::new("kubectl-create"),
-            true,
-            T0,
-        );
+        let live = created_by_kubectl_create();
         let obj = apply(
             Some(&live),
             &deployment(2, "nginx"),

@@ -156,12 +156,8 @@ impl World {
         if info.kind == "Secret" {
             merge_string_data(&mut obj);
         }
-        if let Some(m) = manager {
-            let zero = managed_fields::zero_value(info.kind);
-            let now = format_rfc3339(self.now);
-            let drop_status = has_status_subresource(info.kind);
-            managed_fields::record_update(&zero, &mut obj, m, drop_status, &now);
-        }
+        let zero = managed_fields::zero_value(info.kind);
+        self.record_manager(info.kind, &zero, &mut obj, manager);
         if info.kind == "PersistentVolumeClaim" {
             self.admit_default_storage_class(&mut obj);
         }
@@ -226,6 +222,21 @@ impl World {
             }
         }
         Ok(self.store.put(info.kind, obj, EventType::Added))
+    }
+
+    /// The Update entry of a write by `manager`, if the write names one (`old`: the live
+    /// object, or the kind's zero value on a create).
+    fn record_manager(
+        &self,
+        kind: &str,
+        old: &Value,
+        obj: &mut Value,
+        manager: Option<&FieldManager>,
+    ) {
+        if let Some(m) = manager {
+            let now = format_rfc3339(self.now);
+            managed_fields::record_update(old, obj, m, has_status_subresource(kind), &now);
+        }
     }
 
     /// DefaultStorageClass admission: a claim that names no class gets the default one.
@@ -379,11 +390,7 @@ impl World {
                 }
             }
         }
-        if let Some(m) = manager {
-            let now = format_rfc3339(self.now);
-            let drop_status = has_status_subresource(info.kind);
-            managed_fields::record_update(&old, &mut obj, m, drop_status, &now);
-        }
+        self.record_manager(info.kind, &old, &mut obj, manager);
         let errs = validation::validate_update(info.kind, &old, &obj);
         if !errs.is_empty() {
             return Err(ApiError::Invalid {
