@@ -44,7 +44,18 @@ fn connect(
 
 /// (status code, body) of a plain request.
 fn call(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
-    let mut s = connect(addr, method, path, "application/json", body);
+    call_typed(addr, method, path, "application/json", body)
+}
+
+/// (status code, body) of a request with a body of `content_type`.
+fn call_typed(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> (u16, Value) {
+    let mut s = connect(addr, method, path, content_type, body);
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw);
@@ -270,4 +281,60 @@ fn bad_requests_get_a_status_and_the_server_lives_on() {
     let (code, _) = call(addr, "GET", "/version", b"");
     assert_eq!(code, 200);
     server.stop();
+}
+
+#[test]
+fn server_side_apply_creates_conflicts_and_forces_by_field_manager() {
+    let server = start();
+    let addr = server.addr;
+    let path = "/apis/apps/v1/namespaces/default/deployments/web";
+    let manifest = |replicas: u32| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - {{name: nginx, image: nginx}}\n")
+    };
+    let apply = |query: &str, replicas: u32| {
+        call_typed(
+            addr,
+            "PATCH",
+            &format!("{path}?{query}"),
+            "application/apply-patch+yaml",
+            manifest(replicas).as_bytes(),
+        )
+    };
+    let (code, status) = apply("", 2);
+    assert_eq!(code, 422, "{status}");
+    assert_eq!(
+        status["message"],
+        "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch"
+    );
+    let (code, created) = apply("fieldManager=a", 2);
+    assert_eq!(code, 201, "{created}");
+    assert_eq!(created["metadata"]["managedFields"][0]["manager"], "a");
+    assert_eq!(
+        created["metadata"]["managedFields"][0]["operation"],
+        "Apply"
+    );
+    let (code, conflict) = apply("fieldManager=b", 3);
+    assert_eq!(code, 409, "{conflict}");
+    assert_eq!(
+        conflict["message"],
+        "Apply failed with 1 conflict: conflict with \"a\": .spec.replicas"
+    );
+    let (code, dry) = apply("fieldManager=b&force=true&dryRun=All", 3);
+    assert_eq!((code, dry["spec"]["replicas"].clone()), (200, json!(3)));
+    let (_, live) = call(addr, "GET", path, b"");
+    assert_eq!(live["spec"]["replicas"], 2);
+    // Nothing was written: the dry run's answer has the live resourceVersion.
+    assert_eq!(
+        dry["metadata"]["resourceVersion"],
+        live["metadata"]["resourceVersion"]
+    );
+    let (code, forced) = apply("fieldManager=b&force=true", 3);
+    assert_eq!((code, forced["spec"]["replicas"].clone()), (200, json!(3)));
+    let managers: Vec<&str> = forced["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["manager"].as_str())
+        .collect();
+    assert_eq!(managers, ["a", "b"]);
 }

@@ -3,7 +3,7 @@
 //! here: the same seed and the same requests give the same cluster, so the page rewinds
 //! by replaying the terminal's inputs on a fresh cluster (`Session::replay`).
 
-use super::apiserver::{meta_str, DeleteOptions};
+use super::apiserver::{meta_str, Applied, DeleteOptions, FieldManager};
 use super::clock::Millis;
 use super::config::ClusterConfig;
 use super::container;
@@ -80,6 +80,66 @@ impl Cluster {
     pub fn update(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
         let result = self.world.update(obj);
         self.settled(result)
+    }
+
+    /// A create recorded in `managedFields` as `manager`'s Update.
+    pub fn create_as(&mut self, obj: Value, manager: &str) -> Result<Rc<Value>, ApiError> {
+        let result = self.world.create_as(obj, Some(&FieldManager::new(manager)));
+        self.settled(result)
+    }
+
+    /// An update recorded in `managedFields` as `manager`'s Update (through
+    /// `subresource` when it is one, e.g. `scale`).
+    pub fn update_as(
+        &mut self,
+        obj: Value,
+        manager: &str,
+        subresource: &str,
+    ) -> Result<Rc<Value>, ApiError> {
+        let m = FieldManager {
+            name: manager,
+            subresource,
+        };
+        let result = self.world.update_as(obj, Some(&m));
+        self.settled(result)
+    }
+
+    /// Server-side apply; with `dry_run` answered from a copy of the world, as
+    /// `dryRun=All` is: nothing stored, no controller runs.
+    pub fn apply(
+        &mut self,
+        config: Value,
+        manager: &str,
+        force: bool,
+        dry_run: bool,
+    ) -> Result<Applied, ApiError> {
+        let m = FieldManager::new(manager);
+        if dry_run {
+            let mut applied = self.world.clone().apply(config, &m, force)?;
+            let mut answer = (*applied.object).clone();
+            // Never written, the answer keeps the version it was read at (none for a create).
+            let live_rv = (!applied.created).then(|| {
+                let kind = answer["kind"].as_str().unwrap_or("");
+                self.world
+                    .get(
+                        kind,
+                        meta_str(&answer, "namespace"),
+                        meta_str(&answer, "name"),
+                    )
+                    .map(|o| o["metadata"]["resourceVersion"].clone())
+            });
+            if let Some(meta) = answer.get_mut("metadata").and_then(Value::as_object_mut) {
+                match live_rv.flatten() {
+                    Some(rv) => meta.insert("resourceVersion".into(), rv),
+                    None => meta.remove("resourceVersion"),
+                };
+            }
+            applied.object = Rc::new(answer);
+            return Ok(applied);
+        }
+        let result = self.world.apply(config, &m, force);
+        self.world.settle();
+        result
     }
 
     pub fn delete(

@@ -111,6 +111,8 @@ pub enum ApiError {
     NamespaceNotFound { namespace: String },
     /// A JSON patch whose operations cannot be applied to the object (HTTP 422).
     UnprocessableEntity { message: String },
+    /// A server-side apply would change fields other managers own (HTTP 409).
+    ApplyConflict { message: String },
 }
 
 /// How kubectl's `checkErr` starts every server error but an `Invalid` one.
@@ -174,7 +176,7 @@ impl ApiError {
             ApiError::Invalid { .. } => "Invalid",
             ApiError::BadRequest { .. } => "BadRequest",
             ApiError::Forbidden { .. } => "Forbidden",
-            ApiError::Conflict { .. } => "Conflict",
+            ApiError::Conflict { .. } | ApiError::ApplyConflict { .. } => "Conflict",
             ApiError::UnprocessableEntity { .. } => "UnprocessableEntity",
         }
     }
@@ -204,7 +206,8 @@ impl ApiError {
             // what controllers put in their events.
             ApiError::BadRequest { message }
             | ApiError::Forbidden { message }
-            | ApiError::UnprocessableEntity { message } => message.clone(),
+            | ApiError::UnprocessableEntity { message }
+            | ApiError::ApplyConflict { message } => message.clone(),
             ApiError::Conflict { resource, name } => format!("Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"),
             ApiError::NamespaceNotFound { namespace } => {
                 format!("namespaces \"{namespace}\" not found")

@@ -143,7 +143,7 @@ fn example(path: &str) -> Reply {
     }
 }
 
-fn api_error(t: &Target, e: &ApiError) -> Status {
+pub(super) fn api_error(t: &Target, e: &ApiError) -> Status {
     status::from_api_error(e, t.resource.group)
 }
 
@@ -162,7 +162,7 @@ fn shown(api: &Api, obj: &Value) -> Value {
     v
 }
 
-fn object_reply(api: &Api, req: &Req, t: &Target, code: u16, obj: &Value) -> Reply {
+pub(super) fn object_reply(api: &Api, req: &Req, t: &Target, code: u16, obj: &Value) -> Reply {
     if table::wanted(&req.accept) {
         let include = Include::parse(req.param("includeObject"));
         let row = table::row(
@@ -182,7 +182,7 @@ fn object_reply(api: &Api, req: &Req, t: &Target, code: u16, obj: &Value) -> Rep
     Reply::json(code, &shown(api, obj))
 }
 
-fn body_json(req: &Req) -> Result<Value, Status> {
+pub(super) fn body_json(req: &Req) -> Result<Value, Status> {
     if req.content_type.contains("protobuf") {
         return super::protobuf::decode(&req.body)
             .map_err(|e| status::bad_request(format!("the protobuf body could not be read: {e}")));
@@ -205,11 +205,25 @@ fn body_json(req: &Req) -> Result<Value, Status> {
 }
 
 /// Namespace of the request for a namespaced resource ("" for cluster-scoped ones).
-fn ns_of(t: &Target) -> &str {
+pub(super) fn ns_of(t: &Target) -> &str {
     t.namespace.as_deref().unwrap_or("")
 }
 
-fn dry_run(req: &Req) -> bool {
+/// The field manager of a write: `fieldManager`, else the user agent's first word (the
+/// server's `managerOrUserAgent`, printable characters only, at most 128).
+pub(super) fn manager(req: &Req) -> String {
+    if let Some(m) = req.param("fieldManager").filter(|m| !m.is_empty()) {
+        return m.to_string();
+    }
+    let first = req.user_agent.split('/').next().unwrap_or("");
+    first
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(128)
+        .collect()
+}
+
+pub(super) fn dry_run(req: &Req) -> bool {
     req.query.get("dryRun").is_some_and(|v| v == "All")
 }
 
@@ -337,7 +351,7 @@ fn list(api: &mut Api, req: &Req, t: &Target) -> Result<Reply, Status> {
 }
 
 /// Checks a body's namespace against the path's, and fills it in when missing.
-fn place(t: &Target, obj: &mut Value) -> Result<(), Status> {
+pub(super) fn place(t: &Target, obj: &mut Value) -> Result<(), Status> {
     if !obj.is_object() {
         return Err(status::bad_request(
             "the body of the request is not an object",
@@ -360,14 +374,14 @@ fn place(t: &Target, obj: &mut Value) -> Result<(), Status> {
     Ok(())
 }
 
-fn unshift(api: &Api, obj: &mut Value) {
+pub(super) fn unshift(api: &Api, obj: &mut Value) {
     shift_times(obj, -super::clock::shift_for(api.cluster.now));
 }
 
 /// The server's decoding of a body: a value of the wrong type is always refused; fields
 /// the schema does not know only under `fieldValidation=Strict` (what kubectl sends by
 /// default); `Warn` and `Ignore` let them pass (no warning header is sent).
-fn decodable(req: &Req, t: &Target, obj: &Value) -> Result<(), Status> {
+pub(super) fn decodable(req: &Req, t: &Target, obj: &Value) -> Result<(), Status> {
     let problem = match decoding::decode_error(t.resource.kind, obj) {
         None => return Ok(()),
         Some(DecodeError::UnknownFields(_)) if req.param("fieldValidation") != Some("Strict") => {
@@ -419,7 +433,7 @@ fn create(api: &mut Api, req: &Req, t: &Target) -> Result<Reply, Status> {
     let result = if dry_run(req) {
         api.cluster.create_dry_run(obj)
     } else {
-        api.cluster.create(obj)
+        api.cluster.create_as(obj, &manager(req))
     };
     let stored = result.map_err(|e| api_error(t, &e))?;
     Ok(object_reply(api, req, t, 201, &stored))
@@ -441,11 +455,25 @@ fn update(api: &mut Api, req: &Req, t: &Target, name: &str) -> Result<Reply, Sta
 
 /// Stores a changed object (PUT, PATCH), or with `dryRun=All` answers what would be stored.
 fn write(api: &mut Api, req: &Req, t: &Target, obj: Value, code: u16) -> Result<Reply, Status> {
+    let manager = manager(req);
     let stored = if dry_run(req) {
+        let live_rv = get(api, t, crate::engine::apiserver::meta_str(&obj, "name"))
+            .map(|o| o["metadata"]["resourceVersion"].clone())
+            .ok();
         let mut world = api.cluster.clone();
-        world.update(obj).map_err(|e| api_error(t, &e))?
+        let mut answer = (*world
+            .update_as(obj, &manager, "")
+            .map_err(|e| api_error(t, &e))?)
+        .clone();
+        // Never written: the answer keeps the version it was read at, as the server's.
+        if let Some(rv) = live_rv {
+            answer["metadata"]["resourceVersion"] = rv;
+        }
+        std::rc::Rc::new(answer)
     } else {
-        api.cluster.update(obj).map_err(|e| api_error(t, &e))?
+        api.cluster
+            .update_as(obj, &manager, "")
+            .map_err(|e| api_error(t, &e))?
     };
     Ok(object_reply(api, req, t, code, &stored))
 }
@@ -492,12 +520,8 @@ fn patched(req: &Req, live: &Value) -> Result<Value, Status> {
 }
 
 fn patch(api: &mut Api, req: &Req, t: &Target, name: &str) -> Result<Reply, Status> {
-    // Server-side apply needs field managers (ownership, conflicts, removing what a
-    // manager no longer sets); a plain merge would look like it worked and not be it.
     if req.content_type.starts_with("application/apply-patch") {
-        return Err(status::unsupported_body(
-            "application/apply-patch+yaml (server-side apply)",
-        ));
+        return super::apply::apply_patch(api, req, t, name);
     }
     let live = get(api, t, name)?;
     let obj = patched(req, &live)?;
@@ -569,10 +593,11 @@ fn scale_update(
     if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
         m.remove("resourceVersion");
     }
+    let manager = manager(req);
     let stored = if dry_run(req) {
-        api.cluster.clone().update(obj)
+        api.cluster.clone().update_as(obj, &manager, "scale")
     } else {
-        api.cluster.update(obj)
+        api.cluster.update_as(obj, &manager, "scale")
     }
     .map_err(|e| api_error(t, &e))?;
     Ok(Reply::json(200, &shown(api, &scale_of(&stored))))

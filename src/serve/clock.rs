@@ -102,6 +102,8 @@ pub fn shift_now(virtual_now: Millis) -> Millis {
 const TIME_FIELDS: &[&str] = &[
     "creationTimestamp",
     "deletionTimestamp",
+    // a managedFields entry's
+    "time",
     "lastTransitionTime",
     "lastUpdateTime",
     "lastProbeTime",

@@ -18,6 +18,9 @@ pub struct Req {
     pub accept: String,
     pub content_type: String,
     pub body: Vec<u8>,
+    /// The client's `User-Agent`: a write without `fieldManager` is recorded under its
+    /// first word (`kubectl/v1.34.5 (…)` → `kubectl`).
+    pub user_agent: String,
 }
 
 impl Req {
@@ -94,6 +97,7 @@ pub fn handle(mut request: tiny_http::Request, engine: &Engine) {
         accept: header(&request, "Accept"),
         content_type: header(&request, "Content-Type"),
         body: Vec::new(),
+        user_agent: header(&request, "User-Agent"),
     };
     // exec and attach: a stream into the container (`remote/`), upgraded or refused there.
     if super::remote::wants(&req) {

@@ -9,6 +9,7 @@
 
 mod admin;
 mod api;
+mod apply;
 mod clock;
 mod discovery;
 mod engine;

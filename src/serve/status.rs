@@ -106,19 +106,11 @@ pub fn unsupported_media(content_type: &str) -> Status {
     )
 }
 
-/// A body in an encoding this server does not decode (CBOR), or server-side apply.
+/// A body in an encoding this server does not decode (CBOR).
 pub fn unsupported_body(content_type: &str) -> Status {
-    plain(
-        415,
-        "UnsupportedMediaType",
-        if content_type.contains("apply-patch") {
-            format!("kubeplay serve does not serve {content_type} yet: use kubectl apply without --server-side")
-        } else {
-            format!(
-                "kubeplay serve decodes JSON, YAML and protobuf request bodies, not {content_type}"
-            )
-        },
-    )
+    plain(415, "UnsupportedMediaType", {
+        format!("kubeplay serve decodes JSON, YAML and protobuf request bodies, not {content_type}")
+    })
 }
 
 /// `statefulsets.apps` → (`statefulsets`, `apps`).
@@ -185,6 +177,7 @@ pub fn from_api_error(e: &ApiError, group: &str) -> Status {
         ApiError::BadRequest { .. } => (400, "BadRequest"),
         ApiError::Forbidden { .. } => (403, "Forbidden"),
         ApiError::UnprocessableEntity { .. } => (422, "UnprocessableEntity"),
+        ApiError::ApplyConflict { .. } => (409, "Conflict"),
     };
     Status {
         code,

@@ -2,9 +2,13 @@
 //! admission, generation bumps, graceful deletion and finalizers.
 
 pub mod allocator;
+mod apply;
+pub use apply::Applied;
 pub mod defaults;
 pub mod limit_range_validation;
 pub mod limit_ranger;
+pub mod fieldpath;
+pub mod managed_fields;
 pub mod patch;
 pub mod resource_quota;
 pub mod validation;
@@ -16,6 +20,7 @@ use super::time::format_rfc3339;
 use super::world::World;
 use crate::engine::json::At;
 use crate::json;
+pub use managed_fields::FieldManager;
 use serde_json::{Map, Value};
 use std::rc::Rc;
 
@@ -44,7 +49,7 @@ fn has_generation(kind: &str) -> bool {
 }
 
 /// Kinds whose status is written only through the status subresource.
-fn has_status_subresource(kind: &str) -> bool {
+pub(crate) fn has_status_subresource(kind: &str) -> bool {
     matches!(
         kind,
         "StatefulSet"
@@ -116,7 +121,17 @@ impl World {
     }
 
     /// POST: a new object.
-    pub fn create(&mut self, mut obj: Value) -> Result<Rc<Value>, ApiError> {
+    pub fn create(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
+        self.create_as(obj, None)
+    }
+
+    /// POST by a named field manager, recorded in `managedFields` (an Update) after
+    /// defaulting and before admission, as the server's field manager does.
+    pub fn create_as(
+        &mut self,
+        mut obj: Value,
+        manager: Option<&FieldManager>,
+    ) -> Result<Rc<Value>, ApiError> {
         let info = Self::kind_or_bad_request(&obj)?;
         obj["apiVersion"] = json!(info.api_version());
         let namespace = if info.namespaced {
@@ -155,6 +170,8 @@ impl World {
         if info.kind == "Secret" {
             merge_string_data(&mut obj);
         }
+        let zero = managed_fields::zero_value(info.kind);
+        self.record_manager(info.kind, &zero, &mut obj, manager);
         if info.kind == "PersistentVolumeClaim" {
             self.admit_default_storage_class(&mut obj);
         }
@@ -220,6 +237,21 @@ impl World {
             }
         }
         Ok(self.store.put(info.kind, obj, EventType::Added))
+    }
+
+    /// The Update entry of a write by `manager`, if the write names one (`old`: the live
+    /// object, or the kind's zero value on a create).
+    fn record_manager(
+        &self,
+        kind: &str,
+        old: &Value,
+        obj: &mut Value,
+        manager: Option<&FieldManager>,
+    ) {
+        if let Some(m) = manager {
+            let now = format_rfc3339(self.now);
+            managed_fields::record_update(old, obj, m, has_status_subresource(kind), &now);
+        }
     }
 
     /// DefaultStorageClass admission: a claim that names no class gets the default one.
@@ -290,7 +322,16 @@ impl World {
     }
 
     /// PUT: replaces the object's spec and metadata; status is kept (status subresource).
-    pub fn update(&mut self, mut obj: Value) -> Result<Rc<Value>, ApiError> {
+    pub fn update(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
+        self.update_as(obj, None)
+    }
+
+    /// PUT by a named field manager, recorded in `managedFields` (an Update).
+    pub fn update_as(
+        &mut self,
+        mut obj: Value,
+        manager: Option<&FieldManager>,
+    ) -> Result<Rc<Value>, ApiError> {
         let info = Self::kind_or_bad_request(&obj)?;
         obj["apiVersion"] = json!(info.api_version());
         let namespace = if info.namespaced {
@@ -364,6 +405,7 @@ impl World {
                 }
             }
         }
+        self.record_manager(info.kind, &old, &mut obj, manager);
         let errs = validation::validate_update(info.kind, &old, &obj);
         if !errs.is_empty() {
             return Err(ApiError::Invalid {

@@ -1,5 +1,6 @@
 //! `kubectl create -f`, `kubectl apply -f` and `kubectl patch`.
 
+use super::apply_server_side;
 use super::flags::{self, flag, Arity, Flag};
 use super::manifest::{self, Doc};
 use super::resource::{kind_group, parse_targets};
@@ -12,7 +13,7 @@ use crate::engine::json::At;
 use crate::gofmt;
 use crate::json;
 use crate::kubectl::output::CheckErr;
-use crate::kubectl::printers::{gotemplate, jsonpath, yaml};
+use crate::kubectl::printers::{gotemplate, jsonpath, omit_managed_fields, yaml};
 use crate::shell::Output;
 use serde_json::Value;
 
@@ -167,6 +168,25 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
         Ok(d) => d,
         Err(e) => return Output::failed(e),
     };
+    let server_side = verb == Verb::Apply && p.bool("server-side");
+    if server_side && p.value("dry-run") == Some("client") {
+        return Output::failed(
+            "--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)",
+        );
+    }
+    if verb == Verb::Apply && !server_side && p.bool("force-conflicts") {
+        return Output::failed("--force-conflicts only works with --server-side");
+    }
+    let manager = p.value("field-manager").unwrap_or(if server_side {
+        apply_server_side::DEFAULT_MANAGER
+    } else {
+        "kubectl-client-side-apply"
+    });
+    let ssa = apply_server_side::ServerSide {
+        manager,
+        force: p.bool("force-conflicts"),
+        dry_run,
+    };
     let ns = ctx.namespace(&p);
     let explicit_ns = p.has("namespace");
     // kubectl's builder checks that every local path exists before it reads any file.
@@ -210,13 +230,24 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
                 }
             }
             let result = match verb {
-                Verb::Create => create_one(ctx, &doc, dry_run, p.bool("save-config")),
-                Verb::Apply => apply_one(ctx, &doc, dry_run, &mut out),
+                Verb::Apply if server_side => {
+                    apply_server_side::apply_one(ctx, &doc, &ssa, &mut out)
+                        .map(|o| ("serverside-applied", o))
+                }
+                Verb::Create => {
+                    create_one(ctx, &doc, dry_run, p.bool("save-config"), manager_of(&p))
+                }
+                Verb::Apply => apply_one(ctx, &doc, dry_run, &mut out, manager),
             };
             match result {
                 Ok((op, obj)) => {
                     if let Some(o) = p.value("output") {
                         printed_objects.push((o.to_string(), obj));
+                    } else if server_side && dry_run {
+                        out.out(format!(
+                            "{} (server dry run)",
+                            operation_line(&doc, &obj, op, false)
+                        ));
                     } else {
                         out.out(operation_line(&doc, &obj, op, dry_run));
                     }
@@ -298,8 +329,8 @@ pub(super) fn print_object(
         None => (format, None),
     };
     match name {
-        "yaml" => out.out(yaml::to_yaml(obj)),
-        "json" => out.out(json(obj)),
+        "yaml" => out.out(yaml::to_yaml(&omit_managed_fields(obj))),
+        "json" => out.out(json(&omit_managed_fields(obj))),
         "go-template" | "template" | "jsonpath" => {
             let Some(t) = template else {
                 out.fail("template format specified but no template given");
@@ -337,11 +368,17 @@ fn preview(doc: &Doc) -> Value {
     o
 }
 
+/// `kubectl create -f`'s field manager.
+fn manager_of(p: &flags::Parsed) -> &str {
+    p.value("field-manager").unwrap_or("kubectl-create")
+}
+
 fn create_one(
     ctx: &mut Ctx<'_>,
     doc: &Doc,
     dry_run: bool,
     save_config: bool,
+    manager: &str,
 ) -> Result<(&'static str, Value), String> {
     if let Some(r) = doc.resource {
         strict_decode(doc, r)?;
@@ -354,7 +391,7 @@ fn create_one(
         annotate_last_applied(&mut obj, &doc.object);
     }
     ctx.cluster
-        .create(obj)
+        .create_as(obj, manager)
         .map(|o| ("created", (*o).clone()))
         .map_err(|e| e.with_source("creating", &doc.source))
 }
@@ -484,6 +521,7 @@ fn apply_one(
     doc: &Doc,
     dry_run: bool,
     out: &mut Output,
+    manager: &str,
 ) -> Result<(&'static str, Value), String> {
     let Some(r) = doc.resource else {
         return Err(String::new());
@@ -504,7 +542,7 @@ fn apply_one(
         .to_string();
     let Some(live) = ctx.cluster.get(r.kind, ns, &name).cloned() else {
         // A create; an existing object gets a patch, checked below once it is merged.
-        return create_one(ctx, doc, dry_run, true);
+        return create_one(ctx, doc, dry_run, true, manager);
     };
     let last: Value = match live
         .at(&format!(
@@ -555,7 +593,7 @@ fn apply_one(
     // A Secret's `stringData` is never stored, so the patch always carries it and kubectl
     // reports the object configured even when the server had nothing to change.
     let write_only = merged.get("stringData").is_some();
-    match ctx.cluster.update(merged) {
+    match ctx.cluster.update_as(merged, manager, "") {
         Ok(o) if meta_rv(&o) == meta_rv(&live) && !write_only => Ok(("unchanged", (*o).clone())),
         Ok(o) => Ok(("configured", (*o).clone())),
         Err(e @ ApiError::Invalid { .. }) => Err(e.to_string()),
@@ -675,7 +713,7 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 m.remove("resourceVersion");
             }
             let kg = kind_group(t.resource);
-            match ctx.cluster.update(obj) {
+            match ctx.cluster.update_as(obj, "kubectl-patch", "") {
                 Ok(o) => {
                     let unchanged =
                         o.at("/metadata/resourceVersion") == live.at("/metadata/resourceVersion");

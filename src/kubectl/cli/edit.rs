@@ -289,7 +289,7 @@ pub fn finish(
     if let Some(m) = obj["metadata"].as_object_mut() {
         m.remove("resourceVersion");
     }
-    match cluster.update(obj) {
+    match cluster.update_as(obj, "kubectl-edit", "") {
         Ok(_) => {
             let _ = fs.remove(&edit.path, false);
             out.out(format!("{}/{} edited", edit.kind_group, edit.name));

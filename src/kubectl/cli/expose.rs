@@ -10,6 +10,7 @@ use crate::engine::json::At;
 use crate::engine::ApiError;
 use crate::json;
 use crate::kubectl::output::CheckErr;
+use crate::kubectl::printers::omit_managed_fields;
 use crate::kubectl::printers::yaml;
 use crate::shell::Output;
 use serde_json::{Map, Value};
@@ -153,8 +154,8 @@ fn dry_run(p: &flags::Parsed) -> Result<bool, String> {
 fn print_service(out: &mut Output, p: &flags::Parsed, svc: &Value, op: &str) {
     let name = meta_str(svc, "name");
     match p.value("output") {
-        Some("yaml") => out.out(yaml::to_yaml(svc)),
-        Some("json") => out.out(yaml::to_json(svc)),
+        Some("yaml") => out.out(yaml::to_yaml(&omit_managed_fields(svc))),
+        Some("json") => out.out(yaml::to_json(&omit_managed_fields(svc))),
         Some("name") => out.out(format!("service/{name}")),
         _ => out.out(format!("service/{name} {op}")),
     }
@@ -310,7 +311,7 @@ pub fn expose(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         return out;
     }
     svc["metadata"]["namespace"] = json!(ns);
-    match ctx.cluster.create(svc) {
+    match ctx.cluster.create_as(svc, "kubectl-expose") {
         Ok(created) => print_service(&mut out, &p, &created, "exposed"),
         Err(e) => out.fail(e.to_string()),
     }

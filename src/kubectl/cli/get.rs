@@ -13,7 +13,7 @@ use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::columns::{self, TableOptions};
 use crate::kubectl::printers::list;
 use crate::kubectl::printers::tabwriter::{format_table, WatchTable};
-use crate::kubectl::printers::{custom_columns, gotemplate, jsonpath, yaml};
+use crate::kubectl::printers::{custom_columns, gotemplate, jsonpath, omit_managed_fields, yaml};
 use crate::kubectl::process::{Process, Running, Watch};
 use crate::shell::Output;
 use serde_json::Value;
@@ -95,9 +95,19 @@ pub struct RowPrinter {
     pub table: WatchTable,
     pub header_done: bool,
     pub kind_group: String,
+    /// `--show-managed-fields`: `-o yaml|json` keep `metadata.managedFields`.
+    pub show_managed_fields: bool,
 }
 
 impl RowPrinter {
+    fn shown<'a>(&self, o: &'a Value) -> std::borrow::Cow<'a, Value> {
+        if self.show_managed_fields {
+            std::borrow::Cow::Borrowed(o)
+        } else {
+            omit_managed_fields(o)
+        }
+    }
+
     pub fn print_many(&mut self, objs: &[&Value], now: Millis) -> Vec<String> {
         match &self.format {
             Format::Table { .. } => {
@@ -125,9 +135,9 @@ impl RowPrinter {
                 .collect(),
             Format::Yaml => objs
                 .iter()
-                .map(|o| format!("{}---", yaml::to_yaml(o)))
+                .map(|o| format!("{}---", yaml::to_yaml(&self.shown(o))))
                 .collect(),
-            Format::Json => objs.iter().map(|o| yaml::to_json(o)).collect(),
+            Format::Json => objs.iter().map(|o| yaml::to_json(&self.shown(o))).collect(),
             Format::CustomColumns(spec) => {
                 let owned: Vec<Value> = objs.iter().map(|o| (*o).clone()).collect();
                 let mut lines = custom_columns::render(spec, &owned).unwrap_or_default();
@@ -361,6 +371,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             table: WatchTable::new(),
             header_done: false,
             kind_group: kind_group(r),
+            show_managed_fields: p.bool("show-managed-fields"),
         };
         if !p.bool("watch-only") {
             let refs: Vec<&Value> = objs.iter().map(|o| o.as_ref()).collect();
@@ -454,6 +465,18 @@ fn print(
                 _ => None,
             };
             match format {
+                Format::Yaml | Format::Json if !p.bool("show-managed-fields") => {
+                    let shown: Vec<Value> = all
+                        .iter()
+                        .map(|o| omit_managed_fields(o).into_owned())
+                        .collect();
+                    let all: Vec<&Value> = shown.iter().collect();
+                    let single = single.map(|_| all[0]);
+                    out.out(match format {
+                        Format::Yaml => single.map_or_else(|| list::to_yaml(&all), yaml::to_yaml),
+                        _ => single.map_or_else(|| list::to_json(&all), yaml::to_json),
+                    })
+                }
                 Format::Yaml => out.out(single.map_or_else(|| list::to_yaml(&all), yaml::to_yaml)),
                 Format::Json => out.out(single.map_or_else(|| list::to_json(&all), yaml::to_json)),
                 Format::JsonPath(_) | Format::GoTemplate(_) => {

@@ -179,7 +179,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
                 (Mode::Label, true) => "labeled",
             };
             let written = if changed {
-                match ctx.cluster.update(obj) {
+                let manager = match mode {
+                    Mode::Label => "kubectl-label",
+                    Mode::Annotate => "kubectl-annotate",
+                };
+                match ctx.cluster.update_as(obj, manager, "") {
                     Ok(o) => (*o).clone(),
                     Err(e) => {
                         out.fail(e.to_string());

@@ -1,6 +1,7 @@
 //! kubectl: verbs, flags and resource arguments, printing what kubectl 1.34 prints.
 
 pub mod apply;
+mod apply_server_side;
 pub mod config;
 pub mod create;
 pub mod delete;

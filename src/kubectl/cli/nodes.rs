@@ -91,7 +91,8 @@ fn set_cordon(ctx: &mut Ctx<'_>, out: &mut Output, name: &str, desired: bool) ->
     } else if let Some(spec) = obj["spec"].as_object_mut() {
         spec.remove("unschedulable");
     }
-    match ctx.cluster.update(obj) {
+    // cordon names no field manager: its user agent, `kubectl`, does.
+    match ctx.cluster.update_as(obj, "kubectl", "") {
         Ok(_) => {
             out.out(format!("node/{name} {word}"));
             true
@@ -613,7 +614,7 @@ pub fn taint(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             out.out(format!("node/{name} {operation} (dry run)"));
             continue;
         }
-        match ctx.cluster.update(obj) {
+        match ctx.cluster.update_as(obj, "kubectl-taint", "") {
             Ok(_) => out.out(format!("node/{name} {operation}")),
             Err(e) => out.fail(e.to_string()),
         }

@@ -245,7 +245,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 spec.remove("paused");
             }
             let mut out = Output::ok();
-            match ctx.cluster.update(o) {
+            match ctx.cluster.update_as(o, "kubectl-rollout", "") {
                 Ok(_) => out.out(format!(
                     "{kg}/{name} {}",
                     if pausing { "paused" } else { "resumed" }
@@ -277,7 +277,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             o["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"] =
                 json!(now);
             let mut out = Output::ok();
-            match ctx.cluster.update(o) {
+            match ctx.cluster.update_as(o, "kubectl-rollout", "") {
                 Ok(_) => out.out(format!("{kg}/{name} restarted")),
                 Err(e) => out.fail(e.to_string()),
             }
@@ -609,7 +609,7 @@ fn undo(ctx: &mut Ctx<'_>, p: &flags::Parsed, kind: &str, kg: &str, obj: &Value)
     if kind == "Deployment" {
         o["metadata"]["annotations"] = rollback_annotations(ctx, obj, target.0);
     }
-    match ctx.cluster.update(o) {
+    match ctx.cluster.update_as(o, "kubectl-rollout", "") {
         Ok(_) => out.out(format!("{kg}/{name} rolled back")),
         Err(e) => out.fail(e.to_string()),
     }

@@ -208,7 +208,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         }
         return out.into();
     }
-    if let Err(e) = ctx.cluster.create(pod) {
+    if let Err(e) = ctx.cluster.create_as(pod, "kubectl-run") {
         return Output::failed(e.to_string()).into();
     }
     if !attach {

@@ -92,7 +92,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         }
         let mut obj = live;
         obj["spec"]["replicas"] = json!(replicas);
-        match ctx.cluster.update(obj) {
+        match ctx.cluster.update_as(obj, "kubectl", "scale") {
             Ok(o) => {
                 let kg = kind_group(resource);
                 super::apply::print_written(&mut out, &p, &o, &kg, format!("{kg}/{name} scaled"));

@@ -179,7 +179,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 What::Env => "env updated",
                 What::Resources => "resource requirements updated",
             };
-            match ctx.cluster.update(obj) {
+            match ctx.cluster.update_as(obj, "kubectl-set", "") {
                 Ok(o) => {
                     let kg = kind_group(t.resource);
                     super::apply::print_written(

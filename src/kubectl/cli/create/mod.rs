@@ -231,7 +231,7 @@ impl Invocation {
                 let result = if self.dry_run == DryRun::Server {
                     ctx.cluster.create_dry_run(sent)
                 } else {
-                    ctx.cluster.create(sent)
+                    ctx.cluster.create_as(sent, "kubectl-create")
                 };
                 match result {
                     Ok(o) => (*o).clone(),
