@@ -251,16 +251,21 @@ fn sibling_keys(text: &str, at: &CursorPath) -> Vec<String> {
     keys
 }
 
-/// `kubectl explain`'s text for the field under the cursor: the key the cursor is on, or
-/// whose value it is in. Returns the explain argument and the text.
-pub fn docs_at(text: &str, offset: usize, lang: Lang) -> Option<(String, String)> {
+/// The `kubectl explain` argument for the field under the cursor: the key the cursor is
+/// on, or whose value it is in (`deployment.spec.replicas`).
+pub fn explain_path_at(text: &str, offset: usize) -> Option<String> {
     let at = cursor_path(text, offset)?;
     let name = match &at.spot {
         Spot::Key { .. } => text[at.word.0..at.word.1].trim_end_matches(':').to_string(),
         Spot::Value { key, .. } => key.clone(),
     };
-    let path = explain_path(&at, &name)?;
-    let docs = explain(&path, false, None, lang).ok()?;
+    explain_path(&at, &name)
+}
+
+/// `kubectl explain`'s text for the field under the cursor, with its explain argument.
+pub fn docs_at(text: &str, offset: usize, lang: Lang) -> Option<(String, String)> {
+    let path = explain_path_at(text, offset)?;
+    let docs = docs_for(&path, lang)?;
     Some((path, docs))
 }
 

@@ -23,9 +23,10 @@ impl History {
     /// Records `before`, the state an edit is about to leave. Letters typed one after the
     /// other make one step; a space, a line break, a paste or a jump elsewhere starts a new one.
     pub fn record(&mut self, before: Snapshot, after: &str, cursor: usize) {
-        let typed_one = after.len() == before.text.len() + 1
-            && after.is_char_boundary(cursor.saturating_sub(1))
-            && cursor >= 1
+        let typed_one = cursor >= 1
+            && cursor <= after.len()
+            && after.len() == before.text.len() + 1
+            && after.is_char_boundary(cursor)
             && after[..cursor]
                 .chars()
                 .last()
@@ -39,6 +40,12 @@ impl History {
         }
         self.typing_at = typed_one.then_some(cursor);
         self.redo.clear();
+    }
+
+    /// Records `before` as a step of its own (an indent, a chosen completion).
+    pub fn step(&mut self, before: Snapshot) {
+        self.typing_at = None;
+        self.record(before, "", 0);
     }
 
     /// The state before the last step; `current` becomes redoable.
