@@ -39,7 +39,7 @@ pub fn complete(text: &str, offset: usize) -> Option<Completion> {
     };
     let wanted = prefix.to_ascii_lowercase();
     items.retain(|c| c.label.to_ascii_lowercase().starts_with(&wanted) && c.label != prefix);
-    (!items.is_empty()).then(|| Completion {
+    (!items.is_empty()).then_some(Completion {
         from: at.word.0,
         to: at.word.1,
         items,

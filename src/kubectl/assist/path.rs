@@ -210,7 +210,7 @@ pub fn cursor_path(text: &str, offset: usize) -> Option<CursorPath> {
         }
         let is_parent = match in_item {
             // A sequence's items sit at or right of their key (`containers:` / `- name:`).
-            true => line.column <= col && !(line.column == col && !line.dashes.is_empty()),
+            true => line.column <= col,
             false => line.column < col,
         };
         if !is_parent {
@@ -327,6 +327,12 @@ mod tests {
     #[test]
     fn a_second_item_skips_the_first_items_lines() {
         let text = "kind: Pod\nspec:\n  containers:\n  - name: a\n    ports:\n    - containerPort: 80\n  - name: b\n    ports:\n    - proto";
+        assert_eq!(keys(&at(text, "proto")), "spec.containers.[].ports.[]");
+    }
+
+    #[test]
+    fn a_list_under_an_items_first_key_nests_inside_that_item() {
+        let text = "kind: Pod\nspec:\n  containers:\n  - ports:\n    - proto";
         assert_eq!(keys(&at(text, "proto")), "spec.containers.[].ports.[]");
     }
 
