@@ -6,7 +6,7 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::kubectl::assist::find::{matches, next_match, utf16_offset};
+use crate::kubectl::assist::find::{byte_offset, matches, next_match, utf16_offset};
 
 use super::i18n::{fill, use_strings};
 
@@ -50,21 +50,26 @@ pub fn find_bar(props: &FindBarProps) -> Html {
             props.area.clone(),
             Rc::clone(&props.text),
         );
-        let query = find.query.clone();
-        move |backwards: bool| {
+        // From the selection's end; from its start while typing, so that the match already
+        // selected stays selected as the query grows.
+        move |query: String, backwards: bool, typing: bool| {
             let found = matches(&text, &query);
             let Some(area) = area.cast::<HtmlTextAreaElement>() else {
                 return;
             };
-            let cursor = area.selection_end().ok().flatten().map_or(0, |n| {
-                crate::kubectl::assist::find::byte_offset(&text, n as usize)
-            });
-            let cursor = if backwards {
-                cursor.saturating_sub(1)
-            } else {
-                cursor
+            let edge = match typing || backwards {
+                true => area.selection_start(),
+                false => area.selection_end(),
             };
-            let Some(i) = next_match(&found, cursor, backwards) else {
+            let cursor = edge
+                .ok()
+                .flatten()
+                .map_or(0, |n| byte_offset(&text, n as usize));
+            let Some(i) = next_match(&found, cursor + usize::from(backwards), backwards) else {
+                state.set(Some(Find {
+                    query,
+                    current: None,
+                }));
                 return;
             };
             let (from, to) = found[i];
@@ -77,7 +82,7 @@ pub fn find_bar(props: &FindBarProps) -> Html {
             let line_height = area.scroll_height() / lines as i32;
             area.set_scroll_top(row * line_height - area.client_height() / 2);
             state.set(Some(Find {
-                query: query.clone(),
+                query,
                 current: Some(i),
             }));
         }
@@ -92,21 +97,18 @@ pub fn find_bar(props: &FindBarProps) -> Html {
         }
     };
     let oninput = {
-        let state = props.find.clone();
+        let go = go.clone();
         Callback::from(move |e: InputEvent| {
             let query = e.target_unchecked_into::<HtmlInputElement>().value();
-            state.set(Some(Find {
-                query,
-                current: None,
-            }));
+            go(query, false, true);
         })
     };
     let onkeydown = {
-        let (go, close) = (go.clone(), close.clone());
+        let (go, close, query) = (go.clone(), close.clone(), find.query.clone());
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
             "Enter" => {
                 e.prevent_default();
-                go(e.shift_key());
+                go(query.clone(), e.shift_key(), false);
             }
             "Escape" => {
                 e.prevent_default();
@@ -116,6 +118,7 @@ pub fn find_bar(props: &FindBarProps) -> Html {
         })
     };
     let (next, previous) = (go.clone(), go);
+    let (q1, q2) = (find.query.clone(), find.query.clone());
     let count = match (found.len(), find.current) {
         (0, _) if !find.query.is_empty() => strings.find_none.to_string(),
         (0, _) => String::new(),
@@ -129,9 +132,9 @@ pub fn find_bar(props: &FindBarProps) -> Html {
                    data-testid="editor-find-input" />
             <span class="find-count" aria-live="polite" data-testid="editor-find-count">{ count }</span>
             <button aria-label={strings.find_prev} title={strings.find_prev}
-                    onclick={Callback::from(move |_| previous(true))}>{ "↑" }</button>
+                    onclick={Callback::from(move |_| previous(q1.clone(), true, false))}>{ "↑" }</button>
             <button aria-label={strings.find_next} title={strings.find_next}
-                    onclick={Callback::from(move |_| next(false))}>{ "↓" }</button>
+                    onclick={Callback::from(move |_| next(q2.clone(), false, false))}>{ "↓" }</button>
             <button aria-label={strings.find_close} title={strings.find_close}
                     onclick={Callback::from(move |_| close())}>{ "×" }</button>
         </div>

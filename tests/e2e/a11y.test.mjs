@@ -180,9 +180,11 @@ for (const lang of ['en', 'zh-TW']) {
     const order = ['header', 'lesson', 'terminal', 'editor', 'cluster'];
     const seen = [await page.evaluate(focusedName)];
     for (let i = 0; i < 80; i++) {
-      // In the terminal Tab completes, as in a shell; Escape first lets it move on.
+      // In the terminal Tab completes, as in a shell, and in the editor it indents; Escape
+      // first lets it move on.
       const last = seen.at(-1);
       if (last.region === 'terminal' && last.tag === 'input') await page.keyboard.press('Escape');
+      if (last.region === 'editor' && last.tag === 'textarea') await page.keyboard.press('Escape');
       await page.keyboard.press('Tab');
       const f = await page.evaluate(focusedName);
       if (!f) break;
