@@ -151,7 +151,7 @@ const focusedName = () => {
   const name = el.getAttribute('aria-label')
     || (el.getAttribute('aria-labelledby') && byIds(el.getAttribute('aria-labelledby')))
     || (el.labels && [...el.labels].map((l) => l.textContent).join(' '))
-    || (el.tagName === 'BUTTON' || el.getAttribute('role') === 'tab' ? el.textContent : '')
+    || (['BUTTON', 'SUMMARY'].includes(el.tagName) || el.getAttribute('role') === 'tab' ? el.textContent : '')
     || el.getAttribute('title') || '';
   const region = el.closest('.topbar') ? 'header' : el.closest('.pane-tabs') ? 'tabs'
     : el.closest('.lesson-pane') ? 'lesson' : el.closest('.terminal-pane') ? 'terminal'
