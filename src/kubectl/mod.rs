@@ -1,5 +1,6 @@
 //! kubectl: its verbs ([`cli`]), printers and describers, and the learner's terminal
 //! ([`session`]): the host the shell ([`crate::shell`]) runs typed lines on.
+pub mod assist;
 pub mod bundled;
 pub mod cli;
 pub mod completion;

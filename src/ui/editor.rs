@@ -1,5 +1,6 @@
 //! The YAML editor: file tabs, a line-number gutter, a highlighted copy of the text drawn
-//! behind a transparent textarea, inline diagnostics, templates and Apply.
+//! behind a transparent textarea, inline diagnostics, templates and Apply. Completion, the
+//! explain panel, undo and YAML's indentation are `editor_assist`; find is `find_bar`.
 
 use std::rc::Rc;
 
@@ -9,7 +10,9 @@ use yew::prelude::*;
 
 use crate::kubectl::diagnostics::{check_manifest, is_manifest_name, Diagnostic};
 
-use super::i18n::{fill, use_strings};
+use super::editor_assist::{option_id, Assist, CompletionList, DocsPanel};
+use super::find_bar::{marks_layer, Find, FindBar};
+use super::i18n::{fill, use_lang, use_strings};
 
 use super::state::{dispatch_on_click, Action, AppContext};
 
@@ -49,6 +52,17 @@ pub fn editor() -> Html {
     let overlay_ref = use_node_ref();
     let area_ref = use_node_ref();
     let diagnostics = use_state(|| Rc::new(Vec::<Diagnostic>::new()));
+    let lang = use_lang();
+    let marks_ref = use_node_ref();
+    let find = use_state(|| None::<Find>);
+    let assist = Assist {
+        area: area_ref.clone(),
+        ctx: ctx.clone(),
+        histories: use_mut_ref(Default::default),
+        completion: use_state(|| None),
+        docs_path: use_state(|| None),
+        tab_leaves: use_mut_ref(|| false),
+    };
 
     {
         // Checked a moment after typing stops; a newer edit drops the pending check. The
@@ -87,10 +101,14 @@ pub fn editor() -> Html {
     }
 
     let oninput = {
-        let ctx = ctx.clone();
+        let assist = assist.clone();
         Callback::from(move |e: InputEvent| {
             let text = e.target_unchecked_into::<HtmlTextAreaElement>().value();
-            ctx.dispatch(Action::EditFile(text));
+            // A letter, or the space after a key's colon, may open the completion list.
+            let typed_letter = e.input_type() == "insertText"
+                && e.data()
+                    .is_some_and(|d| d.chars().all(|c| c.is_alphanumeric() || c == ' '));
+            assist.typed(text, typed_letter);
         })
     };
 
@@ -98,7 +116,10 @@ pub fn editor() -> Html {
     let onscroll = {
         let gutter_ref = gutter_ref.clone();
         let overlay_ref = overlay_ref.clone();
+        let marks_ref = marks_ref.clone();
+        let assist = assist.clone();
         Callback::from(move |e: Event| {
+            assist.close();
             let area = e.target_unchecked_into::<HtmlTextAreaElement>();
             if let Some(gutter) = gutter_ref.cast::<Element>() {
                 gutter.set_scroll_top(area.scroll_top());
@@ -107,12 +128,18 @@ pub fn editor() -> Html {
                 overlay.set_scroll_top(area.scroll_top());
                 overlay.set_scroll_left(area.scroll_left());
             }
+            if let Some(marks) = marks_ref.cast::<Element>() {
+                marks.set_scroll_top(area.scroll_top());
+                marks.set_scroll_left(area.scroll_left());
+            }
         })
     };
 
-    // Ctrl-S saves (and finishes a `kubectl edit`), Ctrl-Enter applies, Tab indents.
+    // Ctrl-S saves (and finishes a `kubectl edit`), Ctrl-Enter applies, Ctrl-F finds; the
+    // rest (completion, undo, indentation) is the assist's.
     let onkeydown = {
         let ctx = ctx.clone();
+        let (assist, find) = (assist.clone(), find.clone());
         Callback::from(move |e: KeyboardEvent| {
             let ctrl = e.ctrl_key() || e.meta_key();
             match e.key().as_str() {
@@ -124,10 +151,52 @@ pub fn editor() -> Html {
                     e.prevent_default();
                     ctx.dispatch(Action::Apply);
                 }
-                _ => {}
+                "f" if ctrl => {
+                    e.prevent_default();
+                    assist.close();
+                    find.set(Some(find.as_ref().cloned().unwrap_or_default()));
+                }
+                _ => {
+                    if assist.key(&e) {
+                        e.prevent_default();
+                        e.stop_propagation();
+                    }
+                }
             }
         })
     };
+    let follow_cursor = {
+        let assist = assist.clone();
+        Callback::from(move |_: Event| assist.follow_cursor())
+    };
+    let onblur = {
+        let assist = assist.clone();
+        Callback::from(move |_: FocusEvent| assist.close())
+    };
+    let onpick = {
+        let assist = assist.clone();
+        Callback::from(move |i: usize| assist.accept(i))
+    };
+    let button = |f: fn(&Assist)| {
+        let assist = assist.clone();
+        Callback::from(move |_: MouseEvent| f(&assist))
+    };
+    let (onsuggest, onundo, onredo) = (
+        button(Assist::suggest_here),
+        button(Assist::undo),
+        button(Assist::redo),
+    );
+    let onfind = {
+        let find = find.clone();
+        Callback::from(move |_: MouseEvent| find.set(Some(Find::default())))
+    };
+    let open = (*assist.completion).clone();
+    // The entry chosen in the list is documented; otherwise the field under the cursor.
+    let docs_path = open
+        .as_ref()
+        .and_then(|o| o.items.get(o.active))
+        .and_then(|c| c.explain_path.clone())
+        .or_else(|| (*assist.docs_path).clone());
 
     let onapply = dispatch_on_click(&ctx, Action::Apply);
     let onsave = dispatch_on_click(&ctx, Action::Save);
@@ -180,6 +249,15 @@ pub fn editor() -> Html {
                     }) }
                 </div>
                 <div class="editor-tools">
+                    <span class="assist-tools">
+                        <button class="tool" onclick={onundo} aria-label={strings.undo} title={strings.undo}
+                                data-testid="editor-undo">{ "↶" }</button>
+                        <button class="tool" onclick={onredo} aria-label={strings.redo} title={strings.redo}
+                                data-testid="editor-redo">{ "↷" }</button>
+                        <button class="tool" onclick={onfind} aria-label={strings.find} title={strings.find}>{ "⌕" }</button>
+                        <button class="tool" onclick={onsuggest} aria-label={strings.suggest} title={strings.suggest}
+                                data-testid="editor-suggest">{ "{…}" }</button>
+                    </span>
                     <select class="templates" aria-label={strings.template_label} onchange={ontemplate}>
                         <option value="" selected=true>{ strings.template_menu }</option>
                         { for TEMPLATES.iter().map(|t| html! { <option value={t.0}>{ t.0 }</option> }) }
@@ -191,6 +269,9 @@ pub fn editor() -> Html {
                     </button>
                 </div>
             </div>
+            if find.is_some() {
+                <FindBar find={find.clone()} area={area_ref.clone()} text={Rc::clone(&ctx.editor.file_text)} />
+            }
             <div class="editor-body">
                 <div ref={gutter_ref} class="gutter" aria-hidden="true">
                     { for (1..=line_count).map(|n| html! {
@@ -201,12 +282,18 @@ pub fn editor() -> Html {
                     <pre ref={overlay_ref} class="code highlight" aria-hidden="true">
                         { for ctx.editor.file_text.split('\n').enumerate().map(|(i, l)| highlight_line(l, bad_lines.contains(&(i + 1)))) }
                     </pre>
+                    if let Some(f) = find.as_ref().filter(|f| !f.query.is_empty()) {
+                        { marks_layer(&ctx.editor.file_text, f, marks_ref.clone()) }
+                    }
                     <textarea
                         ref={area_ref}
                         class="code input"
                         data-testid="editor"
                         aria-label={format!("{} {}", strings.editing, ctx.editor.file_name)}
-                        aria-describedby="editor-diagnostics"
+                        aria-describedby="editor-keys editor-diagnostics"
+                        aria-autocomplete="list"
+                        aria-controls={open.as_ref().map(|_| "editor-completion")}
+                        aria-activedescendant={open.as_ref().map(|o| option_id(o.active))}
                         spellcheck="false"
                         autocapitalize="off"
                         wrap="off"
@@ -214,9 +301,19 @@ pub fn editor() -> Html {
                         {oninput}
                         {onscroll}
                         {onkeydown}
+                        onkeyup={follow_cursor.reform(|e: KeyboardEvent| e.into())}
+                        onclick={follow_cursor.reform(|e: MouseEvent| e.into())}
+                        {onblur}
                     />
+                    if let Some(open) = open {
+                        <CompletionList {open} label={strings.completions} {onpick} />
+                    }
                 </div>
             </div>
+            <span id="editor-keys" class="visually-hidden">{ strings.editor_keys }</span>
+            if let Some(path) = docs_path {
+                <DocsPanel path={path} {lang} label={strings.field_docs} />
+            }
             <ul class="diagnostics" id="editor-diagnostics" data-testid="editor-diagnostics" aria-live="polite">
                 { for diagnostics.iter().map(|d| html! {
                     <li class="diagnostic"><span class="at">{ fill(strings.diagnostic_line, d.line, 0) }</span>{ d.message.clone() }</li>

@@ -154,7 +154,7 @@ const focusedName = () => {
   const name = el.getAttribute('aria-label')
     || (el.getAttribute('aria-labelledby') && byIds(el.getAttribute('aria-labelledby')))
     || (el.labels && [...el.labels].map((l) => l.textContent).join(' '))
-    || (el.tagName === 'BUTTON' || el.getAttribute('role') === 'tab' ? el.textContent : '')
+    || (['BUTTON', 'SUMMARY'].includes(el.tagName) || el.getAttribute('role') === 'tab' ? el.textContent : '')
     || el.getAttribute('title') || '';
   const region = el.closest('.topbar') ? 'header' : el.closest('.pane-tabs') ? 'tabs'
     : el.closest('.lesson-pane') ? 'lesson' : el.closest('.terminal-pane') ? 'terminal'
@@ -183,9 +183,11 @@ for (const lang of ['en', 'zh-TW']) {
     const order = ['header', 'lesson', 'terminal', 'editor', 'cluster'];
     const seen = [await page.evaluate(focusedName)];
     for (let i = 0; i < 80; i++) {
-      // In the terminal Tab completes, as in a shell; Escape first lets it move on.
+      // In the terminal Tab completes, as in a shell, and in the editor it indents; Escape
+      // first lets it move on.
       const last = seen.at(-1);
       if (last.region === 'terminal' && last.tag === 'input') await page.keyboard.press('Escape');
+      if (last.region === 'editor' && last.tag === 'textarea') await page.keyboard.press('Escape');
       await page.keyboard.press('Tab');
       const f = await page.evaluate(focusedName);
       if (!f) break;

@@ -1,0 +1,377 @@
+//! What makes the editor know Kubernetes, wired to the textarea: completion (a listbox
+//! under the caret), the explain panel, undo and redo, and the keys that indent as YAML
+//! does. The knowledge itself is `kubectl::assist` (pure, tested natively); this file moves
+//! text and selections between it and the DOM.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use web_sys::{HtmlTextAreaElement, KeyboardEvent};
+use yew::prelude::*;
+
+use crate::kubectl::assist::complete::{complete, docs_for, explain_path_at, Candidate};
+use crate::kubectl::assist::find::{byte_offset, utf16_offset};
+use crate::kubectl::assist::history::{History, Snapshot};
+use crate::kubectl::assist::indent::{indent, newline, outdent, Edit};
+use crate::kubectl::explain::Lang as ExplainLang;
+
+use super::params::Lang;
+use super::state::{Action, AppContext};
+
+/// The completion list while it is open.
+#[derive(Clone, PartialEq)]
+pub struct Open {
+    /// The byte range of the text the chosen entry replaces.
+    pub from: usize,
+    pub to: usize,
+    pub items: Rc<Vec<Candidate>>,
+    pub active: usize,
+    /// Where the replaced word starts: line and column, to draw the list under it.
+    pub row: usize,
+    pub col: usize,
+    /// The textarea's scroll offsets when the list opened.
+    pub scroll: (i32, i32),
+}
+
+/// Undo history per file, kept for the editor's lifetime.
+pub type Histories = Rc<RefCell<BTreeMap<String, History>>>;
+
+/// Everything the editor's callbacks need, cloned into each.
+#[derive(Clone)]
+pub struct Assist {
+    pub area: NodeRef,
+    pub ctx: AppContext,
+    pub histories: Histories,
+    pub completion: UseStateHandle<Option<Open>>,
+    /// The explain argument for the field under the cursor.
+    pub docs_path: UseStateHandle<Option<String>>,
+    /// Escape was the last key: Tab moves the focus on instead of indenting.
+    pub tab_leaves: Rc<RefCell<bool>>,
+}
+
+impl Assist {
+    fn area(&self) -> Option<HtmlTextAreaElement> {
+        self.area.cast::<HtmlTextAreaElement>()
+    }
+
+    /// The textarea's text and selection, in bytes.
+    fn text_and_selection(&self) -> Option<(HtmlTextAreaElement, String, (usize, usize))> {
+        let area = self.area()?;
+        let text = area.value();
+        let at = |n: Option<u32>| byte_offset(&text, n.unwrap_or(0) as usize);
+        let selection = (
+            at(area.selection_start().ok().flatten()),
+            at(area.selection_end().ok().flatten()),
+        );
+        Some((area, text, selection))
+    }
+
+    fn history<T>(&self, f: impl FnOnce(&mut History) -> T) -> T {
+        let mut all = self.histories.borrow_mut();
+        f(all.entry(self.ctx.editor.file_name.clone()).or_default())
+    }
+
+    /// Puts `text` and the selection into the textarea and the state.
+    fn show(&self, area: &HtmlTextAreaElement, text: String, selection: (usize, usize)) {
+        area.set_value(&text);
+        let (a, b) = (
+            utf16_offset(&text, selection.0) as u32,
+            utf16_offset(&text, selection.1) as u32,
+        );
+        let _ = area.set_selection_range(a, b);
+        self.ctx.dispatch(Action::EditFile(text));
+    }
+
+    /// An edit made by a key or a chosen completion: one undo step.
+    fn apply(&self, area: &HtmlTextAreaElement, before: Snapshot, edit: Edit) {
+        self.history(|h| h.step(before));
+        self.show(area, edit.text, edit.selection);
+    }
+
+    /// The learner typed (or pasted, or cut): recorded for undo; the list follows the word.
+    pub fn typed(&self, text: String, typed_letter: bool) {
+        let before = (*self.ctx.editor.file_text).clone();
+        let cursor = self
+            .area()
+            .and_then(|a| a.selection_start().ok().flatten())
+            .map_or(text.len(), |n| byte_offset(&text, n as usize));
+        let changed_at = common_prefix(&before, &text);
+        let snapshot = Snapshot {
+            text: before,
+            selection: (changed_at, changed_at),
+        };
+        self.history(|h| h.record(snapshot, &text, cursor));
+        self.ctx.dispatch(Action::EditFile(text.clone()));
+        let open = self.completion.is_some();
+        if (typed_letter && self.ctx.clock.engine_arrived) || open {
+            self.suggest(&text, cursor, false);
+        }
+    }
+
+    /// Opens (or refreshes) the list for the word at `cursor`; `explicit` is Ctrl-Space or
+    /// the Suggest button, which also lists every key of an empty line.
+    fn suggest(&self, text: &str, cursor: usize, explicit: bool) {
+        let Some(found) = complete(text, cursor) else {
+            self.completion.set(None);
+            return;
+        };
+        let after_colon = text[..found.from].ends_with(": ") && found.from == cursor;
+        if !explicit && found.from == cursor && !after_colon {
+            self.completion.set(None);
+            return;
+        }
+        let line_start = text[..found.from].rfind('\n').map_or(0, |i| i + 1);
+        let scroll = self
+            .area()
+            .map_or((0, 0), |a| (a.scroll_top(), a.scroll_left()));
+        self.completion.set(Some(Open {
+            from: found.from,
+            to: found.to,
+            items: Rc::new(found.items),
+            active: 0,
+            row: text[..found.from].matches('\n').count(),
+            col: text[line_start..found.from].chars().count(),
+            scroll,
+        }));
+    }
+
+    /// Ctrl-Space, or the Suggest button.
+    pub fn suggest_here(&self) {
+        if let Some((area, text, (_, cursor))) = self.text_and_selection() {
+            let _ = area.focus();
+            self.suggest(&text, cursor, true);
+        }
+    }
+
+    /// Puts the chosen entry in place of the word at the cursor.
+    pub fn accept(&self, index: usize) {
+        let Some(open) = (*self.completion).clone() else {
+            return;
+        };
+        let Some(item) = open.items.get(index) else {
+            return;
+        };
+        let Some((area, text, selection)) = self.text_and_selection() else {
+            return;
+        };
+        if open.to > text.len() || open.from > open.to {
+            self.completion.set(None);
+            return;
+        }
+        let out = format!("{}{}{}", &text[..open.from], item.insert, &text[open.to..]);
+        let cursor = open.from + item.insert.len();
+        let before = Snapshot { text, selection };
+        self.apply(
+            &area,
+            before,
+            Edit {
+                text: out.clone(),
+                selection: (cursor, cursor),
+            },
+        );
+        let _ = area.focus();
+        // A key whose value is an enum goes on to list the values.
+        if item.insert.ends_with(": ") {
+            self.suggest(&out, cursor, false);
+        } else {
+            self.completion.set(None);
+        }
+    }
+
+    pub fn close(&self) {
+        if self.completion.is_some() {
+            self.completion.set(None);
+        }
+    }
+
+    fn move_active(&self, delta: isize) {
+        if let Some(open) = (*self.completion).clone() {
+            let n = open.items.len() as isize;
+            let active = (open.active as isize + delta).rem_euclid(n) as usize;
+            self.completion.set(Some(Open { active, ..open }));
+        }
+    }
+
+    pub fn undo(&self) {
+        self.step_history(true);
+    }
+
+    pub fn redo(&self) {
+        self.step_history(false);
+    }
+
+    fn step_history(&self, back: bool) {
+        let Some((area, text, selection)) = self.text_and_selection() else {
+            return;
+        };
+        let current = Snapshot { text, selection };
+        let target = self.history(|h| {
+            if back {
+                h.undo(current)
+            } else {
+                h.redo(current)
+            }
+        });
+        if let Some(s) = target {
+            self.completion.set(None);
+            self.show(&area, s.text, s.selection);
+        }
+    }
+
+    /// The explain panel follows the cursor (once the lazy half of the wasm is in).
+    pub fn follow_cursor(&self) {
+        if !self.ctx.clock.engine_arrived {
+            return;
+        }
+        if let Some((_, text, (_, cursor))) = self.text_and_selection() {
+            let path = explain_path_at(&text, cursor);
+            if *self.docs_path != path {
+                self.docs_path.set(path);
+            }
+        }
+    }
+
+    /// The editor's keys; returns whether the key was used (and its default prevented).
+    pub fn key(&self, e: &KeyboardEvent) -> bool {
+        let ctrl = e.ctrl_key() || e.meta_key();
+        let key = e.key();
+        let leaving = std::mem::replace(&mut *self.tab_leaves.borrow_mut(), key == "Escape");
+        if e.is_composing() {
+            return false;
+        }
+        if let Some(open) = (*self.completion).clone() {
+            match key.as_str() {
+                "ArrowDown" => self.move_active(1),
+                "ArrowUp" => self.move_active(-1),
+                "Enter" | "Tab" if !ctrl => self.accept(open.active),
+                "Escape" => self.close(),
+                "ArrowLeft" | "ArrowRight" | "Home" | "End" | "PageUp" | "PageDown" => {
+                    self.close();
+                    return false;
+                }
+                _ => return self.plain_key(e, ctrl, leaving),
+            }
+            return true;
+        }
+        self.plain_key(e, ctrl, leaving)
+    }
+
+    fn plain_key(&self, e: &KeyboardEvent, ctrl: bool, leaving: bool) -> bool {
+        let key = e.key();
+        let lower = key.to_ascii_lowercase();
+        match lower.as_str() {
+            " " if ctrl => self.suggest_here(),
+            "z" if ctrl && e.shift_key() => self.redo(),
+            "z" if ctrl => self.undo(),
+            "y" if ctrl => self.redo(),
+            "enter" if !ctrl && !e.shift_key() && !e.alt_key() => self.edit_with(newline),
+            "tab" if !ctrl && !leaving && e.shift_key() => self.edit_with(outdent),
+            "tab" if !ctrl && !leaving => self.edit_with(indent),
+            _ => return false,
+        }
+        true
+    }
+
+    fn edit_with(&self, f: fn(&str, (usize, usize)) -> Edit) {
+        if let Some((area, text, selection)) = self.text_and_selection() {
+            let edit = f(&text, selection);
+            self.apply(&area, Snapshot { text, selection }, edit);
+        }
+    }
+}
+
+/// The byte length of the longest common prefix, on a character boundary.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i)
+}
+
+/// The explain panel's language for the UI's.
+pub fn explain_lang(lang: Lang) -> ExplainLang {
+    match lang {
+        Lang::En => ExplainLang::En,
+        Lang::ZhTw => ExplainLang::ZhTw,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CompletionProps {
+    pub open: Open,
+    pub label: AttrValue,
+    pub onpick: Callback<usize>,
+}
+
+/// The completion list: a listbox the textarea points into with
+/// `aria-activedescendant`; the focus never leaves the textarea.
+#[function_component(CompletionList)]
+pub fn completion_list(props: &CompletionProps) -> Html {
+    let open = &props.open;
+    let list_ref = use_node_ref();
+    {
+        let list_ref = list_ref.clone();
+        use_effect_with(open.active, move |active| {
+            let option = list_ref.cast::<web_sys::Element>().and_then(|l| {
+                l.query_selector(&format!("#{}", option_id(*active)))
+                    .ok()
+                    .flatten()
+            });
+            if let Some(option) = option {
+                option.scroll_into_view_with_bool(false);
+            }
+        });
+    }
+    // Custom properties only: where the caret is decides where the list is drawn.
+    let place = format!(
+        "--row:{};--col:{};--scroll-y:{}px;--scroll-x:{}px",
+        open.row, open.col, open.scroll.0, open.scroll.1
+    );
+    html! {
+        <ul ref={list_ref} id="editor-completion" class="completion" role="listbox"
+            data-testid="editor-completion" aria-label={props.label.clone()} style={place}>
+            { for open.items.iter().enumerate().map(|(i, item)| {
+                let active = i == open.active;
+                let onpick = props.onpick.clone();
+                // Pressing keeps the focus in the textarea; the click chooses.
+                let onmousedown = Callback::from(|e: MouseEvent| e.prevent_default());
+                let onclick = Callback::from(move |_| onpick.emit(i));
+                html! {
+                    <li id={option_id(i)} role="option" aria-selected={active.to_string()}
+                        class={classes!("option", active.then_some("active"))} {onmousedown} {onclick}>
+                        <span class="label">{ &item.label }</span>
+                        <span class="detail">{ &item.detail }</span>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+/// The id of the list's `index`th option.
+pub fn option_id(index: usize) -> String {
+    format!("editor-completion-{index}")
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DocsProps {
+    /// The explain argument (`deployment.spec.replicas`).
+    pub path: AttrValue,
+    pub lang: Lang,
+    pub label: AttrValue,
+}
+
+/// `kubectl explain PATH` for the field under the cursor or the chosen entry.
+#[function_component(DocsPanel)]
+pub fn docs_panel(props: &DocsProps) -> Html {
+    let text = use_memo((props.path.clone(), props.lang), |(path, lang)| {
+        docs_for(path, explain_lang(*lang)).unwrap_or_default()
+    });
+    html! {
+        <details class="editor-docs" data-testid="editor-docs" open=true aria-label={props.label.clone()}>
+            <summary><code>{ format!("kubectl explain {}", props.path) }</code></summary>
+            <pre class="explain">{ (*text).clone() }</pre>
+        </details>
+    }
+}

