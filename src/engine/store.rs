@@ -559,4 +559,68 @@ mod tests {
         assert_eq!(run(true), run(false));
         assert!(Store::default().journal_digest().is_none());
     }
+
+    fn event(name: &str, count: i64) -> Value {
+        json!({"kind": "Event", "metadata": {"name": name, "namespace": "default"},
+               "reason": "Pulled", "count": count})
+    }
+
+    #[test]
+    fn events_are_kept_as_text_and_read_back_equal_until_they_go() {
+        let mut s = Store::default();
+        s.keep_digest();
+        let written = s.put("Event", event("e1", 1), EventType::Added);
+        s.put("Pod", pod("p"), EventType::Added);
+        let read = s.get("Event", "default", "e1").cloned();
+        assert_eq!(read.as_deref(), Some(&*written));
+        assert!(
+            !Rc::ptr_eq(&read.unwrap_or_default(), &written),
+            "decoded anew"
+        );
+        let listed: Vec<Value> = s.list("Event", None).map(|e| (**e).clone()).collect();
+        assert_eq!(listed, vec![(*written).clone()]);
+        assert!(s.contains("Event", "default", "e1"));
+        s.put("Event", event("e1", 2), EventType::Modified);
+        assert_eq!(
+            s.get("Event", "default", "e1").map(|e| &e["count"]),
+            Some(&json!(2))
+        );
+        let gone = s.remove("Event", "default", "e1");
+        assert_eq!(
+            gone.map(|e| e["metadata"]["resourceVersion"].clone()),
+            Some(json!("4"))
+        );
+        assert!(!s.contains("Event", "default", "e1"));
+        assert_eq!(s.count("Event", None), 0);
+    }
+
+    #[test]
+    fn a_read_events_decoded_copy_goes_at_the_next_write() {
+        let mut s = Store::default();
+        s.put("Event", event("e1", 1), EventType::Added);
+        let decoded = |s: &Store| match s.objects["Event"]["default"].get("e1") {
+            Some(Kept::Text(e)) => e.is_decoded(),
+            _ => panic!("an Event is kept as text"),
+        };
+        assert!(decoded(&s), "the written value, until the next write");
+        s.put("Pod", pod("p"), EventType::Added);
+        assert!(!decoded(&s));
+        assert_eq!(s.count("Event", None), 1);
+        assert!(!decoded(&s), "counting does not decode");
+        let _ = s.get("Event", "default", "e1");
+        assert!(decoded(&s));
+        s.put("Pod", pod("q"), EventType::Added);
+        assert!(!decoded(&s));
+    }
+
+    #[test]
+    fn the_digest_hashes_an_events_text_as_it_hashes_any_object() {
+        let digest = |kind: &'static str| {
+            let mut s = Store::default();
+            s.keep_digest();
+            s.put(kind, event("e1", 1), EventType::Added);
+            s.journal_digest()
+        };
+        assert_eq!(digest("Event"), digest("Pod"));
+    }
 }
