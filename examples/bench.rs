@@ -9,47 +9,12 @@
 
 use kubeplay::engine::{Cluster, ClusterConfig};
 use serde_json::{json, Value};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-/// The system allocator, counting the bytes live on the heap and their peak: what the
-/// `breakdown` row attributes to the cluster's parts (VmHWM also counts what the allocator
-/// keeps in its free lists).
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn count_alloc(size: usize) {
-    let now = LIVE.fetch_add(size, Ordering::Relaxed) + size;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = System.alloc(layout);
-        if !p.is_null() {
-            count_alloc(layout.size());
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = System.realloc(ptr, layout, new_size);
-        if !p.is_null() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-            count_alloc(new_size);
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+#[path = "../tests/common/counting.rs"]
+mod counting;
+use counting::{weigh_bytes, LIVE, PEAK};
 
 fn live_mib() -> f64 {
     LIVE.load(Ordering::Relaxed) as f64 / (1024.0 * 1024.0)
@@ -58,11 +23,7 @@ fn live_mib() -> f64 {
 /// Heap bytes `f`'s result holds: a deep copy of one part of the cluster weighs what the
 /// part weighs (a `serde_json` map is copied node for node).
 fn weigh<T>(f: impl FnOnce() -> T) -> f64 {
-    let before = LIVE.load(Ordering::Relaxed);
-    let copy = f();
-    let bytes = LIVE.load(Ordering::Relaxed).saturating_sub(before);
-    drop(copy);
-    bytes as f64 / (1024.0 * 1024.0)
+    weigh_bytes(f) as f64 / (1024.0 * 1024.0)
 }
 
 /// Where the heap goes in a cluster: its objects by kind, the journal's older versions,
@@ -73,12 +34,8 @@ fn breakdown(c: &Cluster) -> Vec<(String, f64)> {
     let mut parts = Vec::new();
     for kind in ["Pod", "Event", "ReplicaSet", "Deployment", "Node"] {
         let n = c.store.count(kind, None);
-        let mib = weigh(|| {
-            c.store
-                .list(kind, None)
-                .map(|o| (**o).clone())
-                .collect::<Vec<Value>>()
-        });
+        // As kept: Events are weighed as their text, not decoded.
+        let mib = weigh(|| c.store.copy_as_kept(kind));
         parts.push((format!("{n} {kind}s in the store"), mib));
     }
     let window = c
@@ -101,7 +58,7 @@ fn breakdown(c: &Cluster) -> Vec<(String, f64)> {
     }) + weigh(|| window.to_vec());
     parts.push((
         format!(
-            "journal: {} entries, {} of them older versions",
+            "journal: {} entries, {} of them not the store's copy (older versions, Events)",
             window.len(),
             older.len()
         ),

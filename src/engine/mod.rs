@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod container;
 pub mod controllers;
+pub mod encoded;
 pub mod errors;
 pub mod events;
 pub mod files;

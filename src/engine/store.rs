@@ -1,7 +1,9 @@
 //! The API server's storage: objects by kind, namespace and name, each write stamped with
 //! a resourceVersion and recorded in the watch journal. Only the API layer writes here.
 
+use super::encoded::Encoded;
 use serde_json::Value;
+use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -40,7 +42,33 @@ pub struct WatchEvent {
 
 /// namespace → name → object: nested, so that lookups borrow `&str` keys instead of
 /// building owned ones (the store is read far more often than written).
-type Objects = BTreeMap<String, BTreeMap<String, Rc<Value>>>;
+type Objects = BTreeMap<String, BTreeMap<String, Kept>>;
+
+/// Kinds kept as JSON text ([`Encoded`]): Events are most of a busy cluster's objects
+/// (six or more per pod) and are written far more often than read (`get events`,
+/// `describe`), so they cost their text (~1 KB) instead of a `Value`'s B-tree leaves
+/// (~4.4 KB). Every other kind is read by the controllers on every sync and stays decoded.
+const ENCODED_KINDS: &[&str] = &["Event"];
+
+/// One stored object: decoded, or as text decoded on read.
+#[derive(Debug, Clone)]
+enum Kept {
+    Value(Rc<Value>),
+    Text(Encoded),
+}
+
+impl Kept {
+    fn value(&self) -> &Rc<Value> {
+        match self {
+            Kept::Value(v) => v,
+            Kept::Text(e) => e.value(),
+        }
+    }
+}
+
+/// The keys of encoded objects decoded since the last write: their decoded copies are
+/// dropped at the next write, so a read costs the heap only while it is being used.
+type Decoded = RefCell<Vec<(&'static str, String, String)>>;
 
 /// A watch or list from a resourceVersion the journal no longer holds: the API server
 /// answers `410 Gone`, reason `Expired`, with this message (the watch cache's words).
@@ -82,6 +110,7 @@ pub struct Store {
     pub nodes_written: u64,
     /// The Events' leases (`--event-ttl`): etcd deletes them when their lease expires.
     pub leases: super::leases::Leases,
+    decoded: Decoded,
 }
 
 /// How many revisions a compaction keeps: the window a watch may resume from, as the API
@@ -120,7 +149,49 @@ impl Store {
     }
 
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Rc<Value>> {
-        self.objects.get(kind)?.get(namespace)?.get(name)
+        let (kind, kinds) = self.objects.get_key_value(kind)?;
+        let kept = kinds.get(namespace)?.get(name)?;
+        Some(self.read(kind, namespace, name, kept))
+    }
+
+    /// Whether the object exists, without decoding it.
+    pub fn contains(&self, kind: &str, namespace: &str, name: &str) -> bool {
+        self.objects
+            .get(kind)
+            .and_then(|m| m.get(namespace))
+            .is_some_and(|names| names.contains_key(name))
+    }
+
+    /// The kept object's value, noting an encoded one decoded now (see [`Decoded`]).
+    fn read<'a>(
+        &'a self,
+        kind: &'static str,
+        namespace: &str,
+        name: &str,
+        kept: &'a Kept,
+    ) -> &'a Rc<Value> {
+        if let Kept::Text(e) = kept {
+            if !e.is_decoded() {
+                self.decoded
+                    .borrow_mut()
+                    .push((kind, namespace.to_string(), name.to_string()));
+            }
+        }
+        kept.value()
+    }
+
+    /// Drops the decoded copies of encoded objects read since the last write.
+    fn forget_decoded(&mut self) {
+        for (kind, namespace, name) in self.decoded.take() {
+            let kept = self
+                .objects
+                .get_mut(kind)
+                .and_then(|m| m.get_mut(&namespace))
+                .and_then(|names| names.get_mut(&name));
+            if let Some(Kept::Text(e)) = kept {
+                e.forget();
+            }
+        }
     }
 
     /// Objects of `kind`, in one namespace or all (`None`), ordered by namespace then name.
@@ -129,13 +200,19 @@ impl Store {
         kind: &str,
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Rc<Value>> + 'a {
-        let kinds = self.objects.get(kind);
-        let in_one = namespace.and_then(|ns| kinds.and_then(|m| m.get(ns)));
+        let kinds = self.objects.get_key_value(kind);
+        let kind = kinds.map_or("", |(k, _)| *k);
+        let kinds = kinds.map(|(_, m)| m);
+        let in_one = namespace.and_then(|ns| kinds.and_then(|m| m.get_key_value(ns)));
         let all = if namespace.is_none() { kinds } else { None };
-        in_one.into_iter().flat_map(|m| m.values()).chain(
-            all.into_iter()
-                .flat_map(|m| m.values().flat_map(|names| names.values())),
-        )
+        in_one
+            .into_iter()
+            .chain(all.into_iter().flat_map(|m| m.iter()))
+            .flat_map(move |(ns, names)| {
+                names
+                    .iter()
+                    .map(move |(name, kept)| self.read(kind, ns, name, kept))
+            })
     }
 
     /// (name, object) of `kind` in one namespace ("" for cluster-scoped kinds), by name:
@@ -146,14 +223,42 @@ impl Store {
         namespace: &str,
     ) -> impl Iterator<Item = (&'a str, &'a Rc<Value>)> + 'a {
         self.objects
-            .get(kind)
-            .and_then(|m| m.get(namespace))
+            .get_key_value(kind)
+            .and_then(|(kind, m)| Some((*kind, m.get_key_value(namespace)?)))
             .into_iter()
-            .flat_map(|names| names.iter().map(|(n, o)| (n.as_str(), o)))
+            .flat_map(move |(kind, (ns, names))| {
+                names
+                    .iter()
+                    .map(move |(n, o)| (n.as_str(), self.read(kind, ns, n, o)))
+            })
+    }
+
+    /// A deep copy of `kind`'s objects as the store keeps them (text stays text, nothing
+    /// decoded): what they weigh, for the bench's heap breakdown.
+    pub fn copy_as_kept(&self, kind: &str) -> impl Sized {
+        let copy = |k: &Kept| match k {
+            Kept::Value(v) => Kept::Value(Rc::new((**v).clone())),
+            Kept::Text(e) => Kept::Text(e.encoded_only()),
+        };
+        self.objects.get(kind).map(|m| {
+            m.iter()
+                .map(|(ns, names)| {
+                    let names: BTreeMap<String, Kept> =
+                        names.iter().map(|(n, k)| (n.clone(), copy(k))).collect();
+                    (ns.clone(), names)
+                })
+                .collect::<Objects>()
+        })
     }
 
     pub fn count(&self, kind: &str, namespace: Option<&str>) -> usize {
-        self.list(kind, namespace).count()
+        let Some(kinds) = self.objects.get(kind) else {
+            return 0;
+        };
+        match namespace {
+            Some(ns) => kinds.get(ns).map_or(0, BTreeMap::len),
+            None => kinds.values().map(BTreeMap::len).sum(),
+        }
     }
 
     /// Uses up one resourceVersion without a write (see `bootstrap::keep_seeded_history`).
@@ -168,6 +273,7 @@ impl Store {
         mut object: Value,
         event_type: EventType,
     ) -> Rc<Value> {
+        self.forget_decoded();
         self.resource_version += 1;
         let rv = self.resource_version;
         if let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut) {
@@ -175,12 +281,37 @@ impl Store {
         }
         let (namespace, name) = key_of(&object);
         let stored = Rc::new(object);
+        let kept = if ENCODED_KINDS.contains(&kind) {
+            // Decoded until the next write, as if just read.
+            self.decoded
+                .borrow_mut()
+                .push((kind, namespace.clone(), name.clone()));
+            Kept::Text(Encoded::new(stored.to_string(), stored.clone()))
+        } else {
+            Kept::Value(stored.clone())
+        };
+        let event = WatchEvent {
+            resource_version: rv,
+            at: self.clock,
+            event_type,
+            kind,
+            namespace: namespace.clone(),
+            name: name.clone(),
+            object: stored.clone(),
+        };
+        // The digest hashes the same text: written once for both.
+        let text = match &kept {
+            Kept::Text(e) => Some(e.text()),
+            Kept::Value(_) => None,
+        };
+        hash_entry(&mut self.digest, &event, text);
+        self.journal.push(event);
         self.objects
             .entry(kind)
             .or_default()
             .entry(namespace.clone())
             .or_default()
-            .insert(name.clone(), stored.clone());
+            .insert(name.clone(), kept);
         self.owners.record(kind, &namespace, &name, Some(&stored));
         if kind == "Node" {
             self.nodes_written = rv;
@@ -191,21 +322,15 @@ impl Store {
             self.leases
                 .attach((kind, namespace.clone(), name.clone()), self.clock);
         }
-        self.journal_push(WatchEvent {
-            resource_version: rv,
-            at: self.clock,
-            event_type,
-            kind,
-            namespace,
-            name,
-            object: stored.clone(),
-        });
         stored
     }
 
     /// Removes the object and journals its final state.
     pub fn remove(&mut self, kind: &'static str, namespace: &str, name: &str) -> Option<Rc<Value>> {
-        self.get(kind, namespace, name)?;
+        if !self.contains(kind, namespace, name) {
+            return None;
+        }
+        self.forget_decoded();
         self.resource_version += 1;
         self.delete_at(self.resource_version, kind, namespace, name)
     }
@@ -250,7 +375,7 @@ impl Store {
         if kind == "Node" {
             self.nodes_written = rv;
         }
-        let mut last = (*removed).clone();
+        let mut last = (**removed.value()).clone();
         if let Some(meta) = last.get_mut("metadata").and_then(Value::as_object_mut) {
             meta.insert("resourceVersion".into(), Value::String(rv.to_string()));
         }
@@ -268,10 +393,7 @@ impl Store {
     }
 
     fn journal_push(&mut self, event: WatchEvent) {
-        if let Some(h) = &mut self.digest {
-            (event.resource_version, event.at, event.event_type.as_str()).hash(h);
-            event.object.to_string().hash(h);
-        }
+        hash_entry(&mut self.digest, &event, None);
         self.journal.push(event);
     }
 
@@ -319,6 +441,18 @@ impl Store {
             .journal
             .partition_point(|e| e.resource_version <= since);
         Ok(&self.journal[start..])
+    }
+}
+
+/// Feeds one journal entry to the digest: `text` is the object's JSON when the caller
+/// has it already.
+fn hash_entry(digest: &mut Option<DefaultHasher>, event: &WatchEvent, text: Option<&str>) {
+    if let Some(h) = digest {
+        (event.resource_version, event.at, event.event_type.as_str()).hash(h);
+        match text {
+            Some(t) => t.hash(h),
+            None => event.object.to_string().hash(h),
+        }
     }
 }
 
@@ -424,5 +558,69 @@ mod tests {
         };
         assert_eq!(run(true), run(false));
         assert!(Store::default().journal_digest().is_none());
+    }
+
+    fn event(name: &str, count: i64) -> Value {
+        json!({"kind": "Event", "metadata": {"name": name, "namespace": "default"},
+               "reason": "Pulled", "count": count})
+    }
+
+    #[test]
+    fn events_are_kept_as_text_and_read_back_equal_until_they_go() {
+        let mut s = Store::default();
+        s.keep_digest();
+        let written = s.put("Event", event("e1", 1), EventType::Added);
+        s.put("Pod", pod("p"), EventType::Added);
+        let read = s.get("Event", "default", "e1").cloned();
+        assert_eq!(read.as_deref(), Some(&*written));
+        assert!(
+            !Rc::ptr_eq(&read.unwrap_or_default(), &written),
+            "decoded anew"
+        );
+        let listed: Vec<Value> = s.list("Event", None).map(|e| (**e).clone()).collect();
+        assert_eq!(listed, vec![(*written).clone()]);
+        assert!(s.contains("Event", "default", "e1"));
+        s.put("Event", event("e1", 2), EventType::Modified);
+        assert_eq!(
+            s.get("Event", "default", "e1").map(|e| &e["count"]),
+            Some(&json!(2))
+        );
+        let gone = s.remove("Event", "default", "e1");
+        assert_eq!(
+            gone.map(|e| e["metadata"]["resourceVersion"].clone()),
+            Some(json!("4"))
+        );
+        assert!(!s.contains("Event", "default", "e1"));
+        assert_eq!(s.count("Event", None), 0);
+    }
+
+    #[test]
+    fn a_read_events_decoded_copy_goes_at_the_next_write() {
+        let mut s = Store::default();
+        s.put("Event", event("e1", 1), EventType::Added);
+        let decoded = |s: &Store| match s.objects["Event"]["default"].get("e1") {
+            Some(Kept::Text(e)) => e.is_decoded(),
+            _ => panic!("an Event is kept as text"),
+        };
+        assert!(decoded(&s), "the written value, until the next write");
+        s.put("Pod", pod("p"), EventType::Added);
+        assert!(!decoded(&s));
+        assert_eq!(s.count("Event", None), 1);
+        assert!(!decoded(&s), "counting does not decode");
+        let _ = s.get("Event", "default", "e1");
+        assert!(decoded(&s));
+        s.put("Pod", pod("q"), EventType::Added);
+        assert!(!decoded(&s));
+    }
+
+    #[test]
+    fn the_digest_hashes_an_events_text_as_it_hashes_any_object() {
+        let digest = |kind: &'static str| {
+            let mut s = Store::default();
+            s.keep_digest();
+            s.put(kind, event("e1", 1), EventType::Added);
+            s.journal_digest()
+        };
+        assert_eq!(digest("Event"), digest("Pod"));
     }
 }

@@ -236,7 +236,7 @@ impl World {
     fn forget_expired_events(&mut self) {
         let store = &self.store;
         self.event_index
-            .retain(|_, (ns, name)| store.get("Event", ns, name).is_some());
+            .retain(|_, (ns, name)| store.contains("Event", ns, name));
     }
 
     /// Runs controllers until nothing is left to do at this instant.
