@@ -98,6 +98,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         Ok(p) => p,
         Err(e) => return flag_error("run", e).into(),
     };
+    // kubectl merges --overrides (JSON) into the generated object; the playground does
+    // not, so it refuses rather than create the object without them.
+    if p.value("overrides").is_some() {
+        return flag_error("run", flags::FlagError::NotSimulated("overrides".into())).into();
+    }
     let Some(name) = p.positionals.first().cloned() else {
         return usage_error("run", "NAME is required for run").into();
     };
