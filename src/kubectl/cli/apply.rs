@@ -115,13 +115,15 @@ fn strict_decode(doc: &Doc, r: &Resource) -> Result<(), String> {
 
 /// `deployment.apps/web created`, named as the server answered (a `generateName` is only
 /// a name once the server has made one).
-fn operation_line(doc: &Doc, obj: &Value, op: &str, dry_run: bool) -> String {
+fn operation_line(doc: &Doc, obj: &Value, op: &str, dry_run: bool, server: bool) -> String {
     let kg = doc.resource.map(kind_group).unwrap_or_default();
     let name = obj
         .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
-    if dry_run {
+    if server {
+        format!("{kg}/{name} {op} (server dry run)")
+    } else if dry_run {
         format!("{kg}/{name} {op} (dry run)")
     } else {
         format!("{kg}/{name} {op}")
@@ -164,6 +166,9 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
         Ok(d) => d,
         Err(e) => return Output::failed(e),
     };
+    // `create --dry-run=server` asks the API server (defaults, admission, validation,
+    // nothing stored); apply's server dry run is still answered like a client one.
+    let server_dry_run = verb == Verb::Create && p.value("dry-run") == Some("server");
     let ns = ctx.namespace(&p);
     let explicit_ns = p.has("namespace");
     // kubectl's builder checks that every local path exists before it reads any file.
@@ -207,6 +212,9 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
                 }
             }
             let result = match verb {
+                Verb::Create if server_dry_run => {
+                    create_server_dry_run(ctx, &doc, p.bool("save-config"))
+                }
                 Verb::Create => create_one(ctx, &doc, dry_run, p.bool("save-config")),
                 Verb::Apply => apply_one(ctx, &doc, dry_run, &mut out),
             };
@@ -215,7 +223,7 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
                     if let Some(o) = p.value("output") {
                         printed_objects.push((o.to_string(), obj));
                     } else {
-                        out.out(operation_line(&doc, &obj, op, dry_run));
+                        out.out(operation_line(&doc, &obj, op, dry_run, server_dry_run));
                     }
                 }
                 Err(e) => errors.push(e),
@@ -318,6 +326,26 @@ fn create_one(
     }
     ctx.cluster
         .create(obj)
+        .map(|o| ("created", (*o).clone()))
+        .map_err(|e| e.with_source("creating", &doc.source))
+}
+
+/// `create -f --dry-run=server`: the server's answer to a dry-run create, its defaults
+/// and admission included; its refusals are printed as a create's.
+fn create_server_dry_run(
+    ctx: &mut Ctx<'_>,
+    doc: &Doc,
+    save_config: bool,
+) -> Result<(&'static str, Value), String> {
+    if let Some(r) = doc.resource {
+        strict_decode(doc, r)?;
+    }
+    let mut obj = doc.object.clone();
+    if save_config {
+        annotate_last_applied(&mut obj, &doc.object);
+    }
+    ctx.cluster
+        .create_dry_run(obj)
         .map(|o| ("created", (*o).clone()))
         .map_err(|e| e.with_source("creating", &doc.source))
 }
