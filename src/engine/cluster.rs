@@ -82,6 +82,25 @@ impl Cluster {
         self.settled(result)
     }
 
+    /// An update with `dryRun=All`: admitted, defaulted and validated on a copy of the
+    /// world, nothing stored; the answer keeps the resourceVersion it was read at.
+    pub fn update_dry_run(&self, obj: Value, manager: &str) -> Result<Rc<Value>, ApiError> {
+        let kind = obj["kind"].as_str().unwrap_or("").to_string();
+        let live_rv = self
+            .world
+            .get(&kind, meta_str(&obj, "namespace"), meta_str(&obj, "name"))
+            .map(|o| o["metadata"]["resourceVersion"].clone());
+        let m = FieldManager::new(manager);
+        let mut answer = (*self.world.clone().update_as(obj, Some(&m))?).clone();
+        if let (Some(meta), Some(rv)) = (
+            answer.get_mut("metadata").and_then(Value::as_object_mut),
+            live_rv,
+        ) {
+            meta.insert("resourceVersion".into(), rv);
+        }
+        Ok(Rc::new(answer))
+    }
+
     /// A create recorded in `managedFields` as `manager`'s Update.
     pub fn create_as(&mut self, obj: Value, manager: &str) -> Result<Rc<Value>, ApiError> {
         let result = self.world.create_as(obj, Some(&FieldManager::new(manager)));

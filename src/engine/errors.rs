@@ -220,6 +220,7 @@ impl ApiError {
     pub fn with_source(&self, verb: &str, file: &str) -> String {
         match self {
             ApiError::NotFound { .. }
+            | ApiError::NamespaceNotFound { .. }
             | ApiError::AlreadyExists { .. }
             | ApiError::BadRequest { .. }
             | ApiError::Forbidden { .. } => from_server(

@@ -6,6 +6,7 @@ use super::apiserver::meta_str;
 use super::store::EventType;
 use super::time::format_rfc3339;
 use super::world::World;
+use crate::engine::json::At;
 use crate::json;
 use serde_json::Value;
 
@@ -113,6 +114,14 @@ impl<'a> Recorder<'a> {
                 w.store.put("Event", ev, EventType::Modified);
                 return;
             }
+        }
+        // NamespaceLifecycle refuses new Events in a namespace being deleted (or gone);
+        // the broadcaster only logs that, so the Event is dropped.
+        let open = w
+            .get("Namespace", "", &namespace)
+            .is_some_and(|ns| ns.at("/metadata/deletionTimestamp").is_none());
+        if !open {
+            return;
         }
         let seq = w.next_sequence();
         let event_name = format!(

@@ -5,9 +5,9 @@ pub mod allocator;
 mod apply;
 pub use apply::Applied;
 pub mod defaults;
+pub mod fieldpath;
 pub mod limit_range_validation;
 pub mod limit_ranger;
-pub mod fieldpath;
 pub mod managed_fields;
 pub mod patch;
 pub mod resource_quota;
@@ -141,8 +141,18 @@ impl World {
             } else {
                 ns.to_string()
             };
-            if self.get("Namespace", "", &ns).is_none() {
+            let Some(home) = self.get("Namespace", "", &ns) else {
                 return Err(ApiError::NamespaceNotFound { namespace: ns });
+            };
+            // NamespaceLifecycle admission: nothing new in a namespace being deleted.
+            if home.at("/metadata/deletionTimestamp").is_some() {
+                return Err(forbidden(
+                    info,
+                    meta_str(&obj, "name"),
+                    &format!(
+                        "unable to create new content in namespace {ns} because it is being terminated"
+                    ),
+                ));
             }
             meta_mut(&mut obj).insert("namespace".into(), json!(ns));
             ns
@@ -505,6 +515,11 @@ impl World {
         let mut obj = (*old).clone();
         let already_deleting = old.at("/metadata/deletionTimestamp").is_some();
 
+        if info.kind == "Namespace" {
+            if let Some(ns) = self.delete_namespace(info, name, &old)? {
+                return Ok(ns);
+            }
+        }
         if info.kind == "Pod" {
             let spec_grace = old
                 .at("/spec/terminationGracePeriodSeconds")
@@ -571,6 +586,34 @@ impl World {
             meta.insert("deletionGracePeriodSeconds".into(), json!(0));
         }
         Ok(self.store.put(info.kind, obj, EventType::Modified))
+    }
+
+    /// A namespace is never deleted at once while its spec names finalizers: it turns
+    /// `Terminating` until the namespace controller has emptied it. The system namespaces
+    /// are refused (NamespaceLifecycle). `None`: no spec finalizer, delete as any object.
+    fn delete_namespace(
+        &mut self,
+        info: &KindInfo,
+        name: &str,
+        old: &Rc<Value>,
+    ) -> Result<Option<Rc<Value>>, ApiError> {
+        if matches!(name, "default" | "kube-system" | "kube-public") {
+            return Err(forbidden(info, name, "this namespace may not be deleted"));
+        }
+        let finalized = old
+            .at("/spec/finalizers")
+            .and_then(Value::as_array)
+            .is_none_or(|f| f.is_empty());
+        if finalized {
+            return Ok(None);
+        }
+        if old.at("/metadata/deletionTimestamp").is_some() {
+            return Ok(Some(old.clone()));
+        }
+        let mut obj = (**old).clone();
+        meta_mut(&mut obj).insert("deletionTimestamp".into(), json!(format_rfc3339(self.now)));
+        obj["status"]["phase"] = json!("Terminating");
+        Ok(Some(self.store.put(info.kind, obj, EventType::Modified)))
     }
 
     /// Removes an object whose deletion completed (no finalizers left, pod stopped).

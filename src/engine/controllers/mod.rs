@@ -20,6 +20,7 @@ pub mod endpoints;
 pub mod garbage_collector;
 pub mod history;
 pub mod job;
+pub mod namespace;
 pub mod node_lifecycle;
 pub mod ownership;
 pub mod pod_control;
@@ -59,6 +60,7 @@ pub enum Controller {
     TtlAfterFinished,
     RootCaCertPublisher,
     ResourceQuota,
+    Namespace,
 }
 
 impl Controller {
@@ -80,6 +82,7 @@ impl Controller {
             Controller::TtlAfterFinished => "ttl-after-finished-controller",
             Controller::RootCaCertPublisher => "root-ca-cert-publisher",
             Controller::ResourceQuota => "resource-quota-controller",
+            Controller::Namespace => "namespace-controller",
         }
     }
 
@@ -262,9 +265,11 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             requeue_unschedulable(w);
         }
         // Every namespace gets its CA bundle; a changed or deleted one is put back.
-        "Namespace" if !deleted => w
-            .queue
-            .add(Controller::RootCaCertPublisher, key("", &e.name)),
+        "Namespace" if !deleted => {
+            w.queue
+                .add(Controller::RootCaCertPublisher, key("", &e.name));
+            namespace::enqueue(w, obj);
+        }
         "ConfigMap" if e.name == root_ca_publisher::CONFIG_MAP => w
             .queue
             .add(Controller::RootCaCertPublisher, key("", &e.namespace)),
@@ -496,6 +501,7 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
         Controller::TtlAfterFinished => ttl_after_finished::sync(w, namespace, name),
         Controller::NodeLifecycle => node_lifecycle::sync(w, name),
         Controller::TaintEviction => taint_eviction::sync(w, name),
+        Controller::Namespace => namespace::sync(w, name),
         // These never fail or wait: nothing to schedule after them.
         Controller::Scheduler => return super::scheduler::schedule(w, namespace, name),
         Controller::GarbageCollector => return garbage_collector::sync(w, key),

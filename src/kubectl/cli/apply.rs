@@ -116,13 +116,15 @@ fn strict_decode(doc: &Doc, r: &Resource) -> Result<(), String> {
 
 /// `deployment.apps/web created`, named as the server answered (a `generateName` is only
 /// a name once the server has made one).
-fn operation_line(doc: &Doc, obj: &Value, op: &str, dry_run: bool) -> String {
+fn operation_line(doc: &Doc, obj: &Value, op: &str, dry_run: bool, server: bool) -> String {
     let kg = doc.resource.map(kind_group).unwrap_or_default();
     let name = obj
         .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
-    if dry_run {
+    if server {
+        format!("{kg}/{name} {op} (server dry run)")
+    } else if dry_run {
         format!("{kg}/{name} {op} (dry run)")
     } else {
         format!("{kg}/{name} {op}")
@@ -187,6 +189,9 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
         force: p.bool("force-conflicts"),
         dry_run,
     };
+    // `--dry-run=server` asks the API server (defaults, admission, validation, nothing
+    // stored); server-side apply has its own dry run.
+    let server_dry_run = !server_side && p.value("dry-run") == Some("server");
     let ns = ctx.namespace(&p);
     let explicit_ns = p.has("namespace");
     // kubectl's builder checks that every local path exists before it reads any file.
@@ -234,10 +239,13 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
                     apply_server_side::apply_one(ctx, &doc, &ssa, &mut out)
                         .map(|o| ("serverside-applied", o))
                 }
+                Verb::Create if server_dry_run => {
+                    create_server_dry_run(ctx, &doc, p.bool("save-config"))
+                }
                 Verb::Create => {
                     create_one(ctx, &doc, dry_run, p.bool("save-config"), manager_of(&p))
                 }
-                Verb::Apply => apply_one(ctx, &doc, dry_run, &mut out, manager),
+                Verb::Apply => apply_one(ctx, &doc, (dry_run, server_dry_run), &mut out, manager),
             };
             match result {
                 Ok((op, obj)) => {
@@ -249,7 +257,7 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
                             operation_line(&doc, &obj, op, false)
                         ));
                     } else {
-                        out.out(operation_line(&doc, &obj, op, dry_run));
+                        out.out(operation_line(&doc, &obj, op, dry_run, server_dry_run));
                     }
                 }
                 Err(e) => errors.push(e),
@@ -396,6 +404,26 @@ fn create_one(
         .map_err(|e| e.with_source("creating", &doc.source))
 }
 
+/// `create -f --dry-run=server`: the server's answer to a dry-run create, its defaults
+/// and admission included; its refusals are printed as a create's.
+fn create_server_dry_run(
+    ctx: &mut Ctx<'_>,
+    doc: &Doc,
+    save_config: bool,
+) -> Result<(&'static str, Value), String> {
+    if let Some(r) = doc.resource {
+        strict_decode(doc, r)?;
+    }
+    let mut obj = doc.object.clone();
+    if save_config {
+        annotate_last_applied(&mut obj, &doc.object);
+    }
+    ctx.cluster
+        .create_dry_run(obj)
+        .map(|o| ("created", (*o).clone()))
+        .map_err(|e| e.with_source("creating", &doc.source))
+}
+
 /// The manifest as kubectl serializes it into the annotation (`util.GetModifiedConfiguration`):
 /// its annotations are set back without the last-applied one, even when none are left, so
 /// a manifest without annotations gets `"annotations":{}`.
@@ -516,10 +544,11 @@ fn add_deletions(patch: &mut Value, original: &Value, modified: &Value) {
     }
 }
 
+/// `dry_run`: (any dry run, the server's).
 fn apply_one(
     ctx: &mut Ctx<'_>,
     doc: &Doc,
-    dry_run: bool,
+    (dry_run, server_dry_run): (bool, bool),
     out: &mut Output,
     manager: &str,
 ) -> Result<(&'static str, Value), String> {
@@ -542,6 +571,9 @@ fn apply_one(
         .to_string();
     let Some(live) = ctx.cluster.get(r.kind, ns, &name).cloned() else {
         // A create; an existing object gets a patch, checked below once it is merged.
+        if server_dry_run {
+            return create_server_dry_run(ctx, doc, true);
+        }
         return create_one(ctx, doc, dry_run, true, manager);
     };
     let last: Value = match live
@@ -586,6 +618,13 @@ fn apply_one(
         annotate_last_applied(&mut modified, &doc.object);
         let sent = sent_patch(&last, &modified, &live);
         return Err(refused_patch(gofmt::go_sprint(&sent), problem.message()).to_string());
+    }
+    if server_dry_run {
+        return ctx
+            .cluster
+            .update_dry_run(merged, manager)
+            .map(|o| ("configured", (*o).clone()))
+            .map_err(|e| e.to_string());
     }
     if dry_run {
         return Ok(("configured", merged));

@@ -167,6 +167,11 @@ pub fn expose(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         Ok(p) => p,
         Err(e) => return flag_error("expose", e),
     };
+    // kubectl merges --overrides (JSON) into the generated Service; the playground does
+    // not, so it refuses rather than create the Service without them.
+    if p.value("overrides").is_some() {
+        return flag_error("expose", flags::FlagError::NotSimulated("overrides".into()));
+    }
     let dry = match dry_run(&p) {
         Ok(d) => d,
         Err(e) => return Output::failed(e),

@@ -102,6 +102,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         // A required flag: cobra checks it before the command runs.
         return Output::failed("required flag(s) \"image\" not set").into();
     }
+    // kubectl merges --overrides (JSON) into the generated object; the playground does
+    // not, so it refuses rather than create the object without them.
+    if p.value("overrides").is_some() {
+        return flag_error("run", flags::FlagError::NotSimulated("overrides".into())).into();
+    }
     let Some(name) = p.positionals.first().cloned() else {
         return usage_error("run", "NAME is required for run").into();
     };
