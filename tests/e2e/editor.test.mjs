@@ -140,6 +140,11 @@ test('Enter keeps or deepens the indent; Ctrl-Z undoes a word at a time and Ctrl
   await editor.evaluate((el) => el.setSelectionRange(6, 6));
   await page.keyboard.press('Tab');
   assert.equal(await editor.inputValue(), 'spec:\n  replicas: 2');
+  // A selection within the line is indented with it, not replaced.
+  await editor.evaluate((el) => el.setSelectionRange(8, 16));
+  await page.keyboard.press('Tab');
+  assert.equal(await editor.inputValue(), 'spec:\n    replicas: 2');
+  assert.deepEqual(await editor.evaluate((el) => [el.selectionStart, el.selectionEnd]), [10, 18]);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -185,6 +190,12 @@ test('screenshots at 1400 px, 390 px and in zh-TW with the list and the docs ope
     await page.getByRole('listbox').waitFor();
     await page.getByTestId('editor-docs').waitFor();
     await page.screenshot({ path: join(SHOTS, `screenshot-editor-${name}.png`) });
+    // The list, its type column included, stays inside the text's pane.
+    const [listRight, detailRight, paneRight] = await page.evaluate(() => [
+      document.getElementById('editor-completion').getBoundingClientRect().right,
+      Math.max(...[...document.querySelectorAll('#editor-completion .detail')].map((d) => d.getBoundingClientRect().right)),
+      document.querySelector('.code-wrap').getBoundingClientRect().right]);
+    assert.ok(listRight <= paneRight + 0.5 && detailRight <= paneRight + 0.5, `${name}: ${listRight} ${detailRight} > ${paneRight}`);
     assert.deepEqual(await axeSerious(page), [], name);
     if (size.width < 700) {
       // A tap on an option chooses it.
