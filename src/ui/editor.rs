@@ -10,7 +10,9 @@ use yew::prelude::*;
 
 use crate::kubectl::diagnostics::{check_manifest, is_manifest_name, Diagnostic};
 
-use super::editor_assist::{option_id, Assist, CompletionList, DocsPanel};
+use super::editor_assist::{
+    completion_list, docs_panel, docs_text, option_id, scroll_to_option, Assist,
+};
 use super::find_bar::{marks_layer, Find, FindBar};
 use super::i18n::{fill, use_lang, use_strings};
 
@@ -197,6 +199,18 @@ pub fn editor() -> Html {
         .and_then(|o| o.items.get(o.active))
         .and_then(|c| c.explain_path.clone())
         .or_else(|| (*assist.docs_path).clone());
+    let docs = use_memo((docs_path.clone(), lang), |(path, lang)| {
+        path.as_ref().map(|p| docs_text(p, *lang))
+    });
+    let list_ref = use_node_ref();
+    {
+        let list_ref = list_ref.clone();
+        use_effect_with(open.as_ref().map(|o| o.active), move |active| {
+            if let Some(active) = active {
+                scroll_to_option(&list_ref, *active);
+            }
+        });
+    }
 
     let onapply = dispatch_on_click(&ctx, Action::Apply);
     let onsave = dispatch_on_click(&ctx, Action::Save);
@@ -305,14 +319,14 @@ pub fn editor() -> Html {
                         onclick={follow_cursor.reform(|e: MouseEvent| e.into())}
                         {onblur}
                     />
-                    if let Some(open) = open {
-                        <CompletionList {open} label={strings.completions} {onpick} />
+                    if let Some(open) = &open {
+                        { completion_list(open, strings.completions.into(), list_ref, &onpick) }
                     }
                 </div>
             </div>
             <span id="editor-keys" class="visually-hidden">{ strings.editor_keys }</span>
-            if let Some(path) = docs_path {
-                <DocsPanel path={path} {lang} label={strings.field_docs} />
+            if let (Some(path), Some(text)) = (&docs_path, &*docs) {
+                { docs_panel(path, text, strings.field_docs.into()) }
             }
             <ul class="diagnostics" id="editor-diagnostics" data-testid="editor-diagnostics" aria-live="polite">
                 { for diagnostics.iter().map(|d| html! {

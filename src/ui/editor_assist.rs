@@ -20,7 +20,7 @@ use super::params::Lang;
 use super::state::{Action, AppContext};
 
 /// The completion list while it is open.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Open {
     /// The byte range of the text the chosen entry replaces.
     pub from: usize,
@@ -297,32 +297,15 @@ pub fn explain_lang(lang: Lang) -> ExplainLang {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct CompletionProps {
-    pub open: Open,
-    pub label: AttrValue,
-    pub onpick: Callback<usize>,
-}
-
 /// The completion list: a listbox the textarea points into with
-/// `aria-activedescendant`; the focus never leaves the textarea.
-#[function_component(CompletionList)]
-pub fn completion_list(props: &CompletionProps) -> Html {
-    let open = &props.open;
-    let list_ref = use_node_ref();
-    {
-        let list_ref = list_ref.clone();
-        use_effect_with(open.active, move |active| {
-            let option = list_ref.cast::<web_sys::Element>().and_then(|l| {
-                l.query_selector(&format!("#{}", option_id(*active)))
-                    .ok()
-                    .flatten()
-            });
-            if let Some(option) = option {
-                option.scroll_into_view_with_bool(false);
-            }
-        });
-    }
+/// `aria-activedescendant`; the focus never leaves the textarea. A plain function, not a
+/// component: every Yew component type costs the download its own lifecycle code.
+pub fn completion_list(
+    open: &Open,
+    label: AttrValue,
+    list_ref: NodeRef,
+    onpick: &Callback<usize>,
+) -> Html {
     // Custom properties only: where the caret is decides where the list is drawn.
     let place = format!(
         "--row:{};--col:{};--scroll-y:{}px;--scroll-x:{}px",
@@ -330,10 +313,10 @@ pub fn completion_list(props: &CompletionProps) -> Html {
     );
     html! {
         <ul ref={list_ref} id="editor-completion" class="completion" role="listbox"
-            data-testid="editor-completion" aria-label={props.label.clone()} style={place}>
+            data-testid="editor-completion" aria-label={label} style={place}>
             { for open.items.iter().enumerate().map(|(i, item)| {
                 let active = i == open.active;
-                let onpick = props.onpick.clone();
+                let onpick = onpick.clone();
                 // Pressing keeps the focus in the textarea; the click chooses.
                 let onmousedown = Callback::from(|e: MouseEvent| e.prevent_default());
                 let onclick = Callback::from(move |_| onpick.emit(i));
@@ -349,29 +332,34 @@ pub fn completion_list(props: &CompletionProps) -> Html {
     }
 }
 
+/// Keeps the chosen option of the list in `list_ref` in view.
+pub fn scroll_to_option(list_ref: &NodeRef, active: usize) {
+    let option = list_ref.cast::<web_sys::Element>().and_then(|l| {
+        l.query_selector(&format!("#{}", option_id(active)))
+            .ok()
+            .flatten()
+    });
+    if let Some(option) = option {
+        option.scroll_into_view_with_bool(false);
+    }
+}
+
 /// The id of the list's `index`th option.
 pub fn option_id(index: usize) -> String {
     format!("editor-completion-{index}")
 }
 
-#[derive(Properties, PartialEq)]
-pub struct DocsProps {
-    /// The explain argument (`deployment.spec.replicas`).
-    pub path: AttrValue,
-    pub lang: Lang,
-    pub label: AttrValue,
+/// `kubectl explain PATH`'s text for the explain panel.
+pub fn docs_text(path: &str, lang: Lang) -> String {
+    docs_for(path, explain_lang(lang)).unwrap_or_default()
 }
 
 /// `kubectl explain PATH` for the field under the cursor or the chosen entry.
-#[function_component(DocsPanel)]
-pub fn docs_panel(props: &DocsProps) -> Html {
-    let text = use_memo((props.path.clone(), props.lang), |(path, lang)| {
-        docs_for(path, explain_lang(*lang)).unwrap_or_default()
-    });
+pub fn docs_panel(path: &str, text: &str, label: AttrValue) -> Html {
     html! {
-        <details class="editor-docs" data-testid="editor-docs" open=true aria-label={props.label.clone()}>
-            <summary><code>{ format!("kubectl explain {}", props.path) }</code></summary>
-            <pre class="explain">{ (*text).clone() }</pre>
+        <details class="editor-docs" data-testid="editor-docs" open=true aria-label={label}>
+            <summary><code>{ format!("kubectl explain {path}") }</code></summary>
+            <pre class="explain">{ text }</pre>
         </details>
     }
 }

@@ -71,24 +71,25 @@ test('Ctrl-Space lists imagePullPolicy\'s enum values; arrows and Enter choose; 
   await context.close();
 });
 
-// Fails against the build of 2026-12-07: after typing a key's letters the list does not
-// show (nor opens by itself); Ctrl-Space on an untouched line works (the first test).
-test('the list for a typed key prefix leaves out the keys already written; Escape closes it', { todo: 'the list does not show after typed letters in Chromium' }, async () => {
+test('typing a key\'s letters opens the list for that prefix, without the keys already written; Escape closes it', async () => {
   const { page, context, problems } = await openPage(env, '/index.html?lang=en');
   await lazyArrived(page);
   const editor = await editorWith(page, DEPLOYMENT.replace('        image: nginx:1.27\n', '        image: nginx:1.27\n        '));
   await page.keyboard.type('re');
-  await page.keyboard.press('Control+Space');
   await page.getByRole('listbox').waitFor();
   const labels = await options(page);
   assert.ok(labels.includes('resources') && labels.includes('readinessProbe'), labels.join());
   assert.ok(labels.every((l) => l.startsWith('re')), labels.join());
+  // Ctrl-Space on the typed prefix lists the same.
+  await page.keyboard.press('Control+Space');
+  assert.deepEqual(await options(page), labels);
   await page.keyboard.press('Escape');
   assert.equal(await page.getByRole('listbox').count(), 0);
   assert.ok(await editor.evaluate((el) => el === document.activeElement), 'the focus stays in the editor');
   // A list field brings its first item's dash, at kubectl's indentation.
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
   await page.keyboard.type('po');
-  await page.keyboard.press('Control+Space');
   await page.getByRole('listbox').waitFor();
   assert.deepEqual(await options(page), ['ports']);
   await page.keyboard.press('Tab');
@@ -139,6 +140,11 @@ test('Enter keeps or deepens the indent; Ctrl-Z undoes a word at a time and Ctrl
   await editor.evaluate((el) => el.setSelectionRange(6, 6));
   await page.keyboard.press('Tab');
   assert.equal(await editor.inputValue(), 'spec:\n  replicas: 2');
+  // A selection within the line is indented with it, not replaced.
+  await editor.evaluate((el) => el.setSelectionRange(8, 16));
+  await page.keyboard.press('Tab');
+  assert.equal(await editor.inputValue(), 'spec:\n    replicas: 2');
+  assert.deepEqual(await editor.evaluate((el) => [el.selectionStart, el.selectionEnd]), [10, 18]);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -184,6 +190,12 @@ test('screenshots at 1400 px, 390 px and in zh-TW with the list and the docs ope
     await page.getByRole('listbox').waitFor();
     await page.getByTestId('editor-docs').waitFor();
     await page.screenshot({ path: join(SHOTS, `screenshot-editor-${name}.png`) });
+    // The list, its type column included, stays inside the text's pane.
+    const [listRight, detailRight, paneRight] = await page.evaluate(() => [
+      document.getElementById('editor-completion').getBoundingClientRect().right,
+      Math.max(...[...document.querySelectorAll('#editor-completion .detail')].map((d) => d.getBoundingClientRect().right)),
+      document.querySelector('.code-wrap').getBoundingClientRect().right]);
+    assert.ok(listRight <= paneRight + 0.5 && detailRight <= paneRight + 0.5, `${name}: ${listRight} ${detailRight} > ${paneRight}`);
     assert.deepEqual(await axeSerious(page), [], name);
     if (size.width < 700) {
       // A tap on an option chooses it.

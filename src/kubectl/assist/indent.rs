@@ -55,10 +55,11 @@ pub fn newline(text: &str, selection: (usize, usize)) -> Edit {
     }
 }
 
-/// Tab: two spaces at the cursor, or every selected line indented by two.
+/// Tab: two spaces at the cursor, or every line a selection touches indented by two (a
+/// selection within one line too: Tab never replaces selected text).
 pub fn indent(text: &str, selection: (usize, usize)) -> Edit {
     let (from, to) = ordered(selection);
-    if !text[from..to].contains('\n') {
+    if from == to {
         let pad = " ".repeat(INDENT);
         let out = format!("{}{pad}{}", &text[..from], &text[to..]);
         let cursor = from + INDENT;
@@ -180,6 +181,15 @@ mod tests {
         let back = outdent(&e.text, e.selection);
         assert_eq!(back.text, text);
         assert_eq!(back.selection, (4, 9));
+    }
+
+    #[test]
+    fn tab_with_a_selection_in_one_line_indents_the_line_and_keeps_the_selection() {
+        let text = "spec:\nreplicas: 2\n";
+        let e = indent(text, (6, 14));
+        assert_eq!(e.text, "spec:\n  replicas: 2\n");
+        assert_eq!(e.selection, (8, 16));
+        assert_eq!(&e.text[8..16], "replicas");
     }
 
     #[test]
