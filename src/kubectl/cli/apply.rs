@@ -251,13 +251,9 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
                 Ok((op, obj)) => {
                     if let Some(o) = p.value("output") {
                         printed_objects.push((o.to_string(), obj));
-                    } else if server_side && dry_run {
-                        out.out(format!(
-                            "{} (server dry run)",
-                            operation_line(&doc, &obj, op, false)
-                        ));
                     } else {
-                        out.out(operation_line(&doc, &obj, op, dry_run, server_dry_run));
+                        let server = server_dry_run || (server_side && dry_run);
+                        out.out(operation_line(&doc, &obj, op, dry_run, server));
                     }
                 }
                 Err(e) => errors.push(e),
