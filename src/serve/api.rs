@@ -95,6 +95,9 @@ pub fn handle(api: &mut Api, req: &Req) -> Reply {
     if let Some(path) = req.path.strip_prefix("/kubeplay/v1/examples/") {
         return example(path);
     }
+    if let Some(reply) = node_lease(api, req) {
+        return reply;
+    }
     let t = match target(&req.path) {
         Ok(t) => t,
         Err(s) => return status::reply(&s),
@@ -132,6 +135,34 @@ fn sleep(api: &mut Api, req: &Req) -> Reply {
 /// `GET /kubeplay/v1/examples/PATH`: the kubernetes.io example manifest
 /// `https://k8s.io/examples/PATH` as the playground bundles it (the playground's kubectl
 /// applies these URLs offline; a real kubectl can be given the same file).
+/// `GET /apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/NODE`, which
+/// `kubectl describe node` asks for its `Lease:` section. The playground derives a node's
+/// Lease from its kubelet instead of storing it (`power::node_lease`), so this one read is
+/// all that is served of Leases; they are not listed in discovery.
+fn node_lease(api: &Api, req: &Req) -> Option<Reply> {
+    let name = req
+        .path
+        .strip_prefix("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/")
+        .filter(|n| !n.is_empty() && !n.contains('/'))?;
+    if req.method != "GET" {
+        return Some(status::reply(&status::method_not_allowed(&req.method)));
+    }
+    let lease = api
+        .cluster
+        .get("Node", "", name)
+        .and_then(|node| crate::engine::kubelet::power::node_lease(&api.cluster, node));
+    Some(match lease {
+        Some(lease) => Reply::json(200, &shown(api, &lease)),
+        None => status::reply(&status::from_api_error(
+            &ApiError::NotFound {
+                resource: "leases.coordination.k8s.io".into(),
+                name: name.into(),
+            },
+            "coordination.k8s.io",
+        )),
+    })
+}
+
 fn example(path: &str) -> Reply {
     match crate::kubectl::bundled::manifest(path) {
         Some(text) => Reply {

@@ -118,7 +118,9 @@ const TIME_FIELDS: &[&str] = &[
     "lastObservedTime",
     "lastScheduleTime",
     "lastSuccessfulTime",
-    "time",
+    // a Lease's
+    "renewTime",
+    "acquireTime",
 ];
 
 /// Moves every time field of `v` by `shift` milliseconds.
