@@ -70,11 +70,28 @@ impl Cluster {
     /// controller sees it and no name or uid is used up. Never written to etcd, the
     /// answer has no resourceVersion.
     pub fn create_dry_run(&self, obj: Value) -> Result<Rc<Value>, ApiError> {
-        let mut answer = (*self.world.clone().create(obj)?).clone();
+        let answer = (*self.world.clone().create(obj)?).clone();
+        Ok(self.never_written(answer))
+    }
+
+    /// A dry run's answer: never written, it keeps the resourceVersion of the live object
+    /// it was read from, and has none when there is no live object (a create).
+    fn never_written(&self, mut answer: Value) -> Rc<Value> {
+        let live_rv = self
+            .world
+            .get(
+                answer["kind"].as_str().unwrap_or(""),
+                meta_str(&answer, "namespace"),
+                meta_str(&answer, "name"),
+            )
+            .map(|o| o["metadata"]["resourceVersion"].clone());
         if let Some(meta) = answer.get_mut("metadata").and_then(Value::as_object_mut) {
-            meta.remove("resourceVersion");
+            match live_rv {
+                Some(rv) => meta.insert("resourceVersion".into(), rv),
+                None => meta.remove("resourceVersion"),
+            };
         }
-        Ok(Rc::new(answer))
+        Rc::new(answer)
     }
 
     pub fn update(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
@@ -85,20 +102,9 @@ impl Cluster {
     /// An update with `dryRun=All`: admitted, defaulted and validated on a copy of the
     /// world, nothing stored; the answer keeps the resourceVersion it was read at.
     pub fn update_dry_run(&self, obj: Value, manager: &str) -> Result<Rc<Value>, ApiError> {
-        let kind = obj["kind"].as_str().unwrap_or("").to_string();
-        let live_rv = self
-            .world
-            .get(&kind, meta_str(&obj, "namespace"), meta_str(&obj, "name"))
-            .map(|o| o["metadata"]["resourceVersion"].clone());
         let m = FieldManager::new(manager);
-        let mut answer = (*self.world.clone().update_as(obj, Some(&m))?).clone();
-        if let (Some(meta), Some(rv)) = (
-            answer.get_mut("metadata").and_then(Value::as_object_mut),
-            live_rv,
-        ) {
-            meta.insert("resourceVersion".into(), rv);
-        }
-        Ok(Rc::new(answer))
+        let answer = (*self.world.clone().update_as(obj, Some(&m))?).clone();
+        Ok(self.never_written(answer))
     }
 
     /// A create recorded in `managedFields` as `manager`'s Update.
@@ -135,25 +141,7 @@ impl Cluster {
         let m = FieldManager::new(manager);
         if dry_run {
             let mut applied = self.world.clone().apply(config, &m, force)?;
-            let mut answer = (*applied.object).clone();
-            // Never written, the answer keeps the version it was read at (none for a create).
-            let live_rv = (!applied.created).then(|| {
-                let kind = answer["kind"].as_str().unwrap_or("");
-                self.world
-                    .get(
-                        kind,
-                        meta_str(&answer, "namespace"),
-                        meta_str(&answer, "name"),
-                    )
-                    .map(|o| o["metadata"]["resourceVersion"].clone())
-            });
-            if let Some(meta) = answer.get_mut("metadata").and_then(Value::as_object_mut) {
-                match live_rv.flatten() {
-                    Some(rv) => meta.insert("resourceVersion".into(), rv),
-                    None => meta.remove("resourceVersion"),
-                };
-            }
-            applied.object = Rc::new(answer);
+            applied.object = self.never_written((*applied.object).clone());
             return Ok(applied);
         }
         let result = self.world.apply(config, &m, force);
