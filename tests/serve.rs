@@ -5,23 +5,13 @@
 //! `scripts/diff-kubectl.py`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kubeplay::serve::{self, ClockMode, Options};
+#[path = "common/serve.rs"]
+mod serve_start;
 use serde_json::{json, Value};
+use serve_start::start;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
-
-fn start() -> serve::Running {
-    serve::start(&Options {
-        port: 0,
-        nodes: 1,
-        seed: 1,
-        clock: ClockMode::OnDemand,
-        speed: 1.0,
-        kubeconfig: None,
-    })
-    .expect("serve starts")
-}
 
 fn connect(
     addr: SocketAddr,

@@ -6,7 +6,10 @@
 //! Python client costs a pip install.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kubeplay::serve::{self, ClockMode, Options};
+#[path = "common/serve.rs"]
+mod serve_start;
+
+use kubeplay::serve;
 use std::process::Command;
 
 #[test]
@@ -19,15 +22,7 @@ fn the_python_kubernetes_client_lists_pods_and_watches_one_being_created() {
         has_client,
         "the Python kubernetes client is missing: run scripts/setup.sh --test"
     );
-    let server = serve::start(&Options {
-        port: 0,
-        nodes: 1,
-        seed: 1,
-        clock: ClockMode::OnDemand,
-        speed: 1.0,
-        kubeconfig: None,
-    })
-    .expect("serve starts");
+    let server = serve_start::start();
     let kubeconfig = std::env::temp_dir().join(format!(
         "kubeplay-client-test-{}.kubeconfig",
         server.addr.port()

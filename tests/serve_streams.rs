@@ -5,25 +5,15 @@
 //! tungstenite's, as kubectl's gorilla/websocket would speak it.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kubeplay::serve::{self, ClockMode, Options};
+#[path = "common/serve.rs"]
+mod serve_start;
 use serde_json::{json, Value};
+use serve_start::start;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 use tungstenite::client::IntoClientRequest;
 use tungstenite::{Bytes, Message};
-
-fn start() -> serve::Running {
-    serve::start(&Options {
-        port: 0,
-        nodes: 1,
-        seed: 1,
-        clock: ClockMode::OnDemand,
-        speed: 1.0,
-        kubeconfig: None,
-    })
-    .expect("serve starts")
-}
 
 /// (status code, body) of a plain request.
 fn call(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
