@@ -346,6 +346,11 @@ mod tests {
         }
     }
 
+    /// A True Progressing condition with `reason`, last updated at time 0.
+    fn progressing_at_0(reason: &str) -> Condition {
+        Condition::new(PROGRESSING, "True", reason, "x".into(), 0)
+    }
+
     #[test]
     fn a_finished_rollout_says_the_new_replica_set_successfully_progressed() {
         let new = rs("nginx-1", 3, 3);
@@ -379,13 +384,7 @@ mod tests {
         let old = rs("nginx-1", 3, 3);
         let new = rs("nginx-2", 1, 0);
         let mut prev = Status::default();
-        prev.set_condition(Condition::new(
-            PROGRESSING,
-            "True",
-            RS_UPDATED_REASON,
-            "x".into(),
-            0,
-        ));
+        prev.set_condition(progressing_at_0(RS_UPDATED_REASON));
         let prev = calculate(&d3(), 1, &[&old, &new], Some(&new), &prev, 0);
         let s = rollout_status(
             &d3(),
@@ -425,13 +424,7 @@ mod tests {
         // NewReplicaSetAvailable never times out, so no sync is due until a pod changes.
         let new = rs("nginx-1", 3, 0);
         let mut prev = Status::default();
-        prev.set_condition(Condition::new(
-            PROGRESSING,
-            "True",
-            NEW_RS_AVAILABLE_REASON,
-            "x".into(),
-            0,
-        ));
+        prev.set_condition(progressing_at_0(NEW_RS_AVAILABLE_REASON));
         let prev = calculate(&d3(), 1, &[&new], Some(&new), &prev, 0);
         let later = 3_600_000;
         let s = rollout_status(&d3(), 1, Some(600), &[&new], Some(&new), &prev, None, later);
@@ -440,13 +433,7 @@ mod tests {
         // A rollout under way is looked at again when its deadline passes.
         let mut updating = prev.clone();
         updating.remove_condition(PROGRESSING);
-        updating.set_condition(Condition::new(
-            PROGRESSING,
-            "True",
-            RS_UPDATED_REASON,
-            "x".into(),
-            0,
-        ));
+        updating.set_condition(progressing_at_0(RS_UPDATED_REASON));
         assert_eq!(
             recheck_at(&d3(), 1, Some(600), &updating, &updating),
             Some(600_001)
