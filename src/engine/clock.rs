@@ -82,6 +82,20 @@ impl TimerQueue {
         self.timers.insert((at, self.sequence), timer);
     }
 
+    /// Like [`TimerQueue::schedule`] (for any timer but a requeue), returning the timer's
+    /// place in the queue for [`TimerQueue::revoke`].
+    pub fn schedule_revocable(&mut self, at: Millis, timer: Timer) -> (Millis, u64) {
+        debug_assert!(!matches!(timer, Timer::Requeue { .. }));
+        self.schedule(at, timer);
+        (at, self.sequence)
+    }
+
+    /// Takes back a timer that has not fired. Those set after it keep their order, and
+    /// it never wakes the clock.
+    pub fn revoke(&mut self, place: (Millis, u64)) {
+        self.timers.remove(&place);
+    }
+
     pub fn next_at(&self) -> Option<Millis> {
         self.timers.keys().next().map(|(at, _)| *at)
     }

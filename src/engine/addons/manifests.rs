@@ -46,9 +46,8 @@ pub fn kube_dns_service() -> Value {
     })
 }
 
-/// kubeadm's CoreDNS Deployment (kind runs 2 replicas, minikube 1). The liveness and
-/// readiness probes are left out until the kubelet's prober can ask CoreDNS's health
-/// endpoints.
+/// kubeadm's CoreDNS Deployment (kind runs 2 replicas, minikube 1), with its probes on
+/// the health (`/health` :8080) and ready (`/ready` :8181) plugins' ports.
 pub fn coredns_deployment(replicas: i64) -> Value {
     json!({
         "apiVersion": "apps/v1", "kind": "Deployment",
@@ -80,6 +79,11 @@ pub fn coredns_deployment(replicas: i64) -> Value {
                         "imagePullPolicy": "IfNotPresent",
                         "resources": {"limits": {"memory": "170Mi"}, "requests": {"cpu": "100m", "memory": "70Mi"}},
                         "args": ["-conf", "/etc/coredns/Corefile"],
+                        "livenessProbe": {
+                            "httpGet": {"path": "/health", "port": "liveness-probe", "scheme": "HTTP"},
+                            "initialDelaySeconds": 60, "timeoutSeconds": 5, "successThreshold": 1, "failureThreshold": 5
+                        },
+                        "readinessProbe": {"httpGet": {"path": "/ready", "port": "readiness-probe", "scheme": "HTTP"}},
                         "volumeMounts": [{"name": "config-volume", "mountPath": "/etc/coredns", "readOnly": true}],
                         "ports": [
                             {"containerPort": 53, "name": "dns", "protocol": "UDP"},

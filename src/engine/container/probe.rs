@@ -47,6 +47,10 @@ pub struct Program<'a> {
 pub struct Probed {
     pub success: bool,
     pub output: String,
+    /// The program gives this same answer for as long as it runs: a server that is up and
+    /// answers from a fixed table (not from files, a clock or a command's output). The
+    /// kubelet's prober need not ask again to know what it would hear.
+    pub lasting: bool,
 }
 
 impl Probed {
@@ -54,6 +58,7 @@ impl Probed {
         Probed {
             success: true,
             output: String::new(),
+            lasting: false,
         }
     }
 
@@ -61,7 +66,24 @@ impl Probed {
         Probed {
             success: false,
             output,
+            lasting: false,
         }
+    }
+
+    /// The same answer, given again on every later probe of the running program.
+    fn lasting(self) -> Probed {
+        Probed {
+            lasting: true,
+            ..self
+        }
+    }
+}
+
+impl Listener {
+    /// Whether its answer to a path depends only on the path: not on files that a volume
+    /// update can change, nor on how long it has run.
+    fn answers_from_a_table(self) -> bool {
+        !matches!(self, Listener::Nginx | Listener::AgnhostLiveness)
     }
 }
 
@@ -180,8 +202,8 @@ pub fn probe(
             let output = format!("{}{}", ran.stdout, ran.stderr);
             if ran.status == 0 {
                 Probed {
-                    success: true,
                     output,
+                    ..Probed::ok()
                 }
             } else {
                 Probed::fail(output)
@@ -217,22 +239,28 @@ pub fn probe(
                     return Probed::fail(format!(
                         "Get \"{url}\": net/http: HTTP/1.x transport connection broken: malformed HTTP response"
                     ))
+                    .lasting()
                 }
             };
-            if (200..400).contains(&status) {
+            let answer = if (200..400).contains(&status) {
                 Probed::ok()
             } else {
                 Probed::fail(format!("HTTP probe failed with statuscode: {status}"))
+            };
+            if l.answers_from_a_table() {
+                answer.lasting()
+            } else {
+                answer
             }
         }
         Handler::TcpSocket { host, port } => match listener(*port) {
-            Some(_) => Probed::ok(),
+            Some(_) => Probed::ok().lasting(),
             None => Probed::fail(format!(
                 "dial tcp {host}:{port}: connect: connection refused"
             )),
         },
         Handler::Grpc { host, port } => match listener(*port) {
-            Some(Listener::Grpc) => Probed::ok(),
+            Some(Listener::Grpc) => Probed::ok().lasting(),
             // gRPC's blocking dial keeps retrying a refused (or non-gRPC) port until
             // the probe's timeout.
             _ => Probed::fail(format!(

@@ -24,6 +24,33 @@ struct Component {
     cpu: &'static str,
     memory: Option<&'static str>,
     command: fn(node: &str, ip: &str) -> Vec<String>,
+    /// The health endpoint kubeadm probes it on: the `probe-port` it declares, the
+    /// host (`None` = the node's InternalIP, the API server's advertise address) and
+    /// scheme, and the paths of its liveness, readiness (if any) and startup probes.
+    probe: ProbeEndpoint,
+}
+
+struct ProbeEndpoint {
+    port: i64,
+    host: Option<&'static str>,
+    scheme: &'static str,
+    liveness: &'static str,
+    readiness: Option<&'static str>,
+    startup: &'static str,
+}
+
+/// kubeadm's `staticpodutil.createHTTPProbe` on the named port `probe-port`, with the
+/// (initialDelaySeconds, failureThreshold, periodSeconds) of its Liveness (10, 8, 10),
+/// Readiness (0, 3, 1) and Startup (10, ⌈4m / 10s⌉ = 24, 10) probes; every timeout 15 s.
+fn kubeadm_probe(host: &str, scheme: &str, path: &str, timing: (i64, i64, i64)) -> Value {
+    let (delay, failures, period) = timing;
+    json!({
+        "httpGet": {"host": host, "path": path, "port": "probe-port", "scheme": scheme},
+        "initialDelaySeconds": delay,
+        "timeoutSeconds": 15,
+        "failureThreshold": failures,
+        "periodSeconds": period
+    })
 }
 
 fn etcd_command(node: &str, ip: &str) -> Vec<String> {
@@ -103,6 +130,14 @@ const COMPONENTS: &[Component] = &[
         cpu: "100m",
         memory: Some("100Mi"),
         command: etcd_command,
+        probe: ProbeEndpoint {
+            port: 2381,
+            host: Some("127.0.0.1"),
+            scheme: "HTTP",
+            liveness: "/livez",
+            readiness: Some("/readyz"),
+            startup: "/readyz",
+        },
     },
     Component {
         name: "kube-apiserver",
@@ -110,6 +145,14 @@ const COMPONENTS: &[Component] = &[
         cpu: "250m",
         memory: None,
         command: apiserver_command,
+        probe: ProbeEndpoint {
+            port: 6443,
+            host: None,
+            scheme: "HTTPS",
+            liveness: "/livez",
+            readiness: Some("/readyz"),
+            startup: "/livez",
+        },
     },
     Component {
         name: "kube-controller-manager",
@@ -117,6 +160,14 @@ const COMPONENTS: &[Component] = &[
         cpu: "200m",
         memory: None,
         command: controller_manager_command,
+        probe: ProbeEndpoint {
+            port: 10257,
+            host: Some("127.0.0.1"),
+            scheme: "HTTPS",
+            liveness: "/healthz",
+            readiness: None,
+            startup: "/healthz",
+        },
     },
     Component {
         name: "kube-scheduler",
@@ -124,6 +175,14 @@ const COMPONENTS: &[Component] = &[
         cpu: "100m",
         memory: None,
         command: scheduler_command,
+        probe: ProbeEndpoint {
+            port: 10259,
+            host: Some("127.0.0.1"),
+            scheme: "HTTPS",
+            liveness: "/livez",
+            readiness: Some("/readyz"),
+            startup: "/livez",
+        },
     },
 ];
 
@@ -156,10 +215,25 @@ pub fn control_plane(w: &mut World, node: &Value) -> Vec<Value> {
                 "kube-apiserver" => annotations["kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint"] = json!(format!("{ip}:6443")),
                 _ => {}
             }
+            let pe = &c.probe;
+            let host = pe.host.unwrap_or(&ip);
+            let mut container = json!({
+                "name": c.name,
+                "image": c.image,
+                "imagePullPolicy": "IfNotPresent",
+                "command": (c.command)(&name, &ip),
+                "livenessProbe": kubeadm_probe(host, pe.scheme, pe.liveness, (10, 8, 10)),
+                "startupProbe": kubeadm_probe(host, pe.scheme, pe.startup, (10, 24, 10)),
+                "ports": [{"containerPort": pe.port, "name": "probe-port", "protocol": "TCP"}],
+            });
+            if let Some(path) = pe.readiness {
+                container["readinessProbe"] = kubeadm_probe(host, pe.scheme, path, (0, 3, 1));
+            }
             let mut requests = json!({"cpu": c.cpu});
             if let Some(m) = c.memory {
                 requests["memory"] = json!(m);
             }
+            container["resources"] = json!({"requests": requests});
             json!({
                 "apiVersion": "v1", "kind": "Pod",
                 "metadata": {
@@ -170,13 +244,7 @@ pub fn control_plane(w: &mut World, node: &Value) -> Vec<Value> {
                     "ownerReferences": [{"apiVersion": "v1", "controller": true, "kind": "Node", "name": name, "uid": meta_str(node, "uid")}]
                 },
                 "spec": {
-                    "containers": [{
-                        "name": c.name,
-                        "image": c.image,
-                        "imagePullPolicy": "IfNotPresent",
-                        "command": (c.command)(&name, &ip),
-                        "resources": {"requests": requests}
-                    }],
+                    "containers": [container],
                     "hostNetwork": true,
                     "nodeName": name,
                     "priorityClassName": "system-node-critical",

@@ -297,6 +297,11 @@ fn finish(mut s: Status, failure: Option<Condition>) -> Status {
 }
 
 /// `requeueStuckDeployment`: when to look again for a deadline (None: no need).
+///
+/// A condition still saying NewReplicaSetAvailable (a finished rollout only scaled since,
+/// its new pods not available yet) never times out (`timed_out`): upstream requeues
+/// such a Deployment rate-limited, again and again, each sync changing nothing until a
+/// pod's change wakes it anyway; here it waits for that change.
 pub fn recheck_at(
     d: &DeployView,
     generation: i64,
@@ -306,7 +311,10 @@ pub fn recheck_at(
 ) -> Option<Millis> {
     let deadline = deadline_seconds?;
     let c = previous.condition(PROGRESSING)?;
-    if complete(d, generation, new) || c.reason == TIMED_OUT_REASON {
+    if complete(d, generation, new)
+        || c.reason == TIMED_OUT_REASON
+        || c.reason == NEW_RS_AVAILABLE_REASON
+    {
         return None;
     }
     parse_rfc3339(&c.last_update).map(|from| from + deadline * 1000 + 1)
@@ -336,6 +344,11 @@ mod tests {
             available,
             ..RsView::default()
         }
+    }
+
+    /// A True Progressing condition with `reason`, last updated at time 0.
+    fn progressing_at_0(reason: &str) -> Condition {
+        Condition::new(PROGRESSING, "True", reason, "x".into(), 0)
     }
 
     #[test]
@@ -371,13 +384,7 @@ mod tests {
         let old = rs("nginx-1", 3, 3);
         let new = rs("nginx-2", 1, 0);
         let mut prev = Status::default();
-        prev.set_condition(Condition::new(
-            PROGRESSING,
-            "True",
-            RS_UPDATED_REASON,
-            "x".into(),
-            0,
-        ));
+        prev.set_condition(progressing_at_0(RS_UPDATED_REASON));
         let prev = calculate(&d3(), 1, &[&old, &new], Some(&new), &prev, 0);
         let s = rollout_status(
             &d3(),
@@ -408,6 +415,28 @@ mod tests {
         assert_eq!(
             p.map(|c| c.message),
             Some("ReplicaSet \"nginx-2\" has timed out progressing.".to_string())
+        );
+    }
+
+    #[test]
+    fn a_finished_rollout_scaled_up_waits_for_its_pods_not_the_clock() {
+        // Scaled from 0 to 3 an hour after it finished: the deadline is long past, yet
+        // NewReplicaSetAvailable never times out, so no sync is due until a pod changes.
+        let new = rs("nginx-1", 3, 0);
+        let mut prev = Status::default();
+        prev.set_condition(progressing_at_0(NEW_RS_AVAILABLE_REASON));
+        let prev = calculate(&d3(), 1, &[&new], Some(&new), &prev, 0);
+        let later = 3_600_000;
+        let s = rollout_status(&d3(), 1, Some(600), &[&new], Some(&new), &prev, None, later);
+        assert_eq!(s, prev);
+        assert_eq!(recheck_at(&d3(), 1, Some(600), &prev, &s), None);
+        // A rollout under way is looked at again when its deadline passes.
+        let mut updating = prev.clone();
+        updating.remove_condition(PROGRESSING);
+        updating.set_condition(progressing_at_0(RS_UPDATED_REASON));
+        assert_eq!(
+            recheck_at(&d3(), 1, Some(600), &updating, &updating),
+            Some(600_001)
         );
     }
 
