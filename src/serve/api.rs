@@ -98,6 +98,9 @@ pub fn handle(api: &mut Api, req: &Req) -> Reply {
     if let Some(reply) = node_lease(api, req) {
         return reply;
     }
+    if let Some(reply) = super::metrics::handle(api, req) {
+        return reply;
+    }
     let t = match target(&req.path) {
         Ok(t) => t,
         Err(s) => return status::reply(&s),

@@ -101,11 +101,15 @@ fn aggregated_group(group: &str) -> Value {
 }
 
 fn aggregated(core: bool) -> Value {
-    let items: Vec<Value> = groups()
+    let mut items: Vec<Value> = groups()
         .into_iter()
         .filter(|g| g.is_empty() == core)
         .map(aggregated_group)
         .collect();
+    if !core {
+        // metrics-server's APIService, merged in by kube-aggregator after the built-ins
+        items.push(super::metrics::aggregated_group());
+    }
     json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {}, "items": items})
 }
 
@@ -144,7 +148,7 @@ fn resource_list(group: &str) -> Value {
 }
 
 fn group_list() -> Value {
-    let groups: Vec<Value> = groups()
+    let mut groups: Vec<Value> = groups()
         .into_iter()
         .filter(|g| !g.is_empty())
         .map(|g| {
@@ -152,6 +156,7 @@ fn group_list() -> Value {
             json!({"name": g, "versions": [gv.clone()], "preferredVersion": gv})
         })
         .collect();
+    groups.push(super::metrics::api_group());
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
 }
 

@@ -16,6 +16,7 @@ mod engine;
 mod http;
 mod log_follow;
 mod logs;
+mod metrics;
 mod openapi;
 mod openapi_v2;
 mod protobuf;

@@ -285,13 +285,53 @@ pub fn resolve(name: &str) -> Option<&'static Resource> {
     })
 }
 
+/// metrics-server's `metrics.k8s.io/v1beta1` (an aggregated API: read-only, computed from
+/// the kubelets' usage on every request, nothing stored). The playground's cluster runs it
+/// — `kubectl top` works — so discovery lists it; only `kubectl top` reads it (the
+/// playground's `kubectl get` refuses these resources as not simulated).
+pub static METRICS_RESOURCES: &[Resource] = &[
+    Resource {
+        plural: "nodes",
+        singular: "",
+        short_names: &[],
+        group: METRICS_GROUP,
+        version: METRICS_VERSION,
+        namespaced: false,
+        kind: "NodeMetrics",
+        verbs: &["get", "list"],
+        categories: &[],
+    },
+    Resource {
+        plural: "pods",
+        singular: "",
+        short_names: &[],
+        group: METRICS_GROUP,
+        version: METRICS_VERSION,
+        namespaced: true,
+        kind: "PodMetrics",
+        verbs: &["get", "list"],
+        categories: &[],
+    },
+];
+
+pub const METRICS_GROUP: &str = "metrics.k8s.io";
+pub const METRICS_VERSION: &str = "v1beta1";
+
+/// Everything `kubectl api-resources` lists, in its order: by group name (the core group
+/// first), stably, so a group's resources keep their alphabetical order.
+pub fn listed() -> Vec<&'static Resource> {
+    let mut all: Vec<&'static Resource> = RESOURCES.iter().chain(METRICS_RESOURCES).collect();
+    crate::sort::sort_by_key(&mut all, |r| r.group);
+    all
+}
+
 /// The rows of `kubectl api-resources`, header first:
 /// `NAME SHORTNAMES APIVERSION NAMESPACED KIND`.
 pub fn api_resources_table() -> Vec<Vec<String>> {
     let mut rows = vec![["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
         .map(String::from)
         .to_vec()];
-    for r in RESOURCES {
+    for r in listed() {
         rows.push(vec![
             r.plural.to_string(),
             r.short_names.join(","),
@@ -304,7 +344,8 @@ pub fn api_resources_table() -> Vec<Vec<String>> {
 }
 
 /// What `kubectl api-versions` prints against a kind 1.34 cluster with default feature
-/// gates (GA groups only; beta and alpha APIs are off by default), sorted.
+/// gates (GA groups only; beta and alpha APIs are off by default) and metrics-server
+/// installed (`kubectl top` works), sorted.
 pub fn api_versions() -> Vec<String> {
     let mut v: Vec<String> = [
         "admissionregistration.k8s.io/v1",
@@ -321,6 +362,7 @@ pub fn api_versions() -> Vec<String> {
         "discovery.k8s.io/v1",
         "events.k8s.io/v1",
         "flowcontrol.apiserver.k8s.io/v1",
+        "metrics.k8s.io/v1beta1",
         "networking.k8s.io/v1",
         "node.k8s.io/v1",
         "policy/v1",

@@ -13,18 +13,42 @@ use crate::engine::registry::{self, ImageRef};
 use crate::engine::world::World;
 use serde_json::Value;
 
-/// One container's (or pod's, or node's) usage.
+/// One container's (or pod's, or node's) usage, in the units metrics-server serves:
+/// CPU in nanocores (cAdvisor's rate of `usage_usec`), memory as the working set in bytes
+/// (whole 4 KiB pages).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Usage {
-    pub cpu_millis: i64,
+    pub cpu_nanos: i64,
     pub memory_bytes: i64,
+}
+
+impl Usage {
+    /// What `kubectl top` prints of the CPU: `Quantity.MilliValue()`, which rounds up
+    /// (a pod's sum is rounded once, after adding its containers' nanocores).
+    pub fn cpu_millis(&self) -> i64 {
+        (self.cpu_nanos + NANOS_PER_MILLI - 1).div_euclid(NANOS_PER_MILLI)
+    }
 }
 
 impl std::ops::AddAssign for Usage {
     fn add_assign(&mut self, o: Usage) {
-        self.cpu_millis += o.cpu_millis;
+        self.cpu_nanos += o.cpu_nanos;
         self.memory_bytes += o.memory_bytes;
     }
+}
+
+const NANOS_PER_MILLI: i64 = 1_000_000;
+const PAGE: i64 = 4096;
+
+/// A measured reading near `millis` millicores: a rate over a scrape window is never a
+/// whole number of millicores, so it falls short of it by less than a microcore (little
+/// enough that a node's sum of hundreds of containers still rounds up to the sum of
+/// their millicores). Zero stays zero: an idle `sleep` really reads `0`.
+fn nanocores(millis: i64, h: u64) -> i64 {
+    if millis <= 0 {
+        return 0;
+    }
+    millis * NANOS_PER_MILLI - (h % 1000) as i64
 }
 
 const MI: i64 = 1 << 20;
@@ -109,9 +133,12 @@ pub fn pod_usage(w: &World, pod: &Value) -> Vec<(String, Usage)> {
             } else {
                 idle_cpu
             };
+            // A working set is whole pages: a few pages over the program's MiB (at most
+            // 28 KiB, so a node's sum of a few dozen containers stays in its MiB).
+            let pages = ((h >> (i * 8 + 2)) % 8) as i64;
             let usage = Usage {
-                cpu_millis: cpu,
-                memory_bytes: (idle_mib + jitter) * MI + held,
+                cpu_nanos: nanocores(cpu, h >> (i * 8 + 1)),
+                memory_bytes: (idle_mib + jitter) * MI + held / PAGE * PAGE + pages * PAGE,
             };
             (name.to_string(), usage)
         })
@@ -130,7 +157,7 @@ pub fn node_usage(w: &World, node: &Value) -> Usage {
     let (cpu, mib) = if control { (96, 612) } else { (21, 231) };
     let h = spread(name);
     let mut total = Usage {
-        cpu_millis: cpu + (h % 7) as i64,
+        cpu_nanos: nanocores(cpu + (h % 7) as i64, h >> 3),
         memory_bytes: (mib + ((h >> 8) % 40) as i64) * MI,
     };
     for pod in w.store.list("Pod", None) {
@@ -145,7 +172,28 @@ pub fn node_usage(w: &World, node: &Value) -> Usage {
 
 #[cfg(test)]
 mod tests {
-    use super::throttled;
+    use super::{nanocores, throttled, Usage};
+
+    #[test]
+    fn millicores_round_up_as_quantity_milli_value_does() {
+        let u = |n| Usage {
+            cpu_nanos: n,
+            memory_bytes: 0,
+        };
+        assert_eq!(u(0).cpu_millis(), 0);
+        assert_eq!(u(1).cpu_millis(), 1);
+        assert_eq!(u(981_999_517).cpu_millis(), 982);
+        assert_eq!(u(982_000_000).cpu_millis(), 982);
+    }
+
+    #[test]
+    fn a_reading_falls_just_short_of_its_millicores() {
+        assert_eq!(nanocores(0, 12345), 0);
+        for h in [0, 1, 999, 123_456_789] {
+            let n = nanocores(982, h);
+            assert!(n > 981_000_000 && n <= 982_000_000, "{n}");
+        }
+    }
 
     #[test]
     fn a_busy_container_is_throttled_to_its_cpu_limit() {

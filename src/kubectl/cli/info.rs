@@ -173,10 +173,11 @@ pub fn api_resources(args: &[String]) -> Output {
         }
     };
     let mut table = discovery::api_resources_table();
+    let listed = discovery::listed();
     if wide {
         // -o wide adds the verbs (sorted, as a string set lists them) and categories.
         for (i, row) in table.iter_mut().enumerate() {
-            match i.checked_sub(1).and_then(|k| discovery::RESOURCES.get(k)) {
+            match i.checked_sub(1).and_then(|k| listed.get(k)) {
                 None => row.extend(["VERBS".to_string(), "CATEGORIES".to_string()]),
                 Some(r) => {
                     let mut verbs = r.verbs.to_vec();

@@ -17,10 +17,29 @@ pub enum ResourceError {
     MixedForms,
     #[error("arguments in resource/name form must have a single resource and name")]
     BadSlashForm,
+    /// Discovery lists metrics-server's resources, but only `kubectl top` reads them here.
+    #[error("kubeplay: `{0}` (metrics.k8s.io) is read only by `kubectl top` in the playground")]
+    MetricsNotSimulated(String),
 }
 
 pub fn resolve(name: &str) -> Result<&'static Resource, ResourceError> {
+    if names_metrics(name) {
+        return Err(ResourceError::MetricsNotSimulated(name.to_string()));
+    }
     discovery::resolve(name).ok_or_else(|| ResourceError::UnknownType(name.to_string()))
+}
+
+/// `podmetrics`, `NodeMetrics`, `pods.metrics.k8s.io`, `nodes.v1beta1.metrics.k8s.io`, …
+fn names_metrics(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    discovery::METRICS_RESOURCES.iter().any(|r| {
+        let kind = r.kind.to_ascii_lowercase();
+        lower == kind
+            || [r.plural, kind.as_str()].iter().any(|n| {
+                lower == format!("{n}.{}", r.group)
+                    || lower == format!("{n}.{}.{}", r.version, r.group)
+            })
+    })
 }
 
 /// The members of the `all` category, in kubectl's order.

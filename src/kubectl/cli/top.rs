@@ -13,6 +13,7 @@ use crate::engine::quantity;
 use crate::engine::selector::{labels_of, Selector};
 use crate::engine::ApiError;
 use crate::kubectl::output::CheckErr;
+use crate::kubectl::printers::duration::go_duration;
 use crate::kubectl::printers::tabwriter::format_table;
 use crate::shell::Output;
 use serde_json::Value;
@@ -61,23 +62,6 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     }
 }
 
-/// Go's `time.Duration.String()` of a whole number of milliseconds (`2m30.5s`).
-fn go_duration(ms: i64) -> String {
-    let (h, rest) = (ms / 3_600_000, ms % 3_600_000);
-    let (m, rest) = (rest / 60_000, rest % 60_000);
-    let secs = if rest % 1000 == 0 {
-        format!("{}", rest / 1000)
-    } else {
-        let s = format!("{}.{:03}", rest / 1000, rest % 1000);
-        s.trim_end_matches('0').to_string()
-    };
-    match (h, m) {
-        (0, 0) => format!("{secs}s"),
-        (0, _) => format!("{m}m{secs}s"),
-        _ => format!("{h}h{m}m{secs}s"),
-    }
-}
-
 /// `-l`: the label selector, if one was given.
 fn label_selector(p: &flags::Parsed) -> Result<Option<Selector>, String> {
     p.value("selector")
@@ -102,7 +86,7 @@ fn finish(rows: Vec<Vec<String>>) -> Output {
 }
 
 fn cpu(u: &Usage) -> String {
-    format!("{}m", u.cpu_millis)
+    format!("{}m", u.cpu_millis())
 }
 
 fn memory(u: &Usage) -> String {
@@ -112,7 +96,9 @@ fn memory(u: &Usage) -> String {
 /// The sort `--sort-by` asks for: the biggest first (sort.Sort of kubectl's sorters).
 fn sort_usage<T>(items: &mut [T], by: Option<&str>, usage: impl Fn(&T) -> Usage) {
     match by {
-        Some("cpu") => crate::sort::sort_by_key(items, |t| std::cmp::Reverse(usage(t).cpu_millis)),
+        Some("cpu") => {
+            crate::sort::sort_by_key(items, |t| std::cmp::Reverse(usage(t).cpu_millis()))
+        }
         Some("memory") => {
             crate::sort::sort_by_key(items, |t| std::cmp::Reverse(usage(t).memory_bytes))
         }
@@ -346,23 +332,12 @@ fn nodes(ctx: &Ctx<'_>, p: &flags::Parsed, name: Option<String>) -> Output {
         rows.push(vec![
             meta_str(n, "name").to_string(),
             cpu(&u),
-            format!("{}%", pct(u.cpu_millis, alloc_cpu)),
+            format!("{}%", pct(u.cpu_millis(), alloc_cpu)),
             memory(&u),
-            format!("{}%", pct(u.memory_bytes, alloc_mem)),
+            // both as MilliValue(), as kubectl divides them
+            format!("{}%", pct(u.memory_bytes * 1000, alloc_mem * 1000)),
             String::new(),
         ]);
     }
     finish(rows)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::go_duration;
-
-    #[test]
-    fn ages_print_as_go_durations() {
-        assert_eq!(go_duration(150_500), "2m30.5s");
-        assert_eq!(go_duration(3_600_000), "1h0m0s");
-        assert_eq!(go_duration(5_000), "5s");
-    }
 }
