@@ -58,6 +58,9 @@ fn install_panic_hook() {
 #[cfg(target_arch = "wasm32")]
 fn main() {
     install_panic_hook();
+    kubeplay::engine::api::schema::descriptions::set_loader(
+        kubeplay::ui::fetch::load_schema_descriptions,
+    );
     let document = web_sys::window().and_then(|w| w.document());
     match document.and_then(|d| d.get_element_by_id("app")) {
         Some(root) => {

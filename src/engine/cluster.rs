@@ -241,7 +241,7 @@ impl Cluster {
                 Some((key, at))
             })
             .collect();
-        runs.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+        crate::sort::sort_by(&mut runs, |a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
         runs
     }
 

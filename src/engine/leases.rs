@@ -117,7 +117,9 @@ impl Leases {
             }
             !on_it
         });
-        keys.sort_by_cached_key(|(kind, ns, name)| format!("{kind}/{ns}/{name}"));
+        crate::sort::sort_by_cached_key(&mut keys, |(kind, ns, name)| {
+            format!("{kind}/{ns}/{name}")
+        });
         Some(keys)
     }
 

@@ -338,7 +338,7 @@ pub fn missing_compute(pod: &Value, hard: &BTreeMap<String, Amount>) -> Option<S
     let parts: Vec<String> = missing
         .into_iter()
         .map(|(r, mut names)| {
-            names.sort();
+            crate::sort::sort(&mut names);
             names.dedup();
             format!("{r} for: {}", names.join(","))
         })

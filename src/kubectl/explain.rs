@@ -1,7 +1,7 @@
 //! `kubectl explain`: the plaintext rendering of kubectl 1.34's OpenAPI v3 template
 //! (`kubectl/pkg/explain/v2/templates/plaintext.tmpl`) over our schema table.
 use crate::engine::api::discovery::{self, Resource};
-use crate::engine::api::schema::{self, Field, Ty, Type};
+use crate::engine::api::schema::{self, Description, Field, Ty, Type, Unavailable};
 
 /// Which language descriptions are printed in. kubectl prints English; zh-TW is ours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,6 +22,9 @@ pub enum ExplainError {
     /// `KIND:`/`VERSION:` header on stdout by then: `header` is that text.
     #[error("error: field \"{field}\" does not exist")]
     UnknownField { header: String, field: String },
+    /// The page could not load the descriptions (`static/schema-descriptions.txt`).
+    #[error(transparent)]
+    Descriptions(#[from] Unavailable),
 }
 
 /// Explains `path` (`statefulset`, `sts.spec.replicas`, `deployments.apps.spec`) as kubectl
@@ -44,23 +47,25 @@ pub fn explain(
         .ok_or_else(|| ExplainError::UnknownResource(path.to_string()))?;
     let mut out = header(resource);
     if fields.is_empty() {
-        out.push_str(&describe(&[desc(root.en, root.zh, lang)], lang));
-        out.push_str(&field_section(Some(root), recursive, lang));
+        out.push_str(&describe(&[desc(root.description()?, lang)], lang));
+        out.push_str(&field_section(Some(root), recursive, lang)?);
         out.push('\n');
         return Ok(out);
     }
     let mut current = Ty::Named(root.name);
-    let mut found: Option<&'static Field> = None;
+    // The field and the type it belongs to.
+    let mut found: Option<(&'static Type, &'static Field)> = None;
     for name in &fields {
-        let field = current.element_type().and_then(|t| t.field(name));
+        let owner = current.element_type();
+        let field = owner.and_then(|t| Some((t, t.field(name)?)));
         let field = field.ok_or_else(|| ExplainError::UnknownField {
             header: out.clone(),
             field: name.to_string(),
         })?;
-        current = field.ty;
+        current = field.1.ty;
         found = Some(field);
     }
-    let Some(field) = found else {
+    let Some((owner, field)) = found else {
         return Err(ExplainError::UnknownResource(path.to_string()));
     };
     out.push_str(&format!(
@@ -77,12 +82,12 @@ pub fn explain(
     }
     out.push_str("\n\n");
     let element = field.ty.element_type();
-    let mut parts = vec![desc(field.en, field.zh, lang)];
+    let mut parts = vec![desc(owner.field_description(field)?, lang)];
     if let Some(t) = element {
-        parts.push(desc(t.en, t.zh, lang));
+        parts.push(desc(t.description()?, lang));
     }
     out.push_str(&describe(&parts, lang));
-    out.push_str(&field_section(element, recursive, lang));
+    out.push_str(&field_section(element, recursive, lang)?);
     out.push('\n');
     Ok(out)
 }
@@ -113,10 +118,10 @@ fn header(r: &Resource) -> String {
 }
 
 /// Picks the description in `lang`.
-fn desc(en: &'static str, zh: &'static str, lang: Lang) -> &'static str {
+fn desc(d: Description, lang: Lang) -> &'static str {
     match lang {
-        Lang::ZhTw if !zh.is_empty() => zh,
-        _ => en,
+        Lang::ZhTw if !d.zh.is_empty() => d.zh,
+        _ => d.en,
     }
 }
 
@@ -135,14 +140,18 @@ fn describe(parts: &[&str], lang: Lang) -> String {
 }
 
 /// `FIELDS:` and the field list of `t`, or nothing when `t` has no fields.
-fn field_section(t: Option<&'static Type>, recursive: bool, lang: Lang) -> String {
+fn field_section(
+    t: Option<&'static Type>,
+    recursive: bool,
+    lang: Lang,
+) -> Result<String, Unavailable> {
     let Some(t) = t.filter(|t| !t.fields.is_empty()) else {
-        return String::new();
+        return Ok(String::new());
     };
     let mut out = String::from("FIELDS:\n");
     let mut seen = Vec::new();
-    field_list(t, 1, recursive, lang, &mut seen, &mut out);
-    out
+    field_list(t, 1, recursive, lang, &mut seen, &mut out)?;
+    Ok(out)
 }
 
 /// Lists the fields of `t` at `level`. In recursive mode a type already expanded anywhere
@@ -155,7 +164,7 @@ fn field_list(
     lang: Lang,
     seen: &mut Vec<&'static str>,
     out: &mut String,
-) {
+) -> Result<(), Unavailable> {
     let pad = " ".repeat(level * 2);
     for f in t.fields {
         out.push_str(&format!("{pad}{}\t<{}>", f.name, f.ty.explain_name()));
@@ -180,16 +189,17 @@ fn field_list(
             if let Some(sub) = f.ty.element_type() {
                 if !seen.contains(&sub.name) {
                     seen.push(sub.name);
-                    field_list(sub, level + 1, recursive, lang, seen, out);
+                    field_list(sub, level + 1, recursive, lang, seen, out)?;
                 }
             }
         } else {
-            let d = desc(f.en, f.zh, lang);
+            let d = desc(t.field_description(f)?, lang);
             let d = if d.is_empty() { "<no description>" } else { d };
             out.push_str(&indent(&wrap(d, 78 - level * 2, lang), level * 2 + 2));
             out.push_str("\n\n");
         }
     }
+    Ok(())
 }
 
 /// Sprig's `indent`: prefixes the text and every line after a newline with `n` spaces.

@@ -83,7 +83,7 @@ pub(super) fn schemas(version: Version) -> Map<String, Value> {
         let mut required = Vec::new();
         for f in t.fields {
             let mut s = schema_of(&f.ty, version);
-            s["description"] = json!(f.en);
+            s["description"] = json!(t.field_description(f).unwrap_or_default().en);
             if !f.enum_values.is_empty() {
                 s["enum"] = json!(f.enum_values);
             }
@@ -93,7 +93,7 @@ pub(super) fn schemas(version: Version) -> Map<String, Value> {
             named_in(&f.ty, &mut referenced);
             props.insert(f.name.to_string(), s);
         }
-        let mut s = json!({"description": t.en, "type": "object", "properties": props});
+        let mut s = json!({"description": t.description().unwrap_or_default().en, "type": "object", "properties": props});
         if !required.is_empty() {
             s["required"] = json!(required);
         }

@@ -1,5 +1,5 @@
-//! Same-origin text the page fetches after start-up: the lessons and kubectl's help
-//! pages, kept out of the wasm so the first load stays small.
+//! Same-origin text the page fetches after start-up: the lessons, kubectl's help pages
+//! and the schema's descriptions, kept out of the wasm so the first load stays small.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -35,5 +35,29 @@ pub async fn install_kubectl_help() {
     match fetch_text(KUBECTL_HELP_URL, MAX_HELP_BYTES).await {
         Ok(text) => crate::kubectl::help::install(text),
         Err(e) => web_sys::console::warn_1(&format!("{KUBECTL_HELP_URL}: {e}").into()),
+    }
+}
+
+/// `kubectl explain`'s descriptions, relative to the page (trunk copies the file there).
+pub const SCHEMA_DESCRIPTIONS_URL: &str = "schema-descriptions.txt";
+
+/// Reads the schema's descriptions the first time `kubectl explain` or the editor's explain
+/// panel needs them. Synchronously: explain runs inside a shell command, which cannot
+/// wait, and the file (~30 KB compressed) is asked for once, by a learner who typed
+/// `explain` or opened the editor, rather than by every page load.
+pub fn load_schema_descriptions() -> Result<String, String> {
+    let request = web_sys::XmlHttpRequest::new().map_err(|_| "no XMLHttpRequest")?;
+    request
+        .open_with_async("GET", SCHEMA_DESCRIPTIONS_URL, false)
+        .map_err(|_| "unusable URL")?;
+    request.send().map_err(|_| "network error")?;
+    match request.status() {
+        Ok(200) => request
+            .response_text()
+            .ok()
+            .flatten()
+            .ok_or_else(|| "unreadable body".to_string()),
+        Ok(status) => Err(format!("HTTP {status}")),
+        Err(_) => Err("network error".to_string()),
     }
 }

@@ -79,12 +79,16 @@ test('a blog on another origin embeds the playground served under /a/sub/path/: 
   await frame.getByTestId('terminal-input').fill('kubectl get --help');
   await frame.getByTestId('terminal-input').press('Enter');
   await frame.getByTestId('terminal-output').getByText('Display one or many resources.').first().waitFor();
+  // And explain's descriptions, read the first time explain runs.
+  await frame.getByTestId('terminal-input').fill('kubectl explain deployment.spec.replicas');
+  await frame.getByTestId('terminal-input').press('Enter');
+  await frame.getByTestId('terminal-output').getByText('The desired number of pods.').first().waitFor();
   await page.screenshot({ path: join(SHOTS, 'screenshot-publish-subpath-blog.png'), fullPage: true });
 
   // Everything came from under the sub-path: nothing asked for a root-relative URL.
   assert.deepEqual(env.app.strays, []);
   for (const want of [/\.wasm$/, /_lazy\.wasm$/, /\.js$/, /\.css$/, /lessons\/index\.json$/,
-    /lessons\/statefulset-daemonset\.yaml$/, /kubectl-help\.txt$/, /embed\.js$/]) {
+    /lessons\/statefulset-daemonset\.yaml$/, /kubectl-help\.txt$/, /schema-descriptions\.txt$/, /embed\.js$/]) {
     assert.ok(env.app.served.some((p) => p.startsWith(PREFIX) && want.test(p)), `${want} served: ${env.app.served.join(' ')}`);
   }
   assert.deepEqual(problems, []);

@@ -3,19 +3,21 @@
 //! The table in `schema/data.rs` is generated: field names, their types, `-required-` flags
 //! and enum values follow the 1.34 OpenAPI schema (types from the `k8s-openapi` v1_34
 //! definitions, required flags and enums from `k8s.io/api` v0.34 `types.go`); descriptions
-//! are our own one-line summaries in English and Traditional Chinese. Rarely-met types
+//! are our own one-line summaries in English and Traditional Chinese, loaded apart from
+//! the table when first printed ([`descriptions`]). Rarely-met types
 //! (in-tree cloud volume plugins, node system details, Job failure-policy rules, …) are not
 //! in the table: a field of such a type still shows its type name, but has no fields below it.
 use serde_json::Value;
 
 mod data;
+pub mod descriptions;
+
+pub use descriptions::{Description, Unavailable};
 
 /// One schema type (an OpenAPI component), by its short name (`StatefulSetSpec`).
 #[derive(Debug)]
 pub struct Type {
     pub name: &'static str,
-    pub en: &'static str,
-    pub zh: &'static str,
     /// In alphabetical order, as `kubectl explain` lists them.
     pub fields: &'static [Field],
 }
@@ -28,8 +30,6 @@ pub struct Field {
     pub required: bool,
     /// The schema's `enum` values, sorted; empty when the field is not an enum.
     pub enum_values: &'static [&'static str],
-    pub en: &'static str,
-    pub zh: &'static str,
 }
 
 /// A field's type as the schema describes it.
@@ -79,6 +79,16 @@ impl Type {
         let fields: &'static [Field] = self.fields;
         fields.iter().find(|f| f.name == name)
     }
+
+    /// What `kubectl explain` says about this type.
+    pub fn description(&self) -> Result<Description, Unavailable> {
+        descriptions::of(self.name, None)
+    }
+
+    /// What `kubectl explain` says about `field`, one of this type's fields.
+    pub fn field_description(&self, field: &Field) -> Result<Description, Unavailable> {
+        descriptions::of(self.name, Some(field.name))
+    }
 }
 
 /// Every schema type in the table, sorted by name.
@@ -109,13 +119,12 @@ fn parse_table(table: &'static str) -> Vec<Type> {
             }
         }
     }
-    let mut types: Vec<(&'static str, &'static str, &'static str, Vec<Field>)> = Vec::new();
+    let mut types: Vec<(&'static str, Vec<Field>)> = Vec::new();
     for line in table.lines().filter(|l| !l.is_empty()) {
         if let Some(field) = line.strip_prefix("  ") {
             let mut parts = field.split('|');
             let mut next = || parts.next().unwrap_or_default();
             let (name, t, required, enums) = (next(), next(), next(), next());
-            let (en, zh) = (next(), next());
             // `,A` is the two values "" and A; an empty column is no values.
             let enum_values = match enums {
                 "" => &[],
@@ -126,25 +135,18 @@ fn parse_table(table: &'static str) -> Vec<Type> {
                 ty: ty(t),
                 required: required == "required",
                 enum_values,
-                en,
-                zh,
             };
             if let Some(last) = types.last_mut() {
-                last.3.push(field);
+                last.1.push(field);
             }
         } else {
-            let mut parts = line.split('|');
-            let mut next = || parts.next().unwrap_or_default();
-            let (name, en, zh) = (next(), next(), next());
-            types.push((name, en, zh, Vec::new()));
+            types.push((line, Vec::new()));
         }
     }
     types
         .into_iter()
-        .map(|(name, en, zh, fields)| Type {
+        .map(|(name, fields)| Type {
             name,
-            en,
-            zh,
             fields: leak(fields),
         })
         .collect()

@@ -311,7 +311,7 @@ fn compare_fields(
     let o = old.and_then(Value::as_object).unwrap_or(&empty);
     let n = new.and_then(Value::as_object).unwrap_or(&empty);
     let mut keys: Vec<&String> = o.keys().chain(n.keys()).collect();
-    keys.sort();
+    crate::sort::sort(&mut keys);
     keys.dedup();
     for k in keys {
         let e = Element::Field(k.clone());
@@ -355,7 +355,7 @@ fn compare_value(
         _ => {
             let (o, n) = (list_items(s, old), list_items(s, new));
             let mut elems: Vec<&Element> = o.iter().chain(n.iter()).map(|(e, _)| e).collect();
-            elems.sort();
+            crate::sort::sort(&mut elems);
             elems.dedup();
             for e in elems {
                 let (oi, ni) = (find_item(&o, e), find_item(&n, e));

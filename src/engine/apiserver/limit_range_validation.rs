@@ -191,7 +191,7 @@ fn names_in(item: &Value, key: &str, kind: &str, path: &str, errs: &mut Vec<Fiel
         return;
     };
     let mut names: Vec<&String> = map.keys().collect();
-    names.sort();
+    crate::sort::sort(&mut names);
     for name in names {
         limit_resource_name(kind, name, &format!("{path}.{key}[{name}]"), errs);
     }

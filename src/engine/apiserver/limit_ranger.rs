@@ -12,7 +12,9 @@ use serde_json::{json, Value};
 /// The namespace's LimitRanges, by name, as lists of items.
 fn ranges(w: &World, namespace: &str) -> Vec<Vec<Item>> {
     let mut all: Vec<_> = w.store.list("LimitRange", Some(namespace)).collect();
-    all.sort_by(|a, b| super::meta_str(a, "name").cmp(super::meta_str(b, "name")));
+    crate::sort::sort_by(&mut all, |a, b| {
+        super::meta_str(a, "name").cmp(super::meta_str(b, "name"))
+    });
     all.into_iter().map(|lr| limit_range::items(lr)).collect()
 }
 

@@ -96,7 +96,7 @@ fn entries(obj: &Value) -> Vec<Entry> {
 /// time, manager, apiVersion and subresource); empty sets are dropped.
 fn store(obj: &mut Value, mut list: Vec<Entry>) {
     list.retain(|e| !e.set.is_empty());
-    list.sort_by(|a, b| {
+    crate::sort::sort_by(&mut list, |a, b| {
         (
             !a.apply,
             &a.time,
@@ -242,7 +242,7 @@ impl Conflicts {
             return format!("Apply failed with 1 conflict: conflict with {owner}: {path}");
         }
         let mut owners: Vec<&String> = self.list.iter().map(|(o, _)| o).collect();
-        owners.sort();
+        crate::sort::sort(&mut owners);
         owners.dedup();
         let mut lines = Vec::new();
         for o in owners {

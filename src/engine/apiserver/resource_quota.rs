@@ -22,7 +22,9 @@ pub fn admit(
         .list("ResourceQuota", Some(namespace))
         .cloned()
         .collect();
-    quotas.sort_by(|a, b| super::meta_str(a, "name").cmp(super::meta_str(b, "name")));
+    crate::sort::sort_by(&mut quotas, |a, b| {
+        super::meta_str(a, "name").cmp(super::meta_str(b, "name"))
+    });
     for q in quotas {
         let hard = quota::hard(&q);
         if !hard.keys().any(|r| quota::tracks(info, r)) || !quota::in_scope(&q, info, obj) {

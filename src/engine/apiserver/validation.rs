@@ -573,7 +573,7 @@ fn validate_resource_quota(obj: &Value, errs: &mut Vec<FieldError>) {
         "requests.memory",
     ];
     let mut sorted: Vec<&str> = hard.iter().map(|(k, _)| k.as_str()).collect();
-    sorted.sort_unstable();
+    crate::sort::sort(&mut sorted);
     for scope in &names {
         // A scope it does not know limits nothing (`IsResourceQuotaScopeValidForResource`).
         let allowed: Option<&[&str]> = match *scope {

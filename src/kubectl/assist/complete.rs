@@ -171,7 +171,7 @@ fn value_candidates(at: &CursorPath, key: &str) -> Vec<Candidate> {
             .iter()
             .map(|r| (r.kind, r.api_version()))
             .collect();
-        kinds.sort();
+        crate::sort::sort(&mut kinds);
         kinds.dedup_by(|a, b| a.0 == b.0);
         return kinds
             .into_iter()
@@ -184,7 +184,7 @@ fn value_candidates(at: &CursorPath, key: &str) -> Vec<Candidate> {
             .filter(|r| at.kind.as_deref().is_none_or(|k| k == r.kind))
             .map(|r| (r.api_version(), r.kind))
             .collect();
-        versions.sort();
+        crate::sort::sort(&mut versions);
         versions.dedup_by(|a, b| a.0 == b.0);
         let kind = at.kind.is_some();
         return versions

@@ -132,7 +132,7 @@ fn get_contexts(k: &Kubeconfig, p: &flags::Parsed) -> Output {
             None => errors.push(format!("context {name} not found")),
         }
     }
-    shown.sort_unstable();
+    crate::sort::sort(&mut shown);
     if name_only {
         for name in shown {
             o.out(name);

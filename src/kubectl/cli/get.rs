@@ -538,7 +538,7 @@ fn more_than_one_type(args: &[String]) -> bool {
         return false;
     }
     let mut words: Vec<&str> = first.split(',').filter(|t| !t.is_empty()).collect();
-    words.sort_unstable();
+    crate::sort::sort(&mut words);
     words.dedup();
     words.len() > 1 || words == ["all"]
 }

@@ -181,7 +181,7 @@ pub fn api_resources(args: &[String]) -> Output {
                 None => row.extend(["VERBS".to_string(), "CATEGORIES".to_string()]),
                 Some(r) => {
                     let mut verbs = r.verbs.to_vec();
-                    verbs.sort_unstable();
+                    crate::sort::sort(&mut verbs);
                     row.extend([verbs.join(","), r.categories.join(",")]);
                 }
             }

@@ -237,7 +237,7 @@ fn find_pod(cluster: &Cluster, ns: &str, arg: &str, out: &mut Output) -> Result<
         .map(|p| &**p)
         .filter(|p| selector.matches(&labels_of(p)))
         .collect();
-    pods.sort_by(|a, b| by_logging(a, b));
+    crate::sort::sort_by(&mut pods, |a, b| by_logging(a, b));
     match pods.first() {
         // kubectl waits --pod-running-timeout (20s) for one to appear, then gives up.
         None => Err(Output::failed("error: timed out waiting for the condition")),

@@ -295,7 +295,7 @@ pub fn find(name: &str) -> Option<&'static Verb> {
 /// Verb names in the order cobra keeps its commands (sorted by name).
 pub fn names() -> Vec<&'static str> {
     let mut names: Vec<&str> = VERBS.iter().map(|v| v.name).collect();
-    names.sort_unstable();
+    crate::sort::sort(&mut names);
     names
 }
 
@@ -414,7 +414,9 @@ pub fn help() -> Output {
         .filter_map(|v| v.help.map(|(g, summary)| (g, v.name, summary)))
         .chain(NOT_SIMULATED_HELP.iter().copied())
         .collect();
-    entries.sort_by_key(|(_, name, _)| HELP_ORDER.iter().position(|n| n == name));
+    crate::sort::sort_by_key(&mut entries, |(_, name, _)| {
+        HELP_ORDER.iter().position(|n| n == name)
+    });
     for group in HelpGroup::ALL {
         if group == HelpGroup::Other {
             // kubectl lists plugins found on the PATH here; the playground has none.

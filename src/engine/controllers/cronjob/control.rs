@@ -94,7 +94,7 @@ pub fn oldest_beyond(mut finished: Vec<(String, Option<Millis>)>, limit: i64) ->
         return Vec::new();
     }
     // `byJobStartTime`: jobs without a start time sort last, then by name.
-    finished.sort_by(|a, b| match (a.1, b.1) {
+    crate::sort::sort_by(&mut finished, |a, b| match (a.1, b.1) {
         (Some(x), Some(y)) if x != y => x.cmp(&y),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,

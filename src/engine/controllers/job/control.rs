@@ -214,7 +214,7 @@ pub fn first_pending_indexes(
 /// `succeededIndexes.String()`: sorted indexes as intervals, `1,3-5,7`.
 pub fn format_indexes(indexes: &[i64]) -> String {
     let mut sorted = indexes.to_vec();
-    sorted.sort_unstable();
+    crate::sort::sort(&mut sorted);
     sorted.dedup();
     let mut parts = Vec::new();
     let mut i = 0;

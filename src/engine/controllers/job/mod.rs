@@ -249,7 +249,7 @@ fn tally(w: &World, job: &Value, spec: &JobSpec, pods: &[JobPod]) -> Tally {
                 .filter_map(|p| p.index)
                 .filter(|i| (0..completions).contains(i)),
         );
-        succeeded_indexes.sort_unstable();
+        crate::sort::sort(&mut succeeded_indexes);
         succeeded_indexes.dedup();
         succeeded = succeeded_indexes.len() as i64;
     }
@@ -424,7 +424,7 @@ fn manage(w: &mut World, job: &Value, spec: &JobSpec, pods: &[JobPod], t: &mut T
         Manage::Delete(n) => {
             // `activePodsForRemoval`: pods that are not ready go first, then the newest.
             let mut victims = t.active.clone();
-            victims.sort_by_key(|p| p.ready);
+            crate::sort::sort_by_key(&mut victims, |p| p.ready);
             let want = have - n;
             rec.why(
                 w,

@@ -53,7 +53,7 @@ pub fn conditions(remaining: Option<&Remaining>, failures: &[String]) -> Vec<Con
         )
     } else {
         let mut msgs = failures.to_vec();
-        msgs.sort();
+        crate::sort::sort(&mut msgs);
         (
             "NamespaceDeletionContentFailure",
             "True",

@@ -140,7 +140,7 @@ impl Pass {
         self.remaining
             .resources
             .push((format!("{}.{}", info.plural, info.group), left));
-        self.remaining.resources.sort();
+        crate::sort::sort(&mut self.remaining.resources);
         self.remaining.finalizers = self.finalizers.clone().into_iter().collect();
         match control::estimate(&graces, since, left, with_finalizers) {
             Some(e) => self.estimate = self.estimate.max(e),
