@@ -15,6 +15,30 @@ pub struct FieldManager<'a> {
     pub subresource: &'a str,
 }
 
+/// The controllers' writes (the manager is the first word of the client's user agent).
+pub const CONTROLLER_MANAGER: FieldManager<'static> = FieldManager {
+    name: "kube-controller-manager",
+    subresource: "",
+};
+
+/// The controllers' status writes (`UpdateStatus`).
+pub const CONTROLLER_MANAGER_STATUS: FieldManager<'static> = FieldManager {
+    name: "kube-controller-manager",
+    subresource: "status",
+};
+
+/// The kubelet's pod and node status writes.
+pub const KUBELET_STATUS: FieldManager<'static> = FieldManager {
+    name: "kubelet",
+    subresource: "status",
+};
+
+/// The scheduler's status write of an unschedulable pod (its binding records nothing).
+pub const SCHEDULER_STATUS: FieldManager<'static> = FieldManager {
+    name: "kube-scheduler",
+    subresource: "status",
+};
+
 impl<'a> FieldManager<'a> {
     pub fn new(name: &'a str) -> Self {
         FieldManager {
@@ -26,13 +50,13 @@ impl<'a> FieldManager<'a> {
 
 /// One `managedFields` entry, its field set decoded.
 #[derive(Debug, Clone, PartialEq)]
-struct Entry {
-    manager: String,
-    apply: bool,
-    api_version: String,
-    subresource: String,
-    time: Option<String>,
-    set: FieldSet,
+pub(super) struct Entry {
+    pub(super) manager: String,
+    pub(super) apply: bool,
+    pub(super) api_version: String,
+    pub(super) subresource: String,
+    pub(super) time: Option<String>,
+    pub(super) set: FieldSet,
 }
 
 impl Entry {
@@ -84,7 +108,7 @@ impl Entry {
     }
 }
 
-fn entries(obj: &Value) -> Vec<Entry> {
+pub(super) fn entries(obj: &Value) -> Vec<Entry> {
     obj.get("metadata")
         .and_then(|m| m.get("managedFields"))
         .and_then(Value::as_array)
@@ -94,7 +118,7 @@ fn entries(obj: &Value) -> Vec<Entry> {
 
 /// Stores the entries, sorted as the server sorts them (Apply before Update, then by
 /// time, manager, apiVersion and subresource); empty sets are dropped.
-fn store(obj: &mut Value, mut list: Vec<Entry>) {
+pub(super) fn store(obj: &mut Value, mut list: Vec<Entry>) {
     list.retain(|e| !e.set.is_empty());
     list.sort_by(|a, b| {
         (
@@ -128,7 +152,7 @@ fn store(obj: &mut Value, mut list: Vec<Entry>) {
 /// The object as the field manager compares it: without the fields the server owns
 /// (identity, versions, the managed fields themselves) and, for kinds whose status is a
 /// subresource, without the status a main-resource write cannot set.
-fn tracked(obj: &Value, drop_status: bool) -> Value {
+pub(super) fn tracked(obj: &Value, drop_status: bool) -> Value {
     let mut v = obj.clone();
     if let Some(m) = v.as_object_mut() {
         m.remove("apiVersion");
@@ -140,7 +164,6 @@ fn tracked(obj: &Value, drop_status: bool) -> Value {
             for k in [
                 "name",
                 "namespace",
-                "generateName",
                 "uid",
                 "resourceVersion",
                 "generation",
