@@ -73,7 +73,11 @@ fn shape(field: &str, parent: &str, value: &Value) -> Shape {
             {
                 Shape::Map
             }
-            "selector" | "labelSelector" | "namespaceSelector" => Shape::Atomic,
+            // A NodeSelector is `structType=atomic`.
+            "selector"
+            | "labelSelector"
+            | "namespaceSelector"
+            | "requiredDuringSchedulingIgnoredDuringExecution" => Shape::Atomic,
             _ => Shape::Struct,
         },
         _ => Shape::Atomic,

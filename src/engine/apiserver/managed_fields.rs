@@ -212,6 +212,19 @@ pub fn zero_value(kind: &str) -> Value {
     }
 }
 
+/// The status fields of `kind` that Go always encodes (no `omitempty`): a status the
+/// server stored as `{}` holds them as zeros, so a controller setting one to zero
+/// changes nothing it would own.
+pub fn zero_status(kind: &str) -> Value {
+    match kind {
+        "ReplicaSet" => json!({"replicas": 0}),
+        "StatefulSet" => json!({"replicas": 0, "availableReplicas": 0}),
+        "DaemonSet" => json!({"currentNumberScheduled": 0, "numberMisscheduled": 0,
+            "desiredNumberScheduled": 0, "numberReady": 0}),
+        _ => json!({}),
+    }
+}
+
 /// Records an Update by `manager`: it now owns what it changed, the others lose what it
 /// changed or removed. `old` is the live object, or the kind's zero value on a create.
 pub fn record_update(
@@ -245,7 +258,9 @@ pub fn record_update(
         apply: false,
         api_version: api_version.to_string(),
         subresource: manager.subresource.to_string(),
-        time: Some(now.to_string()),
+        // The scale subresource's field manager converts through a Scale, which has no
+        // managedFields times: its entry carries none (and so sorts first).
+        time: (manager.subresource != "scale").then(|| now.to_string()),
         set: set.difference(&removed),
     });
     store(new, list);
@@ -293,7 +308,10 @@ pub fn apply(
     drop_status: bool,
     now: &str,
 ) -> Result<Value, Conflicts> {
-    let applied = FieldSet::of_object(&tracked(config, drop_status));
+    // Metadata holding only what the server strips (a manifest naming just the object)
+    // claims no `f:metadata`: the server removes the stripped paths, not the struct.
+    let bare_metadata = FieldSet::of_object(&json!({"metadata": {}}));
+    let applied = FieldSet::of_object(&tracked(config, drop_status)).difference(&bare_metadata);
     let api_version = config
         .get("apiVersion")
         .and_then(Value::as_str)

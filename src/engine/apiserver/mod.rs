@@ -287,7 +287,18 @@ impl World {
         if stored || workload {
             let now = format_rfc3339(self.now);
             let drop_status = m.subresource.is_empty() && has_status_subresource(kind);
-            managed_fields::record_update(old, obj, m, drop_status, &now);
+            let mut old = Cow::Borrowed(old);
+            if let (Some(zeros), Some(status)) = (
+                managed_fields::zero_status(kind).as_object(),
+                old.to_mut()
+                    .get_mut("status")
+                    .and_then(Value::as_object_mut),
+            ) {
+                for (k, v) in zeros {
+                    status.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            managed_fields::record_update(&old, obj, m, drop_status, &now);
         }
     }
 
