@@ -8,7 +8,7 @@
 
 use super::fieldpath::FieldSet;
 use super::managed_fields::{
-    store, tracked, zero_value, Entry, FieldManager, CONTROLLER_MANAGER, KUBELET_STATUS,
+    expanded, store, tracked, zero_value, Entry, FieldManager, CONTROLLER_MANAGER, KUBELET_STATUS,
     SCHEDULER_STATUS,
 };
 use crate::json;
@@ -23,14 +23,15 @@ fn derives(obj: &Value) -> bool {
             .is_none_or(|m| m.as_array().is_none_or(Vec::is_empty))
 }
 
-/// The object as served and printed: a pod without stored entries gets the derived ones.
+/// The object as served and printed: a pod without stored entries gets the derived ones,
+/// and every entry's `fieldsV1` is a document (`managed_fields::expanded`).
 pub fn shown(obj: &Value) -> Cow<'_, Value> {
     if !derives(obj) {
-        return Cow::Borrowed(obj);
+        return expanded(obj);
     }
     let mut out = obj.clone();
     store(&mut out, derive(obj));
-    Cow::Owned(out)
+    Cow::Owned(expanded(&out).into_owned())
 }
 
 /// Stores a pod's derived entries before a client's write records its own, so that the
@@ -211,4 +212,113 @@ fn is_time_field(k: &str) -> bool {
         k,
         "lastTransitionTime" | "lastProbeTime" | "startTime" | "startedAt" | "finishedAt"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::apiserver::managed_fields::{entries, record_update};
+
+    /// A ReplicaSet's pod after admission, binding and the kubelet's last status write.
+    fn running_pod() -> Value {
+        json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "web-1", "generateName": "web-", "namespace": "default",
+                "uid": "u1", "creationTimestamp": "2026-01-01T00:00:00Z",
+                "labels": {"app": "web"},
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web",
+                    "uid": "rs1", "controller": true, "blockOwnerDeletion": true}]},
+            "spec": {"containers": [{"name": "c", "image": "nginx",
+                    "volumeMounts": [{"name": "kube-api-access-x", "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}]}],
+                "nodeName": "node-1", "serviceAccountName": "default", "serviceAccount": "default",
+                "priority": 0,
+                "tolerations": [{"key": "node.kubernetes.io/not-ready", "operator": "Exists",
+                    "effect": "NoExecute", "tolerationSeconds": 300}],
+                "volumes": [{"name": "kube-api-access-x", "projected": {}}]},
+            "status": {"phase": "Running", "qosClass": "BestEffort", "podIP": "10.0.0.5",
+                "podIPs": [{"ip": "10.0.0.5"}], "startTime": "2026-01-01T00:00:01Z",
+                "conditions": [
+                    {"type": "Ready", "status": "True", "lastProbeTime": null,
+                     "lastTransitionTime": "2026-01-01T00:00:07Z"},
+                    {"type": "PodScheduled", "status": "True", "lastProbeTime": null,
+                     "lastTransitionTime": "2026-01-01T00:00:00Z"}]}})
+    }
+
+    fn fields(obj: &Value, manager: &str) -> Value {
+        let e = entries(obj)
+            .into_iter()
+            .find(|e| e.manager == manager)
+            .unwrap();
+        e.set.to_fields_v1()
+    }
+
+    #[test]
+    fn a_controllers_pod_shows_its_template_entry_without_what_admission_added() {
+        let shown = shown(&running_pod()).into_owned();
+        let mf = &shown["metadata"]["managedFields"][0];
+        assert_eq!(mf["manager"], "kube-controller-manager");
+        assert_eq!(mf["time"], "2026-01-01T00:00:00Z");
+        assert!(mf.get("subresource").is_none());
+        assert_eq!(
+            fields(&shown, "kube-controller-manager"),
+            json!({"f:metadata": {"f:generateName": {}, "f:labels": {".": {}, "f:app": {}},
+                    "f:ownerReferences": {".": {}, "k:{\"uid\":\"rs1\"}": {}}},
+                "f:spec": {"f:containers": {"k:{\"name\":\"c\"}": {".": {}, "f:image": {}, "f:name": {}}}}})
+        );
+    }
+
+    #[test]
+    fn the_kubelet_owns_the_status_it_wrote_since_the_binding_at_its_last_write() {
+        let shown = shown(&running_pod()).into_owned();
+        let mf = &shown["metadata"]["managedFields"][1];
+        assert_eq!(
+            (&mf["manager"], &mf["subresource"], &mf["time"]),
+            (
+                &json!("kubelet"),
+                &json!("status"),
+                &json!("2026-01-01T00:00:07Z")
+            )
+        );
+        assert_eq!(
+            fields(&shown, "kubelet"),
+            json!({"f:status": {"f:conditions": {"k:{\"type\":\"Ready\"}": {".": {},
+                    "f:lastProbeTime": {}, "f:lastTransitionTime": {}, "f:status": {}, "f:type": {}}},
+                "f:phase": {}, "f:podIP": {},
+                "f:podIPs": {".": {}, "k:{\"ip\":\"10.0.0.5\"}": {".": {}, "f:ip": {}}},
+                "f:startTime": {}}})
+        );
+    }
+
+    #[test]
+    fn an_unschedulable_pod_shows_the_schedulers_status_entry() {
+        let mut pod = running_pod();
+        pod["spec"].as_object_mut().unwrap().remove("nodeName");
+        pod["status"] = json!({"phase": "Pending", "qosClass": "BestEffort", "conditions": [
+            {"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": "no",
+             "lastProbeTime": null, "lastTransitionTime": "2026-01-01T00:00:02Z"}]});
+        let shown = shown(&pod).into_owned();
+        let managers: Vec<String> = entries(&shown).into_iter().map(|e| e.manager).collect();
+        assert_eq!(managers, ["kube-controller-manager", "kube-scheduler"]);
+        assert_eq!(
+            shown["metadata"]["managedFields"][1]["time"],
+            "2026-01-01T00:00:02Z"
+        );
+        let set = fields(&shown, "kube-scheduler");
+        assert_eq!(set["f:status"]["f:conditions"]["."], json!({}));
+    }
+
+    #[test]
+    fn a_clients_write_takes_over_from_the_stored_derived_entries() {
+        let mut old = running_pod();
+        materialize(&mut old);
+        assert_eq!(entries(&old).len(), 2);
+        let mut new = old.clone();
+        new["metadata"]["labels"]["app"] = json!("other");
+        let m = FieldManager::new("kubectl-label");
+        record_update(&old, &mut new, &m, true, "2026-01-01T00:01:00Z");
+        let kcm = fields(&new, "kube-controller-manager");
+        // It keeps the map itself (written `{}` without keys), no longer `app`.
+        assert_eq!(kcm["f:metadata"]["f:labels"], json!({}));
+        // Shown as stored: nothing is derived again once entries are stored.
+        assert_eq!(shown(&new).into_owned(), expanded(&new).into_owned());
+    }
 }

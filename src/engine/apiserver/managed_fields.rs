@@ -7,6 +7,7 @@
 use super::fieldpath::{path_string, FieldSet};
 use crate::json;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// Who writes, and through which subresource (`scale`, `status`, or none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +69,7 @@ impl Entry {
             api_version: s("apiVersion"),
             subresource: s("subresource"),
             time: v.get("time").and_then(Value::as_str).map(str::to_string),
-            set: FieldSet::from_fields_v1(v.get("fieldsV1").unwrap_or(&Value::Null)),
+            set: FieldSet::from_fields_v1(&fields_v1(v)),
         }
     }
 
@@ -76,7 +77,10 @@ impl Entry {
         let mut m = Map::new();
         m.insert("apiVersion".into(), json!(self.api_version));
         m.insert("fieldsType".into(), json!("FieldsV1"));
-        m.insert("fieldsV1".into(), self.set.to_fields_v1());
+        // Stored as its JSON text, as the server keeps FieldsV1 (raw bytes): a tree of
+        // maps per version of every workload would weigh ten times as much.
+        let text = self.set.to_fields_v1().to_string();
+        m.insert("fieldsV1".into(), Value::String(text));
         m.insert("manager".into(), json!(self.manager));
         let op = if self.apply { "Apply" } else { "Update" };
         m.insert("operation".into(), json!(op));
@@ -106,6 +110,38 @@ impl Entry {
         }
         s
     }
+}
+
+/// An entry's `fieldsV1` as a document: stored as text, or as a client sent it.
+fn fields_v1(entry: &Value) -> Value {
+    match entry.get("fieldsV1") {
+        Some(Value::String(text)) => serde_json::from_str(text).unwrap_or(Value::Null),
+        Some(v) => v.clone(),
+        None => Value::Null,
+    }
+}
+
+/// The object as it is served: every entry's `fieldsV1` a document again.
+pub fn expanded(obj: &Value) -> Cow<'_, Value> {
+    let stored_as_text = |l: &Vec<Value>| l.iter().any(|e| e["fieldsV1"].is_string());
+    let Some(list) = obj
+        .pointer("/metadata/managedFields")
+        .and_then(Value::as_array)
+        .filter(|l| stored_as_text(l))
+    else {
+        return Cow::Borrowed(obj);
+    };
+    let list: Vec<Value> = list
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            e["fieldsV1"] = fields_v1(&e);
+            e
+        })
+        .collect();
+    let mut out = obj.clone();
+    out["metadata"]["managedFields"] = Value::Array(list);
+    Cow::Owned(out)
 }
 
 pub(super) fn entries(obj: &Value) -> Vec<Entry> {
@@ -521,7 +557,9 @@ mod tests {
             true,
             T0,
         );
-        let mf = &obj["metadata"]["managedFields"][0];
+        assert!(obj["metadata"]["managedFields"][0]["fieldsV1"].is_string());
+        let shown = expanded(&obj);
+        let mf = &shown["metadata"]["managedFields"][0];
         assert_eq!(mf["manager"], "kubectl-create");
         assert_eq!(mf["operation"], "Update");
         assert_eq!(mf["time"], T0);

@@ -113,7 +113,9 @@ impl RowPrinter {
     pub fn print_many(&mut self, objs: &[&Value], now: Millis) -> Vec<String> {
         let derived: Vec<Cow<Value>>;
         let refs: Vec<&Value>;
-        let objs = if matches!(self.format, Format::Table { .. } | Format::Name) {
+        let hidden =
+            matches!(self.format, Format::Yaml | Format::Json) && !self.show_managed_fields;
+        let objs = if hidden || matches!(self.format, Format::Table { .. } | Format::Name) {
             objs
         } else {
             derived = objs.iter().map(|o| derived_fields::shown(o)).collect();
@@ -455,7 +457,8 @@ fn print(
     options: &dyn Fn(&Resource, bool) -> TableOptions,
 ) {
     let derived;
-    let collected = if matches!(format, Format::Table { .. } | Format::Name) {
+    let hidden = matches!(format, Format::Yaml | Format::Json) && !p.bool("show-managed-fields");
+    let collected = if hidden || matches!(format, Format::Table { .. } | Format::Name) {
         collected
     } else {
         derived = with_derived_fields(collected);
