@@ -287,13 +287,14 @@ impl World {
         if stored || workload {
             let now = format_rfc3339(self.now);
             let drop_status = m.subresource.is_empty() && has_status_subresource(kind);
+            let zeros = managed_fields::zero_status(kind);
+            let zeros = zeros.as_object().filter(|z| {
+                let status = old.get("status").and_then(Value::as_object);
+                status.is_some_and(|s| z.keys().any(|k| !s.contains_key(k)))
+            });
             let mut old = Cow::Borrowed(old);
-            if let (Some(zeros), Some(status)) = (
-                managed_fields::zero_status(kind).as_object(),
-                old.to_mut()
-                    .get_mut("status")
-                    .and_then(Value::as_object_mut),
-            ) {
+            let status = zeros.and_then(|_| old.to_mut().get_mut("status"));
+            if let (Some(zeros), Some(Value::Object(status))) = (zeros, status) {
                 for (k, v) in zeros {
                     status.entry(k.clone()).or_insert_with(|| v.clone());
                 }
