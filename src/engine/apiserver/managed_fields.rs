@@ -17,34 +17,30 @@ pub struct FieldManager<'a> {
 }
 
 /// The controllers' writes (the manager is the first word of the client's user agent).
-pub const CONTROLLER_MANAGER: FieldManager<'static> = FieldManager {
-    name: "kube-controller-manager",
-    subresource: "",
-};
+pub const CONTROLLER_MANAGER: FieldManager<'static> = FieldManager::new("kube-controller-manager");
 
 /// The controllers' status writes (`UpdateStatus`).
-pub const CONTROLLER_MANAGER_STATUS: FieldManager<'static> = FieldManager {
-    name: "kube-controller-manager",
-    subresource: "status",
-};
+pub const CONTROLLER_MANAGER_STATUS: FieldManager<'static> = CONTROLLER_MANAGER.status();
 
 /// The kubelet's pod and node status writes.
-pub const KUBELET_STATUS: FieldManager<'static> = FieldManager {
-    name: "kubelet",
-    subresource: "status",
-};
+pub const KUBELET_STATUS: FieldManager<'static> = FieldManager::new("kubelet").status();
 
 /// The scheduler's status write of an unschedulable pod (its binding records nothing).
-pub const SCHEDULER_STATUS: FieldManager<'static> = FieldManager {
-    name: "kube-scheduler",
-    subresource: "status",
-};
+pub const SCHEDULER_STATUS: FieldManager<'static> = FieldManager::new("kube-scheduler").status();
 
 impl<'a> FieldManager<'a> {
-    pub fn new(name: &'a str) -> Self {
+    pub const fn new(name: &'a str) -> Self {
         FieldManager {
             name,
             subresource: "",
+        }
+    }
+
+    /// The same manager writing through the status subresource.
+    pub const fn status(self) -> Self {
+        FieldManager {
+            name: self.name,
+            subresource: "status",
         }
     }
 }
