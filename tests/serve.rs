@@ -326,5 +326,6 @@ fn server_side_apply_creates_conflicts_and_forces_by_field_manager() {
         .iter()
         .filter_map(|e| e["manager"].as_str())
         .collect();
-    assert_eq!(managers, ["a", "b"]);
+    // Applies first, then the deployment controller's status entry.
+    assert_eq!(managers, ["a", "b", "kube-controller-manager"]);
 }

@@ -479,7 +479,13 @@ fn set_unschedulable(w: &mut World, pod: &Value, message: &str) {
         meta_str(pod, "namespace").to_string(),
         meta_str(pod, "name").to_string(),
     );
-    w.update_status("Pod", &ns, &name, status);
+    w.update_status_as(
+        "Pod",
+        &ns,
+        &name,
+        status,
+        &super::apiserver::managed_fields::SCHEDULER_STATUS,
+    );
     recorder(pod).why(w, format!("{name} cannot be scheduled: {message}"));
 }
 

@@ -9,7 +9,7 @@ use super::table::{self, Include};
 use crate::engine::api::decoding::{self, DecodeError};
 use crate::engine::api::discovery::{Resource, RESOURCES};
 use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
-use crate::engine::apiserver::{DeleteOptions, Propagation};
+use crate::engine::apiserver::{derived_fields, DeleteOptions, Propagation};
 use crate::engine::selector::{labels_of, Selector};
 use crate::engine::{ApiError, Millis};
 use serde_json::{json, Value};
@@ -185,13 +185,13 @@ pub(super) fn api_error(t: &Target, e: &ApiError) -> Status {
 /// The object inside a Table row: its ages are the row's cells, so no need to wait for
 /// the start of a wall second (see `clock`).
 fn shown_in_table(api: &Api, obj: &Value) -> Value {
-    let mut v = obj.clone();
+    let mut v = derived_fields::shown(obj).into_owned();
     shift_times(&mut v, super::clock::shift_now(api.cluster.now));
     v
 }
 
 fn shown(api: &Api, obj: &Value) -> Value {
-    let mut v = obj.clone();
+    let mut v = derived_fields::shown(obj).into_owned();
     shift_times(&mut v, super::clock::shift_for(api.cluster.now));
     v
 }

@@ -93,7 +93,7 @@ fn timeout_of(req: &Req) -> Result<Option<Millis>, Status> {
 }
 
 fn event_line(api: &Api, spec: &Spec, kind: &str, obj: &Value, at: Millis) -> Vec<u8> {
-    let mut shown = obj.clone();
+    let mut shown = crate::engine::apiserver::derived_fields::shown(obj).into_owned();
     let shift = if spec.table {
         super::clock::shift_now(api.cluster.now)
     } else {

@@ -37,14 +37,18 @@ impl World {
             (true, ns) => ns,
         }
         .to_string();
-        let live = self.get(info.kind, &namespace, &name).cloned();
+        let mut live = self
+            .get(info.kind, &namespace, &name)
+            .map(|l| (**l).clone());
+        if let Some(l) = live.as_mut() {
+            super::derived_fields::materialize(l);
+        }
         let now = format_rfc3339(self.now);
         let drop_status = has_status_subresource(info.kind);
-        let obj =
-            managed_fields::apply(live.as_deref(), &config, manager, force, drop_status, &now)
-                .map_err(|c| ApiError::ApplyConflict {
-                    message: c.message(),
-                })?;
+        let obj = managed_fields::apply(live.as_ref(), &config, manager, force, drop_status, &now)
+            .map_err(|c| ApiError::ApplyConflict {
+                message: c.message(),
+            })?;
         let created = live.is_none();
         let object = if created {
             self.create_as(obj, None)?

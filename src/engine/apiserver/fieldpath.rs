@@ -55,14 +55,16 @@ fn shape(field: &str, parent: &str, value: &Value) -> Shape {
             "ports" => Shape::Keyed(&["containerPort", "protocol"]),
             "conditions" => Shape::Keyed(&["type"]),
             "ownerReferences" => Shape::Keyed(&["uid"]),
-            "hostAliases" => Shape::Keyed(&["ip"]),
+            "hostAliases" | "podIPs" => Shape::Keyed(&["ip"]),
             "topologySpreadConstraints" => Shape::Keyed(&["topologyKey", "whenUnsatisfiable"]),
             "finalizers" => Shape::Set,
             _ => Shape::Atomic,
         },
         Value::Object(_) => match field {
-            "labels" | "annotations" | "nodeSelector" | "data" | "binaryData" | "stringData"
-            | "limits" | "requests" | "capacity" | "allocatable" | "hard" | "used" => Shape::Map,
+            // A pod's node selector is `x-kubernetes-map-type: atomic`.
+            "nodeSelector" => Shape::Atomic,
+            "labels" | "annotations" | "data" | "binaryData" | "stringData" | "limits"
+            | "requests" | "capacity" | "allocatable" | "hard" | "used" => Shape::Map,
             // A Service's selector is a plain map; a workload's is a LabelSelector, atomic.
             "selector"
                 if parent == "spec"
@@ -71,11 +73,21 @@ fn shape(field: &str, parent: &str, value: &Value) -> Shape {
             {
                 Shape::Map
             }
-            "selector" | "labelSelector" | "namespaceSelector" => Shape::Atomic,
+            // A NodeSelector is `structType=atomic`.
+            "selector"
+            | "labelSelector"
+            | "namespaceSelector"
+            | "requiredDuringSchedulingIgnoredDuringExecution" => Shape::Atomic,
             _ => Shape::Struct,
         },
         _ => Shape::Atomic,
     }
+}
+
+/// Lists whose items are identified by key but replaced whole (`structType=atomic`, as
+/// an owner reference is): the item is a member, its fields are not tracked one by one.
+fn atomic_items(field: &str) -> bool {
+    field == "ownerReferences"
 }
 
 /// The element naming `item` in a list of this shape; `None` for an item missing a key.
@@ -164,7 +176,7 @@ impl FieldSet {
                 for (e, item) in items(s, list) {
                     let child = self.child(e);
                     child.member = true;
-                    if matches!(s, Shape::Keyed(_)) {
+                    if matches!(s, Shape::Keyed(_)) && !atomic_items(field) {
                         child.walk_fields(item, field, false);
                     }
                 }
@@ -361,8 +373,10 @@ fn compare_value(
                 let (oi, ni) = (find_item(&o, e), find_item(&n, e));
                 let mut c = FieldSet::default();
                 let mut r = FieldSet::default();
-                if matches!(s, Shape::Keyed(_)) {
+                if matches!(s, Shape::Keyed(_)) && !atomic_items(field) {
                     compare_fields(oi, ni, field, &mut c, &mut r);
+                } else if oi.is_some() && ni.is_some() && oi != ni {
+                    c.member = true;
                 }
                 if oi.is_none() {
                     c.member = true;

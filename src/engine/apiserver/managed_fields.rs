@@ -7,6 +7,7 @@
 use super::fieldpath::{path_string, FieldSet};
 use crate::json;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// Who writes, and through which subresource (`scale`, `status`, or none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,24 +16,44 @@ pub struct FieldManager<'a> {
     pub subresource: &'a str,
 }
 
+/// The controllers' writes (the manager is the first word of the client's user agent).
+pub const CONTROLLER_MANAGER: FieldManager<'static> = FieldManager::new("kube-controller-manager");
+
+/// The controllers' status writes (`UpdateStatus`).
+pub const CONTROLLER_MANAGER_STATUS: FieldManager<'static> = CONTROLLER_MANAGER.status();
+
+/// The kubelet's pod and node status writes.
+pub const KUBELET_STATUS: FieldManager<'static> = FieldManager::new("kubelet").status();
+
+/// The scheduler's status write of an unschedulable pod (its binding records nothing).
+pub const SCHEDULER_STATUS: FieldManager<'static> = FieldManager::new("kube-scheduler").status();
+
 impl<'a> FieldManager<'a> {
-    pub fn new(name: &'a str) -> Self {
+    pub const fn new(name: &'a str) -> Self {
         FieldManager {
             name,
             subresource: "",
+        }
+    }
+
+    /// The same manager writing through the status subresource.
+    pub const fn status(self) -> Self {
+        FieldManager {
+            name: self.name,
+            subresource: "status",
         }
     }
 }
 
 /// One `managedFields` entry, its field set decoded.
 #[derive(Debug, Clone, PartialEq)]
-struct Entry {
-    manager: String,
-    apply: bool,
-    api_version: String,
-    subresource: String,
-    time: Option<String>,
-    set: FieldSet,
+pub(super) struct Entry {
+    pub(super) manager: String,
+    pub(super) apply: bool,
+    pub(super) api_version: String,
+    pub(super) subresource: String,
+    pub(super) time: Option<String>,
+    pub(super) set: FieldSet,
 }
 
 impl Entry {
@@ -44,7 +65,7 @@ impl Entry {
             api_version: s("apiVersion"),
             subresource: s("subresource"),
             time: v.get("time").and_then(Value::as_str).map(str::to_string),
-            set: FieldSet::from_fields_v1(v.get("fieldsV1").unwrap_or(&Value::Null)),
+            set: FieldSet::from_fields_v1(&fields_v1(v)),
         }
     }
 
@@ -52,7 +73,10 @@ impl Entry {
         let mut m = Map::new();
         m.insert("apiVersion".into(), json!(self.api_version));
         m.insert("fieldsType".into(), json!("FieldsV1"));
-        m.insert("fieldsV1".into(), self.set.to_fields_v1());
+        // Stored as its JSON text, as the server keeps FieldsV1 (raw bytes): a tree of
+        // maps per version of every workload would weigh ten times as much.
+        let text = self.set.to_fields_v1().to_string();
+        m.insert("fieldsV1".into(), Value::String(text));
         m.insert("manager".into(), json!(self.manager));
         let op = if self.apply { "Apply" } else { "Update" };
         m.insert("operation".into(), json!(op));
@@ -84,7 +108,39 @@ impl Entry {
     }
 }
 
-fn entries(obj: &Value) -> Vec<Entry> {
+/// An entry's `fieldsV1` as a document: stored as text, or as a client sent it.
+fn fields_v1(entry: &Value) -> Value {
+    match entry.get("fieldsV1") {
+        Some(Value::String(text)) => serde_json::from_str(text).unwrap_or(Value::Null),
+        Some(v) => v.clone(),
+        None => Value::Null,
+    }
+}
+
+/// The object as it is served: every entry's `fieldsV1` a document again.
+pub fn expanded(obj: &Value) -> Cow<'_, Value> {
+    let stored_as_text = |l: &Vec<Value>| l.iter().any(|e| e["fieldsV1"].is_string());
+    let Some(list) = obj
+        .pointer("/metadata/managedFields")
+        .and_then(Value::as_array)
+        .filter(|l| stored_as_text(l))
+    else {
+        return Cow::Borrowed(obj);
+    };
+    let list: Vec<Value> = list
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            e["fieldsV1"] = fields_v1(&e);
+            e
+        })
+        .collect();
+    let mut out = obj.clone();
+    out["metadata"]["managedFields"] = Value::Array(list);
+    Cow::Owned(out)
+}
+
+pub(super) fn entries(obj: &Value) -> Vec<Entry> {
     obj.get("metadata")
         .and_then(|m| m.get("managedFields"))
         .and_then(Value::as_array)
@@ -94,7 +150,7 @@ fn entries(obj: &Value) -> Vec<Entry> {
 
 /// Stores the entries, sorted as the server sorts them (Apply before Update, then by
 /// time, manager, apiVersion and subresource); empty sets are dropped.
-fn store(obj: &mut Value, mut list: Vec<Entry>) {
+pub(super) fn store(obj: &mut Value, mut list: Vec<Entry>) {
     list.retain(|e| !e.set.is_empty());
     crate::sort::sort_by(&mut list, |a, b| {
         (
@@ -128,7 +184,7 @@ fn store(obj: &mut Value, mut list: Vec<Entry>) {
 /// The object as the field manager compares it: without the fields the server owns
 /// (identity, versions, the managed fields themselves) and, for kinds whose status is a
 /// subresource, without the status a main-resource write cannot set.
-fn tracked(obj: &Value, drop_status: bool) -> Value {
+pub(super) fn tracked(obj: &Value, drop_status: bool) -> Value {
     let mut v = obj.clone();
     if let Some(m) = v.as_object_mut() {
         m.remove("apiVersion");
@@ -140,7 +196,6 @@ fn tracked(obj: &Value, drop_status: bool) -> Value {
             for k in [
                 "name",
                 "namespace",
-                "generateName",
                 "uid",
                 "resourceVersion",
                 "generation",
@@ -189,6 +244,19 @@ pub fn zero_value(kind: &str) -> Value {
     }
 }
 
+/// The status fields of `kind` that Go always encodes (no `omitempty`): a status the
+/// server stored as `{}` holds them as zeros, so a controller setting one to zero
+/// changes nothing it would own.
+pub fn zero_status(kind: &str) -> Value {
+    match kind {
+        "ReplicaSet" => json!({"replicas": 0}),
+        "StatefulSet" => json!({"replicas": 0, "availableReplicas": 0}),
+        "DaemonSet" => json!({"currentNumberScheduled": 0, "numberMisscheduled": 0,
+            "desiredNumberScheduled": 0, "numberReady": 0}),
+        _ => json!({}),
+    }
+}
+
 /// Records an Update by `manager`: it now owns what it changed, the others lose what it
 /// changed or removed. `old` is the live object, or the kind's zero value on a create.
 pub fn record_update(
@@ -222,7 +290,9 @@ pub fn record_update(
         apply: false,
         api_version: api_version.to_string(),
         subresource: manager.subresource.to_string(),
-        time: Some(now.to_string()),
+        // The scale subresource's field manager converts through a Scale, which has no
+        // managedFields times: its entry carries none (and so sorts first).
+        time: (manager.subresource != "scale").then(|| now.to_string()),
         set: set.difference(&removed),
     });
     store(new, list);
@@ -270,7 +340,10 @@ pub fn apply(
     drop_status: bool,
     now: &str,
 ) -> Result<Value, Conflicts> {
-    let applied = FieldSet::of_object(&tracked(config, drop_status));
+    // Metadata holding only what the server strips (a manifest naming just the object)
+    // claims no `f:metadata`: the server removes the stripped paths, not the struct.
+    let bare_metadata = FieldSet::of_object(&json!({"metadata": {}}));
+    let applied = FieldSet::of_object(&tracked(config, drop_status)).difference(&bare_metadata);
     let api_version = config
         .get("apiVersion")
         .and_then(Value::as_str)
@@ -480,7 +553,9 @@ mod tests {
             true,
             T0,
         );
-        let mf = &obj["metadata"]["managedFields"][0];
+        assert!(obj["metadata"]["managedFields"][0]["fieldsV1"].is_string());
+        let shown = expanded(&obj);
+        let mf = &shown["metadata"]["managedFields"][0];
         assert_eq!(mf["manager"], "kubectl-create");
         assert_eq!(mf["operation"], "Update");
         assert_eq!(mf["time"], T0);

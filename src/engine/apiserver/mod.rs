@@ -5,6 +5,7 @@ pub mod allocator;
 mod apply;
 pub use apply::Applied;
 pub mod defaults;
+pub mod derived_fields;
 pub mod fieldpath;
 pub mod limit_range_validation;
 pub mod limit_ranger;
@@ -20,8 +21,9 @@ use super::time::format_rfc3339;
 use super::world::World;
 use crate::engine::json::At;
 use crate::json;
-pub use managed_fields::FieldManager;
+pub use managed_fields::{FieldManager, CONTROLLER_MANAGER, CONTROLLER_MANAGER_STATUS};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::rc::Rc;
 
 /// What happens to dependents when their owner is deleted.
@@ -259,8 +261,45 @@ impl World {
         manager: Option<&FieldManager>,
     ) {
         if let Some(m) = manager {
+            // A client's write to a pod whose control-plane entries are derived takes
+            // over from them: they are stored first.
+            let mut old = Cow::Borrowed(old);
+            if kind == "Pod" {
+                derived_fields::materialize(old.to_mut());
+            }
             let now = format_rfc3339(self.now);
-            managed_fields::record_update(old, obj, m, has_status_subresource(kind), &now);
+            managed_fields::record_update(&old, obj, m, has_status_subresource(kind), &now);
+        }
+    }
+
+    /// A control-plane write's Update entry. Kept where entries are: an object a client
+    /// or a controller created with its manager recorded, and every workload; a pod the
+    /// control plane alone wrote keeps none (`derived_fields` shows them).
+    fn record_control_plane(&self, kind: &str, old: &Value, obj: &mut Value, m: &FieldManager) {
+        let stored = old
+            .pointer("/metadata/managedFields")
+            .and_then(Value::as_array)
+            .is_some_and(|l| !l.is_empty());
+        let workload = matches!(
+            kind,
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob"
+        );
+        if stored || workload {
+            let now = format_rfc3339(self.now);
+            let drop_status = m.subresource.is_empty() && has_status_subresource(kind);
+            let zeros = managed_fields::zero_status(kind);
+            let zeros = zeros.as_object().filter(|z| {
+                let status = old.get("status").and_then(Value::as_object);
+                status.is_some_and(|s| z.keys().any(|k| !s.contains_key(k)))
+            });
+            let mut old = Cow::Borrowed(old);
+            let status = zeros.and_then(|_| old.to_mut().get_mut("status"));
+            if let (Some(zeros), Some(Value::Object(status))) = (zeros, status) {
+                for (k, v) in zeros {
+                    status.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            managed_fields::record_update(&old, obj, m, drop_status, &now);
         }
     }
 
@@ -470,7 +509,7 @@ impl World {
         Ok(stored)
     }
 
-    /// Writes a new status (controllers and kubelets); no write when nothing changed.
+    /// Writes a new status by the controller manager; no write when nothing changed.
     pub fn update_status(
         &mut self,
         kind: &'static str,
@@ -478,18 +517,47 @@ impl World {
         name: &str,
         status: Value,
     ) -> Option<Rc<Value>> {
+        self.update_status_as(kind, namespace, name, status, &CONTROLLER_MANAGER_STATUS)
+    }
+
+    /// Writes a new status by `manager` (the kubelet, the scheduler, a controller).
+    pub fn update_status_as(
+        &mut self,
+        kind: &'static str,
+        namespace: &str,
+        name: &str,
+        status: Value,
+        manager: &FieldManager,
+    ) -> Option<Rc<Value>> {
         let old = self.get(kind, namespace, name)?.clone();
         if old.get("status") == Some(&status) {
             return Some(old);
         }
-        Some(
-            self.store
-                .put(kind, with_status(&old, status), EventType::Modified),
-        )
+        let mut obj = with_status(&old, status);
+        self.record_control_plane(kind, &old, &mut obj, manager);
+        Some(self.store.put(kind, obj, EventType::Modified))
     }
 
-    /// Writes an object a controller changed (metadata or spec), no validation.
+    /// Writes an object a controller changed (metadata or spec), no validation. A pod's
+    /// binding and adoption record no entry.
     pub fn write(&mut self, kind: &'static str, obj: Value) -> Rc<Value> {
+        self.write_as(kind, obj, &CONTROLLER_MANAGER)
+    }
+
+    /// `write` through `manager` (e.g. a Deployment's annotations and status together,
+    /// through the status subresource).
+    pub fn write_as(
+        &mut self,
+        kind: &'static str,
+        mut obj: Value,
+        manager: &FieldManager,
+    ) -> Rc<Value> {
+        if kind != "Pod" {
+            let ns = meta_str(&obj, "namespace").to_string();
+            if let Some(old) = self.get(kind, &ns, meta_str(&obj, "name")).cloned() {
+                self.record_control_plane(kind, &old, &mut obj, manager);
+            }
+        }
         self.store.put(kind, obj, EventType::Modified)
     }
 

@@ -339,8 +339,14 @@ pub(super) fn write_status(w: &mut World, pod: &Value, status: Value) -> Rc<Valu
         meta_str(pod, "namespace").to_string(),
         meta_str(pod, "name").to_string(),
     );
-    w.update_status("Pod", &ns, &name, status)
-        .unwrap_or_else(|| Rc::new(pod.clone()))
+    w.update_status_as(
+        "Pod",
+        &ns,
+        &name,
+        status,
+        &crate::engine::apiserver::managed_fields::KUBELET_STATUS,
+    )
+    .unwrap_or_else(|| Rc::new(pod.clone()))
 }
 
 fn container_status(

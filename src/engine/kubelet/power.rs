@@ -243,7 +243,13 @@ pub fn post_status(w: &mut World, name: &str) {
     }
     let mut status = n["status"].clone();
     status["conditions"] = conditions;
-    let stored = w.update_status("Node", "", name, status);
+    let stored = w.update_status_as(
+        "Node",
+        "",
+        name,
+        status,
+        &crate::engine::apiserver::managed_fields::KUBELET_STATUS,
+    );
     let n = stored.map(|s| (*s).clone()).unwrap_or(n);
     let rec = Recorder::new("kubelet", "Node", &n).on_host(name);
     for t in &changed {

@@ -5,6 +5,7 @@ use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets, Target};
 use super::{flag_error, Ctx, Outcome};
 use crate::engine::api::discovery::Resource;
+use crate::engine::apiserver::derived_fields;
 use crate::engine::json::At;
 use crate::engine::selector::{labels_of, Selector};
 use crate::engine::ApiError;
@@ -17,6 +18,7 @@ use crate::kubectl::printers::{custom_columns, gotemplate, jsonpath, omit_manage
 use crate::kubectl::process::{Process, Running, Watch};
 use crate::shell::Output;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::rc::Rc;
 
 pub(crate) const FLAGS: &[Flag] = &[
@@ -109,6 +111,17 @@ impl RowPrinter {
     }
 
     pub fn print_many(&mut self, objs: &[&Value], now: Millis) -> Vec<String> {
+        let derived: Vec<Cow<Value>>;
+        let refs: Vec<&Value>;
+        let hidden =
+            matches!(self.format, Format::Yaml | Format::Json) && !self.show_managed_fields;
+        let objs = if hidden || matches!(self.format, Format::Table { .. } | Format::Name) {
+            objs
+        } else {
+            derived = objs.iter().map(|o| derived_fields::shown(o)).collect();
+            refs = derived.iter().map(|c| c.as_ref()).collect();
+            &refs[..]
+        };
         match &self.format {
             Format::Table { .. } => {
                 let mut rows = columns::table(self.kind, objs, now, &self.options);
@@ -406,6 +419,26 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     out.into()
 }
 
+/// The objects as the server sends them: a pod the control plane alone wrote shows its
+/// derived managedFields entries (`derived_fields`).
+fn with_derived_fields(
+    collected: &[(&'static Resource, Vec<Rc<Value>>)],
+) -> Vec<(&'static Resource, Vec<Rc<Value>>)> {
+    collected
+        .iter()
+        .map(|(r, objs)| {
+            let objs = objs
+                .iter()
+                .map(|o| match derived_fields::shown(o) {
+                    Cow::Borrowed(_) => o.clone(),
+                    Cow::Owned(v) => Rc::new(v),
+                })
+                .collect();
+            (*r, objs)
+        })
+        .collect()
+}
+
 fn sort_key(template: &str, o: &Value) -> (i64, String) {
     let text = jsonpath::render(template, o).unwrap_or_default();
     match text.parse::<f64>() {
@@ -423,6 +456,14 @@ fn print(
     p: &flags::Parsed,
     options: &dyn Fn(&Resource, bool) -> TableOptions,
 ) {
+    let derived;
+    let hidden = matches!(format, Format::Yaml | Format::Json) && !p.bool("show-managed-fields");
+    let collected = if hidden || matches!(format, Format::Table { .. } | Format::Name) {
+        collected
+    } else {
+        derived = with_derived_fields(collected);
+        &derived[..]
+    };
     match format {
         Format::Table { wide } => {
             let mut first = true;

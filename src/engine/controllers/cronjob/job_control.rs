@@ -67,7 +67,7 @@ pub fn job_from_template(cj: &Value, scheduled: Millis, offset_minutes: i64) -> 
 
 /// Creates the Job; `SuccessfulCreate`, or `FailedCreate` with the server's message.
 pub fn create_job(w: &mut World, cj: &Value, job: Value) -> Result<Rc<Value>, String> {
-    match w.create(job) {
+    match w.create_as(job, Some(&crate::engine::apiserver::CONTROLLER_MANAGER)) {
         Ok(created) => {
             let name = meta_str(&created, "name").to_string();
             recorder(cj).normal(w, "SuccessfulCreate", &format!("Created job {name}"));

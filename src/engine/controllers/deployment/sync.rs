@@ -3,7 +3,7 @@
 //! history, and write the Deployment's revision annotation and status.
 
 use super::rolling::{self, DeployView, RsView};
-use crate::engine::apiserver::meta_str;
+use crate::engine::apiserver::{meta_str, CONTROLLER_MANAGER, CONTROLLER_MANAGER_STATUS};
 use crate::engine::controllers::history::template_hash;
 use crate::engine::controllers::ownership::controller_ref_to;
 use crate::engine::controllers::Controller;
@@ -124,7 +124,8 @@ impl Ctx {
             }
         }
         obj["status"] = self.d.get("status").cloned().unwrap_or(json!({}));
-        self.d = (*w.write("Deployment", obj)).clone();
+        // `UpdateStatus`: the revision annotation goes with the status.
+        self.d = (*w.write_as("Deployment", obj, &CONTROLLER_MANAGER_STATUS)).clone();
     }
 
     /// `SetDeploymentRevision`.
@@ -153,7 +154,7 @@ impl Ctx {
         set_annotation(&mut copy, DESIRED, &dv.replicas.to_string());
         set_annotation(&mut copy, MAX, &max.to_string());
         let rs_name = meta_str(&copy, "name").to_string();
-        match w.update(copy) {
+        match w.update_as(copy, Some(&CONTROLLER_MANAGER)) {
             Ok(stored) => {
                 self.rss[index] = (*stored).clone();
                 if from == to {
@@ -218,7 +219,7 @@ impl Ctx {
                 if old_revision > 0 && old_revision < new_revision {
                     self.why(w, format!("{rs_name} matches the pod template again (a rollback or revert): it is reused and its revision {old_revision} becomes {new_revision}"));
                 }
-                match w.update(copy) {
+                match w.update_as(copy, Some(&CONTROLLER_MANAGER)) {
                     Ok(stored) => self.rss[i] = (*stored).clone(),
                     Err(e) => {
                         self.why(
@@ -298,7 +299,7 @@ impl Ctx {
         let replicas = rolling::new_rs_new_replicas(dv, &all, &new_view);
         rs["spec"]["replicas"] = json!(replicas);
         new_rs_annotations(&self.d, &mut rs, revision, false, dv);
-        let created = match w.create(rs) {
+        let created = match w.create_as(rs, Some(&CONTROLLER_MANAGER)) {
             Ok(c) => c,
             Err(ApiError::AlreadyExists { .. }) => {
                 // A hash collision: another template owns the name. Count it and retry.
