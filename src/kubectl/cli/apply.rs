@@ -321,27 +321,18 @@ pub(super) fn output_format(p: &super::flags::Parsed) -> Option<String> {
     })
 }
 
-/// What a verb with only PrintFlags' generic printers (no table: `wait`, `events`) makes
-/// of `-o FORMAT`, checked before it does anything.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) enum GenericPrinter {
-    /// One print_object runs.
-    Printed,
-    /// One of kubectl's that reads a file or prints jsonpath as JSON: not simulated.
-    NotSimulated,
-    /// Not one of kubectl's: refused with this message.
-    Unknown(String),
-}
-
-pub(super) fn generic_printer(format: &str) -> GenericPrinter {
+/// The refusal of `-o FORMAT` by a verb with only PrintFlags' generic printers (no table:
+/// `wait`, `events`), checked before it does anything; `None` when print_object runs it.
+pub(super) fn refused_printer(verb: &str, format: &str) -> Option<Output> {
     match format.split_once('=').map_or(format, |(n, _)| n) {
-        "json" | "yaml" | "name" | "jsonpath" | "go-template" | "template" => {
-            GenericPrinter::Printed
-        }
+        "json" | "yaml" | "name" | "jsonpath" | "go-template" | "template" => None,
+        // kubectl's, reading a file or printing jsonpath as JSON: not simulated.
         "jsonpath-as-json" | "jsonpath-file" | "go-template-file" | "templatefile" => {
-            GenericPrinter::NotSimulated
+            Some(Output::failed_plain(format!(
+                "kubeplay: `kubectl {verb} -o {format}` is not available in the playground"
+            )))
         }
-        _ => GenericPrinter::Unknown(no_printer(format)),
+        _ => Some(Output::failed(no_printer(format))),
     }
 }
 

@@ -4,7 +4,7 @@
 
 mod output;
 
-use super::apply::{generic_printer, output_format, GenericPrinter};
+use super::apply::{output_format, refused_printer};
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::resolve;
 use super::{flag_error, Ctx, Outcome};
@@ -178,17 +178,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         Err(e) => return flag_error("events", e).into(),
     };
     let format = output_format(&p);
-    if let Some(f) = &format {
-        match generic_printer(f) {
-            GenericPrinter::Printed => {}
-            GenericPrinter::NotSimulated => {
-                return Output::failed_plain(format!(
-                    "kubeplay: `kubectl events -o {f}` is not available in the playground"
-                ))
-                .into()
-            }
-            GenericPrinter::Unknown(e) => return Output::failed(e).into(),
-        }
+    if let Some(refused) = format.as_deref().and_then(|f| refused_printer("events", f)) {
+        return refused.into();
     }
     let all_namespaces = p.bool("all-namespaces");
     let mut types: Vec<String> = p

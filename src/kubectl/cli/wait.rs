@@ -6,7 +6,7 @@
 //! met` (or the object as `-o` prints it) when its turn comes, and the errors (not found, timed out) are printed together at
 //! the end — one as `error: …`, several as bare lines, kubectl's aggregate.
 
-use super::apply::{generic_printer, output_format, print_object, GenericPrinter};
+use super::apply::{output_format, print_object, refused_printer};
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{parse_targets, Target};
 use super::{flag_error, Ctx, Outcome};
@@ -352,17 +352,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         Err(e) => return Output::failed(e).into(),
     };
     let format = output_format(&p);
-    if let Some(f) = &format {
-        match generic_printer(f) {
-            GenericPrinter::Printed => {}
-            GenericPrinter::NotSimulated => {
-                return Output::failed_plain(format!(
-                    "kubeplay: `kubectl wait -o {f}` is not available in the playground"
-                ))
-                .into()
-            }
-            GenericPrinter::Unknown(e) => return Output::failed(e).into(),
-        }
+    if let Some(refused) = format.as_deref().and_then(|f| refused_printer("wait", f)) {
+        return refused.into();
     }
     let mut wait = WaitFor {
         condition,

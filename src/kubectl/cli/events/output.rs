@@ -4,7 +4,7 @@
 //! non-omitempty field present, `-o yaml` the same fields sorted, and `-o name` prints
 //! nothing at all: the name printer refuses typed lists ("list types are not supported by
 //! name printing") and events.go drops that error. A watch prints each event by itself.
-//! Which formats it takes is `apply::generic_printer`'s answer.
+//! Which formats it takes is `apply::refused_printer`'s answer.
 
 use super::super::apply::print_object;
 use crate::gofmt::{write_json_struct_order, StructOrder};
