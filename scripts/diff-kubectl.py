@@ -300,6 +300,7 @@ AGE = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 
 def age_seconds(token):
+    token = token.rstrip(")")  # the span of a repeated event: `(x2 over 4s)`
     m = AGE.match(token)
     if not token or not m:
         return None

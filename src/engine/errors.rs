@@ -109,7 +109,9 @@ pub enum ApiError {
     Conflict { resource: String, name: String },
     /// The namespace the object would live in is being deleted or missing.
     NamespaceNotFound { namespace: String },
-    /// A JSON patch whose operations cannot be applied to the object (HTTP 422).
+    /// A JSON patch whose operations cannot be applied to the object: HTTP 422 with
+    /// reason Invalid and empty details, which kubectl prints as `The request is invalid:
+    /// MESSAGE`.
     UnprocessableEntity { message: String },
     /// A server-side apply would change fields other managers own (HTTP 409).
     ApplyConflict { message: String },
@@ -173,11 +175,10 @@ impl ApiError {
         match self {
             ApiError::NotFound { .. } | ApiError::NamespaceNotFound { .. } => "NotFound",
             ApiError::AlreadyExists { .. } => "AlreadyExists",
-            ApiError::Invalid { .. } => "Invalid",
+            ApiError::Invalid { .. } | ApiError::UnprocessableEntity { .. } => "Invalid",
             ApiError::BadRequest { .. } => "BadRequest",
             ApiError::Forbidden { .. } => "Forbidden",
             ApiError::Conflict { .. } | ApiError::ApplyConflict { .. } => "Conflict",
-            ApiError::UnprocessableEntity { .. } => "UnprocessableEntity",
         }
     }
 
@@ -243,6 +244,9 @@ impl fmt::Display for ApiError {
             // kubectl prints an Invalid Status from its details, without the server prefix.
             ApiError::Invalid { kind, name, causes } => {
                 f.write_str(&render_invalid(kind, name, causes))
+            }
+            ApiError::UnprocessableEntity { message } => {
+                write!(f, "The request is invalid: {message}")
             }
             other => f.write_str(&from_server(other.reason(), &other.status_message(""))),
         }

@@ -144,9 +144,7 @@ impl Running {
                     .map(|e| (&*e.object, e.at))
                     .collect();
                 for (obj, at) in rows {
-                    for line in w.print(&[obj], at) {
-                        output.out(line);
-                    }
+                    w.write(&[obj], at, &mut output);
                 }
                 w.cursor = cluster.store.resource_version();
                 None

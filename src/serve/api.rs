@@ -8,7 +8,7 @@ use super::status::{self, Status};
 use super::table::{self, Include};
 use crate::engine::api::decoding::{self, DecodeError};
 use crate::engine::api::discovery::{Resource, RESOURCES};
-use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
+use crate::engine::apiserver::patch_handler::{self, PatchType};
 use crate::engine::apiserver::{derived_fields, DeleteOptions, Propagation};
 use crate::engine::selector::{labels_of, Selector};
 use crate::engine::{ApiError, Millis};
@@ -512,45 +512,13 @@ fn write(api: &mut Api, req: &Req, t: &Target, obj: Value, code: u16) -> Result<
     Ok(object_reply(api, req, t, code, &stored))
 }
 
-/// A patch applied to `live`, by the body's Content-Type.
-fn patched(req: &Req, live: &Value) -> Result<Value, Status> {
+/// A patch applied to `live` (a `kind`), by the body's Content-Type.
+fn patched(req: &Req, t: &Target, kind: &str, live: &Value) -> Result<Value, Status> {
     let ct = req.content_type.split(';').next().unwrap_or("").trim();
-    let mut obj = live.clone();
-    match ct {
-        "application/json-patch+json" => {
-            let ops = body_json(req)?;
-            let p: json_patch::Patch = serde_json::from_value(ops).map_err(|e| {
-                status::bad_request(format!(
-                    "the server rejected our request due to an error in our request: {e}"
-                ))
-            })?;
-            json_patch::patch(&mut obj, &p).map_err(|e| Status {
-                code: 422,
-                reason: "UnprocessableEntity",
-                message: e.to_string(),
-                details: None,
-            })?;
-        }
-        "application/merge-patch+json" | "application/strategic-merge-patch+json" => {
-            let p = body_json(req)?;
-            if !(p.is_object() || p.is_null()) {
-                return Err(status::bad_request(format!(
-                    "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                    crate::engine::json::unmarshal_kind(&p)
-                )));
-            }
-            if ct == "application/merge-patch+json" {
-                merge_patch(&mut obj, &p);
-            } else {
-                strategic_merge(&mut obj, &p);
-            }
-        }
-        other => return Err(status::unsupported_media(other)),
-    }
-    if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
-        m.remove("resourceVersion");
-    }
-    Ok(obj)
+    let ty = PatchType::from_content_type(ct).ok_or_else(|| status::unsupported_media(ct))?;
+    let body = std::str::from_utf8(&req.body)
+        .map_err(|_| status::bad_request("the request body is not UTF-8"))?;
+    patch_handler::patched(kind, ty, live, body).map_err(|e| api_error(t, &e))
 }
 
 fn patch(api: &mut Api, req: &Req, t: &Target, name: &str) -> Result<Reply, Status> {
@@ -558,7 +526,7 @@ fn patch(api: &mut Api, req: &Req, t: &Target, name: &str) -> Result<Reply, Stat
         return super::apply::apply_patch(api, req, t, name);
     }
     let live = get(api, t, name)?;
-    let obj = patched(req, &live)?;
+    let obj = patched(req, t, t.resource.kind, &live)?;
     write(api, req, t, obj, 200)
 }
 
@@ -605,7 +573,7 @@ fn scale_update(
     scalable(t)?;
     let live = get(api, t, name)?;
     let scale = if is_patch {
-        patched(req, &scale_of(&live))?
+        patched(req, t, "Scale", &scale_of(&live))?
     } else {
         body_json(req)?
     };

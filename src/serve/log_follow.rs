@@ -36,27 +36,44 @@ pub fn wants(req: &Req) -> bool {
 /// comes within one poll's budget from `start`; false when there is nothing of its own
 /// to wait for (others may still move time). Log followers and attached terminals wait
 /// this way.
+///
+/// A hold (`POST /kubeplay/v1/hold`: the virtual deadline of a `timeout N`) is as far as
+/// it may go, as for a watch: there time stands, and the stream stays open and quiet until
+/// the client gives up.
 pub(super) fn step_toward(api: &mut Api, uid: &str, start: Millis) -> bool {
-    if !api.on_demand() {
+    if !api.on_demand() || api.hold.is_some_and(|h| api.cluster.now >= h) {
         return false;
     }
     match api.cluster.timers.next_for_pod(uid) {
-        Some(at) if at - start <= POLL_BUDGET => {
-            api.cluster.advance_to(at);
-            true
-        }
+        Some(at) if at - start <= POLL_BUDGET => match api.hold {
+            Some(h) if at > h => {
+                api.cluster.advance_to(h);
+                false
+            }
+            _ => {
+                api.cluster.advance_to(at);
+                true
+            }
+        },
         _ => false,
     }
 }
 
 /// One poll: new lines, and whether the stream is over. Under on-demand time, moves the
 /// clock to the pod's next step until something is written or the instance ends.
-fn poll(api: &mut Api, reading: &mut Reading) -> (Vec<u8>, bool) {
+///
+/// `stood` records that time once stood at a hold: a hold is the deadline of the
+/// `timeout N` around this very follow, whose client is about to hang up; the stream
+/// cannot tell it has gone until a line fails to send, so from then on it moves time no
+/// more (else, once the hold is lifted, it would run the clock on to its pod's next line
+/// for a client that is no longer there).
+fn poll(api: &mut Api, reading: &mut Reading, stood: &mut bool) -> (Vec<u8>, bool) {
     let start = api.cluster.now;
     loop {
         let (out, running) = reading.more(api);
         let over = !running || reading.exhausted();
-        if !out.is_empty() || over || !step_toward(api, &reading.follower.uid, start) {
+        *stood |= api.hold.is_some_and(|h| api.cluster.now >= h);
+        if !out.is_empty() || over || *stood || !step_toward(api, &reading.follower.uid, start) {
             return (out, over);
         }
     }
@@ -111,18 +128,20 @@ pub fn serve(request: tiny_http::Request, req: Req, engine: &Engine) {
         return;
     }
     let mut delivered = !first.is_empty();
+    let mut stood = false;
     loop {
         if delivered {
             std::thread::sleep(REACT);
         }
         let mut r = reading.clone();
-        let Some((text, over, r)) = engine.call(move |api| {
-            let (text, over) = poll(api, &mut r);
-            (text, over, r)
+        let Some((text, over, r, s)) = engine.call(move |api| {
+            let (text, over) = poll(api, &mut r, &mut stood);
+            (text, over, r, stood)
         }) else {
             return;
         };
         reading = r;
+        stood = s;
         delivered = !text.is_empty();
         if stream.write_all(&text).is_err() || over {
             return;

@@ -176,7 +176,15 @@ pub fn from_api_error(e: &ApiError, group: &str) -> Status {
         }
         ApiError::BadRequest { .. } => (400, "BadRequest"),
         ApiError::Forbidden { .. } => (403, "Forbidden"),
-        ApiError::UnprocessableEntity { .. } => (422, "UnprocessableEntity"),
+        // NewGenericServerResponse(422): reason Invalid, details with nothing set.
+        ApiError::UnprocessableEntity { .. } => {
+            return Status {
+                code: 422,
+                reason: "Invalid",
+                message,
+                details: Some(Value::Object(Map::new())),
+            }
+        }
         ApiError::ApplyConflict { .. } => (409, "Conflict"),
     };
     Status {

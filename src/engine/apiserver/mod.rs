@@ -7,10 +7,12 @@ pub use apply::Applied;
 pub mod defaults;
 pub mod derived_fields;
 pub mod fieldpath;
+pub mod json_syntax;
 pub mod limit_range_validation;
 pub mod limit_ranger;
 pub mod managed_fields;
 pub mod patch;
+pub mod patch_handler;
 pub mod resource_quota;
 pub mod validation;
 

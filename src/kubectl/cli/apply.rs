@@ -7,8 +7,9 @@ use super::resource::{kind_group, parse_targets};
 use super::{flag_error, Ctx};
 use crate::engine::api::decoding;
 use crate::engine::api::discovery::Resource;
-use crate::engine::apiserver::patch::{merge_patch, strategic_merge};
-use crate::engine::errors::{ApiError, FieldError};
+use crate::engine::apiserver::patch::strategic_merge;
+use crate::engine::apiserver::patch_handler::{patched, refused, PatchType};
+use crate::engine::errors::ApiError;
 use crate::engine::json::At;
 use crate::gofmt;
 use crate::json;
@@ -320,6 +321,26 @@ pub(super) fn output_format(p: &super::flags::Parsed) -> Option<String> {
     })
 }
 
+/// The refusal of `-o FORMAT` by a verb with only PrintFlags' generic printers (no table:
+/// `wait`, `events`), checked before it does anything; `None` when print_object runs it.
+pub(super) fn refused_printer(verb: &str, format: &str) -> Option<Output> {
+    match format.split_once('=').map_or(format, |(n, _)| n) {
+        "json" | "yaml" | "name" | "jsonpath" | "go-template" | "template" => None,
+        // kubectl's, reading a file or printing jsonpath as JSON: not simulated.
+        "jsonpath-as-json" | "jsonpath-file" | "go-template-file" | "templatefile" => {
+            Some(Output::failed_plain(format!(
+                "kubeplay: `kubectl {verb} -o {format}` is not available in the playground"
+            )))
+        }
+        _ => Some(Output::failed(no_printer(format))),
+    }
+}
+
+/// PrintFlags' refusal of an unknown `-o`.
+fn no_printer(format: &str) -> String {
+    format!("unable to match a printer suitable for the output format \"{format}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml")
+}
+
 /// `-o FORMAT` of one object (`kind_group` for `-o name`; `json` writes `-o json`).
 pub(super) fn print_object(
     out: &mut Output,
@@ -357,9 +378,7 @@ pub(super) fn print_object(
                 .and_then(Value::as_str)
                 .unwrap_or("")
         )),
-        _ => {
-            out.fail(format!("unable to match a printer suitable for the output format \"{format}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
-        }
+        _ => out.fail(no_printer(format)),
     }
 }
 
@@ -613,7 +632,7 @@ fn apply_one(
         let mut modified = doc.object.clone();
         annotate_last_applied(&mut modified, &doc.object);
         let sent = sent_patch(&last, &modified, &live);
-        return Err(refused_patch(gofmt::go_sprint(&sent), problem.message()).to_string());
+        return Err(refused(gofmt::go_sprint(&sent), problem.message()).to_string());
     }
     if server_dry_run {
         return ctx
@@ -684,16 +703,27 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             )
         }
     };
-    let patch_value: Value = match serde_yaml::from_str::<serde_yaml::Value>(&text)
-        .ok()
-        .and_then(|v| serde_json::to_value(v).ok())
-    {
-        Some(v) => v,
-        None => {
-            return Output::failed(format!(
-                "unable to parse \"{text}\": yaml: did not find expected node content"
-            ))
+    // kubectl sends a patch that starts with `{` as it is (yaml.ToJSON's IsJSONBuffer);
+    // anything else is read as YAML and sent as JSON.
+    let body = if text.trim_start().starts_with('{') {
+        text.clone()
+    } else {
+        match serde_yaml::from_str::<serde_yaml::Value>(&text)
+            .ok()
+            .and_then(|v| serde_json::to_string(&v).ok())
+        {
+            Some(json) => json,
+            None => {
+                return Output::failed(format!(
+                    "unable to parse \"{text}\": yaml: did not find expected node content"
+                ))
+            }
         }
+    };
+    let patch_type = match ty {
+        "json" => PatchType::Json,
+        "merge" => PatchType::Merge,
+        _ => PatchType::Strategic,
     };
     let targets = match parse_targets(&p.positionals) {
         Ok(t) => t,
@@ -712,41 +742,13 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 out.fail(ApiError::not_found(t.resource.group_resource(), name).to_string());
                 continue;
             };
-            // The server reads merge and strategic patches into a map first.
-            if ty != "json" && !(patch_value.is_object() || patch_value.is_null()) {
-                out.fail(
-                    ApiError::bad_request(format!(
-                        "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                        crate::engine::json::unmarshal_kind(&patch_value)
-                    ))
-                    .to_string(),
-                );
-                continue;
-            }
-            let mut obj = (*live).clone();
-            match ty {
-                "merge" => merge_patch(&mut obj, &patch_value),
-                "json" => match apply_json_patch(&mut obj, &patch_value) {
-                    Ok(()) => {}
-                    Err(e) => {
-                        out.fail(
-                            ApiError::UnprocessableEntity {
-                                message: e.to_string(),
-                            }
-                            .to_string(),
-                        );
-                        continue;
-                    }
-                },
-                _ => strategic_merge(&mut obj, &patch_value),
-            }
-            if let Some(refused) = undecodable_patch(t.resource.kind, ty, &obj, &patch_value) {
-                out.fail(refused.to_string());
-                continue;
-            }
-            if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
-                m.remove("resourceVersion");
-            }
+            let obj = match patched(t.resource.kind, patch_type, &live, &body) {
+                Ok(obj) => obj,
+                Err(e) => {
+                    out.fail(e.to_string());
+                    continue;
+                }
+            };
             let kg = kind_group(t.resource);
             match ctx.cluster.update_as(obj, "kubectl-patch", "") {
                 Ok(o) => {
@@ -764,43 +766,4 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         }
     }
     out
-}
-
-/// The server's refusal of a patch whose result has a value of the wrong type. JSON and
-/// merge patches are decoded as JSON, and the error shows the whole patched object (in our
-/// field order, which is not the server's); a strategic merge patch goes through the
-/// unstructured converter, and the error shows the patch.
-fn undecodable_patch(kind: &str, ty: &str, patched: &Value, patch: &Value) -> Option<ApiError> {
-    let (shown, mismatch) = match ty {
-        "json" | "merge" => (
-            gofmt::json_compact(patched),
-            decoding::type_error(kind, patched)?,
-        ),
-        _ => (
-            gofmt::go_sprint(patch),
-            decoding::conversion_error(kind, patched)?,
-        ),
-    };
-    Some(refused_patch(shown, mismatch.message))
-}
-
-/// The Invalid error, with no kind or name, of a patch the server could not store.
-fn refused_patch(shown: String, problem: String) -> ApiError {
-    ApiError::Invalid {
-        kind: String::new(),
-        name: String::new(),
-        causes: vec![FieldError::invalid(
-            "patch",
-            gofmt::go_quote(&shown),
-            problem,
-        )],
-    }
-}
-
-/// RFC 6902 operations (add, remove, replace, test, move, copy) on JSON pointers.
-fn apply_json_patch(obj: &mut Value, ops: &Value) -> Result<(), String> {
-    let patch: json_patch::Patch = serde_json::from_value(ops.clone()).map_err(|e| {
-        format!("the server rejected our request due to an error in our request: {e}")
-    })?;
-    json_patch::patch(obj, &patch).map_err(|e| e.to_string())
 }

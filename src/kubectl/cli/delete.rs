@@ -283,6 +283,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         });
         waiting.push((r.kind, obj_ns, name, uid));
     }
+    // kubectl's wait for deletion first GETs each object: those already gone (no
+    // finalizers, no grace period) end it at once, before virtual time moves on.
+    waiting.retain(|(kind, ns, name, uid)| {
+        ctx.cluster
+            .get(kind, ns, name)
+            .is_some_and(|o| o.at("/metadata/uid").and_then(Value::as_str) == Some(uid))
+    });
     let wait = p.value("wait").is_none_or(|w| w != "false") && !dry_run && !immediate;
     if !wait || waiting.is_empty() {
         return out.into();

@@ -31,20 +31,13 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
         .at("/metadata/namespace")
         .and_then(Value::as_str)
         .unwrap_or("");
+    // In the order the server lists them (by name): the Events section sorts them itself.
     let events: Vec<Rc<Value>> = if show_events {
-        let mut ev: Vec<Rc<Value>> = c
-            .store
+        c.store
             .list("Event", if ns.is_empty() { None } else { Some(ns) })
             .filter(|e| e.at("/involvedObject/uid").and_then(Value::as_str) == Some(uid(obj)))
             .cloned()
-            .collect();
-        crate::sort::sort_by_key(&mut ev, |e| {
-            e.at("/lastTimestamp")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string()
-        });
-        ev
+            .collect()
     } else {
         Vec::new()
     };

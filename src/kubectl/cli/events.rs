@@ -1,7 +1,10 @@
 //! `kubectl events` (kubectl `pkg/cmd/events/{events.go,event_printer.go}`, v0.34.10):
 //! `LAST SEEN  TYPE  REASON  OBJECT  MESSAGE`, oldest first; `--for TYPE/NAME`,
-//! `--types Normal,Warning`, `-A`, `--no-headers`, `-w`.
+//! `--types Normal,Warning`, `-A`, `--no-headers`, `-w`, `-o` (output.rs).
 
+mod output;
+
+use super::apply::{output_format, refused_printer};
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::resolve;
 use super::{flag_error, Ctx, Outcome};
@@ -61,11 +64,29 @@ pub struct EventsWatch {
     pub no_headers: bool,
     pub header_done: bool,
     pub table: WatchTable,
+    /// `-o FORMAT`: each event printed by itself instead of a table row.
+    pub output: Option<String>,
 }
 
 impl EventsWatch {
-    /// The lines for `events` arriving in one flush.
-    pub fn print(&mut self, events: &[&Value], now: Millis) -> Vec<String> {
+    /// Prints `events` arriving in one flush.
+    pub fn write(&mut self, events: &[&Value], now: Millis, out: &mut Output) {
+        match &self.output {
+            Some(format) => {
+                for e in events {
+                    output::print_one(out, format, e);
+                }
+            }
+            None => {
+                for line in self.print(events, now) {
+                    out.out(line);
+                }
+            }
+        }
+    }
+
+    /// The table lines for `events` arriving in one flush.
+    fn print(&mut self, events: &[&Value], now: Millis) -> Vec<String> {
         if events.is_empty() {
             return Vec::new();
         }
@@ -156,11 +177,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         Ok(p) => p,
         Err(e) => return flag_error("events", e).into(),
     };
-    if p.has("output") {
-        return Output::failed(
-            "kubeplay: `kubectl events -o` is not supported here; use `kubectl get events -o yaml`",
-        )
-        .into();
+    let format = output_format(&p);
+    if let Some(refused) = format.as_deref().and_then(|f| refused_printer("events", f)) {
+        return refused.into();
     }
     let all_namespaces = p.bool("all-namespaces");
     let mut types: Vec<String> = p
@@ -190,7 +209,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             }
             match resolve(ty) {
                 Ok(r) => Some((r.kind.to_string(), r.api_version(), name.to_string())),
-                Err(e) => return Output::failed(e.to_string()).into(),
+                // The RESTMapper's NoResourceMatchError, which checkErr prints bare.
+                Err(e) => return Output::failed_plain(e.to_string()).into(),
             }
         }
     };
@@ -212,6 +232,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             no_headers,
             header_done: false,
             table: WatchTable::new(),
+            output: format,
         };
         let existing: Vec<Value> = ctx
             .cluster
@@ -222,9 +243,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             .collect();
         let refs: Vec<&Value> = existing.iter().collect();
         let mut out = Output::ok();
-        for line in w.print(&refs, now) {
-            out.out(line);
-        }
+        w.write(&refs, now, &mut out);
         return Outcome::Running(out, Box::new(Running::new(Process::Events(w))));
     }
     let mut events: Vec<&Value> = ctx
@@ -243,7 +262,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         }
         return o.into();
     }
-    crate::sort::sort_by_key(&mut events, |e| sort_time(e));
+    // `sort.Sort(SortableEvents(…))`: Go's unstable pdqsort, whose order of events with
+    // the same time is part of what kubectl prints.
+    crate::kubectl::printers::go_sort::sort(&mut events, |a, b| sort_time(a) < sort_time(b));
+    if let Some(f) = &format {
+        let mut out = Output::ok();
+        output::print_list(&mut out, f, &events);
+        return out.into();
+    }
     let mut rows = Vec::new();
     if !no_headers {
         rows.push(header(all_namespaces));

@@ -408,7 +408,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         return Outcome::Running(out, Box::new(Running::new(Process::Watch(w))));
     }
     print(&mut out, &format, &collected, now, any_named, &p, &options);
-    if collected.iter().all(|(_, o)| o.is_empty()) && !any_named && out.status == 0 {
+    // Only the human-readable printers say so; the others print their empty list
+    // (printGeneric).
+    let human = matches!(format, Format::Table { .. });
+    if human && collected.iter().all(|(_, o)| o.is_empty()) && !any_named && out.status == 0 {
         let cluster_scoped = collected.iter().all(|(r, _)| !r.namespaced);
         if all_ns || cluster_scoped {
             out.err("No resources found");
@@ -552,7 +555,9 @@ fn print(
                 .iter()
                 .flat_map(|(_, objs)| objs.iter().map(|o| (**o).clone()))
                 .collect();
-            if all.is_empty() {
+            // An empty list still gets its header; named objects that were all missing
+            // print only their errors.
+            if all.is_empty() && any_named {
                 return;
             }
             match custom_columns::render(spec, &all) {

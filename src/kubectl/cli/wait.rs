@@ -3,9 +3,10 @@
 //!
 //! As kubectl's `wait.go` does, the objects are visited in order and waited for one after
 //! another under one deadline (`--timeout`, 30 s): each success prints `pod/x condition
-//! met` when its turn comes, and the errors (not found, timed out) are printed together at
+//! met` (or the object as `-o` prints it) when its turn comes, and the errors (not found, timed out) are printed together at
 //! the end — one as `error: …`, several as bare lines, kubectl's aggregate.
 
+use super::apply::{output_format, print_object, refused_printer};
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{parse_targets, Target};
 use super::{flag_error, Ctx, Outcome};
@@ -13,6 +14,7 @@ use crate::engine::json::At;
 use crate::engine::{ApiError, Cluster, Millis};
 use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::jsonpath;
+use crate::kubectl::printers::yaml::to_json;
 use crate::kubectl::process::{Poll, Process, Running};
 use crate::shell::Output;
 use serde_json::Value;
@@ -34,14 +36,7 @@ pub(crate) const FLAGS: &[Flag] = &[
 ];
 
 /// Flags of `kubectl wait` the playground does not run.
-const NOT_SIMULATED: &[&str] = &[
-    "filename",
-    "field-selector",
-    "output",
-    "local",
-    "recursive",
-    "template",
-];
+const NOT_SIMULATED: &[&str] = &["filename", "field-selector", "local", "recursive"];
 
 /// kubectl's default `--timeout`.
 const DEFAULT_TIMEOUT_MS: Millis = 30_000;
@@ -221,6 +216,8 @@ pub struct Waited {
     plural: &'static str,
     /// `jobs.batch`: the NotFound error's resource.
     group_resource: String,
+    /// The object as first read: what a wait for its deletion prints with `-o`.
+    found: Value,
 }
 
 /// The running `kubectl wait`: the objects whose turn has not come, and the errors so far.
@@ -229,6 +226,8 @@ pub struct WaitFor {
     condition: Condition,
     pending: VecDeque<Waited>,
     errors: Vec<String>,
+    /// `-o FORMAT`; without it, `KIND/NAME condition met`.
+    format: Option<String>,
 }
 
 impl WaitFor {
@@ -237,8 +236,8 @@ impl WaitFor {
     pub fn poll(&mut self, cluster: &Cluster, output: &mut Output) -> Option<i32> {
         while let Some(w) = self.pending.front() {
             match self.check(w, cluster) {
-                Ok(false) => return None,
-                Ok(true) => output.out(format!("{}/{} condition met", w.kind_group, w.name)),
+                Ok(None) => return None,
+                Ok(Some(obj)) => self.met(w, &obj, output),
                 Err(e) => self.errors.push(e),
             }
             self.pending.pop_front();
@@ -246,15 +245,24 @@ impl WaitFor {
         Some(self.finish(output))
     }
 
-    /// Whether `w` meets the condition now; `Err` when it cannot any more.
-    fn check(&self, w: &Waited, cluster: &Cluster) -> Result<bool, String> {
+    /// The object that meets the condition now (for a deletion, as it was first read), or
+    /// `None` while it does not; `Err` when it cannot any more.
+    fn check(&self, w: &Waited, cluster: &Cluster) -> Result<Option<Value>, String> {
         let live = cluster
             .get(w.kind, &w.namespace, &w.name)
             .filter(|o| o.at("/metadata/uid").and_then(Value::as_str) == Some(w.uid.as_str()));
         match (&self.condition, live) {
-            (Condition::Delete, live) => Ok(live.is_none()),
+            (Condition::Delete, live) => Ok(live.is_none().then(|| w.found.clone())),
             (_, None) => Err(ApiError::not_found(w.group_resource.clone(), &w.name).to_string()),
-            (c, Some(obj)) => c.holds(obj),
+            (c, Some(obj)) => Ok(c.holds(obj)?.then(|| (**obj).clone())),
+        }
+    }
+
+    /// What kubectl's printer prints for an object that met the condition.
+    fn met(&self, w: &Waited, obj: &Value, output: &mut Output) {
+        match &self.format {
+            None => output.out(format!("{}/{} condition met", w.kind_group, w.name)),
+            Some(format) => print_object(output, format, obj, &w.kind_group, to_json),
         }
     }
 
@@ -262,8 +270,8 @@ impl WaitFor {
     fn check_once(&mut self, cluster: &Cluster, output: &mut Output) -> i32 {
         for w in std::mem::take(&mut self.pending) {
             match self.check(&w, cluster) {
-                Ok(true) => output.out(format!("{}/{} condition met", w.kind_group, w.name)),
-                Ok(false) => self
+                Ok(Some(obj)) => self.met(&w, &obj, output),
+                Ok(None) => self
                     .errors
                     .push(format!("condition not met for {}/{}", w.plural, w.name)),
                 Err(e) => self.errors.push(e),
@@ -343,10 +351,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         Err(e) if e.starts_with("kubeplay:") => return Output::failed_plain(e).into(),
         Err(e) => return Output::failed(e).into(),
     };
+    let format = output_format(&p);
+    if let Some(refused) = format.as_deref().and_then(|f| refused_printer("wait", f)) {
+        return refused.into();
+    }
     let mut wait = WaitFor {
         condition,
         pending: VecDeque::new(),
         errors: Vec::new(),
+        format,
     };
     if let Err(e) = find(ctx, &p, &mut wait) {
         return Output::failed(e).into();
@@ -395,28 +408,25 @@ fn find(ctx: &Ctx<'_>, p: &flags::Parsed, wait: &mut WaitFor) -> Result<(), Stri
     for Target { resource, names } in targets {
         let ns = if resource.namespaced { ns.as_str() } else { "" };
         let list_in = if everywhere { None } else { Some(ns) };
-        let objects: Vec<(String, String, Option<String>)> = if names.is_empty() {
+        let objects: Vec<(String, String, Option<Value>)> = if names.is_empty() {
             if selector.is_none() && !p.bool("all") {
                 return Err("resource(s) were provided, but no name was specified".into());
             }
             super::get::list(ctx.cluster, resource, list_in, selector.as_ref())
                 .iter()
-                .map(|o| (meta(o, "namespace"), meta(o, "name"), Some(meta(o, "uid"))))
+                .map(|o| (meta(o, "namespace"), meta(o, "name"), Some((**o).clone())))
                 .collect()
         } else {
             names
                 .iter()
                 .map(|n| {
-                    let uid = ctx
-                        .cluster
-                        .get(resource.kind, ns, n)
-                        .map(|o| meta(o, "uid"));
-                    (ns.to_string(), n.clone(), uid)
+                    let found = ctx.cluster.get(resource.kind, ns, n).map(|o| (**o).clone());
+                    (ns.to_string(), n.clone(), found)
                 })
                 .collect()
         };
-        for (namespace, name, uid) in objects {
-            let Some(uid) = uid else {
+        for (namespace, name, found) in objects {
+            let Some(found) = found else {
                 if wait.condition != Condition::Delete {
                     wait.errors
                         .push(ApiError::not_found(resource.group_resource(), &name).to_string());
@@ -427,7 +437,8 @@ fn find(ctx: &Ctx<'_>, p: &flags::Parsed, wait: &mut WaitFor) -> Result<(), Stri
                 kind: resource.kind,
                 namespace,
                 name,
-                uid,
+                uid: meta(&found, "uid"),
+                found,
                 kind_group: resource.kind_group(),
                 plural: resource.plural,
                 group_resource: resource.group_resource(),

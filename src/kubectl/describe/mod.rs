@@ -278,10 +278,11 @@ fn describe_events(w: &mut Writer, events: &[&Value]) {
         return;
     }
     w.flush();
+    // `sort.Sort(event.SortableEvents(…))`: not stable, so events of the same second end
+    // where Go's pdqsort leaves them.
     let mut sorted: Vec<&Value> = events.to_vec();
-    crate::sort::sort_by_key(&mut sorted, |e| {
-        time(e, "lastTimestamp").unwrap_or(i64::MIN)
-    });
+    let last = |e: &Value| time(e, "lastTimestamp").unwrap_or(i64::MIN);
+    crate::kubectl::printers::go_sort::sort(&mut sorted, |a, b| last(a) < last(b));
     w.w(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.w(1, "----\t------\t----\t----\t-------\n");
     for e in sorted {

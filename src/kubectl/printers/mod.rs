@@ -3,6 +3,7 @@ pub mod columns;
 pub mod custom_columns;
 pub mod duration;
 pub(crate) mod fields;
+pub mod go_sort;
 pub mod gotemplate;
 pub mod jsonpath;
 pub mod list;
