@@ -1041,3 +1041,123 @@ async fn system_pods_are_folded_behind_a_button_that_unfolds_them() {
         .flatten()
         .is_some());
 }
+
+/// The editor's textarea with `text` in it and the caret at its end, as typing leaves it.
+async fn editor_with(root: &Element, text: &str) -> web_sys::HtmlTextAreaElement {
+    let area: web_sys::HtmlTextAreaElement = hook(root, "editor").unchecked_into();
+    area.set_value(text);
+    let end = text.encode_utf16().count() as u32;
+    area.set_selection_range(end, end).expect("a caret");
+    input_event(&area, "input", "insertText").await;
+    area
+}
+
+/// An `input` or `beforeinput` event of `input_type`; whether the page cancelled it.
+async fn input_event(target: &web_sys::EventTarget, kind: &str, input_type: &str) -> bool {
+    let init = web_sys::InputEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_input_type(input_type);
+    let event = web_sys::InputEvent::new_with_event_init_dict(kind, &init).expect("an event");
+    target.dispatch_event(&event).expect("event dispatched");
+    settle().await;
+    event.default_prevented()
+}
+
+/// A key pressed in the editor (with Ctrl when `ctrl`).
+async fn editor_key(area: &web_sys::HtmlTextAreaElement, key: &str, ctrl: bool) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_ctrl_key(ctrl);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("a key event");
+    area.dispatch_event(&event).expect("key dispatched");
+    settle().await;
+}
+
+fn completion_labels(root: &Element) -> Vec<String> {
+    let options = root
+        .query_selector_all("#editor-completion [role=\"option\"] .label")
+        .expect("options");
+    (0..options.length())
+        .filter_map(|i| options.item(i).and_then(|o| o.text_content()))
+        .collect()
+}
+
+const PULL_POLICY: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n    imagePullPolicy: ";
+
+#[wasm_bindgen_test]
+async fn the_editor_lists_a_fields_enum_values_and_enter_chooses_one() {
+    let root = mount().await;
+    let area = editor_with(&root, PULL_POLICY).await;
+    editor_key(&area, " ", true).await;
+    assert_eq!(
+        completion_labels(&root),
+        ["Always", "IfNotPresent", "Never"]
+    );
+    assert_eq!(
+        area.get_attribute("aria-activedescendant").as_deref(),
+        Some("editor-completion-0")
+    );
+    editor_key(&area, "ArrowDown", false).await;
+    editor_key(&area, "Enter", false).await;
+    assert_eq!(area.value(), format!("{PULL_POLICY}IfNotPresent"));
+    assert!(completion_labels(&root).is_empty(), "the list closed");
+    // Inside a flow mapping the keys complete on the same line, without those written.
+    let flow =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - {name: c, ima";
+    let area = editor_with(&root, flow).await;
+    editor_key(&area, " ", true).await;
+    assert_eq!(completion_labels(&root), ["image", "imagePullPolicy"]);
+    editor_key(&area, "Enter", false).await;
+    assert_eq!(area.value(), format!("{}image: ", &flow[..flow.len() - 3]));
+}
+
+#[wasm_bindgen_test]
+async fn the_open_list_follows_the_text_when_it_scrolls() {
+    let root = mount().await;
+    let long = format!("{}{PULL_POLICY}", "# a comment line\n".repeat(200));
+    let area = editor_with(&root, &long).await;
+    editor_key(&area, " ", true).await;
+    let at = |root: &Element| {
+        hook(root, "editor-completion")
+            .get_attribute("style")
+            .unwrap_or_default()
+    };
+    // Opening the list brought the caret's line into view.
+    let top = area.scroll_top();
+    assert!(top > 40, "scrolled to the caret: {top}");
+    assert!(
+        at(&root).contains(&format!("--scroll-y:{top}px")),
+        "{}",
+        at(&root)
+    );
+    area.set_scroll_top(top - 40);
+    fire(&area, "scroll").await;
+    // Still open, and drawn 40 px lower: with its word (the page's CSS subtracts the
+    // offset from the word's row).
+    assert_eq!(completion_labels(&root).len(), 3, "the list stays open");
+    let moved = format!("--scroll-y:{}px", top - 40);
+    assert!(at(&root).contains(&moved), "{}", at(&root));
+}
+
+#[wasm_bindgen_test]
+async fn undo_and_redo_from_keys_and_from_the_browsers_own_menu_share_one_history() {
+    let root = mount().await;
+    let area = editor_with(&root, PULL_POLICY).await;
+    editor_key(&area, " ", true).await;
+    editor_key(&area, "Enter", false).await;
+    assert_eq!(area.value(), format!("{PULL_POLICY}Always"));
+    editor_key(&area, "z", true).await;
+    assert_eq!(area.value(), PULL_POLICY);
+    // The Edit menu's Redo and Undo arrive as `beforeinput` events: the editor takes them
+    // over, so that they step through its history rather than the browser's.
+    assert!(input_event(&area, "beforeinput", "historyRedo").await);
+    assert_eq!(area.value(), format!("{PULL_POLICY}Always"));
+    assert!(input_event(&area, "beforeinput", "historyUndo").await);
+    assert_eq!(area.value(), PULL_POLICY);
+    // Other input is the browser's to make.
+    assert!(!input_event(&area, "beforeinput", "insertText").await);
+}

@@ -178,6 +178,17 @@ pub fn app() -> Html {
     }
 
     {
+        // Pasted lines that did not fit in their task run in the next one, after the
+        // browser has drawn (the same way as a tick's owed time).
+        let dispatcher = state.dispatcher();
+        let draining = state.draining();
+        use_effect_with((draining, state.queued_len()), move |(draining, _)| {
+            let timer =
+                draining.then(|| Timeout::new(0, move || dispatcher.dispatch(Action::DrainQueue)));
+            move || drop(timer)
+        });
+    }
+    {
         // Inputs are saved shortly after they change; the clock alone every few seconds.
         let last_saved = use_mut_ref(|| 0.0f64);
         let handle = state.clone();

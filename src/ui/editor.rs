@@ -5,6 +5,8 @@
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -20,6 +22,46 @@ use super::state::{dispatch_on_click, Action, AppContext};
 
 /// How long typing must pause before the manifest is checked again.
 const DIAGNOSE_AFTER_MS: u32 = 300;
+/// A file up to this many lines draws all of them; a longer one (an operator bundle, a
+/// rendered chart) draws only the lines around the visible ones, so that opening a
+/// 10,000-line file does not build 10,000 highlighted lines and gutter numbers at once.
+const DRAW_ALL_UP_TO: usize = 400;
+/// Lines drawn above and below the visible ones; the drawn window moves in these steps.
+const DRAW_MARGIN: usize = 100;
+
+/// The lines to draw, `start..end`, when the first visible line is in the step starting at
+/// `step_start` and `visible` lines fit the box.
+fn drawn_lines(step_start: usize, visible: usize, total: usize) -> (usize, usize) {
+    if total <= DRAW_ALL_UP_TO {
+        return (0, total);
+    }
+    let start = step_start.saturating_sub(DRAW_MARGIN).min(total);
+    let end = (step_start + DRAW_MARGIN + visible + DRAW_MARGIN).min(total);
+    (start, end)
+}
+
+/// Where the textarea holding `rows` lines has scrolled, in lines: the first visible one
+/// rounded down to a [`DRAW_MARGIN`] step, and how many fit the box.
+fn scrolled_lines(area: &HtmlTextAreaElement, rows: usize) -> (usize, usize) {
+    // Its lines' height from its scrolling height, less the 0.5rem paddings; the CSS's
+    // 13px × 1.5 when it cannot tell (a text shorter than the box).
+    let measured = f64::from(area.scroll_height() - 16) / rows.max(1) as f64;
+    let line_px = if measured > 8.0 { measured } else { 19.5 };
+    let first = (f64::from(area.scroll_top()) / line_px) as usize;
+    let visible = (f64::from(area.client_height()) / line_px).ceil() as usize + 1;
+    (first / DRAW_MARGIN * DRAW_MARGIN, visible)
+}
+
+/// An empty block as tall as `lines` lines (the CSS `lh` unit: one line of the editor),
+/// standing for the lines not drawn; `cols` wide, so that the highlighted copy scrolls
+/// sideways as far as the textarea.
+fn spacer(lines: usize, cols: usize) -> Html {
+    if lines == 0 && cols == 0 {
+        return html! {};
+    }
+    let style = format!("height:calc({lines} * 1lh);width:{cols}ch");
+    html! { <div class="spacer" {style}></div> }
+}
 
 const TEMPLATES: [(&str, &str, &str); 4] = [
     (
@@ -57,6 +99,9 @@ pub fn editor() -> Html {
     let lang = use_lang();
     let marks_ref = use_node_ref();
     let find = use_state(|| None::<Find>);
+    // The first visible line's step and how many lines fit: the drawn window (see
+    // `drawn_lines`), changed only when the scrolling crosses a step.
+    let scrolled = use_state_eq(|| (0usize, 60usize));
     let assist = Assist {
         area: area_ref.clone(),
         ctx: ctx.clone(),
@@ -92,6 +137,45 @@ pub fn editor() -> Html {
         );
     }
     {
+        // The browser's own undo and redo (its Edit menu, the context menu, a phone's undo
+        // key) go through the editor's history: the browser's stack knows nothing of the
+        // text set from code (completion, indentation, a file opened), so its steps would
+        // be wrong. Registered again each render, so that it uses this render's state.
+        let assist = assist.clone();
+        use_effect(move || {
+            let area = assist.area.cast::<HtmlTextAreaElement>();
+            let listener =
+                Closure::<dyn Fn(web_sys::InputEvent)>::new(move |e: web_sys::InputEvent| {
+                    let back = match e.input_type().as_str() {
+                        "historyUndo" => true,
+                        "historyRedo" => false,
+                        _ => return,
+                    };
+                    e.prevent_default();
+                    if back {
+                        assist.undo();
+                    } else {
+                        assist.redo();
+                    }
+                });
+            if let Some(area) = &area {
+                let _ = area.add_event_listener_with_callback(
+                    "beforeinput",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(area) = &area {
+                    let _ = area.remove_event_listener_with_callback(
+                        "beforeinput",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
+            }
+        });
+    }
+    {
         let area_ref = area_ref.clone();
         use_effect_with(ctx.editor.focus, move |n| {
             if *n > 0 {
@@ -114,15 +198,20 @@ pub fn editor() -> Html {
         })
     };
 
+    // The highlighted copy's rows: one more than the gutter's when the text ends in '\n'.
+    let rows = ctx.editor.file_text.split('\n').count();
     // The gutter and the highlighted copy follow the textarea's scrolling by hand.
     let onscroll = {
         let gutter_ref = gutter_ref.clone();
         let overlay_ref = overlay_ref.clone();
         let marks_ref = marks_ref.clone();
+        let scrolled = scrolled.clone();
         let assist = assist.clone();
         Callback::from(move |e: Event| {
-            assist.close();
             let area = e.target_unchecked_into::<HtmlTextAreaElement>();
+            scrolled.set(scrolled_lines(&area, rows));
+            // The completion list stays under its word (it is drawn at the scroll offsets).
+            assist.scrolled(area.scroll_top(), area.scroll_left());
             if let Some(gutter) = gutter_ref.cast::<Element>() {
                 gutter.set_scroll_top(area.scroll_top());
             }
@@ -240,6 +329,18 @@ pub fn editor() -> Html {
     let bad_lines = use_memo(Rc::clone(&*diagnostics), |d| {
         d.iter().map(|d| d.line).collect::<Vec<usize>>()
     });
+    let (start, end) = drawn_lines(scrolled.0, scrolled.1, rows);
+    // The undrawn lines' widest, for the spacer (only when some are not drawn).
+    let widest = if end - start < rows {
+        ctx.editor
+            .file_text
+            .lines()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0)
+    } else {
+        0
+    };
     let short = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
     let yaml_files = ctx
         .editor
@@ -288,13 +389,17 @@ pub fn editor() -> Html {
             }
             <div class="editor-body">
                 <div ref={gutter_ref} class="gutter" aria-hidden="true">
-                    { for (1..=line_count).map(|n| html! {
+                    { spacer(start, 0) }
+                    { for (start + 1..=end.min(line_count)).map(|n| html! {
                         <div key={n} class={classes!(bad_lines.contains(&n).then_some("bad"))}>{ n }</div>
                     }) }
+                    { spacer(line_count.saturating_sub(end), 0) }
                 </div>
                 <div class="code-wrap">
                     <pre ref={overlay_ref} class="code highlight" aria-hidden="true">
-                        { for ctx.editor.file_text.split('\n').enumerate().map(|(i, l)| highlight_line(l, bad_lines.contains(&(i + 1)))) }
+                        { spacer(start, widest) }
+                        { for ctx.editor.file_text.split('\n').enumerate().skip(start).take(end - start).map(|(i, l)| highlight_line(l, bad_lines.contains(&(i + 1)))) }
+                        { spacer(rows - end, 0) }
                     </pre>
                     if let Some(f) = find.as_ref().filter(|f| !f.query.is_empty()) {
                         { marks_layer(&ctx.editor.file_text, f, marks_ref.clone()) }

@@ -179,6 +179,18 @@ impl Assist {
         }
     }
 
+    /// The textarea scrolled: the open list moves with the text, as an editor's does.
+    pub fn scrolled(&self, top: i32, left: i32) {
+        if let Some(open) = (*self.completion).clone() {
+            if open.scroll != (top, left) {
+                self.completion.set(Some(Open {
+                    scroll: (top, left),
+                    ..open
+                }));
+            }
+        }
+    }
+
     pub fn close(&self) {
         if self.completion.is_some() {
             self.completion.set(None);

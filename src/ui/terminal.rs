@@ -423,9 +423,49 @@ fn output(props: &OutputProps) -> Html {
         <div ref={scroll_ref} class="terminal-output" data-testid="terminal-output"
              role="log" aria-live={live} aria-relevant="additions" aria-atomic="false"
              aria-label={strings.terminal_output} tabindex="0">
-            { for props.lines.iter().map(line_view) }
+            { for blocks(&props.lines).map(|(key, from, to)| html! {
+                <Block {key} lines={Rc::clone(&props.lines)} {from} {to} />
+            }) }
         </div>
     }
+}
+
+/// Lines per [`Block`].
+const BLOCK_LINES: u64 = 100;
+
+/// The scroll-back cut into blocks of [`BLOCK_LINES`] by line id: (key, from, to) with
+/// `lines[from..to]` in the block. Ids only grow, so a block keeps its key while lines
+/// arrive below it or are trimmed off the top.
+fn blocks(lines: &[TermLine]) -> impl Iterator<Item = (u64, usize, usize)> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let first = lines.get(from)?;
+        let block = first.id / BLOCK_LINES;
+        let len = lines[from..].partition_point(|l| l.id / BLOCK_LINES == block);
+        let range = (block, from, from + len);
+        from += len;
+        Some(range)
+    })
+}
+
+#[derive(Properties)]
+struct BlockProps {
+    lines: Rc<Vec<TermLine>>,
+    from: usize,
+    to: usize,
+}
+
+impl PartialEq for BlockProps {
+    /// The same lines, wherever they sit in the scroll-back: a paste of 10,000 lines then
+    /// draws only the block that grew, not the 5,000 lines above it.
+    fn eq(&self, other: &Self) -> bool {
+        self.lines[self.from..self.to] == other.lines[other.from..other.to]
+    }
+}
+
+#[function_component(Block)]
+fn block(props: &BlockProps) -> Html {
+    html! { <>{ for props.lines[props.from..props.to].iter().map(line_view) }</> }
 }
 
 /// A line laid out in columns: kubectl pads its table and `describe` columns with at

@@ -196,6 +196,13 @@ test('screenshots at 1400 px, 390 px and in zh-TW with the list and the docs ope
       Math.max(...[...document.querySelectorAll('#editor-completion .detail')].map((d) => d.getBoundingClientRect().right)),
       document.querySelector('.code-wrap').getBoundingClientRect().right]);
     assert.ok(listRight <= paneRight + 0.5 && detailRight <= paneRight + 0.5, `${name}: ${listRight} ${detailRight} > ${paneRight}`);
+    // The explain panel's title (`kubectl explain deployment.spec.template.spec…`) breaks
+    // inside its box, on a phone too.
+    const [titleRight, docsRight] = await page.evaluate(() => {
+      const docs = document.querySelector('[data-testid="editor-docs"]');
+      return [docs.querySelector('summary code').getBoundingClientRect().right, docs.getBoundingClientRect().right];
+    });
+    assert.ok(titleRight <= docsRight + 0.5, `${name}: the docs title ends at ${titleRight} > ${docsRight}`);
     assert.deepEqual(await axeSerious(page), [], name);
     if (size.width < 700) {
       // A tap on an option chooses it.

@@ -119,7 +119,10 @@ fn key_insert(field: &Field, column: usize) -> String {
 }
 
 fn key_candidates(text: &str, at: &CursorPath) -> Vec<Candidate> {
-    let present = sibling_keys(text, at);
+    let present = match &at.flow_keys {
+        Some(keys) => keys.clone(),
+        None => sibling_keys(text, at),
+    };
     let fields: &'static [Field] = match type_at(at.kind.as_deref(), &at.parents) {
         Some(ty @ Ty::Named(_)) => ty.element_type().map_or(&[], |t| t.fields),
         // Before `kind:` is written, the keys every object starts with.
@@ -131,7 +134,11 @@ fn key_candidates(text: &str, at: &CursorPath) -> Vec<Candidate> {
         .filter(|f| !present.iter().any(|p| p == f.name))
         .map(|f| Candidate {
             label: f.name.to_string(),
-            insert: key_insert(f, at.key_column),
+            // Inside `{…}` a key's value goes on the same line, whatever its type.
+            insert: match at.flow_keys {
+                Some(_) => format!("{}: ", f.name),
+                None => key_insert(f, at.key_column),
+            },
             detail: detail(f),
             explain_path: explain_path(at, f.name),
         })
@@ -322,6 +329,31 @@ mod tests {
             "name is written already: {all:?}"
         );
         assert!(!all.contains(&"image".to_string()));
+    }
+
+    #[test]
+    fn flow_mappings_complete_their_keys_on_one_line_and_their_enum_values() {
+        let text = "kind: Pod\nspec:\n  containers:\n  - {name: a, re";
+        let c = complete(text, text.len()).unwrap();
+        let labels: Vec<&str> = c.items.iter().map(|i| i.label.as_str()).collect();
+        assert!(labels.contains(&"resources"), "{labels:?}");
+        let resources = c.items.iter().find(|i| i.label == "resources").unwrap();
+        assert_eq!(resources.insert, "resources: ");
+        let all = labels_at("kind: Pod\nspec:\n  containers:\n  - {name: a, ", ", ");
+        assert!(!all.contains(&"name".to_string()), "{all:?}");
+        assert!(all.contains(&"image".to_string()), "{all:?}");
+        assert_eq!(
+            labels_at("kind: Pod\nspec: {restartPolicy: }", "restartPolicy: "),
+            ["Always", "Never", "OnFailure"]
+        );
+    }
+
+    #[test]
+    fn inside_a_flow_mapping_the_keys_of_the_enclosing_block_are_not_offered() {
+        let labels = labels_at("kind: Pod\nmetadata: {\n  name: a,\n  \n}", "a,\n  ");
+        assert!(labels.contains(&"labels".to_string()), "{labels:?}");
+        assert!(!labels.contains(&"spec".to_string()), "{labels:?}");
+        assert!(labels_at("kind: Pod\nspec:\n  containers:\n  - args: [a, ", ", ").is_empty());
     }
 
     #[test]

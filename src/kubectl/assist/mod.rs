@@ -5,6 +5,7 @@
 
 pub mod complete;
 pub mod find;
+pub mod flow;
 pub mod history;
 pub mod indent;
 pub mod path;

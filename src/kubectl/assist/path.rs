@@ -1,7 +1,10 @@
 //! Where the cursor is in a block-style YAML manifest: the chain of keys above it, and
 //! whether it sits on a key or on a value. Read from indentation alone, as a person reads
 //! it, so that it works on the half-typed, invalid text an editor holds most of the time.
-//! Flow style (`{a: b}`, `[a, b]`) is not followed.
+//! Flow style (`{a: b}`, `[a, b]`) is `flow`'s: the cursor inside it is placed from the
+//! outermost open bracket's place in the blocks.
+
+use super::flow::{flow_spot, open_frames, Frame};
 
 /// One step from the document's root down to the cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +37,8 @@ pub struct CursorPath {
     /// The document's top-level `kind:` and `apiVersion:`, when it has them.
     pub kind: Option<String>,
     pub api_version: Option<String>,
+    /// Inside a flow mapping (`{name: web, `): the keys already written in it.
+    pub flow_keys: Option<Vec<String>>,
 }
 
 /// One non-blank line, taken apart: `    - - name: web  # c` has dashes at 4 and 6, the
@@ -148,6 +153,10 @@ pub fn cursor_path(text: &str, offset: usize) -> Option<CursorPath> {
     }
     let (doc_start, doc_end) = document_at(text, line_start);
     let document = &text[doc_start..doc_end];
+    let frames = open_frames(text, doc_start, offset);
+    if let Some(outer) = frames.first() {
+        return in_flow(text, offset, &frames, outer.open);
+    }
 
     // The cursor's own line, up to the cursor.
     let indent = before.len() - before.trim_start_matches(' ').len();
@@ -236,6 +245,32 @@ pub fn cursor_path(text: &str, offset: usize) -> Option<CursorPath> {
         key_column: column,
         kind: top_level(document, "kind"),
         api_version: top_level(document, "apiVersion"),
+        flow_keys: None,
+    })
+}
+
+/// The cursor inside flow collections, the outermost opened at byte `open`: the path to
+/// that bracket's place (the value of a key, or an item of a block sequence), then down
+/// the collections.
+fn in_flow(text: &str, offset: usize, frames: &[Frame], open: usize) -> Option<CursorPath> {
+    let at = flow_spot(text, offset, frames)?;
+    let base = cursor_path(text, open)?;
+    let mut parents = base.parents;
+    match base.spot {
+        Spot::Value { key, prefix } if prefix.is_empty() => parents.push(Segment::Key(key)),
+        // `- {name: web}`: the collection is the item itself.
+        Spot::Key { prefix } if prefix.is_empty() && parents.last() == Some(&Segment::Item) => {}
+        _ => return None,
+    }
+    parents.extend(at.segments);
+    Some(CursorPath {
+        parents,
+        spot: at.spot,
+        word: at.word,
+        key_column: base.key_column,
+        kind: base.kind,
+        api_version: base.api_version,
+        flow_keys: Some(at.keys),
     })
 }
 
@@ -342,6 +377,30 @@ mod tests {
         let p = at(text, "restartPolicy: ");
         assert_eq!(p.kind.as_deref(), Some("Pod"));
         assert_eq!(keys(&p), "spec");
+    }
+
+    #[test]
+    fn a_key_inside_a_flow_mapping_continues_the_blocks_path() {
+        let text = "kind: Pod\nspec:\n  containers:\n  - {name: a, imagePullPolicy: Al";
+        let p = at(text, ": Al");
+        assert_eq!(keys(&p), "spec.containers.[]");
+        assert_eq!(
+            p.spot,
+            Spot::Value {
+                key: "imagePullPolicy".into(),
+                prefix: "Al".into()
+            }
+        );
+        assert_eq!(p.flow_keys, Some(vec!["name".to_string()]));
+        let text = "kind: Pod\nmetadata: {\n  name: a,\n  la";
+        let p = at(text, "la");
+        assert_eq!(keys(&p), "metadata");
+        assert_eq!(
+            p.spot,
+            Spot::Key {
+                prefix: "la".into()
+            }
+        );
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub enum Action {
     Submit(String),
     /// Several lines pasted at once: each runs in order, waiting for the prompt.
     SubmitMany(Vec<String>),
+    /// Run more of the pasted lines (the app sends it while [`State::draining`]).
+    DrainQueue,
     /// Ctrl-C in the terminal.
     Interrupt,
     /// Ctrl-L.
@@ -193,6 +195,7 @@ impl Reducible for State {
         match action {
             Action::Submit(line) => next.run_line(&line),
             Action::SubmitMany(lines) => next.submit_many(lines),
+            Action::DrainQueue => next.drain_queue(),
             Action::Interrupt => next.interrupt(),
             Action::Clear => next.terminal.lines = Rc::default(),
             Action::Tick { real_ms } => {
