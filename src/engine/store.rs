@@ -1,7 +1,7 @@
 //! The API server's storage: objects by kind, namespace and name, each write stamped with
 //! a resourceVersion and recorded in the watch journal. Only the API layer writes here.
 
-use super::encoded::Encoded;
+use super::encoded::{Encoded, Kept};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
@@ -37,34 +37,28 @@ pub struct WatchEvent {
     pub kind: &'static str,
     pub namespace: String,
     pub name: String,
-    pub object: Rc<Value>,
+    /// The object (derefs to its `Value`): kept as text once it is no longer among the
+    /// newest entries (see [`JOURNAL_DECODED`]), decoded again when a late watcher reads
+    /// it.
+    pub object: Kept,
 }
 
 /// namespace → name → object: nested, so that lookups borrow `&str` keys instead of
 /// building owned ones (the store is read far more often than written).
 type Objects = BTreeMap<String, BTreeMap<String, Kept>>;
 
-/// Kinds kept as JSON text ([`Encoded`]): Events are most of a busy cluster's objects
-/// (six or more per pod) and are written far more often than read (`get events`,
-/// `describe`), so they cost their text (~1 KB) instead of a `Value`'s B-tree leaves
-/// (~4.4 KB). Every other kind is read by the controllers on every sync and stays decoded.
-const ENCODED_KINDS: &[&str] = &["Event"];
+/// Kinds kept as JSON text ([`Encoded`]), as etcd keeps every object: the kinds a busy
+/// cluster has thousands of. Events (six or more per pod) are written far more often than
+/// read (`get events`, `describe`) and cost their text (~1 KB) instead of a `Value`'s
+/// B-tree leaves (~4.4 KB); a Running pod ~3 KB instead of ~23 KB. Controllers read their
+/// pods' facts from the owner index on every sync and decode a pod only to act on it.
+/// The other kinds are few and stay decoded.
+const ENCODED_KINDS: &[&str] = &["Event", "Pod"];
 
-/// One stored object: decoded, or as text decoded on read.
-#[derive(Debug, Clone)]
-enum Kept {
-    Value(Rc<Value>),
-    Text(Encoded),
-}
-
-impl Kept {
-    fn value(&self) -> &Rc<Value> {
-        match self {
-            Kept::Value(v) => v,
-            Kept::Text(e) => e.value(),
-        }
-    }
-}
+/// How many of the journal's newest entries keep their decoded object: the controllers'
+/// dispatch reads each entry right after its write; older entries are read by the
+/// occasional watcher that resumes from them, which decodes them again.
+pub const JOURNAL_DECODED: usize = 256;
 
 /// The keys of encoded objects decoded since the last write: their decoded copies are
 /// dropped at the next write, so a read costs the heap only while it is being used.
@@ -111,6 +105,8 @@ pub struct Store {
     /// The Events' leases (`--event-ttl`): etcd deletes them when their lease expires.
     pub leases: super::leases::Leases,
     decoded: Decoded,
+    /// Journal entries before this index hold only their text (see [`JOURNAL_DECODED`]).
+    journal_cooled: usize,
 }
 
 /// How many revisions a compaction keeps: the window a watch may resume from, as the API
@@ -251,6 +247,40 @@ impl Store {
         })
     }
 
+    /// A deep copy of what only the watch journal holds (texts and decoded values the
+    /// store does not share: older versions, deleted objects), and how many entries hold
+    /// something of their own: what the journal weighs, for the bench's heap breakdown.
+    pub fn copy_journal_as_kept(&self) -> (usize, impl Sized) {
+        let mut own = 0;
+        let copies: Vec<(Option<Box<str>>, Option<Value>)> = self
+            .journal
+            .iter()
+            .map(|e| {
+                let now = self
+                    .objects
+                    .get(e.kind)
+                    .and_then(|m| m.get(&e.namespace))
+                    .and_then(|names| names.get(&e.name));
+                let text = e
+                    .object
+                    .text()
+                    .filter(|t| !now.and_then(Kept::text).is_some_and(|n| Rc::ptr_eq(n, t)))
+                    .map(|t| Box::from(&**t));
+                let value = e
+                    .object
+                    .decoded()
+                    .filter(|v| {
+                        !now.and_then(Kept::decoded)
+                            .is_some_and(|n| Rc::ptr_eq(n, v))
+                    })
+                    .map(|v| (**v).clone());
+                own += usize::from(text.is_some() || value.is_some());
+                (text, value)
+            })
+            .collect();
+        (own, copies)
+    }
+
     pub fn count(&self, kind: &str, namespace: Option<&str>) -> usize {
         let Some(kinds) = self.objects.get(kind) else {
             return 0;
@@ -286,26 +316,24 @@ impl Store {
             self.decoded
                 .borrow_mut()
                 .push((kind, namespace.clone(), name.clone()));
-            Kept::Text(Encoded::new(stored.to_string(), stored.clone()))
+            Kept::Text(Encoded::new(stored.to_string().into(), stored.clone()))
         } else {
             Kept::Value(stored.clone())
         };
-        let event = WatchEvent {
+        // The store, the journal and the digest share one text.
+        let journaled = match kept.text() {
+            Some(text) => Kept::Text(Encoded::new(text.clone(), stored.clone())),
+            None => self.journal_form(&stored),
+        };
+        self.journal_push(WatchEvent {
             resource_version: rv,
             at: self.clock,
             event_type,
             kind,
             namespace: namespace.clone(),
             name: name.clone(),
-            object: stored.clone(),
-        };
-        // The digest hashes the same text: written once for both.
-        let text = match &kept {
-            Kept::Text(e) => Some(e.text()),
-            Kept::Value(_) => None,
-        };
-        hash_entry(&mut self.digest, &event, text);
-        self.journal.push(event);
+            object: journaled,
+        });
         self.objects
             .entry(kind)
             .or_default()
@@ -380,6 +408,11 @@ impl Store {
             meta.insert("resourceVersion".into(), Value::String(rv.to_string()));
         }
         let last = Rc::new(last);
+        let object = if ENCODED_KINDS.contains(&kind) {
+            Kept::Text(Encoded::new(last.to_string().into(), last.clone()))
+        } else {
+            self.journal_form(&last)
+        };
         self.journal_push(WatchEvent {
             resource_version: rv,
             at: self.clock,
@@ -387,14 +420,38 @@ impl Store {
             kind,
             namespace: namespace.to_string(),
             name: name.to_string(),
-            object: last.clone(),
+            object,
         });
         Some(last)
     }
 
+    /// A journal entry's object of a kind kept decoded: with its text when the digest
+    /// needs it anyway (so the entry can drop its decoded copy later), else the value.
+    fn journal_form(&self, object: &Rc<Value>) -> Kept {
+        if self.digest.is_some() {
+            Kept::Text(Encoded::new(object.to_string().into(), object.clone()))
+        } else {
+            Kept::Value(object.clone())
+        }
+    }
+
     fn journal_push(&mut self, event: WatchEvent) {
-        hash_entry(&mut self.digest, &event, None);
+        hash_entry(&mut self.digest, &event);
         self.journal.push(event);
+        self.cool_journal();
+    }
+
+    /// Drops the decoded copies of the entries that are no longer among the newest
+    /// [`JOURNAL_DECODED`]: what the store still holds stays (the `Rc` is shared), an
+    /// older version or an Event goes back to its text.
+    fn cool_journal(&mut self) {
+        let keep_from = self.journal.len().saturating_sub(JOURNAL_DECODED);
+        while self.journal_cooled < keep_from {
+            if let Kept::Text(e) = &mut self.journal[self.journal_cooled].object {
+                e.forget();
+            }
+            self.journal_cooled += 1;
+        }
     }
 
     /// Drops the journal's entries up to resourceVersion `through`, as etcd's compaction
@@ -410,6 +467,7 @@ impl Store {
         }
         self.journal_floor = self.journal[drop - 1].resource_version;
         self.journal.drain(..drop);
+        self.journal_cooled = self.journal_cooled.saturating_sub(drop);
     }
 
     /// Compacts all but the last [`JOURNAL_WINDOW`] writes.
@@ -444,12 +502,11 @@ impl Store {
     }
 }
 
-/// Feeds one journal entry to the digest: `text` is the object's JSON when the caller
-/// has it already.
-fn hash_entry(digest: &mut Option<DefaultHasher>, event: &WatchEvent, text: Option<&str>) {
+/// Feeds one journal entry to the digest: its object's JSON text.
+fn hash_entry(digest: &mut Option<DefaultHasher>, event: &WatchEvent) {
     if let Some(h) = digest {
         (event.resource_version, event.at, event.event_type.as_str()).hash(h);
-        match text {
+        match event.object.text() {
             Some(t) => t.hash(h),
             None => event.object.to_string().hash(h),
         }
