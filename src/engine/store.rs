@@ -5,7 +5,7 @@ use super::encoded::{Encoded, Kept};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
@@ -60,9 +60,35 @@ const ENCODED_KINDS: &[&str] = &["Event", "Pod"];
 /// occasional watcher that resumes from them, which decodes them again.
 pub const JOURNAL_DECODED: usize = 256;
 
-/// The keys of encoded objects decoded since the last write: their decoded copies are
-/// dropped at the next write, so a read costs the heap only while it is being used.
-type Decoded = RefCell<Vec<(&'static str, String, String)>>;
+/// (kind, namespace, name) of a stored object.
+type Key = (&'static str, String, String);
+
+/// The keys of encoded objects decoded: pods oldest first (see [`DECODED_PODS`]), and
+/// the other kinds' since the last write.
+#[derive(Debug, Clone, Default)]
+struct DecodedKeys {
+    pods: VecDeque<Key>,
+    other: Vec<Key>,
+}
+
+impl DecodedKeys {
+    fn push(&mut self, key: Key) {
+        if key.0 == "Pod" {
+            self.pods.push_back(key);
+        } else {
+            self.other.push(key);
+        }
+    }
+}
+
+type Decoded = RefCell<DecodedKeys>;
+
+/// How many pods keep their decoded copy after the next write, the most recently decoded
+/// ones: the API server's watch cache keeps decoded objects in front of etcd, and the
+/// pods being worked on (a rollout, the kubelet's stages, the Services' endpoints) are
+/// read again and again. Past it a pod costs its text; an Event's decoded copy goes at
+/// the next write (they are rarely read twice).
+pub const DECODED_PODS: usize = 1_024;
 
 /// A watch or list from a resourceVersion the journal no longer holds: the API server
 /// answers `410 Gone`, reason `Expired`, with this message (the watch cache's words).
@@ -176,9 +202,13 @@ impl Store {
         kept.value()
     }
 
-    /// Drops the decoded copies of encoded objects read since the last write.
+    /// Drops the decoded copies of encoded objects but the newest [`DECODED_PODS`] pods.
     fn forget_decoded(&mut self) {
-        for (kind, namespace, name) in self.decoded.take() {
+        let decoded = self.decoded.get_mut();
+        let mut gone = std::mem::take(&mut decoded.other);
+        let over = decoded.pods.len().saturating_sub(DECODED_PODS);
+        gone.extend(decoded.pods.drain(..over));
+        for (kind, namespace, name) in gone {
             let kept = self
                 .objects
                 .get_mut(kind)
@@ -668,6 +698,62 @@ mod tests {
         assert!(decoded(&s));
         s.put("Pod", pod("q"), EventType::Added);
         assert!(!decoded(&s));
+    }
+
+    #[test]
+    fn pods_are_kept_as_text_and_only_the_newest_decoded_ones_stay_decoded() {
+        let mut s = Store::default();
+        let n = DECODED_PODS + 10;
+        for i in 0..n {
+            s.put("Pod", pod(&format!("p{i:05}")), EventType::Added);
+        }
+        let decoded = |s: &Store| {
+            s.objects["Pod"]["default"]
+                .values()
+                .filter(|k| matches!(k, Kept::Text(e) if e.is_decoded()))
+                .count()
+        };
+        assert_eq!(
+            decoded(&s),
+            DECODED_PODS + 1,
+            "the budget, and the last write"
+        );
+        s.put("Node", pod("n"), EventType::Added);
+        assert_eq!(decoded(&s), DECODED_PODS);
+        // A list decodes every pod; the next write forgets all but the newest.
+        let names: Vec<String> = s
+            .list("Pod", None)
+            .map(|p| p["metadata"]["name"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(names.len(), n);
+        assert_eq!(names[0], "p00000");
+        assert_eq!(decoded(&s), n);
+        s.put("Node", pod("n"), EventType::Modified);
+        assert_eq!(decoded(&s), DECODED_PODS);
+        assert_eq!(
+            s.get("Pod", "default", "p00000")
+                .map(|p| p["metadata"]["resourceVersion"].clone()),
+            Some(json!("1"))
+        );
+    }
+
+    #[test]
+    fn journal_entries_past_the_newest_keep_only_their_text_and_read_back_equal() {
+        let mut s = Store::default();
+        let n = JOURNAL_DECODED + 10;
+        for i in 0..n {
+            s.put("Pod", pod(&format!("p{}", i % 3)), EventType::Modified);
+        }
+        let window = s.events_since(0).unwrap_or_default();
+        assert_eq!(window.len(), n);
+        let decoded = window
+            .iter()
+            .filter(|e| e.object.decoded().is_some())
+            .count();
+        assert_eq!(decoded, JOURNAL_DECODED);
+        assert!(window[0].object.decoded().is_none());
+        assert_eq!(window[0].object["metadata"]["resourceVersion"], "1");
+        assert_eq!(window[0].object["metadata"]["name"], "p0");
     }
 
     #[test]
