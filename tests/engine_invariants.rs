@@ -187,12 +187,12 @@ impl Checker {
             if e.event_type == EventType::Deleted {
                 self.mirror.remove(&key);
             } else {
-                self.mirror.insert(key, e.object.clone());
+                self.mirror.insert(key, Rc::clone(e.object.value()));
             }
             if kind != "Pod" {
                 continue;
             }
-            let pod = e.object.clone();
+            let pod = Rc::clone(e.object.value());
             self.names_by_uid
                 .insert(meta(&pod, "uid").to_string(), e.name.clone());
             if controller_of(&pod).is_some_and(|(k, _, _)| k == "StatefulSet") {

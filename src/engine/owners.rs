@@ -5,7 +5,7 @@
 
 use super::json::At;
 use super::pod_facts::PodFacts;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -49,14 +49,14 @@ impl Dependents {
 
     /// The pods whose labels a claim under selector `fingerprint` must check: those
     /// written since the last claim under it, or all of them.
-    pub fn pods_to_claim(&self, fingerprint: u64) -> Vec<&Dependent> {
+    pub fn pods_to_claim(&self, fingerprint: u64) -> Vec<(&NameKey, &Dependent)> {
         let pods = self.by_kind.get("Pod");
         if self.claimed_with != Some(fingerprint) {
-            return pods.into_iter().flat_map(|p| p.values()).collect();
+            return pods.into_iter().flat_map(|p| p.iter()).collect();
         }
         self.unclaimed
             .iter()
-            .filter_map(|key| pods?.get(key))
+            .filter_map(|key| pods?.get_key_value(key))
             .collect()
     }
 
@@ -95,7 +95,10 @@ impl Dependents {
 /// One dependent of an owner, as it was last written.
 #[derive(Debug, Clone)]
 pub struct Dependent {
-    pub object: Rc<Value>,
+    /// The object, for kinds the store keeps decoded; `None` for pods, which the store
+    /// keeps as text: a controller reads their `pod` facts and decodes one from the store
+    /// only to act on it.
+    pub object: Option<Rc<Value>>,
     /// The owner is this object's controller, not just one of its owners.
     pub controlled: bool,
     /// For pods: what the controllers read on every sync.
@@ -119,6 +122,9 @@ pub struct OwnerIndex {
     /// Every revision name a pod has carried, once: pods' facts share these `Rc`s, so a
     /// controller compares a pod's revision by pointer instead of reading the string.
     revision_names: BTreeSet<Rc<str>>,
+    /// Every label set a live pod carries, by its JSON text (see `intern_labels`).
+    label_sets: BTreeMap<String, Rc<Map<String, Value>>>,
+    label_sets_swept: usize,
 }
 
 /// Each owner's uid, and whether it is the controller: the first reference marked
@@ -160,6 +166,21 @@ impl OwnerIndex {
         self.revision_names.get(name)
     }
 
+    /// The shared copy of a pod's label set. Sets no pod carries any more are dropped
+    /// whenever the table has doubled since the last sweep.
+    fn intern_labels(&mut self, labels: Rc<Map<String, Value>>) -> Rc<Map<String, Value>> {
+        let key = serde_json::to_string(&*labels).unwrap_or_default();
+        if let Some(shared) = self.label_sets.get(&key) {
+            return Rc::clone(shared);
+        }
+        if self.label_sets.len() >= self.label_sets_swept * 2 + 64 {
+            self.label_sets.retain(|_, l| Rc::strong_count(l) > 1);
+            self.label_sets_swept = self.label_sets.len();
+        }
+        self.label_sets.insert(key, Rc::clone(&labels));
+        labels
+    }
+
     fn intern_revision(&mut self, name: Rc<str>) -> Rc<str> {
         match self.revision_names.get(&name) {
             Some(shared) => Rc::clone(shared),
@@ -184,6 +205,7 @@ impl OwnerIndex {
             Some(o) if kind == "Pod" => {
                 let mut facts = PodFacts::of(o);
                 facts.revision = facts.revision.map(|r| self.intern_revision(r));
+                facts.labels = self.intern_labels(facts.labels);
                 Some(facts)
             }
             _ => None,
@@ -220,7 +242,7 @@ impl OwnerIndex {
             self.dependents.entry(uid.clone()).or_default().insert(
                 &key,
                 Dependent {
-                    object: Rc::clone(object),
+                    object: (kind != "Pod").then(|| Rc::clone(object)),
                     controlled: *controlled,
                     pod: pod.clone(),
                     selector_verdict: Cell::new(None),

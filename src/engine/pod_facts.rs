@@ -6,7 +6,7 @@
 use super::clock::Millis;
 use super::json::At;
 use super::time::parse_rfc3339;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::rc::Rc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +32,10 @@ pub struct PodFacts {
     /// matched against the set name in the controller reference — the name of the set
     /// that reference's uid points at, since names never change.
     pub set_ordinal: Option<i64>,
+    /// `metadata.labels`: selectors and the ReplicaSet's fully-labeled count match them
+    /// without decoding the pod (the store keeps pods as text). The owner index interns
+    /// them, so the pods of one template share one map.
+    pub labels: Rc<Map<String, Value>>,
 }
 
 /// `getOrdinal`: the ordinal in a pod name `<set>-<ordinal>`.
@@ -81,6 +85,7 @@ impl PodFacts {
                 .and_then(Value::as_str)
                 .map(Rc::from),
             set_ordinal: statefulset_ordinal(pod),
+            labels: Rc::new(super::labels::labels(pod).clone()),
         }
     }
 

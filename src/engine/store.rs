@@ -1,11 +1,11 @@
 //! The API server's storage: objects by kind, namespace and name, each write stamped with
 //! a resourceVersion and recorded in the watch journal. Only the API layer writes here.
 
-use super::encoded::Encoded;
+use super::encoded::{Encoded, Kept};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
@@ -37,38 +37,58 @@ pub struct WatchEvent {
     pub kind: &'static str,
     pub namespace: String,
     pub name: String,
-    pub object: Rc<Value>,
+    /// The object (derefs to its `Value`): kept as text once it is no longer among the
+    /// newest entries (see [`JOURNAL_DECODED`]), decoded again when a late watcher reads
+    /// it.
+    pub object: Kept,
 }
 
 /// namespace → name → object: nested, so that lookups borrow `&str` keys instead of
 /// building owned ones (the store is read far more often than written).
 type Objects = BTreeMap<String, BTreeMap<String, Kept>>;
 
-/// Kinds kept as JSON text ([`Encoded`]): Events are most of a busy cluster's objects
-/// (six or more per pod) and are written far more often than read (`get events`,
-/// `describe`), so they cost their text (~1 KB) instead of a `Value`'s B-tree leaves
-/// (~4.4 KB). Every other kind is read by the controllers on every sync and stays decoded.
-const ENCODED_KINDS: &[&str] = &["Event"];
+/// Kinds kept as JSON text ([`Encoded`]), as etcd keeps every object: the kinds a busy
+/// cluster has thousands of. Events (six or more per pod) are written far more often than
+/// read (`get events`, `describe`) and cost their text (~1 KB) instead of a `Value`'s
+/// B-tree leaves (~4.4 KB); a Running pod ~3 KB instead of ~23 KB. Controllers read their
+/// pods' facts from the owner index on every sync and decode a pod only to act on it.
+/// The other kinds are few and stay decoded.
+const ENCODED_KINDS: &[&str] = &["Event", "Pod"];
 
-/// One stored object: decoded, or as text decoded on read.
-#[derive(Debug, Clone)]
-enum Kept {
-    Value(Rc<Value>),
-    Text(Encoded),
+/// How many of the journal's newest entries keep their decoded object: the controllers'
+/// dispatch reads each entry right after its write; older entries are read by the
+/// occasional watcher that resumes from them, which decodes them again.
+pub const JOURNAL_DECODED: usize = 256;
+
+/// (kind, namespace, name) of a stored object.
+type Key = (&'static str, String, String);
+
+/// The keys of encoded objects decoded: pods oldest first (see [`DECODED_PODS`]), and
+/// the other kinds' since the last write.
+#[derive(Debug, Clone, Default)]
+struct DecodedKeys {
+    pods: VecDeque<Key>,
+    other: Vec<Key>,
 }
 
-impl Kept {
-    fn value(&self) -> &Rc<Value> {
-        match self {
-            Kept::Value(v) => v,
-            Kept::Text(e) => e.value(),
+impl DecodedKeys {
+    fn push(&mut self, key: Key) {
+        if key.0 == "Pod" {
+            self.pods.push_back(key);
+        } else {
+            self.other.push(key);
         }
     }
 }
 
-/// The keys of encoded objects decoded since the last write: their decoded copies are
-/// dropped at the next write, so a read costs the heap only while it is being used.
-type Decoded = RefCell<Vec<(&'static str, String, String)>>;
+type Decoded = RefCell<DecodedKeys>;
+
+/// How many pods keep their decoded copy after the next write, the most recently decoded
+/// ones: the API server's watch cache keeps decoded objects in front of etcd, and the
+/// pods being worked on (a rollout, the kubelet's stages, the Services' endpoints) are
+/// read again and again. Past it a pod costs its text; an Event's decoded copy goes at
+/// the next write (they are rarely read twice).
+pub const DECODED_PODS: usize = 1_024;
 
 /// A watch or list from a resourceVersion the journal no longer holds: the API server
 /// answers `410 Gone`, reason `Expired`, with this message (the watch cache's words).
@@ -111,6 +131,8 @@ pub struct Store {
     /// The Events' leases (`--event-ttl`): etcd deletes them when their lease expires.
     pub leases: super::leases::Leases,
     decoded: Decoded,
+    /// Journal entries before this index hold only their text (see [`JOURNAL_DECODED`]).
+    journal_cooled: usize,
 }
 
 /// How many revisions a compaction keeps: the window a watch may resume from, as the API
@@ -180,9 +202,13 @@ impl Store {
         kept.value()
     }
 
-    /// Drops the decoded copies of encoded objects read since the last write.
+    /// Drops the decoded copies of encoded objects but the newest [`DECODED_PODS`] pods.
     fn forget_decoded(&mut self) {
-        for (kind, namespace, name) in self.decoded.take() {
+        let decoded = self.decoded.get_mut();
+        let mut gone = std::mem::take(&mut decoded.other);
+        let over = decoded.pods.len().saturating_sub(DECODED_PODS);
+        gone.extend(decoded.pods.drain(..over));
+        for (kind, namespace, name) in gone {
             let kept = self
                 .objects
                 .get_mut(kind)
@@ -251,6 +277,40 @@ impl Store {
         })
     }
 
+    /// A deep copy of what only the watch journal holds (texts and decoded values the
+    /// store does not share: older versions, deleted objects), and how many entries hold
+    /// something of their own: what the journal weighs, for the bench's heap breakdown.
+    pub fn copy_journal_as_kept(&self) -> (usize, impl Sized) {
+        let mut own = 0;
+        let copies: Vec<(Option<Box<str>>, Option<Value>)> = self
+            .journal
+            .iter()
+            .map(|e| {
+                let now = self
+                    .objects
+                    .get(e.kind)
+                    .and_then(|m| m.get(&e.namespace))
+                    .and_then(|names| names.get(&e.name));
+                let text = e
+                    .object
+                    .text()
+                    .filter(|t| !now.and_then(Kept::text).is_some_and(|n| Rc::ptr_eq(n, t)))
+                    .map(|t| Box::from(&**t));
+                let value = e
+                    .object
+                    .decoded()
+                    .filter(|v| {
+                        !now.and_then(Kept::decoded)
+                            .is_some_and(|n| Rc::ptr_eq(n, v))
+                    })
+                    .map(|v| (**v).clone());
+                own += usize::from(text.is_some() || value.is_some());
+                (text, value)
+            })
+            .collect();
+        (own, copies)
+    }
+
     pub fn count(&self, kind: &str, namespace: Option<&str>) -> usize {
         let Some(kinds) = self.objects.get(kind) else {
             return 0;
@@ -286,26 +346,24 @@ impl Store {
             self.decoded
                 .borrow_mut()
                 .push((kind, namespace.clone(), name.clone()));
-            Kept::Text(Encoded::new(stored.to_string(), stored.clone()))
+            Kept::Text(Encoded::new(stored.to_string().into(), stored.clone()))
         } else {
             Kept::Value(stored.clone())
         };
-        let event = WatchEvent {
+        // The store, the journal and the digest share one text.
+        let journaled = match kept.text() {
+            Some(text) => Kept::Text(Encoded::new(text.clone(), stored.clone())),
+            None => self.journal_form(&stored),
+        };
+        self.journal_push(WatchEvent {
             resource_version: rv,
             at: self.clock,
             event_type,
             kind,
             namespace: namespace.clone(),
             name: name.clone(),
-            object: stored.clone(),
-        };
-        // The digest hashes the same text: written once for both.
-        let text = match &kept {
-            Kept::Text(e) => Some(e.text()),
-            Kept::Value(_) => None,
-        };
-        hash_entry(&mut self.digest, &event, text);
-        self.journal.push(event);
+            object: journaled,
+        });
         self.objects
             .entry(kind)
             .or_default()
@@ -380,6 +438,11 @@ impl Store {
             meta.insert("resourceVersion".into(), Value::String(rv.to_string()));
         }
         let last = Rc::new(last);
+        let object = if ENCODED_KINDS.contains(&kind) {
+            Kept::Text(Encoded::new(last.to_string().into(), last.clone()))
+        } else {
+            self.journal_form(&last)
+        };
         self.journal_push(WatchEvent {
             resource_version: rv,
             at: self.clock,
@@ -387,14 +450,38 @@ impl Store {
             kind,
             namespace: namespace.to_string(),
             name: name.to_string(),
-            object: last.clone(),
+            object,
         });
         Some(last)
     }
 
+    /// A journal entry's object of a kind kept decoded: with its text when the digest
+    /// needs it anyway (so the entry can drop its decoded copy later), else the value.
+    fn journal_form(&self, object: &Rc<Value>) -> Kept {
+        if self.digest.is_some() {
+            Kept::Text(Encoded::new(object.to_string().into(), object.clone()))
+        } else {
+            Kept::Value(object.clone())
+        }
+    }
+
     fn journal_push(&mut self, event: WatchEvent) {
-        hash_entry(&mut self.digest, &event, None);
+        hash_entry(&mut self.digest, &event);
         self.journal.push(event);
+        self.cool_journal();
+    }
+
+    /// Drops the decoded copies of the entries that are no longer among the newest
+    /// [`JOURNAL_DECODED`]: what the store still holds stays (the `Rc` is shared), an
+    /// older version or an Event goes back to its text.
+    fn cool_journal(&mut self) {
+        let keep_from = self.journal.len().saturating_sub(JOURNAL_DECODED);
+        while self.journal_cooled < keep_from {
+            if let Kept::Text(e) = &mut self.journal[self.journal_cooled].object {
+                e.forget();
+            }
+            self.journal_cooled += 1;
+        }
     }
 
     /// Drops the journal's entries up to resourceVersion `through`, as etcd's compaction
@@ -410,6 +497,7 @@ impl Store {
         }
         self.journal_floor = self.journal[drop - 1].resource_version;
         self.journal.drain(..drop);
+        self.journal_cooled = self.journal_cooled.saturating_sub(drop);
     }
 
     /// Compacts all but the last [`JOURNAL_WINDOW`] writes.
@@ -444,12 +532,11 @@ impl Store {
     }
 }
 
-/// Feeds one journal entry to the digest: `text` is the object's JSON when the caller
-/// has it already.
-fn hash_entry(digest: &mut Option<DefaultHasher>, event: &WatchEvent, text: Option<&str>) {
+/// Feeds one journal entry to the digest: its object's JSON text.
+fn hash_entry(digest: &mut Option<DefaultHasher>, event: &WatchEvent) {
     if let Some(h) = digest {
         (event.resource_version, event.at, event.event_type.as_str()).hash(h);
-        match text {
+        match event.object.text() {
             Some(t) => t.hash(h),
             None => event.object.to_string().hash(h),
         }
@@ -611,6 +698,62 @@ mod tests {
         assert!(decoded(&s));
         s.put("Pod", pod("q"), EventType::Added);
         assert!(!decoded(&s));
+    }
+
+    #[test]
+    fn pods_are_kept_as_text_and_only_the_newest_decoded_ones_stay_decoded() {
+        let mut s = Store::default();
+        let n = DECODED_PODS + 10;
+        for i in 0..n {
+            s.put("Pod", pod(&format!("p{i:05}")), EventType::Added);
+        }
+        let decoded = |s: &Store| {
+            s.objects["Pod"]["default"]
+                .values()
+                .filter(|k| matches!(k, Kept::Text(e) if e.is_decoded()))
+                .count()
+        };
+        assert_eq!(
+            decoded(&s),
+            DECODED_PODS + 1,
+            "the budget, and the last write"
+        );
+        s.put("Node", pod("n"), EventType::Added);
+        assert_eq!(decoded(&s), DECODED_PODS);
+        // A list decodes every pod; the next write forgets all but the newest.
+        let names: Vec<String> = s
+            .list("Pod", None)
+            .map(|p| p["metadata"]["name"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(names.len(), n);
+        assert_eq!(names[0], "p00000");
+        assert_eq!(decoded(&s), n);
+        s.put("Node", pod("n"), EventType::Modified);
+        assert_eq!(decoded(&s), DECODED_PODS);
+        assert_eq!(
+            s.get("Pod", "default", "p00000")
+                .map(|p| p["metadata"]["resourceVersion"].clone()),
+            Some(json!("1"))
+        );
+    }
+
+    #[test]
+    fn journal_entries_past_the_newest_keep_only_their_text_and_read_back_equal() {
+        let mut s = Store::default();
+        let n = JOURNAL_DECODED + 10;
+        for i in 0..n {
+            s.put("Pod", pod(&format!("p{}", i % 3)), EventType::Modified);
+        }
+        let window = s.events_since(0).unwrap_or_default();
+        assert_eq!(window.len(), n);
+        let decoded = window
+            .iter()
+            .filter(|e| e.object.decoded().is_some())
+            .count();
+        assert_eq!(decoded, JOURNAL_DECODED);
+        assert!(window[0].object.decoded().is_none());
+        assert_eq!(window[0].object["metadata"]["resourceVersion"], "1");
+        assert_eq!(window[0].object["metadata"]["name"], "p0");
     }
 
     #[test]

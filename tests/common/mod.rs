@@ -103,7 +103,7 @@ pub fn journal_dump(c: &Cluster) -> String {
             e.kind,
             e.namespace,
             e.name,
-            e.object
+            *e.object
         ));
     }
     out

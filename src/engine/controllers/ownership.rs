@@ -7,6 +7,7 @@ use crate::engine::json::At;
 use crate::engine::labels::{labels, selector_matches};
 use crate::engine::owners::{Dependent, NameKey};
 use crate::engine::pod_facts::PodFacts;
+use crate::engine::store::Store;
 use crate::engine::world::World;
 use crate::json;
 use serde_json::Value;
@@ -28,27 +29,64 @@ pub fn controller_ref_to(owner: &Value) -> Value {
 /// Objects of `kind` whose controller reference points at `owner_uid`.
 pub fn owned(w: &World, owner_uid: &str, kind: &'static str) -> Vec<Rc<Value>> {
     controlled(w, owner_uid, kind)
-        .map(|(_, d)| Rc::clone(&d.object))
+        .filter_map(|(key, d)| dependent_object(w, kind, key, d).cloned())
         .collect()
 }
 
-/// A pod a controller owns, borrowed from the owner index.
+/// A dependent's object: from the owner index, or (a pod) decoded from the store.
+fn dependent_object<'a>(
+    w: &'a World,
+    kind: &str,
+    (ns, name): &NameKey,
+    d: &'a Dependent,
+) -> Option<&'a Rc<Value>> {
+    d.object.as_ref().or_else(|| w.store.get(kind, ns, name))
+}
+
+/// A pod a controller owns, borrowed from the owner index: its facts, and the object
+/// decoded from the store when a sync asks for it.
 #[derive(Debug, Clone, Copy)]
 pub struct PodRef<'a> {
     pub name: &'a str,
     pub facts: &'a PodFacts,
-    pub object: &'a Value,
+    object: PodObject<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum PodObject<'a> {
+    Decoded(&'a Value),
+    InStore(&'a Store, &'a str),
+}
+
+impl<'a> PodRef<'a> {
+    /// A pod at hand (the policies' tests).
+    pub fn new(name: &'a str, facts: &'a PodFacts, object: &'a Value) -> PodRef<'a> {
+        PodRef {
+            name,
+            facts,
+            object: PodObject::Decoded(object),
+        }
+    }
+
+    /// The pod as stored (decoded on first read since the store's last write).
+    pub fn object(&self) -> &'a Value {
+        static GONE: Value = Value::Null;
+        match self.object {
+            PodObject::Decoded(v) => v,
+            PodObject::InStore(store, ns) => store.get("Pod", ns, self.name).map_or(&GONE, |p| p),
+        }
+    }
 }
 
 /// The pods whose controller is `owner_uid`, borrowed: a sync that reads mostly facts
 /// walks its pods without copying anything per pod, and copies names only for the pods
 /// it acts on.
 pub fn owned_pod_refs<'a>(w: &'a World, owner_uid: &str) -> impl Iterator<Item = PodRef<'a>> {
-    controlled(w, owner_uid, "Pod").filter_map(|((_, name), d)| {
+    controlled(w, owner_uid, "Pod").filter_map(|((ns, name), d)| {
         Some(PodRef {
             name,
             facts: d.pod.as_ref()?,
-            object: &d.object,
+            object: PodObject::InStore(&w.store, ns),
         })
     })
 }
@@ -92,18 +130,21 @@ pub fn claim(w: &mut World, owner: &Value) {
         .get(&uid)
         .map(|deps| deps.pods_to_claim(selector_id))
         .unwrap_or_default();
-    for d in to_check.into_iter().filter(|d| d.controlled) {
+    for (key, d) in to_check.into_iter().filter(|(_, d)| d.controlled) {
         let matches = deleting
             || match d.selector_verdict.get() {
                 Some((id, verdict)) if id == selector_id => verdict,
                 _ => {
-                    let verdict = selector_matches(&selector, labels(&d.object));
+                    let verdict = d
+                        .pod
+                        .as_ref()
+                        .is_some_and(|f| selector_matches(&selector, &f.labels));
                     d.selector_verdict.set(Some((selector_id, verdict)));
                     verdict
                 }
             };
         if !matches {
-            released.push(Rc::clone(&d.object));
+            released.extend(dependent_object(w, "Pod", key, d).cloned());
         }
     }
     for pod in released {

@@ -43,7 +43,7 @@ fn node_of<'a>(pod: &PodRef<'a>) -> &'a str {
     if let Some(n) = &pod.facts.node {
         return n;
     }
-    pod.object.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0")
+    pod.object().at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0")
         .and_then(Value::as_str)
         .unwrap_or("")
 }
@@ -176,7 +176,7 @@ pub fn placement_diff(
                 diff.create_on.push(node_name.to_string());
             } else if healthy().nth(1).is_some() {
                 let mut extra: Vec<&PodRef> = healthy().collect();
-                crate::sort::sort_by_key(&mut extra, |p| meta_str(p.object, "creationTimestamp"));
+                crate::sort::sort_by_key(&mut extra, |p| meta_str(p.object(), "creationTimestamp"));
                 for p in extra.iter().skip(1) {
                     if !p.facts.at_revision(hash_id) || !surge {
                         diff.delete.push((

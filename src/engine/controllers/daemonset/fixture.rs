@@ -92,11 +92,9 @@ impl Fixture {
     pub fn by_node(&self) -> NodePods<'_> {
         NodePods::group(
             &self.table,
-            self.pods.iter().map(|(name, object, facts)| PodRef {
-                name,
-                facts,
-                object,
-            }),
+            self.pods
+                .iter()
+                .map(|(name, object, facts)| PodRef::new(name, facts, object)),
         )
     }
 }

@@ -88,7 +88,7 @@ fn finished_at(pod: &Value) -> Millis {
 fn pods_of(w: &World, job: &Value, spec: &JobSpec) -> Vec<JobPod> {
     owned_pod_refs(w, meta_str(job, "uid"))
         .map(|p| {
-            let o = p.object;
+            let o = p.object();
             let succeeded = p.facts.finished && !p.facts.failed;
             JobPod {
                 name: p.name.to_string(),

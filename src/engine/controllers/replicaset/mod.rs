@@ -26,7 +26,7 @@ fn node_of(pod: &Value) -> &str {
 
 /// The policy's view of a pod; `on_node` counts related active pods per node.
 fn view(p: &PodRef, on_node: &BTreeMap<String, i64>) -> PodView {
-    let pod = p.object;
+    let pod = p.object();
     let node = node_of(pod).to_string();
     PodView {
         name: p.name.to_string(),
@@ -71,7 +71,9 @@ fn related_pods_per_node(w: &World, rs: &Value) -> BTreeMap<String, i64> {
     let mut on_node = BTreeMap::new();
     for uid in uids {
         for p in owned_pod_refs(w, uid).filter(|p| p.facts.active()) {
-            *on_node.entry(node_of(p.object).to_string()).or_insert(0) += 1;
+            *on_node
+                .entry(p.facts.node.as_deref().unwrap_or("").to_string())
+                .or_insert(0) += 1;
         }
     }
     on_node
@@ -101,7 +103,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
             .iter()
             .filter(|p| p.facts.finished && !p.facts.deleting)
             .map(|p| {
-                let phase = p.object.at("/status/phase").and_then(Value::as_str);
+                let phase = p.object().at("/status/phase").and_then(Value::as_str);
                 (p.name.to_string(), phase.unwrap_or("").to_string())
             })
             .collect();
@@ -190,11 +192,8 @@ fn write_status(
     let mut next: Option<Millis> = None;
     for p in owned_pod_refs(w, meta_str(&rs, "uid")).filter(|p| p.facts.active()) {
         replicas += 1;
-        let l = p.object.get("metadata").and_then(|m| m.get("labels"));
-        if template_labels
-            .iter()
-            .all(|(k, v)| l.and_then(|l| l.get(k)) == Some(v))
-        {
+        let l = &p.facts.labels;
+        if template_labels.iter().all(|(k, v)| l.get(k) == Some(v)) {
             fully += 1;
         }
         if p.facts.ready {
