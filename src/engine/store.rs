@@ -5,7 +5,7 @@ use super::encoded::{Encoded, Kept};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
@@ -133,6 +133,12 @@ pub struct Store {
     decoded: Decoded,
     /// Journal entries before this index hold only their text (see [`JOURNAL_DECODED`]).
     journal_cooled: usize,
+    /// Bound pods by `spec.nodeName`, as the API server's watch cache indexes pods for the
+    /// kubelet's `spec.nodeName=` field selector: the node controllers and the kubelet
+    /// find a node's pods without decoding every pod the store keeps as text.
+    pods_by_node: BTreeMap<String, BTreeSet<(String, String)>>,
+    /// The node each bound pod is indexed under, to move or drop it on the next write.
+    node_of_pod: BTreeMap<(String, String), String>,
 }
 
 /// How many revisions a compaction keeps: the window a watch may resume from, as the API
@@ -239,6 +245,44 @@ impl Store {
                     .iter()
                     .map(move |(name, kept)| self.read(kind, ns, name, kept))
             })
+    }
+
+    /// The pods bound to `node`, ordered by namespace then name as [`Store::list`] orders
+    /// them: `list("Pod", None)` filtered by `spec.nodeName`, decoding only these.
+    pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Rc<Value>> + 'a {
+        let pods = self.objects.get("Pod");
+        self.pods_by_node
+            .get(node)
+            .into_iter()
+            .flatten()
+            .filter_map(move |(ns, name)| {
+                let kept = pods?.get(ns)?.get(name)?;
+                Some(self.read("Pod", ns, name, kept))
+            })
+    }
+
+    /// Keeps [`Store::pods_on_node`]'s index current: `node` is the pod's `spec.nodeName`
+    /// after the write, `None` when unbound or deleted.
+    fn index_pod_node(&mut self, namespace: &str, name: &str, node: Option<&str>) {
+        let key = (namespace.to_string(), name.to_string());
+        if self.node_of_pod.get(&key).map(String::as_str) == node {
+            return;
+        }
+        if let Some(old) = self.node_of_pod.remove(&key) {
+            if let Some(set) = self.pods_by_node.get_mut(&old) {
+                set.remove(&key);
+                if set.is_empty() {
+                    self.pods_by_node.remove(&old);
+                }
+            }
+        }
+        if let Some(node) = node {
+            self.pods_by_node
+                .entry(node.to_string())
+                .or_default()
+                .insert(key.clone());
+            self.node_of_pod.insert(key, node.to_string());
+        }
     }
 
     /// (name, object) of `kind` in one namespace ("" for cluster-scoped kinds), by name:
@@ -371,6 +415,10 @@ impl Store {
             .or_default()
             .insert(name.clone(), kept);
         self.owners.record(kind, &namespace, &name, Some(&stored));
+        if kind == "Pod" {
+            let node = stored.pointer("/spec/nodeName").and_then(Value::as_str);
+            self.index_pod_node(&namespace, &name, node);
+        }
         if kind == "Node" {
             self.nodes_written = rv;
         }
@@ -428,6 +476,9 @@ impl Store {
             }
         }
         self.owners.record(kind, namespace, name, None);
+        if kind == "Pod" {
+            self.index_pod_node(namespace, name, None);
+        }
         self.leases
             .detach(&(kind, namespace.to_string(), name.to_string()));
         if kind == "Node" {
@@ -607,6 +658,53 @@ mod tests {
 
     fn pod(name: &str) -> Value {
         json!({"metadata": {"name": name, "namespace": "default"}})
+    }
+
+    #[test]
+    fn a_nodes_pods_are_the_listed_pods_bound_to_it_through_binds_recreations_and_deletes() {
+        let mut s = Store::default();
+        let bound = |ns: &str, name: &str, node: &str| json!({"metadata": {"name": name, "namespace": ns}, "spec": {"nodeName": node}});
+        s.put("Pod", pod("web-0"), EventType::Added);
+        s.put("Pod", bound("default", "web-0", "n1"), EventType::Modified);
+        s.put("Pod", bound("kube-system", "dns", "n1"), EventType::Added);
+        s.put("Pod", bound("default", "web-1", "n2"), EventType::Added);
+        s.put("Pod", bound("default", "a", "n1"), EventType::Added);
+        let on = |s: &Store, node: &str| -> Vec<String> {
+            s.pods_on_node(node)
+                .map(|p| {
+                    format!(
+                        "{}/{}",
+                        p["metadata"]["namespace"].as_str().unwrap(),
+                        p["metadata"]["name"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        };
+        let listed = |s: &Store, node: &str| -> Vec<String> {
+            s.list("Pod", None)
+                .filter(|p| p["spec"]["nodeName"] == node)
+                .map(|p| {
+                    format!(
+                        "{}/{}",
+                        p["metadata"]["namespace"].as_str().unwrap(),
+                        p["metadata"]["name"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            on(&s, "n1"),
+            ["default/a", "default/web-0", "kube-system/dns"]
+        );
+        // A StatefulSet's pod deleted and recreated on another node moves with it.
+        s.remove("Pod", "default", "web-0");
+        s.put("Pod", bound("default", "web-0", "n2"), EventType::Added);
+        s.remove("Pod", "kube-system", "dns");
+        for node in ["n1", "n2", "n3"] {
+            assert_eq!(on(&s, node), listed(&s, node), "{node}");
+        }
+        assert_eq!(on(&s, "n2"), ["default/web-0", "default/web-1"]);
+        assert!(on(&s, "n3").is_empty());
     }
 
     #[test]

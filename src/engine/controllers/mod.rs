@@ -290,12 +290,7 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
 /// The pod garbage collector's `gcOrphaned`: pods bound to a node that no longer exists
 /// are deleted at once (no kubelet is left to stop them), so their owners replace them.
 fn collect_pods_of_deleted_node(w: &mut World, node: &str) {
-    let bound: Vec<Rc<Value>> = w
-        .store
-        .list("Pod", None)
-        .filter(|p| p.at("/spec/nodeName").and_then(Value::as_str) == Some(node))
-        .cloned()
-        .collect();
+    let bound: Vec<Rc<Value>> = w.store.pods_on_node(node).cloned().collect();
     for pod in bound {
         let (ns, name) = (meta_str(&pod, "namespace"), meta_str(&pod, "name"));
         Recorder::new("pod-garbage-collector", "Pod", &pod).why(

@@ -307,12 +307,7 @@ fn catch_up(w: &mut World, node: &str) {
         .filter(|(_, rt)| rt.node == node)
         .map(|(uid, rt)| (uid.clone(), rt.stage))
         .collect();
-    let pods: Vec<Value> = w
-        .store
-        .list("Pod", None)
-        .filter(|p| p.at("/spec/nodeName").and_then(Value::as_str) == Some(node))
-        .map(|p| (**p).clone())
-        .collect();
+    let pods: Vec<Value> = w.store.pods_on_node(node).map(|p| (**p).clone()).collect();
     for (uid, _) in &mine {
         if let Some(pod) = w.kubelet.orphans.remove(uid) {
             stop_orphan(w, node, &pod);

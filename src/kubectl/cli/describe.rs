@@ -49,11 +49,7 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
                 .at("/metadata/name")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            c.store
-                .list("Pod", None)
-                .filter(|p| p.at("/spec/nodeName").and_then(Value::as_str) == Some(name))
-                .cloned()
-                .collect()
+            c.store.pods_on_node(name).cloned().collect()
         }
         _ => Vec::new(),
     };

@@ -253,8 +253,7 @@ pub fn drain(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         let pods: Vec<Value> = ctx
             .cluster
             .store
-            .list("Pod", None)
-            .filter(|pod| pod.at("/spec/nodeName").and_then(Value::as_str) == Some(n))
+            .pods_on_node(n)
             .map(|pod| (**pod).clone())
             .collect();
         let mut delete = Vec::new();

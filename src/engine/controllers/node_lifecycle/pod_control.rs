@@ -3,7 +3,6 @@
 use crate::engine::apiserver::meta_str;
 use crate::engine::controllers::Controller;
 use crate::engine::events::Recorder;
-use crate::engine::json::At;
 use crate::engine::time::format_rfc3339;
 use crate::engine::world::World;
 use crate::json;
@@ -14,12 +13,7 @@ use std::rc::Rc;
 /// that condition: the containers' own statuses are the kubelet's, which cannot be
 /// asked) and a Warning `NodeNotReady` Event.
 pub fn mark_pods_not_ready(w: &mut World, node: &str) {
-    let pods: Vec<Rc<Value>> = w
-        .store
-        .list("Pod", None)
-        .filter(|p| p.at("/spec/nodeName").and_then(Value::as_str) == Some(node))
-        .cloned()
-        .collect();
+    let pods: Vec<Rc<Value>> = w.store.pods_on_node(node).cloned().collect();
     let now = format_rfc3339(w.now);
     for pod in pods {
         let mut status = pod["status"].clone();

@@ -229,8 +229,7 @@ pub fn sync(w: &mut World, node_name: &str) -> Action {
     }
     let pods: Vec<Value> = w
         .store
-        .list("Pod", None)
-        .filter(|p| p.at("/spec/nodeName").and_then(Value::as_str) == Some(node_name))
+        .pods_on_node(node_name)
         .filter(|p| {
             changed
                 || (!taints.is_empty() && !w.evictions.pods_seen.contains_key(meta_str(p, "uid")))
