@@ -125,6 +125,9 @@ pub struct OwnerIndex {
     /// Every label set a live pod carries, by its JSON text (see `intern_labels`).
     label_sets: BTreeMap<String, Rc<Map<String, Value>>>,
     label_sets_swept: usize,
+    /// Every pod's labels (interned), by namespace then name: a Service's endpoints
+    /// select their pods by label without decoding the others the store keeps as text.
+    pod_labels: BTreeMap<String, BTreeMap<String, Rc<Map<String, Value>>>>,
 }
 
 /// Each owner's uid, and whether it is the controller: the first reference marked
@@ -191,6 +194,20 @@ impl OwnerIndex {
         }
     }
 
+    /// The names of `namespace`'s pods whose labels pass `selects`, by name.
+    pub fn pods_labeled<'a>(
+        &'a self,
+        namespace: &str,
+        selects: impl Fn(&Map<String, Value>) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        self.pod_labels
+            .get(namespace)
+            .into_iter()
+            .flatten()
+            .filter(move |(_, labels)| selects(labels))
+            .map(|(name, _)| name.as_str())
+    }
+
     /// An object was written (`Some`) or removed (`None`).
     pub fn record(
         &mut self,
@@ -211,6 +228,22 @@ impl OwnerIndex {
             _ => None,
         };
         if kind == "Pod" {
+            match &pod {
+                Some(f) => {
+                    self.pod_labels
+                        .entry(namespace.to_string())
+                        .or_default()
+                        .insert(name.to_string(), Rc::clone(&f.labels));
+                }
+                None => {
+                    if let Some(names) = self.pod_labels.get_mut(namespace) {
+                        names.remove(name);
+                        if names.is_empty() {
+                            self.pod_labels.remove(namespace);
+                        }
+                    }
+                }
+            }
             let pod_key = (namespace.to_string(), name.to_string());
             let live = pod.as_ref().filter(|f| !f.deleting);
             let orphan = live.is_some() && object.is_some_and(|o| !has_controller(o));

@@ -48,8 +48,12 @@ pub fn service_selects(svc: &Value, pod: &Value) -> bool {
     if sel.is_empty() {
         return false;
     }
-    let l = labels(pod);
-    sel.iter().all(|(k, v)| l.get(k) == Some(v))
+    selected_by(sel, &labels(pod))
+}
+
+/// A Service's equality selector over one pod's labels.
+fn selected_by(selector: &Map<String, Value>, labels: &Map<String, Value>) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
 /// `podutil.FindPort`: a numeric target port as is, a named one looked up in the pod.
@@ -185,11 +189,17 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) {
         // Services without a selector have hand-made Endpoints; not ours to manage.
         return;
     }
+    // The selector goes by the labels the owner index keeps, so only the selected pods
+    // are decoded (a kube-system Service among a DaemonSet's thousand pods).
+    let selector = svc.at("/spec/selector").and_then(Value::as_object);
+    let selects = |l: &Map<String, Value>| selector.is_some_and(|sel| selected_by(sel, l));
     let pods: Vec<&Value> = w
         .store
-        .list("Pod", Some(namespace))
+        .owners
+        .pods_labeled(namespace, selects)
+        .filter_map(|name| w.store.get("Pod", namespace, name))
         .map(|p| &**p)
-        .filter(|p| service_selects(&svc, p) && should_be_listed(p))
+        .filter(|p| should_be_listed(p))
         .collect();
     let subsets = subsets_for(&svc, &pods);
     let ready = subsets
