@@ -48,7 +48,7 @@ pub fn service_selects(svc: &Value, pod: &Value) -> bool {
     if sel.is_empty() {
         return false;
     }
-    selected_by(sel, &labels(pod))
+    selected_by(sel, labels(pod))
 }
 
 /// A Service's equality selector over one pod's labels.
