@@ -2,7 +2,7 @@
 //! until the objects are really gone.
 
 use super::flags::{self, flag, Arity, Flag};
-use super::resource::{kind_group, parse_targets, Target};
+use super::resource::{kind_group, parse_targets_for, Access, Target};
 use super::{flag_error, Ctx, Outcome};
 use crate::engine::api::discovery::Resource;
 use crate::engine::json::At;
@@ -176,7 +176,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             }
         }
     } else {
-        let targets: Vec<Target> = match parse_targets(&p.positionals) {
+        let targets: Vec<Target> = match parse_targets_for(&p.positionals, Access::Write("DELETE"))
+        {
             Ok(t) => t,
             Err(e) => return Output::failed(e.to_string()).into(),
         };
