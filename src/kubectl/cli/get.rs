@@ -173,7 +173,8 @@ fn name_of(o: &Value) -> &str {
     o.at("/metadata/name").and_then(Value::as_str).unwrap_or("")
 }
 
-/// Objects of `r` in `ns` (or all namespaces) that match the selector.
+/// Objects of `r` in `ns` (or all namespaces) that match the selector (metrics.k8s.io's
+/// from metrics-server).
 pub fn list(
     cluster: &Cluster,
     r: &Resource,
@@ -181,6 +182,12 @@ pub fn list(
     selector: Option<&Selector>,
 ) -> Vec<Rc<Value>> {
     let ns = if r.namespaced { ns } else { None };
+    if metrics_server::serves(r) {
+        // computed by metrics-server on each request, not stored
+        let keep = |o: &Value| Ok::<_, ()>(selector.is_none_or(|s| s.matches(&labels_of(o))));
+        let items = metrics_server::list(cluster, r, ns, 0, keep).unwrap_or_default();
+        return items.into_iter().map(Rc::new).collect();
+    }
     cluster
         .store
         .list(r.kind, ns)
@@ -453,10 +460,7 @@ fn metrics(
     out: &mut Output,
 ) -> Vec<Rc<Value>> {
     if t.names.is_empty() {
-        let keep = |o: &Value| Ok::<_, ()>(selector.is_none_or(|s| s.matches(&labels_of(o))));
-        let items = metrics_server::list(cluster, t.resource, (!all_ns).then_some(ns), 0, keep)
-            .unwrap_or_default();
-        return items.into_iter().map(Rc::new).collect();
+        return list(cluster, t.resource, (!all_ns).then_some(ns), selector);
     }
     let mut objs = Vec::new();
     for name in &t.names {

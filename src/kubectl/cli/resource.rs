@@ -17,9 +17,9 @@ pub enum ResourceError {
     MixedForms,
     #[error("arguments in resource/name form must have a single resource and name")]
     BadSlashForm,
-    /// Discovery lists metrics-server's resources; `get` reads them, writes get the
+    /// Discovery lists metrics-server's resources; `get` and `describe` read them, writes get the
     /// server's 405, and other verbs do not read them in the playground.
-    #[error("kubeplay: `{0}` (metrics.k8s.io) is read only by `kubectl get` and `kubectl top` in the playground")]
+    #[error("kubeplay: `{0}` (metrics.k8s.io) is read only by `kubectl get`, `describe` and `top` in the playground")]
     MetricsNotSimulated(String),
     /// metrics-server serves only get and list: the aggregator's answer to any write.
     #[error("Error from server (MethodNotAllowed): the server does not allow this method on the requested resource ({0})")]
