@@ -156,8 +156,8 @@ mod tests {
             ("NodeMetrics", &["n1".to_string()][..])
         );
         assert_eq!(
-            parse_targets_for(&args(&["podmetrics", "web"]), Access::Write("DELETE")).unwrap_err(),
-            ResourceError::MethodNotAllowed("DELETE")
+            parse_targets_for(&args(&["podmetrics", "web"]), Access::Write("PATCH")).unwrap_err(),
+            ResourceError::MethodNotAllowed("PATCH")
         );
         assert!(matches!(
             parse_targets(&args(&["podmetrics"])),
