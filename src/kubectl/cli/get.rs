@@ -305,8 +305,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     }
     let now = ctx.cluster.now;
     let mut out = Output::ok();
-    // kubectl's multipleGVKsRequested: names get their `kind.group/` prefix only when the
-    // objects found are of more than one kind (`pod/web` alone prints `web`).
+    // kubectl's multipleGVKsRequested over the builder's infos: one per listed type (even
+    // an empty list) and one per object found by name; names get their `kind.group/`
+    // prefix when those are of more than one kind (`pod/web` alone prints `web`,
+    // `cm,secrets` prints `configmap/…` with no Secret found).
     let multi = std::cell::Cell::new(false);
     let options = |r: &Resource, wide: bool| TableOptions {
         wide,
@@ -385,9 +387,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         collected.push((t.resource, objs));
     }
     multi.set(
-        collected
+        targets
             .iter()
-            .filter(|(_, objs)| !objs.is_empty())
+            .zip(&collected)
+            .filter(|(t, (_, objs))| t.names.is_empty() || !objs.is_empty())
             .count()
             > 1,
     );
