@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod explain;
 pub mod help;
 pub mod kubeconfig;
+pub mod metrics_server;
 pub mod output;
 pub mod printers;
 pub mod process;

@@ -2,30 +2,16 @@
 //! does: discovery for the group, and `PodMetrics` (`pods`) and `NodeMetrics` (`nodes`),
 //! get and list with label selectors. Usage comes from the kubelets' model
 //! (`engine::kubelet::stats`), the same numbers the playground's `kubectl top` prints, so
-//! the real kubectl's `top` through `serve` prints what `kubeplay run` prints.
-//!
-//! The shapes are metrics-server's: `timestamp` (the last scrape), `window` (the rate's
-//! interval), CPU in nanocores (`"981999517n"`), memory as a binary quantity of whole pages
-//! (`"5124Ki"`). Nothing is stored: every request reads the kubelets afresh.
+//! the real kubectl's `top` through `serve` prints what `kubeplay run` prints. The objects
+//! and table cells are `kubectl::metrics_server`'s, which the playground's `get` prints too.
 
 use super::engine::Api;
 use super::http::{Reply, Req};
 use super::status::{self, Status};
 use crate::engine::api::discovery::{Resource, METRICS_GROUP, METRICS_RESOURCES, METRICS_VERSION};
-use crate::engine::apiserver::meta_str;
-use crate::engine::json::At;
-use crate::engine::kubelet::stats::{self, Usage};
 use crate::engine::selector::{labels_of, Selector};
-use crate::engine::time::format_rfc3339;
-use crate::engine::{ApiError, Millis};
+use crate::kubectl::metrics_server::{self, group_version};
 use serde_json::{json, Value};
-
-/// metrics-server's `--metric-resolution`: how often it scrapes the kubelets.
-const RESOLUTION_MS: Millis = 15_000;
-
-fn group_version() -> String {
-    format!("{METRICS_GROUP}/{METRICS_VERSION}")
-}
 
 /// The group's entry in the legacy `/apis` list (after the built-in groups: an
 /// APIService's `groupPriorityMinimum` of 100 puts it last).
@@ -142,67 +128,47 @@ fn serve(api: &Api, req: &Req, p: &Path) -> Result<Reply, Status> {
         };
         Ok(by_labels && by_fields)
     };
-    let pods = p.resource.kind == "PodMetrics";
-    let kind = if pods { "Pod" } else { "Node" };
     let shift = super::clock::shift_for(api.cluster.now);
+    let table = super::table::wanted(&req.accept);
     if let Some(name) = p.name {
         let ns = p.namespace.unwrap_or("");
-        let Some(obj) = api.cluster.get(kind, ns, name) else {
-            // metrics-server's listers answer first: the object's own NotFound.
-            let resource = if pods { "pods" } else { "nodes" };
-            return Err(not_found(resource, name));
-        };
-        if pods && !stats::measured(obj) {
-            return Err(not_found(
-                "podmetrics.metrics.k8s.io",
-                &format!("{ns}/{name}"),
-            ));
-        }
-        let (mut item, total) = if pods {
-            pod_metrics(api, obj, shift)
-        } else {
-            node_metrics(api, obj, shift)
-        };
-        if super::table::wanted(&req.accept) {
+        let item = metrics_server::get(&api.cluster, p.resource, ns, name, shift)
+            .map_err(|e| status::from_api_error(&e, METRICS_GROUP))?;
+        if table {
             let include = super::table::Include::parse(req.param("includeObject"));
             return Ok(Reply::typed(
                 200,
                 super::table::CONTENT_TYPE,
-                &table(p.resource.kind, &[(item, total)], include),
+                &to_table(&[item], include),
             ));
         }
-        item["kind"] = json!(p.resource.kind);
-        item["apiVersion"] = json!(group_version());
-        return Ok(Reply::json(200, &reorder_kind_first(item)));
+        return Ok(Reply::json(200, &item));
     }
-    let mut items = Vec::new();
-    // The store lists by namespace and name: metrics-server's order.
-    for obj in api.cluster.store.list(kind, p.namespace) {
-        if !selected(obj)? {
-            continue;
-        }
-        if pods {
-            if stats::measured(obj) {
-                items.push(pod_metrics(api, obj, shift));
-            }
-        } else {
-            items.push(node_metrics(api, obj, shift));
-        }
-    }
-    if super::table::wanted(&req.accept) {
+    let items = metrics_server::list(&api.cluster, p.resource, p.namespace, shift, selected)?;
+    if table {
         let include = super::table::Include::parse(req.param("includeObject"));
         return Ok(Reply::typed(
             200,
             super::table::CONTENT_TYPE,
-            &table(p.resource.kind, &items, include),
+            &to_table(&items, include),
         ));
     }
-    let items: Vec<Value> = items.into_iter().map(|(item, _)| item).collect();
+    // A list's items are untyped: the list says what they are.
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|mut item| {
+            if let Value::Object(m) = &mut item {
+                m.remove("kind");
+                m.remove("apiVersion");
+            }
+            item
+        })
+        .collect();
     Ok(Reply::json(
         200,
         &json!({
             "kind": format!("{}List", p.resource.kind),
-            "apiVersion": group_version(),
+            "apiVersion": metrics_server::group_version(),
             "metadata": {},
             "items": items,
         }),
@@ -211,7 +177,7 @@ fn serve(api: &Api, req: &Req, p: &Path) -> Result<Reply, Status> {
 
 /// metrics-server's `ConvertToTable`: Name, then each measured resource (sorted) as the
 /// sum over the item's containers, then the Window; no columns at all for no items.
-fn table(kind: &str, items: &[(Value, Usage)], include: super::table::Include) -> Value {
+fn to_table(items: &[Value], include: super::table::Include) -> Value {
     let mut columns = Vec::new();
     if !items.is_empty() {
         columns.push(json!({"name": "Name", "type": "string", "format": "name", "description": "Name of the resource", "priority": 0}));
@@ -222,20 +188,11 @@ fn table(kind: &str, items: &[(Value, Usage)], include: super::table::Include) -
     }
     let rows: Vec<Value> = items
         .iter()
-        .map(|(item, u)| {
-            let cells = json!([
-                item.at("/metadata/name").cloned().unwrap_or(Value::Null),
-                cpu_quantity(u.cpu_nanos),
-                memory_quantity(u.memory_bytes),
-                item["window"].clone(),
-            ]);
-            let mut row = json!({"cells": cells});
-            let mut object = item.clone();
-            object["kind"] = json!(kind);
-            object["apiVersion"] = json!(group_version());
+        .map(|item| {
+            let mut row = json!({"cells": metrics_server::cells(item)});
             match include {
                 super::table::Include::None => {}
-                super::table::Include::Object => row["object"] = reorder_kind_first(object),
+                super::table::Include::Object => row["object"] = item.clone(),
                 super::table::Include::Metadata => {
                     row["object"] = json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": item["metadata"]})
                 }
@@ -246,129 +203,9 @@ fn table(kind: &str, items: &[(Value, Usage)], include: super::table::Include) -
     json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {}, "columnDefinitions": columns, "rows": rows})
 }
 
-fn not_found(resource: &str, name: &str) -> Status {
-    status::from_api_error(&ApiError::not_found(resource, name), METRICS_GROUP)
-}
-
-/// `kind` and `apiVersion` first, as Go's encoder writes a typed object.
-fn reorder_kind_first(item: Value) -> Value {
-    let Value::Object(map) = item else {
-        return item;
-    };
-    let mut out = serde_json::Map::new();
-    for k in ["kind", "apiVersion"] {
-        if let Some(v) = map.get(k) {
-            out.insert(k.to_string(), v.clone());
-        }
-    }
-    for (k, v) in map {
-        if k != "kind" && k != "apiVersion" {
-            out.insert(k, v);
-        }
-    }
-    Value::Object(out)
-}
-
-/// A CPU quantity in nanocores as `resource.Quantity` writes `NewScaledQuantity(n, Nano)`:
-/// its canonical form, so a whole number of millicores or cores loses its zeros.
-pub fn cpu_quantity(nanos: i64) -> String {
-    match nanos {
-        0 => "0".into(),
-        n if n % 1_000_000_000 == 0 => format!("{}", n / 1_000_000_000),
-        n if n % 1_000_000 == 0 => format!("{}m", n / 1_000_000),
-        n if n % 1000 == 0 => format!("{}u", n / 1000),
-        n => format!("{n}n"),
-    }
-}
-
-/// A memory quantity in bytes as a BinarySI `resource.Quantity` writes it: the largest
-/// binary suffix that divides it, plain bytes otherwise (and below 1024).
-pub fn memory_quantity(bytes: i64) -> String {
-    if bytes.abs() < 1024 {
-        return bytes.to_string();
-    }
-    let mut n = bytes;
-    let mut suffix = 0;
-    while n % 1024 == 0 && suffix < 6 {
-        n /= 1024;
-        suffix += 1;
-    }
-    let s = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][suffix];
-    format!("{n}{s}")
-}
-
-fn world(api: &Api) -> &crate::engine::world::World {
-    &api.cluster
-}
-
-fn usage_json(u: &Usage) -> Value {
-    json!({"cpu": cpu_quantity(u.cpu_nanos), "memory": memory_quantity(u.memory_bytes)})
-}
-
-/// metadata, timestamp and window of one item: the last scrape before now (each object
-/// scraped at its own phase of the resolution), over a window a little longer than it.
-fn item_head(api: &Api, obj: &Value, shift: Millis) -> Value {
-    let h = stats::spread(meta_str(obj, "name"));
-    let now = api.cluster.now;
-    let scraped = now - (now + (h % RESOLUTION_MS as u64) as Millis).rem_euclid(RESOLUTION_MS);
-    let window = RESOLUTION_MS + ((h >> 16) % 90) as Millis;
-    let mut meta = json!({"name": meta_str(obj, "name")});
-    if let Some(ns) = obj.at("/metadata/namespace") {
-        meta["namespace"] = ns.clone();
-    }
-    // metrics-server stamps each answer with its own clock
-    meta["creationTimestamp"] = json!(format_rfc3339(now + shift));
-    if let Some(l) = obj.at("/metadata/labels") {
-        meta["labels"] = l.clone();
-    }
-    json!({
-        "metadata": meta,
-        "timestamp": format_rfc3339(scraped + shift),
-        "window": crate::kubectl::printers::duration::go_duration(window),
-    })
-}
-
-/// A pod's PodMetrics, and the sum of its containers' usage (its Table row's cells).
-fn pod_metrics(api: &Api, pod: &Value, shift: Millis) -> (Value, Usage) {
-    let mut v = item_head(api, pod, shift);
-    let mut total = Usage::default();
-    let containers: Vec<Value> = stats::pod_usage(world(api), pod)
-        .iter()
-        .map(|(name, u)| {
-            total += *u;
-            json!({"name": name, "usage": usage_json(u)})
-        })
-        .collect();
-    v["containers"] = Value::Array(containers);
-    (v, total)
-}
-
-fn node_metrics(api: &Api, node: &Value, shift: Millis) -> (Value, Usage) {
-    let mut v = item_head(api, node, shift);
-    let usage = stats::node_usage(world(api), node);
-    v["usage"] = usage_json(&usage);
-    (v, usage)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cpu_is_written_as_a_canonical_nanocore_quantity() {
-        assert_eq!(cpu_quantity(981_999_517), "981999517n");
-        assert_eq!(cpu_quantity(0), "0");
-        assert_eq!(cpu_quantity(2_000_000), "2m");
-        assert_eq!(cpu_quantity(1_000_000_000), "1");
-    }
-
-    #[test]
-    fn memory_is_written_with_the_largest_binary_suffix() {
-        assert_eq!(memory_quantity(5 * 1024 * 1024 + 8192), "5128Ki");
-        assert_eq!(memory_quantity(5 * 1024 * 1024), "5Mi");
-        assert_eq!(memory_quantity(1000), "1000");
-        assert_eq!(memory_quantity(150_000_001), "150000001");
-    }
 
     #[test]
     fn paths_name_a_resource_and_maybe_a_namespace_and_name() {

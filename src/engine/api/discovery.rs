@@ -287,8 +287,8 @@ pub fn resolve(name: &str) -> Option<&'static Resource> {
 
 /// metrics-server's `metrics.k8s.io/v1beta1` (an aggregated API: read-only, computed from
 /// the kubelets' usage on every request, nothing stored). The playground's cluster runs it
-/// — `kubectl top` works — so discovery lists it; only `kubectl top` reads it (the
-/// playground's `kubectl get` refuses these resources as not simulated).
+/// — `kubectl top` works — so discovery lists it; `kubectl top` and `kubectl get` read it
+/// (`kubectl::metrics_server` builds its objects), and writes get the server's 405.
 pub static METRICS_RESOURCES: &[Resource] = &[
     Resource {
         plural: "nodes",

@@ -3,7 +3,7 @@
 use super::apply_server_side;
 use super::flags::{self, flag, Arity, Flag};
 use super::manifest::{self, Doc};
-use super::resource::{kind_group, parse_targets};
+use super::resource::{kind_group, parse_targets_for, Access};
 use super::{flag_error, Ctx};
 use crate::engine::api::decoding;
 use crate::engine::api::discovery::Resource;
@@ -725,7 +725,7 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         "merge" => PatchType::Merge,
         _ => PatchType::Strategic,
     };
-    let targets = match parse_targets(&p.positionals) {
+    let targets = match parse_targets_for(&p.positionals, Access::Write("PATCH")) {
         Ok(t) => t,
         Err(e) => return Output::failed(e.to_string()),
     };

@@ -2,7 +2,7 @@
 //! until the objects are really gone.
 
 use super::flags::{self, flag, Arity, Flag};
-use super::resource::{kind_group, parse_targets, Target};
+use super::resource::{kind_group, parse_targets_for, Access, ResourceError, Target};
 use super::{flag_error, Ctx, Outcome};
 use crate::engine::api::discovery::Resource;
 use crate::engine::json::At;
@@ -176,7 +176,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             }
         }
     } else {
-        let targets: Vec<Target> = match parse_targets(&p.positionals) {
+        let targets: Vec<Target> = match parse_targets_for(&p.positionals, Access::Read) {
             Ok(t) => t,
             Err(e) => return Output::failed(e.to_string()).into(),
         };
@@ -233,6 +233,17 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let dry_run = p.value("dry-run").is_some_and(|d| d != "none");
     let mut waiting = Vec::new();
     for (r, obj_ns, name, source) in work {
+        if crate::kubectl::metrics_server::serves(r) {
+            if p.value("dry-run") == Some("client") {
+                // a client dry run sends nothing: kubectl only says what it would delete
+                out.out(deleted_line(&p, r, &obj_ns, &name, "deleted", true));
+            } else {
+                // metrics-server serves get and list only: each DELETE is refused.
+                out.err(ResourceError::MethodNotAllowed("DELETE").to_string());
+                out.status = 1;
+            }
+            continue;
+        }
         let Some(live) = ctx.cluster.get(r.kind, &obj_ns, &name).cloned() else {
             if !ignore_not_found {
                 let missing = ApiError::not_found(r.group_resource(), name);
@@ -269,18 +280,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         } else {
             "deleted"
         };
-        let line = if p.value("output") == Some("name") {
-            format!("{}/{name}", kind_group(r))
-        } else if r.namespaced {
-            format!("{} \"{name}\" {op} from {obj_ns} namespace", kind_group(r))
-        } else {
-            format!("{} \"{name}\" {op}", kind_group(r))
-        };
-        out.out(if dry_run && p.value("output") != Some("name") {
-            format!("{line} (dry run)")
-        } else {
-            line
-        });
+        out.out(deleted_line(&p, r, &obj_ns, &name, op, dry_run));
         waiting.push((r.kind, obj_ns, name, uid));
     }
     // kubectl's wait for deletion first GETs each object: those already gone (no
@@ -297,6 +297,29 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let running = Running::new(Process::WaitDeleted(waiting))
         .with_kubectl_timeout(ctx.cluster.now, p.value("timeout"));
     Outcome::Running(out, Box::new(running))
+}
+
+/// `pod "web" deleted from default namespace`, `-o name`'s `pod/web`, `(dry run)` after.
+fn deleted_line(
+    p: &flags::Parsed,
+    r: &Resource,
+    obj_ns: &str,
+    name: &str,
+    op: &str,
+    dry_run: bool,
+) -> String {
+    let line = if p.value("output") == Some("name") {
+        format!("{}/{name}", kind_group(r))
+    } else if r.namespaced {
+        format!("{} \"{name}\" {op} from {obj_ns} namespace", kind_group(r))
+    } else {
+        format!("{} \"{name}\" {op}", kind_group(r))
+    };
+    if dry_run && p.value("output") != Some("name") {
+        format!("{line} (dry run)")
+    } else {
+        line
+    }
 }
 
 #[cfg(test)]

@@ -2,12 +2,14 @@
 //! each description needs (events, pods, replica sets, claims).
 
 use super::flags::{self, flag, Arity, Flag};
-use super::resource::parse_targets;
+use super::resource::{parse_targets_for, Access};
 use super::{flag_error, Ctx};
+use crate::engine::api::discovery::Resource;
 use crate::engine::controllers::ownership::owned;
 use crate::engine::json::At;
 use crate::engine::ApiError;
 use crate::kubectl::describe::{describe, Related};
+use crate::kubectl::metrics_server;
 use crate::kubectl::output::CheckErr;
 use crate::shell::Output;
 use serde_json::Value;
@@ -111,12 +113,24 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
     describe(obj, &related, c.now)
 }
 
+/// The object `name` of `r`, from the store or, for metrics.k8s.io, from metrics-server
+/// (whose NotFound names the pod or node it looked up).
+fn lookup(ctx: &Ctx<'_>, r: &Resource, ns: &str, name: &str) -> Result<Rc<Value>, ApiError> {
+    if metrics_server::serves(r) {
+        return metrics_server::get(ctx.cluster, r, ns, name, 0).map(Rc::new);
+    }
+    match ctx.cluster.get(r.kind, ns, name) {
+        Some(o) => Ok(o.clone()),
+        None => Err(ApiError::not_found(r.group_resource(), name)),
+    }
+}
+
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let p = match flags::parse(args, FLAGS) {
         Ok(p) => p,
         Err(e) => return flag_error("describe", e),
     };
-    let targets = match parse_targets(&p.positionals) {
+    let targets = match parse_targets_for(&p.positionals, Access::Read) {
         Ok(t) => t,
         Err(e) => return Output::failed(e.to_string()),
     };
@@ -154,10 +168,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             } else {
                 ""
             };
-            if let Some(o) = ctx.cluster.get(t.resource.kind, obj_ns, name).cloned() {
-                texts.push(describe_object(ctx, &o, show_events));
-                continue;
-            }
+            let missing = match lookup(ctx, t.resource, obj_ns, name) {
+                Ok(o) => {
+                    texts.push(describe_object(ctx, &o, show_events));
+                    continue;
+                }
+                Err(e) => e,
+            };
             // Not found by name: describe every object whose name starts with it.
             let matches: Vec<Rc<Value>> = super::get::list(ctx.cluster, t.resource, scope, None)
                 .into_iter()
@@ -168,7 +185,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 })
                 .collect();
             if matches.is_empty() {
-                out.err(ApiError::not_found(t.resource.group_resource(), name).to_string());
+                out.err(missing.to_string());
                 out.status = 1;
             }
             // DescribeMatchingResources prints each match as "%s\n", not joined by a

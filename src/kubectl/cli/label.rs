@@ -1,7 +1,7 @@
 //! `kubectl label` and `kubectl annotate`: `key=value` sets, `key-` removes.
 
 use super::flags::{self, flag, Arity, Flag};
-use super::resource::{kind_group, parse_targets};
+use super::resource::{kind_group, parse_targets_for, Access};
 use super::{flag_error, Ctx};
 use crate::engine::json::At;
 use crate::engine::ApiError;
@@ -75,7 +75,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
             }
         ));
     }
-    let targets = match parse_targets(&resources) {
+    let targets = match parse_targets_for(&resources, Access::Write("PATCH")) {
         Ok(t) => t,
         Err(e) => return Output::failed(e.to_string()),
     };

@@ -17,22 +17,44 @@ pub enum ResourceError {
     MixedForms,
     #[error("arguments in resource/name form must have a single resource and name")]
     BadSlashForm,
-    /// Discovery lists metrics-server's resources, but only `kubectl top` reads them here.
-    #[error("kubeplay: `{0}` (metrics.k8s.io) is read only by `kubectl top` in the playground")]
+    /// Discovery lists metrics-server's resources; `get` and `describe` read them, writes get the
+    /// server's 405, and other verbs do not read them in the playground.
+    #[error("kubeplay: `{0}` (metrics.k8s.io) is read only by `kubectl get`, `describe` and `top` in the playground")]
     MetricsNotSimulated(String),
+    /// metrics-server serves only get and list: the aggregator's answer to any write.
+    #[error("Error from server (MethodNotAllowed): the server does not allow this method on the requested resource ({0})")]
+    MethodNotAllowed(&'static str),
+}
+
+/// What a verb does with the objects it names: metrics-server's resources can be read,
+/// and a write is the server's refusal of its HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write(&'static str),
+    /// A verb the playground does not run over metrics.k8s.io.
+    Other,
 }
 
 pub fn resolve(name: &str) -> Result<&'static Resource, ResourceError> {
-    if names_metrics(name) {
-        return Err(ResourceError::MetricsNotSimulated(name.to_string()));
+    resolve_for(name, Access::Other)
+}
+
+fn resolve_for(name: &str, access: Access) -> Result<&'static Resource, ResourceError> {
+    if let Some(r) = metrics_resource(name) {
+        return match access {
+            Access::Read => Ok(r),
+            Access::Write(method) => Err(ResourceError::MethodNotAllowed(method)),
+            Access::Other => Err(ResourceError::MetricsNotSimulated(name.to_string())),
+        };
     }
     discovery::resolve(name).ok_or_else(|| ResourceError::UnknownType(name.to_string()))
 }
 
 /// `podmetrics`, `NodeMetrics`, `pods.metrics.k8s.io`, `nodes.v1beta1.metrics.k8s.io`, …
-fn names_metrics(name: &str) -> bool {
+fn metrics_resource(name: &str) -> Option<&'static Resource> {
     let lower = name.to_ascii_lowercase();
-    discovery::METRICS_RESOURCES.iter().any(|r| {
+    discovery::METRICS_RESOURCES.iter().find(|r| {
         let kind = r.kind.to_ascii_lowercase();
         lower == kind
             || [r.plural, kind.as_str()].iter().any(|n| {
@@ -61,6 +83,11 @@ pub fn all_category() -> Vec<&'static Resource> {
 
 /// Parses positional arguments into targets.
 pub fn parse_targets(args: &[String]) -> Result<Vec<Target>, ResourceError> {
+    parse_targets_for(args, Access::Other)
+}
+
+/// `parse_targets` for a verb that reads or writes what it names (see `Access`).
+pub fn parse_targets_for(args: &[String], access: Access) -> Result<Vec<Target>, ResourceError> {
     let Some(first) = args.first() else {
         return Ok(Vec::new());
     };
@@ -73,7 +100,7 @@ pub fn parse_targets(args: &[String]) -> Result<Vec<Target>, ResourceError> {
             if ty.is_empty() || name.is_empty() || name.contains('/') {
                 return Err(ResourceError::BadSlashForm);
             }
-            let r = resolve(ty)?;
+            let r = resolve_for(ty, access)?;
             match targets.iter_mut().find(|t| std::ptr::eq(t.resource, r)) {
                 Some(t) => t.names.push(name.to_string()),
                 None => targets.push(Target {
@@ -99,7 +126,7 @@ pub fn parse_targets(args: &[String]) -> Result<Vec<Target>, ResourceError> {
             continue;
         }
         targets.push(Target {
-            resource: resolve(ty)?,
+            resource: resolve_for(ty, access)?,
             names: args[1..].to_vec(),
         });
     }
@@ -109,4 +136,35 @@ pub fn parse_targets(args: &[String]) -> Result<Vec<Target>, ResourceError> {
 /// `statefulset.apps` / `pod`: the kind as the name printer writes it.
 pub fn kind_group(r: &Resource) -> String {
     r.kind_group()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn metrics_resources_are_read_by_get_and_refused_to_writes() {
+        let t = parse_targets_for(&args(&["pods.metrics.k8s.io", "web"]), Access::Read).unwrap();
+        assert_eq!(t[0].resource.kind, "PodMetrics");
+        let t = parse_targets_for(&args(&["nodemetrics/n1"]), Access::Read).unwrap();
+        assert_eq!(
+            (t[0].resource.kind, t[0].names.as_slice()),
+            ("NodeMetrics", &["n1".to_string()][..])
+        );
+        assert_eq!(
+            parse_targets_for(&args(&["podmetrics", "web"]), Access::Write("PATCH")).unwrap_err(),
+            ResourceError::MethodNotAllowed("PATCH")
+        );
+        assert!(matches!(
+            parse_targets(&args(&["podmetrics"])),
+            Err(ResourceError::MetricsNotSimulated(_))
+        ));
+        // the core group's pods stay pods
+        let t = parse_targets_for(&args(&["pods"]), Access::Read).unwrap();
+        assert_eq!(t[0].resource.kind, "Pod");
+    }
 }

@@ -176,6 +176,10 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
             ("Images", true),
             ("Selector", true),
         ],
+        // metrics-server's ConvertToTable (its resource columns are lower-case).
+        "PodMetrics" | "NodeMetrics" => {
+            &[NAME, ("cpu", false), ("memory", false), ("Window", false)]
+        }
         _ => &[NAME, AGE],
     }
 }
@@ -304,6 +308,7 @@ fn all_cells(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
     let name = s(o, "metadata.name").to_string();
     match kind {
         "Pod" => pod_cells(o, now),
+        "PodMetrics" | "NodeMetrics" => crate::kubectl::metrics_server::cells(o),
         "StatefulSet" => {
             let (c, i) = containers_and_images(o);
             vec![
