@@ -8,51 +8,8 @@
 #[path = "common/serve.rs"]
 mod serve_start;
 use serde_json::{json, Value};
-use serve_start::start;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
-
-fn connect(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    content_type: &str,
-    body: &[u8],
-) -> TcpStream {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(head.as_bytes()).unwrap();
-    // A peer that refuses a large body may close before reading it all.
-    let _ = s.write_all(body);
-    s
-}
-
-/// (status code, body) of a plain request.
-fn call(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
-    call_typed(addr, method, path, "application/json", body)
-}
-
-/// (status code, body) of a request with a body of `content_type`.
-fn call_typed(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    content_type: &str,
-    body: &[u8],
-) -> (u16, Value) {
-    let mut s = connect(addr, method, path, content_type, body);
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text.split_once("\r\n\r\n").expect("a response head");
-    let code: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (code, serde_json::from_str(body).unwrap_or(Value::Null))
-}
+use serve_start::{call, call_typed, connect, start};
+use std::io::{BufRead, BufReader, Read};
 
 fn pod(name: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({

@@ -7,25 +7,9 @@
 #[path = "common/serve.rs"]
 mod serve_start;
 use serde_json::{json, Value};
-use serve_start::start;
+use serve_start::{call, start};
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-
-fn call(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text.split_once("\r\n\r\n").expect("a response head");
-    let code: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (code, serde_json::from_str(body).unwrap_or(Value::Null))
-}
+use std::net::TcpStream;
 
 fn pod(name: &str, app: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({

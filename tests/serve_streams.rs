@@ -8,7 +8,7 @@
 #[path = "common/serve.rs"]
 mod serve_start;
 use serde_json::{json, Value};
-use serve_start::start;
+use serve_start::{connect, start};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
@@ -17,14 +17,7 @@ use tungstenite::{Bytes, Message};
 
 /// (status code, body) of a plain request.
 fn call(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
+    let mut s = connect(addr, method, path, "application/json", body);
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let at = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();

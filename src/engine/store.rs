@@ -669,27 +669,14 @@ mod tests {
         s.put("Pod", bound("kube-system", "dns", "n1"), EventType::Added);
         s.put("Pod", bound("default", "web-1", "n2"), EventType::Added);
         s.put("Pod", bound("default", "a", "n1"), EventType::Added);
-        let on = |s: &Store, node: &str| -> Vec<String> {
-            s.pods_on_node(node)
-                .map(|p| {
-                    format!(
-                        "{}/{}",
-                        p["metadata"]["namespace"].as_str().unwrap(),
-                        p["metadata"]["name"].as_str().unwrap()
-                    )
-                })
-                .collect()
+        let key = |p: &Rc<Value>| {
+            format!("{}/{}", p["metadata"]["namespace"], p["metadata"]["name"]).replace('"', "")
         };
+        let on = |s: &Store, node: &str| -> Vec<String> { s.pods_on_node(node).map(key).collect() };
         let listed = |s: &Store, node: &str| -> Vec<String> {
             s.list("Pod", None)
                 .filter(|p| p["spec"]["nodeName"] == node)
-                .map(|p| {
-                    format!(
-                        "{}/{}",
-                        p["metadata"]["namespace"].as_str().unwrap(),
-                        p["metadata"]["name"].as_str().unwrap()
-                    )
-                })
+                .map(key)
                 .collect()
         };
         assert_eq!(

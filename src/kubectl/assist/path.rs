@@ -313,13 +313,7 @@ mod tests {
     fn a_value_inside_a_container_knows_its_whole_path() {
         let p = at(DEPLOY, "imagePullPolicy: ");
         assert_eq!(keys(&p), "spec.template.spec.containers.[]");
-        assert_eq!(
-            p.spot,
-            Spot::Value {
-                key: "imagePullPolicy".into(),
-                prefix: "".into()
-            }
-        );
+        assert_eq!(p.spot, value_spot("imagePullPolicy", ""));
         assert_eq!(p.kind.as_deref(), Some("Deployment"));
         assert_eq!(p.api_version.as_deref(), Some("apps/v1"));
     }
@@ -379,18 +373,19 @@ mod tests {
         assert_eq!(keys(&p), "spec");
     }
 
+    fn value_spot(key: &str, prefix: &str) -> Spot {
+        Spot::Value {
+            key: key.into(),
+            prefix: prefix.into(),
+        }
+    }
+
     #[test]
     fn a_key_inside_a_flow_mapping_continues_the_blocks_path() {
         let text = "kind: Pod\nspec:\n  containers:\n  - {name: a, imagePullPolicy: Al";
         let p = at(text, ": Al");
         assert_eq!(keys(&p), "spec.containers.[]");
-        assert_eq!(
-            p.spot,
-            Spot::Value {
-                key: "imagePullPolicy".into(),
-                prefix: "Al".into()
-            }
-        );
+        assert_eq!(p.spot, value_spot("imagePullPolicy", "Al"));
         assert_eq!(p.flow_keys, Some(vec!["name".to_string()]));
         let text = "kind: Pod\nmetadata: {\n  name: a,\n  la";
         let p = at(text, "la");
@@ -413,12 +408,6 @@ mod tests {
         let text = "kind: Pod\nspec:\n\n  # the containers\n  containers:\n  - name: a\n\n    imagePullPolicy: Al";
         let p = at(text, ": Al");
         assert_eq!(keys(&p), "spec.containers.[]");
-        assert_eq!(
-            p.spot,
-            Spot::Value {
-                key: "imagePullPolicy".into(),
-                prefix: "Al".into()
-            }
-        );
+        assert_eq!(p.spot, value_spot("imagePullPolicy", "Al"));
     }
 }
