@@ -262,7 +262,7 @@ pub static RESOURCES: &[Resource] = &[
 /// True when `name` (already lower-cased) names `r` by plural, singular, short name or kind.
 fn names_resource(r: &Resource, name: &str) -> bool {
     r.plural == name
-        || r.singular == name
+        || (!r.singular.is_empty() && r.singular == name)
         || r.short_names.contains(&name)
         || r.kind.eq_ignore_ascii_case(name)
 }
@@ -271,16 +271,27 @@ fn names_resource(r: &Resource, name: &str) -> bool {
 /// optionally qualified as `name.group` or `name.version.group` (`statefulsets.apps`,
 /// `deployment.v1.apps`). Plain names prefer the core group, as kubectl does.
 pub fn resolve(name: &str) -> Option<&'static Resource> {
+    resolve_in(RESOURCES, name)
+}
+
+/// metrics-server's resource a command-line name means (`podmetrics`,
+/// `pods.metrics.k8s.io`, `nodes.v1beta1.metrics.k8s.io`). Plain `pods` and `nodes` are
+/// the core group's, so callers ask [`resolve`] first.
+pub fn resolve_metrics(name: &str) -> Option<&'static Resource> {
+    resolve_in(METRICS_RESOURCES, name)
+}
+
+fn resolve_in(table: &'static [Resource], name: &str) -> Option<&'static Resource> {
     let lower = name.to_ascii_lowercase();
-    if let Some(r) = RESOURCES.iter().find(|r| names_resource(r, &lower)) {
+    if let Some(r) = table.iter().find(|r| names_resource(r, &lower)) {
         return Some(r);
     }
     let (base, rest) = lower.split_once('.')?;
     let (version, group) = match rest.split_once('.') {
-        Some((v, g)) if RESOURCES.iter().any(|r| r.version == v && r.group == g) => (Some(v), g),
+        Some((v, g)) if table.iter().any(|r| r.version == v && r.group == g) => (Some(v), g),
         _ => (None, rest),
     };
-    RESOURCES.iter().find(|r| {
+    table.iter().find(|r| {
         r.group == group && version.is_none_or(|v| v == r.version) && names_resource(r, base)
     })
 }

@@ -41,27 +41,17 @@ pub fn resolve(name: &str) -> Result<&'static Resource, ResourceError> {
 }
 
 fn resolve_for(name: &str, access: Access) -> Result<&'static Resource, ResourceError> {
-    if let Some(r) = metrics_resource(name) {
-        return match access {
-            Access::Read => Ok(r),
-            Access::Write(method) => Err(ResourceError::MethodNotAllowed(method)),
-            Access::Other => Err(ResourceError::MetricsNotSimulated(name.to_string())),
-        };
+    if let Some(r) = discovery::resolve(name) {
+        return Ok(r);
     }
-    discovery::resolve(name).ok_or_else(|| ResourceError::UnknownType(name.to_string()))
-}
-
-/// `podmetrics`, `NodeMetrics`, `pods.metrics.k8s.io`, `nodes.v1beta1.metrics.k8s.io`, …
-fn metrics_resource(name: &str) -> Option<&'static Resource> {
-    let lower = name.to_ascii_lowercase();
-    discovery::METRICS_RESOURCES.iter().find(|r| {
-        let kind = r.kind.to_ascii_lowercase();
-        lower == kind
-            || [r.plural, kind.as_str()].iter().any(|n| {
-                lower == format!("{n}.{}", r.group)
-                    || lower == format!("{n}.{}.{}", r.version, r.group)
-            })
-    })
+    let Some(r) = discovery::resolve_metrics(name) else {
+        return Err(ResourceError::UnknownType(name.to_string()));
+    };
+    match access {
+        Access::Read => Ok(r),
+        Access::Write(method) => Err(ResourceError::MethodNotAllowed(method)),
+        Access::Other => Err(ResourceError::MetricsNotSimulated(name.to_string())),
+    }
 }
 
 /// The members of the `all` category, in kubectl's order.
