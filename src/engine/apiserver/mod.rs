@@ -52,6 +52,18 @@ fn has_generation(kind: &str) -> bool {
     )
 }
 
+/// A Deployment's annotations are copied to its ReplicaSets, so the registry bumps its
+/// generation when they change too (`deploymentStrategy.PrepareForUpdate`; no
+/// annotations and an empty map are the same to it).
+fn deployment_annotations_changed(kind: &str, old: &Value, new: &Value) -> bool {
+    let annotations = |o: &Value| {
+        o.pointer("/metadata/annotations")
+            .filter(|a| a.as_object().is_some_and(|m| !m.is_empty()))
+            .cloned()
+    };
+    kind == "Deployment" && annotations(old) != annotations(new)
+}
+
 /// Kinds whose status is written only through the status subresource.
 pub(crate) fn has_status_subresource(kind: &str) -> bool {
     matches!(
@@ -495,7 +507,10 @@ impl World {
             };
         }
         meta.remove("resourceVersion");
-        if has_generation(info.kind) && obj.get("spec") != old.get("spec") {
+        if has_generation(info.kind)
+            && (obj.get("spec") != old.get("spec")
+                || deployment_annotations_changed(info.kind, &old, &obj))
+        {
             let generation = old_meta
                 .get("generation")
                 .and_then(Value::as_i64)
