@@ -50,12 +50,6 @@ impl Cluster {
         self.world.rng.name_suffix()
     }
 
-    /// A number below `n` from the world's RNG, for what a client draws at random
-    /// (`kubectl diff`'s temporary directory names).
-    pub fn random_below(&mut self, n: u64) -> u64 {
-        self.world.rng.below(n)
-    }
-
     pub fn started_at(&self) -> Millis {
         self.started_at
     }

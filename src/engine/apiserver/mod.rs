@@ -52,6 +52,21 @@ fn has_generation(kind: &str) -> bool {
     )
 }
 
+/// ObjectMeta's `labels` and `annotations` are `omitempty`: an empty map (a manifest's
+/// `annotations: {}`, an apply patch's) is not stored.
+fn drop_empty_meta_maps(obj: &mut Value) {
+    if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        for key in ["labels", "annotations"] {
+            if m.get(key)
+                .and_then(Value::as_object)
+                .is_some_and(|a| a.is_empty())
+            {
+                m.remove(key);
+            }
+        }
+    }
+}
+
 /// A Deployment's annotations are copied to its ReplicaSets, so the registry bumps its
 /// generation when they change too (`deploymentStrategy.PrepareForUpdate`; no
 /// annotations and an empty map are the same to it).
@@ -188,6 +203,7 @@ impl World {
             }
         }
         defaults::apply(info.kind, &mut obj);
+        drop_empty_meta_maps(&mut obj);
         // Mutating admission runs before validation: LimitRanger's defaults are validated
         // with the pod, and ResourceQuota below counts them.
         if info.kind == "Pod" {
@@ -426,6 +442,7 @@ impl World {
             meta_mut(&mut obj).insert("namespace".into(), json!(namespace));
         }
         defaults::apply(info.kind, &mut obj);
+        drop_empty_meta_maps(&mut obj);
         if info.kind == "Secret" {
             merge_string_data(&mut obj);
         }

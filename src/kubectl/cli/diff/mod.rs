@@ -208,7 +208,7 @@ fn versions(
                     // kubectl tries a conflict four times, the last "without lock", and
                     // logs that it does (klog: date, time, pid, source line).
                     let now = ctx.cluster.now;
-                    let pid = 1000 + ctx.cluster.random_below(60_000);
+                    let pid = 1000 + ClientRandom::new(ctx).below(60_000);
                     out.err(format!(
                         "{} {pid:>7} diff.go:723] Object ({}/{}, Kind={}: {name}) keeps changing, diffing without lock",
                         klog_time(now),
@@ -268,17 +268,6 @@ fn client_side_merged(
     let patch = three_way(&last, &applied_configuration(&doc.object));
     let mut merged = live.clone();
     strategic_merge(&mut merged, &patch);
-    // The manifest's `annotations: {}` (kubectl keeps the map when it takes the
-    // last-applied annotation out) merges in as an empty map, which the server's typed
-    // ObjectMeta drops.
-    if let Some(m) = merged.get_mut("metadata").and_then(Value::as_object_mut) {
-        if m.get("annotations")
-            .and_then(Value::as_object)
-            .is_some_and(|a| a.is_empty())
-        {
-            m.remove("annotations");
-        }
-    }
     if merged == *live {
         return Ok(live.clone());
     }
@@ -288,16 +277,36 @@ fn client_side_merged(
         .map_err(|e| e.to_string())
 }
 
+/// What a client draws at random (`os.MkdirTemp`'s names, a file's nanoseconds, a pid):
+/// derived from the cluster's clock and resourceVersion, so it is the same in a replay,
+/// and drawn without touching the world's RNG, whose sequence the objects' uids and
+/// names come from — a real kubectl's randomness does not change those either.
+struct ClientRandom(u64);
+
+impl ClientRandom {
+    fn new(ctx: &Ctx<'_>) -> ClientRandom {
+        let rv = ctx.cluster.store.resource_version();
+        ClientRandom((ctx.cluster.now as u64) ^ rv.rotate_left(32))
+    }
+
+    /// splitmix64.
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) % n
+    }
+}
+
 /// The LIVE and MERGED directories: random names as `os.MkdirTemp` draws them, files
 /// written at the cluster's clock.
 fn directories(ctx: &mut Ctx<'_>, objects: &[Versions], show_managed: bool) -> (Dir, Dir) {
-    let mut dir = |prefix: &str| {
-        let n = ctx.cluster.random_below(1 << 32);
-        format!("/tmp/{prefix}-{n}")
-    };
-    let (live_path, merged_path) = (dir("LIVE"), dir("MERGED"));
+    let mut random = ClientRandom::new(ctx);
+    let live_path = format!("/tmp/LIVE-{}", random.below(1 << 32));
+    let merged_path = format!("/tmp/MERGED-{}", random.below(1 << 32));
     let now = ctx.cluster.now;
-    let nanos = (now.rem_euclid(1000) as u64) * 1_000_000 + ctx.cluster.random_below(1_000_000);
+    let nanos = (now.rem_euclid(1000) as u64) * 1_000_000 + random.below(1_000_000);
     let mtime = format!(
         "{}.{nanos:09} +0000",
         crate::engine::time::format_rfc3339(now)
