@@ -19,6 +19,7 @@ use crate::engine::apiserver::patch::strategic_merge;
 use crate::engine::errors::ApiError;
 use crate::engine::json::At;
 use crate::engine::selector::{labels_of, Selector};
+use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::yaml;
 use crate::shell::Output;
 use program::{Dir, Refused};
@@ -42,14 +43,7 @@ const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// kubectl diff's failures all exit 2 (`CheckDiffErr`): 1 means "differences found".
 fn failed(message: impl AsRef<str>) -> Output {
-    let m = message.as_ref();
-    let mut o = Output::ok();
-    if m.starts_with("error: ") || crate::engine::errors::is_from_server(m) || m.starts_with("The ")
-    {
-        o.err(m);
-    } else {
-        o.err(format!("error: {m}"));
-    }
+    let mut o = Output::failed(message);
     o.status = 2;
     o
 }

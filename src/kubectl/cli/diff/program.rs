@@ -76,8 +76,7 @@ pub fn parse(args: &[String]) -> Result<Options, Refused> {
             }
             continue;
         }
-        let mut chars = a[1..].char_indices();
-        while let Some((at, c)) = chars.next() {
+        for (at, c) in a[1..].char_indices() {
             match c {
                 'u' => style = Some('u'),
                 'N' => new_file = true,
@@ -271,7 +270,8 @@ pub fn unified(text: &mut String, t0: &Text, t1: &Text, script: &[Change], conte
         let mut end = k;
         while end + 1 < script.len() {
             let top0 = script[end].line0 + script[end].deleted;
-            if script[end + 1].line0 - top0 >= 2 * context + 1 {
+            // GNU diff's threshold: fewer than 2 × context + 1 lines between changes.
+            if script[end + 1].line0 - top0 > 2 * context {
                 break;
             }
             end += 1;
