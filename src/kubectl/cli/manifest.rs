@@ -145,6 +145,14 @@ pub fn check(doc: &Doc) -> Result<&'static Resource, String> {
     })
 }
 
+/// A `metadata` string of a manifest's object (`""` when missing).
+pub fn meta<'v>(obj: &'v Value, key: &str) -> &'v str {
+    obj.get("metadata")
+        .and_then(|m| m.get(key))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
 /// The files `-f NAME…` stands for, as kubectl's builder expands them: a directory gives
 /// its `.json`, `.yaml` and `.yml` files in name order (its subdirectories too with
 /// `-R`); `-` and URLs stay as they are. Every path must exist first.

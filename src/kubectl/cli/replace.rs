@@ -5,7 +5,7 @@
 use super::apply::strict_decode;
 use super::apply::{annotate_last_applied, output_format, place, print_errors, print_object};
 use super::flags::{self, flag, Arity, Flag};
-use super::manifest::{self, Doc};
+use super::manifest::{self, meta, Doc};
 use super::resource::kind_group;
 use super::{flag_error, Ctx};
 use crate::engine::errors::ApiError;
@@ -169,21 +169,15 @@ fn has_last_applied(obj: &Value) -> bool {
 fn names(doc: &Doc) -> (&'static str, String, String) {
     let r = doc.resource.expect("checked");
     let ns = if r.namespaced {
-        doc.object
-            .at("/metadata/namespace")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
+        meta(&doc.object, "namespace")
     } else {
-        String::new()
+        ""
     };
-    let name = doc
-        .object
-        .at("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    (r.kind, ns, name)
+    (
+        r.kind,
+        ns.to_string(),
+        meta(&doc.object, "name").to_string(),
+    )
 }
 
 /// One PUT: without a resourceVersion, the live object's is used (`Replace` with

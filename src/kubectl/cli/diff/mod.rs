@@ -13,7 +13,7 @@ mod tests;
 use super::apply::{applied_configuration, place, three_way};
 use super::apply_server_side::DEFAULT_MANAGER;
 use super::flags::{self, flag, Arity, Flag};
-use super::manifest::{self, Doc};
+use super::manifest::{self, meta, Doc};
 use super::Ctx;
 use crate::engine::apiserver::patch::strategic_merge;
 use crate::engine::errors::ApiError;
@@ -160,12 +160,6 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
 fn with_errors(mut out: Output, err: Output) -> Output {
     out.append(err);
     out
-}
-
-fn meta<'v>(obj: &'v Value, key: &str) -> &'v str {
-    obj.at(&format!("/metadata/{key}"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
 }
 
 /// The live object and what the server answers to the dry run of applying `doc`.
