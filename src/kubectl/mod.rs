@@ -14,4 +14,5 @@ pub mod output;
 pub mod printers;
 pub mod process;
 pub mod session;
+pub mod watch_selection;
 pub use session::Session;

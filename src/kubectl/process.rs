@@ -16,20 +16,23 @@ pub struct Watch {
     pub kind: &'static str,
     pub namespace: Option<String>,
     pub name: Option<String>,
-    pub selector: Option<crate::engine::selector::Selector>,
+    /// `-l` and `--field-selector`, judged before and after each change.
+    pub selection: crate::kubectl::watch_selection::Selection,
     pub cursor: u64,
     pub printer: RowPrinter,
 }
 
 impl Watch {
-    fn wants(&self, e: &WatchEvent) -> bool {
-        e.kind == self.kind
+    /// The object this watch receives for `e`, if any.
+    fn receive(&mut self, e: &WatchEvent) -> Option<std::rc::Rc<Value>> {
+        let ours = e.kind == self.kind
             && self.namespace.as_ref().is_none_or(|ns| *ns == e.namespace)
-            && self.name.as_ref().is_none_or(|n| *n == e.name)
-            && self
-                .selector
-                .as_ref()
-                .is_none_or(|s| s.matches(&crate::engine::selector::labels_of(&e.object)))
+            && self.name.as_ref().is_none_or(|n| *n == e.name);
+        if !ours {
+            return None;
+        }
+        self.selection
+            .see(e.object.value(), is_deleted(e), e.resource_version)
     }
 }
 
@@ -153,8 +156,8 @@ impl Running {
                 let events = cluster.store.events_since(w.cursor).unwrap_or_default();
                 let mut rows = Vec::new();
                 for e in events {
-                    if w.wants(e) {
-                        rows.push((e.object.clone(), e.at));
+                    if let Some(obj) = w.receive(e) {
+                        rows.push((obj, e.at));
                     }
                 }
                 w.cursor = cluster.store.resource_version();

@@ -17,6 +17,7 @@ use crate::kubectl::printers::list;
 use crate::kubectl::printers::tabwriter::{format_table, WatchTable};
 use crate::kubectl::printers::{custom_columns, gotemplate, jsonpath, omit_managed_fields, yaml};
 use crate::kubectl::process::{Process, Running, Watch};
+use crate::kubectl::watch_selection::{Selection, Selectors};
 use crate::shell::Output;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -424,7 +425,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 Some(ns.clone())
             },
             name: single,
-            selector: selector.clone(),
+            selection: Selection::new(
+                Selectors {
+                    labels: selector.clone(),
+                    fields: p.value("field-selector").map(String::from),
+                },
+                &objs,
+            ),
             cursor: ctx.cluster.store.resource_version(),
             printer,
         };
