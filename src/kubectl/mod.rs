@@ -15,4 +15,5 @@ pub mod printers;
 pub mod process;
 pub mod session;
 pub mod watch_selection;
+pub mod yaml_json;
 pub use session::Session;

@@ -228,7 +228,7 @@ pub(super) fn body_json(req: &Req) -> Result<Value, Status> {
     let text = std::str::from_utf8(&req.body)
         .map_err(|_| status::bad_request("the request body is not UTF-8"))?;
     if req.content_type.contains("yaml") {
-        return serde_yaml::from_str(text)
+        return crate::kubectl::yaml_json::value(text)
             .map_err(|e| status::bad_request(format!("error decoding YAML: {e}")));
     }
     serde_json::from_str(text).map_err(|e| {
