@@ -10,6 +10,7 @@ pub mod power;
 pub mod prober;
 pub mod static_pods;
 pub mod stats;
+pub mod streaming;
 pub mod volumes;
 
 use super::apiserver::meta_str;
