@@ -23,8 +23,8 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// The object this watch receives for `e`, if any.
-    fn receive(&mut self, e: &WatchEvent) -> Option<std::rc::Rc<Value>> {
+    /// The event type and object this watch receives for `e`, if any.
+    fn receive(&mut self, e: &WatchEvent) -> Option<(EventType, std::rc::Rc<Value>)> {
         let ours = e.kind == self.kind
             && self.namespace.as_ref().is_none_or(|ns| *ns == e.namespace)
             && self.name.as_ref().is_none_or(|n| *n == e.name);
@@ -32,7 +32,7 @@ impl Watch {
             return None;
         }
         self.selection
-            .see(e.object.value(), is_deleted(e), e.resource_version)
+            .see(e.object.value(), e.event_type, e.resource_version)
     }
 }
 
@@ -156,15 +156,15 @@ impl Running {
                 let events = cluster.store.events_since(w.cursor).unwrap_or_default();
                 let mut rows = Vec::new();
                 for e in events {
-                    if let Some(obj) = w.receive(e) {
-                        rows.push((obj, e.at));
+                    if let Some((ty, obj)) = w.receive(e) {
+                        rows.push((ty, obj, e.at));
                     }
                 }
                 w.cursor = cluster.store.resource_version();
                 // Each row is printed as its event arrives, so its AGE is as of the event:
                 // the same output however coarsely the clock was advanced meanwhile.
-                for (obj, at) in rows {
-                    for line in w.printer.print_one(&obj, at) {
+                for (ty, obj, at) in rows {
+                    for line in w.printer.print_event(ty, &obj, at) {
                         output.out(line);
                     }
                 }

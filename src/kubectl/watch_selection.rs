@@ -7,6 +7,7 @@
 //! status.phase=Running` prints a pod's last Running row when it finishes.
 
 use crate::engine::selector::{labels_of, Selector};
+use crate::engine::store::EventType;
 use crate::kubectl::cli::get::field_matches;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -61,21 +62,27 @@ impl Selection {
         s
     }
 
-    /// The object the watcher receives for a change of `obj` (at `resource_version`;
-    /// `deleted` for a deletion), or `None` when the change is not its business.
+    /// What the watcher receives for a change of `obj` (of type `event`, at
+    /// `resource_version`): the event's type and object, or `None` when the change is
+    /// not its business.
     pub fn see(
         &mut self,
         obj: &Rc<Value>,
-        deleted: bool,
+        event: EventType,
         resource_version: u64,
-    ) -> Option<Rc<Value>> {
+    ) -> Option<(EventType, Rc<Value>)> {
         if !self.selectors.any() {
-            return Some(obj.clone());
+            return Some((event, obj.clone()));
         }
         let k = key(obj);
-        if !deleted && self.selectors.matches(obj) {
-            self.matching.insert(k, obj.clone());
-            return Some(obj.clone());
+        if event != EventType::Deleted && self.selectors.matches(obj) {
+            let before = self.matching.insert(k, obj.clone());
+            let ty = if before.is_some() {
+                EventType::Modified
+            } else {
+                EventType::Added
+            };
+            return Some((ty, obj.clone()));
         }
         // It matched before: DELETED with the content it matched with, at this version.
         let mut before = (*self.matching.remove(&k)?).clone();
@@ -85,7 +92,7 @@ impl Selection {
                 Value::String(resource_version.to_string()),
             );
         }
-        Some(Rc::new(before))
+        Some((EventType::Deleted, Rc::new(before)))
     }
 }
 
@@ -128,28 +135,53 @@ mod tests {
     fn without_selectors_every_change_is_delivered_as_it_is() {
         let mut s = Selection::new(Selectors::default(), &[]);
         let a = pod("a", "x", "Running", 5);
-        assert_eq!(s.see(&a, false, 5), Some(a.clone()));
-        assert_eq!(s.see(&a, true, 6), Some(a));
+        assert_eq!(
+            s.see(&a, EventType::Added, 5),
+            Some((EventType::Added, a.clone()))
+        );
+        assert_eq!(
+            s.see(&a, EventType::Deleted, 6),
+            Some((EventType::Deleted, a))
+        );
     }
 
     #[test]
     fn an_object_that_starts_to_match_is_delivered() {
         let mut s = by_label("x", &[]);
-        assert_eq!(s.see(&pod("b", "y", "Running", 3), false, 3), None);
+        assert_eq!(
+            s.see(&pod("b", "y", "Running", 3), EventType::Added, 3),
+            None
+        );
         let b = pod("b", "x", "Running", 4);
-        assert_eq!(s.see(&b, false, 4), Some(b));
+        assert_eq!(
+            s.see(&b, EventType::Modified, 4),
+            Some((EventType::Added, b.clone()))
+        );
+        assert_eq!(
+            s.see(&b, EventType::Modified, 5),
+            Some((EventType::Modified, b))
+        );
     }
 
     #[test]
     fn an_object_that_stops_matching_is_delivered_once_with_its_matching_content() {
         let a = pod("a", "x", "Running", 2);
         let mut s = by_label("x", std::slice::from_ref(&a));
-        let seen = s.see(&pod("a", "y", "Running", 7), false, 7).unwrap();
+        let (ty, seen) = s
+            .see(&pod("a", "y", "Running", 7), EventType::Modified, 7)
+            .unwrap();
+        assert_eq!(ty, EventType::Deleted);
         assert_eq!(seen["metadata"]["labels"]["app"], "x");
         assert_eq!(seen["metadata"]["resourceVersion"], "7");
         // No longer matching: later changes and its deletion are not delivered.
-        assert_eq!(s.see(&pod("a", "y", "Running", 8), false, 8), None);
-        assert_eq!(s.see(&pod("a", "y", "Running", 9), true, 9), None);
+        assert_eq!(
+            s.see(&pod("a", "y", "Running", 8), EventType::Modified, 8),
+            None
+        );
+        assert_eq!(
+            s.see(&pod("a", "y", "Running", 9), EventType::Deleted, 9),
+            None
+        );
     }
 
     #[test]
@@ -163,16 +195,24 @@ mod tests {
             },
             &[a],
         );
-        let seen = s.see(&pod("a", "x", "Succeeded", 5), false, 5).unwrap();
+        let (_, seen) = s
+            .see(&pod("a", "x", "Succeeded", 5), EventType::Modified, 5)
+            .unwrap();
         assert_eq!(seen["status"]["phase"], "Running");
-        assert_eq!(s.see(&pod("a", "x", "Succeeded", 6), true, 6), None);
+        assert_eq!(
+            s.see(&pod("a", "x", "Succeeded", 6), EventType::Deleted, 6),
+            None
+        );
     }
 
     #[test]
     fn a_matching_object_deleted_is_delivered_as_it_last_matched() {
         let a = pod("a", "x", "Running", 2);
         let mut s = by_label("x", &[a]);
-        let seen = s.see(&pod("a", "x", "Running", 4), true, 4).unwrap();
+        let (ty, seen) = s
+            .see(&pod("a", "x", "Running", 4), EventType::Deleted, 4)
+            .unwrap();
+        assert_eq!(ty, EventType::Deleted);
         assert_eq!(seen["metadata"]["resourceVersion"], "4");
     }
 }
