@@ -236,6 +236,19 @@ pub static RESOURCES: &[Resource] = &[
         CRUD,
         ALL,
     ),
+    // The one resource of a v2 group: autoscaling/v2 is the preferred version (v1 is
+    // served too, but kubectl and discovery name v2).
+    Resource {
+        plural: "horizontalpodautoscalers",
+        singular: "horizontalpodautoscaler",
+        short_names: &["hpa"],
+        group: "autoscaling",
+        version: "v2",
+        namespaced: true,
+        kind: "HorizontalPodAutoscaler",
+        verbs: CRUD,
+        categories: ALL,
+    },
     res(
         "cronjobs",
         "cronjob",
