@@ -91,14 +91,19 @@ pub fn validate(obj: &Value, errs: &mut Vec<FieldError>) {
         ));
     }
     validate_target_ref(spec.get("scaleTargetRef").unwrap_or(&Value::Null), errs);
-    for (i, m) in spec
-        .get("metrics")
-        .and_then(Value::as_array)
+    let metrics = spec.get("metrics").and_then(Value::as_array);
+    for (i, m) in metrics.into_iter().flatten().enumerate() {
+        validate_metric(m, &format!("spec.metrics[{i}]"), errs);
+    }
+    let object_metric = metrics
         .into_iter()
         .flatten()
-        .enumerate()
-    {
-        validate_metric(m, &format!("spec.metrics[{i}]"), errs);
+        .any(|m| matches!(m["type"].as_str(), Some("Object" | "External")));
+    if min == Some(0) && !object_metric {
+        errs.push(FieldError::forbidden(
+            "spec.metrics",
+            "must specify at least one Object or External metric to support scaling to zero replicas",
+        ));
     }
     if let Some(b) = spec.get("behavior") {
         for side in ["scaleUp", "scaleDown"] {
