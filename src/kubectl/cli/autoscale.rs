@@ -399,7 +399,7 @@ mod tests {
             Ok(Target::AverageValue("500m".into()))
         );
         assert_eq!(
-            parse_resource_input("1.5", "cpu"),
+            parse_resource_input("1500m", "cpu"),
             Ok(Target::AverageValue("1500m".into()))
         );
         assert_eq!(
