@@ -65,7 +65,7 @@ fn parse_resource_input(input: &str, resource: &str) -> Result<Target, String> {
         let q = format!("{}{unit}", crate::gofmt::format_g(f));
         return canonical(&q, resource)
             .map(Target::AverageValue)
-            .ok_or_else(|| format!("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+            .ok_or_else(|| "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".to_string());
     }
     canonical(input, resource)
         .map(Target::AverageValue)

@@ -51,7 +51,7 @@ pub struct Proposal {
 
 /// `Tolerances.isWithin`.
 fn within_tolerance(ratio: f64) -> bool {
-    (1.0 - TOLERANCE) <= ratio && ratio <= (1.0 + TOLERANCE)
+    ((1.0 - TOLERANCE)..=(1.0 + TOLERANCE)).contains(&ratio)
 }
 
 struct Groups {
