@@ -61,6 +61,26 @@ struct Groups {
     ignored: Vec<String>,
 }
 
+impl Groups {
+    /// A scale-up while some pods are not ready yet: they count as using nothing.
+    fn scales_up_with_unready(&self, ratio: f64) -> bool {
+        !self.unready.is_empty() && ratio > 1.0
+    }
+
+    /// The count when no pod needs filling in: the current one within the tolerance,
+    /// else the ratio times the ready pods, rounded up.
+    fn plain_count(&self, current: i64, ratio: f64) -> Option<i64> {
+        if self.scales_up_with_unready(ratio) || !self.missing.is_empty() {
+            return None;
+        }
+        Some(if within_tolerance(ratio) {
+            current
+        } else {
+            (ratio * self.ready as f64).ceil() as i64
+        })
+    }
+}
+
 /// `groupPods`. `cpu`: readiness matters for CPU only (a pod's first minutes of CPU are
 /// start-up work, not load).
 fn group_pods(
@@ -112,17 +132,14 @@ fn group_pods(
     g
 }
 
-/// `GetResourceReplicas`: the count for a target average utilization (percent of
-/// request). `metrics` are the pods metrics-server reported; `Err` is the reason as the
-/// controller words it.
-pub fn resource_replicas(
-    current: i64,
-    target_utilization: i64,
+/// The pods grouped, and the values of the metrics that count (ignored and unready
+/// pods' left out), or why there are none.
+fn counted(
     pods: &[PodFacts],
     mut metrics: BTreeMap<String, PodMetric>,
     cpu: bool,
     now: Millis,
-) -> Result<Proposal, String> {
+) -> Result<(Groups, BTreeMap<String, i64>), String> {
     if pods.is_empty() {
         return Err("no pods returned by selector while calculating replica count".into());
     }
@@ -133,24 +150,36 @@ pub fn resource_replicas(
     if metrics.is_empty() {
         return Err("did not receive metrics for targeted pods (pods might be unready)".into());
     }
+    let values = metrics.into_iter().map(|(n, m)| (n, m.value)).collect();
+    Ok((g, values))
+}
+
+/// `GetResourceReplicas`: the count for a target average utilization (percent of
+/// request). `metrics` are the pods metrics-server reported; `Err` is the reason as the
+/// controller words it.
+pub fn resource_replicas(
+    current: i64,
+    target_utilization: i64,
+    pods: &[PodFacts],
+    metrics: BTreeMap<String, PodMetric>,
+    cpu: bool,
+    now: Millis,
+) -> Result<Proposal, String> {
+    let (g, values) = counted(pods, metrics, cpu, now)?;
     let mut requests = BTreeMap::new();
     for p in pods {
         requests.insert(p.name.clone(), p.request.clone()?);
     }
-    let values: BTreeMap<String, i64> = metrics.iter().map(|(n, m)| (n.clone(), m.value)).collect();
     let (ratio, utilization, average) = utilization_ratio(&values, &requests, target_utilization)?;
     let proposal = |replicas| Proposal {
         replicas,
         utilization: Some(utilization),
         average,
     };
-    let scale_up_with_unready = !g.unready.is_empty() && ratio > 1.0;
-    if !scale_up_with_unready && g.missing.is_empty() {
-        if within_tolerance(ratio) {
-            return Ok(proposal(current));
-        }
-        return Ok(proposal((ratio * g.ready as f64).ceil() as i64));
+    if let Some(replicas) = g.plain_count(current, ratio) {
+        return Ok(proposal(replicas));
     }
+    let scale_up_with_unready = g.scales_up_with_unready(ratio);
     let mut values = values;
     if ratio < 1.0 {
         // Scaling down: a pod without a metric counts as using all it requests (or the
@@ -217,35 +246,21 @@ pub fn raw_resource_replicas(
     current: i64,
     target_average: i64,
     pods: &[PodFacts],
-    mut metrics: BTreeMap<String, PodMetric>,
+    metrics: BTreeMap<String, PodMetric>,
     cpu: bool,
     now: Millis,
 ) -> Result<Proposal, String> {
-    if pods.is_empty() {
-        return Err("no pods returned by selector while calculating replica count".into());
-    }
-    let g = group_pods(pods, &metrics, cpu, now);
-    for name in g.ignored.iter().chain(&g.unready) {
-        metrics.remove(name);
-    }
-    if metrics.is_empty() {
-        return Err("did not receive metrics for targeted pods (pods might be unready)".into());
-    }
-    let mut values: BTreeMap<String, i64> =
-        metrics.iter().map(|(n, m)| (n.clone(), m.value)).collect();
+    let (g, mut values) = counted(pods, metrics, cpu, now)?;
     let (ratio, average) = usage_ratio(&values, target_average);
     let proposal = |replicas| Proposal {
         replicas,
         utilization: None,
         average,
     };
-    let scale_up_with_unready = !g.unready.is_empty() && ratio > 1.0;
-    if !scale_up_with_unready && g.missing.is_empty() {
-        if within_tolerance(ratio) {
-            return Ok(proposal(current));
-        }
-        return Ok(proposal((ratio * g.ready as f64).ceil() as i64));
+    if let Some(replicas) = g.plain_count(current, ratio) {
+        return Ok(proposal(replicas));
     }
+    let scale_up_with_unready = g.scales_up_with_unready(ratio);
     for name in &g.missing {
         if ratio < 1.0 {
             values.insert(name.clone(), target_average);
