@@ -335,6 +335,21 @@ pub fn sync(w: &mut World, ns: &str, name: &str) -> Action {
         for (ty, ok, why, message) in conds {
             status::set_condition(&mut conditions, ty, ok, why, message, now);
         }
+        let target_name = format!(
+            "{} {}",
+            target["kind"].as_str().unwrap_or(""),
+            meta_str(&target, "name")
+        );
+        if let Some(line) = decision(
+            &best_name,
+            &target_name,
+            current,
+            desired,
+            normalized,
+            &conds,
+        ) {
+            rec.why(w, line);
+        }
         desired = normalized;
         rescale = desired != current;
     }
@@ -407,6 +422,40 @@ pub fn sync(w: &mut World, ns: &str, name: &str) -> Action {
     Action::requeue(SYNC_PERIOD)
 }
 
+/// The why-log line of one sync's decision, in a learner's words: what the metrics ask
+/// for and what the controller does about it (nothing when nothing changes or waits).
+fn decision(
+    metric: &str,
+    target: &str,
+    current: i64,
+    proposed: i64,
+    normalized: i64,
+    conds: &[normalize::Condition; 2],
+) -> Option<String> {
+    let (_, _, able, able_message) = conds[0];
+    let (_, limited, _, limit_message) = conds[1];
+    let asks = format!("{metric} asks for {proposed} replica(s)");
+    if normalized != current {
+        let why = if limited {
+            format!(" ({limit_message})")
+        } else {
+            String::new()
+        };
+        return Some(format!(
+            "{asks}; scaling {target} from {current} to {normalized}{why}"
+        ));
+    }
+    if proposed == current {
+        return None;
+    }
+    let why = if able.ends_with("Stabilized") {
+        able_message
+    } else {
+        limit_message
+    };
+    Some(format!("{asks}; {target} stays at {current}: {why}"))
+}
+
 /// `computeReplicasForMetric`'s wrapping of a metric's error.
 fn metric_error(m: &Value, e: &str) -> String {
     match m["type"].as_str().unwrap_or("") {
@@ -424,5 +473,44 @@ fn metric_error(m: &Value, e: &str) -> String {
             "failed to get {} external metric value: {e}",
             m["external"]["metric"]["name"].as_str().unwrap_or("")
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CPU: &str = "cpu resource utilization (percentage of request)";
+
+    #[test]
+    fn a_held_scale_down_says_it_waits_for_the_stabilization_window() {
+        let mut m = Memory::default();
+        m.record_initial(7, 0);
+        let b = Bounds {
+            current: 7,
+            min: 1,
+            max: 10,
+        };
+        let (n, conds) = m.normalize(b, 1, 60_000);
+        let line = decision(CPU, "Deployment php-apache", 7, 1, n, &conds).unwrap();
+        assert_eq!(line, "cpu resource utilization (percentage of request) asks for 1 replica(s); Deployment php-apache stays at 7: recent recommendations were higher than current one, applying the highest recent recommendation");
+    }
+
+    #[test]
+    fn a_limited_scale_up_names_its_limit() {
+        let mut m = Memory::default();
+        m.record_initial(1, 0);
+        let b = Bounds {
+            current: 1,
+            min: 1,
+            max: 10,
+        };
+        let (n, conds) = m.normalize(b, 9, 15_000);
+        let line = decision(CPU, "Deployment php-apache", 1, 9, n, &conds).unwrap();
+        assert!(line.ends_with("scaling Deployment php-apache from 1 to 4 (the desired replica count is increasing faster than the maximum scale rate)"), "{line}");
+        assert_eq!(
+            decision(CPU, "Deployment php-apache", 4, 4, 4, &conds),
+            None
+        );
     }
 }
