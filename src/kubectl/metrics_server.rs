@@ -18,9 +18,6 @@ use crate::engine::{ApiError, Millis, World};
 use crate::kubectl::printers::duration::go_duration;
 use serde_json::{json, Value};
 
-/// metrics-server's `--metric-resolution`: how often it scrapes the kubelets.
-const RESOLUTION_MS: Millis = 15_000;
-
 pub fn group_version() -> String {
     format!("{METRICS_GROUP}/{METRICS_VERSION}")
 }
@@ -101,13 +98,10 @@ fn item(w: &World, r: &Resource, obj: &Value, shift: Millis) -> Value {
     v
 }
 
-/// metadata, timestamp and window of one item: the last scrape before now (each object
-/// scraped at its own phase of the resolution), over a window a little longer than it.
+/// metadata, timestamp and window of one item (`stats::scrape`).
 fn item_head(w: &World, obj: &Value, shift: Millis) -> Value {
-    let h = stats::spread(meta_str(obj, "name"));
     let now = w.now;
-    let scraped = now - (now + (h % RESOLUTION_MS as u64) as Millis).rem_euclid(RESOLUTION_MS);
-    let window = RESOLUTION_MS + ((h >> 16) % 90) as Millis;
+    let (scraped, window) = stats::scrape(now, meta_str(obj, "name"));
     let mut meta = json!({"name": meta_str(obj, "name")});
     if let Some(ns) = obj.at("/metadata/namespace") {
         meta["namespace"] = ns.clone();

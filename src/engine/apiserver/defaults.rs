@@ -427,6 +427,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
             }
             copy_template_labels(obj);
         }
+        "HorizontalPodAutoscaler" => super::autoscaling::default_hpa(obj),
         "CronJob" => {
             if let Some(spec) = object(obj, "spec") {
                 default(spec, "concurrencyPolicy", json!("Allow"));

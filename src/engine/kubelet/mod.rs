@@ -79,6 +79,8 @@ pub struct KubeletState {
     /// Pods removed from the API (force-deleted) while their kubelet was stopped, by
     /// uid: their containers run on until it starts again.
     pub orphans: BTreeMap<String, Value>,
+    /// The requests each pod's server answered (the CPU they cost: `stats`).
+    pub served: stats::Served,
 }
 
 /// Events and why-log lines about `pod` from the kubelet of `node`.
