@@ -1,5 +1,6 @@
 //! `application/x-www-form-urlencoded` decoding, shared by the page's URL parameters and
-//! `kubeplay serve`'s query strings (a leaf: it imports nothing of the crate).
+//! `kubeplay serve`'s query strings, and Go's encoding of the kubelet URLs the API server
+//! builds (a leaf: it imports nothing of the crate).
 
 /// `+` is a space, `%XX` a byte; `None` for a broken escape or a result that is not UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
@@ -23,6 +24,21 @@ pub fn percent_decode(s: &str) -> Option<String> {
         i += 1;
     }
     String::from_utf8(out).ok()
+}
+
+/// Go's `url.QueryEscape`: unreserved bytes stay, a space is `+`, the rest `%XX`.
+pub fn query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use super::api::discovery::Resource;
 use super::json::At;
+use super::quantity::{Format, Quantity};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -53,26 +54,13 @@ impl Amount {
 /// `Quantity.String()` in its canonical form: `600m`, `2`, `1k`, `512Mi`, `1Gi`.
 impl std::fmt::Display for Amount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.milli % 1000 != 0 {
-            return write!(f, "{}m", self.milli);
-        }
-        let n = self.milli / 1000;
-        if self.binary && n.abs() >= 1024 && n % 1024 == 0 {
-            let mut n = n;
-            let mut unit = 0;
-            while n % 1024 == 0 && unit < 6 {
-                n /= 1024;
-                unit += 1;
-            }
-            return write!(f, "{n}{}", ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][unit]);
-        }
-        let mut n = n;
-        let mut unit = 0;
-        while n != 0 && n % 1000 == 0 && unit < 6 {
-            n /= 1000;
-            unit += 1;
-        }
-        write!(f, "{n}{}", ["", "k", "M", "G", "T", "P", "E"][unit])
+        let format = if self.binary {
+            Format::BinarySI
+        } else {
+            Format::DecimalSI
+        };
+        let q = Quantity::from_nanos(i128::from(self.milli) * 1_000_000, format);
+        write!(f, "{q}")
     }
 }
 

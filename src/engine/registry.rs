@@ -286,7 +286,10 @@ const MISSING_TAGS: &[&str] = &["doesnotexist", "does-not-exist", "nonexistent",
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageRef {
     pub repository: String,
+    /// Empty for a reference by digest alone (no `latest` is assumed then).
     pub tag: String,
+    /// `sha256:<64 hex>` when the reference pins one (`nginx@sha256:…`).
+    pub digest: Option<String>,
 }
 
 /// Why an image reference cannot be used at all (`InvalidImageName`).
@@ -304,12 +307,26 @@ impl ImageRef {
         {
             return Err(bad());
         }
-        let (name, tag) = match image.rsplit_once(':') {
-            Some((n, t)) if !t.contains('/') => (n, t),
-            _ => (image, "latest"),
+        let (named, digest) = match image.split_once('@') {
+            Some((n, d)) => {
+                let hex = d.strip_prefix("sha256:").ok_or_else(bad)?;
+                if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(bad());
+                }
+                (n, Some(d.to_string()))
+            }
+            None => (image, None),
         };
-        let name = name.split('@').next().unwrap_or(name);
-        if name.is_empty() || tag.is_empty() || name.starts_with('/') || name.ends_with('/') {
+        let (name, tag) = match named.rsplit_once(':') {
+            Some((n, t)) if !t.contains('/') => (n, t),
+            // applyDefaultImageTag: `latest` unless a digest pins the image
+            _ if digest.is_some() => (named, ""),
+            _ => (named, "latest"),
+        };
+        if digest.is_none() && tag.is_empty() {
+            return Err(bad());
+        }
+        if name.is_empty() || name.starts_with('/') || name.ends_with('/') {
             return Err(bad());
         }
         let first = name.split('/').next().unwrap_or("");
@@ -325,12 +342,57 @@ impl ImageRef {
         Ok(ImageRef {
             repository,
             tag: tag.to_string(),
+            digest,
         })
     }
 
+    /// The reference as containerd normalizes it (`ParseDockerRef`): a digest wins over
+    /// a tag given with it (`docker.io/library/nginx@sha256:…`), else `repo:tag`.
     pub fn full(&self) -> String {
-        format!("{}:{}", self.repository, self.tag)
+        match &self.digest {
+            Some(d) => format!("{}@{d}", self.repository),
+            None => format!("{}:{}", self.repository, self.tag),
+        }
     }
+
+    /// `status.containerStatuses[].imageID`: containerd's first repo digest of the
+    /// image (`docker.io/library/nginx@sha256:…`). A tag's digest is the registry's; in
+    /// this registry it is fixed by the tag's name, so one image has one ID on every
+    /// node, in every pod, whatever the seed.
+    pub fn image_id(&self) -> String {
+        match &self.digest {
+            Some(_) => self.full(),
+            None => format!("{}@sha256:{}", self.repository, fake_digest(&self.full())),
+        }
+    }
+
+    /// `status.containerStatuses[].image`: containerd names the image by its first
+    /// tag; an image pulled by digest has none, and then the kubelet's own reference
+    /// shows, the image's ID (`sha256:` + its config's digest).
+    pub fn status_image(&self) -> String {
+        match &self.digest {
+            Some(_) => format!("sha256:{}", fake_digest(&format!("config {}", self.full()))),
+            None => self.full(),
+        }
+    }
+}
+
+/// 64 hex digits fixed by `name`: four FNV-1a hashes of it, each with its own prefix,
+/// through splitmix64's finalizer (a registry's digests look uniformly random).
+fn fake_digest(name: &str) -> String {
+    (0u8..4)
+        .map(|i| {
+            let h = std::iter::once(i)
+                .chain(name.bytes())
+                .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                    (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+                });
+            let mut z = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            format!("{:016x}", z ^ (z >> 31))
+        })
+        .collect()
 }
 
 /// What the registry has for a reference, or `None` when pulling it fails with not found.
@@ -341,6 +403,10 @@ pub fn lookup(image: &ImageRef) -> Option<ImageBehaviour> {
         .peekable();
     if known.peek().is_none() {
         return (!MISSING_TAGS.contains(&image.tag.as_str())).then(|| unknown(image));
+    }
+    if image.digest.is_some() {
+        // A pinned digest of a repository the registry serves: its first image.
+        return known.next().map(|(_, _, b)| *b);
     }
     known
         .find(|(_, tags, _)| {
@@ -432,6 +498,33 @@ mod tests {
         assert_eq!(a, lookup(&r).map(|b| b.size_bytes));
         let r = ImageRef::parse("nginx:1.161").unwrap_or_else(|e| panic!("{e}"));
         assert!(lookup(&r).is_none());
+    }
+
+    #[test]
+    fn one_image_has_one_id_and_a_pinned_digest_is_its_own_id() {
+        let id = |i: &str| {
+            ImageRef::parse(i)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .image_id()
+        };
+        let nginx = id("nginx");
+        assert!(nginx.starts_with("docker.io/library/nginx@sha256:"));
+        let hex = &nginx["docker.io/library/nginx@sha256:".len()..];
+        assert!(hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(nginx, id("docker.io/library/nginx:latest"));
+        assert_ne!(nginx, id("nginx:1.27"));
+        assert!(id("busybox:1.36").starts_with("docker.io/library/busybox@sha256:"));
+        assert!(id("registry.k8s.io/pause:3.10").starts_with("registry.k8s.io/pause@sha256:"));
+        let d = format!("sha256:{}", "ab".repeat(32));
+        let pinned = ImageRef::parse(&format!("nginx:1.27@{d}")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(pinned.full(), format!("docker.io/library/nginx@{d}"));
+        assert_eq!(pinned.image_id(), format!("docker.io/library/nginx@{d}"));
+        assert!(pinned.status_image().starts_with("sha256:"));
+        assert_eq!(
+            id("nginx:1.27").len(),
+            "docker.io/library/nginx@sha256:".len() + 64
+        );
+        assert!(ImageRef::parse("nginx@sha256:abc").is_err());
     }
 
     #[test]

@@ -87,6 +87,9 @@ pub struct World {
     node_table: Rc<NodeTable>,
     /// The taint-eviction controller's scheduled evictions.
     pub evictions: controllers::taint_eviction::Queue,
+    /// The HPA controller's recommendations and scale events (kept in memory, as the
+    /// real controller keeps them).
+    pub autoscalers: controllers::podautoscaler::Autoscalers,
     /// The add-ons are still to be installed (`ClusterConfig::defer_addons`).
     addons_pending: bool,
 }
@@ -116,6 +119,7 @@ impl World {
             retries: BTreeMap::new(),
             node_table: Rc::default(),
             evictions: Default::default(),
+            autoscalers: Default::default(),
             addons_pending: false,
         };
         if w.config.journal_digest {

@@ -24,6 +24,44 @@ spec:
         - containerPort: 80
 ";
 
+/// The HorizontalPodAutoscaler walkthrough's server (`application/php-apache.yaml`).
+const PHP_APACHE: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: php-apache
+spec:
+  selector:
+    matchLabels:
+      run: php-apache
+  template:
+    metadata:
+      labels:
+        run: php-apache
+    spec:
+      containers:
+      - name: php-apache
+        image: registry.k8s.io/hpa-example
+        ports:
+        - containerPort: 80
+        resources:
+          limits:
+            cpu: 500m
+          requests:
+            cpu: 200m
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: php-apache
+  labels:
+    run: php-apache
+spec:
+  ports:
+  - port: 80
+  selector:
+    run: php-apache
+";
+
 const WEB: &str = "apiVersion: v1
 kind: Service
 metadata:
@@ -173,6 +211,7 @@ pub fn manifest(path: &str) -> Option<&'static str> {
         "controllers/job.yaml" => Some(PI_JOB),
         "application/job/cronjob.yaml" => Some(HELLO_CRONJOB),
         "application/web/web.yaml" => Some(WEB),
+        "application/php-apache.yaml" => Some(PHP_APACHE),
         "application/web/web-parallel.yaml" => Some(
             WEB_PARALLEL
                 .get_or_init(|| {

@@ -162,6 +162,19 @@ mod tests {
     }
 
     #[test]
+    fn a_yaml_1_1_boolean_where_a_string_belongs_is_marked_at_its_line() {
+        // kubectl reads `yes`, `on`, `off`, `n` … as booleans (go-yaml v2); quoted they are strings.
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: lamp\n  labels:\n    tier: 'on'\nspec:\n  containers:\n  - name: lamp\n    image: on\n";
+        assert_eq!(
+            check_manifest(text),
+            vec![Diagnostic {
+                line: 10,
+                message: "json: cannot unmarshal bool into Go struct field Container.spec.containers.image of type string".into()
+            }]
+        );
+    }
+
+    #[test]
     fn only_yaml_and_json_files_are_checked_as_manifests() {
         assert!(
             is_manifest_name("web.yaml") && is_manifest_name("A.YML") && is_manifest_name("x.json")

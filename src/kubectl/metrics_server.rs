@@ -12,13 +12,11 @@ use crate::engine::api::discovery::{Resource, METRICS_GROUP, METRICS_VERSION};
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use crate::engine::kubelet::stats::{self, Usage};
+use crate::engine::quantity::{Format, Quantity};
 use crate::engine::time::format_rfc3339;
 use crate::engine::{ApiError, Millis, World};
 use crate::kubectl::printers::duration::go_duration;
 use serde_json::{json, Value};
-
-/// metrics-server's `--metric-resolution`: how often it scrapes the kubelets.
-const RESOLUTION_MS: Millis = 15_000;
 
 pub fn group_version() -> String {
     format!("{METRICS_GROUP}/{METRICS_VERSION}")
@@ -100,13 +98,10 @@ fn item(w: &World, r: &Resource, obj: &Value, shift: Millis) -> Value {
     v
 }
 
-/// metadata, timestamp and window of one item: the last scrape before now (each object
-/// scraped at its own phase of the resolution), over a window a little longer than it.
+/// metadata, timestamp and window of one item (`stats::scrape`).
 fn item_head(w: &World, obj: &Value, shift: Millis) -> Value {
-    let h = stats::spread(meta_str(obj, "name"));
     let now = w.now;
-    let scraped = now - (now + (h % RESOLUTION_MS as u64) as Millis).rem_euclid(RESOLUTION_MS);
-    let window = RESOLUTION_MS + ((h >> 16) % 90) as Millis;
+    let (scraped, window) = stats::scrape(now, meta_str(obj, "name"));
     let mut meta = json!({"name": meta_str(obj, "name")});
     if let Some(ns) = obj.at("/metadata/namespace") {
         meta["namespace"] = ns.clone();
@@ -148,43 +143,22 @@ pub fn cells(obj: &Value) -> Vec<String> {
     ]
 }
 
-/// Nanocores of a CPU quantity as `cpu_quantity` writes it.
+/// Nanocores of a CPU quantity.
 fn nanos(q: &str) -> Option<i64> {
-    let (num, scale) = match q.as_bytes().last()? {
-        b'n' => (&q[..q.len() - 1], 1),
-        b'u' => (&q[..q.len() - 1], 1000),
-        b'm' => (&q[..q.len() - 1], 1_000_000),
-        _ => (q, 1_000_000_000),
-    };
-    num.parse::<i64>().ok().map(|n| n * scale)
+    let q = Quantity::parse(q).ok()?;
+    i64::try_from(q.nanos()).ok()
 }
 
 /// A CPU quantity in nanocores as `resource.Quantity` writes `NewScaledQuantity(n, Nano)`:
 /// its canonical form, so a whole number of millicores or cores loses its zeros.
 pub fn cpu_quantity(nanos: i64) -> String {
-    match nanos {
-        0 => "0".into(),
-        n if n % 1_000_000_000 == 0 => format!("{}", n / 1_000_000_000),
-        n if n % 1_000_000 == 0 => format!("{}m", n / 1_000_000),
-        n if n % 1000 == 0 => format!("{}u", n / 1000),
-        n => format!("{n}n"),
-    }
+    Quantity::from_nanos(i128::from(nanos), Format::DecimalSI).to_string()
 }
 
 /// A memory quantity in bytes as a BinarySI `resource.Quantity` writes it: the largest
 /// binary suffix that divides it, plain bytes otherwise (and below 1024).
 pub fn memory_quantity(bytes: i64) -> String {
-    if bytes.abs() < 1024 {
-        return bytes.to_string();
-    }
-    let mut n = bytes;
-    let mut suffix = 0;
-    while n % 1024 == 0 && suffix < 6 {
-        n /= 1024;
-        suffix += 1;
-    }
-    let s = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][suffix];
-    format!("{n}{s}")
+    Quantity::from_nanos(i128::from(bytes) * 1_000_000_000, Format::BinarySI).to_string()
 }
 
 #[cfg(test)]
@@ -197,13 +171,18 @@ mod tests {
         assert_eq!(cpu_quantity(0), "0");
         assert_eq!(cpu_quantity(2_000_000), "2m");
         assert_eq!(cpu_quantity(1_000_000_000), "1");
+        assert_eq!(cpu_quantity(1_500_000), "1500u");
+        assert_eq!(cpu_quantity(1_000_000_000_000), "1k");
     }
 
     #[test]
     fn memory_is_written_with_the_largest_binary_suffix() {
         assert_eq!(memory_quantity(5 * 1024 * 1024 + 8192), "5128Ki");
         assert_eq!(memory_quantity(5 * 1024 * 1024), "5Mi");
-        assert_eq!(memory_quantity(1000), "1000");
+        // Below 1024 a BinarySI quantity is written as a decimal SI one
+        // (`CanonicalizeBytes`): 1000 bytes is `1k`, 1023 stays `1023`.
+        assert_eq!(memory_quantity(1000), "1k");
+        assert_eq!(memory_quantity(1023), "1023");
         assert_eq!(memory_quantity(150_000_001), "150000001");
     }
 
@@ -215,6 +194,6 @@ mod tests {
         ]});
         assert_eq!(cells(&pod), ["web", "2999370n", "5124Ki", "15.01s"]);
         let node = json!({"metadata": {"name": "n"}, "window": "15s", "usage": {"cpu": "1", "memory": "1000"}});
-        assert_eq!(cells(&node), ["n", "1", "1000", "15s"]);
+        assert_eq!(cells(&node), ["n", "1", "1k", "15s"]);
     }
 }

@@ -14,4 +14,6 @@ pub mod output;
 pub mod printers;
 pub mod process;
 pub mod session;
+pub mod watch_selection;
+pub mod yaml_json;
 pub use session::Session;

@@ -16,20 +16,23 @@ pub struct Watch {
     pub kind: &'static str,
     pub namespace: Option<String>,
     pub name: Option<String>,
-    pub selector: Option<crate::engine::selector::Selector>,
+    /// `-l` and `--field-selector`, judged before and after each change.
+    pub selection: crate::kubectl::watch_selection::Selection,
     pub cursor: u64,
     pub printer: RowPrinter,
 }
 
 impl Watch {
-    fn wants(&self, e: &WatchEvent) -> bool {
-        e.kind == self.kind
+    /// The event type and object this watch receives for `e`, if any.
+    fn receive(&mut self, e: &WatchEvent) -> Option<(EventType, std::rc::Rc<Value>)> {
+        let ours = e.kind == self.kind
             && self.namespace.as_ref().is_none_or(|ns| *ns == e.namespace)
-            && self.name.as_ref().is_none_or(|n| *n == e.name)
-            && self
-                .selector
-                .as_ref()
-                .is_none_or(|s| s.matches(&crate::engine::selector::labels_of(&e.object)))
+            && self.name.as_ref().is_none_or(|n| *n == e.name);
+        if !ours {
+            return None;
+        }
+        self.selection
+            .see(e.object.value(), e.event_type, e.resource_version)
     }
 }
 
@@ -153,15 +156,15 @@ impl Running {
                 let events = cluster.store.events_since(w.cursor).unwrap_or_default();
                 let mut rows = Vec::new();
                 for e in events {
-                    if w.wants(e) {
-                        rows.push((e.object.clone(), e.at));
+                    if let Some((ty, obj)) = w.receive(e) {
+                        rows.push((ty, obj, e.at));
                     }
                 }
                 w.cursor = cluster.store.resource_version();
                 // Each row is printed as its event arrives, so its AGE is as of the event:
                 // the same output however coarsely the clock was advanced meanwhile.
-                for (obj, at) in rows {
-                    for line in w.printer.print_one(&obj, at) {
+                for (ty, obj, at) in rows {
+                    for line in w.printer.print_event(ty, &obj, at) {
                         output.out(line);
                     }
                 }

@@ -10,8 +10,9 @@ use crate::engine::api::decoding::{self, DecodeError};
 use crate::engine::api::discovery::{Resource, RESOURCES};
 use crate::engine::apiserver::patch_handler::{self, PatchType};
 use crate::engine::apiserver::{derived_fields, DeleteOptions, Propagation};
-use crate::engine::selector::{labels_of, Selector};
+use crate::engine::selector::Selector;
 use crate::engine::{ApiError, Millis};
+use crate::kubectl::watch_selection::Selectors;
 use serde_json::{json, Value};
 
 /// A path under `/api/v1` or `/apis/GROUP/VERSION`, taken apart.
@@ -227,7 +228,7 @@ pub(super) fn body_json(req: &Req) -> Result<Value, Status> {
     let text = std::str::from_utf8(&req.body)
         .map_err(|_| status::bad_request("the request body is not UTF-8"))?;
     if req.content_type.contains("yaml") {
-        return serde_yaml::from_str(text)
+        return crate::kubectl::yaml_json::value(text)
             .map_err(|e| status::bad_request(format!("error decoding YAML: {e}")));
     }
     serde_json::from_str(text).map_err(|e| {
@@ -306,10 +307,7 @@ pub fn field_matches(obj: &Value, selector: &str) -> Result<bool, Status> {
 }
 
 /// The label and field selectors of a list or watch.
-pub struct Filter {
-    labels: Option<Selector>,
-    fields: Option<String>,
-}
+pub struct Filter(Selectors);
 
 impl Filter {
     pub fn from(req: &Req) -> Result<Filter, Status> {
@@ -325,17 +323,11 @@ impl Filter {
         if let Some(f) = &fields {
             field_matches(&json!({}), f)?;
         }
-        Ok(Filter { labels, fields })
+        Ok(Filter(Selectors { labels, fields }))
     }
 
     pub fn matches(&self, obj: &Value) -> bool {
-        self.labels
-            .as_ref()
-            .is_none_or(|s| s.matches(&labels_of(obj)))
-            && self
-                .fields
-                .as_deref()
-                .is_none_or(|f| field_matches(obj, f).unwrap_or(false))
+        self.0.matches(obj)
     }
 }
 

@@ -20,6 +20,11 @@ fn groups() -> Vec<&'static str> {
     g
 }
 
+/// The version a group's resources are served in (`v1`; `v2` for autoscaling).
+fn version_of(group: &str) -> &'static str {
+    in_group(group).next().map_or("v1", |r| r.version)
+}
+
 fn in_group(group: &str) -> impl Iterator<Item = &'static Resource> + '_ {
     RESOURCES.iter().filter(move |r| r.group == group)
 }
@@ -96,7 +101,7 @@ fn aggregated_group(group: &str) -> Value {
     }
     json!({
         "metadata": meta,
-        "versions": [{"version": "v1", "resources": resources, "freshness": "Current"}],
+        "versions": [{"version": version_of(group), "resources": resources, "freshness": "Current"}],
     })
 }
 
@@ -142,7 +147,7 @@ fn resource_list(group: &str) -> Value {
     let gv = if group.is_empty() {
         "v1".to_string()
     } else {
-        format!("{group}/v1")
+        format!("{group}/{}", version_of(group))
     };
     json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources})
 }
@@ -152,7 +157,8 @@ fn group_list() -> Value {
         .into_iter()
         .filter(|g| !g.is_empty())
         .map(|g| {
-            let gv = json!({"groupVersion": format!("{g}/v1"), "version": "v1"});
+            let v = version_of(g);
+            let gv = json!({"groupVersion": format!("{g}/{v}"), "version": v});
             json!({"name": g, "versions": [gv.clone()], "preferredVersion": gv})
         })
         .collect();
@@ -192,13 +198,14 @@ pub fn handle(req: &Req) -> Option<Reply> {
             let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
             match segs.as_slice() {
                 ["apis", g] if groups().contains(g) && !g.is_empty() => {
-                    let gv = json!({"groupVersion": format!("{g}/v1"), "version": "v1"});
+                    let v = version_of(g);
+                    let gv = json!({"groupVersion": format!("{g}/{v}"), "version": v});
                     Reply::json(
                         200,
                         &json!({"kind": "APIGroup", "apiVersion": "v1", "name": g, "versions": [gv.clone()], "preferredVersion": gv}),
                     )
                 }
-                ["apis", g, "v1"] if groups().contains(g) && !g.is_empty() => {
+                ["apis", g, v] if groups().contains(g) && !g.is_empty() && *v == version_of(g) => {
                     Reply::json(200, &resource_list(g))
                 }
                 _ => return None,

@@ -72,6 +72,7 @@ fn message_of(api_version: &str, kind: &str) -> Option<String> {
         "apps/v1" => "k8s.io.api.apps.v1",
         "batch/v1" => "k8s.io.api.batch.v1",
         "storage.k8s.io/v1" => "k8s.io.api.storage.v1",
+        "autoscaling/v2" => "k8s.io.api.autoscaling.v2",
         _ => return None,
     };
     let name = format!("{package}.{kind}");

@@ -236,6 +236,19 @@ pub static RESOURCES: &[Resource] = &[
         CRUD,
         ALL,
     ),
+    // The one resource of a v2 group: autoscaling/v2 is the preferred version (v1 is
+    // served too, but kubectl and discovery name v2).
+    Resource {
+        plural: "horizontalpodautoscalers",
+        singular: "horizontalpodautoscaler",
+        short_names: &["hpa"],
+        group: "autoscaling",
+        version: "v2",
+        namespaced: true,
+        kind: "HorizontalPodAutoscaler",
+        verbs: CRUD,
+        categories: ALL,
+    },
     res(
         "cronjobs",
         "cronjob",
@@ -281,6 +294,15 @@ pub fn resolve_metrics(name: &str) -> Option<&'static Resource> {
     resolve_in(METRICS_RESOURCES, name)
 }
 
+/// Older versions a group still serves besides its resources' preferred one (the API
+/// server converts; kubectl prints what the server answers, in the preferred version).
+const ALSO_SERVED: &[(&str, &str)] = &[("autoscaling", "v1")];
+
+/// Whether `r` is served in `version`.
+fn served_in(r: &Resource, version: &str) -> bool {
+    r.version == version || ALSO_SERVED.contains(&(r.group, version))
+}
+
 fn resolve_in(table: &'static [Resource], name: &str) -> Option<&'static Resource> {
     let lower = name.to_ascii_lowercase();
     if let Some(r) = table.iter().find(|r| names_resource(r, &lower)) {
@@ -288,11 +310,11 @@ fn resolve_in(table: &'static [Resource], name: &str) -> Option<&'static Resourc
     }
     let (base, rest) = lower.split_once('.')?;
     let (version, group) = match rest.split_once('.') {
-        Some((v, g)) if table.iter().any(|r| r.version == v && r.group == g) => (Some(v), g),
+        Some((v, g)) if table.iter().any(|r| served_in(r, v) && r.group == g) => (Some(v), g),
         _ => (None, rest),
     };
     table.iter().find(|r| {
-        r.group == group && version.is_none_or(|v| v == r.version) && names_resource(r, base)
+        r.group == group && version.is_none_or(|v| served_in(r, v)) && names_resource(r, base)
     })
 }
 
@@ -410,6 +432,8 @@ mod tests {
         assert_eq!(resolve("po").unwrap().kind, "Pod");
         assert_eq!(resolve("deployment.v1.apps").unwrap().kind, "Deployment");
         assert_eq!(resolve("deploy").unwrap().kind, "Deployment");
+        assert_eq!(resolve("hpa.v1.autoscaling").unwrap().version, "v2");
+        assert_eq!(resolve("hpa.v3.autoscaling"), None);
         assert_eq!(resolve("pods.apps"), None);
         assert_eq!(resolve("cr"), None);
         assert_eq!(resolve("statefulsett"), None);

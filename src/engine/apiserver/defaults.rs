@@ -82,22 +82,18 @@ fn default_container(c: &mut Value) {
     }
 }
 
-/// The server stores a quantity as `Quantity.String()` prints it: `0.5` cpu is `500m`,
-/// `1000m` is `1`, `2048Mi` is `2Gi`. Exponent forms (`1e3`) keep their format, and a
-/// value that is not a quantity is left for validation to refuse.
+/// The server stores a ResourceList's quantity as `Quantity.String()` prints it after
+/// `RoundUp(Milli)`: `0.5` cpu is `500m`, `1000m` is `1`, `2048Mi` is `2Gi`, `1500n` is
+/// `1m`; a text already canonical (`1e3`, `1500m`) is kept. A value that is not a
+/// quantity is left for validation to refuse.
 fn canonical_quantity(q: &mut Value) {
     let text = match q {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
         _ => return,
     };
-    if text.contains('e') {
-        return;
-    }
-    if let Some(a) = crate::engine::quota::Amount::parse(q) {
-        if a.milli.abs() < 1_000_000_000_000_000 {
-            *q = json!(a.to_string());
-        }
+    if let Ok(stored) = crate::engine::quantity::resource_list_form(&text) {
+        *q = json!(stored);
     }
 }
 
@@ -431,6 +427,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
             }
             copy_template_labels(obj);
         }
+        "HorizontalPodAutoscaler" => super::autoscaling::default_hpa(obj),
         "CronJob" => {
             if let Some(spec) = object(obj, "spec") {
                 default(spec, "concurrencyPolicy", json!("Allow"));
@@ -552,6 +549,11 @@ mod tests {
         let r = &pod["spec"]["containers"][0]["resources"];
         assert_eq!(r["requests"], json!({"cpu": "500m", "memory": "2Gi"}));
         assert_eq!(r["limits"], json!({"cpu": "1", "memory": "1e3"}));
+        let mut pod = json!({"spec": {"containers": [{"name": "c", "image": "x:1", "resources": {"requests": {"cpu": "100n", "memory": "1e4"}, "limits": {"cpu": "250u", "memory": 1000}}}]}});
+        apply("Pod", &mut pod);
+        let r = &pod["spec"]["containers"][0]["resources"];
+        assert_eq!(r["requests"], json!({"cpu": "1m", "memory": "10e3"}));
+        assert_eq!(r["limits"], json!({"cpu": "1m", "memory": "1k"}));
     }
 
     #[test]

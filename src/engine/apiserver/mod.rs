@@ -3,6 +3,7 @@
 
 pub mod allocator;
 mod apply;
+pub mod autoscaling;
 pub use apply::Applied;
 pub mod defaults;
 pub mod derived_fields;
@@ -96,6 +97,7 @@ pub(crate) fn has_status_subresource(kind: &str) -> bool {
             | "ResourceQuota"
             | "Job"
             | "CronJob"
+            | "HorizontalPodAutoscaler"
     )
 }
 
@@ -272,6 +274,9 @@ impl World {
             obj["status"] = keep.unwrap_or_else(|| match info.kind {
                 // `ServiceStatus.LoadBalancer` is a struct: encoding/json always writes it.
                 "Service" => json!({"loadBalancer": {}}),
+                // The strategy's empty status as v2 encodes it (`currentMetrics` and
+                // `desiredReplicas` have no omitempty).
+                "HorizontalPodAutoscaler" => json!({"currentMetrics": null, "desiredReplicas": 0}),
                 _ => json!({}),
             });
             if info.kind == "Pod" && obj["status"].get("phase").is_none() {

@@ -502,6 +502,7 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
         "ResourceQuota" => validate_resource_quota(obj, &mut errs),
         "LimitRange" => super::limit_range_validation::validate(obj, &mut errs),
         "CronJob" => validate_cronjob(obj, &mut errs),
+        "HorizontalPodAutoscaler" => super::autoscaling::validate(obj, &mut errs),
         "Service" => {
             if let Some(ports) = obj.at("/spec/ports").and_then(Value::as_array) {
                 for (i, p) in ports.iter().enumerate() {

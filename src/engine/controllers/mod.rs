@@ -24,6 +24,7 @@ pub mod namespace;
 pub mod node_lifecycle;
 pub mod ownership;
 pub mod pod_control;
+pub mod podautoscaler;
 pub mod replicaset;
 pub mod resource_quota;
 pub mod root_ca_publisher;
@@ -61,6 +62,7 @@ pub enum Controller {
     RootCaCertPublisher,
     ResourceQuota,
     Namespace,
+    HorizontalPodAutoscaler,
 }
 
 impl Controller {
@@ -83,6 +85,7 @@ impl Controller {
             Controller::RootCaCertPublisher => "root-ca-cert-publisher",
             Controller::ResourceQuota => "resource-quota-controller",
             Controller::Namespace => "namespace-controller",
+            Controller::HorizontalPodAutoscaler => "horizontal-pod-autoscaler",
         }
     }
 
@@ -182,6 +185,7 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                     w.kubelet.mounted.remove(meta_str(obj, "uid"));
                 }
                 w.forget_pod_files(meta_str(obj, "uid"));
+                w.kubelet.served.forget(meta_str(obj, "uid"));
                 requeue_unschedulable(w);
             }
             match controller_ref(obj) {
@@ -243,6 +247,9 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             }
         }
         "CronJob" => w.queue.add(Controller::CronJob, key(&e.namespace, &e.name)),
+        "HorizontalPodAutoscaler" if e.event_type == EventType::Added => {
+            podautoscaler::added(w, key(&e.namespace, &e.name))
+        }
         "Service" => w
             .queue
             .add(Controller::Endpoints, key(&e.namespace, &e.name)),
@@ -497,6 +504,7 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
         Controller::NodeLifecycle => node_lifecycle::sync(w, name),
         Controller::TaintEviction => taint_eviction::sync(w, name),
         Controller::Namespace => namespace::sync(w, name),
+        Controller::HorizontalPodAutoscaler => podautoscaler::sync(w, namespace, name),
         // These never fail or wait: nothing to schedule after them.
         Controller::Scheduler => return super::scheduler::schedule(w, namespace, name),
         Controller::GarbageCollector => return garbage_collector::sync(w, key),

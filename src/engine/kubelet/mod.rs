@@ -10,6 +10,7 @@ pub mod power;
 pub mod prober;
 pub mod static_pods;
 pub mod stats;
+pub mod streaming;
 pub mod volumes;
 
 use super::apiserver::meta_str;
@@ -78,6 +79,8 @@ pub struct KubeletState {
     /// Pods removed from the API (force-deleted) while their kubelet was stopped, by
     /// uid: their containers run on until it starts again.
     pub orphans: BTreeMap<String, Value>,
+    /// The requests each pod's server answered (the CPU they cost: `stats`).
+    pub served: stats::Served,
 }
 
 /// Events and why-log lines about `pod` from the kubelet of `node`.
@@ -355,12 +358,13 @@ fn container_status(
     ready: bool,
     restarts: i64,
     last: Value,
-    ids: Option<(String, String)>,
+    container_id: Option<String>,
 ) -> Value {
     let image = c["image"].as_str().unwrap_or("");
-    let full = ImageRef::parse(image)
-        .map(|r| r.full())
-        .unwrap_or_else(|_| image.to_string());
+    let reference = ImageRef::parse(image).ok();
+    let full = reference
+        .as_ref()
+        .map_or_else(|| image.to_string(), ImageRef::status_image);
     let started = state.get("running").is_some();
     let mut s = json!({
         "image": full,
@@ -372,10 +376,12 @@ fn container_status(
         "started": started,
         "state": state,
     });
-    if let Some((cid, digest)) = ids {
+    if let Some(cid) = container_id {
         s["containerID"] = json!(format!("containerd://{cid}"));
-        let repo = full.rsplit_once(':').map(|(r, _)| r).unwrap_or(&full);
-        s["imageID"] = json!(format!("{repo}@sha256:{digest}"));
+        s["imageID"] = json!(reference
+            .as_ref()
+            .map(ImageRef::image_id)
+            .unwrap_or_default());
     }
     s
 }
@@ -672,14 +678,16 @@ fn start(w: &mut World, pod: &Value, rt: &PodRuntime) {
             .map(|o| o["lastState"].clone())
             .unwrap_or(json!({}));
         let cid = hex64(w);
-        let digest = hex64(w);
+        // Drawn and dropped: the image's ID no longer comes from the seed, and every
+        // later draw (names, uids, addresses) stays what it was for a given seed.
+        let _ = hex64(w);
         let mut s = container_status(
             &c,
             json!({"running": {"startedAt": now}}),
             ready,
             0,
             last,
-            Some((cid, digest)),
+            Some(cid),
         );
         s["started"] = json!(started);
         list.push(s);

@@ -6,12 +6,14 @@
 
 use super::containers::argv_of;
 use crate::engine::apiserver::meta_str;
+use crate::engine::clock::Millis;
 use crate::engine::container::{cpu_demand, memory_use};
 use crate::engine::json::At;
 use crate::engine::quantity;
 use crate::engine::registry::{self, ImageRef};
 use crate::engine::world::World;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// One container's (or pod's, or node's) usage, in the units metrics-server serves:
 /// CPU in nanocores (cAdvisor's rate of `usage_usec`), memory as the working set in bytes
@@ -78,6 +80,93 @@ pub fn spread(name: &str) -> u64 {
     })
 }
 
+/// The requests each pod's web server answered (`curl` / `wget` from other containers),
+/// counted per second of virtual time for the last [`SERVED_KEPT_MS`], and where each
+/// Service sends its next request. A server's CPU follows the requests it serves: what
+/// the HPA walkthrough's load generator drives up.
+#[derive(Debug, Clone, Default)]
+pub struct Served {
+    /// Pod uid → (second, requests answered in it).
+    by_pod: BTreeMap<String, BTreeMap<Millis, u32>>,
+    /// Service `namespace/name` → requests it has forwarded.
+    forwarded: BTreeMap<String, u64>,
+}
+
+/// How long the counts are kept: longer than any scrape window.
+const SERVED_KEPT_MS: Millis = 120_000;
+
+impl Served {
+    /// Pod `uid` answered a request at `now`.
+    pub fn record(&mut self, uid: &str, now: Millis) {
+        let counts = self.by_pod.entry(uid.to_string()).or_default();
+        *counts.entry(now - now.rem_euclid(1000)).or_insert(0) += 1;
+        while counts
+            .first_key_value()
+            .is_some_and(|(s, _)| *s < now - SERVED_KEPT_MS)
+        {
+            counts.pop_first();
+        }
+    }
+
+    /// Which of `n` ready endpoints Service `key` sends its next request to. kube-proxy
+    /// picks at random; turning through them in order spreads the load as evenly without
+    /// drawing on the seeded randomness that names pods.
+    pub fn next_endpoint(&mut self, key: &str, n: usize) -> usize {
+        let count = self.forwarded.entry(key.to_string()).or_insert(0);
+        let i = (*count % n.max(1) as u64) as usize;
+        *count += 1;
+        i
+    }
+
+    /// Requests per second pod `uid` answered over the window `(end - window, end]`, in
+    /// thousandths.
+    fn rate_milli(&self, uid: &str, end: Millis, window: Millis) -> i64 {
+        let Some(counts) = self.by_pod.get(uid) else {
+            return 0;
+        };
+        let answered: i64 = counts
+            .range(end - window + 1..=end)
+            .map(|(_, n)| i64::from(*n))
+            .sum();
+        answered * 1_000_000 / window.max(1)
+    }
+
+    /// Forgets a pod that is gone.
+    pub fn forget(&mut self, uid: &str) {
+        self.by_pod.remove(uid);
+    }
+}
+
+/// The CPU one request costs a server, in microcore-seconds (µs of CPU). Only the HPA
+/// walkthrough's `hpa-example` does real work per request (its `index.php` runs a
+/// million square roots); the figure is a calibration, not a measurement: one load
+/// generator's 100 requests a second ask for about 700m, so the walkthrough's HPA at a
+/// 50 % target of a 200m request settles near seven replicas, as the page shows. A
+/// static page costs next to nothing and counts as nothing.
+fn request_cost_us(image: &str) -> i64 {
+    let repo = ImageRef::parse(image)
+        .map(|r| r.repository)
+        .unwrap_or_default();
+    if repo.rsplit('/').next() == Some("hpa-example") {
+        7_000
+    } else {
+        0
+    }
+}
+
+/// metrics-server's `--metric-resolution`: how often it scrapes the kubelets.
+pub const RESOLUTION_MS: Millis = 15_000;
+
+/// When metrics-server last scraped object `name` before `now`, and over which window:
+/// each object is scraped at its own phase of the resolution, its rate over a window a
+/// little longer than it. (The HPA controller reads the same timestamps to tell a fresh
+/// pod's start-up samples apart.)
+pub fn scrape(now: Millis, name: &str) -> (Millis, Millis) {
+    let h = spread(name);
+    let scraped = now - (now + (h % RESOLUTION_MS as u64) as Millis).rem_euclid(RESOLUTION_MS);
+    (scraped, RESOLUTION_MS + ((h >> 16) % 90) as Millis)
+}
+
 /// A pod whose containers run (metrics-server reports no other).
 pub fn measured(pod: &Value) -> bool {
     pod.at("/status/phase").and_then(Value::as_str) == Some("Running")
@@ -126,7 +215,17 @@ pub fn pod_usage(w: &World, pod: &Value) -> Vec<(String, Usage)> {
                 .and_then(|rt| rt.containers.get(name))
                 .and_then(|c| c.process.as_ref())
                 .is_some_and(|p| p.spinning());
-            let demand = cpu_demand(&argv).unwrap_or(0) + if spinning { 1000 } else { 0 };
+            // Serving: the requests of the scrape window, at the image's cost each (the
+            // first container that serves answers, as the network model has it).
+            let serving = if i == 0 {
+                let (end, window) = scrape(w.now, meta_str(pod, "name"));
+                w.kubelet.served.rate_milli(uid, end, window)
+                    * request_cost_us(c["image"].as_str().unwrap_or(""))
+                    / 1_000_000
+            } else {
+                0
+            };
+            let demand = cpu_demand(&argv).unwrap_or(0) + if spinning { 1000 } else { 0 } + serving;
             let quota = c.at("/resources/limits/cpu").and_then(quantity::cpu_millis);
             let cpu = if demand > 0 {
                 throttled(demand, quota, cpus, h >> (i * 8 + 4))

@@ -708,7 +708,7 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let body = if text.trim_start().starts_with('{') {
         text.clone()
     } else {
-        match serde_yaml::from_str::<serde_yaml::Value>(&text)
+        match crate::kubectl::yaml_json::value(&text)
             .ok()
             .and_then(|v| serde_json::to_string(&v).ok())
         {

@@ -8,6 +8,7 @@ use crate::engine::api::discovery::Resource;
 use crate::engine::apiserver::derived_fields;
 use crate::engine::json::At;
 use crate::engine::selector::{labels_of, Selector};
+use crate::engine::store::EventType;
 use crate::engine::ApiError;
 use crate::engine::{Cluster, Millis};
 use crate::kubectl::metrics_server;
@@ -17,6 +18,7 @@ use crate::kubectl::printers::list;
 use crate::kubectl::printers::tabwriter::{format_table, WatchTable};
 use crate::kubectl::printers::{custom_columns, gotemplate, jsonpath, omit_managed_fields, yaml};
 use crate::kubectl::process::{Process, Running, Watch};
+use crate::kubectl::watch_selection::{Selection, Selectors};
 use crate::shell::Output;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -100,6 +102,8 @@ pub struct RowPrinter {
     pub kind_group: String,
     /// `--show-managed-fields`: `-o yaml|json` keep `metadata.managedFields`.
     pub show_managed_fields: bool,
+    /// `--output-watch-events`: a table's rows start with the event's type.
+    pub watch_events: bool,
 }
 
 impl RowPrinter {
@@ -112,6 +116,20 @@ impl RowPrinter {
     }
 
     pub fn print_many(&mut self, objs: &[&Value], now: Millis) -> Vec<String> {
+        self.print_as(objs, now, "ADDED")
+    }
+
+    /// One watch event's object (`--output-watch-events` shows its type).
+    pub fn print_event(&mut self, ty: EventType, obj: &Value, now: Millis) -> Vec<String> {
+        let event = match ty {
+            EventType::Added => "ADDED",
+            EventType::Modified => "MODIFIED",
+            EventType::Deleted => "DELETED",
+        };
+        self.print_as(&[obj], now, event)
+    }
+
+    fn print_as(&mut self, objs: &[&Value], now: Millis, event: &str) -> Vec<String> {
         let derived: Vec<Cow<Value>>;
         let refs: Vec<&Value>;
         let hidden =
@@ -128,6 +146,11 @@ impl RowPrinter {
                 let mut rows = columns::table(self.kind, objs, now, &self.options);
                 if rows.is_empty() {
                     return Vec::new();
+                }
+                if self.watch_events {
+                    for (i, row) in rows.iter_mut().enumerate() {
+                        row.insert(0, if i == 0 { "EVENT" } else { event }.to_string());
+                    }
                 }
                 if self.header_done || self.no_headers {
                     rows.remove(0);
@@ -162,10 +185,6 @@ impl RowPrinter {
                 lines
             }
         }
-    }
-
-    pub fn print_one(&mut self, obj: &Value, now: Millis) -> Vec<String> {
-        self.print_many(&[obj], now)
     }
 }
 
@@ -264,6 +283,18 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         Err(e) => return Output::failed(e).into(),
     };
     let watching = p.bool("watch") || p.bool("watch-only");
+    // kubectl prints each event as a metav1.WatchEvent for the other printers; the
+    // playground prints its type for tables only, and says so.
+    if watching
+        && p.bool("output-watch-events")
+        && !matches!(format, Format::Table { .. } | Format::Name)
+    {
+        return Output::failed(format!(
+            "--output-watch-events with -o {} is not simulated in the playground",
+            p.value("output").unwrap_or("")
+        ))
+        .into();
+    }
     let targets = if let Some(file) = p.value("filename") {
         match super::manifest::read(ctx, file) {
             Ok(docs) => {
@@ -408,6 +439,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             header_done: false,
             kind_group: kind_group(r),
             show_managed_fields: p.bool("show-managed-fields"),
+            watch_events: p.bool("output-watch-events"),
         };
         if !p.bool("watch-only") {
             let refs: Vec<&Value> = objs.iter().map(|o| o.as_ref()).collect();
@@ -424,7 +456,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 Some(ns.clone())
             },
             name: single,
-            selector: selector.clone(),
+            selection: Selection::new(
+                Selectors {
+                    labels: selector.clone(),
+                    fields: p.value("field-selector").map(String::from),
+                },
+                &objs,
+            ),
             cursor: ctx.cluster.store.resource_version(),
             printer,
         };

@@ -5,6 +5,7 @@
 use super::Ctx;
 use crate::engine::api::discovery::{self, Resource};
 use crate::engine::json::{unmarshal_kind, At};
+use crate::kubectl::yaml_json::{self, ToJsonError};
 use serde_json::Value;
 
 /// One object from a manifest, with the resource its apiVersion/kind maps to.
@@ -55,21 +56,24 @@ fn yaml_error(e: &serde_yaml::Error) -> String {
     }
 }
 
-/// Parses every document of `text`.
+/// Parses every document of `text` as kubectl's YAML-to-JSON step reads it
+/// ([`yaml_json`]: YAML 1.1's `yes`, `no`, `on`, `off`, octal `0644`).
 pub fn parse_docs(text: &str, source: &str) -> Result<Vec<Doc>, String> {
     let mut docs = Vec::new();
-    for de in serde_yaml::Deserializer::from_str(text) {
-        let value: serde_yaml::Value = serde::Deserialize::deserialize(de).map_err(|e| {
-            format!(
-                "error parsing {source}: error converting YAML to JSON: {}",
-                yaml_error(&e)
-            )
-        })?;
-        if value.is_null() {
-            continue;
-        }
-        let json: Value = serde_json::to_value(&value)
-            .map_err(|e| format!("error parsing {source}: error converting YAML to JSON: {e}"))?;
+    for converted in yaml_json::documents(text) {
+        let json = match converted {
+            Ok(Some(json)) => json,
+            Ok(None) => continue,
+            Err(e) => {
+                let why = match e {
+                    ToJsonError::Yaml(e) => yaml_error(&e),
+                    ToJsonError::Json(why) => why,
+                };
+                return Err(format!(
+                    "error parsing {source}: error converting YAML to JSON: {why}"
+                ));
+            }
+        };
         if !json.is_object() {
             return Err(format!("error parsing {source}: json: cannot unmarshal {} into Go value of type map[string]interface {{}}", unmarshal_kind(&json)));
         }
@@ -109,7 +113,27 @@ pub fn read(ctx: &Ctx<'_>, name: &str) -> Result<Vec<Doc>, String> {
     if docs.is_empty() {
         return Err("no objects passed to apply".to_string());
     }
+    if let Some(why) = docs.iter().find_map(|d| metadata_error(&d.object)) {
+        return Err(format!("unable to decode \"{source}\": {why}"));
+    }
     Ok(docs)
+}
+
+/// kubectl reads each object's metadata into Go's ObjectMeta before it sends anything
+/// (cli-runtime's metadataValidatingDecoder), so `name: yes` (a boolean in YAML 1.1)
+/// stops it there: `json: cannot unmarshal bool into Go struct field
+/// ObjectMeta.metadata.name of type string`.
+fn metadata_error(obj: &Value) -> Option<String> {
+    let meta = obj.get("metadata").filter(|m| !m.is_null())?;
+    if !meta.is_object() {
+        return Some(format!(
+            "json: cannot unmarshal {} into Go struct field metadataOnlyObject.metadata of type v1.ObjectMeta",
+            unmarshal_kind(meta)
+        ));
+    }
+    // Every kind's metadata is the same ObjectMeta.
+    let only = serde_json::json!({ "metadata": meta });
+    crate::engine::api::decoding::type_error("ConfigMap", &only).map(|m| m.message)
 }
 
 /// kubectl's client-side checks before anything is sent: apiVersion/kind present and a

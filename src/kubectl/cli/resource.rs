@@ -63,6 +63,7 @@ pub fn all_category() -> Vec<&'static Resource> {
         "deployments",
         "replicasets",
         "statefulsets",
+        "horizontalpodautoscalers",
         "jobs",
     ]
     .iter()

@@ -8,6 +8,7 @@ use super::{flag_error, Ctx, Outcome};
 use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::container::Target;
 use crate::engine::json::At;
+use crate::engine::kubelet::streaming::{self, StreamRequest};
 use crate::engine::ApiError;
 use crate::json;
 use crate::kubectl::output::CheckErr;
@@ -398,15 +399,25 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         );
         return out.into();
     }
-    if let Some(kubelet) = crate::engine::kubelet::power::refused_kubelet(ctx.cluster, &pod) {
-        out.fail(format!(
-            "Error from server: error dialing backend: dial tcp {kubelet}: connect: connection refused"
-        ));
+    // The terminal is a terminal: `-t` with `-i` is a TTY, which carries stderr too.
+    let tty = p.bool("tty") && p.bool("stdin");
+    let stream = StreamRequest {
+        subresource: "exec",
+        container: &container,
+        command: &command,
+        stdin: p.bool("stdin"),
+        stdout: true,
+        stderr: !tty,
+        tty,
+    };
+    // What the kubelet refuses reaches kubectl through the API server's stream translator.
+    if let Some(refusal) = streaming::refused_stream(ctx.cluster, &pod, &stream) {
+        out.fail(streaming::internal_error(&refusal));
         return out.into();
     }
     if !container_running(&pod, &container) {
-        out.fail(format!(
-            "unable to upgrade connection: container not found (\"{container}\")"
+        out.fail(streaming::internal_error(
+            &stream.container_not_found(&ns, &pod_name),
         ));
         return out.into();
     }

@@ -4,8 +4,7 @@
 
 use super::flags::Flag;
 use super::{apply, config, delete, describe, diff, edit, events, expose, get, info, label, logs};
-use super::{nodes, replace};
-use super::{rollout, run, scale, set, top, wait, Ctx, Outcome};
+use super::{autoscale, nodes, replace, rollout, run, scale, set, top, wait, Ctx, Outcome};
 use crate::shell::Output;
 
 /// One kubectl command.
@@ -127,6 +126,15 @@ pub const VERBS: &[Verb] = &[
         help: Some((
             HelpGroup::Deploy,
             "Set a new size for a deployment, replica set, or replication controller",
+        )),
+    },
+    Verb {
+        name: "autoscale",
+        run: |ctx, rest| autoscale::run(ctx, rest).into(),
+        flags: autoscale::FLAGS,
+        help: Some((
+            HelpGroup::Deploy,
+            "Auto-scale a deployment, replica set, stateful set, or replication controller",
         )),
     },
     // Cluster Management Commands.
@@ -291,7 +299,6 @@ pub const NOT_SIMULATED: &[&str] = &[
     "alpha",
     "attach",
     "auth",
-    "autoscale",
     "certificate",
     "cp",
     "debug",
@@ -316,11 +323,6 @@ pub fn names() -> Vec<&'static str> {
 /// The commands of kubectl 1.34 the playground does not run, where `kubectl --help` lists
 /// them (run, they say they are not available).
 const NOT_SIMULATED_HELP: &[(HelpGroup, &str, &str)] = &[
-    (
-        HelpGroup::Deploy,
-        "autoscale",
-        "Auto-scale a deployment, replica set, stateful set, or replication controller",
-    ),
     (
         HelpGroup::ClusterManagement,
         "certificate",

@@ -107,10 +107,8 @@ fn limit_range_rows(w: &mut Writer, lr: &Value, prefix: &str) {
 
 /// `Quantity.String()` of a stored quantity.
 fn quantity_string(q: &Value) -> String {
-    crate::engine::quota::Amount::parse(q).map_or_else(
-        || q.as_str().map_or_else(|| q.to_string(), str::to_string),
-        |a| a.to_string(),
-    )
+    let text = q.as_str().map_or_else(|| q.to_string(), str::to_string);
+    crate::engine::quantity::Quantity::parse(&text).map_or(text, |q| q.to_string())
 }
 
 /// `DescribeResourceQuotas`: each quota by name, its scopes and their meaning, then

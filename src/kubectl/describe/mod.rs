@@ -20,6 +20,7 @@ use crate::kubectl::printers::fields::{at, controller_ref, int, opt_int, s, scal
 use crate::kubectl::printers::tabwriter::format_tabbed;
 
 mod apps;
+mod autoscaling;
 mod batch;
 mod config;
 mod containers;
@@ -79,6 +80,7 @@ pub fn describe(obj: &Value, related: &Related, now_ms: i64) -> String {
         "ConfigMap" => describe_configmap(&mut w, obj, related),
         "Job" => describe_job(&mut w, obj, related),
         "CronJob" => describe_cronjob(&mut w, obj, related),
+        "HorizontalPodAutoscaler" => autoscaling::describe_hpa(&mut w, obj, related),
         "Secret" => describe_secret(&mut w, obj),
         "ResourceQuota" => describe_quota(&mut w, obj),
         "LimitRange" => describe_limit_range(&mut w, obj),

@@ -138,33 +138,10 @@ pub fn int_or_string(v: Option<&Value>) -> String {
 /// A resource quantity (`500m`, `1Gi`, `2`, `1e3`) as a number of base units.
 pub fn quantity_value(q: &Value) -> Option<f64> {
     let text = match q {
-        Value::String(s) => s.trim().to_string(),
+        Value::String(s) => s.clone(),
         Value::Number(n) => return n.as_f64(),
         _ => return None,
     };
-    const SUFFIXES: [(&str, f64); 15] = [
-        ("Ki", 1024.0),
-        ("Mi", 1048576.0),
-        ("Gi", 1073741824.0),
-        ("Ti", 1099511627776.0),
-        ("Pi", 1125899906842624.0),
-        ("Ei", 1152921504606846976.0),
-        ("n", 1e-9),
-        ("u", 1e-6),
-        ("m", 1e-3),
-        ("k", 1e3),
-        ("M", 1e6),
-        ("G", 1e9),
-        ("T", 1e12),
-        ("P", 1e15),
-        ("E", 1e18),
-    ];
-    for (suffix, factor) in SUFFIXES {
-        if let Some(num) = text.strip_suffix(suffix) {
-            if let Ok(v) = num.parse::<f64>() {
-                return Some(v * factor);
-            }
-        }
-    }
-    text.parse::<f64>().ok()
+    let q = crate::engine::quantity::Quantity::parse(&text).ok()?;
+    Some(q.nanos() as f64 / 1e9)
 }

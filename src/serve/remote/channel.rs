@@ -113,7 +113,7 @@ pub fn internal_error(message: &str) -> Value {
     json!({
         "metadata": {},
         "status": "Failure",
-        "message": format!("Internal error occurred: {message}"),
+        "message": crate::engine::kubelet::streaming::internal_error(message),
         "reason": "InternalError",
         "details": {"causes": [{"message": message}]},
         "code": 500

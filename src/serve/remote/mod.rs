@@ -17,6 +17,7 @@ use super::engine::{Api, Engine};
 use super::http::Req;
 use super::status::{self, Status};
 use crate::engine::container::Target;
+use crate::engine::kubelet::streaming::{self, StreamRequest};
 use serde_json::Value;
 
 /// Whether a request is for `pods/NAME/exec` or `pods/NAME/attach`.
@@ -141,25 +142,29 @@ fn check(api: &Api, a: &Ask) -> Result<Checked, Status> {
         .filter(|s| s["state"]["running"].is_object())
         .and_then(|s| s["containerID"].as_str())
         .map(String::from);
-    let kubelet =
-        if let Some(addr) = crate::engine::kubelet::power::refused_kubelet(&api.cluster, pod) {
-            Err(format!(
-                "error dialing backend: dial tcp {addr}: connect: connection refused"
-            ))
-        } else if let Some(container_id) = running_id {
-            Ok(Container {
-                stdin: specs
-                    .iter()
-                    .find(|c| c["name"] == container.as_str())
-                    .is_some_and(|c| c["stdin"] == true),
-                uid: pod["metadata"]["uid"].as_str().unwrap_or("").to_string(),
-                container_id,
-            })
-        } else {
-            Err(format!(
-                "unable to upgrade connection: container not found ({container:?})"
-            ))
-        };
+    let stream = StreamRequest {
+        subresource: if a.attach { "attach" } else { "exec" },
+        container: &container,
+        command: &a.command,
+        stdin: a.stdin,
+        stdout: a.stdout,
+        stderr: a.stderr,
+        tty: a.tty,
+    };
+    let kubelet = if let Some(refusal) = streaming::refused_stream(&api.cluster, pod, &stream) {
+        Err(refusal)
+    } else if let Some(container_id) = running_id {
+        Ok(Container {
+            stdin: specs
+                .iter()
+                .find(|c| c["name"] == container.as_str())
+                .is_some_and(|c| c["stdin"] == true),
+            uid: pod["metadata"]["uid"].as_str().unwrap_or("").to_string(),
+            container_id,
+        })
+    } else {
+        Err(stream.container_not_found(&a.namespace, &a.pod))
+    };
     Ok(Checked { target, kubelet })
 }
 

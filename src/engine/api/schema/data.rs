@@ -83,6 +83,14 @@ ContainerPort
 ContainerResizePolicy
   resourceName|string|required|
   restartPolicy|string|required|
+ContainerResourceMetricSource
+  container|string|required|
+  name|string|required|
+  target|MetricTarget|required|
+ContainerResourceMetricStatus
+  container|string|required|
+  current|MetricValueStatus|required|
+  name|string|required|
 ContainerRestartRule
   action|string|required|
   exitCodes|ContainerRestartRuleOnExitCodes||
@@ -144,6 +152,10 @@ CronJobStatus
   active|[]ObjectReference||
   lastScheduleTime|string||
   lastSuccessfulTime|string||
+CrossVersionObjectReference
+  apiVersion|string||
+  kind|string|required|
+  name|string|required|
 DaemonSet
   apiVersion|string||
   kind|string||
@@ -310,9 +322,24 @@ EventSource
   host|string||
 ExecAction
   command|[]string||
+ExternalMetricSource
+  metric|MetricIdentifier|required|
+  target|MetricTarget|required|
+ExternalMetricStatus
+  current|MetricValueStatus|required|
+  metric|MetricIdentifier|required|
 GRPCAction
   port|integer|required|
   service|string||
+HPAScalingPolicy
+  periodSeconds|integer|required|
+  type|string|required|
+  value|integer|required|
+HPAScalingRules
+  policies|[]HPAScalingPolicy||
+  selectPolicy|string||
+  stabilizationWindowSeconds|integer||
+  tolerance|Quantity||
 HTTPGetAction
   host|string||
   httpHeaders|[]HTTPHeader||
@@ -322,6 +349,34 @@ HTTPGetAction
 HTTPHeader
   name|string|required|
   value|string|required|
+HorizontalPodAutoscaler
+  apiVersion|string||
+  kind|string||
+  metadata|ObjectMeta||
+  spec|HorizontalPodAutoscalerSpec||
+  status|HorizontalPodAutoscalerStatus||
+HorizontalPodAutoscalerBehavior
+  scaleDown|HPAScalingRules||
+  scaleUp|HPAScalingRules||
+HorizontalPodAutoscalerCondition
+  lastTransitionTime|string||
+  message|string||
+  reason|string||
+  status|string|required|
+  type|string|required|
+HorizontalPodAutoscalerSpec
+  behavior|HorizontalPodAutoscalerBehavior||
+  maxReplicas|integer|required|
+  metrics|[]MetricSpec||
+  minReplicas|integer||
+  scaleTargetRef|CrossVersionObjectReference|required|
+HorizontalPodAutoscalerStatus
+  conditions|[]HorizontalPodAutoscalerCondition||
+  currentMetrics|[]MetricStatus||
+  currentReplicas|integer||
+  desiredReplicas|integer|required|
+  lastScaleTime|string||
+  observedGeneration|integer||
 HostAlias
   hostnames|[]string||
   ip|string|required|
@@ -432,6 +487,32 @@ ManagedFieldsEntry
   operation|string||
   subresource|string||
   time|string||
+MetricIdentifier
+  name|string|required|
+  selector|LabelSelector||
+MetricSpec
+  containerResource|ContainerResourceMetricSource||
+  external|ExternalMetricSource||
+  object|ObjectMetricSource||
+  pods|PodsMetricSource||
+  resource|ResourceMetricSource||
+  type|string|required|
+MetricStatus
+  containerResource|ContainerResourceMetricStatus||
+  external|ExternalMetricStatus||
+  object|ObjectMetricStatus||
+  pods|PodsMetricStatus||
+  resource|ResourceMetricStatus||
+  type|string|required|
+MetricTarget
+  averageUtilization|integer||
+  averageValue|Quantity||
+  type|string|required|
+  value|Quantity||
+MetricValueStatus
+  averageUtilization|integer||
+  averageValue|Quantity||
+  value|Quantity||
 NFSVolumeSource
   path|string|required|
   readOnly|boolean||
@@ -522,6 +603,14 @@ ObjectMeta
   resourceVersion|string||
   selfLink|string||
   uid|string||
+ObjectMetricSource
+  describedObject|CrossVersionObjectReference|required|
+  metric|MetricIdentifier|required|
+  target|MetricTarget|required|
+ObjectMetricStatus
+  current|MetricValueStatus|required|
+  describedObject|CrossVersionObjectReference|required|
+  metric|MetricIdentifier|required|
 ObjectReference
   apiVersion|string||
   fieldPath|string||
@@ -741,6 +830,12 @@ PodStatus
 PodTemplateSpec
   metadata|ObjectMeta||
   spec|PodSpec||
+PodsMetricSource
+  metric|MetricIdentifier|required|
+  target|MetricTarget|required|
+PodsMetricStatus
+  current|MetricValueStatus|required|
+  metric|MetricIdentifier|required|
 PreferredSchedulingTerm
   preference|NodeSelectorTerm|required|
   weight|integer|required|
@@ -790,6 +885,12 @@ ResourceFieldSelector
   containerName|string||
   divisor|Quantity||
   resource|string|required|
+ResourceMetricSource
+  name|string|required|
+  target|MetricTarget|required|
+ResourceMetricStatus
+  current|MetricValueStatus|required|
+  name|string|required|
 ResourceQuota
   apiVersion|string||
   kind|string||

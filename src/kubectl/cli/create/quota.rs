@@ -3,7 +3,6 @@
 
 use super::{Ctx, Invocation};
 use crate::engine::errors::ApiError;
-use crate::engine::quota::Amount;
 use crate::json;
 use crate::kubectl::cli::flags::{flag, Arity, Flag};
 use crate::kubectl::output::CheckErr;
@@ -14,10 +13,6 @@ const FLAGS: &[Flag] = &[
     flag("hard", None, Arity::Value),
     flag("scopes", None, Arity::Value),
 ];
-
-/// `resource.ParseQuantity`'s refusal of a value that is no quantity.
-const NOT_A_QUANTITY: &str =
-    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
 pub(super) fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let inv = match Invocation::parse("create quota", args, FLAGS, None) {
@@ -62,8 +57,11 @@ fn hard(spec: &str) -> Result<Option<Map<String, Value>>, String> {
                 "Invalid argument syntax {statement}, expected <resource>=<value>"
             ));
         };
-        let amount = Amount::parse(&json!(value)).ok_or_else(|| NOT_A_QUANTITY.to_string())?;
-        list.insert(name.to_string(), json!(amount.to_string()));
+        // `resource.ParseQuantity`, its refusal as it words it; stored as the server stores
+        // a ResourceList's quantity.
+        let stored =
+            crate::engine::quantity::resource_list_form(value).map_err(|e| e.to_string())?;
+        list.insert(name.to_string(), json!(stored));
     }
     Ok(Some(list))
 }

@@ -2,6 +2,7 @@
 //! API server's table printer computes them (k/k `pkg/printers/internalversion/printers.go`),
 //! plus kubectl's row decorations (`-A`, `-L`, `--show-labels`, `kind/` name prefix).
 
+pub(crate) mod autoscaling;
 mod batch;
 mod events;
 pub(crate) mod nodes;
@@ -16,6 +17,7 @@ use super::fields::{
     arr, at, controller_ref, format_label_selector, format_labels, int, obj, opt_int, s,
     selector_string, string_map, time,
 };
+use autoscaling::hpa_cells;
 use batch::{cronjob_cells, job_cells};
 use events::event_cells;
 use nodes::node_cells;
@@ -175,6 +177,15 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
             ("Containers", true),
             ("Images", true),
             ("Selector", true),
+        ],
+        "HorizontalPodAutoscaler" => &[
+            NAME,
+            ("Reference", false),
+            ("Targets", false),
+            ("MinPods", false),
+            ("MaxPods", false),
+            ("Replicas", false),
+            AGE,
         ],
         // metrics-server's ConvertToTable (its resource columns are lower-case).
         "PodMetrics" | "NodeMetrics" => {
@@ -410,6 +421,7 @@ fn all_cells(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
         "StorageClass" => storage_class_cells(o, now),
         "Job" => job_cells(o, now),
         "CronJob" => cronjob_cells(o, now),
+        "HorizontalPodAutoscaler" => hpa_cells(o, now),
         _ => vec![name, age(o, now)],
     }
 }
