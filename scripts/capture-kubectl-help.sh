@@ -11,8 +11,9 @@ COMMANDS=(
   "create service clusterip" "create service externalname" "create service loadbalancer"
   "create service nodeport" expose run set "set env" "set image" "set resources" explain get
   edit delete rollout "rollout history" "rollout pause" "rollout restart" "rollout resume"
-  "rollout status" "rollout undo" scale autoscale cluster-info top "top node" "top pod" cordon uncordon
-  drain taint describe logs exec events apply patch wait label annotate completion api-resources
+  "rollout status" "rollout undo" scale autoscale cluster-info top "top node" "top pod" cordon
+  uncordon drain taint describe logs exec events diff apply patch replace wait label annotate
+  completion api-resources
   api-versions config "config current-context" "config delete-context" "config get-clusters"
   "config get-contexts" "config get-users" "config rename-context" "config set-context"
   "config use-context" "config view" version options

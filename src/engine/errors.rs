@@ -224,6 +224,7 @@ impl ApiError {
             | ApiError::NamespaceNotFound { .. }
             | ApiError::AlreadyExists { .. }
             | ApiError::BadRequest { .. }
+            | ApiError::Conflict { .. }
             | ApiError::Forbidden { .. } => from_server(
                 self.reason(),
                 &format!("error when {verb} \"{file}\": {}", self.status_message("")),

@@ -53,6 +53,33 @@ fn has_generation(kind: &str) -> bool {
     )
 }
 
+/// ObjectMeta's `labels` and `annotations` are `omitempty`: an empty map (a manifest's
+/// `annotations: {}`, an apply patch's) is not stored.
+fn drop_empty_meta_maps(obj: &mut Value) {
+    if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        for key in ["labels", "annotations"] {
+            if m.get(key)
+                .and_then(Value::as_object)
+                .is_some_and(|a| a.is_empty())
+            {
+                m.remove(key);
+            }
+        }
+    }
+}
+
+/// A Deployment's annotations are copied to its ReplicaSets, so the registry bumps its
+/// generation when they change too (`deploymentStrategy.PrepareForUpdate`; no
+/// annotations and an empty map are the same to it).
+fn deployment_annotations_changed(kind: &str, old: &Value, new: &Value) -> bool {
+    let annotations = |o: &Value| {
+        o.pointer("/metadata/annotations")
+            .filter(|a| a.as_object().is_some_and(|m| !m.is_empty()))
+            .cloned()
+    };
+    kind == "Deployment" && annotations(old) != annotations(new)
+}
+
 /// Kinds whose status is written only through the status subresource.
 pub(crate) fn has_status_subresource(kind: &str) -> bool {
     matches!(
@@ -178,6 +205,7 @@ impl World {
             }
         }
         defaults::apply(info.kind, &mut obj);
+        drop_empty_meta_maps(&mut obj);
         // Mutating admission runs before validation: LimitRanger's defaults are validated
         // with the pod, and ResourceQuota below counts them.
         if info.kind == "Pod" {
@@ -419,6 +447,7 @@ impl World {
             meta_mut(&mut obj).insert("namespace".into(), json!(namespace));
         }
         defaults::apply(info.kind, &mut obj);
+        drop_empty_meta_maps(&mut obj);
         if info.kind == "Secret" {
             merge_string_data(&mut obj);
         }
@@ -500,7 +529,10 @@ impl World {
             };
         }
         meta.remove("resourceVersion");
-        if has_generation(info.kind) && obj.get("spec") != old.get("spec") {
+        if has_generation(info.kind)
+            && (obj.get("spec") != old.get("spec")
+                || deployment_annotations_changed(info.kind, &old, &obj))
+        {
             let generation = old_meta
                 .get("generation")
                 .and_then(Value::as_i64)

@@ -50,7 +50,7 @@ enum Verb {
 }
 
 /// Sets the namespace of a namespaced object from `-n`, refusing a mismatch.
-fn place(doc: &mut Doc, ns: &str, explicit_ns: bool) -> Result<(), String> {
+pub(super) fn place(doc: &mut Doc, ns: &str, explicit_ns: bool) -> Result<(), String> {
     let Some(r) = doc.resource else { return Ok(()) };
     if !r.namespaced {
         return Ok(());
@@ -102,7 +102,7 @@ fn require_name(doc: &Doc, r: &Resource) -> Result<(), String> {
 
 /// The server's decoding of a create: a value of the wrong type, then strict field
 /// validation (`--validate=strict`, the default).
-fn strict_decode(doc: &Doc, r: &Resource) -> Result<(), String> {
+pub(super) fn strict_decode(doc: &Doc, r: &Resource, verb: &str) -> Result<(), String> {
     let Some(problem) = decoding::decode_error(r.kind, &doc.object) else {
         return Ok(());
     };
@@ -112,7 +112,7 @@ fn strict_decode(doc: &Doc, r: &Resource) -> Result<(), String> {
         problem.message(),
         kind = r.kind,
     ))
-    .with_source("creating", &doc.source))
+    .with_source(verb, &doc.source))
 }
 
 /// `deployment.apps/web created`, named as the server answered (a `generateName` is only
@@ -274,7 +274,7 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
 
 /// kubectl returns one error as it is (checkErr adds `error: `) and several as an
 /// aggregate, whose messages it prints one per line with no prefix of its own.
-fn print_errors(out: &mut Output, errors: &[String]) {
+pub(super) fn print_errors(out: &mut Output, errors: &[String]) {
     match errors {
         [] => {}
         [one] => out.fail(one),
@@ -404,7 +404,7 @@ fn create_one(
     manager: &str,
 ) -> Result<(&'static str, Value), String> {
     if let Some(r) = doc.resource {
-        strict_decode(doc, r)?;
+        strict_decode(doc, r, "creating")?;
     }
     if dry_run {
         return Ok(("created", preview(doc)));
@@ -427,7 +427,7 @@ fn create_server_dry_run(
     save_config: bool,
 ) -> Result<(&'static str, Value), String> {
     if let Some(r) = doc.resource {
-        strict_decode(doc, r)?;
+        strict_decode(doc, r, "creating")?;
     }
     let mut obj = doc.object.clone();
     if save_config {
@@ -442,7 +442,7 @@ fn create_server_dry_run(
 /// The manifest as kubectl serializes it into the annotation (`util.GetModifiedConfiguration`):
 /// its annotations are set back without the last-applied one, even when none are left, so
 /// a manifest without annotations gets `"annotations":{}`.
-fn applied_configuration(manifest: &Value) -> Value {
+pub(super) fn applied_configuration(manifest: &Value) -> Value {
     let mut applied = manifest.clone();
     if let Some(meta) = applied.get_mut("metadata").and_then(Value::as_object_mut) {
         let annotations = meta.entry("annotations").or_insert_with(|| json!({}));
@@ -453,7 +453,7 @@ fn applied_configuration(manifest: &Value) -> Value {
     applied
 }
 
-fn annotate_last_applied(obj: &mut Value, manifest: &Value) {
+pub(super) fn annotate_last_applied(obj: &mut Value, manifest: &Value) {
     let applied = applied_configuration(manifest);
     let text = serde_json::to_string(&applied).unwrap_or_default() + "\n";
     // A `metadata` that is not a mapping gets no annotation (as unstructured's
@@ -479,7 +479,7 @@ fn annotate_last_applied(obj: &mut Value, manifest: &Value) {
 
 /// Fields set in `last` but missing from `new` become `null` (deleted); the rest of `new`
 /// merges over the live object.
-fn three_way(last: &Value, new: &Value) -> Value {
+pub(super) fn three_way(last: &Value, new: &Value) -> Value {
     match (last, new) {
         (Value::Object(l), Value::Object(n)) => {
             let mut patch = serde_json::Map::new();

@@ -168,3 +168,50 @@ pub fn check(doc: &Doc) -> Result<&'static Resource, String> {
         )
     })
 }
+
+/// A `metadata` string of a manifest's object (`""` when missing).
+pub fn meta<'v>(obj: &'v Value, key: &str) -> &'v str {
+    obj.get("metadata")
+        .and_then(|m| m.get(key))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+/// The files `-f NAME…` stands for, as kubectl's builder expands them: a directory gives
+/// its `.json`, `.yaml` and `.yml` files in name order (its subdirectories too with
+/// `-R`); `-` and URLs stay as they are. Every path must exist first.
+pub fn expand_paths(
+    ctx: &Ctx<'_>,
+    names: &[String],
+    recursive: bool,
+) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for name in names {
+        if name == "-" || name.contains("://") {
+            out.push(name.clone());
+        } else if ctx.fs.is_directory(name) {
+            walk(ctx, name.trim_end_matches('/'), recursive, &mut out);
+        } else if ctx.fs.exists(name) {
+            out.push(name.clone());
+        } else {
+            return Err(format!("the path \"{name}\" does not exist"));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(ctx: &Ctx<'_>, dir: &str, recursive: bool, out: &mut Vec<String>) {
+    let Ok(entries) = ctx.fs.list(dir) else {
+        return;
+    };
+    for (name, is_dir, _) in entries {
+        let path = format!("{dir}/{name}");
+        if is_dir {
+            if recursive {
+                walk(ctx, &path, recursive, out);
+            }
+        } else if [".json", ".yaml", ".yml"].iter().any(|e| name.ends_with(e)) {
+            out.push(path);
+        }
+    }
+}

@@ -7,6 +7,7 @@ pub mod config;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod diff;
 pub mod edit;
 pub mod events;
 pub mod expose;
@@ -17,6 +18,7 @@ pub mod label;
 pub mod logs;
 pub mod manifest;
 pub mod nodes;
+pub mod replace;
 pub mod resource;
 pub mod rollout;
 pub mod run;
@@ -42,6 +44,8 @@ pub struct Ctx<'a> {
     pub stdin: Option<&'a str>,
     /// The terminal's kubeconfig: contexts and the default namespace.
     pub kubeconfig: &'a mut Kubeconfig,
+    /// The shell's environment, where there is a shell (`KUBECTL_EXTERNAL_DIFF`).
+    pub env: Option<&'a std::collections::BTreeMap<String, String>>,
 }
 
 impl Ctx<'_> {
@@ -175,9 +179,9 @@ fn root_bool(pred: impl Fn(&flags::Flag) -> bool) -> bool {
 /// Verbs that load the namespace from the kubeconfig before anything else; the others
 /// (discovery, version, explain, cluster-info) only build a client.
 const RESOLVE_NAMESPACE_FIRST: &[&str] = &[
-    "annotate", "apply", "cordon", "create", "delete", "describe", "drain", "edit", "events",
-    "exec", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale", "set", "taint",
-    "top", "uncordon",
+    "annotate", "apply", "cordon", "create", "delete", "describe", "diff", "drain", "edit",
+    "events", "exec", "expose", "get", "label", "logs", "patch", "replace", "rollout", "run",
+    "scale", "set", "taint", "top", "uncordon",
 ];
 
 /// Whether the kubeconfig (`--kubeconfig`, `--context`) lets `verb` reach the cluster.

@@ -3,8 +3,8 @@
 //! listed and completed at once.
 
 use super::flags::Flag;
-use super::{apply, config, delete, describe, edit, events, expose, get, info, label, logs, nodes};
-use super::{autoscale, rollout, run, scale, set, top, wait, Ctx, Outcome};
+use super::{apply, config, delete, describe, diff, edit, events, expose, get, info, label, logs};
+use super::{autoscale, nodes, replace, rollout, run, scale, set, top, wait, Ctx, Outcome};
 use crate::shell::Output;
 
 /// One kubectl command.
@@ -205,6 +205,15 @@ pub const VERBS: &[Verb] = &[
         help: Some((HelpGroup::Troubleshooting, "List events")),
     },
     Verb {
+        name: "diff",
+        run: |ctx, rest| diff::run(ctx, rest).into(),
+        flags: diff::FLAGS,
+        help: Some((
+            HelpGroup::Advanced,
+            "Diff the live version against a would-be applied version",
+        )),
+    },
+    Verb {
         name: "apply",
         run: |ctx, rest| apply::apply(ctx, rest).into(),
         flags: apply::CREATE_FLAGS,
@@ -218,6 +227,12 @@ pub const VERBS: &[Verb] = &[
         run: |ctx, rest| apply::patch(ctx, rest).into(),
         flags: apply::PATCH_FLAGS,
         help: Some((HelpGroup::Advanced, "Update fields of a resource")),
+    },
+    Verb {
+        name: "replace",
+        run: |ctx, rest| replace::run(ctx, rest).into(),
+        flags: replace::FLAGS,
+        help: Some((HelpGroup::Advanced, "Replace a resource by file name or stdin")),
     },
     Verb {
         name: "wait",
@@ -287,12 +302,10 @@ pub const NOT_SIMULATED: &[&str] = &[
     "certificate",
     "cp",
     "debug",
-    "diff",
     "kustomize",
     "plugin",
     "port-forward",
     "proxy",
-    "replace",
 ];
 
 /// The verb named `name`, if kubectl has it here.
@@ -340,16 +353,6 @@ const NOT_SIMULATED_HELP: &[(HelpGroup, &str, &str)] = &[
         HelpGroup::Troubleshooting,
         "debug",
         "Create debugging sessions for troubleshooting workloads and nodes",
-    ),
-    (
-        HelpGroup::Advanced,
-        "diff",
-        "Diff the live version against a would-be applied version",
-    ),
-    (
-        HelpGroup::Advanced,
-        "replace",
-        "Replace a resource by file name or stdin",
     ),
     (
         HelpGroup::Advanced,

@@ -184,6 +184,7 @@ impl Session {
             fs: &mut t.fs,
             stdin: None,
             kubeconfig: &mut t.kubeconfig,
+            env: None,
         };
         Some(cli::describe::describe_object(&ctx, &obj, true))
     }
@@ -371,6 +372,7 @@ impl Session {
             fs: &mut t.fs,
             stdin: None,
             kubeconfig: &mut t.kubeconfig,
+            env: None,
         };
         let o = match cli::get::run(&mut ctx, &argv[1..]) {
             Outcome::Done(o)

@@ -49,12 +49,18 @@ impl Terminal {
         }
     }
 
-    fn kubectl(&mut self, args: &[String], stdin: Option<&str>) -> (Output, Option<Running>) {
+    fn kubectl(
+        &mut self,
+        args: &[String],
+        stdin: Option<&str>,
+        env: &std::collections::BTreeMap<String, String>,
+    ) -> (Output, Option<Running>) {
         let mut ctx = Ctx {
             cluster: &mut self.cluster,
             fs: &mut self.fs,
             stdin,
             kubeconfig: &mut self.kubeconfig,
+            env: Some(env),
         };
         match cli::run(&mut ctx, args) {
             Outcome::Done(o) => (o, None),
@@ -86,7 +92,7 @@ impl Host for Terminal {
         let name = argv[0].as_str();
         let args = &argv[1..];
         match name {
-            "kubectl" => self.kubectl(args, stdin.as_deref()),
+            "kubectl" => self.kubectl(args, stdin.as_deref(), &shell.vars),
             "kubeplay" => (super::playground::run(&mut self.cluster, args), None),
             "sleep" => match args.first().and_then(|a| parse_seconds(a)) {
                 Some(ms) => {
