@@ -129,8 +129,13 @@ test('a pasted 10,000-line heredoc is read and applied, then opened in the edito
 
   await measured(env, page, 'kubectl apply -f big.yaml (1,250 objects)', async () => {
     await runLine(page, 'kubectl apply -f big.yaml');
-    await output.getByText(`configmap/${LAST} created`).waitFor({ timeout: 180_000 });
+    // Typed while the apply writes: it waits for the prompt, as a pasted line does.
+    await runLine(page, `kubectl get cm ${LAST} -o name`);
+    await output.getByText(`configmap/${LAST}`, { exact: true }).waitFor({ timeout: 180_000 });
   });
+  const texts = await output.locator('.line').allTextContents();
+  const created = texts.indexOf(`configmap/${LAST} created`);
+  assert.ok(created > 0 && texts.indexOf(`configmap/${LAST}`) > created, 'the line typed during the apply ran after it');
   assert.equal(await configMapsCreated(page), OBJECTS);
   await runLine(page, `kubectl get cm ${LAST} -o jsonpath='{.data.key}'`);
   await output.getByText(`value $i \`${OBJECTS - 1}\``, { exact: true }).waitFor();
