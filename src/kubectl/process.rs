@@ -62,6 +62,9 @@ pub enum Process {
     Logs(crate::kubectl::cli::logs::Follow),
     /// `kubectl wait --for=…`: objects waited for in turn until a shared deadline.
     Wait(crate::kubectl::cli::wait::WaitFor),
+    /// `kubectl apply -f` / `create -f`: documents written one at a time, at one virtual
+    /// instant (the session runs them; they never wait for the clock).
+    Writes(crate::kubectl::cli::apply_writes::Writes),
     /// The shell's `watch [-n N] CMD`: the session re-runs CMD every interval (it needs
     /// the whole shell, so [`Running::poll`] leaves it to the session).
     Every(Every),
@@ -136,7 +139,8 @@ impl Running {
     pub fn poll(&mut self, cluster: &Cluster) -> Poll {
         let mut output = Output::ok();
         let finished = match &mut self.process {
-            Process::Sleep | Process::Every(_) => None,
+            // `apply -f` is written by the session, not polled (see `Session::write_some`).
+            Process::Sleep | Process::Every(_) | Process::Writes(_) => None,
             Process::Logs(f) => f.poll(cluster, &mut output),
             Process::Events(w) => {
                 let events = cluster.store.events_since(w.cursor).unwrap_or_default();

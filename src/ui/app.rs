@@ -182,7 +182,7 @@ pub fn app() -> Html {
         // browser has drawn (the same way as a tick's owed time).
         let dispatcher = state.dispatcher();
         let draining = state.draining();
-        use_effect_with((draining, state.queued_len()), move |(draining, _)| {
+        use_effect_with((draining, state.terminal.drains), move |(draining, _)| {
             let timer =
                 draining.then(|| Timeout::new(0, move || dispatcher.dispatch(Action::DrainQueue)));
             move || drop(timer)

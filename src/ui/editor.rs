@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::kubectl::diagnostics::{check_manifest, is_manifest_name, Diagnostic};
 
 use super::editor_assist::{
-    completion_list, docs_panel, docs_text, option_id, scroll_to_option, Assist,
+    completion_list, docs_panel, docs_text, option_id, place_list, scroll_to_option, Assist,
 };
 use super::find_bar::{marks_layer, Find, FindBar};
 use super::i18n::{fill, use_lang, use_strings};
@@ -297,6 +297,22 @@ pub fn editor() -> Html {
         use_effect_with(open.as_ref().map(|o| o.active), move |active| {
             if let Some(active) = active {
                 scroll_to_option(&list_ref, *active);
+            }
+        });
+    }
+    {
+        // After every render, as the pane's height may have changed under an open list
+        // (the explain panel opens with it): below its word, or above when the pane has
+        // too little room left below.
+        let (list_ref, area_ref) = (list_ref.clone(), area_ref.clone());
+        let shown = open.as_ref().map(|o| (o.row, o.items.len()));
+        use_effect(move || {
+            if let (Some((row, items)), Some(list), Some(area)) = (
+                shown,
+                list_ref.cast::<Element>(),
+                area_ref.cast::<HtmlTextAreaElement>(),
+            ) {
+                place_list(&list, &area, row, items);
             }
         });
     }

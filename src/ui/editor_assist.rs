@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use web_sys::{HtmlTextAreaElement, KeyboardEvent};
+use web_sys::{Element, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::kubectl::assist::complete::{complete, docs_for, explain_path_at, Candidate};
@@ -125,12 +125,13 @@ impl Assist {
         let scroll = self
             .area()
             .map_or((0, 0), |a| (a.scroll_top(), a.scroll_left()));
+        let row = text[..found.from].matches('\n').count();
         self.completion.set(Some(Open {
             from: found.from,
             to: found.to,
             items: Rc::new(found.items),
             active: 0,
-            row: text[..found.from].matches('\n').count(),
+            row,
             col: text[line_start..found.from].chars().count(),
             scroll,
         }));
@@ -306,6 +307,35 @@ pub fn explain_lang(lang: Lang) -> ExplainLang {
     match lang {
         Lang::En => ExplainLang::En,
         Lang::ZhTw => ExplainLang::ZhTw,
+    }
+}
+
+/// Puts the open list for `items` entries of line `row` below it, or above it when the
+/// text's pane has less room below the line than the list wants (about two lines per
+/// entry, at most its 12.5em) and more above: on a phone, or at the last lines, it would
+/// otherwise cover the explain panel under the pane. (The CSS keeps it within the pane
+/// on either side.)
+pub fn place_list(list: &Element, area: &HtmlTextAreaElement, row: usize, items: usize) {
+    // The textarea's padding is 0.5rem (8 px); a line is as tall as one of the
+    // highlighted copy's (13px/1.5 unless the page's CSS says otherwise).
+    const PAD: f64 = 8.0;
+    let line = area
+        .parent_element()
+        .and_then(|wrap| wrap.query_selector(".hl-line").ok().flatten())
+        .map(|l| l.get_bounding_client_rect().height())
+        .filter(|h| *h > 0.0)
+        .unwrap_or(19.5);
+    let top = PAD + row as f64 * line - f64::from(area.scroll_top());
+    let below = f64::from(area.client_height()) - top - line;
+    let wanted = (items as f64 * 2.0).min(12.5 / 1.5) * line;
+    let above = below < wanted && top > below;
+    let class = if above {
+        "completion above"
+    } else {
+        "completion"
+    };
+    if list.get_attribute("class").as_deref() != Some(class) {
+        let _ = list.set_attribute("class", class);
     }
 }
 

@@ -173,16 +173,18 @@ test('Ctrl-F finds every match, Enter goes to the next, Escape returns to the te
   await context.close();
 });
 
-test('screenshots at 1400 px, 390 px and in zh-TW with the list and the docs open; axe stays clean', async () => {
+test('screenshots at 1400 px and 390 px, in en and zh-TW, with the list and the docs open; axe stays clean', async () => {
+  const phone = { width: 390, height: 844, isMobile: true, hasTouch: true };
   const cases = [
-    ['1400-en', '/index.html?lang=en', { width: 1400, height: 900 }],
-    ['390-en', '/index.html?lang=en', { width: 390, height: 844, isMobile: true, hasTouch: true }],
-    ['1400-zh-TW', '/index.html?lang=zh-TW', { width: 1400, height: 900 }],
+    ['1400-en', '/index.html?lang=en', { width: 1400, height: 900 }, 'Editor'],
+    ['390-en', '/index.html?lang=en', phone, 'Editor'],
+    ['1400-zh-TW', '/index.html?lang=zh-TW', { width: 1400, height: 900 }, '編輯器'],
+    ['390-zh-TW', '/index.html?lang=zh-TW', phone, '編輯器'],
   ];
-  for (const [name, path, size] of cases) {
+  for (const [name, path, size, editorTab] of cases) {
     const { page, context, problems } = await openPage(env, path, { ...size, attached: size.width < 700 });
     await lazyArrived(page);
-    if (size.width < 700) await page.getByRole('tab', { name: 'Editor' }).tap();
+    if (size.width < 700) await page.getByRole('tab', { name: editorTab }).tap();
     const text = `${DEPLOYMENT}        imagePullPolicy: `;
     await editorWith(page, text);
     if (size.width < 700) await page.getByTestId('editor-suggest').tap();
@@ -196,6 +198,19 @@ test('screenshots at 1400 px, 390 px and in zh-TW with the list and the docs ope
       Math.max(...[...document.querySelectorAll('#editor-completion .detail')].map((d) => d.getBoundingClientRect().right)),
       document.querySelector('.code-wrap').getBoundingClientRect().right]);
     assert.ok(listRight <= paneRight + 0.5 && detailRight <= paneRight + 0.5, `${name}: ${listRight} ${detailRight} > ${paneRight}`);
+    // It stays inside the text's pane in height too: on a phone, where little of the
+    // pane is left under the last line, it opens above the word instead of covering the
+    // explain panel's title; on a desktop it opens under the word.
+    const [list, wrap, docsTop, word] = await page.evaluate(() => {
+      const box = (el) => { const r = el.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; };
+      const hl = [...document.querySelectorAll('.code.highlight .hl-line')].find((l) => l.textContent.includes('imagePullPolicy'));
+      return [box(document.getElementById('editor-completion')), box(document.querySelector('.code-wrap')),
+        document.querySelector('[data-testid="editor-docs"]').getBoundingClientRect().top, box(hl)];
+    });
+    assert.ok(list.top >= wrap.top - 0.5 && list.bottom <= wrap.bottom + 0.5 && list.bottom <= docsTop + 0.5,
+      `${name}: the list (${list.top}–${list.bottom}) leaves the text's pane (${wrap.top}–${wrap.bottom}, docs at ${docsTop})`);
+    assert.ok(list.bottom <= word.top + 0.5 || list.top >= word.bottom - 0.5, `${name}: the list covers its word`);
+    if (size.width >= 700) assert.ok(list.top >= word.bottom - 0.5, `${name}: the list opens under its word`);
     // The explain panel's title (`kubectl explain deployment.spec.template.spec…`) breaks
     // inside its box, on a phone too.
     const [titleRight, docsRight] = await page.evaluate(() => {

@@ -1,11 +1,16 @@
 // Large input: a generated 10,000-line manifest (1,250 ConfigMaps, the size of an
 // operator bundle or a rendered chart), pasted into the terminal as a heredoc and
 // applied, opened in the editor and applied from there, and pasted into the editor.
-// A PerformanceObserver records every long task (over 50 ms). Reading the pasted lines
-// is sliced and may not block the page for more than 100 ms in any task. Applying 1,250
-// objects is still one task (one shell command runs to its end), and so is the browser's
-// own layout of a 10,000-line textarea: those phases print their long tasks and check
-// that every object was really created (README, Known gaps).
+// No task may block the page for more than 100 ms in any of these: reading pasted lines
+// and writing an apply's documents are sliced (README, Large input in the browser).
+//
+// How it is measured, honestly on a shared and loaded machine: a Chromium trace of each
+// phase gives every task of the page's main thread with its wall time (`dur`) and the
+// thread's CPU time in it (`tdur`). Wall time includes whatever the OS gave to other
+// processes meanwhile (at a load of 6 on 2 cores a 40 ms task takes 120 ms), CPU time is
+// the work the page did in that task — script, style, layout, paint, garbage collection,
+// the browser's and ours alike. The assertion is on the CPU time; the wall times (and the
+// long-task API's) are printed next to it.
 // Against the release build in dist/ (run `trunk build --release` first).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,20 +29,67 @@ const manifest = (lines) => Array.from({ length: lines / 8 }, (_, i) => [
   `  key: "value $i \`${i}\`"`, `  index: "${i}"`, '---',
 ]).flat();
 
-/** Every long task from now on, in `window.__longTasks` (durations in ms). */
-const watchLongTasks = (page) => page.evaluate(() => {
-  window.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
-  }).observe({ type: 'longtask' });
-});
+/** The browser's own rendering work in a task: style, layout, paint, compositing. */
+const RENDERING = /^(Layout|UpdateLayoutTree|PrePaint|Paint|Commit|Layerize|UpdateLayer|ScrollLayer|HitTest|RasterTask|IntersectionObserverController::computeIntersections)$/;
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'];
 
-/** Prints the long tasks seen since the last call; with `limit`, fails on any over it. */
-async function longTasks(page, what, started, limit) {
-  const tasks = await page.evaluate(() => window.__longTasks.splice(0));
-  const longest = Math.max(0, ...tasks);
-  console.log(`${what}: ${Date.now() - started} ms; long tasks: ${tasks.length}, longest ${longest} ms (${tasks.join(' ')})`);
-  if (limit) assert.ok(longest <= limit, `${what}: long tasks of ${tasks.join(' ')} ms`);
+/** The main thread's tasks over 50 ms of wall or CPU time in a trace, each with what
+ *  took its time (the task's direct children summed by name: script, layout, GC). */
+function longTasksIn(trace) {
+  const events = JSON.parse(trace).traceEvents;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const mine = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
+  const tasks = mine.filter((e) => e.name === 'RunTask' && (e.dur > 50_000 || (e.tdur ?? 0) > 50_000));
+  return tasks.map((t) => {
+    // The timeline's own events inside the task (a timer, an input event, a function
+    // call, layout, paint, GC), each with its self time (less the events nested in it),
+    // summed by name: what the task spent its time on.
+    const inside = mine.filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur
+      && /devtools\.timeline/.test(e.cat) && !/^(RunTask|ThreadControllerImpl::RunTask)$/.test(e.name))
+      .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    const parts = new Map();
+    const stack = [];
+    let rendering = 0;
+    const close = (e) => {
+      parts.set(e.label, (parts.get(e.label) ?? 0) + e.self / 1000);
+      if (RENDERING.test(e.label)) rendering += e.selfCpu / 1000;
+    };
+    const cpuOf = (e) => e.tdur ?? e.dur;
+    for (const e of inside) {
+      while (stack.length && stack.at(-1).end <= e.ts) close(stack.pop());
+      const data = e.args?.data ?? {};
+      const label = e.name === 'EventDispatch' ? `EventDispatch(${data.type})` : e.name;
+      if (stack.length) {
+        stack.at(-1).self -= e.dur;
+        stack.at(-1).selfCpu -= cpuOf(e);
+      }
+      stack.push({ label, end: e.ts + e.dur, self: e.dur, selfCpu: cpuOf(e) });
+    }
+    while (stack.length) close(stack.pop());
+    const what = [...parts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([n, d]) => `${n} ${Math.round(d)}`).join(', ');
+    const cpu = Math.round(cpuOf(t) / 1000);
+    return { wall: Math.round(t.dur / 1000), cpu, script: Math.max(0, Math.round(cpu - rendering)), what };
+  });
+}
+
+/** Runs `phase` under a trace and prints its long tasks. Fails when a task took more
+ *  than LIMIT_MS of the main thread's CPU time, or, with `rendering: 'browser'`, when
+ *  its CPU time less the browser's own style, layout and paint did (the editor's
+ *  phases: a 10,000-line textarea's layout is Chromium's, see README). */
+async function measured(env, page, what, phase, { rendering = 'ours' } = {}) {
+  await env.browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  const started = Date.now();
+  try {
+    await phase();
+  } finally {
+    const tasks = longTasksIn((await env.browser.stopTracing()).toString());
+    const longest = (key) => Math.max(0, ...tasks.map((t) => t[key]));
+    const load = (await import('node:os')).loadavg()[0].toFixed(1);
+    console.log(`${what}: ${Date.now() - started} ms, load ${load}; tasks over 50 ms: ${tasks.length}, longest ${longest('cpu')} ms CPU (${longest('script')} ms without style, layout, paint) / ${longest('wall')} ms wall`);
+    for (const t of tasks.sort((a, b) => b.cpu - a.cpu).slice(0, 5)) console.log(`    ${t.cpu} ms CPU (${t.script} without rendering), ${t.wall} ms wall: ${t.what}`);
+    const key = rendering === 'browser' ? 'script' : 'cpu';
+    assert.ok(longest(key) <= LIMIT_MS, `${what}: a task took ${longest(key)} ms of the main thread${key === 'script' ? ' besides rendering' : ''}`);
+  }
 }
 
 /** Pastes `text` into the terminal's input as a clipboard paste does. */
@@ -54,7 +106,6 @@ async function readyPage() {
   await runLine(opened.page, 'kubectl get ns');
   await opened.page.getByTestId('terminal-output').getByText('kube-node-lease').waitFor();
   await opened.page.waitForTimeout(500);
-  await watchLongTasks(opened.page);
   return opened;
 }
 
@@ -66,32 +117,36 @@ async function configMapsCreated(page) {
   return Number(await output.locator('.line').last().textContent());
 }
 
-test('a pasted 10,000-line heredoc is read without a task over 100 ms, then applied and opened in the editor', async () => {
+test('a pasted 10,000-line heredoc is read and applied, then opened in the editor and applied, without a task over 100 ms', async () => {
   const { page, context, problems } = await readyPage();
   const output = page.getByTestId('terminal-output');
-  let started = Date.now();
-  await paste(page, ["cat <<'EOF' > big.yaml", ...manifest(LINES), 'EOF', 'wc -l big.yaml', ''].join('\n'));
-  await output.getByText(`${LINES} big.yaml`).waitFor({ timeout: 180_000 });
-  await longTasks(page, '10,000-line heredoc pasted and read', started, LIMIT_MS);
+  await measured(env, page, '10,000-line heredoc pasted and read', async () => {
+    await paste(page, ["cat <<'EOF' > big.yaml", ...manifest(LINES), 'EOF', 'wc -l big.yaml', ''].join('\n'));
+    await output.getByText(`${LINES} big.yaml`).waitFor({ timeout: 180_000 });
+  });
   // The terminal keeps its last 5,000 lines.
   assert.ok(await output.locator('.line').count() <= 5_000);
 
-  started = Date.now();
-  await runLine(page, 'kubectl apply -f big.yaml');
-  await output.getByText(`configmap/${LAST} created`).waitFor({ timeout: 180_000 });
-  await longTasks(page, 'kubectl apply -f big.yaml (1,250 objects)', started);
+  await measured(env, page, 'kubectl apply -f big.yaml (1,250 objects)', async () => {
+    await runLine(page, 'kubectl apply -f big.yaml');
+    // Typed while the apply writes: it waits for the prompt, as a pasted line does.
+    await runLine(page, `kubectl get cm ${LAST} -o name`);
+    await output.getByText(`configmap/${LAST}`, { exact: true }).waitFor({ timeout: 180_000 });
+  });
+  const texts = await output.locator('.line').allTextContents();
+  const created = texts.indexOf(`configmap/${LAST} created`);
+  assert.ok(created > 0 && texts.indexOf(`configmap/${LAST}`) > created, 'the line typed during the apply ran after it');
   assert.equal(await configMapsCreated(page), OBJECTS);
   await runLine(page, `kubectl get cm ${LAST} -o jsonpath='{.data.key}'`);
   await output.getByText(`value $i \`${OBJECTS - 1}\``, { exact: true }).waitFor();
 
-  await page.evaluate(() => window.__longTasks.splice(0));
-  started = Date.now();
-  await runLine(page, 'vim big.yaml');
-  const text = manifest(LINES).join('\n') + '\n';
-  await page.waitForFunction((n) => document.querySelector('[data-testid="editor"]').value.length === n, text.length, { timeout: 60_000 });
-  await page.getByTestId('editor-apply').click();
-  await output.getByText(`configmap/${LAST} unchanged`).waitFor({ timeout: 180_000 });
-  await longTasks(page, '10,000-line file opened in the editor and applied', started);
+  await measured(env, page, '10,000-line file opened in the editor and applied', async () => {
+    await runLine(page, 'vim big.yaml');
+    const text = manifest(LINES).join('\n') + '\n';
+    await page.waitForFunction((n) => document.querySelector('[data-testid="editor"]').value.length === n, text.length, { timeout: 60_000 });
+    await page.getByTestId('editor-apply').click();
+    await output.getByText(`configmap/${LAST} unchanged`).waitFor({ timeout: 180_000 });
+  }, { rendering: 'browser' });
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -100,29 +155,29 @@ test('a 10,000-line manifest pasted into the editor is drawn around the visible 
   const { page, context, problems } = await readyPage();
   const text = manifest(LINES).join('\n') + '\n';
   const editor = page.getByTestId('editor');
-  const started = Date.now();
-  await editor.evaluate((el, text) => {
-    el.focus();
-    el.select();
-    el.value = text;
-    el.dispatchEvent(new InputEvent('input', { inputType: 'insertFromPaste', bubbles: true }));
-  }, text);
-  // Only the lines around the visible ones are drawn; the gutter numbers all of them
-  // once scrolled to the end, and the highlighted copy stays aligned with the text.
-  await page.locator('.gutter div', { hasText: /^1$/ }).waitFor();
-  assert.ok(await page.locator('.code.highlight .hl-line').count() < 1_000);
-  await editor.evaluate((el) => { el.scrollTop = el.scrollHeight; });
-  await page.locator('.gutter div', { hasText: new RegExp(`^${LINES}$`) }).waitFor();
-  const [areaTop, lastTop] = await page.evaluate(() => {
-    const lines = document.querySelectorAll('.code.highlight .hl-line');
-    const last = [...lines].find((l) => l.textContent.includes('index: "1249"'));
-    return [document.querySelector('.code.input').getBoundingClientRect().bottom, last.getBoundingClientRect().top];
-  });
-  assert.ok(lastTop < areaTop, `the last ConfigMap's line is drawn in view (${lastTop} < ${areaTop})`);
-  await page.screenshot({ path: join(SHOTS, 'screenshot-large-editor.png') });
-  await page.getByTestId('editor-apply').click();
-  await page.getByTestId('terminal-output').getByText(`configmap/${LAST} created`).waitFor({ timeout: 180_000 });
-  await longTasks(page, '10,000-line manifest pasted into the editor and applied', started);
+  await measured(env, page, '10,000-line manifest pasted into the editor and applied', async () => {
+    await editor.evaluate((el, text) => {
+      el.focus();
+      el.select();
+      el.value = text;
+      el.dispatchEvent(new InputEvent('input', { inputType: 'insertFromPaste', bubbles: true }));
+    }, text);
+    // Only the lines around the visible ones are drawn; the gutter numbers all of them
+    // once scrolled to the end, and the highlighted copy stays aligned with the text.
+    await page.locator('.gutter div', { hasText: /^1$/ }).waitFor();
+    assert.ok(await page.locator('.code.highlight .hl-line').count() < 1_000);
+    await editor.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page.locator('.gutter div', { hasText: new RegExp(`^${LINES}$`) }).waitFor();
+    const [areaTop, lastTop] = await page.evaluate(() => {
+      const lines = document.querySelectorAll('.code.highlight .hl-line');
+      const last = [...lines].find((l) => l.textContent.includes('index: "1249"'));
+      return [document.querySelector('.code.input').getBoundingClientRect().bottom, last.getBoundingClientRect().top];
+    });
+    assert.ok(lastTop < areaTop, `the last ConfigMap's line is drawn in view (${lastTop} < ${areaTop})`);
+    await page.screenshot({ path: join(SHOTS, 'screenshot-large-editor.png') });
+    await page.getByTestId('editor-apply').click();
+    await page.getByTestId('terminal-output').getByText(`configmap/${LAST} created`).waitFor({ timeout: 180_000 });
+  }, { rendering: 'browser' });
   assert.equal(await configMapsCreated(page), OBJECTS);
   assert.deepEqual(problems, []);
   await context.close();

@@ -1,10 +1,11 @@
 //! `kubectl create -f`, `kubectl apply -f` and `kubectl patch`.
 
 use super::apply_server_side;
+use super::apply_writes::{Item, Writes};
 use super::flags::{self, flag, Arity, Flag};
 use super::manifest::{self, Doc};
 use super::resource::{kind_group, parse_targets_for, Access};
-use super::{flag_error, Ctx};
+use super::{flag_error, Ctx, Outcome};
 use crate::engine::api::decoding;
 use crate::engine::api::discovery::Resource;
 use crate::engine::apiserver::patch::strategic_merge;
@@ -43,8 +44,8 @@ pub(crate) const CREATE_FLAGS: &[Flag] = &[
     flag("restart", None, Arity::Value),
 ];
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Verb {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Verb {
     Create,
     Apply,
 }
@@ -142,10 +143,10 @@ fn dry_run_mode(p: &flags::Parsed) -> Result<bool, String> {
     }
 }
 
-fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
+fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Outcome {
     if verb == Verb::Create {
         if let Some(out) = super::create::generator(ctx, args) {
-            return out;
+            return out.into();
         }
     }
     // cobra names the subcommand whose flags were bad: `kubectl create job --help`.
@@ -158,38 +159,29 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
     };
     let p = match flags::parse(args, CREATE_FLAGS) {
         Ok(p) => p,
-        Err(e) => return flag_error(&name, e),
+        Err(e) => return flag_error(&name, e).into(),
     };
     if verb == Verb::Create && !p.positionals.is_empty() {
-        return super::create::workloads::run(ctx, &p);
+        return super::create::workloads::run(ctx, &p).into();
     }
     let files = p.all("filename");
     if files.is_empty() {
-        return Output::failed("must specify one of -f and -k");
+        return Output::failed("must specify one of -f and -k").into();
     }
     let dry_run = match dry_run_mode(&p) {
         Ok(d) => d,
-        Err(e) => return Output::failed(e),
+        Err(e) => return Output::failed(e).into(),
     };
     let server_side = verb == Verb::Apply && p.bool("server-side");
     if server_side && p.value("dry-run") == Some("client") {
         return Output::failed(
             "--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)",
-        );
+        )
+        .into();
     }
     if verb == Verb::Apply && !server_side && p.bool("force-conflicts") {
-        return Output::failed("--force-conflicts only works with --server-side");
+        return Output::failed("--force-conflicts only works with --server-side").into();
     }
-    let manager = p.value("field-manager").unwrap_or(if server_side {
-        apply_server_side::DEFAULT_MANAGER
-    } else {
-        "kubectl-client-side-apply"
-    });
-    let ssa = apply_server_side::ServerSide {
-        manager,
-        force: p.bool("force-conflicts"),
-        dry_run,
-    };
     // `--dry-run=server` asks the API server (defaults, admission, validation, nothing
     // stored); server-side apply has its own dry run.
     let server_dry_run = !server_side && p.value("dry-run") == Some("server");
@@ -204,72 +196,105 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Output {
     if !missing.is_empty() {
         let mut out = Output::ok();
         print_errors(&mut out, &missing);
-        return out;
+        return out.into();
     }
-    let mut out = Output::ok();
-    let mut errors = Vec::new();
-    let mut printed_objects = Vec::new();
+    // Every file is read now (kubectl's apply too collects every object before it sends
+    // the first); the documents are then written one at a time (see `apply_writes`).
+    let mut items = Vec::new();
     for f in &files {
-        let docs = match manifest::read(ctx, f) {
-            Ok(d) => d,
-            Err(e) => {
-                errors.push(e.to_string());
-                continue;
-            }
-        };
-        for mut doc in docs {
-            let r = match manifest::check(&doc) {
-                Ok(r) => r,
-                Err(e) => {
-                    errors.push(e.to_string());
-                    continue;
-                }
-            };
-            if let Err(e) = place(&mut doc, &ns, explicit_ns) {
-                errors.push(e.to_string());
-                continue;
-            }
-            if verb == Verb::Apply {
-                if let Err(e) = require_name(&doc, r) {
-                    errors.push(e);
-                    continue;
-                }
-            }
-            let result = match verb {
-                Verb::Apply if server_side => {
-                    apply_server_side::apply_one(ctx, &doc, &ssa, &mut out)
-                        .map(|o| ("serverside-applied", o))
-                }
-                Verb::Create if server_dry_run => {
-                    create_server_dry_run(ctx, &doc, p.bool("save-config"))
-                }
-                Verb::Create => {
-                    create_one(ctx, &doc, dry_run, p.bool("save-config"), manager_of(&p))
-                }
-                Verb::Apply => apply_one(ctx, &doc, (dry_run, server_dry_run), &mut out, manager),
-            };
-            match result {
-                Ok((op, obj)) => {
-                    if let Some(o) = p.value("output") {
-                        printed_objects.push((o.to_string(), obj));
-                    } else {
-                        let server = server_dry_run || (server_side && dry_run);
-                        out.out(operation_line(&doc, &obj, op, dry_run, server));
-                    }
-                }
-                Err(e) => errors.push(e),
-            }
+        match manifest::read(ctx, f) {
+            Ok(docs) => items.extend(docs.into_iter().map(Item::Doc)),
+            Err(e) => items.push(Item::Unreadable(e.to_string())),
         }
     }
-    for (format, obj) in printed_objects {
-        let kg = super::manifest::parse_docs(&serde_json::to_string(&obj).unwrap_or_default(), "")
-            .ok()
-            .and_then(|d| d.first().and_then(|d| d.resource).map(kind_group))
-            .unwrap_or_default();
-        print_object(&mut out, &format, &obj, &kg, yaml::to_json);
+    let options = Options {
+        verb,
+        ns,
+        explicit_ns,
+        dry_run,
+        server_side,
+        server_dry_run,
+        p,
+    };
+    Writes::start(options, items)
+}
+
+/// What `apply -f` / `create -f` does with each document, from its flags.
+#[derive(Debug, Clone)]
+pub(super) struct Options {
+    pub(super) verb: Verb,
+    pub(super) p: flags::Parsed,
+    /// `-n` or the context's namespace, and whether `-n` was given.
+    pub(super) ns: String,
+    pub(super) explicit_ns: bool,
+    pub(super) dry_run: bool,
+    pub(super) server_side: bool,
+    pub(super) server_dry_run: bool,
+}
+
+impl Options {
+    /// Writes one document: the object the server answered and the verb's word for it.
+    pub(super) fn write(
+        &self,
+        ctx: &mut Ctx<'_>,
+        mut doc: Doc,
+        out: &mut Output,
+    ) -> Result<(Doc, &'static str, Value), String> {
+        let r = manifest::check(&doc)?;
+        place(&mut doc, &self.ns, self.explicit_ns)?;
+        if self.verb == Verb::Apply {
+            require_name(&doc, r)?;
+        }
+        let p = &self.p;
+        let (dry_run, server_dry_run) = (self.dry_run, self.server_dry_run);
+        let manager = p.value("field-manager").unwrap_or(if self.server_side {
+            apply_server_side::DEFAULT_MANAGER
+        } else {
+            "kubectl-client-side-apply"
+        });
+        let result = match self.verb {
+            Verb::Apply if self.server_side => {
+                let ssa = apply_server_side::ServerSide {
+                    manager,
+                    force: p.bool("force-conflicts"),
+                    dry_run,
+                };
+                apply_server_side::apply_one(ctx, &doc, &ssa, out)
+                    .map(|o| ("serverside-applied", o))
+            }
+            Verb::Create if server_dry_run => {
+                create_server_dry_run(ctx, &doc, p.bool("save-config"))
+            }
+            Verb::Create => create_one(ctx, &doc, dry_run, p.bool("save-config"), manager_of(p)),
+            Verb::Apply => apply_one(ctx, &doc, (dry_run, server_dry_run), out, manager),
+        };
+        result.map(|(op, obj)| (doc, op, obj))
     }
-    print_errors(&mut out, &errors);
-    out
+
+    /// The line of a written object, `configmap/x created`, unless `-o` prints it at
+    /// the end.
+    pub(super) fn line(&self, doc: &Doc, obj: &Value, op: &str) -> Option<String> {
+        if self.p.value("output").is_some() {
+            return None;
+        }
+        let server = self.server_dry_run || (self.server_side && self.dry_run);
+        Some(operation_line(doc, obj, op, self.dry_run, server))
+    }
+
+    /// What `-o FORMAT` prints of the written objects, after all of them.
+    pub(super) fn print_objects(&self, out: &mut Output, objects: Vec<Value>) {
+        let Some(format) = self.p.value("output") else {
+            return;
+        };
+        for obj in objects {
+            let kg =
+                super::manifest::parse_docs(&serde_json::to_string(&obj).unwrap_or_default(), "")
+                    .ok()
+                    .and_then(|d| d.first().and_then(|d| d.resource).map(kind_group))
+                    .unwrap_or_default();
+            print_object(out, format, &obj, &kg, yaml::to_json);
+        }
+    }
 }
 
 /// kubectl returns one error as it is (checkErr adds `error: `) and several as an
@@ -661,11 +686,11 @@ fn meta_rv(o: &Value) -> &str {
         .unwrap_or("")
 }
 
-pub fn create(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
+pub fn create(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     run(ctx, args, Verb::Create)
 }
 
-pub fn apply(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
+pub fn apply(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     run(ctx, args, Verb::Apply)
 }
 

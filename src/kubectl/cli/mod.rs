@@ -2,6 +2,7 @@
 
 pub mod apply;
 mod apply_server_side;
+pub mod apply_writes;
 pub mod autoscale;
 pub mod config;
 pub mod create;

@@ -61,7 +61,7 @@ impl HelpGroup {
 pub const VERBS: &[Verb] = &[
     Verb {
         name: "create",
-        run: |ctx, rest| apply::create(ctx, rest).into(),
+        run: apply::create,
         flags: apply::CREATE_FLAGS,
         help: Some((
             HelpGroup::Beginner,
@@ -215,7 +215,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "apply",
-        run: |ctx, rest| apply::apply(ctx, rest).into(),
+        run: apply::apply,
         flags: apply::CREATE_FLAGS,
         help: Some((
             HelpGroup::Advanced,

@@ -4,7 +4,7 @@
 
 use super::Session;
 use crate::engine::Millis;
-use crate::kubectl::process::Running;
+use crate::kubectl::process::{Process, Running};
 use crate::shell::output::extend_lines;
 use crate::shell::{Connector, Job, OutLine, Output, Pipeline};
 
@@ -19,9 +19,15 @@ impl Session {
     /// Runs queued and-or lists (after `rest` of the current one) until done or a
     /// command blocks, which becomes the job.
     pub(super) fn resume(&mut self, rest: Vec<(Connector, Pipeline)>) -> Output {
-        let (out, job) = self.shell.resume(&mut self.terminal, &mut self.queue, rest);
-        if job.is_some() {
-            self.job = job;
+        let (mut out, job) = self.shell.resume(&mut self.terminal, &mut self.queue, rest);
+        if let Some(job) = job {
+            if self.slices_writes {
+                self.job = Some(job);
+            } else {
+                // An `apply -f` writes everything at once (and what follows it runs).
+                let rest = self.write_job(job, &mut || true);
+                extend_lines(&mut out.lines, rest.lines);
+            }
         }
         out
     }
@@ -49,6 +55,12 @@ impl Session {
     fn run_jobs_until(&mut self, target: Millis, end_when_idle: bool) -> Vec<OutLine> {
         let mut shown = Vec::new();
         while let Some(mut job) = self.job.take() {
+            if let Process::Writes(_) = job.running.process {
+                // An `apply -f` left to write: its objects belong to the moment it was
+                // typed, before the clock moves on.
+                shown.extend(self.write_job(job, &mut || true).lines);
+                continue;
+            }
             let cluster = &mut self.terminal.cluster;
             let next = cluster.timers.next_at();
             let deadline = job.running.deadline;
@@ -94,10 +106,13 @@ impl Session {
 
     /// Passes a job's new output through its pipeline and, when it finished, continues
     /// with what comes after it.
-    fn finish_poll(&mut self, job: Job<Running>, output: Output, finished: Option<i32>) -> Output {
-        let mut shown = self
-            .shell
-            .through_downstream(&mut self.terminal, &job.downstream, output);
+    pub(super) fn finish_poll(
+        &mut self,
+        job: Job<Running>,
+        output: Output,
+        finished: Option<i32>,
+    ) -> Output {
+        let mut shown = self.shell.job_output(&mut self.terminal, &job, output);
         match finished {
             None => {
                 self.job = Some(job);

@@ -8,6 +8,7 @@ mod jobs;
 pub(crate) mod playground;
 mod terminal;
 mod watch;
+mod writes;
 
 use super::cli::{self, Ctx, Outcome};
 use super::process::Running;
@@ -28,6 +29,10 @@ pub enum Input {
     Line(String),
     /// Ctrl-C.
     Interrupt,
+    /// Ctrl-C while `kubectl apply -f` was writing its documents, after `documents` of
+    /// them: the browser writes them over several tasks, so how far it got is recorded
+    /// for a replay to stop at the same one.
+    InterruptAfter { documents: usize },
     /// The editor saved a file.
     WriteFile { path: String, content: String },
 }
@@ -57,6 +62,8 @@ pub struct Session {
     inputs: Vec<TimedInput>,
     /// What the terminal shows: echoed commands and their output.
     transcript: VecDeque<OutLine>,
+    /// `kubectl apply -f` writes its documents when asked ([`Session::write_some`]).
+    slices_writes: bool,
 }
 
 impl Session {
@@ -83,6 +90,7 @@ impl Session {
             queue: VecDeque::new(),
             inputs: Vec::new(),
             transcript: VecDeque::new(),
+            slices_writes: false,
         }
     }
 
@@ -142,14 +150,21 @@ impl Session {
     /// is deterministic, so this is the same session, scroll-back included).
     pub fn replay(config: ClusterConfig, inputs: &[TimedInput], until_ms: u64) -> Session {
         let mut s = Session::with_config(config);
+        // An apply waits after its line, in case a Ctrl-C stopped it part of the way.
+        s.slices_writes = true;
         for i in inputs.iter().take_while(|i| i.at <= until_ms) {
+            if let Input::InterruptAfter { documents } = i.input {
+                s.write_until(documents);
+                s.interrupt();
+                continue;
+            }
             let dt = i.at.saturating_sub(s.now_ms());
             s.tick(dt);
             match &i.input {
                 Input::Line(l) => {
                     s.submit(l);
                 }
-                Input::Interrupt => {
+                Input::Interrupt | Input::InterruptAfter { .. } => {
                     s.interrupt();
                 }
                 Input::WriteFile { path, content } => {
@@ -159,6 +174,7 @@ impl Session {
         }
         let dt = until_ms.saturating_sub(s.now_ms());
         s.tick(dt);
+        s.slices_writes = false;
         s
     }
 
@@ -333,7 +349,11 @@ impl Session {
     /// Ctrl-C: stops the foreground command and what was to run after it.
     pub fn interrupt(&mut self) -> Vec<OutLine> {
         self.terminal.cluster.install_addons();
-        self.record(Input::Interrupt);
+        let input = match self.documents_written() {
+            Some(documents) => Input::InterruptAfter { documents },
+            None => Input::Interrupt,
+        };
+        self.record(input);
         self.show(&[OutLine {
             text: "^C".to_string(),
             stream: Stream::Out,

@@ -49,11 +49,15 @@ impl Terminal {
         }
     }
 
+    /// `kubectl ARGS`. An `apply -f` whose output is not the terminal's (a pipe, `>`) or
+    /// that runs inside `$(…)` or a loop writes everything now; at the prompt it becomes
+    /// the foreground job (see `writes`).
     fn kubectl(
         &mut self,
         args: &[String],
         stdin: Option<&str>,
         env: &std::collections::BTreeMap<String, String>,
+        tty: bool,
     ) -> (Output, Option<Running>) {
         let mut ctx = Ctx {
             cluster: &mut self.cluster,
@@ -64,7 +68,13 @@ impl Terminal {
         };
         match cli::run(&mut ctx, args) {
             Outcome::Done(o) => (o, None),
-            Outcome::Running(o, r) => (o, Some(*r)),
+            Outcome::Running(mut o, mut r) => match &mut r.process {
+                Process::Writes(w) if !tty => {
+                    o.append(self.write_all(w));
+                    (o, None)
+                }
+                _ => (o, Some(*r)),
+            },
             Outcome::Attach(o, a) => {
                 self.attached = Some(a);
                 (o, None)
@@ -92,7 +102,7 @@ impl Host for Terminal {
         let name = argv[0].as_str();
         let args = &argv[1..];
         match name {
-            "kubectl" => self.kubectl(args, stdin.as_deref(), &shell.vars),
+            "kubectl" => self.kubectl(args, stdin.as_deref(), &shell.vars, tty),
             "kubeplay" => (super::playground::run(&mut self.cluster, args), None),
             "sleep" => match args.first().and_then(|a| parse_seconds(a)) {
                 Some(ms) => {
@@ -188,6 +198,9 @@ impl Host for Terminal {
 
     /// Runs a blocking command to its end at once (inside `$(…)`, loops, pipes).
     fn complete(&mut self, shell: &mut Shell, mut running: Running) -> Output {
+        if let Process::Writes(w) = &mut running.process {
+            return self.write_all(w);
+        }
         let mut out = Output::ok();
         let limit = self.cluster.now + NESTED_JOB_LIMIT_MS;
         loop {

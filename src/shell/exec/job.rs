@@ -3,6 +3,7 @@
 //! terminal polls it as virtual time passes); the shell streams its output through the
 //! later pipeline stages and then runs what comes after it.
 
+use super::redirects::Redirects;
 use super::{Host, Shell};
 use crate::shell::ast::{AndOrList, Command, Connector, Pipeline};
 use crate::shell::output::{extend_lines, Output, Stream};
@@ -17,6 +18,8 @@ pub struct Job<P> {
     pub downstream: Vec<Command>,
     /// The rest of its and-or list.
     pub rest: Vec<(Connector, Pipeline)>,
+    /// Where its output goes (`> file`, `2>/dev/null`): the later output too.
+    pub(super) redirects: Redirects,
 }
 
 impl Shell {
@@ -51,6 +54,13 @@ impl Shell {
             }
             self.last_status = o.status;
         }
+    }
+
+    /// A job's new output, sent where its redirections say and then through the later
+    /// stages of its pipeline.
+    pub fn job_output<H: Host, P>(&mut self, host: &mut H, job: &Job<P>, output: Output) -> Output {
+        let routed = job.redirects.route(host, output);
+        self.through_downstream(host, &job.downstream, routed)
     }
 
     /// Passes a job's new output through the later stages of its pipeline (stderr

@@ -16,6 +16,7 @@ pub use job::Job;
 use super::ast::{Command, Connector, Pipeline, Script, SimpleCommand};
 use super::expand::{self, Env};
 use super::output::{extend_lines, push_line, push_line_text, Output, Stream};
+use redirects::Redirects;
 use std::collections::BTreeMap;
 
 /// Nesting of `$(…)`, `sh -c` and `for` before we refuse (bash would recurse until it dies).
@@ -134,7 +135,7 @@ impl Shell {
         for (i, cmd) in p.commands.iter().enumerate() {
             let last = i + 1 == n;
             let (mut o, running) = self.run_command(host, cmd, stdin.take(), last && foreground);
-            if let Some(running) = running {
+            if let Some((running, redirects)) = running {
                 if i == 0 && foreground {
                     let downstream = p.commands[1..].to_vec();
                     let initial = self.through_downstream(host, &downstream, o);
@@ -144,10 +145,15 @@ impl Shell {
                             running,
                             downstream,
                             rest: Vec::new(),
+                            redirects,
                         }),
                     );
                 }
-                extend_lines(&mut o.lines, host.complete(self, running).lines);
+                let done = host.complete(self, running);
+                let done = redirects.route(host, done);
+                extend_lines(&mut o.lines, done.lines);
+                // The process's exit status, now that it has ended.
+                o.status = done.status;
             }
             if last {
                 extend_lines(&mut shown.lines, o.lines);
@@ -167,14 +173,14 @@ impl Shell {
     }
 
     /// Runs one command. Returns its output (stdout lines still in it) and, for a
-    /// command that keeps running, the process.
+    /// command that keeps running, the process and where its later output goes.
     fn run_command<H: Host>(
         &mut self,
         host: &mut H,
         cmd: &Command,
         stdin: Option<String>,
         tty: bool,
-    ) -> (Output, Option<H::Process>) {
+    ) -> (Output, Option<(H::Process, Redirects)>) {
         match cmd {
             Command::For(f) => {
                 let values = match &f.words {
@@ -236,7 +242,7 @@ impl Shell {
         simple: &SimpleCommand,
         stdin: Option<String>,
         tty: bool,
-    ) -> (Output, Option<H::Process>) {
+    ) -> (Output, Option<(H::Process, Redirects)>) {
         let aliases = self.aliases.clone();
         let simple = match expand::expand_alias(simple, &|n| aliases.get(n).cloned()) {
             Ok(s) => s,
@@ -274,7 +280,8 @@ impl Shell {
             stdin = Some(input);
         }
         let (output, running) = self.dispatch(host, &argv, stdin, tty && redirects.keeps_stdout());
-        (redirects.route(host, output), running)
+        let output = redirects.route(host, output);
+        (output, running.map(|r| (r, redirects)))
     }
 
     /// Runs one expanded command line: a builtin, or whatever the host runs.

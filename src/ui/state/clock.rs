@@ -84,7 +84,9 @@ impl State {
     /// Real time passed while playing, scaled by the speed (only once the engine is in).
     /// `false` when the tick changes nothing.
     pub(super) fn tick(&mut self, real_ms: u64) -> bool {
-        if !self.clock.playing || !self.clock.engine_arrived {
+        // While an apply writes its documents, its moment is the present (see
+        // `Session::write_some`): the clock waits for it.
+        if !self.clock.playing || !self.clock.engine_arrived || self.terminal.writing {
             return false;
         }
         self.advance_within(
@@ -96,6 +98,9 @@ impl State {
 
     /// The step button: to the next event (see [`step_ms`] for how far).
     pub(super) fn step(&mut self) {
+        if self.terminal.writing {
+            return;
+        }
         let gap = {
             let session = self.session.borrow();
             let run_in = session

@@ -233,6 +233,7 @@ impl State {
         }
         self.clock.now_ms = session.now_ms();
         self.terminal.busy = session.is_busy();
+        self.terminal.writing = session.is_writing();
         self.terminal.prompt = session.current_prompt();
     }
 

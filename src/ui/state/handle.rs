@@ -14,7 +14,10 @@ use crate::kubectl::session::Session;
 pub struct SessionHandle(Rc<RefCell<Session>>);
 
 impl SessionHandle {
-    pub fn new(session: Session) -> Self {
+    /// The page's session: a `kubectl apply -f` writes a few documents per task
+    /// (`Action::DrainQueue`), so a large manifest never holds the page.
+    pub fn new(mut session: Session) -> Self {
+        session.slice_writes(true);
         SessionHandle(Rc::new(RefCell::new(session)))
     }
 

@@ -19,7 +19,8 @@ pub const SCROLLBACK_LIMIT: usize = 5_000;
 pub const DRAIN_BUDGET_MS: f64 = 8.0;
 /// At most this many pasted lines per task as well: each echoes at least one line, and
 /// drawing them is the page's cost, not the session's (measured: 1,000 lines echoed in
-/// one task took 250–640 ms of rendering, layout and garbage collection).
+/// one task took 250–640 ms of rendering, layout and garbage collection). The same
+/// budgets hold for the documents of a `kubectl apply -f` (one line each).
 pub const DRAIN_LINES: usize = 50;
 
 /// How a terminal line is drawn.
@@ -52,6 +53,11 @@ pub struct TerminalState {
     pub history: Rc<Vec<String>>,
     /// A command (a watch, `sleep`) holds the prompt.
     pub busy: bool,
+    /// That command is a `kubectl apply -f` with documents left to write: the app runs
+    /// more of it in the next task (and the clock waits).
+    pub writing: bool,
+    /// How many drains ran (each one schedules the next while there is more to do).
+    pub drains: u64,
 }
 
 impl Default for TerminalState {
@@ -63,6 +69,8 @@ impl Default for TerminalState {
             queued: Rc::default(),
             history: Rc::default(),
             busy: false,
+            writing: false,
+            drains: 0,
         }
     }
 }
@@ -171,11 +179,24 @@ impl State {
         }
     }
 
-    /// Runs queued (pasted) lines while the prompt is free, for [`DRAIN_BUDGET_MS`] and
-    /// [`DRAIN_LINES`] at most (at least one line, so that every call moves).
+    /// Writes more of a `kubectl apply -f`, then runs queued (pasted) lines while the
+    /// prompt is free, for [`DRAIN_BUDGET_MS`] and [`DRAIN_LINES`] at most (at least one
+    /// document or line, so that every call moves).
     pub(super) fn drain_queue(&mut self) {
+        self.terminal.drains += 1;
         let started = js_sys::Date::now();
         let mut ran = 0;
+        if self.session.borrow().is_writing() {
+            let out = self.session.borrow_mut().write_some(&mut || {
+                ran += 1;
+                ran < DRAIN_LINES && js_sys::Date::now() - started < DRAIN_BUDGET_MS
+            });
+            self.terminal.push_output(out);
+            self.after_command();
+            if ran >= DRAIN_LINES || js_sys::Date::now() - started >= DRAIN_BUDGET_MS {
+                return;
+            }
+        }
         while !self.terminal.queued.is_empty() && !self.session.borrow().is_busy() {
             let Some(line) = Rc::make_mut(&mut self.terminal.queued).pop_front() else {
                 break;
@@ -188,13 +209,9 @@ impl State {
         }
     }
 
-    /// Pasted lines wait while the prompt is free: the app drains them in the next task.
+    /// An apply has documents left to write, or pasted lines wait while the prompt is
+    /// free: the app drains them in the next task.
     pub fn draining(&self) -> bool {
-        !self.terminal.queued.is_empty() && !self.terminal.busy
-    }
-
-    /// How many pasted lines still wait (the app's next drain follows each change).
-    pub fn queued_len(&self) -> usize {
-        self.terminal.queued.len()
+        self.terminal.writing || (!self.terminal.queued.is_empty() && !self.terminal.busy)
     }
 }
