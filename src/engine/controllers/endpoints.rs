@@ -174,6 +174,7 @@ fn subsets_for(svc: &Value, pods: &[&Value]) -> Vec<Value> {
 }
 
 /// Brings the Endpoints of Service `namespace/name` in line with its pods.
+#[inline(never)]
 pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let Some(svc) = w.get("Service", namespace, name).cloned() else {
         if w.get("Endpoints", namespace, name).is_some() {

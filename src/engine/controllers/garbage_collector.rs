@@ -26,6 +26,7 @@ fn has_finalizer(obj: &Value, f: &str) -> bool {
         .is_some_and(|l| l.iter().any(|x| x == f))
 }
 
+#[inline(never)]
 pub fn sync(w: &mut World, key: &str) {
     let mut parts = key.splitn(4, '|');
     let (Some(uid), Some(kind), Some(namespace), Some(name)) =

@@ -491,6 +491,11 @@ fn rate_limit(w: &mut World, controller: Controller, key: &str, backoff: Backoff
 }
 
 /// Runs one controller on one key, and schedules what its sync asked for.
+///
+/// Every controller's `sync` is `#[inline(never)]`: inlined here, they would all be one
+/// function, and a split release build (scripts/split-wasm.mjs) moves whole functions —
+/// the controllers that free play never runs (Jobs, CronJobs, autoscalers, quotas…)
+/// then stay out of the lazy module, in the rest.
 pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
     let (namespace, name) = split_key(key);
     let action = match controller {

@@ -15,6 +15,7 @@ pub fn wakes(w: &World, kind: &str, namespace: &str) -> bool {
 
 /// `syncResourceQuota` for every quota of the namespace: writes the status only when
 /// it changed, so its own write settles.
+#[inline(never)]
 pub fn sync(w: &mut World, namespace: &str) {
     let quotas: Vec<_> = w
         .store

@@ -56,6 +56,7 @@ pub fn config_map(namespace: &str, seed: &str, created: Millis) -> Value {
 
 /// `syncNamespace`: creates the ConfigMap if missing, restores its data and description
 /// if changed. A namespace that is gone or terminating is left alone.
+#[inline(never)]
 pub fn sync(w: &mut World, namespace: &str) {
     let Some(ns_uid) = w
         .get("Namespace", "", namespace)

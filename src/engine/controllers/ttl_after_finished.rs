@@ -24,6 +24,7 @@ pub fn expires_at(job: &Value) -> Option<Millis> {
     Some(at + ttl * 1000)
 }
 
+#[inline(never)]
 pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(job) = w.get("Job", namespace, name).cloned() else {
         return Action::skipped();

@@ -9,6 +9,7 @@ use crate::engine::world::World;
 use crate::json;
 use serde_json::Value;
 
+#[inline(never)]
 pub fn sync(w: &mut World, namespace: &str, name: &str) {
     let Some(claim) = w.get("PersistentVolumeClaim", namespace, name).cloned() else {
         return;

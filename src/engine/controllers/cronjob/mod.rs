@@ -182,6 +182,7 @@ fn reconcile_active(w: &mut World, cj: &Value, jobs: &[Rc<Value>], st: &mut Stat
     }
 }
 
+#[inline(never)]
 pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(cj) = w.get("CronJob", namespace, name).cloned() else {
         return Action::skipped();

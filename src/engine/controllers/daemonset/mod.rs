@@ -19,6 +19,7 @@ use control::NodePods;
 use serde_json::Value;
 use std::rc::Rc;
 
+#[inline(never)]
 pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(ds) = w.get("DaemonSet", namespace, name).cloned() else {
         return Action::skipped();

@@ -20,6 +20,7 @@ use serde_json::Value;
 use std::rc::Rc;
 use sync::{rs_view, Ctx};
 
+#[inline(never)]
 pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(d) = w.get("Deployment", namespace, name).cloned() else {
         return Action::skipped();

@@ -275,6 +275,7 @@ fn tally(w: &World, job: &Value, spec: &JobSpec, pods: &[JobPod]) -> Tally {
     }
 }
 
+#[inline(never)]
 pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(job) = w.get("Job", namespace, name).cloned() else {
         return Action::skipped();

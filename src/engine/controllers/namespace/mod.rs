@@ -41,6 +41,7 @@ pub fn enqueue(w: &mut World, ns: &Value) {
 
 /// `syncNamespaceFromKey` → `Delete`: delete the content (pods first), report what is
 /// left, and finalize once nothing is.
+#[inline(never)]
 pub fn sync(w: &mut World, name: &str) -> Action {
     let Some(ns) = w.get("Namespace", "", name).cloned() else {
         return Action::skipped();

@@ -36,6 +36,7 @@ fn ready_status(node: &Value) -> &str {
         .unwrap_or("Unknown")
 }
 
+#[inline(never)]
 pub fn sync(w: &mut World, name: &str) -> Action {
     let Some(node) = w.get("Node", "", name).cloned() else {
         return Action::skipped();

@@ -169,6 +169,7 @@ fn unmeasured_metric(spec: &Value) -> MetricResult {
 }
 
 /// The sync: `reconcileAutoscaler`.
+#[inline(never)]
 pub fn sync(w: &mut World, ns: &str, name: &str) -> Action {
     let key = super::key(ns, name);
     if w.autoscalers.due.get(&key).is_some_and(|at| *at > w.now) {

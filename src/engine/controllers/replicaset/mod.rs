@@ -79,6 +79,7 @@ fn related_pods_per_node(w: &World, rs: &Value) -> BTreeMap<String, i64> {
     on_node
 }
 
+#[inline(never)]
 pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(rs) = w.get("ReplicaSet", namespace, name).cloned() else {
         return Action::skipped();

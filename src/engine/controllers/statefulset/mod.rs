@@ -16,6 +16,7 @@ use control::{PodView, SetView, Slots, Step};
 use serde_json::Value;
 use std::rc::Rc;
 
+#[inline(never)]
 pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
     let Some(set) = w.get("StatefulSet", namespace, name).cloned() else {
         return Action::skipped();

@@ -195,6 +195,7 @@ fn process_pod(w: &mut World, node: &str, pod: &Value, taints: &[Value]) {
     }
 }
 
+#[inline(never)]
 pub fn sync(w: &mut World, node_name: &str) -> Action {
     let taints = w
         .get("Node", "", node_name)
