@@ -87,7 +87,7 @@ test('a blog on another origin embeds the playground served under /a/sub/path/: 
 
   // Everything came from under the sub-path: nothing asked for a root-relative URL.
   assert.deepEqual(env.app.strays, []);
-  for (const want of [/\.wasm$/, /_lazy\.wasm$/, /\.js$/, /\.css$/, /lessons\/index\.json$/,
+  for (const want of [/\.wasm$/, /_lazy\.wasm$/, /_rest\.wasm$/, /\.js$/, /\.css$/, /lessons\/index\.json$/,
     /lessons\/statefulset-daemonset\.yaml$/, /kubectl-help\.txt$/, /schema-descriptions\.txt$/, /embed\.js$/]) {
     assert.ok(env.app.served.some((p) => p.startsWith(PREFIX) && want.test(p)), `${want} served: ${env.app.served.join(' ')}`);
   }
