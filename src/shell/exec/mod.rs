@@ -279,7 +279,22 @@ impl Shell {
         if let Some(input) = redirects.stdin.clone() {
             stdin = Some(input);
         }
+        // `NAME=value command`: the command sees NAME=value (bash exports it to the command
+        // alone); the shell's own value comes back after it.
+        let before: Vec<(String, Option<String>)> = assignments
+            .into_iter()
+            .map(|(k, v)| {
+                let old = self.vars.insert(k.clone(), v);
+                (k, old)
+            })
+            .collect();
         let (output, running) = self.dispatch(host, &argv, stdin, tty && redirects.keeps_stdout());
+        for (k, old) in before.into_iter().rev() {
+            match old {
+                Some(v) => self.vars.insert(k, v),
+                None => self.vars.remove(&k),
+            };
+        }
         let output = redirects.route(host, output);
         (output, running.map(|r| (r, redirects)))
     }

@@ -5,7 +5,8 @@ use super::*;
 use std::collections::VecDeque;
 
 /// `say WORDS…` prints its words, `upper` upper-cases its stdin, `fail` exits 1, `slow`
-/// keeps running (a process the caller polls; completing it prints `slow done`).
+/// keeps running (a process the caller polls; completing it prints `slow done`),
+/// `getenv NAME` prints the variable as the command sees it.
 #[derive(Default)]
 struct Toy {
     files: BTreeMap<String, String>,
@@ -16,13 +17,17 @@ impl Host for Toy {
 
     fn run(
         &mut self,
-        _shell: &mut Shell,
+        shell: &mut Shell,
         argv: &[String],
         stdin: Option<String>,
         _tty: bool,
     ) -> (Output, Option<&'static str>) {
         let text = match argv[0].as_str() {
             "say" => format!("{}\n", argv[1..].join(" ")),
+            "getenv" => format!(
+                "{}\n",
+                shell.vars.get(&argv[1]).cloned().unwrap_or_default()
+            ),
             "upper" => stdin.unwrap_or_default().to_uppercase(),
             "fail" => return (Output::from_text("", "", 1), None),
             "slow" => return (Output::ok(), Some("slow done")),
@@ -61,6 +66,17 @@ fn sh() -> Shell {
 fn run_on(shell: &mut Shell, host: &mut Toy, src: &str) -> (String, String, i32) {
     let o = shell.run_script(host, &parse(src).expect("parses"));
     (o.stdout_text(), o.stderr_text(), o.status)
+}
+
+#[test]
+fn an_assignment_before_a_command_holds_for_that_command_alone() {
+    let (mut shell, mut toy) = (sh(), Toy::default());
+    let (out, _, _) = run_on(
+        &mut shell,
+        &mut toy,
+        "A=outer; A=inner getenv A; getenv A; B=1 getenv B; getenv B; C=$A say $C",
+    );
+    assert_eq!(out, "inner\nouter\n1\n\n\n");
 }
 
 #[test]
