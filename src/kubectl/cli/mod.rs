@@ -14,6 +14,7 @@ pub mod events;
 pub mod expose;
 pub mod flags;
 pub mod get;
+mod image_reference;
 pub mod info;
 pub mod label;
 pub mod logs;

@@ -114,6 +114,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let Some(image) = p.value("image").filter(|i| !i.is_empty()).map(String::from) else {
         return Output::failed("--image is required").into();
     };
+    if !super::image_reference::valid(&image) {
+        return Output::failed(&format!(
+            "Invalid image name {image:?}: invalid reference format"
+        ))
+        .into();
+    }
     let interactive = p.bool("stdin");
     if p.bool("tty") && !interactive {
         return usage_error(
