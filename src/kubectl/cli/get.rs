@@ -116,15 +116,17 @@ impl RowPrinter {
     }
 
     pub fn print_many(&mut self, objs: &[&Value], now: Millis) -> Vec<String> {
-        self.print_as(objs, now, "ADDED")
+        self.print_as(objs, now, "ADDED   ")
     }
 
-    /// One watch event's object (`--output-watch-events` shows its type).
+    /// One watch event's object (`--output-watch-events` shows its type, padded to eight
+    /// characters as cli-runtime's table printer writes it, so the EVENT column is as
+    /// wide from the first row on).
     pub fn print_event(&mut self, ty: EventType, obj: &Value, now: Millis) -> Vec<String> {
         let event = match ty {
-            EventType::Added => "ADDED",
+            EventType::Added => "ADDED   ",
             EventType::Modified => "MODIFIED",
-            EventType::Deleted => "DELETED",
+            EventType::Deleted => "DELETED ",
         };
         self.print_as(&[obj], now, event)
     }
