@@ -115,7 +115,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         return Output::failed("--image is required").into();
     };
     if !super::image_reference::valid(&image) {
-        return Output::failed(&format!(
+        return Output::failed(format!(
             "Invalid image name {image:?}: invalid reference format"
         ))
         .into();
