@@ -63,6 +63,16 @@ fn spacer(lines: usize, cols: usize) -> Html {
     html! { <div class="spacer" {style}></div> }
 }
 
+/// The gutter's width: its widest number's digits, the mark of a line with a problem when
+/// there is one, and its paddings and border. The gutter has `contain: strict`, so its
+/// numbers do not size it: a window of numbers drawn as the text scrolls lays out the
+/// gutter alone, not the textarea beside it.
+fn gutter_width(line_count: usize, marked: bool) -> String {
+    let digits = line_count.to_string().len();
+    let mark = if marked { 1.5 } else { 0.0 };
+    format!("width:calc({}ch + 1.25rem + 1px)", digits as f64 + mark)
+}
+
 const TEMPLATES: [(&str, &str, &str); 4] = [
     (
         "StatefulSet",
@@ -404,7 +414,7 @@ pub fn editor() -> Html {
                 <FindBar find={find.clone()} area={area_ref.clone()} text={Rc::clone(&ctx.editor.file_text)} />
             }
             <div class="editor-body">
-                <div ref={gutter_ref} class="gutter" aria-hidden="true">
+                <div ref={gutter_ref} class="gutter" aria-hidden="true" style={gutter_width(line_count, !bad_lines.is_empty())}>
                     { spacer(start, 0) }
                     { for (start + 1..=end.min(line_count)).map(|n| html! {
                         <div key={n} class={classes!(bad_lines.contains(&n).then_some("bad"))}>{ n }</div>

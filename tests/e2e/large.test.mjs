@@ -82,7 +82,10 @@ async function measured(env, page, what, phase, { rendering = 'ours' } = {}) {
   try {
     await phase();
   } finally {
-    const tasks = longTasksIn((await env.browser.stopTracing()).toString());
+    const trace = (await env.browser.stopTracing()).toString();
+    // $KUBEPLAY_TRACE_DIR: keep each phase's trace there (open it in DevTools' Performance panel).
+    if (process.env.KUBEPLAY_TRACE_DIR) (await import('node:fs')).writeFileSync(join(process.env.KUBEPLAY_TRACE_DIR, `${what.replace(/[^a-z0-9]+/gi, '-')}.json`), trace);
+    const tasks = longTasksIn(trace);
     const longest = (key) => Math.max(0, ...tasks.map((t) => t[key]));
     const load = (await import('node:os')).loadavg()[0].toFixed(1);
     console.log(`${what}: ${Date.now() - started} ms, load ${load}; tasks over 50 ms: ${tasks.length}, longest ${longest('cpu')} ms CPU (${longest('script')} ms without style, layout, paint) / ${longest('wall')} ms wall`);
