@@ -5,9 +5,9 @@
 //   startup   the page idles after the terminal takes input, as it does before the lazy
 //             module has arrived (src/ui/lazy.rs's gates closed): the first load.
 //   learner   the first lesson of static/lessons/ played through its solutions, step by
-//             step, then free play: everyday commands, the cluster running for minutes,
-//             the editor (completion, the explain panel, Apply). What ran is what the
-//             lazy module holds; the rest is what only other lessons and rarer commands run.
+//             step, then free play: its first commands and the cluster running for five
+//             minutes, on a desktop and on a phone. What ran is what the lazy module
+//             holds; the rest is what only other lessons and rarer commands run.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, runLine, serveDir } from './browser.mjs';
@@ -158,7 +158,7 @@ export function profileLearner(dir, wasmName, instrumented, lessonsDir) {
   return withInstrumented(dir, wasmName, instrumented, async (browser, origin) => {
     const profiles = [];
     for (const scenario of scenarios) {
-      // The desktop layout, where the editor shows beside the terminal.
+      // The desktop layout first (free play turns to a phone's itself).
       const page = await newPage(browser, { viewport: { width: 1400, height: 900 } });
       try {
         await scenario(page, origin);
