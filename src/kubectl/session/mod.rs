@@ -10,7 +10,7 @@ mod terminal;
 mod watch;
 mod writes;
 
-use super::cli::{self, Ctx, Outcome};
+use super::cli::{self, Outcome};
 use super::process::Running;
 use crate::engine::{Cluster, ClusterConfig, Why};
 use crate::kubectl::output::CheckErr;
@@ -195,14 +195,11 @@ impl Session {
         self.terminal.cluster.install_addons();
         let t = &mut self.terminal;
         let obj = t.cluster.get(kind, namespace, name)?.clone();
-        let ctx = Ctx {
-            cluster: &mut t.cluster,
-            fs: &mut t.fs,
-            stdin: None,
-            kubeconfig: &mut t.kubeconfig,
-            env: None,
-        };
-        Some(cli::describe::describe_object(&ctx, &obj, true))
+        Some(cli::describe::describe_object(
+            &t.ctx(None, None),
+            &obj,
+            true,
+        ))
     }
 
     /// True while the typed text is incomplete (open quote or heredoc): show `> `.
@@ -387,13 +384,7 @@ impl Session {
             return Err(format!("only `get` queries are allowed, not {get_args:?}"));
         }
         let t = &mut self.terminal;
-        let mut ctx = Ctx {
-            cluster: &mut t.cluster,
-            fs: &mut t.fs,
-            stdin: None,
-            kubeconfig: &mut t.kubeconfig,
-            env: None,
-        };
+        let mut ctx = t.ctx(None, None);
         let o = match cli::get::run(&mut ctx, &argv[1..]) {
             Outcome::Done(o)
             | Outcome::Running(o, _)

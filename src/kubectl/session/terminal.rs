@@ -49,6 +49,21 @@ impl Terminal {
         }
     }
 
+    /// What a kubectl verb runs against: this terminal's cluster, files and kubeconfig.
+    pub(super) fn ctx<'a>(
+        &'a mut self,
+        stdin: Option<&'a str>,
+        env: Option<&'a std::collections::BTreeMap<String, String>>,
+    ) -> Ctx<'a> {
+        Ctx {
+            cluster: &mut self.cluster,
+            fs: &mut self.fs,
+            stdin,
+            kubeconfig: &mut self.kubeconfig,
+            env,
+        }
+    }
+
     /// `kubectl ARGS`. An `apply -f` whose output is not the terminal's (a pipe, `>`) or
     /// that runs inside `$(…)` or a loop writes everything now; at the prompt it becomes
     /// the foreground job (see `writes`).
@@ -59,13 +74,7 @@ impl Terminal {
         env: &std::collections::BTreeMap<String, String>,
         tty: bool,
     ) -> (Output, Option<Running>) {
-        let mut ctx = Ctx {
-            cluster: &mut self.cluster,
-            fs: &mut self.fs,
-            stdin,
-            kubeconfig: &mut self.kubeconfig,
-            env: Some(env),
-        };
+        let mut ctx = self.ctx(stdin, Some(env));
         match cli::run(&mut ctx, args) {
             Outcome::Done(o) => (o, None),
             Outcome::Running(mut o, mut r) => match &mut r.process {

@@ -7,7 +7,6 @@
 use super::terminal::Terminal;
 use super::Session;
 use crate::kubectl::cli::apply_writes::Writes;
-use crate::kubectl::cli::Ctx;
 use crate::kubectl::process::{Process, Running};
 use crate::shell::output::extend_lines;
 use crate::shell::{Job, OutLine, Output};
@@ -93,14 +92,7 @@ impl Session {
 impl Terminal {
     /// Writes the next document of an `apply -f`.
     pub(super) fn write_step(&mut self, writes: &mut Writes) -> Output {
-        let mut ctx = Ctx {
-            cluster: &mut self.cluster,
-            fs: &mut self.fs,
-            stdin: None,
-            kubeconfig: &mut self.kubeconfig,
-            env: None,
-        };
-        writes.step(&mut ctx)
+        writes.step(&mut self.ctx(None, None))
     }
 
     /// Writes every document left and the end, with the command's exit status.
