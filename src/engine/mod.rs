@@ -28,6 +28,7 @@ pub mod quantity;
 pub mod quota;
 pub mod registry;
 pub mod scheduler;
+pub mod scheduling_queue;
 pub mod selector;
 pub mod store;
 pub mod time;

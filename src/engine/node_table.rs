@@ -37,8 +37,25 @@ pub struct Allocatable {
     pub pods: i64,
 }
 
+impl TableNode {
+    /// What filtering reads of `object`, read once.
+    pub fn of(name: &str, object: &Rc<Value>) -> TableNode {
+        let spec = object.get("spec");
+        TableNode {
+            name: Rc::from(name),
+            object: Rc::clone(object),
+            tainted: spec
+                .and_then(|s| s.get("taints"))
+                .and_then(Value::as_array)
+                .is_some_and(|t| !t.is_empty()),
+            unschedulable: spec.and_then(|s| s.get("unschedulable")) == Some(&Value::Bool(true)),
+            allocatable: Allocatable::of(object),
+        }
+    }
+}
+
 impl Allocatable {
-    fn of(node: &Value) -> Allocatable {
+    pub fn of(node: &Value) -> Allocatable {
         let a = node.get("status").and_then(|s| s.get("allocatable"));
         let q = |key: &str| a.and_then(|a| a.get(key));
         Allocatable {
@@ -56,20 +73,7 @@ impl NodeTable {
     fn build(store: &Store) -> NodeTable {
         let nodes: Vec<TableNode> = store
             .named("Node", "")
-            .map(|(name, object)| {
-                let spec = object.get("spec");
-                TableNode {
-                    name: Rc::from(name),
-                    object: Rc::clone(object),
-                    tainted: spec
-                        .and_then(|s| s.get("taints"))
-                        .and_then(Value::as_array)
-                        .is_some_and(|t| !t.is_empty()),
-                    unschedulable: spec.and_then(|s| s.get("unschedulable"))
-                        == Some(&Value::Bool(true)),
-                    allocatable: Allocatable::of(object),
-                }
-            })
+            .map(|(name, object)| TableNode::of(name, object))
             .collect();
         let positions = nodes
             .iter()

@@ -92,6 +92,11 @@ pub struct World {
     pub autoscalers: controllers::podautoscaler::Autoscalers,
     /// The add-ons are still to be installed (`ClusterConfig::defer_addons`).
     addons_pending: bool,
+    /// The nodes as the scheduler's informer last saw them: a node's update is weighed
+    /// against its previous version by the scheduling queue's hints.
+    pub scheduler_nodes: BTreeMap<String, Rc<Value>>,
+    /// The same for the pods waiting to be scheduled, by (namespace, name).
+    pub scheduler_pods: BTreeMap<(String, String), Rc<Value>>,
 }
 
 /// How many settle rounds one instant may take before we stop (a controller fighting
@@ -121,6 +126,8 @@ impl World {
             evictions: Default::default(),
             autoscalers: Default::default(),
             addons_pending: false,
+            scheduler_nodes: BTreeMap::new(),
+            scheduler_pods: BTreeMap::new(),
         };
         if w.config.journal_digest {
             w.store.keep_digest();

@@ -37,6 +37,7 @@ use super::apiserver::meta_str;
 use super::clock::{Millis, Timer};
 use super::events::Recorder;
 use super::labels::{labels, selector_matches};
+use super::scheduling_queue::{worth_requeuing, ClusterEvent};
 use super::store::{EventType, WatchEvent};
 use super::world::World;
 use crate::engine::json::At;
@@ -172,9 +173,12 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                     .at("/spec/nodeName")
                     .and_then(Value::as_str)
                     .is_none_or(str::is_empty);
-                if unscheduled && !deleting && !just_marked_unschedulable(w, e) {
+                if unscheduled && !deleting && pending_pod_changed(w, e) {
                     w.queue
                         .add(Controller::Scheduler, key(&e.namespace, &e.name));
+                } else if !unscheduled || deleting {
+                    w.scheduler_pods
+                        .remove(&(e.namespace.clone(), e.name.clone()));
                 }
                 super::kubelet::observe(w, obj);
                 super::kubelet::volumes::pod_changed(w, obj);
@@ -186,7 +190,13 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                 }
                 w.forget_pod_files(meta_str(obj, "uid"));
                 w.kubelet.served.forget(meta_str(obj, "uid"));
-                requeue_unschedulable(w);
+                w.scheduler_pods
+                    .remove(&(e.namespace.clone(), e.name.clone()));
+                let assigned = obj
+                    .at("/spec/nodeName")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| !n.is_empty());
+                requeue_unschedulable(w, &ClusterEvent::PodDeleted { assigned });
             }
             match controller_ref(obj) {
                 Some(r) => {
@@ -257,6 +267,7 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             if deleted {
                 super::kubelet::power::node_removed(w, &e.name);
                 collect_pods_of_deleted_node(w, &e.name);
+                w.scheduler_nodes.remove(&e.name);
             } else {
                 w.queue.add(Controller::NodeLifecycle, key("", &e.name));
             }
@@ -269,7 +280,15 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             for k in daemonsets {
                 w.queue.add(Controller::DaemonSet, k);
             }
-            requeue_unschedulable(w);
+            if !deleted {
+                let new = Rc::clone(obj.value());
+                let old = w.scheduler_nodes.insert(e.name.clone(), Rc::clone(&new));
+                let event = ClusterEvent::Node {
+                    old: old.as_ref(),
+                    new: &new,
+                };
+                requeue_unschedulable(w, &event);
+            }
         }
         // Every namespace gets its CA bundle; a changed or deleted one is put back.
         "Namespace" if !deleted => {
@@ -287,7 +306,7 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
         "PersistentVolumeClaim" if !deleted => {
             w.queue
                 .add(Controller::VolumeBinder, key(&e.namespace, &e.name));
-            requeue_unschedulable(w);
+            requeue_unschedulable(w, &ClusterEvent::ClaimChanged);
         }
         "PersistentVolumeClaim" => volume_binder::reclaim(w, obj),
         _ => {}
@@ -327,13 +346,33 @@ fn just_marked_unschedulable(w: &World, e: &WatchEvent) -> bool {
             })
 }
 
-/// Pods the scheduler could not place get another try when the cluster changes.
-fn requeue_unschedulable(w: &mut World) {
+/// A pod waiting to be scheduled was added, or updated in a way that may let it be
+/// scheduled now (the queue's hints weigh it against the version it saw before).
+fn pending_pod_changed(w: &mut World, e: &WatchEvent) -> bool {
+    let new = Rc::clone(e.object.value());
+    let old = w
+        .scheduler_pods
+        .insert((e.namespace.clone(), e.name.clone()), Rc::clone(&new));
+    match old {
+        None => true,
+        Some(_) if just_marked_unschedulable(w, e) => false,
+        Some(old) => worth_requeuing(&new, &ClusterEvent::PodUpdated { old: &old }),
+    }
+}
+
+/// Pods the scheduler could not place get another try when `event` may help them
+/// (`scheduling_queue::worth_requeuing`).
+fn requeue_unschedulable(w: &mut World, event: &ClusterEvent) {
     let pending: Vec<String> = w
         .store
         .owners
         .unscheduled_pods
         .iter()
+        .filter(|(namespace, name)| {
+            w.store
+                .get("Pod", namespace, name)
+                .is_some_and(|pod| worth_requeuing(pod, event))
+        })
         .map(|(namespace, name)| key(namespace, name))
         .collect();
     for k in pending {
