@@ -85,15 +85,25 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         Err(e) => return flag_error("auth", e),
     };
     let Some(sub) = parsed.positionals.first().cloned() else {
-        return super::help_text(crate::kubectl::help::text("auth", &[]));
+        // A command group without its subcommand: cobra's help, on stderr, status 1.
+        let mut o = Output::ok();
+        match crate::kubectl::help::text("auth", &[]) {
+            Ok(t) => o.err(t),
+            Err(e) => return Output::failed_plain(e.to_string()),
+        }
+        o.status = 1;
+        return o;
     };
     let rest: Vec<String> = parsed.positionals[1..].to_vec();
     match sub.as_str() {
         "can-i" => can_i(ctx, &parsed, &rest),
         "whoami" => whoami(&parsed),
-        "reconcile" => Output::failed("kubeplay: `kubectl auth reconcile` is not available in the playground"),
-        other => Output::failed(format!(
-            "unknown command \"{other}\" for \"kubectl auth\"\nSee 'kubectl auth -h' for help and examples"
+        "reconcile" => {
+            Output::failed("kubeplay: `kubectl auth reconcile` is not available in the playground")
+        }
+        _ => Output::failed(format!(
+            "unknown command \"{}\"\nSee 'kubectl auth -h' for help and examples",
+            parsed.positionals.join(" ")
         )),
     }
 }
