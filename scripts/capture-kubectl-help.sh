@@ -7,12 +7,13 @@ set -euo pipefail
 KC=${1:-$HOME/.cache/kubeplay-oracle/bin/kubectl}
 OUT=$(dirname "$0")/../static/kubectl-help.txt
 COMMANDS=(
-  create "create deployment" "create namespace" "create service"
+  create "create deployment" "create namespace" "create role" "create clusterrole"
+  "create rolebinding" "create clusterrolebinding" "create service"
   "create service clusterip" "create service externalname" "create service loadbalancer"
   "create service nodeport" expose run set "set env" "set image" "set resources" explain get
   edit delete rollout "rollout history" "rollout pause" "rollout restart" "rollout resume"
   "rollout status" "rollout undo" scale autoscale cluster-info top "top node" "top pod" cordon
-  uncordon drain taint describe logs exec events diff apply patch replace wait label annotate
+  uncordon drain taint describe logs exec auth "auth can-i" "auth whoami" events diff apply patch replace wait label annotate
   completion api-resources
   api-versions config "config current-context" "config delete-context" "config get-clusters"
   "config get-contexts" "config get-users" "config rename-context" "config set-context"

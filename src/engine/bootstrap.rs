@@ -144,4 +144,26 @@ pub fn bootstrap(w: &mut World) {
         let ca = root_ca_publisher::config_map(ns, ns, w.now - CLUSTER_AGE_MS);
         w.store.put("ConfigMap", ca, EventType::Added);
     }
+    seed_rbac_policy(w);
+}
+
+/// Mixed into the cluster seed for the RBAC policy's uids.
+const RBAC_STREAM: u64 = 0x7262_6163_2d70_6f6c;
+
+/// The API server's bootstrap RBAC policy and the installers' roles and bindings, seeded
+/// outside the journal (`Store::seed`) with uids of their own random stream, so that
+/// what comes after keeps its resourceVersions and uids.
+fn seed_rbac_policy(w: &mut World) {
+    let installer = match super::addons::Flavor::of(&w.config.nodes) {
+        super::addons::Flavor::Kind => super::rbac::policy::Installer::Kind,
+        super::addons::Flavor::Minikube => super::rbac::policy::Installer::Kubeadm,
+    };
+    let mut rng = super::clock::Rng::new(w.config.seed ^ RBAC_STREAM);
+    let created = json!(format_rfc3339(w.now - CLUSTER_AGE_MS));
+    for s in super::rbac::policy::objects(installer) {
+        let mut obj = s.object;
+        obj["metadata"]["uid"] = json!(rng.uuid());
+        obj["metadata"]["creationTimestamp"] = created.clone();
+        w.store.seed(s.kind, obj);
+    }
 }

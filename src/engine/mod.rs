@@ -26,6 +26,7 @@ pub mod owners;
 pub mod pod_facts;
 pub mod quantity;
 pub mod quota;
+pub mod rbac;
 pub mod registry;
 pub mod scheduler;
 pub mod scheduling_queue;

@@ -431,6 +431,25 @@ impl Store {
         stored
     }
 
+    /// Stores `object` as the API server found it at start-up, outside the journal and
+    /// with the newest resourceVersion rather than a new one: the bootstrap RBAC policy
+    /// predates everything, and numbering its ~150 objects would renumber every later
+    /// write (and every transcript that shows one). Not for kinds with owners or
+    /// indexes (pods, nodes, events).
+    pub fn seed(&mut self, kind: &'static str, mut object: Value) {
+        let rv = self.resource_version.max(1);
+        if let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.insert("resourceVersion".into(), Value::String(rv.to_string()));
+        }
+        let (namespace, name) = key_of(&object);
+        self.objects
+            .entry(kind)
+            .or_default()
+            .entry(namespace)
+            .or_default()
+            .insert(name, Kept::Value(Rc::new(object)));
+    }
+
     /// Removes the object and journals its final state.
     pub fn remove(&mut self, kind: &'static str, namespace: &str, name: &str) -> Option<Rc<Value>> {
         if !self.contains(kind, namespace, name) {

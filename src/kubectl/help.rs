@@ -16,6 +16,7 @@ static INSTALLED: OnceLock<String> = OnceLock::new();
 
 /// Commands whose first argument may name a subcommand with its own help.
 const WITH_SUBCOMMANDS: &[&str] = &[
+    "auth",
     "config",
     "create",
     "create service",

@@ -335,6 +335,9 @@ pub fn apply(kind: &str, obj: &mut Value) {
             }
         }
         "LimitRange" => default_limit_range(obj),
+        "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => {
+            super::rbac_strategy::default(kind, obj)
+        }
         "StatefulSet" => {
             default_template(obj);
             if let Some(spec) = object(obj, "spec") {

@@ -14,6 +14,7 @@ pub mod limit_ranger;
 pub mod managed_fields;
 pub mod patch;
 pub mod patch_handler;
+pub mod rbac_strategy;
 pub mod resource_quota;
 pub mod validation;
 

@@ -6,7 +6,7 @@ use crate::engine::labels::{labels, selector_is_empty, selector_matches};
 use serde_json::Value;
 
 const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-const SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+pub(super) const SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const DNS1035_MSG: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
 /// `[a-z0-9]([-a-z0-9]*[a-z0-9])?`
@@ -462,6 +462,17 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
         .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
+    if super::rbac_strategy::is_rbac(kind) {
+        // RBAC names are path segments (`system:controller:…`), not DNS names.
+        if name.is_empty() {
+            validate_name(kind, name, &mut errs);
+        }
+        for msg in super::rbac_strategy::path_segment_name_errors(name) {
+            errs.push(FieldError::invalid("metadata.name", quoted(name), msg));
+        }
+        super::rbac_strategy::validate(kind, obj, &mut errs);
+        return errs;
+    }
     validate_name(kind, name, &mut errs);
     match kind {
         "Pod" => {
@@ -678,6 +689,7 @@ const STS_FORBIDDEN: &str = "updates to statefulset spec for fields other than '
 /// Extra rules for an update of `old` into `new`.
 pub fn validate_update(kind: &str, old: &Value, new: &Value) -> Vec<FieldError> {
     let mut errs = validate(kind, new);
+    super::rbac_strategy::validate_update(kind, old, new, &mut errs);
     match kind {
         "StatefulSet" => {
             let strip = |v: &Value| {

@@ -13,6 +13,7 @@
 //! - the writes with their Events: `pod_control.rs`; the Deployment writes ReplicaSets,
 //!   in `sync.rs` (named after Go's `sync.go`).
 
+pub mod clusterrole_aggregation;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
@@ -64,6 +65,7 @@ pub enum Controller {
     ResourceQuota,
     Namespace,
     HorizontalPodAutoscaler,
+    ClusterRoleAggregation,
 }
 
 impl Controller {
@@ -87,6 +89,7 @@ impl Controller {
             Controller::ResourceQuota => "resource-quota-controller",
             Controller::Namespace => "namespace-controller",
             Controller::HorizontalPodAutoscaler => "horizontal-pod-autoscaler",
+            Controller::ClusterRoleAggregation => "clusterrole-aggregation-controller",
         }
     }
 
@@ -309,6 +312,12 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             requeue_unschedulable(w, &ClusterEvent::ClaimChanged);
         }
         "PersistentVolumeClaim" => volume_binder::reclaim(w, obj),
+        "ClusterRole" => {
+            for name in clusterrole_aggregation::aggregated(w) {
+                w.queue
+                    .add(Controller::ClusterRoleAggregation, key("", &name));
+            }
+        }
         _ => {}
     }
 }
@@ -556,6 +565,7 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
         Controller::Endpoints => return endpoints::sync(w, namespace, name),
         Controller::RootCaCertPublisher => return root_ca_publisher::sync(w, name),
         Controller::ResourceQuota => return resource_quota::sync(w, name),
+        Controller::ClusterRoleAggregation => return clusterrole_aggregation::sync(w, name),
     };
     if let Some(after) = action.requeue_after {
         let at = w.now + after;

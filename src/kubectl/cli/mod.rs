@@ -3,6 +3,7 @@
 pub mod apply;
 mod apply_server_side;
 pub mod apply_writes;
+pub mod auth;
 pub mod autoscale;
 pub mod config;
 pub mod create;
@@ -215,7 +216,15 @@ fn check_config(ctx: &Ctx<'_>, verb: &verbs::Verb, rest: &[String]) -> Result<()
     let overrides = Overrides {
         context: p.value("context"),
         cluster: p.value("cluster"),
-        user: p.value("user"),
+        // `create rolebinding|clusterrolebinding --user` names a subject: cobra's local
+        // flag hides the global one.
+        user: p.value("user").filter(|_| {
+            verb.name != "create"
+                || !matches!(
+                    p.positionals.first().map(String::as_str),
+                    Some("rolebinding" | "clusterrolebinding")
+                )
+        }),
     };
     match ctx.kubeconfig.usable(&overrides) {
         Err(ConfigError::ContextNotFound(name))

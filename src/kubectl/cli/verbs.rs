@@ -4,7 +4,7 @@
 
 use super::flags::Flag;
 use super::{apply, config, delete, describe, diff, edit, events, expose, get, info, label, logs};
-use super::{autoscale, nodes, replace, rollout, run, scale, set, top, wait, Ctx, Outcome};
+use super::{auth, autoscale, nodes, replace, rollout, run, scale, set, top, wait, Ctx, Outcome};
 use crate::shell::Output;
 
 /// One kubectl command.
@@ -283,6 +283,12 @@ pub const VERBS: &[Verb] = &[
         help: Some((HelpGroup::Other, "Modify kubeconfig files")),
     },
     Verb {
+        name: "auth",
+        run: |ctx, rest| auth::run(ctx, rest).into(),
+        flags: auth::FLAGS,
+        help: Some((HelpGroup::Troubleshooting, "Inspect authorization")),
+    },
+    Verb {
         name: "version",
         run: |_, rest| info::version(rest).into(),
         flags: info::VERSION_FLAGS,
@@ -298,7 +304,6 @@ pub const VERBS: &[Verb] = &[
 pub const NOT_SIMULATED: &[&str] = &[
     "alpha",
     "attach",
-    "auth",
     "certificate",
     "cp",
     "debug",
@@ -348,7 +353,6 @@ const NOT_SIMULATED_HELP: &[(HelpGroup, &str, &str)] = &[
         "cp",
         "Copy files and directories to and from containers",
     ),
-    (HelpGroup::Troubleshooting, "auth", "Inspect authorization"),
     (
         HelpGroup::Troubleshooting,
         "debug",

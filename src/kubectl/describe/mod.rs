@@ -27,6 +27,7 @@ mod containers;
 mod generic;
 mod nodes;
 mod pods;
+mod rbac;
 mod service;
 mod storage;
 
@@ -84,6 +85,8 @@ pub fn describe(obj: &Value, related: &Related, now_ms: i64) -> String {
         "Secret" => describe_secret(&mut w, obj),
         "ResourceQuota" => describe_quota(&mut w, obj),
         "LimitRange" => describe_limit_range(&mut w, obj),
+        "Role" | "ClusterRole" => rbac::describe_role(&mut w, obj),
+        "RoleBinding" | "ClusterRoleBinding" => rbac::describe_role_binding(&mut w, obj),
         _ => describe_generic(&mut w, obj, related),
     }
     w.finish()

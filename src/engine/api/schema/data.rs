@@ -10,6 +10,8 @@ Affinity
   nodeAffinity|NodeAffinity||
   podAffinity|PodAffinity||
   podAntiAffinity|PodAntiAffinity||
+AggregationRule
+  clusterRoleSelectors|[]LabelSelector||
 AppArmorProfile
   localhostProfile|string||
   type|string|required|Localhost,RuntimeDefault,Unconfined
@@ -18,6 +20,18 @@ Capabilities
   drop|[]string||
 ClientIPConfig
   timeoutSeconds|integer||
+ClusterRole
+  aggregationRule|AggregationRule||
+  apiVersion|string||
+  kind|string||
+  metadata|ObjectMeta||
+  rules|[]PolicyRule||
+ClusterRoleBinding
+  apiVersion|string||
+  kind|string||
+  metadata|ObjectMeta||
+  roleRef|RoleRef|required|
+  subjects|[]Subject||
 Condition
   lastTransitionTime|string|required|
   message|string|required|
@@ -836,6 +850,12 @@ PodsMetricSource
 PodsMetricStatus
   current|MetricValueStatus|required|
   metric|MetricIdentifier|required|
+PolicyRule
+  apiGroups|[]string||
+  nonResourceURLs|[]string||
+  resourceNames|[]string||
+  resources|[]string||
+  verbs|[]string|required|
 PreferredSchedulingTerm
   preference|NodeSelectorTerm|required|
   weight|integer|required|
@@ -908,6 +928,21 @@ ResourceRequirements
   claims|[]ResourceClaim||
   limits|map[string]Quantity||
   requests|map[string]Quantity||
+Role
+  apiVersion|string||
+  kind|string||
+  metadata|ObjectMeta||
+  rules|[]PolicyRule||
+RoleBinding
+  apiVersion|string||
+  kind|string||
+  metadata|ObjectMeta||
+  roleRef|RoleRef|required|
+  subjects|[]Subject||
+RoleRef
+  apiGroup|string|required|
+  kind|string|required|
+  name|string|required|
 RollingUpdateDaemonSet
   maxSurge|IntOrString||
   maxUnavailable|IntOrString||
@@ -1068,6 +1103,11 @@ StorageClass
   provisioner|string|required|
   reclaimPolicy|string||Delete,Recycle,Retain
   volumeBindingMode|string||Immediate,WaitForFirstConsumer
+Subject
+  apiGroup|string||
+  kind|string|required|
+  name|string|required|
+  namespace|string||
 SuccessPolicy
   rules|[]SuccessPolicyRule|required|
 Sysctl

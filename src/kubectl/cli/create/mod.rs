@@ -10,6 +10,7 @@ mod batch;
 mod configmap;
 mod json_order;
 mod quota;
+mod rbac;
 mod secret;
 mod service;
 mod sources;
@@ -46,6 +47,10 @@ pub fn generator(ctx: &mut Ctx<'_>, args: &[String]) -> Option<Output> {
         "secret" => Some(secret::run(ctx, &rest)),
         "service" | "svc" => Some(service::run(ctx, &rest)),
         "quota" | "resourcequota" => Some(quota::run(ctx, &rest)),
+        "role" => Some(rbac::run_role(ctx, &rest)),
+        "clusterrole" => Some(rbac::run_cluster_role(ctx, &rest)),
+        "rolebinding" => Some(rbac::run_role_binding(ctx, &rest)),
+        "clusterrolebinding" => Some(rbac::run_cluster_role_binding(ctx, &rest)),
         _ => None,
     }
 }

@@ -7,6 +7,7 @@ mod batch;
 mod events;
 pub(crate) mod nodes;
 pub mod pods;
+mod rbac;
 pub(crate) mod service;
 pub(crate) mod storage;
 
@@ -22,6 +23,7 @@ use batch::{cronjob_cells, job_cells};
 use events::event_cells;
 use nodes::node_cells;
 use pods::pod_cells;
+use rbac::role_binding_cells;
 use service::{format_endpoints, service_cells};
 use storage::{pv_cells, pvc_cells, storage_class_cells};
 
@@ -146,7 +148,15 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
         "Endpoints" => &[NAME, ("Endpoints", false), AGE],
         "ResourceQuota" => &[NAME, ("Request", false), ("Limit", false), AGE],
         // No printer in printers.go: the server's default table (`DefaultTableConvertor`).
-        "LimitRange" => &[NAME, ("Created At", false)],
+        "LimitRange" | "Role" | "ClusterRole" => &[NAME, ("Created At", false)],
+        "RoleBinding" | "ClusterRoleBinding" => &[
+            NAME,
+            ("Role", false),
+            AGE,
+            ("Users", true),
+            ("Groups", true),
+            ("ServiceAccounts", true),
+        ],
         "ServiceAccount" => &[NAME, ("Secrets", false), AGE],
         "StorageClass" => &[
             NAME,
@@ -417,7 +427,10 @@ fn all_cells(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
         }
         "ServiceAccount" => vec![name, arr(o, "secrets").len().to_string(), age(o, now)],
         // The default table prints the creation time itself, RFC 3339 in UTC.
-        "LimitRange" => vec![name, s(o, "metadata.creationTimestamp").to_string()],
+        "LimitRange" | "Role" | "ClusterRole" => {
+            vec![name, s(o, "metadata.creationTimestamp").to_string()]
+        }
+        "RoleBinding" | "ClusterRoleBinding" => role_binding_cells(o, now),
         "StorageClass" => storage_class_cells(o, now),
         "Job" => job_cells(o, now),
         "CronJob" => cronjob_cells(o, now),
