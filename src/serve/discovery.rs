@@ -53,6 +53,7 @@ fn subresources(
             | "Endpoints"
             | "StorageClass"
             | "ControllerRevision"
+            | "NetworkPolicy"
     ) {
         v.push(("status", "", "", r.kind, GPU));
     }

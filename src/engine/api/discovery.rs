@@ -261,6 +261,16 @@ pub static RESOURCES: &[Resource] = &[
     ),
     res("jobs", "job", &[], "batch", true, "Job", CRUD, ALL),
     res(
+        "networkpolicies",
+        "networkpolicy",
+        &["netpol"],
+        "networking.k8s.io",
+        true,
+        "NetworkPolicy",
+        CRUD,
+        &[],
+    ),
+    res(
         "storageclasses",
         "storageclass",
         &["sc"],

@@ -335,6 +335,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
             }
         }
         "LimitRange" => default_limit_range(obj),
+        "NetworkPolicy" => super::network_policy_validation::default_network_policy(obj),
         "StatefulSet" => {
             default_template(obj);
             if let Some(spec) = object(obj, "spec") {

@@ -12,6 +12,7 @@ pub mod json_syntax;
 pub mod limit_range_validation;
 pub mod limit_ranger;
 pub mod managed_fields;
+pub mod network_policy_validation;
 pub mod patch;
 pub mod patch_handler;
 pub mod resource_quota;
@@ -49,7 +50,14 @@ pub struct DeleteOptions {
 fn has_generation(kind: &str) -> bool {
     matches!(
         kind,
-        "StatefulSet" | "DaemonSet" | "Deployment" | "ReplicaSet" | "Pod" | "Job" | "CronJob"
+        "StatefulSet"
+            | "DaemonSet"
+            | "Deployment"
+            | "ReplicaSet"
+            | "Pod"
+            | "Job"
+            | "CronJob"
+            | "NetworkPolicy"
     )
 }
 

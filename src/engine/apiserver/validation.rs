@@ -501,6 +501,7 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
         "Job" => validate_job(obj, &mut errs),
         "ResourceQuota" => validate_resource_quota(obj, &mut errs),
         "LimitRange" => super::limit_range_validation::validate(obj, &mut errs),
+        "NetworkPolicy" => super::network_policy_validation::validate(obj, &mut errs),
         "CronJob" => validate_cronjob(obj, &mut errs),
         "HorizontalPodAutoscaler" => super::autoscaling::validate(obj, &mut errs),
         "Service" => {

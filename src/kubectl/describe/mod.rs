@@ -25,6 +25,7 @@ mod batch;
 mod config;
 mod containers;
 mod generic;
+mod networking;
 mod nodes;
 mod pods;
 mod service;
@@ -84,6 +85,7 @@ pub fn describe(obj: &Value, related: &Related, now_ms: i64) -> String {
         "Secret" => describe_secret(&mut w, obj),
         "ResourceQuota" => describe_quota(&mut w, obj),
         "LimitRange" => describe_limit_range(&mut w, obj),
+        "NetworkPolicy" => networking::describe_network_policy(&mut w, obj),
         _ => describe_generic(&mut w, obj, related),
     }
     w.finish()

@@ -385,6 +385,9 @@ HostIP
 HostPathVolumeSource
   path|string|required|
   type|string||,BlockDevice,CharDevice,Directory,DirectoryOrCreate,File,FileOrCreate,Socket
+IPBlock
+  cidr|string|required|
+  except|[]string||
 ImageVolumeSource
   pullPolicy|string||Always,IfNotPresent,Never
   reference|string||
@@ -534,6 +537,30 @@ NamespaceSpec
 NamespaceStatus
   conditions|[]NamespaceCondition||
   phase|string||Active,Terminating
+NetworkPolicy
+  apiVersion|string||
+  kind|string||
+  metadata|ObjectMeta||
+  spec|NetworkPolicySpec||
+NetworkPolicyEgressRule
+  ports|[]NetworkPolicyPort||
+  to|[]NetworkPolicyPeer||
+NetworkPolicyIngressRule
+  from|[]NetworkPolicyPeer||
+  ports|[]NetworkPolicyPort||
+NetworkPolicyPeer
+  ipBlock|IPBlock||
+  namespaceSelector|LabelSelector||
+  podSelector|LabelSelector||
+NetworkPolicyPort
+  endPort|integer||
+  port|IntOrString||
+  protocol|string||SCTP,TCP,UDP
+NetworkPolicySpec
+  egress|[]NetworkPolicyEgressRule||
+  ingress|[]NetworkPolicyIngressRule||
+  podSelector|LabelSelector||
+  policyTypes|[]string||
 Node
   apiVersion|string||
   kind|string||

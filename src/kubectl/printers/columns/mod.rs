@@ -144,6 +144,7 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
         "ConfigMap" => &[NAME, ("Data", false), AGE],
         "Secret" => &[NAME, ("Type", false), ("Data", false), AGE],
         "Endpoints" => &[NAME, ("Endpoints", false), AGE],
+        "NetworkPolicy" => &[NAME, ("Pod-Selector", false), AGE],
         "ResourceQuota" => &[NAME, ("Request", false), ("Limit", false), AGE],
         // No printer in printers.go: the server's default table (`DefaultTableConvertor`).
         "LimitRange" => &[NAME, ("Created At", false)],
@@ -411,6 +412,11 @@ fn all_cells(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
             age(o, now),
         ],
         "Endpoints" => vec![name, format_endpoints(o), age(o, now)],
+        "NetworkPolicy" => vec![
+            name,
+            format_label_selector(at(o, "spec.podSelector")),
+            age(o, now),
+        ],
         "ResourceQuota" => {
             let (req, lim) = quota_columns(o);
             vec![name, req, lim, age(o, now)]
