@@ -1,6 +1,8 @@
 //! NetworkPolicy as a learner meets it: a dropped connection takes its timeout in virtual
 //! time, the why log names the policy that isolated the pod, and a container whose main
 //! process keeps fetching (the HPA load generator's loop) waits on each dropped request.
+//! And an Ingress on a cluster without an ingress controller: stored, never served, with
+//! an empty ADDRESS the why log explains.
 
 mod common;
 
@@ -97,4 +99,28 @@ fn a_fetching_loop_waits_on_every_dropped_request() {
     let timeouts = logs.matches("wget: download timed out").count();
     // Started a second or two into the 31 s: five or six 5-second waits, not thousands.
     assert!((5..=6).contains(&timeouts), "{timeouts} in {logs}");
+}
+
+#[test]
+fn an_ingress_is_stored_but_nothing_serves_it_and_the_why_log_says_so() {
+    let mut s = cluster();
+    run(
+        &mut s,
+        "kubectl create ingress web --rule=foo.com/=web:80",
+    );
+    let row = run(&mut s, "kubectl get ing web --no-headers");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[..3], ["web", "<none>", "foo.com"], "{row}");
+    assert_eq!(cells[3], "80", "no ADDRESS: the next cell is PORTS");
+    let line = s
+        .why_log()
+        .iter()
+        .rev()
+        .find(|w| w.kind == "Ingress")
+        .expect("a why line about the Ingress");
+    assert!(
+        line.text.contains("no ingress controller") && line.text.contains("ADDRESS stays empty"),
+        "{}",
+        line.text
+    );
 }

@@ -54,6 +54,7 @@ fn subresources(
             | "StorageClass"
             | "ControllerRevision"
             | "NetworkPolicy"
+            | "IngressClass"
     ) {
         v.push(("status", "", "", r.kind, GPU));
     }

@@ -8,6 +8,7 @@ pub use apply::Applied;
 pub mod defaults;
 pub mod derived_fields;
 pub mod fieldpath;
+pub mod ingress_validation;
 pub mod json_syntax;
 pub mod limit_range_validation;
 pub mod limit_ranger;
@@ -58,6 +59,8 @@ fn has_generation(kind: &str) -> bool {
             | "Job"
             | "CronJob"
             | "NetworkPolicy"
+            | "Ingress"
+            | "IngressClass"
     )
 }
 
@@ -103,6 +106,7 @@ pub(crate) fn has_status_subresource(kind: &str) -> bool {
             | "Namespace"
             | "Service"
             | "ResourceQuota"
+            | "Ingress"
             | "Job"
             | "CronJob"
             | "HorizontalPodAutoscaler"
@@ -281,7 +285,7 @@ impl World {
             };
             obj["status"] = keep.unwrap_or_else(|| match info.kind {
                 // `ServiceStatus.LoadBalancer` is a struct: encoding/json always writes it.
-                "Service" => json!({"loadBalancer": {}}),
+                "Service" | "Ingress" => json!({"loadBalancer": {}}),
                 // The strategy's empty status as v2 encodes it (`currentMetrics` and
                 // `desiredReplicas` have no omitempty).
                 "HorizontalPodAutoscaler" => json!({"currentMetrics": null, "desiredReplicas": 0}),

@@ -62,6 +62,9 @@ pub struct Related<'a> {
     pub quotas: Vec<&'a Value>,
     /// For a Namespace: its LimitRanges, by name.
     pub limit_ranges: Vec<&'a Value>,
+    /// For an Ingress: the Services of its namespace (its backends are looked up by name,
+    /// their endpoints in `endpoints`).
+    pub services: Vec<&'a Value>,
 }
 
 /// The `kubectl describe` text of `obj` (ends with a newline, like kubectl's).
@@ -86,6 +89,8 @@ pub fn describe(obj: &Value, related: &Related, now_ms: i64) -> String {
         "ResourceQuota" => describe_quota(&mut w, obj),
         "LimitRange" => describe_limit_range(&mut w, obj),
         "NetworkPolicy" => networking::describe_network_policy(&mut w, obj),
+        "Ingress" => networking::describe_ingress(&mut w, obj, related),
+        "IngressClass" => networking::describe_ingress_class(&mut w, obj, related),
         _ => describe_generic(&mut w, obj, related),
     }
     w.finish()

@@ -1,10 +1,14 @@
-//! `describeNetworkPolicy`: the policy's selector, then what it allows in each direction
-//! it affects, rule by rule (ports, then peers), as kubectl v1.34 words it.
+//! networking.k8s.io describers: `describeNetworkPolicy` (the policy's selector, then what
+//! it allows in each direction it affects, rule by rule), `describeIngressV1` (backends
+//! resolved to their Services' endpoints) and `describeIngressClassV1`, as kubectl v1.34
+//! words them.
 
 use serde_json::Value;
 
-use super::{print_annotations, print_labels, Writer};
-use crate::kubectl::printers::fields::{arr, at, format_label_selector, s, string_map};
+use super::service::{endpoints_as_slices, format_endpoint_slices};
+use super::{describe_events, print_annotations, print_labels, Related, Writer};
+use crate::kubectl::printers::columns::networking::load_balancer_addresses;
+use crate::kubectl::printers::fields::{arr, at, format_label_selector, int, s, string_map};
 
 /// `NetworkPolicyDescriber`.
 pub(super) fn describe_network_policy(w: &mut Writer, np: &Value) {
@@ -141,4 +145,138 @@ fn print_rules(w: &mut Writer, rules: &[Value], direction: &str, peers: &str) {
             w.w(0, &format!("{INDENT}----------\n"));
         }
     }
+}
+
+/// `describeIngressV1`: class, default backend, TLS, and the rules table whose backends
+/// are resolved to the Service's ready endpoints (or the error of looking it up).
+pub(super) fn describe_ingress(w: &mut Writer, ing: &Value, related: &Related) {
+    w.w(0, &format!("Name:\t{}\n", s(ing, "metadata.name")));
+    print_labels(w, "", "Labels", &string_map(ing, "metadata.labels"));
+    w.w(
+        0,
+        &format!("Namespace:\t{}\n", s(ing, "metadata.namespace")),
+    );
+    w.w(
+        0,
+        &format!("Address:\t{}\n", load_balancer_addresses(ing, true)),
+    );
+    let class = match s(ing, "spec.ingressClassName") {
+        "" => "<none>",
+        c => c,
+    };
+    w.w(0, &format!("Ingress Class:\t{class}\n"));
+    let default = match at(ing, "spec.defaultBackend").filter(|b| !b.is_null()) {
+        Some(b) => describe_backend(b, related),
+        None => "<default>".to_string(),
+    };
+    w.w(0, &format!("Default backend:\t{default}\n"));
+    let tls = arr(ing, "spec.tls");
+    if !tls.is_empty() {
+        w.w(0, "TLS:\n");
+        for t in tls {
+            let hosts: Vec<&str> = arr(t, "hosts").iter().filter_map(Value::as_str).collect();
+            match s(t, "secretName") {
+                "" => w.w(1, &format!("SNI routes {}\n", hosts.join(","))),
+                secret => w.w(1, &format!("{secret} terminates {}\n", hosts.join(","))),
+            }
+        }
+    }
+    w.w(0, "Rules:\n  Host\tPath\tBackends\n");
+    w.w(1, "----\t----\t--------\n");
+    let mut count = 0;
+    for rule in arr(ing, "spec.rules") {
+        let Some(http) = at(rule, "http").filter(|h| !h.is_null()) else {
+            continue;
+        };
+        count += 1;
+        let host = match s(rule, "host") {
+            "" => "*",
+            h => h,
+        };
+        w.w(1, &format!("{host}\t\n"));
+        for p in arr(http, "paths") {
+            w.w(
+                2,
+                &format!(
+                    "\t{} \t{}\n",
+                    s(p, "path"),
+                    describe_backend(&p["backend"], related)
+                ),
+            );
+        }
+    }
+    if count == 0 {
+        w.w(1, &format!("*\t*\t{default}\n"));
+    }
+    print_annotations(w, "Annotations", &string_map(ing, "metadata.annotations"));
+    describe_events(w, &related.events);
+}
+
+/// `describeBackendV1`: `svc:port (endpoints)`, or the resource a backend names.
+fn describe_backend(backend: &Value, related: &Related) -> String {
+    let Some(svc) = at(backend, "service").filter(|v| !v.is_null()) else {
+        return match at(backend, "resource").filter(|v| !v.is_null()) {
+            Some(r) => {
+                let group = match s(r, "apiGroup") {
+                    "" => "<none>",
+                    g => g,
+                };
+                format!(
+                    "APIGroup: {group}, Kind: {}, Name: {}",
+                    s(r, "kind"),
+                    s(r, "name")
+                )
+            }
+            None => String::new(),
+        };
+    };
+    let name = s(svc, "name");
+    let port_name = s(svc, "port.name");
+    let number = at(svc, "port.number").and_then(Value::as_i64).unwrap_or(0);
+    let shown = if port_name.is_empty() {
+        format!("{name}:{number}")
+    } else {
+        format!("{name}:{port_name}")
+    };
+    let Some(service) = related
+        .services
+        .iter()
+        .find(|v| s(v, "metadata.name") == name)
+    else {
+        return format!("{shown} (<error: services \"{name}\" not found>)");
+    };
+    // The Service port the backend names, by number or by name (its name, possibly "").
+    let mut sp_name = "";
+    for p in arr(service, "spec.ports") {
+        if (number != 0 && int(p, "port") == number)
+            || (!port_name.is_empty() && s(p, "name") == port_name)
+        {
+            sp_name = s(p, "name");
+        }
+    }
+    let converted: Vec<Value> = related
+        .endpoints
+        .iter()
+        .filter(|e| s(e, "kind") == "Endpoints" && s(e, "metadata.name") == name)
+        .flat_map(|e| endpoints_as_slices(e))
+        .collect();
+    let slices: Vec<&Value> = converted.iter().collect();
+    format!("{shown} ({})", format_endpoint_slices(&slices, sp_name))
+}
+
+/// `describeIngressClassV1`.
+pub(super) fn describe_ingress_class(w: &mut Writer, ic: &Value, related: &Related) {
+    w.w(0, &format!("Name:\t{}\n", s(ic, "metadata.name")));
+    print_labels(w, "", "Labels", &string_map(ic, "metadata.labels"));
+    print_annotations(w, "Annotations", &string_map(ic, "metadata.annotations"));
+    w.w(0, &format!("Controller:\t{}\n", s(ic, "spec.controller")));
+    if let Some(p) = at(ic, "spec.parameters").filter(|p| !p.is_null()) {
+        w.w(0, "Parameters:\n");
+        if let Some(group) = p.get("apiGroup").and_then(Value::as_str) {
+            w.w(1, &format!("APIGroup:\t{group}\n"));
+        }
+        w.w(1, &format!("Kind:\t{}\n", s(p, "kind")));
+        w.w(1, &format!("Name:\t{}\n", s(p, "name")));
+    }
+    describe_events(w, &related.events);
 }

@@ -349,6 +349,12 @@ HTTPGetAction
 HTTPHeader
   name|string|required|
   value|string|required|
+HTTPIngressPath
+  backend|IngressBackend|required|
+  path|string||
+  pathType|string|required|Exact,ImplementationSpecific,Prefix
+HTTPIngressRuleValue
+  paths|[]HTTPIngressPath|required|
 HorizontalPodAutoscaler
   apiVersion|string||
   kind|string||
@@ -391,6 +397,55 @@ IPBlock
 ImageVolumeSource
   pullPolicy|string||Always,IfNotPresent,Never
   reference|string||
+Ingress
+  apiVersion|string||
+  kind|string||
+  metadata|ObjectMeta||
+  spec|IngressSpec||
+  status|IngressStatus||
+IngressBackend
+  resource|TypedLocalObjectReference||
+  service|IngressServiceBackend||
+IngressClass
+  apiVersion|string||
+  kind|string||
+  metadata|ObjectMeta||
+  spec|IngressClassSpec||
+IngressClassParametersReference
+  apiGroup|string||
+  kind|string|required|
+  name|string|required|
+  namespace|string||
+  scope|string||
+IngressClassSpec
+  controller|string||
+  parameters|IngressClassParametersReference||
+IngressLoadBalancerIngress
+  hostname|string||
+  ip|string||
+  ports|[]IngressPortStatus||
+IngressLoadBalancerStatus
+  ingress|[]IngressLoadBalancerIngress||
+IngressPortStatus
+  error|string||
+  port|integer|required|
+  protocol|string|required|SCTP,TCP,UDP
+IngressRule
+  host|string||
+  http|HTTPIngressRuleValue||
+IngressServiceBackend
+  name|string|required|
+  port|ServiceBackendPort||
+IngressSpec
+  defaultBackend|IngressBackend||
+  ingressClassName|string||
+  rules|[]IngressRule||
+  tls|[]IngressTLS||
+IngressStatus
+  loadBalancer|IngressLoadBalancerStatus||
+IngressTLS
+  hosts|[]string||
+  secretName|string||
 Job
   apiVersion|string||
   kind|string||
@@ -1006,6 +1061,9 @@ ServiceAccountTokenProjection
   audience|string||
   expirationSeconds|integer||
   path|string|required|
+ServiceBackendPort
+  name|string||
+  number|integer||
 ServicePort
   appProtocol|string||
   name|string||

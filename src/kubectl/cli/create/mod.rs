@@ -8,6 +8,7 @@
 
 mod batch;
 mod configmap;
+mod ingress;
 mod json_order;
 mod quota;
 mod secret;
@@ -46,6 +47,7 @@ pub fn generator(ctx: &mut Ctx<'_>, args: &[String]) -> Option<Output> {
         "secret" => Some(secret::run(ctx, &rest)),
         "service" | "svc" => Some(service::run(ctx, &rest)),
         "quota" | "resourcequota" => Some(quota::run(ctx, &rest)),
+        "ingress" | "ing" => Some(ingress::run(ctx, &rest)),
         _ => None,
     }
 }

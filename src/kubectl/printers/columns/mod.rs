@@ -5,6 +5,7 @@
 pub(crate) mod autoscaling;
 mod batch;
 mod events;
+pub(crate) mod networking;
 pub(crate) mod nodes;
 pub mod pods;
 pub(crate) mod service;
@@ -145,6 +146,15 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
         "Secret" => &[NAME, ("Type", false), ("Data", false), AGE],
         "Endpoints" => &[NAME, ("Endpoints", false), AGE],
         "NetworkPolicy" => &[NAME, ("Pod-Selector", false), AGE],
+        "Ingress" => &[
+            NAME,
+            ("Class", false),
+            ("Hosts", false),
+            ("Address", false),
+            ("Ports", false),
+            AGE,
+        ],
+        "IngressClass" => &[NAME, ("Controller", false), ("Parameters", false), AGE],
         "ResourceQuota" => &[NAME, ("Request", false), ("Limit", false), AGE],
         // No printer in printers.go: the server's default table (`DefaultTableConvertor`).
         "LimitRange" => &[NAME, ("Created At", false)],
@@ -412,6 +422,8 @@ fn all_cells(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
             age(o, now),
         ],
         "Endpoints" => vec![name, format_endpoints(o), age(o, now)],
+        "Ingress" => networking::ingress_cells(o, now, wide),
+        "IngressClass" => networking::ingress_class_cells(o, now),
         "NetworkPolicy" => vec![
             name,
             format_label_selector(at(o, "spec.podSelector")),
