@@ -104,10 +104,7 @@ fn a_fetching_loop_waits_on_every_dropped_request() {
 #[test]
 fn an_ingress_is_stored_but_nothing_serves_it_and_the_why_log_says_so() {
     let mut s = cluster();
-    run(
-        &mut s,
-        "kubectl create ingress web --rule=foo.com/=web:80",
-    );
+    run(&mut s, "kubectl create ingress web --rule=foo.com/=web:80");
     let row = run(&mut s, "kubectl get ing web --no-headers");
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(cells[..3], ["web", "<none>", "foo.com"], "{row}");

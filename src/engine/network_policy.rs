@@ -359,7 +359,10 @@ mod tests {
             "from-team-a",
             json!({"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"team": "a"}}}]}]}),
         );
-        assert_eq!(verdict(&[allow.clone()], &team_a, &web, 80), Ok(()));
+        assert_eq!(
+            verdict(std::slice::from_ref(&allow), &team_a, &web, 80),
+            Ok(())
+        );
         assert!(verdict(&[allow], &local, &web, 80).is_err());
     }
 
@@ -375,7 +378,10 @@ mod tests {
                 "namespaceSelector": {"matchLabels": {"team": "a"}},
                 "podSelector": {"matchLabels": {"role": "fe"}}}]}]}),
         );
-        assert_eq!(verdict(&[allow.clone()], &right, &web, 80), Ok(()));
+        assert_eq!(
+            verdict(std::slice::from_ref(&allow), &right, &web, 80),
+            Ok(())
+        );
         assert!(verdict(&[allow], &wrong_pod, &web, 80).is_err());
     }
 
@@ -391,8 +397,11 @@ mod tests {
         let inside = pod("default", json!({}), "10.244.3.9");
         let excepted = pod("default", json!({}), "10.244.1.9");
         let outside = pod("default", json!({}), "10.245.0.1");
-        assert_eq!(verdict(&[allow.clone()], &inside, &web, 80), Ok(()));
-        assert!(verdict(&[allow.clone()], &excepted, &web, 80).is_err());
+        assert_eq!(
+            verdict(std::slice::from_ref(&allow), &inside, &web, 80),
+            Ok(())
+        );
+        assert!(verdict(std::slice::from_ref(&allow), &excepted, &web, 80).is_err());
         assert!(verdict(&[allow], &outside, &web, 80).is_err());
     }
 

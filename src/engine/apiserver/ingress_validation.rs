@@ -77,9 +77,7 @@ fn validate_host(host: &str, path: &str, errs: &mut Vec<FieldError>) {
         ));
     }
     if host.contains('*') {
-        let ok = host
-            .strip_prefix("*.")
-            .is_some_and(|rest| is_dns1123_subdomain(rest));
+        let ok = host.strip_prefix("*.").is_some_and(is_dns1123_subdomain);
         if !ok {
             errs.push(FieldError::invalid(path, quoted(host), WILDCARD_MSG));
         }
