@@ -21,6 +21,7 @@ pub mod kubelet;
 pub mod labels;
 pub mod leases;
 pub mod limit_range;
+pub mod network_policy;
 pub mod node_table;
 pub mod owners;
 pub mod pod_facts;

@@ -53,6 +53,8 @@ fn subresources(
             | "Endpoints"
             | "StorageClass"
             | "ControllerRevision"
+            | "NetworkPolicy"
+            | "IngressClass"
     ) {
         v.push(("status", "", "", r.kind, GPU));
     }

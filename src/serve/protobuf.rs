@@ -60,6 +60,7 @@ const INLINE: &[&str] = &[
     "persistentVolumeSource",
     "probeHandler",
     "ephemeralContainerCommon",
+    "ingressRuleValue",
 ];
 
 /// Pointer fields whose zero value is still sent in JSON.
@@ -74,6 +75,8 @@ fn message_of(api_version: &str, kind: &str) -> Option<String> {
         "storage.k8s.io/v1" => "k8s.io.api.storage.v1",
         "autoscaling/v2" => "k8s.io.api.autoscaling.v2",
         "rbac.authorization.k8s.io/v1" => "k8s.io.api.rbac.v1",
+        "networking.k8s.io/v1" => "k8s.io.api.networking.v1",
+        "discovery.k8s.io/v1" => "k8s.io.api.discovery.v1",
         _ => return None,
     };
     let name = format!("{package}.{kind}");

@@ -187,3 +187,18 @@ fn set_unschedulable(w: &mut World, names: &[String], on: bool) {
     // One settle for all of them: each node write wakes every DaemonSet.
     w.settle();
 }
+
+/// An Ingress is only rules until an ingress controller reads them, and neither kind nor
+/// minikube installs one by default: say so when one is created, since its empty ADDRESS
+/// and unanswered hosts are otherwise a puzzle.
+pub fn ingress_unserved(w: &mut World, ingress: &Value) {
+    let ns = super::apiserver::meta_str(ingress, "namespace").to_string();
+    let name = super::apiserver::meta_str(ingress, "name").to_string();
+    w.why(
+        "kind",
+        "Ingress",
+        &ns,
+        &name,
+        format!("{name} is stored, but no ingress controller runs in this cluster (kind installs none): nothing routes its hosts and paths, and its ADDRESS stays empty, as on a fresh kind cluster until one is installed (ingress-nginx, for instance)"),
+    );
+}

@@ -338,6 +338,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
         "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => {
             super::rbac_strategy::default(kind, obj)
         }
+        "NetworkPolicy" => super::network_policy_validation::default_network_policy(obj),
         "StatefulSet" => {
             default_template(obj);
             if let Some(spec) = object(obj, "spec") {

@@ -8,10 +8,12 @@ pub use apply::Applied;
 pub mod defaults;
 pub mod derived_fields;
 pub mod fieldpath;
+pub mod ingress_validation;
 pub mod json_syntax;
 pub mod limit_range_validation;
 pub mod limit_ranger;
 pub mod managed_fields;
+pub mod network_policy_validation;
 pub mod patch;
 pub mod patch_handler;
 pub mod rbac_strategy;
@@ -50,7 +52,16 @@ pub struct DeleteOptions {
 fn has_generation(kind: &str) -> bool {
     matches!(
         kind,
-        "StatefulSet" | "DaemonSet" | "Deployment" | "ReplicaSet" | "Pod" | "Job" | "CronJob"
+        "StatefulSet"
+            | "DaemonSet"
+            | "Deployment"
+            | "ReplicaSet"
+            | "Pod"
+            | "Job"
+            | "CronJob"
+            | "NetworkPolicy"
+            | "Ingress"
+            | "IngressClass"
     )
 }
 
@@ -96,6 +107,7 @@ pub(crate) fn has_status_subresource(kind: &str) -> bool {
             | "Namespace"
             | "Service"
             | "ResourceQuota"
+            | "Ingress"
             | "Job"
             | "CronJob"
             | "HorizontalPodAutoscaler"
@@ -274,7 +286,7 @@ impl World {
             };
             obj["status"] = keep.unwrap_or_else(|| match info.kind {
                 // `ServiceStatus.LoadBalancer` is a struct: encoding/json always writes it.
-                "Service" => json!({"loadBalancer": {}}),
+                "Service" | "Ingress" => json!({"loadBalancer": {}}),
                 // The strategy's empty status as v2 encodes it (`currentMetrics` and
                 // `desiredReplicas` have no omitempty).
                 "HorizontalPodAutoscaler" => json!({"currentMetrics": null, "desiredReplicas": 0}),

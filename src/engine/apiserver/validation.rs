@@ -7,7 +7,7 @@ use serde_json::Value;
 
 const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 pub(super) const SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const DNS1035_MSG: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+pub(super) const DNS1035_MSG: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
 /// `[a-z0-9]([-a-z0-9]*[a-z0-9])?`
 pub fn is_dns1123_label(s: &str) -> bool {
@@ -24,7 +24,7 @@ pub fn is_dns1123_subdomain(s: &str) -> bool {
     s.split('.').all(is_dns1123_label)
 }
 
-fn is_dns1035_label(s: &str) -> bool {
+pub(super) fn is_dns1035_label(s: &str) -> bool {
     is_dns1123_label(s) && s.as_bytes()[0].is_ascii_lowercase()
 }
 
@@ -512,6 +512,9 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
         "Job" => validate_job(obj, &mut errs),
         "ResourceQuota" => validate_resource_quota(obj, &mut errs),
         "LimitRange" => super::limit_range_validation::validate(obj, &mut errs),
+        "NetworkPolicy" => super::network_policy_validation::validate(obj, &mut errs),
+        "Ingress" => super::ingress_validation::validate_ingress(obj, &mut errs),
+        "IngressClass" => super::ingress_validation::validate_ingress_class(obj, &mut errs),
         "CronJob" => validate_cronjob(obj, &mut errs),
         "HorizontalPodAutoscaler" => super::autoscaling::validate(obj, &mut errs),
         "Service" => {

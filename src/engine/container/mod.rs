@@ -17,6 +17,7 @@ mod environment;
 mod files;
 mod network;
 mod perl;
+mod policy;
 pub mod probe;
 mod process;
 mod servers;
@@ -25,6 +26,7 @@ pub use environment::{current_environment, environment, expand_references, resou
 pub use process::{Burst, Process, Step};
 pub use servers::{cpu_demand, memory_use};
 
+use crate::engine::clock::Millis;
 use crate::engine::world::World;
 use crate::shell::{self, Host, Output, Shell};
 use std::convert::Infallible;
@@ -94,19 +96,41 @@ pub fn run_with_stdin(
         return Ran::default();
     }
     let mut shell = container_shell(world, target);
-    let mut host = Container { world, target };
+    let mut host = Container {
+        world,
+        target,
+        waited: 0,
+    };
     let (o, running) = host.run(&mut shell, argv, stdin, false);
+    let waited = host.waited;
+    let_time_pass(world, waited);
     match running {
         None => Ran::from(o),
         Some(never) => match never {},
     }
 }
 
+/// A command that waited (a connection nobody answered) returns that much later: the
+/// cluster's clock moves on meanwhile, as it would while `kubectl exec` blocks.
+fn let_time_pass(world: &mut World, waited: Millis) {
+    if waited > 0 {
+        let until = world.now + waited;
+        world.advance_to(until);
+    }
+}
+
 /// Runs one line typed into the container's shell (`kubectl run -it … -- sh`).
 pub fn run_line(world: &mut World, target: &Target, line: &str) -> Ran {
     let mut shell = container_shell(world, target);
-    let mut host = Container { world, target };
-    host.sh(&mut shell, line).into()
+    let mut host = Container {
+        world,
+        target,
+        waited: 0,
+    };
+    let ran = host.sh(&mut shell, line).into();
+    let waited = host.waited;
+    let_time_pass(world, waited);
+    ran
 }
 
 /// A fresh `sh` whose variables are the container's environment.
@@ -119,6 +143,8 @@ fn container_shell(world: &World, target: &Target) -> Shell {
 struct Container<'a> {
     world: &'a mut World,
     target: &'a Target,
+    /// Virtual time the commands run so far spent waiting (a connection timing out).
+    waited: Millis,
 }
 
 impl Container<'_> {
@@ -231,7 +257,7 @@ impl Container<'_> {
                 }
                 r
             }
-            "curl" | "wget" => network::http_get(self.world, t, name, rest),
+            "curl" | "wget" => network::http_get(self.world, t, name, rest, &mut self.waited),
             "nslookup" => match rest.iter().find(|a| !a.starts_with('-')) {
                 Some(host) => network::nslookup(c, t, host),
                 None => Ran::fail(

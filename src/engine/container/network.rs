@@ -4,8 +4,9 @@
 
 use super::environment::{image_of, pod, repo_of};
 use super::files::{mounted_over_root, read, serves_nginx, NGINX_403, NGINX_ROOT};
-use super::{Ran, Target};
+use super::{policy, Ran, Target};
 use crate::engine::apiserver::meta_str;
+use crate::engine::clock::Millis;
 use crate::engine::controllers::endpoints::{is_pod_ready, resolve_target_port, service_selects};
 use crate::engine::json::At;
 use crate::engine::registry::ImageRef;
@@ -141,11 +142,82 @@ fn serve(c: &World, pod: &Value, port: i64, path: &str) -> Result<String, ()> {
     Err(())
 }
 
-/// `curl URL` / `wget -qO- URL`.
-pub(super) fn http_get(c: &mut World, t: &Target, tool: &str, args: &[String]) -> Ran {
-    let Some(url) = args.iter().rev().find(|a| !a.starts_with('-') && *a != "-") else {
+/// Options of `wget` and `curl` that take a value (the URL is the word that is neither).
+const VALUE_OPTIONS: &[&str] = &[
+    "-O",
+    "-T",
+    "-o",
+    "-m",
+    "-U",
+    "-H",
+    "--timeout",
+    "--connect-timeout",
+    "--max-time",
+    "--output",
+    "--output-document",
+];
+
+/// The URL argument: the first word that is not an option or an option's value.
+fn url_argument(args: &[String]) -> Option<&String> {
+    let mut skip = false;
+    args.iter().find(|a| {
+        if skip {
+            skip = false;
+            return false;
+        }
+        if VALUE_OPTIONS.contains(&a.as_str()) {
+            skip = true;
+            return false;
+        }
+        !a.starts_with('-')
+    })
+}
+
+/// The client's own timeout in milliseconds: busybox wget's `-T`/`--timeout` (it covers
+/// the connection, not the lookup), curl's `--connect-timeout` and `-m`/`--max-time`.
+fn client_timeout(tool: &str, args: &[String]) -> Option<Millis> {
+    let names: &[&str] = if tool == "curl" {
+        &["--connect-timeout", "-m", "--max-time"]
+    } else {
+        &["-T", "--timeout"]
+    };
+    let mut found: Option<Millis> = None;
+    for (i, a) in args.iter().enumerate() {
+        let value = names.iter().find_map(|n| {
+            if a == n {
+                args.get(i + 1).map(String::as_str)
+            } else if n.starts_with("--") {
+                a.strip_prefix(&format!("{n}="))
+            } else {
+                a.strip_prefix(n).filter(|v| !v.is_empty())
+            }
+        });
+        if let Some(secs) = value.and_then(|v| v.parse::<f64>().ok()) {
+            let ms = (secs * 1000.0).round() as Millis;
+            if ms > 0 {
+                found = Some(found.map_or(ms, |f| f.min(ms)));
+            }
+        }
+    }
+    found
+}
+
+/// `curl URL` / `wget -qO- URL`. A connection a NetworkPolicy drops gets no answer: the
+/// client waits (`waited`, virtual time the caller lets pass) and reports its timeout.
+pub(super) fn http_get(
+    c: &mut World,
+    t: &Target,
+    tool: &str,
+    args: &[String],
+    waited: &mut Millis,
+) -> Ran {
+    let Some(url) = url_argument(args) else {
         return Ran::fail(format!("{tool}: no URL specified\n"), 2);
     };
+    let quiet = args
+        .iter()
+        .any(|a| a == "-q" || a == "--quiet" || (a.starts_with("-q") && !a.starts_with("--")));
+    let timeout = client_timeout(tool, args);
     let rest = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))
@@ -176,6 +248,16 @@ pub(super) fn http_get(c: &mut World, t: &Target, tool: &str, args: &[String]) -
         }
     };
     let own = matches!(host, "localhost" | "127.0.0.1") || host == t.pod;
+    let client = if own { None } else { policy::own_pod(c, t) };
+    let by_name = !host.chars().all(|ch| ch.is_ascii_digit() || ch == '.');
+    if let Some(client) = &client {
+        if by_name && cluster_dns_answers(c) && !policy::dns_allowed(c, client) {
+            return lookup_timed_out(tool, host, timeout, waited).unwrap_or_else(|| {
+                *waited += policy::DNS_GIVE_UP_MS;
+                unresolved()
+            });
+        }
+    }
     let resolved = if own {
         pod(c, t).cloned().map(Resolved::Pod)
     } else {
@@ -184,8 +266,15 @@ pub(super) fn http_get(c: &mut World, t: &Target, tool: &str, args: &[String]) -
     let Some(resolved) = resolved else {
         return unresolved();
     };
-    let (pod, target_port) = match resolved {
-        Resolved::Pod(p) => (p, port),
+    let (pod, target_port, address) = match resolved {
+        Resolved::Pod(p) => {
+            let ip = p
+                .at("/status/podIP")
+                .and_then(Value::as_str)
+                .unwrap_or(host)
+                .to_string();
+            (p, port, ip)
+        }
         Resolved::Service(svc) => {
             let headless = svc.at("/spec/clusterIP").and_then(Value::as_str) == Some("None");
             let sp = svc["spec"]["ports"].as_array().and_then(|ps| {
@@ -204,9 +293,22 @@ pub(super) fn http_get(c: &mut World, t: &Target, tool: &str, args: &[String]) -
                 (None, true) => port,
                 (None, false) => return refused(),
             };
-            (p, tp)
+            let ip = match svc.at("/spec/clusterIP").and_then(Value::as_str) {
+                Some(ip) if ip != "None" => ip.to_string(),
+                _ => p
+                    .at("/status/podIP")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            };
+            (p, tp, ip)
         }
     };
+    if let Some(client) = &client {
+        if policy::check(c, client, &pod, target_port, "TCP").is_err() {
+            return connect_timed_out(tool, host, &address, port, quiet, timeout, waited);
+        }
+    }
     match serve(c, &pod, target_port, path) {
         Ok(body) => {
             let now = c.now;
@@ -215,6 +317,63 @@ pub(super) fn http_get(c: &mut World, t: &Target, tool: &str, args: &[String]) -
         }
         Err(()) => refused(),
     }
+}
+
+/// A lookup no DNS answer comes back for, when the client's own timeout ends it first
+/// (curl's covers the lookup; busybox wget's does not).
+fn lookup_timed_out(
+    tool: &str,
+    host: &str,
+    timeout: Option<Millis>,
+    waited: &mut Millis,
+) -> Option<Ran> {
+    let ms = timeout.filter(|ms| tool == "curl" && *ms < policy::DNS_GIVE_UP_MS)?;
+    *waited += ms;
+    let _ = host;
+    Some(Ran::fail(
+        format!("curl: (28) Resolving timed out after {ms} milliseconds\n"),
+        28,
+    ))
+}
+
+/// A connection whose SYN nobody answers: the client's timeout, or the kernel giving up.
+fn connect_timed_out(
+    tool: &str,
+    host: &str,
+    address: &str,
+    port: i64,
+    quiet: bool,
+    timeout: Option<Millis>,
+    waited: &mut Millis,
+) -> Ran {
+    let own = timeout.filter(|ms| *ms < policy::SYN_GIVE_UP_MS);
+    *waited += own.unwrap_or(policy::SYN_GIVE_UP_MS);
+    if tool == "curl" {
+        return match own {
+            Some(ms) => Ran::fail(
+                format!("curl: (28) Connection timed out after {} milliseconds\n", ms + 1),
+                28,
+            ),
+            None => Ran::fail(
+                format!(
+                    "curl: (28) Failed to connect to {host} port {port} after {} ms: Couldn't connect to server\n",
+                    policy::SYN_GIVE_UP_MS
+                ),
+                28,
+            ),
+        };
+    }
+    let mut err = String::new();
+    if !quiet {
+        err.push_str(&format!("Connecting to {host} ({address}:{port})\n"));
+    }
+    match own {
+        Some(_) => err.push_str("wget: download timed out\n"),
+        None => err.push_str(&format!(
+            "wget: can't connect to remote host ({address}): Connection timed out\n"
+        )),
+    }
+    Ran::fail(err, 1)
 }
 
 /// `nslookup HOST` in busybox's format.

@@ -94,7 +94,11 @@ impl Process {
     /// Runs until the next `sleep`, the exit, or forever.
     pub fn resume(&mut self, w: &mut World, target: &Target) -> Burst {
         let mut out = Output::ok();
-        let mut host = Container { world: w, target };
+        let mut host = Container {
+            world: w,
+            target,
+            waited: 0,
+        };
         let step = self.steps(&mut host, &mut out);
         Burst {
             lines: out.lines,
@@ -268,6 +272,13 @@ impl Process {
             }],
         };
         let o = self.shell.run_script(host, &script);
+        if host.waited > 0 {
+            // It waited on the network (a dropped connection): its output comes when the
+            // wait is over, like a computation's.
+            let waited = std::mem::take(&mut host.waited);
+            self.pending = Some(o);
+            return Some(Step::Sleep(waited));
+        }
         out.append(o);
         None
     }
@@ -362,6 +373,11 @@ impl Process {
                 }
                 let (o, _) = self.shell.dispatch(host, argv, None, false);
                 self.shell.last_status = o.status;
+                if host.waited > 0 {
+                    let waited = std::mem::take(&mut host.waited);
+                    self.pending = Some(o);
+                    return Some(Step::Sleep(waited));
+                }
                 out.append(o);
                 self.frames
                     .is_empty()

@@ -266,6 +266,7 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
         "Service" => w
             .queue
             .add(Controller::Endpoints, key(&e.namespace, &e.name)),
+        "Ingress" if e.event_type == EventType::Added => super::addons::ingress_unserved(w, obj),
         "Node" => {
             if deleted {
                 super::kubelet::power::node_removed(w, &e.name);

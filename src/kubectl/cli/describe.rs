@@ -79,6 +79,13 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
             .and_then(Value::as_str)
             .unwrap_or("");
         c.get("Endpoints", ns, name).cloned().into_iter().collect()
+    } else if kind == "Ingress" {
+        c.store.list("Endpoints", Some(ns)).cloned().collect()
+    } else {
+        Vec::new()
+    };
+    let services: Vec<Rc<Value>> = if kind == "Ingress" {
+        c.store.list("Service", Some(ns)).cloned().collect()
     } else {
         Vec::new()
     };
@@ -109,6 +116,7 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
         lease: lease.as_ref(),
         quotas: quotas.iter().map(|e| e.as_ref()).collect(),
         limit_ranges: limit_ranges.iter().map(|e| e.as_ref()).collect(),
+        services: services.iter().map(|e| e.as_ref()).collect(),
     };
     describe(obj, &related, c.now)
 }

@@ -25,6 +25,7 @@ mod batch;
 mod config;
 mod containers;
 mod generic;
+mod networking;
 mod nodes;
 mod pods;
 mod rbac;
@@ -62,6 +63,9 @@ pub struct Related<'a> {
     pub quotas: Vec<&'a Value>,
     /// For a Namespace: its LimitRanges, by name.
     pub limit_ranges: Vec<&'a Value>,
+    /// For an Ingress: the Services of its namespace (its backends are looked up by name,
+    /// their endpoints in `endpoints`).
+    pub services: Vec<&'a Value>,
 }
 
 /// The `kubectl describe` text of `obj` (ends with a newline, like kubectl's).
@@ -87,6 +91,9 @@ pub fn describe(obj: &Value, related: &Related, now_ms: i64) -> String {
         "LimitRange" => describe_limit_range(&mut w, obj),
         "Role" | "ClusterRole" => rbac::describe_role(&mut w, obj),
         "RoleBinding" | "ClusterRoleBinding" => rbac::describe_role_binding(&mut w, obj),
+        "NetworkPolicy" => networking::describe_network_policy(&mut w, obj),
+        "Ingress" => networking::describe_ingress(&mut w, obj, related),
+        "IngressClass" => networking::describe_ingress_class(&mut w, obj, related),
         _ => describe_generic(&mut w, obj, related),
     }
     w.finish()

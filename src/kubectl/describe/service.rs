@@ -17,7 +17,7 @@ fn endpoint_ready(e: &Value) -> bool {
 }
 
 /// `formatEndpointSlices` for the service port named `port_name` (max 3 shown).
-fn format_endpoint_slices(slices: &[&Value], port_name: &str) -> String {
+pub(super) fn format_endpoint_slices(slices: &[&Value], port_name: &str) -> String {
     if slices.is_empty() {
         return "<none>".into();
     }
@@ -66,7 +66,7 @@ fn format_endpoint_slices(slices: &[&Value], port_name: &str) -> String {
 }
 
 /// core/v1 Endpoints converted to the EndpointSlice shape describe reads.
-fn endpoints_as_slices(ep: &Value) -> Vec<Value> {
+pub(super) fn endpoints_as_slices(ep: &Value) -> Vec<Value> {
     arr(ep, "subsets")
         .iter()
         .map(|ss| {

@@ -363,6 +363,12 @@ HTTPGetAction
 HTTPHeader
   name|string|required|
   value|string|required|
+HTTPIngressPath
+  backend|IngressBackend|required|
+  path|string||
+  pathType|string|required|Exact,ImplementationSpecific,Prefix
+HTTPIngressRuleValue
+  paths|[]HTTPIngressPath|required|
 HorizontalPodAutoscaler
   apiVersion|string||
   kind|string||
@@ -399,9 +405,61 @@ HostIP
 HostPathVolumeSource
   path|string|required|
   type|string||,BlockDevice,CharDevice,Directory,DirectoryOrCreate,File,FileOrCreate,Socket
+IPBlock
+  cidr|string|required|
+  except|[]string||
 ImageVolumeSource
   pullPolicy|string||Always,IfNotPresent,Never
   reference|string||
+Ingress
+  apiVersion|string||
+  kind|string||
+  metadata|ObjectMeta||
+  spec|IngressSpec||
+  status|IngressStatus||
+IngressBackend
+  resource|TypedLocalObjectReference||
+  service|IngressServiceBackend||
+IngressClass
+  apiVersion|string||
+  kind|string||
+  metadata|ObjectMeta||
+  spec|IngressClassSpec||
+IngressClassParametersReference
+  apiGroup|string||
+  kind|string|required|
+  name|string|required|
+  namespace|string||
+  scope|string||
+IngressClassSpec
+  controller|string||
+  parameters|IngressClassParametersReference||
+IngressLoadBalancerIngress
+  hostname|string||
+  ip|string||
+  ports|[]IngressPortStatus||
+IngressLoadBalancerStatus
+  ingress|[]IngressLoadBalancerIngress||
+IngressPortStatus
+  error|string||
+  port|integer|required|
+  protocol|string|required|SCTP,TCP,UDP
+IngressRule
+  host|string||
+  http|HTTPIngressRuleValue||
+IngressServiceBackend
+  name|string|required|
+  port|ServiceBackendPort||
+IngressSpec
+  defaultBackend|IngressBackend||
+  ingressClassName|string||
+  rules|[]IngressRule||
+  tls|[]IngressTLS||
+IngressStatus
+  loadBalancer|IngressLoadBalancerStatus||
+IngressTLS
+  hosts|[]string||
+  secretName|string||
 Job
   apiVersion|string||
   kind|string||
@@ -548,6 +606,30 @@ NamespaceSpec
 NamespaceStatus
   conditions|[]NamespaceCondition||
   phase|string||Active,Terminating
+NetworkPolicy
+  apiVersion|string||
+  kind|string||
+  metadata|ObjectMeta||
+  spec|NetworkPolicySpec||
+NetworkPolicyEgressRule
+  ports|[]NetworkPolicyPort||
+  to|[]NetworkPolicyPeer||
+NetworkPolicyIngressRule
+  from|[]NetworkPolicyPeer||
+  ports|[]NetworkPolicyPort||
+NetworkPolicyPeer
+  ipBlock|IPBlock||
+  namespaceSelector|LabelSelector||
+  podSelector|LabelSelector||
+NetworkPolicyPort
+  endPort|integer||
+  port|IntOrString||
+  protocol|string||SCTP,TCP,UDP
+NetworkPolicySpec
+  egress|[]NetworkPolicyEgressRule||
+  ingress|[]NetworkPolicyIngressRule||
+  podSelector|LabelSelector||
+  policyTypes|[]string||
 Node
   apiVersion|string||
   kind|string||
@@ -1014,6 +1096,9 @@ ServiceAccountTokenProjection
   audience|string||
   expirationSeconds|integer||
   path|string|required|
+ServiceBackendPort
+  name|string||
+  number|integer||
 ServicePort
   appProtocol|string||
   name|string||

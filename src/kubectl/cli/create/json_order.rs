@@ -165,6 +165,26 @@ const OWNER_REFERENCE: &[&str] = &[
     "blockOwnerDeletion",
 ];
 const LABEL_SELECTOR: &[&str] = &["matchLabels", "matchExpressions"];
+/// `IngressSpec` and the structs inside it (`k8s.io/api/networking/v1/types.go`).
+const INGRESS: &[&str] = &[
+    "ingressClassName",
+    "defaultBackend",
+    "tls",
+    "rules",
+    "hosts",
+    "secretName",
+    "host",
+    "http",
+    "paths",
+    "path",
+    "pathType",
+    "backend",
+    "service",
+    "resource",
+    "name",
+    "port",
+    "number",
+];
 
 const ORDER: StructOrder = StructOrder {
     structs: &[
@@ -175,6 +195,7 @@ const ORDER: StructOrder = StructOrder {
         CONTAINER,
         OWNER_REFERENCE,
         LABEL_SELECTOR,
+        INGRESS,
     ],
     maps: &[
         "matchLabels",

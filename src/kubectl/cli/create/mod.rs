@@ -8,6 +8,7 @@
 
 mod batch;
 mod configmap;
+mod ingress;
 mod json_order;
 mod quota;
 mod rbac;
@@ -51,6 +52,7 @@ pub fn generator(ctx: &mut Ctx<'_>, args: &[String]) -> Option<Output> {
         "clusterrole" => Some(rbac::run_cluster_role(ctx, &rest)),
         "rolebinding" => Some(rbac::run_role_binding(ctx, &rest)),
         "clusterrolebinding" => Some(rbac::run_cluster_role_binding(ctx, &rest)),
+        "ingress" | "ing" => Some(ingress::run(ctx, &rest)),
         _ => None,
     }
 }

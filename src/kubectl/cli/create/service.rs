@@ -154,7 +154,8 @@ fn parse_ports(spec: &str) -> Result<(i64, Value), String> {
         Ok(n) if (1..=65535).contains(&n) => Ok((port, json!(n))),
         Ok(_) => Err("must be between 1 and 65535, inclusive".into()),
         Err(_) => {
-            let errs = port_name_errors(target);
+            let errs =
+                crate::engine::apiserver::network_policy_validation::port_name_errors(target);
             if errs.is_empty() {
                 Ok((port, json!(target)))
             } else {
@@ -162,31 +163,6 @@ fn parse_ports(spec: &str) -> Result<(i64, Value), String> {
             }
         }
     }
-}
-
-/// `validation.IsValidPortName`.
-fn port_name_errors(name: &str) -> Vec<&'static str> {
-    let mut errs = Vec::new();
-    if name.len() > 15 {
-        errs.push("must be no more than 15 characters");
-    }
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-    }
-    if !name.chars().any(|c| c.is_ascii_lowercase()) {
-        errs.push("must contain at least one letter (a-z)");
-    }
-    if name.contains("--") {
-        errs.push("must not contain consecutive hyphens (--)");
-    }
-    if name.starts_with('-') || name.ends_with('-') {
-        errs.push("must not begin or end with a hyphen (-)");
-    }
-    errs
 }
 
 #[cfg(test)]

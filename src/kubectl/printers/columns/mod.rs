@@ -5,6 +5,7 @@
 pub(crate) mod autoscaling;
 mod batch;
 mod events;
+pub(crate) mod networking;
 pub(crate) mod nodes;
 pub mod pods;
 mod rbac;
@@ -146,6 +147,16 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
         "ConfigMap" => &[NAME, ("Data", false), AGE],
         "Secret" => &[NAME, ("Type", false), ("Data", false), AGE],
         "Endpoints" => &[NAME, ("Endpoints", false), AGE],
+        "NetworkPolicy" => &[NAME, ("Pod-Selector", false), AGE],
+        "Ingress" => &[
+            NAME,
+            ("Class", false),
+            ("Hosts", false),
+            ("Address", false),
+            ("Ports", false),
+            AGE,
+        ],
+        "IngressClass" => &[NAME, ("Controller", false), ("Parameters", false), AGE],
         "ResourceQuota" => &[NAME, ("Request", false), ("Limit", false), AGE],
         // No printer in printers.go: the server's default table (`DefaultTableConvertor`).
         "LimitRange" | "Role" | "ClusterRole" => &[NAME, ("Created At", false)],
@@ -421,6 +432,13 @@ fn all_cells(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
             age(o, now),
         ],
         "Endpoints" => vec![name, format_endpoints(o), age(o, now)],
+        "Ingress" => networking::ingress_cells(o, now, wide),
+        "IngressClass" => networking::ingress_class_cells(o, now),
+        "NetworkPolicy" => vec![
+            name,
+            format_label_selector(at(o, "spec.podSelector")),
+            age(o, now),
+        ],
         "ResourceQuota" => {
             let (req, lim) = quota_columns(o);
             vec![name, req, lim, age(o, now)]
