@@ -222,6 +222,7 @@ pub fn finish(
     let docs = match parse_docs(&edited, &edit.path) {
         Ok(d) => d,
         Err(e) => {
+            let e = e.message;
             let cause = e
                 .split_once(": ")
                 .map_or(e.as_str(), |(_, rest)| rest)
