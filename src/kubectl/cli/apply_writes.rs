@@ -103,7 +103,11 @@ impl Writes {
             }
         };
         self.any_doc = true;
-        match self.options.write(ctx, doc, &mut out) {
+        let written = self.options.write(ctx, doc, &mut out);
+        if let Some(lines) = super::warning_lines(ctx.cluster.take_warnings()) {
+            out.err(lines);
+        }
+        match written {
             Ok((doc, op, obj)) => match self.options.line(&doc, &obj, op) {
                 Some(line) => out.out(line),
                 None => self.objects.push(obj),
