@@ -286,3 +286,39 @@ fn server_side_apply_creates_conflicts_and_forces_by_field_manager() {
     // Applies first, then the deployment controller's status entry.
     assert_eq!(managers, ["a", "b", "kube-controller-manager"]);
 }
+
+#[test]
+fn a_create_the_server_warns_about_carries_a_warning_header_per_warning() {
+    let server = start();
+    let body = serde_json::to_vec(&json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "frac"},
+        "spec": {"containers": [{"name": "c", "image": "nginx",
+            "resources": {"requests": {"memory": "1500m"}},
+            "env": [{"name": "X", "value": "1"}, {"name": "X", "value": "2"}]}]}
+    }))
+    .unwrap();
+    let mut reply = String::new();
+    connect(
+        server.addr,
+        "POST",
+        "/api/v1/namespaces/default/pods",
+        "application/json",
+        &body,
+    )
+    .read_to_string(&mut reply)
+    .unwrap();
+    let head = reply.split("\r\n\r\n").next().unwrap();
+    let warnings: Vec<&str> = head
+        .lines()
+        .filter_map(|l| l.strip_prefix("Warning: "))
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![
+            r#"299 - "spec.containers[0].resources.requests[memory]: fractional byte value \"1500m\" is invalid, must be an integer""#,
+            r#"299 - "spec.containers[0].env[1]: hides previous definition of \"X\", which may be dropped when using apply""#,
+        ],
+        "{head}"
+    );
+}

@@ -55,6 +55,12 @@ impl Cluster {
     }
 
     /// Runs the controllers until they are done with what the request changed.
+    /// The API server's warnings for this client's requests since the last call, in
+    /// order (client-go hands each response's `Warning` headers to kubectl's handler).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.world.warnings)
+    }
+
     fn settled(&mut self, result: Result<Rc<Value>, ApiError>) -> Result<Rc<Value>, ApiError> {
         self.world.settle();
         result
@@ -69,9 +75,11 @@ impl Cluster {
     /// answered with the object the server would store, but nothing is stored, no
     /// controller sees it and no name or uid is used up. Never written to etcd, the
     /// answer has no resourceVersion.
-    pub fn create_dry_run(&self, obj: Value) -> Result<Rc<Value>, ApiError> {
-        let answer = (*self.world.clone().create(obj)?).clone();
-        Ok(self.never_written(answer))
+    pub fn create_dry_run(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
+        let mut world = self.world.clone();
+        let answer = world.create(obj);
+        self.world.warnings.append(&mut world.warnings);
+        Ok(self.never_written((*answer?).clone()))
     }
 
     /// A dry run's answer: never written, it keeps the resourceVersion of the live object
@@ -101,9 +109,12 @@ impl Cluster {
 
     /// An update with `dryRun=All`: admitted, defaulted and validated on a copy of the
     /// world, nothing stored; the answer keeps the resourceVersion it was read at.
-    pub fn update_dry_run(&self, obj: Value, manager: &str) -> Result<Rc<Value>, ApiError> {
+    pub fn update_dry_run(&mut self, obj: Value, manager: &str) -> Result<Rc<Value>, ApiError> {
         let m = FieldManager::new(manager);
-        let answer = (*self.world.clone().update_as(obj, Some(&m))?).clone();
+        let mut world = self.world.clone();
+        let answer = world.update_as(obj, Some(&m));
+        self.world.warnings.append(&mut world.warnings);
+        let answer = (*answer?).clone();
         Ok(self.never_written(answer))
     }
 

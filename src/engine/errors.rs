@@ -232,6 +232,22 @@ impl ApiError {
             other => other.to_string(),
         }
     }
+
+    /// How kubectl prints this refusal as one of several errors (an aggregate's lines go
+    /// through `StandardErrorMessage`, which prints an Invalid one from its Status message,
+    /// not from its details): `group` qualifies the kind as the server does.
+    pub fn listed_with_source(&self, verb: &str, file: &str, group: &str) -> String {
+        match self {
+            ApiError::Invalid { .. } => from_server(
+                self.reason(),
+                &format!(
+                    "error when {verb} \"{file}\": {}",
+                    self.status_message(group)
+                ),
+            ),
+            other => other.with_source(verb, file),
+        }
+    }
 }
 
 /// kubectl's one way of printing a refused request: `Error from server (Reason): message`.

@@ -72,6 +72,9 @@ pub struct World {
     /// that line is kept.
     why_last: BTreeMap<WhyKey, (u64, String)>,
     pub kubelet: KubeletState,
+    /// The API server's warnings for the requests since a client last took them (a
+    /// response's `Warning` headers; see `apiserver::warnings`).
+    pub warnings: Vec<String>,
     /// What the pods bound to each node request, kept from the journal for the scheduler.
     pub node_usage: super::scheduler::UsageIndex,
     /// Journal position the controllers have seen.
@@ -114,6 +117,7 @@ impl World {
             queue: WorkQueue::default(),
             why: Vec::new(),
             why_dropped: 0,
+            warnings: Vec::new(),
             why_last: BTreeMap::new(),
             kubelet: KubeletState::default(),
             node_usage: Default::default(),
@@ -250,8 +254,15 @@ impl World {
             .retain(|_, (ns, name)| store.contains("Event", ns, name));
     }
 
-    /// Runs controllers until nothing is left to do at this instant.
+    /// Runs controllers until nothing is left to do at this instant. The API server's
+    /// warnings to the controllers' own requests are dropped: only a client's are kept.
     pub fn settle(&mut self) {
+        let kept = self.warnings.len();
+        self.settle_rounds();
+        self.warnings.truncate(kept);
+    }
+
+    fn settle_rounds(&mut self) {
         for _ in 0..SETTLE_ROUNDS {
             let events: Vec<WatchEvent> = match self.store.events_since(self.cursor) {
                 Some(e) => e.to_vec(),
@@ -273,8 +284,15 @@ impl World {
         }
     }
 
-    /// Fires every timer due at `now` (in order), settling after each.
+    /// Fires every timer due at `now` (in order), settling after each; the controllers'
+    /// warnings are dropped as in [`World::settle`].
     fn fire_due(&mut self) {
+        let kept = self.warnings.len();
+        self.fire_due_timers();
+        self.warnings.truncate(kept);
+    }
+
+    fn fire_due_timers(&mut self) {
         while let Some((_, timer)) = self.timers.pop_due(self.now) {
             match timer {
                 Timer::Kubelet {

@@ -61,14 +61,11 @@ pub fn check_manifest(text: &str) -> Vec<Diagnostic> {
     let docs: Vec<Doc> = match manifest::parse_docs(text, "editor") {
         Ok(d) => d,
         Err(e) => {
-            let line = e
-                .split("yaml: line ")
-                .nth(1)
-                .and_then(|r| r.split(':').next())
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(1);
-            let message = e.trim_start_matches("error parsing editor: ").to_string();
-            return vec![Diagnostic { line, message }];
+            let message = e.message.trim_start_matches("error parsing editor: ");
+            return vec![Diagnostic {
+                line: e.line,
+                message: message.to_string(),
+            }];
         }
     };
     let starts = document_starts(text);

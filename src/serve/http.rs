@@ -129,35 +129,50 @@ pub fn handle(mut request: tiny_http::Request, engine: &Engine) {
         if super::log_follow::wants(&req) {
             return super::log_follow::serve(request, req, engine);
         }
-        let warning = deprecation(&req.path);
-        let reply = engine
-            .call(move |api| super::api::handle(api, &req))
-            .unwrap_or_else(|| status::reply(&status::internal("the request could not be served")));
-        return respond_warning(request, reply, warning);
+        let deprecated = deprecation(&req.path);
+        let (reply, mut warnings) = engine
+            .call(move |api| {
+                api.cluster.take_warnings();
+                let reply = super::api::handle(api, &req);
+                (reply, api.cluster.take_warnings())
+            })
+            .unwrap_or_else(|| {
+                let reply = status::reply(&status::internal("the request could not be served"));
+                (reply, Vec::new())
+            });
+        if let Some(d) = deprecated {
+            warnings.insert(0, d.to_string());
+        }
+        return respond_warnings(request, reply, &warnings);
     };
     respond(request, reply);
 }
 
-/// The `Warning` kube-apiserver 1.34 sends with every request for a deprecated API
+/// The warning kube-apiserver 1.34 sends with every request for a deprecated API
 /// (kubectl prints it as `Warning: …` on stderr).
 fn deprecation(path: &str) -> Option<&'static str> {
     let t = super::api::target(path).ok()?;
-    (t.resource.kind == "Endpoints" && t.resource.group.is_empty()).then_some(
-        "299 - \"v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\"",
-    )
+    (t.resource.kind == "Endpoints" && t.resource.group.is_empty())
+        .then_some("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice")
 }
 
 pub(super) fn respond(request: tiny_http::Request, reply: Reply) {
-    respond_warning(request, reply, None);
+    respond_warnings(request, reply, &[]);
 }
 
-fn respond_warning(request: tiny_http::Request, reply: Reply, warning: Option<&str>) {
+/// The reply with one `Warning: 299 - "…"` header per warning, in order.
+fn respond_warnings(request: tiny_http::Request, reply: Reply, warnings: &[String]) {
     let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.code);
     if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", reply.content_type.as_bytes()) {
         response.add_header(h);
     }
-    if let Some(Ok(h)) = warning.map(|w| tiny_http::Header::from_bytes("Warning", w.as_bytes())) {
-        response.add_header(h);
+    for w in warnings {
+        // A quoted-string: the text's backslashes and quotes escaped.
+        let text = w.replace('\\', "\\\\").replace('"', "\\\"");
+        let value = format!("299 - \"{text}\"");
+        if let Ok(h) = tiny_http::Header::from_bytes("Warning", value.as_bytes()) {
+            response.add_header(h);
+        }
     }
     let _ = request.respond(response);
 }

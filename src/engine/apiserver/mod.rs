@@ -19,6 +19,7 @@ pub mod patch_handler;
 pub mod rbac_strategy;
 pub mod resource_quota;
 pub mod validation;
+pub mod warnings;
 
 use super::errors::ApiError;
 use super::kinds::{self, KindInfo};
@@ -247,6 +248,9 @@ impl World {
                 causes: errs,
             });
         }
+        // The strategy's warnings come with a create that passed validation, even one
+        // that storage or admission then refuses.
+        self.warnings.extend(warnings::on_create(info.kind, &obj));
         if self.get(info.kind, &namespace, &name).is_some() {
             return Err(ApiError::AlreadyExists {
                 resource: info.group_resource(),
@@ -512,6 +516,8 @@ impl World {
                 causes: errs,
             });
         }
+        self.warnings
+            .extend(warnings::on_update(info.kind, &old, &obj));
         // LimitRanger holds a claim to its bounds on update too (a pod's resources are
         // immutable here, so pods are not checked again).
         if info.kind == "PersistentVolumeClaim" {

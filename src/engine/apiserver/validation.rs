@@ -19,6 +19,16 @@ pub fn is_dns1123_label(s: &str) -> bool {
         && b.iter().all(|c| alnum(c) || *c == b'-')
 }
 
+/// What `IsDNS1123Label` says of a name that is no label: a valid subdomain only
+/// "must not contain dots".
+pub fn dns1123_label_message(s: &str) -> &'static str {
+    if is_dns1123_subdomain(s) {
+        "must not contain dots"
+    } else {
+        LABEL_MSG
+    }
+}
+
 /// Dot-separated DNS-1123 labels.
 pub fn is_dns1123_subdomain(s: &str) -> bool {
     s.split('.').all(is_dns1123_label)
@@ -57,7 +67,7 @@ pub fn validate_name(kind: &str, name: &str, errs: &mut Vec<FieldError>) {
         return;
     }
     let (ok, msg, max) = match name_rule(kind) {
-        NameRule::Label => (is_dns1123_label(name), LABEL_MSG, 63),
+        NameRule::Label => (is_dns1123_label(name), dns1123_label_message(name), 63),
         NameRule::Subdomain => (is_dns1123_subdomain(name), SUBDOMAIN_MSG, 253),
         NameRule::Dns1035 => (is_dns1035_label(name), DNS1035_MSG, 63),
     };
@@ -90,7 +100,7 @@ fn validate_containers(spec: &Value, path: &str, errs: &mut Vec<FieldError>) {
                     errs.push(FieldError::invalid(
                         format!("{p}.name"),
                         quoted(name),
-                        LABEL_MSG,
+                        dns1123_label_message(name),
                     ));
                 } else if names.contains(&name) {
                     errs.push(FieldError {

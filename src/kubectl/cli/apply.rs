@@ -1,7 +1,7 @@
 //! `kubectl create -f`, `kubectl apply -f` and `kubectl patch`.
 
 use super::apply_server_side;
-use super::apply_writes::{Item, Writes};
+use super::apply_writes::{Item, Refusal, Writes};
 use super::flags::{self, flag, Arity, Flag};
 use super::manifest::{self, Doc};
 use super::resource::{kind_group, parse_targets_for, Access};
@@ -190,7 +190,7 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Outcome {
     // kubectl's builder checks that every local path exists before it reads any file.
     let missing: Vec<String> = files
         .iter()
-        .filter(|f| *f != "-" && !f.contains("://") && ctx.fs.read(f).is_err())
+        .filter(|f| *f != "-" && !f.contains("://") && !ctx.fs.exists(f))
         .map(|f| format!("the path \"{f}\" does not exist"))
         .collect();
     if !missing.is_empty() {
@@ -198,15 +198,17 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Outcome {
         print_errors(&mut out, &missing);
         return out.into();
     }
+    let paths = match manifest::expand_paths(ctx, &files, p.bool("recursive")) {
+        Ok(paths) => paths,
+        Err(e) => return Output::failed(e).into(),
+    };
     // Every file is read now (kubectl's apply too collects every object before it sends
     // the first); the documents are then written one at a time (see `apply_writes`).
-    let mut items = Vec::new();
-    for f in &files {
-        match manifest::read(ctx, f) {
-            Ok(docs) => items.extend(docs.into_iter().map(Item::Doc)),
-            Err(e) => items.push(Item::Unreadable(e.to_string())),
-        }
-    }
+    let items = paths
+        .iter()
+        .flat_map(|f| manifest::read_each(ctx, f))
+        .map(|read| read.map_or_else(Item::ReadError, Item::Doc))
+        .collect();
     let options = Options {
         verb,
         ns,
@@ -239,7 +241,7 @@ impl Options {
         ctx: &mut Ctx<'_>,
         mut doc: Doc,
         out: &mut Output,
-    ) -> Result<(Doc, &'static str, Value), String> {
+    ) -> Result<(Doc, &'static str, Value), Refusal> {
         let r = manifest::check(&doc)?;
         place(&mut doc, &self.ns, self.explicit_ns)?;
         if self.verb == Verb::Apply {
@@ -261,6 +263,7 @@ impl Options {
                 };
                 apply_server_side::apply_one(ctx, &doc, &ssa, out)
                     .map(|o| ("serverside-applied", o))
+                    .map_err(Refusal::from)
             }
             Verb::Create if server_dry_run => {
                 create_server_dry_run(ctx, &doc, p.bool("save-config"))
@@ -427,7 +430,7 @@ fn create_one(
     dry_run: bool,
     save_config: bool,
     manager: &str,
-) -> Result<(&'static str, Value), String> {
+) -> Result<(&'static str, Value), Refusal> {
     if let Some(r) = doc.resource {
         strict_decode(doc, r, "creating")?;
     }
@@ -441,7 +444,16 @@ fn create_one(
     ctx.cluster
         .create_as(obj, manager)
         .map(|o| ("created", (*o).clone()))
-        .map_err(|e| e.with_source("creating", &doc.source))
+        .map_err(|e| refused_create(&e, doc))
+}
+
+/// A refused create as kubectl prints it alone and among other errors.
+fn refused_create(e: &ApiError, doc: &Doc) -> Refusal {
+    let group = doc.resource.map_or("", |r| r.group);
+    Refusal {
+        alone: e.with_source("creating", &doc.source),
+        listed: e.listed_with_source("creating", &doc.source, group),
+    }
 }
 
 /// `create -f --dry-run=server`: the server's answer to a dry-run create, its defaults
@@ -450,7 +462,7 @@ fn create_server_dry_run(
     ctx: &mut Ctx<'_>,
     doc: &Doc,
     save_config: bool,
-) -> Result<(&'static str, Value), String> {
+) -> Result<(&'static str, Value), Refusal> {
     if let Some(r) = doc.resource {
         strict_decode(doc, r, "creating")?;
     }
@@ -461,7 +473,7 @@ fn create_server_dry_run(
     ctx.cluster
         .create_dry_run(obj)
         .map(|o| ("created", (*o).clone()))
-        .map_err(|e| e.with_source("creating", &doc.source))
+        .map_err(|e| refused_create(&e, doc))
 }
 
 /// The manifest as kubectl serializes it into the annotation (`util.GetModifiedConfiguration`):
@@ -591,9 +603,9 @@ fn apply_one(
     (dry_run, server_dry_run): (bool, bool),
     out: &mut Output,
     manager: &str,
-) -> Result<(&'static str, Value), String> {
+) -> Result<(&'static str, Value), Refusal> {
     let Some(r) = doc.resource else {
-        return Err(String::new());
+        return Err(String::new().into());
     };
     let ns = if r.namespaced {
         doc.object
@@ -657,14 +669,16 @@ fn apply_one(
         let mut modified = doc.object.clone();
         annotate_last_applied(&mut modified, &doc.object);
         let sent = sent_patch(&last, &modified, &live);
-        return Err(refused(gofmt::go_sprint(&sent), problem.message()).to_string());
+        return Err(refused(gofmt::go_sprint(&sent), problem.message())
+            .to_string()
+            .into());
     }
     if server_dry_run {
         return ctx
             .cluster
             .update_dry_run(merged, manager)
             .map(|o| ("configured", (*o).clone()))
-            .map_err(|e| e.to_string());
+            .map_err(|e| e.to_string().into());
     }
     if dry_run {
         return Ok(("configured", merged));
@@ -675,8 +689,8 @@ fn apply_one(
     match ctx.cluster.update_as(merged, manager, "") {
         Ok(o) if meta_rv(&o) == meta_rv(&live) && !write_only => Ok(("unchanged", (*o).clone())),
         Ok(o) => Ok(("configured", (*o).clone())),
-        Err(e @ ApiError::Invalid { .. }) => Err(e.to_string()),
-        Err(e) => Err(format!("error when applying patch:\n{}\nto:\nResource: \"{}/{}, Resource={}\"\nName: \"{name}\", Namespace: \"{ns}\"\nfor: \"{}\": {}", serde_json::to_string(&patch).unwrap_or_default(), r.group, r.version, r.plural, doc.source, e)),
+        Err(e @ ApiError::Invalid { .. }) => Err(e.to_string().into()),
+        Err(e) => Err(format!("error when applying patch:\n{}\nto:\nResource: \"{}/{}, Resource={}\"\nName: \"{name}\", Namespace: \"{ns}\"\nfor: \"{}\": {}", serde_json::to_string(&patch).unwrap_or_default(), r.group, r.version, r.plural, doc.source, e).into()),
     }
 }
 

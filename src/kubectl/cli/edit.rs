@@ -222,6 +222,7 @@ pub fn finish(
     let docs = match parse_docs(&edited, &edit.path) {
         Ok(d) => d,
         Err(e) => {
+            let e = e.message;
             let cause = e
                 .split_once(": ")
                 .map_or(e.as_str(), |(_, rest)| rest)
@@ -289,7 +290,12 @@ pub fn finish(
     if let Some(m) = obj["metadata"].as_object_mut() {
         m.remove("resourceVersion");
     }
-    match cluster.update_as(obj, "kubectl-edit", "") {
+    cluster.take_warnings();
+    let updated = cluster.update_as(obj, "kubectl-edit", "");
+    if let Some(lines) = super::warning_lines(cluster.take_warnings()) {
+        out.err(lines);
+    }
+    match updated {
         Ok(_) => {
             let _ = fs.remove(&edit.path, false);
             out.out(format!("{}/{} edited", edit.kind_group, edit.name));

@@ -106,7 +106,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         if let Err(e) = check_config(ctx, v, &rest) {
             return config_error(e);
         }
+        // Warnings left from requests no command of this terminal made are not its.
+        ctx.cluster.take_warnings();
         let outcome = (v.run)(ctx, &rest);
+        let outcome = match warning_lines(ctx.cluster.take_warnings()) {
+            Some(lines) => note_first(lines, outcome),
+            None => outcome,
+        };
         return match verbosity_note(v, &rest) {
             Some(note) => note_first(note, outcome),
             None => outcome,
@@ -245,6 +251,13 @@ fn verbosity_note(verb: &verbs::Verb, rest: &[String]) -> Option<String> {
     (level >= 1).then(|| {
         format!("kubeplay: -v={level} makes kubectl log its client's workings; the playground's kubectl logs nothing")
     })
+}
+
+/// The API server's warnings as kubectl's default warning handler prints them on stderr,
+/// before what the command prints once the response is in.
+pub(super) fn warning_lines(warnings: Vec<String>) -> Option<String> {
+    let lines: Vec<String> = warnings.iter().map(|w| format!("Warning: {w}")).collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 fn note_first(note: String, outcome: Outcome) -> Outcome {
