@@ -51,6 +51,11 @@ pub enum Timer {
     Requeue { controller: Controller, key: String },
     /// The kubelet of `node`, started again, posts its node status.
     NodeStatus { node: String },
+    /// The scheduling queue's 30-second ticker moves pods left unschedulable for over
+    /// five minutes back to be tried again (set only while such a pod waits).
+    FlushUnschedulable,
+    /// events.k8s.io's broadcaster finishes and refreshes Event series (`event_series`).
+    EventSeries,
 }
 
 /// Timers ordered by (time, sequence): equal times fire in the order they were set.

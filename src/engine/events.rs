@@ -35,6 +35,9 @@ pub struct Recorder<'a> {
     object: &'a Value,
     /// `involvedObject.fieldPath`: the container an Event concerns.
     field_path: Option<&'a str>,
+    /// Recorded through events.k8s.io's broadcaster (`event_series`), not core/v1's
+    /// correlator.
+    series: bool,
 }
 
 impl<'a> Recorder<'a> {
@@ -47,6 +50,16 @@ impl<'a> Recorder<'a> {
             kind,
             object,
             field_path: None,
+            series: false,
+        }
+    }
+
+    /// A component on events.k8s.io's recorder (the scheduler): repeats become series
+    /// per object version (`event_series`).
+    pub fn in_series(self) -> Recorder<'a> {
+        Recorder {
+            series: true,
+            ..self
         }
     }
 
@@ -104,8 +117,17 @@ impl<'a> Recorder<'a> {
             .unwrap_or("default")
             .to_string();
         let now = format_rfc3339(w.now);
+        let series_key = self.series.then(|| {
+            let rv = meta["resourceVersion"].as_str().unwrap_or("").to_string();
+            (uid.clone(), rv, reason.to_string(), message.to_string())
+        });
+        if let Some(k) = &series_key {
+            if super::event_series::repeat(w, k) {
+                return;
+            }
+        }
         let key = (uid.clone(), reason.to_string(), message.to_string());
-        if let Some((ns, ev_name)) = w.event_index.get(&key).cloned() {
+        if let Some((ns, ev_name)) = w.event_index.get(&key).filter(|_| !self.series).cloned() {
             if let Some(old) = w.get("Event", &ns, &ev_name).cloned() {
                 let mut ev = (*old).clone();
                 let count = ev["count"].as_i64().unwrap_or(1) + 1;
@@ -168,6 +190,11 @@ impl<'a> Recorder<'a> {
             },
         });
         w.store.put("Event", ev, EventType::Added);
-        w.event_index.insert(key, (namespace, event_name));
+        match series_key {
+            Some(k) => super::event_series::remember(w, k, namespace, event_name),
+            None => {
+                w.event_index.insert(key, (namespace, event_name));
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ pub mod container;
 pub mod controllers;
 pub mod encoded;
 pub mod errors;
+pub mod event_series;
 pub mod events;
 pub mod files;
 pub mod json;

@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 /// Events and why-log lines about `pod`: the Events come from `default-scheduler`, the
 /// reasons from `scheduler`.
 fn recorder(pod: &Value) -> Recorder<'_> {
-    Recorder::new(Controller::Scheduler.name(), "Pod", pod).why_as("scheduler")
+    Recorder::new(Controller::Scheduler.name(), "Pod", pod)
+        .why_as("scheduler")
+        .in_series()
 }
 
 /// What the scheduler assumes a container without requests uses, when scoring.
@@ -464,6 +466,7 @@ fn set_unschedulable(w: &mut World, pod: &Value, message: &str) {
             .any(|c| c["type"] == "PodScheduled" && c["message"] == message)
     });
     recorder(pod).warning(w, "FailedScheduling", message);
+    super::scheduling_queue::mark_unschedulable(w, pod);
     if already {
         return;
     }

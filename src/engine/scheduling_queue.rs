@@ -5,11 +5,66 @@
 //! the pod again on every event would record a FailedScheduling each time: a NoExecute
 //! taint evicting four pods would show `(x5 over 10s)` where a real cluster shows one.
 
+use super::apiserver::meta_str;
+use super::clock::{Millis, Timer};
+use super::controllers::Controller;
 use super::json::At;
 use super::node_table::{Allocatable, TableNode};
 use super::scheduler::{pod_requests, NodeFilter, SCHEDULING_EFFECTS};
+use super::world::World;
 use serde_json::Value;
 use std::rc::Rc;
+
+/// `podMaxInUnschedulablePodsDuration`: a pod no event helped is tried again after this.
+const MAX_UNSCHEDULABLE_MS: Millis = 5 * 60_000;
+/// The period of the queue's ticker that looks for such pods.
+const FLUSH_PERIOD_MS: Millis = 30_000;
+
+/// A pod waiting to be scheduled, as the scheduler's informer last saw it.
+#[derive(Debug, Clone, Default)]
+pub struct PendingPod {
+    pub pod: Option<Rc<Value>>,
+    /// When its last attempt failed: it is in the unschedulable pool since then.
+    pub unschedulable_since: Option<Millis>,
+}
+
+/// The pod's attempt failed: it enters the unschedulable pool now, and the ticker will
+/// look at it again once it has waited there five minutes.
+pub fn mark_unschedulable(w: &mut World, pod: &Value) {
+    let key = (
+        meta_str(pod, "namespace").to_string(),
+        meta_str(pod, "name").to_string(),
+    );
+    w.scheduler_pods.entry(key).or_default().unschedulable_since = Some(w.now);
+    let due = w.now + MAX_UNSCHEDULABLE_MS;
+    let tick = (due + FLUSH_PERIOD_MS - 1) / FLUSH_PERIOD_MS;
+    w.timers
+        .schedule(tick * FLUSH_PERIOD_MS, Timer::FlushUnschedulable);
+}
+
+/// `flushUnschedulablePodsLeftover`: every pod that has waited in the pool five minutes
+/// is tried again (and recorded as FailedScheduling again if it still does not fit).
+/// The real check is "more than five minutes", but its ticker drifts by the time each
+/// flush takes, so a pod the ticker retried is retried again five minutes later, not
+/// five and a half (the oracle: attempts 5m19s and 10m19s after the first).
+pub fn flush_leftover(w: &mut World) {
+    let now = w.now;
+    let due: Vec<String> = w
+        .scheduler_pods
+        .iter_mut()
+        .filter(|(_, p)| {
+            p.unschedulable_since
+                .is_some_and(|s| now - s >= MAX_UNSCHEDULABLE_MS)
+        })
+        .map(|((namespace, name), p)| {
+            p.unschedulable_since = None;
+            super::controllers::key(namespace, name)
+        })
+        .collect();
+    for key in due {
+        w.queue.add(Controller::Scheduler, key);
+    }
+}
 
 /// A change in the cluster that may make an unschedulable pod schedulable.
 pub enum ClusterEvent<'a> {

@@ -81,6 +81,8 @@ pub struct World {
     cursor: u64,
     /// Event aggregation: (involved uid, reason, message) → event name.
     pub event_index: BTreeMap<(String, String, String), (String, String)>,
+    /// events.k8s.io's broadcaster cache (the scheduler's Events).
+    pub event_series: super::event_series::SeriesCache,
     pub event_sequence: u64,
     /// What containers wrote (`kubectl exec`), by PVC or pod.
     pub files: super::files::Files,
@@ -98,8 +100,9 @@ pub struct World {
     /// The nodes as the scheduler's informer last saw them: a node's update is weighed
     /// against its previous version by the scheduling queue's hints.
     pub scheduler_nodes: BTreeMap<String, Rc<Value>>,
-    /// The same for the pods waiting to be scheduled, by (namespace, name).
-    pub scheduler_pods: BTreeMap<(String, String), Rc<Value>>,
+    /// The same for the pods waiting to be scheduled, by (namespace, name), with when
+    /// each was last turned down.
+    pub scheduler_pods: BTreeMap<(String, String), super::scheduling_queue::PendingPod>,
 }
 
 /// How many settle rounds one instant may take before we stop (a controller fighting
@@ -123,6 +126,7 @@ impl World {
             node_usage: Default::default(),
             cursor: 0,
             event_index: BTreeMap::new(),
+            event_series: Default::default(),
             event_sequence: 0,
             files: super::files::Files::default(),
             retries: BTreeMap::new(),
@@ -327,6 +331,8 @@ impl World {
                 ),
                 Timer::Requeue { controller, key } => self.queue.add(controller, key),
                 Timer::NodeStatus { node } => super::kubelet::power::post_status(self, &node),
+                Timer::FlushUnschedulable => super::scheduling_queue::flush_leftover(self),
+                Timer::EventSeries => super::event_series::tick(self),
             }
             self.settle();
         }

@@ -160,6 +160,7 @@ pub fn install(w: &mut World) {
         w.store.remove("Event", &ns, &name);
     }
     w.event_index.clear();
+    w.event_series.clear();
     w.now = start;
     w.store.clock = start;
     w.rng = session_rng;

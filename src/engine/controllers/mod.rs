@@ -360,9 +360,11 @@ fn just_marked_unschedulable(w: &World, e: &WatchEvent) -> bool {
 /// scheduled now (the queue's hints weigh it against the version it saw before).
 fn pending_pod_changed(w: &mut World, e: &WatchEvent) -> bool {
     let new = Rc::clone(e.object.value());
-    let old = w
+    let entry = w
         .scheduler_pods
-        .insert((e.namespace.clone(), e.name.clone()), Rc::clone(&new));
+        .entry((e.namespace.clone(), e.name.clone()))
+        .or_default();
+    let old = entry.pod.replace(Rc::clone(&new));
     match old {
         None => true,
         Some(_) if just_marked_unschedulable(w, e) => false,
