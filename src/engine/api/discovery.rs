@@ -261,6 +261,16 @@ pub static RESOURCES: &[Resource] = &[
     ),
     res("jobs", "job", &[], "batch", true, "Job", CRUD, ALL),
     res(
+        "poddisruptionbudgets",
+        "poddisruptionbudget",
+        &["pdb"],
+        "policy",
+        true,
+        "PodDisruptionBudget",
+        CRUD,
+        &[],
+    ),
+    res(
         "storageclasses",
         "storageclass",
         &["sc"],

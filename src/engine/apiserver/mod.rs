@@ -7,6 +7,7 @@ pub mod autoscaling;
 pub use apply::Applied;
 pub mod defaults;
 pub mod derived_fields;
+pub mod eviction;
 pub mod fieldpath;
 pub mod json_syntax;
 pub mod limit_range_validation;
@@ -14,6 +15,7 @@ pub mod limit_ranger;
 pub mod managed_fields;
 pub mod patch;
 pub mod patch_handler;
+pub mod policy;
 pub mod resource_quota;
 pub mod validation;
 
@@ -49,7 +51,14 @@ pub struct DeleteOptions {
 fn has_generation(kind: &str) -> bool {
     matches!(
         kind,
-        "StatefulSet" | "DaemonSet" | "Deployment" | "ReplicaSet" | "Pod" | "Job" | "CronJob"
+        "StatefulSet"
+            | "DaemonSet"
+            | "Deployment"
+            | "ReplicaSet"
+            | "Pod"
+            | "Job"
+            | "CronJob"
+            | "PodDisruptionBudget"
     )
 }
 
@@ -98,6 +107,7 @@ pub(crate) fn has_status_subresource(kind: &str) -> bool {
             | "Job"
             | "CronJob"
             | "HorizontalPodAutoscaler"
+            | "PodDisruptionBudget"
     )
 }
 
@@ -277,6 +287,7 @@ impl World {
                 // The strategy's empty status as v2 encodes it (`currentMetrics` and
                 // `desiredReplicas` have no omitempty).
                 "HorizontalPodAutoscaler" => json!({"currentMetrics": null, "desiredReplicas": 0}),
+                "PodDisruptionBudget" => policy::empty_status(),
                 _ => json!({}),
             });
             if info.kind == "Pod" && obj["status"].get("phase").is_none() {

@@ -503,6 +503,7 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
         "LimitRange" => super::limit_range_validation::validate(obj, &mut errs),
         "CronJob" => validate_cronjob(obj, &mut errs),
         "HorizontalPodAutoscaler" => super::autoscaling::validate(obj, &mut errs),
+        "PodDisruptionBudget" => super::policy::validate(obj, &mut errs),
         "Service" => {
             if let Some(ports) = obj.at("/spec/ports").and_then(Value::as_array) {
                 for (i, p) in ports.iter().enumerate() {
