@@ -20,6 +20,7 @@ FILES = [
     "staging/src/k8s.io/api/batch/v1/generated.proto",
     "staging/src/k8s.io/api/storage/v1/generated.proto",
     "staging/src/k8s.io/api/autoscaling/v2/generated.proto",
+    "staging/src/k8s.io/api/policy/v1/generated.proto",
 ]
 SCALARS = {"string", "int32", "int64", "bool", "bytes", "double", "float", "uint32", "uint64"}
 

@@ -73,6 +73,7 @@ fn message_of(api_version: &str, kind: &str) -> Option<String> {
         "batch/v1" => "k8s.io.api.batch.v1",
         "storage.k8s.io/v1" => "k8s.io.api.storage.v1",
         "autoscaling/v2" => "k8s.io.api.autoscaling.v2",
+        "policy/v1" => "k8s.io.api.policy.v1",
         _ => return None,
     };
     let name = format!("{package}.{kind}");

@@ -57,7 +57,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
 fn failed(e: &ApiError) -> String {
     format!(
         "failed to create poddisruptionbudgets: {}",
-        e.status_message("")
+        e.status_message("policy")
     )
 }
 
