@@ -112,22 +112,44 @@ impl World {
         name: &str,
         options: DeleteOptions,
     ) -> Result<(), ApiError> {
-        if let Some(pod) = self.get("Pod", namespace, name).cloned() {
-            let mut status = pod["status"].clone();
-            let mut conditions = status["conditions"].as_array().cloned().unwrap_or_default();
-            conditions.retain(|c| c["type"] != "DisruptionTarget");
-            conditions.push(json!({
-                "lastProbeTime": null,
-                "lastTransitionTime": format_rfc3339(self.now),
-                "message": "Eviction API: evicting",
-                "reason": "EvictionByEvictionAPI",
-                "status": "True",
-                "type": "DisruptionTarget",
-            }));
-            status["conditions"] = json!(conditions);
-            self.update_status("Pod", namespace, name, status);
-        }
+        self.add_disruption_target(
+            namespace,
+            name,
+            "EvictionByEvictionAPI",
+            "Eviction API: evicting",
+        );
         self.delete("Pod", namespace, name, options).map(|_| ())
+    }
+}
+
+impl World {
+    /// The `DisruptionTarget` condition a pod gets before an eviction deletes it (by the
+    /// eviction API or the taint manager), unless it has one already.
+    pub fn add_disruption_target(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        reason: &str,
+        message: &str,
+    ) {
+        let Some(pod) = self.get("Pod", namespace, name).cloned() else {
+            return;
+        };
+        let mut status = pod["status"].clone();
+        let mut conditions = status["conditions"].as_array().cloned().unwrap_or_default();
+        if conditions.iter().any(|c| c["type"] == "DisruptionTarget") {
+            return;
+        }
+        conditions.push(json!({
+            "lastProbeTime": null,
+            "lastTransitionTime": format_rfc3339(self.now),
+            "message": message,
+            "reason": reason,
+            "status": "True",
+            "type": "DisruptionTarget",
+        }));
+        status["conditions"] = json!(conditions);
+        self.update_status("Pod", namespace, name, status);
     }
 }
 

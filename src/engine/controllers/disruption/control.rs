@@ -180,10 +180,11 @@ pub fn current_healthy(
 ) -> i64 {
     pods.iter()
         .filter(|p| !p.deleting)
+        // An approved eviction still expected to happen: the pod is as good as gone.
         .filter(|p| {
-            !disrupted
+            disrupted
                 .get(&p.name)
-                .is_some_and(|at| at + DELETION_TIMEOUT > now)
+                .is_none_or(|at| at + DELETION_TIMEOUT <= now)
         })
         .filter(|p| p.ready)
         .count() as i64

@@ -183,7 +183,8 @@ fn fail_safe(w: &mut World, pdb: &Value, err: &str) {
 }
 
 /// `meta.SetStatusCondition` on the `DisruptionAllowed` condition: the transition time
-/// moves only when the status does.
+/// moves only when the status does (as the HPA's `setConditionInList`), and the
+/// generation it was computed for is kept beside it.
 fn set_condition(
     old_status: &Value,
     status: &str,
@@ -196,28 +197,26 @@ fn set_condition(
         .as_array()
         .cloned()
         .unwrap_or_default();
-    let at = match conditions
-        .iter()
-        .position(|c| c["type"] == "DisruptionAllowed")
+    let ty = "DisruptionAllowed";
+    super::podautoscaler::status::set_condition(
+        &mut conditions,
+        ty,
+        status == "True",
+        reason,
+        message,
+        now,
+    );
+    if let Some(c) = conditions
+        .iter_mut()
+        .find(|c| c["type"] == ty)
+        .and_then(Value::as_object_mut)
     {
-        Some(i) => i,
-        None => {
-            conditions.push(json!({"type": "DisruptionAllowed"}));
-            conditions.len() - 1
-        }
-    };
-    let c = &mut conditions[at];
-    if c["status"] != status {
-        c["lastTransitionTime"] = json!(format_rfc3339(now));
-    }
-    c["status"] = json!(status);
-    c["reason"] = json!(reason);
-    c["message"] = json!(message);
-    match observed_generation.filter(|g| *g != 0) {
-        Some(g) => c["observedGeneration"] = json!(g),
-        None => {
-            if let Some(m) = c.as_object_mut() {
-                m.remove("observedGeneration");
+        match observed_generation.filter(|g| *g != 0) {
+            Some(g) => {
+                c.insert("observedGeneration".into(), json!(g));
+            }
+            None => {
+                c.remove("observedGeneration");
             }
         }
     }
