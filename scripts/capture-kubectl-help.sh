@@ -7,8 +7,8 @@ set -euo pipefail
 KC=${1:-$HOME/.cache/kubeplay-oracle/bin/kubectl}
 OUT=$(dirname "$0")/../static/kubectl-help.txt
 COMMANDS=(
-  create "create deployment" "create namespace" "create role" "create clusterrole"
-  "create rolebinding" "create clusterrolebinding" "create service"
+  create "create deployment" "create namespace" "create poddisruptionbudget" "create role"
+  "create clusterrole" "create rolebinding" "create clusterrolebinding" "create service"
   "create service clusterip" "create service externalname" "create service loadbalancer"
   "create service nodeport" expose run set "set env" "set image" "set resources" explain get
   edit delete rollout "rollout history" "rollout pause" "rollout restart" "rollout resume"

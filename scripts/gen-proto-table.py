@@ -23,6 +23,7 @@ FILES = [
     "staging/src/k8s.io/api/rbac/v1/generated.proto",
     "staging/src/k8s.io/api/networking/v1/generated.proto",
     "staging/src/k8s.io/api/discovery/v1/generated.proto",
+    "staging/src/k8s.io/api/policy/v1/generated.proto",
 ]
 SCALARS = {"string", "int32", "int64", "bool", "bytes", "double", "float", "uint32", "uint64"}
 

@@ -327,7 +327,7 @@ fn drain_refuses_daemonset_pods_and_evicts_the_rest_with_ignore_daemonsets() {
     );
     let daemons = daemons.join(", ");
     let refused = run(&mut s, "kubectl drain kind-worker");
-    assert_eq!(refused, format!("node/kind-worker cordoned\nerror: unable to drain node \"kind-worker\" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {daemons}, continuing command...\nThere are pending nodes to be drained:\n kind-worker\nerror: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {daemons}\n"));
+    assert_eq!(refused, format!("node/kind-worker cordoned\nerror: unable to drain node \"kind-worker\" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {daemons}, continuing command...\nThere are pending nodes to be drained:\n kind-worker\ncannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {daemons}\n"));
     let drained = run(&mut s, "kubectl drain kind-worker --ignore-daemonsets");
     assert!(drained.starts_with(&format!("node/kind-worker already cordoned\nWarning: ignoring DaemonSet-managed Pods: {daemons}\n")), "{drained}");
     assert!(drained.ends_with("node/kind-worker drained\n"), "{drained}");

@@ -171,6 +171,18 @@ impl Cluster {
         self.settled(result)
     }
 
+    /// `POST pods/NAME/eviction`: a deletion the pod's disruption budget must allow.
+    pub fn evict(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        options: DeleteOptions,
+    ) -> Result<(), ApiError> {
+        let result = self.world.evict(namespace, name, options);
+        self.world.settle();
+        result
+    }
+
     /// Writes a file in a pod's container (`kubectl exec … -- sh -c 'echo … > FILE'`).
     pub fn write_file(
         &mut self,

@@ -115,6 +115,10 @@ pub enum ApiError {
     UnprocessableEntity { message: String },
     /// A server-side apply would change fields other managers own (HTTP 409).
     ApplyConflict { message: String },
+    /// HTTP 429: an eviction a PodDisruptionBudget does not allow now.
+    TooManyRequests { message: String },
+    /// HTTP 500 (an eviction of a pod that several budgets select).
+    InternalError { message: String },
 }
 
 /// How kubectl's `checkErr` starts every server error but an `Invalid` one.
@@ -179,6 +183,8 @@ impl ApiError {
             ApiError::BadRequest { .. } => "BadRequest",
             ApiError::Forbidden { .. } => "Forbidden",
             ApiError::Conflict { .. } | ApiError::ApplyConflict { .. } => "Conflict",
+            ApiError::TooManyRequests { .. } => "TooManyRequests",
+            ApiError::InternalError { .. } => "InternalError",
         }
     }
 
@@ -208,7 +214,9 @@ impl ApiError {
             ApiError::BadRequest { message }
             | ApiError::Forbidden { message }
             | ApiError::UnprocessableEntity { message }
-            | ApiError::ApplyConflict { message } => message.clone(),
+            | ApiError::ApplyConflict { message }
+            | ApiError::TooManyRequests { message }
+            | ApiError::InternalError { message } => message.clone(),
             ApiError::Conflict { resource, name } => format!("Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"),
             ApiError::NamespaceNotFound { namespace } => {
                 format!("namespaces \"{namespace}\" not found")

@@ -25,6 +25,14 @@ const WITH_SUBCOMMANDS: &[&str] = &[
     "top",
 ];
 
+/// A subcommand's aliases (`Aliases:` in its help), by the name its text is kept under.
+const ALIASES: &[(&str, &str)] = &[
+    ("create deploy", "create deployment"),
+    ("create ns", "create namespace"),
+    ("create pdb", "create poddisruptionbudget"),
+    ("create svc", "create service"),
+];
+
 /// Why there is no help text to print.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HelpError {
@@ -70,7 +78,10 @@ pub fn text(verb: &str, args: &[String]) -> Result<&'static str, HelpError> {
         if !WITH_SUBCOMMANDS.contains(&command.as_str()) {
             break;
         }
-        let sub = format!("{command} {word}");
+        let mut sub = format!("{command} {word}");
+        if let Some((_, name)) = ALIASES.iter().find(|(alias, _)| *alias == sub) {
+            sub = name.to_string();
+        }
         if lookup(file, &sub).is_none() {
             return Err(HelpError::NotSimulated(sub));
         }

@@ -54,8 +54,9 @@ pub enum Process {
     Rollout(RolloutWatch),
     /// `kubectl delete` waits until these objects (kind, namespace, name, uid) are gone.
     WaitDeleted(Vec<(&'static str, String, String, String)>),
-    /// `kubectl drain` waits for evicted pods, printing `pod/x evicted` as each goes.
-    Drain(Drain),
+    /// `kubectl drain` retries evictions a budget refused and waits for evicted pods,
+    /// printing `pod/x evicted` as each goes.
+    Drain(crate::kubectl::cli::evictions::Drain),
     /// `kubectl events -w`: a row per added or changed event.
     Events(crate::kubectl::cli::events::EventsWatch),
     /// `kubectl logs -f`: a container's new log lines until it stops running.
@@ -79,18 +80,6 @@ pub struct Every {
     pub next_at: Millis,
     /// `Every 2.0s: kubectl get pods`
     pub title: String,
-}
-
-/// (namespace, name, uid) of a pod a drain evicted.
-pub type EvictedPod = (String, String, String);
-
-/// Pods a drain evicted, per node, and the lines to print once all are gone.
-#[derive(Debug, Clone)]
-pub struct Drain {
-    /// (node, [(namespace, pod, uid)])
-    pub nodes: Vec<(String, Vec<EvictedPod>)>,
-    /// stderr lines after the last node (the nodes that could not be drained).
-    pub trailer: Vec<String>,
 }
 
 /// A process plus when it must stop and what it exits with then.
@@ -219,31 +208,7 @@ impl Running {
                 });
                 targets.is_empty().then_some(0)
             }
-            Process::Drain(d) => {
-                for (node, pods) in &mut d.nodes {
-                    let before = pods.len();
-                    pods.retain(|(ns, name, uid)| {
-                        let gone = cluster.get("Pod", ns, name).is_none_or(|o| {
-                            o.at("/metadata/uid").and_then(Value::as_str) != Some(uid)
-                        });
-                        if gone {
-                            output.out(format!("pod/{name} evicted"));
-                        }
-                        !gone
-                    });
-                    if before > 0 && pods.is_empty() {
-                        output.out(format!("node/{node} drained"));
-                    }
-                }
-                if d.nodes.iter().all(|(_, p)| p.is_empty()) {
-                    for l in &d.trailer {
-                        output.err(l);
-                    }
-                    Some(if d.trailer.is_empty() { 0 } else { 1 })
-                } else {
-                    None
-                }
-            }
+            Process::Drain(d) => d.poll(cluster, &mut output),
         };
         Poll { output, finished }
     }
@@ -252,6 +217,7 @@ impl Running {
     pub fn wake_at(&self) -> Option<Millis> {
         match &self.process {
             Process::Every(e) => Some(e.next_at),
+            Process::Drain(d) => d.wake_at(),
             _ => None,
         }
     }

@@ -282,6 +282,9 @@ fn serve(api: &mut Api, req: &Req, t: &Target) -> Result<Reply, Status> {
             )))
         }
         ("POST", None, None) => create(api, req, t),
+        ("POST", Some(name), Some("eviction")) if t.resource.kind == "Pod" => {
+            evict(api, req, t, name)
+        }
         ("PUT", Some(name), None) => update(api, req, t, name),
         ("PUT", Some(name), Some("scale")) => scale_update(api, req, t, name, false),
         ("PATCH", Some(name), None) => patch(api, req, t, name),
@@ -291,6 +294,26 @@ fn serve(api: &mut Api, req: &Req, t: &Target) -> Result<Reply, Status> {
         (_, _, Some(_)) => Err(status::no_such_path()),
         (m, _, _) => Err(status::method_not_allowed(m)),
     }
+}
+
+/// `POST pods/NAME/eviction`: the Eviction's delete options, then the engine's eviction;
+/// success is the bare Status the real subresource answers.
+fn evict(api: &mut Api, req: &Req, t: &Target, name: &str) -> Result<Reply, Status> {
+    let eviction = body_json(req)?;
+    let options = crate::engine::apiserver::DeleteOptions {
+        grace_period_seconds: eviction["deleteOptions"]["gracePeriodSeconds"].as_i64(),
+        ..Default::default()
+    };
+    if dry_run(req) {
+        api.cluster.clone().evict(ns_of(t), name, options)
+    } else {
+        api.cluster.evict(ns_of(t), name, options)
+    }
+    .map_err(|e| api_error(t, &e))?;
+    Ok(Reply::json(
+        201,
+        &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}),
+    ))
 }
 
 fn get(api: &Api, t: &Target, name: &str) -> Result<Value, Status> {

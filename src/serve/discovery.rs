@@ -44,6 +44,10 @@ fn subresources(
     if matches!(r.kind, "Deployment" | "ReplicaSet" | "StatefulSet") {
         v.push(("scale", "autoscaling", "v1", "Scale", GPU));
     }
+    // `kubectl drain` looks for it before it evicts rather than deletes.
+    if r.kind == "Pod" {
+        v.push(("eviction", "policy", "v1", "Eviction", &["create"]));
+    }
     if !matches!(
         r.kind,
         "ConfigMap"

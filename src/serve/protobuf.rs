@@ -77,6 +77,7 @@ fn message_of(api_version: &str, kind: &str) -> Option<String> {
         "rbac.authorization.k8s.io/v1" => "k8s.io.api.rbac.v1",
         "networking.k8s.io/v1" => "k8s.io.api.networking.v1",
         "discovery.k8s.io/v1" => "k8s.io.api.discovery.v1",
+        "policy/v1" => "k8s.io.api.policy.v1",
         _ => return None,
     };
     let name = format!("{package}.{kind}");

@@ -186,6 +186,9 @@ pub fn from_api_error(e: &ApiError, group: &str) -> Status {
             }
         }
         ApiError::ApplyConflict { .. } => (409, "Conflict"),
+        ApiError::TooManyRequests { .. } => (429, "TooManyRequests"),
+        // The eviction's own failure Status names no reason.
+        ApiError::InternalError { .. } => (500, ""),
     };
     Status {
         code,

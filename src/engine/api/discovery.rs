@@ -291,6 +291,16 @@ pub static RESOURCES: &[Resource] = &[
         &[],
     ),
     res(
+        "poddisruptionbudgets",
+        "poddisruptionbudget",
+        &["pdb"],
+        "policy",
+        true,
+        "PodDisruptionBudget",
+        CRUD,
+        &[],
+    ),
+    res(
         "clusterrolebindings",
         "clusterrolebinding",
         &[],

@@ -237,7 +237,8 @@ pub fn zero_value(kind: &str) -> Value {
         | "ResourceQuota"
         | "LimitRange"
         | "NetworkPolicy"
-        | "HorizontalPodAutoscaler" => {
+        | "HorizontalPodAutoscaler"
+        | "PodDisruptionBudget" => {
             json!({"metadata": {}, "spec": {}})
         }
         _ => json!({"metadata": {}}),
@@ -253,6 +254,7 @@ pub fn zero_status(kind: &str) -> Value {
         "StatefulSet" => json!({"replicas": 0, "availableReplicas": 0}),
         "DaemonSet" => json!({"currentNumberScheduled": 0, "numberMisscheduled": 0,
             "desiredNumberScheduled": 0, "numberReady": 0}),
+        "PodDisruptionBudget" => super::policy::empty_status(),
         _ => json!({}),
     }
 }

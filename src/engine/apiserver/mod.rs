@@ -7,6 +7,7 @@ pub mod autoscaling;
 pub use apply::Applied;
 pub mod defaults;
 pub mod derived_fields;
+pub mod eviction;
 pub mod fieldpath;
 pub mod ingress_validation;
 pub mod json_syntax;
@@ -16,6 +17,7 @@ pub mod managed_fields;
 pub mod network_policy_validation;
 pub mod patch;
 pub mod patch_handler;
+pub mod policy;
 pub mod rbac_strategy;
 pub mod resource_quota;
 pub mod validation;
@@ -63,6 +65,7 @@ fn has_generation(kind: &str) -> bool {
             | "NetworkPolicy"
             | "Ingress"
             | "IngressClass"
+            | "PodDisruptionBudget"
     )
 }
 
@@ -112,6 +115,7 @@ pub(crate) fn has_status_subresource(kind: &str) -> bool {
             | "Job"
             | "CronJob"
             | "HorizontalPodAutoscaler"
+            | "PodDisruptionBudget"
     )
 }
 
@@ -294,6 +298,7 @@ impl World {
                 // The strategy's empty status as v2 encodes it (`currentMetrics` and
                 // `desiredReplicas` have no omitempty).
                 "HorizontalPodAutoscaler" => json!({"currentMetrics": null, "desiredReplicas": 0}),
+                "PodDisruptionBudget" => policy::empty_status(),
                 _ => json!({}),
             });
             if info.kind == "Pod" && obj["status"].get("phase").is_none() {

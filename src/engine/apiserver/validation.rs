@@ -527,6 +527,7 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
         "IngressClass" => super::ingress_validation::validate_ingress_class(obj, &mut errs),
         "CronJob" => validate_cronjob(obj, &mut errs),
         "HorizontalPodAutoscaler" => super::autoscaling::validate(obj, &mut errs),
+        "PodDisruptionBudget" => super::policy::validate(obj, &mut errs),
         "Service" => {
             if let Some(ports) = obj.at("/spec/ports").and_then(Value::as_array) {
                 for (i, p) in ports.iter().enumerate() {

@@ -17,6 +17,7 @@ pub mod clusterrole_aggregation;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod disruption;
 pub mod endpoints;
 pub mod garbage_collector;
 pub mod history;
@@ -66,6 +67,7 @@ pub enum Controller {
     Namespace,
     HorizontalPodAutoscaler,
     ClusterRoleAggregation,
+    Disruption,
 }
 
 impl Controller {
@@ -90,6 +92,7 @@ impl Controller {
             Controller::Namespace => "namespace-controller",
             Controller::HorizontalPodAutoscaler => "horizontal-pod-autoscaler",
             Controller::ClusterRoleAggregation => "clusterrole-aggregation-controller",
+            Controller::Disruption => "disruption-controller",
         }
     }
 
@@ -167,6 +170,9 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
         "Pod" => {
             if let Some(node) = taint_eviction::Queue::node_to_sync(w, obj, deleted) {
                 w.queue.add(Controller::TaintEviction, key("", &node));
+            }
+            if let Some(pdb) = disruption::budget_for_pod(w, &e.namespace, obj) {
+                w.queue.add(Controller::Disruption, key(&e.namespace, &pdb));
             }
             for svc in endpoints::services_in(w, &e.namespace) {
                 w.queue.add(Controller::Endpoints, key(&e.namespace, &svc));
@@ -263,6 +269,9 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
         "HorizontalPodAutoscaler" if e.event_type == EventType::Added => {
             podautoscaler::added(w, key(&e.namespace, &e.name))
         }
+        "PodDisruptionBudget" if !deleted => w
+            .queue
+            .add(Controller::Disruption, key(&e.namespace, &e.name)),
         "Service" => w
             .queue
             .add(Controller::Endpoints, key(&e.namespace, &e.name)),
@@ -561,6 +570,7 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
         Controller::TaintEviction => taint_eviction::sync(w, name),
         Controller::Namespace => namespace::sync(w, name),
         Controller::HorizontalPodAutoscaler => podautoscaler::sync(w, namespace, name),
+        Controller::Disruption => disruption::sync(w, namespace, name),
         // These never fail or wait: nothing to schedule after them.
         Controller::Scheduler => return super::scheduler::schedule(w, namespace, name),
         Controller::GarbageCollector => return garbage_collector::sync(w, key),

@@ -12,6 +12,7 @@ pub mod describe;
 pub mod diff;
 pub mod edit;
 pub mod events;
+pub mod evictions;
 pub mod expose;
 pub mod flags;
 pub mod get;

@@ -2,6 +2,7 @@
 //! (kubectl `pkg/cmd/drain/drain.go`, `pkg/drain/{drain,filters,cordon}.go`,
 //! `pkg/cmd/taint/{taint,utils}.go`).
 
+use super::evictions::{self, Asked, Drain, Eviction, NodeDrain};
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::parse_targets;
 use super::{flag_error, Ctx, Outcome};
@@ -245,10 +246,13 @@ pub fn drain(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         .value("grace-period")
         .and_then(|g| g.parse::<i64>().ok())
         .filter(|g| *g >= 0);
-    let mut waiting = Vec::new();
-    let mut remaining: Vec<String> = Vec::new();
-    let mut fatal: Vec<String> = Vec::new();
-    let mut drained_now: Vec<String> = Vec::new();
+    let evict = !p.bool("disable-eviction");
+    let mut drain = Drain {
+        nodes: Vec::new(),
+        refused: Vec::new(),
+        grace,
+        deadline: drain_timeout(ctx.cluster.now, p.value("timeout")),
+    };
     for n in &names {
         let pods: Vec<Value> = ctx
             .cluster
@@ -272,23 +276,17 @@ pub fn drain(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             }
         }
         if !errors.is_empty() {
+            // `PodDeleteList.errors`: each message after `cannot delete ` (the
+            // unreplicated filter's own message starts with those words too).
             let errs: Vec<String> = grouped(&errors)
                 .into_iter()
-                .map(|(m, pods)| {
-                    let m = m.strip_prefix("cannot delete ").unwrap_or(m);
-                    format!("cannot delete {m}: {}", pods.join(", "))
-                })
+                .map(|(m, pods)| format!("cannot delete {m}: {}", pods.join(", ")))
                 .collect();
-            let joined = if errs.len() == 1 {
-                errs[0].clone()
-            } else {
-                format!("[{}]", errs.join(", "))
-            };
+            let joined = evictions::aggregate(&errs);
             out.err(format!(
                 "error: unable to drain node \"{n}\" due to error: {joined}, continuing command..."
             ));
-            remaining.push(n.clone());
-            fatal.push(joined);
+            drain.refused.push((n.clone(), errs));
             continue;
         }
         if !warnings.is_empty() {
@@ -298,7 +296,13 @@ pub fn drain(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 .collect();
             out.err(format!("Warning: {}", w.join("; ")));
         }
-        let mut pending = Vec::new();
+        let mut node = NodeDrain {
+            node: n.clone(),
+            pods: Vec::new(),
+            candidates: Vec::new(),
+            errors: Vec::new(),
+            done: false,
+        };
         for pod in delete {
             let ns = meta_str(&pod, "namespace").to_string();
             let name = meta_str(&pod, "name").to_string();
@@ -306,60 +310,63 @@ pub fn drain(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 out.out(format!("evicting pod {ns}/{name} (dry run)"));
                 continue;
             }
-            out.out(format!("evicting pod {ns}/{name}"));
-            let opts = DeleteOptions {
-                grace_period_seconds: grace,
-                ..DeleteOptions::default()
+            node.candidates.push((ns.clone(), name.clone()));
+            let mut eviction = Eviction {
+                namespace: ns.clone(),
+                name: name.clone(),
+                uid: None,
+                retry_at: None,
             };
-            if ctx.cluster.delete("Pod", &ns, &name, opts).is_ok() {
-                pending.push((ns, name, meta_str(&pod, "uid").to_string()));
+            if !evict {
+                out.out(format!("evicting pod {ns}/{name}"));
+                let opts = DeleteOptions {
+                    grace_period_seconds: grace,
+                    ..DeleteOptions::default()
+                };
+                if ctx.cluster.delete("Pod", &ns, &name, opts).is_ok() {
+                    eviction.uid = Some(meta_str(&pod, "uid").to_string());
+                    node.pods.push(eviction);
+                }
+                continue;
             }
+            match evictions::evict(ctx.cluster, &ns, &name, grace, &mut out) {
+                Asked::Evicted(uid) => eviction.uid = Some(uid),
+                Asked::Gone => continue,
+                Asked::Retry => eviction.retry_at = Some(ctx.cluster.now + evictions::RETRY_AFTER),
+                Asked::Failed(e) => {
+                    node.errors.push(e);
+                    continue;
+                }
+            }
+            node.pods.push(eviction);
         }
-        if pending.is_empty() {
-            drained_now.push(n.clone());
-        } else {
-            waiting.push((n.clone(), pending));
-        }
-    }
-    let drained_line = |n: &str| {
         if dry {
-            format!("node/{n} drained (dry run)")
-        } else {
-            format!("node/{n} drained")
+            out.out(format!("node/{n} drained (dry run)"));
+            continue;
         }
-    };
-    let mut finish = Vec::new();
-    if !remaining.is_empty() {
-        finish.push("There are pending nodes to be drained:".to_string());
-        for n in &remaining {
-            finish.push(format!(" {n}"));
-        }
-        finish.push(if fatal.len() == 1 {
-            format!("error: {}", fatal[0])
-        } else {
-            format!("error: [{}]", fatal.join(", "))
-        });
+        drain.nodes.push(node);
     }
-    if waiting.is_empty() {
-        for n in drained_now {
-            out.out(drained_line(&n));
-        }
-        for l in finish {
-            out.err(l);
-        }
-        if !remaining.is_empty() {
-            out.status = 1;
-        }
+    // Nodes with nothing left to wait for are reported now, as the rest will be.
+    if let Some(status) = drain.poll(ctx.cluster, &mut out) {
+        out.status = status;
         return out.into();
     }
-    for n in drained_now {
-        out.out(drained_line(&n));
-    }
-    let running = Running::new(Process::Drain(crate::kubectl::process::Drain {
-        nodes: waiting,
-        trailer: finish,
-    }));
-    Outcome::Running(out, Box::new(running))
+    Outcome::Running(out, Box::new(Running::new(Process::Drain(drain))))
+}
+
+/// `--timeout`: the drain's deadline and the duration as Go prints it (`0` or absent:
+/// none).
+fn drain_timeout(
+    now: crate::engine::Millis,
+    flag: Option<&str>,
+) -> Option<(crate::engine::Millis, String)> {
+    let ms = flag
+        .and_then(crate::kubectl::cli::delete::parse_go_duration)
+        .filter(|t| *t > 0)?;
+    Some((
+        now + ms,
+        crate::kubectl::printers::duration::go_duration(ms),
+    ))
 }
 
 /// One taint as `kubectl taint` parses it.

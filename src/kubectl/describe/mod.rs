@@ -28,6 +28,7 @@ mod generic;
 mod networking;
 mod nodes;
 mod pods;
+mod policy;
 mod rbac;
 mod service;
 mod storage;
@@ -86,6 +87,7 @@ pub fn describe(obj: &Value, related: &Related, now_ms: i64) -> String {
         "Job" => describe_job(&mut w, obj, related),
         "CronJob" => describe_cronjob(&mut w, obj, related),
         "HorizontalPodAutoscaler" => autoscaling::describe_hpa(&mut w, obj, related),
+        "PodDisruptionBudget" => policy::describe_pdb(&mut w, obj, related),
         "Secret" => describe_secret(&mut w, obj),
         "ResourceQuota" => describe_quota(&mut w, obj),
         "LimitRange" => describe_limit_range(&mut w, obj),

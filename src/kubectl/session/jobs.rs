@@ -68,7 +68,7 @@ impl Session {
             // cluster has settled: nothing due within WATCH_SETTLED_MS (periodic
             // housekeeping timers never let it be fully idle).
             let wake = job.running.wake_at();
-            let settled = wake.is_some()
+            let settled = matches!(job.running.process, Process::Every(_))
                 && deadline.is_none()
                 && next.is_none_or(|t| t > cluster.now + WATCH_SETTLED_MS);
             let idle = (next.is_none() && deadline.is_none() && wake.is_none()) || settled;

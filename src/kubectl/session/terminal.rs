@@ -214,11 +214,18 @@ impl Host for Terminal {
         let limit = self.cluster.now + NESTED_JOB_LIMIT_MS;
         loop {
             let deadline = running.deadline.unwrap_or(limit).min(limit);
-            let next = self.cluster.timers.next_at().filter(|t| *t <= deadline);
-            if next.is_some() {
-                self.cluster.advance_to_next_event();
-            } else {
-                self.cluster.advance_to(deadline);
+            let next = [self.cluster.timers.next_at(), running.wake_at()]
+                .into_iter()
+                .flatten()
+                .min()
+                .filter(|t| *t <= deadline);
+            match next {
+                // A process's own wake-up (a drain's retry) is no timer of the cluster.
+                Some(t) if running.wake_at() == Some(t) => self.cluster.advance_to(t),
+                Some(_) => {
+                    self.cluster.advance_to_next_event();
+                }
+                None => self.cluster.advance_to(deadline),
             }
             let p = self.poll(shell, &mut running);
             extend_lines(&mut out.lines, p.output.lines);

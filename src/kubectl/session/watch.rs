@@ -11,6 +11,15 @@ impl Terminal {
     /// Polls the foreground process; a `watch` re-runs its command here when its time
     /// has come, since that needs the whole shell.
     pub(super) fn poll(&mut self, shell: &mut Shell, running: &mut Running) -> Poll {
+        if let Process::Drain(drain) = &mut running.process {
+            // An eviction retried changes the cluster: only the terminal may.
+            let mut retried = Output::ok();
+            drain.retry_due(&mut self.cluster, &mut retried);
+            let mut p = running.poll(&self.cluster);
+            retried.append(p.output);
+            p.output = retried;
+            return p;
+        }
         let Process::Every(every) = &mut running.process else {
             return running.poll(&self.cluster);
         };

@@ -834,6 +834,25 @@ PodDNSConfig
 PodDNSConfigOption
   name|string||
   value|string||
+PodDisruptionBudget
+  apiVersion|string||
+  kind|string||
+  metadata|ObjectMeta||
+  spec|PodDisruptionBudgetSpec||
+  status|PodDisruptionBudgetStatus||
+PodDisruptionBudgetSpec
+  maxUnavailable|IntOrString||
+  minAvailable|IntOrString||
+  selector|LabelSelector||
+  unhealthyPodEvictionPolicy|string||AlwaysAllow,IfHealthyBudget
+PodDisruptionBudgetStatus
+  conditions|[]Condition||
+  currentHealthy|integer|required|
+  desiredHealthy|integer|required|
+  disruptedPods|map[string]string||
+  disruptionsAllowed|integer|required|
+  expectedPods|integer|required|
+  observedGeneration|integer||
 PodFailurePolicy
   rules|[]PodFailurePolicyRule|required|
 PodIP

@@ -15,7 +15,6 @@ use crate::engine::apiserver::{meta_str, DeleteOptions};
 use crate::engine::clock::Millis;
 use crate::engine::events::Recorder;
 use crate::engine::json::At;
-use crate::engine::time::format_rfc3339;
 use crate::engine::world::World;
 use crate::json;
 use control::Stay;
@@ -102,23 +101,12 @@ fn evict(w: &mut World, key: &(String, String), node: &str, why: String) {
     );
     rec.why(w, why);
     // `addConditionAndDeletePod`: the pod says why it goes before it is deleted.
-    if let Some(pod) = w.get("Pod", ns, name).cloned() {
-        let mut status = pod["status"].clone();
-        let conditions = status["conditions"].as_array().cloned().unwrap_or_default();
-        if !conditions.iter().any(|c| c["type"] == "DisruptionTarget") {
-            let mut next = conditions;
-            next.push(json!({
-                "lastProbeTime": null,
-                "lastTransitionTime": format_rfc3339(w.now),
-                "message": "Taint manager: deleting due to NoExecute taint",
-                "reason": "DeletionByTaintManager",
-                "status": "True",
-                "type": "DisruptionTarget",
-            }));
-            status["conditions"] = json!(next);
-            w.update_status("Pod", ns, name, status);
-        }
-    }
+    w.add_disruption_target(
+        ns,
+        name,
+        "DeletionByTaintManager",
+        "Taint manager: deleting due to NoExecute taint",
+    );
     let _ = w.delete("Pod", ns, name, DeleteOptions::default());
     if w.kubelet.stopped.contains_key(node) {
         rec.why(

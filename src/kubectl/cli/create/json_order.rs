@@ -211,6 +211,47 @@ const ORDER: StructOrder = StructOrder {
     ],
 };
 
+/// PodDisruptionBudget's structs (`k8s.io/api/policy/v1/types.go`): its selector is a
+/// LabelSelector, where the default order has Service's `selector` map.
+const PDB_ORDER: StructOrder = StructOrder {
+    structs: &[
+        FIELDS,
+        &[
+            "minAvailable",
+            "selector",
+            "maxUnavailable",
+            "unhealthyPodEvictionPolicy",
+        ],
+        &[
+            "observedGeneration",
+            "disruptedPods",
+            "disruptionsAllowed",
+            "currentHealthy",
+            "desiredHealthy",
+            "expectedPods",
+            "conditions",
+        ],
+        LABEL_SELECTOR,
+        &["key", "operator", "values"],
+    ],
+    maps: &["matchLabels", "labels", "annotations"],
+};
+
+/// A generated PodDisruptionBudget as `-o json` prints it.
+pub(super) fn pdb_indented(obj: &Value) -> String {
+    let mut out = String::new();
+    write_json_struct_order(&mut out, obj, Some("    "), &PDB_ORDER);
+    out.push('\n');
+    out
+}
+
+/// A generated PodDisruptionBudget as `--save-config` stores it.
+pub(super) fn pdb_compact(obj: &Value) -> String {
+    let mut out = String::new();
+    write_json_struct_order(&mut out, obj, None, &PDB_ORDER);
+    out
+}
+
 /// `json.MarshalIndent(obj, "", "    ")` with a final newline, as `-o json` prints.
 pub(super) fn indented(obj: &Value) -> String {
     let mut out = String::new();

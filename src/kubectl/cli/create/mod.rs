@@ -10,6 +10,7 @@ mod batch;
 mod configmap;
 mod ingress;
 mod json_order;
+mod pdb;
 mod quota;
 mod rbac;
 mod secret;
@@ -53,6 +54,7 @@ pub fn generator(ctx: &mut Ctx<'_>, args: &[String]) -> Option<Output> {
         "rolebinding" => Some(rbac::run_role_binding(ctx, &rest)),
         "clusterrolebinding" => Some(rbac::run_cluster_role_binding(ctx, &rest)),
         "ingress" | "ing" => Some(ingress::run(ctx, &rest)),
+        "poddisruptionbudget" | "pdb" => Some(pdb::run(ctx, &rest)),
         _ => None,
     }
 }
@@ -145,6 +147,9 @@ pub(super) fn is_subcommand(word: &str) -> bool {
     )
 }
 
+/// One way to encode a generated object as Go's `encoding/json` does.
+type Encode = fn(&Value) -> String;
+
 /// What a generator's flags parsed into, before it builds its object.
 struct Invocation {
     parsed: flags::Parsed,
@@ -221,12 +226,29 @@ impl Invocation {
     fn finish(
         &self,
         ctx: &mut Ctx<'_>,
-        mut obj: Value,
+        obj: Value,
         kind_group: &str,
         failed: &dyn Fn(&ApiError) -> String,
     ) -> Output {
+        let encode = (
+            json_order::indented as Encode,
+            json_order::compact as Encode,
+        );
+        self.finish_with(ctx, obj, kind_group, failed, encode)
+    }
+
+    /// `finish` for a kind whose structs `json_order`'s default order does not describe:
+    /// `encode` is its `-o json` and its `--save-config` encoding.
+    fn finish_with(
+        &self,
+        ctx: &mut Ctx<'_>,
+        mut obj: Value,
+        kind_group: &str,
+        failed: &dyn Fn(&ApiError) -> String,
+        (indented, compact): (Encode, Encode),
+    ) -> Output {
         if self.parsed.bool("save-config") {
-            let applied = json_order::compact(&obj);
+            let applied = compact(&obj);
             obj["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] =
                 json!(applied + "\n");
         }
@@ -261,13 +283,7 @@ impl Invocation {
                     ("go-template" | "template" | "jsonpath", Some(t)) => format!("{format}={t}"),
                     _ => format.to_string(),
                 };
-                super::apply::print_object(
-                    &mut out,
-                    &format,
-                    &shown,
-                    kind_group,
-                    json_order::indented,
-                );
+                super::apply::print_object(&mut out, &format, &shown, kind_group, indented);
             }
         }
         out

@@ -208,6 +208,13 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
             ("Replicas", false),
             AGE,
         ],
+        "PodDisruptionBudget" => &[
+            NAME,
+            ("Min Available", false),
+            ("Max Unavailable", false),
+            ("Allowed Disruptions", false),
+            AGE,
+        ],
         // metrics-server's ConvertToTable (its resource columns are lower-case).
         "PodMetrics" | "NodeMetrics" => {
             &[NAME, ("cpu", false), ("memory", false), ("Window", false)]
@@ -453,6 +460,23 @@ fn all_cells(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
         "Job" => job_cells(o, now),
         "CronJob" => cronjob_cells(o, now),
         "HorizontalPodAutoscaler" => hpa_cells(o, now),
+        "PodDisruptionBudget" => {
+            // An unset bound prints N/A; an IntOrString prints bare either way.
+            let bound = |field: &str| match o.get("spec").and_then(|s| s.get(field)) {
+                Some(Value::String(v)) => v.clone(),
+                Some(Value::Number(n)) => n.to_string(),
+                _ => "N/A".to_string(),
+            };
+            vec![
+                name,
+                bound("minAvailable"),
+                bound("maxUnavailable"),
+                opt_int(o, "status.disruptionsAllowed")
+                    .unwrap_or(0)
+                    .to_string(),
+                age(o, now),
+            ]
+        }
         _ => vec![name, age(o, now)],
     }
 }
