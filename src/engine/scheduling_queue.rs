@@ -19,6 +19,11 @@ use std::rc::Rc;
 const MAX_UNSCHEDULABLE_MS: Millis = 5 * 60_000;
 /// The period of the queue's ticker that looks for such pods.
 const FLUSH_PERIOD_MS: Millis = 30_000;
+/// Where in its period the ticker fires, from the session clock's start. A real
+/// scheduler's phase is whatever its start gave it (the oracle's first retries came
+/// 5m19s and 5m22s after the attempt): halfway is the expected value, where firing on the
+/// period's start would retry a pod created on the minute at exactly five minutes.
+const FLUSH_PHASE_MS: Millis = 15_000;
 
 /// A pod waiting to be scheduled, as the scheduler's informer last saw it.
 #[derive(Debug, Clone, Default)]
@@ -36,10 +41,12 @@ pub fn mark_unschedulable(w: &mut World, pod: &Value) {
         meta_str(pod, "name").to_string(),
     );
     w.scheduler_pods.entry(key).or_default().unschedulable_since = Some(w.now);
-    let due = w.now + MAX_UNSCHEDULABLE_MS;
-    let tick = (due + FLUSH_PERIOD_MS - 1) / FLUSH_PERIOD_MS;
-    w.timers
-        .schedule(tick * FLUSH_PERIOD_MS, Timer::FlushUnschedulable);
+    let due = w.now + MAX_UNSCHEDULABLE_MS - FLUSH_PHASE_MS;
+    let tick = (due + FLUSH_PERIOD_MS - 1).div_euclid(FLUSH_PERIOD_MS);
+    w.timers.schedule(
+        tick * FLUSH_PERIOD_MS + FLUSH_PHASE_MS,
+        Timer::FlushUnschedulable,
+    );
 }
 
 /// `flushUnschedulablePodsLeftover`: every pod that has waited in the pool five minutes
