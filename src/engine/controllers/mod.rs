@@ -177,18 +177,19 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             for svc in endpoints::services_in(w, &e.namespace) {
                 w.queue.add(Controller::Endpoints, key(&e.namespace, &svc));
             }
+            let assigned = obj
+                .at("/spec/nodeName")
+                .and_then(Value::as_str)
+                .is_some_and(|n| !n.is_empty());
+            // The scheduler's cache holds the pods it still has to place.
+            if deleted || deleting || assigned {
+                w.scheduler_pods
+                    .remove(&(e.namespace.clone(), e.name.clone()));
+            } else if pending_pod_changed(w, e) {
+                w.queue
+                    .add(Controller::Scheduler, key(&e.namespace, &e.name));
+            }
             if !deleted {
-                let unscheduled = obj
-                    .at("/spec/nodeName")
-                    .and_then(Value::as_str)
-                    .is_none_or(str::is_empty);
-                if unscheduled && !deleting && pending_pod_changed(w, e) {
-                    w.queue
-                        .add(Controller::Scheduler, key(&e.namespace, &e.name));
-                } else if !unscheduled || deleting {
-                    w.scheduler_pods
-                        .remove(&(e.namespace.clone(), e.name.clone()));
-                }
                 super::kubelet::observe(w, obj);
                 super::kubelet::volumes::pod_changed(w, obj);
             } else {
@@ -199,12 +200,6 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                 }
                 w.forget_pod_files(meta_str(obj, "uid"));
                 w.kubelet.served.forget(meta_str(obj, "uid"));
-                w.scheduler_pods
-                    .remove(&(e.namespace.clone(), e.name.clone()));
-                let assigned = obj
-                    .at("/spec/nodeName")
-                    .and_then(Value::as_str)
-                    .is_some_and(|n| !n.is_empty());
                 requeue_unschedulable(w, &ClusterEvent::PodDeleted { assigned });
             }
             match controller_ref(obj) {
