@@ -52,7 +52,10 @@ const RESOURCE_VERBS: &[&str] = &[
     "escalate",
     "attest",
 ];
-const NON_RESOURCE_VERBS: &[&str] = &[
+
+/// The verbs of non-resource URLs: `auth can-i` warns about others, `create role`
+/// refuses them (kubectl's `nonResourceURLVerbs` and `validNonResourceVerbs`, one set).
+pub(crate) const NON_RESOURCE_VERBS: &[&str] = &[
     "get", "put", "post", "head", "options", "delete", "patch", "*",
 ];
 

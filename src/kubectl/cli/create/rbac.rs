@@ -61,11 +61,6 @@ const RESOURCE_VERBS: &[&str] = &[
     "impersonate",
 ];
 
-/// `validNonResourceVerbs`: others are refused.
-const NON_RESOURCE_VERBS: &[&str] = &[
-    "*", "get", "post", "put", "delete", "patch", "head", "options",
-];
-
 /// `specialVerbs`: verbs that only make sense on these (group, resource)s.
 const SPECIAL_VERBS: &[(&str, &[(&str, &str)])] = &[
     (
@@ -357,7 +352,7 @@ fn validate_cluster_role(
     if !urls.is_empty() {
         if let Some(v) = verbs
             .iter()
-            .find(|v| !NON_RESOURCE_VERBS.contains(&v.as_str()))
+            .find(|v| !crate::kubectl::cli::auth::NON_RESOURCE_VERBS.contains(&v.as_str()))
         {
             return Err(Refusal(
                 format!("invalid verb: '{v}' for nonResourceURL"),
