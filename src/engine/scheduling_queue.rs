@@ -41,12 +41,20 @@ pub fn mark_unschedulable(w: &mut World, pod: &Value) {
         meta_str(pod, "name").to_string(),
     );
     w.scheduler_pods.entry(key).or_default().unschedulable_since = Some(w.now);
-    let due = w.now + MAX_UNSCHEDULABLE_MS - FLUSH_PHASE_MS;
-    let tick = (due + FLUSH_PERIOD_MS - 1).div_euclid(FLUSH_PERIOD_MS);
-    w.timers.schedule(
-        tick * FLUSH_PERIOD_MS + FLUSH_PHASE_MS,
-        Timer::FlushUnschedulable,
-    );
+    // One ticker for the pool: a later attempt's due time is never earlier than a pending
+    // tick's, which sets the next tick for the pods it leaves.
+    if w.scheduler_flush_at.is_none() {
+        schedule_flush(w, w.now);
+    }
+}
+
+/// The ticker's first tick at which a pod turned down at `since` has waited five minutes.
+fn schedule_flush(w: &mut World, since: Millis) {
+    let due = since + MAX_UNSCHEDULABLE_MS - FLUSH_PHASE_MS;
+    let tick =
+        (due + FLUSH_PERIOD_MS - 1).div_euclid(FLUSH_PERIOD_MS) * FLUSH_PERIOD_MS + FLUSH_PHASE_MS;
+    w.scheduler_flush_at = Some(tick);
+    w.timers.schedule(tick, Timer::FlushUnschedulable);
 }
 
 /// `flushUnschedulablePodsLeftover`: every pod that has waited in the pool five minutes
@@ -70,6 +78,15 @@ pub fn flush_leftover(w: &mut World) {
         .collect();
     for key in due {
         w.queue.add(Controller::Scheduler, key);
+    }
+    w.scheduler_flush_at = None;
+    let next = w
+        .scheduler_pods
+        .values()
+        .filter_map(|p| p.unschedulable_since)
+        .min();
+    if let Some(since) = next {
+        schedule_flush(w, since);
     }
 }
 

@@ -103,6 +103,8 @@ pub struct World {
     /// The same for the pods waiting to be scheduled, by (namespace, name), with when
     /// each was last turned down.
     pub scheduler_pods: BTreeMap<(String, String), super::scheduling_queue::PendingPod>,
+    /// When the scheduling queue's flush ticker next fires, while pods wait for it.
+    pub scheduler_flush_at: Option<Millis>,
 }
 
 /// How many settle rounds one instant may take before we stop (a controller fighting
@@ -136,6 +138,7 @@ impl World {
             addons_pending: false,
             scheduler_nodes: BTreeMap::new(),
             scheduler_pods: BTreeMap::new(),
+            scheduler_flush_at: None,
         };
         if w.config.journal_digest {
             w.store.keep_digest();
