@@ -2,12 +2,13 @@
 //! behind a transparent textarea, inline diagnostics, templates and Apply. Completion, the
 //! explain panel, undo and YAML's indentation are `editor_assist`; find is `find_bar`.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::kubectl::diagnostics::{check_manifest, is_manifest_name, Diagnostic};
@@ -15,6 +16,7 @@ use crate::kubectl::diagnostics::{check_manifest, is_manifest_name, Diagnostic};
 use super::editor_assist::{
     completion_list, docs_panel, docs_text, option_id, place_list, scroll_to_option, Assist,
 };
+use super::editor_view::{spacer, Held, TextView, DRAW_MARGIN};
 use super::find_bar::{marks_layer, Find, FindBar};
 use super::i18n::{fill, use_lang, use_strings};
 
@@ -26,8 +28,6 @@ const DIAGNOSE_AFTER_MS: u32 = 300;
 /// rendered chart) draws only the lines around the visible ones, so that opening a
 /// 10,000-line file does not build 10,000 highlighted lines and gutter numbers at once.
 const DRAW_ALL_UP_TO: usize = 400;
-/// Lines drawn above and below the visible ones; the drawn window moves in these steps.
-const DRAW_MARGIN: usize = 100;
 
 /// The lines to draw, `start..end`, when the first visible line is in the step starting at
 /// `step_start` and `visible` lines fit the box.
@@ -38,29 +38,6 @@ fn drawn_lines(step_start: usize, visible: usize, total: usize) -> (usize, usize
     let start = step_start.saturating_sub(DRAW_MARGIN).min(total);
     let end = (step_start + DRAW_MARGIN + visible + DRAW_MARGIN).min(total);
     (start, end)
-}
-
-/// Where the textarea holding `rows` lines has scrolled, in lines: the first visible one
-/// rounded down to a [`DRAW_MARGIN`] step, and how many fit the box.
-fn scrolled_lines(area: &HtmlTextAreaElement, rows: usize) -> (usize, usize) {
-    // Its lines' height from its scrolling height, less the 0.5rem paddings; the CSS's
-    // 13px × 1.5 when it cannot tell (a text shorter than the box).
-    let measured = f64::from(area.scroll_height() - 16) / rows.max(1) as f64;
-    let line_px = if measured > 8.0 { measured } else { 19.5 };
-    let first = (f64::from(area.scroll_top()) / line_px) as usize;
-    let visible = (f64::from(area.client_height()) / line_px).ceil() as usize + 1;
-    (first / DRAW_MARGIN * DRAW_MARGIN, visible)
-}
-
-/// An empty block as tall as `lines` lines (the CSS `lh` unit: one line of the editor),
-/// standing for the lines not drawn; `cols` wide, so that the highlighted copy scrolls
-/// sideways as far as the textarea.
-fn spacer(lines: usize, cols: usize) -> Html {
-    if lines == 0 && cols == 0 {
-        return html! {};
-    }
-    let style = format!("height:calc({lines} * 1lh);width:{cols}ch");
-    html! { <div class="spacer" {style}></div> }
 }
 
 /// The gutter's width: its widest number's digits, the mark of a line with a problem when
@@ -104,16 +81,22 @@ pub fn editor() -> Html {
     };
     let gutter_ref = use_node_ref();
     let overlay_ref = use_node_ref();
-    let area_ref = use_node_ref();
     let diagnostics = use_state(|| Rc::new(Vec::<Diagnostic>::new()));
     let lang = use_lang();
     let marks_ref = use_node_ref();
     let find = use_state(|| None::<Find>);
     // The first visible line's step and how many lines fit: the drawn window (see
     // `drawn_lines`), changed only when the scrolling crosses a step.
-    let scrolled = use_state_eq(|| (0usize, 60usize));
+    let view = TextView {
+        area: use_node_ref(),
+        scroller: use_node_ref(),
+        held: use_mut_ref(Held::default),
+        scrolled: use_state_eq(|| (0usize, 60usize)),
+        pending: use_mut_ref(|| None),
+        pending_top: use_memo((), |_| Cell::new(None)),
+    };
     let assist = Assist {
-        area: area_ref.clone(),
+        view: view.clone(),
         ctx: ctx.clone(),
         histories: use_mut_ref(Default::default),
         completion: use_state(|| None),
@@ -153,19 +136,11 @@ pub fn editor() -> Html {
         // be wrong. Registered again each render, so that it uses this render's state.
         let assist = assist.clone();
         use_effect(move || {
-            let area = assist.area.cast::<HtmlTextAreaElement>();
+            let area = assist.view.area();
             let listener =
                 Closure::<dyn Fn(web_sys::InputEvent)>::new(move |e: web_sys::InputEvent| {
-                    let back = match e.input_type().as_str() {
-                        "historyUndo" => true,
-                        "historyRedo" => false,
-                        _ => return,
-                    };
-                    e.prevent_default();
-                    if back {
-                        assist.undo();
-                    } else {
-                        assist.redo();
+                    if assist.before_input(&e) {
+                        e.prevent_default();
                     }
                 });
             if let Some(area) = &area {
@@ -186,7 +161,7 @@ pub fn editor() -> Html {
         });
     }
     {
-        let area_ref = area_ref.clone();
+        let area_ref = view.area.clone();
         use_effect_with(ctx.editor.focus, move |n| {
             if *n > 0 {
                 if let Some(area) = area_ref.cast::<web_sys::HtmlElement>() {
@@ -195,46 +170,65 @@ pub fn editor() -> Html {
             }
         });
     }
+    {
+        // The window moved under the selection in this render: put it back.
+        let view = view.clone();
+        use_effect(move || view.restore());
+    }
 
     let oninput = {
         let assist = assist.clone();
         Callback::from(move |e: InputEvent| {
-            let text = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+            let Some((text, cursor)) = assist.view.typed() else {
+                return;
+            };
             // A letter, or the space after a key's colon, may open the completion list.
             let typed_letter = e.input_type() == "insertText"
                 && e.data()
                     .is_some_and(|d| d.chars().all(|c| c.is_alphanumeric() || c == ' '));
-            assist.typed(text, typed_letter);
+            assist.typed(text, cursor, typed_letter);
         })
     };
 
     // The highlighted copy's rows: one more than the gutter's when the text ends in '\n'.
     let rows = ctx.editor.file_text.split('\n').count();
-    // The gutter and the highlighted copy follow the textarea's scrolling by hand.
+    // The gutter and the highlighted copy follow the scroller by hand.
     let onscroll = {
         let gutter_ref = gutter_ref.clone();
         let overlay_ref = overlay_ref.clone();
         let marks_ref = marks_ref.clone();
-        let scrolled = scrolled.clone();
         let assist = assist.clone();
         Callback::from(move |e: Event| {
-            let area = e.target_unchecked_into::<HtmlTextAreaElement>();
-            scrolled.set(scrolled_lines(&area, rows));
+            let scroller = e.target_unchecked_into::<Element>();
+            let (top, left) = (scroller.scroll_top(), scroller.scroll_left());
+            assist.view.note_scroll();
             // The completion list stays under its word (it is drawn at the scroll offsets).
-            assist.scrolled(area.scroll_top(), area.scroll_left());
+            assist.scrolled(top, left);
             if let Some(gutter) = gutter_ref.cast::<Element>() {
-                gutter.set_scroll_top(area.scroll_top());
+                gutter.set_scroll_top(top);
             }
-            if let Some(overlay) = overlay_ref.cast::<Element>() {
-                overlay.set_scroll_top(area.scroll_top());
-                overlay.set_scroll_left(area.scroll_left());
-            }
-            if let Some(marks) = marks_ref.cast::<Element>() {
-                marks.set_scroll_top(area.scroll_top());
-                marks.set_scroll_left(area.scroll_left());
+            for layer in [&overlay_ref, &marks_ref] {
+                if let Some(layer) = layer.cast::<Element>() {
+                    layer.set_scroll_top(top);
+                    layer.set_scroll_left(left);
+                }
             }
         })
     };
+    // Copying or cutting all of a long file's window (Ctrl-A) copies the whole file.
+    let onclip = |cut: bool| {
+        let assist = assist.clone();
+        Callback::from(move |e: Event| {
+            let e = e.unchecked_into::<web_sys::ClipboardEvent>();
+            if let Some(text) = assist.copied_whole(cut) {
+                if let Some(data) = e.clipboard_data() {
+                    let _ = data.set_data("text/plain", &text);
+                    e.prevent_default();
+                }
+            }
+        })
+    };
+    let (oncopy, oncut) = (onclip(false), onclip(true));
 
     // Ctrl-S saves (and finishes a `kubectl edit`), Ctrl-Enter applies, Ctrl-F finds; the
     // rest (completion, undo, indentation) is the assist's.
@@ -314,15 +308,15 @@ pub fn editor() -> Html {
         // After every render, as the pane's height may have changed under an open list
         // (the explain panel opens with it): below its word, or above when the pane has
         // too little room left below.
-        let (list_ref, area_ref) = (list_ref.clone(), area_ref.clone());
+        let (list_ref, scroller_ref) = (list_ref.clone(), view.scroller.clone());
         let shown = open.as_ref().map(|o| (o.row, o.items.len()));
         use_effect(move || {
-            if let (Some((row, items)), Some(list), Some(area)) = (
+            if let (Some((row, items)), Some(list), Some(scroller)) = (
                 shown,
                 list_ref.cast::<Element>(),
-                area_ref.cast::<HtmlTextAreaElement>(),
+                scroller_ref.cast::<Element>(),
             ) {
-                place_list(&list, &area, row, items);
+                place_list(&list, &scroller, row, items);
             }
         });
     }
@@ -355,18 +349,28 @@ pub fn editor() -> Html {
     let bad_lines = use_memo(Rc::clone(&*diagnostics), |d| {
         d.iter().map(|d| d.line).collect::<Vec<usize>>()
     });
-    let (start, end) = drawn_lines(scrolled.0, scrolled.1, rows);
-    // The undrawn lines' widest, for the spacer (only when some are not drawn).
-    let widest = if end - start < rows {
-        ctx.editor
-            .file_text
-            .lines()
-            .map(|l| l.chars().count())
-            .max()
-            .unwrap_or(0)
-    } else {
-        0
-    };
+    let (start, end) = drawn_lines(view.scrolled.0, view.scrolled.1, rows);
+    // The file's widest line: the textarea is as wide (it holds only some of the lines),
+    // and the spacer of the undrawn lines too, so that the highlighted copy scrolls
+    // sideways as far.
+    let widest = ctx
+        .editor
+        .file_text
+        .lines()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let window = view.hold(&ctx.editor.file_text);
+    let held = window.held(&ctx.editor.file_text);
+    let held_rows = window.lines.1 - window.lines.0;
+    // A line and two columns more than it holds: what is typed at its last line or column
+    // fits before the next render grows it, so the browser scrolls the scroller to the
+    // caret, not the textarea inside it (which would slide under the highlighted copy).
+    // The other layers end one line lower too, to scroll as far.
+    let area_style = format!(
+        "height:calc({} * 1lh + 1rem);width:max(100%, calc({widest}ch + 1.5rem + 2ch))",
+        held_rows + 1
+    );
     let short = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
     let yaml_files = ctx
         .editor
@@ -411,7 +415,7 @@ pub fn editor() -> Html {
                 </div>
             </div>
             if find.is_some() {
-                <FindBar find={find.clone()} area={area_ref.clone()} text={Rc::clone(&ctx.editor.file_text)} />
+                <FindBar find={find.clone()} view={view.clone()} text={Rc::clone(&ctx.editor.file_text)} />
             }
             <div class="editor-body">
                 <div ref={gutter_ref} class="gutter" aria-hidden="true" style={gutter_width(line_count, !bad_lines.is_empty())}>
@@ -419,19 +423,21 @@ pub fn editor() -> Html {
                     { for (start + 1..=end.min(line_count)).map(|n| html! {
                         <div key={n} class={classes!(bad_lines.contains(&n).then_some("bad"))}>{ n }</div>
                     }) }
-                    { spacer(line_count.saturating_sub(end), 0) }
+                    { spacer(line_count.saturating_sub(end) + 1, 0) }
                 </div>
                 <div class="code-wrap">
                     <pre ref={overlay_ref} class="code highlight" aria-hidden="true">
-                        { spacer(start, widest) }
+                        { spacer(start, if end - start < rows { widest } else { 0 }) }
                         { for ctx.editor.file_text.split('\n').enumerate().skip(start).take(end - start).map(|(i, l)| highlight_line(l, bad_lines.contains(&(i + 1)))) }
-                        { spacer(rows - end, 0) }
+                        { spacer(rows - end + 1, 0) }
                     </pre>
                     if let Some(f) = find.as_ref().filter(|f| !f.query.is_empty()) {
-                        { marks_layer(&ctx.editor.file_text, f, marks_ref.clone()) }
+                        { marks_layer(&ctx.editor.file_text, f, marks_ref.clone(), (start, end)) }
                     }
+                    <div ref={view.scroller.clone()} class="code scroller" {onscroll}>
+                    { spacer(window.lines.0, 0) }
                     <textarea
-                        ref={area_ref}
+                        ref={view.area.clone()}
                         class="code input"
                         data-testid="editor"
                         aria-label={format!("{} {}", strings.editing, ctx.editor.file_name)}
@@ -442,14 +448,19 @@ pub fn editor() -> Html {
                         spellcheck="false"
                         autocapitalize="off"
                         wrap="off"
-                        value={(*ctx.editor.file_text).clone()}
+                        style={area_style}
+                        data-first-line={window.lines.0.to_string()}
+                        value={held.to_string()}
                         {oninput}
-                        {onscroll}
                         {onkeydown}
+                        {oncopy}
+                        {oncut}
                         onkeyup={follow_cursor.reform(|e: KeyboardEvent| e.into())}
                         onclick={follow_cursor.reform(|e: MouseEvent| e.into())}
                         {onblur}
                     />
+                    { spacer(rows - window.lines.1, 0) }
+                    </div>
                     if let Some(open) = &open {
                         { completion_list(open, strings.completions.into(), list_ref, &onpick) }
                     }

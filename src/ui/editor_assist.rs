@@ -7,15 +7,15 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use web_sys::{Element, HtmlTextAreaElement, KeyboardEvent};
+use web_sys::{Element, InputEvent, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::kubectl::assist::complete::{complete, docs_for, explain_path_at, Candidate};
-use crate::kubectl::assist::find::{byte_offset, utf16_offset};
 use crate::kubectl::assist::history::{History, Snapshot};
 use crate::kubectl::assist::indent::{indent, newline, outdent, Edit};
 use crate::kubectl::explain::Lang as ExplainLang;
 
+use super::editor_view::{line_height, Reveal, TextView};
 use super::params::Lang;
 use super::state::{Action, AppContext};
 
@@ -40,7 +40,7 @@ pub type Histories = Rc<RefCell<BTreeMap<String, History>>>;
 /// Everything the editor's callbacks need, cloned into each.
 #[derive(Clone)]
 pub struct Assist {
-    pub area: NodeRef,
+    pub view: TextView,
     pub ctx: AppContext,
     pub histories: Histories,
     pub completion: UseStateHandle<Option<Open>>,
@@ -51,20 +51,15 @@ pub struct Assist {
 }
 
 impl Assist {
-    fn area(&self) -> Option<HtmlTextAreaElement> {
-        self.area.cast::<HtmlTextAreaElement>()
+    /// The file's text and the selection, in bytes.
+    fn text_and_selection(&self) -> Option<(String, (usize, usize))> {
+        self.view.text_and_selection()
     }
 
-    /// The textarea's text and selection, in bytes.
-    fn text_and_selection(&self) -> Option<(HtmlTextAreaElement, String, (usize, usize))> {
-        let area = self.area()?;
-        let text = area.value();
-        let at = |n: Option<u32>| byte_offset(&text, n.unwrap_or(0) as usize);
-        let selection = (
-            at(area.selection_start().ok().flatten()),
-            at(area.selection_end().ok().flatten()),
-        );
-        Some((area, text, selection))
+    fn focus(&self) {
+        if let Some(area) = self.view.area() {
+            let _ = area.focus();
+        }
     }
 
     fn history<T>(&self, f: impl FnOnce(&mut History) -> T) -> T {
@@ -73,29 +68,104 @@ impl Assist {
     }
 
     /// Puts `text` and the selection into the textarea and the state.
-    fn show(&self, area: &HtmlTextAreaElement, text: String, selection: (usize, usize)) {
-        area.set_value(&text);
-        let (a, b) = (
-            utf16_offset(&text, selection.0) as u32,
-            utf16_offset(&text, selection.1) as u32,
-        );
-        let _ = area.set_selection_range(a, b);
+    fn show(&self, text: String, selection: (usize, usize)) {
+        self.view.show(&text, selection, Reveal::Edge);
         self.ctx.dispatch(Action::EditFile(text));
     }
 
-    /// An edit made by a key or a chosen completion: one undo step.
-    fn apply(&self, area: &HtmlTextAreaElement, before: Snapshot, edit: Edit) {
+    /// An edit made by a key, a chosen completion or a paste: one undo step.
+    fn apply(&self, before: Snapshot, edit: Edit) {
         self.history(|h| h.step(before));
-        self.show(area, edit.text, edit.selection);
+        self.show(edit.text, edit.selection);
     }
 
-    /// The learner typed (or pasted, or cut): recorded for undo; the list follows the word.
-    pub fn typed(&self, text: String, typed_letter: bool) {
+    /// Replaces the selection with `inserted` as one undo step, the caret after it.
+    fn replace_selection(&self, inserted: &str) {
+        if let Some((text, (from, to))) = self.text_and_selection() {
+            let out = format!("{}{inserted}{}", &text[..from], &text[to..]);
+            let cursor = from + inserted.len();
+            let before = Snapshot {
+                text,
+                selection: (from, to),
+            };
+            self.apply(
+                before,
+                Edit {
+                    text: out,
+                    selection: (cursor, cursor),
+                },
+            );
+            self.completion.set(None);
+        }
+    }
+
+    /// What the editor does instead of the browser before an edit; returns whether it
+    /// did (the default is then prevented). Undo and redo are the editor's history (the
+    /// browser's stack knows nothing of the text set from code). A paste, or lines
+    /// inserted at once, are spliced into the file, so that a pasted operator bundle never
+    /// enters the textarea whole. In a
+    /// long file's window, all of it selected (Ctrl-A) stands for all of the file.
+    pub fn before_input(&self, e: &InputEvent) -> bool {
+        let kind = e.input_type();
+        match kind.as_str() {
+            "historyUndo" => self.undo(),
+            "historyRedo" => self.redo(),
+            "insertFromPaste" => {
+                let pasted = e
+                    .data()
+                    .or_else(|| e.data_transfer()?.get_data("text/plain").ok())
+                    .unwrap_or_default();
+                // Nothing as text (an image): nothing to paste.
+                if pasted.is_empty() {
+                    return false;
+                }
+                self.replace_selection(&pasted.replace("\r\n", "\n"));
+            }
+            // Lines inserted at once (a test's fill, dictation): the browser would insert
+            // them one at a time, an input event each.
+            "insertText" if e.data().is_some_and(|d| d.contains('\n')) => {
+                self.replace_selection(&e.data().unwrap_or_default());
+            }
+            _ if self.whole_file_selected() => {
+                let inserted = match kind.starts_with("insert") {
+                    true if kind == "insertLineBreak" || kind == "insertParagraph" => {
+                        "\n".to_string()
+                    }
+                    true => e.data().unwrap_or_default(),
+                    false => String::new(),
+                };
+                self.replace_selection(&inserted);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// A long file's window all selected: the selection stands for the whole file.
+    fn whole_file_selected(&self) -> bool {
+        let held = self.view.held.borrow();
+        !held.window.is_whole(&held.file)
+            && self
+                .text_and_selection()
+                .is_some_and(|(text, s)| !text.is_empty() && s == (0, text.len()))
+    }
+
+    /// The whole file when a long file's window is all selected and copied (or cut: then
+    /// the file is emptied); `None` leaves the copy to the browser.
+    pub fn copied_whole(&self, cut: bool) -> Option<String> {
+        if !self.whole_file_selected() {
+            return None;
+        }
+        let (text, _) = self.text_and_selection()?;
+        if cut {
+            self.replace_selection("");
+        }
+        Some(text)
+    }
+
+    /// The learner typed (or cut): recorded for undo; the list follows the word.
+    pub fn typed(&self, text: String, cursor: usize, typed_letter: bool) {
         let before = (*self.ctx.editor.file_text).clone();
-        let cursor = self
-            .area()
-            .and_then(|a| a.selection_start().ok().flatten())
-            .map_or(text.len(), |n| byte_offset(&text, n as usize));
         let changed_at = common_prefix(&before, &text);
         let snapshot = Snapshot {
             text: before,
@@ -123,8 +193,9 @@ impl Assist {
         }
         let line_start = text[..found.from].rfind('\n').map_or(0, |i| i + 1);
         let scroll = self
-            .area()
-            .map_or((0, 0), |a| (a.scroll_top(), a.scroll_left()));
+            .view
+            .scroller()
+            .map_or((0, 0), |s| (s.scroll_top(), s.scroll_left()));
         let row = text[..found.from].matches('\n').count();
         self.completion.set(Some(Open {
             from: found.from,
@@ -139,8 +210,8 @@ impl Assist {
 
     /// Ctrl-Space, or the Suggest button.
     pub fn suggest_here(&self) {
-        if let Some((area, text, (_, cursor))) = self.text_and_selection() {
-            let _ = area.focus();
+        if let Some((text, (_, cursor))) = self.text_and_selection() {
+            self.focus();
             self.suggest(&text, cursor, true);
         }
     }
@@ -153,7 +224,7 @@ impl Assist {
         let Some(item) = open.items.get(index) else {
             return;
         };
-        let Some((area, text, selection)) = self.text_and_selection() else {
+        let Some((text, selection)) = self.text_and_selection() else {
             return;
         };
         if open.to > text.len() || open.from > open.to {
@@ -164,14 +235,13 @@ impl Assist {
         let cursor = open.from + item.insert.len();
         let before = Snapshot { text, selection };
         self.apply(
-            &area,
             before,
             Edit {
                 text: out.clone(),
                 selection: (cursor, cursor),
             },
         );
-        let _ = area.focus();
+        self.focus();
         // A key whose value is an enum goes on to list the values.
         if item.insert.ends_with(": ") {
             self.suggest(&out, cursor, false);
@@ -215,7 +285,7 @@ impl Assist {
     }
 
     fn step_history(&self, back: bool) {
-        let Some((area, text, selection)) = self.text_and_selection() else {
+        let Some((text, selection)) = self.text_and_selection() else {
             return;
         };
         let current = Snapshot { text, selection };
@@ -228,7 +298,7 @@ impl Assist {
         });
         if let Some(s) = target {
             self.completion.set(None);
-            self.show(&area, s.text, s.selection);
+            self.show(s.text, s.selection);
         }
     }
 
@@ -237,7 +307,7 @@ impl Assist {
         if !self.ctx.clock.engine_arrived {
             return;
         }
-        if let Some((_, text, (_, cursor))) = self.text_and_selection() {
+        if let Some((text, (_, cursor))) = self.text_and_selection() {
             let path = explain_path_at(&text, cursor);
             if *self.docs_path != path {
                 self.docs_path.set(path);
@@ -287,9 +357,9 @@ impl Assist {
     }
 
     fn edit_with(&self, f: fn(&str, (usize, usize)) -> Edit) {
-        if let Some((area, text, selection)) = self.text_and_selection() {
+        if let Some((text, selection)) = self.text_and_selection() {
             let edit = f(&text, selection);
-            self.apply(&area, Snapshot { text, selection }, edit);
+            self.apply(Snapshot { text, selection }, edit);
         }
     }
 }
@@ -315,18 +385,13 @@ pub fn explain_lang(lang: Lang) -> ExplainLang {
 /// entry, at most its 12.5em) and more above: on a phone, or at the last lines, it would
 /// otherwise cover the explain panel under the pane. (The CSS keeps it within the pane
 /// on either side.)
-pub fn place_list(list: &Element, area: &HtmlTextAreaElement, row: usize, items: usize) {
+pub fn place_list(list: &Element, scroller: &Element, row: usize, items: usize) {
     // The textarea's padding is 0.5rem (8 px); a line is as tall as one of the
     // highlighted copy's (13px/1.5 unless the page's CSS says otherwise).
     const PAD: f64 = 8.0;
-    let line = area
-        .parent_element()
-        .and_then(|wrap| wrap.query_selector(".hl-line").ok().flatten())
-        .map(|l| l.get_bounding_client_rect().height())
-        .filter(|h| *h > 0.0)
-        .unwrap_or(19.5);
-    let top = PAD + row as f64 * line - f64::from(area.scroll_top());
-    let below = f64::from(area.client_height()) - top - line;
+    let line = line_height(scroller);
+    let top = PAD + row as f64 * line - f64::from(scroller.scroll_top());
+    let below = f64::from(scroller.client_height()) - top - line;
     let wanted = (items as f64 * 2.0).min(12.5 / 1.5) * line;
     let above = below < wanted && top > below;
     let class = if above {

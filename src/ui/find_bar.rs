@@ -3,11 +3,12 @@
 
 use std::rc::Rc;
 
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::kubectl::assist::find::{byte_offset, matches, next_match, utf16_offset};
+use crate::kubectl::assist::find::{matches, next_match};
 
+use super::editor_view::{spacer, Reveal, TextView};
 use super::i18n::{fill, use_strings};
 
 /// What the find bar holds while it is open.
@@ -21,7 +22,7 @@ pub struct Find {
 #[derive(Properties, PartialEq)]
 pub struct FindBarProps {
     pub find: UseStateHandle<Option<Find>>,
-    pub area: NodeRef,
+    pub view: TextView,
     pub text: Rc<String>,
 }
 
@@ -45,26 +46,18 @@ pub fn find_bar(props: &FindBarProps) -> Html {
 
     // Selects match `i` in the textarea and scrolls it into the middle of the view.
     let go = {
-        let (state, area, text) = (
-            props.find.clone(),
-            props.area.clone(),
-            Rc::clone(&props.text),
-        );
+        let (state, view) = (props.find.clone(), props.view.clone());
         // From the selection's end; from its start while typing, so that the match already
         // selected stays selected as the query grows.
         move |query: String, backwards: bool, typing: bool| {
-            let found = matches(&text, &query);
-            let Some(area) = area.cast::<HtmlTextAreaElement>() else {
+            let Some((text, selection)) = view.text_and_selection() else {
                 return;
             };
-            let edge = match typing || backwards {
-                true => area.selection_start(),
-                false => area.selection_end(),
+            let found = matches(&text, &query);
+            let cursor = match typing || backwards {
+                true => selection.0,
+                false => selection.1,
             };
-            let cursor = edge
-                .ok()
-                .flatten()
-                .map_or(0, |n| byte_offset(&text, n as usize));
             let Some(i) = next_match(&found, cursor + usize::from(backwards), backwards) else {
                 state.set(Some(Find {
                     query,
@@ -72,15 +65,7 @@ pub fn find_bar(props: &FindBarProps) -> Html {
                 }));
                 return;
             };
-            let (from, to) = found[i];
-            let _ = area.set_selection_range(
-                utf16_offset(&text, from) as u32,
-                utf16_offset(&text, to) as u32,
-            );
-            let lines = text.matches('\n').count() + 1;
-            let row = text[..from].matches('\n').count() as i32;
-            let line_height = area.scroll_height() / lines as i32;
-            area.set_scroll_top(row * line_height - area.client_height() / 2);
+            view.show(&text, found[i], Reveal::Middle);
             state.set(Some(Find {
                 query,
                 current: Some(i),
@@ -88,10 +73,10 @@ pub fn find_bar(props: &FindBarProps) -> Html {
         }
     };
     let close = {
-        let (state, area) = (props.find.clone(), props.area.clone());
+        let (state, view) = (props.find.clone(), props.view.clone());
         move || {
             state.set(None);
-            if let Some(area) = area.cast::<web_sys::HtmlElement>() {
+            if let Some(area) = view.area() {
                 let _ = area.focus();
             }
         }
@@ -143,13 +128,22 @@ pub fn find_bar(props: &FindBarProps) -> Html {
 
 /// The layer that marks every match (the selected one more strongly), line by line, in
 /// the same font and place as the text above it.
-pub fn marks_layer(text: &str, find: &Find, node: NodeRef) -> Html {
+/// Only the highlighted copy's drawn lines, `drawn.0..drawn.1`, are marked.
+pub fn marks_layer(text: &str, find: &Find, node: NodeRef, drawn: (usize, usize)) -> Html {
     let found = matches(text, &find.query);
+    let rows = text.split('\n').count();
     let mut lines = Vec::new();
     let mut start = 0;
     let mut next = found.iter().enumerate().peekable();
-    for line in text.split('\n') {
+    for (n, line) in text.split('\n').enumerate() {
         let end = start + line.len();
+        if n < drawn.0 || n >= drawn.1 {
+            while next.peek().is_some_and(|(_, &(from, _))| from <= end) {
+                next.next();
+            }
+            start = end + 1;
+            continue;
+        }
         let mut parts = Vec::new();
         let mut at = start;
         while let Some(&(i, &(from, to))) = next.peek() {
@@ -167,6 +161,8 @@ pub fn marks_layer(text: &str, find: &Find, node: NodeRef) -> Html {
         start = end + 1;
     }
     html! {
-        <pre ref={node} class="code find-marks" aria-hidden="true">{ for lines }</pre>
+        <pre ref={node} class="code find-marks" aria-hidden="true">
+            { spacer(drawn.0, 0) }{ for lines }{ spacer(rows.saturating_sub(drawn.1) + 1, 0) }
+        </pre>
     }
 }

@@ -17,6 +17,8 @@ pub mod editor;
 #[cfg(target_arch = "wasm32")]
 pub mod editor_assist;
 #[cfg(target_arch = "wasm32")]
+pub mod editor_view;
+#[cfg(target_arch = "wasm32")]
 pub mod fetch;
 #[cfg(target_arch = "wasm32")]
 pub mod find_bar;

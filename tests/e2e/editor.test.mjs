@@ -173,6 +173,81 @@ test('Ctrl-F finds every match, Enter goes to the next, Escape returns to the te
   await context.close();
 });
 
+/** A ConfigMap of `n` lines: line i (from 0) of the file is `  k<i>: "v"` from line 4 on. */
+const longConfigMap = (n) => ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: long', 'data:',
+  ...Array.from({ length: n - 5 }, (_, i) => `  k${String(i + 5).padStart(4, '0')}: "v"`)].join('\n');
+
+/** Where line `n` of the file is drawn in the highlighted copy and where the textarea has
+ *  it (its top, its padding and the lines it holds from `data-first-line`), in pixels.
+ *  The two agree within 2 px when they are aligned (measured: 1 px apart, and the two
+ *  texts drawn over each other in one place); a line off would be 19.5 px. */
+const linePlaces = (page, n) => page.evaluate((n) => {
+  const area = document.querySelector('[data-testid="editor"]');
+  const line = parseFloat(getComputedStyle(area).lineHeight);
+  const inArea = area.getBoundingClientRect().top + 8 + (n - Number(area.dataset.firstLine)) * line;
+  const key = `k${String(n).padStart(4, '0')}:`;
+  const drawn = [...document.querySelectorAll('.code.highlight .hl-line')].find((l) => l.textContent.includes(key));
+  return [drawn ? drawn.getBoundingClientRect().top : null, inArea];
+}, n);
+
+test('a 3,000-line file: the textarea holds the lines around the view, aligned with the highlighted copy, as keys, typing, find and undo move through it', async () => {
+  const { page, context, problems } = await openPage(env, '/index.html?lang=en');
+  const text = longConfigMap(3000);
+  const editor = page.getByTestId('editor');
+  await editor.fill(text);
+  const scroller = page.locator('.code.scroller');
+  const held = () => editor.evaluate((el) => [Number(el.dataset.firstLine), el.value.split('\n').length]);
+  await page.locator('.gutter div', { hasText: /^3000$/ }).or(page.locator('.gutter div', { hasText: /^1$/ })).first().waitFor();
+  let [first, count] = await held();
+  assert.ok(count < 1_500, `the textarea holds ${count} lines`);
+
+  // Scrolled to the middle, the window moves there, lined up with the drawn lines.
+  await scroller.evaluate((el) => { el.scrollTop = 1500 * 19.5; });
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="editor"]').dataset.firstLine) > 500);
+  [first, count] = await held();
+  assert.ok(first <= 1500 && first + count > 1540, `lines ${first}..${first + count} hold the view`);
+  await page.locator('.gutter div', { hasText: /^1510$/ }).waitFor();
+  let [drawn, inArea] = await linePlaces(page, 1509);
+  assert.ok(Math.abs(drawn - inArea) < 2, `line 1509 drawn at ${drawn}, held at ${inArea}`);
+
+  // Typed at line 1510 of the file (a click there), the letter lands on that line.
+  await page.locator('.gutter div', { hasText: /^1510$/ }).waitFor();
+  const box = await page.locator('.code.highlight .hl-line', { hasText: 'k1509:' }).boundingBox();
+  await page.mouse.click(box.x + 200, box.y + box.height / 2);
+  await page.keyboard.press('End');
+  await page.keyboard.type('X');
+  assert.ok((await editor.inputValue()).includes('  k1509: "v"X\n  k1510'));
+  // ArrowDown past the view's bottom scrolls it; the caret's line stays lined up.
+  const top = await scroller.evaluate((el) => el.scrollTop);
+  for (let i = 0; i < 60; i += 1) await page.keyboard.press('ArrowDown');
+  assert.ok(await scroller.evaluate((el) => el.scrollTop) > top, 'the view followed the caret down');
+  [drawn, inArea] = await linePlaces(page, 1569);
+  assert.ok(Math.abs(drawn - inArea) < 2, `line 1569 drawn at ${drawn}, held at ${inArea}`);
+
+  // Find a key far below: the window moves to it and selects it.
+  await page.keyboard.press('Control+f');
+  await page.getByTestId('editor-find-input').waitFor();
+  await page.keyboard.type('k2950');
+  await page.keyboard.press('Escape');
+  const selected = await editor.evaluate((el) => [Number(el.dataset.firstLine), el.value.slice(el.selectionStart, el.selectionEnd)]);
+  assert.ok(selected[0] > 2000, `the window moved to the match (first line ${selected[0]})`);
+  assert.equal(selected[1], 'k2950');
+  [drawn, inArea] = await linePlaces(page, 2950);
+  assert.ok(Math.abs(drawn - inArea) < 2, `line 2950 drawn at ${drawn}, held at ${inArea}`);
+
+  // Undo, far from the edit, takes the X out of line 1509 and shows it.
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="editor"]').dataset.firstLine) < 1509);
+  assert.ok((await editor.inputValue()).includes('  k1509: "v"\n  k1510'));
+  // Select all and type: the whole file is replaced, not the lines held.
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('a');
+  assert.equal(await editor.inputValue(), 'a');
+  assert.equal(await page.locator('.gutter div:not(.spacer)').count(), 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('screenshots at 1400 px and 390 px, in en and zh-TW, with the list and the docs open; axe stays clean', async () => {
   const phone = { width: 390, height: 844, isMobile: true, hasTouch: true };
   const cases = [

@@ -9,3 +9,4 @@ pub mod flow;
 pub mod history;
 pub mod indent;
 pub mod path;
+pub mod window;
