@@ -23,14 +23,14 @@ pub struct Completion {
 const COMMANDS: &[&str] = &[
     "alias", "awk", "cat", "cd", "clear", "cut", "date", "echo", "env", "exit", "export", "grep",
     "head", "help", "history", "hostname", "kubectl", "ls", "mkdir", "nano", "printenv", "pwd",
-    "rm", "sleep", "sort", "source", "tail", "timeout", "touch", "type", "unalias", "uniq",
+    "rm", "sed", "sleep", "sort", "source", "tail", "timeout", "touch", "type", "unalias", "uniq",
     "unset", "vi", "vim", "watch", "wc", "which", "whoami",
 ];
 
 /// Commands whose arguments are file names.
 const FILE_COMMANDS: &[&str] = &[
     "cat", "vim", "vi", "nano", "rm", "head", "tail", "wc", "sort", "uniq", "grep", "touch",
-    "less", "more", "source", ".",
+    "less", "more", "source", ".", "sed",
 ];
 
 /// Verbs whose first argument is a resource type (then names of it).

@@ -1,5 +1,5 @@
 //! The text utilities and file commands the terminal runs without kubectl: `grep`,
-//! `head`, `tail`, `wc`, `sort`, `uniq`, `cut`, `tr`, `awk '{print $N}'`, `tee`,
+//! `head`, `tail`, `wc`, `sort`, `uniq`, `cut`, `tr`, `awk '{print $N}'`, `sed`, `tee`,
 //! `base64`, `cat`, `echo`, `printf`, `true`, `false`, and `ls`, `rm`, `mkdir`, `touch`,
 //! `cp`, `mv`, `pwd`, `cd` on the [`Vfs`]. Behaviour and messages follow GNU coreutils,
 //! GNU grep and bash in a UTF-8 locale; sorting compares bytes (the C locale's order).
@@ -10,6 +10,7 @@ mod files;
 mod grep;
 mod options;
 mod print;
+mod sed;
 mod slice;
 mod transform;
 
@@ -21,6 +22,7 @@ use files::{cat, cd, cp_mv, ls, mkdir, rm, touch};
 use grep::grep;
 pub use print::echo;
 use print::{printf, tee};
+use sed::sed;
 use slice::{cut, head_tail};
 use transform::{awk, tr};
 
@@ -74,6 +76,7 @@ pub fn run_filter(
         "cut" => cut(args, stdin, fs),
         "tr" => tr(args, stdin),
         "awk" => awk(args, stdin, fs),
+        "sed" => sed(args, stdin, fs),
         "tee" => tee(args, stdin, fs),
         "base64" => base64(args, stdin, fs),
         "cat" => cat(args, stdin, fs),
