@@ -334,12 +334,14 @@ impl Parser<'_> {
                             format!("invalid reference \\{d} on `s' command's RHS"),
                         ))
                     }
-                    Some(d @ '1'..='9') => return Err(error(
-                        self.pos,
-                        format!(
+                    Some(d @ '1'..='9') => {
+                        return Err(error(
+                            self.pos,
+                            format!(
                             "kubeplay's sed does not run back-references (\\{d}) in a replacement"
                         ),
-                    )),
+                        ))
+                    }
                     Some('n') => text.push('\n'),
                     Some('t') => text.push('\t'),
                     Some(c) => text.push(c),
@@ -764,19 +766,8 @@ pub(super) fn sed(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
     };
     let mut line_no = 0;
     for (i, name) in names.iter().enumerate() {
-        let text = if name == "-" {
-            stdin.to_string()
-        } else {
-            match fs.read(name) {
-                Ok(t) => t.to_string(),
-                Err(e) => {
-                    result
-                        .stderr
-                        .push_str(&format!("sed: can't read {name}: {e}\n"));
-                    result.status = 2;
-                    continue;
-                }
-            }
+        let Some(text) = read(name, stdin, fs, &mut result) else {
+            continue;
         };
         if separate {
             line_no = 0;
@@ -792,6 +783,23 @@ pub(super) fn sed(args: &[String], stdin: &str, fs: &mut Vfs) -> FilterResult {
     result
 }
 
+/// Input `name` (`-`: stdin), or GNU's message and status 2 in `result`.
+fn read(name: &str, stdin: &str, fs: &Vfs, result: &mut FilterResult) -> Option<String> {
+    if name == "-" {
+        return Some(stdin.to_string());
+    }
+    match fs.read(name) {
+        Ok(t) => Some(t.to_string()),
+        Err(e) => {
+            result
+                .stderr
+                .push_str(&format!("sed: can't read {name}: {e}\n"));
+            result.status = 2;
+            None
+        }
+    }
+}
+
 fn edit_in_place(
     commands: &mut [Command],
     files: &[String],
@@ -801,15 +809,8 @@ fn edit_in_place(
 ) -> FilterResult {
     let mut result = FilterResult::default();
     for name in files {
-        let text = match fs.read(name) {
-            Ok(t) => t.to_string(),
-            Err(e) => {
-                result
-                    .stderr
-                    .push_str(&format!("sed: can't read {name}: {e}\n"));
-                result.status = 2;
-                continue;
-            }
+        let Some(text) = read(name, "", fs, &mut result) else {
+            continue;
         };
         let mut line_no = 0;
         let run = run(commands, &text, quiet, &mut line_no, true);
