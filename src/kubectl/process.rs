@@ -55,7 +55,8 @@ pub enum Process {
     /// `kubectl delete` waits until these objects (kind, namespace, name, uid) are gone.
     WaitDeleted(Vec<(&'static str, String, String, String)>),
     /// `kubectl drain` retries evictions a budget refused and waits for evicted pods,
-    /// printing `pod/x evicted` as each goes.
+    /// printing `pod/x evicted` as each goes, node after node (the terminal steps it:
+    /// it writes to the cluster).
     Drain(crate::kubectl::cli::evictions::Drain),
     /// `kubectl events -w`: a row per added or changed event.
     Events(crate::kubectl::cli::events::EventsWatch),
@@ -128,8 +129,10 @@ impl Running {
     pub fn poll(&mut self, cluster: &Cluster) -> Poll {
         let mut output = Output::ok();
         let finished = match &mut self.process {
-            // `apply -f` is written by the session, not polled (see `Session::write_some`).
+            // `apply -f` is written by the session, not polled (see `Session::write_some`);
+            // a drain is stepped by the terminal (`Terminal::poll`).
             Process::Sleep | Process::Every(_) | Process::Writes(_) => None,
+            Process::Drain(_) => None,
             Process::Logs(f) => f.poll(cluster, &mut output),
             Process::Events(w) => {
                 let events = cluster.store.events_since(w.cursor).unwrap_or_default();
@@ -208,7 +211,6 @@ impl Running {
                 });
                 targets.is_empty().then_some(0)
             }
-            Process::Drain(d) => d.poll(cluster, &mut output),
         };
         Poll { output, finished }
     }

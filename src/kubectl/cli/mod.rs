@@ -10,6 +10,7 @@ pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod diff;
+mod drain_filters;
 pub mod edit;
 pub mod events;
 pub mod evictions;
