@@ -17,6 +17,11 @@ impl Terminal {
             let finished = drain.step(&mut self.cluster, &mut output);
             return Poll { output, finished };
         }
+        if let Process::ForceReplace(replace) = &mut running.process {
+            let mut output = Output::ok();
+            let finished = replace.step(&mut self.cluster, &mut output);
+            return Poll { output, finished };
+        }
         let Process::Every(every) = &mut running.process else {
             return running.poll(&self.cluster);
         };
