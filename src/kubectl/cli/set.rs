@@ -24,14 +24,15 @@ pub(crate) const FLAGS: &[Flag] = &[
     flag("local", None, Arity::Bool),
 ];
 
-/// The containers list of a pod or of a workload's template.
+/// The containers list of a pod, of a workload's template, or of a CronJob's job
+/// template (`polymorphichelpers.updatePodSpecForObject`).
 fn containers_mut(obj: &mut Value) -> Option<&mut Vec<Value>> {
-    if obj["kind"] == "Pod" {
-        obj.pointer_mut("/spec/containers")?.as_array_mut()
-    } else {
-        obj.pointer_mut("/spec/template/spec/containers")?
-            .as_array_mut()
-    }
+    let path = match obj["kind"].as_str() {
+        Some("Pod") => "/spec/containers",
+        Some("CronJob") => "/spec/jobTemplate/spec/template/spec/containers",
+        _ => "/spec/template/spec/containers",
+    };
+    obj.pointer_mut(path)?.as_array_mut()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -84,6 +85,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     if what == What::Image && pairs.is_empty() {
         return Output::failed("at least one image update is required");
     }
+    // `--dry-run=client` sends nothing; `server` asks the API server to write nothing.
+    let dry_run = match p.value("dry-run") {
+        None | Some("none") => None,
+        Some(d @ ("client" | "server")) => Some(d),
+        Some(other) => {
+            return Output::failed(format!(
+                "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+            ))
+        }
+    };
     let targets = match parse_targets(&resources) {
         Ok(t) => t,
         Err(e) => return Output::failed(e.to_string()),
@@ -179,7 +190,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 What::Env => "env updated",
                 What::Resources => "resource requirements updated",
             };
-            match ctx.cluster.update_as(obj, "kubectl-set", "") {
+            let (written, suffix) = match dry_run {
+                Some("client") => (Ok(std::rc::Rc::new(obj)), " (dry run)"),
+                Some(_) => (
+                    ctx.cluster.update_dry_run(obj, "kubectl-set"),
+                    " (server dry run)",
+                ),
+                None => (ctx.cluster.update_as(obj, "kubectl-set", ""), ""),
+            };
+            match written {
                 Ok(o) => {
                     let kg = kind_group(t.resource);
                     super::apply::print_written(
@@ -187,7 +206,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                         &p,
                         &o,
                         &kg,
-                        format!("{kg}/{name} {verb}"),
+                        format!("{kg}/{name} {verb}{suffix}"),
                     );
                 }
                 Err(e) => out.fail(e.to_string()),
