@@ -1,5 +1,6 @@
 //! `kubectl set image|env|resources`: edit the pod template (or a pod) in place.
 
+use super::dry_run::DryRun;
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, Ctx};
@@ -85,15 +86,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     if what == What::Image && pairs.is_empty() {
         return Output::failed("at least one image update is required");
     }
-    // `--dry-run=client` sends nothing; `server` asks the API server to write nothing.
-    let dry_run = match p.value("dry-run") {
-        None | Some("none") => None,
-        Some(d @ ("client" | "server")) => Some(d),
-        Some(other) => {
-            return Output::failed(format!(
-                "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
-            ))
-        }
+    let dry_run = match DryRun::of(&p) {
+        Ok(d) => d,
+        Err(e) => return Output::failed(e),
     };
     let targets = match parse_targets(&resources) {
         Ok(t) => t,
@@ -190,15 +185,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 What::Env => "env updated",
                 What::Resources => "resource requirements updated",
             };
-            let (written, suffix) = match dry_run {
-                Some("client") => (Ok(std::rc::Rc::new(obj)), " (dry run)"),
-                Some(_) => (
-                    ctx.cluster.update_dry_run(obj, "kubectl-set"),
-                    " (server dry run)",
-                ),
-                None => (ctx.cluster.update_as(obj, "kubectl-set", ""), ""),
-            };
-            match written {
+            let suffix = dry_run.suffix();
+            match dry_run.update(ctx.cluster, obj, "kubectl-set", "") {
                 Ok(o) => {
                     let kg = kind_group(t.resource);
                     super::apply::print_written(
