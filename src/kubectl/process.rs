@@ -55,8 +55,12 @@ pub enum Process {
     /// `kubectl delete` waits until these objects (kind, namespace, name, uid) are gone.
     WaitDeleted(Vec<(&'static str, String, String, String)>),
     /// `kubectl drain` retries evictions a budget refused and waits for evicted pods,
-    /// printing `pod/x evicted` as each goes.
+    /// printing `pod/x evicted` as each goes, node after node (the terminal steps it:
+    /// it writes to the cluster).
     Drain(crate::kubectl::cli::evictions::Drain),
+    /// `kubectl replace --force`: waits until the deleted objects are gone, then creates
+    /// them (the terminal steps it: it writes to the cluster).
+    ForceReplace(crate::kubectl::cli::replace::ForceReplace),
     /// `kubectl events -w`: a row per added or changed event.
     Events(crate::kubectl::cli::events::EventsWatch),
     /// `kubectl logs -f`: a container's new log lines until it stops running.
@@ -128,8 +132,10 @@ impl Running {
     pub fn poll(&mut self, cluster: &Cluster) -> Poll {
         let mut output = Output::ok();
         let finished = match &mut self.process {
-            // `apply -f` is written by the session, not polled (see `Session::write_some`).
+            // `apply -f` is written by the session, not polled (see `Session::write_some`);
+            // a drain and `replace --force` are stepped by the terminal (`Terminal::poll`).
             Process::Sleep | Process::Every(_) | Process::Writes(_) => None,
+            Process::Drain(_) | Process::ForceReplace(_) => None,
             Process::Logs(f) => f.poll(cluster, &mut output),
             Process::Events(w) => {
                 let events = cluster.store.events_since(w.cursor).unwrap_or_default();
@@ -208,7 +214,6 @@ impl Running {
                 });
                 targets.is_empty().then_some(0)
             }
-            Process::Drain(d) => d.poll(cluster, &mut output),
         };
         Poll { output, finished }
     }
@@ -218,6 +223,7 @@ impl Running {
         match &self.process {
             Process::Every(e) => Some(e.next_at),
             Process::Drain(d) => d.wake_at(),
+            Process::ForceReplace(r) => r.wake_at(),
             _ => None,
         }
     }

@@ -1,5 +1,6 @@
 //! `kubectl label` and `kubectl annotate`: `key=value` sets, `key-` removes.
 
+use super::dry_run::DryRun;
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets_for, Access};
 use super::{flag_error, Ctx};
@@ -46,6 +47,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
     let p = match flags::parse(args, FLAGS) {
         Ok(p) => p,
         Err(e) => return flag_error(verb, e),
+    };
+    let dry_run = match DryRun::of(&p) {
+        Ok(d) => d,
+        Err(e) => return Output::failed(e),
     };
     let mut sets: Vec<(String, String)> = Vec::new();
     let mut removes: Vec<String> = Vec::new();
@@ -183,7 +188,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
                     Mode::Label => "kubectl-label",
                     Mode::Annotate => "kubectl-annotate",
                 };
-                match ctx.cluster.update_as(obj, manager, "") {
+                match dry_run.update(ctx.cluster, obj, manager, "") {
                     Ok(o) => (*o).clone(),
                     Err(e) => {
                         out.fail(e.to_string());
@@ -194,7 +199,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
                 obj
             };
             let kg = kind_group(t.resource);
-            super::apply::print_written(&mut out, &p, &written, &kg, format!("{kg}/{name} {op}"));
+            let line = format!("{kg}/{name} {op}{}", dry_run.suffix());
+            super::apply::print_written(&mut out, &p, &written, &kg, line);
         }
     }
     out

@@ -112,16 +112,27 @@ fn context_line(text: &str) -> Option<usize> {
 
 /// The documents of a stream as kubectl's YAML reader cuts them, each with the 0-based
 /// line it starts on: at every line that starts with `---` followed by nothing but
-/// spaces or a comment. A JSON stream is one document.
-fn documents(text: &str) -> Vec<(usize, &str)> {
+/// spaces or a comment. A JSON stream is one document. A line starting with `---` and
+/// anything else (`---x`, `----`) ends the stream with the reader's error, losing the
+/// document it was reading (`YAMLReader.Read`).
+fn documents<'t>(text: &'t str, source: &str) -> (Vec<(usize, &'t str)>, Option<ParseError>) {
     if text.trim_start().starts_with('{') {
-        return vec![(0, text)];
+        return (vec![(0, text)], None);
     }
     let mut out = Vec::new();
     let (mut start, mut start_line, mut at) = (0, 0, 0);
     for (i, line) in text.split_inclusive('\n').enumerate() {
-        let rest = line.strip_prefix("---").map(str::trim);
-        if rest.is_some_and(|r| r.is_empty() || r.starts_with('#')) {
+        if let Some(rest) = line.strip_prefix("---").map(str::trim) {
+            if !rest.is_empty() && !rest.starts_with('#') {
+                let error = ParseError {
+                    message: format!(
+                        "error parsing {source}: invalid Yaml document separator: {rest}"
+                    ),
+                    line: i + 1,
+                    not_an_object: false,
+                };
+                return (out, Some(error));
+            }
             out.push((start_line, &text[start..at]));
             start = at + line.len();
             start_line = i + 1;
@@ -129,7 +140,7 @@ fn documents(text: &str) -> Vec<(usize, &str)> {
         at += line.len();
     }
     out.push((start_line, &text[start..]));
-    out
+    (out, None)
 }
 
 /// One document's objects (none for an empty one; a `kind: List`'s items).
@@ -173,10 +184,14 @@ fn parse_document(text: &str, first_line: usize, source: &str) -> Result<Vec<Doc
 /// ([`yaml_json`]: YAML 1.1's `yes`, `no`, `on`, `off`, octal `0644`).
 pub fn parse_docs(text: &str, source: &str) -> Result<Vec<Doc>, ParseError> {
     let mut docs = Vec::new();
-    for (line, text) in documents(text) {
+    let (texts, stream_error) = documents(text, source);
+    for (line, text) in texts {
         docs.extend(parse_document(text, line, source)?);
     }
-    Ok(docs)
+    match stream_error {
+        Some(e) => Err(e),
+        None => Ok(docs),
+    }
 }
 
 fn doc(object: Value, source: &str) -> Doc {
@@ -227,7 +242,8 @@ pub fn read_each(ctx: &Ctx<'_>, name: &str) -> Vec<Result<Doc, String>> {
     };
     let source = source_name(name);
     let mut out = Vec::new();
-    for (line, text) in documents(&text) {
+    let (texts, stream_error) = documents(&text, &source);
+    for (line, text) in texts {
         let docs = match parse_document(text, line, &source) {
             Ok(docs) => docs,
             Err(e) if e.not_an_object => {
@@ -253,6 +269,7 @@ pub fn read_each(ctx: &Ctx<'_>, name: &str) -> Vec<Result<Doc, String>> {
             out.push(check(&doc).map(|_| doc));
         }
     }
+    out.extend(stream_error.map(|e| Err(e.message)));
     out
 }
 
@@ -396,7 +413,22 @@ mod tests {
 
     #[test]
     fn documents_are_cut_at_separator_lines_only() {
-        let docs = documents("a: 1\n--- # two\nb: '---'\n");
+        let (docs, error) = documents("a: 1\n--- # two\nb: '---'\n", "f");
         assert_eq!(docs, vec![(0, "a: 1\n"), (2, "b: '---'\n")]);
+        assert!(error.is_none());
+    }
+
+    #[test]
+    fn a_separator_followed_by_more_than_a_comment_ends_the_stream() {
+        let (docs, error) = documents("a: 1\n---\nb: 2\n---x\nc: 3\n", "f.yaml");
+        assert_eq!(docs, vec![(0, "a: 1\n")], "the document being read is lost");
+        let error = error.expect("an error");
+        assert_eq!(
+            error.message,
+            "error parsing f.yaml: invalid Yaml document separator: x"
+        );
+        assert_eq!(error.line, 4);
+        let (_, four_dashes) = documents("----\n", "f");
+        assert!(four_dashes.unwrap().message.ends_with("separator: -"));
     }
 }

@@ -10,6 +10,8 @@ pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod diff;
+mod drain_filters;
+mod dry_run;
 pub mod edit;
 pub mod events;
 pub mod evictions;

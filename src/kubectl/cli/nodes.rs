@@ -2,13 +2,15 @@
 //! (kubectl `pkg/cmd/drain/drain.go`, `pkg/drain/{drain,filters,cordon}.go`,
 //! `pkg/cmd/taint/{taint,utils}.go`).
 
-use super::evictions::{self, Asked, Drain, Eviction, NodeDrain};
+use super::drain_filters::DrainFilters;
+use super::evictions::Drain;
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::parse_targets;
 use super::{flag_error, Ctx, Outcome};
-use crate::engine::apiserver::{meta_str, DeleteOptions};
+use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
-use crate::engine::ApiError;
+use crate::engine::selector::{labels_of, Selector};
+use crate::engine::{ApiError, Cluster};
 use crate::json;
 use crate::kubectl::output::CheckErr;
 use crate::kubectl::process::{Process, Running};
@@ -45,17 +47,80 @@ pub(crate) const TAINT_FLAGS: &[Flag] = &[
 ];
 
 /// cobra's `UsageErrorf` for a verb used without its NODE argument.
-fn usage(verb: &str) -> Output {
-    Output::failed(format!(
-        "USAGE: {verb} NODE [flags]\nSee 'kubectl {verb} -h' for help and examples"
-    ))
+fn usage_text(verb: &str) -> String {
+    format!("USAGE: {verb} NODE [flags]\nSee 'kubectl {verb} -h' for help and examples")
 }
 
-/// The node names a cordon/drain command names (`NODE`, `node/NODE`, `nodes NODE`).
-fn node_names(positionals: &[String]) -> Result<Vec<String>, String> {
-    if positionals.len() == 1 && !positionals[0].contains('/') {
-        return Ok(positionals.to_vec());
+/// The nodes a cordon/drain command names (`Complete` in kubectl's drain.go, its
+/// builder's `ResourceNames("nodes", args...)`): each argument a node's name or `TYPE/NAME`,
+/// or the nodes `-l` selects (in name order, as the API lists them). Every one is looked
+/// up before anything is done; the first failure is the command's error.
+fn node_names(cluster: &Cluster, verb: &str, p: &flags::Parsed) -> Result<Vec<String>, String> {
+    let selector = p.value("selector");
+    if p.positionals.is_empty() && selector.is_none() {
+        return Err(usage_text(verb));
     }
+    if !p.positionals.is_empty() && selector.is_some_and(|s| !s.is_empty()) {
+        return Err(format!(
+            "error: cannot specify both a node name and a --selector option\nSee 'kubectl {verb} -h' for help and examples"
+        ));
+    }
+    if verb == "drain" {
+        if let Some(ps) = p.value("pod-selector").filter(|s| !s.is_empty()) {
+            if Selector::parse(ps).is_err() {
+                return Err("--pod-selector=<pod_selector> must be a valid label selector".into());
+            }
+        }
+    }
+    if let Some(s) = selector.filter(|_| p.positionals.is_empty()) {
+        let sel = Selector::parse(s).map_err(|e| {
+            format!(
+                "Error from server (BadRequest): Unable to find \"/v1, Resource=nodes\" that match label selector \"{s}\", field selector \"\": {e}"
+            )
+        })?;
+        return Ok(cluster
+            .store
+            .list("Node", None)
+            .filter(|n| sel.matches(&labels_of(n)))
+            .map(|n| meta_str(n, "name").to_string())
+            .collect());
+    }
+    let mut names = Vec::new();
+    for arg in &p.positionals {
+        if !arg.contains('/') {
+            if cluster.get("Node", "", arg).is_none() {
+                return Err(not_found(arg));
+            }
+            names.push(arg.clone());
+            continue;
+        }
+        let targets = parse_targets(std::slice::from_ref(arg)).map_err(|e| e.to_string())?;
+        for t in targets {
+            let r = t.resource;
+            for name in t.names {
+                let ns = if r.namespaced { "default" } else { "" };
+                if cluster.get(r.kind, ns, &name).is_none() {
+                    let resource = match r.group {
+                        "" => r.plural.to_string(),
+                        g => format!("{}.{g}", r.plural),
+                    };
+                    return Err(ApiError::not_found(&resource, &name).to_string());
+                }
+                if r.kind != "Node" {
+                    return Err(format!(
+                        "error: expected resource of type node, got \"{}/{}, Resource={}\"",
+                        r.group, r.version, r.plural
+                    ));
+                }
+                names.push(name);
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// `taint`'s `node/NAME…` arguments.
+fn typed_node_names(positionals: &[String]) -> Result<Vec<String>, String> {
     let targets = parse_targets(positionals).map_err(|e| e.to_string())?;
     let mut names = Vec::new();
     for t in targets {
@@ -117,10 +182,7 @@ pub fn cordon(ctx: &mut Ctx<'_>, args: &[String], desired: bool) -> Output {
         Ok(p) => p,
         Err(e) => return flag_error(verb, e),
     };
-    if p.positionals.is_empty() {
-        return usage(verb);
-    }
-    let names = match node_names(&p.positionals) {
+    let names = match node_names(ctx.cluster, verb, &p) {
         Ok(n) => n,
         Err(e) => return Output::failed(e),
     };
@@ -131,242 +193,66 @@ pub fn cordon(ctx: &mut Ctx<'_>, args: &[String], desired: bool) -> Output {
     out
 }
 
-/// Why `drain` may or may not delete one pod (`pkg/drain/filters.go`).
-enum Verdict {
-    Delete,
-    /// Deleted, with a warning line naming the pod.
-    DeleteWarn(&'static str),
-    /// Left alone, with a warning.
-    SkipWarn(&'static str),
-    Refuse(&'static str),
-}
-
-fn finished(pod: &Value) -> bool {
-    matches!(
-        pod.at("/status/phase").and_then(Value::as_str),
-        Some("Succeeded" | "Failed")
-    )
-}
-
-/// The filters in kubectl's order, stopping at the first that keeps the pod.
-fn judge(ctx: &Ctx<'_>, pod: &Value, p: &flags::Parsed) -> Verdict {
-    let ns = meta_str(pod, "namespace");
-    let owner = crate::engine::controllers::controller_ref(pod);
-    let force = p.bool("force");
-    let mut verdict = Verdict::Delete;
-    // daemonSetFilter
-    if let Some(r) = owner.filter(|r| r["kind"] == "DaemonSet") {
-        if !finished(pod) {
-            let exists = ctx
-                .cluster
-                .get("DaemonSet", ns, r["name"].as_str().unwrap_or(""))
-                .is_some();
-            if !exists {
-                if !force {
-                    return Verdict::Refuse("daemonsets.apps not found");
-                }
-            } else if !p.bool("ignore-daemonsets") {
-                return Verdict::Refuse(
-                    "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)",
-                );
-            } else {
-                return Verdict::SkipWarn("ignoring DaemonSet-managed Pods");
-            }
-        }
-    }
-    // localStorageFilter
-    let local = pod
-        .at("/spec/volumes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .any(|v| v.get("emptyDir").is_some());
-    if local && !finished(pod) {
-        if !(p.bool("delete-emptydir-data") || p.bool("delete-local-data")) {
-            return Verdict::Refuse(
-                "Pods with local storage (use --delete-emptydir-data to override)",
-            );
-        }
-        // kubectl's own TODO: this warning is dropped by the filters after it.
-        verdict = Verdict::Delete;
-    }
-    // unreplicatedFilter
-    if !finished(pod) && owner.is_none() {
-        if !force {
-            return Verdict::Refuse(
-                "cannot delete Pods that declare no controller (use --force to override)",
-            );
-        }
-        verdict = Verdict::DeleteWarn("deleting Pods that declare no controller");
-    }
-    verdict
-}
-
-/// Groups `ns/name` by message, in order of first appearance, as `msg: a, b; msg2: c`.
-fn grouped(items: &[(&'static str, String)]) -> Vec<(&'static str, Vec<String>)> {
-    let mut groups: Vec<(&'static str, Vec<String>)> = Vec::new();
-    for (msg, pod) in items {
-        match groups.iter_mut().find(|(m, _)| m == msg) {
-            Some((_, v)) => v.push(pod.clone()),
-            None => groups.push((msg, vec![pod.clone()])),
-        }
-    }
-    groups
-}
-
-/// `kubectl drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force]`: cordon,
-/// then evict the node's pods and wait until they are gone.
+/// `kubectl drain NODE… | -l SELECTOR`: cordon every node, then drain them one after
+/// another (see [`Drain`]).
 pub fn drain(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let p = match flags::parse(args, DRAIN_FLAGS) {
         Ok(p) => p,
         Err(e) => return flag_error("drain", e).into(),
     };
-    if p.positionals.is_empty() {
-        return usage("drain").into();
-    }
-    let names = match node_names(&p.positionals) {
+    let names = match node_names(ctx.cluster, "drain", &p) {
         Ok(n) => n,
         Err(e) => return Output::failed(e).into(),
     };
-    let dry = p.value("dry-run").is_some_and(|d| d != "none");
+    let dry_run = p.value("dry-run").is_some_and(|d| d != "none");
     let mut out = Output::ok();
     for n in &names {
-        if ctx.cluster.get("Node", "", n).is_none() {
-            return Output::failed(not_found(n)).into();
-        }
-    }
-    for n in &names {
-        if dry {
+        if dry_run {
             out.out(format!("node/{n} cordoned (dry run)"));
         } else if !set_cordon(ctx, &mut out, n, true) {
             return out.into();
         }
     }
-    let grace = p
-        .value("grace-period")
-        .and_then(|g| g.parse::<i64>().ok())
-        .filter(|g| *g >= 0);
-    let evict = !p.bool("disable-eviction");
-    let mut drain = Drain {
-        nodes: Vec::new(),
-        refused: Vec::new(),
-        grace,
-        deadline: drain_timeout(ctx.cluster.now, p.value("timeout")),
+    let filters = DrainFilters {
+        force: p.bool("force"),
+        ignore_daemonsets: p.bool("ignore-daemonsets"),
+        delete_emptydir_data: p.bool("delete-emptydir-data") || p.bool("delete-local-data"),
+        pod_selector: p
+            .value("pod-selector")
+            .filter(|s| !s.is_empty())
+            .and_then(|s| Selector::parse(s).ok()),
+        skip_wait_for_delete_timeout: p
+            .value("skip-wait-for-delete-timeout")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
     };
-    for n in &names {
-        let pods: Vec<Value> = ctx
-            .cluster
-            .store
-            .pods_on_node(n)
-            .map(|pod| (**pod).clone())
-            .collect();
-        let mut delete = Vec::new();
-        let mut warnings = Vec::new();
-        let mut errors = Vec::new();
-        for pod in &pods {
-            let id = format!("{}/{}", meta_str(pod, "namespace"), meta_str(pod, "name"));
-            match judge(ctx, pod, &p) {
-                Verdict::Delete => delete.push(pod.clone()),
-                Verdict::DeleteWarn(m) => {
-                    warnings.push((m, id));
-                    delete.push(pod.clone());
-                }
-                Verdict::SkipWarn(m) => warnings.push((m, id)),
-                Verdict::Refuse(m) => errors.push((m, id)),
-            }
-        }
-        if !errors.is_empty() {
-            // `PodDeleteList.errors`: each message after `cannot delete ` (the
-            // unreplicated filter's own message starts with those words too).
-            let errs: Vec<String> = grouped(&errors)
-                .into_iter()
-                .map(|(m, pods)| format!("cannot delete {m}: {}", pods.join(", ")))
-                .collect();
-            let joined = evictions::aggregate(&errs);
-            out.err(format!(
-                "error: unable to drain node \"{n}\" due to error: {joined}, continuing command..."
-            ));
-            drain.refused.push((n.clone(), errs));
-            continue;
-        }
-        if !warnings.is_empty() {
-            let w: Vec<String> = grouped(&warnings)
-                .into_iter()
-                .map(|(m, pods)| format!("{m}: {}", pods.join(", ")))
-                .collect();
-            out.err(format!("Warning: {}", w.join("; ")));
-        }
-        let mut node = NodeDrain {
-            node: n.clone(),
-            pods: Vec::new(),
-            candidates: Vec::new(),
-            errors: Vec::new(),
-            done: false,
-        };
-        for pod in delete {
-            let ns = meta_str(&pod, "namespace").to_string();
-            let name = meta_str(&pod, "name").to_string();
-            if dry {
-                out.out(format!("evicting pod {ns}/{name} (dry run)"));
-                continue;
-            }
-            node.candidates.push((ns.clone(), name.clone()));
-            let mut eviction = Eviction {
-                namespace: ns.clone(),
-                name: name.clone(),
-                uid: None,
-                retry_at: None,
-            };
-            if !evict {
-                out.out(format!("evicting pod {ns}/{name}"));
-                let opts = DeleteOptions {
-                    grace_period_seconds: grace,
-                    ..DeleteOptions::default()
-                };
-                if ctx.cluster.delete("Pod", &ns, &name, opts).is_ok() {
-                    eviction.uid = Some(meta_str(&pod, "uid").to_string());
-                    node.pods.push(eviction);
-                }
-                continue;
-            }
-            match evictions::evict(ctx.cluster, &ns, &name, grace, &mut out) {
-                Asked::Evicted(uid) => eviction.uid = Some(uid),
-                Asked::Gone => continue,
-                Asked::Retry => eviction.retry_at = Some(ctx.cluster.now + evictions::RETRY_AFTER),
-                Asked::Failed(e) => {
-                    node.errors.push(e);
-                    continue;
-                }
-            }
-            node.pods.push(eviction);
-        }
-        if dry {
-            out.out(format!("node/{n} drained (dry run)"));
-            continue;
-        }
-        drain.nodes.push(node);
-    }
-    // Nodes with nothing left to wait for are reported now, as the rest will be.
-    if let Some(status) = drain.poll(ctx.cluster, &mut out) {
+    let mut drain = Drain {
+        filters,
+        grace: p
+            .value("grace-period")
+            .and_then(|g| g.parse::<i64>().ok())
+            .filter(|g| *g >= 0),
+        evict: !p.bool("disable-eviction"),
+        dry_run,
+        timeout: drain_timeout(p.value("timeout")),
+        current: None,
+        queue: names.into(),
+        refused: Vec::new(),
+    };
+    if let Some(status) = drain.step(ctx.cluster, &mut out) {
         out.status = status;
         return out.into();
     }
     Outcome::Running(out, Box::new(Running::new(Process::Drain(drain))))
 }
 
-/// `--timeout`: the drain's deadline and the duration as Go prints it (`0` or absent:
-/// none).
-fn drain_timeout(
-    now: crate::engine::Millis,
-    flag: Option<&str>,
-) -> Option<(crate::engine::Millis, String)> {
+/// `--timeout`: how long each node may take, and the duration as Go prints it (`0` or
+/// absent: no limit).
+fn drain_timeout(flag: Option<&str>) -> Option<(crate::engine::Millis, String)> {
     let ms = flag
         .and_then(crate::kubectl::cli::delete::parse_go_duration)
         .filter(|t| *t > 0)?;
-    Some((
-        now + ms,
-        crate::kubectl::printers::duration::go_duration(ms),
-    ))
+    Some((ms, crate::kubectl::printers::duration::go_duration(ms)))
 }
 
 /// One taint as `kubectl taint` parses it.
@@ -520,7 +406,7 @@ pub fn taint(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     }
     let ty = &resources[0];
     let names: Vec<String> = if ty.contains('/') {
-        match node_names(&resources) {
+        match typed_node_names(&resources) {
             Ok(n) => n,
             Err(e) => return Output::failed(e),
         }

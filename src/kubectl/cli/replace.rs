@@ -1,18 +1,20 @@
 //! `kubectl replace -f FILE`: each object is sent whole (PUT), at the resourceVersion it
-//! carries or, without one, at the live object's; `--force` deletes the objects and
-//! creates them again.
+//! carries or, without one, at the live object's; `--force` deletes the objects, waits
+//! until each is gone (a pod's grace period, in virtual time) and creates them again
+//! (`forceReplace` in kubectl's replace.go).
 
 use super::apply::strict_decode;
 use super::apply::{annotate_last_applied, output_format, place, print_errors, print_object};
 use super::flags::{self, flag, Arity, Flag};
 use super::manifest::{self, meta, Doc};
 use super::resource::kind_group;
-use super::{flag_error, Ctx};
+use super::{flag_error, Ctx, Outcome};
 use crate::engine::errors::ApiError;
 use crate::engine::json::At;
-use crate::engine::{DeleteOptions, Propagation};
+use crate::engine::{Cluster, DeleteOptions, Millis, Propagation};
 use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::yaml;
+use crate::kubectl::process::{Process, Running};
 use crate::shell::Output;
 use serde_json::Value;
 
@@ -47,7 +49,18 @@ enum DryRun {
     Server,
 }
 
-pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
+pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
+    let mut wait = None;
+    let out = replace(ctx, args, &mut wait);
+    match wait {
+        Some(running) => Outcome::Running(out, running),
+        None => out.into(),
+    }
+}
+
+/// What the command printed; `wait` gets `--force`'s wait for the deleted objects when
+/// one of them is not gone at once.
+fn replace(ctx: &mut Ctx<'_>, args: &[String], wait: &mut Option<Box<Running>>) -> Output {
     let p = match flags::parse(args, FLAGS) {
         Ok(p) => p,
         Err(e) => return flag_error("replace", e),
@@ -130,21 +143,26 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     }
     let manager = p.value("field-manager").unwrap_or("kubectl-replace");
     if force {
-        // Refused before anything is deleted, so that nothing is left half done.
-        if let Some(name) = lingering_after_delete(ctx, &ready, grace, propagation) {
-            return Output::failed_plain(format!(
-                "kubeplay: `kubectl replace --force` would wait until {name} is gone before creating it again; the playground cannot wait inside replace yet (use `kubectl delete`, then `kubectl create`)"
-            ));
+        let timeout = p
+            .value("timeout")
+            .and_then(crate::kubectl::cli::delete::parse_go_duration)
+            .filter(|t| *t > 0)
+            .unwrap_or(FORCE_TIMEOUT);
+        let mut replace = ForceReplace {
+            parsed: p.clone(),
+            docs: ready,
+            manager: manager.to_string(),
+            errors,
+            waiting: Default::default(),
+            timeout,
+            deadline: ctx.cluster.now + timeout,
+        };
+        replace.delete(ctx.cluster, (grace, propagation), &mut out);
+        match replace.step(ctx.cluster, &mut out) {
+            Some(status) => out.status = out.status.max(status),
+            None => *wait = Some(Box::new(Running::new(Process::ForceReplace(replace)))),
         }
-        force_replace(
-            ctx,
-            &p,
-            &ready,
-            (grace, propagation),
-            manager,
-            &mut out,
-            &mut errors,
-        );
+        return out;
     } else {
         for doc in &ready {
             match replace_one(ctx, doc, dry_run, manager) {
@@ -251,73 +269,89 @@ fn delete_options(grace: i64, propagation: Propagation) -> DeleteOptions {
     }
 }
 
-/// The first object a delete would not remove at once (a pod's grace period, a
-/// foreground deletion's dependents, a finalizer), tried on a copy of the cluster.
-fn lingering_after_delete(
-    ctx: &Ctx<'_>,
-    docs: &[Doc],
-    grace: i64,
-    propagation: Propagation,
-) -> Option<String> {
-    let mut copy = ctx.cluster.clone();
-    for doc in docs {
-        let (kind, ns, name) = names(doc);
-        if copy.get(kind, &ns, &name).is_some() {
-            let _ = copy.delete(kind, &ns, &name, delete_options(grace, propagation));
-            if copy.get(kind, &ns, &name).is_some() {
-                return Some(format!(
-                    "{}/{name}",
-                    kind_group(doc.resource.expect("checked"))
-                ));
-            }
-        }
-    }
-    None
+/// How long `--force` waits for each deleted object without `--timeout`.
+const FORCE_TIMEOUT: Millis = 5 * 60 * 1000;
+
+/// `replace --force`: the objects deleted are waited for in turn (each for up to the
+/// timeout, polled until a GET finds nothing of that name), then every document is
+/// created.
+#[derive(Debug, Clone)]
+pub struct ForceReplace {
+    parsed: flags::Parsed,
+    docs: Vec<Doc>,
+    manager: String,
+    /// Errors so far (documents refused, deletes refused), printed at the end.
+    errors: Vec<String>,
+    /// The deleted objects not yet seen gone (kind, namespace, name), in order.
+    waiting: std::collections::VecDeque<(&'static str, String, String)>,
+    timeout: Millis,
+    /// When the wait for the first of `waiting` gives up.
+    deadline: Millis,
 }
 
-/// `--force`: delete what exists (a missing object is no error), then create each one.
-fn force_replace(
-    ctx: &mut Ctx<'_>,
-    p: &flags::Parsed,
-    docs: &[Doc],
-    (grace, propagation): (i64, Propagation),
-    manager: &str,
-    out: &mut Output,
-    errors: &mut Vec<String>,
-) {
-    let by_name = p.value("output") == Some("name");
-    for doc in docs {
-        let (kind, ns, name) = names(doc);
-        if ctx.cluster.get(kind, &ns, &name).is_none() {
-            continue;
-        }
-        if let Err(e) = ctx
-            .cluster
-            .delete(kind, &ns, &name, delete_options(grace, propagation))
-        {
-            errors.push(e.to_string());
-            continue;
-        }
-        let kg = kind_group(doc.resource.expect("checked"));
-        out.out(if by_name {
-            format!("{kg}/{name}")
-        } else if ns.is_empty() {
-            format!("{kg} \"{name}\" deleted")
-        } else {
-            format!("{kg} \"{name}\" deleted from {ns} namespace")
-        });
-    }
-    for doc in docs {
-        let mut obj = doc.object.clone();
-        if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
-            m.remove("resourceVersion");
-        }
-        match ctx.cluster.create_as(obj, manager) {
-            Ok(o) => print_replaced(out, p, doc, &o, DryRun::None),
-            Err(e) => errors.push(e.to_string()),
+impl ForceReplace {
+    /// `DeleteResult`: delete what exists (a missing object is no error).
+    fn delete(
+        &mut self,
+        cluster: &mut Cluster,
+        (grace, propagation): (i64, Propagation),
+        out: &mut Output,
+    ) {
+        let by_name = self.parsed.value("output") == Some("name");
+        for doc in &self.docs {
+            let (kind, ns, name) = names(doc);
+            if cluster.get(kind, &ns, &name).is_none() {
+                continue;
+            }
+            if let Err(e) = cluster.delete(kind, &ns, &name, delete_options(grace, propagation)) {
+                self.errors.push(e.to_string());
+                continue;
+            }
+            let kg = kind_group(doc.resource.expect("checked"));
+            out.out(if by_name {
+                format!("{kg}/{name}")
+            } else if ns.is_empty() {
+                format!("{kg} \"{name}\" deleted")
+            } else {
+                format!("{kg} \"{name}\" deleted from {ns} namespace")
+            });
+            self.waiting.push_back((kind, ns, name));
         }
     }
-    if docs.is_empty() && errors.is_empty() {
-        out.fail("no objects passed to replace");
+
+    /// Waits (`None`) while a deleted object is still there; then creates every
+    /// document. `Some(status)` once the command is over.
+    pub fn step(&mut self, cluster: &mut Cluster, out: &mut Output) -> Option<i32> {
+        while let Some((kind, ns, name)) = self.waiting.front() {
+            if cluster.get(kind, ns, name).is_some() {
+                if cluster.now < self.deadline {
+                    return None;
+                }
+                out.fail("context deadline exceeded");
+                return Some(1);
+            }
+            self.waiting.pop_front();
+            self.deadline = cluster.now + self.timeout;
+        }
+        for doc in &self.docs {
+            let mut obj = doc.object.clone();
+            if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.remove("resourceVersion");
+            }
+            match cluster.create_as(obj, &self.manager) {
+                Ok(o) => print_replaced(out, &self.parsed, doc, &o, DryRun::None),
+                Err(e) => self.errors.push(e.to_string()),
+            }
+        }
+        if self.docs.is_empty() && self.errors.is_empty() {
+            out.fail("no objects passed to replace");
+        }
+        print_errors(out, &self.errors);
+        Some(out.status)
+    }
+
+    /// When the wait gives up, so that the clock stops there.
+    pub fn wake_at(&self) -> Option<Millis> {
+        (!self.waiting.is_empty()).then_some(self.deadline)
     }
 }

@@ -85,6 +85,70 @@ fn phase(pod: &Value) -> &str {
         .unwrap_or("")
 }
 
+/// A pod's container names by kind (`spec.containers`, `ephemeralContainers`,
+/// `initContainers`).
+struct PodContainers {
+    containers: Vec<String>,
+    ephemeral: Vec<String>,
+    init: Vec<String>,
+}
+
+impl PodContainers {
+    fn of(pod: &Value) -> PodContainers {
+        let list = |field: &str| -> Vec<String> {
+            pod["spec"][field]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["name"].as_str().map(String::from))
+                .collect()
+        };
+        PodContainers {
+            containers: list("containers"),
+            ephemeral: list("ephemeralContainers"),
+            init: list("initContainers"),
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        [&self.containers, &self.ephemeral, &self.init]
+            .into_iter()
+            .flatten()
+            .any(|n| n == name)
+    }
+
+    /// kubectl's `FindOrDefaultContainerByName` without a name: the
+    /// `kubectl.kubernetes.io/default-container` annotation's container if the pod has
+    /// it, else the first container, with a warning when there was a choice.
+    fn or_default(&self, pod: &Value, quiet: bool, out: &mut Output) -> Option<String> {
+        let annotated = pod
+            .at("/metadata/annotations/kubectl.kubernetes.io~1default-container")
+            .and_then(Value::as_str)
+            .filter(|d| !d.is_empty() && self.has(d));
+        if let Some(d) = annotated {
+            return Some(d.to_string());
+        }
+        let first = self.containers.first()?;
+        let choice =
+            self.containers.len() > 1 || !self.init.is_empty() || !self.ephemeral.is_empty();
+        if choice && !quiet {
+            // `AllContainerNames`
+            let all: Vec<String> = self
+                .containers
+                .iter()
+                .cloned()
+                .chain(self.ephemeral.iter().map(|n| format!("{n} (ephem)")))
+                .chain(self.init.iter().map(|n| format!("{n} (init)")))
+                .collect();
+            out.err(format!(
+                "Defaulted container \"{first}\" out of: {}",
+                all.join(", ")
+            ));
+        }
+        Some(first.clone())
+    }
+}
+
 fn container_running(pod: &Value, name: &str) -> bool {
     pod.at("/status/containerStatuses")
         .and_then(Value::as_array)
@@ -365,16 +429,12 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         ))
         .into();
     }
-    let names: Vec<String> = pod["spec"]["containers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c["name"].as_str().map(String::from))
-        .collect();
     let mut out = Output::ok();
     let container = match p.value("container") {
+        // kubectl sends the name as it is; the API server's `podHasContainerWithName`
+        // knows init and ephemeral containers too (the kubelet runs them or not).
         Some(c) => {
-            if !names.iter().any(|n| n == c) {
+            if !PodContainers::of(&pod).has(c) {
                 return Output::failed(
                     ApiError::bad_request(format!("container {c} is not valid for pod {pod_name}"))
                         .to_string(),
@@ -383,16 +443,13 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             }
             c.to_string()
         }
-        None => {
-            let first = names.first().cloned().unwrap_or_default();
-            if names.len() > 1 && !p.bool("quiet") {
-                out.err(format!(
-                    "Defaulted container \"{first}\" out of: {}",
-                    names.join(", ")
-                ));
+        None => match PodContainers::of(&pod).or_default(&pod, p.bool("quiet"), &mut out) {
+            Some(c) => c,
+            None => {
+                return Output::failed(format!("pod {ns}/{pod_name} does not have any containers"))
+                    .into()
             }
-            first
-        }
+        },
     };
     if pod
         .at("/spec/nodeName")

@@ -1,5 +1,6 @@
 //! `kubectl scale`: writes `spec.replicas` of StatefulSets, Deployments and ReplicaSets.
 
+use super::dry_run::DryRun;
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, Ctx};
@@ -26,6 +27,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let p = match flags::parse(args, FLAGS) {
         Ok(p) => p,
         Err(e) => return flag_error("scale", e),
+    };
+    let dry_run = match DryRun::of(&p) {
+        Ok(d) => d,
+        Err(e) => return Output::failed(e),
     };
     let replicas = match p.value("replicas").map(|r| r.parse::<i64>()) {
         Some(Ok(r)) if r >= 0 => r,
@@ -92,10 +97,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         }
         let mut obj = live;
         obj["spec"]["replicas"] = json!(replicas);
-        match ctx.cluster.update_as(obj, "kubectl", "scale") {
+        match dry_run.update(ctx.cluster, obj, "kubectl", "scale") {
             Ok(o) => {
                 let kg = kind_group(resource);
-                super::apply::print_written(&mut out, &p, &o, &kg, format!("{kg}/{name} scaled"));
+                let line = format!("{kg}/{name} scaled{}", dry_run.suffix());
+                super::apply::print_written(&mut out, &p, &o, &kg, line);
             }
             Err(e) => out.fail(e.to_string()),
         }

@@ -1,5 +1,6 @@
 //! `kubectl set image|env|resources`: edit the pod template (or a pod) in place.
 
+use super::dry_run::DryRun;
 use super::flags::{self, flag, Arity, Flag};
 use super::resource::{kind_group, parse_targets};
 use super::{flag_error, Ctx};
@@ -24,14 +25,15 @@ pub(crate) const FLAGS: &[Flag] = &[
     flag("local", None, Arity::Bool),
 ];
 
-/// The containers list of a pod or of a workload's template.
+/// The containers list of a pod, of a workload's template, or of a CronJob's job
+/// template (`polymorphichelpers.updatePodSpecForObject`).
 fn containers_mut(obj: &mut Value) -> Option<&mut Vec<Value>> {
-    if obj["kind"] == "Pod" {
-        obj.pointer_mut("/spec/containers")?.as_array_mut()
-    } else {
-        obj.pointer_mut("/spec/template/spec/containers")?
-            .as_array_mut()
-    }
+    let path = match obj["kind"].as_str() {
+        Some("Pod") => "/spec/containers",
+        Some("CronJob") => "/spec/jobTemplate/spec/template/spec/containers",
+        _ => "/spec/template/spec/containers",
+    };
+    obj.pointer_mut(path)?.as_array_mut()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -84,6 +86,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     if what == What::Image && pairs.is_empty() {
         return Output::failed("at least one image update is required");
     }
+    let dry_run = match DryRun::of(&p) {
+        Ok(d) => d,
+        Err(e) => return Output::failed(e),
+    };
     let targets = match parse_targets(&resources) {
         Ok(t) => t,
         Err(e) => return Output::failed(e.to_string()),
@@ -179,7 +185,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 What::Env => "env updated",
                 What::Resources => "resource requirements updated",
             };
-            match ctx.cluster.update_as(obj, "kubectl-set", "") {
+            let suffix = dry_run.suffix();
+            match dry_run.update(ctx.cluster, obj, "kubectl-set", "") {
                 Ok(o) => {
                     let kg = kind_group(t.resource);
                     super::apply::print_written(
@@ -187,7 +194,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                         &p,
                         &o,
                         &kg,
-                        format!("{kg}/{name} {verb}"),
+                        format!("{kg}/{name} {verb}{suffix}"),
                     );
                 }
                 Err(e) => out.fail(e.to_string()),

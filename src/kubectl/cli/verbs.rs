@@ -230,7 +230,7 @@ pub const VERBS: &[Verb] = &[
     },
     Verb {
         name: "replace",
-        run: |ctx, rest| replace::run(ctx, rest).into(),
+        run: replace::run,
         flags: replace::FLAGS,
         help: Some((HelpGroup::Advanced, "Replace a resource by file name or stdin")),
     },

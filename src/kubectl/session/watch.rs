@@ -12,13 +12,15 @@ impl Terminal {
     /// has come, since that needs the whole shell.
     pub(super) fn poll(&mut self, shell: &mut Shell, running: &mut Running) -> Poll {
         if let Process::Drain(drain) = &mut running.process {
-            // An eviction retried changes the cluster: only the terminal may.
-            let mut retried = Output::ok();
-            drain.retry_due(&mut self.cluster, &mut retried);
-            let mut p = running.poll(&self.cluster);
-            retried.append(p.output);
-            p.output = retried;
-            return p;
+            // Evictions and the next node's turn change the cluster: only the terminal may.
+            let mut output = Output::ok();
+            let finished = drain.step(&mut self.cluster, &mut output);
+            return Poll { output, finished };
+        }
+        if let Process::ForceReplace(replace) = &mut running.process {
+            let mut output = Output::ok();
+            let finished = replace.step(&mut self.cluster, &mut output);
+            return Poll { output, finished };
         }
         let Process::Every(every) = &mut running.process else {
             return running.poll(&self.cluster);
