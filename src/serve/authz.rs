@@ -126,14 +126,15 @@ pub fn reviews(api: &Api, req: &Req) -> Option<Reply> {
     if req.method != "POST" {
         return Some(status::reply(&status::method_not_allowed(&req.method)));
     }
-    let mut review: Value = match serde_json::from_slice(&req.body) {
+    let mut review = match super::api::body_json(req) {
         Ok(v @ Value::Object(_)) => v,
-        _ => {
+        Ok(_) => {
             let e = ApiError::BadRequest {
-                message: format!("the body of the {kind} could not be decoded"),
+                message: format!("the body of the {kind} is not an object"),
             };
             return Some(status::reply(&status::from_api_error(&e, "")));
         }
+        Err(s) => return Some(status::reply(&s)),
     };
     let user = requester(req);
     let policy = StorePolicy(&api.cluster.store);

@@ -8,8 +8,12 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, Ctx};
 use crate::engine::api::discovery;
-use crate::engine::rbac::authorizer::{allows, forbidden, Attributes, StorePolicy, UserInfo};
+use crate::engine::rbac::authorizer::{
+    allows, forbidden, rules_for, Attributes, StorePolicy, UserInfo,
+};
+use crate::kubectl::describe::access_rows;
 use crate::kubectl::output::CheckErr;
+use crate::kubectl::printers::tabwriter::format_table;
 use crate::shell::Output;
 
 /// The user kind's admin.conf authenticates as.
@@ -110,9 +114,10 @@ const NON_STANDARD_RESOURCES: &[&str] = &["users", "groups"];
 
 fn can_i(ctx: &mut Ctx<'_>, parsed: &flags::Parsed, args: &[String]) -> Output {
     if parsed.bool("list") {
-        return Output::failed(
-            "kubeplay: `kubectl auth can-i --list` is not available in the playground",
-        );
+        return can_i_list(ctx, parsed, args);
+    }
+    if parsed.bool("no-headers") {
+        return Output::failed("--no-headers cannot be set without --list specified");
     }
     let [verb, target] = args else {
         return Output::failed("you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kubectl auth can-i -h' for help and examples.");
@@ -204,6 +209,45 @@ fn can_i(ctx: &mut Ctx<'_>, parsed: &flags::Parsed, args: &[String]) -> Output {
     }
     if !allowed {
         out.status = 1;
+    }
+    out
+}
+
+/// `kubectl auth can-i --list`: a SelfSubjectRulesReview of the namespace, its rules
+/// broken down, compacted and sorted into one table.
+fn can_i_list(ctx: &Ctx<'_>, parsed: &flags::Parsed, args: &[String]) -> Output {
+    if !args.is_empty() {
+        return Output::failed("list option must be specified with no arguments");
+    }
+    if parsed.bool("quiet") || parsed.bool("all-namespaces") || parsed.has("subresource") {
+        return Output::failed(
+            "list option can't be specified with neither quiet, all-namespaces nor subresource options",
+        );
+    }
+    let user = requester(ctx);
+    let policy = StorePolicy(&ctx.cluster.store);
+    let review = Attributes {
+        verb: "create".into(),
+        api_group: "authorization.k8s.io".into(),
+        resource: "selfsubjectrulesreviews".into(),
+        ..Attributes::default()
+    };
+    if !allows(&policy, &user, &review) {
+        return Output::failed(forbidden(&user.name, &review).to_string());
+    }
+    let rules = rules_for(&policy, &user, &ctx.namespace(parsed));
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if !parsed.bool("no-headers") {
+        rows.push(
+            ["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]
+                .map(String::from)
+                .to_vec(),
+        );
+    }
+    rows.extend(access_rows(&rules).into_iter().map(Vec::from));
+    let mut out = Output::ok();
+    for line in format_table(&rows) {
+        out.out(line);
     }
     out
 }
