@@ -181,11 +181,12 @@ pub fn forbidden(user: &str, a: &Attributes) -> ApiError {
             ),
         };
     }
-    let resource = if a.subresource.is_empty() {
-        a.resource.clone()
-    } else {
-        format!("{}/{}", a.resource, a.subresource)
+    // `pods/log`, `deployments.apps`: a suffix only when there is one.
+    let joined = |base: &str, sep: char, suffix: &str| match suffix {
+        "" => base.to_string(),
+        s => format!("{base}{sep}{s}"),
     };
+    let resource = joined(&a.resource, '/', &a.subresource);
     let scope = if a.namespace.is_empty() {
         "at the cluster scope".to_string()
     } else {
@@ -195,11 +196,7 @@ pub fn forbidden(user: &str, a: &Attributes) -> ApiError {
         "User \"{user}\" cannot {} resource \"{resource}\" in API group \"{}\" {scope}",
         a.verb, a.api_group
     );
-    let group_resource = if a.api_group.is_empty() {
-        a.resource.clone()
-    } else {
-        format!("{}.{}", a.resource, a.api_group)
-    };
+    let group_resource = joined(&a.resource, '.', &a.api_group);
     let message = if a.name.is_empty() {
         format!("{group_resource} is forbidden: {why}")
     } else {

@@ -851,6 +851,17 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             } else {
                 ""
             };
+            // The PATCH goes straight to the server (a client dry run reads the object
+            // and patches it locally).
+            let (verb, sub) = match p.value("dry-run") {
+                Some("client") => ("get", ""),
+                _ => ("patch", p.value("subresource").unwrap_or("")),
+            };
+            let asked = super::impersonation::attributes(verb, t.resource, obj_ns, name, sub);
+            if let Err(e) = ctx.authorize(&asked) {
+                out.fail(e.to_string());
+                continue;
+            }
             let Some(live) = ctx.cluster.get(t.resource.kind, obj_ns, name).cloned() else {
                 out.fail(ApiError::not_found(t.resource.group_resource(), name).to_string());
                 continue;

@@ -8,9 +8,8 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, Ctx};
 use crate::engine::api::discovery;
-use crate::engine::rbac::authorizer::{
-    allows, forbidden, rules_for, Attributes, StorePolicy, UserInfo,
-};
+use crate::engine::errors::ApiError;
+use crate::engine::rbac::authorizer::{allows, rules_for, Attributes, StorePolicy, UserInfo};
 use crate::kubectl::describe::access_rows;
 use crate::kubectl::output::CheckErr;
 use crate::kubectl::printers::tabwriter::format_table;
@@ -189,20 +188,12 @@ fn can_i(ctx: &mut Ctx<'_>, parsed: &flags::Parsed, args: &[String]) -> Output {
             warn(&mut out, &format!("verb '{verb}' is not a known verb"));
         }
     }
-    let user = requester(ctx);
-    let policy = StorePolicy(&ctx.cluster.store);
-    // Creating the review is itself authorized (system:basic-user lets every
-    // authenticated user do it).
-    let review = Attributes {
-        verb: "create".into(),
-        api_group: "authorization.k8s.io".into(),
-        resource: "selfsubjectaccessreviews".into(),
-        ..Attributes::default()
-    };
-    if !allows(&policy, &user, &review) {
-        out.fail(forbidden(&user.name, &review).to_string());
+    if let Err(e) = may_create_review(ctx, "selfsubjectaccessreviews") {
+        out.fail(e.to_string());
         return out;
     }
+    let user = requester(ctx);
+    let policy = StorePolicy(&ctx.cluster.store);
     let allowed = allows(&policy, &user, &attrs);
     if !parsed.bool("quiet") {
         out.out(if allowed { "yes" } else { "no" });
@@ -211,6 +202,17 @@ fn can_i(ctx: &mut Ctx<'_>, parsed: &flags::Parsed, args: &[String]) -> Output {
         out.status = 1;
     }
     out
+}
+
+/// Creating a review is itself a request (system:basic-user lets every authenticated
+/// user make it).
+fn may_create_review(ctx: &Ctx<'_>, resource: &str) -> Result<(), ApiError> {
+    ctx.authorize(&Attributes {
+        verb: "create".into(),
+        api_group: "authorization.k8s.io".into(),
+        resource: resource.into(),
+        ..Attributes::default()
+    })
 }
 
 /// `kubectl auth can-i --list`: a SelfSubjectRulesReview of the namespace, its rules
@@ -224,17 +226,11 @@ fn can_i_list(ctx: &Ctx<'_>, parsed: &flags::Parsed, args: &[String]) -> Output 
             "list option can't be specified with neither quiet, all-namespaces nor subresource options",
         );
     }
+    if let Err(e) = may_create_review(ctx, "selfsubjectrulesreviews") {
+        return Output::failed(e.to_string());
+    }
     let user = requester(ctx);
     let policy = StorePolicy(&ctx.cluster.store);
-    let review = Attributes {
-        verb: "create".into(),
-        api_group: "authorization.k8s.io".into(),
-        resource: "selfsubjectrulesreviews".into(),
-        ..Attributes::default()
-    };
-    if !allows(&policy, &user, &review) {
-        return Output::failed(forbidden(&user.name, &review).to_string());
-    }
     let rules = rules_for(&policy, &user, &ctx.namespace(parsed));
     let mut rows: Vec<Vec<String>> = Vec::new();
     if !parsed.bool("no-headers") {

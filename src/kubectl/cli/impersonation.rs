@@ -21,8 +21,10 @@ const AUTHORIZED_VERBS: &[&str] = &[
     "create",
     "apply",
     "replace",
+    "patch",
     "run",
     "scale",
+    "rollout",
     "logs",
     "exec",
     "label",
@@ -58,7 +60,7 @@ pub fn verb_is_authorized(verb: &str) -> bool {
 /// The honest answer for a verb that would run with the admin's rights.
 pub fn not_simulated(verb: &str) -> Output {
     Output::failed(format!(
-        "kubeplay: `kubectl {verb} --as` is not simulated in the playground (only get, describe, create, apply, replace, delete, run, expose, scale, label, annotate, logs, exec and auth are)"
+        "kubeplay: `kubectl {verb} --as` is not simulated in the playground (only get, describe, create, apply, replace, patch, delete, run, expose, scale, rollout status/pause/resume/restart, rollout history of a Deployment, label, annotate, logs, exec and auth are)"
     ))
 }
 
