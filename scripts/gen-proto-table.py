@@ -24,6 +24,8 @@ FILES = [
     "staging/src/k8s.io/api/networking/v1/generated.proto",
     "staging/src/k8s.io/api/discovery/v1/generated.proto",
     "staging/src/k8s.io/api/policy/v1/generated.proto",
+    "staging/src/k8s.io/api/authorization/v1/generated.proto",
+    "staging/src/k8s.io/api/authentication/v1/generated.proto",
 ]
 SCALARS = {"string", "int32", "int64", "bool", "bytes", "double", "float", "uint32", "uint64"}
 

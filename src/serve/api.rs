@@ -84,6 +84,12 @@ pub fn target(path: &str) -> Result<Target, Status> {
 
 /// Answers one request (everything but watches).
 pub fn handle(api: &mut Api, req: &Req) -> Reply {
+    if let Some(reply) = super::authz::filter(api, req) {
+        return reply;
+    }
+    if let Some(reply) = super::authz::reviews(api, req) {
+        return reply;
+    }
     if let Some(reply) = super::discovery::handle(req) {
         return reply;
     }

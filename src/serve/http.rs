@@ -3,6 +3,7 @@
 
 use super::engine::Engine;
 use super::status;
+use crate::engine::rbac::authorizer::UserInfo;
 use std::collections::BTreeMap;
 use std::io::Read;
 
@@ -21,6 +22,8 @@ pub struct Req {
     /// The client's `User-Agent`: a write without `fieldManager` is recorded under its
     /// first word (`kubectl/v1.34.5 (…)` → `kubectl`).
     pub user_agent: String,
+    /// Whom the `Impersonate-User` (and `Impersonate-Group`) headers name, if any.
+    pub impersonate: Option<UserInfo>,
 }
 
 impl Req {
@@ -88,6 +91,21 @@ pub(super) fn header(request: &tiny_http::Request, name: &'static str) -> String
         .unwrap_or_default()
 }
 
+/// The user of kubectl's `--as` (`Impersonate-User`) with its `--as-group`s.
+fn impersonated(request: &tiny_http::Request) -> Option<UserInfo> {
+    let name = header(request, "Impersonate-User");
+    if name.is_empty() {
+        return None;
+    }
+    let groups: Vec<String> = request
+        .headers()
+        .iter()
+        .filter(|h| h.field.equiv("Impersonate-Group"))
+        .map(|h| h.value.as_str().to_string())
+        .collect();
+    Some(UserInfo::impersonated(&name, &groups))
+}
+
 pub fn handle(mut request: tiny_http::Request, engine: &Engine) {
     let (path, query) = split_url(request.url());
     let mut req = Req {
@@ -98,7 +116,16 @@ pub fn handle(mut request: tiny_http::Request, engine: &Engine) {
         content_type: header(&request, "Content-Type"),
         body: Vec::new(),
         user_agent: header(&request, "User-Agent"),
+        impersonate: impersonated(&request),
     };
+    // Streams (watches, followed logs, exec) are authorized here; the rest as they are
+    // answered.
+    if req.impersonate.is_some() {
+        let asked = req.clone();
+        if let Some(Some(reply)) = engine.call(move |api| super::authz::filter(api, &asked)) {
+            return respond(request, reply);
+        }
+    }
     // exec and attach: a stream into the container (`remote/`), upgraded or refused there.
     if super::remote::wants(&req) {
         return super::remote::serve(request, req, engine);

@@ -10,6 +10,7 @@
 mod admin;
 mod api;
 mod apply;
+mod authz;
 mod clock;
 mod discovery;
 mod engine;

@@ -78,6 +78,8 @@ fn message_of(api_version: &str, kind: &str) -> Option<String> {
         "networking.k8s.io/v1" => "k8s.io.api.networking.v1",
         "discovery.k8s.io/v1" => "k8s.io.api.discovery.v1",
         "policy/v1" => "k8s.io.api.policy.v1",
+        "authorization.k8s.io/v1" => "k8s.io.api.authorization.v1",
+        "authentication.k8s.io/v1" => "k8s.io.api.authentication.v1",
         _ => return None,
     };
     let name = format!("{package}.{kind}");

@@ -3,6 +3,8 @@
 //! RoleBinding in the request's namespace — covers it. Pure: the caller hands over the
 //! roles and bindings.
 
+use crate::engine::errors::ApiError;
+use crate::engine::store::Store;
 use serde_json::Value;
 
 /// Who asks: a user name and its groups (as the authenticator, or impersonation, set
@@ -167,6 +169,73 @@ pub fn allows(policy: &dyn Policy, user: &UserInfo, a: &Attributes) -> bool {
         .any(|r| rule_allows(a, r))
 }
 
+/// The API server's refusal of `a` for `user` (`forbiddenMessage` inside
+/// `NewForbidden`): the resource (not its subresource) and name lead, the verb, the
+/// resource with its subresource, the group and the scope follow.
+pub fn forbidden(user: &str, a: &Attributes) -> ApiError {
+    if !a.path.is_empty() {
+        return ApiError::Forbidden {
+            message: format!(
+                "forbidden: User \"{user}\" cannot {} path \"{}\"",
+                a.verb, a.path
+            ),
+        };
+    }
+    // `pods/log`, `deployments.apps`: a suffix only when there is one.
+    let joined = |base: &str, sep: char, suffix: &str| match suffix {
+        "" => base.to_string(),
+        s => format!("{base}{sep}{s}"),
+    };
+    let resource = joined(&a.resource, '/', &a.subresource);
+    let scope = if a.namespace.is_empty() {
+        "at the cluster scope".to_string()
+    } else {
+        format!("in the namespace \"{}\"", a.namespace)
+    };
+    let why = format!(
+        "User \"{user}\" cannot {} resource \"{resource}\" in API group \"{}\" {scope}",
+        a.verb, a.api_group
+    );
+    let group_resource = joined(&a.resource, '.', &a.api_group);
+    let message = if a.name.is_empty() {
+        format!("{group_resource} is forbidden: {why}")
+    } else {
+        format!("{group_resource} \"{}\" is forbidden: {why}", a.name)
+    };
+    ApiError::Forbidden { message }
+}
+
+/// `allows`, or the server's Forbidden error.
+pub fn authorize(policy: &dyn Policy, user: &UserInfo, a: &Attributes) -> Result<(), ApiError> {
+    if allows(policy, user, a) {
+        Ok(())
+    } else {
+        Err(forbidden(&user.name, a))
+    }
+}
+
+/// The cluster's RBAC objects, as the authorizer reads them.
+pub struct StorePolicy<'a>(pub &'a Store);
+
+impl Policy for StorePolicy<'_> {
+    fn cluster_role_bindings(&self) -> Vec<Value> {
+        self.0
+            .list("ClusterRoleBinding", None)
+            .map(|b| (**b).clone())
+            .collect()
+    }
+    fn role_bindings(&self, namespace: &str) -> Vec<Value> {
+        self.0
+            .list("RoleBinding", Some(namespace))
+            .map(|b| (**b).clone())
+            .collect()
+    }
+    fn rules(&self, kind: &str, namespace: &str, name: &str) -> Option<Vec<Value>> {
+        let role = self.0.get(kind, namespace, name)?;
+        Some(role["rules"].as_array().cloned().unwrap_or_default())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +293,28 @@ mod tests {
         assert!(rule_allows(&at("/logs/x"), &rule));
         assert!(!rule_allows(&at("/healthz/ready"), &rule));
         assert!(!rule_allows(&pods("get"), &rule));
+    }
+
+    #[test]
+    fn forbidden_names_the_object_the_subresource_and_the_scope() {
+        let mut log = pods("get");
+        log.namespace = "dev".into();
+        log.name = "web".into();
+        log.subresource = "log".into();
+        assert_eq!(
+            forbidden("jane", &log).status_message(""),
+            "pods \"web\" is forbidden: User \"jane\" cannot get resource \"pods/log\" in API group \"\" in the namespace \"dev\""
+        );
+        let nodes = Attributes {
+            verb: "list".into(),
+            api_group: "apps".into(),
+            resource: "deployments".into(),
+            ..Attributes::default()
+        };
+        assert_eq!(
+            forbidden("jane", &nodes).status_message(""),
+            "deployments.apps is forbidden: User \"jane\" cannot list resource \"deployments\" in API group \"apps\" at the cluster scope"
+        );
     }
 
     #[test]

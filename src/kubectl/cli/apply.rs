@@ -12,6 +12,7 @@ use crate::engine::apiserver::patch::strategic_merge;
 use crate::engine::apiserver::patch_handler::{patched, refused, PatchType};
 use crate::engine::errors::ApiError;
 use crate::engine::json::At;
+use crate::engine::rbac::authorizer::UserInfo;
 use crate::gofmt;
 use crate::json;
 use crate::kubectl::output::CheckErr;
@@ -173,6 +174,12 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Outcome {
         Err(e) => return Output::failed(e).into(),
     };
     let server_side = verb == Verb::Apply && p.bool("server-side");
+    if server_side && ctx.user.is_some() {
+        return Output::failed_plain(
+            "kubeplay: `kubectl apply --server-side --as` is not simulated in the playground",
+        )
+        .into();
+    }
     if server_side && p.value("dry-run") == Some("client") {
         return Output::failed(
             "--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)",
@@ -217,6 +224,7 @@ fn run(ctx: &mut Ctx<'_>, args: &[String], verb: Verb) -> Outcome {
         server_side,
         server_dry_run,
         p,
+        user: ctx.user.clone(),
     };
     Writes::start(options, items)
 }
@@ -232,11 +240,26 @@ pub(super) struct Options {
     pub(super) dry_run: bool,
     pub(super) server_side: bool,
     pub(super) server_dry_run: bool,
+    /// Whom `--as` impersonates: the documents are written later, by the session.
+    pub(super) user: Option<UserInfo>,
 }
 
 impl Options {
     /// Writes one document: the object the server answered and the verb's word for it.
     pub(super) fn write(
+        &self,
+        ctx: &mut Ctx<'_>,
+        doc: Doc,
+        out: &mut Output,
+    ) -> Result<(Doc, &'static str, Value), Refusal> {
+        let own = std::mem::replace(&mut ctx.user, self.user.clone());
+        let written = self.write_as(ctx, doc, out);
+        ctx.user = own;
+        written
+    }
+
+    /// [`Options::write`] as the command's user.
+    fn write_as(
         &self,
         ctx: &mut Ctx<'_>,
         mut doc: Doc,
@@ -437,6 +460,7 @@ fn create_one(
     if dry_run {
         return Ok(("created", preview(doc)));
     }
+    may_create(ctx, doc)?;
     let mut obj = doc.object.clone();
     if save_config {
         annotate_last_applied(&mut obj, &doc.object);
@@ -444,6 +468,21 @@ fn create_one(
     ctx.cluster
         .create_as(obj, manager)
         .map(|o| ("created", (*o).clone()))
+        .map_err(|e| refused_create(&e, doc))
+}
+
+/// Whether the command's user may create the document's object (a POST to its
+/// collection, so the refusal names no object).
+fn may_create(ctx: &Ctx<'_>, doc: &Doc) -> Result<(), Refusal> {
+    let Some(r) = doc.resource else {
+        return Ok(());
+    };
+    let ns = doc
+        .object
+        .at("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    ctx.may("create", r, ns, "")
         .map_err(|e| refused_create(&e, doc))
 }
 
@@ -466,6 +505,7 @@ fn create_server_dry_run(
     if let Some(r) = doc.resource {
         strict_decode(doc, r, "creating")?;
     }
+    may_create(ctx, doc)?;
     let mut obj = doc.object.clone();
     if save_config {
         annotate_last_applied(&mut obj, &doc.object);
@@ -621,6 +661,15 @@ fn apply_one(
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
+    if let Err(e) = ctx.may("get", r, ns, &name) {
+        return Err(format!(
+            "Error from server (Forbidden): error when retrieving current configuration of:\n{}\nfrom server for: \"{}\": {}",
+            object_line(r, ns, &name),
+            doc.source,
+            e.status_message("")
+        )
+        .into());
+    }
     let Some(live) = ctx.cluster.get(r.kind, ns, &name).cloned() else {
         // A create; an existing object gets a patch, checked below once it is merged.
         if server_dry_run {
@@ -673,6 +722,21 @@ fn apply_one(
             .to_string()
             .into());
     }
+    if !dry_run || server_dry_run {
+        if let Err(e) = ctx.may("patch", r, ns, &name) {
+            let mut modified = doc.object.clone();
+            annotate_last_applied(&mut modified, &doc.object);
+            let sent = sent_patch(&last, &modified, &live);
+            return Err(format!(
+                "Error from server (Forbidden): error when applying patch:\n{}\nto:\n{}\nfor: \"{src}\": error when patching \"{src}\": {}",
+                serde_json::to_string(&sent).unwrap_or_default(),
+                object_line(r, ns, &name),
+                e.status_message(""),
+                src = doc.source,
+            )
+            .into());
+        }
+    }
     if server_dry_run {
         return ctx
             .cluster
@@ -692,6 +756,16 @@ fn apply_one(
         Err(e @ ApiError::Invalid { .. }) => Err(e.to_string().into()),
         Err(e) => Err(format!("error when applying patch:\n{}\nto:\nResource: \"{}/{}, Resource={}\"\nName: \"{name}\", Namespace: \"{ns}\"\nfor: \"{}\": {}", serde_json::to_string(&patch).unwrap_or_default(), r.group, r.version, r.plural, doc.source, e).into()),
     }
+}
+
+/// How kubectl names the object of a refused apply: its resource and kind, its name
+/// and namespace.
+fn object_line(r: &Resource, ns: &str, name: &str) -> String {
+    let (group, version) = (r.group, r.version);
+    format!(
+        "Resource: \"{group}/{version}, Resource={}\", GroupVersionKind: \"{group}/{version}, Kind={}\"\nName: \"{name}\", Namespace: \"{ns}\"",
+        r.plural, r.kind
+    )
 }
 
 fn meta_rv(o: &Value) -> &str {
@@ -777,6 +851,17 @@ pub fn patch(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             } else {
                 ""
             };
+            // The PATCH goes straight to the server (a client dry run reads the object
+            // and patches it locally).
+            let (verb, sub) = match p.value("dry-run") {
+                Some("client") => ("get", ""),
+                _ => ("patch", p.value("subresource").unwrap_or("")),
+            };
+            let asked = super::impersonation::attributes(verb, t.resource, obj_ns, name, sub);
+            if let Err(e) = ctx.authorize(&asked) {
+                out.fail(e.to_string());
+                continue;
+            }
             let Some(live) = ctx.cluster.get(t.resource.kind, obj_ns, name).cloned() else {
                 out.fail(ApiError::not_found(t.resource.group_resource(), name).to_string());
                 continue;

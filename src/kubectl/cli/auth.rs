@@ -8,18 +8,19 @@
 use super::flags::{self, flag, Arity, Flag};
 use super::{flag_error, Ctx};
 use crate::engine::api::discovery;
-use crate::engine::rbac::authorizer::{allows, Attributes, Policy, UserInfo};
-use crate::engine::store::Store;
+use crate::engine::errors::ApiError;
+use crate::engine::rbac::authorizer::{allows, rules_for, Attributes, StorePolicy, UserInfo};
+use crate::kubectl::describe::access_rows;
 use crate::kubectl::output::CheckErr;
+use crate::kubectl::printers::tabwriter::format_table;
 use crate::shell::Output;
-use serde_json::Value;
 
 /// The user kind's admin.conf authenticates as.
 pub const ADMIN_USER: &str = "kubernetes-admin";
 pub const ADMIN_GROUPS: &[&str] = &["kubeadm:cluster-admins", "system:authenticated"];
 /// The SHA-256 of the admin certificate, as `whoami` shows it (made up, as the
 /// playground's CA is).
-const ADMIN_CREDENTIAL: &str =
+pub const ADMIN_CREDENTIAL: &str =
     "X509SHA256=6e1f0b7f3c2a9d84b5e07c1a2f93d6e4c8b1a05f7d2e9c36b48f1a0d5c7e2b93";
 
 pub const FLAGS: &[Flag] = &[
@@ -29,8 +30,6 @@ pub const FLAGS: &[Flag] = &[
     flag("list", None, Arity::Bool),
     flag("no-headers", None, Arity::Bool),
     flag("output", Some('o'), Arity::Value),
-    flag("as", None, Arity::Value),
-    flag("as-group", None, Arity::Value),
 ];
 
 /// `knownResourceVerbs` and `knownNonResourceVerbs`.
@@ -59,28 +58,6 @@ pub(crate) const NON_RESOURCE_VERBS: &[&str] = &[
     "get", "put", "post", "head", "options", "delete", "patch", "*",
 ];
 
-/// The cluster's RBAC objects, as the authorizer reads them.
-struct StorePolicy<'a>(&'a Store);
-
-impl Policy for StorePolicy<'_> {
-    fn cluster_role_bindings(&self) -> Vec<Value> {
-        self.0
-            .list("ClusterRoleBinding", None)
-            .map(|b| (**b).clone())
-            .collect()
-    }
-    fn role_bindings(&self, namespace: &str) -> Vec<Value> {
-        self.0
-            .list("RoleBinding", Some(namespace))
-            .map(|b| (**b).clone())
-            .collect()
-    }
-    fn rules(&self, kind: &str, namespace: &str, name: &str) -> Option<Vec<Value>> {
-        let role = self.0.get(kind, namespace, name)?;
-        Some(role["rules"].as_array().cloned().unwrap_or_default())
-    }
-}
-
 /// `kubectl auth SUBCOMMAND`.
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let parsed = match flags::parse(args, FLAGS) {
@@ -100,7 +77,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let rest: Vec<String> = parsed.positionals[1..].to_vec();
     match sub.as_str() {
         "can-i" => can_i(ctx, &parsed, &rest),
-        "whoami" => whoami(&parsed),
+        "whoami" => whoami(ctx, &parsed),
         "reconcile" => {
             Output::failed("kubeplay: `kubectl auth reconcile` is not available in the playground")
         }
@@ -111,15 +88,17 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     }
 }
 
-/// Who the request is from: the terminal's user, or whom `--as` impersonates.
-fn requester(parsed: &flags::Parsed) -> UserInfo {
-    match parsed.value("as") {
-        Some(name) => UserInfo::impersonated(name, &parsed.all("as-group")),
-        None => UserInfo {
-            name: ADMIN_USER.into(),
-            groups: ADMIN_GROUPS.iter().map(|g| g.to_string()).collect(),
-        },
+/// The terminal's user.
+pub fn admin_user() -> UserInfo {
+    UserInfo {
+        name: ADMIN_USER.into(),
+        groups: ADMIN_GROUPS.iter().map(|g| g.to_string()).collect(),
     }
+}
+
+/// Who the request is from: whom `--as` impersonates, or the terminal's user.
+fn requester(ctx: &Ctx<'_>) -> UserInfo {
+    ctx.user.clone().unwrap_or_else(admin_user)
 }
 
 /// A warning line as kubectl's WarningPrinter prints it (the message's own newline, then
@@ -134,9 +113,10 @@ const NON_STANDARD_RESOURCES: &[&str] = &["users", "groups"];
 
 fn can_i(ctx: &mut Ctx<'_>, parsed: &flags::Parsed, args: &[String]) -> Output {
     if parsed.bool("list") {
-        return Output::failed(
-            "kubeplay: `kubectl auth can-i --list` is not available in the playground",
-        );
+        return can_i_list(ctx, parsed, args);
+    }
+    if parsed.bool("no-headers") {
+        return Output::failed("--no-headers cannot be set without --list specified");
     }
     let [verb, target] = args else {
         return Output::failed("you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kubectl auth can-i -h' for help and examples.");
@@ -208,20 +188,12 @@ fn can_i(ctx: &mut Ctx<'_>, parsed: &flags::Parsed, args: &[String]) -> Output {
             warn(&mut out, &format!("verb '{verb}' is not a known verb"));
         }
     }
-    let user = requester(parsed);
-    let policy = StorePolicy(&ctx.cluster.store);
-    // Creating the review is itself authorized (system:basic-user lets every
-    // authenticated user do it).
-    let review = Attributes {
-        verb: "create".into(),
-        api_group: "authorization.k8s.io".into(),
-        resource: "selfsubjectaccessreviews".into(),
-        ..Attributes::default()
-    };
-    if !allows(&policy, &user, &review) {
-        out.fail(forbidden(&user.name, &review));
+    if let Err(e) = may_create_review(ctx, "selfsubjectaccessreviews") {
+        out.fail(e.to_string());
         return out;
     }
+    let user = requester(ctx);
+    let policy = StorePolicy(&ctx.cluster.store);
     let allowed = allows(&policy, &user, &attrs);
     if !parsed.bool("quiet") {
         out.out(if allowed { "yes" } else { "no" });
@@ -232,30 +204,64 @@ fn can_i(ctx: &mut Ctx<'_>, parsed: &flags::Parsed, args: &[String]) -> Output {
     out
 }
 
-/// The authorizer's Forbidden text for a cluster-scoped request.
-fn forbidden(user: &str, a: &Attributes) -> String {
-    format!(
-        "Error from server (Forbidden): {r}.{g} is forbidden: User \"{user}\" cannot {v} resource \"{r}\" in API group \"{g}\" at the cluster scope",
-        r = a.resource,
-        g = a.api_group,
-        v = a.verb
-    )
+/// Creating a review is itself a request (system:basic-user lets every authenticated
+/// user make it).
+fn may_create_review(ctx: &Ctx<'_>, resource: &str) -> Result<(), ApiError> {
+    ctx.authorize(&Attributes {
+        verb: "create".into(),
+        api_group: "authorization.k8s.io".into(),
+        resource: resource.into(),
+        ..Attributes::default()
+    })
+}
+
+/// `kubectl auth can-i --list`: a SelfSubjectRulesReview of the namespace, its rules
+/// broken down, compacted and sorted into one table.
+fn can_i_list(ctx: &Ctx<'_>, parsed: &flags::Parsed, args: &[String]) -> Output {
+    if !args.is_empty() {
+        return Output::failed("list option must be specified with no arguments");
+    }
+    if parsed.bool("quiet") || parsed.bool("all-namespaces") || parsed.has("subresource") {
+        return Output::failed(
+            "list option can't be specified with neither quiet, all-namespaces nor subresource options",
+        );
+    }
+    if let Err(e) = may_create_review(ctx, "selfsubjectrulesreviews") {
+        return Output::failed(e.to_string());
+    }
+    let user = requester(ctx);
+    let policy = StorePolicy(&ctx.cluster.store);
+    let rules = rules_for(&policy, &user, &ctx.namespace(parsed));
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if !parsed.bool("no-headers") {
+        rows.push(
+            ["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]
+                .map(String::from)
+                .to_vec(),
+        );
+    }
+    rows.extend(access_rows(&rules).into_iter().map(Vec::from));
+    let mut out = Output::ok();
+    for line in format_table(&rows) {
+        out.out(line);
+    }
+    out
 }
 
 /// `kubectl auth whoami`: the SelfSubjectReview's user, as a table (or -o yaml/json).
-fn whoami(parsed: &flags::Parsed) -> Output {
+fn whoami(ctx: &Ctx<'_>, parsed: &flags::Parsed) -> Output {
     if parsed.value("output").is_some_and(|o| !o.is_empty()) {
         return Output::failed(
             "kubeplay: `kubectl auth whoami -o` is not available in the playground",
         );
     }
-    let user = requester(parsed);
+    let user = requester(ctx);
     let mut rows = vec![
         ["ATTRIBUTE".to_string(), "VALUE".to_string()],
         ["Username".into(), user.name.clone()],
         ["Groups".into(), format!("[{}]", user.groups.join(" "))],
     ];
-    if parsed.value("as").is_none() {
+    if ctx.user.is_none() {
         rows.push([
             "Extra: authentication.kubernetes.io/credential-id".into(),
             format!("[{ADMIN_CREDENTIAL}]"),

@@ -191,6 +191,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                     return Output::failed("resource(s) were provided, but no name was specified")
                         .into();
                 }
+                // The selection is listed first: a refused list ends it.
+                let scope = if all_ns { "" } else { ns.as_str() };
+                if let Err(e) = ctx.may("list", t.resource, scope, "") {
+                    out.fail(e.to_string());
+                    continue;
+                }
                 let listed = super::get::list(
                     ctx.cluster,
                     t.resource,
@@ -226,7 +232,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             }
         }
     }
-    if work.is_empty() && by_selection {
+    if work.is_empty() && by_selection && out.status == 0 {
         out.out("No resources found");
         return out.into();
     }
@@ -242,6 +248,19 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 out.err(ResourceError::MethodNotAllowed("DELETE").to_string());
                 out.status = 1;
             }
+            continue;
+        }
+        // The server authorizes the DELETE before it looks the object up; a client dry
+        // run sends none.
+        let refused = match p.value("dry-run") {
+            Some("client") => None,
+            _ => ctx.may("delete", r, &obj_ns, &name).err(),
+        };
+        if let Some(e) = refused {
+            out.fail(match &source {
+                Some(f) => e.with_source("deleting", f),
+                None => e.to_string(),
+            });
             continue;
         }
         let Some(live) = ctx.cluster.get(r.kind, &obj_ns, &name).cloned() else {

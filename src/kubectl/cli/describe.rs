@@ -7,6 +7,7 @@ use super::{flag_error, Ctx};
 use crate::engine::api::discovery::Resource;
 use crate::engine::controllers::ownership::owned;
 use crate::engine::json::At;
+use crate::engine::rbac::authorizer::Attributes;
 use crate::engine::ApiError;
 use crate::kubectl::describe::{describe, Related};
 use crate::kubectl::metrics_server;
@@ -133,6 +134,23 @@ fn lookup(ctx: &Ctx<'_>, r: &Resource, ns: &str, name: &str) -> Result<Rc<Value>
     }
 }
 
+/// Whether the description lists the object's events: asked for, and a list of events
+/// in its namespace the user may make (a refused one leaves `Events: <none>`, as
+/// describe ignores the error).
+fn may_see_events(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> bool {
+    let ns = obj
+        .at("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let events = Attributes {
+        verb: "list".into(),
+        namespace: ns.into(),
+        resource: "events".into(),
+        ..Attributes::default()
+    };
+    show_events && ctx.authorize(&events).is_ok()
+}
+
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let p = match flags::parse(args, FLAGS) {
         Ok(p) => p,
@@ -165,8 +183,17 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             Some(ns.as_str())
         };
         if t.names.is_empty() {
+            if let Err(e) = ctx.may("list", t.resource, scope.unwrap_or(""), "") {
+                out.err(e.to_string());
+                out.status = 1;
+                continue;
+            }
             for o in super::get::list(ctx.cluster, t.resource, scope, selector.as_ref()) {
-                texts.push(describe_object(ctx, &o, show_events));
+                texts.push(describe_object(
+                    ctx,
+                    &o,
+                    may_see_events(ctx, &o, show_events),
+                ));
             }
             continue;
         }
@@ -176,9 +203,18 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             } else {
                 ""
             };
+            if let Err(e) = ctx.may("get", t.resource, obj_ns, name) {
+                out.err(e.to_string());
+                out.status = 1;
+                continue;
+            }
             let missing = match lookup(ctx, t.resource, obj_ns, name) {
                 Ok(o) => {
-                    texts.push(describe_object(ctx, &o, show_events));
+                    texts.push(describe_object(
+                        ctx,
+                        &o,
+                        may_see_events(ctx, &o, show_events),
+                    ));
                     continue;
                 }
                 Err(e) => e,
@@ -200,7 +236,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
             // blank line as the objects found by name are.
             for o in matches {
                 prefix_matched = true;
-                texts.push(format!("{}\n", describe_object(ctx, &o, show_events)));
+                let events = may_see_events(ctx, &o, show_events);
+                texts.push(format!("{}\n", describe_object(ctx, &o, events)));
             }
         }
     }

@@ -202,6 +202,9 @@ pub fn expose(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         };
         return Output::failed(format!("cannot expose a {gk}"));
     }
+    if let Err(e) = ctx.may("get", r, &ns, name) {
+        return Output::failed(e.to_string());
+    }
     let Some(obj) = ctx.cluster.get(r.kind, &ns, name).cloned() else {
         return Output::failed(ApiError::not_found(r.group_resource(), name).to_string());
     };
@@ -316,7 +319,7 @@ pub fn expose(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
         return out;
     }
     svc["metadata"]["namespace"] = json!(ns);
-    match ctx.cluster.create_as(svc, "kubectl-expose") {
+    match ctx.create_as(svc, "kubectl-expose") {
         Ok(created) => print_service(&mut out, &p, &created, "exposed"),
         Err(e) => out.fail(e.to_string()),
     }

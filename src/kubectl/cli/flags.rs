@@ -36,14 +36,15 @@ pub const GLOBAL: &[Flag] = &[
     // No compression and no TLS to skip in the playground: nothing they change shows.
     flag("disable-compression", None, Arity::Bool),
     flag("insecure-skip-tls-verify", None, Arity::Bool),
-];
-
-/// kubectl's other global flags: known (so they are not "unknown"), but what they do
-/// (impersonation, other servers and credentials, profiling) is not simulated.
-pub const NOT_SIMULATED: &[Flag] = &[
+    // Impersonation: `cli::impersonation`.
     flag("as", None, Arity::Value),
     flag("as-group", None, Arity::Value),
     flag("as-uid", None, Arity::Value),
+];
+
+/// kubectl's other global flags: known (so they are not "unknown"), but what they do
+/// (other servers and credentials, profiling) is not simulated.
+pub const NOT_SIMULATED: &[Flag] = &[
     flag("cache-dir", None, Arity::Value),
     flag("certificate-authority", None, Arity::Value),
     flag("client-certificate", None, Arity::Value),
@@ -330,8 +331,8 @@ mod tests {
         );
         assert_eq!(parse(&args("--v 6"), GET).unwrap().value("v"), Some("6"));
         assert_eq!(
-            parse(&args("--as jane"), GET).unwrap_err(),
-            FlagError::NotSimulated("as".into())
+            parse(&args("--as jane"), GET).unwrap().value("as"),
+            Some("jane")
         );
         assert_eq!(
             parse(&args("-s http://x"), GET).unwrap_err(),

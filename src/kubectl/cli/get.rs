@@ -331,11 +331,27 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         o.fail("Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
         return o.into();
     }
-    let watch = watching;
     // Only objects read from files get this far with more than one type.
-    if watch && targets.len() > 1 {
+    if watching && targets.len() > 1 {
         return Output::failed("watch is only supported on individual resources and resource collections - more than 1 resource was found").into();
     }
+    let (targets, mut refused) = authorized_targets(ctx, targets, &ns, all_ns);
+    if targets.is_empty() {
+        return refusals(Output::ok(), refused).into();
+    }
+    // The watch is one more request, made once the list is printed.
+    let watch = watching && {
+        let t = &targets[0];
+        let scope = if all_ns { "" } else { ns.as_str() };
+        let name = t.names.first().map(String::as_str).unwrap_or("");
+        match ctx.may("watch", t.resource, scope, name) {
+            Ok(()) => true,
+            Err(e) => {
+                refused.push(e);
+                false
+            }
+        }
+    };
     let now = ctx.cluster.now;
     let mut out = Output::ok();
     // kubectl's multipleGVKsRequested over the builder's infos: one per listed type (even
@@ -387,10 +403,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 match ctx.cluster.get(t.resource.kind, obj_ns, name) {
                     Some(o) => objs.push(o.clone()),
                     None if p.bool("ignore-not-found") => {}
-                    None => {
-                        out.err(ApiError::not_found(t.resource.group_resource(), name).to_string());
-                        out.status = 1;
-                    }
+                    // Printed with the refusals, after the objects found.
+                    None => refused.push(ApiError::not_found(t.resource.group_resource(), name)),
                 }
             }
         }
@@ -471,6 +485,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         return Outcome::Running(out, Box::new(Running::new(Process::Watch(w))));
     }
     print(&mut out, &format, &collected, now, any_named, &p, &options);
+    if !refused.is_empty() {
+        return refusals(out, refused).into();
+    }
     if watch_refused {
         out.err("Error from server (NotFound): the server could not find the requested resource");
         out.status = 1;
@@ -488,6 +505,49 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         }
     }
     out.into()
+}
+
+/// The targets whose requests the command's user may make (a type's list, each named
+/// object's get), and the server's refusals of the others.
+fn authorized_targets(
+    ctx: &Ctx<'_>,
+    targets: Vec<Target>,
+    ns: &str,
+    all_ns: bool,
+) -> (Vec<Target>, Vec<ApiError>) {
+    let mut refused = Vec::new();
+    let mut kept = Vec::new();
+    for mut t in targets {
+        if t.names.is_empty() {
+            match ctx.may("list", t.resource, if all_ns { "" } else { ns }, "") {
+                Ok(()) => kept.push(t),
+                Err(e) => refused.push(e),
+            }
+            continue;
+        }
+        t.names
+            .retain(|name| match ctx.may("get", t.resource, ns, name) {
+                Ok(()) => true,
+                Err(e) => {
+                    refused.push(e);
+                    false
+                }
+            });
+        if !t.names.is_empty() {
+            kept.push(t);
+        }
+    }
+    (kept, refused)
+}
+
+/// `out` followed by the server's refusals, each on its own line, and a failed status
+/// (kubectl prints a get's errors after what it could print).
+pub(super) fn refusals(mut out: Output, refused: Vec<ApiError>) -> Output {
+    for e in refused {
+        out.err(e.to_string());
+    }
+    out.status = 1;
+    out
 }
 
 /// metrics-server's objects of `t` (`kubectl::metrics_server`): the named ones, or the

@@ -92,7 +92,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
     };
     let mut out = Output::ok();
     for t in targets {
-        let names: Vec<String> = if t.names.is_empty() && (p.bool("all") || p.has("selector")) {
+        let selecting = t.names.is_empty() && (p.bool("all") || p.has("selector"));
+        if let Some(e) = selecting
+            .then(|| ctx.may("list", t.resource, &ns, "").err())
+            .flatten()
+        {
+            out.fail(e.to_string());
+            continue;
+        }
+        let names: Vec<String> = if selecting {
             let sel = super::get::selector_flag(&p).ok().flatten();
             super::get::list(ctx.cluster, t.resource, Some(&ns), sel.as_ref())
                 .iter()
@@ -112,6 +120,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
             } else {
                 ""
             };
+            // The objects are read, then patched.
+            if let Err(e) = ctx.may("get", t.resource, obj_ns, &name) {
+                out.fail(e.to_string());
+                continue;
+            }
             let Some(live) = ctx.cluster.get(t.resource.kind, obj_ns, &name).cloned() else {
                 out.fail(ApiError::not_found(t.resource.group_resource(), name).to_string());
                 continue;
@@ -188,7 +201,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String], mode: Mode) -> Output {
                     Mode::Label => "kubectl-label",
                     Mode::Annotate => "kubectl-annotate",
                 };
-                match dry_run.update(ctx.cluster, obj, manager, "") {
+                let patched = ctx
+                    .may("patch", t.resource, obj_ns, &name)
+                    .and_then(|()| dry_run.update(ctx.cluster, obj, manager, ""));
+                match patched {
                     Ok(o) => (*o).clone(),
                     Err(e) => {
                         out.fail(e.to_string());

@@ -319,6 +319,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         },
     };
     let mut out = Output::ok();
+    let (ty, name) = arg.split_once('/').unwrap_or(("pods", arg));
+    if let Ok(r) = super::resource::resolve(ty) {
+        if let Err(e) = ctx.may("get", r, &ns, name) {
+            return Output::failed(e.to_string()).into();
+        }
+    }
     let pod = match find_pod(ctx.cluster, &ns, arg, &mut out) {
         Ok(pod) => pod,
         Err(o) => return o.into(),
@@ -327,6 +333,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
+    // The log is the pod's `log` subresource.
+    let pods = crate::engine::api::discovery::resolve("pods").expect("pods are served");
+    let log = super::impersonation::attributes("get", pods, &ns, pod_name, "log");
+    if let Err(e) = ctx.authorize(&log) {
+        return Output::failed(e.to_string()).into();
+    }
     let names: Vec<&str> = pod["spec"]["containers"]
         .as_array()
         .into_iter()

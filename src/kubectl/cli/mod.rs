@@ -19,6 +19,7 @@ pub mod expose;
 pub mod flags;
 pub mod get;
 mod image_reference;
+pub mod impersonation;
 pub mod info;
 pub mod label;
 pub mod logs;
@@ -37,10 +38,15 @@ pub mod wait;
 use super::help;
 use super::kubeconfig::{valid_timeout, ConfigError, Kubeconfig, Overrides};
 use super::process::Running;
+use crate::engine::api::discovery::Resource;
+use crate::engine::errors::ApiError;
+use crate::engine::rbac::authorizer::{authorize, Attributes, StorePolicy, UserInfo};
 use crate::engine::Cluster;
 use crate::kubectl::output::CheckErr;
 use crate::shell::Output;
 use crate::shell::Vfs;
+use serde_json::Value;
+use std::rc::Rc;
 
 /// What a kubectl command needs from the terminal around it.
 pub struct Ctx<'a> {
@@ -52,6 +58,8 @@ pub struct Ctx<'a> {
     pub kubeconfig: &'a mut Kubeconfig,
     /// The shell's environment, where there is a shell (`KUBECTL_EXTERNAL_DIFF`).
     pub env: Option<&'a std::collections::BTreeMap<String, String>>,
+    /// Whom `--as` impersonates for this command; `None` is the terminal's own user.
+    pub user: Option<UserInfo>,
 }
 
 impl Ctx<'_> {
@@ -62,6 +70,43 @@ impl Ctx<'_> {
             Some(ns) => ns.to_string(),
             None => self.kubeconfig.namespace(p.value("context")).to_string(),
         }
+    }
+}
+
+impl Ctx<'_> {
+    /// Whether the command's user may make the request `a` (the terminal's own user
+    /// may make every one): the API server's Forbidden error otherwise.
+    pub fn authorize(&self, a: &Attributes) -> Result<(), ApiError> {
+        match &self.user {
+            Some(user) => authorize(&StorePolicy(&self.cluster.store), user, a),
+            None => Ok(()),
+        }
+    }
+
+    /// A create as the command's user: the server authorizes the POST to the object's
+    /// collection before anything else.
+    pub fn create_as(&mut self, obj: Value, manager: &str) -> Result<Rc<Value>, ApiError> {
+        self.may_create(&obj)?;
+        self.cluster.create_as(obj, manager)
+    }
+
+    /// [`Ctx::create_as`] for `--dry-run=server`.
+    pub fn create_dry_run(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
+        self.may_create(&obj)?;
+        self.cluster.create_dry_run(obj)
+    }
+
+    fn may_create(&self, obj: &Value) -> Result<(), ApiError> {
+        let Some(r) = crate::engine::apiserver::kind_of(obj) else {
+            return Ok(());
+        };
+        let ns = obj["metadata"]["namespace"].as_str().unwrap_or("default");
+        self.may("create", r, ns, "")
+    }
+
+    /// [`Ctx::authorize`] for `verb` on `r`'s object `name` (its collection when empty).
+    pub fn may(&self, verb: &str, r: &Resource, ns: &str, name: &str) -> Result<(), ApiError> {
+        self.authorize(&impersonation::attributes(verb, r, ns, name, ""))
     }
 }
 
@@ -109,9 +154,20 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         if let Err(e) = check_config(ctx, v, &rest) {
             return config_error(e);
         }
+        // Flags the verb cannot parse are left for it to report.
+        let user = match flags::parse(&rest, v.flags).map(|p| impersonation::requester(&p)) {
+            Ok(Ok(user)) => user,
+            Ok(Err(e)) => return Output::failed_plain(e).into(),
+            Err(_) => None,
+        };
+        if user.is_some() && !impersonation::verb_is_authorized(v.name) {
+            return impersonation::not_simulated(v.name).into();
+        }
+        ctx.user = user;
         // Warnings left from requests no command of this terminal made are not its.
         ctx.cluster.take_warnings();
         let outcome = (v.run)(ctx, &rest);
+        ctx.user = None;
         let outcome = match warning_lines(ctx.cluster.take_warnings()) {
             Some(lines) => note_first(lines, outcome),
             None => outcome,

@@ -65,6 +65,11 @@ fn replace(ctx: &mut Ctx<'_>, args: &[String], wait: &mut Option<Box<Running>>) 
         Ok(p) => p,
         Err(e) => return flag_error("replace", e),
     };
+    if p.bool("force") && ctx.user.is_some() {
+        return Output::failed_plain(
+            "kubeplay: `kubectl replace --force --as` is not simulated in the playground",
+        );
+    }
     for f in ["kustomize", "raw", "subresource"] {
         if p.has(f) {
             return Output::failed_plain(format!(
@@ -212,6 +217,10 @@ fn replace_one(
         return Ok(doc.object.clone());
     }
     let (kind, ns, name) = names(doc);
+    // kubectl's read of the live resourceVersion ignores a refusal; the PUT decides.
+    if let Err(e) = ctx.may("update", r, &ns, &name) {
+        return Err(e.with_source("replacing", &doc.source));
+    }
     let mut obj = doc.object.clone();
     if obj
         .at("/metadata/resourceVersion")

@@ -187,6 +187,8 @@ fn target(ctx: &Ctx<'_>, p: &flags::Parsed) -> Result<(Target, String, Rc<Value>
         return Err("required resource not specified".into());
     };
     let ns = ctx.namespace(p);
+    ctx.may("get", t.resource, &ns, &name)
+        .map_err(|e| e.to_string())?;
     let obj = ctx
         .cluster
         .get(t.resource.kind, &ns, &name)
@@ -216,6 +218,45 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     let kind = t.resource.kind;
     let kg = kind_group(t.resource);
     let gr = t.resource.group_resource();
+    // What each subcommand asks after its read: status watches the object, pause,
+    // resume and restart patch it; history and undo read revisions, which
+    // impersonation does not cover yet.
+    let ns = ctx.namespace(&p);
+    match sub.as_str() {
+        "status" => {
+            let refused = ["list", "watch"]
+                .iter()
+                .find_map(|verb| ctx.may(verb, t.resource, &ns, &name).err());
+            if let Some(e) = refused {
+                // client-go's reflector retries a refused list forever, logging each
+                // refusal; the playground says so once instead of hanging.
+                return Output::failed_plain(format!(
+                    "kubeplay: kubectl rollout status would wait here forever, its watch refused again and again: {}",
+                    e.status_message("")
+                ))
+                .into();
+            }
+        }
+        "pause" | "resume" | "restart" => {
+            if let Err(e) = ctx.may("patch", t.resource, &ns, &name) {
+                return Output::failed(e.to_string()).into();
+            }
+        }
+        "history" if kind == "Deployment" => {
+            let rs = super::resource::resolve("replicasets").expect("replicasets are served");
+            if let Err(e) = ctx.may("list", rs, &ns, "") {
+                return Output::failed(format!(
+                    "failed to retrieve replica sets from deployment {name}: {}",
+                    e.status_message("")
+                ))
+                .into();
+            }
+        }
+        _ if ctx.user.is_some() => {
+            return super::impersonation::not_simulated(&format!("rollout {sub}")).into()
+        }
+        _ => {}
+    }
     match sub.as_str() {
         "status" => status(ctx, &p, kind, &name, &obj),
         "history" => history_cmd(ctx, &p, kind, &kg, &obj).into(),

@@ -196,6 +196,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     if p.bool("rm") && !attach {
         return usage_error("run", "--rm should only be used for attached containers").into();
     }
+    if attach && ctx.user.is_some() {
+        return Output::failed_plain(
+            "kubeplay: `kubectl run --attach --as` is not simulated in the playground",
+        )
+        .into();
+    }
     let dry = p.value("dry-run").is_some_and(|d| d != "none");
     if dry && attach {
         return usage_error("run", "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)").into();
@@ -284,7 +290,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         }
         return out.into();
     }
-    if let Err(e) = ctx.cluster.create_as(pod, "kubectl-run") {
+    if let Err(e) = ctx.create_as(pod, "kubectl-run") {
         return Output::failed(e.to_string()).into();
     }
     if !attach {
@@ -397,6 +403,9 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
                 return Output::failed(format!("the server doesn't have a resource type \"{ty}\""))
                     .into();
             };
+            if let Err(e) = ctx.may("get", r, &ns, n) {
+                return Output::failed(e.to_string()).into();
+            }
             let Some(obj) = ctx.cluster.get(r.kind, &ns, n).cloned() else {
                 return Output::failed(ApiError::not_found(r.group_resource(), n).to_string())
                     .into();
@@ -419,6 +428,10 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
         }
         None => pod_arg.clone(),
     };
+    let pods = crate::engine::api::discovery::resolve("pods").expect("pods are served");
+    if let Err(e) = ctx.may("get", pods, &ns, &pod_name) {
+        return Output::failed(e.to_string()).into();
+    }
     let Some(pod) = ctx.cluster.get("Pod", &ns, &pod_name).cloned() else {
         return Output::failed(ApiError::not_found("pods", pod_name).to_string()).into();
     };
@@ -428,6 +441,11 @@ pub fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
             phase(&pod)
         ))
         .into();
+    }
+    // The command itself is a create of the pod's exec subresource.
+    let exec = super::impersonation::attributes("create", pods, &ns, &pod_name, "exec");
+    if let Err(e) = ctx.authorize(&exec) {
+        return Output::failed(e.to_string()).into();
     }
     let mut out = Output::ok();
     let container = match p.value("container") {

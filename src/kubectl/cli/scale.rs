@@ -61,6 +61,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
     let mut missing = Vec::new();
     for t in &targets {
         for name in &t.names {
+            if let Err(e) = ctx.may("get", t.resource, &ns, name) {
+                missing.push(e);
+                continue;
+            }
             match ctx.cluster.get(t.resource.kind, &ns, name) {
                 Some(live) => found.push((t.resource, name.clone(), (**live).clone())),
                 None => missing.push(ApiError::not_found(t.resource.group_resource(), name)),
@@ -94,6 +98,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Output {
                 ));
                 continue;
             }
+        }
+        // The new count is a PATCH of the scale subresource.
+        let scale = super::impersonation::attributes("patch", resource, &ns, &name, "scale");
+        if let Err(e) = ctx.authorize(&scale) {
+            out.fail(e.to_string());
+            continue;
         }
         let mut obj = live;
         obj["spec"]["replicas"] = json!(replicas);

@@ -30,6 +30,7 @@ mod nodes;
 mod pods;
 mod policy;
 mod rbac;
+pub(crate) use rbac::access_rows;
 mod service;
 mod storage;
 

@@ -138,25 +138,33 @@ fn header(w: &mut Writer, obj: &Value) {
     print_annotations(w, "Annotations", &string_map(obj, "metadata.annotations"));
 }
 
+/// The cells of an access table (Resources, Non-Resource URLs, Resource Names, Verbs):
+/// `rules` broken down, compacted and sorted, as a role's description and
+/// `kubectl auth can-i --list` print them.
+pub(crate) fn access_rows(rules: &[Value]) -> Vec<[String; 4]> {
+    let mut rules = compact(rules.iter().flat_map(breakdown).collect());
+    crate::sort::sort_by_key(&mut rules, Rule::sort_key);
+    rules
+        .iter()
+        .map(|r| {
+            [
+                combine_resource_group(r),
+                go_list(&r.non_resource_urls),
+                go_list(&r.resource_names),
+                go_list(&r.verbs),
+            ]
+        })
+        .collect()
+}
+
 /// `describe role` and `describe clusterrole`.
 pub(super) fn describe_role(w: &mut Writer, role: &Value) {
-    let mut rules = compact(arr(role, "rules").iter().flat_map(breakdown).collect());
-    crate::sort::sort_by_key(&mut rules, Rule::sort_key);
     header(w, role);
     w.w(0, "PolicyRule:\n");
     w.w(1, "Resources\tNon-Resource URLs\tResource Names\tVerbs\n");
     w.w(1, "---------\t-----------------\t--------------\t-----\n");
-    for r in &rules {
-        w.w(
-            1,
-            &format!(
-                "{}\t{}\t{}\t{}\n",
-                combine_resource_group(r),
-                go_list(&r.non_resource_urls),
-                go_list(&r.resource_names),
-                go_list(&r.verbs)
-            ),
-        );
+    for row in access_rows(arr(role, "rules")) {
+        w.w(1, &format!("{}\n", row.join("\t")));
     }
 }
 

@@ -61,6 +61,7 @@ impl Terminal {
             stdin,
             kubeconfig: &mut self.kubeconfig,
             env,
+            user: None,
         }
     }
 

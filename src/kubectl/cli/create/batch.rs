@@ -102,6 +102,9 @@ fn job_from(ctx: &Ctx<'_>, p: &Parsed, from: &str, name: &str) -> Result<Value, 
     };
     let ns = ctx.namespace(p);
     let lookup_ns = if r.namespaced { ns.as_str() } else { "" };
+    if let Err(e) = ctx.may("get", r, lookup_ns, source) {
+        return Err(Output::failed(e.to_string()));
+    }
     let Some(obj) = ctx.cluster.get(r.kind, lookup_ns, source) else {
         return Err(Output::failed(
             ApiError::not_found(r.group_resource(), source).to_string(),

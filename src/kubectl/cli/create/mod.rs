@@ -15,6 +15,7 @@ mod quota;
 mod rbac;
 mod secret;
 mod service;
+mod service_account;
 mod sources;
 pub mod workloads;
 
@@ -55,6 +56,7 @@ pub fn generator(ctx: &mut Ctx<'_>, args: &[String]) -> Option<Output> {
         "clusterrolebinding" => Some(rbac::run_cluster_role_binding(ctx, &rest)),
         "ingress" | "ing" => Some(ingress::run(ctx, &rest)),
         "poddisruptionbudget" | "pdb" => Some(pdb::run(ctx, &rest)),
+        "serviceaccount" | "sa" => Some(service_account::run(ctx, &rest)),
         _ => None,
     }
 }
@@ -258,9 +260,9 @@ impl Invocation {
                 let mut sent = obj;
                 sent["metadata"]["namespace"] = json!(ctx.namespace(&self.parsed));
                 let result = if self.dry_run == DryRun::Server {
-                    ctx.cluster.create_dry_run(sent)
+                    ctx.create_dry_run(sent)
                 } else {
-                    ctx.cluster.create_as(sent, "kubectl-create")
+                    ctx.create_as(sent, "kubectl-create")
                 };
                 match result {
                     Ok(o) => (*o).clone(),

@@ -97,7 +97,7 @@ pub fn run(ctx: &mut Ctx<'_>, first: &flags::Parsed) -> Output {
     if kg != "namespace" {
         obj["metadata"]["namespace"] = json!(ns);
     }
-    match ctx.cluster.create_as(obj, "kubectl-create") {
+    match ctx.create_as(obj, "kubectl-create") {
         Ok(_) => out.out(format!("{kg}/{name} created")),
         // `create namespace` returns the server's error as it is (no wrapping message).
         Err(e) if wrap.is_empty() => out.fail(e.to_string()),
