@@ -7,6 +7,7 @@ pub mod autoscaling;
 pub use apply::Applied;
 pub mod defaults;
 pub mod derived_fields;
+pub mod endpoint_slice_validation;
 pub mod eviction;
 pub mod fieldpath;
 pub mod ingress_validation;
@@ -66,7 +67,26 @@ fn has_generation(kind: &str) -> bool {
             | "Ingress"
             | "IngressClass"
             | "PodDisruptionBudget"
+            | "EndpointSlice"
     )
+}
+
+/// Whether an update changes what bumps the generation: the spec; for an EndpointSlice,
+/// which has none, anything but its metadata, and its labels
+/// (`endpointSliceStrategy.PrepareForUpdate`).
+fn generation_fields_changed(kind: &str, old: &Value, new: &Value) -> bool {
+    if kind != "EndpointSlice" {
+        return new.get("spec") != old.get("spec");
+    }
+    let without_meta = |o: &Value| {
+        let mut o = o.clone();
+        if let Some(m) = o.as_object_mut() {
+            m.remove("metadata");
+        }
+        o
+    };
+    without_meta(old) != without_meta(new)
+        || old.pointer("/metadata/labels") != new.pointer("/metadata/labels")
 }
 
 /// ObjectMeta's `labels` and `annotations` are `omitempty`: an empty map (a manifest's
@@ -554,7 +574,7 @@ impl World {
         }
         meta.remove("resourceVersion");
         if has_generation(info.kind)
-            && (obj.get("spec") != old.get("spec")
+            && (generation_fields_changed(info.kind, &old, &obj)
                 || deployment_annotations_changed(info.kind, &old, &obj))
         {
             let generation = old_meta
