@@ -52,6 +52,10 @@ pub struct DeleteOptions {
     pub propagation: Propagation,
 }
 
+/// What kube-apiserver 1.34 warns of every request for core/v1 Endpoints.
+pub const ENDPOINTS_DEPRECATED: &str =
+    "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice";
+
 /// Kinds whose `spec` changes bump `metadata.generation`.
 fn has_generation(kind: &str) -> bool {
     matches!(
@@ -191,6 +195,14 @@ impl World {
         })
     }
 
+    /// The warning kube-apiserver 1.34 sends with every request for a deprecated API
+    /// (core/v1 Endpoints); `kubectl get` adds its own for reads.
+    fn warn_if_deprecated(&mut self, info: &KindInfo) {
+        if info.kind == "Endpoints" {
+            self.warnings.push(ENDPOINTS_DEPRECATED.to_string());
+        }
+    }
+
     /// POST: a new object.
     pub fn create(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
         self.create_as(obj, None)
@@ -204,6 +216,7 @@ impl World {
         manager: Option<&FieldManager>,
     ) -> Result<Rc<Value>, ApiError> {
         let info = Self::kind_or_bad_request(&obj)?;
+        self.warn_if_deprecated(info);
         obj["apiVersion"] = json!(info.api_version());
         let namespace = if info.namespaced {
             let ns = meta_str(&obj, "namespace");
@@ -459,6 +472,7 @@ impl World {
         manager: Option<&FieldManager>,
     ) -> Result<Rc<Value>, ApiError> {
         let info = Self::kind_or_bad_request(&obj)?;
+        self.warn_if_deprecated(info);
         obj["apiVersion"] = json!(info.api_version());
         let namespace = if info.namespaced {
             let ns = meta_str(&obj, "namespace");
@@ -655,6 +669,7 @@ impl World {
         let info = kinds::by_kind(kind).ok_or_else(|| ApiError::BadRequest {
             message: format!("unknown kind {kind}"),
         })?;
+        self.warn_if_deprecated(info);
         let ns = if info.namespaced { namespace } else { "" };
         let old = self
             .get(info.kind, ns, name)

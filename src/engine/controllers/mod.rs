@@ -20,6 +20,7 @@ pub mod deployment;
 pub mod disruption;
 pub mod endpoints;
 pub mod endpointslice;
+pub mod endpointslicemirroring;
 pub mod garbage_collector;
 pub mod history;
 pub mod job;
@@ -59,6 +60,7 @@ pub enum Controller {
     VolumeBinder,
     Endpoints,
     EndpointSlice,
+    EndpointSliceMirroring,
     NodeLifecycle,
     TaintEviction,
     Job,
@@ -85,6 +87,7 @@ impl Controller {
             Controller::VolumeBinder => "persistentvolume-controller",
             Controller::Endpoints => "endpoint-controller",
             Controller::EndpointSlice => "endpointslice-controller",
+            Controller::EndpointSliceMirroring => "endpointslicemirroring-controller",
             Controller::NodeLifecycle => "node-lifecycle-controller",
             Controller::TaintEviction => "taint-eviction-controller",
             Controller::Job => "job-controller",
@@ -277,12 +280,24 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
                 .add(Controller::Endpoints, key(&e.namespace, &e.name));
             w.queue
                 .add(Controller::EndpointSlice, key(&e.namespace, &e.name));
+            w.queue.add(
+                Controller::EndpointSliceMirroring,
+                key(&e.namespace, &e.name),
+            );
         }
+        "Endpoints" => w.queue.add(
+            Controller::EndpointSliceMirroring,
+            key(&e.namespace, &e.name),
+        ),
         // A managed slice changed or deleted by someone else is put back.
         "EndpointSlice" => {
             if let Some(svc) = endpointslice::service_of(obj) {
                 w.queue
                     .add(Controller::EndpointSlice, key(&e.namespace, svc));
+            }
+            if let Some(ep) = endpointslicemirroring::endpoints_of(obj) {
+                w.queue
+                    .add(Controller::EndpointSliceMirroring, key(&e.namespace, ep));
             }
         }
         "Ingress" if e.event_type == EventType::Added => super::addons::ingress_unserved(w, obj),
@@ -582,6 +597,7 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
         Controller::HorizontalPodAutoscaler => podautoscaler::sync(w, namespace, name),
         Controller::Disruption => disruption::sync(w, namespace, name),
         Controller::EndpointSlice => endpointslice::sync(w, namespace, name),
+        Controller::EndpointSliceMirroring => endpointslicemirroring::sync(w, namespace, name),
         // These never fail or wait: nothing to schedule after them.
         Controller::Scheduler => return super::scheduler::schedule(w, namespace, name),
         Controller::GarbageCollector => return garbage_collector::sync(w, key),

@@ -103,7 +103,7 @@ fn set_trigger_annotation(slice: &mut Value, trigger: &str) {
 /// A free name for a new slice from its `generateName`, drawn from a random stream of
 /// the Service's own (the session's stream, which names pods, is left alone), with the
 /// slice's uid.
-fn name_and_uid(w: &World, svc: &Value, base: &str) -> (String, String) {
+pub(super) fn name_and_uid(w: &World, svc: &Value, base: &str) -> (String, String) {
     let mut seed: u64 = 0xcbf2_9ce4_8422_2325;
     for b in meta_str(svc, "uid").bytes() {
         seed ^= u64::from(b);
@@ -245,7 +245,7 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
 
 /// What the API server stores: empty lists as `null` (a slice's `endpoints` and `ports`
 /// have no `omitempty`, and storage drops empty lists).
-fn stored_form(mut slice: Value) -> Value {
+pub(super) fn stored_form(mut slice: Value) -> Value {
     for f in ["endpoints", "ports"] {
         if slice
             .get(f)
@@ -260,7 +260,7 @@ fn stored_form(mut slice: Value) -> Value {
 
 /// The generation the API server gives an updated slice: one more when anything but
 /// its metadata, or its labels, changed.
-fn with_generation(old: &Value, mut new: Value) -> Value {
+pub(super) fn with_generation(old: &Value, mut new: Value) -> Value {
     let body = |s: &Value| {
         let mut s = s.clone();
         if let Some(m) = s.as_object_mut() {
