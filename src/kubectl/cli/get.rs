@@ -360,7 +360,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     // The server's deprecation warning for v1 Endpoints (1.33+); kubectl prints a
     // warning once per command.
     if targets.iter().any(|t| t.resource.kind == "Endpoints") {
-        out.err(&format!(
+        out.err(format!(
             "Warning: {}",
             crate::engine::apiserver::ENDPOINTS_DEPRECATED
         ));

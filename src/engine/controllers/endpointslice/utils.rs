@@ -67,17 +67,8 @@ fn find_port(pod: &Value, port: &Value) -> Option<i64> {
     }
     let name = target.as_str()?;
     let protocol = port["protocol"].as_str().unwrap_or("TCP");
-    let containers = pod.at("/spec/containers").and_then(Value::as_array);
-    let sidecars = pod
-        .at("/spec/initContainers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|c| c["restartPolicy"] == "Always");
-    containers
-        .into_iter()
-        .flatten()
-        .chain(sidecars)
+    // The pod's containers and its sidecars, as the autoscaler counts them too.
+    super::super::podautoscaler::metrics::counted_containers(pod, "")
         .flat_map(|c| c["ports"].as_array().into_iter().flatten())
         .find(|p| p["name"] == name && p["protocol"].as_str().unwrap_or("TCP") == protocol)
         .and_then(|p| p["containerPort"].as_i64())
