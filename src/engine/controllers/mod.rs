@@ -289,8 +289,9 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             Controller::EndpointSliceMirroring,
             key(&e.namespace, &e.name),
         ),
-        // A managed slice changed or deleted by someone else is put back.
-        "EndpointSlice" => {
+        // A managed slice deleted by someone else is put back (the controllers' own
+        // writes do not wake them, as their slice trackers see to in a real cluster).
+        "EndpointSlice" if deleted => {
             if let Some(svc) = endpointslice::service_of(obj) {
                 w.queue
                     .add(Controller::EndpointSlice, key(&e.namespace, svc));

@@ -38,29 +38,24 @@ pub struct TriggerState {
 /// `ComputeEndpointLastChangeTriggerTime`: the Service's creation the first time; then
 /// the earliest Ready transition (or Service creation) newer than what was seen last
 /// sync; empty when nothing changed.
-fn trigger_time(w: &mut World, key: (String, String), svc: &Value, pods: &[&Value]) -> String {
+fn trigger_time(
+    w: &mut World,
+    key: (String, String),
+    svc: &Value,
+    ready_times: Vec<(String, String)>,
+) -> String {
     let known = w.endpoint_slice_triggers.get(&key).cloned();
     let last = known.clone().unwrap_or_default();
     let mut earliest: Option<String> = None;
-    let mut seen = BTreeMap::new();
     let mut consider = |t: &str, before: Option<&String>| {
         if before.is_none_or(|b| t > b.as_str()) && earliest.as_deref().is_none_or(|e| t < e) {
             earliest = Some(t.to_string());
         }
     };
-    for pod in pods {
-        let ready_at = pod
-            .at("/status/conditions")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|c| c["type"] == "Ready")
-            .and_then(|c| c["lastTransitionTime"].as_str());
-        if let Some(t) = ready_at.filter(|t| !t.is_empty()) {
-            consider(t, last.pods.get(meta_str(pod, "name")));
-            seen.insert(meta_str(pod, "name").to_string(), t.to_string());
-        }
+    for (pod, t) in &ready_times {
+        consider(t, last.pods.get(pod));
     }
+    let seen: BTreeMap<String, String> = ready_times.into_iter().collect();
     let created = meta_str(svc, "creationTimestamp").to_string();
     consider(&created, Some(&last.service));
     w.endpoint_slice_triggers.insert(
@@ -186,9 +181,22 @@ pub fn sync(w: &mut World, namespace: &str, name: &str) -> Action {
         .filter(|s| managed_for(s, name) && s.at("/metadata/deletionTimestamp").is_none())
         .collect();
     let plan = reconcile(&svc, &selected, &existing);
-    let pods: Vec<Value> = pods.into_iter().cloned().collect();
-    let pod_refs: Vec<&Value> = pods.iter().collect();
-    let trigger = trigger_time(w, key, &svc, &pod_refs);
+    // When each pod last turned ready or not (its Ready condition's transition).
+    let ready_times: Vec<(String, String)> = pods
+        .iter()
+        .filter_map(|pod| {
+            let t = pod
+                .at("/status/conditions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .find(|c| c["type"] == "Ready")
+                .and_then(|c| c["lastTransitionTime"].as_str())
+                .filter(|t| !t.is_empty())?;
+            Some((meta_str(pod, "name").to_string(), t.to_string()))
+        })
+        .collect();
+    let trigger = trigger_time(w, key, &svc, ready_times);
     let deleting = svc.at("/metadata/deletionTimestamp").is_some();
     let mut written = 0usize;
     for mut slice in plan.create.into_iter().filter(|_| !deleting) {

@@ -9,6 +9,7 @@ use super::utils::{
 use crate::engine::apiserver::meta_str;
 use crate::engine::json::At;
 use serde_json::{Map, Value};
+use std::collections::VecDeque;
 
 /// A pod the Service selects, with what its node says about it.
 pub struct SelectedPod<'a> {
@@ -102,6 +103,7 @@ fn by_address_type(svc: &Value, pods: &[SelectedPod], existing: &[&Value], at: &
         .unwrap_or(false);
     let mut skipped_pods = false;
     let mut desired: Vec<(String, Desired)> = Vec::new();
+    let mut seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for sp in pods.iter().filter(|p| should_be_in_endpoints(p.pod)) {
         let ports = endpoint_ports(svc, sp.pod);
         let key = port_key(&ports);
@@ -122,12 +124,7 @@ fn by_address_type(svc: &Value, pods: &[SelectedPod], existing: &[&Value], at: &
         let ep = pod_to_endpoint(sp.pod, zone.as_deref(), svc, at);
         let has_address = ep["addresses"].as_array().is_some_and(|a| !a.is_empty());
         if let Some((_, d)) = desired.iter_mut().find(|(k, _)| *k == key) {
-            if has_address
-                && !d
-                    .endpoints
-                    .iter()
-                    .any(|e| endpoint_key(e) == endpoint_key(&ep))
-            {
+            if has_address && seen.insert(endpoint_key(&ep)) {
                 d.endpoints.push(ep);
             }
         }
@@ -217,7 +214,13 @@ fn by_port_mapping(
     desired: Desired,
     at: &str,
 ) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
-    let mut wanted: Vec<Value> = desired.endpoints;
+    // Wanted endpoints by key, in the order they are placed; a taken one leaves `None`.
+    let mut wanted: Vec<Option<Value>> = desired.endpoints.into_iter().map(Some).collect();
+    let index: std::collections::BTreeMap<String, usize> = wanted
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| e.as_ref().map(|e| (endpoint_key(e), i)))
+        .collect();
     let mut unchanged: Vec<Value> = Vec::new();
     let mut to_update: Vec<Value> = Vec::new();
     let mut to_delete: Vec<Value> = Vec::new();
@@ -226,11 +229,8 @@ fn by_port_mapping(
         let mut kept = Vec::new();
         let mut updated = false;
         for ep in old {
-            if let Some(i) = wanted
-                .iter()
-                .position(|w| endpoint_key(w) == endpoint_key(ep))
-            {
-                let got = wanted.remove(i);
+            let taken = index.get(&endpoint_key(ep)).and_then(|&i| wanted[i].take());
+            if let Some(got) = taken {
                 updated |= !equal_beyond_hash(&got, ep);
                 kept.push(got);
             }
@@ -257,6 +257,7 @@ fn by_port_mapping(
             unchanged.push(slice.clone());
         }
     }
+    let mut wanted: VecDeque<Value> = wanted.into_iter().flatten().collect();
     // The fullest slices being updated are filled first.
     if !wanted.is_empty() && !to_update.is_empty() {
         crate::sort::sort_by_key(&mut to_update, |s| std::cmp::Reverse(endpoints_of(s).len()));
@@ -288,10 +289,13 @@ fn by_port_mapping(
 }
 
 /// Moves wanted endpoints into `slice` until it is full.
-fn fill(slice: &mut Value, wanted: &mut Vec<Value>) {
+fn fill(slice: &mut Value, wanted: &mut VecDeque<Value>) {
     let mut eps: Vec<Value> = endpoints_of(slice).to_vec();
-    while !wanted.is_empty() && eps.len() < MAX_ENDPOINTS_PER_SLICE {
-        eps.push(wanted.remove(0));
+    while eps.len() < MAX_ENDPOINTS_PER_SLICE {
+        let Some(next) = wanted.pop_front() else {
+            break;
+        };
+        eps.push(next);
     }
     slice["endpoints"] = Value::Array(eps);
 }
