@@ -5,6 +5,8 @@ pub mod form;
 pub mod gofmt;
 pub mod kubectl;
 pub mod lessons;
+/// MD5, for the EndpointSlice controller's port order.
+pub mod md5;
 /// `kubeplay serve` (native only: the browser build does not carry an HTTP server).
 #[cfg(not(target_arch = "wasm32"))]
 pub mod serve;

@@ -1,6 +1,7 @@
 //! What a fresh cluster already holds: namespaces (each with its `kube-root-ca.crt`), nodes, the `kubernetes` service, the
 //! default StorageClass.
 
+use super::controllers::endpoints::derived_uid;
 use super::controllers::root_ca_publisher;
 use super::store::EventType;
 use super::time::format_rfc3339;
@@ -145,6 +146,56 @@ pub fn bootstrap(w: &mut World) {
         w.store.put("ConfigMap", ca, EventType::Added);
     }
     seed_rbac_policy(w);
+    seed_apiserver_endpoints(w);
+}
+
+/// The `kubernetes` Service's Endpoints and EndpointSlice, which the API server itself
+/// keeps (its own address; the slice without a manager label, so no controller touches
+/// it), seeded outside the journal with uids derived from the Service's, so that what
+/// comes after keeps its resourceVersions and uids.
+fn seed_apiserver_endpoints(w: &mut World) {
+    let Some(svc) = w.get("Service", "default", "kubernetes").cloned() else {
+        return;
+    };
+    let Some(node) = w
+        .store
+        .list("Node", None)
+        .find(|n| {
+            n.pointer("/metadata/labels/node-role.kubernetes.io~1control-plane")
+                .is_some()
+        })
+        .or_else(|| w.store.list("Node", None).next())
+        .cloned()
+    else {
+        return;
+    };
+    let ip = node["status"]["addresses"][0]["address"].clone();
+    let port = svc["spec"]["ports"][0]["targetPort"].clone();
+    let created = svc["metadata"]["creationTimestamp"].clone();
+    let uid = |salt: &str| derived_uid(svc["metadata"]["uid"].as_str().unwrap_or(""), salt);
+    w.store.seed(
+        "Endpoints",
+        json!({
+            "apiVersion": "v1", "kind": "Endpoints",
+            "metadata": {"name": "kubernetes", "namespace": "default", "uid": uid("endpoints"),
+                "creationTimestamp": created,
+                "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+            "subsets": [{"addresses": [{"ip": ip}],
+                "ports": [{"name": "https", "port": port, "protocol": "TCP"}]}]
+        }),
+    );
+    w.store.seed(
+        "EndpointSlice",
+        json!({
+            "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": "kubernetes", "namespace": "default", "uid": uid("endpointslice"),
+                "creationTimestamp": created, "generation": 1,
+                "labels": {"kubernetes.io/service-name": "kubernetes"}},
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": [ip], "conditions": {"ready": true}}],
+            "ports": [{"name": "https", "port": port, "protocol": "TCP"}]
+        }),
+    );
 }
 
 /// Mixed into the cluster seed for the RBAC policy's uids.

@@ -95,6 +95,9 @@ pub struct World {
     /// The HPA controller's recommendations and scale events (kept in memory, as the
     /// real controller keeps them).
     pub autoscalers: controllers::podautoscaler::Autoscalers,
+    /// The EndpointSlice controller's trigger-time tracker, per Service.
+    pub endpoint_slice_triggers:
+        BTreeMap<(String, String), controllers::endpointslice::TriggerState>,
     /// The add-ons are still to be installed (`ClusterConfig::defer_addons`).
     addons_pending: bool,
     /// The nodes as the scheduler's informer last saw them: a node's update is weighed
@@ -135,6 +138,7 @@ impl World {
             node_table: Rc::default(),
             evictions: Default::default(),
             autoscalers: Default::default(),
+            endpoint_slice_triggers: BTreeMap::new(),
             addons_pending: false,
             scheduler_nodes: BTreeMap::new(),
             scheduler_pods: BTreeMap::new(),

@@ -59,6 +59,7 @@ fn subresources(
             | "ControllerRevision"
             | "NetworkPolicy"
             | "IngressClass"
+            | "EndpointSlice"
     ) {
         v.push(("status", "", "", r.kind, GPU));
     }

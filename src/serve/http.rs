@@ -167,7 +167,8 @@ pub fn handle(mut request: tiny_http::Request, engine: &Engine) {
                 let reply = status::reply(&status::internal("the request could not be served"));
                 (reply, Vec::new())
             });
-        if let Some(d) = deprecated {
+        // Writes of Endpoints carry it from the engine already.
+        if let Some(d) = deprecated.filter(|d| !warnings.iter().any(|w| w == d)) {
             warnings.insert(0, d.to_string());
         }
         return respond_warnings(request, reply, &warnings);
@@ -180,7 +181,7 @@ pub fn handle(mut request: tiny_http::Request, engine: &Engine) {
 fn deprecation(path: &str) -> Option<&'static str> {
     let t = super::api::target(path).ok()?;
     (t.resource.kind == "Endpoints" && t.resource.group.is_empty())
-        .then_some("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice")
+        .then_some(crate::engine::apiserver::ENDPOINTS_DEPRECATED)
 }
 
 pub(super) fn respond(request: tiny_http::Request, reply: Reply) {

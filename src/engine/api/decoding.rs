@@ -249,7 +249,7 @@ fn go_type(ty: &Ty) -> Option<String> {
         Ty::Integer => Some("int32".into()),
         Ty::Boolean => Some("bool".into()),
         Ty::Named("Quantity") => Some("resource.Quantity".into()),
-        Ty::Named(n) => type_named(n).map(|t| format!("v1.{}", t.name)),
+        Ty::Named(n) => type_named(n).map(|t| format!("v1.{}", super::schema::short_name(t.name))),
         Ty::Array(inner) => go_type(inner).map(|t| format!("[]{t}")),
         // Requests and limits are a named map type of their own.
         Ty::Map(inner) if **inner == Ty::Named("Quantity") => Some("v1.ResourceList".into()),

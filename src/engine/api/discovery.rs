@@ -1,7 +1,8 @@
 //! The resource table: what `kubectl api-resources` prints and what resource names resolve
 //! to. Rows follow a kubectl 1.34 `api-resources` listing against a kind cluster, limited to
-//! the resources this playground serves: the core group first, then `apps`, `batch` and
-//! `storage.k8s.io`, in the server's group order; resources alphabetical within a group.
+//! the resources this playground serves: the core group first, then `apps`, `batch`, …,
+//! `storage.k8s.io` and `discovery.k8s.io`, in the server's group order; resources
+//! alphabetical within a group.
 
 /// One served resource, as discovery describes it.
 #[derive(Debug, PartialEq, Eq)]
@@ -347,6 +348,18 @@ pub static RESOURCES: &[Resource] = &[
         "storage.k8s.io",
         false,
         "StorageClass",
+        CRUD,
+        &[],
+    ),
+    // After storage.k8s.io, as kube-apiserver orders its groups (`/apis`); kubectl's
+    // `api-resources` sorts groups by name, which `listed` does.
+    res(
+        "endpointslices",
+        "endpointslice",
+        &[],
+        "discovery.k8s.io",
+        true,
+        "EndpointSlice",
         CRUD,
         &[],
     ),

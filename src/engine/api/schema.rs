@@ -57,7 +57,7 @@ impl Ty {
             Ty::Number => "number".into(),
             Ty::Boolean => "boolean".into(),
             Ty::Object => "Object".into(),
-            Ty::Named(n) => (*n).into(),
+            Ty::Named(n) => short_name(n).into(),
             Ty::Array(t) => format!("[]{}", t.explain_name()),
             Ty::Map(t) => format!("map[string]{}", t.explain_name()),
         }
@@ -150,6 +150,14 @@ fn parse_table(table: &'static str) -> Vec<Type> {
             fields: leak(fields),
         })
         .collect()
+}
+
+/// A type's name as kubectl prints it: a name the table qualifies by its group and
+/// version (`discovery.v1.EndpointPort`, beside core/v1's `EndpointPort`, which has a
+/// required `port`) without its qualifier, as OpenAPI's `io.k8s.api.discovery.v1.…`
+/// loses it in `kubectl explain`.
+pub fn short_name(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
 }
 
 /// The schema type with this short name (`PodSpec`), if the table has it.

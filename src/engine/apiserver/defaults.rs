@@ -339,6 +339,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
             super::rbac_strategy::default(kind, obj)
         }
         "NetworkPolicy" => super::network_policy_validation::default_network_policy(obj),
+        "EndpointSlice" => super::endpoint_slice_validation::default_endpoint_slice(obj),
         "StatefulSet" => {
             default_template(obj);
             if let Some(spec) = object(obj, "spec") {

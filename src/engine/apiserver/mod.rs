@@ -7,6 +7,7 @@ pub mod autoscaling;
 pub use apply::Applied;
 pub mod defaults;
 pub mod derived_fields;
+pub mod endpoint_slice_validation;
 pub mod eviction;
 pub mod fieldpath;
 pub mod ingress_validation;
@@ -51,6 +52,10 @@ pub struct DeleteOptions {
     pub propagation: Propagation,
 }
 
+/// What kube-apiserver 1.34 warns of every request for core/v1 Endpoints.
+pub const ENDPOINTS_DEPRECATED: &str =
+    "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice";
+
 /// Kinds whose `spec` changes bump `metadata.generation`.
 fn has_generation(kind: &str) -> bool {
     matches!(
@@ -66,7 +71,26 @@ fn has_generation(kind: &str) -> bool {
             | "Ingress"
             | "IngressClass"
             | "PodDisruptionBudget"
+            | "EndpointSlice"
     )
+}
+
+/// Whether an update changes what bumps the generation: the spec; for an EndpointSlice,
+/// which has none, anything but its metadata, and its labels
+/// (`endpointSliceStrategy.PrepareForUpdate`).
+fn generation_fields_changed(kind: &str, old: &Value, new: &Value) -> bool {
+    if kind != "EndpointSlice" {
+        return new.get("spec") != old.get("spec");
+    }
+    let without_meta = |o: &Value| {
+        let mut o = o.clone();
+        if let Some(m) = o.as_object_mut() {
+            m.remove("metadata");
+        }
+        o
+    };
+    without_meta(old) != without_meta(new)
+        || old.pointer("/metadata/labels") != new.pointer("/metadata/labels")
 }
 
 /// ObjectMeta's `labels` and `annotations` are `omitempty`: an empty map (a manifest's
@@ -171,6 +195,14 @@ impl World {
         })
     }
 
+    /// The warning kube-apiserver 1.34 sends with every request for a deprecated API
+    /// (core/v1 Endpoints); `kubectl get` adds its own for reads.
+    fn warn_if_deprecated(&mut self, info: &KindInfo) {
+        if info.kind == "Endpoints" {
+            self.warnings.push(ENDPOINTS_DEPRECATED.to_string());
+        }
+    }
+
     /// POST: a new object.
     pub fn create(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
         self.create_as(obj, None)
@@ -184,6 +216,7 @@ impl World {
         manager: Option<&FieldManager>,
     ) -> Result<Rc<Value>, ApiError> {
         let info = Self::kind_or_bad_request(&obj)?;
+        self.warn_if_deprecated(info);
         obj["apiVersion"] = json!(info.api_version());
         let namespace = if info.namespaced {
             let ns = meta_str(&obj, "namespace");
@@ -439,6 +472,7 @@ impl World {
         manager: Option<&FieldManager>,
     ) -> Result<Rc<Value>, ApiError> {
         let info = Self::kind_or_bad_request(&obj)?;
+        self.warn_if_deprecated(info);
         obj["apiVersion"] = json!(info.api_version());
         let namespace = if info.namespaced {
             let ns = meta_str(&obj, "namespace");
@@ -554,7 +588,7 @@ impl World {
         }
         meta.remove("resourceVersion");
         if has_generation(info.kind)
-            && (obj.get("spec") != old.get("spec")
+            && (generation_fields_changed(info.kind, &old, &obj)
                 || deployment_annotations_changed(info.kind, &old, &obj))
         {
             let generation = old_meta
@@ -635,6 +669,7 @@ impl World {
         let info = kinds::by_kind(kind).ok_or_else(|| ApiError::BadRequest {
             message: format!("unknown kind {kind}"),
         })?;
+        self.warn_if_deprecated(info);
         let ns = if info.namespaced { namespace } else { "" };
         let old = self
             .get(info.kind, ns, name)

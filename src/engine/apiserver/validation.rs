@@ -523,6 +523,7 @@ pub fn validate(kind: &str, obj: &Value) -> Vec<FieldError> {
         "ResourceQuota" => validate_resource_quota(obj, &mut errs),
         "LimitRange" => super::limit_range_validation::validate(obj, &mut errs),
         "NetworkPolicy" => super::network_policy_validation::validate(obj, &mut errs),
+        "EndpointSlice" => super::endpoint_slice_validation::validate(obj, &mut errs),
         "Ingress" => super::ingress_validation::validate_ingress(obj, &mut errs),
         "IngressClass" => super::ingress_validation::validate_ingress_class(obj, &mut errs),
         "CronJob" => validate_cronjob(obj, &mut errs),
@@ -728,6 +729,7 @@ pub fn validate_update(kind: &str, old: &Value, new: &Value) -> Vec<FieldError> 
             }
         }
         "Job" => validate_job_update(old, new, &mut errs),
+        "EndpointSlice" => super::endpoint_slice_validation::validate_update(old, new, &mut errs),
         "Deployment" | "ReplicaSet" | "DaemonSet" => {
             let (a, b) = (old.at("/spec/selector"), new.at("/spec/selector"));
             if a != b {

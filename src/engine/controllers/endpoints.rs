@@ -77,7 +77,7 @@ pub fn resolve_target_port(pod: &Value, port: &Value) -> Option<i64> {
 
 /// A uid derived from another object's (no draw from the world's RNG): the Endpoints'
 /// from its Service's, the published CA ConfigMap's from its namespace.
-pub(super) fn derived_uid(seed: &str, salt: &str) -> String {
+pub(crate) fn derived_uid(seed: &str, salt: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in seed.bytes().chain(salt.bytes()) {
         h ^= u64::from(b);

@@ -19,6 +19,8 @@ pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
 pub mod endpoints;
+pub mod endpointslice;
+pub mod endpointslicemirroring;
 pub mod garbage_collector;
 pub mod history;
 pub mod job;
@@ -57,6 +59,8 @@ pub enum Controller {
     GarbageCollector,
     VolumeBinder,
     Endpoints,
+    EndpointSlice,
+    EndpointSliceMirroring,
     NodeLifecycle,
     TaintEviction,
     Job,
@@ -82,6 +86,8 @@ impl Controller {
             Controller::GarbageCollector => "garbage-collector",
             Controller::VolumeBinder => "persistentvolume-controller",
             Controller::Endpoints => "endpoint-controller",
+            Controller::EndpointSlice => "endpointslice-controller",
+            Controller::EndpointSliceMirroring => "endpointslicemirroring-controller",
             Controller::NodeLifecycle => "node-lifecycle-controller",
             Controller::TaintEviction => "taint-eviction-controller",
             Controller::Job => "job-controller",
@@ -176,6 +182,8 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
             }
             for svc in endpoints::services_in(w, &e.namespace) {
                 w.queue.add(Controller::Endpoints, key(&e.namespace, &svc));
+                w.queue
+                    .add(Controller::EndpointSlice, key(&e.namespace, &svc));
             }
             let assigned = obj
                 .at("/spec/nodeName")
@@ -267,9 +275,32 @@ pub fn dispatch(w: &mut World, e: &WatchEvent) {
         "PodDisruptionBudget" if !deleted => w
             .queue
             .add(Controller::Disruption, key(&e.namespace, &e.name)),
-        "Service" => w
-            .queue
-            .add(Controller::Endpoints, key(&e.namespace, &e.name)),
+        "Service" => {
+            w.queue
+                .add(Controller::Endpoints, key(&e.namespace, &e.name));
+            w.queue
+                .add(Controller::EndpointSlice, key(&e.namespace, &e.name));
+            w.queue.add(
+                Controller::EndpointSliceMirroring,
+                key(&e.namespace, &e.name),
+            );
+        }
+        "Endpoints" => w.queue.add(
+            Controller::EndpointSliceMirroring,
+            key(&e.namespace, &e.name),
+        ),
+        // A managed slice deleted by someone else is put back (the controllers' own
+        // writes do not wake them, as their slice trackers see to in a real cluster).
+        "EndpointSlice" if deleted => {
+            if let Some(svc) = endpointslice::service_of(obj) {
+                w.queue
+                    .add(Controller::EndpointSlice, key(&e.namespace, svc));
+            }
+            if let Some(ep) = endpointslicemirroring::endpoints_of(obj) {
+                w.queue
+                    .add(Controller::EndpointSliceMirroring, key(&e.namespace, ep));
+            }
+        }
         "Ingress" if e.event_type == EventType::Added => super::addons::ingress_unserved(w, obj),
         "Node" => {
             if deleted {
@@ -566,6 +597,8 @@ pub fn reconcile(w: &mut World, controller: Controller, key: &str) {
         Controller::Namespace => namespace::sync(w, name),
         Controller::HorizontalPodAutoscaler => podautoscaler::sync(w, namespace, name),
         Controller::Disruption => disruption::sync(w, namespace, name),
+        Controller::EndpointSlice => endpointslice::sync(w, namespace, name),
+        Controller::EndpointSliceMirroring => endpointslicemirroring::sync(w, namespace, name),
         // These never fail or wait: nothing to schedule after them.
         Controller::Scheduler => return super::scheduler::schedule(w, namespace, name),
         Controller::GarbageCollector => return garbage_collector::sync(w, key),

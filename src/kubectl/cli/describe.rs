@@ -79,9 +79,18 @@ pub fn describe_object(ctx: &Ctx<'_>, obj: &Value, show_events: bool) -> String 
             .at("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or("");
-        c.get("Endpoints", ns, name).cloned().into_iter().collect()
+        // `kubernetes.io/service-name=NAME`, as kubectl lists them.
+        c.store
+            .list("EndpointSlice", Some(ns))
+            .filter(|s| {
+                s.at("/metadata/labels/kubernetes.io~1service-name")
+                    .and_then(Value::as_str)
+                    == Some(name)
+            })
+            .cloned()
+            .collect()
     } else if kind == "Ingress" {
-        c.store.list("Endpoints", Some(ns)).cloned().collect()
+        c.store.list("EndpointSlice", Some(ns)).cloned().collect()
     } else {
         Vec::new()
     };

@@ -376,9 +376,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> Outcome {
     // The server's deprecation warning for v1 Endpoints (1.33+); kubectl prints a
     // warning once per command.
     if targets.iter().any(|t| t.resource.kind == "Endpoints") {
-        out.err(
-            "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice",
-        );
+        out.err(format!(
+            "Warning: {}",
+            crate::engine::apiserver::ENDPOINTS_DEPRECATED
+        ));
     }
     for t in &targets {
         let mut objs = Vec::new();

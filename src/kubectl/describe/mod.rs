@@ -24,6 +24,7 @@ mod autoscaling;
 mod batch;
 mod config;
 mod containers;
+mod discovery;
 mod generic;
 mod networking;
 mod nodes;
@@ -55,7 +56,8 @@ pub struct Related<'a> {
     pub pods: Vec<&'a Value>,
     /// ReplicaSets matching a Deployment's selector (OldReplicaSets / NewReplicaSet).
     pub replica_sets: Vec<&'a Value>,
-    /// EndpointSlices (or core/v1 Endpoints) of a Service.
+    /// The EndpointSlices of a Service (`kubernetes.io/service-name`); of an Ingress's
+    /// namespace.
     pub endpoints: Vec<&'a Value>,
     /// For a PersistentVolumeClaim: the pods that use it (`Used By:`).
     pub pvcs: Vec<&'a Value>,
@@ -97,6 +99,7 @@ pub fn describe(obj: &Value, related: &Related, now_ms: i64) -> String {
         "NetworkPolicy" => networking::describe_network_policy(&mut w, obj),
         "Ingress" => networking::describe_ingress(&mut w, obj, related),
         "IngressClass" => networking::describe_ingress_class(&mut w, obj, related),
+        "EndpointSlice" => discovery::describe_endpoint_slice(&mut w, obj, related),
         _ => describe_generic(&mut w, obj, related),
     }
     w.finish()

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::service::{endpoints_as_slices, format_endpoint_slices};
+use super::service::format_endpoint_slices;
 use super::{describe_events, print_annotations, print_labels, Related, Writer};
 use crate::kubectl::printers::columns::networking::load_balancer_addresses;
 use crate::kubectl::printers::fields::{arr, at, format_label_selector, int, s, string_map};
@@ -254,13 +254,16 @@ fn describe_backend(backend: &Value, related: &Related) -> String {
             sp_name = s(p, "name");
         }
     }
-    let converted: Vec<Value> = related
+    // `kubernetes.io/service-name=NAME`, as kubectl lists them.
+    let slices: Vec<&Value> = related
         .endpoints
         .iter()
-        .filter(|e| s(e, "kind") == "Endpoints" && s(e, "metadata.name") == name)
-        .flat_map(|e| endpoints_as_slices(e))
+        .copied()
+        .filter(|e| {
+            at(e, "metadata.labels").and_then(|l| l.get("kubernetes.io/service-name"))
+                == Some(&Value::from(name))
+        })
         .collect();
-    let slices: Vec<&Value> = converted.iter().collect();
     format!("{shown} ({})", format_endpoint_slices(&slices, sp_name))
 }
 

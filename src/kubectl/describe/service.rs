@@ -1,5 +1,4 @@
-//! `describeService`, with the endpoint lists it reads from EndpointSlices (or core/v1
-//! Endpoints).
+//! `describeService`, with the endpoint lists it reads from the Service's EndpointSlices.
 
 use serde_json::Value;
 
@@ -63,23 +62,6 @@ pub(super) fn format_endpoint_slices(slices: &[&Value], port_name: &str) -> Stri
     } else {
         text
     }
-}
-
-/// core/v1 Endpoints converted to the EndpointSlice shape describe reads.
-pub(super) fn endpoints_as_slices(ep: &Value) -> Vec<Value> {
-    arr(ep, "subsets")
-        .iter()
-        .map(|ss| {
-            let mut endpoints: Vec<Value> = arr(ss, "addresses")
-                .iter()
-                .map(|a| crate::json!({"addresses": [s(a, "ip")], "conditions": {"ready": true}}))
-                .collect();
-            endpoints.extend(arr(ss, "notReadyAddresses").iter().map(
-                |a| crate::json!({"addresses": [s(a, "ip")], "conditions": {"ready": false}}),
-            ));
-            crate::json!({"ports": arr(ss, "ports"), "endpoints": endpoints})
-        })
-        .collect()
 }
 
 /// `describeService`.
@@ -156,19 +138,7 @@ pub(super) fn describe_service(w: &mut Writer, svc: &Value, related: &Related) {
             &format!("LoadBalancer Ingress:\t{}\n", ingress.join(", ")),
         );
     }
-    let converted: Vec<Value> = related
-        .endpoints
-        .iter()
-        .filter(|e| s(e, "kind") == "Endpoints")
-        .flat_map(|e| endpoints_as_slices(e))
-        .collect();
-    let slices: Vec<&Value> = related
-        .endpoints
-        .iter()
-        .copied()
-        .filter(|e| s(e, "kind") != "Endpoints")
-        .chain(converted.iter())
-        .collect();
+    let slices: Vec<&Value> = related.endpoints.to_vec();
     for p in arr(svc, "spec.ports") {
         let name = match s(p, "name") {
             "" => "<unset>",

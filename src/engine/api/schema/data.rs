@@ -250,16 +250,39 @@ DownwardAPIVolumeSource
 EmptyDirVolumeSource
   medium|string||
   sizeLimit|Quantity||
+Endpoint
+  addresses|[]string|required|
+  conditions|EndpointConditions||
+  deprecatedTopology|map[string]string||
+  hints|EndpointHints||
+  hostname|string||
+  nodeName|string||
+  targetRef|ObjectReference||
+  zone|string||
 EndpointAddress
   hostname|string||
   ip|string|required|
   nodeName|string||
   targetRef|ObjectReference||
+EndpointConditions
+  ready|boolean||
+  serving|boolean||
+  terminating|boolean||
+EndpointHints
+  forNodes|[]ForNode||
+  forZones|[]ForZone||
 EndpointPort
   appProtocol|string||
   name|string||
   port|integer|required|
   protocol|string||SCTP,TCP,UDP
+EndpointSlice
+  addressType|string|required|FQDN,IPv4,IPv6
+  apiVersion|string||
+  endpoints|[]Endpoint|required|
+  kind|string||
+  metadata|ObjectMeta||
+  ports|[]discovery.v1.EndpointPort||
 EndpointSubset
   addresses|[]EndpointAddress||
   notReadyAddresses|[]EndpointAddress||
@@ -342,6 +365,10 @@ ExternalMetricSource
 ExternalMetricStatus
   current|MetricValueStatus|required|
   metric|MetricIdentifier|required|
+ForNode
+  name|string|required|
+ForZone
+  name|string|required|
 GRPCAction
   port|integer|required|
   service|string||
@@ -1312,4 +1339,9 @@ VolumeResourceRequirements
 WeightedPodAffinityTerm
   podAffinityTerm|PodAffinityTerm|required|
   weight|integer|required|
+discovery.v1.EndpointPort
+  appProtocol|string||
+  name|string||
+  port|integer||
+  protocol|string||SCTP,TCP,UDP
 "#;

@@ -107,7 +107,9 @@ mod tests {
     #[test]
     fn every_description_belongs_to_a_type_or_field_of_the_table() {
         for (key, _) in table().unwrap() {
-            let (ty, field) = match key.split_once('.') {
+            // A type's name may itself be qualified (`discovery.v1.EndpointPort`).
+            let (ty, field) = match key.rsplit_once('.') {
+                _ if super::super::type_named(key).is_some() => (*key, None),
                 Some((t, f)) => (t, Some(f)),
                 None => (*key, None),
             };

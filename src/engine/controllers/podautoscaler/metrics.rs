@@ -39,7 +39,10 @@ fn milli(resource: &str, q: &Value) -> Option<i64> {
 
 /// The containers a pod's request is the sum of: its containers and its restartable
 /// (sidecar) init containers; only `container` when the metric names one.
-fn counted_containers<'a>(pod: &'a Value, container: &'a str) -> impl Iterator<Item = &'a Value> {
+pub(crate) fn counted_containers<'a>(
+    pod: &'a Value,
+    container: &'a str,
+) -> impl Iterator<Item = &'a Value> {
     let main = pod.at("/spec/containers").and_then(Value::as_array);
     let sidecars = pod
         .at("/spec/initContainers")

@@ -147,6 +147,13 @@ fn columns(kind: &str) -> &'static [(&'static str, bool)] {
         "ConfigMap" => &[NAME, ("Data", false), AGE],
         "Secret" => &[NAME, ("Type", false), ("Data", false), AGE],
         "Endpoints" => &[NAME, ("Endpoints", false), AGE],
+        "EndpointSlice" => &[
+            NAME,
+            ("AddressType", false),
+            ("Ports", false),
+            ("Endpoints", false),
+            AGE,
+        ],
         "NetworkPolicy" => &[NAME, ("Pod-Selector", false), AGE],
         "Ingress" => &[
             NAME,
@@ -439,6 +446,13 @@ fn all_cells(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
             age(o, now),
         ],
         "Endpoints" => vec![name, format_endpoints(o), age(o, now)],
+        "EndpointSlice" => vec![
+            name,
+            s(o, "addressType").to_string(),
+            service::format_discovery_ports(o),
+            service::format_discovery_endpoints(o),
+            age(o, now),
+        ],
         "Ingress" => networking::ingress_cells(o, now, wide),
         "IngressClass" => networking::ingress_class_cells(o, now),
         "NetworkPolicy" => vec![

@@ -94,6 +94,43 @@ pub(super) fn service_cells(svc: &Value, now: i64, wide: bool) -> Vec<String> {
 }
 
 /// ENDPOINTS of a core/v1 Endpoints object: up to 3 `ip:port`, then ` + N more...`.
+/// `listWithMoreString`: at most three items, then `+ N more...`; `<unset>` for none.
+fn list_with_more(items: impl Iterator<Item = String>) -> String {
+    let max = 3;
+    let all: Vec<String> = items.collect();
+    if all.len() > max {
+        return format!("{} + {} more...", all[..max].join(","), all.len() - max);
+    }
+    if all.is_empty() {
+        return "<unset>".into();
+    }
+    all.join(",")
+}
+
+/// `formatDiscoveryPorts`: each port's number, else its name, else `*`.
+pub(super) fn format_discovery_ports(slice: &Value) -> String {
+    list_with_more(arr(slice, "ports").iter().map(|p| {
+        match (
+            p.get("port").and_then(Value::as_i64),
+            p.get("name").and_then(Value::as_str),
+        ) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(name)) => name.to_string(),
+            (None, None) => "*".into(),
+        }
+    }))
+}
+
+/// `formatDiscoveryEndpoints`: every address of every endpoint, ready or not.
+pub(super) fn format_discovery_endpoints(slice: &Value) -> String {
+    list_with_more(
+        arr(slice, "endpoints")
+            .iter()
+            .flat_map(|e| arr(e, "addresses"))
+            .map(|a| a.as_str().unwrap_or_default().to_string()),
+    )
+}
+
 pub(super) fn format_endpoints(ep: &Value) -> String {
     let subsets = arr(ep, "subsets");
     if subsets.is_empty() {
