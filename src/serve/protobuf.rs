@@ -82,7 +82,12 @@ fn message_of(api_version: &str, kind: &str) -> Option<String> {
         "authentication.k8s.io/v1" => "k8s.io.api.authentication.v1",
         _ => return None,
     };
-    let name = format!("{package}.{kind}");
+    // DeleteOptions is registered in every group version (a DELETE's body, as kubectl
+    // drain --disable-eviction sends one); its message is meta/v1's.
+    let name = match kind {
+        "DeleteOptions" => format!("k8s.io.apimachinery.pkg.apis.meta.v1.{kind}"),
+        _ => format!("{package}.{kind}"),
+    };
     messages().contains_key(name.as_str()).then_some(name)
 }
 
