@@ -79,22 +79,29 @@ impl Assist {
         self.show(edit.text, edit.selection);
     }
 
-    /// Replaces the selection with `inserted` as one undo step, the caret after it.
+    /// Replaces bytes `from..to` of `text` (whose selection was `selection`) with
+    /// `inserted` as one undo step, the caret after it; the new text and caret.
+    fn replace(
+        &self,
+        text: String,
+        selection: (usize, usize),
+        (from, to): (usize, usize),
+        inserted: &str,
+    ) -> (String, usize) {
+        let out = format!("{}{inserted}{}", &text[..from], &text[to..]);
+        let cursor = from + inserted.len();
+        let edit = Edit {
+            text: out.clone(),
+            selection: (cursor, cursor),
+        };
+        self.apply(Snapshot { text, selection }, edit);
+        (out, cursor)
+    }
+
+    /// Replaces the selection with `inserted` (a paste, or what replaces all of a file).
     fn replace_selection(&self, inserted: &str) {
-        if let Some((text, (from, to))) = self.text_and_selection() {
-            let out = format!("{}{inserted}{}", &text[..from], &text[to..]);
-            let cursor = from + inserted.len();
-            let before = Snapshot {
-                text,
-                selection: (from, to),
-            };
-            self.apply(
-                before,
-                Edit {
-                    text: out,
-                    selection: (cursor, cursor),
-                },
-            );
+        if let Some((text, selection)) = self.text_and_selection() {
+            self.replace(text, selection, selection, inserted);
             self.completion.set(None);
         }
     }
@@ -103,8 +110,8 @@ impl Assist {
     /// did (the default is then prevented). Undo and redo are the editor's history (the
     /// browser's stack knows nothing of the text set from code). A paste, or lines
     /// inserted at once, are spliced into the file, so that a pasted operator bundle never
-    /// enters the textarea whole. In a
-    /// long file's window, all of it selected (Ctrl-A) stands for all of the file.
+    /// enters the textarea whole. In a long file's window, all of it selected (Ctrl-A)
+    /// stands for all of the file.
     pub fn before_input(&self, e: &InputEvent) -> bool {
         let kind = e.input_type();
         match kind.as_str() {
@@ -231,16 +238,7 @@ impl Assist {
             self.completion.set(None);
             return;
         }
-        let out = format!("{}{}{}", &text[..open.from], item.insert, &text[open.to..]);
-        let cursor = open.from + item.insert.len();
-        let before = Snapshot { text, selection };
-        self.apply(
-            before,
-            Edit {
-                text: out.clone(),
-                selection: (cursor, cursor),
-            },
-        );
+        let (out, cursor) = self.replace(text, selection, (open.from, open.to), &item.insert);
         self.focus();
         // A key whose value is an enum goes on to list the values.
         if item.insert.ends_with(": ") {
