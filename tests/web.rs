@@ -1120,22 +1120,28 @@ async fn the_open_list_follows_the_text_when_it_scrolls() {
     let root = mount().await;
     let long = format!("{}{PULL_POLICY}", "# a comment line\n".repeat(200));
     let area = editor_with(&root, &long).await;
+    // The page's CSS makes the textarea's scroller a box that scrolls; this page has none.
+    let scroller = area.parent_element().expect("the textarea's scroller");
+    scroller
+        .set_attribute("style", "height:200px;overflow:auto")
+        .unwrap();
     editor_key(&area, " ", true).await;
     let at = |root: &Element| {
         hook(root, "editor-completion")
             .get_attribute("style")
             .unwrap_or_default()
     };
-    // Opening the list brought the caret's line into view.
-    let top = area.scroll_top();
+    // Opening the list brought the caret's line into view: the textarea's scroller moved
+    // (the textarea itself is as tall as its lines and never scrolls).
+    let top = scroller.scroll_top();
     assert!(top > 40, "scrolled to the caret: {top}");
     assert!(
         at(&root).contains(&format!("--scroll-y:{top}px")),
         "{}",
         at(&root)
     );
-    area.set_scroll_top(top - 40);
-    fire(&area, "scroll").await;
+    scroller.set_scroll_top(top - 40);
+    fire(&scroller, "scroll").await;
     // Still open, and drawn 40 px lower: with its word (the page's CSS subtracts the
     // offset from the word's row).
     assert_eq!(completion_labels(&root).len(), 3, "the list stays open");

@@ -199,6 +199,8 @@ impl Assist {
             return;
         }
         let line_start = text[..found.from].rfind('\n').map_or(0, |i| i + 1);
+        // The list is drawn under its word: bring the word's line into view first.
+        self.view.reveal(text, found.from);
         let scroll = self
             .view
             .scroller()

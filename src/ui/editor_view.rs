@@ -178,6 +178,18 @@ impl TextView {
         }
     }
 
+    /// Scrolls the line of byte `at` of `text` into view, at the nearest edge, when it is
+    /// not (the caret of a list opened off screen).
+    pub fn reveal(&self, text: &str, at: usize) {
+        let line = line_of(text, at);
+        let (first, visible) = self.in_view();
+        if line < first {
+            self.scroll_to_line(line);
+        } else if line >= first + visible {
+            self.scroll_to_line((line + 1).saturating_sub(visible));
+        }
+    }
+
     /// Scrolls `line` to the top of the view: now, and again after the render that makes
     /// the scroller as tall as a text that grew.
     fn scroll_to_line(&self, line: usize) {
