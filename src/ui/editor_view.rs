@@ -53,6 +53,17 @@ pub struct TextView {
     pub pending_top: Rc<Cell<Option<usize>>>,
 }
 
+/// The first line of the view that shows `line`, the view's first line being `first` and
+/// `visible` lines fitting it: `first` when it shows it already.
+fn view_top(line: usize, first: usize, visible: usize, reveal: Reveal) -> usize {
+    match reveal {
+        _ if first <= line && line < first + visible => first,
+        Reveal::Middle => line.saturating_sub(visible / 2),
+        Reveal::Edge if line < first => line,
+        Reveal::Edge => (line + 1).saturating_sub(visible),
+    }
+}
+
 /// The same textarea and window (the scroll state's handle changes every render).
 impl PartialEq for TextView {
     fn eq(&self, other: &Self) -> bool {
@@ -152,13 +163,8 @@ impl TextView {
         let total = rows(text);
         let line = line_of(text, selection.1);
         let (first, visible) = self.in_view();
-        let shown = first <= line && line < first + visible;
-        let top = match (shown, reveal) {
-            (true, _) => first,
-            (false, Reveal::Middle) => line.saturating_sub(visible / 2),
-            (false, Reveal::Edge) if line < first => line,
-            (false, Reveal::Edge) => (line + 1).saturating_sub(visible),
-        };
+        let top = view_top(line, first, visible, reveal);
+        let shown = top == first;
         let current = self.held.borrow().window.lines;
         let window = Window::of(text, place(current, top, visible, total));
         let held = window.held(text);
@@ -181,12 +187,10 @@ impl TextView {
     /// Scrolls the line of byte `at` of `text` into view, at the nearest edge, when it is
     /// not (the caret of a list opened off screen).
     pub fn reveal(&self, text: &str, at: usize) {
-        let line = line_of(text, at);
         let (first, visible) = self.in_view();
-        if line < first {
-            self.scroll_to_line(line);
-        } else if line >= first + visible {
-            self.scroll_to_line((line + 1).saturating_sub(visible));
+        let top = view_top(line_of(text, at), first, visible, Reveal::Edge);
+        if top != first {
+            self.scroll_to_line(top);
         }
     }
 
@@ -195,7 +199,7 @@ impl TextView {
     fn scroll_to_line(&self, line: usize) {
         if let Some(scroller) = self.scroller() {
             scroller.set_scroll_top((line as f64 * self.line_px()).round() as i32);
-            let visible = (f64::from(scroller.client_height()) / self.line_px()).ceil() as usize;
+            let (_, visible) = self.in_view();
             self.scrolled
                 .set((line / DRAW_MARGIN * DRAW_MARGIN, visible + 1));
         }
